@@ -1,0 +1,14 @@
+# Warnings and sanitizers shared by every target of the project.
+function(compute_set_warnings target)
+  if(MSVC)
+    target_compile_options(${target} PRIVATE /W4 $<$<BOOL:${COMPUTE_WERROR}>:/WX>)
+  else()
+    target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow=local
+      $<$<BOOL:${COMPUTE_WERROR}>:-Werror>)
+  endif()
+endfunction()
+
+if(COMPUTE_SANITIZE AND NOT MSVC)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()

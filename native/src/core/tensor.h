@@ -1,0 +1,87 @@
+// The tensor: storage + dtype + sizes + strides (in elements) + offset. TensorImpl is what a
+// C handle points to; Tensor is the value type the native code passes around.
+#pragma once
+
+#include "device.h"
+#include "dtype.h"
+#include "refcount.h"
+#include "storage.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace cmp {
+
+using Shape = std::vector<int64_t>;
+
+class TensorImpl : public RefCounted {
+public:
+    static constexpr uint32_t kMagic = 0x434d5054;  // "CMPT": marks a live handle
+
+    TensorImpl(Ref<Storage> storage, DType dtype, Shape sizes, Shape strides, int64_t offset)
+        : storage_(std::move(storage)), dtype_(dtype), sizes_(std::move(sizes)),
+          strides_(std::move(strides)), offset_(offset) {}
+    ~TensorImpl() override { magic_ = 0; }
+
+    bool alive() const { return magic_ == kMagic; }
+
+    Ref<Storage> storage_;
+    DType dtype_;
+    Shape sizes_;
+    Shape strides_;
+    int64_t offset_ = 0;
+    // A number given as an operand (cmp_scalar_tensor): lowest priority in type promotion.
+    bool wrapped_number_ = false;
+
+private:
+    uint32_t magic_ = kMagic;
+};
+
+class Tensor {
+public:
+    Tensor() = default;
+    explicit Tensor(Ref<TensorImpl> impl) : impl_(std::move(impl)) {}
+
+    // A new tensor over storage with explicit layout (no bounds check: see as_strided).
+    static Tensor make(Ref<Storage> storage, DType dtype, Shape sizes, Shape strides, int64_t offset);
+    // An uninitialised contiguous tensor; checks sizes for negatives and byte-count overflow.
+    static Tensor empty(const Shape& sizes, DType dtype, Device device);
+
+    bool defined() const { return static_cast<bool>(impl_); }
+    TensorImpl* impl() const { return impl_.get(); }
+    Ref<TensorImpl> ref() const { return impl_; }
+
+    DType dtype() const { return impl_->dtype_; }
+    Device device() const { return impl_->storage_->device(); }
+    const Shape& sizes() const { return impl_->sizes_; }
+    const Shape& strides() const { return impl_->strides_; }
+    int64_t size(int64_t dim) const;    // dim may be negative
+    int64_t stride(int64_t dim) const;  // dim may be negative
+    int64_t dim() const { return static_cast<int64_t>(impl_->sizes_.size()); }
+    int64_t offset() const { return impl_->offset_; }
+    int64_t numel() const;
+    int64_t element_size() const { return cmp::element_size(dtype()); }
+    int64_t nbytes() const { return numel() * element_size(); }
+    bool is_contiguous() const;
+    bool is_wrapped_number() const { return impl_->wrapped_number_; }
+    const Ref<Storage>& storage() const { return impl_->storage_; }
+
+    // Address of the first element.
+    void* data_ptr() const {
+        return static_cast<char*>(impl_->storage_->data()) + impl_->offset_ * element_size();
+    }
+    template <typename T>
+    T* data() const { return static_cast<T*>(data_ptr()); }
+
+private:
+    Ref<TensorImpl> impl_;
+};
+
+// Row-major strides for sizes.
+Shape contiguous_strides(const Shape& sizes);
+// Product of sizes; throws INVALID_ARGUMENT on a negative size or overflow (naming op).
+int64_t checked_numel(const Shape& sizes, const char* op);
+// Wraps a possibly negative dim into [0, ndim); throws INDEX_OUT_OF_RANGE naming op.
+int64_t wrap_dim(int64_t dim, int64_t ndim, const char* op);
+
+}  // namespace cmp
