@@ -17,4 +17,19 @@ void empty_cache();
 cmp_memory_stats stats();
 void set_failure_hook(cmp_alloc_failure_hook hook, void* context);
 
+// The block size a request of nbytes is served with (a multiple of kAlignment; classes are
+// at most 1/8 apart so rounding wastes at most 12.5%).
+int64_t size_class(int64_t nbytes);
+// Bytes of freed blocks kept for reuse at most (default 256 MiB, COMPUTE_CPU_CACHE_LIMIT in
+// bytes overrides it); blocks beyond the cap go back to the system.
+void set_cache_limit(int64_t bytes);
+int64_t cache_limit();
+// Bytes currently cached (reserved but not allocated).
+int64_t cached_bytes();
+// Resets peak_allocated to the current allocated and failed_allocations to 0.
+void reset_stats();
+// For tests: pretend the system refuses any allocation that would take reserved bytes above
+// limit (negative: no limit). Exercises the failure path deterministically.
+void set_system_limit_for_testing(int64_t limit);
+
 }  // namespace cmp::cpu_allocator

@@ -44,8 +44,9 @@ public:
 
     // A new tensor over storage with explicit layout (no bounds check: see as_strided).
     static Tensor make(Ref<Storage> storage, DType dtype, Shape sizes, Shape strides, int64_t offset);
-    // An uninitialised contiguous tensor; checks sizes for negatives and byte-count overflow.
-    static Tensor empty(const Shape& sizes, DType dtype, Device device);
+    // An uninitialised contiguous tensor; checks the dtype, the device's availability, and
+    // sizes for negatives and byte-count overflow; errors name op.
+    static Tensor empty(const Shape& sizes, DType dtype, Device device, const char* op = "empty");
 
     bool defined() const { return static_cast<bool>(impl_); }
     TensorImpl* impl() const { return impl_.get(); }
