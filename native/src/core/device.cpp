@@ -6,12 +6,13 @@
 
 namespace cmp {
 
-Device Device::from_c(cmp_device d) {
-    CMP_CHECK(d.type == CMP_DEVICE_CPU || d.type == CMP_DEVICE_CUDA, INVALID_ARGUMENT,
-              "invalid device type ", d.type, " (expected 0 = cpu or 1 = cuda)");
-    CMP_CHECK(d.index >= 0, INVALID_ARGUMENT, "invalid device index ", d.index, " (must be >= 0)");
-    CMP_CHECK(d.type != CMP_DEVICE_CPU || d.index == 0, INVALID_ARGUMENT,
-              "invalid device index ", d.index, " for cpu (must be 0)");
+Device Device::from_c(cmp_device d, const char* op, const char* arg) {
+    CMP_CHECK(d.type == CMP_DEVICE_CPU || d.type == CMP_DEVICE_CUDA, INVALID_ARGUMENT, op, ": argument '", arg,
+              "' has invalid device type ", d.type, " (expected 0 = cpu or 1 = cuda)");
+    CMP_CHECK(d.index >= 0, INVALID_ARGUMENT, op, ": argument '", arg, "' has invalid device index ", d.index,
+              " (must be >= 0)");
+    CMP_CHECK(d.type != CMP_DEVICE_CPU || d.index == 0, INVALID_ARGUMENT, op, ": argument '", arg,
+              "' has invalid device index ", d.index, " for cpu (must be 0)");
     Device out;
     out.type = static_cast<cmp_device_type>(d.type);
     out.index = d.index;

@@ -14,7 +14,8 @@ struct Device {
     int32_t index = 0;
 
     static Device cpu() { return {}; }
-    static Device from_c(cmp_device d);  // validates the type and index
+    // Validates the type and index; errors name op (the ABI function) and the argument.
+    static Device from_c(cmp_device d, const char* op = "device", const char* arg = "device");
     cmp_device to_c() const { return {static_cast<int32_t>(type), index}; }
     bool is_cpu() const { return type == CMP_DEVICE_CPU; }
     bool operator==(const Device& o) const { return type == o.type && index == o.index; }
