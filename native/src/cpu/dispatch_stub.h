@@ -20,6 +20,8 @@ public:
     explicit constexpr DispatchStub(const char* name) : name_(name) {}
 
     void set(int level, Fn fn) { table_[level] = fn; }
+    // The variant registered for one level (nullptr when none): lets tests run every variant.
+    Fn get(int level) const { return table_[level]; }
 
     template <typename... Args>
     decltype(auto) operator()(Args&&... args) {
