@@ -1,0 +1,316 @@
+#!/usr/bin/env bash
+# build.sh - the one entry point of Compute on Linux.
+#
+#   ./build.sh [build]       native library (CMake + Ninja), bindings when stale, .NET solution
+#   ./build.sh test          everything, then one line "N passed, N failed" (non-zero on failure)
+#   ./build.sh pack          artifacts/Compute.<version>.nupkg (lib/net10.0 + runtimes/linux-x64)
+#   ./build.sh run-example   builds, then runs the main example (examples/tensors)
+#   ./build.sh bench         builds, then runs bench/run.sh
+#   ./build.sh clean         removes build/release, artifacts/ and the .NET bin/obj folders
+#
+# Options (after the verb): --debug (Debug native build in build/debug),
+#   --sanitize (Debug + ASan/UBSan in build/asan; `test` then runs the native suites only,
+#   because a sanitized library cannot be loaded into an unsanitized dotnet or example).
+#
+# A fresh Debian machine with the .NET SDK needs nothing else: missing packages are installed
+# with apt-get (once; a ready machine pays only a few dpkg queries).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+PYTHON=/usr/bin/python3   # Debian's python3 with python3-clang-14, not a pyenv shim on PATH
+HEADER=$ROOT/native/include/compute/compute.h
+BINDINGS_OUT=$ROOT/managed/Compute/Native/NativeMethods.g.cs
+SOLUTION=$ROOT/Compute.sln
+ARTIFACTS=$ROOT/artifacts
+EXAMPLE=$ROOT/examples/tensors
+VERSION=$(sed -n 's/^project(Compute VERSION \([0-9][0-9.]*\).*/\1/p' "$ROOT/CMakeLists.txt")
+JOBS=$(nproc)
+APT_PACKAGES=(cmake ninja-build g++ libgtest-dev python3-clang-14 ccache unzip)
+
+BUILD_TYPE=Release
+BUILD_DIR=$ROOT/build/release
+SANITIZE=OFF
+
+die() { echo "build.sh: $*" >&2; exit 1; }
+step() { echo; echo "==> $*"; }
+
+# --- prerequisites --------------------------------------------------------------------------
+
+ensure_prerequisites() {
+    if command -v dpkg >/dev/null 2>&1; then
+        local missing=() pkg
+        for pkg in "${APT_PACKAGES[@]}"; do
+            dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+        done
+        if ((${#missing[@]})); then
+            step "installing ${missing[*]}"
+            local sudo=()
+            ((EUID == 0)) || sudo=(sudo)
+            "${sudo[@]}" apt-get update
+            "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+        fi
+    else
+        # Not Debian: we cannot install, but we can say exactly what is missing.
+        local tool
+        for tool in cmake ninja g++ ccache unzip; do
+            command -v "$tool" >/dev/null 2>&1 || die "$tool is missing (install: ${APT_PACKAGES[*]})"
+        done
+    fi
+    command -v dotnet >/dev/null 2>&1 || die "the .NET 10 SDK is missing: https://dotnet.microsoft.com/download"
+}
+
+# --- build stages ---------------------------------------------------------------------------
+
+build_native() {
+    step "native library ($BUILD_TYPE, $BUILD_DIR)"
+    # -DCOMPUTE_WERROR=ON: warnings fail the build here exactly as in CI.
+    cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja \
+        -DCMAKE_BUILD_TYPE="$BUILD_TYPE" \
+        -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
+        -DCOMPUTE_WERROR=ON -DCOMPUTE_SANITIZE="$SANITIZE" >/dev/null
+    cmake --build "$BUILD_DIR" -j "$JOBS"
+}
+
+# The generated bindings are committed; they are rewritten when the header (or the generator
+# and its config) changed after them. `test` separately checks they are not stale.
+generate_bindings() {
+    local input
+    for input in "$HEADER" "$ROOT/bindings/generate.py" "$ROOT/bindings/config.json"; do
+        if [[ ! -f $BINDINGS_OUT || $input -nt $BINDINGS_OUT ]]; then
+            step "bindings ($(basename "$input") is newer than NativeMethods.g.cs)"
+            "$PYTHON" "$ROOT/bindings/generate.py"
+            return
+        fi
+    done
+}
+
+# The managed project copies libcompute.so from ComputeNativeDir into its output.
+build_managed() {
+    step "managed solution ($BUILD_TYPE)"
+    dotnet build "$SOLUTION" -c Release -nologo -v:minimal -p:ComputeNativeDir="$BUILD_DIR"
+}
+
+build_bindings_and_managed() {
+    generate_bindings
+    build_managed
+}
+
+build_all() {
+    build_native
+    build_bindings_and_managed
+}
+
+pack() {
+    build_all
+    step "NuGet package"
+    rm -f "$ARTIFACTS"/Compute.*.nupkg "$ARTIFACTS"/Compute.*.snupkg
+    dotnet pack "$ROOT/managed/Compute" -c Release -nologo -v:minimal --no-build \
+        -p:ComputeNativeDir="$BUILD_DIR" -o "$ARTIFACTS"
+    ls -l "$ARTIFACTS"/Compute.*.nupkg
+}
+
+run_example() {
+    build_all
+    step "examples/tensors"
+    dotnet run --project "$EXAMPLE" -c Release -p:ComputeNativeDir="$BUILD_DIR"
+}
+
+bench() {
+    [[ -x $ROOT/bench/run.sh ]] || die "bench/ has no benchmarks yet (bench/run.sh is missing)"
+    build_all
+    step "bench"
+    "$ROOT/bench/run.sh"
+}
+
+clean() {
+    step "clean"
+    rm -rf "$ROOT/build/release" "$ROOT/build/debug" "$ROOT/build/asan" "$ARTIFACTS"
+    # bin/ and obj/ next to each .NET project only, never anything else.
+    local proj dir
+    while IFS= read -r proj; do
+        dir=$(dirname "$proj")
+        rm -rf "$dir/bin" "$dir/obj"
+    done < <(find "$ROOT/managed" "$ROOT/tests" "$ROOT/examples" "$ROOT/bench" -name '*.csproj' 2>/dev/null)
+}
+
+# --- test: every suite as a stage, counted ---------------------------------------------------
+
+RESULTS_DIR=
+COUNTS_FILE=
+SUMMARY=()
+TOTAL_PASSED=0
+TOTAL_FAILED=0
+
+# Prints "passed failed skipped" for result files: junit (GoogleTest, CTest) or trx (dotnet).
+count_results() {
+    "$PYTHON" - "$@" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+
+fmt, files = sys.argv[1], sys.argv[2:]
+passed = failed = skipped = 0
+for path in files:
+    root = ET.parse(path).getroot()
+    if fmt == "junit":
+        # One <testcase> per test; a <failure>/<error> child marks a failure, <skipped> or a
+        # not-run status a skip (GTEST_SKIP, disabled tests, CTest's notrun).
+        for case in root.iter("testcase"):
+            children = {child.tag for child in case}
+            if children & {"failure", "error"}:
+                failed += 1
+            elif "skipped" in children or case.get("result") in ("skipped", "suppressed") \
+                    or case.get("status") in ("notrun", "disabled"):
+                skipped += 1
+            else:
+                passed += 1
+    else:
+        # TRX: the <Counters> summary of the run (namespaced element).
+        counters = next(e for e in root.iter() if e.tag.endswith("Counters"))
+        get = lambda name: int(counters.get(name, "0"))
+        passed += get("passed")
+        failed += get("failed") + get("error") + get("timeout") + get("aborted")
+        skipped += get("notExecuted") + get("inconclusive")
+print(passed, failed, skipped)
+PY
+}
+
+# run_stage KIND NAME FUNCTION...: runs one stage with errexit in a subshell so a failure is
+# reported and counted while later stages still run. KIND "suite" counts what the stage wrote
+# to $COUNTS_FILE (a stage that fails without counts is one failure); "check" is one test;
+# "step" (a build) is counted only when it fails.
+run_stage() {
+    local kind=$1 name=$2
+    shift 2
+    COUNTS_FILE=$RESULTS_DIR/counts
+    rm -f "$COUNTS_FILE"
+    step "$name"
+    local rc=0 passed=0 failed=0 skipped=0
+    set +e
+    (set -e; "$@")
+    rc=$?
+    set -e
+    if [[ $kind == suite && -s $COUNTS_FILE ]]; then
+        read -r passed failed skipped <"$COUNTS_FILE"
+        ((rc == 0 || failed > 0)) || failed=1   # it failed after counting: still a failure
+    elif ((rc == 0)); then
+        [[ $kind == step ]] || passed=1
+    else
+        failed=1
+    fi
+    local status=ok
+    ((rc == 0 && failed == 0)) || status=FAILED
+    ((skipped == 0)) || status+=" ($skipped skipped)"
+    SUMMARY+=("$(printf '  %-26s %5d passed %4d failed   %s' "$name" "$passed" "$failed" "$status")")
+    TOTAL_PASSED=$((TOTAL_PASSED + passed))
+    TOTAL_FAILED=$((TOTAL_FAILED + failed))
+    if [[ $status == FAILED* ]]; then echo "--> $name FAILED"; fi
+}
+
+test_bindings_check() { "$PYTHON" "$ROOT/bindings/generate.py" --check; }
+
+test_native_suite() {
+    local xml=$RESULTS_DIR/gtest.xml
+    rm -f "$xml"
+    # A failing test makes the binary exit non-zero; the XML still holds every result.
+    "$BUILD_DIR/tests/native/compute_native_tests" --gtest_output="xml:$xml" || true
+    [[ -f $xml ]] || die "GoogleTest wrote no results (did the test binary crash?)"
+    count_results junit "$xml" >"$COUNTS_FILE"
+}
+
+test_capi_suite() {
+    local xml=$RESULTS_DIR/capi.xml
+    rm -f "$xml"
+    # Only the C ABI programs: the GoogleTest cases are also registered with CTest but are
+    # counted from their own run above.
+    ctest --test-dir "$BUILD_DIR" -R '^capi\.' --output-on-failure --output-junit "$xml" || true
+    [[ -f $xml ]] || die "CTest wrote no results"
+    count_results junit "$xml" >"$COUNTS_FILE"
+}
+
+test_managed_suite() {
+    local dir=$RESULTS_DIR/trx
+    rm -rf "$dir"
+    dotnet test "$SOLUTION" -c Release --no-build -nologo -v:minimal \
+        --logger trx --results-directory "$dir" -p:ComputeNativeDir="$BUILD_DIR" || true
+    local trx=("$dir"/*.trx)
+    [[ -f ${trx[0]} ]] || die "dotnet test wrote no TRX results"
+    count_results trx "${trx[@]}" >"$COUNTS_FILE"
+}
+
+# The package holds what a consumer needs, and the native library in it is the one just built.
+test_package_contents() {
+    local pkg=$ARTIFACTS/Compute.$VERSION.nupkg entry
+    [[ -f $pkg ]] || die "$pkg is missing (package version must match CMake's project version $VERSION)"
+    unzip -l "$pkg"
+    for entry in lib/net10.0/Compute.dll lib/net10.0/Compute.xml runtimes/linux-x64/native/libcompute.so; do
+        unzip -l "$pkg" "$entry" >/dev/null || die "$pkg lacks $entry"
+    done
+    local packed built
+    packed=$(unzip -p "$pkg" runtimes/linux-x64/native/libcompute.so | sha256sum | cut -d' ' -f1)
+    built=$(sha256sum "$(readlink -f "$BUILD_DIR/libcompute.so")" | cut -d' ' -f1)
+    [[ $packed == "$built" ]] || die "the packed libcompute.so differs from $BUILD_DIR/libcompute.so"
+}
+
+test_nuget_consumer() { "$ROOT/tests/consumers/nuget_consumer.sh" "$ARTIFACTS" "$VERSION"; }
+test_cmake_consumer() { "$ROOT/tests/consumers/cmake_consumer.sh" "$1" "$BUILD_DIR"; }
+test_example() { dotnet run --project "$EXAMPLE" -c Release -p:ComputeNativeDir="$BUILD_DIR"; }
+
+run_tests() {
+    RESULTS_DIR=$BUILD_DIR/test-results
+    mkdir -p "$RESULTS_DIR"
+    # Checked before the build regenerates anything, so a stale committed file fails here.
+    run_stage check "bindings up to date" test_bindings_check
+    run_stage step "native build" build_native
+    run_stage suite "native (GoogleTest)" test_native_suite
+    run_stage suite "C ABI (ctest)" test_capi_suite
+    if [[ $SANITIZE == ON ]]; then
+        SUMMARY+=("  managed, package and consumer stages skipped under --sanitize")
+    else
+        run_stage step "bindings + managed build" build_bindings_and_managed
+        run_stage suite "managed (dotnet test)" test_managed_suite
+        run_stage check "tensors example" test_example
+        run_stage step "pack" pack
+        run_stage check "package contents" test_package_contents
+        run_stage check "NuGet consumer" test_nuget_consumer
+        run_stage check "C consumer (examples/c)" test_cmake_consumer c
+        run_stage check "C++ consumer (examples/cpp)" test_cmake_consumer cpp
+    fi
+    echo
+    echo "==> summary"
+    printf '%s\n' "${SUMMARY[@]}"
+    echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed"
+    ((TOTAL_FAILED == 0))
+}
+
+# --- main -------------------------------------------------------------------------------------
+
+main() {
+    local verb=${1:-build}
+    (($# == 0)) || shift
+    local arg
+    for arg in "$@"; do
+        case $arg in
+            --debug) BUILD_TYPE=Debug; BUILD_DIR=$ROOT/build/debug ;;
+            --sanitize) BUILD_TYPE=Debug; BUILD_DIR=$ROOT/build/asan; SANITIZE=ON ;;
+            *) die "unknown option $arg (see the top of build.sh)" ;;
+        esac
+    done
+    [[ -n $VERSION ]] || die "cannot read the project version from CMakeLists.txt"
+    case $verb in
+        clean) clean; return ;;
+        build | test | pack | run-example | bench) ;;
+        -h | --help | help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; return ;;
+        *) die "unknown verb '$verb' (build, test, pack, run-example, bench, clean)" ;;
+    esac
+    ensure_prerequisites
+    cd "$ROOT"
+    case $verb in
+        build) build_all ;;
+        test) run_tests ;;
+        pack) pack ;;
+        run-example) run_example ;;
+        bench) bench ;;
+    esac
+}
+
+main "$@"
