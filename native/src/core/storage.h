@@ -24,6 +24,9 @@ public:
     void* data() const { return data_; }
     int64_t nbytes() const { return nbytes_; }
     Device device() const { return device_; }
+    // Forgets the external deleter: used when building a tensor over wrapped memory fails
+    // after the storage exists, so the caller keeps ownership as the ABI promises.
+    void disarm_deleter() { deleter_ = nullptr; }
 
 private:
     Storage() = default;

@@ -9,6 +9,17 @@ Tensor Tensor::make(Ref<Storage> storage, DType dtype, Shape sizes, Shape stride
     return Tensor(make_ref<TensorImpl>(std::move(storage), dtype, std::move(sizes), std::move(strides), offset));
 }
 
+Tensor Tensor::make_external(Ref<Storage> storage, DType dtype, Shape sizes, Shape strides, int64_t offset) {
+    try {
+        // Passed as a copy: our reference keeps the storage alive through a failure until
+        // its deleter is disarmed.
+        return make(storage, dtype, std::move(sizes), std::move(strides), offset);
+    } catch (...) {
+        storage->disarm_deleter();
+        throw;
+    }
+}
+
 Tensor Tensor::empty(const Shape& sizes, DType dtype, Device device, const char* op) {
     check_dtype(dtype, op, "dtype");
     require_available(device, op);

@@ -44,6 +44,9 @@ public:
 
     // A new tensor over storage with explicit layout (no bounds check: see as_strided).
     static Tensor make(Ref<Storage> storage, DType dtype, Shape sizes, Shape strides, int64_t offset);
+    // Like make, over a storage that wraps caller-owned memory: when building the tensor fails
+    // the storage's deleter is disarmed first, so a failed call leaves ownership with the caller.
+    static Tensor make_external(Ref<Storage> storage, DType dtype, Shape sizes, Shape strides, int64_t offset);
     // An uninitialised contiguous tensor; checks the dtype, the device's availability, and
     // sizes for negatives and byte-count overflow; errors name op.
     static Tensor empty(const Shape& sizes, DType dtype, Device device, const char* op = "empty");
@@ -82,6 +85,29 @@ private:
 Shape contiguous_strides(const Shape& sizes);
 // Product of sizes; throws INVALID_ARGUMENT on a negative size or overflow (naming op).
 int64_t checked_numel(const Shape& sizes, const char* op);
+// a * b and a + b into *out; true when the exact result does not fit in int64.
+inline bool mul_overflow(int64_t a, int64_t b, int64_t* out) {
+#if defined(__GNUC__) || defined(__clang__)
+    return __builtin_mul_overflow(a, b, out);
+#else
+    if (a != 0 && b != 0) {
+        if ((a > 0 && b > 0 && a > INT64_MAX / b) || (a < 0 && b < 0 && a < INT64_MAX / b) ||
+            (a > 0 && b < 0 && b < INT64_MIN / a) || (a < 0 && b > 0 && a < INT64_MIN / b))
+            return true;
+    }
+    *out = a * b;
+    return false;
+#endif
+}
+inline bool add_overflow(int64_t a, int64_t b, int64_t* out) {
+#if defined(__GNUC__) || defined(__clang__)
+    return __builtin_add_overflow(a, b, out);
+#else
+    if ((b > 0 && a > INT64_MAX - b) || (b < 0 && a < INT64_MIN - b)) return true;
+    *out = a + b;
+    return false;
+#endif
+}
 // Wraps a possibly negative dim into [0, ndim); throws INDEX_OUT_OF_RANGE naming op.
 int64_t wrap_dim(int64_t dim, int64_t ndim, const char* op);
 

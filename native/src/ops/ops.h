@@ -20,7 +20,7 @@ Scalar scalar_bool(bool v);
 // Factories (factory.cpp)
 Tensor empty(const Shape& sizes, DType dtype, Device device);
 Tensor full(const Shape& sizes, Scalar value, DType dtype, Device device);
-Tensor scalar_tensor(Scalar value, Device device);  // wrapped number: int64/float32(default)/bool
+Tensor scalar_tensor(Scalar value, Device device);  // wrapped number: int64/float64/bool (floats promote as float32)
 Tensor arange(Scalar start, Scalar end, Scalar step, DType dtype, Device device);
 Tensor from_buffer(const void* data, int64_t nbytes, const Shape& sizes, DType dtype);
 Tensor from_external(void* data, const Shape& sizes, const Shape* strides, DType dtype, Device device,
