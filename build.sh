@@ -84,10 +84,11 @@ generate_bindings() {
     done
 }
 
-# The managed project copies libcompute.so from ComputeNativeDir into its output.
+# The managed project copies libcompute.so from ComputeNativeBuildDir into its output (for
+# tests and examples); `pack` passes ComputeNativeDir, the folder it packs the library from.
 build_managed() {
     step "managed solution ($BUILD_TYPE)"
-    dotnet build "$SOLUTION" -c Release -nologo -v:minimal -p:ComputeNativeDir="$BUILD_DIR"
+    dotnet build "$SOLUTION" -c Release -nologo -v:minimal -p:ComputeNativeBuildDir="$BUILD_DIR"
 }
 
 build_bindings_and_managed() {
@@ -112,7 +113,7 @@ pack() {
 run_example() {
     build_all
     step "examples/tensors"
-    dotnet run --project "$EXAMPLE" -c Release -p:ComputeNativeDir="$BUILD_DIR"
+    dotnet run --project "$EXAMPLE" -c Release -p:ComputeNativeBuildDir="$BUILD_DIR"
 }
 
 bench() {
@@ -231,7 +232,7 @@ test_managed_suite() {
     local dir=$RESULTS_DIR/trx
     rm -rf "$dir"
     dotnet test "$SOLUTION" -c Release --no-build -nologo -v:minimal \
-        --logger trx --results-directory "$dir" -p:ComputeNativeDir="$BUILD_DIR" || true
+        --logger trx --results-directory "$dir" -p:ComputeNativeBuildDir="$BUILD_DIR" || true
     local trx=("$dir"/*.trx)
     [[ -f ${trx[0]} ]] || die "dotnet test wrote no TRX results"
     count_results trx "${trx[@]}" >"$COUNTS_FILE"
@@ -253,7 +254,7 @@ test_package_contents() {
 
 test_nuget_consumer() { "$ROOT/tests/consumers/nuget_consumer.sh" "$ARTIFACTS" "$VERSION"; }
 test_cmake_consumer() { "$ROOT/tests/consumers/cmake_consumer.sh" "$1" "$BUILD_DIR"; }
-test_example() { dotnet run --project "$EXAMPLE" -c Release -p:ComputeNativeDir="$BUILD_DIR"; }
+test_example() { dotnet run --project "$EXAMPLE" -c Release -p:ComputeNativeBuildDir="$BUILD_DIR"; }
 
 run_tests() {
     RESULTS_DIR=$BUILD_DIR/test-results

@@ -29,9 +29,13 @@ compgen -G "$prefix/lib/libcompute.so*" >/dev/null || { echo "install is missing
 
 # Strict warnings: the examples are what users copy, and compute.h must stay C99-clean.
 warnings="-Wall -Wextra -pedantic -Werror"
+case $example in
+    c) flags=(-DCMAKE_C_FLAGS="$warnings") ;;
+    cpp) flags=(-DCMAKE_CXX_FLAGS="$warnings") ;;
+    *) echo "unknown example '$example' (c or cpp)"; exit 1 ;;
+esac
 cmake -S "$root/examples/$example" -B "$tmp/build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-      -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF \
-      -DCMAKE_C_FLAGS="$warnings" -DCMAKE_CXX_FLAGS="$warnings" >"$tmp/configure.log" \
+      -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF "${flags[@]}" >"$tmp/configure.log" \
     || { cat "$tmp/configure.log"; exit 1; }
 cmake --build "$tmp/build" >"$tmp/build.log" || { cat "$tmp/build.log"; exit 1; }
 
