@@ -677,14 +677,15 @@ def gen_views():
 
     def add(name, base, steps):
         case = {"name": name, "input": enc_tensor(base), "steps": steps}
-        try:
-            t = base
-            for s in steps:
+        t = base
+        for i, s in enumerate(steps):
+            try:
                 t = apply_step(t, s)
-        except TORCH_ERRORS as e:
-            case["error"] = str(e).splitlines()[0]
-            cases.append(case)
-            return
+            except TORCH_ERRORS as e:
+                case["error"] = str(e).splitlines()[0]
+                case["error_step"] = i
+                cases.append(case)
+                return
         case["expected"] = enc_tensor(t)
         case["strides"] = list(t.stride())
         case["offset"] = t.storage_offset()
