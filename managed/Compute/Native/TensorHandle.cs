@@ -1,0 +1,48 @@
+using System;
+using System.Runtime.InteropServices;
+using Compute.Memory;
+
+namespace Compute.Native
+{
+    /// <summary>
+    /// Owns one reference to a native cmp_tensor. Releasing it (Dispose now, or the
+    /// finalizer later) drops that reference; the generated LibraryImport stubs AddRef the
+    /// handle for the duration of each call, so a concurrent Dispose can never free a tensor
+    /// a native call is still using.
+    /// </summary>
+    internal sealed class TensorHandle : SafeHandle
+    {
+        // Native bytes this handle reported to the GC and the undisposed-bytes counter;
+        // given back when the handle is released.
+        private long _trackedBytes;
+
+        /// <summary>Used by the marshaller for out-parameters.</summary>
+        public TensorHandle() : base(IntPtr.Zero, ownsHandle: true)
+        {
+        }
+
+        public override bool IsInvalid => handle == IntPtr.Zero;
+
+        /// <summary>The raw pointer, for identity comparisons only (never dereferenced).</summary>
+        internal nint Address => handle;
+
+        internal void TrackBytes(long bytes)
+        {
+            _trackedBytes = bytes;
+            NativeMemoryTracker.Track(bytes);
+        }
+
+        protected override bool ReleaseHandle()
+        {
+            // Release cannot fail for a live handle; the status is ignored so a finalizer
+            // never throws.
+            NativeMethods.cmp_tensor_release(handle);
+            if (_trackedBytes > 0)
+            {
+                NativeMemoryTracker.Untrack(_trackedBytes);
+                _trackedBytes = 0;
+            }
+            return true;
+        }
+    }
+}

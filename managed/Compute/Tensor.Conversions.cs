@@ -1,0 +1,35 @@
+using System;
+using Compute.Native;
+
+namespace Compute
+{
+    public sealed partial class Tensor
+    {
+        /// <summary>A contiguous tensor with the same values: this tensor's data when already contiguous, else a copy.</summary>
+        public Tensor Contiguous() => OwnOrShare(NativeMethods.Contiguous(Handle), this);
+
+        /// <summary>A contiguous copy with its own storage.</summary>
+        public Tensor Clone() => Own(NativeMethods.Clone(Handle));
+
+        /// <summary>The values converted to <paramref name="dtype"/> (the same data when the dtype already matches).</summary>
+        public Tensor To(DType dtype) => OwnOrShare(NativeMethods.ToDtype(Handle, dtype), this);
+
+        /// <summary>The tensor on <paramref name="device"/> (the same data when it is already there).</summary>
+        public Tensor To(Device device) => OwnOrShare(NativeMethods.ToDevice(Handle, NativeDevice.From(device)), this);
+
+        /// <summary>Copies <paramref name="source"/> into this tensor in place, broadcasting it and converting its dtype (copy_).</summary>
+        public Tensor CopyFrom(Tensor source)
+        {
+            ArgumentNullException.ThrowIfNull(source);
+            NativeMethods.CopyInPlace(Handle, source.Handle);
+            return this;
+        }
+
+        /// <summary>Sets every element to <paramref name="value"/> in place (fill_).</summary>
+        public Tensor Fill(Scalar value)
+        {
+            NativeMethods.FillInPlace(Handle, value.Native);
+            return this;
+        }
+    }
+}

@@ -1,0 +1,184 @@
+using System;
+using Compute.Native;
+
+namespace Compute
+{
+    public sealed partial class Tensor
+    {
+        private delegate TensorHandle BinaryOp(TensorHandle a, TensorHandle b);
+
+        private delegate void InPlaceOp(TensorHandle a, TensorHandle b);
+
+        private static readonly NativeScalar One = NativeScalar.FromInt64(1);
+
+        private static Tensor Binary(Tensor a, Tensor b, BinaryOp op)
+        {
+            ArgumentNullException.ThrowIfNull(a);
+            ArgumentNullException.ThrowIfNull(b);
+            return Own(op(a.Handle, b.Handle));
+        }
+
+        // A C# number operand becomes a wrapped-number 0-dim tensor (cmp_scalar_tensor), so
+        // type promotion treats it like a Python number: int32 tensor * 2.5 is float32.
+        private static TensorHandle Wrapped(Scalar value, Tensor like) =>
+            NativeMethods.ScalarTensor(value.Native, NativeDevice.From(like.Device));
+
+        private static Tensor Binary(Tensor a, Scalar b, BinaryOp op)
+        {
+            ArgumentNullException.ThrowIfNull(a);
+            using TensorHandle scalar = Wrapped(b, a);
+            return Own(op(a.Handle, scalar));
+        }
+
+        private static Tensor Binary(Scalar a, Tensor b, BinaryOp op)
+        {
+            ArgumentNullException.ThrowIfNull(b);
+            using TensorHandle scalar = Wrapped(a, b);
+            return Own(op(scalar, b.Handle));
+        }
+
+        private Tensor InPlace(Tensor other, InPlaceOp op)
+        {
+            ArgumentNullException.ThrowIfNull(other);
+            op(Handle, other.Handle);
+            return this;
+        }
+
+        private Tensor InPlace(Scalar other, InPlaceOp op)
+        {
+            using TensorHandle scalar = Wrapped(other, this);
+            op(Handle, scalar);
+            return this;
+        }
+
+        /// <summary>this + alpha * other, broadcasting (torch.add).</summary>
+        public Tensor Add(Tensor other, Scalar? alpha = null) =>
+            Binary(this, other, (a, b) => NativeMethods.Add(a, b, alpha?.Native ?? One));
+
+        /// <summary>this + alpha * other (torch.add with a number).</summary>
+        public Tensor Add(Scalar other, Scalar? alpha = null) =>
+            Binary(this, other, (a, b) => NativeMethods.Add(a, b, alpha?.Native ?? One));
+
+        /// <summary>this += alpha * other, in place (add_). Returns this tensor.</summary>
+        public Tensor AddInPlace(Tensor other, Scalar? alpha = null) =>
+            InPlace(other, (a, b) => NativeMethods.AddInPlace(a, b, alpha?.Native ?? One));
+
+        /// <summary>this += alpha * other, in place (add_). Returns this tensor.</summary>
+        public Tensor AddInPlace(Scalar other, Scalar? alpha = null) =>
+            InPlace(other, (a, b) => NativeMethods.AddInPlace(a, b, alpha?.Native ?? One));
+
+        /// <summary>this - alpha * other, broadcasting (torch.sub).</summary>
+        public Tensor Sub(Tensor other, Scalar? alpha = null) =>
+            Binary(this, other, (a, b) => NativeMethods.Sub(a, b, alpha?.Native ?? One));
+
+        /// <summary>this - alpha * other (torch.sub with a number).</summary>
+        public Tensor Sub(Scalar other, Scalar? alpha = null) =>
+            Binary(this, other, (a, b) => NativeMethods.Sub(a, b, alpha?.Native ?? One));
+
+        /// <summary>this -= alpha * other, in place (sub_). Returns this tensor.</summary>
+        public Tensor SubInPlace(Tensor other, Scalar? alpha = null) =>
+            InPlace(other, (a, b) => NativeMethods.SubInPlace(a, b, alpha?.Native ?? One));
+
+        /// <summary>this -= alpha * other, in place (sub_). Returns this tensor.</summary>
+        public Tensor SubInPlace(Scalar other, Scalar? alpha = null) =>
+            InPlace(other, (a, b) => NativeMethods.SubInPlace(a, b, alpha?.Native ?? One));
+
+        /// <summary>Elementwise product, broadcasting (torch.mul).</summary>
+        public Tensor Mul(Tensor other) => Binary(this, other, NativeMethods.Mul);
+
+        /// <summary>Product with a number (torch.mul).</summary>
+        public Tensor Mul(Scalar other) => Binary(this, other, NativeMethods.Mul);
+
+        /// <summary>this *= other, in place (mul_). Returns this tensor.</summary>
+        public Tensor MulInPlace(Tensor other) => InPlace(other, NativeMethods.MulInPlace);
+
+        /// <summary>this *= other, in place (mul_). Returns this tensor.</summary>
+        public Tensor MulInPlace(Scalar other) => InPlace(other, NativeMethods.MulInPlace);
+
+        /// <summary>True division, broadcasting: integer inputs give a floating result (torch.div).</summary>
+        public Tensor Div(Tensor other) => Binary(this, other, NativeMethods.Div);
+
+        /// <summary>True division by a number (torch.div).</summary>
+        public Tensor Div(Scalar other) => Binary(this, other, NativeMethods.Div);
+
+        /// <summary>this /= other, in place (div_). Returns this tensor.</summary>
+        public Tensor DivInPlace(Tensor other) => InPlace(other, NativeMethods.DivInPlace);
+
+        /// <summary>this /= other, in place (div_). Returns this tensor.</summary>
+        public Tensor DivInPlace(Scalar other) => InPlace(other, NativeMethods.DivInPlace);
+
+        /// <summary>-this (torch.neg); not defined for bool.</summary>
+        public Tensor Neg() => Own(NativeMethods.Neg(Handle));
+
+        /// <summary>e to the power of each element (torch.exp); integer inputs give float32.</summary>
+        public Tensor Exp() => Own(NativeMethods.Exp(Handle));
+
+        /// <summary>this == other elementwise, as a bool tensor (torch.eq).</summary>
+        public Tensor Eq(Tensor other) => Binary(this, other, NativeMethods.Eq);
+
+        /// <summary>this == other elementwise, as a bool tensor (torch.eq).</summary>
+        public Tensor Eq(Scalar other) => Binary(this, other, NativeMethods.Eq);
+
+        /// <summary>this != other elementwise, as a bool tensor (torch.ne).</summary>
+        public Tensor Ne(Tensor other) => Binary(this, other, NativeMethods.Ne);
+
+        /// <summary>this != other elementwise, as a bool tensor (torch.ne).</summary>
+        public Tensor Ne(Scalar other) => Binary(this, other, NativeMethods.Ne);
+
+        /// <summary>this &lt; other elementwise, as a bool tensor (torch.lt).</summary>
+        public Tensor Lt(Tensor other) => Binary(this, other, NativeMethods.Lt);
+
+        /// <summary>this &lt; other elementwise, as a bool tensor (torch.lt).</summary>
+        public Tensor Lt(Scalar other) => Binary(this, other, NativeMethods.Lt);
+
+        /// <summary>this &lt;= other elementwise, as a bool tensor (torch.le).</summary>
+        public Tensor Le(Tensor other) => Binary(this, other, NativeMethods.Le);
+
+        /// <summary>this &lt;= other elementwise, as a bool tensor (torch.le).</summary>
+        public Tensor Le(Scalar other) => Binary(this, other, NativeMethods.Le);
+
+        /// <summary>this &gt; other elementwise, as a bool tensor (torch.gt).</summary>
+        public Tensor Gt(Tensor other) => Binary(this, other, NativeMethods.Gt);
+
+        /// <summary>this &gt; other elementwise, as a bool tensor (torch.gt).</summary>
+        public Tensor Gt(Scalar other) => Binary(this, other, NativeMethods.Gt);
+
+        /// <summary>this &gt;= other elementwise, as a bool tensor (torch.ge).</summary>
+        public Tensor Ge(Tensor other) => Binary(this, other, NativeMethods.Ge);
+
+        /// <summary>this &gt;= other elementwise, as a bool tensor (torch.ge).</summary>
+        public Tensor Ge(Scalar other) => Binary(this, other, NativeMethods.Ge);
+
+        /// <summary>Sum of all elements as a 0-dim tensor; integer and bool inputs sum to int64 (torch.sum).</summary>
+        public Tensor Sum() => Own(NativeMethods.Sum(Handle, default, 0, 0));
+
+        /// <summary>Sum over <paramref name="dim"/> (x.sum(dim=d, keepdim=k)).</summary>
+        public Tensor Sum(long dim, bool keepDim = false) => Sum(new[] { dim }, keepDim);
+
+        /// <summary>Sum over several dims (x.sum(dim=(d0, d1), keepdim=k)).</summary>
+        public Tensor Sum(long[] dim, bool keepDim = false)
+        {
+            ArgumentNullException.ThrowIfNull(dim);
+            return Own(NativeMethods.Sum(Handle, dim, dim.Length, keepDim ? 1 : 0));
+        }
+
+        /// <summary>Mean of all elements as a 0-dim tensor; floating inputs only (torch.mean).</summary>
+        public Tensor Mean() => Own(NativeMethods.Mean(Handle, default, 0, 0));
+
+        /// <summary>Mean over <paramref name="dim"/> (x.mean(dim=d, keepdim=k)).</summary>
+        public Tensor Mean(long dim, bool keepDim = false) => Mean(new[] { dim }, keepDim);
+
+        /// <summary>Mean over several dims (x.mean(dim=(d0, d1), keepdim=k)).</summary>
+        public Tensor Mean(long[] dim, bool keepDim = false)
+        {
+            ArgumentNullException.ThrowIfNull(dim);
+            return Own(NativeMethods.Mean(Handle, dim, dim.Length, keepDim ? 1 : 0));
+        }
+
+        /// <summary>Matrix product with PyTorch's matmul rules: 1-D, 2-D and broadcast batched inputs (the @ operator).</summary>
+        public Tensor MatMul(Tensor other) => Binary(this, other, NativeMethods.Matmul);
+
+        /// <summary>Matrix product of two tensors (torch.matmul).</summary>
+        public static Tensor MatMul(Tensor a, Tensor b) => Binary(a, b, NativeMethods.Matmul);
+    }
+}

@@ -1,0 +1,78 @@
+using System;
+using Compute.Native;
+
+namespace Compute
+{
+    public sealed partial class Tensor
+    {
+        // Views share storage with this tensor; Own() sees the shared storage and does not
+        // count the bytes a second time.
+
+        /// <summary>A view with new sizes; one size may be -1 (inferred). Fails when the strides do not allow it.</summary>
+        public Tensor View(params long[] shape) => Own(NativeMethods.View(Handle, shape, shape.Length));
+
+        /// <summary>Like <see cref="View"/>, but copies when a view is impossible.</summary>
+        public Tensor Reshape(params long[] shape) => Own(NativeMethods.Reshape(Handle, shape, shape.Length));
+
+        /// <summary>Reorders the dims: <paramref name="dims"/> is a permutation of 0..Dim-1.</summary>
+        public Tensor Permute(params long[] dims) => Own(NativeMethods.Permute(Handle, dims, dims.Length));
+
+        /// <summary>Swaps two dims.</summary>
+        public Tensor Transpose(long dim0, long dim1) => Own(NativeMethods.Transpose(Handle, dim0, dim1));
+
+        /// <summary>The transpose of a tensor with at most 2 dims (PyTorch's .T for matrices, t()).</summary>
+        public Tensor T
+        {
+            get
+            {
+                int ndim = ShapeCached.Length;
+                if (ndim > 2)
+                {
+                    throw new ArgumentException($"T: the tensor has {ndim} dims; use Transpose or Permute for more than 2.");
+                }
+                return ndim < 2 ? Own(NativeMethods.Contiguous(Handle)) : Transpose(0, 1);
+            }
+        }
+
+        /// <summary>
+        /// Elements start, start+step, ... below end along <paramref name="dim"/>, bounds
+        /// clamped as in Python (x[start:end:step]); step must be positive.
+        /// </summary>
+        public Tensor Slice(long dim, long start, long end, long step = 1) =>
+            Own(NativeMethods.Slice(Handle, dim, start, end, step));
+
+        /// <summary>The sub-tensor at <paramref name="index"/> along <paramref name="dim"/>; the dim is removed.</summary>
+        public Tensor Select(long dim, long index) => Own(NativeMethods.Select(Handle, dim, index));
+
+        /// <summary><paramref name="length"/> elements from <paramref name="start"/> along <paramref name="dim"/>.</summary>
+        public Tensor Narrow(long dim, long start, long length) => Own(NativeMethods.Narrow(Handle, dim, start, length));
+
+        /// <summary>Broadcasts size-1 dims to <paramref name="shape"/> (-1 keeps a size); new leading dims may be added.</summary>
+        public Tensor Expand(params long[] shape) => Own(NativeMethods.Expand(Handle, shape, shape.Length));
+
+        /// <summary>Removes every size-1 dim.</summary>
+        public Tensor Squeeze() => Own(NativeMethods.Squeeze(Handle));
+
+        /// <summary>Removes <paramref name="dim"/> if its size is 1, otherwise keeps the shape.</summary>
+        public Tensor Squeeze(long dim) => Own(NativeMethods.SqueezeDim(Handle, dim));
+
+        /// <summary>Inserts a size-1 dim at position <paramref name="dim"/>.</summary>
+        public Tensor Unsqueeze(long dim) => Own(NativeMethods.Unsqueeze(Handle, dim));
+
+        /// <summary>A view with explicit sizes, strides (in elements) and storage offset; bounds are checked.</summary>
+        public Tensor AsStrided(long[] shape, long[] strides, long storageOffset = 0)
+        {
+            ArgumentNullException.ThrowIfNull(shape);
+            ArgumentNullException.ThrowIfNull(strides);
+            if (shape.Length != strides.Length)
+            {
+                throw new ShapeMismatchException(
+                    $"AsStrided: shape {FormatShape(shape)} and strides {FormatShape(strides)} have different lengths.");
+            }
+            return Own(NativeMethods.AsStrided(Handle, shape, strides, shape.Length, storageOffset));
+        }
+
+        /// <summary>Merges dims <paramref name="startDim"/>..<paramref name="endDim"/> into one (a view when possible).</summary>
+        public Tensor Flatten(long startDim = 0, long endDim = -1) => Own(NativeMethods.Flatten(Handle, startDim, endDim));
+    }
+}

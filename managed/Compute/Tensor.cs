@@ -1,0 +1,150 @@
+using System;
+using Compute.Memory;
+using Compute.Native;
+
+namespace Compute
+{
+    /// <summary>
+    /// An n-dimensional array of one <see cref="DType"/> on one <see cref="Device"/>, backed by
+    /// the native library (PyTorch's torch.Tensor). Views share storage with the tensor they
+    /// come from.
+    /// </summary>
+    /// <remarks>
+    /// Lifetime: <see cref="Dispose"/> frees the native memory now; a tensor nobody disposes is
+    /// freed by its finalizer, and Compute runs the garbage collector itself when undisposed
+    /// native memory grows (see <see cref="ComputeMemory.CollectionThreshold"/>).
+    /// <see cref="TensorScope"/> disposes everything created in a block. <c>==</c> and
+    /// <c>!=</c> compare references, as for any .NET class; the elementwise comparisons are
+    /// <see cref="Eq(Tensor)"/> and <see cref="Ne(Tensor)"/> (and the operators &lt; &lt;= &gt; &gt;=).
+    /// </remarks>
+    public sealed partial class Tensor : IDisposable
+    {
+        private readonly TensorHandle _handle;
+        private long[]? _shape;
+        private DType? _dtype;
+
+        static Tensor()
+        {
+            AllocationFailureHook.EnsureInstalled();
+        }
+
+        private Tensor(TensorHandle handle)
+        {
+            _handle = handle;
+            TensorScope.Register(handle);
+        }
+
+        /// <summary>
+        /// Wraps a handle returned by the library. Native bytes are reported to the GC only when
+        /// this handle is the sole user of its storage (a fresh allocation), so views and new
+        /// references to an input's storage are not counted twice.
+        /// </summary>
+        internal static Tensor Own(TensorHandle handle)
+        {
+            var tensor = new Tensor(handle);
+            if (NativeMethods.TensorStorageUseCount(handle) == 1)
+            {
+                handle.TrackBytes(NativeMethods.TensorStorageNbytes(handle));
+            }
+            return tensor;
+        }
+
+        /// <summary>Wraps a handle over memory the caller owns (nothing reported to the GC).</summary>
+        internal static Tensor External(TensorHandle handle) => new(handle);
+
+        /// <summary>Wraps the result of an op that may return a new reference to its input itself.</summary>
+        internal static Tensor OwnOrShare(TensorHandle result, Tensor input) =>
+            result.Address == input._handle.Address ? new Tensor(result) : Own(result);
+
+        /// <summary>The native handle; throws <see cref="ObjectDisposedException"/> after Dispose.</summary>
+        internal TensorHandle Handle
+        {
+            get
+            {
+                if (_handle.IsClosed)
+                {
+                    throw new ObjectDisposedException(nameof(Tensor), "The tensor was disposed; it cannot be used any more.");
+                }
+                return _handle;
+            }
+        }
+
+        /// <summary>Whether <see cref="Dispose"/> was called (or the scope that owned the tensor ended).</summary>
+        public bool IsDisposed => _handle.IsClosed;
+
+        /// <summary>Frees the native tensor now. Views of it stay valid; calling it twice is harmless.</summary>
+        public void Dispose() => _handle.Dispose();
+
+        /// <summary>Number of dimensions (PyTorch's dim()).</summary>
+        public int Dim => (int)NativeMethods.TensorNdim(Handle);
+
+        /// <summary>Sizes of the dimensions (a copy).</summary>
+        public long[] Shape => (long[])ShapeCached.Clone();
+
+        /// <summary>Size of dimension <paramref name="dim"/> (negative counts from the end).</summary>
+        public long Size(int dim)
+        {
+            long[] shape = ShapeCached;
+            int d = NormalizeDim(dim, shape.Length, nameof(Size));
+            return shape[d];
+        }
+
+        internal long[] ShapeCached
+        {
+            get
+            {
+                if (_shape == null)
+                {
+                    TensorHandle handle = Handle;
+                    var shape = new long[NativeMethods.TensorNdim(handle)];
+                    NativeMethods.TensorSizes(handle, shape, shape.Length);
+                    _shape = shape;
+                }
+                return _shape;
+            }
+        }
+
+        /// <summary>Strides of the dimensions in elements (a copy).</summary>
+        public long[] Strides
+        {
+            get
+            {
+                TensorHandle handle = Handle;
+                var strides = new long[NativeMethods.TensorNdim(handle)];
+                NativeMethods.TensorStrides(handle, strides, strides.Length);
+                return strides;
+            }
+        }
+
+        /// <summary>Offset of the first element in the storage, in elements.</summary>
+        public long StorageOffset => NativeMethods.TensorOffset(Handle);
+
+        /// <summary>Number of elements (PyTorch's numel()).</summary>
+        public long NumberOfElements => NativeMethods.TensorNumel(Handle);
+
+        /// <summary>Size of one element in bytes.</summary>
+        public int ElementSize => DType.ElementSize();
+
+        /// <summary>Element type.</summary>
+        public DType DType => _dtype ??= NativeMethods.TensorDtype(Handle);
+
+        /// <summary>Device holding the data.</summary>
+        public Device Device => NativeMethods.TensorDevice(Handle).ToDevice();
+
+        /// <summary>Whether the elements are laid out contiguously in row-major order.</summary>
+        public bool IsContiguous => NativeMethods.TensorIsContiguous(Handle) != 0;
+
+        internal static int NormalizeDim(long dim, int ndim, string op)
+        {
+            long d = dim < 0 ? dim + ndim : dim;
+            if (d < 0 || d >= ndim)
+            {
+                throw new ArgumentOutOfRangeException(nameof(dim), dim,
+                    $"{op}: dim {dim} is out of range for a tensor with {ndim} dims (expected {-ndim} to {ndim - 1}).");
+            }
+            return (int)d;
+        }
+
+        internal static string FormatShape(ReadOnlySpan<long> shape) => "[" + string.Join(", ", shape.ToArray()) + "]";
+    }
+}
