@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <utility>
 #include <vector>
 
 namespace cmp {
@@ -43,6 +44,17 @@ public:
         // each input in its own dtype (copy/cast).
         bool cast_inputs = true;
     };
+
+    // The usual pointwise config: promote the inputs, allocate the output, or write into
+    // `out` in place (its shape fixed) when it is given.
+    static Config pointwise(const char* op, std::vector<Tensor> inputs, const Tensor& out = Tensor()) {
+        Config c;
+        c.op = op;
+        c.inputs = std::move(inputs);
+        c.out = out;
+        c.out_is_input = out.defined();
+        return c;
+    }
 
     explicit TensorIterator(Config config);
 

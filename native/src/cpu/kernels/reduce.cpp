@@ -1,0 +1,207 @@
+// Sum and mean kernels. Accumulation: float32 in float64, float16/bfloat16 in float32, float64
+// in float64 with pairwise (cascade) summation, integers and bool in int64 (wrapping). Results
+// do not depend on the thread count: every output is the in-order fold of the same fixed-size
+// chunks whichever thread computes them.
+#include "core/parallel.h"
+#include "cpu/loops.h"
+#include "cpu/reduce_stubs.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <vector>
+
+namespace cmp::cpu {
+namespace {
+
+template <typename T>
+using acc_type_t = std::conditional_t<std::is_same_v<T, float>, double,
+                                      std::conditional_t<std::is_integral_v<T>, int64_t, opmath_t<T>>>;
+
+constexpr int64_t kChunk = 16384;       // reduced elements per deterministic chunk
+constexpr int64_t kPairwiseBlock = 2048; // below this a run is summed with independent lanes
+constexpr int kLanes = 16;
+constexpr int64_t kRowBlock = 128;      // rows per partial in column reductions
+constexpr int64_t kColBlock = 256;      // outputs per column-reduction work item
+
+template <typename A>
+inline A acc_add(A a, A b) { return wrap_add(a, b); }
+
+// Sum of n contiguous elements: pairwise recursion over independent-lane blocks. The lanes are
+// separate accumulators the compiler can keep in one vector register, and pairwise splitting
+// keeps the rounding error growing like log(n) instead of n.
+template <typename A, typename T>
+A sum_dense(const T* p, int64_t n) {
+    if (n > kPairwiseBlock) {
+        const int64_t half = (n / 2 + kLanes - 1) / kLanes * kLanes;
+        return acc_add(sum_dense<A>(p, half), sum_dense<A>(p + half, n - half));
+    }
+    A lanes[kLanes] = {};
+    int64_t i = 0;
+    for (; i + kLanes <= n; i += kLanes)
+        for (int k = 0; k < kLanes; ++k) lanes[k] = acc_add(lanes[k], static_cast<A>(static_cast<opmath_t<T>>(p[i + k])));
+    for (int width = kLanes / 2; width >= 1; width /= 2)
+        for (int k = 0; k < width; ++k) lanes[k] = acc_add(lanes[k], lanes[k + width]);
+    A s = lanes[0];
+    for (; i < n; ++i) s = acc_add(s, static_cast<A>(static_cast<opmath_t<T>>(p[i])));
+    return s;
+}
+
+template <typename A, typename T>
+A sum_strided(const T* p, int64_t stride, int64_t n) {
+    if (stride == 1) return sum_dense<A>(p, n);
+    if (n > kPairwiseBlock) {
+        const int64_t half = n / 2;
+        return acc_add(sum_strided<A>(p, stride, half), sum_strided<A>(p + half * stride, stride, n - half));
+    }
+    A s[4] = {};
+    int64_t i = 0;
+    for (; i + 4 <= n; i += 4)
+        for (int k = 0; k < 4; ++k) s[k] = acc_add(s[k], static_cast<A>(static_cast<opmath_t<T>>(p[(i + k) * stride])));
+    A r = acc_add(acc_add(s[0], s[1]), acc_add(s[2], s[3]));
+    for (; i < n; ++i) r = acc_add(r, static_cast<A>(static_cast<opmath_t<T>>(p[i * stride])));
+    return r;
+}
+
+// Offset (in elements) of linear index `linear` over dims (outermost first).
+int64_t offset_of(const std::vector<ReduceDim>& dims, int64_t linear, bool out) {
+    int64_t off = 0;
+    for (size_t d = dims.size(); d-- > 0;) {
+        const int64_t i = linear % dims[d].size;
+        linear /= dims[d].size;
+        off += i * (out ? dims[d].out_stride : dims[d].in_stride);
+    }
+    return off;
+}
+
+// Sum of reduced linear indices [begin, end) of one output whose input starts at base: walks
+// the reduced dims row by row along the innermost one.
+template <typename A, typename T>
+A sum_reduced_range(const T* base, const std::vector<ReduceDim>& r, int64_t begin, int64_t end) {
+    const ReduceDim& inner = r.back();
+    A total{};
+    int64_t i = begin;
+    while (i < end) {
+        const int64_t pos = i % inner.size;
+        const int64_t len = std::min(end - i, inner.size - pos);
+        const T* row = base + offset_of(r, i, false);
+        total = acc_add(total, sum_strided<A>(row, inner.in_stride, len));
+        i += len;
+    }
+    return total;
+}
+
+template <typename A, typename T>
+A sum_one_output(const T* base, const std::vector<ReduceDim>& r, int64_t reduce_numel) {
+    A total{};
+    for (int64_t c = 0; c < reduce_numel; c += kChunk)
+        total = acc_add(total, sum_reduced_range<A>(base, r, c, std::min(reduce_numel, c + kChunk)));
+    return total;
+}
+
+template <typename out_t, typename A>
+out_t finish(A acc, ReduceOp op, int64_t count) {
+    if constexpr (std::is_floating_point_v<A>) {
+        if (op == ReduceOp::Mean) return convert<out_t>(acc / static_cast<A>(count));
+    }
+    return convert<out_t>(acc);
+}
+
+template <typename T, typename out_t>
+void reduce_inner(const ReducePlan& plan, ReduceOp op) {
+    using A = acc_type_t<T>;
+    const T* in = static_cast<const T*>(plan.in);
+    out_t* out = static_cast<out_t*>(plan.out);
+    const int64_t rn = plan.reduce_numel;
+    const int64_t nchunks = (rn + kChunk - 1) / kChunk;
+    if (plan.out_numel < get_num_threads() && nchunks > 1) {
+        // Few outputs, long reductions: split each reduction into its chunks across threads,
+        // then fold the partials in chunk order (the same fold the serial path does).
+        std::vector<A> partial(static_cast<size_t>(nchunks));
+        for (int64_t k = 0; k < plan.out_numel; ++k) {
+            const T* base = in + offset_of(plan.kept, k, false);
+            parallel_for(0, nchunks, 1, [&](int64_t b, int64_t e) {
+                for (int64_t c = b; c < e; ++c)
+                    partial[static_cast<size_t>(c)] =
+                        sum_reduced_range<A>(base, plan.reduced, c * kChunk, std::min(rn, (c + 1) * kChunk));
+            });
+            A total{};
+            for (A v : partial) total = acc_add(total, v);
+            out[offset_of(plan.kept, k, true)] = finish<out_t>(total, op, rn);
+        }
+        return;
+    }
+    const int64_t grain = std::max<int64_t>(1, kDefaultGrain / std::max<int64_t>(rn, 1));
+    parallel_for(0, plan.out_numel, grain, [&](int64_t b, int64_t e) {
+        for (int64_t k = b; k < e; ++k) {
+            const A total = sum_one_output<A>(in + offset_of(plan.kept, k, false), plan.reduced, rn);
+            out[offset_of(plan.kept, k, true)] = finish<out_t>(total, op, rn);
+        }
+    });
+}
+
+// Column reduction: the innermost kept dim (size m) has the smallest input stride, so one
+// work item accumulates a block of up to kColBlock neighbouring outputs across every reduced
+// row; the inner loop runs along the outputs and vectorises. Rows are summed in blocks of
+// kRowBlock into a partial first, which bounds the rounding error growth for long columns.
+template <typename T, typename out_t>
+void reduce_outer(const ReducePlan& plan, ReduceOp op) {
+    using A = acc_type_t<T>;
+    const T* in = static_cast<const T*>(plan.in);
+    out_t* out = static_cast<out_t*>(plan.out);
+    const ReduceDim col = plan.kept.back();
+    const std::vector<ReduceDim> outer_kept(plan.kept.begin(), plan.kept.end() - 1);
+    const int64_t outer_numel = plan.out_numel / col.size;
+    const int64_t blocks = (col.size + kColBlock - 1) / kColBlock;
+    const int64_t rn = plan.reduce_numel;
+    const int64_t grain = std::max<int64_t>(1, kDefaultGrain / std::max<int64_t>(rn * kColBlock, 1));
+    parallel_for(0, outer_numel * blocks, grain, [&](int64_t b, int64_t e) {
+        A acc[kColBlock];
+        A part[kColBlock];
+        for (int64_t item = b; item < e; ++item) {
+            const int64_t o = item / blocks;
+            const int64_t j0 = (item % blocks) * kColBlock;
+            const int64_t len = std::min(kColBlock, col.size - j0);
+            const T* base = in + offset_of(outer_kept, o, false) + j0 * col.in_stride;
+            std::fill(acc, acc + len, A{});
+            for (int64_t r0 = 0; r0 < rn; r0 += kRowBlock) {
+                std::fill(part, part + len, A{});
+                const int64_t r1 = std::min(rn, r0 + kRowBlock);
+                for (int64_t r = r0; r < r1; ++r) {
+                    const T* row = base + offset_of(plan.reduced, r, false);
+                    if (col.in_stride == 1) {
+                        for (int64_t j = 0; j < len; ++j)
+                            part[j] = acc_add(part[j], static_cast<A>(static_cast<opmath_t<T>>(row[j])));
+                    } else {
+                        for (int64_t j = 0; j < len; ++j)
+                            part[j] = acc_add(part[j], static_cast<A>(static_cast<opmath_t<T>>(row[j * col.in_stride])));
+                    }
+                }
+                for (int64_t j = 0; j < len; ++j) acc[j] = acc_add(acc[j], part[j]);
+            }
+            out_t* dst = out + offset_of(outer_kept, o, true) + j0 * col.out_stride;
+            for (int64_t j = 0; j < len; ++j) dst[j * col.out_stride] = finish<out_t>(acc[j], op, rn);
+        }
+    });
+}
+
+template <typename T>
+void reduce_typed(const ReducePlan& plan, ReduceOp op) {
+    using out_t = std::conditional_t<std::is_integral_v<T>, int64_t, T>;
+    CMP_CHECK(plan.out_dtype == dtype_of<out_t>, INTERNAL_ERROR, plan.op, ": unexpected output dtype ",
+              dtype_name(plan.out_dtype));
+    if (plan.out_numel == 0) return;
+    const bool column = !plan.kept.empty() &&
+                        std::abs(plan.kept.back().in_stride) < std::abs(plan.reduced.back().in_stride);
+    if (column) reduce_outer<T, out_t>(plan, op);
+    else reduce_inner<T, out_t>(plan, op);
+}
+
+void reduce_kernel(const ReducePlan& plan, ReduceOp op) {
+    CMP_DISPATCH_ALL_TYPES(plan.in_dtype, plan.op, [&] { reduce_typed<scalar_t>(plan, op); });
+}
+
+}  // namespace
+
+CMP_REGISTER_KERNEL(reduce_stub, reduce_kernel)
+
+}  // namespace cmp::cpu

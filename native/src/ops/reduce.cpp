@@ -1,0 +1,106 @@
+// sum and mean over all dims or a list of dims, with keepdim.
+#include "ops/ops.h"
+
+#include "core/device.h"
+#include "core/promotion.h"
+#include "cpu/reduce_stubs.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace cmp::cpu {
+CMP_DEFINE_STUB(reduce_stub);
+}  // namespace cmp::cpu
+
+namespace cmp::ops {
+
+namespace {
+
+using cpu::ReduceDim;
+
+// Sorts dims outermost-first by input stride and merges neighbours whose strides continue
+// each other in both the input and the output.
+std::vector<ReduceDim> coalesce(std::vector<ReduceDim> dims) {
+    std::stable_sort(dims.begin(), dims.end(), [](const ReduceDim& a, const ReduceDim& b) {
+        return std::abs(a.in_stride) > std::abs(b.in_stride);
+    });
+    std::vector<ReduceDim> out;
+    for (const ReduceDim& d : dims) {
+        if (!out.empty()) {
+            ReduceDim& o = out.back();
+            if (o.in_stride == d.in_stride * d.size && o.out_stride == d.out_stride * d.size) {
+                o.size *= d.size;
+                o.in_stride = d.in_stride;
+                o.out_stride = d.out_stride;
+                continue;
+            }
+        }
+        out.push_back(d);
+    }
+    return out;
+}
+
+Tensor reduce(const char* op, cpu::ReduceOp kind, const Tensor& a, const Shape& dims, bool keepdim, DType out_dtype) {
+    require_available(a.device(), op);
+    const int64_t nd = a.dim();
+    std::vector<bool> reduced(static_cast<size_t>(nd), dims.empty());
+    for (int64_t d : dims) {
+        // A 0-dim tensor accepts dim 0 and -1, as in PyTorch.
+        const int64_t w = wrap_dim(d, std::max<int64_t>(nd, 1), op);
+        if (nd == 0) continue;
+        CMP_CHECK(!reduced[static_cast<size_t>(w)], INVALID_ARGUMENT, op, ": dim ", w,
+                  " appears multiple times in the list of dims");
+        reduced[static_cast<size_t>(w)] = true;
+    }
+
+    Shape keep_shape = a.sizes(), out_shape;
+    for (int64_t d = 0; d < nd; ++d) {
+        if (reduced[static_cast<size_t>(d)]) keep_shape[static_cast<size_t>(d)] = 1;
+        if (!reduced[static_cast<size_t>(d)] || keepdim) out_shape.push_back(keep_shape[static_cast<size_t>(d)]);
+    }
+    Tensor out = Tensor::empty(keep_shape, out_dtype, a.device());
+    const Shape out_strides = contiguous_strides(keep_shape);
+
+    cpu::ReducePlan plan;
+    plan.op = op;
+    plan.in = a.data_ptr();
+    plan.out = out.data_ptr();
+    plan.in_dtype = a.dtype();
+    plan.out_dtype = out_dtype;
+    plan.reduce_numel = 1;
+    plan.out_numel = out.numel();
+    std::vector<ReduceDim> kept, red;
+    for (int64_t d = 0; d < nd; ++d) {
+        const size_t i = static_cast<size_t>(d);
+        const int64_t size = a.sizes()[i];
+        if (reduced[i]) plan.reduce_numel *= size;
+        if (size == 1) continue;
+        if (reduced[i]) red.push_back({size, a.strides()[i], 0});
+        else kept.push_back({size, a.strides()[i], out_strides[i]});
+    }
+    plan.kept = coalesce(std::move(kept));
+    plan.reduced = coalesce(std::move(red));
+    if (plan.reduced.empty()) plan.reduced.push_back({plan.reduce_numel == 0 ? 0 : 1, 0, 0});
+    cpu::reduce_stub(plan, kind);
+
+    // Drop the reduced dims unless keepdim: a view of the contiguous result.
+    return Tensor::make(out.storage(), out_dtype, out_shape, contiguous_strides(out_shape), 0);
+}
+
+}  // namespace
+
+Tensor sum(const Tensor& a, const Shape& dims, bool keepdim) {
+    CMP_CHECK(a.defined(), INVALID_ARGUMENT, "sum: argument 'input' is undefined");
+    const DType out = is_floating(a.dtype()) ? a.dtype() : CMP_DTYPE_INT64;
+    return reduce("sum", cpu::ReduceOp::Sum, a, dims, keepdim, out);
+}
+
+Tensor mean(const Tensor& a, const Shape& dims, bool keepdim) {
+    CMP_CHECK(a.defined(), INVALID_ARGUMENT, "mean: argument 'input' is undefined");
+    CMP_CHECK(is_floating(a.dtype()), DTYPE_MISMATCH,
+              "mean(): could not infer output dtype. Input dtype must be either a floating point or complex "
+              "dtype. Got: ", legacy_type_name(a.dtype()));
+    return reduce("mean", cpu::ReduceOp::Mean, a, dims, keepdim, a.dtype());
+}
+
+}  // namespace cmp::ops
