@@ -1,0 +1,47 @@
+using Compute;
+using Compute.Native;
+
+namespace Compute.Tests;
+
+public class LibraryTests
+{
+    [Test]
+    public void LoadedLibraryMatchesTheGeneratedAbiVersion()
+    {
+        Assert.That(NativeMethods.cmp_abi_version(), Is.EqualTo(NativeMethods.AbiVersion));
+        Assert.That(NativeMethods.Version(), Is.EqualTo("0.1.0"));
+        Assert.That(NativeMethods.CpuIsa(), Is.AnyOf("avx512", "avx2", "baseline", "neon"));
+    }
+
+    [Test]
+    public void AbiMismatchIsAClearError()
+    {
+        uint fake = NativeMethods.AbiVersion + 41;
+        var ex = Assert.Throws<NativeLibraryVersionException>(
+            () => NativeLibraryLoader.CheckAbiVersion(fake, "/opt/old/libcompute.so"));
+        Assert.That(ex!.Message, Does.Contain($"ABI version {fake}")
+                                     .And.Contain($"ABI version {NativeMethods.AbiVersion}")
+                                     .And.Contain("/opt/old/libcompute.so"));
+        Assert.DoesNotThrow(() => NativeLibraryLoader.CheckAbiVersion(NativeMethods.AbiVersion, "/any"));
+    }
+
+    [Test]
+    public void CudaAbsentIsAClearErrorNotACrash()
+    {
+        if (Device.CudaDeviceCount > 0)
+        {
+            Assert.Ignore("A CUDA device is present; this test covers machines without one.");
+        }
+        var ex = Assert.Throws<DeviceUnavailableException>(() => { using Tensor t = Tensor.Zeros([2], device: Device.Cuda()); });
+        Assert.That(ex!.Message, Does.Contain("cuda").IgnoreCase);
+    }
+
+    [Test]
+    public void DeviceParsesAndPrintsLikePyTorch()
+    {
+        Assert.That(Device.Parse("cuda:1"), Is.EqualTo(Device.Cuda(1)));
+        Assert.That(Device.Parse("cpu").ToString(), Is.EqualTo("cpu"));
+        Assert.That(Device.Cuda(2).ToString(), Is.EqualTo("cuda:2"));
+        Assert.Throws<FormatException>(() => Device.Parse("tpu"));
+    }
+}
