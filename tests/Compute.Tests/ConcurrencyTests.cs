@@ -31,43 +31,56 @@ public class ConcurrencyTests
     public void OpsFromEightThreadsAtOnceGiveCorrectResults()
     {
         const int Threads = 8;
-        const int Rounds = 50;
-        const int N = 48;
         var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
         using var start = new Barrier(Threads);
         var threads = Enumerable.Range(0, Threads).Select(id => new Thread(() =>
         {
             var random = new Random(1000 + id);
             start.SignalAndWait();
-            for (int round = 0; round < Rounds; round++)
+            try
             {
-                float[] a = Values(random, N * N);
-                float[] b = Values(random, N * N);
-                using Tensor ta = Tensor.From(a, N, N);
-                using Tensor tb = Tensor.From(b, N, N);
-                using Tensor sum = ta + tb * 2;
-                using Tensor product = ta.MatMul(tb);
-                using Tensor rowSums = product.Sum(dim: 1);
-                float[] expectedSum = a.Zip(b, (x, y) => x + y * 2).ToArray();
-                float[] expectedProduct = MatMulReference(a, b, N);
-                float[] expectedRows = Enumerable.Range(0, N).Select(i => expectedProduct.Skip(i * N).Take(N).Sum()).ToArray();
-                if (!sum.ToArray<float>().SequenceEqual(expectedSum))
-                {
-                    failures.Add($"thread {id} round {round}: a + 2b differs");
-                }
-                if (!product.ToArray<float>().SequenceEqual(expectedProduct))
-                {
-                    failures.Add($"thread {id} round {round}: matmul differs");
-                }
-                if (!rowSums.ToArray<float>().SequenceEqual(expectedRows))
-                {
-                    failures.Add($"thread {id} round {round}: sum(dim=1) differs");
-                }
+                RunRounds(id, random, failures);
+            }
+            catch (Exception e)
+            {
+                // An exception escaping a thread would kill the test host; record it instead.
+                failures.Add($"thread {id}: {e}");
             }
         })).ToList();
         threads.ForEach(t => t.Start());
         threads.ForEach(t => t.Join());
         Assert.That(failures, Is.Empty);
+    }
+
+    private static void RunRounds(int id, Random random, System.Collections.Concurrent.ConcurrentBag<string> failures)
+    {
+        const int Rounds = 50;
+        const int N = 48;
+        for (int round = 0; round < Rounds; round++)
+        {
+            float[] a = Values(random, N * N);
+            float[] b = Values(random, N * N);
+            using Tensor ta = Tensor.From(a, N, N);
+            using Tensor tb = Tensor.From(b, N, N);
+            using Tensor sum = ta + tb * 2;
+            using Tensor product = ta.MatMul(tb);
+            using Tensor rowSums = product.Sum(dim: 1);
+            float[] expectedSum = a.Zip(b, (x, y) => x + y * 2).ToArray();
+            float[] expectedProduct = MatMulReference(a, b, N);
+            float[] expectedRows = Enumerable.Range(0, N).Select(i => expectedProduct.Skip(i * N).Take(N).Sum()).ToArray();
+            if (!sum.ToArray<float>().SequenceEqual(expectedSum))
+            {
+                failures.Add($"thread {id} round {round}: a + 2b differs");
+            }
+            if (!product.ToArray<float>().SequenceEqual(expectedProduct))
+            {
+                failures.Add($"thread {id} round {round}: matmul differs");
+            }
+            if (!rowSums.ToArray<float>().SequenceEqual(expectedRows))
+            {
+                failures.Add($"thread {id} round {round}: sum(dim=1) differs");
+            }
+        }
     }
 
     [Test]

@@ -473,7 +473,15 @@ def gen_matmul():
         jb, tb = enc_input(b, pb)
         case = {"name": name, "inputs": [ja, jb]}
         try:
-            r = torch.matmul(ta, tb)
+            if ta.dtype in (torch.float16, torch.bfloat16) and ta.dtype == tb.dtype:
+                # Debian's torch 1.13 (generic BLAS) has no CPU float16 matmul, and its bfloat16
+                # matmul rounds every partial sum to bfloat16 (errors of several ulps). The
+                # reference is PyTorch's float32 matmul rounded once to the 16-bit type, which is
+                # what PyTorch's accumulate-in-float32 paths (oneDNN, later versions) compute.
+                r = torch.matmul(ta.float(), tb.float()).to(ta.dtype)
+                case["reference_note"] = "torch.matmul(a.float(), b.float()).to(dtype): float32 accumulation"
+            else:
+                r = torch.matmul(ta, tb)
         except TORCH_ERRORS as e:
             case["error"] = str(e).splitlines()[0]
             cases.append(case)
@@ -503,6 +511,9 @@ def gen_matmul():
     add("mm_float64", randn([3, 6], "float64"), randn([6, 2], "float64"))
     add("bmm_float64", randn([2, 3, 6], "float64"), randn([6, 2], "float64"))
     add("mm_bfloat16", randn([3, 8], "bfloat16"), randn([8, 4], "bfloat16"))
+    add("bmm_bfloat16", randn([2, 3, 16], "bfloat16"), randn([16, 5], "bfloat16"))
+    add("mm_float16", randn([4, 8], "float16"), randn([8, 3], "float16"))
+    add("mv_float16", randn([5, 7], "float16"), randn([7], "float16"))
     add("mm_int64", randint([3, 4], "int64"), randint([4, 2], "int64"))
     add("dot_int64", randint([6], "int64"), randint([6], "int64"))
     add("bmm_int64", randint([2, 3, 4], "int64"), randint([4, 2], "int64"))
@@ -774,6 +785,12 @@ def gen_arange():
             cases.append(case)
             return
         case["expected"] = enc_tensor(r)
+        if r.is_floating_point():
+            # PyTorch's CPU kernel computes element i as (start + k*step) + j*step, where k is i
+            # rounded down to its SIMD width, so the last bits depend on the build; |start| +
+            # i*|step| bounds the rounding error of any such formula (see the C++ test).
+            i = torch.arange(r.numel(), dtype=torch.float64)
+            case["abs_bound"] = enc_tensor(abs(float(start)) + i * abs(float(step)))
         cases.append(case)
 
     add("int64_0_10_1", 0, 10, 1, "int64")
