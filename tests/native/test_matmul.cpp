@@ -55,7 +55,7 @@ Reference reference_matmul(const std::vector<double>& a, Sizes as, const std::ve
     for (size_t i = 0; i < nd; ++i) {
         const int64_t x = i + abatch.size() >= nd ? abatch[i + abatch.size() - nd] : 1;
         const int64_t y = i + bbatch.size() >= nd ? bbatch[i + bbatch.size() - nd] : 1;
-        batch[i] = std::max(x, y);
+        batch[i] = x == 1 ? y : x;  // 1 broadcasts (to 0 as well)
     }
     Reference r;
     r.sizes = batch;

@@ -5,9 +5,8 @@
 //   N-D @ 1-D  -> the vector is a k x 1 matrix whose added dim is removed from the result
 //   N-D @ N-D  -> batched product; the batch dims (all but the last two) broadcast.
 // The operands are never copied for their layout: the GEMM takes row and column strides, so
-// transposed, sliced and broadcast views (stride 0) go straight in. Operands of different
-// dtypes are promoted to the common dtype first.
-#include "core/promotion.h"
+// transposed, sliced and broadcast views (stride 0) go straight in. As in PyTorch, both
+// operands must have the same dtype (no promotion).
 #include "cpu/gemm.h"
 #include "ops/ops.h"
 
@@ -102,14 +101,16 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
     CMP_CHECK(a.device() == b.device(), DEVICE_ERROR, "matmul: expected both tensors on the same device, but got ",
               a.device().str(), " and ", b.device().str());
     require_available(a.device(), "matmul");
-    const DType dtype = promote_types(a.dtype(), b.dtype());
+    // PyTorch does not promote matmul operands (torch.ones(2, 2) @ torch.ones(2, 2).double()
+    // fails): a silent float64 upcast of a large float32 product would be a costly surprise.
+    CMP_CHECK(a.dtype() == b.dtype(), DTYPE_MISMATCH, "matmul: expected both operands to have the same dtype, but got ",
+              dtype_name(a.dtype()), " and ", dtype_name(b.dtype()), " (shapes ", a.sizes(), " and ", b.sizes(), ")");
+    const DType dtype = a.dtype();
     CMP_CHECK(dtype != CMP_DTYPE_BOOL, DTYPE_MISMATCH, "matmul: not defined for dtype bool (shapes ", a.sizes(),
               " and ", b.sizes(), ")");
-    const Tensor ta = a.dtype() == dtype ? a : to_dtype(a, dtype);
-    const Tensor tb = b.dtype() == dtype ? b : to_dtype(b, dtype);
 
-    const MatrixOperand ma = as_matrices(ta, true);
-    const MatrixOperand mb = as_matrices(tb, false);
+    const MatrixOperand ma = as_matrices(a, true);
+    const MatrixOperand mb = as_matrices(b, false);
     CMP_CHECK(ma.cols == mb.rows, SHAPE_MISMATCH, "matmul: shapes ", a.sizes(), " and ", b.sizes(),
               " cannot be multiplied (", ma.cols, " != ", mb.rows, ")");
     const int64_t m = ma.rows, k = ma.cols, n = mb.cols;
@@ -128,7 +129,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
     // The output is contiguous: row stride n, column stride 1 (also right for the removed
     // dims of 1-D operands, whose size is 1).
     cpu::gemm_batched(dtype, static_cast<int64_t>(c_off.size()), a_off.data(), b_off.data(), c_off.data(), m, n, k,
-                      1.0, ta.data_ptr(), ma.row_stride, ma.col_stride, tb.data_ptr(), mb.row_stride, mb.col_stride,
+                      1.0, a.data_ptr(), ma.row_stride, ma.col_stride, b.data_ptr(), mb.row_stride, mb.col_stride,
                       0.0, out.data_ptr(), n, 1);
     return out;
 }
