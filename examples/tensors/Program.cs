@@ -6,7 +6,7 @@ static void Section(string title) => Console.WriteLine($"\n== {title}");
 
 // A scope disposes every tensor created inside it when it ends, so the tour needs no
 // `using` per temporary; a tensor that must outlive a scope is kept with scope.Keep(t).
-using var scope = new TensorScope();
+using var scope = TensorScope.Begin();
 
 Section("creation");
 var x = Tensor.Arange(12, dtype: DType.Float32).Reshape(3, 4);

@@ -13,7 +13,7 @@ static void Print(string name, Tensor t)
     Console.WriteLine($"{name}: {string.Join(" ", values)}");
 }
 
-using var scope = new TensorScope();   // everything created below is freed at the end
+using var scope = TensorScope.Begin();   // everything created below is freed at the end
 var a = Tensor.Arange(6, dtype: DType.Float32).Reshape(2, 3);
 var b = Tensor.Arange(12, dtype: DType.Float32).Reshape(3, 4);
 var c = a.MatMul(b);
