@@ -1,0 +1,115 @@
+#!/usr/bin/python3
+"""GEMM: Compute (bench/gemm/gemm_bench, through the C ABI) side by side with PyTorch.
+
+Runs the same products in both, with the same thread count and the same timing rule (one
+warm-up, then repeat until 0.5 s have passed, at least 3 runs, best time kept), and prints
+GFLOP/s for each and the ratio PyTorch time / Compute time (above 1: Compute is faster).
+
+    /usr/bin/python3 bench/gemm/compare.py --bench build/bench/bench/gemm_bench \
+        [--blas-dir DIR] [--threads N] [--dtype float32,float64] [--transpose] [SIZE ...]
+
+SIZE is S (S x S x S) or MxNxK. Needs PyTorch (Debian's python3-torch).
+
+Debian's PyTorch calls whatever libblas.so.3 the system's alternatives point at, which is
+the unoptimised reference BLAS unless OpenBLAS is installed. --blas-dir DIR puts DIR (a
+folder holding an optimised libblas.so.3, e.g. OpenBLAS's) first on the library path so the
+comparison is against a tuned BLAS; the header line names the libblas actually loaded.
+"""
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import time
+
+import torch
+
+DEFAULT_SIZES = ["128", "256", "512", "768", "1024", "2048", "64x4096x512", "4096x64x512"]
+
+
+def parse_size(text):
+    parts = [int(p) for p in text.split("x")]
+    return tuple(parts) if len(parts) == 3 else (parts[0],) * 3
+
+
+def torch_time(m, n, k, dtype, transpose):
+    torch.manual_seed(0)
+    a = torch.rand(k, m, dtype=dtype).t() if transpose else torch.rand(m, k, dtype=dtype)
+    b = torch.rand(k, n, dtype=dtype)
+    torch.matmul(a, b)
+    best, total, runs = float("inf"), 0.0, 0
+    while runs < 3 or total < 0.5:
+        t0 = time.perf_counter()
+        torch.matmul(a, b)
+        t = time.perf_counter() - t0
+        best, total, runs = min(best, t), total + t, runs + 1
+    return best
+
+
+def compute_times(bench, sizes, dtype, threads, transpose):
+    cmd = [bench, "--threads", str(threads), "--dtype", dtype] + (["--transpose"] if transpose else []) + sizes
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    results = {}
+    for line in out.splitlines():
+        fields = line.split()
+        m, n, k = int(fields[2]), int(fields[3]), int(fields[4])
+        kv = dict(f.split("=") for f in fields[5:])
+        results[(m, n, k)] = (float(kv["best_s"]), kv["isa"])
+    return results
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--bench", required=True, help="path to the gemm_bench program")
+    p.add_argument("--threads", type=int, default=os.cpu_count())
+    p.add_argument("--dtype", default="float32,float64", help="comma-separated: float32,float64")
+    p.add_argument("--transpose", action="store_true", help="A is a transposed (column-major) view")
+    p.add_argument("sizes", nargs="*", default=DEFAULT_SIZES)
+    p.add_argument("--blas-dir", help="folder with the libblas.so.3 PyTorch should load (e.g. OpenBLAS)")
+    args = p.parse_args()
+    if args.blas_dir and os.environ.get("COMPARE_BLAS_DIR") != args.blas_dir:
+        # The dynamic loader reads LD_LIBRARY_PATH at start-up only: start again with it.
+        env = dict(os.environ, COMPARE_BLAS_DIR=args.blas_dir, OPENBLAS_NUM_THREADS=str(args.threads),
+                   LD_LIBRARY_PATH=args.blas_dir + os.pathsep + os.environ.get("LD_LIBRARY_PATH", ""))
+        os.execve(sys.executable, [sys.executable] + sys.argv, env)
+
+    torch.set_num_threads(args.threads)
+    print(f"# {cpu_model()}, {os.cpu_count()} logical CPUs; threads={args.threads}; "
+          f"PyTorch {torch.__version__}, BLAS: {blas_name()}; transpose={args.transpose}")
+    print(f"{'dtype':8} {'M x N x K':>18} {'Compute GFLOP/s':>16} {'PyTorch GFLOP/s':>16} {'PyTorch/Compute':>16}  isa")
+    for dtype in args.dtype.split(","):
+        ours = compute_times(args.bench, args.sizes, dtype, args.threads, args.transpose)
+        for text in args.sizes:
+            m, n, k = parse_size(text)
+            ours_t, isa = ours[(m, n, k)]
+            theirs_t = torch_time(m, n, k, getattr(torch, dtype), args.transpose)
+            flop = 2.0 * m * n * k
+            print(f"{dtype:8} {f'{m} x {n} x {k}':>18} {flop / ours_t * 1e-9:16.1f} {flop / theirs_t * 1e-9:16.1f} "
+                  f"{theirs_t / ours_t:16.2f}  {isa}")
+            sys.stdout.flush()
+
+
+def blas_name():
+    """The BLAS library this process actually loaded (after one matmul has run)."""
+    torch.matmul(torch.ones(64, 64), torch.ones(64, 64))
+    try:
+        with open("/proc/self/maps") as f:
+            libs = {line.split()[-1] for line in f if "blas" in line.lower() and "/" in line}
+        return ", ".join(sorted(libs)) or "none loaded"
+    except OSError:
+        return "unknown"
+
+
+if __name__ == "__main__":
+    main()

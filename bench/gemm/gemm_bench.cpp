@@ -1,0 +1,113 @@
+// GEMM benchmark through the public C ABI: times cmp_matmul on square (or M x N x K)
+// float32/float64 products and prints one line per size, read by bench/gemm/compare.py.
+//
+//   gemm_bench [--threads N] [--dtype float32|float64] [--transpose] SIZE...
+//   SIZE is S (an S x S x S product) or MxNxK.
+//
+// Each size is run once to warm up (packing buffers, thread pool), then repeatedly until
+// 0.5 s have passed (at least 3 runs); the best time is reported, as the least disturbed
+// by other processes on a shared machine.
+#include <compute/compute.h>
+
+#include <chrono>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+[[noreturn]] void die(const std::string& what) {
+    std::fprintf(stderr, "gemm_bench: %s: %s\n", what.c_str(), cmp_last_error());
+    std::exit(1);
+}
+
+void check(cmp_status s, const char* what) {
+    if (s != CMP_STATUS_OK) die(what);
+}
+
+struct Size {
+    int64_t m, n, k;
+};
+
+Size parse_size(const char* text) {
+    Size s{};
+    if (std::sscanf(text, "%" SCNd64 "x%" SCNd64 "x%" SCNd64, &s.m, &s.n, &s.k) == 3) return s;
+    const long v = std::strtol(text, nullptr, 10);
+    if (v <= 0) {
+        std::fprintf(stderr, "gemm_bench: bad size '%s' (expected S or MxNxK)\n", text);
+        std::exit(2);
+    }
+    return Size{v, v, v};
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    int32_t threads = 0;
+    cmp_dtype dtype = CMP_DTYPE_FLOAT32;
+    const char* dtype_name = "float32";
+    bool transpose = false;
+    std::vector<Size> sizes;
+    for (int i = 1; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--threads") && i + 1 < argc) {
+            threads = std::atoi(argv[++i]);
+        } else if (!std::strcmp(argv[i], "--dtype") && i + 1 < argc) {
+            dtype_name = argv[++i];
+            if (!std::strcmp(dtype_name, "float64")) dtype = CMP_DTYPE_FLOAT64;
+            else if (std::strcmp(dtype_name, "float32")) die(std::string("unknown dtype ") + dtype_name);
+        } else if (!std::strcmp(argv[i], "--transpose")) {
+            transpose = true;  // A is given as a transposed (column-major) view
+        } else {
+            sizes.push_back(parse_size(argv[i]));
+        }
+    }
+    if (threads > 0) check(cmp_set_num_threads(threads), "set_num_threads");
+    check(cmp_get_num_threads(&threads), "get_num_threads");
+    const char* isa = "";
+    check(cmp_cpu_isa(&isa), "cpu_isa");
+    const cmp_device cpu{CMP_DEVICE_CPU, 0};
+    check(cmp_manual_seed(0), "manual_seed");
+
+    for (const Size& s : sizes) {
+        cmp_tensor a = nullptr, b = nullptr, a_stored = nullptr;
+        const int64_t a_sizes[2] = {transpose ? s.k : s.m, transpose ? s.m : s.k};
+        const int64_t b_sizes[2] = {s.k, s.n};
+        check(cmp_rand(a_sizes, 2, dtype, cpu, &a_stored), "rand");
+        check(cmp_rand(b_sizes, 2, dtype, cpu, &b), "rand");
+        if (transpose) check(cmp_transpose(a_stored, 0, 1, &a), "transpose");
+        else check(cmp_tensor_retain(a = a_stored), "retain");
+
+        auto run_once = [&] {
+            cmp_tensor c = nullptr;
+            const auto t0 = std::chrono::steady_clock::now();
+            check(cmp_matmul(a, b, &c), "matmul");
+            const double t = seconds_since(t0);
+            cmp_tensor_release(c);
+            return t;
+        };
+        run_once();
+        double best = 1e30, total = 0;
+        int runs = 0;
+        while (runs < 3 || total < 0.5) {
+            const double t = run_once();
+            best = t < best ? t : best;
+            total += t;
+            ++runs;
+        }
+        const double gflops = 2.0 * static_cast<double>(s.m) * static_cast<double>(s.n) * static_cast<double>(s.k) / best * 1e-9;
+        std::printf("gemm %s %" PRId64 " %" PRId64 " %" PRId64 " threads=%d isa=%s transpose=%d runs=%d best_s=%.6e gflops=%.2f\n", dtype_name,
+                    s.m, s.n, s.k, threads, isa, transpose ? 1 : 0, runs, best, gflops);
+        std::fflush(stdout);
+        cmp_tensor_release(a);
+        cmp_tensor_release(a_stored);
+        cmp_tensor_release(b);
+    }
+    return 0;
+}
