@@ -128,6 +128,11 @@ function Build-All {
 
 function New-Package {
     Build-All
+    Save-Package
+}
+
+# Packs what the build stages produced (the managed Release output and the native library).
+function Save-Package {
     Step 'NuGet package'
     Get-ChildItem $Artifacts -Filter 'Compute.*nupkg' -ErrorAction SilentlyContinue | Remove-Item
     Invoke-Native dotnet pack (Join-Path $Root 'managed/Compute') -c Release -nologo -v:minimal --no-build `
@@ -193,7 +198,7 @@ function Invoke-Stage([string] $Kind, [string] $Name, [scriptblock] $Block) {
     }
     $status = if ($ok -and $failed -eq 0) { 'ok' } else { 'FAILED' }
     if ($skipped) { $status += " ($skipped skipped)" }
-    $script:Summary.Add(('  {0,-26} {1,5} passed {2,4} failed   {3}' -f $Name, $passed, $failed, $status))
+    $script:Summary.Add(('  {0,-30} {1,5} passed {2,4} failed   {3}' -f $Name, $passed, $failed, $status))
     $script:TotalPassed += $passed
     $script:TotalFailed += $failed
 }
@@ -330,7 +335,7 @@ function Invoke-Tests {
         $sum
     }
     Invoke-Stage check 'tensors example' { Invoke-Example }
-    Invoke-Stage step 'pack' { New-Package }
+    Invoke-Stage step 'pack' { Save-Package }
     Invoke-Stage check 'package contents' { Test-PackageContents }
     Invoke-Stage check 'NuGet consumer' { Test-NuGetConsumer }
     Invoke-Stage check 'C consumer (examples/c)' { Test-CMakeConsumer 'c' }

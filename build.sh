@@ -103,6 +103,11 @@ build_all() {
 
 pack() {
     build_all
+    make_package
+}
+
+# Packs what the build stages produced (the managed Release output and $BUILD_DIR's library).
+make_package() {
     step "NuGet package"
     rm -f "$ARTIFACTS"/Compute.*.nupkg "$ARTIFACTS"/Compute.*.snupkg
     dotnet pack "$ROOT/managed/Compute" -c Release -nologo -v:minimal --no-build \
@@ -201,7 +206,7 @@ run_stage() {
     local status=ok
     ((rc == 0 && failed == 0)) || status=FAILED
     ((skipped == 0)) || status+=" ($skipped skipped)"
-    SUMMARY+=("$(printf '  %-26s %5d passed %4d failed   %s' "$name" "$passed" "$failed" "$status")")
+    SUMMARY+=("$(printf '  %-30s %5d passed %4d failed   %s' "$name" "$passed" "$failed" "$status")")
     TOTAL_PASSED=$((TOTAL_PASSED + passed))
     TOTAL_FAILED=$((TOTAL_FAILED + failed))
     if [[ $status == FAILED* ]]; then echo "--> $name FAILED"; fi
@@ -270,7 +275,7 @@ run_tests() {
         run_stage step "bindings + managed build" build_bindings_and_managed
         run_stage suite "managed (dotnet test)" test_managed_suite
         run_stage check "tensors example" test_example
-        run_stage step "pack" pack
+        run_stage step "pack" make_package
         run_stage check "package contents" test_package_contents
         run_stage check "NuGet consumer" test_nuget_consumer
         run_stage check "C consumer (examples/c)" test_cmake_consumer c
