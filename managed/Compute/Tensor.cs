@@ -23,11 +23,6 @@ namespace Compute
         private long[]? _shape;
         private DType? _dtype;
 
-        static Tensor()
-        {
-            AllocationFailureHook.EnsureInstalled();
-        }
-
         private Tensor(TensorHandle handle)
         {
             _handle = handle;
@@ -41,6 +36,9 @@ namespace Compute
         /// </summary>
         internal static Tensor Own(TensorHandle handle)
         {
+            // Installed on first use, after a native call has loaded the library: a missing or
+            // mismatched library then surfaces as its own exception, not a type initializer's.
+            AllocationFailureHook.EnsureInstalled();
             var tensor = new Tensor(handle);
             if (NativeMethods.TensorStorageUseCount(handle) == 1)
             {

@@ -34,9 +34,11 @@ public class ErrorTests
     {
         using Tensor a = Tensor.Zeros(2, 3);
         var dimError = Assert.Throws<ArgumentOutOfRangeException>(() => { using Tensor s = a.Select(2, 0); });
-        Assert.That(dimError!.Message, Does.Contain("select").And.Match(Shape(2, 3)));
+        // A bad dim is reported against the tensor's number of dims (as PyTorch does): the
+        // message names the op, the dim and the valid range.
+        Assert.That(dimError!.Message, Does.Contain("select").And.Contain("2").And.Match(@"\[-2,\s*1\]"));
         var indexError = Assert.Throws<ArgumentOutOfRangeException>(() => { using Tensor s = a[5]; });
-        Assert.That(indexError!.Message, Does.Contain("select").And.Contain("5"));
+        Assert.That(indexError!.Message, Does.Contain("select").And.Contain("5").And.Match(Shape(2, 3)));
         var tooMany = Assert.Throws<ArgumentOutOfRangeException>(() => { using Tensor s = a[0, 0, 0]; });
         Assert.That(tooMany!.Message, Does.Contain("too many indices").And.Match(Shape(2, 3)));
         var sumDim = Assert.Throws<ArgumentOutOfRangeException>(() => { using Tensor s = a.Sum(dim: 3); });
@@ -75,7 +77,8 @@ public class ErrorTests
     {
         using Tensor ints = Tensor.Arange(4);
         var ex = Assert.Throws<DTypeMismatchException>(() => { using Tensor m = ints.Mean(); });
-        Assert.That(ex!.Message, Does.Contain("mean").And.Contain("int64").IgnoreCase);
+        // The dtype may be named as Compute does (int64) or as PyTorch's message does (Long).
+        Assert.That(ex!.Message, Does.Contain("mean").And.Match("int64|Long"));
         using Tensor bools = Tensor.Full([2], true);
         Assert.Throws<DTypeMismatchException>(() => { using Tensor n = -bools; });
         Assert.Throws<DTypeMismatchException>(() => { using Tensor r = Tensor.Rand([2], DType.Int32); });

@@ -51,10 +51,12 @@ internal static class FixtureTensors
     {
         DType dtype = ParseDType(spec.GetProperty("dtype").GetString()!);
         long[] shape = Shape(spec);
-        using Tensor raw = dtype.IsFloatingPoint() ? Tensor.From(Floats(spec), shape)
-            : dtype == DType.Bool ? Tensor.From(Bools(spec), shape)
-            : Tensor.From(Ints(spec), shape);
-        return raw.To(dtype).Clone();
+        using Tensor flat = dtype.IsFloatingPoint() ? Tensor.From(Floats(spec))
+            : dtype == DType.Bool ? Tensor.From(Bools(spec))
+            : Tensor.From(Ints(spec));
+        // Reshape rather than From(values, shape): an empty shape there means 1-D, here 0-dim.
+        using Tensor shaped = flat.Reshape(shape);
+        return shaped.To(dtype).Clone();
     }
 
     internal static Scalar BuildScalar(JsonElement spec)

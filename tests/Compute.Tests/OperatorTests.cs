@@ -32,7 +32,7 @@ public class OperatorTests
             object a = Operand(0);
             object? b = operands.Length > 1 ? Operand(1) : null;
             Scalar? alpha = args.TryGetProperty("alpha", out JsonElement al)
-                ? (al.ValueKind == JsonValueKind.Number && al.TryGetInt64(out long ai) ? ai : al.GetDouble())
+                ? (al.TryGetInt64(out long ai) ? (Scalar)ai : (Scalar)al.GetDouble())
                 : null;
             long[]? dims = args.TryGetProperty("dim", out JsonElement d) ? d.EnumerateArray().Select(x => x.GetInt64()).ToArray() : null;
             bool keepDim = args.TryGetProperty("keepdim", out JsonElement k) && k.GetBoolean();

@@ -17,7 +17,7 @@ namespace Compute.Memory
 
         internal static void EnsureInstalled()
         {
-            if (Interlocked.Exchange(ref s_installed, 1) == 0)
+            if (Volatile.Read(ref s_installed) == 0 && Interlocked.Exchange(ref s_installed, 1) == 0)
             {
                 NativeMethods.SetAllocFailureHook(&OnAllocationFailure, 0);
             }
