@@ -203,18 +203,24 @@ TEST(Gemm, SpecialCasesEveryVariant) {
 }
 
 // Each element of C is accumulated in the same order whatever the thread split, so the
-// result is bit-identical for any thread count.
+// result is bit-identical for any thread count. The shapes make the threads split m, n or
+// both (few row tiles and many B panels, and the reverse).
 TEST(Gemm, SameBitsForAnyThreadCount) {
     std::mt19937 rng(99);
-    Mat<float> a(301, 257, Layout::RowMajor, rng), b(257, 419, Layout::ColMajor, rng);
     const int32_t saved = cmp::get_num_threads();
-    std::vector<float> c1(301 * 419), c4(301 * 419);
-    cmp::set_num_threads(1);
-    cmp::cpu::gemm(CMP_DTYPE_FLOAT32, 301, 419, 257, 1.0, a.ptr(), a.rs, a.cs, b.ptr(), b.rs, b.cs, 0.0, c1.data(), 419, 1);
-    cmp::set_num_threads(4);
-    cmp::cpu::gemm(CMP_DTYPE_FLOAT32, 301, 419, 257, 1.0, a.ptr(), a.rs, a.cs, b.ptr(), b.rs, b.cs, 0.0, c4.data(), 419, 1);
+    for (const Shape3 s : {Shape3{301, 419, 257}, Shape3{13, 900, 300}, Shape3{700, 20, 290}}) {
+        Mat<float> a(s.m, s.k, Layout::RowMajor, rng), b(s.k, s.n, Layout::ColMajor, rng);
+        std::vector<float> first;
+        for (int32_t threads : {1, 2, 3, 4, 7}) {
+            std::vector<float> c(static_cast<size_t>(s.m * s.n));
+            cmp::set_num_threads(threads);
+            cmp::cpu::gemm(CMP_DTYPE_FLOAT32, s.m, s.n, s.k, 1.0, a.ptr(), a.rs, a.cs, b.ptr(), b.rs, b.cs, 0.0,
+                           c.data(), s.n, 1);
+            if (first.empty()) first = c;
+            else EXPECT_EQ(c, first) << threads << " threads, " << s.m << "x" << s.n << "x" << s.k;
+        }
+    }
     cmp::set_num_threads(saved);
-    EXPECT_EQ(c1, c4);
 }
 
 // Integer GEMM wraps around like the dtype's own arithmetic (PyTorch: int8 100*100*2 = 32).
