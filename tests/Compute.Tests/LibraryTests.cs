@@ -45,3 +45,35 @@ public class LibraryTests
         Assert.Throws<FormatException>(() => Device.Parse("tpu"));
     }
 }
+
+/// <summary>The resolver's environment override. Changes a process-wide variable, so it runs alone.</summary>
+[NonParallelizable]
+public class NativeLibraryOverrideTests
+{
+    private string? _saved;
+
+    [SetUp]
+    public void Save() => _saved = Environment.GetEnvironmentVariable(NativeLibraryLoader.EnvironmentVariable);
+
+    [TearDown]
+    public void Restore() => Environment.SetEnvironmentVariable(NativeLibraryLoader.EnvironmentVariable, _saved);
+
+    [Test]
+    public void OverrideToAMissingFileIsAClearError()
+    {
+        Environment.SetEnvironmentVariable(NativeLibraryLoader.EnvironmentVariable, "/nonexistent/libcompute.so");
+        var ex = Assert.Throws<DllNotFoundException>(
+            () => NativeLibraryLoader.Resolve("compute", typeof(Tensor).Assembly, null));
+        Assert.That(ex!.Message, Does.Contain("/nonexistent/libcompute.so").And.Contain(NativeLibraryLoader.EnvironmentVariable));
+    }
+
+    [Test]
+    public void OverrideLoadsAndChecksTheGivenFile()
+    {
+        string path = Path.Combine(TestContext.CurrentContext.TestDirectory,
+                                   OperatingSystem.IsWindows() ? "compute.dll" : "libcompute.so");
+        Environment.SetEnvironmentVariable(NativeLibraryLoader.EnvironmentVariable, path);
+        Assert.That(NativeLibraryLoader.Resolve("compute", typeof(Tensor).Assembly, null), Is.Not.EqualTo(IntPtr.Zero));
+        Assert.That(NativeLibraryLoader.Resolve("not-compute", typeof(Tensor).Assembly, null), Is.EqualTo(IntPtr.Zero));
+    }
+}
