@@ -75,11 +75,13 @@ struct Shape3 {
 };
 
 // Shapes around every register-tile and cache-block edge of every variant (MR 6/12, NR
-// 4..32, KC 256, MC 96..192), plus the large case the brief asks for.
+// 4..32, KC 256, MC 96..192), plus a large case.
 const std::vector<Shape3> kShapes = {
     {1, 1, 1},   {1, 7, 3},    {5, 1, 9},    {2, 3, 1},     {7, 13, 17},   {12, 32, 64},
     {13, 33, 65}, {6, 16, 256}, {11, 31, 257}, {33, 65, 300}, {97, 100, 513}, {193, 47, 31},
     {64, 200, 8}, {257, 513, 129},
+    // Matrix-vector shapes (their own path): several column blocks, k not a multiple of 64.
+    {1, 2500, 300}, {700, 1, 1030},
 };
 
 template <typename T>

@@ -332,6 +332,62 @@ inline ThreadGrid thread_grid(int64_t threads, int64_t m_tiles, int64_t n_panels
 // more than it saves.
 constexpr int64_t kParallelMinWork = int64_t(1) << 17;
 
+// Matrix-vector shapes (m == 1 or n == 1, e.g. a linear layer on one sample): packing B
+// would cost as much as the product itself, so the two common layouts go straight to
+// vectorised loops. Each output's summation order is fixed, so threads do not change bits.
+// Returns false when the layout is not one of them (the packed path handles everything).
+template <typename T>
+bool gemv(int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t rsa, int64_t csa, const T* b, int64_t rsb,
+          int64_t csb, T beta, T* c, int64_t rsc, int64_t csc, bool parallel) {
+    using V = Simd<T>;
+    constexpr int W = V::W;
+    auto finish = [&](T* dst, T acc) { *dst = beta == T(0) ? alpha * acc : alpha * acc + beta * *dst; };
+    if (n == 1 && csa == 1 && rsb == 1) {
+        // c[i] = dot(row i of A, b): four independent vector accumulators hide FMA latency.
+        parallel_for(0, m, parallel ? max_of<int64_t>(1, kParallelMinWork / k) : m, [&](int64_t i0, int64_t i1) {
+            for (int64_t i = i0; i < i1; ++i) {
+                const T* row = a + i * rsa;
+                typename V::reg acc[4] = {V::zero(), V::zero(), V::zero(), V::zero()};
+                int64_t p = 0;
+                for (; p + 4 * W <= k; p += 4 * W) {
+                    CMP_GEMM_UNROLL
+                    for (int u = 0; u < 4; ++u) acc[u] = V::fma(V::loadu(row + p + u * W), V::loadu(b + p + u * W), acc[u]);
+                }
+                alignas(64) T lanes[4 * W];
+                for (int u = 0; u < 4; ++u) V::store(lanes + u * W, acc[u]);
+                T sum = T(0);
+                for (int l = 0; l < 4 * W; ++l) sum += lanes[l];
+                for (; p < k; ++p) sum += row[p] * b[p];
+                finish(c + i * rsc, sum);
+            }
+        });
+        return true;
+    }
+    if (m == 1 && csb == 1) {
+        // c[j] = sum_p a[p] * B[p, j]: rows of B scaled and added into a block of c that stays
+        // in L1 (kJBlock values per task).
+        constexpr int64_t kJBlock = 1024;
+        const int64_t blocks = ceil_div(n, kJBlock);
+        parallel_for(0, blocks, parallel ? 1 : blocks, [&](int64_t j0, int64_t j1) {
+            alignas(64) T acc[kJBlock];
+            for (int64_t jb = j0; jb < j1; ++jb) {
+                const int64_t jbeg = jb * kJBlock, len = min_of(kJBlock, n - jbeg);
+                for (int64_t j = 0; j < len; ++j) acc[j] = T(0);
+                for (int64_t p = 0; p < k; ++p) {
+                    const T* brow = b + p * rsb + jbeg;
+                    const typename V::reg ap = V::set1(a[p * csa]);
+                    int64_t j = 0;
+                    for (; j + W <= len; j += W) V::store(acc + j, V::fma(ap, V::loadu(brow + j), V::load(acc + j)));
+                    for (; j < len; ++j) acc[j] += a[p * csa] * brow[j];
+                }
+                for (int64_t j = 0; j < len; ++j) finish(c + (jbeg + j) * csc, acc[j]);
+            }
+        });
+        return true;
+    }
+    return false;
+}
+
 template <typename T, typename Kernel, int64_t MC, int64_t KC, int64_t NC>
 void gemm_packed(int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t rsa, int64_t csa, const T* b,
                  int64_t rsb, int64_t csb, T beta, T* c, int64_t rsc, int64_t csc) {
@@ -345,6 +401,7 @@ void gemm_packed(int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t r
     }
     const bool parallel = m * n * k >= kParallelMinWork && !in_parallel_region();
     const int64_t threads = parallel ? get_num_threads() : 1;
+    if ((m == 1 || n == 1) && gemv(m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc, parallel)) return;
 
     for (int64_t jc = 0; jc < n; jc += NC) {
         const int64_t nc = min_of(NC, n - jc);
