@@ -40,8 +40,10 @@ cmake -S "$root/examples/$example" -B "$tmp/build" -G Ninja -DCMAKE_BUILD_TYPE=R
 cmake --build "$tmp/build" >"$tmp/build.log" || { cat "$tmp/build.log"; exit 1; }
 
 # The program must load the installed library, not one from the build tree.
-ldd "$tmp/build/$program" | grep -q "$prefix/lib/libcompute.so" \
-    || { echo "$program does not load libcompute.so from the install prefix:"; ldd "$tmp/build/$program"; exit 1; }
+# (ldd's output is captured first: with pipefail, `ldd | grep -q` fails when grep exits early.)
+libs=$(ldd "$tmp/build/$program")
+grep -q "=> $prefix/lib/libcompute.so" <<<"$libs" \
+    || { echo "$program does not load libcompute.so from the install prefix:"; echo "$libs"; exit 1; }
 
 "$tmp/build/$program" >"$tmp/output.txt" || { cat "$tmp/output.txt"; echo "$program failed"; exit 1; }
 cat "$tmp/output.txt"
