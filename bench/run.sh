@@ -17,7 +17,7 @@ blas_dir=/usr/lib/x86_64-linux-gnu/openblas-pthread
 if [[ ! -e $blas_dir/libblas.so.3 ]]; then
     blas_dir=$BUILD/openblas/usr/lib/x86_64-linux-gnu/openblas-pthread
     if [[ ! -e $blas_dir/libblas.so.3 ]]; then
-        (cd "$BUILD" && apt-get download libopenblas0-pthread >/dev/null && \
+        (cd "$BUILD" && apt-get download libopenblas0-pthread >/dev/null 2>&1 && \
             dpkg -x libopenblas0-pthread_*.deb openblas) ||
             { echo "bench: could not fetch OpenBLAS; PyTorch will use the system BLAS" >&2; blas_dir=; }
     fi

@@ -106,9 +106,17 @@ def blas_name():
     try:
         with open("/proc/self/maps") as f:
             libs = {line.split()[-1] for line in f if "blas" in line.lower() and "/" in line}
-        return ", ".join(sorted(libs)) or "none loaded"
     except OSError:
         return "unknown"
+    names = [os.path.basename(lib) for lib in sorted(libs)]
+    openblas = [lib for lib in libs if "openblas" in os.path.basename(lib)]
+    if openblas:
+        # OpenBLAS picks its kernels by CPU model (OPENBLAS_CORETYPE overrides): say which.
+        import ctypes
+        lib = ctypes.CDLL(openblas[0])
+        lib.openblas_get_corename.restype = ctypes.c_char_p
+        names.append(f"OpenBLAS core {lib.openblas_get_corename().decode()}")
+    return (", ".join(names) or "none loaded") + (f" (from {os.path.dirname(sorted(libs)[0])})" if libs else "")
 
 
 if __name__ == "__main__":
