@@ -78,8 +78,8 @@ TEST(Parallel, ExceptionPropagatesToCaller) {
     for (int32_t threads : {1, 4}) {
         cmp::set_num_threads(threads);
         EXPECT_THROW(cmp::parallel_for(0, 1000, 1,
-                                       [&](int64_t b, int64_t) {
-                                           if (b >= 500) throw std::runtime_error("chunk failed");
+                                       [&](int64_t, int64_t e) {
+                                           if (e > 500) throw std::runtime_error("chunk failed");  // the chunk holding index 500
                                        }),
                      std::runtime_error);
         // The pool still works after a failure.

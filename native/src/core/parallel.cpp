@@ -44,13 +44,16 @@ struct Job {
     const std::function<void(int64_t, int64_t)>* fn;
     int64_t begin, end, chunk, nchunks;
     std::atomic<int64_t> next{0};
+    std::atomic<bool> failed{false};
     std::exception_ptr error;  // first failure, guarded by the pool mutex
 
-    // Runs chunks until none are left; returns how many this thread finished.
+    // Claims chunks until none are left; returns how many this thread claimed. After a failure
+    // the remaining chunks are still claimed (and counted, so the caller's wait ends) but skipped.
     int64_t work(std::mutex& m) {
-        int64_t done = 0;
+        int64_t claimed = 0;
         RegionGuard region;
-        for (int64_t c; (c = next.fetch_add(1, std::memory_order_relaxed)) < nchunks; ++done) {
+        for (int64_t c; (c = next.fetch_add(1, std::memory_order_relaxed)) < nchunks; ++claimed) {
+            if (failed.load(std::memory_order_relaxed)) continue;
             int64_t b = begin + c * chunk;
             int64_t e = std::min(end, b + chunk);
             try {
@@ -58,10 +61,10 @@ struct Job {
             } catch (...) {
                 std::lock_guard<std::mutex> lock(m);
                 if (!error) error = std::current_exception();
-                next.store(nchunks, std::memory_order_relaxed);  // skip what is left
+                failed.store(true, std::memory_order_relaxed);
             }
         }
-        return done;
+        return claimed;
     }
 };
 

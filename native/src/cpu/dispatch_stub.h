@@ -20,6 +20,10 @@ public:
     explicit constexpr DispatchStub(const char* name) : name_(name) {}
 
     void set(int level, Fn fn) { table_[level] = fn; }
+    // The kernel compiled for one level (null when that level was not built): tests use it to
+    // compare the variants with each other on one machine. Never call a level above
+    // selected_isa_level() unless the CPU is known to support it.
+    Fn at(int level) const { return level >= 0 && level < kIsaLevels ? table_[level] : nullptr; }
     // The variant registered for one level (nullptr when none): lets tests run every variant.
     Fn get(int level) const { return table_[level]; }
 
