@@ -2,6 +2,13 @@
 # instruction set with that set's flags and CMP_ISA_NAME/CMP_ISA_LEVEL defined; the files
 # register their functions with the dispatch stubs (native/src/cpu/dispatch_stub.h) and the
 # best level the CPU supports is chosen once, at load.
+#
+# Inline functions from shared headers (std::vector, Half conversions...) are emitted in every
+# variant as COMDAT sections, and the linker keeps the first copy it sees. The baseline objects
+# (the library's own sources, then the baseline kernels) are linked before the avx2/avx512 ones,
+# so the copies kept are baseline code and a CPU without AVX-512 never runs an AVX-512 copy.
+# Keep "baseline" first in isa_list. Templates in cpu/loops.h live in a namespace named after
+# the ISA, so each variant keeps its own vectorised copy of those.
 function(compute_add_isa_kernels target dir)
   file(GLOB kernel_sources CONFIGURE_DEPENDS ${dir}/*.cpp)
   if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64|amd64")
