@@ -412,13 +412,19 @@ void gemm_packed(int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t r
             const T beta_eff = pc == 0 ? beta : T(1);
             T* bp = tls_pack_b.get<T>(b_panels * NR * kc);
             const T* b_block = b + pc * rsb + jc * csb;
-            parallel_for(0, b_panels, parallel ? max_of<int64_t>(1, b_panels / threads) : b_panels,
-                         [&](int64_t q0, int64_t q1) { pack_b<T, NR>(kc, nc, b_block, rsb, csb, bp, q0, q1); });
 
             // Every thread gets one rectangle of the C block: a range of MR-row tiles times a
             // range of B panels, in a tm x tn grid (see thread_grid).
             const int64_t m_tiles = ceil_div(m, MR);
             const ThreadGrid grid = thread_grid(threads, m_tiles, b_panels, MR, NR);
+            // With one row range each thread uses B panels no other thread reads, so it packs
+            // them itself: one fork-join per block instead of two (small products gain most).
+            // Otherwise B is packed once, in parallel, before the threads share it.
+            const bool own_b = grid.tm == 1;
+            if (!own_b) {
+                parallel_for(0, b_panels, parallel ? max_of<int64_t>(1, b_panels / threads) : b_panels,
+                             [&](int64_t q0, int64_t q1) { pack_b<T, NR>(kc, nc, b_block, rsb, csb, bp, q0, q1); });
+            }
             parallel_for(0, grid.tm * grid.tn, 1, [&](int64_t t0, int64_t t1) {
                 for (int64_t t = t0; t < t1; ++t) {
                     const int64_t ti = t / grid.tn, tj = t % grid.tn;
@@ -426,6 +432,7 @@ void gemm_packed(int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t r
                     const int64_t row_end = min_of(m, (ti + 1) * m_tiles / grid.tm * MR);
                     const int64_t q_begin = tj * b_panels / grid.tn;
                     const int64_t q_end = (tj + 1) * b_panels / grid.tn;
+                    if (own_b) pack_b<T, NR>(kc, nc, b_block, rsb, csb, bp, q_begin, q_end);
                     for (int64_t ic = row_begin; ic < row_end; ic += MC) {
                         const int64_t mc = min_of(MC, row_end - ic);
                         T* ap = tls_pack_a.get<T>(ceil_div(mc, MR) * MR * kc);
