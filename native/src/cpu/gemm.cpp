@@ -6,7 +6,6 @@
 #include "core/parallel.h"
 
 #include <algorithm>
-#include <memory>
 #include <type_traits>
 #include <vector>
 
