@@ -90,8 +90,16 @@ Tensor arange(Scalar start, Scalar end, Scalar step, DType dtype, Device device)
         Tensor t = Tensor::empty({n}, dtype, device, "arange");
         scalar_t* out = t.data<scalar_t>();
         parallel_for(0, n, kDefaultGrain, [&](int64_t b, int64_t e) {
-            for (int64_t i = b; i < e; ++i)
-                out[i] = static_cast<scalar_t>(xstart + static_cast<acc_t>(i) * xstep);
+            for (int64_t i = b; i < e; ++i) {
+                // PyTorch's kernel computes start + step * i contracted to one fused
+                // multiply-add; rounding once is what makes its float results come out as they do.
+                if constexpr (std::is_integral_v<acc_t>)
+                    // Wraps like the int64 arithmetic it mirrors, without signed-overflow UB.
+                    out[i] = static_cast<scalar_t>(static_cast<int64_t>(
+                        static_cast<uint64_t>(xstart) + static_cast<uint64_t>(i) * static_cast<uint64_t>(xstep)));
+                else
+                    out[i] = static_cast<scalar_t>(std::fma(xstep, static_cast<acc_t>(i), xstart));
+            }
         });
         return t;
     });
