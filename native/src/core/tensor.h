@@ -21,7 +21,9 @@ public:
     TensorImpl(Ref<Storage> storage, DType dtype, Shape sizes, Shape strides, int64_t offset)
         : storage_(std::move(storage)), dtype_(dtype), sizes_(std::move(sizes)),
           strides_(std::move(strides)), offset_(offset) {}
-    ~TensorImpl() override { magic_ = 0; }
+    // The store is volatile so the compiler cannot drop it as dead (the object is about to
+    // be freed): a later use of the released handle must see the cleared magic.
+    ~TensorImpl() override { *static_cast<volatile uint32_t*>(&magic_) = 0; }
 
     bool alive() const { return magic_ == kMagic; }
 
