@@ -7,7 +7,7 @@ using namespace cmp::abi;
 
 namespace {
 
-cmp_status filled(const char* op, const int64_t* sizes, int64_t ndim, const cmp_scalar& value, cmp_dtype dtype,
+cmp_status filled(const char* op, const int64_t* sizes, int64_t ndim, const cmp_scalar& value, const cmp_dtype& dtype,
                   cmp_device device, cmp_tensor* out) {
     return guard(op, [&] {
         cmp_tensor& o = out_tensor(out, op);

@@ -1,6 +1,7 @@
 // Argument validation and the thread-local error message of the extern "C" layer.
 #include "abi_util.h"
 
+#include <cstring>
 #include <limits>
 
 namespace cmp::abi {
@@ -41,9 +42,12 @@ Shape array_arg(const int64_t* values, int64_t count, const char* op, const char
     return Shape(values, values + count);
 }
 
-DType dtype_arg(cmp_dtype d, const char* op, const char* arg) {
-    check_dtype(static_cast<int32_t>(d), op, arg);
-    return d;
+DType dtype_arg(const cmp_dtype& d, const char* op, const char* arg) {
+    static_assert(sizeof(cmp_dtype) == sizeof(int32_t), "cmp_dtype is passed as a C int");
+    int32_t raw;
+    std::memcpy(&raw, &d, sizeof raw);
+    check_dtype(raw, op, arg);
+    return static_cast<DType>(raw);
 }
 
 Device device_arg(cmp_device d, const char* op, const char* arg) { return Device::from_c(d, op, arg); }
@@ -53,7 +57,7 @@ void scalar_arg(const cmp_scalar& s, const char* op, const char* arg) {
               op, ": argument '", arg, "' has invalid scalar kind ", s.kind, " (expected 0 = float, 1 = int, 2 = bool)");
 }
 
-Creation creation_args(const char* op, const int64_t* sizes, int64_t ndim, cmp_dtype dtype, cmp_device device) {
+Creation creation_args(const char* op, const int64_t* sizes, int64_t ndim, const cmp_dtype& dtype, cmp_device device) {
     Creation c{array_arg(sizes, ndim, op, "sizes"), dtype_arg(dtype, op, "dtype"), device_arg(device, op, "device")};
     int64_t n = checked_numel(c.sizes, op);
     CMP_CHECK(n <= std::numeric_limits<int64_t>::max() / element_size(c.dtype), INVALID_ARGUMENT, op, ": sizes ",

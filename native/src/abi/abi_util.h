@@ -53,7 +53,9 @@ cmp_tensor to_handle(Tensor t);
 
 // An int64 array of count values; NULL is accepted only when count is 0.
 Shape array_arg(const int64_t* values, int64_t count, const char* op, const char* arg);
-DType dtype_arg(cmp_dtype d, const char* op, const char* arg);
+// Takes the enum by reference and reads its bytes: a C caller may pass any int, and loading
+// an out-of-range value as a C++ enum would itself be undefined behaviour.
+DType dtype_arg(const cmp_dtype& d, const char* op, const char* arg);
 Device device_arg(cmp_device d, const char* op, const char* arg);
 void scalar_arg(const cmp_scalar& s, const char* op, const char* arg);
 
@@ -78,7 +80,7 @@ struct Creation {
     DType dtype;
     Device device;
 };
-Creation creation_args(const char* op, const int64_t* sizes, int64_t ndim, cmp_dtype dtype, cmp_device device);
+Creation creation_args(const char* op, const int64_t* sizes, int64_t ndim, const cmp_dtype& dtype, cmp_device device);
 
 }  // namespace cmp::abi
 
