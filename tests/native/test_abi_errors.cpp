@@ -25,7 +25,6 @@ namespace {
 
 const cmp_device kCpu{CMP_DEVICE_CPU, 0};
 
-cmp_scalar float_scalar(double v) { return cmp_scalar{CMP_SCALAR_FLOAT, 0, v, 0}; }
 cmp_scalar int_scalar(int64_t v) { return cmp_scalar{CMP_SCALAR_INT, 0, 0.0, v}; }
 
 Handle zeros(std::vector<int64_t> sizes, cmp_dtype dtype = CMP_DTYPE_FLOAT32) {
@@ -147,6 +146,16 @@ std::vector<BadCall> bad_calls() {
              const int64_t s[1] = {int64_t{1} << 59};
              return cmp_empty(s, 1, CMP_DTYPE_FLOAT32, kCpu, &out);
          }, CMP_STATUS_OUT_OF_MEMORY, {"out of memory allocating 2305843009213693952 bytes"}},
+        {"item_index_out_of_range", [] {
+             const int64_t idx[2] = {1, 3};
+             cmp_scalar v;
+             return cmp_tensor_item(a23.get(), idx, 2, &v);
+         }, CMP_STATUS_INDEX_OUT_OF_RANGE, {"item", "3"}},
+        {"item_wrong_index_count", [] {
+             const int64_t idx[1] = {0};
+             cmp_scalar v;
+             return cmp_tensor_item(a23.get(), idx, 1, &v);
+         }, CMP_STATUS_INVALID_ARGUMENT, {"item", "[2, 3]"}},
         {"set_num_threads_zero", [] { return cmp_set_num_threads(0); }, CMP_STATUS_INVALID_ARGUMENT,
          {"cmp_set_num_threads", "0"}},
         {"rand_integer_dtype", [] { return cmp_rand(ok2, 2, CMP_DTYPE_INT32, kCpu, &out); },
@@ -155,7 +164,7 @@ std::vector<BadCall> bad_calls() {
 }
 
 INSTANTIATE_TEST_SUITE_P(Abi, AbiErrors, ::testing::ValuesIn(bad_calls()),
-                         [](const ::testing::TestParamInfo<BadCall>& info) { return std::string(info.param.name); });
+                         [](const ::testing::TestParamInfo<BadCall>& param) { return std::string(param.param.name); });
 
 TEST(AbiErrorState, OutIsNulledOnFailureAndMessagePersistsAfterSuccess) {
     const int64_t neg[1] = {-1};
