@@ -124,7 +124,7 @@ template <typename T>
 std::vector<std::pair<int, gemm_fn<T>>> runnable_variants(cmp::cpu::DispatchStub<gemm_fn<T>>& stub) {
     std::vector<std::pair<int, gemm_fn<T>>> out;
     for (int level = 0; level <= cmp::cpu::selected_isa_level(); ++level) {
-        if (auto fn = stub.get(level)) out.emplace_back(level, fn);
+        if (auto fn = stub.at(level)) out.emplace_back(level, fn);
     }
     return out;
 }
@@ -165,8 +165,8 @@ TEST(Gemm, Float64EveryVariantMatchesReference) { run_all_variants<double>(cmp::
 // tests above would silently check only the baseline.
 TEST(Gemm, SelectedLevelHasKernels) {
     const int level = cmp::cpu::selected_isa_level();
-    EXPECT_NE(cmp::cpu::gemm_f32_stub.get(level), nullptr) << cmp::cpu::isa_level_name(level);
-    EXPECT_NE(cmp::cpu::gemm_f64_stub.get(level), nullptr) << cmp::cpu::isa_level_name(level);
+    EXPECT_NE(cmp::cpu::gemm_f32_stub.at(level), nullptr) << cmp::cpu::isa_level_name(level);
+    EXPECT_NE(cmp::cpu::gemm_f64_stub.at(level), nullptr) << cmp::cpu::isa_level_name(level);
 }
 
 template <typename T>

@@ -24,8 +24,6 @@ public:
     // compare the variants with each other on one machine. Never call a level above
     // selected_isa_level() unless the CPU is known to support it.
     Fn at(int level) const { return level >= 0 && level < kIsaLevels ? table_[level] : nullptr; }
-    // The variant registered for one level (nullptr when none): lets tests run every variant.
-    Fn get(int level) const { return table_[level]; }
 
     template <typename... Args>
     decltype(auto) operator()(Args&&... args) {
