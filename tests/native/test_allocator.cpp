@@ -55,7 +55,9 @@ TEST_F(Allocator, SizeClassesBoundTheWaste) {
         EXPECT_GE(c, n);
         EXPECT_EQ(c % alloc::kAlignment, 0);
         EXPECT_GE(c, prev) << "classes grow with the request";
-        if (n > 1024) EXPECT_LE(c - n, n / 8) << n;
+        if (n > 1024) {
+            EXPECT_LE(c - n, n / 8) << n;
+        }
         prev = c;
     }
 }

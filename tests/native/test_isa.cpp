@@ -37,7 +37,9 @@ TEST(Isa, SelectedLevelHonoursEnvironment) {
     EXPECT_STREQ(cpu::isa_level_name(2), "avx512");
     if (const char* env = std::getenv("COMPUTE_CPU_ISA")) {
         for (int l = 0; l < cpu::kIsaLevels; ++l)
-            if (std::strcmp(env, cpu::isa_level_name(l)) == 0) EXPECT_LE(level, l) << "COMPUTE_CPU_ISA=" << env;
+            if (std::strcmp(env, cpu::isa_level_name(l)) == 0) {
+                EXPECT_LE(level, l) << "COMPUTE_CPU_ISA=" << env;
+            }
     }
     std::printf("selected ISA level: %s\n", cpu::isa_level_name(level));
 }
