@@ -81,11 +81,12 @@ int64_t checked_numel(const Shape& sizes, const char* op) {
     return n;
 }
 
-int64_t wrap_dim(int64_t dim, int64_t ndim, const char* op) {
+int64_t wrap_dim(int64_t dim, int64_t ndim, const char* op, const Shape* shape) {
     // A 0-dim tensor accepts dim 0 and -1, as in PyTorch.
     int64_t n = ndim > 0 ? ndim : 1;
-    CMP_CHECK(dim >= -n && dim < n, INDEX_OUT_OF_RANGE, op, ": dimension ", dim,
-              " out of range (expected to be in range of [", -n, ", ", n - 1, "])");
+    CMP_CHECK(dim >= -n && dim < n, INDEX_OUT_OF_RANGE, op, ": dimension ", dim, " out of range",
+              shape ? str(" for a tensor of shape ", *shape) : std::string(),
+              " (expected to be in range of [", -n, ", ", n - 1, "])");
     return dim < 0 ? dim + n : dim;
 }
 

@@ -111,6 +111,8 @@ inline bool add_overflow(int64_t a, int64_t b, int64_t* out) {
 #endif
 }
 // Wraps a possibly negative dim into [0, ndim); throws INDEX_OUT_OF_RANGE naming op.
-int64_t wrap_dim(int64_t dim, int64_t ndim, const char* op);
+int64_t wrap_dim(int64_t dim, int64_t ndim, const char* op, const Shape* shape = nullptr);
+// Same, for a dim of t; the message names t's shape.
+inline int64_t wrap_dim(int64_t dim, const Tensor& t, const char* op) { return wrap_dim(dim, t.dim(), op, &t.sizes()); }
 
 }  // namespace cmp

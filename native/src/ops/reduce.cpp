@@ -46,7 +46,7 @@ Tensor reduce(const char* op, cpu::ReduceOp kind, const Tensor& a, const Shape& 
     std::vector<bool> reduced(static_cast<size_t>(nd), dims.empty());
     for (int64_t d : dims) {
         // A 0-dim tensor accepts dim 0 and -1, as in PyTorch.
-        const int64_t w = wrap_dim(d, std::max<int64_t>(nd, 1), op);
+        const int64_t w = wrap_dim(d, a, op);
         if (nd == 0) continue;
         CMP_CHECK(!reduced[static_cast<size_t>(w)], INVALID_ARGUMENT, op, ": dim ", w,
                   " appears multiple times in the list of dims");

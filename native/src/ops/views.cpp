@@ -112,7 +112,7 @@ Tensor permute(const Tensor& t, const Shape& dims) {
     Shape sizes(n), strides(n);
     std::vector<bool> seen(n, false);
     for (int64_t i = 0; i < n; ++i) {
-        int64_t d = wrap_dim(dims[i], n, "permute");
+        int64_t d = wrap_dim(dims[i], t, "permute");
         CMP_CHECK(!seen[d], INVALID_ARGUMENT, "permute: dim ", dims[i], " repeats in ", dims);
         seen[d] = true;
         sizes[i] = t.sizes()[d];
@@ -128,8 +128,8 @@ Tensor transpose(const Tensor& t, int64_t dim0, int64_t dim1) {
         wrap_dim(dim1, 0, "transpose");
         return make_view(t, sizes, strides, t.offset());
     }
-    int64_t a = wrap_dim(dim0, t.dim(), "transpose");
-    int64_t b = wrap_dim(dim1, t.dim(), "transpose");
+    int64_t a = wrap_dim(dim0, t, "transpose");
+    int64_t b = wrap_dim(dim1, t, "transpose");
     std::swap(sizes[a], sizes[b]);
     std::swap(strides[a], strides[b]);
     return make_view(t, std::move(sizes), std::move(strides), t.offset());
@@ -137,7 +137,7 @@ Tensor transpose(const Tensor& t, int64_t dim0, int64_t dim1) {
 
 Tensor slice(const Tensor& t, int64_t dim, int64_t start, int64_t end, int64_t step) {
     check_not_scalar(t, "slice");
-    int64_t d = wrap_dim(dim, t.dim(), "slice");
+    int64_t d = wrap_dim(dim, t, "slice");
     CMP_CHECK(step > 0, INVALID_ARGUMENT, "slice: step must be positive, got ", step);
     const int64_t size = t.sizes()[d];
     // Python's clamping: negative bounds count from the end, out-of-range bounds saturate.
@@ -153,7 +153,7 @@ Tensor slice(const Tensor& t, int64_t dim, int64_t start, int64_t end, int64_t s
 
 Tensor select(const Tensor& t, int64_t dim, int64_t index) {
     check_not_scalar(t, "select");
-    int64_t d = wrap_dim(dim, t.dim(), "select");
+    int64_t d = wrap_dim(dim, t, "select");
     const int64_t size = t.sizes()[d];
     CMP_CHECK(index >= -size && index < size, INDEX_OUT_OF_RANGE, "select: index ", index,
               " out of range for tensor of shape ", t.sizes(), " at dimension ", dim);
@@ -167,7 +167,7 @@ Tensor select(const Tensor& t, int64_t dim, int64_t index) {
 
 Tensor narrow(const Tensor& t, int64_t dim, int64_t start, int64_t length) {
     check_not_scalar(t, "narrow");
-    int64_t d = wrap_dim(dim, t.dim(), "narrow");
+    int64_t d = wrap_dim(dim, t, "narrow");
     const int64_t size = t.sizes()[d];
     CMP_CHECK(start >= -size && start <= size, INDEX_OUT_OF_RANGE, "narrow: start ", start,
               " out of range for tensor of shape ", t.sizes(), " at dimension ", dim);
@@ -220,7 +220,7 @@ Tensor squeeze(const Tensor& t) {
 }
 
 Tensor squeeze_dim(const Tensor& t, int64_t dim) {
-    int64_t d = wrap_dim(dim, t.dim(), "squeeze");
+    int64_t d = wrap_dim(dim, t, "squeeze");
     Shape sizes = t.sizes(), strides = t.strides();
     if (t.dim() > 0 && sizes[d] == 1) {
         sizes.erase(sizes.begin() + d);
@@ -230,7 +230,7 @@ Tensor squeeze_dim(const Tensor& t, int64_t dim) {
 }
 
 Tensor unsqueeze(const Tensor& t, int64_t dim) {
-    int64_t d = wrap_dim(dim, t.dim() + 1, "unsqueeze");
+    int64_t d = wrap_dim(dim, t.dim() + 1, "unsqueeze", &t.sizes());
     Shape sizes = t.sizes(), strides = t.strides();
     // The stride a size-1 dim would have in a contiguous layout at that position.
     int64_t stride = d >= t.dim() ? 1 : sizes[d] * strides[d];
@@ -271,8 +271,8 @@ Tensor flatten(const Tensor& t, int64_t start_dim, int64_t end_dim) {
         wrap_dim(end_dim, 0, "flatten");
         return reshape(t, {1});
     }
-    int64_t s = wrap_dim(start_dim, t.dim(), "flatten");
-    int64_t e = wrap_dim(end_dim, t.dim(), "flatten");
+    int64_t s = wrap_dim(start_dim, t, "flatten");
+    int64_t e = wrap_dim(end_dim, t, "flatten");
     CMP_CHECK(s <= e, INVALID_ARGUMENT, "flatten: start_dim ", start_dim, " cannot come after end_dim ", end_dim,
               " for a tensor of shape ", t.sizes());
     if (s == e) return t;
