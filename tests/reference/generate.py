@@ -822,6 +822,16 @@ def main():
     gen_convert()
     gen_views()
     gen_arange()
+    # Op families add their generators as tests/reference/gen_<family>.py modules, each with a
+    # generate() that uses the encoders above (import them from this module); they run in name
+    # order so the output stays deterministic.
+    import importlib
+    import sys
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path.insert(0, here)
+    sys.modules.setdefault("generate", sys.modules[__name__])
+    for name in sorted(f[:-3] for f in os.listdir(here) if f.startswith("gen_") and f.endswith(".py")):
+        importlib.import_module(name).generate()
 
 
 if __name__ == "__main__":
