@@ -6,7 +6,7 @@
 #   ./build.sh pack          artifacts/Compute.<version>.nupkg (lib/net10.0 + runtimes/linux-x64)
 #   ./build.sh run-example   builds, then runs the main example (examples/tensors)
 #   ./build.sh bench         builds, then runs bench/run.sh
-#   ./build.sh clean         removes build/release, artifacts/ and the .NET bin/obj folders
+#   ./build.sh clean         removes build/, artifacts/ and the .NET bin/obj folders
 #
 # Options (after the verb): --debug (Debug native build in build/debug),
 #   --sanitize (Debug + ASan/UBSan in build/asan; `test` then runs the native suites only,
@@ -130,7 +130,7 @@ bench() {
 
 clean() {
     step "clean"
-    rm -rf "$ROOT/build/release" "$ROOT/build/debug" "$ROOT/build/asan" "$ARTIFACTS"
+    rm -rf "$ROOT/build/release" "$ROOT/build/debug" "$ROOT/build/asan" "$ROOT/build/arm64" "$ARTIFACTS"
     # bin/ and obj/ next to each .NET project only, never anything else.
     local proj dir
     while IFS= read -r proj; do
@@ -214,11 +214,16 @@ run_stage() {
 
 test_bindings_check() { "$PYTHON" "$ROOT/bindings/generate.py" --check; }
 
+# test_native_suite [ISA THREADS]: the GoogleTest suite, by default with the best kernel variant
+# this CPU supports; with arguments, forced down to another variant and thread count, so the
+# baseline and AVX2 kernels are exercised on an AVX-512 machine too.
 test_native_suite() {
-    local xml=$RESULTS_DIR/gtest.xml
+    local xml=$RESULTS_DIR/gtest${1:+-$1}.xml
     rm -f "$xml"
+    local env=()
+    (($# == 0)) || env=(COMPUTE_CPU_ISA="$1" COMPUTE_NUM_THREADS="$2")
     # A failing test makes the binary exit non-zero; the XML still holds every result.
-    "$BUILD_DIR/tests/native/compute_native_tests" --gtest_output="xml:$xml" || true
+    env "${env[@]}" "$BUILD_DIR/tests/native/compute_native_tests" --gtest_brief=1 --gtest_output="xml:$xml" || true
     [[ -f $xml ]] || die "GoogleTest wrote no results (did the test binary crash?)"
     count_results junit "$xml" >"$COUNTS_FILE"
 }
@@ -261,6 +266,19 @@ test_nuget_consumer() { "$ROOT/tests/consumers/nuget_consumer.sh" "$ARTIFACTS" "
 test_cmake_consumer() { "$ROOT/tests/consumers/cmake_consumer.sh" "$1" "$BUILD_DIR"; }
 test_example() { dotnet run --project "$EXAMPLE" -c Release -p:ComputeNativeBuildDir="$BUILD_DIR"; }
 
+# arm64 has no AVX variants; the library must still compile there (baseline kernels only).
+# Cross-compiled with Debian's aarch64 toolchain, installed here rather than for every build.
+test_cross_arm64() {
+    APT_PACKAGES=(g++-aarch64-linux-gnu file)
+    ensure_prerequisites
+    cmake -S "$ROOT" -B "$ROOT/build/arm64" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+        -DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/toolchains/aarch64-linux-gnu.cmake" \
+        -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
+        -DCOMPUTE_BUILD_TESTS=OFF -DCOMPUTE_WERROR=ON >/dev/null
+    cmake --build "$ROOT/build/arm64" -j "$JOBS"
+    file -L "$ROOT/build/arm64/libcompute.so" | grep -q 'ARM aarch64' || die "build/arm64/libcompute.so is not an arm64 library"
+}
+
 run_tests() {
     RESULTS_DIR=$BUILD_DIR/test-results
     mkdir -p "$RESULTS_DIR"
@@ -268,6 +286,8 @@ run_tests() {
     run_stage check "bindings up to date" test_bindings_check
     run_stage step "native build" build_native
     run_stage suite "native (GoogleTest)" test_native_suite
+    run_stage suite "native, AVX2 kernels, 3 threads" test_native_suite avx2 3
+    run_stage suite "native, baseline kernels, 1 thread" test_native_suite baseline 1
     run_stage suite "C ABI (ctest)" test_capi_suite
     if [[ $SANITIZE == ON ]]; then
         SUMMARY+=("  managed, package and consumer stages skipped under --sanitize")
@@ -281,6 +301,7 @@ run_tests() {
         run_stage check "C consumer (examples/c)" test_cmake_consumer c
         run_stage check "C++ consumer (examples/cpp)" test_cmake_consumer cpp
     fi
+    run_stage check "arm64 cross-compile" test_cross_arm64
     echo
     echo "==> summary"
     printf '%s\n' "${SUMMARY[@]}"
