@@ -205,6 +205,10 @@ class Emitter:
             return f"Span<{self.scalar_type(pointee)}>", "span"
         if pointee.get_canonical().kind == ci.TypeKind.VOID:
             return "nint", "in"
+        if pointee_name in self.handles and not is_out:
+            # Arrays of handles (cat's inputs, split's outputs) cross as raw pointers: a span of
+            # SafeHandles cannot be marshalled; the managed caller holds the references.
+            return ("ReadOnlySpan<nint>" if pointee.is_const_qualified() else "Span<nint>"), "in"
         if is_out:
             if pointee.kind == ci.TypeKind.POINTER and \
                     pointee.get_pointee().get_canonical().kind in (ci.TypeKind.CHAR_S, ci.TypeKind.CHAR_U):

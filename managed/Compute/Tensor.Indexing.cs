@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 
 namespace Compute
@@ -19,6 +20,11 @@ namespace Compute
             set
             {
                 ArgumentNullException.ThrowIfNull(value);
+                if (HasIndexTensor(indices))
+                {
+                    PutAdvanced(indices, value);
+                    return;
+                }
                 using Tensor target = Index(indices);
                 target.CopyFrom(value);
             }
@@ -33,9 +39,9 @@ namespace Compute
             int ellipses = 0;
             foreach (TensorIndex index in indices)
             {
-                if (index.Kind is TensorIndex.IndexKind.Single or TensorIndex.IndexKind.Slice)
+                if (index.Kind is TensorIndex.IndexKind.Single or TensorIndex.IndexKind.Slice or TensorIndex.IndexKind.Tensor)
                 {
-                    consumed++;
+                    consumed += index.ConsumedDims;
                 }
                 else if (index.Kind == TensorIndex.IndexKind.Ellipsis)
                 {
@@ -56,11 +62,17 @@ namespace Compute
             // we go (the final view keeps the storage alive).
             Tensor current = this;
             int dim = 0;
+            // Index tensors are applied after the basic entries, at the dims they name then.
+            List<(int Dim, Tensor Index)>? advanced = null;
             foreach (TensorIndex index in indices)
             {
                 Tensor next;
                 switch (index.Kind)
                 {
+                    case TensorIndex.IndexKind.Tensor:
+                        (advanced ??= new()).Add((dim, index.IndexTensor!));
+                        dim += index.ConsumedDims;
+                        continue;
                     case TensorIndex.IndexKind.Single:
                         {
                             long size = current.ShapeCached[dim];
@@ -89,6 +101,10 @@ namespace Compute
                     current.Dispose();
                 }
                 current = next;
+            }
+            if (advanced is not null)
+            {
+                return ApplyAdvanced(current, advanced, dispose: !ReferenceEquals(current, this));
             }
             // x[...] or x[] is a view of the whole tensor, never the same object.
             return ReferenceEquals(current, this) ? AsStrided(ShapeCached, Strides, StorageOffset) : current;

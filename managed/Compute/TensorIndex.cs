@@ -10,7 +10,7 @@ namespace Compute
     /// </summary>
     public readonly struct TensorIndex
     {
-        internal enum IndexKind { Single, Slice, Ellipsis, NewAxis }
+        internal enum IndexKind { Single, Slice, Ellipsis, NewAxis, Tensor }
 
         // Start, end and single indices are stored Python-style: a negative value counts from
         // the end; a null bound of a slice means "from the beginning" / "to the end".
@@ -23,7 +23,25 @@ namespace Compute
             Step = step;
         }
 
+        // An int64 index tensor or a bool/uint8 mask (advanced indexing; see Tensor.AdvancedIndexing.cs).
+        private TensorIndex(Tensor tensor)
+        {
+            Kind = IndexKind.Tensor;
+            IndexTensor = tensor;
+            Step = 1;
+        }
+
         internal IndexKind Kind { get; }
+
+        internal Tensor? IndexTensor { get; }
+
+        /// <summary>The dims an entry consumes: a mask covers as many as it has, anything else one.</summary>
+        internal int ConsumedDims => Kind switch
+        {
+            IndexKind.Tensor when IndexTensor!.DType is DType.Bool or DType.UInt8 => IndexTensor.Dim,
+            IndexKind.Single or IndexKind.Slice or IndexKind.Tensor => 1,
+            _ => 0,
+        };
 
         internal long Value { get; }
 
@@ -55,6 +73,13 @@ namespace Compute
             return new(IndexKind.Slice, 0, start, end, step);
         }
 
+        /// <summary>
+        /// An index tensor (advanced indexing, as x[idx] in PyTorch): int64 values pick positions
+        /// (negative count from the end); a bool mask picks where it is true, covering as many dims as it has.
+        /// </summary>
+        public static implicit operator TensorIndex(Tensor tensor) =>
+            new(tensor ?? throw new ArgumentNullException(nameof(tensor), "TensorIndex: the index tensor is null."));
+
         /// <summary>An integer index.</summary>
         public static implicit operator TensorIndex(long index) => Single(index);
 
@@ -84,6 +109,7 @@ namespace Compute
             IndexKind.Single => Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
             IndexKind.Ellipsis => "...",
             IndexKind.NewAxis => "None",
+            IndexKind.Tensor => $"tensor{Tensor.FormatShape(IndexTensor!.Shape)}",
             _ => $"{Start}:{End}" + (Step != 1 ? $":{Step}" : ""),
         };
     }

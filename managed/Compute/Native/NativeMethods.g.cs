@@ -99,6 +99,23 @@ namespace Compute.Native
         Bool = 2,
     }
 
+    /// <summary>How scatter ops combine a value with the element already there (cmp_scatter*).</summary>
+    internal enum ScatterOp
+    {
+        /// <summary>Overwrite (plain scatter).</summary>
+        None = 0,
+        /// <summary>Add ('add' of scatter, 'sum' of scatter_reduce).</summary>
+        Sum = 1,
+        /// <summary>Multiply ('multiply' of scatter, 'prod' of scatter_reduce).</summary>
+        Prod = 2,
+        /// <summary>Mean of the values (and the original element when include_self); scatter_reduce only.</summary>
+        Mean = 3,
+        /// <summary>Maximum, NaN propagating; scatter_reduce only.</summary>
+        Amax = 4,
+        /// <summary>Minimum, NaN propagating; scatter_reduce only.</summary>
+        Amin = 5,
+    }
+
     /// <summary>A device: its type and its index (0 for the CPU).</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal partial struct NativeDevice
@@ -450,6 +467,118 @@ namespace Compute.Native
         /// <summary>Matrix product with PyTorch's matmul rules (1-D, 2-D and broadcast batched inputs).</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_matmul")]
         internal static partial Status cmp_matmul(TensorHandle a, TensorHandle b, out TensorHandle @out);
+
+        /// <summary>Concatenates count tensors along dim (torch.cat). The result dtype promotes over all inputs; 1-D empty tensors (shape [0]) are skipped as PyTorch does; the other shapes must match except along dim.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cat")]
+        internal static partial Status cmp_cat(ReadOnlySpan<nint> tensors, long count, long dim, out TensorHandle @out);
+
+        /// <summary>Stacks count tensors of one shape along a new dim (torch.stack); dtypes promote as in cmp_cat.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_stack")]
+        internal static partial Status cmp_stack(ReadOnlySpan<nint> tensors, long count, long dim, out TensorHandle @out);
+
+        /// <summary>Splits into views of split_size elements along dim (the last may be smaller; torch.split). Writes up to capacity new handles into outs and the number of pieces into out_count; with outs NULL only the count is computed. capacity below the count is an error.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_split")]
+        internal static partial Status cmp_split(TensorHandle tensor, long splitSize, long dim, Span<nint> outs, long capacity, out long outCount);
+
+        /// <summary>Splits into views of the given sizes along dim (they must sum to its size); outs as in cmp_split.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_split_with_sizes")]
+        internal static partial Status cmp_split_with_sizes(TensorHandle tensor, ReadOnlySpan<long> sizes, long nsizes, long dim, Span<nint> outs, long capacity, out long outCount);
+
+        /// <summary>Splits into at most chunks views along dim, each ceil(size/chunks) long (torch.chunk); outs as in cmp_split.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_chunk")]
+        internal static partial Status cmp_chunk(TensorHandle tensor, long chunks, long dim, Span<nint> outs, long capacity, out long outCount);
+
+        /// <summary>The views at each index along dim, the dim removed (torch.unbind); outs as in cmp_split.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_unbind")]
+        internal static partial Status cmp_unbind(TensorHandle tensor, long dim, Span<nint> outs, long capacity, out long outCount);
+
+        /// <summary>A copy with the order of elements reversed along each of dims.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_flip")]
+        internal static partial Status cmp_flip(TensorHandle tensor, ReadOnlySpan<long> dims, long ndims, out TensorHandle @out);
+
+        /// <summary>A copy with elements shifted circularly by shifts[i] along dims[i]; with ndims 0 the tensor is flattened, rolled by the single shift and restored to its shape (torch.roll).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_roll")]
+        internal static partial Status cmp_roll(TensorHandle tensor, ReadOnlySpan<long> shifts, long nshifts, ReadOnlySpan<long> dims, long ndims, out TensorHandle @out);
+
+        /// <summary>The tensor repeated repeats[i] times along each dim (torch.Tensor.repeat); nrepeats &gt;= ndim.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_repeat")]
+        internal static partial Status cmp_repeat(TensorHandle tensor, ReadOnlySpan<long> repeats, long nrepeats, out TensorHandle @out);
+
+        /// <summary>Like cmp_repeat, but reps shorter than ndim are padded with leading 1s (torch.tile).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_tile")]
+        internal static partial Status cmp_tile(TensorHandle tensor, ReadOnlySpan<long> reps, long nreps, out TensorHandle @out);
+
+        /// <summary>A copy keeping the elements on and below the diagonal-th diagonal of the last two dims (torch.tril).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_tril")]
+        internal static partial Status cmp_tril(TensorHandle tensor, long diagonal, out TensorHandle @out);
+
+        /// <summary>A copy keeping the elements on and above the diagonal-th diagonal of the last two dims (torch.triu).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_triu")]
+        internal static partial Status cmp_triu(TensorHandle tensor, long diagonal, out TensorHandle @out);
+
+        /// <summary>A view of the offset-th diagonal of dims dim1 and dim2, appended as the last dim (torch.diagonal).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_diagonal")]
+        internal static partial Status cmp_diagonal(TensorHandle tensor, long offset, long dim1, long dim2, out TensorHandle @out);
+
+        /// <summary>torch.diag: a 1-D input gives a square matrix with it on the diagonal-th diagonal; a 2-D input gives a copy of its diagonal-th diagonal.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_diag")]
+        internal static partial Status cmp_diag(TensorHandle tensor, long diagonal, out TensorHandle @out);
+
+        /// <summary>out[i][j][k] = tensor[i][index[i][j][k]][k] for dim 1 (torch.gather). index is int64 with the tensor's number of dims and no larger than it except along dim; out has index's shape.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_gather")]
+        internal static partial Status cmp_gather(TensorHandle tensor, long dim, TensorHandle index, out TensorHandle @out);
+
+        /// <summary>A copy of tensor with src[i][j][k] written to [i][index[i][j][k]][k] for dim 1 (torch.scatter); reduce is CMP_SCATTER_OP_NONE, _SUM ('add') or _PROD ('multiply'). src has tensor's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_scatter")]
+        internal static partial Status cmp_scatter(TensorHandle tensor, long dim, TensorHandle index, TensorHandle src, int reduce, out TensorHandle @out);
+
+        /// <summary>Like cmp_scatter with every src element equal to value.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_scatter_value")]
+        internal static partial Status cmp_scatter_value(TensorHandle tensor, long dim, TensorHandle index, NativeScalar value, int reduce, out TensorHandle @out);
+
+        /// <summary>A copy of tensor with src added at the positions index gives along dim (torch.scatter_add; gather's backward).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_scatter_add")]
+        internal static partial Status cmp_scatter_add(TensorHandle tensor, long dim, TensorHandle index, TensorHandle src, out TensorHandle @out);
+
+        /// <summary>cmp_scatter_add in place.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_scatter_add_")]
+        internal static partial Status cmp_scatter_add_(TensorHandle tensor, long dim, TensorHandle index, TensorHandle src);
+
+        /// <summary>torch.scatter_reduce: reduce is any cmp_scatter_op but NONE; include_self (0/1) says whether the original elements take part. Integer means round down, as in PyTorch.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_scatter_reduce")]
+        internal static partial Status cmp_scatter_reduce(TensorHandle tensor, long dim, TensorHandle index, TensorHandle src, int reduce, int includeSelf, out TensorHandle @out);
+
+        /// <summary>The entries of tensor at the 1-D int64/int32 index along dim (torch.index_select).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_index_select")]
+        internal static partial Status cmp_index_select(TensorHandle tensor, long dim, TensorHandle index, out TensorHandle @out);
+
+        /// <summary>A copy of tensor with alpha * source[..., i, ...] added at [..., index[i], ...] along dim (torch.index_add; index_select's backward). index is 1-D int64/int32.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_index_add")]
+        internal static partial Status cmp_index_add(TensorHandle tensor, long dim, TensorHandle index, TensorHandle source, NativeScalar alpha, out TensorHandle @out);
+
+        /// <summary>cmp_index_add in place.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_index_add_")]
+        internal static partial Status cmp_index_add_(TensorHandle tensor, long dim, TensorHandle index, TensorHandle source, NativeScalar alpha);
+
+        /// <summary>The elements of tensor where mask (bool, broadcast with tensor) is true, as a 1-D tensor.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_masked_select")]
+        internal static partial Status cmp_masked_select(TensorHandle tensor, TensorHandle mask, out TensorHandle @out);
+
+        /// <summary>The indices of the non-zero elements as an int64 tensor [count, ndim] (torch.nonzero).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_nonzero")]
+        internal static partial Status cmp_nonzero(TensorHandle tensor, out TensorHandle @out);
+
+        /// <summary>Advanced indexing, PyTorch's x[indices]: indices holds count entries for the dims from dim 0; a NULL entry takes its dim whole, an int64 tensor picks positions (negative count from the end), a bool/uint8 mask covers as many dims as it has. The index tensors broadcast together; their shape replaces the indexed dims in place when those are adjacent, else at the front.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_index")]
+        internal static partial Status cmp_index(TensorHandle tensor, ReadOnlySpan<nint> indices, long count, out TensorHandle @out);
+
+        /// <summary>A copy of tensor with values (broadcast; same dtype) put at tensor[indices], or added when accumulate is non-zero.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_index_put")]
+        internal static partial Status cmp_index_put(TensorHandle tensor, ReadOnlySpan<nint> indices, long count, TensorHandle values, int accumulate, out TensorHandle @out);
+
+        /// <summary>cmp_index_put in place (torch.index_put_); repeated indices accumulate when accumulate is non-zero.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_index_put_")]
+        internal static partial Status cmp_index_put_(TensorHandle tensor, ReadOnlySpan<nint> indices, long count, TensorHandle values, int accumulate);
 
         /// <summary>The message of the last failed call on this thread (UTF-8, never NULL; empty after a success-only history). Valid until the next failing call on the same thread.</summary>
         internal static string LastError() =>
@@ -1338,6 +1467,332 @@ namespace Compute.Native
                 throw CreateException(status, "cmp_matmul");
             }
             return result;
+        }
+
+        /// <summary>Concatenates count tensors along dim (torch.cat). The result dtype promotes over all inputs; 1-D empty tensors (shape [0]) are skipped as PyTorch does; the other shapes must match except along dim.</summary>
+        internal static TensorHandle Cat(ReadOnlySpan<nint> tensors, long count, long dim)
+        {
+            var status = cmp_cat(tensors, count, dim, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_cat");
+            }
+            return result;
+        }
+
+        /// <summary>Stacks count tensors of one shape along a new dim (torch.stack); dtypes promote as in cmp_cat.</summary>
+        internal static TensorHandle Stack(ReadOnlySpan<nint> tensors, long count, long dim)
+        {
+            var status = cmp_stack(tensors, count, dim, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_stack");
+            }
+            return result;
+        }
+
+        /// <summary>Splits into views of split_size elements along dim (the last may be smaller; torch.split). Writes up to capacity new handles into outs and the number of pieces into out_count; with outs NULL only the count is computed. capacity below the count is an error.</summary>
+        internal static long Split(TensorHandle tensor, long splitSize, long dim, Span<nint> outs, long capacity)
+        {
+            var status = cmp_split(tensor, splitSize, dim, outs, capacity, out var result);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_split");
+            }
+            return result;
+        }
+
+        /// <summary>Splits into views of the given sizes along dim (they must sum to its size); outs as in cmp_split.</summary>
+        internal static long SplitWithSizes(TensorHandle tensor, ReadOnlySpan<long> sizes, long nsizes, long dim, Span<nint> outs, long capacity)
+        {
+            var status = cmp_split_with_sizes(tensor, sizes, nsizes, dim, outs, capacity, out var result);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_split_with_sizes");
+            }
+            return result;
+        }
+
+        /// <summary>Splits into at most chunks views along dim, each ceil(size/chunks) long (torch.chunk); outs as in cmp_split.</summary>
+        internal static long Chunk(TensorHandle tensor, long chunks, long dim, Span<nint> outs, long capacity)
+        {
+            var status = cmp_chunk(tensor, chunks, dim, outs, capacity, out var result);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_chunk");
+            }
+            return result;
+        }
+
+        /// <summary>The views at each index along dim, the dim removed (torch.unbind); outs as in cmp_split.</summary>
+        internal static long Unbind(TensorHandle tensor, long dim, Span<nint> outs, long capacity)
+        {
+            var status = cmp_unbind(tensor, dim, outs, capacity, out var result);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_unbind");
+            }
+            return result;
+        }
+
+        /// <summary>A copy with the order of elements reversed along each of dims.</summary>
+        internal static TensorHandle Flip(TensorHandle tensor, ReadOnlySpan<long> dims, long ndims)
+        {
+            var status = cmp_flip(tensor, dims, ndims, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_flip");
+            }
+            return result;
+        }
+
+        /// <summary>A copy with elements shifted circularly by shifts[i] along dims[i]; with ndims 0 the tensor is flattened, rolled by the single shift and restored to its shape (torch.roll).</summary>
+        internal static TensorHandle Roll(TensorHandle tensor, ReadOnlySpan<long> shifts, long nshifts, ReadOnlySpan<long> dims, long ndims)
+        {
+            var status = cmp_roll(tensor, shifts, nshifts, dims, ndims, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_roll");
+            }
+            return result;
+        }
+
+        /// <summary>The tensor repeated repeats[i] times along each dim (torch.Tensor.repeat); nrepeats &gt;= ndim.</summary>
+        internal static TensorHandle Repeat(TensorHandle tensor, ReadOnlySpan<long> repeats, long nrepeats)
+        {
+            var status = cmp_repeat(tensor, repeats, nrepeats, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_repeat");
+            }
+            return result;
+        }
+
+        /// <summary>Like cmp_repeat, but reps shorter than ndim are padded with leading 1s (torch.tile).</summary>
+        internal static TensorHandle Tile(TensorHandle tensor, ReadOnlySpan<long> reps, long nreps)
+        {
+            var status = cmp_tile(tensor, reps, nreps, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_tile");
+            }
+            return result;
+        }
+
+        /// <summary>A copy keeping the elements on and below the diagonal-th diagonal of the last two dims (torch.tril).</summary>
+        internal static TensorHandle Tril(TensorHandle tensor, long diagonal)
+        {
+            var status = cmp_tril(tensor, diagonal, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_tril");
+            }
+            return result;
+        }
+
+        /// <summary>A copy keeping the elements on and above the diagonal-th diagonal of the last two dims (torch.triu).</summary>
+        internal static TensorHandle Triu(TensorHandle tensor, long diagonal)
+        {
+            var status = cmp_triu(tensor, diagonal, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_triu");
+            }
+            return result;
+        }
+
+        /// <summary>A view of the offset-th diagonal of dims dim1 and dim2, appended as the last dim (torch.diagonal).</summary>
+        internal static TensorHandle Diagonal(TensorHandle tensor, long offset, long dim1, long dim2)
+        {
+            var status = cmp_diagonal(tensor, offset, dim1, dim2, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_diagonal");
+            }
+            return result;
+        }
+
+        /// <summary>torch.diag: a 1-D input gives a square matrix with it on the diagonal-th diagonal; a 2-D input gives a copy of its diagonal-th diagonal.</summary>
+        internal static TensorHandle Diag(TensorHandle tensor, long diagonal)
+        {
+            var status = cmp_diag(tensor, diagonal, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_diag");
+            }
+            return result;
+        }
+
+        /// <summary>out[i][j][k] = tensor[i][index[i][j][k]][k] for dim 1 (torch.gather). index is int64 with the tensor's number of dims and no larger than it except along dim; out has index's shape.</summary>
+        internal static TensorHandle Gather(TensorHandle tensor, long dim, TensorHandle index)
+        {
+            var status = cmp_gather(tensor, dim, index, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_gather");
+            }
+            return result;
+        }
+
+        /// <summary>A copy of tensor with src[i][j][k] written to [i][index[i][j][k]][k] for dim 1 (torch.scatter); reduce is CMP_SCATTER_OP_NONE, _SUM ('add') or _PROD ('multiply'). src has tensor's dtype.</summary>
+        internal static TensorHandle Scatter(TensorHandle tensor, long dim, TensorHandle index, TensorHandle src, int reduce)
+        {
+            var status = cmp_scatter(tensor, dim, index, src, reduce, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_scatter");
+            }
+            return result;
+        }
+
+        /// <summary>Like cmp_scatter with every src element equal to value.</summary>
+        internal static TensorHandle ScatterValue(TensorHandle tensor, long dim, TensorHandle index, NativeScalar value, int reduce)
+        {
+            var status = cmp_scatter_value(tensor, dim, index, value, reduce, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_scatter_value");
+            }
+            return result;
+        }
+
+        /// <summary>A copy of tensor with src added at the positions index gives along dim (torch.scatter_add; gather's backward).</summary>
+        internal static TensorHandle ScatterAdd(TensorHandle tensor, long dim, TensorHandle index, TensorHandle src)
+        {
+            var status = cmp_scatter_add(tensor, dim, index, src, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_scatter_add");
+            }
+            return result;
+        }
+
+        /// <summary>cmp_scatter_add in place.</summary>
+        internal static void ScatterAddInPlace(TensorHandle tensor, long dim, TensorHandle index, TensorHandle src)
+        {
+            var status = cmp_scatter_add_(tensor, dim, index, src);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_scatter_add_");
+            }
+        }
+
+        /// <summary>torch.scatter_reduce: reduce is any cmp_scatter_op but NONE; include_self (0/1) says whether the original elements take part. Integer means round down, as in PyTorch.</summary>
+        internal static TensorHandle ScatterReduce(TensorHandle tensor, long dim, TensorHandle index, TensorHandle src, int reduce, int includeSelf)
+        {
+            var status = cmp_scatter_reduce(tensor, dim, index, src, reduce, includeSelf, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_scatter_reduce");
+            }
+            return result;
+        }
+
+        /// <summary>The entries of tensor at the 1-D int64/int32 index along dim (torch.index_select).</summary>
+        internal static TensorHandle IndexSelect(TensorHandle tensor, long dim, TensorHandle index)
+        {
+            var status = cmp_index_select(tensor, dim, index, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_index_select");
+            }
+            return result;
+        }
+
+        /// <summary>A copy of tensor with alpha * source[..., i, ...] added at [..., index[i], ...] along dim (torch.index_add; index_select's backward). index is 1-D int64/int32.</summary>
+        internal static TensorHandle IndexAdd(TensorHandle tensor, long dim, TensorHandle index, TensorHandle source, NativeScalar alpha)
+        {
+            var status = cmp_index_add(tensor, dim, index, source, alpha, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_index_add");
+            }
+            return result;
+        }
+
+        /// <summary>cmp_index_add in place.</summary>
+        internal static void IndexAddInPlace(TensorHandle tensor, long dim, TensorHandle index, TensorHandle source, NativeScalar alpha)
+        {
+            var status = cmp_index_add_(tensor, dim, index, source, alpha);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_index_add_");
+            }
+        }
+
+        /// <summary>The elements of tensor where mask (bool, broadcast with tensor) is true, as a 1-D tensor.</summary>
+        internal static TensorHandle MaskedSelect(TensorHandle tensor, TensorHandle mask)
+        {
+            var status = cmp_masked_select(tensor, mask, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_masked_select");
+            }
+            return result;
+        }
+
+        /// <summary>The indices of the non-zero elements as an int64 tensor [count, ndim] (torch.nonzero).</summary>
+        internal static TensorHandle Nonzero(TensorHandle tensor)
+        {
+            var status = cmp_nonzero(tensor, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_nonzero");
+            }
+            return result;
+        }
+
+        /// <summary>Advanced indexing, PyTorch's x[indices]: indices holds count entries for the dims from dim 0; a NULL entry takes its dim whole, an int64 tensor picks positions (negative count from the end), a bool/uint8 mask covers as many dims as it has. The index tensors broadcast together; their shape replaces the indexed dims in place when those are adjacent, else at the front.</summary>
+        internal static TensorHandle Index(TensorHandle tensor, ReadOnlySpan<nint> indices, long count)
+        {
+            var status = cmp_index(tensor, indices, count, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_index");
+            }
+            return result;
+        }
+
+        /// <summary>A copy of tensor with values (broadcast; same dtype) put at tensor[indices], or added when accumulate is non-zero.</summary>
+        internal static TensorHandle IndexPut(TensorHandle tensor, ReadOnlySpan<nint> indices, long count, TensorHandle values, int accumulate)
+        {
+            var status = cmp_index_put(tensor, indices, count, values, accumulate, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_index_put");
+            }
+            return result;
+        }
+
+        /// <summary>cmp_index_put in place (torch.index_put_); repeated indices accumulate when accumulate is non-zero.</summary>
+        internal static void IndexPutInPlace(TensorHandle tensor, ReadOnlySpan<nint> indices, long count, TensorHandle values, int accumulate)
+        {
+            var status = cmp_index_put_(tensor, indices, count, values, accumulate);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_index_put_");
+            }
         }
 
         /// <summary>The exception for a failed call: the type follows the status, the message is cmp_last_error().</summary>

@@ -23,6 +23,17 @@ namespace Compute.Native
 
         public override bool IsInvalid => handle == IntPtr.Zero;
 
+        /// <summary>
+        /// Takes ownership of a reference the library handed out through an array of raw
+        /// handles (the results of split, chunk, unbind), which the marshaller cannot wrap.
+        /// </summary>
+        internal static TensorHandle FromOwnedRaw(nint raw)
+        {
+            var h = new TensorHandle();
+            h.SetHandle(raw);
+            return h;
+        }
+
         /// <summary>The raw pointer, for identity comparisons only (never dereferenced).</summary>
         internal nint Address => handle;
 
