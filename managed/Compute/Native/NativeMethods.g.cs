@@ -468,6 +468,450 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_matmul")]
         internal static partial Status cmp_matmul(TensorHandle a, TensorHandle b, out TensorHandle @out);
 
+        /// <summary>|a|. Integer dtypes are kept (abs of the most negative value wraps, as in PyTorch); not defined for bool.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_abs")]
+        internal static partial Status cmp_abs(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>abs, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_abs_")]
+        internal static partial Status cmp_abs_(TensorHandle a);
+
+        /// <summary>-1, 0 or 1 by the sign of a (0 for NaN and for +-0). Keeps the dtype, bool included.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_sign")]
+        internal static partial Status cmp_sign(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>sign, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_sign_")]
+        internal static partial Status cmp_sign_(TensorHandle a);
+
+        /// <summary>Square root (integer and bool inputs give float32).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_sqrt")]
+        internal static partial Status cmp_sqrt(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>sqrt, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_sqrt_")]
+        internal static partial Status cmp_sqrt_(TensorHandle a);
+
+        /// <summary>1 / sqrt(a) (integer and bool inputs give float32).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_rsqrt")]
+        internal static partial Status cmp_rsqrt(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>rsqrt, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_rsqrt_")]
+        internal static partial Status cmp_rsqrt_(TensorHandle a);
+
+        /// <summary>a * a. Integer dtypes are kept; bool gives int64.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_square")]
+        internal static partial Status cmp_square(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>square, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_square_")]
+        internal static partial Status cmp_square_(TensorHandle a);
+
+        /// <summary>2^a (integer and bool inputs give float32).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_exp2")]
+        internal static partial Status cmp_exp2(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>exp2, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_exp2_")]
+        internal static partial Status cmp_exp2_(TensorHandle a);
+
+        /// <summary>e^a - 1, accurate near 0 (integer and bool inputs give float32).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_expm1")]
+        internal static partial Status cmp_expm1(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>expm1, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_expm1_")]
+        internal static partial Status cmp_expm1_(TensorHandle a);
+
+        /// <summary>Natural logarithm (integer and bool inputs give float32).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_log")]
+        internal static partial Status cmp_log(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>log, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_log_")]
+        internal static partial Status cmp_log_(TensorHandle a);
+
+        /// <summary>Base-2 logarithm (integer and bool inputs give float32).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_log2")]
+        internal static partial Status cmp_log2(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>log2, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_log2_")]
+        internal static partial Status cmp_log2_(TensorHandle a);
+
+        /// <summary>Base-10 logarithm (integer and bool inputs give float32).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_log10")]
+        internal static partial Status cmp_log10(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>log10, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_log10_")]
+        internal static partial Status cmp_log10_(TensorHandle a);
+
+        /// <summary>log(1 + a), accurate near 0 (integer and bool inputs give float32).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_log1p")]
+        internal static partial Status cmp_log1p(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>log1p, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_log1p_")]
+        internal static partial Status cmp_log1p_(TensorHandle a);
+
+        /// <summary>Sine (integer and bool inputs give float32).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_sin")]
+        internal static partial Status cmp_sin(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>sin, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_sin_")]
+        internal static partial Status cmp_sin_(TensorHandle a);
+
+        /// <summary>Cosine (integer and bool inputs give float32).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cos")]
+        internal static partial Status cmp_cos(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>cos, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cos_")]
+        internal static partial Status cmp_cos_(TensorHandle a);
+
+        /// <summary>Tangent (integer and bool inputs give float32).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_tan")]
+        internal static partial Status cmp_tan(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>tan, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_tan_")]
+        internal static partial Status cmp_tan_(TensorHandle a);
+
+        /// <summary>Arcsine (integer and bool inputs give float32).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_asin")]
+        internal static partial Status cmp_asin(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>asin, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_asin_")]
+        internal static partial Status cmp_asin_(TensorHandle a);
+
+        /// <summary>Arccosine (integer and bool inputs give float32).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_acos")]
+        internal static partial Status cmp_acos(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>acos, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_acos_")]
+        internal static partial Status cmp_acos_(TensorHandle a);
+
+        /// <summary>Arctangent (integer and bool inputs give float32).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_atan")]
+        internal static partial Status cmp_atan(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>atan, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_atan_")]
+        internal static partial Status cmp_atan_(TensorHandle a);
+
+        /// <summary>Hyperbolic sine (integer and bool inputs give float32).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_sinh")]
+        internal static partial Status cmp_sinh(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>sinh, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_sinh_")]
+        internal static partial Status cmp_sinh_(TensorHandle a);
+
+        /// <summary>Hyperbolic cosine (integer and bool inputs give float32).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cosh")]
+        internal static partial Status cmp_cosh(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>cosh, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cosh_")]
+        internal static partial Status cmp_cosh_(TensorHandle a);
+
+        /// <summary>Hyperbolic tangent (integer and bool inputs give float32).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_tanh")]
+        internal static partial Status cmp_tanh(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>tanh, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_tanh_")]
+        internal static partial Status cmp_tanh_(TensorHandle a);
+
+        /// <summary>Inverse hyperbolic sine (integer and bool inputs give float32).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_asinh")]
+        internal static partial Status cmp_asinh(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>asinh, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_asinh_")]
+        internal static partial Status cmp_asinh_(TensorHandle a);
+
+        /// <summary>Inverse hyperbolic cosine (integer and bool inputs give float32).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_acosh")]
+        internal static partial Status cmp_acosh(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>acosh, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_acosh_")]
+        internal static partial Status cmp_acosh_(TensorHandle a);
+
+        /// <summary>Inverse hyperbolic tangent (integer and bool inputs give float32).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_atanh")]
+        internal static partial Status cmp_atanh(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>atanh, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_atanh_")]
+        internal static partial Status cmp_atanh_(TensorHandle a);
+
+        /// <summary>1 / (1 + e^-a) (integer and bool inputs give float32).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_sigmoid")]
+        internal static partial Status cmp_sigmoid(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>sigmoid, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_sigmoid_")]
+        internal static partial Status cmp_sigmoid_(TensorHandle a);
+
+        /// <summary>Error function (integer and bool inputs give float32).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_erf")]
+        internal static partial Status cmp_erf(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>erf, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_erf_")]
+        internal static partial Status cmp_erf_(TensorHandle a);
+
+        /// <summary>Complementary error function 1 - erf(a) (integer and bool inputs give float32).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_erfc")]
+        internal static partial Status cmp_erfc(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>erfc, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_erfc_")]
+        internal static partial Status cmp_erfc_(TensorHandle a);
+
+        /// <summary>Inverse error function on [-1, 1] (integer and bool inputs give float32).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_erfinv")]
+        internal static partial Status cmp_erfinv(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>erfinv, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_erfinv_")]
+        internal static partial Status cmp_erfinv_(TensorHandle a);
+
+        /// <summary>log |Gamma(a)| (integer and bool inputs give float32).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_lgamma")]
+        internal static partial Status cmp_lgamma(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>lgamma, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_lgamma_")]
+        internal static partial Status cmp_lgamma_(TensorHandle a);
+
+        /// <summary>Digamma (psi) function, the derivative of lgamma (integer and bool inputs give float32).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_digamma")]
+        internal static partial Status cmp_digamma(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>digamma, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_digamma_")]
+        internal static partial Status cmp_digamma_(TensorHandle a);
+
+        /// <summary>Largest integer not above a. Integer dtypes are kept (a copy); not defined for bool.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_floor")]
+        internal static partial Status cmp_floor(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>floor, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_floor_")]
+        internal static partial Status cmp_floor_(TensorHandle a);
+
+        /// <summary>Smallest integer not below a. Integer dtypes are kept (a copy); not defined for bool.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_ceil")]
+        internal static partial Status cmp_ceil(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>ceil, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_ceil_")]
+        internal static partial Status cmp_ceil_(TensorHandle a);
+
+        /// <summary>a rounded toward zero. Integer dtypes are kept (a copy); not defined for bool.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_trunc")]
+        internal static partial Status cmp_trunc(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>trunc, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_trunc_")]
+        internal static partial Status cmp_trunc_(TensorHandle a);
+
+        /// <summary>a - trunc(a), with the sign of a. Floating dtypes only.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_frac")]
+        internal static partial Status cmp_frac(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>frac, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_frac_")]
+        internal static partial Status cmp_frac_(TensorHandle a);
+
+        /// <summary>1 / a (integer and bool inputs give float32).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_reciprocal")]
+        internal static partial Status cmp_reciprocal(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>reciprocal, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_reciprocal_")]
+        internal static partial Status cmp_reciprocal_(TensorHandle a);
+
+        /// <summary>max(a, 0) (NaN stays NaN). Integer dtypes are kept; not defined for bool.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_relu")]
+        internal static partial Status cmp_relu(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>relu, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_relu_")]
+        internal static partial Status cmp_relu_(TensorHandle a);
+
+        /// <summary>min(max(a, 0), 6) (hardtanh(a, 0, 6)). Integer dtypes are kept; not defined for bool.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_relu6")]
+        internal static partial Status cmp_relu6(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>relu6, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_relu6_")]
+        internal static partial Status cmp_relu6_(TensorHandle a);
+
+        /// <summary>a * sigmoid(a) (swish). Floating dtypes only.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_silu")]
+        internal static partial Status cmp_silu(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>silu, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_silu_")]
+        internal static partial Status cmp_silu_(TensorHandle a);
+
+        /// <summary>a * tanh(softplus(a)). Floating dtypes only.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_mish")]
+        internal static partial Status cmp_mish(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>mish, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_mish_")]
+        internal static partial Status cmp_mish_(TensorHandle a);
+
+        /// <summary>scale * elu(a, alpha) with SELU's fixed alpha and scale. Floating dtypes only.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_selu")]
+        internal static partial Status cmp_selu(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>selu, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_selu_")]
+        internal static partial Status cmp_selu_(TensorHandle a);
+
+        /// <summary>min(max(a / 6 + 1/2, 0), 1). Floating dtypes only.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_hardsigmoid")]
+        internal static partial Status cmp_hardsigmoid(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>hardsigmoid, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_hardsigmoid_")]
+        internal static partial Status cmp_hardsigmoid_(TensorHandle a);
+
+        /// <summary>a * hardsigmoid(a). Floating dtypes only.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_hardswish")]
+        internal static partial Status cmp_hardswish(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>hardswish, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_hardswish_")]
+        internal static partial Status cmp_hardswish_(TensorHandle a);
+
+        /// <summary>log(sigmoid(a)), computed without overflow. Floating dtypes only.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_logsigmoid")]
+        internal static partial Status cmp_logsigmoid(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>~a for integer dtypes, logical not for bool. Floating dtypes are rejected.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_bitwise_not")]
+        internal static partial Status cmp_bitwise_not(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>bitwise_not, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_bitwise_not_")]
+        internal static partial Status cmp_bitwise_not_(TensorHandle a);
+
+        /// <summary>Whether a is NaN, as a bool tensor (false for integer and bool inputs).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_isnan")]
+        internal static partial Status cmp_isnan(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>Whether a is +-infinity, as a bool tensor.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_isinf")]
+        internal static partial Status cmp_isinf(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>Whether a is neither NaN nor +-infinity, as a bool tensor.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_isfinite")]
+        internal static partial Status cmp_isfinite(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>a == 0 as a bool tensor.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_logical_not")]
+        internal static partial Status cmp_logical_not(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>logit: log(a / (1 - a)); when eps &gt;= 0, a is first clamped to [eps, 1 - eps] (a negative eps is PyTorch's eps=None: no clamp). Integer and bool inputs give float32.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_logit")]
+        internal static partial Status cmp_logit(TensorHandle a, double eps, out TensorHandle @out);
+
+        /// <summary>logit, in place on a.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_logit_")]
+        internal static partial Status cmp_logit_(TensorHandle a, double eps);
+
+        /// <summary>Round half to even, to `decimals` decimal places (negative: to tens, hundreds...). Integer dtypes are kept when decimals is 0 and rejected otherwise; bool is rejected.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_round")]
+        internal static partial Status cmp_round(TensorHandle a, long decimals, out TensorHandle @out);
+
+        /// <summary>round, in place on a.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_round_")]
+        internal static partial Status cmp_round_(TensorHandle a, long decimals);
+
+        /// <summary>GELU: a * Phi(a) with the exact normal CDF (tanh_approximation 0, PyTorch's approximate='none') or its tanh approximation (1, approximate='tanh'). Floating dtypes only.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_gelu")]
+        internal static partial Status cmp_gelu(TensorHandle a, int tanhApproximation, out TensorHandle @out);
+
+        /// <summary>softplus: log(1 + e^(beta * a)) / beta, or a itself where beta * a &gt; threshold. Floating dtypes only.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_softplus")]
+        internal static partial Status cmp_softplus(TensorHandle a, double beta, double threshold, out TensorHandle @out);
+
+        /// <summary>ELU: a where a &gt; 0, else alpha * (e^a - 1). Floating dtypes only.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_elu")]
+        internal static partial Status cmp_elu(TensorHandle a, double alpha, out TensorHandle @out);
+
+        /// <summary>elu, in place on a.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_elu_")]
+        internal static partial Status cmp_elu_(TensorHandle a, double alpha);
+
+        /// <summary>CELU: max(0, a) + min(0, alpha * (e^(a / alpha) - 1)); alpha must not be 0. Floating dtypes only.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_celu")]
+        internal static partial Status cmp_celu(TensorHandle a, double alpha, out TensorHandle @out);
+
+        /// <summary>celu, in place on a.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_celu_")]
+        internal static partial Status cmp_celu_(TensorHandle a, double alpha);
+
+        /// <summary>Leaky ReLU: a where a &gt; 0, else negative_slope * a. Floating dtypes only.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_leaky_relu")]
+        internal static partial Status cmp_leaky_relu(TensorHandle a, double negativeSlope, out TensorHandle @out);
+
+        /// <summary>leaky_relu, in place on a.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_leaky_relu_")]
+        internal static partial Status cmp_leaky_relu_(TensorHandle a, double negativeSlope);
+
+        /// <summary>hardtanh: min(max(a, min_val), max_val) (NaN stays NaN). Integer dtypes are kept (bounds converted to them); not defined for bool.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_hardtanh")]
+        internal static partial Status cmp_hardtanh(TensorHandle a, double minVal, double maxVal, out TensorHandle @out);
+
+        /// <summary>hardtanh, in place on a.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_hardtanh_")]
+        internal static partial Status cmp_hardtanh_(TensorHandle a, double minVal, double maxVal);
+
+        /// <summary>Replaces NaN by nan, +inf by *posinf and -inf by *neginf; a NULL posinf/neginf means the dtype's largest/lowest finite value. Integer and bool tensors are returned unchanged (copied).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_nan_to_num")]
+        internal static partial Status cmp_nan_to_num(TensorHandle a, double nan, ReadOnlySpan<double> posinf, ReadOnlySpan<double> neginf, out TensorHandle @out);
+
+        /// <summary>nan_to_num, in place on a.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_nan_to_num_")]
+        internal static partial Status cmp_nan_to_num_(TensorHandle a, double nan, ReadOnlySpan<double> posinf, ReadOnlySpan<double> neginf);
+
+        /// <summary>min(max(a, *min), *max) with number bounds; either may be NULL but not both. The result dtype promotes a with the bounds as Python numbers (int tensor, float bound: float32). A NaN in a stays NaN; a NaN bound is ignored, as in PyTorch.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_clamp")]
+        internal static partial Status cmp_clamp(TensorHandle a, ReadOnlySpan<NativeScalar> min, ReadOnlySpan<NativeScalar> max, out TensorHandle @out);
+
+        /// <summary>clamp with number bounds, in place on a.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_clamp_")]
+        internal static partial Status cmp_clamp_(TensorHandle a, ReadOnlySpan<NativeScalar> min, ReadOnlySpan<NativeScalar> max);
+
+        /// <summary>min(max(a, min), max) with tensor bounds, broadcast and promoted together; either bound may be NULL but not both. A NaN in any operand gives NaN.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_clamp_tensor")]
+        internal static partial Status cmp_clamp_tensor(TensorHandle a, TensorHandle min, TensorHandle max, out TensorHandle @out);
+
+        /// <summary>clamp with tensor bounds, in place on a.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_clamp_tensor_")]
+        internal static partial Status cmp_clamp_tensor_(TensorHandle a, TensorHandle min, TensorHandle max);
+
+        /// <summary>max(a, min) with a tensor bound (torch.clamp(a, min=t)); NaN in either gives NaN.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_clamp_min_tensor")]
+        internal static partial Status cmp_clamp_min_tensor(TensorHandle a, TensorHandle min, out TensorHandle @out);
+
+        /// <summary>min(a, max) with a tensor bound (torch.clamp(a, max=t)); NaN in either gives NaN.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_clamp_max_tensor")]
+        internal static partial Status cmp_clamp_max_tensor(TensorHandle a, TensorHandle max, out TensorHandle @out);
+
         /// <summary>Concatenates count tensors along dim (torch.cat). The result dtype promotes over all inputs; 1-D empty tensors (shape [0]) are skipped as PyTorch does; the other shapes must match except along dim.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_cat")]
         internal static partial Status cmp_cat(ReadOnlySpan<nint> tensors, long count, long dim, out TensorHandle @out);
@@ -1465,6 +1909,1236 @@ namespace Compute.Native
             {
                 result.Dispose();
                 throw CreateException(status, "cmp_matmul");
+            }
+            return result;
+        }
+
+        /// <summary>|a|. Integer dtypes are kept (abs of the most negative value wraps, as in PyTorch); not defined for bool.</summary>
+        internal static TensorHandle Abs(TensorHandle a)
+        {
+            var status = cmp_abs(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_abs");
+            }
+            return result;
+        }
+
+        /// <summary>abs, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void AbsInPlace(TensorHandle a)
+        {
+            var status = cmp_abs_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_abs_");
+            }
+        }
+
+        /// <summary>-1, 0 or 1 by the sign of a (0 for NaN and for +-0). Keeps the dtype, bool included.</summary>
+        internal static TensorHandle Sign(TensorHandle a)
+        {
+            var status = cmp_sign(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_sign");
+            }
+            return result;
+        }
+
+        /// <summary>sign, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void SignInPlace(TensorHandle a)
+        {
+            var status = cmp_sign_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_sign_");
+            }
+        }
+
+        /// <summary>Square root (integer and bool inputs give float32).</summary>
+        internal static TensorHandle Sqrt(TensorHandle a)
+        {
+            var status = cmp_sqrt(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_sqrt");
+            }
+            return result;
+        }
+
+        /// <summary>sqrt, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void SqrtInPlace(TensorHandle a)
+        {
+            var status = cmp_sqrt_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_sqrt_");
+            }
+        }
+
+        /// <summary>1 / sqrt(a) (integer and bool inputs give float32).</summary>
+        internal static TensorHandle Rsqrt(TensorHandle a)
+        {
+            var status = cmp_rsqrt(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_rsqrt");
+            }
+            return result;
+        }
+
+        /// <summary>rsqrt, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void RsqrtInPlace(TensorHandle a)
+        {
+            var status = cmp_rsqrt_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_rsqrt_");
+            }
+        }
+
+        /// <summary>a * a. Integer dtypes are kept; bool gives int64.</summary>
+        internal static TensorHandle Square(TensorHandle a)
+        {
+            var status = cmp_square(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_square");
+            }
+            return result;
+        }
+
+        /// <summary>square, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void SquareInPlace(TensorHandle a)
+        {
+            var status = cmp_square_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_square_");
+            }
+        }
+
+        /// <summary>2^a (integer and bool inputs give float32).</summary>
+        internal static TensorHandle Exp2(TensorHandle a)
+        {
+            var status = cmp_exp2(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_exp2");
+            }
+            return result;
+        }
+
+        /// <summary>exp2, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void Exp2InPlace(TensorHandle a)
+        {
+            var status = cmp_exp2_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_exp2_");
+            }
+        }
+
+        /// <summary>e^a - 1, accurate near 0 (integer and bool inputs give float32).</summary>
+        internal static TensorHandle Expm1(TensorHandle a)
+        {
+            var status = cmp_expm1(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_expm1");
+            }
+            return result;
+        }
+
+        /// <summary>expm1, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void Expm1InPlace(TensorHandle a)
+        {
+            var status = cmp_expm1_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_expm1_");
+            }
+        }
+
+        /// <summary>Natural logarithm (integer and bool inputs give float32).</summary>
+        internal static TensorHandle Log(TensorHandle a)
+        {
+            var status = cmp_log(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_log");
+            }
+            return result;
+        }
+
+        /// <summary>log, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void LogInPlace(TensorHandle a)
+        {
+            var status = cmp_log_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_log_");
+            }
+        }
+
+        /// <summary>Base-2 logarithm (integer and bool inputs give float32).</summary>
+        internal static TensorHandle Log2(TensorHandle a)
+        {
+            var status = cmp_log2(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_log2");
+            }
+            return result;
+        }
+
+        /// <summary>log2, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void Log2InPlace(TensorHandle a)
+        {
+            var status = cmp_log2_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_log2_");
+            }
+        }
+
+        /// <summary>Base-10 logarithm (integer and bool inputs give float32).</summary>
+        internal static TensorHandle Log10(TensorHandle a)
+        {
+            var status = cmp_log10(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_log10");
+            }
+            return result;
+        }
+
+        /// <summary>log10, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void Log10InPlace(TensorHandle a)
+        {
+            var status = cmp_log10_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_log10_");
+            }
+        }
+
+        /// <summary>log(1 + a), accurate near 0 (integer and bool inputs give float32).</summary>
+        internal static TensorHandle Log1p(TensorHandle a)
+        {
+            var status = cmp_log1p(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_log1p");
+            }
+            return result;
+        }
+
+        /// <summary>log1p, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void Log1pInPlace(TensorHandle a)
+        {
+            var status = cmp_log1p_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_log1p_");
+            }
+        }
+
+        /// <summary>Sine (integer and bool inputs give float32).</summary>
+        internal static TensorHandle Sin(TensorHandle a)
+        {
+            var status = cmp_sin(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_sin");
+            }
+            return result;
+        }
+
+        /// <summary>sin, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void SinInPlace(TensorHandle a)
+        {
+            var status = cmp_sin_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_sin_");
+            }
+        }
+
+        /// <summary>Cosine (integer and bool inputs give float32).</summary>
+        internal static TensorHandle Cos(TensorHandle a)
+        {
+            var status = cmp_cos(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_cos");
+            }
+            return result;
+        }
+
+        /// <summary>cos, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void CosInPlace(TensorHandle a)
+        {
+            var status = cmp_cos_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_cos_");
+            }
+        }
+
+        /// <summary>Tangent (integer and bool inputs give float32).</summary>
+        internal static TensorHandle Tan(TensorHandle a)
+        {
+            var status = cmp_tan(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_tan");
+            }
+            return result;
+        }
+
+        /// <summary>tan, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void TanInPlace(TensorHandle a)
+        {
+            var status = cmp_tan_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_tan_");
+            }
+        }
+
+        /// <summary>Arcsine (integer and bool inputs give float32).</summary>
+        internal static TensorHandle Asin(TensorHandle a)
+        {
+            var status = cmp_asin(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_asin");
+            }
+            return result;
+        }
+
+        /// <summary>asin, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void AsinInPlace(TensorHandle a)
+        {
+            var status = cmp_asin_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_asin_");
+            }
+        }
+
+        /// <summary>Arccosine (integer and bool inputs give float32).</summary>
+        internal static TensorHandle Acos(TensorHandle a)
+        {
+            var status = cmp_acos(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_acos");
+            }
+            return result;
+        }
+
+        /// <summary>acos, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void AcosInPlace(TensorHandle a)
+        {
+            var status = cmp_acos_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_acos_");
+            }
+        }
+
+        /// <summary>Arctangent (integer and bool inputs give float32).</summary>
+        internal static TensorHandle Atan(TensorHandle a)
+        {
+            var status = cmp_atan(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_atan");
+            }
+            return result;
+        }
+
+        /// <summary>atan, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void AtanInPlace(TensorHandle a)
+        {
+            var status = cmp_atan_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_atan_");
+            }
+        }
+
+        /// <summary>Hyperbolic sine (integer and bool inputs give float32).</summary>
+        internal static TensorHandle Sinh(TensorHandle a)
+        {
+            var status = cmp_sinh(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_sinh");
+            }
+            return result;
+        }
+
+        /// <summary>sinh, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void SinhInPlace(TensorHandle a)
+        {
+            var status = cmp_sinh_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_sinh_");
+            }
+        }
+
+        /// <summary>Hyperbolic cosine (integer and bool inputs give float32).</summary>
+        internal static TensorHandle Cosh(TensorHandle a)
+        {
+            var status = cmp_cosh(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_cosh");
+            }
+            return result;
+        }
+
+        /// <summary>cosh, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void CoshInPlace(TensorHandle a)
+        {
+            var status = cmp_cosh_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_cosh_");
+            }
+        }
+
+        /// <summary>Hyperbolic tangent (integer and bool inputs give float32).</summary>
+        internal static TensorHandle Tanh(TensorHandle a)
+        {
+            var status = cmp_tanh(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_tanh");
+            }
+            return result;
+        }
+
+        /// <summary>tanh, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void TanhInPlace(TensorHandle a)
+        {
+            var status = cmp_tanh_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_tanh_");
+            }
+        }
+
+        /// <summary>Inverse hyperbolic sine (integer and bool inputs give float32).</summary>
+        internal static TensorHandle Asinh(TensorHandle a)
+        {
+            var status = cmp_asinh(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_asinh");
+            }
+            return result;
+        }
+
+        /// <summary>asinh, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void AsinhInPlace(TensorHandle a)
+        {
+            var status = cmp_asinh_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_asinh_");
+            }
+        }
+
+        /// <summary>Inverse hyperbolic cosine (integer and bool inputs give float32).</summary>
+        internal static TensorHandle Acosh(TensorHandle a)
+        {
+            var status = cmp_acosh(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_acosh");
+            }
+            return result;
+        }
+
+        /// <summary>acosh, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void AcoshInPlace(TensorHandle a)
+        {
+            var status = cmp_acosh_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_acosh_");
+            }
+        }
+
+        /// <summary>Inverse hyperbolic tangent (integer and bool inputs give float32).</summary>
+        internal static TensorHandle Atanh(TensorHandle a)
+        {
+            var status = cmp_atanh(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_atanh");
+            }
+            return result;
+        }
+
+        /// <summary>atanh, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void AtanhInPlace(TensorHandle a)
+        {
+            var status = cmp_atanh_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_atanh_");
+            }
+        }
+
+        /// <summary>1 / (1 + e^-a) (integer and bool inputs give float32).</summary>
+        internal static TensorHandle Sigmoid(TensorHandle a)
+        {
+            var status = cmp_sigmoid(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_sigmoid");
+            }
+            return result;
+        }
+
+        /// <summary>sigmoid, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void SigmoidInPlace(TensorHandle a)
+        {
+            var status = cmp_sigmoid_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_sigmoid_");
+            }
+        }
+
+        /// <summary>Error function (integer and bool inputs give float32).</summary>
+        internal static TensorHandle Erf(TensorHandle a)
+        {
+            var status = cmp_erf(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_erf");
+            }
+            return result;
+        }
+
+        /// <summary>erf, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void ErfInPlace(TensorHandle a)
+        {
+            var status = cmp_erf_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_erf_");
+            }
+        }
+
+        /// <summary>Complementary error function 1 - erf(a) (integer and bool inputs give float32).</summary>
+        internal static TensorHandle Erfc(TensorHandle a)
+        {
+            var status = cmp_erfc(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_erfc");
+            }
+            return result;
+        }
+
+        /// <summary>erfc, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void ErfcInPlace(TensorHandle a)
+        {
+            var status = cmp_erfc_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_erfc_");
+            }
+        }
+
+        /// <summary>Inverse error function on [-1, 1] (integer and bool inputs give float32).</summary>
+        internal static TensorHandle Erfinv(TensorHandle a)
+        {
+            var status = cmp_erfinv(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_erfinv");
+            }
+            return result;
+        }
+
+        /// <summary>erfinv, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void ErfinvInPlace(TensorHandle a)
+        {
+            var status = cmp_erfinv_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_erfinv_");
+            }
+        }
+
+        /// <summary>log |Gamma(a)| (integer and bool inputs give float32).</summary>
+        internal static TensorHandle Lgamma(TensorHandle a)
+        {
+            var status = cmp_lgamma(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_lgamma");
+            }
+            return result;
+        }
+
+        /// <summary>lgamma, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void LgammaInPlace(TensorHandle a)
+        {
+            var status = cmp_lgamma_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_lgamma_");
+            }
+        }
+
+        /// <summary>Digamma (psi) function, the derivative of lgamma (integer and bool inputs give float32).</summary>
+        internal static TensorHandle Digamma(TensorHandle a)
+        {
+            var status = cmp_digamma(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_digamma");
+            }
+            return result;
+        }
+
+        /// <summary>digamma, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void DigammaInPlace(TensorHandle a)
+        {
+            var status = cmp_digamma_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_digamma_");
+            }
+        }
+
+        /// <summary>Largest integer not above a. Integer dtypes are kept (a copy); not defined for bool.</summary>
+        internal static TensorHandle Floor(TensorHandle a)
+        {
+            var status = cmp_floor(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_floor");
+            }
+            return result;
+        }
+
+        /// <summary>floor, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void FloorInPlace(TensorHandle a)
+        {
+            var status = cmp_floor_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_floor_");
+            }
+        }
+
+        /// <summary>Smallest integer not below a. Integer dtypes are kept (a copy); not defined for bool.</summary>
+        internal static TensorHandle Ceil(TensorHandle a)
+        {
+            var status = cmp_ceil(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_ceil");
+            }
+            return result;
+        }
+
+        /// <summary>ceil, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void CeilInPlace(TensorHandle a)
+        {
+            var status = cmp_ceil_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_ceil_");
+            }
+        }
+
+        /// <summary>a rounded toward zero. Integer dtypes are kept (a copy); not defined for bool.</summary>
+        internal static TensorHandle Trunc(TensorHandle a)
+        {
+            var status = cmp_trunc(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_trunc");
+            }
+            return result;
+        }
+
+        /// <summary>trunc, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void TruncInPlace(TensorHandle a)
+        {
+            var status = cmp_trunc_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_trunc_");
+            }
+        }
+
+        /// <summary>a - trunc(a), with the sign of a. Floating dtypes only.</summary>
+        internal static TensorHandle Frac(TensorHandle a)
+        {
+            var status = cmp_frac(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_frac");
+            }
+            return result;
+        }
+
+        /// <summary>frac, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void FracInPlace(TensorHandle a)
+        {
+            var status = cmp_frac_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_frac_");
+            }
+        }
+
+        /// <summary>1 / a (integer and bool inputs give float32).</summary>
+        internal static TensorHandle Reciprocal(TensorHandle a)
+        {
+            var status = cmp_reciprocal(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_reciprocal");
+            }
+            return result;
+        }
+
+        /// <summary>reciprocal, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void ReciprocalInPlace(TensorHandle a)
+        {
+            var status = cmp_reciprocal_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_reciprocal_");
+            }
+        }
+
+        /// <summary>max(a, 0) (NaN stays NaN). Integer dtypes are kept; not defined for bool.</summary>
+        internal static TensorHandle Relu(TensorHandle a)
+        {
+            var status = cmp_relu(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_relu");
+            }
+            return result;
+        }
+
+        /// <summary>relu, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void ReluInPlace(TensorHandle a)
+        {
+            var status = cmp_relu_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_relu_");
+            }
+        }
+
+        /// <summary>min(max(a, 0), 6) (hardtanh(a, 0, 6)). Integer dtypes are kept; not defined for bool.</summary>
+        internal static TensorHandle Relu6(TensorHandle a)
+        {
+            var status = cmp_relu6(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_relu6");
+            }
+            return result;
+        }
+
+        /// <summary>relu6, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void Relu6InPlace(TensorHandle a)
+        {
+            var status = cmp_relu6_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_relu6_");
+            }
+        }
+
+        /// <summary>a * sigmoid(a) (swish). Floating dtypes only.</summary>
+        internal static TensorHandle Silu(TensorHandle a)
+        {
+            var status = cmp_silu(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_silu");
+            }
+            return result;
+        }
+
+        /// <summary>silu, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void SiluInPlace(TensorHandle a)
+        {
+            var status = cmp_silu_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_silu_");
+            }
+        }
+
+        /// <summary>a * tanh(softplus(a)). Floating dtypes only.</summary>
+        internal static TensorHandle Mish(TensorHandle a)
+        {
+            var status = cmp_mish(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_mish");
+            }
+            return result;
+        }
+
+        /// <summary>mish, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void MishInPlace(TensorHandle a)
+        {
+            var status = cmp_mish_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_mish_");
+            }
+        }
+
+        /// <summary>scale * elu(a, alpha) with SELU's fixed alpha and scale. Floating dtypes only.</summary>
+        internal static TensorHandle Selu(TensorHandle a)
+        {
+            var status = cmp_selu(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_selu");
+            }
+            return result;
+        }
+
+        /// <summary>selu, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void SeluInPlace(TensorHandle a)
+        {
+            var status = cmp_selu_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_selu_");
+            }
+        }
+
+        /// <summary>min(max(a / 6 + 1/2, 0), 1). Floating dtypes only.</summary>
+        internal static TensorHandle Hardsigmoid(TensorHandle a)
+        {
+            var status = cmp_hardsigmoid(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_hardsigmoid");
+            }
+            return result;
+        }
+
+        /// <summary>hardsigmoid, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void HardsigmoidInPlace(TensorHandle a)
+        {
+            var status = cmp_hardsigmoid_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_hardsigmoid_");
+            }
+        }
+
+        /// <summary>a * hardsigmoid(a). Floating dtypes only.</summary>
+        internal static TensorHandle Hardswish(TensorHandle a)
+        {
+            var status = cmp_hardswish(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_hardswish");
+            }
+            return result;
+        }
+
+        /// <summary>hardswish, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void HardswishInPlace(TensorHandle a)
+        {
+            var status = cmp_hardswish_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_hardswish_");
+            }
+        }
+
+        /// <summary>log(sigmoid(a)), computed without overflow. Floating dtypes only.</summary>
+        internal static TensorHandle Logsigmoid(TensorHandle a)
+        {
+            var status = cmp_logsigmoid(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_logsigmoid");
+            }
+            return result;
+        }
+
+        /// <summary>~a for integer dtypes, logical not for bool. Floating dtypes are rejected.</summary>
+        internal static TensorHandle BitwiseNot(TensorHandle a)
+        {
+            var status = cmp_bitwise_not(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_bitwise_not");
+            }
+            return result;
+        }
+
+        /// <summary>bitwise_not, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void BitwiseNotInPlace(TensorHandle a)
+        {
+            var status = cmp_bitwise_not_(a);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_bitwise_not_");
+            }
+        }
+
+        /// <summary>Whether a is NaN, as a bool tensor (false for integer and bool inputs).</summary>
+        internal static TensorHandle Isnan(TensorHandle a)
+        {
+            var status = cmp_isnan(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_isnan");
+            }
+            return result;
+        }
+
+        /// <summary>Whether a is +-infinity, as a bool tensor.</summary>
+        internal static TensorHandle Isinf(TensorHandle a)
+        {
+            var status = cmp_isinf(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_isinf");
+            }
+            return result;
+        }
+
+        /// <summary>Whether a is neither NaN nor +-infinity, as a bool tensor.</summary>
+        internal static TensorHandle Isfinite(TensorHandle a)
+        {
+            var status = cmp_isfinite(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_isfinite");
+            }
+            return result;
+        }
+
+        /// <summary>a == 0 as a bool tensor.</summary>
+        internal static TensorHandle LogicalNot(TensorHandle a)
+        {
+            var status = cmp_logical_not(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_logical_not");
+            }
+            return result;
+        }
+
+        /// <summary>logit: log(a / (1 - a)); when eps &gt;= 0, a is first clamped to [eps, 1 - eps] (a negative eps is PyTorch's eps=None: no clamp). Integer and bool inputs give float32.</summary>
+        internal static TensorHandle Logit(TensorHandle a, double eps)
+        {
+            var status = cmp_logit(a, eps, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_logit");
+            }
+            return result;
+        }
+
+        /// <summary>logit, in place on a.</summary>
+        internal static void LogitInPlace(TensorHandle a, double eps)
+        {
+            var status = cmp_logit_(a, eps);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_logit_");
+            }
+        }
+
+        /// <summary>Round half to even, to `decimals` decimal places (negative: to tens, hundreds...). Integer dtypes are kept when decimals is 0 and rejected otherwise; bool is rejected.</summary>
+        internal static TensorHandle Round(TensorHandle a, long decimals)
+        {
+            var status = cmp_round(a, decimals, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_round");
+            }
+            return result;
+        }
+
+        /// <summary>round, in place on a.</summary>
+        internal static void RoundInPlace(TensorHandle a, long decimals)
+        {
+            var status = cmp_round_(a, decimals);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_round_");
+            }
+        }
+
+        /// <summary>GELU: a * Phi(a) with the exact normal CDF (tanh_approximation 0, PyTorch's approximate='none') or its tanh approximation (1, approximate='tanh'). Floating dtypes only.</summary>
+        internal static TensorHandle Gelu(TensorHandle a, int tanhApproximation)
+        {
+            var status = cmp_gelu(a, tanhApproximation, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_gelu");
+            }
+            return result;
+        }
+
+        /// <summary>softplus: log(1 + e^(beta * a)) / beta, or a itself where beta * a &gt; threshold. Floating dtypes only.</summary>
+        internal static TensorHandle Softplus(TensorHandle a, double beta, double threshold)
+        {
+            var status = cmp_softplus(a, beta, threshold, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_softplus");
+            }
+            return result;
+        }
+
+        /// <summary>ELU: a where a &gt; 0, else alpha * (e^a - 1). Floating dtypes only.</summary>
+        internal static TensorHandle Elu(TensorHandle a, double alpha)
+        {
+            var status = cmp_elu(a, alpha, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_elu");
+            }
+            return result;
+        }
+
+        /// <summary>elu, in place on a.</summary>
+        internal static void EluInPlace(TensorHandle a, double alpha)
+        {
+            var status = cmp_elu_(a, alpha);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_elu_");
+            }
+        }
+
+        /// <summary>CELU: max(0, a) + min(0, alpha * (e^(a / alpha) - 1)); alpha must not be 0. Floating dtypes only.</summary>
+        internal static TensorHandle Celu(TensorHandle a, double alpha)
+        {
+            var status = cmp_celu(a, alpha, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_celu");
+            }
+            return result;
+        }
+
+        /// <summary>celu, in place on a.</summary>
+        internal static void CeluInPlace(TensorHandle a, double alpha)
+        {
+            var status = cmp_celu_(a, alpha);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_celu_");
+            }
+        }
+
+        /// <summary>Leaky ReLU: a where a &gt; 0, else negative_slope * a. Floating dtypes only.</summary>
+        internal static TensorHandle LeakyRelu(TensorHandle a, double negativeSlope)
+        {
+            var status = cmp_leaky_relu(a, negativeSlope, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_leaky_relu");
+            }
+            return result;
+        }
+
+        /// <summary>leaky_relu, in place on a.</summary>
+        internal static void LeakyReluInPlace(TensorHandle a, double negativeSlope)
+        {
+            var status = cmp_leaky_relu_(a, negativeSlope);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_leaky_relu_");
+            }
+        }
+
+        /// <summary>hardtanh: min(max(a, min_val), max_val) (NaN stays NaN). Integer dtypes are kept (bounds converted to them); not defined for bool.</summary>
+        internal static TensorHandle Hardtanh(TensorHandle a, double minVal, double maxVal)
+        {
+            var status = cmp_hardtanh(a, minVal, maxVal, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_hardtanh");
+            }
+            return result;
+        }
+
+        /// <summary>hardtanh, in place on a.</summary>
+        internal static void HardtanhInPlace(TensorHandle a, double minVal, double maxVal)
+        {
+            var status = cmp_hardtanh_(a, minVal, maxVal);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_hardtanh_");
+            }
+        }
+
+        /// <summary>Replaces NaN by nan, +inf by *posinf and -inf by *neginf; a NULL posinf/neginf means the dtype's largest/lowest finite value. Integer and bool tensors are returned unchanged (copied).</summary>
+        internal static TensorHandle NanToNum(TensorHandle a, double nan, ReadOnlySpan<double> posinf, ReadOnlySpan<double> neginf)
+        {
+            var status = cmp_nan_to_num(a, nan, posinf, neginf, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_nan_to_num");
+            }
+            return result;
+        }
+
+        /// <summary>nan_to_num, in place on a.</summary>
+        internal static void NanToNumInPlace(TensorHandle a, double nan, ReadOnlySpan<double> posinf, ReadOnlySpan<double> neginf)
+        {
+            var status = cmp_nan_to_num_(a, nan, posinf, neginf);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_nan_to_num_");
+            }
+        }
+
+        /// <summary>min(max(a, *min), *max) with number bounds; either may be NULL but not both. The result dtype promotes a with the bounds as Python numbers (int tensor, float bound: float32). A NaN in a stays NaN; a NaN bound is ignored, as in PyTorch.</summary>
+        internal static TensorHandle Clamp(TensorHandle a, ReadOnlySpan<NativeScalar> min, ReadOnlySpan<NativeScalar> max)
+        {
+            var status = cmp_clamp(a, min, max, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_clamp");
+            }
+            return result;
+        }
+
+        /// <summary>clamp with number bounds, in place on a.</summary>
+        internal static void ClampInPlace(TensorHandle a, ReadOnlySpan<NativeScalar> min, ReadOnlySpan<NativeScalar> max)
+        {
+            var status = cmp_clamp_(a, min, max);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_clamp_");
+            }
+        }
+
+        /// <summary>min(max(a, min), max) with tensor bounds, broadcast and promoted together; either bound may be NULL but not both. A NaN in any operand gives NaN.</summary>
+        internal static TensorHandle ClampTensor(TensorHandle a, TensorHandle min, TensorHandle max)
+        {
+            var status = cmp_clamp_tensor(a, min, max, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_clamp_tensor");
+            }
+            return result;
+        }
+
+        /// <summary>clamp with tensor bounds, in place on a.</summary>
+        internal static void ClampTensorInPlace(TensorHandle a, TensorHandle min, TensorHandle max)
+        {
+            var status = cmp_clamp_tensor_(a, min, max);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_clamp_tensor_");
+            }
+        }
+
+        /// <summary>max(a, min) with a tensor bound (torch.clamp(a, min=t)); NaN in either gives NaN.</summary>
+        internal static TensorHandle ClampMinTensor(TensorHandle a, TensorHandle min)
+        {
+            var status = cmp_clamp_min_tensor(a, min, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_clamp_min_tensor");
+            }
+            return result;
+        }
+
+        /// <summary>min(a, max) with a tensor bound (torch.clamp(a, max=t)); NaN in either gives NaN.</summary>
+        internal static TensorHandle ClampMaxTensor(TensorHandle a, TensorHandle max)
+        {
+            var status = cmp_clamp_max_tensor(a, max, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_clamp_max_tensor");
             }
             return result;
         }

@@ -1,0 +1,397 @@
+using System;
+using Compute.Native;
+
+namespace Compute
+{
+    // Unary math and activations (the pointwise-unary family): one method per PyTorch op, named
+    // by the naming map (torch.sqrt -> Sqrt, x.sqrt_() -> SqrtInPlace). The activations are also
+    // on Compute.NN.Functional.
+    public sealed partial class Tensor
+    {
+        private Tensor ApplyInPlace(Action<TensorHandle> op)
+        {
+            op(Handle);
+            return this;
+        }
+
+        /// <summary>|x| (torch.abs); integer dtypes are kept.</summary>
+        public Tensor Abs() => Own(NativeMethods.Abs(Handle));
+
+        /// <summary>In-place Abs (abs_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor AbsInPlace() => ApplyInPlace(NativeMethods.AbsInPlace);
+
+        /// <summary>-1, 0 or 1 by the sign of each element (torch.sign); 0 for NaN.</summary>
+        public Tensor Sign() => Own(NativeMethods.Sign(Handle));
+
+        /// <summary>In-place Sign (sign_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor SignInPlace() => ApplyInPlace(NativeMethods.SignInPlace);
+
+        /// <summary>Square root (torch.sqrt); integer inputs give float32.</summary>
+        public Tensor Sqrt() => Own(NativeMethods.Sqrt(Handle));
+
+        /// <summary>In-place Sqrt (sqrt_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor SqrtInPlace() => ApplyInPlace(NativeMethods.SqrtInPlace);
+
+        /// <summary>1 / sqrt(x) (torch.rsqrt); integer inputs give float32.</summary>
+        public Tensor Rsqrt() => Own(NativeMethods.Rsqrt(Handle));
+
+        /// <summary>In-place Rsqrt (rsqrt_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor RsqrtInPlace() => ApplyInPlace(NativeMethods.RsqrtInPlace);
+
+        /// <summary>x * x (torch.square); integer dtypes are kept, bool gives int64.</summary>
+        public Tensor Square() => Own(NativeMethods.Square(Handle));
+
+        /// <summary>In-place Square (square_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor SquareInPlace() => ApplyInPlace(NativeMethods.SquareInPlace);
+
+        /// <summary>2^x (torch.exp2); integer inputs give float32.</summary>
+        public Tensor Exp2() => Own(NativeMethods.Exp2(Handle));
+
+        /// <summary>In-place Exp2 (exp2_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor Exp2InPlace() => ApplyInPlace(NativeMethods.Exp2InPlace);
+
+        /// <summary>e^x - 1, accurate near 0 (torch.expm1); integer inputs give float32.</summary>
+        public Tensor Expm1() => Own(NativeMethods.Expm1(Handle));
+
+        /// <summary>In-place Expm1 (expm1_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor Expm1InPlace() => ApplyInPlace(NativeMethods.Expm1InPlace);
+
+        /// <summary>Natural logarithm (torch.log); integer inputs give float32.</summary>
+        public Tensor Log() => Own(NativeMethods.Log(Handle));
+
+        /// <summary>In-place Log (log_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor LogInPlace() => ApplyInPlace(NativeMethods.LogInPlace);
+
+        /// <summary>Base-2 logarithm (torch.log2); integer inputs give float32.</summary>
+        public Tensor Log2() => Own(NativeMethods.Log2(Handle));
+
+        /// <summary>In-place Log2 (log2_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor Log2InPlace() => ApplyInPlace(NativeMethods.Log2InPlace);
+
+        /// <summary>Base-10 logarithm (torch.log10); integer inputs give float32.</summary>
+        public Tensor Log10() => Own(NativeMethods.Log10(Handle));
+
+        /// <summary>In-place Log10 (log10_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor Log10InPlace() => ApplyInPlace(NativeMethods.Log10InPlace);
+
+        /// <summary>log(1 + x), accurate near 0 (torch.log1p); integer inputs give float32.</summary>
+        public Tensor Log1p() => Own(NativeMethods.Log1p(Handle));
+
+        /// <summary>In-place Log1p (log1p_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor Log1pInPlace() => ApplyInPlace(NativeMethods.Log1pInPlace);
+
+        /// <summary>Sine (torch.sin); integer inputs give float32.</summary>
+        public Tensor Sin() => Own(NativeMethods.Sin(Handle));
+
+        /// <summary>In-place Sin (sin_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor SinInPlace() => ApplyInPlace(NativeMethods.SinInPlace);
+
+        /// <summary>Cosine (torch.cos); integer inputs give float32.</summary>
+        public Tensor Cos() => Own(NativeMethods.Cos(Handle));
+
+        /// <summary>In-place Cos (cos_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor CosInPlace() => ApplyInPlace(NativeMethods.CosInPlace);
+
+        /// <summary>Tangent (torch.tan); integer inputs give float32.</summary>
+        public Tensor Tan() => Own(NativeMethods.Tan(Handle));
+
+        /// <summary>In-place Tan (tan_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor TanInPlace() => ApplyInPlace(NativeMethods.TanInPlace);
+
+        /// <summary>Arcsine (torch.asin); integer inputs give float32.</summary>
+        public Tensor Asin() => Own(NativeMethods.Asin(Handle));
+
+        /// <summary>In-place Asin (asin_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor AsinInPlace() => ApplyInPlace(NativeMethods.AsinInPlace);
+
+        /// <summary>Arccosine (torch.acos); integer inputs give float32.</summary>
+        public Tensor Acos() => Own(NativeMethods.Acos(Handle));
+
+        /// <summary>In-place Acos (acos_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor AcosInPlace() => ApplyInPlace(NativeMethods.AcosInPlace);
+
+        /// <summary>Arctangent (torch.atan); integer inputs give float32.</summary>
+        public Tensor Atan() => Own(NativeMethods.Atan(Handle));
+
+        /// <summary>In-place Atan (atan_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor AtanInPlace() => ApplyInPlace(NativeMethods.AtanInPlace);
+
+        /// <summary>Hyperbolic sine (torch.sinh); integer inputs give float32.</summary>
+        public Tensor Sinh() => Own(NativeMethods.Sinh(Handle));
+
+        /// <summary>In-place Sinh (sinh_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor SinhInPlace() => ApplyInPlace(NativeMethods.SinhInPlace);
+
+        /// <summary>Hyperbolic cosine (torch.cosh); integer inputs give float32.</summary>
+        public Tensor Cosh() => Own(NativeMethods.Cosh(Handle));
+
+        /// <summary>In-place Cosh (cosh_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor CoshInPlace() => ApplyInPlace(NativeMethods.CoshInPlace);
+
+        /// <summary>Hyperbolic tangent (torch.tanh); integer inputs give float32.</summary>
+        public Tensor Tanh() => Own(NativeMethods.Tanh(Handle));
+
+        /// <summary>In-place Tanh (tanh_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor TanhInPlace() => ApplyInPlace(NativeMethods.TanhInPlace);
+
+        /// <summary>Inverse hyperbolic sine (torch.asinh); integer inputs give float32.</summary>
+        public Tensor Asinh() => Own(NativeMethods.Asinh(Handle));
+
+        /// <summary>In-place Asinh (asinh_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor AsinhInPlace() => ApplyInPlace(NativeMethods.AsinhInPlace);
+
+        /// <summary>Inverse hyperbolic cosine (torch.acosh); integer inputs give float32.</summary>
+        public Tensor Acosh() => Own(NativeMethods.Acosh(Handle));
+
+        /// <summary>In-place Acosh (acosh_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor AcoshInPlace() => ApplyInPlace(NativeMethods.AcoshInPlace);
+
+        /// <summary>Inverse hyperbolic tangent (torch.atanh); integer inputs give float32.</summary>
+        public Tensor Atanh() => Own(NativeMethods.Atanh(Handle));
+
+        /// <summary>In-place Atanh (atanh_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor AtanhInPlace() => ApplyInPlace(NativeMethods.AtanhInPlace);
+
+        /// <summary>1 / (1 + e^-x) (torch.sigmoid); integer inputs give float32.</summary>
+        public Tensor Sigmoid() => Own(NativeMethods.Sigmoid(Handle));
+
+        /// <summary>In-place Sigmoid (sigmoid_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor SigmoidInPlace() => ApplyInPlace(NativeMethods.SigmoidInPlace);
+
+        /// <summary>Error function (torch.erf); integer inputs give float32.</summary>
+        public Tensor Erf() => Own(NativeMethods.Erf(Handle));
+
+        /// <summary>In-place Erf (erf_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor ErfInPlace() => ApplyInPlace(NativeMethods.ErfInPlace);
+
+        /// <summary>Complementary error function (torch.erfc); integer inputs give float32.</summary>
+        public Tensor Erfc() => Own(NativeMethods.Erfc(Handle));
+
+        /// <summary>In-place Erfc (erfc_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor ErfcInPlace() => ApplyInPlace(NativeMethods.ErfcInPlace);
+
+        /// <summary>Inverse error function (torch.erfinv); integer inputs give float32.</summary>
+        public Tensor Erfinv() => Own(NativeMethods.Erfinv(Handle));
+
+        /// <summary>In-place Erfinv (erfinv_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor ErfinvInPlace() => ApplyInPlace(NativeMethods.ErfinvInPlace);
+
+        /// <summary>log |Gamma(x)| (torch.lgamma); integer inputs give float32.</summary>
+        public Tensor Lgamma() => Own(NativeMethods.Lgamma(Handle));
+
+        /// <summary>In-place Lgamma (lgamma_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor LgammaInPlace() => ApplyInPlace(NativeMethods.LgammaInPlace);
+
+        /// <summary>Digamma function (torch.digamma); integer inputs give float32.</summary>
+        public Tensor Digamma() => Own(NativeMethods.Digamma(Handle));
+
+        /// <summary>In-place Digamma (digamma_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor DigammaInPlace() => ApplyInPlace(NativeMethods.DigammaInPlace);
+
+        /// <summary>Rounds down (torch.floor); integer dtypes are kept.</summary>
+        public Tensor Floor() => Own(NativeMethods.Floor(Handle));
+
+        /// <summary>In-place Floor (floor_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor FloorInPlace() => ApplyInPlace(NativeMethods.FloorInPlace);
+
+        /// <summary>Rounds up (torch.ceil); integer dtypes are kept.</summary>
+        public Tensor Ceil() => Own(NativeMethods.Ceil(Handle));
+
+        /// <summary>In-place Ceil (ceil_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor CeilInPlace() => ApplyInPlace(NativeMethods.CeilInPlace);
+
+        /// <summary>Rounds toward zero (torch.trunc); integer dtypes are kept.</summary>
+        public Tensor Trunc() => Own(NativeMethods.Trunc(Handle));
+
+        /// <summary>In-place Trunc (trunc_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor TruncInPlace() => ApplyInPlace(NativeMethods.TruncInPlace);
+
+        /// <summary>x - trunc(x) (torch.frac); floating dtypes only.</summary>
+        public Tensor Frac() => Own(NativeMethods.Frac(Handle));
+
+        /// <summary>In-place Frac (frac_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor FracInPlace() => ApplyInPlace(NativeMethods.FracInPlace);
+
+        /// <summary>1 / x (torch.reciprocal); integer inputs give float32.</summary>
+        public Tensor Reciprocal() => Own(NativeMethods.Reciprocal(Handle));
+
+        /// <summary>In-place Reciprocal (reciprocal_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor ReciprocalInPlace() => ApplyInPlace(NativeMethods.ReciprocalInPlace);
+
+        /// <summary>max(x, 0) (torch.relu); integer dtypes are kept.</summary>
+        public Tensor Relu() => Own(NativeMethods.Relu(Handle));
+
+        /// <summary>In-place Relu (relu_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor ReluInPlace() => ApplyInPlace(NativeMethods.ReluInPlace);
+
+        /// <summary>min(max(x, 0), 6) (torch.nn.functional.relu6).</summary>
+        public Tensor Relu6() => Own(NativeMethods.Relu6(Handle));
+
+        /// <summary>In-place Relu6 (relu6_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor Relu6InPlace() => ApplyInPlace(NativeMethods.Relu6InPlace);
+
+        /// <summary>x * sigmoid(x) (torch.nn.functional.silu).</summary>
+        public Tensor Silu() => Own(NativeMethods.Silu(Handle));
+
+        /// <summary>In-place Silu (silu_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor SiluInPlace() => ApplyInPlace(NativeMethods.SiluInPlace);
+
+        /// <summary>x * tanh(softplus(x)) (torch.nn.functional.mish).</summary>
+        public Tensor Mish() => Own(NativeMethods.Mish(Handle));
+
+        /// <summary>In-place Mish (mish_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor MishInPlace() => ApplyInPlace(NativeMethods.MishInPlace);
+
+        /// <summary>SELU activation (torch.selu).</summary>
+        public Tensor Selu() => Own(NativeMethods.Selu(Handle));
+
+        /// <summary>In-place Selu (selu_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor SeluInPlace() => ApplyInPlace(NativeMethods.SeluInPlace);
+
+        /// <summary>min(max(x/6 + 1/2, 0), 1) (torch.nn.functional.hardsigmoid).</summary>
+        public Tensor Hardsigmoid() => Own(NativeMethods.Hardsigmoid(Handle));
+
+        /// <summary>In-place Hardsigmoid (hardsigmoid_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor HardsigmoidInPlace() => ApplyInPlace(NativeMethods.HardsigmoidInPlace);
+
+        /// <summary>x * hardsigmoid(x) (torch.nn.functional.hardswish).</summary>
+        public Tensor Hardswish() => Own(NativeMethods.Hardswish(Handle));
+
+        /// <summary>In-place Hardswish (hardswish_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor HardswishInPlace() => ApplyInPlace(NativeMethods.HardswishInPlace);
+
+        /// <summary>log(sigmoid(x)) without overflow (torch.nn.functional.logsigmoid).</summary>
+        public Tensor LogSigmoid() => Own(NativeMethods.Logsigmoid(Handle));
+
+        /// <summary>~x for integers, logical not for bool (torch.bitwise_not).</summary>
+        public Tensor BitwiseNot() => Own(NativeMethods.BitwiseNot(Handle));
+
+        /// <summary>In-place BitwiseNot (bitwisenot_); the result must fit this tensor's dtype. Returns this tensor.</summary>
+        public Tensor BitwiseNotInPlace() => ApplyInPlace(NativeMethods.BitwiseNotInPlace);
+
+        /// <summary>Whether each element is NaN, as a bool tensor (torch.isnan).</summary>
+        public Tensor IsNan() => Own(NativeMethods.Isnan(Handle));
+
+        /// <summary>Whether each element is infinite, as a bool tensor (torch.isinf).</summary>
+        public Tensor IsInf() => Own(NativeMethods.Isinf(Handle));
+
+        /// <summary>Whether each element is finite, as a bool tensor (torch.isfinite).</summary>
+        public Tensor IsFinite() => Own(NativeMethods.Isfinite(Handle));
+
+        /// <summary>x == 0 as a bool tensor (torch.logical_not).</summary>
+        public Tensor LogicalNot() => Own(NativeMethods.LogicalNot(Handle));
+
+        /// <summary>log(x / (1 - x)) (torch.logit); with <paramref name="eps"/>, x is first clamped to [eps, 1 - eps].</summary>
+        public Tensor Logit(double? eps = null) => Own(NativeMethods.Logit(Handle, EpsArg(eps)));
+
+        /// <summary>In-place Logit (logit_). Returns this tensor.</summary>
+        public Tensor LogitInPlace(double? eps = null) => ApplyInPlace(h => NativeMethods.LogitInPlace(h, EpsArg(eps)));
+
+        // PyTorch's eps=None is a negative eps in the C ABI; a given eps must not be negative.
+        private static double EpsArg(double? eps)
+        {
+            if (eps is < 0) throw new ArgumentOutOfRangeException(nameof(eps), eps, "logit: eps must not be negative");
+            return eps ?? -1.0;
+        }
+
+        /// <summary>Rounds half to even, to <paramref name="decimals"/> decimal places (torch.round); integer dtypes are kept when decimals is 0.</summary>
+        public Tensor Round(long decimals = 0) => Own(NativeMethods.Round(Handle, decimals));
+
+        /// <summary>In-place Round (round_). Returns this tensor.</summary>
+        public Tensor RoundInPlace(long decimals = 0) => ApplyInPlace(h => NativeMethods.RoundInPlace(h, decimals));
+
+        /// <summary>GELU (torch.nn.functional.gelu): <paramref name="approximate"/> is "none" (exact) or "tanh".</summary>
+        public Tensor Gelu(string approximate = "none") => Own(NativeMethods.Gelu(Handle, GeluMode(approximate)));
+
+        private static int GeluMode(string approximate) => approximate switch
+        {
+            "none" => 0,
+            "tanh" => 1,
+            _ => throw new ArgumentException($"gelu: approximate must be 'none' or 'tanh', got '{approximate}'", nameof(approximate)),
+        };
+
+        /// <summary>log(1 + e^(beta x)) / beta, or x where beta x &gt; threshold (torch.nn.functional.softplus).</summary>
+        public Tensor Softplus(double beta = 1.0, double threshold = 20.0) => Own(NativeMethods.Softplus(Handle, beta, threshold));
+
+        /// <summary>ELU: x where x &gt; 0, else alpha (e^x - 1) (torch.nn.functional.elu).</summary>
+        public Tensor Elu(double alpha = 1.0) => Own(NativeMethods.Elu(Handle, alpha));
+
+        /// <summary>In-place Elu (elu_). Returns this tensor.</summary>
+        public Tensor EluInPlace(double alpha = 1.0) => ApplyInPlace(h => NativeMethods.EluInPlace(h, alpha));
+
+        /// <summary>CELU: max(0, x) + min(0, alpha (e^(x/alpha) - 1)) (torch.celu); alpha must not be 0.</summary>
+        public Tensor Celu(double alpha = 1.0) => Own(NativeMethods.Celu(Handle, alpha));
+
+        /// <summary>In-place Celu (celu_). Returns this tensor.</summary>
+        public Tensor CeluInPlace(double alpha = 1.0) => ApplyInPlace(h => NativeMethods.CeluInPlace(h, alpha));
+
+        /// <summary>x where x &gt; 0, else negativeSlope x (torch.nn.functional.leaky_relu).</summary>
+        public Tensor LeakyRelu(double negativeSlope = 0.01) => Own(NativeMethods.LeakyRelu(Handle, negativeSlope));
+
+        /// <summary>In-place LeakyRelu (leaky_relu_). Returns this tensor.</summary>
+        public Tensor LeakyReluInPlace(double negativeSlope = 0.01) => ApplyInPlace(h => NativeMethods.LeakyReluInPlace(h, negativeSlope));
+
+        /// <summary>min(max(x, minVal), maxVal) (torch.nn.functional.hardtanh); integer dtypes are kept.</summary>
+        public Tensor Hardtanh(double minVal = -1.0, double maxVal = 1.0) => Own(NativeMethods.Hardtanh(Handle, minVal, maxVal));
+
+        /// <summary>In-place Hardtanh (hardtanh_). Returns this tensor.</summary>
+        public Tensor HardtanhInPlace(double minVal = -1.0, double maxVal = 1.0) =>
+            ApplyInPlace(h => NativeMethods.HardtanhInPlace(h, minVal, maxVal));
+
+        /// <summary>Replaces NaN, +inf and -inf (torch.nan_to_num); posinf/neginf default to the dtype's largest/lowest finite value.</summary>
+        public Tensor NanToNum(double nan = 0.0, double? posinf = null, double? neginf = null)
+        {
+            ReadOnlySpan<double> pos = posinf is double p ? new[] { p } : default;
+            ReadOnlySpan<double> neg = neginf is double n ? new[] { n } : default;
+            return Own(NativeMethods.NanToNum(Handle, nan, pos, neg));
+        }
+
+        /// <summary>In-place NanToNum (nan_to_num_). Returns this tensor.</summary>
+        public Tensor NanToNumInPlace(double nan = 0.0, double? posinf = null, double? neginf = null)
+        {
+            ReadOnlySpan<double> pos = posinf is double p ? new[] { p } : default;
+            ReadOnlySpan<double> neg = neginf is double n ? new[] { n } : default;
+            NativeMethods.NanToNumInPlace(Handle, nan, pos, neg);
+            return this;
+        }
+
+        /// <summary>
+        /// min(max(x, min), max) with number bounds (torch.clamp); either may be null but not both.
+        /// The bounds take part in type promotion like Python numbers (an int tensor clamped to 0.5 is float32).
+        /// </summary>
+        public Tensor Clamp(Scalar? min = null, Scalar? max = null)
+        {
+            ReadOnlySpan<NativeScalar> lo = min is Scalar a ? new[] { a.Native } : default;
+            ReadOnlySpan<NativeScalar> hi = max is Scalar b ? new[] { b.Native } : default;
+            return Own(NativeMethods.Clamp(Handle, lo, hi));
+        }
+
+        /// <summary>In-place Clamp with number bounds (clamp_). Returns this tensor.</summary>
+        public Tensor ClampInPlace(Scalar? min = null, Scalar? max = null)
+        {
+            ReadOnlySpan<NativeScalar> lo = min is Scalar a ? new[] { a.Native } : default;
+            ReadOnlySpan<NativeScalar> hi = max is Scalar b ? new[] { b.Native } : default;
+            NativeMethods.ClampInPlace(Handle, lo, hi);
+            return this;
+        }
+
+        /// <summary>min(max(x, min), max) with tensor bounds, broadcast and promoted together (torch.clamp); either may be null but not both. NaN anywhere gives NaN.</summary>
+        public Tensor Clamp(Tensor? min = null, Tensor? max = null)
+        {
+            if (min is null && max is null)
+                throw new ArgumentException("clamp: At least one of 'min' or 'max' must not be None");
+            if (max is null) return Own(NativeMethods.ClampMinTensor(Handle, min!.Handle));
+            if (min is null) return Own(NativeMethods.ClampMaxTensor(Handle, max.Handle));
+            return Own(NativeMethods.ClampTensor(Handle, min.Handle, max.Handle));
+        }
+
+        /// <summary>In-place Clamp with tensor bounds (clamp_). Returns this tensor.</summary>
+        public Tensor ClampInPlace(Tensor min, Tensor max)
+        {
+            ArgumentNullException.ThrowIfNull(min);
+            ArgumentNullException.ThrowIfNull(max);
+            NativeMethods.ClampTensorInPlace(Handle, min.Handle, max.Handle);
+            return this;
+        }
+    }
+}

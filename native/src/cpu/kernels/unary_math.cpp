@@ -1,0 +1,371 @@
+// Kernels of the unary math family (table in cpu/unary_math_stubs.h): one functor per op,
+// applied by the shared pointwise loops, so the dense loop vectorises whenever the functor does
+// (the hot ones use cpu/unary_math_vec.h; the rest call the C library). Functors are templated
+// on the storage type T and compute in opmath_t<T> (float for float16/bfloat16).
+#include "cpu/loops.h"
+#include "cpu/unary_math_stubs.h"
+#include "cpu/unary_math_vec.h"
+
+#include <cmath>
+#include <limits>
+#include <type_traits>
+
+namespace cmp::cpu {
+namespace {
+
+constexpr int64_t kTranscendentalGrain = kDefaultGrain / 8;
+
+template <typename T>
+constexpr bool is_float_v = std::is_floating_point_v<opmath_t<T>>;
+
+// ---- helpers shared by several functors -------------------------------------------------
+
+// tanh: the vectorised one for float, the C library's for double.
+inline float tanh_any(float x) { return vtanh(x); }
+inline double tanh_any(double x) { return std::tanh(x); }
+
+// min(max(x, lo), hi) keeping a NaN x (comparisons with NaN are false, so x falls through).
+template <typename M>
+inline M clamp_keep_nan(M x, M lo, M hi) {
+    M r = x < lo ? lo : x;
+    return r > hi ? hi : r;
+}
+
+// ELU family: x > 0 ? x * scale : (e^(x * input_scale) - 1) * alpha * scale, PyTorch's one
+// kernel behind elu, selu and celu. PyTorch 1.13 computes e^x - 1, not expm1 (so tiny negative
+// inputs give exactly 0); the same formula keeps the results within ulps of its.
+template <typename M>
+struct EluCoefficients {
+    M negcoef, poscoef, negiptcoef;
+    M operator()(M x) const { return x <= M(0) ? (vexp(x * negiptcoef) - M(1)) * negcoef : x * poscoef; }
+};
+
+// erfinv by Halley's method on erf(y) = x from a closed-form first guess (relative error about
+// 2e-3), in double: each step roughly triples the correct digits, three reach double precision.
+// Near |x| = 1 the residual is computed with erfc against 1 - |x| (exact there) so it does not
+// cancel.
+inline double erfinv_f64(double x) {
+    const double ax = std::fabs(x);
+    if (!(ax <= 1.0)) return std::numeric_limits<double>::quiet_NaN();
+    if (ax == 1.0) return std::copysign(std::numeric_limits<double>::infinity(), x);
+    if (ax == 0.0) return x;
+    constexpr double a = 0.147;
+    constexpr double pi = 3.14159265358979323846;
+    const double ln = std::log((1.0 - ax) * (1.0 + ax));
+    const double t = 2.0 / (pi * a) + 0.5 * ln;
+    double y = std::sqrt(std::sqrt(t * t - ln / a) - t);
+    const double one_minus = 1.0 - ax;
+    for (int i = 0; i < 3; ++i) {
+        const double g = ax > 0.5 ? one_minus - std::erfc(y) : std::erf(y) - ax;
+        const double d = 1.1283791670955126 * std::exp(-y * y);  // 2/sqrt(pi) e^{-y^2}
+        y -= g / (d + y * g);
+    }
+    return std::copysign(y, x);
+}
+
+// Digamma: reflection for negative x, the recurrence psi(x) = psi(x + 1) - 1/x up to x >= 10,
+// then the asymptotic series ln x - 1/(2x) - sum B_2k / (2k x^2k) (7 terms: the next is below
+// 1e-17 relative at x = 10). Poles: psi(+-0) = -+inf as PyTorch, negative integers NaN.
+inline double digamma_f64(double x) {
+    constexpr double pi = 3.14159265358979323846;
+    if (x == 0.0) return std::copysign(std::numeric_limits<double>::infinity(), -x);
+    double result = 0.0;
+    if (x < 0.0) {
+        if (x == std::trunc(x)) return std::numeric_limits<double>::quiet_NaN();
+        // psi(x) = psi(1 - x) - pi / tan(pi x); tan(pi x) through the fractional part of x
+        // so that pi*x is not rounded with a large integer part.
+        const double r = x - std::trunc(x);
+        result = -pi / std::tan(pi * r);
+        x = 1.0 - x;
+    }
+    while (x < 10.0) {
+        result -= 1.0 / x;
+        x += 1.0;
+    }
+    if (x == std::numeric_limits<double>::infinity()) return result + x;
+    const double z = 1.0 / (x * x);
+    double s = 1.0 / 12.0 * -1.0;
+    s = s * z + 691.0 / 32760.0;
+    s = s * z - 1.0 / 132.0;
+    s = s * z + 1.0 / 240.0;
+    s = s * z - 1.0 / 252.0;
+    s = s * z + 1.0 / 120.0;
+    s = s * z - 1.0 / 12.0;
+    return result + std::log(x) - 0.5 / x + s * z;
+}
+
+inline float lgamma_any(float x) {
+    int sign;
+    return ::lgammaf_r(x, &sign);  // the _r form: plain lgamma writes the global signgam (a data race)
+}
+inline double lgamma_any(double x) {
+    int sign;
+    return ::lgamma_r(x, &sign);
+}
+
+// ---- the functors -----------------------------------------------------------------------
+
+#define CMP_UNARY_FN(Name, ...)                                  \
+    template <typename T>                                        \
+    struct Name##Fn {                                            \
+        using M = opmath_t<T>;                                   \
+        explicit Name##Fn(const UnaryMathParams&) {}             \
+        auto operator()(M x) const { return __VA_ARGS__; }       \
+    };
+
+// fabs for floats (abs(-0.0) is +0.0); integers wrap like PyTorch (abs(INT_MIN) = INT_MIN).
+CMP_UNARY_FN(Abs, [](M v) { if constexpr (is_float_v<T>) return std::fabs(v); else return v < M(0) ? wrap_neg(v) : v; }(x))
+// (0 < x) - (x < 0): NaN and +-0 give 0, as PyTorch; unsigned and bool values are never < 0.
+CMP_UNARY_FN(Sign, static_cast<M>(static_cast<int>(M(0) < x) - static_cast<int>(x < M(0))))
+CMP_UNARY_FN(Sqrt, std::sqrt(x))
+CMP_UNARY_FN(Rsqrt, M(1) / std::sqrt(x))
+CMP_UNARY_FN(Square, wrap_mul(x, x))
+CMP_UNARY_FN(Exp2, std::exp2(x))
+CMP_UNARY_FN(Expm1, std::expm1(x))
+CMP_UNARY_FN(Log, vlog(x))
+CMP_UNARY_FN(Log2, std::log2(x))
+CMP_UNARY_FN(Log10, std::log10(x))
+CMP_UNARY_FN(Log1p, std::log1p(x))
+CMP_UNARY_FN(Sin, std::sin(x))
+CMP_UNARY_FN(Cos, std::cos(x))
+CMP_UNARY_FN(Tan, std::tan(x))
+CMP_UNARY_FN(Asin, std::asin(x))
+CMP_UNARY_FN(Acos, std::acos(x))
+CMP_UNARY_FN(Atan, std::atan(x))
+CMP_UNARY_FN(Sinh, std::sinh(x))
+CMP_UNARY_FN(Cosh, std::cosh(x))
+CMP_UNARY_FN(Tanh, tanh_any(x))
+CMP_UNARY_FN(Asinh, std::asinh(x))
+CMP_UNARY_FN(Acosh, std::acosh(x))
+CMP_UNARY_FN(Atanh, std::atanh(x))
+CMP_UNARY_FN(Sigmoid, vsigmoid(x))
+CMP_UNARY_FN(Erf, std::erf(x))
+CMP_UNARY_FN(Erfc, std::erfc(x))
+CMP_UNARY_FN(Erfinv, static_cast<M>(erfinv_f64(static_cast<double>(x))))
+CMP_UNARY_FN(Lgamma, lgamma_any(x))
+CMP_UNARY_FN(Digamma, static_cast<M>(digamma_f64(static_cast<double>(x))))
+// Integer inputs are already integral: floor/ceil/trunc/round are the identity on them.
+CMP_UNARY_FN(Floor, [](M v) { if constexpr (is_float_v<T>) return std::floor(v); else return v; }(x))
+CMP_UNARY_FN(Ceil, [](M v) { if constexpr (is_float_v<T>) return std::ceil(v); else return v; }(x))
+CMP_UNARY_FN(Trunc, [](M v) { if constexpr (is_float_v<T>) return std::trunc(v); else return v; }(x))
+// nearbyint rounds half to even in the default rounding mode, like torch.round.
+CMP_UNARY_FN(Round, [](M v) { if constexpr (is_float_v<T>) return std::nearbyint(v); else return v; }(x))
+CMP_UNARY_FN(Frac, x - std::trunc(x))
+CMP_UNARY_FN(Reciprocal, M(1) / x)
+// x < 0 ? 0 : x keeps NaN and -0.0, as PyTorch's clamp_min(x, 0).
+CMP_UNARY_FN(Relu, (x < M(0) ? M(0) : x))
+CMP_UNARY_FN(Relu6, clamp_keep_nan(x, M(0), M(6)))
+CMP_UNARY_FN(Silu, x / (M(1) + vexp(-x)))
+CMP_UNARY_FN(Mish, x * tanh_any(std::log1p(vexp(x))))
+CMP_UNARY_FN(Hardsigmoid, std::min(std::max(x + M(3), M(0)), M(6)) / M(6))
+CMP_UNARY_FN(Hardswish, x * std::min(std::max(x + M(3), M(0)), M(6)) / M(6))
+// min(x, 0) - log1p(e^-|x|): never overflows.
+CMP_UNARY_FN(Logsigmoid, (x < M(0) ? x : M(0)) - std::log1p(vexp(x < M(0) ? x : -x)))
+CMP_UNARY_FN(BitwiseNot, [](M v) { if constexpr (std::is_same_v<M, bool>) return !v; else return static_cast<M>(~v); }(x))
+CMP_UNARY_FN(Isnan, x != x)
+CMP_UNARY_FN(Isinf, [](M v) { if constexpr (is_float_v<T>) return std::isinf(v); else return false; }(x))
+CMP_UNARY_FN(Isfinite, [](M v) { if constexpr (is_float_v<T>) return std::isfinite(v); else return true; }(x))
+CMP_UNARY_FN(LogicalNot, x == M(0))
+#undef CMP_UNARY_FN
+
+template <typename T>
+struct SeluFn {
+    using M = opmath_t<T>;
+    EluCoefficients<M> elu;
+    // SELU's constants (Klambauer et al. 2017), converted to M like PyTorch's Scalars.
+    explicit SeluFn(const UnaryMathParams&)
+        : elu{M(1.6732632423543772848170429916717) * M(1.0507009873554804934193349852946),
+              M(1.0507009873554804934193349852946), M(1)} {}
+    M operator()(M x) const { return elu(x); }
+};
+
+template <typename T>
+struct EluFn {
+    using M = opmath_t<T>;
+    EluCoefficients<M> elu;
+    explicit EluFn(const UnaryMathParams& p) : elu{M(p.a), M(1), M(1)} {}
+    M operator()(M x) const { return elu(x); }
+};
+
+template <typename T>
+struct CeluFn {  // elu with input scale 1/alpha (computed in double, as PyTorch does)
+    using M = opmath_t<T>;
+    EluCoefficients<M> elu;
+    explicit CeluFn(const UnaryMathParams& p) : elu{M(p.a), M(1), M(1.0 / p.a)} {}
+    M operator()(M x) const { return elu(x); }
+};
+
+template <typename T>
+struct LogitFn {
+    using M = opmath_t<T>;
+    M lo, hi;
+    bool clamp;
+    explicit LogitFn(const UnaryMathParams& p) : lo(M(p.a)), hi(M(1) - M(p.a)), clamp(p.a >= 0.0) {}
+    M operator()(M x) const {
+        const M z = clamp ? (x < lo ? lo : (x > hi ? hi : x)) : x;
+        return vlog(z / (M(1) - z));
+    }
+};
+
+template <typename T>
+struct RoundDecimalsFn {
+    using M = opmath_t<T>;
+    M ten_pow;
+    bool negative;
+    // 10^|decimals| in the compute type; negative decimals divide first, positive multiply.
+    explicit RoundDecimalsFn(const UnaryMathParams& p)
+        : ten_pow(static_cast<M>(std::pow(10.0, static_cast<double>(p.i < 0 ? -p.i : p.i)))), negative(p.i < 0) {}
+    M operator()(M x) const {
+        return negative ? std::nearbyint(x / ten_pow) * ten_pow : std::nearbyint(x * ten_pow) / ten_pow;
+    }
+};
+
+template <typename T>
+struct GeluFn {  // x * Phi(x) = x/2 * (1 + erf(x / sqrt 2))
+    using M = opmath_t<T>;
+    explicit GeluFn(const UnaryMathParams&) {}
+    M operator()(M x) const { return x * M(0.5) * (M(1) + std::erf(x * M(0.70710678118654752440))); }
+};
+
+template <typename T>
+struct GeluTanhFn {  // x/2 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3)))
+    using M = opmath_t<T>;
+    explicit GeluTanhFn(const UnaryMathParams&) {}
+    M operator()(M x) const {
+        constexpr M beta = M(0.79788456080286535588);  // sqrt(2/pi)
+        constexpr M kappa = M(0.044715);
+        const M inner = beta * (x + kappa * x * x * x);
+        return M(0.5) * x * (M(1) + tanh_any(inner));
+    }
+};
+
+template <typename T>
+struct SoftplusFn {
+    using M = opmath_t<T>;
+    M beta, threshold;
+    explicit SoftplusFn(const UnaryMathParams& p) : beta(M(p.a)), threshold(M(p.b)) {}
+    M operator()(M x) const { return x * beta > threshold ? x : std::log1p(vexp(x * beta)) / beta; }
+};
+
+template <typename T>
+struct LeakyReluFn {
+    using M = opmath_t<T>;
+    M slope;
+    explicit LeakyReluFn(const UnaryMathParams& p) : slope(M(p.a)) {}
+    M operator()(M x) const { return x > M(0) ? x : x * slope; }
+};
+
+template <typename T>
+struct HardtanhFn {
+    using M = opmath_t<T>;
+    M lo, hi;
+    explicit HardtanhFn(const UnaryMathParams& p) : lo(convert<M>(p.a)), hi(convert<M>(p.b)) {}
+    M operator()(M x) const { return clamp_keep_nan(x, lo, hi); }
+};
+
+// The largest finite value of a storage type (Half and BFloat16 have no numeric_limits).
+template <typename T>
+constexpr opmath_t<T> storage_max() {
+    if constexpr (std::is_same_v<T, Half>) return 65504.0f;
+    else if constexpr (std::is_same_v<T, BFloat16>) return 3.38953138925153547590e38f;  // 0x7f7f
+    else return std::numeric_limits<T>::max();
+}
+
+template <typename T>
+struct NanToNumFn {
+    using M = opmath_t<T>;
+    M nan, posinf, neginf;
+    // posinf/neginf default to the limits of the storage type (65504 for float16), resolved
+    // here because the front-end does not know T; bits 0/1 of i say whether they were given.
+    // Given values are rounded to T first, as PyTorch casts them to the tensor's type.
+    explicit NanToNumFn(const UnaryMathParams& p)
+        : nan(convert<M>(convert<T>(p.a))),
+          posinf(p.i & 1 ? convert<M>(convert<T>(p.b)) : storage_max<T>()),
+          neginf(p.i & 2 ? convert<M>(convert<T>(p.c)) : static_cast<M>(is_float_v<T> ? -storage_max<T>() : std::numeric_limits<M>::lowest())) {}
+    M operator()(M x) const {
+        if constexpr (is_float_v<T>) {
+            return x != x ? nan : (x == std::numeric_limits<M>::infinity() ? posinf : (x == -std::numeric_limits<M>::infinity() ? neginf : x));
+        } else {
+            return x;
+        }
+    }
+};
+
+// ---- dispatch ---------------------------------------------------------------------------
+
+template <typename T>
+constexpr bool domain_accepts(UnaryDomain d) {
+    switch (d) {
+        case UnaryDomain::FloatPromote:
+        case UnaryDomain::FloatOnly: return is_float_v<T>;
+        case UnaryDomain::Numeric:
+        case UnaryDomain::Square: return !std::is_same_v<T, bool>;
+        case UnaryDomain::Any:
+        case UnaryDomain::Predicate: return true;
+        case UnaryDomain::Integral: return !is_float_v<T>;
+    }
+    return false;
+}
+
+template <UnaryMathOp Op, template <typename> class Fn, typename T>
+void apply(TensorIterator& iter, const UnaryMathParams& p) {
+    constexpr UnaryDomain d = unary_domain(Op);
+    if constexpr (domain_accepts<T>(d)) {
+        const Fn<T> f(p);
+        const int64_t grain = d == UnaryDomain::FloatPromote || d == UnaryDomain::FloatOnly ? kTranscendentalGrain : kDefaultGrain;
+        if constexpr (d == UnaryDomain::Predicate) {
+            iter.for_each(pointwise_loop<bool, T>(f), grain);
+        } else {
+            iter.for_each(pointwise_loop<T, T>(f), grain);
+        }
+    } else {
+        fail(CMP_STATUS_INTERNAL_ERROR, str("unary math kernel: op ", static_cast<int>(Op), " not defined for dtype ",
+                                            dtype_name(dtype_of<T>)));
+    }
+}
+
+template <typename T>
+void unary_math_typed(TensorIterator& iter, UnaryMathOp op, const UnaryMathParams& p) {
+    switch (op) {
+#define CMP_UNARY_CASE(Name, name, domain, inplace) \
+    case UnaryMathOp::Name:                         \
+        return apply<UnaryMathOp::Name, Name##Fn, T>(iter, p);
+        CMP_UNARY_MATH_OPS(CMP_UNARY_CASE)
+#undef CMP_UNARY_CASE
+    }
+}
+
+void unary_math_kernel(TensorIterator& iter, UnaryMathOp op, const UnaryMathParams& p) {
+    CMP_DISPATCH_ALL_TYPES(iter.compute_dtype(), "unary math", [&] { unary_math_typed<scalar_t>(iter, op, p); });
+}
+
+// Clamp. Tensor bounds propagate NaN from any operand (PyTorch's clamp.Tensor); number bounds
+// that are NaN are ignored (its clamp.Scalar), a NaN input stays NaN either way.
+template <typename T>
+void clamp_typed(TensorIterator& iter, ClampMode mode, bool nan_bounds) {
+    using M = opmath_t<T>;
+    auto nan_of = [nan_bounds](M bound, M r) {
+        if constexpr (is_float_v<T>) return nan_bounds && bound != bound ? bound : r;
+        else return r;
+    };
+    auto lower = [nan_of](M x, M lo) { return nan_of(lo, x < lo ? lo : x); };
+    auto upper = [nan_of](M x, M hi) { return nan_of(hi, x > hi ? hi : x); };
+    switch (mode) {
+        case ClampMode::Both:
+            iter.for_each(pointwise_loop<T, T, T, T>([lower, upper](M x, M lo, M hi) { return upper(lower(x, lo), hi); }));
+            return;
+        case ClampMode::Min: iter.for_each(pointwise_loop<T, T, T>(lower)); return;
+        case ClampMode::Max: iter.for_each(pointwise_loop<T, T, T>(upper)); return;
+    }
+}
+
+void clamp_kernel(TensorIterator& iter, ClampMode mode, bool nan_bounds) {
+    CMP_DISPATCH_NUMERIC_TYPES(iter.compute_dtype(), "clamp", [&] { clamp_typed<scalar_t>(iter, mode, nan_bounds); });
+}
+
+}  // namespace
+
+CMP_REGISTER_KERNEL(unary_math_stub, unary_math_kernel)
+CMP_REGISTER_KERNEL(clamp_stub, clamp_kernel)
+
+}  // namespace cmp::cpu
