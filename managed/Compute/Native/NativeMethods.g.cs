@@ -912,6 +912,202 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_clamp_max_tensor")]
         internal static partial Status cmp_clamp_max_tensor(TensorHandle a, TensorHandle max, out TensorHandle @out);
 
+        /// <summary>a / b rounded as rounding_mode (a cmp_rounding_mode value) says. With TRUNC or FLOOR the result keeps the promoted dtype (integers stay integers; integer division by zero fails with "ZeroDivisionError"); with NONE it is true division.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_div_rounding")]
+        internal static partial Status cmp_div_rounding(TensorHandle a, TensorHandle b, int roundingMode, out TensorHandle @out);
+
+        /// <summary>a = a / b rounded as rounding_mode says, in place.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_div_rounding_")]
+        internal static partial Status cmp_div_rounding_(TensorHandle a, TensorHandle b, int roundingMode);
+
+        /// <summary>floor(a / b) (torch.floor_divide; same as cmp_div_rounding with FLOOR).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_floor_divide")]
+        internal static partial Status cmp_floor_divide(TensorHandle a, TensorHandle b, out TensorHandle @out);
+
+        /// <summary>a = floor(a / b), in place.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_floor_divide_")]
+        internal static partial Status cmp_floor_divide_(TensorHandle a, TensorHandle b);
+
+        /// <summary>Remainder with the sign of the divisor, as Python's % (torch.remainder). Not for bool.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_remainder")]
+        internal static partial Status cmp_remainder(TensorHandle a, TensorHandle b, out TensorHandle @out);
+
+        /// <summary>a = remainder(a, b), in place.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_remainder_")]
+        internal static partial Status cmp_remainder_(TensorHandle a, TensorHandle b);
+
+        /// <summary>Remainder with the sign of the dividend, as C's fmod (torch.fmod). Not for bool.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_fmod")]
+        internal static partial Status cmp_fmod(TensorHandle a, TensorHandle b, out TensorHandle @out);
+
+        /// <summary>a = fmod(a, b), in place.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_fmod_")]
+        internal static partial Status cmp_fmod_(TensorHandle a, TensorHandle b);
+
+        /// <summary>a to the power b (torch.pow). Either side may be a wrapped number (cmp_scalar_tensor); integers to a negative wrapped integer power fail as in PyTorch. Not for two bools.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_pow")]
+        internal static partial Status cmp_pow(TensorHandle a, TensorHandle b, out TensorHandle @out);
+
+        /// <summary>a = a to the power b, in place.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_pow_")]
+        internal static partial Status cmp_pow_(TensorHandle a, TensorHandle b);
+
+        /// <summary>atan(a / b) in the quadrant of (b, a) (torch.atan2); integer inputs give float32.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_atan2")]
+        internal static partial Status cmp_atan2(TensorHandle a, TensorHandle b, out TensorHandle @out);
+
+        /// <summary>a = atan2(a, b), in place.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_atan2_")]
+        internal static partial Status cmp_atan2_(TensorHandle a, TensorHandle b);
+
+        /// <summary>sqrt(a^2 + b^2) without undue overflow (torch.hypot); floating dtypes only.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_hypot")]
+        internal static partial Status cmp_hypot(TensorHandle a, TensorHandle b, out TensorHandle @out);
+
+        /// <summary>a = hypot(a, b), in place.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_hypot_")]
+        internal static partial Status cmp_hypot_(TensorHandle a, TensorHandle b);
+
+        /// <summary>Elementwise maximum; NaN if either is NaN (torch.maximum).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_maximum")]
+        internal static partial Status cmp_maximum(TensorHandle a, TensorHandle b, out TensorHandle @out);
+
+        /// <summary>Elementwise minimum; NaN if either is NaN (torch.minimum).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_minimum")]
+        internal static partial Status cmp_minimum(TensorHandle a, TensorHandle b, out TensorHandle @out);
+
+        /// <summary>Elementwise maximum ignoring NaN: NaN only when both are NaN (torch.fmax).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_fmax")]
+        internal static partial Status cmp_fmax(TensorHandle a, TensorHandle b, out TensorHandle @out);
+
+        /// <summary>Elementwise minimum ignoring NaN: NaN only when both are NaN (torch.fmin).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_fmin")]
+        internal static partial Status cmp_fmin(TensorHandle a, TensorHandle b, out TensorHandle @out);
+
+        /// <summary>|a| with the sign of b (torch.copysign); integer inputs give float32.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_copysign")]
+        internal static partial Status cmp_copysign(TensorHandle a, TensorHandle b, out TensorHandle @out);
+
+        /// <summary>a = copysign(a, b), in place.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_copysign_")]
+        internal static partial Status cmp_copysign_(TensorHandle a, TensorHandle b);
+
+        /// <summary>a AND b bit by bit; integer and bool dtypes only.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_bitwise_and")]
+        internal static partial Status cmp_bitwise_and(TensorHandle a, TensorHandle b, out TensorHandle @out);
+
+        /// <summary>a &amp;= b, in place.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_bitwise_and_")]
+        internal static partial Status cmp_bitwise_and_(TensorHandle a, TensorHandle b);
+
+        /// <summary>a OR b bit by bit; integer and bool dtypes only.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_bitwise_or")]
+        internal static partial Status cmp_bitwise_or(TensorHandle a, TensorHandle b, out TensorHandle @out);
+
+        /// <summary>a |= b, in place.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_bitwise_or_")]
+        internal static partial Status cmp_bitwise_or_(TensorHandle a, TensorHandle b);
+
+        /// <summary>a XOR b bit by bit; integer and bool dtypes only.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_bitwise_xor")]
+        internal static partial Status cmp_bitwise_xor(TensorHandle a, TensorHandle b, out TensorHandle @out);
+
+        /// <summary>a ^= b, in place.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_bitwise_xor_")]
+        internal static partial Status cmp_bitwise_xor_(TensorHandle a, TensorHandle b);
+
+        /// <summary>a shifted left by b bits; shifts outside [0, bit width) give 0. Integer dtypes only.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_bitwise_left_shift")]
+        internal static partial Status cmp_bitwise_left_shift(TensorHandle a, TensorHandle b, out TensorHandle @out);
+
+        /// <summary>a &lt;&lt;= b, in place.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_bitwise_left_shift_")]
+        internal static partial Status cmp_bitwise_left_shift_(TensorHandle a, TensorHandle b);
+
+        /// <summary>a shifted right by b bits (arithmetic for signed types); shifts outside [0, bit width) give the sign fill (0 or -1). Integer dtypes only.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_bitwise_right_shift")]
+        internal static partial Status cmp_bitwise_right_shift(TensorHandle a, TensorHandle b, out TensorHandle @out);
+
+        /// <summary>a &gt;&gt;= b, in place.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_bitwise_right_shift_")]
+        internal static partial Status cmp_bitwise_right_shift_(TensorHandle a, TensorHandle b);
+
+        /// <summary>(a != 0) AND (b != 0) as a bool tensor; any dtypes.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_logical_and")]
+        internal static partial Status cmp_logical_and(TensorHandle a, TensorHandle b, out TensorHandle @out);
+
+        /// <summary>a = logical_and(a, b) stored in a's dtype (1 or 0), in place.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_logical_and_")]
+        internal static partial Status cmp_logical_and_(TensorHandle a, TensorHandle b);
+
+        /// <summary>(a != 0) OR (b != 0) as a bool tensor; any dtypes.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_logical_or")]
+        internal static partial Status cmp_logical_or(TensorHandle a, TensorHandle b, out TensorHandle @out);
+
+        /// <summary>a = logical_or(a, b) stored in a's dtype, in place.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_logical_or_")]
+        internal static partial Status cmp_logical_or_(TensorHandle a, TensorHandle b);
+
+        /// <summary>(a != 0) XOR (b != 0) as a bool tensor; any dtypes.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_logical_xor")]
+        internal static partial Status cmp_logical_xor(TensorHandle a, TensorHandle b, out TensorHandle @out);
+
+        /// <summary>a = logical_xor(a, b) stored in a's dtype, in place.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_logical_xor_")]
+        internal static partial Status cmp_logical_xor_(TensorHandle a, TensorHandle b);
+
+        /// <summary>a where condition is true, else b (torch.where). condition must be bool; the three broadcast together and a and b are promoted to their common dtype (either may be a wrapped number).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_where")]
+        internal static partial Status cmp_where(TensorHandle condition, TensorHandle a, TensorHandle b, out TensorHandle @out);
+
+        /// <summary>a + weight * (end - a) (torch.lerp). a, end and weight must share one floating dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_lerp")]
+        internal static partial Status cmp_lerp(TensorHandle a, TensorHandle end, TensorHandle weight, out TensorHandle @out);
+
+        /// <summary>a = lerp(a, end, weight), in place.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_lerp_")]
+        internal static partial Status cmp_lerp_(TensorHandle a, TensorHandle end, TensorHandle weight);
+
+        /// <summary>a + weight * (end - a) with a number as weight; a and end share one floating dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_lerp_scalar")]
+        internal static partial Status cmp_lerp_scalar(TensorHandle a, TensorHandle end, NativeScalar weight, out TensorHandle @out);
+
+        /// <summary>a = lerp(a, end, weight) with a number as weight, in place.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_lerp_scalar_")]
+        internal static partial Status cmp_lerp_scalar_(TensorHandle a, TensorHandle end, NativeScalar weight);
+
+        /// <summary>a + value * tensor1 * tensor2, broadcasting and promoting (torch.addcmul).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_addcmul")]
+        internal static partial Status cmp_addcmul(TensorHandle a, TensorHandle tensor1, TensorHandle tensor2, NativeScalar value, out TensorHandle @out);
+
+        /// <summary>a += value * tensor1 * tensor2, in place.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_addcmul_")]
+        internal static partial Status cmp_addcmul_(TensorHandle a, TensorHandle tensor1, TensorHandle tensor2, NativeScalar value);
+
+        /// <summary>a + value * tensor1 / tensor2 (torch.addcdiv); two integer divisor operands are rejected as in PyTorch.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_addcdiv")]
+        internal static partial Status cmp_addcdiv(TensorHandle a, TensorHandle tensor1, TensorHandle tensor2, NativeScalar value, out TensorHandle @out);
+
+        /// <summary>a += value * tensor1 / tensor2, in place.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_addcdiv_")]
+        internal static partial Status cmp_addcdiv_(TensorHandle a, TensorHandle tensor1, TensorHandle tensor2, NativeScalar value);
+
+        /// <summary>A copy of a (broadcast with mask) with value, converted to a's dtype, where the bool mask is true (torch.masked_fill).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_masked_fill")]
+        internal static partial Status cmp_masked_fill(TensorHandle a, TensorHandle mask, NativeScalar value, out TensorHandle @out);
+
+        /// <summary>Writes value into a where mask is true, in place; mask broadcasts to a's shape.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_masked_fill_")]
+        internal static partial Status cmp_masked_fill_(TensorHandle a, TensorHandle mask, NativeScalar value);
+
+        /// <summary>cmp_masked_fill with the value given as a 0-dim tensor.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_masked_fill_tensor")]
+        internal static partial Status cmp_masked_fill_tensor(TensorHandle a, TensorHandle mask, TensorHandle value, out TensorHandle @out);
+
+        /// <summary>cmp_masked_fill_ with the value given as a 0-dim tensor.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_masked_fill_tensor_")]
+        internal static partial Status cmp_masked_fill_tensor_(TensorHandle a, TensorHandle mask, TensorHandle value);
+
         /// <summary>Concatenates count tensors along dim (torch.cat). The result dtype promotes over all inputs; 1-D empty tensors (shape [0]) are skipped as PyTorch does; the other shapes must match except along dim.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_cat")]
         internal static partial Status cmp_cat(ReadOnlySpan<nint> tensors, long count, long dim, out TensorHandle @out);
@@ -3141,6 +3337,550 @@ namespace Compute.Native
                 throw CreateException(status, "cmp_clamp_max_tensor");
             }
             return result;
+        }
+
+        /// <summary>a / b rounded as rounding_mode (a cmp_rounding_mode value) says. With TRUNC or FLOOR the result keeps the promoted dtype (integers stay integers; integer division by zero fails with "ZeroDivisionError"); with NONE it is true division.</summary>
+        internal static TensorHandle DivRounding(TensorHandle a, TensorHandle b, int roundingMode)
+        {
+            var status = cmp_div_rounding(a, b, roundingMode, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_div_rounding");
+            }
+            return result;
+        }
+
+        /// <summary>a = a / b rounded as rounding_mode says, in place.</summary>
+        internal static void DivRoundingInPlace(TensorHandle a, TensorHandle b, int roundingMode)
+        {
+            var status = cmp_div_rounding_(a, b, roundingMode);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_div_rounding_");
+            }
+        }
+
+        /// <summary>floor(a / b) (torch.floor_divide; same as cmp_div_rounding with FLOOR).</summary>
+        internal static TensorHandle FloorDivide(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_floor_divide(a, b, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_floor_divide");
+            }
+            return result;
+        }
+
+        /// <summary>a = floor(a / b), in place.</summary>
+        internal static void FloorDivideInPlace(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_floor_divide_(a, b);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_floor_divide_");
+            }
+        }
+
+        /// <summary>Remainder with the sign of the divisor, as Python's % (torch.remainder). Not for bool.</summary>
+        internal static TensorHandle Remainder(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_remainder(a, b, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_remainder");
+            }
+            return result;
+        }
+
+        /// <summary>a = remainder(a, b), in place.</summary>
+        internal static void RemainderInPlace(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_remainder_(a, b);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_remainder_");
+            }
+        }
+
+        /// <summary>Remainder with the sign of the dividend, as C's fmod (torch.fmod). Not for bool.</summary>
+        internal static TensorHandle Fmod(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_fmod(a, b, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_fmod");
+            }
+            return result;
+        }
+
+        /// <summary>a = fmod(a, b), in place.</summary>
+        internal static void FmodInPlace(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_fmod_(a, b);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_fmod_");
+            }
+        }
+
+        /// <summary>a to the power b (torch.pow). Either side may be a wrapped number (cmp_scalar_tensor); integers to a negative wrapped integer power fail as in PyTorch. Not for two bools.</summary>
+        internal static TensorHandle Pow(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_pow(a, b, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_pow");
+            }
+            return result;
+        }
+
+        /// <summary>a = a to the power b, in place.</summary>
+        internal static void PowInPlace(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_pow_(a, b);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_pow_");
+            }
+        }
+
+        /// <summary>atan(a / b) in the quadrant of (b, a) (torch.atan2); integer inputs give float32.</summary>
+        internal static TensorHandle Atan2(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_atan2(a, b, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_atan2");
+            }
+            return result;
+        }
+
+        /// <summary>a = atan2(a, b), in place.</summary>
+        internal static void Atan2InPlace(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_atan2_(a, b);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_atan2_");
+            }
+        }
+
+        /// <summary>sqrt(a^2 + b^2) without undue overflow (torch.hypot); floating dtypes only.</summary>
+        internal static TensorHandle Hypot(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_hypot(a, b, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_hypot");
+            }
+            return result;
+        }
+
+        /// <summary>a = hypot(a, b), in place.</summary>
+        internal static void HypotInPlace(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_hypot_(a, b);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_hypot_");
+            }
+        }
+
+        /// <summary>Elementwise maximum; NaN if either is NaN (torch.maximum).</summary>
+        internal static TensorHandle Maximum(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_maximum(a, b, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_maximum");
+            }
+            return result;
+        }
+
+        /// <summary>Elementwise minimum; NaN if either is NaN (torch.minimum).</summary>
+        internal static TensorHandle Minimum(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_minimum(a, b, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_minimum");
+            }
+            return result;
+        }
+
+        /// <summary>Elementwise maximum ignoring NaN: NaN only when both are NaN (torch.fmax).</summary>
+        internal static TensorHandle Fmax(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_fmax(a, b, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_fmax");
+            }
+            return result;
+        }
+
+        /// <summary>Elementwise minimum ignoring NaN: NaN only when both are NaN (torch.fmin).</summary>
+        internal static TensorHandle Fmin(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_fmin(a, b, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_fmin");
+            }
+            return result;
+        }
+
+        /// <summary>|a| with the sign of b (torch.copysign); integer inputs give float32.</summary>
+        internal static TensorHandle Copysign(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_copysign(a, b, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_copysign");
+            }
+            return result;
+        }
+
+        /// <summary>a = copysign(a, b), in place.</summary>
+        internal static void CopysignInPlace(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_copysign_(a, b);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_copysign_");
+            }
+        }
+
+        /// <summary>a AND b bit by bit; integer and bool dtypes only.</summary>
+        internal static TensorHandle BitwiseAnd(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_bitwise_and(a, b, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_bitwise_and");
+            }
+            return result;
+        }
+
+        /// <summary>a &amp;= b, in place.</summary>
+        internal static void BitwiseAndInPlace(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_bitwise_and_(a, b);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_bitwise_and_");
+            }
+        }
+
+        /// <summary>a OR b bit by bit; integer and bool dtypes only.</summary>
+        internal static TensorHandle BitwiseOr(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_bitwise_or(a, b, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_bitwise_or");
+            }
+            return result;
+        }
+
+        /// <summary>a |= b, in place.</summary>
+        internal static void BitwiseOrInPlace(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_bitwise_or_(a, b);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_bitwise_or_");
+            }
+        }
+
+        /// <summary>a XOR b bit by bit; integer and bool dtypes only.</summary>
+        internal static TensorHandle BitwiseXor(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_bitwise_xor(a, b, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_bitwise_xor");
+            }
+            return result;
+        }
+
+        /// <summary>a ^= b, in place.</summary>
+        internal static void BitwiseXorInPlace(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_bitwise_xor_(a, b);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_bitwise_xor_");
+            }
+        }
+
+        /// <summary>a shifted left by b bits; shifts outside [0, bit width) give 0. Integer dtypes only.</summary>
+        internal static TensorHandle BitwiseLeftShift(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_bitwise_left_shift(a, b, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_bitwise_left_shift");
+            }
+            return result;
+        }
+
+        /// <summary>a &lt;&lt;= b, in place.</summary>
+        internal static void BitwiseLeftShiftInPlace(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_bitwise_left_shift_(a, b);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_bitwise_left_shift_");
+            }
+        }
+
+        /// <summary>a shifted right by b bits (arithmetic for signed types); shifts outside [0, bit width) give the sign fill (0 or -1). Integer dtypes only.</summary>
+        internal static TensorHandle BitwiseRightShift(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_bitwise_right_shift(a, b, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_bitwise_right_shift");
+            }
+            return result;
+        }
+
+        /// <summary>a &gt;&gt;= b, in place.</summary>
+        internal static void BitwiseRightShiftInPlace(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_bitwise_right_shift_(a, b);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_bitwise_right_shift_");
+            }
+        }
+
+        /// <summary>(a != 0) AND (b != 0) as a bool tensor; any dtypes.</summary>
+        internal static TensorHandle LogicalAnd(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_logical_and(a, b, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_logical_and");
+            }
+            return result;
+        }
+
+        /// <summary>a = logical_and(a, b) stored in a's dtype (1 or 0), in place.</summary>
+        internal static void LogicalAndInPlace(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_logical_and_(a, b);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_logical_and_");
+            }
+        }
+
+        /// <summary>(a != 0) OR (b != 0) as a bool tensor; any dtypes.</summary>
+        internal static TensorHandle LogicalOr(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_logical_or(a, b, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_logical_or");
+            }
+            return result;
+        }
+
+        /// <summary>a = logical_or(a, b) stored in a's dtype, in place.</summary>
+        internal static void LogicalOrInPlace(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_logical_or_(a, b);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_logical_or_");
+            }
+        }
+
+        /// <summary>(a != 0) XOR (b != 0) as a bool tensor; any dtypes.</summary>
+        internal static TensorHandle LogicalXor(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_logical_xor(a, b, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_logical_xor");
+            }
+            return result;
+        }
+
+        /// <summary>a = logical_xor(a, b) stored in a's dtype, in place.</summary>
+        internal static void LogicalXorInPlace(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_logical_xor_(a, b);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_logical_xor_");
+            }
+        }
+
+        /// <summary>a where condition is true, else b (torch.where). condition must be bool; the three broadcast together and a and b are promoted to their common dtype (either may be a wrapped number).</summary>
+        internal static TensorHandle Where(TensorHandle condition, TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_where(condition, a, b, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_where");
+            }
+            return result;
+        }
+
+        /// <summary>a + weight * (end - a) (torch.lerp). a, end and weight must share one floating dtype.</summary>
+        internal static TensorHandle Lerp(TensorHandle a, TensorHandle end, TensorHandle weight)
+        {
+            var status = cmp_lerp(a, end, weight, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_lerp");
+            }
+            return result;
+        }
+
+        /// <summary>a = lerp(a, end, weight), in place.</summary>
+        internal static void LerpInPlace(TensorHandle a, TensorHandle end, TensorHandle weight)
+        {
+            var status = cmp_lerp_(a, end, weight);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_lerp_");
+            }
+        }
+
+        /// <summary>a + weight * (end - a) with a number as weight; a and end share one floating dtype.</summary>
+        internal static TensorHandle LerpScalar(TensorHandle a, TensorHandle end, NativeScalar weight)
+        {
+            var status = cmp_lerp_scalar(a, end, weight, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_lerp_scalar");
+            }
+            return result;
+        }
+
+        /// <summary>a = lerp(a, end, weight) with a number as weight, in place.</summary>
+        internal static void LerpScalarInPlace(TensorHandle a, TensorHandle end, NativeScalar weight)
+        {
+            var status = cmp_lerp_scalar_(a, end, weight);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_lerp_scalar_");
+            }
+        }
+
+        /// <summary>a + value * tensor1 * tensor2, broadcasting and promoting (torch.addcmul).</summary>
+        internal static TensorHandle Addcmul(TensorHandle a, TensorHandle tensor1, TensorHandle tensor2, NativeScalar value)
+        {
+            var status = cmp_addcmul(a, tensor1, tensor2, value, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_addcmul");
+            }
+            return result;
+        }
+
+        /// <summary>a += value * tensor1 * tensor2, in place.</summary>
+        internal static void AddcmulInPlace(TensorHandle a, TensorHandle tensor1, TensorHandle tensor2, NativeScalar value)
+        {
+            var status = cmp_addcmul_(a, tensor1, tensor2, value);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_addcmul_");
+            }
+        }
+
+        /// <summary>a + value * tensor1 / tensor2 (torch.addcdiv); two integer divisor operands are rejected as in PyTorch.</summary>
+        internal static TensorHandle Addcdiv(TensorHandle a, TensorHandle tensor1, TensorHandle tensor2, NativeScalar value)
+        {
+            var status = cmp_addcdiv(a, tensor1, tensor2, value, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_addcdiv");
+            }
+            return result;
+        }
+
+        /// <summary>a += value * tensor1 / tensor2, in place.</summary>
+        internal static void AddcdivInPlace(TensorHandle a, TensorHandle tensor1, TensorHandle tensor2, NativeScalar value)
+        {
+            var status = cmp_addcdiv_(a, tensor1, tensor2, value);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_addcdiv_");
+            }
+        }
+
+        /// <summary>A copy of a (broadcast with mask) with value, converted to a's dtype, where the bool mask is true (torch.masked_fill).</summary>
+        internal static TensorHandle MaskedFill(TensorHandle a, TensorHandle mask, NativeScalar value)
+        {
+            var status = cmp_masked_fill(a, mask, value, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_masked_fill");
+            }
+            return result;
+        }
+
+        /// <summary>Writes value into a where mask is true, in place; mask broadcasts to a's shape.</summary>
+        internal static void MaskedFillInPlace(TensorHandle a, TensorHandle mask, NativeScalar value)
+        {
+            var status = cmp_masked_fill_(a, mask, value);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_masked_fill_");
+            }
+        }
+
+        /// <summary>cmp_masked_fill with the value given as a 0-dim tensor.</summary>
+        internal static TensorHandle MaskedFillTensor(TensorHandle a, TensorHandle mask, TensorHandle value)
+        {
+            var status = cmp_masked_fill_tensor(a, mask, value, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_masked_fill_tensor");
+            }
+            return result;
+        }
+
+        /// <summary>cmp_masked_fill_ with the value given as a 0-dim tensor.</summary>
+        internal static void MaskedFillTensorInPlace(TensorHandle a, TensorHandle mask, TensorHandle value)
+        {
+            var status = cmp_masked_fill_tensor_(a, mask, value);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_masked_fill_tensor_");
+            }
         }
 
         /// <summary>Concatenates count tensors along dim (torch.cat). The result dtype promotes over all inputs; 1-D empty tensors (shape [0]) are skipped as PyTorch does; the other shapes must match except along dim.</summary>
