@@ -149,32 +149,6 @@ namespace Compute
         /// <summary>this &gt;= other elementwise, as a bool tensor (torch.ge).</summary>
         public Tensor Ge(Scalar other) => Binary(this, other, NativeMethods.Ge);
 
-        /// <summary>Sum of all elements as a 0-dim tensor; integer and bool inputs sum to int64 (torch.sum).</summary>
-        public Tensor Sum() => Own(NativeMethods.Sum(Handle, default, 0, 0));
-
-        /// <summary>Sum over <paramref name="dim"/> (x.sum(dim=d, keepdim=k)).</summary>
-        public Tensor Sum(long dim, bool keepDim = false) => Sum(new[] { dim }, keepDim);
-
-        /// <summary>Sum over several dims (x.sum(dim=(d0, d1), keepdim=k)).</summary>
-        public Tensor Sum(long[] dim, bool keepDim = false)
-        {
-            ArgumentNullException.ThrowIfNull(dim);
-            return Own(NativeMethods.Sum(Handle, dim, dim.Length, keepDim ? 1 : 0));
-        }
-
-        /// <summary>Mean of all elements as a 0-dim tensor; floating inputs only (torch.mean).</summary>
-        public Tensor Mean() => Own(NativeMethods.Mean(Handle, default, 0, 0));
-
-        /// <summary>Mean over <paramref name="dim"/> (x.mean(dim=d, keepdim=k)).</summary>
-        public Tensor Mean(long dim, bool keepDim = false) => Mean(new[] { dim }, keepDim);
-
-        /// <summary>Mean over several dims (x.mean(dim=(d0, d1), keepdim=k)).</summary>
-        public Tensor Mean(long[] dim, bool keepDim = false)
-        {
-            ArgumentNullException.ThrowIfNull(dim);
-            return Own(NativeMethods.Mean(Handle, dim, dim.Length, keepDim ? 1 : 0));
-        }
-
         /// <summary>Matrix product with PyTorch's matmul rules: 1-D, 2-D and broadcast batched inputs (the @ operator).</summary>
         public Tensor MatMul(Tensor other) => Binary(this, other, NativeMethods.Matmul);
 

@@ -1108,6 +1108,106 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_masked_fill_tensor_")]
         internal static partial Status cmp_masked_fill_tensor_(TensorHandle a, TensorHandle mask, TensorHandle value);
 
+        /// <summary>Sum over dims after converting the input to dtype (x.sum(dim, keepdim, dtype=dtype)).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_sum_dtype")]
+        internal static partial Status cmp_sum_dtype(TensorHandle a, ReadOnlySpan<long> dims, long ndims, int keepdim, DType dtype, out TensorHandle @out);
+
+        /// <summary>Mean over dims after converting the input to dtype, which must be floating (x.mean(dim, keepdim, dtype=dtype)).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_mean_dtype")]
+        internal static partial Status cmp_mean_dtype(TensorHandle a, ReadOnlySpan<long> dims, long ndims, int keepdim, DType dtype, out TensorHandle @out);
+
+        /// <summary>Product over dims (all dims when ndims is 0); integer and bool inputs give int64, an empty product is 1.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_prod")]
+        internal static partial Status cmp_prod(TensorHandle a, ReadOnlySpan<long> dims, long ndims, int keepdim, out TensorHandle @out);
+
+        /// <summary>Product over dims after converting the input to dtype (x.prod(dim, keepdim, dtype=dtype)).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_prod_dtype")]
+        internal static partial Status cmp_prod_dtype(TensorHandle a, ReadOnlySpan<long> dims, long ndims, int keepdim, DType dtype, out TensorHandle @out);
+
+        /// <summary>Largest value over dims (all dims when ndims is 0), NaN if any reduced element is NaN; a reduced dim must not be empty.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_amax")]
+        internal static partial Status cmp_amax(TensorHandle a, ReadOnlySpan<long> dims, long ndims, int keepdim, out TensorHandle @out);
+
+        /// <summary>Smallest value over dims (all dims when ndims is 0), NaN if any reduced element is NaN; a reduced dim must not be empty.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_amin")]
+        internal static partial Status cmp_amin(TensorHandle a, ReadOnlySpan<long> dims, long ndims, int keepdim, out TensorHandle @out);
+
+        /// <summary>Largest of all elements as a 0-dim tensor (torch.max(x)); NaN if any element is NaN; errors on an empty tensor.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_max")]
+        internal static partial Status cmp_max(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>Smallest of all elements as a 0-dim tensor (torch.min(x)); NaN if any element is NaN; errors on an empty tensor.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_min")]
+        internal static partial Status cmp_min(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>Largest values along dim and their int64 indices (torch.max(x, dim)): the first NaN wins, ties give the first index.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_max_dim")]
+        internal static partial Status cmp_max_dim(TensorHandle a, long dim, int keepdim, out TensorHandle outValues, out TensorHandle outIndices);
+
+        /// <summary>Smallest values along dim and their int64 indices (torch.min(x, dim)): the first NaN wins, ties give the first index.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_min_dim")]
+        internal static partial Status cmp_min_dim(TensorHandle a, long dim, int keepdim, out TensorHandle outValues, out TensorHandle outIndices);
+
+        /// <summary>Index of the largest value along dim, or in the flattened tensor when has_dim is 0 (torch.argmax); int64 result.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_argmax")]
+        internal static partial Status cmp_argmax(TensorHandle a, int hasDim, long dim, int keepdim, out TensorHandle @out);
+
+        /// <summary>Index of the smallest value along dim, or in the flattened tensor when has_dim is 0 (torch.argmin); int64 result.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_argmin")]
+        internal static partial Status cmp_argmin(TensorHandle a, int hasDim, long dim, int keepdim, out TensorHandle @out);
+
+        /// <summary>Variance over dims with Bessel-style correction (divisor n - correction; 1 is PyTorch's default); floating inputs only.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_var")]
+        internal static partial Status cmp_var(TensorHandle a, ReadOnlySpan<long> dims, long ndims, double correction, int keepdim, out TensorHandle @out);
+
+        /// <summary>Standard deviation over dims: the square root of cmp_var.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_std")]
+        internal static partial Status cmp_std(TensorHandle a, ReadOnlySpan<long> dims, long ndims, double correction, int keepdim, out TensorHandle @out);
+
+        /// <summary>Variance and mean over dims in one pass (torch.var_mean).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_var_mean")]
+        internal static partial Status cmp_var_mean(TensorHandle a, ReadOnlySpan<long> dims, long ndims, double correction, int keepdim, out TensorHandle outVar, out TensorHandle outMean);
+
+        /// <summary>Standard deviation and mean over dims in one pass (torch.std_mean).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_std_mean")]
+        internal static partial Status cmp_std_mean(TensorHandle a, ReadOnlySpan<long> dims, long ndims, double correction, int keepdim, out TensorHandle outStd, out TensorHandle outMean);
+
+        /// <summary>Vector p-norm over dims (torch.linalg.vector_norm): ord 2, 1, INFINITY (max |x|), -INFINITY (min |x|), 0 (count of non-zeros) or any other p ((sum |x|^p)^(1/p)). Floating inputs only.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_vector_norm")]
+        internal static partial Status cmp_vector_norm(TensorHandle a, double ord, ReadOnlySpan<long> dims, long ndims, int keepdim, out TensorHandle @out);
+
+        /// <summary>log(sum(exp(x))) over dims, computed without overflow; integer and bool inputs give float32.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_logsumexp")]
+        internal static partial Status cmp_logsumexp(TensorHandle a, ReadOnlySpan<long> dims, long ndims, int keepdim, out TensorHandle @out);
+
+        /// <summary>Whether any element over dims is non-zero: bool (uint8 for uint8 inputs, like PyTorch); false when empty.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_any")]
+        internal static partial Status cmp_any(TensorHandle a, ReadOnlySpan<long> dims, long ndims, int keepdim, out TensorHandle @out);
+
+        /// <summary>Whether every element over dims is non-zero: bool (uint8 for uint8 inputs, like PyTorch); true when empty.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_all")]
+        internal static partial Status cmp_all(TensorHandle a, ReadOnlySpan<long> dims, long ndims, int keepdim, out TensorHandle @out);
+
+        /// <summary>Number of non-zero elements over dims (all dims when ndims is 0) as int64; NaN counts as non-zero.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_count_nonzero")]
+        internal static partial Status cmp_count_nonzero(TensorHandle a, ReadOnlySpan<long> dims, long ndims, out TensorHandle @out);
+
+        /// <summary>Running sum along dim; integer and bool inputs give int64.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cumsum")]
+        internal static partial Status cmp_cumsum(TensorHandle a, long dim, out TensorHandle @out);
+
+        /// <summary>Running sum along dim after converting the input to dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cumsum_dtype")]
+        internal static partial Status cmp_cumsum_dtype(TensorHandle a, long dim, DType dtype, out TensorHandle @out);
+
+        /// <summary>Running product along dim; integer and bool inputs give int64.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cumprod")]
+        internal static partial Status cmp_cumprod(TensorHandle a, long dim, out TensorHandle @out);
+
+        /// <summary>Running product along dim after converting the input to dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cumprod_dtype")]
+        internal static partial Status cmp_cumprod_dtype(TensorHandle a, long dim, DType dtype, out TensorHandle @out);
+
         /// <summary>Concatenates count tensors along dim (torch.cat). The result dtype promotes over all inputs; 1-D empty tensors (shape [0]) are skipped as PyTorch does; the other shapes must match except along dim.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_cat")]
         internal static partial Status cmp_cat(ReadOnlySpan<nint> tensors, long count, long dim, out TensorHandle @out);
@@ -3881,6 +3981,306 @@ namespace Compute.Native
             {
                 throw CreateException(status, "cmp_masked_fill_tensor_");
             }
+        }
+
+        /// <summary>Sum over dims after converting the input to dtype (x.sum(dim, keepdim, dtype=dtype)).</summary>
+        internal static TensorHandle SumDtype(TensorHandle a, ReadOnlySpan<long> dims, long ndims, int keepdim, DType dtype)
+        {
+            var status = cmp_sum_dtype(a, dims, ndims, keepdim, dtype, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_sum_dtype");
+            }
+            return result;
+        }
+
+        /// <summary>Mean over dims after converting the input to dtype, which must be floating (x.mean(dim, keepdim, dtype=dtype)).</summary>
+        internal static TensorHandle MeanDtype(TensorHandle a, ReadOnlySpan<long> dims, long ndims, int keepdim, DType dtype)
+        {
+            var status = cmp_mean_dtype(a, dims, ndims, keepdim, dtype, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_mean_dtype");
+            }
+            return result;
+        }
+
+        /// <summary>Product over dims (all dims when ndims is 0); integer and bool inputs give int64, an empty product is 1.</summary>
+        internal static TensorHandle Prod(TensorHandle a, ReadOnlySpan<long> dims, long ndims, int keepdim)
+        {
+            var status = cmp_prod(a, dims, ndims, keepdim, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_prod");
+            }
+            return result;
+        }
+
+        /// <summary>Product over dims after converting the input to dtype (x.prod(dim, keepdim, dtype=dtype)).</summary>
+        internal static TensorHandle ProdDtype(TensorHandle a, ReadOnlySpan<long> dims, long ndims, int keepdim, DType dtype)
+        {
+            var status = cmp_prod_dtype(a, dims, ndims, keepdim, dtype, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_prod_dtype");
+            }
+            return result;
+        }
+
+        /// <summary>Largest value over dims (all dims when ndims is 0), NaN if any reduced element is NaN; a reduced dim must not be empty.</summary>
+        internal static TensorHandle Amax(TensorHandle a, ReadOnlySpan<long> dims, long ndims, int keepdim)
+        {
+            var status = cmp_amax(a, dims, ndims, keepdim, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_amax");
+            }
+            return result;
+        }
+
+        /// <summary>Smallest value over dims (all dims when ndims is 0), NaN if any reduced element is NaN; a reduced dim must not be empty.</summary>
+        internal static TensorHandle Amin(TensorHandle a, ReadOnlySpan<long> dims, long ndims, int keepdim)
+        {
+            var status = cmp_amin(a, dims, ndims, keepdim, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_amin");
+            }
+            return result;
+        }
+
+        /// <summary>Largest of all elements as a 0-dim tensor (torch.max(x)); NaN if any element is NaN; errors on an empty tensor.</summary>
+        internal static TensorHandle Max(TensorHandle a)
+        {
+            var status = cmp_max(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_max");
+            }
+            return result;
+        }
+
+        /// <summary>Smallest of all elements as a 0-dim tensor (torch.min(x)); NaN if any element is NaN; errors on an empty tensor.</summary>
+        internal static TensorHandle Min(TensorHandle a)
+        {
+            var status = cmp_min(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_min");
+            }
+            return result;
+        }
+
+        /// <summary>Largest values along dim and their int64 indices (torch.max(x, dim)): the first NaN wins, ties give the first index.</summary>
+        internal static void MaxDim(TensorHandle a, long dim, int keepdim, out TensorHandle values, out TensorHandle indices)
+        {
+            var status = cmp_max_dim(a, dim, keepdim, out values, out indices);
+            if (status != Status.Ok)
+            {
+                values.Dispose();
+                indices.Dispose();
+                throw CreateException(status, "cmp_max_dim");
+            }
+        }
+
+        /// <summary>Smallest values along dim and their int64 indices (torch.min(x, dim)): the first NaN wins, ties give the first index.</summary>
+        internal static void MinDim(TensorHandle a, long dim, int keepdim, out TensorHandle values, out TensorHandle indices)
+        {
+            var status = cmp_min_dim(a, dim, keepdim, out values, out indices);
+            if (status != Status.Ok)
+            {
+                values.Dispose();
+                indices.Dispose();
+                throw CreateException(status, "cmp_min_dim");
+            }
+        }
+
+        /// <summary>Index of the largest value along dim, or in the flattened tensor when has_dim is 0 (torch.argmax); int64 result.</summary>
+        internal static TensorHandle Argmax(TensorHandle a, int hasDim, long dim, int keepdim)
+        {
+            var status = cmp_argmax(a, hasDim, dim, keepdim, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_argmax");
+            }
+            return result;
+        }
+
+        /// <summary>Index of the smallest value along dim, or in the flattened tensor when has_dim is 0 (torch.argmin); int64 result.</summary>
+        internal static TensorHandle Argmin(TensorHandle a, int hasDim, long dim, int keepdim)
+        {
+            var status = cmp_argmin(a, hasDim, dim, keepdim, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_argmin");
+            }
+            return result;
+        }
+
+        /// <summary>Variance over dims with Bessel-style correction (divisor n - correction; 1 is PyTorch's default); floating inputs only.</summary>
+        internal static TensorHandle Var(TensorHandle a, ReadOnlySpan<long> dims, long ndims, double correction, int keepdim)
+        {
+            var status = cmp_var(a, dims, ndims, correction, keepdim, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_var");
+            }
+            return result;
+        }
+
+        /// <summary>Standard deviation over dims: the square root of cmp_var.</summary>
+        internal static TensorHandle Std(TensorHandle a, ReadOnlySpan<long> dims, long ndims, double correction, int keepdim)
+        {
+            var status = cmp_std(a, dims, ndims, correction, keepdim, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_std");
+            }
+            return result;
+        }
+
+        /// <summary>Variance and mean over dims in one pass (torch.var_mean).</summary>
+        internal static void VarMean(TensorHandle a, ReadOnlySpan<long> dims, long ndims, double correction, int keepdim, out TensorHandle var, out TensorHandle mean)
+        {
+            var status = cmp_var_mean(a, dims, ndims, correction, keepdim, out var, out mean);
+            if (status != Status.Ok)
+            {
+                var.Dispose();
+                mean.Dispose();
+                throw CreateException(status, "cmp_var_mean");
+            }
+        }
+
+        /// <summary>Standard deviation and mean over dims in one pass (torch.std_mean).</summary>
+        internal static void StdMean(TensorHandle a, ReadOnlySpan<long> dims, long ndims, double correction, int keepdim, out TensorHandle std, out TensorHandle mean)
+        {
+            var status = cmp_std_mean(a, dims, ndims, correction, keepdim, out std, out mean);
+            if (status != Status.Ok)
+            {
+                std.Dispose();
+                mean.Dispose();
+                throw CreateException(status, "cmp_std_mean");
+            }
+        }
+
+        /// <summary>Vector p-norm over dims (torch.linalg.vector_norm): ord 2, 1, INFINITY (max |x|), -INFINITY (min |x|), 0 (count of non-zeros) or any other p ((sum |x|^p)^(1/p)). Floating inputs only.</summary>
+        internal static TensorHandle VectorNorm(TensorHandle a, double ord, ReadOnlySpan<long> dims, long ndims, int keepdim)
+        {
+            var status = cmp_vector_norm(a, ord, dims, ndims, keepdim, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_vector_norm");
+            }
+            return result;
+        }
+
+        /// <summary>log(sum(exp(x))) over dims, computed without overflow; integer and bool inputs give float32.</summary>
+        internal static TensorHandle Logsumexp(TensorHandle a, ReadOnlySpan<long> dims, long ndims, int keepdim)
+        {
+            var status = cmp_logsumexp(a, dims, ndims, keepdim, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_logsumexp");
+            }
+            return result;
+        }
+
+        /// <summary>Whether any element over dims is non-zero: bool (uint8 for uint8 inputs, like PyTorch); false when empty.</summary>
+        internal static TensorHandle Any(TensorHandle a, ReadOnlySpan<long> dims, long ndims, int keepdim)
+        {
+            var status = cmp_any(a, dims, ndims, keepdim, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_any");
+            }
+            return result;
+        }
+
+        /// <summary>Whether every element over dims is non-zero: bool (uint8 for uint8 inputs, like PyTorch); true when empty.</summary>
+        internal static TensorHandle All(TensorHandle a, ReadOnlySpan<long> dims, long ndims, int keepdim)
+        {
+            var status = cmp_all(a, dims, ndims, keepdim, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_all");
+            }
+            return result;
+        }
+
+        /// <summary>Number of non-zero elements over dims (all dims when ndims is 0) as int64; NaN counts as non-zero.</summary>
+        internal static TensorHandle CountNonzero(TensorHandle a, ReadOnlySpan<long> dims, long ndims)
+        {
+            var status = cmp_count_nonzero(a, dims, ndims, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_count_nonzero");
+            }
+            return result;
+        }
+
+        /// <summary>Running sum along dim; integer and bool inputs give int64.</summary>
+        internal static TensorHandle Cumsum(TensorHandle a, long dim)
+        {
+            var status = cmp_cumsum(a, dim, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_cumsum");
+            }
+            return result;
+        }
+
+        /// <summary>Running sum along dim after converting the input to dtype.</summary>
+        internal static TensorHandle CumsumDtype(TensorHandle a, long dim, DType dtype)
+        {
+            var status = cmp_cumsum_dtype(a, dim, dtype, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_cumsum_dtype");
+            }
+            return result;
+        }
+
+        /// <summary>Running product along dim; integer and bool inputs give int64.</summary>
+        internal static TensorHandle Cumprod(TensorHandle a, long dim)
+        {
+            var status = cmp_cumprod(a, dim, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_cumprod");
+            }
+            return result;
+        }
+
+        /// <summary>Running product along dim after converting the input to dtype.</summary>
+        internal static TensorHandle CumprodDtype(TensorHandle a, long dim, DType dtype)
+        {
+            var status = cmp_cumprod_dtype(a, dim, dtype, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_cumprod_dtype");
+            }
+            return result;
         }
 
         /// <summary>Concatenates count tensors along dim (torch.cat). The result dtype promotes over all inputs; 1-D empty tensors (shape [0]) are skipped as PyTorch does; the other shapes must match except along dim.</summary>

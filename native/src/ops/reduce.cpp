@@ -1,5 +1,7 @@
-// sum and mean over all dims or a list of dims, with keepdim.
+// sum and mean over all dims or a list of dims, with keepdim; and the plan builder that every
+// reduction (ops/reductions*.cpp) shares.
 #include "ops/ops.h"
+#include "ops/reductions.h"
 
 #include "core/device.h"
 #include "core/promotion.h"
@@ -41,6 +43,20 @@ std::vector<ReduceDim> coalesce(std::vector<ReduceDim> dims) {
 }
 
 Tensor reduce(const char* op, cpu::ReduceOp kind, const Tensor& a, const Shape& dims, bool keepdim, DType out_dtype) {
+    PlannedReduction r = plan_reduction(op, a, dims, keepdim, out_dtype);
+    cpu::reduce_stub(r.plan, kind);
+    return r.result();
+}
+
+}  // namespace
+
+Tensor PlannedReduction::result() const {
+    return Tensor::make(out.storage(), out.dtype(), out_shape, contiguous_strides(out_shape), 0);
+}
+
+Tensor PlannedReduction::sibling(DType dtype) const { return Tensor::empty(out.sizes(), dtype, out.device()); }
+
+PlannedReduction plan_reduction(const char* op, const Tensor& a, const Shape& dims, bool keepdim, DType out_dtype) {
     require_available(a.device(), op);
     const int64_t nd = a.dim();
     std::vector<bool> reduced(static_cast<size_t>(nd), dims.empty());
@@ -53,22 +69,23 @@ Tensor reduce(const char* op, cpu::ReduceOp kind, const Tensor& a, const Shape& 
         reduced[static_cast<size_t>(w)] = true;
     }
 
-    Shape keep_shape = a.sizes(), out_shape;
+    PlannedReduction r;
+    Shape keep_shape = a.sizes();
     for (int64_t d = 0; d < nd; ++d) {
         if (reduced[static_cast<size_t>(d)]) keep_shape[static_cast<size_t>(d)] = 1;
-        if (!reduced[static_cast<size_t>(d)] || keepdim) out_shape.push_back(keep_shape[static_cast<size_t>(d)]);
+        if (!reduced[static_cast<size_t>(d)] || keepdim) r.out_shape.push_back(keep_shape[static_cast<size_t>(d)]);
     }
-    Tensor out = Tensor::empty(keep_shape, out_dtype, a.device());
+    r.out = Tensor::empty(keep_shape, out_dtype, a.device());
     const Shape out_strides = contiguous_strides(keep_shape);
 
-    cpu::ReducePlan plan;
+    cpu::ReducePlan& plan = r.plan;
     plan.op = op;
     plan.in = a.data_ptr();
-    plan.out = out.data_ptr();
+    plan.out = r.out.data_ptr();
     plan.in_dtype = a.dtype();
     plan.out_dtype = out_dtype;
     plan.reduce_numel = 1;
-    plan.out_numel = out.numel();
+    plan.out_numel = r.out.numel();
     std::vector<ReduceDim> kept, red;
     for (int64_t d = 0; d < nd; ++d) {
         const size_t i = static_cast<size_t>(d);
@@ -81,13 +98,8 @@ Tensor reduce(const char* op, cpu::ReduceOp kind, const Tensor& a, const Shape& 
     plan.kept = coalesce(std::move(kept));
     plan.reduced = coalesce(std::move(red));
     if (plan.reduced.empty()) plan.reduced.push_back({plan.reduce_numel == 0 ? 0 : 1, 0, 0});
-    cpu::reduce_stub(plan, kind);
-
-    // Drop the reduced dims unless keepdim: a view of the contiguous result.
-    return Tensor::make(out.storage(), out_dtype, out_shape, contiguous_strides(out_shape), 0);
+    return r;
 }
-
-}  // namespace
 
 Tensor sum(const Tensor& a, const Shape& dims, bool keepdim) {
     CMP_CHECK(a.defined(), INVALID_ARGUMENT, "sum: argument 'input' is undefined");

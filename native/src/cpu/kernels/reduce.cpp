@@ -4,6 +4,7 @@
 // chunks whichever thread computes them.
 #include "core/parallel.h"
 #include "cpu/loops.h"
+#include "cpu/reduce_loops.h"
 #include "cpu/reduce_stubs.h"
 
 #include <algorithm>
@@ -12,10 +13,6 @@
 
 namespace cmp::cpu {
 namespace {
-
-template <typename T>
-using acc_type_t = std::conditional_t<std::is_same_v<T, float>, double,
-                                      std::conditional_t<std::is_integral_v<T>, int64_t, opmath_t<T>>>;
 
 constexpr int64_t kChunk = 16384;       // reduced elements per deterministic chunk
 constexpr int64_t kPairwiseBlock = 2048; // below this a run is summed with independent lanes
@@ -60,17 +57,6 @@ A sum_strided(const T* p, int64_t stride, int64_t n) {
     A r = acc_add(acc_add(s[0], s[1]), acc_add(s[2], s[3]));
     for (; i < n; ++i) r = acc_add(r, static_cast<A>(static_cast<opmath_t<T>>(p[i * stride])));
     return r;
-}
-
-// Offset (in elements) of linear index `linear` over dims (outermost first).
-int64_t offset_of(const std::vector<ReduceDim>& dims, int64_t linear, bool out) {
-    int64_t off = 0;
-    for (size_t d = dims.size(); d-- > 0;) {
-        const int64_t i = linear % dims[d].size;
-        linear /= dims[d].size;
-        off += i * (out ? dims[d].out_stride : dims[d].in_stride);
-    }
-    return off;
 }
 
 // Sum of reduced linear indices [begin, end) of one output whose input starts at base: walks
@@ -190,9 +176,7 @@ void reduce_typed(const ReducePlan& plan, ReduceOp op) {
     CMP_CHECK(plan.out_dtype == dtype_of<out_t>, INTERNAL_ERROR, plan.op, ": unexpected output dtype ",
               dtype_name(plan.out_dtype));
     if (plan.out_numel == 0) return;
-    const bool column = !plan.kept.empty() &&
-                        std::abs(plan.kept.back().in_stride) < std::abs(plan.reduced.back().in_stride);
-    if (column) reduce_outer<T, out_t>(plan, op);
+    if (is_column_reduction(plan)) reduce_outer<T, out_t>(plan, op);
     else reduce_inner<T, out_t>(plan, op);
 }
 

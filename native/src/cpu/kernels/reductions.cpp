@@ -1,0 +1,439 @@
+// The fold kernel behind prod, amax/amin, max/min/argmax/argmin, var/std, vector norms,
+// logsumexp, any/all and count_nonzero, and the scan kernel behind cumsum/cumprod.
+//
+// Every op is an accumulator struct: init() gives the identity, step() takes one element (and
+// its index along the reduced dims), combine() merges two partial accumulators, write() stores
+// the result of one output. One driver runs them all with the loop shapes of the sum kernel:
+// an inner reduction over each output's elements (with kLanes independent partials per row so
+// the compiler can keep them in vector registers), chunk-parallel when there are few long
+// outputs, or a column reduction that accumulates a block of neighbouring outputs per row.
+// Partials are merged in a fixed order, so results do not depend on the thread count.
+#include "core/parallel.h"
+#include "cpu/loops.h"
+#include "cpu/reduce_loops.h"
+#include "cpu/reductions_stubs.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <vector>
+
+namespace cmp::cpu {
+namespace {
+
+constexpr int64_t kChunk = 16384;   // reduced elements per deterministic chunk
+constexpr int kLanes = 8;           // independent partial accumulators along a dense row
+constexpr int64_t kColBlock = 256;  // outputs per column-reduction work item
+
+template <typename V>
+bool is_nan(V v) {
+    if constexpr (std::is_floating_point_v<V>) return std::isnan(v);
+    else return false;
+}
+
+// Base of the ops whose output has the input's element type, or out_t.
+template <typename T, typename out_t>
+struct OutBase {
+    using in_t = T;
+    out_t* out;
+    explicit OutBase(const ReducePlan& p) : out(static_cast<out_t*>(p.out)) {}
+    static constexpr DType out_dtype = dtype_of<out_t>;
+};
+
+template <typename T>
+using prod_out_t = std::conditional_t<std::is_integral_v<T>, int64_t, T>;
+
+template <typename T>
+struct ProdOp : OutBase<T, prod_out_t<T>> {
+    using acc_t = acc_type_t<T>;
+    using OutBase<T, prod_out_t<T>>::OutBase;
+    acc_t init() const { return acc_t(1); }
+    void step(acc_t& a, opmath_t<T> v, int64_t) const { a = wrap_mul(a, static_cast<acc_t>(v)); }
+    void combine(acc_t& a, const acc_t& b) const { a = wrap_mul(a, b); }
+    void write(const acc_t& a, int64_t off) const { this->out[off] = convert<prod_out_t<T>>(a); }
+};
+
+// amax/amin: NaN wins (once the accumulator is NaN no comparison replaces it).
+template <typename T, bool Max>
+struct ExtremumOp : OutBase<T, T> {
+    using acc_t = opmath_t<T>;
+    using OutBase<T, T>::OutBase;
+    acc_t init() const {
+        if constexpr (std::is_same_v<acc_t, bool>) return !Max;
+        else if constexpr (std::is_floating_point_v<acc_t>) return Max ? -std::numeric_limits<acc_t>::infinity() : std::numeric_limits<acc_t>::infinity();
+        else return Max ? std::numeric_limits<acc_t>::lowest() : std::numeric_limits<acc_t>::max();
+    }
+    void step(acc_t& a, acc_t v, int64_t) const {
+        if constexpr (std::is_same_v<acc_t, bool>) a = Max ? (a || v) : (a && v);
+        else a = (is_nan(v) || (Max ? v > a : v < a)) ? v : a;
+    }
+    void combine(acc_t& a, const acc_t& b) const { step(a, b, 0); }
+    void write(const acc_t& a, int64_t off) const { this->out[off] = convert<T>(a); }
+};
+
+// max/min with indices and argmax/argmin: the first NaN wins, then the strictly better value;
+// equal values keep the lower index (PyTorch CPU). index < 0 marks an empty accumulator.
+template <typename T, bool Max>
+struct ArgExtremumOp {
+    using in_t = T;
+    using V = opmath_t<T>;
+    struct acc_t {
+        V v;
+        int64_t i;
+    };
+    static constexpr DType out_dtype = dtype_of<T>;
+    T* out;  // values, may be null (argmax)
+    int64_t* indices;
+    ArgExtremumOp(const ReducePlan& p, const FoldArgs& args)
+        : out(static_cast<T*>(p.out)), indices(static_cast<int64_t*>(args.indices)) {}
+    static bool better(V v, V cur) {
+        if (is_nan(cur)) return false;
+        if (is_nan(v)) return true;
+        return Max ? v > cur : v < cur;
+    }
+    acc_t init() const { return {V{}, -1}; }
+    void step(acc_t& a, V v, int64_t i) const {
+        if (a.i < 0 || better(v, a.v)) a = {v, i};
+    }
+    void combine(acc_t& a, const acc_t& b) const {
+        if (b.i < 0) return;
+        if (a.i < 0 || better(b.v, a.v) || (!better(a.v, b.v) && b.i < a.i)) a = b;
+    }
+    void write(const acc_t& a, int64_t off) const {
+        if (out) out[off] = convert<T>(a.v);
+        indices[off] = a.i;
+    }
+};
+
+// Welford's running mean and sum of squared deviations in float64 (as PyTorch's CPU var), merged
+// with Chan's formula; divisor max(n - correction, 0) as in PyTorch.
+template <typename T, bool Sqrt>
+struct WelfordOp : OutBase<T, T> {
+    struct acc_t {
+        double mean, m2, n;
+    };
+    double correction;
+    T* mean_out;
+    WelfordOp(const ReducePlan& p, const FoldArgs& args)
+        : OutBase<T, T>(p), correction(args.param), mean_out(static_cast<T*>(args.mean)) {}
+    acc_t init() const { return {0, 0, 0}; }
+    void step(acc_t& a, opmath_t<T> x, int64_t) const {
+        const double v = static_cast<double>(x);
+        a.n += 1;
+        const double d = v - a.mean;
+        a.mean += d / a.n;
+        a.m2 += d * (v - a.mean);
+    }
+    void combine(acc_t& a, const acc_t& b) const {
+        if (b.n == 0) return;
+        if (a.n == 0) {
+            a = b;
+            return;
+        }
+        const double n = a.n + b.n, d = b.mean - a.mean;
+        a.mean += d * (b.n / n);
+        a.m2 += b.m2 + d * d * (a.n * b.n / n);
+        a.n = n;
+    }
+    void write(const acc_t& a, int64_t off) const {
+        const double divisor = a.n > correction ? a.n - correction : 0.0;
+        const double var = a.m2 / divisor;
+        this->out[off] = convert<T>(Sqrt ? std::sqrt(var) : var);
+        if (mean_out) mean_out[off] = convert<T>(a.n > 0 ? a.mean : std::numeric_limits<double>::quiet_NaN());
+    }
+};
+
+enum class NormKind { Zero, One, Two, Inf, NegInf, P };
+
+// Vector norms accumulate in the sum accumulation type; inf/-inf norms are NaN-propagating
+// max/min of |x| (PyTorch gives NaN for a NaN element).
+template <typename T, NormKind K>
+struct NormOp : OutBase<T, T> {
+    using acc_t = acc_type_t<T>;
+    acc_t p;
+    NormOp(const ReducePlan& plan, const FoldArgs& args) : OutBase<T, T>(plan), p(static_cast<acc_t>(args.param)) {}
+    acc_t init() const {
+        if constexpr (K == NormKind::Inf) return acc_t(0);  // |x| >= 0; only empty-free reductions reach here
+        else if constexpr (K == NormKind::NegInf) return std::numeric_limits<acc_t>::infinity();
+        else return acc_t(0);
+    }
+    void step(acc_t& a, opmath_t<T> x, int64_t) const {
+        const acc_t v = std::abs(static_cast<acc_t>(x));
+        if constexpr (K == NormKind::Zero) a += v != 0 ? acc_t(1) : acc_t(0);
+        else if constexpr (K == NormKind::One) a += v;
+        else if constexpr (K == NormKind::Two) a += v * v;
+        else if constexpr (K == NormKind::P) a += std::pow(v, p);
+        else a = (is_nan(v) || (K == NormKind::Inf ? v > a : v < a)) ? v : a;
+    }
+    void combine(acc_t& a, const acc_t& b) const {
+        if constexpr (K == NormKind::Inf || K == NormKind::NegInf) a = (is_nan(b) || (K == NormKind::Inf ? b > a : b < a)) ? b : a;
+        else a += b;
+    }
+    void write(const acc_t& a, int64_t off) const {
+        acc_t r = a;
+        if constexpr (K == NormKind::Two) r = std::sqrt(a);
+        else if constexpr (K == NormKind::P) r = std::pow(a, acc_t(1) / p);
+        this->out[off] = convert<T>(r);
+    }
+};
+
+template <typename T>
+using lse_out_t = std::conditional_t<std::is_integral_v<T>, float, T>;
+
+// Online log-sum-exp: the running maximum m and sum s of exp(x - m); a larger element rescales
+// s. One pass, never overflows. -inf elements add nothing; +inf makes the result +inf; NaN wins.
+template <typename T>
+struct LogSumExpOp : OutBase<T, lse_out_t<T>> {
+    using A = acc_type_t<lse_out_t<T>>;
+    struct acc_t {
+        A m, s;
+    };
+    using OutBase<T, lse_out_t<T>>::OutBase;
+    static constexpr A kInf = std::numeric_limits<A>::infinity();
+    acc_t init() const { return {-kInf, 0}; }
+    void step(acc_t& a, opmath_t<T> x, int64_t) const { combine(a, {static_cast<A>(x), 1}); }
+    void combine(acc_t& a, const acc_t& b) const {
+        if (std::isnan(a.m) || b.m == -kInf || a.m == kInf) return;
+        if (std::isnan(b.m) || a.m == -kInf || b.m == kInf) {
+            a = b;
+            return;
+        }
+        if (b.m > a.m) {
+            a.s = a.s * std::exp(a.m - b.m) + b.s;
+            a.m = b.m;
+        } else {
+            a.s += b.s * std::exp(b.m - a.m);
+        }
+    }
+    void write(const acc_t& a, int64_t off) const {
+        const A r = std::isfinite(a.m) ? a.m + std::log(a.s) : a.m;
+        this->out[off] = convert<lse_out_t<T>>(r);
+    }
+};
+
+template <typename T>
+using logical_out_t = std::conditional_t<std::is_same_v<T, uint8_t>, uint8_t, bool>;
+
+template <typename T, bool Any>
+struct LogicalOp : OutBase<T, logical_out_t<T>> {
+    using acc_t = bool;
+    using OutBase<T, logical_out_t<T>>::OutBase;
+    acc_t init() const { return !Any; }
+    void step(acc_t& a, opmath_t<T> v, int64_t) const {
+        const bool nz = v != opmath_t<T>(0);
+        a = Any ? (a || nz) : (a && nz);
+    }
+    void combine(acc_t& a, const acc_t& b) const { a = Any ? (a || b) : (a && b); }
+    void write(const acc_t& a, int64_t off) const { this->out[off] = static_cast<logical_out_t<T>>(a); }
+};
+
+template <typename T>
+struct CountNonzeroOp : OutBase<T, int64_t> {
+    using acc_t = int64_t;
+    using OutBase<T, int64_t>::OutBase;
+    acc_t init() const { return 0; }
+    void step(acc_t& a, opmath_t<T> v, int64_t) const { a += v != opmath_t<T>(0) ? 1 : 0; }
+    void combine(acc_t& a, const acc_t& b) const { a += b; }
+    void write(const acc_t& a, int64_t off) const { this->out[off] = a; }
+};
+
+// ---- the driver ----------------------------------------------------------------------------
+
+template <typename Op>
+using acc_of = typename Op::acc_t;
+
+template <typename Op>
+opmath_t<typename Op::in_t> load(const typename Op::in_t* p) {
+    return static_cast<opmath_t<typename Op::in_t>>(*p);
+}
+
+// Folds n elements `stride` apart, whose reduced indices are idx0, idx0 + 1, ..., into acc.
+// Long rows go through kLanes independent accumulators (lane k takes elements k, k + kLanes,
+// ...), merged with combine(), which every op makes independent of the merge order (index ops
+// compare indices).
+template <typename Op>
+void fold_row(const Op& op, const typename Op::in_t* p, int64_t stride, int64_t n, int64_t idx0, acc_of<Op>& acc) {
+    int64_t i = 0;
+    if (n >= 2 * kLanes) {
+        acc_of<Op> lanes[kLanes];
+        for (int k = 0; k < kLanes; ++k) lanes[k] = op.init();
+        if (stride == 1) {
+            for (; i + kLanes <= n; i += kLanes)
+                for (int k = 0; k < kLanes; ++k) op.step(lanes[k], load<Op>(p + i + k), idx0 + i + k);
+        } else {
+            for (; i + kLanes <= n; i += kLanes)
+                for (int k = 0; k < kLanes; ++k) op.step(lanes[k], load<Op>(p + (i + k) * stride), idx0 + i + k);
+        }
+        for (int k = 0; k < kLanes; ++k) op.combine(acc, lanes[k]);
+    }
+    for (; i < n; ++i) op.step(acc, load<Op>(p + i * stride), idx0 + i);
+}
+
+// Folds reduced linear indices [begin, end) of the output whose input starts at base.
+template <typename Op>
+void fold_range(const Op& op, const typename Op::in_t* base, const std::vector<ReduceDim>& r, int64_t begin, int64_t end,
+                acc_of<Op>& acc) {
+    const ReduceDim& inner = r.back();
+    int64_t i = begin;
+    while (i < end) {
+        const int64_t pos = i % inner.size;
+        const int64_t len = std::min(end - i, inner.size - pos);
+        fold_row(op, base + offset_of(r, i, false), inner.in_stride, len, i, acc);
+        i += len;
+    }
+}
+
+template <typename Op>
+void fold_inner(const ReducePlan& plan, const Op& op) {
+    using T = typename Op::in_t;
+    const T* in = static_cast<const T*>(plan.in);
+    const int64_t rn = plan.reduce_numel;
+    const int64_t nchunks = (rn + kChunk - 1) / kChunk;
+    if (plan.out_numel < get_num_threads() && nchunks > 1) {
+        // Few long outputs: chunks in parallel, partials merged in chunk order.
+        std::vector<acc_of<Op>> partial(static_cast<size_t>(nchunks));
+        for (int64_t k = 0; k < plan.out_numel; ++k) {
+            const T* base = in + offset_of(plan.kept, k, false);
+            parallel_for(0, nchunks, 1, [&](int64_t b, int64_t e) {
+                for (int64_t c = b; c < e; ++c) {
+                    acc_of<Op> a = op.init();
+                    fold_range(op, base, plan.reduced, c * kChunk, std::min(rn, (c + 1) * kChunk), a);
+                    partial[static_cast<size_t>(c)] = a;
+                }
+            });
+            acc_of<Op> total = op.init();
+            for (const auto& a : partial) op.combine(total, a);
+            op.write(total, offset_of(plan.kept, k, true));
+        }
+        return;
+    }
+    const int64_t grain = std::max<int64_t>(1, kDefaultGrain / std::max<int64_t>(rn, 1));
+    parallel_for(0, plan.out_numel, grain, [&](int64_t b, int64_t e) {
+        for (int64_t k = b; k < e; ++k) {
+            acc_of<Op> a = op.init();
+            fold_range(op, in + offset_of(plan.kept, k, false), plan.reduced, 0, rn, a);
+            op.write(a, offset_of(plan.kept, k, true));
+        }
+    });
+}
+
+// Column reduction: one work item holds the accumulators of up to kColBlock neighbouring
+// outputs and runs down the reduced rows; the inner loop goes across outputs.
+template <typename Op>
+void fold_outer(const ReducePlan& plan, const Op& op) {
+    using T = typename Op::in_t;
+    const T* in = static_cast<const T*>(plan.in);
+    const ReduceDim col = plan.kept.back();
+    const std::vector<ReduceDim> outer_kept(plan.kept.begin(), plan.kept.end() - 1);
+    const int64_t outer_numel = plan.out_numel / col.size;
+    const int64_t blocks = (col.size + kColBlock - 1) / kColBlock;
+    const int64_t rn = plan.reduce_numel;
+    const int64_t grain = std::max<int64_t>(1, kDefaultGrain / std::max<int64_t>(rn * kColBlock, 1));
+    parallel_for(0, outer_numel * blocks, grain, [&](int64_t b, int64_t e) {
+        // Not std::vector: vector<bool> has no bool& elements.
+        std::unique_ptr<acc_of<Op>[]> acc(new acc_of<Op>[kColBlock]);
+        for (int64_t item = b; item < e; ++item) {
+            const int64_t o = item / blocks;
+            const int64_t j0 = (item % blocks) * kColBlock;
+            const int64_t len = std::min(kColBlock, col.size - j0);
+            const T* base = in + offset_of(outer_kept, o, false) + j0 * col.in_stride;
+            std::fill(acc.get(), acc.get() + len, op.init());
+            for (int64_t r = 0; r < rn; ++r) {
+                const T* row = base + offset_of(plan.reduced, r, false);
+                if (col.in_stride == 1) {
+                    for (int64_t j = 0; j < len; ++j) op.step(acc[j], load<Op>(row + j), r);
+                } else {
+                    for (int64_t j = 0; j < len; ++j) op.step(acc[j], load<Op>(row + j * col.in_stride), r);
+                }
+            }
+            const int64_t out0 = offset_of(outer_kept, o, true) + j0 * col.out_stride;
+            for (int64_t j = 0; j < len; ++j) op.write(acc[j], out0 + j * col.out_stride);
+        }
+    });
+}
+
+template <typename Op>
+void run_fold(const ReducePlan& plan, const Op& op) {
+    CMP_CHECK(plan.out_dtype == Op::out_dtype, INTERNAL_ERROR, plan.op, ": unexpected output dtype ",
+              dtype_name(plan.out_dtype));
+    if (plan.out_numel == 0) return;
+    if (is_column_reduction(plan)) fold_outer(plan, op);
+    else fold_inner(plan, op);
+}
+
+template <typename T>
+void fold_norm(const ReducePlan& plan, const FoldArgs& args) {
+    const double p = args.param;
+    if (p == 0) run_fold(plan, NormOp<T, NormKind::Zero>(plan, args));
+    else if (p == 1) run_fold(plan, NormOp<T, NormKind::One>(plan, args));
+    else if (p == 2) run_fold(plan, NormOp<T, NormKind::Two>(plan, args));
+    else if (p == std::numeric_limits<double>::infinity()) run_fold(plan, NormOp<T, NormKind::Inf>(plan, args));
+    else if (p == -std::numeric_limits<double>::infinity()) run_fold(plan, NormOp<T, NormKind::NegInf>(plan, args));
+    else run_fold(plan, NormOp<T, NormKind::P>(plan, args));
+}
+
+void fold_kernel(const ReducePlan& plan, FoldOp op, const FoldArgs& args) {
+    switch (op) {
+        case FoldOp::Prod:
+            return CMP_DISPATCH_ALL_TYPES(plan.in_dtype, plan.op, [&] { run_fold(plan, ProdOp<scalar_t>(plan)); });
+        case FoldOp::Amax:
+            return CMP_DISPATCH_ALL_TYPES(plan.in_dtype, plan.op, [&] { run_fold(plan, ExtremumOp<scalar_t, true>(plan)); });
+        case FoldOp::Amin:
+            return CMP_DISPATCH_ALL_TYPES(plan.in_dtype, plan.op, [&] { run_fold(plan, ExtremumOp<scalar_t, false>(plan)); });
+        case FoldOp::ArgMax:
+            return CMP_DISPATCH_ALL_TYPES(plan.in_dtype, plan.op, [&] { run_fold(plan, ArgExtremumOp<scalar_t, true>(plan, args)); });
+        case FoldOp::ArgMin:
+            return CMP_DISPATCH_ALL_TYPES(plan.in_dtype, plan.op, [&] { run_fold(plan, ArgExtremumOp<scalar_t, false>(plan, args)); });
+        case FoldOp::Var:
+            return CMP_DISPATCH_FLOATING_TYPES(plan.in_dtype, plan.op, [&] { run_fold(plan, WelfordOp<scalar_t, false>(plan, args)); });
+        case FoldOp::Std:
+            return CMP_DISPATCH_FLOATING_TYPES(plan.in_dtype, plan.op, [&] { run_fold(plan, WelfordOp<scalar_t, true>(plan, args)); });
+        case FoldOp::Norm:
+            return CMP_DISPATCH_FLOATING_TYPES(plan.in_dtype, plan.op, [&] { fold_norm<scalar_t>(plan, args); });
+        case FoldOp::LogSumExp:
+            return CMP_DISPATCH_ALL_TYPES(plan.in_dtype, plan.op, [&] { run_fold(plan, LogSumExpOp<scalar_t>(plan)); });
+        case FoldOp::Any:
+            return CMP_DISPATCH_ALL_TYPES(plan.in_dtype, plan.op, [&] { run_fold(plan, LogicalOp<scalar_t, true>(plan)); });
+        case FoldOp::All:
+            return CMP_DISPATCH_ALL_TYPES(plan.in_dtype, plan.op, [&] { run_fold(plan, LogicalOp<scalar_t, false>(plan)); });
+        case FoldOp::CountNonzero:
+            return CMP_DISPATCH_ALL_TYPES(plan.in_dtype, plan.op, [&] { run_fold(plan, CountNonzeroOp<scalar_t>(plan)); });
+    }
+    fail(CMP_STATUS_INTERNAL_ERROR, str(plan.op, ": unknown fold op"));
+}
+
+// ---- scans ---------------------------------------------------------------------------------
+
+// Running sum/product of each line in the sum accumulation type (float64 for float32, as
+// PyTorch's CPU cumsum), stored back in the line's dtype. Lines run in parallel.
+template <typename T>
+void scan_typed(const ScanPlan& plan, ScanOp op) {
+    using A = acc_type_t<T>;
+    const T* in = static_cast<const T*>(plan.in);
+    T* out = static_cast<T*>(plan.out);
+    const int64_t grain = std::max<int64_t>(1, kDefaultGrain / std::max<int64_t>(plan.len, 1));
+    parallel_for(0, plan.lines, grain, [&](int64_t b, int64_t e) {
+        for (int64_t k = b; k < e; ++k) {
+            const T* src = in + offset_of(plan.outer, k, false);
+            T* dst = out + offset_of(plan.outer, k, true);
+            A acc = op == ScanOp::CumSum ? A(0) : A(1);
+            for (int64_t i = 0; i < plan.len; ++i) {
+                const A v = static_cast<A>(static_cast<opmath_t<T>>(src[i * plan.in_step]));
+                acc = op == ScanOp::CumSum ? wrap_add(acc, v) : wrap_mul(acc, v);
+                dst[i * plan.out_step] = convert<T>(acc);
+            }
+        }
+    });
+}
+
+void scan_kernel(const ScanPlan& plan, ScanOp op) {
+    CMP_DISPATCH_NUMERIC_TYPES(plan.dtype, plan.op, [&] { scan_typed<scalar_t>(plan, op); });
+}
+
+}  // namespace
+
+CMP_REGISTER_KERNEL(fold_stub, fold_kernel)
+CMP_REGISTER_KERNEL(scan_stub, scan_kernel)
+
+}  // namespace cmp::cpu
