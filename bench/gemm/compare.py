@@ -24,7 +24,10 @@ import time
 
 import torch
 
-DEFAULT_SIZES = ["128", "256", "512", "768", "1024", "2048", "64x4096x512", "4096x64x512"]
+# Squares, two skinny panels, and the products of Linear layers (MxNxK = batch x out x in):
+# an MNIST-sized hidden layer [64,784]x[784,128] and a classifier head [256,512]x[512,10].
+DEFAULT_SIZES = ["128", "256", "512", "768", "1024", "2048", "64x4096x512", "4096x64x512",
+                 "64x128x784", "256x10x512"]
 
 
 def parse_size(text):

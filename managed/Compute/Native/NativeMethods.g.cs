@@ -1320,6 +1320,118 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_index_put_")]
         internal static partial Status cmp_index_put_(TensorHandle tensor, ReadOnlySpan<nint> indices, long count, TensorHandle values, int accumulate);
 
+        /// <summary>An uninitialised tensor shaped like tensor (torch.empty_like). A tensor whose strides are dense (a permuted contiguous tensor) gives the same strides, as PyTorch's preserve format; others give a contiguous result. dtype / device NULL keep the input's.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_empty_like")]
+        internal static partial Status cmp_empty_like(TensorHandle tensor, ReadOnlySpan<DType> dtype, ReadOnlySpan<NativeDevice> device, out TensorHandle @out);
+
+        /// <summary>Zeros shaped like tensor (torch.zeros_like); layout, dtype and device as in cmp_empty_like.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_zeros_like")]
+        internal static partial Status cmp_zeros_like(TensorHandle tensor, ReadOnlySpan<DType> dtype, ReadOnlySpan<NativeDevice> device, out TensorHandle @out);
+
+        /// <summary>Ones shaped like tensor (torch.ones_like); layout, dtype and device as in cmp_empty_like.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_ones_like")]
+        internal static partial Status cmp_ones_like(TensorHandle tensor, ReadOnlySpan<DType> dtype, ReadOnlySpan<NativeDevice> device, out TensorHandle @out);
+
+        /// <summary>value everywhere, shaped like tensor (torch.full_like); layout, dtype and device as in cmp_empty_like.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_full_like")]
+        internal static partial Status cmp_full_like(TensorHandle tensor, NativeScalar value, ReadOnlySpan<DType> dtype, ReadOnlySpan<NativeDevice> device, out TensorHandle @out);
+
+        /// <summary>Uniform numbers in [0, 1) shaped like tensor (torch.rand_like); the dtype must be floating.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_rand_like")]
+        internal static partial Status cmp_rand_like(TensorHandle tensor, ReadOnlySpan<DType> dtype, ReadOnlySpan<NativeDevice> device, out TensorHandle @out);
+
+        /// <summary>Standard normal numbers shaped like tensor (torch.randn_like); the dtype must be floating.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_randn_like")]
+        internal static partial Status cmp_randn_like(TensorHandle tensor, ReadOnlySpan<DType> dtype, ReadOnlySpan<NativeDevice> device, out TensorHandle @out);
+
+        /// <summary>steps values evenly spaced from start to end inclusive (torch.linspace). The first half is computed from start and the second from end, as PyTorch does, so both endpoints are exact.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_linspace")]
+        internal static partial Status cmp_linspace(NativeScalar start, NativeScalar end, long steps, DType dtype, NativeDevice device, out TensorHandle @out);
+
+        /// <summary>base raised to steps exponents evenly spaced from start to end (torch.logspace).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_logspace")]
+        internal static partial Status cmp_logspace(NativeScalar start, NativeScalar end, long steps, double @base, DType dtype, NativeDevice device, out TensorHandle @out);
+
+        /// <summary>An n x m matrix with ones on the diagonal and zeros elsewhere (torch.eye(n, m)).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_eye")]
+        internal static partial Status cmp_eye(long n, long m, DType dtype, NativeDevice device, out TensorHandle @out);
+
+        /// <summary>A random permutation of 0..n-1 (torch.randperm) from the default Philox generator.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_randperm")]
+        internal static partial Status cmp_randperm(long n, DType dtype, NativeDevice device, out TensorHandle @out);
+
+        /// <summary>Normal numbers with per-element mean and std (torch.normal(mean, std)): the two broadcast, the result has mean's dtype (floating) and every std must be &gt;= 0.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_normal")]
+        internal static partial Status cmp_normal(TensorHandle mean, TensorHandle std, out TensorHandle @out);
+
+        /// <summary>Normal numbers with scalar mean and std &gt;= 0 (torch.normal(mean, std, size)); dtype floating.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_normal_scalar")]
+        internal static partial Status cmp_normal_scalar(double mean, double std, ReadOnlySpan<long> sizes, long ndim, DType dtype, NativeDevice device, out TensorHandle @out);
+
+        /// <summary>Fills tensor in place with normal numbers of the given mean and std &gt;= 0 (Tensor.normal_).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_normal_")]
+        internal static partial Status cmp_normal_(TensorHandle tensor, double mean, double std);
+
+        /// <summary>Fills tensor in place with uniform numbers in [from, to), from &lt;= to (Tensor.uniform_); rounding to a narrow dtype may reach to, as in PyTorch.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_uniform_")]
+        internal static partial Status cmp_uniform_(TensorHandle tensor, double from, double to);
+
+        /// <summary>1 with probability p[i] and 0 otherwise, element by element (torch.bernoulli(p)); p is floating with values in [0, 1], and the result has its shape and dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_bernoulli")]
+        internal static partial Status cmp_bernoulli(TensorHandle p, out TensorHandle @out);
+
+        /// <summary>1 with probability p in [0, 1], shaped and typed like tensor (torch.bernoulli(tensor, p)).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_bernoulli_scalar")]
+        internal static partial Status cmp_bernoulli_scalar(TensorHandle tensor, double p, out TensorHandle @out);
+
+        /// <summary>num_samples category indices (int64) per row of the 1-D or 2-D floating tensor probs, drawn with probabilities proportional to its non-negative weights (torch.multinomial). Without replacement (replacement 0) an index appears at most once per row.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_multinomial")]
+        internal static partial Status cmp_multinomial(TensorHandle probs, long numSamples, int replacement, out TensorHandle @out);
+
+        /// <summary>The 2 x N (row, column) indices of the lower triangle of a row x col matrix, row by row (torch.tril_indices).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_tril_indices")]
+        internal static partial Status cmp_tril_indices(long row, long col, long offset, DType dtype, NativeDevice device, out TensorHandle @out);
+
+        /// <summary>The 2 x N (row, column) indices of the upper triangle of a row x col matrix, row by row (torch.triu_indices).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_triu_indices")]
+        internal static partial Status cmp_triu_indices(long row, long col, long offset, DType dtype, NativeDevice device, out TensorHandle @out);
+
+        /// <summary>Product of two matrices (torch.mm): a is n x k, b is k x m, both of one dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_mm")]
+        internal static partial Status cmp_mm(TensorHandle a, TensorHandle b, out TensorHandle @out);
+
+        /// <summary>Batched product of [B, n, k] and [B, k, m] tensors of one dtype (torch.bmm); no broadcasting.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_bmm")]
+        internal static partial Status cmp_bmm(TensorHandle a, TensorHandle b, out TensorHandle @out);
+
+        /// <summary>Product of an n x k matrix and a k-vector (torch.mv).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_mv")]
+        internal static partial Status cmp_mv(TensorHandle mat, TensorHandle vec, out TensorHandle @out);
+
+        /// <summary>Dot product of two 1-D tensors of one size and dtype, as a 0-dim tensor (torch.dot).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_dot")]
+        internal static partial Status cmp_dot(TensorHandle a, TensorHandle b, out TensorHandle @out);
+
+        /// <summary>Outer product of two 1-D tensors (torch.outer); dtypes promote.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_outer")]
+        internal static partial Status cmp_outer(TensorHandle a, TensorHandle b, out TensorHandle @out);
+
+        /// <summary>beta * input + alpha * (mat1 @ mat2) (torch.addmm); input broadcasts to the product's shape. With beta 0 input is ignored (its NaNs do not propagate). For integer tensors beta and alpha are truncated toward zero, as PyTorch does.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_addmm")]
+        internal static partial Status cmp_addmm(TensorHandle input, TensorHandle mat1, TensorHandle mat2, NativeScalar beta, NativeScalar alpha, out TensorHandle @out);
+
+        /// <summary>beta * input + alpha * (batch1 @ batch2) for [B, n, k] and [B, k, m] batches (torch.baddbmm); as cmp_addmm.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_baddbmm")]
+        internal static partial Status cmp_baddbmm(TensorHandle input, TensorHandle batch1, TensorHandle batch2, NativeScalar beta, NativeScalar alpha, out TensorHandle @out);
+
+        /// <summary>beta * input + alpha * (mat @ vec) (torch.addmv); as cmp_addmm.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_addmv")]
+        internal static partial Status cmp_addmv(TensorHandle input, TensorHandle mat, TensorHandle vec, NativeScalar beta, NativeScalar alpha, out TensorHandle @out);
+
+        /// <summary>Einstein summation over count operands (torch.einsum). equation is NUL-terminated UTF-8 such as "bij,bjk-&gt;bik": subscripts in [a-zA-Z], "..." for broadcast dims, a subscript repeated in one operand takes its diagonal, subscripts missing from the output are summed; without "-&gt;" the output holds the subscripts seen once, in alphabetical order (upper case first).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_einsum")]
+        internal static partial Status cmp_einsum(ReadOnlySpan<byte> equation, ReadOnlySpan<nint> operands, long count, out TensorHandle @out);
+
         /// <summary>The message of the last failed call on this thread (UTF-8, never NULL; empty after a success-only history). Valid until the next failing call on the same thread.</summary>
         internal static string LastError() =>
             Marshal.PtrToStringUTF8(cmp_last_error()) ?? string.Empty;
@@ -4607,6 +4719,338 @@ namespace Compute.Native
             {
                 throw CreateException(status, "cmp_index_put_");
             }
+        }
+
+        /// <summary>An uninitialised tensor shaped like tensor (torch.empty_like). A tensor whose strides are dense (a permuted contiguous tensor) gives the same strides, as PyTorch's preserve format; others give a contiguous result. dtype / device NULL keep the input's.</summary>
+        internal static TensorHandle EmptyLike(TensorHandle tensor, ReadOnlySpan<DType> dtype, ReadOnlySpan<NativeDevice> device)
+        {
+            var status = cmp_empty_like(tensor, dtype, device, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_empty_like");
+            }
+            return result;
+        }
+
+        /// <summary>Zeros shaped like tensor (torch.zeros_like); layout, dtype and device as in cmp_empty_like.</summary>
+        internal static TensorHandle ZerosLike(TensorHandle tensor, ReadOnlySpan<DType> dtype, ReadOnlySpan<NativeDevice> device)
+        {
+            var status = cmp_zeros_like(tensor, dtype, device, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_zeros_like");
+            }
+            return result;
+        }
+
+        /// <summary>Ones shaped like tensor (torch.ones_like); layout, dtype and device as in cmp_empty_like.</summary>
+        internal static TensorHandle OnesLike(TensorHandle tensor, ReadOnlySpan<DType> dtype, ReadOnlySpan<NativeDevice> device)
+        {
+            var status = cmp_ones_like(tensor, dtype, device, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_ones_like");
+            }
+            return result;
+        }
+
+        /// <summary>value everywhere, shaped like tensor (torch.full_like); layout, dtype and device as in cmp_empty_like.</summary>
+        internal static TensorHandle FullLike(TensorHandle tensor, NativeScalar value, ReadOnlySpan<DType> dtype, ReadOnlySpan<NativeDevice> device)
+        {
+            var status = cmp_full_like(tensor, value, dtype, device, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_full_like");
+            }
+            return result;
+        }
+
+        /// <summary>Uniform numbers in [0, 1) shaped like tensor (torch.rand_like); the dtype must be floating.</summary>
+        internal static TensorHandle RandLike(TensorHandle tensor, ReadOnlySpan<DType> dtype, ReadOnlySpan<NativeDevice> device)
+        {
+            var status = cmp_rand_like(tensor, dtype, device, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_rand_like");
+            }
+            return result;
+        }
+
+        /// <summary>Standard normal numbers shaped like tensor (torch.randn_like); the dtype must be floating.</summary>
+        internal static TensorHandle RandnLike(TensorHandle tensor, ReadOnlySpan<DType> dtype, ReadOnlySpan<NativeDevice> device)
+        {
+            var status = cmp_randn_like(tensor, dtype, device, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_randn_like");
+            }
+            return result;
+        }
+
+        /// <summary>steps values evenly spaced from start to end inclusive (torch.linspace). The first half is computed from start and the second from end, as PyTorch does, so both endpoints are exact.</summary>
+        internal static TensorHandle Linspace(NativeScalar start, NativeScalar end, long steps, DType dtype, NativeDevice device)
+        {
+            var status = cmp_linspace(start, end, steps, dtype, device, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_linspace");
+            }
+            return result;
+        }
+
+        /// <summary>base raised to steps exponents evenly spaced from start to end (torch.logspace).</summary>
+        internal static TensorHandle Logspace(NativeScalar start, NativeScalar end, long steps, double @base, DType dtype, NativeDevice device)
+        {
+            var status = cmp_logspace(start, end, steps, @base, dtype, device, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_logspace");
+            }
+            return result;
+        }
+
+        /// <summary>An n x m matrix with ones on the diagonal and zeros elsewhere (torch.eye(n, m)).</summary>
+        internal static TensorHandle Eye(long n, long m, DType dtype, NativeDevice device)
+        {
+            var status = cmp_eye(n, m, dtype, device, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_eye");
+            }
+            return result;
+        }
+
+        /// <summary>A random permutation of 0..n-1 (torch.randperm) from the default Philox generator.</summary>
+        internal static TensorHandle Randperm(long n, DType dtype, NativeDevice device)
+        {
+            var status = cmp_randperm(n, dtype, device, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_randperm");
+            }
+            return result;
+        }
+
+        /// <summary>Normal numbers with per-element mean and std (torch.normal(mean, std)): the two broadcast, the result has mean's dtype (floating) and every std must be &gt;= 0.</summary>
+        internal static TensorHandle Normal(TensorHandle mean, TensorHandle std)
+        {
+            var status = cmp_normal(mean, std, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_normal");
+            }
+            return result;
+        }
+
+        /// <summary>Normal numbers with scalar mean and std &gt;= 0 (torch.normal(mean, std, size)); dtype floating.</summary>
+        internal static TensorHandle NormalScalar(double mean, double std, ReadOnlySpan<long> sizes, long ndim, DType dtype, NativeDevice device)
+        {
+            var status = cmp_normal_scalar(mean, std, sizes, ndim, dtype, device, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_normal_scalar");
+            }
+            return result;
+        }
+
+        /// <summary>Fills tensor in place with normal numbers of the given mean and std &gt;= 0 (Tensor.normal_).</summary>
+        internal static void NormalInPlace(TensorHandle tensor, double mean, double std)
+        {
+            var status = cmp_normal_(tensor, mean, std);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_normal_");
+            }
+        }
+
+        /// <summary>Fills tensor in place with uniform numbers in [from, to), from &lt;= to (Tensor.uniform_); rounding to a narrow dtype may reach to, as in PyTorch.</summary>
+        internal static void UniformInPlace(TensorHandle tensor, double from, double to)
+        {
+            var status = cmp_uniform_(tensor, from, to);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_uniform_");
+            }
+        }
+
+        /// <summary>1 with probability p[i] and 0 otherwise, element by element (torch.bernoulli(p)); p is floating with values in [0, 1], and the result has its shape and dtype.</summary>
+        internal static TensorHandle Bernoulli(TensorHandle p)
+        {
+            var status = cmp_bernoulli(p, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_bernoulli");
+            }
+            return result;
+        }
+
+        /// <summary>1 with probability p in [0, 1], shaped and typed like tensor (torch.bernoulli(tensor, p)).</summary>
+        internal static TensorHandle BernoulliScalar(TensorHandle tensor, double p)
+        {
+            var status = cmp_bernoulli_scalar(tensor, p, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_bernoulli_scalar");
+            }
+            return result;
+        }
+
+        /// <summary>num_samples category indices (int64) per row of the 1-D or 2-D floating tensor probs, drawn with probabilities proportional to its non-negative weights (torch.multinomial). Without replacement (replacement 0) an index appears at most once per row.</summary>
+        internal static TensorHandle Multinomial(TensorHandle probs, long numSamples, int replacement)
+        {
+            var status = cmp_multinomial(probs, numSamples, replacement, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_multinomial");
+            }
+            return result;
+        }
+
+        /// <summary>The 2 x N (row, column) indices of the lower triangle of a row x col matrix, row by row (torch.tril_indices).</summary>
+        internal static TensorHandle TrilIndices(long row, long col, long offset, DType dtype, NativeDevice device)
+        {
+            var status = cmp_tril_indices(row, col, offset, dtype, device, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_tril_indices");
+            }
+            return result;
+        }
+
+        /// <summary>The 2 x N (row, column) indices of the upper triangle of a row x col matrix, row by row (torch.triu_indices).</summary>
+        internal static TensorHandle TriuIndices(long row, long col, long offset, DType dtype, NativeDevice device)
+        {
+            var status = cmp_triu_indices(row, col, offset, dtype, device, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_triu_indices");
+            }
+            return result;
+        }
+
+        /// <summary>Product of two matrices (torch.mm): a is n x k, b is k x m, both of one dtype.</summary>
+        internal static TensorHandle Mm(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_mm(a, b, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_mm");
+            }
+            return result;
+        }
+
+        /// <summary>Batched product of [B, n, k] and [B, k, m] tensors of one dtype (torch.bmm); no broadcasting.</summary>
+        internal static TensorHandle Bmm(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_bmm(a, b, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_bmm");
+            }
+            return result;
+        }
+
+        /// <summary>Product of an n x k matrix and a k-vector (torch.mv).</summary>
+        internal static TensorHandle Mv(TensorHandle mat, TensorHandle vec)
+        {
+            var status = cmp_mv(mat, vec, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_mv");
+            }
+            return result;
+        }
+
+        /// <summary>Dot product of two 1-D tensors of one size and dtype, as a 0-dim tensor (torch.dot).</summary>
+        internal static TensorHandle Dot(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_dot(a, b, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_dot");
+            }
+            return result;
+        }
+
+        /// <summary>Outer product of two 1-D tensors (torch.outer); dtypes promote.</summary>
+        internal static TensorHandle Outer(TensorHandle a, TensorHandle b)
+        {
+            var status = cmp_outer(a, b, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_outer");
+            }
+            return result;
+        }
+
+        /// <summary>beta * input + alpha * (mat1 @ mat2) (torch.addmm); input broadcasts to the product's shape. With beta 0 input is ignored (its NaNs do not propagate). For integer tensors beta and alpha are truncated toward zero, as PyTorch does.</summary>
+        internal static TensorHandle Addmm(TensorHandle input, TensorHandle mat1, TensorHandle mat2, NativeScalar beta, NativeScalar alpha)
+        {
+            var status = cmp_addmm(input, mat1, mat2, beta, alpha, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_addmm");
+            }
+            return result;
+        }
+
+        /// <summary>beta * input + alpha * (batch1 @ batch2) for [B, n, k] and [B, k, m] batches (torch.baddbmm); as cmp_addmm.</summary>
+        internal static TensorHandle Baddbmm(TensorHandle input, TensorHandle batch1, TensorHandle batch2, NativeScalar beta, NativeScalar alpha)
+        {
+            var status = cmp_baddbmm(input, batch1, batch2, beta, alpha, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_baddbmm");
+            }
+            return result;
+        }
+
+        /// <summary>beta * input + alpha * (mat @ vec) (torch.addmv); as cmp_addmm.</summary>
+        internal static TensorHandle Addmv(TensorHandle input, TensorHandle mat, TensorHandle vec, NativeScalar beta, NativeScalar alpha)
+        {
+            var status = cmp_addmv(input, mat, vec, beta, alpha, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_addmv");
+            }
+            return result;
+        }
+
+        /// <summary>Einstein summation over count operands (torch.einsum). equation is NUL-terminated UTF-8 such as "bij,bjk-&gt;bik": subscripts in [a-zA-Z], "..." for broadcast dims, a subscript repeated in one operand takes its diagonal, subscripts missing from the output are summed; without "-&gt;" the output holds the subscripts seen once, in alphabetical order (upper case first).</summary>
+        internal static TensorHandle Einsum(ReadOnlySpan<byte> equation, ReadOnlySpan<nint> operands, long count)
+        {
+            var status = cmp_einsum(equation, operands, count, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_einsum");
+            }
+            return result;
         }
 
         /// <summary>The exception for a failed call: the type follows the status, the message is cmp_last_error().</summary>

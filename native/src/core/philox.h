@@ -30,6 +30,9 @@
 //       U1 = w2 | w3 << 32; element 2b -> r cos(theta), 2b + 1 -> r sin(theta).
 //   randint(low, high) (E = 2): element i uses u64 as in rand float64;
 //       value = low + (u64 mod (high - low)), the range taken as uint64 (bias <= range / 2^64).
+//   randperm, normal, uniform_, bernoulli, multinomial, rand_like, randn_like: written next
+//       to each op in ops/distributions.cpp and ops/factories2.cpp (randperm's keys take
+//       randint's positions; the others draw through rand/randn above).
 #pragma once
 
 #include <cstdint>

@@ -1,0 +1,77 @@
+using System;
+using System.Text;
+using Compute.Native;
+
+namespace Compute
+{
+    public sealed partial class Tensor
+    {
+        /// <summary>Matrix product of this n x k matrix and a k x m matrix of the same dtype (x.mm(other)).</summary>
+        public Tensor Mm(Tensor other) => Binary(this, other, NativeMethods.Mm);
+
+        /// <summary>Matrix product of two 2-D tensors of one dtype (torch.mm).</summary>
+        public static Tensor Mm(Tensor a, Tensor b) => Binary(a, b, NativeMethods.Mm);
+
+        /// <summary>Batched matrix product of this [B, n, k] tensor and a [B, k, m] tensor (x.bmm(other)).</summary>
+        public Tensor Bmm(Tensor other) => Binary(this, other, NativeMethods.Bmm);
+
+        /// <summary>Batched matrix product of [B, n, k] and [B, k, m] tensors of one dtype; no broadcasting (torch.bmm).</summary>
+        public static Tensor Bmm(Tensor a, Tensor b) => Binary(a, b, NativeMethods.Bmm);
+
+        /// <summary>Product of this n x k matrix and a k-vector (x.mv(vec)).</summary>
+        public Tensor Mv(Tensor vec) => Binary(this, vec, NativeMethods.Mv);
+
+        /// <summary>Product of an n x k matrix and a k-vector (torch.mv).</summary>
+        public static Tensor Mv(Tensor mat, Tensor vec) => Binary(mat, vec, NativeMethods.Mv);
+
+        /// <summary>Dot product with another 1-D tensor of the same size and dtype, as a 0-dim tensor (x.dot(other)).</summary>
+        public Tensor Dot(Tensor other) => Binary(this, other, NativeMethods.Dot);
+
+        /// <summary>Dot product of two 1-D tensors of the same size and dtype (torch.dot).</summary>
+        public static Tensor Dot(Tensor a, Tensor b) => Binary(a, b, NativeMethods.Dot);
+
+        /// <summary>Outer product with another 1-D tensor; dtypes promote (x.outer(other)).</summary>
+        public Tensor Outer(Tensor other) => Binary(this, other, NativeMethods.Outer);
+
+        /// <summary>Outer product of two 1-D tensors; dtypes promote (torch.outer).</summary>
+        public static Tensor Outer(Tensor a, Tensor b) => Binary(a, b, NativeMethods.Outer);
+
+        /// <summary>
+        /// beta * input + alpha * (mat1 @ mat2) (torch.addmm). input broadcasts to the product's shape;
+        /// with beta 0 it is ignored, NaNs included.
+        /// </summary>
+        public static Tensor Addmm(Tensor input, Tensor mat1, Tensor mat2, Scalar? beta = null, Scalar? alpha = null) =>
+            AddProduct(input, mat1, mat2, beta, alpha, NativeMethods.Addmm);
+
+        /// <summary>beta * input + alpha * (batch1 @ batch2) for [B, n, k] and [B, k, m] batches (torch.baddbmm).</summary>
+        public static Tensor Baddbmm(Tensor input, Tensor batch1, Tensor batch2, Scalar? beta = null, Scalar? alpha = null) =>
+            AddProduct(input, batch1, batch2, beta, alpha, NativeMethods.Baddbmm);
+
+        /// <summary>beta * input + alpha * (mat @ vec) (torch.addmv).</summary>
+        public static Tensor Addmv(Tensor input, Tensor mat, Tensor vec, Scalar? beta = null, Scalar? alpha = null) =>
+            AddProduct(input, mat, vec, beta, alpha, NativeMethods.Addmv);
+
+        /// <summary>
+        /// Einstein summation (torch.einsum), e.g. <c>Tensor.Einsum("bij,bjk->bik", a, b)</c>: subscripts in
+        /// [a-zA-Z], "..." for broadcast dims, a subscript repeated in one operand takes its diagonal, subscripts
+        /// missing from the output are summed; without "->" the output holds the subscripts seen once, sorted.
+        /// </summary>
+        public static Tensor Einsum(string equation, params Tensor[] operands)
+        {
+            ArgumentNullException.ThrowIfNull(equation);
+            ArgumentNullException.ThrowIfNull(operands);
+            byte[] text = Encoding.UTF8.GetBytes(equation + "\0");
+            return WithHandles(operands, "einsum", raw => NativeMethods.Einsum(text, raw, raw.Length));
+        }
+
+        private delegate TensorHandle AddProductOp(TensorHandle input, TensorHandle a, TensorHandle b, NativeScalar beta, NativeScalar alpha);
+
+        private static Tensor AddProduct(Tensor input, Tensor a, Tensor b, Scalar? beta, Scalar? alpha, AddProductOp op)
+        {
+            ArgumentNullException.ThrowIfNull(input);
+            ArgumentNullException.ThrowIfNull(a);
+            ArgumentNullException.ThrowIfNull(b);
+            return Own(op(input.Handle, a.Handle, b.Handle, beta?.Native ?? One, alpha?.Native ?? One));
+        }
+    }
+}

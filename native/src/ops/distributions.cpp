@@ -1,0 +1,251 @@
+// Random distributions on the default Philox generator: randperm, normal, uniform_, bernoulli,
+// multinomial. Everything but randperm draws through rand/randn (ops/random.cpp), so the
+// stream layout of core/philox.h decides every value; each op states below which elements of
+// which call feed it. The results depend only on (seed, offset), never on the thread count.
+#include "ops/factories_ops.h"
+
+#include "core/half.h"
+#include "core/parallel.h"
+#include "core/philox.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <type_traits>
+#include <vector>
+
+namespace cmp::ops {
+namespace {
+
+template <typename T>
+T from_double(double v) {
+    if constexpr (std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>) return T(static_cast<float>(v));
+    else return static_cast<T>(v);
+}
+
+// A contiguous float64 copy of t's values (inputs of any layout and floating dtype).
+std::vector<double> values_f64(const Tensor& t) {
+    const Tensor c = contiguous(to_dtype(t, CMP_DTYPE_FLOAT64));
+    const double* p = c.data<double>();
+    return std::vector<double>(p, p + c.numel());
+}
+
+// out[i] = f(u[i]) over a contiguous random tensor u of t's shape and dtype, then copied into
+// t (any layout): in-place fills see the same numbers whatever t's strides.
+template <typename F>
+void transform_into(const Tensor& t, Tensor u, F f) {
+    CMP_DISPATCH_FLOATING_TYPES(u.dtype(), "transform", [&] {
+        scalar_t* p = u.data<scalar_t>();
+        for (int64_t i = 0, n = u.numel(); i < n; ++i) p[i] = from_double<scalar_t>(f(static_cast<double>(p[i])));
+    });
+    copy_(t, u);
+}
+
+void check_floating(const char* op, const Tensor& t, const char* arg) {
+    CMP_CHECK(is_floating(t.dtype()), DTYPE_MISMATCH, op, ": expected a floating dtype for '", arg, "', but got ",
+              dtype_name(t.dtype()), " (shape ", t.sizes(), ")");
+}
+
+void check_std(double std) {
+    CMP_CHECK(std >= 0.0, INVALID_ARGUMENT, "normal: expects std >= 0.0, but found std ", std);
+}
+
+}  // namespace
+
+// randperm: n keys, key i = the 64-bit word pair i % 2 of block offset + i / 2 (randint's
+// positions; ceil(n / 2) blocks). The permutation lists 0..n-1 ordered by (key, index): a
+// uniformly random order, since the keys are independent and ties have probability ~n^2/2^65.
+Tensor randperm(int64_t n, DType dtype, Device device) {
+    require_available(device, "randperm");
+    CMP_CHECK(n >= 0, INVALID_ARGUMENT, "randperm: n must be non-negative, got ", n);
+    CMP_CHECK(dtype != CMP_DTYPE_BOOL, DTYPE_MISMATCH, "randperm: not defined for dtype bool");
+    CMP_DISPATCH_NUMERIC_TYPES(dtype, "randperm", [&] {
+        double largest;
+        if constexpr (std::is_same_v<scalar_t, Half>) largest = 2048;
+        else if constexpr (std::is_same_v<scalar_t, BFloat16>) largest = 256;
+        else if constexpr (std::is_floating_point_v<scalar_t>) largest = std::ldexp(1.0, std::numeric_limits<scalar_t>::digits);
+        else largest = static_cast<double>(std::numeric_limits<scalar_t>::max());
+        CMP_CHECK(n == 0 || static_cast<double>(n - 1) <= largest, INVALID_ARGUMENT, "randperm: n = ", n,
+                  " is too large for dtype ", dtype_name(dtype), " (values up to ", static_cast<int64_t>(largest),
+                  " are representable)");
+    });
+    Tensor out = Tensor::empty({n}, dtype, device);
+    if (n == 0) return out;
+    const PhiloxState state = philox_reserve(static_cast<uint64_t>((n + 1) / 2));
+    std::vector<uint64_t> keys(static_cast<size_t>(n));
+    parallel_for(0, (n + 1) / 2, 4096, [&](int64_t b0, int64_t b1) {
+        for (int64_t b = b0; b < b1; ++b) {
+            const PhiloxBlock block = philox_block(state.seed, state.offset + static_cast<uint64_t>(b));
+            for (int j = 0; j < 2 && 2 * b + j < n; ++j) keys[2 * b + j] = philox_u64(block, j);
+        }
+    });
+    std::vector<int64_t> order(static_cast<size_t>(n));
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return keys[a] != keys[b] ? keys[a] < keys[b] : a < b; });
+    CMP_DISPATCH_NUMERIC_TYPES(dtype, "randperm", [&] {
+        scalar_t* p = out.data<scalar_t>();
+        for (int64_t i = 0; i < n; ++i) p[i] = from_double<scalar_t>(static_cast<double>(order[i]));
+    });
+    return out;
+}
+
+// normal: randn of the result's shape and dtype (its layout), then mean + std * z in float64.
+void normal_(const Tensor& t, double mean, double std) {
+    require_available(t.device(), "normal_");
+    check_floating("normal_", t, "tensor");
+    check_std(std);
+    if (t.numel() == 0) return;
+    transform_into(t, randn(t.sizes(), t.dtype(), t.device()), [&](double z) { return mean + std * z; });
+}
+
+Tensor normal(double mean, double std, const Shape& sizes, DType dtype, Device device) {
+    require_available(device, "normal");
+    CMP_CHECK(is_floating(dtype), DTYPE_MISMATCH, "normal: expected a floating dtype, got ", dtype_name(dtype));
+    check_std(std);
+    Tensor out = Tensor::empty(sizes, dtype, device);
+    normal_(out, mean, std);
+    return out;
+}
+
+Tensor normal(const Tensor& mean, const Tensor& std) {
+    CMP_CHECK(mean.device() == std.device(), DEVICE_ERROR, "normal: expected 'mean' and 'std' on one device, but got ",
+              mean.device().str(), " and ", std.device().str());
+    require_available(mean.device(), "normal");
+    check_floating("normal", mean, "mean");
+    check_floating("normal", std, "std");
+    for (double s : values_f64(std)) {
+        CMP_CHECK(!(s < 0.0), INVALID_ARGUMENT, "normal: expects all elements of std >= 0.0 (shape ", std.sizes(), ")");
+    }
+    // Broadcast shape of mean and std (the add below also checks it and names both shapes).
+    const Tensor shape_probe = add(mean, std, scalar_int(1));
+    Tensor z = randn(shape_probe.sizes(), mean.dtype(), mean.device());
+    return to_dtype(add(mean, mul(std, z), scalar_int(1)), mean.dtype());
+}
+
+// uniform_: rand of t's shape and dtype, then from + (to - from) * u in float64, rounded to the
+// dtype (like PyTorch, a value just below `to` may round up to it in a narrow dtype).
+void uniform_(const Tensor& t, double from, double to) {
+    require_available(t.device(), "uniform_");
+    check_floating("uniform_", t, "tensor");
+    CMP_CHECK(from <= to, INVALID_ARGUMENT, "uniform_: expects to return a [from, to) range, but found from=", from,
+              " > to=", to);
+    CMP_CHECK(std::isfinite(to - from), INVALID_ARGUMENT, "uniform_: to - from must be finite, got from=", from,
+              " and to=", to);
+    if (t.numel() == 0) return;
+    transform_into(t, rand(t.sizes(), t.dtype(), t.device()), [&](double u) { return from + (to - from) * u; });
+}
+
+// bernoulli: u = rand(shape, float64) (one element per output element, row-major); the
+// result is 1 where u < p.
+namespace {
+Tensor bernoulli_from(const Tensor& like, DType dtype, const std::vector<double>& p) {
+    Tensor out = Tensor::empty(like.sizes(), dtype, like.device());
+    if (out.numel() == 0) return out;
+    const Tensor u = rand(like.sizes(), CMP_DTYPE_FLOAT64, like.device());
+    const double* up = u.data<double>();
+    CMP_DISPATCH_ALL_TYPES(dtype, "bernoulli", [&] {
+        scalar_t* o = out.data<scalar_t>();
+        const bool scalar_p = p.size() == 1;
+        for (int64_t i = 0, n = out.numel(); i < n; ++i) {
+            o[i] = from_double<scalar_t>(up[i] < p[scalar_p ? 0 : static_cast<size_t>(i)] ? 1.0 : 0.0);
+        }
+    });
+    return out;
+}
+}  // namespace
+
+Tensor bernoulli(const Tensor& p) {
+    require_available(p.device(), "bernoulli");
+    check_floating("bernoulli", p, "p");
+    const std::vector<double> pv = values_f64(p);
+    for (double v : pv) {
+        CMP_CHECK(v >= 0.0 && v <= 1.0, INVALID_ARGUMENT, "bernoulli: expects all elements of p to be in [0, 1], but got ",
+                  v, " (shape ", p.sizes(), ")");
+    }
+    return bernoulli_from(p, p.dtype(), pv);
+}
+
+Tensor bernoulli(const Tensor& t, double p) {
+    require_available(t.device(), "bernoulli");
+    CMP_CHECK(p >= 0.0 && p <= 1.0, INVALID_ARGUMENT, "bernoulli: expects p to be in [0, 1], but got p=", p);
+    return bernoulli_from(t, t.dtype(), std::vector<double>(1, p));
+}
+
+// multinomial: u = rand([rows, num_samples], float64) with replacement (sample s of row r uses
+// element r * num_samples + s: the first category whose running sum exceeds u * total), and
+// u = rand([rows, categories], float64) without (category c of row r gets the key
+// p_c / -log(1 - u): the num_samples largest keys, ties to the lower index, are an ordered
+// sample without replacement; zero-probability categories come last, in index order).
+Tensor multinomial(const Tensor& probs, int64_t num_samples, bool replacement) {
+    require_available(probs.device(), "multinomial");
+    CMP_CHECK(probs.dim() == 1 || probs.dim() == 2, SHAPE_MISMATCH,
+              "multinomial: prob_dist must be 1 or 2 dim, but got shape ", probs.sizes());
+    CMP_CHECK(is_floating(probs.dtype()), DTYPE_MISMATCH,
+              "multinomial: only supports floating-point dtypes for input, got ", dtype_name(probs.dtype()));
+    CMP_CHECK(num_samples > 0, INVALID_ARGUMENT, "multinomial: cannot sample n_sample <= 0 samples (num_samples=",
+              num_samples, ")");
+    const int64_t cats = probs.size(-1);
+    const int64_t rows = probs.dim() == 2 ? probs.size(0) : 1;
+    CMP_CHECK(replacement || num_samples <= cats, INVALID_ARGUMENT, "multinomial: cannot sample n_sample (",
+              num_samples, ") > prob_dist.size(-1) (", cats, ") samples without replacement");
+    const std::vector<double> p = values_f64(probs);
+    std::vector<double> totals(static_cast<size_t>(rows), 0.0);
+    for (int64_t r = 0; r < rows; ++r) {
+        for (int64_t c = 0; c < cats; ++c) {
+            const double v = p[r * cats + c];
+            CMP_CHECK(std::isfinite(v) && v >= 0.0, INVALID_ARGUMENT,
+                      "multinomial: probability tensor contains either `inf`, `nan` or element < 0 (row ", r,
+                      ", category ", c, ": ", v, ")");
+            totals[r] += v;
+        }
+        CMP_CHECK(totals[r] > 0.0, INVALID_ARGUMENT,
+                  "multinomial: invalid multinomial distribution (sum of probabilities <= 0) in row ", r);
+    }
+    Shape out_sizes = probs.dim() == 2 ? Shape{rows, num_samples} : Shape{num_samples};
+    Tensor out = Tensor::empty(out_sizes, CMP_DTYPE_INT64, probs.device());
+    int64_t* o = out.data<int64_t>();
+    if (replacement) {
+        const Tensor u = rand({rows, num_samples}, CMP_DTYPE_FLOAT64, probs.device());
+        const double* up = u.data<double>();
+        parallel_for(0, rows, 1, [&](int64_t r0, int64_t r1) {
+            std::vector<double> cum(static_cast<size_t>(cats));
+            for (int64_t r = r0; r < r1; ++r) {
+                double run = 0.0;
+                int64_t last_nonzero = 0;
+                for (int64_t c = 0; c < cats; ++c) {
+                    run += p[r * cats + c];
+                    cum[c] = run;
+                    if (p[r * cats + c] > 0.0) last_nonzero = c;
+                }
+                for (int64_t s = 0; s < num_samples; ++s) {
+                    const double target = up[r * num_samples + s] * run;
+                    const int64_t c = std::upper_bound(cum.begin(), cum.end(), target) - cum.begin();
+                    o[r * num_samples + s] = std::min(c, last_nonzero);  // rounding may leave target >= run
+                }
+            }
+        });
+    } else {
+        const Tensor u = rand({rows, cats}, CMP_DTYPE_FLOAT64, probs.device());
+        const double* up = u.data<double>();
+        parallel_for(0, rows, 1, [&](int64_t r0, int64_t r1) {
+            std::vector<double> key(static_cast<size_t>(cats));
+            std::vector<int64_t> idx(static_cast<size_t>(cats));
+            for (int64_t r = r0; r < r1; ++r) {
+                for (int64_t c = 0; c < cats; ++c) {
+                    // E = -log(1 - u) is exponential; p / E with E == 0 is +inf (p > 0).
+                    const double w = p[r * cats + c];
+                    key[c] = w == 0.0 ? 0.0 : w / -std::log1p(-up[r * cats + c]);
+                }
+                std::iota(idx.begin(), idx.end(), 0);
+                std::partial_sort(idx.begin(), idx.begin() + num_samples, idx.end(), [&](int64_t a, int64_t b) {
+                    return key[a] != key[b] ? key[a] > key[b] : a < b;
+                });
+                std::copy(idx.begin(), idx.begin() + num_samples, o + r * num_samples);
+            }
+        });
+    }
+    return out;
+}
+
+}  // namespace cmp::ops
