@@ -150,6 +150,10 @@ def grid(op, dtype=torch.float32):
     if op in ("maximum", "minimum", "fmax", "fmin"):
         keep = ~((a == 0) & (b == 0) & (torch.signbit(a) != torch.signbit(b)))
         a, b = a[keep], b[keep]
+    if op == "copysign":
+        # The fixture format does not store a NaN's sign (README), so NaN cannot be the sign source.
+        keep = ~torch.isnan(b)
+        a, b = a[keep], b[keep]
     return a, b
 
 
