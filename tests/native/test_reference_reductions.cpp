@@ -86,7 +86,9 @@ TEST_P(ReferenceReductions, MatchesTorch) {
     }
     ASSERT_EQ(status, CMP_STATUS_OK) << cmp_last_error();
     EXPECT_TRUE(tensor_matches(out.get(), c.at("expected"), tolerance_of(c)));
-    if (c.has("expected_indices")) EXPECT_TRUE(tensor_matches(out1.get(), c.at("expected_indices"), Tolerance::exact()));
+    if (c.has("expected_indices")) {
+        EXPECT_TRUE(tensor_matches(out1.get(), c.at("expected_indices"), Tolerance::exact()));
+    }
     if (c.has("expected_mean")) {
         // The mean: any summation order is within n * eps * mean|x| (mean_abs_bound).
         EXPECT_TRUE(tensor_matches(out1.get(), c.at("expected_mean"), tolerance_of(c, "mean_abs_bound")));
