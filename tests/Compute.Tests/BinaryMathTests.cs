@@ -11,7 +11,17 @@ namespace Compute.Tests;
 /// </summary>
 public class BinaryMathTests
 {
-    private static IEnumerable<TestCaseData> Cases() => ReferenceFixture.Cases("binary_math.json", "BinaryMath");
+    // torch.<op>(number, tensor) for the ops C# cannot spell with a number on the left (shifts,
+    // floor_divide) is checked by the native reference test only, so those cases are not listed.
+    private static IEnumerable<TestCaseData> Cases() =>
+        ReferenceFixture.Cases("binary_math.json", "BinaryMath").Where(t => HasCSharpForm((JsonElement)t.Arguments[0]!));
+
+    private static bool HasCSharpForm(JsonElement c)
+    {
+        string op = c.GetProperty("op").GetString()!;
+        bool scalarFirst = ReferenceFixture.IsScalar(c.GetProperty("inputs")[0]);
+        return !(scalarFirst && Binary.TryGetValue(op, out BinaryForms? forms) && forms.ScalarFirst is null);
+    }
 
     private static bool IsHalf(DType d) => d is DType.Float16 or DType.BFloat16;
 
@@ -70,10 +80,7 @@ public class BinaryMathTests
         JsonElement[] inputs = c.GetProperty("inputs").EnumerateArray().ToArray();
         object[] x = inputs.Select(j => ReferenceFixture.IsScalar(j) ? (object)ReferenceFixture.Scalar(j)
                                                                       : bag.Add(ReferenceFixture.Build(j))).ToArray();
-        if (Binary.TryGetValue(op, out BinaryForms? forms) && x[0] is Scalar && forms.ScalarFirst is null)
-        {
-            Assert.Ignore($"torch.{op}(number, tensor) has no C# form; the native test covers it");
-        }
+        Binary.TryGetValue(op, out BinaryForms? forms);
 
         Tensor Run()
         {
