@@ -105,7 +105,8 @@ function Build-Native {
 }
 
 function Update-Bindings {
-    foreach ($input in @($Header, (Join-Path $Root 'bindings/generate.py'), (Join-Path $Root 'bindings/config.json'))) {
+    $opsHeaders = @(Get-ChildItem (Join-Path $Root 'native/include/compute/ops') -Filter '*.h' | ForEach-Object FullName)
+    foreach ($input in @($Header) + $opsHeaders + @((Join-Path $Root 'bindings/generate.py'), (Join-Path $Root 'bindings/config.json'))) {
         if (-not (Test-Path $BindingsOut) -or (Get-Item $input).LastWriteTimeUtc -gt (Get-Item $BindingsOut).LastWriteTimeUtc) {
             Step "bindings ($(Split-Path $input -Leaf) is newer than NativeMethods.g.cs)"
             Invoke-Native $script:Python (Join-Path $Root 'bindings/generate.py')

@@ -75,7 +75,7 @@ build_native() {
 # and its config) changed after them. `test` separately checks they are not stale.
 generate_bindings() {
     local input
-    for input in "$HEADER" "$ROOT/bindings/generate.py" "$ROOT/bindings/config.json"; do
+    for input in "$HEADER" "$ROOT"/native/include/compute/ops/*.h "$ROOT/bindings/generate.py" "$ROOT/bindings/config.json"; do
         if [[ ! -f $BINDINGS_OUT || $input -nt $BINDINGS_OUT ]]; then
             step "bindings ($(basename "$input") is newer than NativeMethods.g.cs)"
             "$PYTHON" "$ROOT/bindings/generate.py"

@@ -115,9 +115,11 @@ def parse_header(path):
         raise GeneratorError("cannot parse %s:\n%s" % (path, "\n".join(str(d) for d in errors)))
 
     model = Model()
-    header = os.path.realpath(path)
+    # compute.h and the per-family headers it includes from its own folder (compute/ops/*.h);
+    # system headers (stdint.h...) are skipped.
+    public_dir = os.path.dirname(os.path.realpath(path)) + os.sep
     for cursor in tu.cursor.get_children():
-        if cursor.location.file is None or os.path.realpath(cursor.location.file.name) != header:
+        if cursor.location.file is None or not os.path.realpath(cursor.location.file.name).startswith(public_dir):
             continue
         kind = cursor.kind
         if kind == ci.CursorKind.MACRO_DEFINITION:

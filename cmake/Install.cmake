@@ -21,11 +21,15 @@ install(TARGETS compute
     ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}      # compute.lib import library on Windows
     INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
-# Only the public headers: compute.h (the C ABI) and compute.hpp (the header-only C++ wrapper).
+# Only the public headers: compute.h (the C ABI, with its compute/ops/*.h parts) and compute.hpp
+# (the header-only C++ wrapper).
 install(FILES
     ${PROJECT_SOURCE_DIR}/native/include/compute/compute.h
     ${PROJECT_SOURCE_DIR}/native/include/compute/compute.hpp
     DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/compute)
+# The per-family parts of the C ABI that compute.h includes.
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/native/include/compute/ops
+    DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/compute FILES_MATCHING PATTERN "*.h")
 
 install(EXPORT ComputeTargets
     NAMESPACE Compute::
