@@ -466,7 +466,11 @@ CMP_API cmp_status cmp_matmul(cmp_tensor a, cmp_tensor b, cmp_tensor* out);
 #include "ops/shape_index.h" /* Shape, joining and indexing ops (issue 3) */
 #include "ops/factories.h" /* Factories and random distributions (issue 3) */
 #include "ops/linalg.h" /* Linear algebra beyond matmul (issue 3) */
-#include "ops/nn.h" /* Neural-network kernels: forward and backward (issue 3) */
+#include "ops/sort_search.h" /* Sorting, searching, unique, padding, repeat_interleave (issue 3) */
+#include "ops/nn_norm.h" /* Softmax, norms, dropout, embedding: forward and backward (issue 3) */
+#include "ops/nn_conv.h" /* Convolutions: forward and backward (issue 3) */
+#include "ops/nn_pool.h" /* Pooling, upsampling, grid sampling: forward and backward (issue 3) */
+#include "ops/nn_loss.h" /* Losses and attention: forward and backward (issue 3) */
 
 #ifdef __cplusplus
 }
