@@ -84,6 +84,20 @@ generate_bindings() {
     done
 }
 
+# docs/OPS.md, the op catalogue, is generated from the headers and the C# sources; it is
+# rewritten when one of them changed after it. `test` separately checks it is not stale.
+generate_ops_catalogue() {
+    local output=$ROOT/docs/OPS.md input
+    while IFS= read -r input; do
+        if [[ ! -f $output || $input -nt $output ]]; then
+            step "op catalogue ($(basename "$input") is newer than docs/OPS.md)"
+            "$PYTHON" "$ROOT/tools/gen_ops_catalogue.py"
+            return
+        fi
+    done < <(find "$HEADER" "$ROOT/native/include/compute/ops" "$ROOT/tools/gen_ops_catalogue.py" \
+        "$ROOT/managed/Compute" \( -name bin -o -name obj \) -prune -o -type f \( -name '*.h' -o -name '*.cs' -o -name '*.py' \) -print)
+}
+
 # The managed project copies libcompute.so from ComputeNativeBuildDir into its output (for
 # tests and examples); `pack` passes ComputeNativeDir, the folder it packs the library from.
 build_managed() {
@@ -93,6 +107,7 @@ build_managed() {
 
 build_bindings_and_managed() {
     generate_bindings
+    generate_ops_catalogue
     build_managed
 }
 
@@ -213,6 +228,8 @@ run_stage() {
 }
 
 test_bindings_check() { "$PYTHON" "$ROOT/bindings/generate.py" --check; }
+# docs/OPS.md is generated from the headers and managed/Compute (tools/gen_ops_catalogue.py).
+test_ops_catalogue_check() { "$PYTHON" "$ROOT/tools/gen_ops_catalogue.py" --check; }
 
 # test_native_suite [ISA THREADS]: the GoogleTest suite, by default with the best kernel variant
 # this CPU supports; with arguments, forced down to another variant and thread count, so the
@@ -284,6 +301,7 @@ run_tests() {
     mkdir -p "$RESULTS_DIR"
     # Checked before the build regenerates anything, so a stale committed file fails here.
     run_stage check "bindings up to date" test_bindings_check
+    run_stage check "op catalogue up to date" test_ops_catalogue_check
     run_stage step "native build" build_native
     run_stage suite "native (GoogleTest)" test_native_suite
     run_stage suite "native, AVX2 kernels, 3 threads" test_native_suite avx2 3
