@@ -49,7 +49,8 @@ namespace Compute
         public Tensor Pow(Tensor other) => Binary(this, other, NativeMethods.Pow);
 
         /// <summary>this to the power a number (torch.pow); integers to a negative number power throw.</summary>
-        public Tensor Pow(Scalar other) => Binary(this, other, NativeMethods.Pow);
+        public Tensor Pow(Scalar other) =>
+            Recorder.Record(Binary(this, other, NativeMethods.Pow), "PowBackward0", [this], [this], ctx => [PowScalarBackward(ctx, other)]);
 
         /// <summary>In-place Pow (pow_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor PowInPlace(Tensor other) => InPlace(other, NativeMethods.PowInPlace);

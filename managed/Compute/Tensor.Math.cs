@@ -40,12 +40,14 @@ namespace Compute
         private Tensor InPlace(Tensor other, InPlaceOp op)
         {
             ArgumentNullException.ThrowIfNull(other);
+            CheckInPlace(other);
             op(Handle, other.Handle);
             return this;
         }
 
         private Tensor InPlace(Scalar other, InPlaceOp op)
         {
+            CheckInPlace(null);
             using TensorHandle scalar = Wrapped(other, this);
             op(Handle, scalar);
             return this;
@@ -53,11 +55,13 @@ namespace Compute
 
         /// <summary>this + alpha * other, broadcasting (torch.add).</summary>
         public Tensor Add(Tensor other, Scalar? alpha = null) =>
-            Binary(this, other, (a, b) => NativeMethods.Add(a, b, alpha?.Native ?? One));
+            Recorder.Record(Binary(this, other, (a, b) => NativeMethods.Add(a, b, alpha?.Native ?? One)),
+                "AddBackward0", [this, other], null, ctx => [ctx.Grad, Scaled(ctx.Grad, alpha)]);
 
         /// <summary>this + alpha * other (torch.add with a number).</summary>
         public Tensor Add(Scalar other, Scalar? alpha = null) =>
-            Binary(this, other, (a, b) => NativeMethods.Add(a, b, alpha?.Native ?? One));
+            Recorder.Record(Binary(this, other, (a, b) => NativeMethods.Add(a, b, alpha?.Native ?? One)),
+                "AddBackward1", [this], null, static ctx => [ctx.Grad]);
 
         /// <summary>this += alpha * other, in place (add_). Returns this tensor.</summary>
         public Tensor AddInPlace(Tensor other, Scalar? alpha = null) =>
@@ -69,11 +73,13 @@ namespace Compute
 
         /// <summary>this - alpha * other, broadcasting (torch.sub).</summary>
         public Tensor Sub(Tensor other, Scalar? alpha = null) =>
-            Binary(this, other, (a, b) => NativeMethods.Sub(a, b, alpha?.Native ?? One));
+            Recorder.Record(Binary(this, other, (a, b) => NativeMethods.Sub(a, b, alpha?.Native ?? One)),
+                "SubBackward0", [this, other], null, ctx => [ctx.Grad, ctx.Needs(1) ? -Scaled(ctx.Grad, alpha) : null]);
 
         /// <summary>this - alpha * other (torch.sub with a number).</summary>
         public Tensor Sub(Scalar other, Scalar? alpha = null) =>
-            Binary(this, other, (a, b) => NativeMethods.Sub(a, b, alpha?.Native ?? One));
+            Recorder.Record(Binary(this, other, (a, b) => NativeMethods.Sub(a, b, alpha?.Native ?? One)),
+                "SubBackward1", [this], null, static ctx => [ctx.Grad]);
 
         /// <summary>this -= alpha * other, in place (sub_). Returns this tensor.</summary>
         public Tensor SubInPlace(Tensor other, Scalar? alpha = null) =>
@@ -84,10 +90,13 @@ namespace Compute
             InPlace(other, (a, b) => NativeMethods.SubInPlace(a, b, alpha?.Native ?? One));
 
         /// <summary>Elementwise product, broadcasting (torch.mul).</summary>
-        public Tensor Mul(Tensor other) => Binary(this, other, NativeMethods.Mul);
+        public Tensor Mul(Tensor other) =>
+            Recorder.Record(Binary(this, other, NativeMethods.Mul), "MulBackward0", [this, other], [this, other],
+                static ctx => [ctx.Needs(0) ? ctx.Grad * ctx.Saved(1) : null, ctx.Needs(1) ? ctx.Grad * ctx.Saved(0) : null]);
 
         /// <summary>Product with a number (torch.mul).</summary>
-        public Tensor Mul(Scalar other) => Binary(this, other, NativeMethods.Mul);
+        public Tensor Mul(Scalar other) =>
+            Recorder.Record(Binary(this, other, NativeMethods.Mul), "MulBackward1", [this], null, ctx => [ctx.Grad * other]);
 
         /// <summary>this *= other, in place (mul_). Returns this tensor.</summary>
         public Tensor MulInPlace(Tensor other) => InPlace(other, NativeMethods.MulInPlace);
@@ -96,10 +105,14 @@ namespace Compute
         public Tensor MulInPlace(Scalar other) => InPlace(other, NativeMethods.MulInPlace);
 
         /// <summary>True division, broadcasting: integer inputs give a floating result (torch.div).</summary>
-        public Tensor Div(Tensor other) => Binary(this, other, NativeMethods.Div);
+        public Tensor Div(Tensor other) =>
+            Recorder.Record(Binary(this, other, NativeMethods.Div), "DivBackward0", [this, other], [this, other],
+                static ctx => [ctx.Needs(0) ? ctx.Grad / ctx.Saved(1) : null,
+                    ctx.Needs(1) ? -ctx.Grad * ctx.Saved(0) / (ctx.Saved(1) * ctx.Saved(1)) : null]);
 
         /// <summary>True division by a number (torch.div).</summary>
-        public Tensor Div(Scalar other) => Binary(this, other, NativeMethods.Div);
+        public Tensor Div(Scalar other) =>
+            Recorder.Record(Binary(this, other, NativeMethods.Div), "DivBackward1", [this], null, ctx => [ctx.Grad / other]);
 
         /// <summary>this /= other, in place (div_). Returns this tensor.</summary>
         public Tensor DivInPlace(Tensor other) => InPlace(other, NativeMethods.DivInPlace);
@@ -108,10 +121,15 @@ namespace Compute
         public Tensor DivInPlace(Scalar other) => InPlace(other, NativeMethods.DivInPlace);
 
         /// <summary>-this (torch.neg); not defined for bool.</summary>
-        public Tensor Neg() => Own(NativeMethods.Neg(Handle));
+        public Tensor Neg() =>
+            Recorder.Record(Own(NativeMethods.Neg(Handle)), "NegBackward0", [this], null, static ctx => [-ctx.Grad]);
 
         /// <summary>e to the power of each element (torch.exp); integer inputs give float32.</summary>
-        public Tensor Exp() => Own(NativeMethods.Exp(Handle));
+        public Tensor Exp()
+        {
+            Tensor result = Own(NativeMethods.Exp(Handle));
+            return Recorder.Record(result, "ExpBackward0", [this], [result], static ctx => [ctx.Grad * ctx.Saved(0)]);
+        }
 
         /// <summary>this == other elementwise, as a bool tensor (torch.eq).</summary>
         public Tensor Eq(Tensor other) => Binary(this, other, NativeMethods.Eq);
@@ -150,9 +168,15 @@ namespace Compute
         public Tensor Ge(Scalar other) => Binary(this, other, NativeMethods.Ge);
 
         /// <summary>Matrix product with PyTorch's matmul rules: 1-D, 2-D and broadcast batched inputs (the @ operator).</summary>
-        public Tensor MatMul(Tensor other) => Binary(this, other, NativeMethods.Matmul);
+        public Tensor MatMul(Tensor other) =>
+            Recorder.Record(Binary(this, other, NativeMethods.Matmul), "MmBackward0", [this, other], [this, other],
+                static ctx => MatMulBackward(ctx));
 
         /// <summary>Matrix product of two tensors (torch.matmul).</summary>
-        public static Tensor MatMul(Tensor a, Tensor b) => Binary(a, b, NativeMethods.Matmul);
+        public static Tensor MatMul(Tensor a, Tensor b)
+        {
+            ArgumentNullException.ThrowIfNull(a);
+            return a.MatMul(b);
+        }
     }
 }

@@ -52,26 +52,26 @@ namespace Compute
         // ---- sum / mean / prod ---------------------------------------------------------------
 
         /// <summary>Sum of all elements as a 0-dim tensor (torch.sum); integer and bool inputs sum to int64 unless <paramref name="dtype"/> is given, in which case the input is converted to it first.</summary>
-        public Tensor Sum(DType? dtype = null) => OverDims(null, false, dtype, NativeMethods.Sum, NativeMethods.SumDtype);
+        public Tensor Sum(DType? dtype = null) =>
+            ReductionRecorded(OverDims(null, false, dtype, NativeMethods.Sum, NativeMethods.SumDtype), "SumBackward0", null, false, mean: false);
 
         /// <summary>Sum over <paramref name="dim"/> (x.sum(dim=d, keepdim=k, dtype=t)).</summary>
-        public Tensor Sum(long dim, bool keepDim = false, DType? dtype = null) =>
-            OverDims(new[] { dim }, keepDim, dtype, NativeMethods.Sum, NativeMethods.SumDtype);
+        public Tensor Sum(long dim, bool keepDim = false, DType? dtype = null) => Sum(new[] { dim }, keepDim, dtype);
 
         /// <summary>Sum over several dims (x.sum(dim=(d0, d1), keepdim=k, dtype=t)).</summary>
         public Tensor Sum(long[] dim, bool keepDim = false, DType? dtype = null) =>
-            OverDims(Checked(dim), keepDim, dtype, NativeMethods.Sum, NativeMethods.SumDtype);
+            ReductionRecorded(OverDims(Checked(dim), keepDim, dtype, NativeMethods.Sum, NativeMethods.SumDtype), "SumBackward1", dim, keepDim, mean: false);
 
         /// <summary>Mean of all elements as a 0-dim tensor (torch.mean); floating inputs, or a floating <paramref name="dtype"/> to convert to first.</summary>
-        public Tensor Mean(DType? dtype = null) => OverDims(null, false, dtype, NativeMethods.Mean, NativeMethods.MeanDtype);
+        public Tensor Mean(DType? dtype = null) =>
+            ReductionRecorded(OverDims(null, false, dtype, NativeMethods.Mean, NativeMethods.MeanDtype), "MeanBackward0", null, false, mean: true);
 
         /// <summary>Mean over <paramref name="dim"/> (x.mean(dim=d, keepdim=k, dtype=t)).</summary>
-        public Tensor Mean(long dim, bool keepDim = false, DType? dtype = null) =>
-            OverDims(new[] { dim }, keepDim, dtype, NativeMethods.Mean, NativeMethods.MeanDtype);
+        public Tensor Mean(long dim, bool keepDim = false, DType? dtype = null) => Mean(new[] { dim }, keepDim, dtype);
 
         /// <summary>Mean over several dims (x.mean(dim=(d0, d1), keepdim=k, dtype=t)).</summary>
         public Tensor Mean(long[] dim, bool keepDim = false, DType? dtype = null) =>
-            OverDims(Checked(dim), keepDim, dtype, NativeMethods.Mean, NativeMethods.MeanDtype);
+            ReductionRecorded(OverDims(Checked(dim), keepDim, dtype, NativeMethods.Mean, NativeMethods.MeanDtype), "MeanBackward1", dim, keepDim, mean: true);
 
         /// <summary>Product of all elements (torch.prod); integer and bool inputs give int64 unless <paramref name="dtype"/> is given; an empty product is 1.</summary>
         public Tensor Prod(DType? dtype = null) => OverDims(null, false, dtype, NativeMethods.Prod, NativeMethods.ProdDtype);

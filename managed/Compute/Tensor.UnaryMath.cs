@@ -10,12 +10,14 @@ namespace Compute
     {
         private Tensor ApplyInPlace(Action<TensorHandle> op)
         {
+            CheckInPlace(null);
             op(Handle);
             return this;
         }
 
         /// <summary>|x| (torch.abs); integer dtypes are kept.</summary>
-        public Tensor Abs() => Own(NativeMethods.Abs(Handle));
+        public Tensor Abs() =>
+            Recorder.Record(Own(NativeMethods.Abs(Handle)), "AbsBackward0", [this], [this], static ctx => [ctx.Grad * ctx.Saved(0).Sign()]);
 
         /// <summary>In-place Abs (abs_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor AbsInPlace() => ApplyInPlace(NativeMethods.AbsInPlace);
@@ -27,7 +29,11 @@ namespace Compute
         public Tensor SignInPlace() => ApplyInPlace(NativeMethods.SignInPlace);
 
         /// <summary>Square root (torch.sqrt); integer inputs give float32.</summary>
-        public Tensor Sqrt() => Own(NativeMethods.Sqrt(Handle));
+        public Tensor Sqrt()
+        {
+            Tensor result = Own(NativeMethods.Sqrt(Handle));
+            return Recorder.Record(result, "SqrtBackward0", [this], [result], static ctx => [ctx.Grad / (ctx.Saved(0) * 2)]);
+        }
 
         /// <summary>In-place Sqrt (sqrt_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor SqrtInPlace() => ApplyInPlace(NativeMethods.SqrtInPlace);
@@ -57,7 +63,8 @@ namespace Compute
         public Tensor Expm1InPlace() => ApplyInPlace(NativeMethods.Expm1InPlace);
 
         /// <summary>Natural logarithm (torch.log); integer inputs give float32.</summary>
-        public Tensor Log() => Own(NativeMethods.Log(Handle));
+        public Tensor Log() =>
+            Recorder.Record(Own(NativeMethods.Log(Handle)), "LogBackward0", [this], [this], static ctx => [ctx.Grad / ctx.Saved(0)]);
 
         /// <summary>In-place Log (log_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor LogInPlace() => ApplyInPlace(NativeMethods.LogInPlace);
@@ -81,13 +88,15 @@ namespace Compute
         public Tensor Log1pInPlace() => ApplyInPlace(NativeMethods.Log1pInPlace);
 
         /// <summary>Sine (torch.sin); integer inputs give float32.</summary>
-        public Tensor Sin() => Own(NativeMethods.Sin(Handle));
+        public Tensor Sin() =>
+            Recorder.Record(Own(NativeMethods.Sin(Handle)), "SinBackward0", [this], [this], static ctx => [ctx.Grad * ctx.Saved(0).Cos()]);
 
         /// <summary>In-place Sin (sin_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor SinInPlace() => ApplyInPlace(NativeMethods.SinInPlace);
 
         /// <summary>Cosine (torch.cos); integer inputs give float32.</summary>
-        public Tensor Cos() => Own(NativeMethods.Cos(Handle));
+        public Tensor Cos() =>
+            Recorder.Record(Own(NativeMethods.Cos(Handle)), "CosBackward0", [this], [this], static ctx => [-ctx.Grad * ctx.Saved(0).Sin()]);
 
         /// <summary>In-place Cos (cos_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor CosInPlace() => ApplyInPlace(NativeMethods.CosInPlace);
@@ -129,7 +138,11 @@ namespace Compute
         public Tensor CoshInPlace() => ApplyInPlace(NativeMethods.CoshInPlace);
 
         /// <summary>Hyperbolic tangent (torch.tanh); integer inputs give float32.</summary>
-        public Tensor Tanh() => Own(NativeMethods.Tanh(Handle));
+        public Tensor Tanh()
+        {
+            Tensor result = Own(NativeMethods.Tanh(Handle));
+            return Recorder.Record(result, "TanhBackward0", [this], [result], static ctx => [ctx.Grad * (1 - ctx.Saved(0) * ctx.Saved(0))]);
+        }
 
         /// <summary>In-place Tanh (tanh_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor TanhInPlace() => ApplyInPlace(NativeMethods.TanhInPlace);
@@ -153,7 +166,11 @@ namespace Compute
         public Tensor AtanhInPlace() => ApplyInPlace(NativeMethods.AtanhInPlace);
 
         /// <summary>1 / (1 + e^-x) (torch.sigmoid); integer inputs give float32.</summary>
-        public Tensor Sigmoid() => Own(NativeMethods.Sigmoid(Handle));
+        public Tensor Sigmoid()
+        {
+            Tensor result = Own(NativeMethods.Sigmoid(Handle));
+            return Recorder.Record(result, "SigmoidBackward0", [this], [result], static ctx => [ctx.Grad * ctx.Saved(0) * (1 - ctx.Saved(0))]);
+        }
 
         /// <summary>In-place Sigmoid (sigmoid_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor SigmoidInPlace() => ApplyInPlace(NativeMethods.SigmoidInPlace);
@@ -219,7 +236,11 @@ namespace Compute
         public Tensor ReciprocalInPlace() => ApplyInPlace(NativeMethods.ReciprocalInPlace);
 
         /// <summary>max(x, 0) (torch.relu); integer dtypes are kept.</summary>
-        public Tensor Relu() => Own(NativeMethods.Relu(Handle));
+        public Tensor Relu()
+        {
+            Tensor result = Own(NativeMethods.Relu(Handle));
+            return Recorder.Record(result, "ReluBackward0", [this], [result], static ctx => [ctx.Grad * ctx.Saved(0).Gt(0)]);
+        }
 
         /// <summary>In-place Relu (relu_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor ReluInPlace() => ApplyInPlace(NativeMethods.ReluInPlace);

@@ -9,16 +9,20 @@ namespace Compute
         // count the bytes a second time.
 
         /// <summary>A view with new sizes; one size may be -1 (inferred). Fails when the strides do not allow it.</summary>
-        public Tensor View(params long[] shape) => Own(NativeMethods.View(Handle, shape, shape.Length));
+        public Tensor View(params long[] shape) =>
+            Recorder.Record(Own(NativeMethods.View(Handle, shape, shape.Length)), "ViewBackward0", [this], null, static ctx => [ctx.Grad.Reshape(ctx.InputShape(0))]);
 
         /// <summary>Like <see cref="View"/>, but copies when a view is impossible.</summary>
-        public Tensor Reshape(params long[] shape) => Own(NativeMethods.Reshape(Handle, shape, shape.Length));
+        public Tensor Reshape(params long[] shape) =>
+            Recorder.Record(Own(NativeMethods.Reshape(Handle, shape, shape.Length)), "ReshapeAliasBackward0", [this], null, static ctx => [ctx.Grad.Reshape(ctx.InputShape(0))]);
 
         /// <summary>Reorders the dims: <paramref name="dims"/> is a permutation of 0..Dim-1.</summary>
-        public Tensor Permute(params long[] dims) => Own(NativeMethods.Permute(Handle, dims, dims.Length));
+        public Tensor Permute(params long[] dims) =>
+            Recorder.Record(Own(NativeMethods.Permute(Handle, dims, dims.Length)), "PermuteBackward0", [this], null, ctx => [ctx.Grad.Permute(InversePermutation(dims))]);
 
         /// <summary>Swaps two dims.</summary>
-        public Tensor Transpose(long dim0, long dim1) => Own(NativeMethods.Transpose(Handle, dim0, dim1));
+        public Tensor Transpose(long dim0, long dim1) =>
+            Recorder.Record(Own(NativeMethods.Transpose(Handle, dim0, dim1)), "TransposeBackward0", [this], null, ctx => [ctx.Grad.Transpose(dim0, dim1)]);
 
         /// <summary>The transpose of a tensor with at most 2 dims (PyTorch's .T for matrices, t()).</summary>
         public Tensor T
@@ -30,7 +34,7 @@ namespace Compute
                 {
                     throw new ArgumentException($"T: the tensor has {ndim} dims; use Transpose or Permute for more than 2.");
                 }
-                return ndim < 2 ? Own(NativeMethods.Contiguous(Handle)) : Transpose(0, 1);
+                return ndim < 2 ? Recorder.Record(Own(NativeMethods.Contiguous(Handle)), "TBackward0", [this], null, static ctx => [ctx.Grad]) : Transpose(0, 1);
             }
         }
 
@@ -48,16 +52,20 @@ namespace Compute
         public Tensor Narrow(long dim, long start, long length) => Own(NativeMethods.Narrow(Handle, dim, start, length));
 
         /// <summary>Broadcasts size-1 dims to <paramref name="shape"/> (-1 keeps a size); new leading dims may be added.</summary>
-        public Tensor Expand(params long[] shape) => Own(NativeMethods.Expand(Handle, shape, shape.Length));
+        public Tensor Expand(params long[] shape) =>
+            Recorder.Record(Own(NativeMethods.Expand(Handle, shape, shape.Length)), "ExpandBackward0", [this], null, static ctx => [ctx.Grad]);
 
         /// <summary>Removes every size-1 dim.</summary>
-        public Tensor Squeeze() => Own(NativeMethods.Squeeze(Handle));
+        public Tensor Squeeze() =>
+            Recorder.Record(Own(NativeMethods.Squeeze(Handle)), "SqueezeBackward0", [this], null, static ctx => [ctx.Grad.Reshape(ctx.InputShape(0))]);
 
         /// <summary>Removes <paramref name="dim"/> if its size is 1, otherwise keeps the shape.</summary>
-        public Tensor Squeeze(long dim) => Own(NativeMethods.SqueezeDim(Handle, dim));
+        public Tensor Squeeze(long dim) =>
+            Recorder.Record(Own(NativeMethods.SqueezeDim(Handle, dim)), "SqueezeBackward1", [this], null, static ctx => [ctx.Grad.Reshape(ctx.InputShape(0))]);
 
         /// <summary>Inserts a size-1 dim at position <paramref name="dim"/>.</summary>
-        public Tensor Unsqueeze(long dim) => Own(NativeMethods.Unsqueeze(Handle, dim));
+        public Tensor Unsqueeze(long dim) =>
+            Recorder.Record(Own(NativeMethods.Unsqueeze(Handle, dim)), "UnsqueezeBackward0", [this], null, static ctx => [ctx.Grad.Reshape(ctx.InputShape(0))]);
 
         /// <summary>A view with explicit sizes, strides (in elements) and storage offset; bounds are checked.</summary>
         public Tensor AsStrided(long[] shape, long[] strides, long storageOffset = 0)

@@ -96,6 +96,18 @@ namespace Compute
 
         internal static void Register(TensorHandle handle) => t_current?.Add(handle);
 
+        /// <summary>
+        /// Takes a tensor out of every scope of this thread: no scope end disposes it (a
+        /// gradient stored in a parameter's Grad outlives the scope backward ran in).
+        /// </summary>
+        internal static void Escape(Tensor tensor)
+        {
+            for (TensorScope? s = t_current; s != null; s = s._parent)
+            {
+                s._kept.Add(tensor.Handle);
+            }
+        }
+
         private void Add(TensorHandle handle)
         {
             _handles.Add(new WeakReference<TensorHandle>(handle, trackResurrection: true));

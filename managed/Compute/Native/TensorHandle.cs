@@ -16,6 +16,10 @@ namespace Compute.Native
         // given back when the handle is released.
         private long _trackedBytes;
 
+        // The autograd node that made this tensor: the handle holds one reference to it, so the
+        // graph's saved tensors go as soon as the last tensor that could run it is released.
+        private AutogradNode? _gradFn;
+
         /// <summary>Used by the marshaller for out-parameters.</summary>
         public TensorHandle() : base(IntPtr.Zero, ownsHandle: true)
         {
@@ -43,8 +47,16 @@ namespace Compute.Native
             NativeMemoryTracker.Track(bytes);
         }
 
+        /// <summary>Replaces the node this handle keeps alive (null lets go of it).</summary>
+        internal void SetGradFn(AutogradNode? node)
+        {
+            node?.AddRef();
+            System.Threading.Interlocked.Exchange(ref _gradFn, node)?.Release();
+        }
+
         protected override bool ReleaseHandle()
         {
+            System.Threading.Interlocked.Exchange(ref _gradFn, null)?.Release();
             // Release cannot fail for a live handle; the status is ignored so a finalizer
             // never throws.
             NativeMethods.cmp_tensor_release(handle);

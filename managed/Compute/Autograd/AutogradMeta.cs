@@ -1,0 +1,38 @@
+using System;
+using System.Collections.Generic;
+
+namespace Compute
+{
+    /// <summary>
+    /// What autograd knows about one tensor (PyTorch's AutogradMeta): whether a leaf requires
+    /// grad, its accumulated gradient, or for a non-leaf the node that made it. Created only for
+    /// tensors that take part in autograd, so plain tensors pay one null field.
+    /// </summary>
+    internal sealed class AutogradMeta
+    {
+        /// <summary>Set by the user on a leaf (RequiresGrad = true).</summary>
+        internal bool RequiresGradLeaf;
+
+        /// <summary>The gradient accumulated by backward (leaves, and non-leaves that retain it).</summary>
+        internal Tensor? Grad;
+
+        /// <summary>The node that created this tensor (null for leaves).</summary>
+        internal AutogradNode? GradFn;
+
+        /// <summary>Which output of <see cref="GradFn"/> this tensor is.</summary>
+        internal int OutputNr;
+
+        /// <summary>Whether a non-leaf keeps its gradient in <see cref="Grad"/> (RetainGrad).</summary>
+        internal bool RetainsGrad;
+
+        private AccumulateGrad? _accumulator;
+
+        /// <summary>User hooks on the gradient of this tensor, in registration order.</summary>
+        internal List<KeyValuePair<long, Func<Tensor, Tensor?>>>? Hooks;
+
+        internal bool RequiresGrad => RequiresGradLeaf || GradFn != null;
+
+        /// <summary>The node that sums gradients into this leaf; one per leaf, made on first use.</summary>
+        internal AccumulateGrad Accumulator => _accumulator ??= new AccumulateGrad(this);
+    }
+}
