@@ -66,12 +66,48 @@ namespace Compute
         /// Concatenates tensors along <paramref name="dim"/> (torch.cat). The result dtype
         /// promotes over all inputs; 1-D empty tensors are skipped as in PyTorch.
         /// </summary>
-        public static Tensor Cat(IReadOnlyList<Tensor> tensors, long dim = 0) =>
-            WithHandles(tensors, "Cat", h => NativeMethods.Cat(h, h.Length, dim));
+        public static Tensor Cat(IReadOnlyList<Tensor> tensors, long dim = 0)
+        {
+            Tensor result = WithHandles(tensors, "Cat", h => NativeMethods.Cat(h, h.Length, dim));
+            Tensor?[] inputs = ToArray(tensors);
+            if (!Recorder.Wanted(inputs))
+            {
+                return result;
+            }
+            int d = NormalizeDim(dim, result.Dim, nameof(Cat));
+            return Recorder.Record(result, "CatBackward0", inputs, null, ctx => CatBackward(ctx, inputs.Length, d));
+        }
 
         /// <summary>Stacks tensors of one shape along a new dim <paramref name="dim"/> (torch.stack).</summary>
-        public static Tensor Stack(IReadOnlyList<Tensor> tensors, long dim = 0) =>
-            WithHandles(tensors, "Stack", h => NativeMethods.Stack(h, h.Length, dim));
+        public static Tensor Stack(IReadOnlyList<Tensor> tensors, long dim = 0)
+        {
+            Tensor result = WithHandles(tensors, "Stack", h => NativeMethods.Stack(h, h.Length, dim));
+            Tensor?[] inputs = ToArray(tensors);
+            if (!Recorder.Wanted(inputs))
+            {
+                return result;
+            }
+            int d = NormalizeDim(dim, result.Dim, nameof(Stack));
+            return Recorder.Record(result, "StackBackward0", inputs, null, ctx =>
+            {
+                var grads = new Tensor?[inputs.Length];
+                for (int i = 0; i < grads.Length; i++)
+                {
+                    grads[i] = ctx.Needs(i) ? ctx.Grad.Select(d, i) : null;
+                }
+                return grads;
+            });
+        }
+
+        private static Tensor?[] ToArray(IReadOnlyList<Tensor> tensors)
+        {
+            var array = new Tensor?[tensors.Count];
+            for (int i = 0; i < array.Length; i++)
+            {
+                array[i] = tensors[i];
+            }
+            return array;
+        }
 
         /// <summary>Views of <paramref name="splitSize"/> elements along <paramref name="dim"/>; the last may be smaller (torch.split).</summary>
         public Tensor[] Split(long splitSize, long dim = 0)

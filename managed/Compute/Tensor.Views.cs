@@ -42,14 +42,44 @@ namespace Compute
         /// Elements start, start+step, ... below end along <paramref name="dim"/>, bounds
         /// clamped as in Python (x[start:end:step]); step must be positive.
         /// </summary>
-        public Tensor Slice(long dim, long start, long end, long step = 1) =>
-            Own(NativeMethods.Slice(Handle, dim, start, end, step));
+        public Tensor Slice(long dim, long start, long end, long step = 1)
+        {
+            Tensor result = Own(NativeMethods.Slice(Handle, dim, start, end, step));
+            if (!Recorder.Wanted(this))
+            {
+                return result;
+            }
+            int d = NormalizeDim(dim, Dim, nameof(Slice));
+            long size = ShapeCached[d];
+            long first = Math.Clamp(start < 0 ? start + size : start, 0, size);
+            return Recorder.Record(result, "SliceBackward0", [this], null, ctx => [SliceBackward(ctx.Grad, ctx.InputShape(0), d, first, step)]);
+        }
 
         /// <summary>The sub-tensor at <paramref name="index"/> along <paramref name="dim"/>; the dim is removed.</summary>
-        public Tensor Select(long dim, long index) => Own(NativeMethods.Select(Handle, dim, index));
+        public Tensor Select(long dim, long index)
+        {
+            Tensor result = Own(NativeMethods.Select(Handle, dim, index));
+            if (!Recorder.Wanted(this))
+            {
+                return result;
+            }
+            int d = NormalizeDim(dim, Dim, nameof(Select));
+            long at = index < 0 ? index + ShapeCached[d] : index;
+            return Recorder.Record(result, "SelectBackward0", [this], null, ctx => [SliceBackward(ctx.Grad.Unsqueeze(d), ctx.InputShape(0), d, at, 1)]);
+        }
 
         /// <summary><paramref name="length"/> elements from <paramref name="start"/> along <paramref name="dim"/>.</summary>
-        public Tensor Narrow(long dim, long start, long length) => Own(NativeMethods.Narrow(Handle, dim, start, length));
+        public Tensor Narrow(long dim, long start, long length)
+        {
+            Tensor result = Own(NativeMethods.Narrow(Handle, dim, start, length));
+            if (!Recorder.Wanted(this))
+            {
+                return result;
+            }
+            int d = NormalizeDim(dim, Dim, nameof(Narrow));
+            long first = start < 0 ? start + ShapeCached[d] : start;
+            return Recorder.Record(result, "NarrowBackward0", [this], null, ctx => [SliceBackward(ctx.Grad, ctx.InputShape(0), d, first, 1)]);
+        }
 
         /// <summary>Broadcasts size-1 dims to <paramref name="shape"/> (-1 keeps a size); new leading dims may be added.</summary>
         public Tensor Expand(params long[] shape) =>

@@ -75,3 +75,32 @@ def generate():
     add("hvp_cubic", [(rand(4), True), (rand(4), True), (rand(4), False)])
     add("hvp_tanh_matmul", [(rand(2, 3), True), (rand(3, 3), True), (rand(2, 3), False)])
     write("autograd.json", cases)
+    generate_functional()
+
+
+def generate_functional():
+    """autograd_functional.json: torch.autograd.functional results for two functions the C#
+    test builds under the same names."""
+    seeded(53)
+    from torch.autograd import functional as AF
+    x, a, w, v3, v2 = rand(3), rand(3, 3), rand(3), rand(3), rand(2)
+    b = rand(3, 2)
+
+    def vec(x):          # R^3 -> R^2
+        return (x @ b).tanh() * x[:2]
+
+    def scalar(x):       # R^3 -> R
+        return (x.pow(3) * w).sum() + x @ a @ x
+
+    vjp_out, vjp = AF.vjp(vec, x, v2)
+    jvp_out, jvp = AF.jvp(vec, x, v3)
+    hvp_out, hvp = AF.hvp(scalar, x, v3)
+    cases = [
+        {"name": "jacobian_vec", "expected": enc_tensor(AF.jacobian(vec, x))},
+        {"name": "hessian_scalar", "expected": enc_tensor(AF.hessian(scalar, x))},
+        {"name": "vjp_vec", "output": enc_tensor(vjp_out), "expected": enc_tensor(vjp)},
+        {"name": "jvp_vec", "output": enc_tensor(jvp_out), "expected": enc_tensor(jvp)},
+        {"name": "hvp_scalar", "output": enc_tensor(hvp_out), "expected": enc_tensor(hvp)},
+    ]
+    write("autograd_functional.json", cases, x=enc_tensor(x), a=enc_tensor(a), w=enc_tensor(w), b=enc_tensor(b),
+          v3=enc_tensor(v3), v2=enc_tensor(v2))

@@ -10,8 +10,8 @@ namespace Compute
     {
         private readonly AutogradMeta _leaf;
 
-        internal AccumulateGrad(AutogradMeta leaf)
-            : base("AccumulateGrad", Array.Empty<Edge>(), Array.Empty<TensorMeta>(), new TensorMeta[1])
+        internal AccumulateGrad(AutogradMeta leaf, TensorMeta shape)
+            : base("AccumulateGrad", Array.Empty<Edge>(), Array.Empty<TensorMeta>(), new[] { shape })
         {
             _leaf = leaf;
         }

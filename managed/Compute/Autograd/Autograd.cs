@@ -13,7 +13,7 @@ namespace Compute
     /// }
     /// </code>
     /// </summary>
-    public static class Autograd
+    public static partial class Autograd
     {
         /// <summary>Whether ops on this thread record a graph (PyTorch's is_grad_enabled()).</summary>
         public static bool IsGradEnabled => GradMode.IsEnabled;

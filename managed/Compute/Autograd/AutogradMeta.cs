@@ -32,7 +32,7 @@ namespace Compute
 
         internal bool RequiresGrad => RequiresGradLeaf || GradFn != null;
 
-        /// <summary>The node that sums gradients into this leaf; one per leaf, made on first use.</summary>
-        internal AccumulateGrad Accumulator => _accumulator ??= new AccumulateGrad(this);
+        /// <summary>The node that sums gradients into this leaf <paramref name="leaf"/>; one per leaf, made on first use.</summary>
+        internal AccumulateGrad AccumulatorOf(Tensor leaf) => _accumulator ??= new AccumulateGrad(this, TensorMeta.Of(leaf));
     }
 }

@@ -249,7 +249,7 @@ namespace Compute
             {
                 return new Edge(fn, meta.OutputNr);
             }
-            return meta is { RequiresGradLeaf: true } ? new Edge(meta.Accumulator, 0) : null;
+            return meta is { RequiresGradLeaf: true } ? new Edge(meta.AccumulatorOf(t), 0) : null;
         }
 
         /// <summary>Every node reachable from the roots (each once).</summary>

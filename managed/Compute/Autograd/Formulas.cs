@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace Compute
 {
@@ -49,6 +50,68 @@ namespace Compute
                 }
             }
             return [ga, gb];
+        }
+
+        // The gradient of a slice (start, step along dim) of a tensor shaped inputShape: the
+        // slice's gradient spread back to its positions, zeros elsewhere. Built from cat, reshape
+        // and narrow, which are recorded, so it is differentiable in turn.
+        private static Tensor SliceBackward(Tensor g, long[] inputShape, int dim, long start, long step)
+        {
+            long n = g.Size(dim), size = inputShape[dim];
+            Tensor spread = g;
+            if (step > 1 && n > 0)
+            {
+                long[] fillShape = g.Shape;
+                var withStep = new List<long>(fillShape);
+                withStep.Insert(dim + 1, step - 1);
+                Tensor fill = Zeros(withStep.ToArray(), g.DType);
+                long[] flat = g.Shape;
+                flat[dim] = n * step;
+                spread = Cat(new[] { g.Unsqueeze(dim + 1), fill }, dim + 1).Reshape(flat);
+                spread = spread.Narrow(dim, 0, Math.Min(n * step, size - start));
+            }
+            long after = size - start - spread.Size(dim);
+            var parts = new List<Tensor>(3);
+            if (start > 0)
+            {
+                parts.Add(ZerosAlong(g, dim, start));
+            }
+            parts.Add(spread);
+            if (after > 0)
+            {
+                parts.Add(ZerosAlong(g, dim, after));
+            }
+            return parts.Count == 1 ? spread : Cat(parts, dim);
+        }
+
+        private static Tensor ZerosAlong(Tensor like, int dim, long length)
+        {
+            long[] shape = like.Shape;
+            shape[dim] = length;
+            return Zeros(shape, like.DType);
+        }
+
+        // cat's gradient: each input's part of the output gradient, found by its size along dim
+        // (1-D empty inputs were skipped by cat and get none).
+        private static Tensor?[] CatBackward(BackwardContext ctx, int count, int dim)
+        {
+            var grads = new Tensor?[count];
+            long offset = 0;
+            for (int i = 0; i < count; i++)
+            {
+                long[] shape = ctx.InputShape(i);
+                if (shape.Length == 1 && shape[0] == 0 && ctx.Grad.Dim != 1)
+                {
+                    continue;
+                }
+                long length = shape[dim];
+                if (ctx.Needs(i))
+                {
+                    grads[i] = ctx.Grad.Narrow(dim, offset, length);
+                }
+                offset += length;
+            }
+            return grads;
         }
 
         private static long[] InversePermutation(long[] dims)
