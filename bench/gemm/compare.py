@@ -17,12 +17,13 @@ comparison is against a tuned BLAS; the header line names the libblas actually l
 """
 import argparse
 import os
-import platform
 import subprocess
 import sys
-import time
 
 import torch
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from common import best_time, blas_name, cpu_model, load_average, use_blas_dir  # noqa: E402
 
 # Squares, two skinny panels, and the products of Linear layers (MxNxK = batch x out x in):
 # an MNIST-sized hidden layer [64,784]x[784,128] and a classifier head [256,512]x[512,10].
@@ -39,14 +40,7 @@ def torch_time(m, n, k, dtype, transpose):
     torch.manual_seed(0)
     a = torch.rand(k, m, dtype=dtype).t() if transpose else torch.rand(m, k, dtype=dtype)
     b = torch.rand(k, n, dtype=dtype)
-    torch.matmul(a, b)
-    best, total, runs = float("inf"), 0.0, 0
-    while runs < 3 or total < 0.5:
-        t0 = time.perf_counter()
-        torch.matmul(a, b)
-        t = time.perf_counter() - t0
-        best, total, runs = min(best, t), total + t, runs + 1
-    return best
+    return best_time(lambda: torch.matmul(a, b))
 
 
 def compute_times(bench, sizes, dtype, threads, transpose):
@@ -61,17 +55,6 @@ def compute_times(bench, sizes, dtype, threads, transpose):
     return results
 
 
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
-
-
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--bench", required=True, help="path to the gemm_bench program")
@@ -81,15 +64,12 @@ def main():
     p.add_argument("sizes", nargs="*", default=DEFAULT_SIZES)
     p.add_argument("--blas-dir", help="folder with the libblas.so.3 PyTorch should load (e.g. OpenBLAS)")
     args = p.parse_args()
-    if args.blas_dir and os.environ.get("COMPARE_BLAS_DIR") != args.blas_dir:
-        # The dynamic loader reads LD_LIBRARY_PATH at start-up only: start again with it.
-        env = dict(os.environ, COMPARE_BLAS_DIR=args.blas_dir, OPENBLAS_NUM_THREADS=str(args.threads),
-                   LD_LIBRARY_PATH=args.blas_dir + os.pathsep + os.environ.get("LD_LIBRARY_PATH", ""))
-        os.execve(sys.executable, [sys.executable] + sys.argv, env)
+    use_blas_dir(args.blas_dir, args.threads)
 
     torch.set_num_threads(args.threads)
+    torch.matmul(torch.ones(64, 64), torch.ones(64, 64))  # loads the BLAS blas_name reports
     print(f"# {cpu_model()}, {os.cpu_count()} logical CPUs; threads={args.threads}; "
-          f"PyTorch {torch.__version__}, BLAS: {blas_name()}; transpose={args.transpose}")
+          f"PyTorch {torch.__version__}, BLAS: {blas_name()}; transpose={args.transpose}; {load_average()}")
     print(f"{'dtype':8} {'M x N x K':>18} {'Compute GFLOP/s':>16} {'PyTorch GFLOP/s':>16} {'PyTorch/Compute':>16}  isa")
     for dtype in args.dtype.split(","):
         ours = compute_times(args.bench, args.sizes, dtype, args.threads, args.transpose)
@@ -101,25 +81,6 @@ def main():
             print(f"{dtype:8} {f'{m} x {n} x {k}':>18} {flop / ours_t * 1e-9:16.1f} {flop / theirs_t * 1e-9:16.1f} "
                   f"{theirs_t / ours_t:16.2f}  {isa}")
             sys.stdout.flush()
-
-
-def blas_name():
-    """The BLAS library this process actually loaded (after one matmul has run)."""
-    torch.matmul(torch.ones(64, 64), torch.ones(64, 64))
-    try:
-        with open("/proc/self/maps") as f:
-            libs = {line.split()[-1] for line in f if "blas" in line.lower() and "/" in line}
-    except OSError:
-        return "unknown"
-    names = [os.path.basename(lib) for lib in sorted(libs)]
-    openblas = [lib for lib in libs if "openblas" in os.path.basename(lib)]
-    if openblas:
-        # OpenBLAS picks its kernels by CPU model (OPENBLAS_CORETYPE overrides): say which.
-        import ctypes
-        lib = ctypes.CDLL(openblas[0])
-        lib.openblas_get_corename.restype = ctypes.c_char_p
-        names.append(f"OpenBLAS core {lib.openblas_get_corename().decode()}")
-    return (", ".join(names) or "none loaded") + (f" (from {os.path.dirname(sorted(libs)[0])})" if libs else "")
 
 
 if __name__ == "__main__":

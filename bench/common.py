@@ -1,0 +1,76 @@
+"""Shared by the benchmark scripts: the timing rule, the BLAS set-up and the machine header.
+
+Timing rule, identical for every benchmark and both sides of each comparison: one warm-up
+call, then repeated calls until MIN_TOTAL_S seconds have passed (at least MIN_RUNS), and the
+best time kept, as the one least disturbed by other processes on a shared machine.
+"""
+import ctypes
+import os
+import platform
+import sys
+import time
+
+MIN_TOTAL_S = 0.5
+MIN_RUNS = 3
+
+
+def best_time(fn, batch=1):
+    """Best seconds per call of fn. Calls too short for the clock (tiny tensors) are timed
+    in batches of `batch` calls and the best batch divided by it."""
+    for _ in range(batch):
+        fn()
+    best, total, runs = float("inf"), 0.0, 0
+    while runs < MIN_RUNS or total < MIN_TOTAL_S:
+        t0 = time.perf_counter()
+        for _ in range(batch):
+            fn()
+        t = time.perf_counter() - t0
+        best, total, runs = min(best, t), total + t, runs + 1
+    return best / batch
+
+
+def use_blas_dir(blas_dir, threads):
+    """Restarts this script with blas_dir (a folder holding an optimised libblas.so.3, e.g.
+    OpenBLAS's) first on the library path: Debian's PyTorch and numpy call whatever
+    libblas.so.3 the loader finds, which is the unoptimised reference BLAS by default. The
+    loader reads LD_LIBRARY_PATH at start-up only, hence the restart."""
+    if not blas_dir or os.environ.get("COMPARE_BLAS_DIR") == blas_dir:
+        return
+    env = dict(os.environ, COMPARE_BLAS_DIR=blas_dir, OPENBLAS_NUM_THREADS=str(threads),
+               LD_LIBRARY_PATH=blas_dir + os.pathsep + os.environ.get("LD_LIBRARY_PATH", ""))
+    os.execve(sys.executable, [sys.executable] + sys.argv, env)
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def load_average():
+    try:
+        return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "load average unknown"
+
+
+def blas_name():
+    """The BLAS library this process actually loaded (call after one torch matmul has run)."""
+    try:
+        with open("/proc/self/maps") as f:
+            libs = {line.split()[-1] for line in f if "blas" in line.lower() and "/" in line}
+    except OSError:
+        return "unknown"
+    names = [os.path.basename(lib) for lib in sorted(libs)]
+    openblas = [lib for lib in libs if "openblas" in os.path.basename(lib)]
+    if openblas:
+        # OpenBLAS picks its kernels by CPU model (OPENBLAS_CORETYPE overrides): say which.
+        lib = ctypes.CDLL(openblas[0])
+        lib.openblas_get_corename.restype = ctypes.c_char_p
+        names.append(f"OpenBLAS core {lib.openblas_get_corename().decode()}")
+    return (", ".join(names) or "none loaded") + (f" (from {os.path.dirname(sorted(libs)[0])})" if libs else "")
