@@ -6,16 +6,26 @@ namespace Compute
     public sealed partial class Tensor
     {
         /// <summary>A contiguous tensor with the same values: this tensor's data when already contiguous, else a copy.</summary>
-        public Tensor Contiguous() => OwnOrShare(NativeMethods.Contiguous(Handle), this);
+        public Tensor Contiguous() =>
+            Recorder.Record(OwnOrShare(NativeMethods.Contiguous(Handle), this), "CloneBackward0", [this], null, static ctx => [ctx.Grad]);
 
         /// <summary>A contiguous copy with its own storage.</summary>
-        public Tensor Clone() => Own(NativeMethods.Clone(Handle));
+        public Tensor Clone() => Recorder.Record(Own(NativeMethods.Clone(Handle)), "CloneBackward0", [this], null, static ctx => [ctx.Grad]);
 
         /// <summary>The values converted to <paramref name="dtype"/> (the same data when the dtype already matches).</summary>
-        public Tensor To(DType dtype) => OwnOrShare(NativeMethods.ToDtype(Handle, dtype), this);
+        public Tensor To(DType dtype)
+        {
+            Tensor result = OwnOrShare(NativeMethods.ToDtype(Handle, dtype), this);
+            return dtype.IsFloatingPoint() ? Recorder.Record(result, "ToCopyBackward0", [this], null, static ctx => [ctx.Grad]) : result;
+        }
 
         /// <summary>The tensor on <paramref name="device"/> (the same data when it is already there).</summary>
-        public Tensor To(Device device) => OwnOrShare(NativeMethods.ToDevice(Handle, NativeDevice.From(device)), this);
+        public Tensor To(Device device)
+        {
+            Device from = Device;
+            return Recorder.Record(OwnOrShare(NativeMethods.ToDevice(Handle, NativeDevice.From(device)), this), "ToCopyBackward0", [this], null,
+                ctx => [ctx.Grad.To(from)]);
+        }
 
         /// <summary>Copies <paramref name="source"/> into this tensor in place, broadcasting it and converting its dtype (copy_).</summary>
         public Tensor CopyFrom(Tensor source)

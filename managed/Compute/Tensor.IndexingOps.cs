@@ -30,7 +30,8 @@ namespace Compute
         public Tensor Gather(long dim, Tensor index)
         {
             ArgumentNullException.ThrowIfNull(index);
-            return Own(NativeMethods.Gather(Handle, dim, index.Handle));
+            return Recorder.Record(Own(NativeMethods.Gather(Handle, dim, index.Handle)), "GatherBackward0", [this, null], [index],
+                ctx => [ZerosLike(ctx.Grad, ctx.InputShape(0)).ScatterAdd(dim, ctx.Saved(0), ctx.Grad), null]);
         }
 
         /// <summary>
@@ -42,14 +43,27 @@ namespace Compute
         {
             ArgumentNullException.ThrowIfNull(index);
             ArgumentNullException.ThrowIfNull(src);
-            return Own(NativeMethods.Scatter(Handle, dim, index.Handle, src.Handle, (int)ParseScatterReduce(reduce, false, "Scatter")));
+            Tensor result = Own(NativeMethods.Scatter(Handle, dim, index.Handle, src.Handle, (int)ParseScatterReduce(reduce, false, "Scatter")));
+            if (reduce is not null)
+            {
+                RefuseGrad("Scatter with reduce", this, src);
+                return result;
+            }
+            return Recorder.Record(result, "ScatterBackward0", [this, null, src], [index], ctx =>
+                [ctx.Needs(0) ? ctx.Grad.Scatter(dim, ctx.Saved(0), 0) : null, null, ctx.Needs(2) ? ctx.Grad.Gather(dim, ctx.Saved(0)) : null]);
         }
 
         /// <summary>Like <see cref="Scatter(long, Tensor, Tensor, string?)"/> with every source value equal to <paramref name="value"/>.</summary>
         public Tensor Scatter(long dim, Tensor index, Scalar value, string? reduce = null)
         {
             ArgumentNullException.ThrowIfNull(index);
-            return Own(NativeMethods.ScatterValue(Handle, dim, index.Handle, value.Native, (int)ParseScatterReduce(reduce, false, "Scatter")));
+            Tensor result = Own(NativeMethods.ScatterValue(Handle, dim, index.Handle, value.Native, (int)ParseScatterReduce(reduce, false, "Scatter")));
+            if (reduce is not null)
+            {
+                RefuseGrad("Scatter with reduce", this, null);
+                return result;
+            }
+            return Recorder.Record(result, "ScatterBackward1", [this, null], [index], ctx => [ctx.Grad.Scatter(dim, ctx.Saved(0), 0), null]);
         }
 
         /// <summary>A copy with <paramref name="src"/> added at the positions <paramref name="index"/> gives (torch.scatter_add; gather's backward).</summary>
@@ -57,7 +71,8 @@ namespace Compute
         {
             ArgumentNullException.ThrowIfNull(index);
             ArgumentNullException.ThrowIfNull(src);
-            return Own(NativeMethods.ScatterAdd(Handle, dim, index.Handle, src.Handle));
+            return Recorder.Record(Own(NativeMethods.ScatterAdd(Handle, dim, index.Handle, src.Handle)), "ScatterAddBackward0",
+                [this, null, src], [index], ctx => [ctx.Grad, null, ctx.Needs(2) ? ctx.Grad.Gather(dim, ctx.Saved(0)) : null]);
         }
 
         /// <summary>In-place <see cref="ScatterAdd"/> (scatter_add_); returns this tensor.</summary>
@@ -65,6 +80,7 @@ namespace Compute
         {
             ArgumentNullException.ThrowIfNull(index);
             ArgumentNullException.ThrowIfNull(src);
+            CheckInPlace(src);
             NativeMethods.ScatterAddInPlace(Handle, dim, index.Handle, src.Handle);
             return this;
         }
@@ -78,14 +94,17 @@ namespace Compute
             ArgumentNullException.ThrowIfNull(index);
             ArgumentNullException.ThrowIfNull(src);
             var code = ParseScatterReduce(reduce, true, "ScatterReduce");
-            return Own(NativeMethods.ScatterReduce(Handle, dim, index.Handle, src.Handle, (int)code, includeSelf ? 1 : 0));
+            Tensor result = Own(NativeMethods.ScatterReduce(Handle, dim, index.Handle, src.Handle, (int)code, includeSelf ? 1 : 0));
+            RefuseGrad("ScatterReduce", this, src);
+            return result;
         }
 
         /// <summary>The entries at the 1-D int64/int32 <paramref name="index"/> along <paramref name="dim"/> (torch.index_select).</summary>
         public Tensor IndexSelect(long dim, Tensor index)
         {
             ArgumentNullException.ThrowIfNull(index);
-            return Own(NativeMethods.IndexSelect(Handle, dim, index.Handle));
+            return Recorder.Record(Own(NativeMethods.IndexSelect(Handle, dim, index.Handle)), "IndexSelectBackward0", [this, null], [index],
+                ctx => [ZerosLike(ctx.Grad, ctx.InputShape(0)).IndexAdd(dim, ctx.Saved(0), ctx.Grad), null]);
         }
 
         /// <summary>
@@ -96,7 +115,9 @@ namespace Compute
         {
             ArgumentNullException.ThrowIfNull(index);
             ArgumentNullException.ThrowIfNull(source);
-            return Own(NativeMethods.IndexAdd(Handle, dim, index.Handle, source.Handle, (alpha ?? 1).Native));
+            Scalar a = alpha ?? 1;
+            return Recorder.Record(Own(NativeMethods.IndexAdd(Handle, dim, index.Handle, source.Handle, a.Native)), "IndexAddBackward0",
+                [this, null, source], [index], ctx => [ctx.Grad, null, ctx.Needs(2) ? ctx.Grad.IndexSelect(dim, ctx.Saved(0)) * a : null]);
         }
 
         /// <summary>In-place <see cref="IndexAdd"/> (index_add_); returns this tensor.</summary>
@@ -104,6 +125,7 @@ namespace Compute
         {
             ArgumentNullException.ThrowIfNull(index);
             ArgumentNullException.ThrowIfNull(source);
+            CheckInPlace(source);
             NativeMethods.IndexAddInPlace(Handle, dim, index.Handle, source.Handle, (alpha ?? 1).Native);
             return this;
         }
@@ -112,7 +134,8 @@ namespace Compute
         public Tensor MaskedSelect(Tensor mask)
         {
             ArgumentNullException.ThrowIfNull(mask);
-            return Own(NativeMethods.MaskedSelect(Handle, mask.Handle));
+            return Recorder.Record(Own(NativeMethods.MaskedSelect(Handle, mask.Handle)), "MaskedSelectBackward0", [this, null], [mask],
+                static ctx => [MaskedSelectBackward(ctx), null]);
         }
 
         /// <summary>The indices of the non-zero elements as an int64 tensor [count, Dim] (torch.nonzero).</summary>

@@ -7,49 +7,54 @@ namespace Compute
     public sealed partial class Tensor
     {
         /// <summary>Matrix product of this n x k matrix and a k x m matrix of the same dtype (x.mm(other)).</summary>
-        public Tensor Mm(Tensor other) => Binary(this, other, NativeMethods.Mm);
+        public Tensor Mm(Tensor other) =>
+            Recorder.Record(Binary(this, other, NativeMethods.Mm), "MmBackward0", [this, other], [this, other], static ctx => ProductBackward(ctx, 1));
 
         /// <summary>Matrix product of two 2-D tensors of one dtype (torch.mm).</summary>
-        public static Tensor Mm(Tensor a, Tensor b) => Binary(a, b, NativeMethods.Mm);
+        public static Tensor Mm(Tensor a, Tensor b) => NotNull(a).Mm(b);
 
         /// <summary>Batched matrix product of this [B, n, k] tensor and a [B, k, m] tensor (x.bmm(other)).</summary>
-        public Tensor Bmm(Tensor other) => Binary(this, other, NativeMethods.Bmm);
+        public Tensor Bmm(Tensor other) =>
+            Recorder.Record(Binary(this, other, NativeMethods.Bmm), "BmmBackward0", [this, other], [this, other], static ctx => ProductBackward(ctx, 1));
 
         /// <summary>Batched matrix product of [B, n, k] and [B, k, m] tensors of one dtype; no broadcasting (torch.bmm).</summary>
-        public static Tensor Bmm(Tensor a, Tensor b) => Binary(a, b, NativeMethods.Bmm);
+        public static Tensor Bmm(Tensor a, Tensor b) => NotNull(a).Bmm(b);
 
         /// <summary>Product of this n x k matrix and a k-vector (x.mv(vec)).</summary>
-        public Tensor Mv(Tensor vec) => Binary(this, vec, NativeMethods.Mv);
+        public Tensor Mv(Tensor vec) =>
+            Recorder.Record(Binary(this, vec, NativeMethods.Mv), "MvBackward0", [this, vec], [this, vec], static ctx => ProductBackward(ctx, 1));
 
         /// <summary>Product of an n x k matrix and a k-vector (torch.mv).</summary>
-        public static Tensor Mv(Tensor mat, Tensor vec) => Binary(mat, vec, NativeMethods.Mv);
+        public static Tensor Mv(Tensor mat, Tensor vec) => NotNull(mat).Mv(vec);
 
         /// <summary>Dot product with another 1-D tensor of the same size and dtype, as a 0-dim tensor (x.dot(other)).</summary>
-        public Tensor Dot(Tensor other) => Binary(this, other, NativeMethods.Dot);
+        public Tensor Dot(Tensor other) =>
+            Recorder.Record(Binary(this, other, NativeMethods.Dot), "DotBackward0", [this, other], [this, other], static ctx => ProductBackward(ctx, 1));
 
         /// <summary>Dot product of two 1-D tensors of the same size and dtype (torch.dot).</summary>
-        public static Tensor Dot(Tensor a, Tensor b) => Binary(a, b, NativeMethods.Dot);
+        public static Tensor Dot(Tensor a, Tensor b) => NotNull(a).Dot(b);
 
         /// <summary>Outer product with another 1-D tensor; dtypes promote (x.outer(other)).</summary>
-        public Tensor Outer(Tensor other) => Binary(this, other, NativeMethods.Outer);
+        public Tensor Outer(Tensor other) =>
+            Recorder.Record(Binary(this, other, NativeMethods.Outer), "OuterBackward0", [this, other], [this, other], static ctx => OuterBackward(ctx));
 
         /// <summary>Outer product of two 1-D tensors; dtypes promote (torch.outer).</summary>
-        public static Tensor Outer(Tensor a, Tensor b) => Binary(a, b, NativeMethods.Outer);
+        public static Tensor Outer(Tensor a, Tensor b) => NotNull(a).Outer(b);
 
         /// <summary>
         /// beta * input + alpha * (mat1 @ mat2) (torch.addmm). input broadcasts to the product's shape;
         /// with beta 0 it is ignored, NaNs included.
         /// </summary>
         public static Tensor Addmm(Tensor input, Tensor mat1, Tensor mat2, Scalar? beta = null, Scalar? alpha = null) =>
-            AddProduct(input, mat1, mat2, beta, alpha, NativeMethods.Addmm);
+            AddProduct(input, mat1, mat2, beta, alpha, NativeMethods.Addmm, "AddmmBackward0");
 
         /// <summary>beta * input + alpha * (batch1 @ batch2) for [B, n, k] and [B, k, m] batches (torch.baddbmm).</summary>
         public static Tensor Baddbmm(Tensor input, Tensor batch1, Tensor batch2, Scalar? beta = null, Scalar? alpha = null) =>
-            AddProduct(input, batch1, batch2, beta, alpha, NativeMethods.Baddbmm);
+            AddProduct(input, batch1, batch2, beta, alpha, NativeMethods.Baddbmm, "BaddbmmBackward0");
 
         /// <summary>beta * input + alpha * (mat @ vec) (torch.addmv).</summary>
         public static Tensor Addmv(Tensor input, Tensor mat, Tensor vec, Scalar? beta = null, Scalar? alpha = null) =>
-            AddProduct(input, mat, vec, beta, alpha, NativeMethods.Addmv);
+            AddProduct(input, mat, vec, beta, alpha, NativeMethods.Addmv, "AddmvBackward0");
 
         /// <summary>
         /// Einstein summation (torch.einsum), e.g. <c>Tensor.Einsum("bij,bjk->bik", a, b)</c>: subscripts in
@@ -66,12 +71,18 @@ namespace Compute
 
         private delegate TensorHandle AddProductOp(TensorHandle input, TensorHandle a, TensorHandle b, NativeScalar beta, NativeScalar alpha);
 
-        private static Tensor AddProduct(Tensor input, Tensor a, Tensor b, Scalar? beta, Scalar? alpha, AddProductOp op)
+        private static Tensor AddProduct(Tensor input, Tensor a, Tensor b, Scalar? beta, Scalar? alpha, AddProductOp op, string name)
         {
             ArgumentNullException.ThrowIfNull(input);
             ArgumentNullException.ThrowIfNull(a);
             ArgumentNullException.ThrowIfNull(b);
-            return Own(op(input.Handle, a.Handle, b.Handle, beta?.Native ?? One, alpha?.Native ?? One));
+            Tensor result = Own(op(input.Handle, a.Handle, b.Handle, beta?.Native ?? One, alpha?.Native ?? One));
+            double scaleInput = beta?.ToDouble() ?? 1, scaleProduct = alpha?.ToDouble() ?? 1;
+            return Recorder.Record(result, name, [input, a, b], [a, b], ctx =>
+            {
+                Tensor?[] product = ProductBackward(ctx, scaleProduct, first: 1);
+                return [ctx.Needs(0) ? ctx.Grad * scaleInput : null, product[0], product[1]];
+            });
         }
     }
 }

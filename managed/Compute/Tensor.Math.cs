@@ -170,7 +170,7 @@ namespace Compute
         /// <summary>Matrix product with PyTorch's matmul rules: 1-D, 2-D and broadcast batched inputs (the @ operator).</summary>
         public Tensor MatMul(Tensor other) =>
             Recorder.Record(Binary(this, other, NativeMethods.Matmul), "MmBackward0", [this, other], [this, other],
-                static ctx => MatMulBackward(ctx));
+                static ctx => ProductBackward(ctx));
 
         /// <summary>Matrix product of two tensors (torch.matmul).</summary>
         public static Tensor MatMul(Tensor a, Tensor b)

@@ -53,75 +53,79 @@ namespace Compute
 
         /// <summary>Sum of all elements as a 0-dim tensor (torch.sum); integer and bool inputs sum to int64 unless <paramref name="dtype"/> is given, in which case the input is converted to it first.</summary>
         public Tensor Sum(DType? dtype = null) =>
-            ReductionRecorded(OverDims(null, false, dtype, NativeMethods.Sum, NativeMethods.SumDtype), "SumBackward0", null, false, mean: false);
+            RecordReduction(OverDims(null, false, dtype, NativeMethods.Sum, NativeMethods.SumDtype), "SumBackward0", null, false, SumFormula);
 
         /// <summary>Sum over <paramref name="dim"/> (x.sum(dim=d, keepdim=k, dtype=t)).</summary>
         public Tensor Sum(long dim, bool keepDim = false, DType? dtype = null) => Sum(new[] { dim }, keepDim, dtype);
 
         /// <summary>Sum over several dims (x.sum(dim=(d0, d1), keepdim=k, dtype=t)).</summary>
         public Tensor Sum(long[] dim, bool keepDim = false, DType? dtype = null) =>
-            ReductionRecorded(OverDims(Checked(dim), keepDim, dtype, NativeMethods.Sum, NativeMethods.SumDtype), "SumBackward1", dim, keepDim, mean: false);
+            RecordReduction(OverDims(Checked(dim), keepDim, dtype, NativeMethods.Sum, NativeMethods.SumDtype), "SumBackward1", dim, keepDim, SumFormula);
 
         /// <summary>Mean of all elements as a 0-dim tensor (torch.mean); floating inputs, or a floating <paramref name="dtype"/> to convert to first.</summary>
         public Tensor Mean(DType? dtype = null) =>
-            ReductionRecorded(OverDims(null, false, dtype, NativeMethods.Mean, NativeMethods.MeanDtype), "MeanBackward0", null, false, mean: true);
+            RecordReduction(OverDims(null, false, dtype, NativeMethods.Mean, NativeMethods.MeanDtype), "MeanBackward0", null, false, MeanFormula);
 
         /// <summary>Mean over <paramref name="dim"/> (x.mean(dim=d, keepdim=k, dtype=t)).</summary>
         public Tensor Mean(long dim, bool keepDim = false, DType? dtype = null) => Mean(new[] { dim }, keepDim, dtype);
 
         /// <summary>Mean over several dims (x.mean(dim=(d0, d1), keepdim=k, dtype=t)).</summary>
         public Tensor Mean(long[] dim, bool keepDim = false, DType? dtype = null) =>
-            ReductionRecorded(OverDims(Checked(dim), keepDim, dtype, NativeMethods.Mean, NativeMethods.MeanDtype), "MeanBackward1", dim, keepDim, mean: true);
+            RecordReduction(OverDims(Checked(dim), keepDim, dtype, NativeMethods.Mean, NativeMethods.MeanDtype), "MeanBackward1", dim, keepDim, MeanFormula);
 
         /// <summary>Product of all elements (torch.prod); integer and bool inputs give int64 unless <paramref name="dtype"/> is given; an empty product is 1.</summary>
-        public Tensor Prod(DType? dtype = null) => OverDims(null, false, dtype, NativeMethods.Prod, NativeMethods.ProdDtype);
+        public Tensor Prod(DType? dtype = null) =>
+            RecordReduction(OverDims(null, false, dtype, NativeMethods.Prod, NativeMethods.ProdDtype), "ProdBackward0", null, false, ProdFormula);
 
         /// <summary>Product over <paramref name="dim"/> (x.prod(dim=d, keepdim=k, dtype=t)).</summary>
-        public Tensor Prod(long dim, bool keepDim = false, DType? dtype = null) =>
-            OverDims(new[] { dim }, keepDim, dtype, NativeMethods.Prod, NativeMethods.ProdDtype);
+        public Tensor Prod(long dim, bool keepDim = false, DType? dtype = null) => Prod(new[] { dim }, keepDim, dtype);
 
         /// <summary>Product over several dims.</summary>
         public Tensor Prod(long[] dim, bool keepDim = false, DType? dtype = null) =>
-            OverDims(Checked(dim), keepDim, dtype, NativeMethods.Prod, NativeMethods.ProdDtype);
+            RecordReduction(OverDims(Checked(dim), keepDim, dtype, NativeMethods.Prod, NativeMethods.ProdDtype), "ProdBackward1", dim, keepDim, ProdFormula);
 
         // ---- extrema ---------------------------------------------------------------------------
 
         /// <summary>Largest element (torch.amax over every dim); NaN if any element is NaN; an empty tensor is an error.</summary>
-        public Tensor Amax() => OverDims(null, false, NativeMethods.Amax);
+        public Tensor Amax() => RecordReduction(OverDims(null, false, NativeMethods.Amax), "AmaxBackward0", null, false, ExtremeFormula);
 
         /// <summary>Largest values over <paramref name="dim"/> (torch.amax); NaN propagates.</summary>
-        public Tensor Amax(long dim, bool keepDim = false) => OverDims(new[] { dim }, keepDim, NativeMethods.Amax);
+        public Tensor Amax(long dim, bool keepDim = false) => Amax(new[] { dim }, keepDim);
 
         /// <summary>Largest values over several dims (torch.amax).</summary>
-        public Tensor Amax(long[] dim, bool keepDim = false) => OverDims(Checked(dim), keepDim, NativeMethods.Amax);
+        public Tensor Amax(long[] dim, bool keepDim = false) =>
+            RecordReduction(OverDims(Checked(dim), keepDim, NativeMethods.Amax), "AmaxBackward0", dim, keepDim, ExtremeFormula);
 
         /// <summary>Smallest element (torch.amin over every dim); NaN if any element is NaN; an empty tensor is an error.</summary>
-        public Tensor Amin() => OverDims(null, false, NativeMethods.Amin);
+        public Tensor Amin() => RecordReduction(OverDims(null, false, NativeMethods.Amin), "AminBackward0", null, false, ExtremeFormula);
 
         /// <summary>Smallest values over <paramref name="dim"/> (torch.amin); NaN propagates.</summary>
-        public Tensor Amin(long dim, bool keepDim = false) => OverDims(new[] { dim }, keepDim, NativeMethods.Amin);
+        public Tensor Amin(long dim, bool keepDim = false) => Amin(new[] { dim }, keepDim);
 
         /// <summary>Smallest values over several dims (torch.amin).</summary>
-        public Tensor Amin(long[] dim, bool keepDim = false) => OverDims(Checked(dim), keepDim, NativeMethods.Amin);
+        public Tensor Amin(long[] dim, bool keepDim = false) =>
+            RecordReduction(OverDims(Checked(dim), keepDim, NativeMethods.Amin), "AminBackward0", dim, keepDim, ExtremeFormula);
 
         /// <summary>Largest element as a 0-dim tensor (torch.max(x)); NaN if any element is NaN.</summary>
-        public Tensor Max() => Own(NativeMethods.Max(Handle));
+        public Tensor Max() => RecordReduction(Own(NativeMethods.Max(Handle)), "MaxBackward1", null, false, ExtremeFormula);
 
         /// <summary>Largest values along <paramref name="dim"/> and their int64 indices (torch.max(x, dim)): the first NaN wins, ties give the first index.</summary>
         public (Tensor Values, Tensor Indices) Max(long dim, bool keepDim = false)
         {
             NativeMethods.MaxDim(Handle, dim, Flag(keepDim), out TensorHandle values, out TensorHandle indices);
-            return OwnPair(values, indices);
+            var (v, i) = OwnPair(values, indices);
+            return (SelectedRecorded(v, i, "MaxBackward0", dim, keepDim), i);
         }
 
         /// <summary>Smallest element as a 0-dim tensor (torch.min(x)); NaN if any element is NaN.</summary>
-        public Tensor Min() => Own(NativeMethods.Min(Handle));
+        public Tensor Min() => RecordReduction(Own(NativeMethods.Min(Handle)), "MinBackward1", null, false, ExtremeFormula);
 
         /// <summary>Smallest values along <paramref name="dim"/> and their int64 indices (torch.min(x, dim)): the first NaN wins, ties give the first index.</summary>
         public (Tensor Values, Tensor Indices) Min(long dim, bool keepDim = false)
         {
             NativeMethods.MinDim(Handle, dim, Flag(keepDim), out TensorHandle values, out TensorHandle indices);
-            return OwnPair(values, indices);
+            var (v, i) = OwnPair(values, indices);
+            return (SelectedRecorded(v, i, "MinBackward0", dim, keepDim), i);
         }
 
         /// <summary>Index of the largest value along <paramref name="dim"/>, or into the flattened tensor when it is null (torch.argmax).</summary>
@@ -138,7 +142,8 @@ namespace Compute
         public Tensor Var(long[]? dim = null, double correction = 1, bool keepDim = false)
         {
             long[] dims = dim ?? Array.Empty<long>();
-            return Own(NativeMethods.Var(Handle, dims, dims.Length, correction, Flag(keepDim)));
+            return RecordReduction(Own(NativeMethods.Var(Handle, dims, dims.Length, correction, Flag(keepDim))), "VarBackward0", dims, keepDim,
+                VarFormula(correction));
         }
 
         /// <summary>Variance over one dim (torch.var(x, dim)).</summary>
@@ -148,7 +153,8 @@ namespace Compute
         public Tensor Std(long[]? dim = null, double correction = 1, bool keepDim = false)
         {
             long[] dims = dim ?? Array.Empty<long>();
-            return Own(NativeMethods.Std(Handle, dims, dims.Length, correction, Flag(keepDim)));
+            return RecordReduction(Own(NativeMethods.Std(Handle, dims, dims.Length, correction, Flag(keepDim))), "StdBackward0", dims, keepDim,
+                StdFormula(correction));
         }
 
         /// <summary>Standard deviation over one dim (torch.std(x, dim)).</summary>
@@ -159,7 +165,7 @@ namespace Compute
         {
             long[] dims = dim ?? Array.Empty<long>();
             NativeMethods.VarMean(Handle, dims, dims.Length, correction, Flag(keepDim), out TensorHandle v, out TensorHandle m);
-            return OwnPair(v, m);
+            return MomentPairRecorded(OwnPair(v, m), "VarMeanBackward0", dims, keepDim, VarFormula(correction));
         }
 
         /// <summary>Variance and mean over one dim (torch.var_mean(x, dim)).</summary>
@@ -171,7 +177,7 @@ namespace Compute
         {
             long[] dims = dim ?? Array.Empty<long>();
             NativeMethods.StdMean(Handle, dims, dims.Length, correction, Flag(keepDim), out TensorHandle s, out TensorHandle m);
-            return OwnPair(s, m);
+            return MomentPairRecorded(OwnPair(s, m), "StdMeanBackward0", dims, keepDim, StdFormula(correction));
         }
 
         /// <summary>Standard deviation and mean over one dim (torch.std_mean(x, dim)).</summary>
@@ -188,7 +194,8 @@ namespace Compute
         public Tensor VectorNorm(double ord = 2, long[]? dim = null, bool keepDim = false)
         {
             long[] dims = dim ?? Array.Empty<long>();
-            return Own(NativeMethods.VectorNorm(Handle, ord, dims, dims.Length, Flag(keepDim)));
+            return RecordReduction(Own(NativeMethods.VectorNorm(Handle, ord, dims, dims.Length, Flag(keepDim))), "LinalgVectorNormBackward0", dims,
+                keepDim, NormFormula(ord));
         }
 
         /// <summary>Vector p-norm over one dim.</summary>
@@ -201,10 +208,11 @@ namespace Compute
         public Tensor Norm(double p, long dim, bool keepDim = false) => VectorNorm(p, new[] { dim }, keepDim);
 
         /// <summary>log(sum(exp(x))) over <paramref name="dim"/> without overflow (torch.logsumexp); integer and bool inputs give float32.</summary>
-        public Tensor LogSumExp(long dim, bool keepDim = false) => OverDims(new[] { dim }, keepDim, NativeMethods.Logsumexp);
+        public Tensor LogSumExp(long dim, bool keepDim = false) => LogSumExp(new[] { dim }, keepDim);
 
         /// <summary>log(sum(exp(x))) over several dims (every dim for an empty list).</summary>
-        public Tensor LogSumExp(long[] dim, bool keepDim = false) => OverDims(Checked(dim), keepDim, NativeMethods.Logsumexp);
+        public Tensor LogSumExp(long[] dim, bool keepDim = false) =>
+            RecordReduction(OverDims(Checked(dim), keepDim, NativeMethods.Logsumexp), "LogsumexpBackward0", dim, keepDim, LogSumExpFormula);
 
         // ---- logical reductions and counts -----------------------------------------------------
 
@@ -240,10 +248,14 @@ namespace Compute
 
         /// <summary>Running sum along <paramref name="dim"/> (torch.cumsum); integer and bool inputs give int64 unless <paramref name="dtype"/> is given.</summary>
         public Tensor CumSum(long dim, DType? dtype = null) =>
-            Own(dtype is DType d ? NativeMethods.CumsumDtype(Handle, dim, d) : NativeMethods.Cumsum(Handle, dim));
+            Recorder.Record(Own(dtype is DType d ? NativeMethods.CumsumDtype(Handle, dim, d) : NativeMethods.Cumsum(Handle, dim)),
+                "CumsumBackward0", [this], null, ctx => [CumSumBackward(ctx.Grad, dim)]);
 
         /// <summary>Running product along <paramref name="dim"/> (torch.cumprod); integer and bool inputs give int64 unless <paramref name="dtype"/> is given.</summary>
-        public Tensor CumProd(long dim, DType? dtype = null) =>
-            Own(dtype is DType d ? NativeMethods.CumprodDtype(Handle, dim, d) : NativeMethods.Cumprod(Handle, dim));
+        public Tensor CumProd(long dim, DType? dtype = null)
+        {
+            Tensor result = Own(dtype is DType d ? NativeMethods.CumprodDtype(Handle, dim, d) : NativeMethods.Cumprod(Handle, dim));
+            return Recorder.Record(result, "CumprodBackward0", [this], [this, result], ctx => [CumProdBackward(ctx, dim)]);
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Compute.Native;
 
 namespace Compute
@@ -113,7 +114,7 @@ namespace Compute
         public Tensor[] Split(long splitSize, long dim = 0)
         {
             TensorHandle self = Handle;
-            return OwnList((outs, capacity) => NativeMethods.Split(self, splitSize, dim, outs, capacity));
+            return PiecesRecorded(OwnList((outs, capacity) => NativeMethods.Split(self, splitSize, dim, outs, capacity)), "SplitBackward0", dim, stacked: false);
         }
 
         /// <summary>Views of the given sizes along <paramref name="dim"/>, which must sum to its size (torch.split with a list).</summary>
@@ -124,28 +125,29 @@ namespace Compute
         {
             ArgumentNullException.ThrowIfNull(splitSizes);
             TensorHandle self = Handle;
-            return OwnList((outs, capacity) => NativeMethods.SplitWithSizes(self, splitSizes, splitSizes.Length, dim, outs, capacity));
+            return PiecesRecorded(OwnList((outs, capacity) => NativeMethods.SplitWithSizes(self, splitSizes, splitSizes.Length, dim, outs, capacity)),
+                "SplitWithSizesBackward0", dim, stacked: false);
         }
 
         /// <summary>At most <paramref name="chunks"/> views along <paramref name="dim"/>, each ceil(size / chunks) long (torch.chunk).</summary>
         public Tensor[] Chunk(long chunks, long dim = 0)
         {
             TensorHandle self = Handle;
-            return OwnList((outs, capacity) => NativeMethods.Chunk(self, chunks, dim, outs, capacity));
+            return PiecesRecorded(OwnList((outs, capacity) => NativeMethods.Chunk(self, chunks, dim, outs, capacity)), "SplitBackward0", dim, stacked: false);
         }
 
         /// <summary>The views at each index along <paramref name="dim"/>, the dim removed (torch.unbind).</summary>
         public Tensor[] Unbind(long dim = 0)
         {
             TensorHandle self = Handle;
-            return OwnList((outs, capacity) => NativeMethods.Unbind(self, dim, outs, capacity));
+            return PiecesRecorded(OwnList((outs, capacity) => NativeMethods.Unbind(self, dim, outs, capacity)), "UnbindBackward0", dim, stacked: true);
         }
 
         /// <summary>A copy with the order of elements reversed along each of <paramref name="dims"/> (torch.flip).</summary>
         public Tensor Flip(params long[] dims)
         {
             ArgumentNullException.ThrowIfNull(dims);
-            return Own(NativeMethods.Flip(Handle, dims, dims.Length));
+            return Recorder.Record(Own(NativeMethods.Flip(Handle, dims, dims.Length)), "FlipBackward0", [this], null, ctx => [ctx.Grad.Flip(dims)]);
         }
 
         /// <summary>
@@ -160,40 +162,51 @@ namespace Compute
         {
             ArgumentNullException.ThrowIfNull(shifts);
             ArgumentNullException.ThrowIfNull(dims);
-            return Own(NativeMethods.Roll(Handle, shifts, shifts.Length, dims, dims.Length));
+            Tensor result = Own(NativeMethods.Roll(Handle, shifts, shifts.Length, dims, dims.Length));
+            long[] back = Array.ConvertAll(shifts, s => -s);
+            return Recorder.Record(result, "RollBackward0", [this], null, ctx => [ctx.Grad.Roll(back, dims)]);
         }
 
         /// <summary>The tensor repeated repeats[i] times along each dim; new leading dims may be added (Tensor.repeat).</summary>
         public Tensor Repeat(params long[] repeats)
         {
             ArgumentNullException.ThrowIfNull(repeats);
-            return Own(NativeMethods.Repeat(Handle, repeats, repeats.Length));
+            return Recorder.Record(Own(NativeMethods.Repeat(Handle, repeats, repeats.Length)), "RepeatBackward0", [this], null,
+                ctx => [RepeatBackward(ctx.Grad, ctx.InputShape(0), repeats)]);
         }
 
         /// <summary>Like <see cref="Repeat"/>, but fewer reps than dims repeat the leading dims once (torch.tile).</summary>
         public Tensor Tile(params long[] reps)
         {
             ArgumentNullException.ThrowIfNull(reps);
-            return Own(NativeMethods.Tile(Handle, reps, reps.Length));
+            long[] repeats = reps.Length >= Dim ? reps : new long[Dim - reps.Length].Select(_ => 1L).Concat(reps).ToArray();
+            return Recorder.Record(Own(NativeMethods.Tile(Handle, reps, reps.Length)), "RepeatBackward0", [this], null,
+                ctx => [RepeatBackward(ctx.Grad, ctx.InputShape(0), repeats)]);
         }
 
         /// <summary>A copy keeping the elements on and below the <paramref name="diagonal"/>-th diagonal of the last two dims (torch.tril).</summary>
-        public Tensor Tril(long diagonal = 0) => Own(NativeMethods.Tril(Handle, diagonal));
+        public Tensor Tril(long diagonal = 0) =>
+            Recorder.Record(Own(NativeMethods.Tril(Handle, diagonal)), "TrilBackward0", [this], null, ctx => [ctx.Grad.Tril(diagonal)]);
 
         /// <summary>A copy keeping the elements on and above the <paramref name="diagonal"/>-th diagonal of the last two dims (torch.triu).</summary>
-        public Tensor Triu(long diagonal = 0) => Own(NativeMethods.Triu(Handle, diagonal));
+        public Tensor Triu(long diagonal = 0) =>
+            Recorder.Record(Own(NativeMethods.Triu(Handle, diagonal)), "TriuBackward0", [this], null, ctx => [ctx.Grad.Triu(diagonal)]);
 
         /// <summary>
         /// A view of the <paramref name="offset"/>-th diagonal of dims <paramref name="dim1"/>
         /// and <paramref name="dim2"/>, appended as the last dim (torch.diagonal).
         /// </summary>
         public Tensor Diagonal(long offset = 0, long dim1 = 0, long dim2 = 1) =>
-            Own(NativeMethods.Diagonal(Handle, offset, dim1, dim2));
+            Recorder.Record(Own(NativeMethods.Diagonal(Handle, offset, dim1, dim2)), "DiagonalBackward0", [this], null,
+                ctx => [ViewBackward(ctx.Grad, ctx.InputShape(0), positions => positions.Diagonal(offset, dim1, dim2))]);
 
         /// <summary>
         /// torch.diag: a 1-D tensor gives a square matrix with it on the
         /// <paramref name="diagonal"/>-th diagonal; a 2-D tensor gives a copy of that diagonal.
         /// </summary>
-        public Tensor Diag(long diagonal = 0) => Own(NativeMethods.Diag(Handle, diagonal));
+        public Tensor Diag(long diagonal = 0) =>
+            Recorder.Record(Own(NativeMethods.Diag(Handle, diagonal)), "DiagBackward0", [this], null, ctx => [ctx.InputShape(0).Length == 1
+                ? ctx.Grad.Diagonal(diagonal, 0, 1)
+                : ViewBackward(ctx.Grad, ctx.InputShape(0), positions => positions.Diagonal(diagonal, 0, 1))]);
     }
 }

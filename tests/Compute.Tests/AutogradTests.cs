@@ -31,6 +31,46 @@ public class AutogradTests
         ["matmul_shapes"] = t => t[0].MatMul(t[1]).MatMul(t[2]) + t[3].MatMul(t[4]).MatMul(t[5]).Sum(),
         ["squeeze_view"] = t => (t[0].Squeeze() * 2).Sum() + t[0].Squeeze(-1).Pow(2).Sum() + t[0].View(3).Sum(),
         ["shared_input"] = t => t[0] * t[0] + t[0] / (t[0] + 3),
+        ["prod_zeros"] = t => t[0].Prod(1).Sum() + t[0].Prod() * 0.1 + t[0].Slice(0, 0, 2).Prod() + t[0].Prod(0, keepDim: true).Sum(),
+        ["extremes"] = t => t[0].Amax(1).Sum() + t[0].Amin(new long[] { 0, 1 }) + t[0].Max() + t[0].Min() + t[0].Max(0).Values.Sum()
+                            + t[0].Min(1, keepDim: true).Values.Sum(),
+        ["moments"] = t => t[0].Var(1).Sum() + t[0].Std(new long[] { 0, 1 }, correction: 0) + t[0].VarMean(1).Var.Sum() * 0.5
+                           + t[0].VarMean(1).Mean.Sum() * 2 + t[0].StdMean(0, keepDim: true).Std.Sum() + t[0].StdMean(0, keepDim: true).Mean.Sum(),
+        ["norms"] = t => t[0].Norm(2) + t[0].Norm(1, 1).Sum() + t[0].VectorNorm(3, 0).Sum() + t[0].VectorNorm(double.PositiveInfinity)
+                         + t[0].VectorNorm(0),
+        ["scans"] = t => t[0].LogSumExp(1).Sum() + t[0].CumSum(1).Pow(2).Sum() + t[0].CumProd(0).Sum(),
+        ["cumprod_zero"] = t => t[0].CumProd(1),
+        ["indexing"] = t =>
+        {
+            Tensor idx = Tensor.From(new long[] { 0, 2, 1, 3, 3, 0 }).View(3, 2);
+            return (t[0].Gather(1, idx) * 2).Sum() + t[0].IndexSelect(0, Tensor.From(new long[] { 2, 0, 2 })).Pow(2).Sum()
+                   + t[0].MaskedSelect(t[0] > 0).Pow(2).Sum() + t[0].Scatter(1, idx, t[1]).Pow(2).Sum()
+                   + t[0].ScatterAdd(1, idx, t[1]).Pow(2).Sum() + t[0].IndexAdd(0, Tensor.From(new long[] { 0, 2 }), t[2], alpha: 2).Pow(2).Sum();
+        },
+        ["shape_ops"] = t =>
+        {
+            Tensor x = t[0];
+            Tensor sum = (x.Flip(0, 2) * t[1]).Sum() + x.Roll(1, 2).Pow(2).Sum() + x.Repeat(2, 1, 1, 2).Pow(2).Sum() * 0.1
+                         + (x.Tile(2) * 3).Sum() + x.Select(0, 0).Tril(-1).Pow(2).Sum() + x.Select(0, 1).Triu(1).Pow(2).Sum()
+                         + x.Diagonal(0, 1, 2).Pow(2).Sum() + x.Select(0, 0).Select(1, 0).Diag(1).Pow(2).Sum()
+                         + x.Select(0, 0).Slice(0, 0, 3).Slice(1, 0, 3).Diag().Pow(3).Sum();
+            Tensor[] split = x.Split(2, 2);
+            for (int i = 0; i < split.Length; i++)
+            {
+                sum = sum + split[i].Pow(2).Sum() * i;
+            }
+            Tensor[] chunks = x.Chunk(3, 1);
+            for (int i = 0; i < chunks.Length; i++)
+            {
+                sum = sum + chunks[i].Sum() * (i + 1);
+            }
+            return sum + x.Unbind(0)[1].Pow(2).Sum();
+        },
+        ["linalg"] = t => t[0].Mm(t[1]).Sum() + Tensor.Bmm(t[3], t[4]).Pow(2).Sum() + t[0].Mv(t[2]).Pow(2).Sum() + t[2].Dot(t[2] * 2)
+                          + Tensor.Outer(t[2], t[5]).Pow(2).Sum() + Tensor.Addmm(t[5], t[0], t[1], beta: 0.5, alpha: 2).Pow(2).Sum()
+                          + Tensor.Baddbmm(t[5], t[3], t[4], beta: 2, alpha: 0.5).Sum()
+                          + Tensor.Addmv(t[0].Select(1, 0), t[0], t[2], beta: 3, alpha: -1).Pow(2).Sum(),
+        ["conversions"] = t => (t[0].To(DType.Float32) * 2).To(DType.Float64).Sum() + t[0].T.Contiguous().Pow(2).Sum() + t[0].Clone().Exp().Sum(),
         ["hvp_cubic"] = t => Hvp(a => (a.Pow(3) * t[1]).Sum(), t[0], t[2]),
         ["hvp_tanh_matmul"] = t => Hvp(p => p.MatMul(t[1]).Tanh().Sum(), t[0], t[2]),
     };

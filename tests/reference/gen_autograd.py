@@ -38,9 +38,42 @@ EXPRESSIONS = {
     "matmul_shapes": lambda v, m, w, bt, mm, u: (v @ m) @ w + (bt @ mm @ u).sum(),
     "squeeze_view": lambda x: (x.squeeze() * 2).sum() + (x.squeeze(-1) ** 2).sum() + x.view(3).sum(),
     "shared_input": lambda x: x * x + x / (x + 3),
+    "prod_zeros": lambda x: x.prod(dim=1).sum() + x.prod() * 0.1 + x[:2].prod() + x.prod(dim=0, keepdim=True).sum(),
+    "extremes": lambda x: (x.amax(dim=1).sum() + x.amin(dim=[0, 1]) + x.max() + x.min() + x.max(dim=0).values.sum()
+                           + x.min(dim=1, keepdim=True).values.sum()),
+    "moments": lambda x: (x.var(dim=1).sum() + x.std(dim=[0, 1], unbiased=False) + torch.var_mean(x, dim=1)[0].sum() * 0.5
+                          + torch.var_mean(x, dim=1)[1].sum() * 2 + sum(t.sum() for t in torch.std_mean(x, dim=0, keepdim=True))),
+    "norms": lambda x: (x.norm(2) + x.norm(1, dim=1).sum() + torch.linalg.vector_norm(x, 3, dim=0).sum()
+                        + torch.linalg.vector_norm(x, float("inf")) + torch.linalg.vector_norm(x, 0)),
+    "scans": lambda x: x.logsumexp(dim=1).sum() + x.cumsum(dim=1).pow(2).sum() + x.cumprod(dim=0).sum(),
+    "cumprod_zero": lambda x: x.cumprod(dim=1),
+    "indexing": lambda x, src, src2: ((x.gather(1, IDX) * 2).sum() + x.index_select(0, torch.tensor([2, 0, 2])).pow(2).sum()
+                                      + x.masked_select(x > 0).pow(2).sum() + x.scatter(1, IDX, src).pow(2).sum()
+                                      + x.scatter_add(1, IDX, src).pow(2).sum()
+                                      + x.index_add(0, torch.tensor([0, 2]), src2, alpha=2).pow(2).sum()),
+    "shape_ops": lambda x, w: ((x.flip(0, 2) * w).sum() + x.roll(1, 2).pow(2).sum() + x.repeat(2, 1, 1, 2).pow(2).sum() * 0.1
+                               + (x.tile((2,)) * 3).sum() + x[0].tril(-1).pow(2).sum() + x[1].triu(1).pow(2).sum()
+                               + x.diagonal(0, 1, 2).pow(2).sum() + x[0, :, 0].diag(1).pow(2).sum() + x[0, :3, :3].diag().pow(3).sum()
+                               + sum(p.pow(2).sum() * i for i, p in enumerate(x.split(2, dim=2)))
+                               + sum(p.sum() * (i + 1) for i, p in enumerate(x.chunk(3, dim=1))) + x.unbind(0)[1].pow(2).sum()),
+    "linalg": lambda a, b, v, bt, bt2, c: (a.mm(b).sum() + torch.bmm(bt, bt2).pow(2).sum() + a.mv(v).pow(2).sum() + v.dot(v * 2)
+                                           + torch.outer(v, c).pow(2).sum() + torch.addmm(c, a, b, beta=0.5, alpha=2).pow(2).sum()
+                                           + torch.baddbmm(c, bt, bt2, beta=2, alpha=0.5).sum()
+                                           + torch.addmv(a[:, 0], a, v, beta=3, alpha=-1).pow(2).sum()),
+    "conversions": lambda x: (x.float() * 2).double().sum() + x.t().contiguous().pow(2).sum() + x.clone().exp().sum(),
     "hvp_cubic": lambda x, y, v: hvp(lambda a, b: (a.pow(3) * b).sum(), x, [y], v),
     "hvp_tanh_matmul": lambda x, a, v: hvp(lambda p, q: (p @ q).tanh().sum(), x, [a], v),
 }
+
+
+IDX = torch.tensor([[0, 2], [1, 3], [3, 0]])
+
+
+def with_zeros(t, positions):
+    t = t.clone()
+    for p in positions:
+        t[p] = 0
+    return t
 
 
 def generate():
@@ -72,6 +105,21 @@ def generate():
                           (rand(4, 5), True), (rand(5), False)])
     add("squeeze_view", [(rand(1, 3, 1), True)])
     add("shared_input", [(positive(4), True)], grad_output=rand(4))
+    add("prod_zeros", [(with_zeros(rand(3, 4), [(0, 1), (2, 0), (2, 3)]), True)])
+    ties = rand(3, 4)
+    ties[0, 3] = ties[0, 1]
+    ties[2, 2] = ties.max()
+    ties[1, 0] = ties.min()
+    add("extremes", [(ties, True)])
+    add("moments", [(rand(3, 5), True)])
+    add("norms", [(rand(2, 3), True)])
+    add("scans", [(rand(3, 4), True)])
+    add("cumprod_zero", [(with_zeros(rand(2, 5), [(0, 2), (1, 1), (1, 3)]), True)], grad_output=rand(2, 5))
+    add("indexing", [(rand(3, 4), True), (rand(3, 2), True), (rand(2, 4), True)])
+    add("shape_ops", [(rand(2, 3, 4), True), (rand(2, 3, 4), True)])
+    add("linalg", [(rand(3, 4), True), (rand(4, 2), True), (rand(4), True), (rand(2, 3, 4), True), (rand(2, 4, 2), True),
+                   (rand(2), True)])
+    add("conversions", [(rand(2, 3), True)])
     add("hvp_cubic", [(rand(4), True), (rand(4), True), (rand(4), False)])
     add("hvp_tanh_matmul", [(rand(2, 3), True), (rand(3, 3), True), (rand(2, 3), False)])
     write("autograd.json", cases)

@@ -19,21 +19,24 @@ namespace Compute
             return ctx.Grad * exponent * x.Pow(exponent.IsFloatingPoint ? (Scalar)(exponent.ToDouble() - 1) : (Scalar)(exponent.ToInt64() - 1));
         }
 
-        // matmul's gradient: grad @ b^T and a^T @ grad, with 1-D operands lifted to matrices
-        // and back; broadcast batch dims are summed away by the engine.
-        private static Tensor?[] MatMulBackward(BackwardContext ctx)
+        // The gradient of every matrix product (matmul, mm, bmm, mv, dot and the product inside
+        // addmm & co): grad @ b^T and a^T @ grad, with 1-D operands lifted to matrices and back;
+        // broadcast batch dims are summed away by the engine. The operands are saved tensors
+        // 0 and 1 and inputs first and first + 1; the product was scaled by scale.
+        private static Tensor?[] ProductBackward(BackwardContext ctx, double scale = 1, int first = 0)
         {
-            Tensor a = ctx.Saved(0), b = ctx.Saved(1), g = ctx.Grad;
+            Tensor a = ctx.Saved(0), b = ctx.Saved(1), g = scale == 1 ? ctx.Grad : ctx.Grad * scale;
+            bool needA = ctx.Needs(first), needB = ctx.Needs(first + 1);
             int da = a.Dim, db = b.Dim;
             if (da == 1 && db == 1)
             {
-                return [ctx.Needs(0) ? g * b : null, ctx.Needs(1) ? g * a : null];
+                return [needA ? g * b : null, needB ? g * a : null];
             }
             Tensor a2 = da == 1 ? a.Unsqueeze(0) : a;
             Tensor b2 = db == 1 ? b.Unsqueeze(-1) : b;
             Tensor g2 = da == 1 ? g.Unsqueeze(-2) : db == 1 ? g.Unsqueeze(-1) : g;
             Tensor? ga = null, gb = null;
-            if (ctx.Needs(0))
+            if (needA)
             {
                 ga = g2.MatMul(b2.Transpose(-2, -1));
                 if (da == 1)
@@ -41,7 +44,7 @@ namespace Compute
                     ga = ga.Squeeze(-2);
                 }
             }
-            if (ctx.Needs(1))
+            if (needB)
             {
                 gb = a2.Transpose(-2, -1).MatMul(g2);
                 if (db == 1)
@@ -50,6 +53,12 @@ namespace Compute
                 }
             }
             return [ga, gb];
+        }
+
+        private static Tensor?[] OuterBackward(BackwardContext ctx)
+        {
+            Tensor a = ctx.Saved(0), b = ctx.Saved(1), g = ctx.Grad;
+            return [ctx.Needs(0) ? g.MatMul(b) : null, ctx.Needs(1) ? g.Transpose(0, 1).MatMul(a) : null];
         }
 
         // The gradient of a slice (start, step along dim) of a tensor shaped inputShape: the
@@ -123,53 +132,6 @@ namespace Compute
                 inverse[d] = i;
             }
             return inverse;
-        }
-
-        // sum and mean: the gradient broadcasts back over the reduced dims (re-inserted first
-        // when keepDim was false); mean divides by the number of elements each output averaged.
-        private Tensor ReductionRecorded(Tensor result, string name, long[]? dims, bool keepDim, bool mean)
-        {
-            if (!Recorder.Wanted(this))
-            {
-                return result;
-            }
-            long count = NumberOfElements / Math.Max(1, result.NumberOfElements);
-            long[] reduced = dims is null || dims.Length == 0 ? AllDims(Dim) : NormalizedSorted(dims, Dim);
-            bool reinsert = !keepDim && Dim > 0;
-            return Recorder.Record(result, name, [this], null, ctx =>
-            {
-                Tensor g = ctx.Grad;
-                if (reinsert)
-                {
-                    foreach (long d in reduced)
-                    {
-                        g = g.Unsqueeze(d);
-                    }
-                }
-                g = g.Expand(ctx.InputShape(0));
-                return [mean ? g / count : g];
-            });
-        }
-
-        private static long[] AllDims(int ndim)
-        {
-            var all = new long[ndim];
-            for (int i = 0; i < ndim; i++)
-            {
-                all[i] = i;
-            }
-            return all;
-        }
-
-        private static long[] NormalizedSorted(long[] dims, int ndim)
-        {
-            var result = new long[dims.Length];
-            for (int i = 0; i < dims.Length; i++)
-            {
-                result[i] = NormalizeDim(dims[i], Math.Max(ndim, 1), "Sum");
-            }
-            Array.Sort(result);
-            return result;
         }
 
         /// <summary>
