@@ -1,0 +1,164 @@
+// Kernels of the sort/search family: sort and top-k along a dim (one (key, index) buffer per
+// line, lines shared out over the pool), and the binary search behind searchsorted/bucketize.
+#include "cpu/sort_search_stubs.h"
+#include "cpu/loops.h"
+#include "cpu/reduce_loops.h"
+
+#include "core/parallel.h"
+
+#include <algorithm>
+#include <cmath>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace cmp::cpu {
+namespace {
+
+// The key a value is compared by: float for the 16-bit floats, the value itself otherwise.
+template <typename T>
+using key_t = opmath_t<T>;
+
+template <typename K>
+inline bool is_nan_key(K v) {
+    if constexpr (std::is_floating_point_v<K>) return std::isnan(v);
+    else return false;
+}
+
+// Strict order "a comes before b" for ascending or descending order with NaN as the largest
+// value; equal keys (NaNs are equal to each other here) fall back to the input index, which is
+// what makes every sort stable and topk's choice among ties deterministic.
+template <typename K>
+struct LineOrder {
+    bool descending;
+    bool operator()(const std::pair<K, int64_t>& a, const std::pair<K, int64_t>& b) const {
+        const bool an = is_nan_key(a.first), bn = is_nan_key(b.first);
+        if (an || bn) {
+            if (an && bn) return a.second < b.second;
+            return descending ? an : bn;  // NaN first when descending, last when ascending
+        }
+        if (a.first != b.first) return descending ? a.first > b.first : a.first < b.first;
+        return a.second < b.second;
+    }
+};
+
+template <typename T>
+void sort_typed(const LinePlan& plan, const SortArgs& args) {
+    using K = key_t<T>;
+    const T* in = static_cast<const T*>(plan.in);
+    T* values = static_cast<T*>(plan.values);
+    const int64_t len = plan.len, k = args.k;
+    // A line costs about len * log(len); keep small tensors on one thread.
+    const int64_t grain = std::max<int64_t>(1, kDefaultGrain / std::max<int64_t>(len * 4, 1));
+    parallel_for(0, plan.lines, grain, [&](int64_t b, int64_t e) {
+        std::vector<std::pair<K, int64_t>> buf(static_cast<size_t>(len));
+        const LineOrder<K> order{args.descending};
+        for (int64_t line = b; line < e; ++line) {
+            const T* src = in + offset_of(plan.outer, line, false);
+            const int64_t out_off = offset_of(plan.outer, line, true);
+            for (int64_t i = 0; i < len; ++i) buf[static_cast<size_t>(i)] = {static_cast<K>(src[i * plan.in_step]), i};
+            if (k == len) {
+                std::sort(buf.begin(), buf.end(), order);
+            } else if (k * 8 < len) {
+                std::partial_sort(buf.begin(), buf.begin() + k, buf.end(), order);
+            } else {
+                std::nth_element(buf.begin(), buf.begin() + k, buf.end(), order);
+                std::sort(buf.begin(), buf.begin() + k, order);
+            }
+            for (int64_t j = 0; j < k; ++j) {
+                const int64_t idx = buf[static_cast<size_t>(j)].second;
+                // The value is copied from the input, not rebuilt from the key: NaN payloads and
+                // the sign of zero survive.
+                if (values) values[out_off + j * plan.out_step] = src[idx * plan.in_step];
+                plan.indices[out_off + j * plan.out_step] = idx;
+            }
+        }
+    });
+}
+
+void sort_kernel(const LinePlan& plan, const SortArgs& args) {
+    CMP_DISPATCH_ALL_TYPES(plan.dtype, plan.op, [&] { sort_typed<scalar_t>(plan, args); });
+}
+
+// PyTorch's bisection, comparison for comparison: left finds the first position whose element
+// is not below v (!(s >= v) moves right), right the first whose element is above v. Matching
+// its comparisons keeps NaN results identical to PyTorch's.
+template <typename K>
+inline int64_t bisect(const K* row, const int64_t* sorter, int64_t len, K v, bool right) {
+    int64_t lo = 0, hi = len;
+    while (lo < hi) {
+        const int64_t mid = lo + (hi - lo) / 2;
+        const K s = sorter ? row[sorter[mid]] : row[mid];
+        const bool go_right = right ? !(s > v) : !(s >= v);
+        if (go_right) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+template <typename T>
+void search_typed(const SearchPlan& plan) {
+    using K = key_t<T>;
+    const T* seq = static_cast<const T*>(plan.seq);
+    const T* values = static_cast<const T*>(plan.values);
+    const int64_t total = plan.rows * plan.per_row;
+    // One search is ~log2(len) dependent loads; a row of the 16-bit types is widened once per
+    // chunk so the bisection compares opmath keys.
+    const int64_t grain = std::max<int64_t>(1, kDefaultGrain / 16);
+    parallel_for(0, total, grain, [&](int64_t b, int64_t e) {
+        std::vector<K> row_keys;
+        int64_t loaded_row = -1;
+        for (int64_t i = b; i < e; ++i) {
+            const int64_t r = plan.rows == 1 ? 0 : i / plan.per_row;
+            const int64_t* sorter = plan.sorter ? plan.sorter + r * plan.seq_len : nullptr;
+            const T* row = seq + r * plan.seq_len;
+            int64_t pos;
+            if constexpr (std::is_same_v<K, T>) {
+                pos = bisect<K>(row, sorter, plan.seq_len, values[i], plan.right);
+            } else {
+                if (loaded_row != r) {
+                    row_keys.assign(row, row + plan.seq_len);
+                    loaded_row = r;
+                }
+                pos = bisect<K>(row_keys.data(), sorter, plan.seq_len, static_cast<K>(values[i]), plan.right);
+            }
+            if (plan.out_int32) static_cast<int32_t*>(plan.out)[i] = static_cast<int32_t>(pos);
+            else static_cast<int64_t*>(plan.out)[i] = pos;
+        }
+    });
+}
+
+void search_kernel(const SearchPlan& plan) {
+    CMP_DISPATCH_ALL_TYPES(plan.dtype, plan.op, [&] { search_typed<scalar_t>(plan); });
+}
+
+template <typename T>
+void row_change_typed(const T* data, int64_t rows, int64_t row_len, bool* changed) {
+    using K = key_t<T>;
+    const int64_t grain = std::max<int64_t>(1, kDefaultGrain / std::max<int64_t>(row_len, 1));
+    parallel_for(0, rows, grain, [&](int64_t b, int64_t e) {
+        for (int64_t r = b; r < e; ++r) {
+            if (r == 0) {
+                changed[0] = true;
+                continue;
+            }
+            const T* cur = data + r * row_len;
+            const T* prev = cur - row_len;
+            bool differs = false;
+            for (int64_t j = 0; j < row_len && !differs; ++j) differs = static_cast<K>(cur[j]) != static_cast<K>(prev[j]);
+            changed[r] = differs;
+        }
+    });
+}
+
+void row_change_kernel(const char* op, DType dtype, const void* data, int64_t rows, int64_t row_len, bool* changed) {
+    CMP_DISPATCH_ALL_TYPES(dtype, op, [&] { row_change_typed(static_cast<const scalar_t*>(data), rows, row_len, changed); });
+}
+
+}  // namespace
+
+CMP_REGISTER_KERNEL(row_change_stub, row_change_kernel)
+CMP_REGISTER_KERNEL(sort_stub, sort_kernel)
+CMP_REGISTER_KERNEL(search_stub, search_kernel)
+
+}  // namespace cmp::cpu

@@ -1,0 +1,218 @@
+// Front-ends of unique, unique_consecutive and repeat_interleave. unique sorts (the flattened
+// tensor, or the slices along dim lexicographically through stable sorts column by column),
+// then one kernel marks where a run of equal elements/slices starts; groups, inverse and counts
+// follow from those marks in one pass. repeat_interleave is a broadcast copy (number repeats)
+// or an index_select with the repeated positions (tensor repeats).
+#include "ops/sort_search.h"
+
+#include "core/device.h"
+#include "cpu/sort_search_stubs.h"
+#include "ops/indexing.h"
+
+#include <algorithm>
+#include <memory>
+#include <numeric>
+#include <vector>
+
+namespace cmp::cpu {
+CMP_DEFINE_STUB(row_change_stub);
+}  // namespace cmp::cpu
+
+namespace cmp::ops {
+
+namespace {
+
+Tensor empty_int64(const Shape& sizes, Device device, const char* op) {
+    return Tensor::empty(sizes, CMP_DTYPE_INT64, device, op);
+}
+
+// a with dim moved to the front, as contiguous rows (one slice of a per row).
+Tensor slices_as_rows(const Tensor& a, int64_t dim) {
+    Shape order{dim};
+    for (int64_t d = 0; d < a.dim(); ++d)
+        if (d != dim) order.push_back(d);
+    const Tensor moved = contiguous(permute(a, order));
+    const int64_t n = a.size(dim);
+    const int64_t row_len = n == 0 ? 0 : moved.numel() / n;
+    return view(moved, {n, row_len});
+}
+
+// Row order that sorts rows lexicographically (stable): least significant column first.
+Tensor lexicographic_order(const Tensor& rows) {
+    const int64_t n = rows.size(0), cols = rows.size(1);
+    Tensor perm = arange(scalar_int(0), scalar_int(n), scalar_int(1), CMP_DTYPE_INT64, rows.device());
+    for (int64_t c = cols; c-- > 0;) {
+        const Tensor column = index_select(select(rows, 1, c), 0, perm);
+        perm = index_select(perm, 0, argsort(column, 0, false));
+    }
+    return perm;
+}
+
+// Groups of equal consecutive rows of `sorted_rows` (rows x row_len, contiguous). order[i] is
+// the original position of sorted row i. Fills the inverse (by original position) and counts,
+// and returns the sorted positions where groups start.
+std::vector<int64_t> group_rows(const char* op, const Tensor& sorted_rows, const int64_t* order, int64_t* inverse,
+                                std::vector<int64_t>& counts) {
+    const int64_t n = sorted_rows.size(0), row_len = sorted_rows.size(1);
+    std::vector<int64_t> starts;
+    if (n == 0) return starts;
+    std::unique_ptr<bool[]> changed(new bool[static_cast<size_t>(n)]);
+    if (row_len == 0) {
+        // Empty slices are all equal.
+        std::fill(changed.get(), changed.get() + n, false);
+        changed[0] = true;
+    } else {
+        cpu::row_change_stub(op, sorted_rows.dtype(), sorted_rows.data_ptr(), n, row_len, changed.get());
+    }
+    int64_t group = -1;
+    for (int64_t i = 0; i < n; ++i) {
+        if (changed[static_cast<size_t>(i)]) {
+            ++group;
+            starts.push_back(i);
+            counts.push_back(0);
+        }
+        ++counts.back();
+        if (inverse) inverse[order ? order[i] : i] = group;
+    }
+    return starts;
+}
+
+Tensor vector_tensor(const std::vector<int64_t>& v, Device device, const char* op) {
+    Tensor t = empty_int64({static_cast<int64_t>(v.size())}, device, op);
+    std::copy(v.begin(), v.end(), t.data<int64_t>());
+    return t;
+}
+
+std::tuple<Tensor, Tensor, Tensor> unique_impl(const char* op, const Tensor& a, bool sort_first, bool return_inverse,
+                                               bool return_counts, bool has_dim, int64_t dim) {
+    CMP_CHECK(a.defined(), INVALID_ARGUMENT, op, ": argument 'input' is undefined");
+    require_available(a.device(), op);
+    Tensor rows;  // one element or slice per row
+    int64_t d = 0;
+    if (has_dim) {
+        d = wrap_dim(dim, a, op);
+        rows = slices_as_rows(a, d);
+    } else {
+        rows = view(contiguous(a), {a.numel(), 1});
+    }
+    const int64_t n = rows.size(0);
+    Tensor order;
+    Tensor sorted_rows = rows;
+    if (sort_first && n > 1) {
+        order = has_dim ? lexicographic_order(rows) : argsort(reshape(rows, {n}), 0, false);
+        sorted_rows = contiguous(index_select(rows, 0, order));
+    }
+    Tensor inverse = return_inverse ? empty_int64(has_dim ? Shape{n} : a.sizes(), a.device(), op)
+                                    : empty_int64({0}, a.device(), op);
+    std::vector<int64_t> counts;
+    const std::vector<int64_t> starts = group_rows(op, sorted_rows, order.defined() ? order.data<int64_t>() : nullptr,
+                                                   return_inverse ? inverse.data<int64_t>() : nullptr, counts);
+    const Tensor picked = index_select(sorted_rows, 0, vector_tensor(starts, a.device(), op));
+    Tensor values;
+    if (has_dim) {
+        // picked holds the unique slices as rows; put dim back where it was.
+        Shape moved_sizes{static_cast<int64_t>(starts.size())};
+        for (int64_t k = 0; k < a.dim(); ++k)
+            if (k != d) moved_sizes.push_back(a.size(k));
+        Shape back(static_cast<size_t>(a.dim()));
+        // moved dim order was (d, others...); invert it.
+        std::vector<int64_t> order_dims{d};
+        for (int64_t k = 0; k < a.dim(); ++k)
+            if (k != d) order_dims.push_back(k);
+        for (int64_t k = 0; k < a.dim(); ++k) back[static_cast<size_t>(order_dims[static_cast<size_t>(k)])] = k;
+        values = contiguous(permute(reshape(picked, moved_sizes), back));
+    } else {
+        values = reshape(picked, {static_cast<int64_t>(starts.size())});
+    }
+    Tensor count_tensor = return_counts ? vector_tensor(counts, a.device(), op) : empty_int64({0}, a.device(), op);
+    return {values, inverse, count_tensor};
+}
+
+void check_repeats_count(const char* op, int64_t r) {
+    CMP_CHECK(r >= 0, INVALID_ARGUMENT, op, ": repeats can not be negative, got ", r);
+}
+
+void check_output_size(const char* op, int64_t output_size, int64_t actual) {
+    CMP_CHECK(output_size < 0 || output_size == actual, SHAPE_MISMATCH, op, ": output_size ", output_size,
+              " does not match the total of repeats ", actual);
+}
+
+// The tensor and dim repeat_interleave works on: a itself along dim, or a flattened.
+std::pair<Tensor, int64_t> interleave_operand(const char* op, const Tensor& a, bool has_dim, int64_t dim) {
+    CMP_CHECK(a.defined(), INVALID_ARGUMENT, op, ": argument 'input' is undefined");
+    require_available(a.device(), op);
+    if (!has_dim) return {reshape(a, {a.numel()}), 0};
+    if (a.dim() == 0) {
+        wrap_dim(dim, 1, op, &a.sizes());
+        return {reshape(a, {1}), 0};
+    }
+    return {a, wrap_dim(dim, a, op)};
+}
+
+}  // namespace
+
+std::tuple<Tensor, Tensor, Tensor> unique(const Tensor& a, bool return_inverse, bool return_counts, bool has_dim,
+                                          int64_t dim) {
+    return unique_impl("unique", a, true, return_inverse, return_counts, has_dim, dim);
+}
+
+std::tuple<Tensor, Tensor, Tensor> unique_consecutive(const Tensor& a, bool return_inverse, bool return_counts,
+                                                      bool has_dim, int64_t dim) {
+    return unique_impl("unique_consecutive", a, false, return_inverse, return_counts, has_dim, dim);
+}
+
+Tensor repeat_interleave(const Tensor& a, int64_t repeats, bool has_dim, int64_t dim, int64_t output_size) {
+    const char* op = "repeat_interleave";
+    check_repeats_count(op, repeats);
+    auto [t, d] = interleave_operand(op, a, has_dim, dim);
+    int64_t total = 0;
+    CMP_CHECK(!mul_overflow(t.size(d), repeats, &total), INVALID_ARGUMENT, op, ": repeats ", repeats,
+              " overflows the size of dim ", d, " of shape ", t.sizes());
+    check_output_size(op, output_size, total);
+    // Each element seen `repeats` times through a stride-0 dim right after d; reshape copies.
+    Shape expanded = t.sizes();
+    expanded.insert(expanded.begin() + d + 1, repeats);
+    Shape out_sizes = t.sizes();
+    out_sizes[static_cast<size_t>(d)] = total;
+    Tensor out = Tensor::empty(expanded, t.dtype(), t.device(), op);
+    copy_(out, expand(unsqueeze(t, d + 1), expanded));
+    return view(out, out_sizes);
+}
+
+Tensor repeat_interleave_indices(const Tensor& repeats, int64_t output_size) {
+    const char* op = "repeat_interleave";
+    CMP_CHECK(repeats.defined(), INVALID_ARGUMENT, op, ": argument 'repeats' is undefined");
+    require_available(repeats.device(), op);
+    CMP_CHECK(repeats.dim() == 1, SHAPE_MISMATCH, op, ": repeats must be a 1-D tensor, got shape ", repeats.sizes());
+    CMP_CHECK(repeats.dtype() == CMP_DTYPE_INT64 || repeats.dtype() == CMP_DTYPE_INT32, DTYPE_MISMATCH, op,
+              ": repeats has to be an int64 or int32 tensor, got ", dtype_name(repeats.dtype()));
+    const Tensor r = contiguous(to_dtype(repeats, CMP_DTYPE_INT64));
+    const int64_t* rp = r.data<int64_t>();
+    int64_t total = 0;
+    for (int64_t i = 0; i < r.numel(); ++i) {
+        check_repeats_count(op, rp[i]);
+        CMP_CHECK(!add_overflow(total, rp[i], &total), INVALID_ARGUMENT, op, ": the total of repeats overflows int64");
+    }
+    check_output_size(op, output_size, total);
+    Tensor out = empty_int64({total}, repeats.device(), op);
+    int64_t* o = out.data<int64_t>();
+    for (int64_t i = 0, k = 0; i < r.numel(); ++i)
+        for (int64_t j = 0; j < rp[i]; ++j) o[k++] = i;
+    return out;
+}
+
+Tensor repeat_interleave_tensor(const Tensor& a, const Tensor& repeats, bool has_dim, int64_t dim, int64_t output_size) {
+    const char* op = "repeat_interleave";
+    auto [t, d] = interleave_operand(op, a, has_dim, dim);
+    CMP_CHECK(repeats.defined(), INVALID_ARGUMENT, op, ": argument 'repeats' is undefined");
+    CMP_CHECK(repeats.dim() <= 1, SHAPE_MISMATCH, op, ": repeats must be 0-dim or 1-dim tensor, got shape ",
+              repeats.sizes());
+    const int64_t n = t.size(d);
+    Tensor r = repeats.dim() == 0 ? reshape(repeats, {1}) : repeats;
+    if (r.numel() == 1 && n != 1) r = expand(r, {n});
+    CMP_CHECK(r.size(0) == n, SHAPE_MISMATCH, op, ": repeats must have the same size as input along dim, but got "
+              "repeats.size(0) = ", r.size(0), " and input.size(", d, ") = ", n);
+    return index_select(t, d, repeat_interleave_indices(r, output_size));
+}
+
+}  // namespace cmp::ops
