@@ -63,7 +63,7 @@ namespace Compute
         {
             try
             {
-                return WithOptionalHandles(IndexList(entries), h => Own(NativeMethods.Index(view.Handle, h, h.Length)));
+                return view.IndexWith(IndexList(entries));
             }
             finally
             {
@@ -126,8 +126,20 @@ namespace Compute
         {
             ArgumentNullException.ThrowIfNull(indices);
             ArgumentNullException.ThrowIfNull(values);
-            return WithOptionalHandles(indices, h =>
+            Tensor result = WithOptionalHandles(indices, h =>
                 Own(NativeMethods.IndexPut(Handle, h, h.Length, values.Handle, accumulate ? 1 : 0)));
+            if (!Recorder.Wanted(this, values))
+            {
+                return result;
+            }
+            var (saved, rebuild) = SaveIndices(indices);
+            return Recorder.Record(result, "IndexPutBackward0", [this, values], saved, ctx =>
+            {
+                Tensor?[] list = rebuild(ctx);
+                Tensor? self = !ctx.Needs(0) ? null
+                    : accumulate ? ctx.Grad : ctx.Grad.IndexPut(list, Zeros(Array.Empty<long>(), ctx.Grad.DType));
+                return [self, ctx.Needs(1) ? ctx.Grad.IndexWith(list) : null];
+            });
         }
 
         /// <summary>In-place <see cref="IndexPut"/> (index_put_); repeated indices accumulate when <paramref name="accumulate"/>. Returns this tensor.</summary>
@@ -135,6 +147,7 @@ namespace Compute
         {
             ArgumentNullException.ThrowIfNull(indices);
             ArgumentNullException.ThrowIfNull(values);
+            CheckInPlace(values);
             WithOptionalHandles(indices, h =>
             {
                 NativeMethods.IndexPutInPlace(Handle, h, h.Length, values.Handle, accumulate ? 1 : 0);

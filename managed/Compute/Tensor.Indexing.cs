@@ -107,7 +107,9 @@ namespace Compute
                 return ApplyAdvanced(current, advanced, dispose: !ReferenceEquals(current, this));
             }
             // x[...] or x[] is a view of the whole tensor, never the same object.
-            return ReferenceEquals(current, this) ? AsStrided(ShapeCached, Strides, StorageOffset) : current;
+            return ReferenceEquals(current, this)
+                ? Recorder.Record(AsStrided(ShapeCached, Strides, StorageOffset), "AliasBackward0", [this], null, static ctx => [ctx.Grad])
+                : current;
         }
 
         // Python slice bounds: negative counts from the end, then clamped to [0, size].

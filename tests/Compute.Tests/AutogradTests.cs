@@ -71,6 +71,14 @@ public class AutogradTests
                           + Tensor.Baddbmm(t[5], t[3], t[4], beta: 2, alpha: 0.5).Sum()
                           + Tensor.Addmv(t[0].Select(1, 0), t[0], t[2], beta: 3, alpha: -1).Pow(2).Sum(),
         ["conversions"] = t => (t[0].To(DType.Float32) * 2).To(DType.Float64).Sum() + t[0].T.Contiguous().Pow(2).Sum() + t[0].Clone().Exp().Sum(),
+        ["adv_indexing"] = t =>
+        {
+            Tensor x = t[0];
+            return x[Tensor.From(new long[] { 0, 2, 0 })].Pow(2).Sum() + x[x > 0].Sum() * 2
+                   + x[.., Tensor.From(new long[] { 1, 1 })].Sum() + x[TensorIndex.Ellipsis].Pow(3).Sum()
+                   + x.IndexPut([Tensor.From(new long[] { 0, 1 })], t[1]).Pow(2).Sum()
+                   + x.IndexPut([Tensor.From(new long[] { 1, 1 }), Tensor.From(new long[] { 0, 2 })], t[2], accumulate: true).Pow(2).Sum();
+        },
         ["hvp_cubic"] = t => Hvp(a => (a.Pow(3) * t[1]).Sum(), t[0], t[2]),
         ["hvp_tanh_matmul"] = t => Hvp(p => p.MatMul(t[1]).Tanh().Sum(), t[0], t[2]),
     };

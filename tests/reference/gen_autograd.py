@@ -61,6 +61,10 @@ EXPRESSIONS = {
                                            + torch.baddbmm(c, bt, bt2, beta=2, alpha=0.5).sum()
                                            + torch.addmv(a[:, 0], a, v, beta=3, alpha=-1).pow(2).sum()),
     "conversions": lambda x: (x.float() * 2).double().sum() + x.t().contiguous().pow(2).sum() + x.clone().exp().sum(),
+    "adv_indexing": lambda x, v, w: (x[torch.tensor([0, 2, 0])].pow(2).sum() + x[x > 0].sum() * 2
+                                     + x[:, torch.tensor([1, 1])].sum() + x[...].pow(3).sum()
+                                     + x.index_put((torch.tensor([0, 1]),), v).pow(2).sum()
+                                     + x.index_put((torch.tensor([1, 1]), torch.tensor([0, 2])), w, accumulate=True).pow(2).sum()),
     "hvp_cubic": lambda x, y, v: hvp(lambda a, b: (a.pow(3) * b).sum(), x, [y], v),
     "hvp_tanh_matmul": lambda x, a, v: hvp(lambda p, q: (p @ q).tanh().sum(), x, [a], v),
 }
@@ -120,6 +124,7 @@ def generate():
     add("linalg", [(rand(3, 4), True), (rand(4, 2), True), (rand(4), True), (rand(2, 3, 4), True), (rand(2, 4, 2), True),
                    (rand(2), True)])
     add("conversions", [(rand(2, 3), True)])
+    add("adv_indexing", [(rand(4, 3), True), (rand(3), True), (rand(2), True)])
     add("hvp_cubic", [(rand(4), True), (rand(4), True), (rand(4), False)])
     add("hvp_tanh_matmul", [(rand(2, 3), True), (rand(3, 3), True), (rand(2, 3), False)])
     write("autograd.json", cases)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Compute.Native;
 
 namespace Compute
 {
@@ -95,6 +96,38 @@ namespace Compute
                 return [stacked ? Stack(grads, d) : Cat(grads, d)];
             });
             return pieces;
+        }
+
+        /// <summary>
+        /// this[indices] with index tensors (torch's index, the getter of advanced indexing); the
+        /// gradient goes back to the picked positions through index_put with accumulation.
+        /// </summary>
+        internal Tensor IndexWith(Tensor?[] indices)
+        {
+            Tensor result = WithOptionalHandles(indices, h => Own(NativeMethods.Index(Handle, h, h.Length)));
+            if (!Recorder.Wanted(this))
+            {
+                return result;
+            }
+            var (saved, rebuild) = SaveIndices(indices);
+            return Recorder.Record(result, "IndexBackward0", [this], saved,
+                ctx => [ZerosLike(ctx.Grad, ctx.InputShape(0)).IndexPut(rebuild(ctx), ctx.Grad, accumulate: true)]);
+        }
+
+        // An index list with nulls (whole dims) saved as its tensors plus where they went.
+        private static (Tensor[] Saved, Func<BackwardContext, Tensor?[]> Rebuild) SaveIndices(Tensor?[] indices)
+        {
+            var saved = new List<Tensor>();
+            var slot = new int[indices.Length];
+            for (int i = 0; i < indices.Length; i++)
+            {
+                slot[i] = indices[i] is Tensor t ? saved.Count : -1;
+                if (indices[i] is Tensor index)
+                {
+                    saved.Add(index);
+                }
+            }
+            return (saved.ToArray(), ctx => Array.ConvertAll(slot, s => s < 0 ? null : ctx.Saved(s)));
         }
 
         private static long[] BroadcastShapes(long[] a, long[] b)
