@@ -22,10 +22,13 @@ namespace Compute
         public Tensor FloorDivideInPlace(Scalar other) => InPlace(other, NativeMethods.FloorDivideInPlace);
 
         /// <summary>Remainder with the sign of the divisor, like Python's % (torch.remainder).</summary>
-        public Tensor Remainder(Tensor other) => Binary(this, other, NativeMethods.Remainder);
+        public Tensor Remainder(Tensor other) =>
+            Recorder.Record(Binary(this, other, NativeMethods.Remainder), "RemainderBackward1", [this, other], [this, other],
+                static ctx => RemainderBackward(ctx, "floor"));
 
         /// <summary>Remainder with the sign of the divisor, like Python's % (torch.remainder).</summary>
-        public Tensor Remainder(Scalar other) => Binary(this, other, NativeMethods.Remainder);
+        public Tensor Remainder(Scalar other) =>
+            Recorder.Record(Binary(this, other, NativeMethods.Remainder), "RemainderBackward0", [this], null, static ctx => [ctx.Grad]);
 
         /// <summary>In-place Remainder (remainder_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor RemainderInPlace(Tensor other) => InPlace(other, NativeMethods.RemainderInPlace);
@@ -34,10 +37,13 @@ namespace Compute
         public Tensor RemainderInPlace(Scalar other) => InPlace(other, NativeMethods.RemainderInPlace);
 
         /// <summary>Remainder with the sign of the dividend, like C's fmod (torch.fmod).</summary>
-        public Tensor Fmod(Tensor other) => Binary(this, other, NativeMethods.Fmod);
+        public Tensor Fmod(Tensor other) =>
+            Recorder.Record(Binary(this, other, NativeMethods.Fmod), "FmodBackward1", [this, other], [this, other],
+                static ctx => RemainderBackward(ctx, "trunc"));
 
         /// <summary>Remainder with the sign of the dividend, like C's fmod (torch.fmod).</summary>
-        public Tensor Fmod(Scalar other) => Binary(this, other, NativeMethods.Fmod);
+        public Tensor Fmod(Scalar other) =>
+            Recorder.Record(Binary(this, other, NativeMethods.Fmod), "FmodBackward0", [this], null, static ctx => [ctx.Grad]);
 
         /// <summary>In-place Fmod (fmod_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor FmodInPlace(Tensor other) => InPlace(other, NativeMethods.FmodInPlace);
@@ -46,7 +52,11 @@ namespace Compute
         public Tensor FmodInPlace(Scalar other) => InPlace(other, NativeMethods.FmodInPlace);
 
         /// <summary>this to the power other (torch.pow); integers to a negative number power throw.</summary>
-        public Tensor Pow(Tensor other) => Binary(this, other, NativeMethods.Pow);
+        public Tensor Pow(Tensor other)
+        {
+            Tensor result = Binary(this, other, NativeMethods.Pow);
+            return Recorder.Record(result, "PowBackward1", [this, other], [this, other, result], static ctx => PowTensorBackward(ctx));
+        }
 
         /// <summary>this to the power a number (torch.pow); integers to a negative number power throw.</summary>
         public Tensor Pow(Scalar other) =>
@@ -59,10 +69,14 @@ namespace Compute
         public Tensor PowInPlace(Scalar other) => InPlace(other, NativeMethods.PowInPlace);
 
         /// <summary>atan(this / other) in the quadrant of (other, this) (torch.atan2); integers give float32.</summary>
-        public Tensor Atan2(Tensor other) => Binary(this, other, NativeMethods.Atan2);
+        public Tensor Atan2(Tensor other) =>
+            Recorder.Record(Binary(this, other, NativeMethods.Atan2), "Atan2Backward0", [this, other], [this, other],
+                static ctx => Atan2Backward(ctx.Grad, ctx.Saved(0), ctx.Saved(1), ctx.Needs(0), ctx.Needs(1)));
 
         /// <summary>atan(this / a number) in the quadrant of (a number, this) (torch.atan2); integers give float32.</summary>
-        public Tensor Atan2(Scalar other) => Binary(this, other, NativeMethods.Atan2);
+        public Tensor Atan2(Scalar other) =>
+            Recorder.Record(Binary(this, other, NativeMethods.Atan2), "Atan2Backward0", [this], [this],
+                ctx => [ctx.Grad * other * (ctx.Saved(0) * ctx.Saved(0) + other.ToDouble() * other.ToDouble()).Reciprocal()]);
 
         /// <summary>In-place Atan2 (atan2_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor Atan2InPlace(Tensor other) => InPlace(other, NativeMethods.Atan2InPlace);
@@ -71,10 +85,19 @@ namespace Compute
         public Tensor Atan2InPlace(Scalar other) => InPlace(other, NativeMethods.Atan2InPlace);
 
         /// <summary>sqrt(this^2 + other^2) without undue overflow (torch.hypot); floating dtypes only.</summary>
-        public Tensor Hypot(Tensor other) => Binary(this, other, NativeMethods.Hypot);
+        public Tensor Hypot(Tensor other)
+        {
+            Tensor result = Binary(this, other, NativeMethods.Hypot);
+            return Recorder.Record(result, "HypotBackward0", [this, other], [this, other, result], static ctx =>
+                [ctx.Needs(0) ? ctx.Grad * ctx.Saved(0) / ctx.Saved(2) : null, ctx.Needs(1) ? ctx.Grad * ctx.Saved(1) / ctx.Saved(2) : null]);
+        }
 
         /// <summary>sqrt(this^2 + a number^2) without undue overflow (torch.hypot); floating dtypes only.</summary>
-        public Tensor Hypot(Scalar other) => Binary(this, other, NativeMethods.Hypot);
+        public Tensor Hypot(Scalar other)
+        {
+            Tensor result = Binary(this, other, NativeMethods.Hypot);
+            return Recorder.Record(result, "HypotBackward0", [this], [this, result], static ctx => [ctx.Grad * ctx.Saved(0) / ctx.Saved(1)]);
+        }
 
         /// <summary>In-place Hypot (hypot_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor HypotInPlace(Tensor other) => InPlace(other, NativeMethods.HypotInPlace);
@@ -83,22 +106,42 @@ namespace Compute
         public Tensor HypotInPlace(Scalar other) => InPlace(other, NativeMethods.HypotInPlace);
 
         /// <summary>Elementwise maximum, NaN when either is NaN (torch.maximum).</summary>
-        public Tensor Maximum(Tensor other) => Binary(this, other, NativeMethods.Maximum);
+        public Tensor Maximum(Tensor other) =>
+            Recorder.Record(Binary(this, other, NativeMethods.Maximum), "MaximumBackward0", [this, other], [this, other],
+                static ctx => MaxMinBackward(ctx, isMax: true));
 
         /// <summary>Elementwise minimum, NaN when either is NaN (torch.minimum).</summary>
-        public Tensor Minimum(Tensor other) => Binary(this, other, NativeMethods.Minimum);
+        public Tensor Minimum(Tensor other) =>
+            Recorder.Record(Binary(this, other, NativeMethods.Minimum), "MinimumBackward0", [this, other], [this, other],
+                static ctx => MaxMinBackward(ctx, isMax: false));
 
         /// <summary>Elementwise maximum ignoring NaN: NaN only when both are (torch.fmax).</summary>
-        public Tensor Fmax(Tensor other) => Binary(this, other, NativeMethods.Fmax);
+        public Tensor Fmax(Tensor other) =>
+            Recorder.Record(Binary(this, other, NativeMethods.Fmax), "FmaxBackward0", [this, other], [this, other],
+                static ctx => FmaxFminBackward(ctx, isMax: true));
 
         /// <summary>Elementwise minimum ignoring NaN: NaN only when both are (torch.fmin).</summary>
-        public Tensor Fmin(Tensor other) => Binary(this, other, NativeMethods.Fmin);
+        public Tensor Fmin(Tensor other) =>
+            Recorder.Record(Binary(this, other, NativeMethods.Fmin), "FminBackward0", [this, other], [this, other],
+                static ctx => FmaxFminBackward(ctx, isMax: false));
 
         /// <summary>|this| with the sign of other (torch.copysign); integers give float32.</summary>
-        public Tensor Copysign(Tensor other) => Binary(this, other, NativeMethods.Copysign);
+        public Tensor Copysign(Tensor other)
+        {
+            Tensor result = Binary(this, other, NativeMethods.Copysign);
+            // The sign taken from other is piecewise constant: other's gradient is zero.
+            return Recorder.Record(result, "CopysignBackward0", [this, other], [this, result], static ctx =>
+                [ctx.Needs(0) ? CopysignBackward(ctx.Grad, ctx.Saved(0), ctx.Saved(1)) : null,
+                    ctx.Needs(1) ? Zeros(ctx.InputShape(1), ctx.InputDType(1)) : null]);
+        }
 
         /// <summary>|this| with the sign of a number (torch.copysign); integers give float32.</summary>
-        public Tensor Copysign(Scalar other) => Binary(this, other, NativeMethods.Copysign);
+        public Tensor Copysign(Scalar other)
+        {
+            Tensor result = Binary(this, other, NativeMethods.Copysign);
+            return Recorder.Record(result, "CopysignBackward1", [this], [this, result],
+                static ctx => [CopysignBackward(ctx.Grad, ctx.Saved(0), ctx.Saved(1))]);
+        }
 
         /// <summary>In-place Copysign (copysign_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor CopysignInPlace(Tensor other) => InPlace(other, NativeMethods.CopysignInPlace);
@@ -185,7 +228,12 @@ namespace Compute
         public Tensor LogicalXorInPlace(Tensor other) => InPlace(other, NativeMethods.LogicalXorInPlace);
 
         /// <summary>A number to the power of each element (torch.pow(number, tensor)).</summary>
-        public static Tensor Pow(Scalar self, Tensor exponent) => Binary(self, exponent, NativeMethods.Pow);
+        public static Tensor Pow(Scalar self, Tensor exponent)
+        {
+            Tensor result = Binary(self, exponent, NativeMethods.Pow);
+            return Recorder.Record(result, "PowBackward2", [exponent], [exponent, result],
+                ctx => [PowNumberBaseBackward(ctx.Grad, self, ctx.Saved(0), ctx.Saved(1))]);
+        }
 
         // torch.div's rounding_mode as the ABI's cmp_rounding_mode value.
         private static int RoundingMode(string? roundingMode) => roundingMode switch
@@ -206,14 +254,23 @@ namespace Compute
         public Tensor Div(Tensor other, string? roundingMode)
         {
             int mode = RoundingMode(roundingMode);
-            return Binary(this, other, (a, b) => NativeMethods.DivRounding(a, b, mode));
+            if (mode == 0)
+            {
+                return Div(other);
+            }
+            // Rounded quotients are piecewise constant: PyTorch gives zero gradients.
+            return RecordZeroGrad(Binary(this, other, (a, b) => NativeMethods.DivRounding(a, b, mode)), "DivBackward2", [this, other]);
         }
 
         /// <summary>this / a number, rounded as roundingMode says (see <see cref="Div(Tensor, string?)"/>).</summary>
         public Tensor Div(Scalar other, string? roundingMode)
         {
             int mode = RoundingMode(roundingMode);
-            return Binary(this, other, (a, b) => NativeMethods.DivRounding(a, b, mode));
+            if (mode == 0)
+            {
+                return Div(other);
+            }
+            return RecordZeroGrad(Binary(this, other, (a, b) => NativeMethods.DivRounding(a, b, mode)), "DivBackward2", [this]);
         }
 
         /// <summary>In-place Div with a rounding mode (div_). Returns this tensor.</summary>
@@ -239,7 +296,9 @@ namespace Compute
             ArgumentNullException.ThrowIfNull(condition);
             ArgumentNullException.ThrowIfNull(a);
             ArgumentNullException.ThrowIfNull(b);
-            return Own(NativeMethods.Where(condition.Handle, a.Handle, b.Handle));
+            return Recorder.Record(Own(NativeMethods.Where(condition.Handle, a.Handle, b.Handle)), "WhereBackward0", [a, b], [condition],
+                static ctx => [ctx.Needs(0) ? GradWhere(ctx.Saved(0), ctx.Grad) : null,
+                    ctx.Needs(1) ? Where(ctx.Saved(0), 0, ctx.Grad) : null]);
         }
 
         /// <summary>torch.where with a number for b (it promotes like a Python number).</summary>
@@ -248,7 +307,8 @@ namespace Compute
             ArgumentNullException.ThrowIfNull(condition);
             ArgumentNullException.ThrowIfNull(a);
             using TensorHandle wb = Wrapped(b, a);
-            return Own(NativeMethods.Where(condition.Handle, a.Handle, wb));
+            return Recorder.Record(Own(NativeMethods.Where(condition.Handle, a.Handle, wb)), "WhereBackward0", [a], [condition],
+                static ctx => [GradWhere(ctx.Saved(0), ctx.Grad)]);
         }
 
         /// <summary>torch.where with a number for a (it promotes like a Python number).</summary>
@@ -257,7 +317,8 @@ namespace Compute
             ArgumentNullException.ThrowIfNull(condition);
             ArgumentNullException.ThrowIfNull(b);
             using TensorHandle wa = Wrapped(a, b);
-            return Own(NativeMethods.Where(condition.Handle, wa, b.Handle));
+            return Recorder.Record(Own(NativeMethods.Where(condition.Handle, wa, b.Handle)), "WhereBackward0", [b], [condition],
+                static ctx => [Where(ctx.Saved(0), 0, ctx.Grad)]);
         }
 
         /// <summary>torch.where with numbers for both a and b.</summary>
@@ -274,17 +335,24 @@ namespace Compute
         {
             ArgumentNullException.ThrowIfNull(end);
             ArgumentNullException.ThrowIfNull(weight);
-            return Own(NativeMethods.Lerp(Handle, end.Handle, weight.Handle));
+            return Recorder.Record(Own(NativeMethods.Lerp(Handle, end.Handle, weight.Handle)), "LerpBackward1", [this, end, weight],
+                [this, end, weight], static ctx =>
+                [ctx.Needs(0) ? ctx.Grad * (1 - ctx.Saved(2)) : null, ctx.Needs(1) ? ctx.Grad * ctx.Saved(2) : null,
+                    ctx.Needs(2) ? ctx.Grad * (ctx.Saved(1) - ctx.Saved(0)) : null]);
         }
 
         /// <summary>this + weight * (end - this) with a number as weight (torch.lerp).</summary>
-        public Tensor Lerp(Tensor end, Scalar weight) => Binary(this, end, (a, e) => NativeMethods.LerpScalar(a, e, weight.Native));
+        public Tensor Lerp(Tensor end, Scalar weight) =>
+            Recorder.Record(Binary(this, end, (a, e) => NativeMethods.LerpScalar(a, e, weight.Native)), "LerpBackward0", [this, end], null,
+                ctx => [ctx.Needs(0) ? ctx.Grad * (1 - weight.ToDouble()) : null, ctx.Needs(1) ? ctx.Grad * weight : null]);
 
         /// <summary>In-place Lerp (lerp_). Returns this tensor.</summary>
         public Tensor LerpInPlace(Tensor end, Tensor weight)
         {
             ArgumentNullException.ThrowIfNull(end);
             ArgumentNullException.ThrowIfNull(weight);
+            CheckInPlace(end);
+            CheckInPlace(weight);
             NativeMethods.LerpInPlace(Handle, end.Handle, weight.Handle);
             return this;
         }
@@ -298,7 +366,10 @@ namespace Compute
         {
             ArgumentNullException.ThrowIfNull(tensor1);
             ArgumentNullException.ThrowIfNull(tensor2);
-            return Own(NativeMethods.Addcmul(Handle, tensor1.Handle, tensor2.Handle, value?.Native ?? One));
+            return Recorder.Record(Own(NativeMethods.Addcmul(Handle, tensor1.Handle, tensor2.Handle, value?.Native ?? One)), "AddcmulBackward0",
+                [this, tensor1, tensor2], [tensor1, tensor2], ctx =>
+                [ctx.Grad, ctx.Needs(1) ? ctx.Grad * Scaled(ctx.Saved(1), value) : null,
+                    ctx.Needs(2) ? ctx.Grad * Scaled(ctx.Saved(0), value) : null]);
         }
 
         /// <summary>In-place Addcmul (addcmul_). Returns this tensor.</summary>
@@ -306,6 +377,8 @@ namespace Compute
         {
             ArgumentNullException.ThrowIfNull(tensor1);
             ArgumentNullException.ThrowIfNull(tensor2);
+            CheckInPlace(tensor1);
+            CheckInPlace(tensor2);
             NativeMethods.AddcmulInPlace(Handle, tensor1.Handle, tensor2.Handle, value?.Native ?? One);
             return this;
         }
@@ -318,7 +391,11 @@ namespace Compute
         {
             ArgumentNullException.ThrowIfNull(tensor1);
             ArgumentNullException.ThrowIfNull(tensor2);
-            return Own(NativeMethods.Addcdiv(Handle, tensor1.Handle, tensor2.Handle, value?.Native ?? One));
+            Scalar v = value ?? 1;
+            return Recorder.Record(Own(NativeMethods.Addcdiv(Handle, tensor1.Handle, tensor2.Handle, v.Native)), "AddcdivBackward0",
+                [this, tensor1, tensor2], [tensor1, tensor2], ctx =>
+                [ctx.Grad, ctx.Needs(1) ? ctx.Grad * (v / ctx.Saved(1)) : null,
+                    ctx.Needs(2) ? -ctx.Grad * (v * ctx.Saved(0) / (ctx.Saved(1) * ctx.Saved(1))) : null]);
         }
 
         /// <summary>In-place Addcdiv (addcdiv_). Returns this tensor.</summary>
@@ -326,6 +403,8 @@ namespace Compute
         {
             ArgumentNullException.ThrowIfNull(tensor1);
             ArgumentNullException.ThrowIfNull(tensor2);
+            CheckInPlace(tensor1);
+            CheckInPlace(tensor2);
             NativeMethods.AddcdivInPlace(Handle, tensor1.Handle, tensor2.Handle, value?.Native ?? One);
             return this;
         }
@@ -335,14 +414,18 @@ namespace Compute
         /// (torch.masked_fill); this and mask broadcast together.
         /// </summary>
         public Tensor MaskedFill(Tensor mask, Scalar value) =>
-            Binary(this, mask, (a, m) => NativeMethods.MaskedFill(a, m, value.Native));
+            Recorder.Record(Binary(this, mask, (a, m) => NativeMethods.MaskedFill(a, m, value.Native)), "MaskedFillBackward0", [this], [mask],
+                static ctx => [GradDrop(ctx.Grad, ctx.Saved(0))]);
 
         /// <summary>MaskedFill with the value as a 0-dim tensor.</summary>
         public Tensor MaskedFill(Tensor mask, Tensor value)
         {
             ArgumentNullException.ThrowIfNull(mask);
             ArgumentNullException.ThrowIfNull(value);
-            return Own(NativeMethods.MaskedFillTensor(Handle, mask.Handle, value.Handle));
+            // value is 0-dim: it receives the sum of the gradient over the filled places.
+            return Recorder.Record(Own(NativeMethods.MaskedFillTensor(Handle, mask.Handle, value.Handle)), "MaskedFillBackward1", [this, value],
+                [mask], static ctx => [ctx.Needs(0) ? GradDrop(ctx.Grad, ctx.Saved(0)) : null,
+                    ctx.Needs(1) ? GradWhere(ctx.Saved(0), ctx.Grad).Sum() : null]);
         }
 
         /// <summary>Writes value where the bool mask is true, in place (masked_fill_). Returns this tensor.</summary>
@@ -354,18 +437,20 @@ namespace Compute
         {
             ArgumentNullException.ThrowIfNull(mask);
             ArgumentNullException.ThrowIfNull(value);
+            CheckInPlace(value);
             NativeMethods.MaskedFillTensorInPlace(Handle, mask.Handle, value.Handle);
             return this;
         }
 
         /// <summary>Remainder with the sign of the divisor (Python's %, torch.remainder).</summary>
-        public static Tensor operator %(Tensor a, Tensor b) => Binary(a, b, NativeMethods.Remainder);
+        public static Tensor operator %(Tensor a, Tensor b) => NotNull(a).Remainder(b);
 
         /// <summary>Remainder with the sign of the divisor (Python's %, torch.remainder).</summary>
-        public static Tensor operator %(Tensor a, Scalar b) => Binary(a, b, NativeMethods.Remainder);
+        public static Tensor operator %(Tensor a, Scalar b) => NotNull(a).Remainder(b);
 
         /// <summary>Remainder with the sign of the divisor (Python's %, torch.remainder).</summary>
-        public static Tensor operator %(Scalar a, Tensor b) => Binary(a, b, NativeMethods.Remainder);
+        public static Tensor operator %(Scalar a, Tensor b) =>
+            RecordNotDifferentiable(Binary(a, b, NativeMethods.Remainder), "RemainderBackward2", [b], "PyTorch defines none for remainder(number, tensor)");
 
         /// <summary>Bitwise AND (integer and bool dtypes).</summary>
         public static Tensor operator &(Tensor a, Tensor b) => Binary(a, b, NativeMethods.BitwiseAnd);

@@ -23,7 +23,7 @@ namespace Compute
         public Tensor AbsInPlace() => ApplyInPlace(NativeMethods.AbsInPlace);
 
         /// <summary>-1, 0 or 1 by the sign of each element (torch.sign); 0 for NaN.</summary>
-        public Tensor Sign() => Own(NativeMethods.Sign(Handle));
+        public Tensor Sign() => RecordZeroGrad(Own(NativeMethods.Sign(Handle)), "SignBackward0", [this]);
 
         /// <summary>In-place Sign (sign_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor SignInPlace() => ApplyInPlace(NativeMethods.SignInPlace);
@@ -39,25 +39,29 @@ namespace Compute
         public Tensor SqrtInPlace() => ApplyInPlace(NativeMethods.SqrtInPlace);
 
         /// <summary>1 / sqrt(x) (torch.rsqrt); integer inputs give float32.</summary>
-        public Tensor Rsqrt() => Own(NativeMethods.Rsqrt(Handle));
+        public Tensor Rsqrt() =>
+            RecordUnaryOfResult(Own(NativeMethods.Rsqrt(Handle)), "RsqrtBackward0", static (g, y) => -0.5 * g * y.Pow(3));
 
         /// <summary>In-place Rsqrt (rsqrt_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor RsqrtInPlace() => ApplyInPlace(NativeMethods.RsqrtInPlace);
 
         /// <summary>x * x (torch.square); integer dtypes are kept, bool gives int64.</summary>
-        public Tensor Square() => Own(NativeMethods.Square(Handle));
+        public Tensor Square() =>
+            Recorder.Record(Own(NativeMethods.Square(Handle)), "PowBackward0", [this], [this], static ctx => [PowScalarBackward(ctx, 2)]);
 
         /// <summary>In-place Square (square_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor SquareInPlace() => ApplyInPlace(NativeMethods.SquareInPlace);
 
         /// <summary>2^x (torch.exp2); integer inputs give float32.</summary>
-        public Tensor Exp2() => Own(NativeMethods.Exp2(Handle));
+        public Tensor Exp2() =>
+            RecordUnaryOfResult(Own(NativeMethods.Exp2(Handle)), "Exp2Backward0", static (g, y) => g * y * Ln2);
 
         /// <summary>In-place Exp2 (exp2_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor Exp2InPlace() => ApplyInPlace(NativeMethods.Exp2InPlace);
 
         /// <summary>e^x - 1, accurate near 0 (torch.expm1); integer inputs give float32.</summary>
-        public Tensor Expm1() => Own(NativeMethods.Expm1(Handle));
+        public Tensor Expm1() =>
+            RecordUnaryOfResult(Own(NativeMethods.Expm1(Handle)), "Expm1Backward0", static (g, y) => g * (y + 1));
 
         /// <summary>In-place Expm1 (expm1_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor Expm1InPlace() => ApplyInPlace(NativeMethods.Expm1InPlace);
@@ -70,19 +74,22 @@ namespace Compute
         public Tensor LogInPlace() => ApplyInPlace(NativeMethods.LogInPlace);
 
         /// <summary>Base-2 logarithm (torch.log2); integer inputs give float32.</summary>
-        public Tensor Log2() => Own(NativeMethods.Log2(Handle));
+        public Tensor Log2() =>
+            RecordUnary(Own(NativeMethods.Log2(Handle)), "Log2Backward0", static (g, x) => g / (x * Ln2));
 
         /// <summary>In-place Log2 (log2_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor Log2InPlace() => ApplyInPlace(NativeMethods.Log2InPlace);
 
         /// <summary>Base-10 logarithm (torch.log10); integer inputs give float32.</summary>
-        public Tensor Log10() => Own(NativeMethods.Log10(Handle));
+        public Tensor Log10() =>
+            RecordUnary(Own(NativeMethods.Log10(Handle)), "Log10Backward0", static (g, x) => g / (x * Ln10));
 
         /// <summary>In-place Log10 (log10_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor Log10InPlace() => ApplyInPlace(NativeMethods.Log10InPlace);
 
         /// <summary>log(1 + x), accurate near 0 (torch.log1p); integer inputs give float32.</summary>
-        public Tensor Log1p() => Own(NativeMethods.Log1p(Handle));
+        public Tensor Log1p() =>
+            RecordUnary(Own(NativeMethods.Log1p(Handle)), "Log1PBackward0", static (g, x) => g / (x + 1));
 
         /// <summary>In-place Log1p (log1p_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor Log1pInPlace() => ApplyInPlace(NativeMethods.Log1pInPlace);
@@ -102,37 +109,43 @@ namespace Compute
         public Tensor CosInPlace() => ApplyInPlace(NativeMethods.CosInPlace);
 
         /// <summary>Tangent (torch.tan); integer inputs give float32.</summary>
-        public Tensor Tan() => Own(NativeMethods.Tan(Handle));
+        public Tensor Tan() =>
+            RecordUnaryOfResult(Own(NativeMethods.Tan(Handle)), "TanBackward0", static (g, y) => g * (1 + y.Pow(2)));
 
         /// <summary>In-place Tan (tan_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor TanInPlace() => ApplyInPlace(NativeMethods.TanInPlace);
 
         /// <summary>Arcsine (torch.asin); integer inputs give float32.</summary>
-        public Tensor Asin() => Own(NativeMethods.Asin(Handle));
+        public Tensor Asin() =>
+            RecordUnary(Own(NativeMethods.Asin(Handle)), "AsinBackward0", static (g, x) => g * (-x * x + 1).Rsqrt());
 
         /// <summary>In-place Asin (asin_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor AsinInPlace() => ApplyInPlace(NativeMethods.AsinInPlace);
 
         /// <summary>Arccosine (torch.acos); integer inputs give float32.</summary>
-        public Tensor Acos() => Own(NativeMethods.Acos(Handle));
+        public Tensor Acos() =>
+            RecordUnary(Own(NativeMethods.Acos(Handle)), "AcosBackward0", static (g, x) => g * -(-x * x + 1).Rsqrt());
 
         /// <summary>In-place Acos (acos_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor AcosInPlace() => ApplyInPlace(NativeMethods.AcosInPlace);
 
         /// <summary>Arctangent (torch.atan); integer inputs give float32.</summary>
-        public Tensor Atan() => Own(NativeMethods.Atan(Handle));
+        public Tensor Atan() =>
+            RecordUnary(Own(NativeMethods.Atan(Handle)), "AtanBackward0", static (g, x) => g / (x * x + 1));
 
         /// <summary>In-place Atan (atan_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor AtanInPlace() => ApplyInPlace(NativeMethods.AtanInPlace);
 
         /// <summary>Hyperbolic sine (torch.sinh); integer inputs give float32.</summary>
-        public Tensor Sinh() => Own(NativeMethods.Sinh(Handle));
+        public Tensor Sinh() =>
+            RecordUnary(Own(NativeMethods.Sinh(Handle)), "SinhBackward0", static (g, x) => g * x.Cosh());
 
         /// <summary>In-place Sinh (sinh_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor SinhInPlace() => ApplyInPlace(NativeMethods.SinhInPlace);
 
         /// <summary>Hyperbolic cosine (torch.cosh); integer inputs give float32.</summary>
-        public Tensor Cosh() => Own(NativeMethods.Cosh(Handle));
+        public Tensor Cosh() =>
+            RecordUnary(Own(NativeMethods.Cosh(Handle)), "CoshBackward0", static (g, x) => g * x.Sinh());
 
         /// <summary>In-place Cosh (cosh_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor CoshInPlace() => ApplyInPlace(NativeMethods.CoshInPlace);
@@ -148,19 +161,22 @@ namespace Compute
         public Tensor TanhInPlace() => ApplyInPlace(NativeMethods.TanhInPlace);
 
         /// <summary>Inverse hyperbolic sine (torch.asinh); integer inputs give float32.</summary>
-        public Tensor Asinh() => Own(NativeMethods.Asinh(Handle));
+        public Tensor Asinh() =>
+            RecordUnary(Own(NativeMethods.Asinh(Handle)), "AsinhBackward0", static (g, x) => g * (x.Pow(2) + 1).Rsqrt());
 
         /// <summary>In-place Asinh (asinh_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor AsinhInPlace() => ApplyInPlace(NativeMethods.AsinhInPlace);
 
         /// <summary>Inverse hyperbolic cosine (torch.acosh); integer inputs give float32.</summary>
-        public Tensor Acosh() => Own(NativeMethods.Acosh(Handle));
+        public Tensor Acosh() =>
+            RecordUnary(Own(NativeMethods.Acosh(Handle)), "AcoshBackward0", static (g, x) => g * (x.Pow(2) - 1).Rsqrt());
 
         /// <summary>In-place Acosh (acosh_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor AcoshInPlace() => ApplyInPlace(NativeMethods.AcoshInPlace);
 
         /// <summary>Inverse hyperbolic tangent (torch.atanh); integer inputs give float32.</summary>
-        public Tensor Atanh() => Own(NativeMethods.Atanh(Handle));
+        public Tensor Atanh() =>
+            RecordUnary(Own(NativeMethods.Atanh(Handle)), "AtanhBackward0", static (g, x) => g / (1 - x.Pow(2)));
 
         /// <summary>In-place Atanh (atanh_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor AtanhInPlace() => ApplyInPlace(NativeMethods.AtanhInPlace);
@@ -176,61 +192,69 @@ namespace Compute
         public Tensor SigmoidInPlace() => ApplyInPlace(NativeMethods.SigmoidInPlace);
 
         /// <summary>Error function (torch.erf); integer inputs give float32.</summary>
-        public Tensor Erf() => Own(NativeMethods.Erf(Handle));
+        public Tensor Erf() =>
+            RecordUnary(Own(NativeMethods.Erf(Handle)), "ErfBackward0", static (g, x) => TwoOverSqrtPi * (-x.Pow(2)).Exp() * g);
 
         /// <summary>In-place Erf (erf_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor ErfInPlace() => ApplyInPlace(NativeMethods.ErfInPlace);
 
         /// <summary>Complementary error function (torch.erfc); integer inputs give float32.</summary>
-        public Tensor Erfc() => Own(NativeMethods.Erfc(Handle));
+        public Tensor Erfc() =>
+            RecordUnary(Own(NativeMethods.Erfc(Handle)), "ErfcBackward0", static (g, x) => -TwoOverSqrtPi * (-x.Pow(2)).Exp() * g);
 
         /// <summary>In-place Erfc (erfc_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor ErfcInPlace() => ApplyInPlace(NativeMethods.ErfcInPlace);
 
         /// <summary>Inverse error function (torch.erfinv); integer inputs give float32.</summary>
-        public Tensor Erfinv() => Own(NativeMethods.Erfinv(Handle));
+        public Tensor Erfinv() =>
+            RecordUnary(Own(NativeMethods.Erfinv(Handle)), "ErfinvBackward0", static (g, x) => SqrtPiOverTwo * x.Erfinv().Pow(2).Exp() * g);
 
         /// <summary>In-place Erfinv (erfinv_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor ErfinvInPlace() => ApplyInPlace(NativeMethods.ErfinvInPlace);
 
         /// <summary>log |Gamma(x)| (torch.lgamma); integer inputs give float32.</summary>
-        public Tensor Lgamma() => Own(NativeMethods.Lgamma(Handle));
+        public Tensor Lgamma() =>
+            RecordUnary(Own(NativeMethods.Lgamma(Handle)), "LgammaBackward0", static (g, x) => g * x.Digamma());
 
         /// <summary>In-place Lgamma (lgamma_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor LgammaInPlace() => ApplyInPlace(NativeMethods.LgammaInPlace);
 
         /// <summary>Digamma function (torch.digamma); integer inputs give float32.</summary>
-        public Tensor Digamma() => Own(NativeMethods.Digamma(Handle));
+        public Tensor Digamma() =>
+            RecordNotDifferentiable(Own(NativeMethods.Digamma(Handle)), "DigammaBackward0", [this],
+                "it is polygamma(1, x), and Compute has no polygamma/trigamma op yet");
 
         /// <summary>In-place Digamma (digamma_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor DigammaInPlace() => ApplyInPlace(NativeMethods.DigammaInPlace);
 
         /// <summary>Rounds down (torch.floor); integer dtypes are kept.</summary>
-        public Tensor Floor() => Own(NativeMethods.Floor(Handle));
+        public Tensor Floor() => RecordZeroGrad(Own(NativeMethods.Floor(Handle)), "FloorBackward0", [this]);
 
         /// <summary>In-place Floor (floor_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor FloorInPlace() => ApplyInPlace(NativeMethods.FloorInPlace);
 
         /// <summary>Rounds up (torch.ceil); integer dtypes are kept.</summary>
-        public Tensor Ceil() => Own(NativeMethods.Ceil(Handle));
+        public Tensor Ceil() => RecordZeroGrad(Own(NativeMethods.Ceil(Handle)), "CeilBackward0", [this]);
 
         /// <summary>In-place Ceil (ceil_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor CeilInPlace() => ApplyInPlace(NativeMethods.CeilInPlace);
 
         /// <summary>Rounds toward zero (torch.trunc); integer dtypes are kept.</summary>
-        public Tensor Trunc() => Own(NativeMethods.Trunc(Handle));
+        public Tensor Trunc() => RecordZeroGrad(Own(NativeMethods.Trunc(Handle)), "TruncBackward0", [this]);
 
         /// <summary>In-place Trunc (trunc_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor TruncInPlace() => ApplyInPlace(NativeMethods.TruncInPlace);
 
         /// <summary>x - trunc(x) (torch.frac); floating dtypes only.</summary>
-        public Tensor Frac() => Own(NativeMethods.Frac(Handle));
+        public Tensor Frac() =>
+            Recorder.Record(Own(NativeMethods.Frac(Handle)), "FracBackward0", [this], null, static ctx => [ctx.Grad]);
 
         /// <summary>In-place Frac (frac_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor FracInPlace() => ApplyInPlace(NativeMethods.FracInPlace);
 
         /// <summary>1 / x (torch.reciprocal); integer inputs give float32.</summary>
-        public Tensor Reciprocal() => Own(NativeMethods.Reciprocal(Handle));
+        public Tensor Reciprocal() =>
+            RecordUnaryOfResult(Own(NativeMethods.Reciprocal(Handle)), "ReciprocalBackward0", static (g, y) => -g * (y * y));
 
         /// <summary>In-place Reciprocal (reciprocal_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor ReciprocalInPlace() => ApplyInPlace(NativeMethods.ReciprocalInPlace);
@@ -246,43 +270,50 @@ namespace Compute
         public Tensor ReluInPlace() => ApplyInPlace(NativeMethods.ReluInPlace);
 
         /// <summary>min(max(x, 0), 6) (torch.nn.functional.relu6).</summary>
-        public Tensor Relu6() => Own(NativeMethods.Relu6(Handle));
+        public Tensor Relu6() =>
+            RecordUnary(Own(NativeMethods.Relu6(Handle)), "HardtanhBackward0", static (g, x) => HardtanhBackward(g, x, 0, 6));
 
         /// <summary>In-place Relu6 (relu6_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor Relu6InPlace() => ApplyInPlace(NativeMethods.Relu6InPlace);
 
         /// <summary>x * sigmoid(x) (torch.nn.functional.silu).</summary>
-        public Tensor Silu() => Own(NativeMethods.Silu(Handle));
+        public Tensor Silu() =>
+            RecordUnary(Own(NativeMethods.Silu(Handle)), "SiluBackward0", static (g, x) => g * x.Sigmoid() * (1 + x * (1 - x.Sigmoid())));
 
         /// <summary>In-place Silu (silu_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor SiluInPlace() => ApplyInPlace(NativeMethods.SiluInPlace);
 
         /// <summary>x * tanh(softplus(x)) (torch.nn.functional.mish).</summary>
-        public Tensor Mish() => Own(NativeMethods.Mish(Handle));
+        public Tensor Mish() =>
+            RecordUnary(Own(NativeMethods.Mish(Handle)), "MishBackward0", static (g, x) => MishBackward(g, x));
 
         /// <summary>In-place Mish (mish_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor MishInPlace() => ApplyInPlace(NativeMethods.MishInPlace);
 
         /// <summary>SELU activation (torch.selu).</summary>
-        public Tensor Selu() => Own(NativeMethods.Selu(Handle));
+        public Tensor Selu() =>
+            RecordUnary(Own(NativeMethods.Selu(Handle)), "EluBackward0", static (g, x) => EluBackward(g, x, SeluAlpha, SeluScale, 1));
 
         /// <summary>In-place Selu (selu_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor SeluInPlace() => ApplyInPlace(NativeMethods.SeluInPlace);
 
         /// <summary>min(max(x/6 + 1/2, 0), 1) (torch.nn.functional.hardsigmoid).</summary>
-        public Tensor Hardsigmoid() => Own(NativeMethods.Hardsigmoid(Handle));
+        public Tensor Hardsigmoid() =>
+            RecordUnary(Own(NativeMethods.Hardsigmoid(Handle)), "HardsigmoidBackward0", static (g, x) => GradWhere(x.Gt(-3).LogicalAnd(x.Lt(3)), g / 6));
 
         /// <summary>In-place Hardsigmoid (hardsigmoid_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor HardsigmoidInPlace() => ApplyInPlace(NativeMethods.HardsigmoidInPlace);
 
         /// <summary>x * hardsigmoid(x) (torch.nn.functional.hardswish).</summary>
-        public Tensor Hardswish() => Own(NativeMethods.Hardswish(Handle));
+        public Tensor Hardswish() =>
+            RecordUnary(Own(NativeMethods.Hardswish(Handle)), "HardswishBackward0", static (g, x) => HardswishBackward(g, x));
 
         /// <summary>In-place Hardswish (hardswish_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor HardswishInPlace() => ApplyInPlace(NativeMethods.HardswishInPlace);
 
         /// <summary>log(sigmoid(x)) without overflow (torch.nn.functional.logsigmoid).</summary>
-        public Tensor LogSigmoid() => Own(NativeMethods.Logsigmoid(Handle));
+        public Tensor LogSigmoid() =>
+            RecordUnary(Own(NativeMethods.Logsigmoid(Handle)), "LogSigmoidBackward0", static (g, x) => g * (-x).Sigmoid());
 
         /// <summary>~x for integers, logical not for bool (torch.bitwise_not).</summary>
         public Tensor BitwiseNot() => Own(NativeMethods.BitwiseNot(Handle));
@@ -303,7 +334,8 @@ namespace Compute
         public Tensor LogicalNot() => Own(NativeMethods.LogicalNot(Handle));
 
         /// <summary>log(x / (1 - x)) (torch.logit); with <paramref name="eps"/>, x is first clamped to [eps, 1 - eps].</summary>
-        public Tensor Logit(double? eps = null) => Own(NativeMethods.Logit(Handle, EpsArg(eps)));
+        public Tensor Logit(double? eps = null) =>
+            RecordUnary(Own(NativeMethods.Logit(Handle, EpsArg(eps))), "LogitBackward0", (g, x) => LogitBackward(g, x, eps));
 
         /// <summary>In-place Logit (logit_). Returns this tensor.</summary>
         public Tensor LogitInPlace(double? eps = null) => ApplyInPlace(h => NativeMethods.LogitInPlace(h, EpsArg(eps)));
@@ -316,13 +348,15 @@ namespace Compute
         }
 
         /// <summary>Rounds half to even, to <paramref name="decimals"/> decimal places (torch.round); integer dtypes are kept when decimals is 0.</summary>
-        public Tensor Round(long decimals = 0) => Own(NativeMethods.Round(Handle, decimals));
+        public Tensor Round(long decimals = 0) =>
+            RecordZeroGrad(Own(NativeMethods.Round(Handle, decimals)), decimals == 0 ? "RoundBackward0" : "RoundBackward1", [this]);
 
         /// <summary>In-place Round (round_). Returns this tensor.</summary>
         public Tensor RoundInPlace(long decimals = 0) => ApplyInPlace(h => NativeMethods.RoundInPlace(h, decimals));
 
         /// <summary>GELU (torch.nn.functional.gelu): <paramref name="approximate"/> is "none" (exact) or "tanh".</summary>
-        public Tensor Gelu(string approximate = "none") => Own(NativeMethods.Gelu(Handle, GeluMode(approximate)));
+        public Tensor Gelu(string approximate = "none") =>
+            RecordUnary(Own(NativeMethods.Gelu(Handle, GeluMode(approximate))), "GeluBackward0", (g, x) => GeluBackward(g, x, approximate));
 
         private static int GeluMode(string approximate) => approximate switch
         {
@@ -332,28 +366,37 @@ namespace Compute
         };
 
         /// <summary>log(1 + e^(beta x)) / beta, or x where beta x &gt; threshold (torch.nn.functional.softplus).</summary>
-        public Tensor Softplus(double beta = 1.0, double threshold = 20.0) => Own(NativeMethods.Softplus(Handle, beta, threshold));
+        public Tensor Softplus(double beta = 1.0, double threshold = 20.0) =>
+            RecordUnary(Own(NativeMethods.Softplus(Handle, beta, threshold)), "SoftplusBackward0",
+                // Above the threshold the forward is linear (x itself), so the gradient passes unchanged.
+                (g, x) => Where((x * beta).Gt(threshold), g, g * (x * beta).Sigmoid()));
 
         /// <summary>ELU: x where x &gt; 0, else alpha (e^x - 1) (torch.nn.functional.elu).</summary>
-        public Tensor Elu(double alpha = 1.0) => Own(NativeMethods.Elu(Handle, alpha));
+        public Tensor Elu(double alpha = 1.0) =>
+            RecordUnary(Own(NativeMethods.Elu(Handle, alpha)), "EluBackward0", (g, x) => EluBackward(g, x, alpha, 1, 1));
 
         /// <summary>In-place Elu (elu_). Returns this tensor.</summary>
         public Tensor EluInPlace(double alpha = 1.0) => ApplyInPlace(h => NativeMethods.EluInPlace(h, alpha));
 
         /// <summary>CELU: max(0, x) + min(0, alpha (e^(x/alpha) - 1)) (torch.celu); alpha must not be 0.</summary>
-        public Tensor Celu(double alpha = 1.0) => Own(NativeMethods.Celu(Handle, alpha));
+        public Tensor Celu(double alpha = 1.0) =>
+            RecordUnary(Own(NativeMethods.Celu(Handle, alpha)), "CeluBackward0", (g, x) => EluBackward(g, x, alpha, 1, 1 / alpha));
 
         /// <summary>In-place Celu (celu_). Returns this tensor.</summary>
         public Tensor CeluInPlace(double alpha = 1.0) => ApplyInPlace(h => NativeMethods.CeluInPlace(h, alpha));
 
         /// <summary>x where x &gt; 0, else negativeSlope x (torch.nn.functional.leaky_relu).</summary>
-        public Tensor LeakyRelu(double negativeSlope = 0.01) => Own(NativeMethods.LeakyRelu(Handle, negativeSlope));
+        public Tensor LeakyRelu(double negativeSlope = 0.01) =>
+            RecordUnary(Own(NativeMethods.LeakyRelu(Handle, negativeSlope)), "LeakyReluBackward0",
+                (g, x) => Where(x.Gt(0), g, g * negativeSlope));
 
         /// <summary>In-place LeakyRelu (leaky_relu_). Returns this tensor.</summary>
         public Tensor LeakyReluInPlace(double negativeSlope = 0.01) => ApplyInPlace(h => NativeMethods.LeakyReluInPlace(h, negativeSlope));
 
         /// <summary>min(max(x, minVal), maxVal) (torch.nn.functional.hardtanh); integer dtypes are kept.</summary>
-        public Tensor Hardtanh(double minVal = -1.0, double maxVal = 1.0) => Own(NativeMethods.Hardtanh(Handle, minVal, maxVal));
+        public Tensor Hardtanh(double minVal = -1.0, double maxVal = 1.0) =>
+            RecordUnary(Own(NativeMethods.Hardtanh(Handle, minVal, maxVal)), "HardtanhBackward0",
+                (g, x) => HardtanhBackward(g, x, minVal, maxVal));
 
         /// <summary>In-place Hardtanh (hardtanh_). Returns this tensor.</summary>
         public Tensor HardtanhInPlace(double minVal = -1.0, double maxVal = 1.0) =>
@@ -364,7 +407,7 @@ namespace Compute
         {
             ReadOnlySpan<double> pos = posinf is double p ? new[] { p } : default;
             ReadOnlySpan<double> neg = neginf is double n ? new[] { n } : default;
-            return Own(NativeMethods.NanToNum(Handle, nan, pos, neg));
+            return RecordUnary(Own(NativeMethods.NanToNum(Handle, nan, pos, neg)), "NanToNumBackward0", static (g, x) => g * x.IsFinite());
         }
 
         /// <summary>In-place NanToNum (nan_to_num_). Returns this tensor.</summary>
@@ -372,6 +415,7 @@ namespace Compute
         {
             ReadOnlySpan<double> pos = posinf is double p ? new[] { p } : default;
             ReadOnlySpan<double> neg = neginf is double n ? new[] { n } : default;
+            CheckInPlace(null);
             NativeMethods.NanToNumInPlace(Handle, nan, pos, neg);
             return this;
         }
@@ -384,7 +428,7 @@ namespace Compute
         {
             ReadOnlySpan<NativeScalar> lo = min is Scalar a ? new[] { a.Native } : default;
             ReadOnlySpan<NativeScalar> hi = max is Scalar b ? new[] { b.Native } : default;
-            return Own(NativeMethods.Clamp(Handle, lo, hi));
+            return RecordUnary(Own(NativeMethods.Clamp(Handle, lo, hi)), "ClampBackward1", (g, x) => ClampBackward(g, x, min, max));
         }
 
         /// <summary>In-place Clamp with number bounds (clamp_). Returns this tensor.</summary>
@@ -392,6 +436,7 @@ namespace Compute
         {
             ReadOnlySpan<NativeScalar> lo = min is Scalar a ? new[] { a.Native } : default;
             ReadOnlySpan<NativeScalar> hi = max is Scalar b ? new[] { b.Native } : default;
+            CheckInPlace(null);
             NativeMethods.ClampInPlace(Handle, lo, hi);
             return this;
         }
@@ -401,9 +446,12 @@ namespace Compute
         {
             if (min is null && max is null)
                 throw new ArgumentException("clamp: At least one of 'min' or 'max' must not be None");
-            if (max is null) return Own(NativeMethods.ClampMinTensor(Handle, min!.Handle));
-            if (min is null) return Own(NativeMethods.ClampMaxTensor(Handle, max.Handle));
-            return Own(NativeMethods.ClampTensor(Handle, min.Handle, max.Handle));
+            Tensor result = max is null ? Own(NativeMethods.ClampMinTensor(Handle, min!.Handle))
+                : min is null ? Own(NativeMethods.ClampMaxTensor(Handle, max.Handle))
+                : Own(NativeMethods.ClampTensor(Handle, min.Handle, max.Handle));
+            bool hasMin = min is not null, hasMax = max is not null;
+            Tensor[] saved = hasMin && hasMax ? [this, min!, max!] : [this, (min ?? max)!];
+            return Recorder.Record(result, "ClampBackward0", [this, min, max], saved, ctx => ClampTensorBackward(ctx, hasMin, hasMax));
         }
 
         /// <summary>In-place Clamp with tensor bounds (clamp_). Returns this tensor.</summary>
@@ -411,6 +459,8 @@ namespace Compute
         {
             ArgumentNullException.ThrowIfNull(min);
             ArgumentNullException.ThrowIfNull(max);
+            CheckInPlace(min);
+            CheckInPlace(max);
             NativeMethods.ClampTensorInPlace(Handle, min.Handle, max.Handle);
             return this;
         }
