@@ -1432,6 +1432,282 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_einsum")]
         internal static partial Status cmp_einsum(ReadOnlySpan<byte> equation, ReadOnlySpan<nint> operands, long count, out TensorHandle @out);
 
+        /// <summary>Sorts along dim (torch.sort): values and int64 indices into the input. NaN sorts as larger than every number (last ascending, first descending). With stable nonzero equal elements keep their input order; without it the order of ties is still the input order (the sort is always stable).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_sort")]
+        internal static partial Status cmp_sort(TensorHandle a, long dim, int descending, int stable, out TensorHandle outValues, out TensorHandle outIndices);
+
+        /// <summary>The int64 indices that sort a along dim (torch.argsort), ordered as cmp_sort orders them.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_argsort")]
+        internal static partial Status cmp_argsort(TensorHandle a, long dim, int descending, int stable, out TensorHandle @out);
+
+        /// <summary>Sorts along dim 0 (torch.msort): the values of cmp_sort(a, 0).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_msort")]
+        internal static partial Status cmp_msort(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>The k largest (largest nonzero) or smallest elements along dim and their int64 indices (torch.topk); NaN counts as the largest value. With sorted nonzero the results are in sorted order (descending for largest); otherwise in an unspecified order. 0 &lt;= k &lt;= size of dim.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_topk")]
+        internal static partial Status cmp_topk(TensorHandle a, long k, long dim, int largest, int sorted, out TensorHandle outValues, out TensorHandle outIndices);
+
+        /// <summary>Pads the last npad/2 dims (torch.nn.functional.pad): pad holds (left, right) pairs starting with the last dim. mode is a cmp_pad_mode value. CONSTANT fills with value (converted to the dtype) and accepts negative pads, which crop. REFLECT, REPLICATE and CIRCULAR pad the last 1, 2 or 3 dims of a tensor with one or two more dims (batch, channel) than that.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_pad")]
+        internal static partial Status cmp_pad(TensorHandle a, ReadOnlySpan<long> pad, long npad, int mode, double value, out TensorHandle @out);
+
+        /// <summary>Gradient of cmp_pad with respect to its input: grad_output has the padded shape, input_sizes is the unpadded input's shape. Each padded element's gradient is added to the input element it was copied from (CONSTANT: a slice of grad_output, zero where the pad cropped).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_pad_backward")]
+        internal static partial Status cmp_pad_backward(TensorHandle gradOutput, ReadOnlySpan<long> inputSizes, long ndim, ReadOnlySpan<long> pad, long npad, int mode, out TensorHandle outGradInput);
+
+        /// <summary>Repeats each element repeats times along dim (torch.repeat_interleave(a, repeats, dim)), or along the flattened tensor when has_dim is 0. output_size, when not negative, must equal the result's size along dim (PyTorch uses it to skip a sync; here it is checked).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_repeat_interleave")]
+        internal static partial Status cmp_repeat_interleave(TensorHandle a, long repeats, int hasDim, long dim, long outputSize, out TensorHandle @out);
+
+        /// <summary>Repeats element i along dim repeats[i] times: repeats is a 0-dim or 1-dim integer tensor with one entry per element along dim (or one entry for all); has_dim 0 flattens a first. output_size as in cmp_repeat_interleave.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_repeat_interleave_tensor")]
+        internal static partial Status cmp_repeat_interleave_tensor(TensorHandle a, TensorHandle repeats, int hasDim, long dim, long outputSize, out TensorHandle @out);
+
+        /// <summary>torch.repeat_interleave(repeats): index i repeated repeats[i] times, for a 1-D integer repeats; int64 result.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_repeat_interleave_indices")]
+        internal static partial Status cmp_repeat_interleave_indices(TensorHandle repeats, long outputSize, out TensorHandle @out);
+
+        /// <summary>For each value, the index where it would be inserted into the innermost dim of sorted_sequence to keep it sorted (torch.searchsorted): the first such index, or the last with right nonzero. sorted_sequence is 1-D, or N-D with leading dims equal to values' leading dims. The result has values' shape and is int64, or int32 with out_int32 nonzero. NaN sorts last.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_searchsorted")]
+        internal static partial Status cmp_searchsorted(TensorHandle sortedSequence, TensorHandle values, int outInt32, int right, out TensorHandle @out);
+
+        /// <summary>cmp_searchsorted over sorted_sequence permuted by sorter (int64 indices that sort its innermost dim, as argsort gives).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_searchsorted_sorter")]
+        internal static partial Status cmp_searchsorted_sorter(TensorHandle sortedSequence, TensorHandle values, int outInt32, int right, TensorHandle sorter, out TensorHandle @out);
+
+        /// <summary>cmp_searchsorted of a single number (a 1-D sorted_sequence gives a 0-dim result).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_searchsorted_scalar")]
+        internal static partial Status cmp_searchsorted_scalar(TensorHandle sortedSequence, NativeScalar value, int outInt32, int right, out TensorHandle @out);
+
+        /// <summary>The bucket of each element of input given 1-D sorted boundaries (torch.bucketize): the index i with boundaries[i-1] &lt; x &lt;= boundaries[i], or boundaries[i-1] &lt;= x &lt; boundaries[i] with right nonzero.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_bucketize")]
+        internal static partial Status cmp_bucketize(TensorHandle input, TensorHandle boundaries, int outInt32, int right, out TensorHandle @out);
+
+        /// <summary>The distinct elements of a (torch.unique), of the flattened tensor when has_dim is 0, else the distinct slices along dim. The values come out sorted (sorted 0 is accepted and gives the same order). out_inverse (int64, a's shape, or the size of dim) maps each element/slice to its position in out_values; out_counts (int64) counts each value. When return_inverse / return_counts is 0 the matching output is an empty tensor, as torch's _unique2 returns.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_unique")]
+        internal static partial Status cmp_unique(TensorHandle a, int sorted, int returnInverse, int returnCounts, int hasDim, long dim, out TensorHandle outValues, out TensorHandle outInverse, out TensorHandle outCounts);
+
+        /// <summary>Collapses runs of equal consecutive elements (or slices along dim when has_dim is nonzero) into one (torch.unique_consecutive); out_inverse and out_counts as in cmp_unique.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_unique_consecutive")]
+        internal static partial Status cmp_unique_consecutive(TensorHandle a, int returnInverse, int returnCounts, int hasDim, long dim, out TensorHandle outValues, out TensorHandle outInverse, out TensorHandle outCounts);
+
+        /// <summary>softmax along dim (torch.softmax): exp(x - max) / sum(exp(x - max)).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_softmax")]
+        internal static partial Status cmp_softmax(TensorHandle input, long dim, ReadOnlySpan<DType> dtype, out TensorHandle @out);
+
+        /// <summary>log_softmax along dim (torch.log_softmax): x - max - log(sum(exp(x - max))).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_log_softmax")]
+        internal static partial Status cmp_log_softmax(TensorHandle input, long dim, ReadOnlySpan<DType> dtype, out TensorHandle @out);
+
+        /// <summary>Gradient of softmax: output * (grad_output - sum(grad_output * output, dim)); output is softmax's result.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_softmax_backward")]
+        internal static partial Status cmp_softmax_backward(TensorHandle gradOutput, TensorHandle output, long dim, out TensorHandle outGradInput);
+
+        /// <summary>Gradient of log_softmax: grad_output - exp(output) * sum(grad_output, dim); output is log_softmax's result.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_log_softmax_backward")]
+        internal static partial Status cmp_log_softmax_backward(TensorHandle gradOutput, TensorHandle output, long dim, out TensorHandle outGradInput);
+
+        /// <summary>Layer normalisation over the trailing dims given by normalized_shape (F.layer_norm; outputs as torch.native_layer_norm): out_mean and out_rstd have the input's shape with the normalized dims set to 1. weight and bias (either may be NULL) have shape normalized_shape.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_layer_norm")]
+        internal static partial Status cmp_layer_norm(TensorHandle input, ReadOnlySpan<long> normalizedShape, long ndim, TensorHandle weight, TensorHandle bias, double eps, out TensorHandle @out, out TensorHandle outMean, out TensorHandle outRstd);
+
+        /// <summary>Gradients of layer_norm from the saved mean and rstd: grad_input (input's shape), and grad_weight, grad_bias (shape normalized_shape; computed whether or not weight is NULL, which stands for a weight of ones).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_layer_norm_backward")]
+        internal static partial Status cmp_layer_norm_backward(TensorHandle gradOutput, TensorHandle input, ReadOnlySpan<long> normalizedShape, long ndim, TensorHandle mean, TensorHandle rstd, TensorHandle weight, out TensorHandle outGradInput, out TensorHandle outGradWeight, out TensorHandle outGradBias);
+
+        /// <summary>RMS normalisation over the trailing dims normalized_shape (F.rms_norm of PyTorch 2.4): x * rsqrt(mean(x^2) + eps) * weight. weight may be NULL; eps NULL means the machine epsilon of the computation dtype (float32 for 16-bit inputs). out_rstd is shaped like layer_norm's.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_rms_norm")]
+        internal static partial Status cmp_rms_norm(TensorHandle input, ReadOnlySpan<long> normalizedShape, long ndim, TensorHandle weight, ReadOnlySpan<double> eps, out TensorHandle @out, out TensorHandle outRstd);
+
+        /// <summary>Gradients of rms_norm from the saved rstd: grad_input and grad_weight (shape normalized_shape).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_rms_norm_backward")]
+        internal static partial Status cmp_rms_norm_backward(TensorHandle gradOutput, TensorHandle input, ReadOnlySpan<long> normalizedShape, long ndim, TensorHandle rstd, TensorHandle weight, out TensorHandle outGradInput, out TensorHandle outGradWeight);
+
+        /// <summary>Batch normalisation of an (N, C, *) input, 2-D to 5-D (F.batch_norm). training != 0: normalises with the batch statistics and, when running_mean/running_var are given, updates them in place: running = (1 - momentum) * running + momentum * batch, with the unbiased batch variance. training == 0: normalises with running_mean/running_var (both required). out_save_mean and out_save_invstd (shape [C]) are the statistics used: the batch's in training, the running ones (1/sqrt(running_var + eps)) in evaluation; cmp_batch_norm_backward takes them back.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_batch_norm")]
+        internal static partial Status cmp_batch_norm(TensorHandle input, TensorHandle weight, TensorHandle bias, TensorHandle runningMean, TensorHandle runningVar, int training, double momentum, double eps, out TensorHandle @out, out TensorHandle outSaveMean, out TensorHandle outSaveInvstd);
+
+        /// <summary>Gradients of batch_norm: grad_input, and grad_weight, grad_bias (shape [C]). training selects the formula: through the batch statistics (training != 0) or with them held constant.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_batch_norm_backward")]
+        internal static partial Status cmp_batch_norm_backward(TensorHandle gradOutput, TensorHandle input, TensorHandle weight, TensorHandle saveMean, TensorHandle saveInvstd, int training, out TensorHandle outGradInput, out TensorHandle outGradWeight, out TensorHandle outGradBias);
+
+        /// <summary>Group normalisation of an (N, C, *) input (F.group_norm): C must be divisible by num_groups; weight and bias (shape [C]) may be NULL. out_mean and out_rstd have shape [N, num_groups] (as torch.native_group_norm).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_group_norm")]
+        internal static partial Status cmp_group_norm(TensorHandle input, long numGroups, TensorHandle weight, TensorHandle bias, double eps, out TensorHandle @out, out TensorHandle outMean, out TensorHandle outRstd);
+
+        /// <summary>Gradients of group_norm from the saved mean and rstd: grad_input, grad_weight and grad_bias (shape [C]).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_group_norm_backward")]
+        internal static partial Status cmp_group_norm_backward(TensorHandle gradOutput, TensorHandle input, long numGroups, TensorHandle mean, TensorHandle rstd, TensorHandle weight, out TensorHandle outGradInput, out TensorHandle outGradWeight, out TensorHandle outGradBias);
+
+        /// <summary>Dropout of single elements (F.dropout); out_mask has the input's shape.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_dropout")]
+        internal static partial Status cmp_dropout(TensorHandle input, double p, int training, out TensorHandle @out, out TensorHandle outMask);
+
+        /// <summary>Dropout of whole channels (F.dropout1d/2d/3d): the input is (N, C, *) with at least 2 dims; out_mask has shape (N, C, 1, ...) and broadcasts over the rest.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_feature_dropout")]
+        internal static partial Status cmp_feature_dropout(TensorHandle input, double p, int training, out TensorHandle @out, out TensorHandle outMask);
+
+        /// <summary>Gradient of (feature) dropout: grad_output * mask / (1 - p) (mask broadcasts).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_dropout_backward")]
+        internal static partial Status cmp_dropout_backward(TensorHandle gradOutput, TensorHandle mask, double p, out TensorHandle outGradInput);
+
+        /// <summary>Rows of weight picked by indices: shape indices.shape + [embedding_dim]. max_norm (NULL for none) first rescales, in place in weight, every referenced row whose norm_type-norm exceeds it to norm max_norm (as PyTorch's embedding_renorm_).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_embedding")]
+        internal static partial Status cmp_embedding(TensorHandle weight, TensorHandle indices, long paddingIdx, int hasPaddingIdx, ReadOnlySpan<double> maxNorm, double normType, out TensorHandle @out);
+
+        /// <summary>Dense gradient of embedding: grad_weight (num_weights, embedding_dim) sums the rows of grad_output picked by each index (duplicates accumulate); the padding_idx row stays zero; scale_grad_by_freq != 0 divides each row's contributions by its index's count in the batch.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_embedding_backward")]
+        internal static partial Status cmp_embedding_backward(TensorHandle gradOutput, TensorHandle indices, long numWeights, long paddingIdx, int hasPaddingIdx, int scaleGradByFreq, out TensorHandle outGradWeight);
+
+        /// <summary>Convolution (F.conv1d/conv2d/conv3d for nspatial 1/2/3): stride, dilation (&gt;= 1) and padding (&gt;= 0, used when padding_mode is CMP_CONV_PADDING_EXPLICIT) hold nspatial values; groups divides C_in and C_out. bias may be NULL.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_conv")]
+        internal static partial Status cmp_conv(TensorHandle input, TensorHandle weight, TensorHandle bias, long nspatial, ReadOnlySpan<long> stride, ReadOnlySpan<long> padding, int paddingMode, ReadOnlySpan<long> dilation, long groups, out TensorHandle @out);
+
+        /// <summary>Gradients of cmp_conv (same arguments) for a grad_output of the forward output's shape. output_mask is an OR of cmp_conv_grad bits; out_grad_input ([input's shape]), out_grad_weight ([weight's shape]) and out_grad_bias ([C_out]) receive the requested ones and NULL for the others.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_conv_backward")]
+        internal static partial Status cmp_conv_backward(TensorHandle gradOutput, TensorHandle input, TensorHandle weight, long nspatial, ReadOnlySpan<long> stride, ReadOnlySpan<long> padding, int paddingMode, ReadOnlySpan<long> dilation, long groups, int outputMask, out TensorHandle outGradInput, out TensorHandle outGradWeight, out TensorHandle outGradBias);
+
+        /// <summary>Transposed convolution (F.conv_transpose1d/2d/3d for nspatial 1/2/3), the gradient of a convolution with respect to its input: weight is [C_in, C_out / groups, *kernel]; each output_padding value is below its stride or its dilation. bias may be NULL.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_conv_transpose")]
+        internal static partial Status cmp_conv_transpose(TensorHandle input, TensorHandle weight, TensorHandle bias, long nspatial, ReadOnlySpan<long> stride, ReadOnlySpan<long> padding, ReadOnlySpan<long> outputPadding, long groups, ReadOnlySpan<long> dilation, out TensorHandle @out);
+
+        /// <summary>Gradients of cmp_conv_transpose (same arguments); output_mask and the outputs as cmp_conv_backward.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_conv_transpose_backward")]
+        internal static partial Status cmp_conv_transpose_backward(TensorHandle gradOutput, TensorHandle input, TensorHandle weight, long nspatial, ReadOnlySpan<long> stride, ReadOnlySpan<long> padding, ReadOnlySpan<long> outputPadding, long groups, ReadOnlySpan<long> dilation, int outputMask, out TensorHandle outGradInput, out TensorHandle outGradWeight, out TensorHandle outGradBias);
+
+        /// <summary>Sliding local blocks of a [N, C, H, W] or [C, H, W] input as columns (F.unfold, im2col): the result is [N, C * kh * kw, L] ([C * kh * kw, L] unbatched), L the number of block positions. kernel_size, dilation, padding and stride hold 2 values each.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_unfold")]
+        internal static partial Status cmp_unfold(TensorHandle input, ReadOnlySpan<long> kernelSize, ReadOnlySpan<long> dilation, ReadOnlySpan<long> padding, ReadOnlySpan<long> stride, out TensorHandle @out);
+
+        /// <summary>Sums columns back into an image (F.fold, col2im; the adjoint of cmp_unfold): input is [N, C * kh * kw, L] or [C * kh * kw, L] and the result [N, C, *output_size] or [C, *output_size]. All arrays hold 2 values; L must match the block positions of output_size.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_fold")]
+        internal static partial Status cmp_fold(TensorHandle input, ReadOnlySpan<long> outputSize, ReadOnlySpan<long> kernelSize, ReadOnlySpan<long> dilation, ReadOnlySpan<long> padding, ReadOnlySpan<long> stride, out TensorHandle @out);
+
+        /// <summary>Max pooling (F.max_pool1d/2d/3d with return_indices=True): out receives the maxima, out_indices the int64 positions in the input plane. A NaN in a window is the result (the last NaN's index). Floating inputs only (float16/bfloat16 are computed in float32); padding must be at most half the kernel size.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_max_pool")]
+        internal static partial Status cmp_max_pool(TensorHandle input, long nspatial, ReadOnlySpan<long> kernelSize, ReadOnlySpan<long> stride, ReadOnlySpan<long> padding, ReadOnlySpan<long> dilation, int ceilMode, out TensorHandle @out, out TensorHandle outIndices);
+
+        /// <summary>Gradient of max pooling (and adaptive max pooling) with respect to its input: grad_output is added at the positions in indices (as returned by cmp_max_pool / cmp_adaptive_max_pool) of a zero tensor shaped like input. input gives the shape and dtype only; nspatial as given to the forward.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_max_pool_backward")]
+        internal static partial Status cmp_max_pool_backward(TensorHandle gradOutput, TensorHandle input, long nspatial, TensorHandle indices, out TensorHandle outGradInput);
+
+        /// <summary>Average pooling (F.avg_pool1d/2d/3d). count_include_pad counts padded positions in the divisor; divisor_override, when not 0, replaces the divisor. Floating and int64 inputs (int64 divides with truncation, as PyTorch).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_avg_pool")]
+        internal static partial Status cmp_avg_pool(TensorHandle input, long nspatial, ReadOnlySpan<long> kernelSize, ReadOnlySpan<long> stride, ReadOnlySpan<long> padding, int ceilMode, int countIncludePad, long divisorOverride, out TensorHandle @out);
+
+        /// <summary>Gradient of cmp_avg_pool with respect to its input (same arguments; input gives the shape and dtype only).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_avg_pool_backward")]
+        internal static partial Status cmp_avg_pool_backward(TensorHandle gradOutput, TensorHandle input, long nspatial, ReadOnlySpan<long> kernelSize, ReadOnlySpan<long> stride, ReadOnlySpan<long> padding, int ceilMode, int countIncludePad, long divisorOverride, out TensorHandle outGradInput);
+
+        /// <summary>Adaptive average pooling (F.adaptive_avg_pool1d/2d/3d) to output_size: output o of a dim of input size I averages [floor(o I / O), ceil((o + 1) I / O)).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_adaptive_avg_pool")]
+        internal static partial Status cmp_adaptive_avg_pool(TensorHandle input, long nspatial, ReadOnlySpan<long> outputSize, out TensorHandle @out);
+
+        /// <summary>Gradient of cmp_adaptive_avg_pool with respect to its input (input gives the shape and dtype only).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_adaptive_avg_pool_backward")]
+        internal static partial Status cmp_adaptive_avg_pool_backward(TensorHandle gradOutput, TensorHandle input, long nspatial, out TensorHandle outGradInput);
+
+        /// <summary>Adaptive max pooling (F.adaptive_max_pool1d/2d/3d with return_indices=True), windows as cmp_adaptive_avg_pool; its gradient is cmp_max_pool_backward.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_adaptive_max_pool")]
+        internal static partial Status cmp_adaptive_max_pool(TensorHandle input, long nspatial, ReadOnlySpan<long> outputSize, out TensorHandle @out, out TensorHandle outIndices);
+
+        /// <summary>Resizes the trailing nspatial dims (F.interpolate) of an input [N, C, *spatial] to size (NULL when scale_factor is given) or by scale_factor (nspatial values; NULL when size is given). mode is a cmp_interpolate_mode; align_corners applies to LINEAR only (must be 0 otherwise). With a scale factor the output size is floor(in * scale); unless recompute_scale_factor, the source coordinates use 1 / scale_factor (PyTorch's rule) instead of in / out.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_interpolate")]
+        internal static partial Status cmp_interpolate(TensorHandle input, long nspatial, ReadOnlySpan<long> size, ReadOnlySpan<double> scaleFactor, int mode, int alignCorners, int recomputeScaleFactor, out TensorHandle @out);
+
+        /// <summary>Gradient of cmp_interpolate with respect to its input: input_size is the input's full shape (ninput_size = nspatial + 2 values), the output size is grad_output's; scale_factor (NULL or ninput_size - 2 values), mode, align_corners and recompute_scale_factor as given to the forward.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_interpolate_backward")]
+        internal static partial Status cmp_interpolate_backward(TensorHandle gradOutput, ReadOnlySpan<long> inputSize, long ninputSize, ReadOnlySpan<double> scaleFactor, int mode, int alignCorners, int recomputeScaleFactor, out TensorHandle outGradInput);
+
+        /// <summary>Samples input [N, C, H, W] at grid [N, Ho, Wo, 2] (x, y in [-1, 1]) into [N, C, Ho, Wo] (F.grid_sample, 2-d). mode is a cmp_grid_sample_mode, padding_mode a cmp_grid_padding_mode.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_grid_sample")]
+        internal static partial Status cmp_grid_sample(TensorHandle input, TensorHandle grid, int mode, int paddingMode, int alignCorners, out TensorHandle @out);
+
+        /// <summary>Gradients of cmp_grid_sample with respect to input and grid (same arguments).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_grid_sample_backward")]
+        internal static partial Status cmp_grid_sample_backward(TensorHandle gradOutput, TensorHandle input, TensorHandle grid, int mode, int paddingMode, int alignCorners, out TensorHandle outGradInput, out TensorHandle outGradGrid);
+
+        /// <summary>Cross entropy of logits (F.cross_entropy), log-softmax and negative log-likelihood fused in one pass per row. input is (C), (N, C) or (N, C, d1, ..., dk), floating. target is either class indices (int64, shape (), (N) or (N, d1, ..., dk)) or class probabilities (floating, input's shape). weight (C) may be NULL. Targets equal to ignore_index contribute nothing (class indices only). label_smoothing is in [0, 1]. reduction is a cmp_reduction (not BATCHMEAN); MEAN divides by the summed weights of the non-ignored targets (NaN when all are ignored).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cross_entropy")]
+        internal static partial Status cmp_cross_entropy(TensorHandle input, TensorHandle target, TensorHandle weight, long ignoreIndex, int reduction, double labelSmoothing, out TensorHandle @out);
+
+        /// <summary>Gradients of cmp_cross_entropy given grad_output (shaped like its result): grad_input like input, computed directly as softmax times the row's target mass minus the smoothed target. out_grad_target (may be NULL) receives the gradient with respect to probability targets, and NULL for class-index targets (which are not differentiable).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cross_entropy_backward")]
+        internal static partial Status cmp_cross_entropy_backward(TensorHandle gradOutput, TensorHandle input, TensorHandle target, TensorHandle weight, long ignoreIndex, int reduction, double labelSmoothing, out TensorHandle outGradInput, out TensorHandle outGradTarget);
+
+        /// <summary>Negative log-likelihood of log-probabilities (F.nll_loss): input (C), (N, C) or (N, C, d1, ..., dk), floating; target int64 class indices of shape (), (N) or (N, d1, ..., dk); weight (C) may be NULL. reduction as cmp_cross_entropy.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_nll_loss")]
+        internal static partial Status cmp_nll_loss(TensorHandle input, TensorHandle target, TensorHandle weight, long ignoreIndex, int reduction, out TensorHandle @out);
+
+        /// <summary>Gradient of cmp_nll_loss with respect to input, given grad_output shaped like its result.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_nll_loss_backward")]
+        internal static partial Status cmp_nll_loss_backward(TensorHandle gradOutput, TensorHandle input, TensorHandle target, TensorHandle weight, long ignoreIndex, int reduction, out TensorHandle outGradInput);
+
+        /// <summary>(input - target)^2 (F.mse_loss); input and target broadcast together; reduction NONE, MEAN or SUM.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_mse_loss")]
+        internal static partial Status cmp_mse_loss(TensorHandle input, TensorHandle target, int reduction, out TensorHandle @out);
+
+        /// <summary>Gradients of cmp_mse_loss given grad_output shaped like its result: out_grad_input shaped like input and out_grad_target (may be NULL) shaped like target (summed over broadcast dims).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_mse_loss_backward")]
+        internal static partial Status cmp_mse_loss_backward(TensorHandle gradOutput, TensorHandle input, TensorHandle target, int reduction, out TensorHandle outGradInput, out TensorHandle outGradTarget);
+
+        /// <summary>|input - target| (F.l1_loss); broadcasting and reduction as cmp_mse_loss.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_l1_loss")]
+        internal static partial Status cmp_l1_loss(TensorHandle input, TensorHandle target, int reduction, out TensorHandle @out);
+
+        /// <summary>Gradients of cmp_l1_loss (sign(input - target)); outputs as cmp_mse_loss_backward.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_l1_loss_backward")]
+        internal static partial Status cmp_l1_loss_backward(TensorHandle gradOutput, TensorHandle input, TensorHandle target, int reduction, out TensorHandle outGradInput, out TensorHandle outGradTarget);
+
+        /// <summary>0.5 d^2 / beta where |d| &lt; beta, else |d| - 0.5 beta, d = input - target (F.smooth_l1_loss); beta &gt;= 0, 0 is the L1 loss.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_smooth_l1_loss")]
+        internal static partial Status cmp_smooth_l1_loss(TensorHandle input, TensorHandle target, int reduction, double beta, out TensorHandle @out);
+
+        /// <summary>Gradients of cmp_smooth_l1_loss; outputs as cmp_mse_loss_backward.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_smooth_l1_loss_backward")]
+        internal static partial Status cmp_smooth_l1_loss_backward(TensorHandle gradOutput, TensorHandle input, TensorHandle target, int reduction, double beta, out TensorHandle outGradInput, out TensorHandle outGradTarget);
+
+        /// <summary>0.5 d^2 where |d| &lt; delta, else delta (|d| - 0.5 delta), d = input - target (F.huber_loss); delta &gt; 0.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_huber_loss")]
+        internal static partial Status cmp_huber_loss(TensorHandle input, TensorHandle target, int reduction, double delta, out TensorHandle @out);
+
+        /// <summary>Gradients of cmp_huber_loss; outputs as cmp_mse_loss_backward.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_huber_loss_backward")]
+        internal static partial Status cmp_huber_loss_backward(TensorHandle gradOutput, TensorHandle input, TensorHandle target, int reduction, double delta, out TensorHandle outGradInput, out TensorHandle outGradTarget);
+
+        /// <summary>-weight (target log(input) + (1 - target) log(1 - input)) with each log clamped at -100 (F.binary_cross_entropy). input holds probabilities in [0, 1]; target has input's shape; weight (may be NULL) broadcasts to it.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_binary_cross_entropy")]
+        internal static partial Status cmp_binary_cross_entropy(TensorHandle input, TensorHandle target, TensorHandle weight, int reduction, out TensorHandle @out);
+
+        /// <summary>Gradients of cmp_binary_cross_entropy; out_grad_target may be NULL.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_binary_cross_entropy_backward")]
+        internal static partial Status cmp_binary_cross_entropy_backward(TensorHandle gradOutput, TensorHandle input, TensorHandle target, TensorHandle weight, int reduction, out TensorHandle outGradInput, out TensorHandle outGradTarget);
+
+        /// <summary>Binary cross entropy of logits in the overflow-free form (F.binary_cross_entropy_with_logits): target has input's shape; weight and pos_weight (both may be NULL) broadcast to it, pos_weight usually over the last (class) dim.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_binary_cross_entropy_with_logits")]
+        internal static partial Status cmp_binary_cross_entropy_with_logits(TensorHandle input, TensorHandle target, TensorHandle weight, TensorHandle posWeight, int reduction, out TensorHandle @out);
+
+        /// <summary>Gradients of cmp_binary_cross_entropy_with_logits; out_grad_target may be NULL.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_binary_cross_entropy_with_logits_backward")]
+        internal static partial Status cmp_binary_cross_entropy_with_logits_backward(TensorHandle gradOutput, TensorHandle input, TensorHandle target, TensorHandle weight, TensorHandle posWeight, int reduction, out TensorHandle outGradInput, out TensorHandle outGradTarget);
+
+        /// <summary>Kullback-Leibler divergence of log-probabilities input from target (F.kl_div): target (log(target) - input), or exp(target) (target - input) when log_target is non-zero. reduction may be BATCHMEAN (sum / input's first dim).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_kl_div")]
+        internal static partial Status cmp_kl_div(TensorHandle input, TensorHandle target, int reduction, int logTarget, out TensorHandle @out);
+
+        /// <summary>Gradients of cmp_kl_div; outputs as cmp_mse_loss_backward.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_kl_div_backward")]
+        internal static partial Status cmp_kl_div_backward(TensorHandle gradOutput, TensorHandle input, TensorHandle target, int reduction, int logTarget, out TensorHandle outGradInput, out TensorHandle outGradTarget);
+
+        /// <summary>softmax(q k^T * scale + mask) v over the last two dims, computed blockwise over the keys (online softmax: the (L, S) score matrix is never materialised). q (..., L, E), k (..., S, E), v (..., S, Ev), leading dims equal; floating. attn_mask (may be NULL) broadcasts to (..., L, S): bool (true keeps) or additive, of q's dtype. is_causal masks keys after the query's position (no attn_mask then). scale NULL means 1/sqrt(E). dropout_p in [0, 1) drops attention weights with Philox numbers from the default generator; the stream position used is returned in out_seed/out_offset for the backward pass. out_logsumexp (may be NULL) receives the float32/float64 log-sum-exp of each score row, (..., L).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_scaled_dot_product_attention")]
+        internal static partial Status cmp_scaled_dot_product_attention(TensorHandle q, TensorHandle k, TensorHandle v, TensorHandle attnMask, double dropoutP, int isCausal, ReadOnlySpan<double> scale, out TensorHandle @out, out TensorHandle outLogsumexp, out ulong outSeed, out ulong outOffset);
+
+        /// <summary>Gradients of cmp_scaled_dot_product_attention: grad_output, the inputs and options of the forward call, its out and logsumexp, and the seed/offset it returned (the same dropout mask is regenerated). Writes grad_q, grad_k and grad_v shaped like q, k and v.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_scaled_dot_product_attention_backward")]
+        internal static partial Status cmp_scaled_dot_product_attention_backward(TensorHandle gradOutput, TensorHandle q, TensorHandle k, TensorHandle v, TensorHandle attnMask, double dropoutP, int isCausal, ReadOnlySpan<double> scale, TensorHandle @out, TensorHandle logsumexp, ulong seed, ulong offset, out TensorHandle outGradQ, out TensorHandle outGradK, out TensorHandle outGradV);
+
         /// <summary>The message of the last failed call on this thread (UTF-8, never NULL; empty after a success-only history). Valid until the next failing call on the same thread.</summary>
         internal static string LastError() =>
             Marshal.PtrToStringUTF8(cmp_last_error()) ?? string.Empty;
@@ -5051,6 +5327,845 @@ namespace Compute.Native
                 throw CreateException(status, "cmp_einsum");
             }
             return result;
+        }
+
+        /// <summary>Sorts along dim (torch.sort): values and int64 indices into the input. NaN sorts as larger than every number (last ascending, first descending). With stable nonzero equal elements keep their input order; without it the order of ties is still the input order (the sort is always stable).</summary>
+        internal static void Sort(TensorHandle a, long dim, int descending, int stable, out TensorHandle values, out TensorHandle indices)
+        {
+            var status = cmp_sort(a, dim, descending, stable, out values, out indices);
+            if (status != Status.Ok)
+            {
+                values.Dispose();
+                indices.Dispose();
+                throw CreateException(status, "cmp_sort");
+            }
+        }
+
+        /// <summary>The int64 indices that sort a along dim (torch.argsort), ordered as cmp_sort orders them.</summary>
+        internal static TensorHandle Argsort(TensorHandle a, long dim, int descending, int stable)
+        {
+            var status = cmp_argsort(a, dim, descending, stable, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_argsort");
+            }
+            return result;
+        }
+
+        /// <summary>Sorts along dim 0 (torch.msort): the values of cmp_sort(a, 0).</summary>
+        internal static TensorHandle Msort(TensorHandle a)
+        {
+            var status = cmp_msort(a, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_msort");
+            }
+            return result;
+        }
+
+        /// <summary>The k largest (largest nonzero) or smallest elements along dim and their int64 indices (torch.topk); NaN counts as the largest value. With sorted nonzero the results are in sorted order (descending for largest); otherwise in an unspecified order. 0 &lt;= k &lt;= size of dim.</summary>
+        internal static void Topk(TensorHandle a, long k, long dim, int largest, int sorted, out TensorHandle values, out TensorHandle indices)
+        {
+            var status = cmp_topk(a, k, dim, largest, sorted, out values, out indices);
+            if (status != Status.Ok)
+            {
+                values.Dispose();
+                indices.Dispose();
+                throw CreateException(status, "cmp_topk");
+            }
+        }
+
+        /// <summary>Pads the last npad/2 dims (torch.nn.functional.pad): pad holds (left, right) pairs starting with the last dim. mode is a cmp_pad_mode value. CONSTANT fills with value (converted to the dtype) and accepts negative pads, which crop. REFLECT, REPLICATE and CIRCULAR pad the last 1, 2 or 3 dims of a tensor with one or two more dims (batch, channel) than that.</summary>
+        internal static TensorHandle Pad(TensorHandle a, ReadOnlySpan<long> pad, long npad, int mode, double value)
+        {
+            var status = cmp_pad(a, pad, npad, mode, value, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_pad");
+            }
+            return result;
+        }
+
+        /// <summary>Gradient of cmp_pad with respect to its input: grad_output has the padded shape, input_sizes is the unpadded input's shape. Each padded element's gradient is added to the input element it was copied from (CONSTANT: a slice of grad_output, zero where the pad cropped).</summary>
+        internal static TensorHandle PadBackward(TensorHandle gradOutput, ReadOnlySpan<long> inputSizes, long ndim, ReadOnlySpan<long> pad, long npad, int mode)
+        {
+            var status = cmp_pad_backward(gradOutput, inputSizes, ndim, pad, npad, mode, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_pad_backward");
+            }
+            return result;
+        }
+
+        /// <summary>Repeats each element repeats times along dim (torch.repeat_interleave(a, repeats, dim)), or along the flattened tensor when has_dim is 0. output_size, when not negative, must equal the result's size along dim (PyTorch uses it to skip a sync; here it is checked).</summary>
+        internal static TensorHandle RepeatInterleave(TensorHandle a, long repeats, int hasDim, long dim, long outputSize)
+        {
+            var status = cmp_repeat_interleave(a, repeats, hasDim, dim, outputSize, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_repeat_interleave");
+            }
+            return result;
+        }
+
+        /// <summary>Repeats element i along dim repeats[i] times: repeats is a 0-dim or 1-dim integer tensor with one entry per element along dim (or one entry for all); has_dim 0 flattens a first. output_size as in cmp_repeat_interleave.</summary>
+        internal static TensorHandle RepeatInterleaveTensor(TensorHandle a, TensorHandle repeats, int hasDim, long dim, long outputSize)
+        {
+            var status = cmp_repeat_interleave_tensor(a, repeats, hasDim, dim, outputSize, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_repeat_interleave_tensor");
+            }
+            return result;
+        }
+
+        /// <summary>torch.repeat_interleave(repeats): index i repeated repeats[i] times, for a 1-D integer repeats; int64 result.</summary>
+        internal static TensorHandle RepeatInterleaveIndices(TensorHandle repeats, long outputSize)
+        {
+            var status = cmp_repeat_interleave_indices(repeats, outputSize, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_repeat_interleave_indices");
+            }
+            return result;
+        }
+
+        /// <summary>For each value, the index where it would be inserted into the innermost dim of sorted_sequence to keep it sorted (torch.searchsorted): the first such index, or the last with right nonzero. sorted_sequence is 1-D, or N-D with leading dims equal to values' leading dims. The result has values' shape and is int64, or int32 with out_int32 nonzero. NaN sorts last.</summary>
+        internal static TensorHandle Searchsorted(TensorHandle sortedSequence, TensorHandle values, int outInt32, int right)
+        {
+            var status = cmp_searchsorted(sortedSequence, values, outInt32, right, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_searchsorted");
+            }
+            return result;
+        }
+
+        /// <summary>cmp_searchsorted over sorted_sequence permuted by sorter (int64 indices that sort its innermost dim, as argsort gives).</summary>
+        internal static TensorHandle SearchsortedSorter(TensorHandle sortedSequence, TensorHandle values, int outInt32, int right, TensorHandle sorter)
+        {
+            var status = cmp_searchsorted_sorter(sortedSequence, values, outInt32, right, sorter, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_searchsorted_sorter");
+            }
+            return result;
+        }
+
+        /// <summary>cmp_searchsorted of a single number (a 1-D sorted_sequence gives a 0-dim result).</summary>
+        internal static TensorHandle SearchsortedScalar(TensorHandle sortedSequence, NativeScalar value, int outInt32, int right)
+        {
+            var status = cmp_searchsorted_scalar(sortedSequence, value, outInt32, right, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_searchsorted_scalar");
+            }
+            return result;
+        }
+
+        /// <summary>The bucket of each element of input given 1-D sorted boundaries (torch.bucketize): the index i with boundaries[i-1] &lt; x &lt;= boundaries[i], or boundaries[i-1] &lt;= x &lt; boundaries[i] with right nonzero.</summary>
+        internal static TensorHandle Bucketize(TensorHandle input, TensorHandle boundaries, int outInt32, int right)
+        {
+            var status = cmp_bucketize(input, boundaries, outInt32, right, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_bucketize");
+            }
+            return result;
+        }
+
+        /// <summary>The distinct elements of a (torch.unique), of the flattened tensor when has_dim is 0, else the distinct slices along dim. The values come out sorted (sorted 0 is accepted and gives the same order). out_inverse (int64, a's shape, or the size of dim) maps each element/slice to its position in out_values; out_counts (int64) counts each value. When return_inverse / return_counts is 0 the matching output is an empty tensor, as torch's _unique2 returns.</summary>
+        internal static void Unique(TensorHandle a, int sorted, int returnInverse, int returnCounts, int hasDim, long dim, out TensorHandle values, out TensorHandle inverse, out TensorHandle counts)
+        {
+            var status = cmp_unique(a, sorted, returnInverse, returnCounts, hasDim, dim, out values, out inverse, out counts);
+            if (status != Status.Ok)
+            {
+                values.Dispose();
+                inverse.Dispose();
+                counts.Dispose();
+                throw CreateException(status, "cmp_unique");
+            }
+        }
+
+        /// <summary>Collapses runs of equal consecutive elements (or slices along dim when has_dim is nonzero) into one (torch.unique_consecutive); out_inverse and out_counts as in cmp_unique.</summary>
+        internal static void UniqueConsecutive(TensorHandle a, int returnInverse, int returnCounts, int hasDim, long dim, out TensorHandle values, out TensorHandle inverse, out TensorHandle counts)
+        {
+            var status = cmp_unique_consecutive(a, returnInverse, returnCounts, hasDim, dim, out values, out inverse, out counts);
+            if (status != Status.Ok)
+            {
+                values.Dispose();
+                inverse.Dispose();
+                counts.Dispose();
+                throw CreateException(status, "cmp_unique_consecutive");
+            }
+        }
+
+        /// <summary>softmax along dim (torch.softmax): exp(x - max) / sum(exp(x - max)).</summary>
+        internal static TensorHandle Softmax(TensorHandle input, long dim, ReadOnlySpan<DType> dtype)
+        {
+            var status = cmp_softmax(input, dim, dtype, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_softmax");
+            }
+            return result;
+        }
+
+        /// <summary>log_softmax along dim (torch.log_softmax): x - max - log(sum(exp(x - max))).</summary>
+        internal static TensorHandle LogSoftmax(TensorHandle input, long dim, ReadOnlySpan<DType> dtype)
+        {
+            var status = cmp_log_softmax(input, dim, dtype, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_log_softmax");
+            }
+            return result;
+        }
+
+        /// <summary>Gradient of softmax: output * (grad_output - sum(grad_output * output, dim)); output is softmax's result.</summary>
+        internal static TensorHandle SoftmaxBackward(TensorHandle gradOutput, TensorHandle output, long dim)
+        {
+            var status = cmp_softmax_backward(gradOutput, output, dim, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_softmax_backward");
+            }
+            return result;
+        }
+
+        /// <summary>Gradient of log_softmax: grad_output - exp(output) * sum(grad_output, dim); output is log_softmax's result.</summary>
+        internal static TensorHandle LogSoftmaxBackward(TensorHandle gradOutput, TensorHandle output, long dim)
+        {
+            var status = cmp_log_softmax_backward(gradOutput, output, dim, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_log_softmax_backward");
+            }
+            return result;
+        }
+
+        /// <summary>Layer normalisation over the trailing dims given by normalized_shape (F.layer_norm; outputs as torch.native_layer_norm): out_mean and out_rstd have the input's shape with the normalized dims set to 1. weight and bias (either may be NULL) have shape normalized_shape.</summary>
+        internal static void LayerNorm(TensorHandle input, ReadOnlySpan<long> normalizedShape, long ndim, TensorHandle weight, TensorHandle bias, double eps, out TensorHandle @out, out TensorHandle mean, out TensorHandle rstd)
+        {
+            var status = cmp_layer_norm(input, normalizedShape, ndim, weight, bias, eps, out @out, out mean, out rstd);
+            if (status != Status.Ok)
+            {
+                @out.Dispose();
+                mean.Dispose();
+                rstd.Dispose();
+                throw CreateException(status, "cmp_layer_norm");
+            }
+        }
+
+        /// <summary>Gradients of layer_norm from the saved mean and rstd: grad_input (input's shape), and grad_weight, grad_bias (shape normalized_shape; computed whether or not weight is NULL, which stands for a weight of ones).</summary>
+        internal static void LayerNormBackward(TensorHandle gradOutput, TensorHandle input, ReadOnlySpan<long> normalizedShape, long ndim, TensorHandle mean, TensorHandle rstd, TensorHandle weight, out TensorHandle gradInput, out TensorHandle gradWeight, out TensorHandle gradBias)
+        {
+            var status = cmp_layer_norm_backward(gradOutput, input, normalizedShape, ndim, mean, rstd, weight, out gradInput, out gradWeight, out gradBias);
+            if (status != Status.Ok)
+            {
+                gradInput.Dispose();
+                gradWeight.Dispose();
+                gradBias.Dispose();
+                throw CreateException(status, "cmp_layer_norm_backward");
+            }
+        }
+
+        /// <summary>RMS normalisation over the trailing dims normalized_shape (F.rms_norm of PyTorch 2.4): x * rsqrt(mean(x^2) + eps) * weight. weight may be NULL; eps NULL means the machine epsilon of the computation dtype (float32 for 16-bit inputs). out_rstd is shaped like layer_norm's.</summary>
+        internal static void RmsNorm(TensorHandle input, ReadOnlySpan<long> normalizedShape, long ndim, TensorHandle weight, ReadOnlySpan<double> eps, out TensorHandle @out, out TensorHandle rstd)
+        {
+            var status = cmp_rms_norm(input, normalizedShape, ndim, weight, eps, out @out, out rstd);
+            if (status != Status.Ok)
+            {
+                @out.Dispose();
+                rstd.Dispose();
+                throw CreateException(status, "cmp_rms_norm");
+            }
+        }
+
+        /// <summary>Gradients of rms_norm from the saved rstd: grad_input and grad_weight (shape normalized_shape).</summary>
+        internal static void RmsNormBackward(TensorHandle gradOutput, TensorHandle input, ReadOnlySpan<long> normalizedShape, long ndim, TensorHandle rstd, TensorHandle weight, out TensorHandle gradInput, out TensorHandle gradWeight)
+        {
+            var status = cmp_rms_norm_backward(gradOutput, input, normalizedShape, ndim, rstd, weight, out gradInput, out gradWeight);
+            if (status != Status.Ok)
+            {
+                gradInput.Dispose();
+                gradWeight.Dispose();
+                throw CreateException(status, "cmp_rms_norm_backward");
+            }
+        }
+
+        /// <summary>Batch normalisation of an (N, C, *) input, 2-D to 5-D (F.batch_norm). training != 0: normalises with the batch statistics and, when running_mean/running_var are given, updates them in place: running = (1 - momentum) * running + momentum * batch, with the unbiased batch variance. training == 0: normalises with running_mean/running_var (both required). out_save_mean and out_save_invstd (shape [C]) are the statistics used: the batch's in training, the running ones (1/sqrt(running_var + eps)) in evaluation; cmp_batch_norm_backward takes them back.</summary>
+        internal static void BatchNorm(TensorHandle input, TensorHandle weight, TensorHandle bias, TensorHandle runningMean, TensorHandle runningVar, int training, double momentum, double eps, out TensorHandle @out, out TensorHandle saveMean, out TensorHandle saveInvstd)
+        {
+            var status = cmp_batch_norm(input, weight, bias, runningMean, runningVar, training, momentum, eps, out @out, out saveMean, out saveInvstd);
+            if (status != Status.Ok)
+            {
+                @out.Dispose();
+                saveMean.Dispose();
+                saveInvstd.Dispose();
+                throw CreateException(status, "cmp_batch_norm");
+            }
+        }
+
+        /// <summary>Gradients of batch_norm: grad_input, and grad_weight, grad_bias (shape [C]). training selects the formula: through the batch statistics (training != 0) or with them held constant.</summary>
+        internal static void BatchNormBackward(TensorHandle gradOutput, TensorHandle input, TensorHandle weight, TensorHandle saveMean, TensorHandle saveInvstd, int training, out TensorHandle gradInput, out TensorHandle gradWeight, out TensorHandle gradBias)
+        {
+            var status = cmp_batch_norm_backward(gradOutput, input, weight, saveMean, saveInvstd, training, out gradInput, out gradWeight, out gradBias);
+            if (status != Status.Ok)
+            {
+                gradInput.Dispose();
+                gradWeight.Dispose();
+                gradBias.Dispose();
+                throw CreateException(status, "cmp_batch_norm_backward");
+            }
+        }
+
+        /// <summary>Group normalisation of an (N, C, *) input (F.group_norm): C must be divisible by num_groups; weight and bias (shape [C]) may be NULL. out_mean and out_rstd have shape [N, num_groups] (as torch.native_group_norm).</summary>
+        internal static void GroupNorm(TensorHandle input, long numGroups, TensorHandle weight, TensorHandle bias, double eps, out TensorHandle @out, out TensorHandle mean, out TensorHandle rstd)
+        {
+            var status = cmp_group_norm(input, numGroups, weight, bias, eps, out @out, out mean, out rstd);
+            if (status != Status.Ok)
+            {
+                @out.Dispose();
+                mean.Dispose();
+                rstd.Dispose();
+                throw CreateException(status, "cmp_group_norm");
+            }
+        }
+
+        /// <summary>Gradients of group_norm from the saved mean and rstd: grad_input, grad_weight and grad_bias (shape [C]).</summary>
+        internal static void GroupNormBackward(TensorHandle gradOutput, TensorHandle input, long numGroups, TensorHandle mean, TensorHandle rstd, TensorHandle weight, out TensorHandle gradInput, out TensorHandle gradWeight, out TensorHandle gradBias)
+        {
+            var status = cmp_group_norm_backward(gradOutput, input, numGroups, mean, rstd, weight, out gradInput, out gradWeight, out gradBias);
+            if (status != Status.Ok)
+            {
+                gradInput.Dispose();
+                gradWeight.Dispose();
+                gradBias.Dispose();
+                throw CreateException(status, "cmp_group_norm_backward");
+            }
+        }
+
+        /// <summary>Dropout of single elements (F.dropout); out_mask has the input's shape.</summary>
+        internal static void Dropout(TensorHandle input, double p, int training, out TensorHandle @out, out TensorHandle mask)
+        {
+            var status = cmp_dropout(input, p, training, out @out, out mask);
+            if (status != Status.Ok)
+            {
+                @out.Dispose();
+                mask.Dispose();
+                throw CreateException(status, "cmp_dropout");
+            }
+        }
+
+        /// <summary>Dropout of whole channels (F.dropout1d/2d/3d): the input is (N, C, *) with at least 2 dims; out_mask has shape (N, C, 1, ...) and broadcasts over the rest.</summary>
+        internal static void FeatureDropout(TensorHandle input, double p, int training, out TensorHandle @out, out TensorHandle mask)
+        {
+            var status = cmp_feature_dropout(input, p, training, out @out, out mask);
+            if (status != Status.Ok)
+            {
+                @out.Dispose();
+                mask.Dispose();
+                throw CreateException(status, "cmp_feature_dropout");
+            }
+        }
+
+        /// <summary>Gradient of (feature) dropout: grad_output * mask / (1 - p) (mask broadcasts).</summary>
+        internal static TensorHandle DropoutBackward(TensorHandle gradOutput, TensorHandle mask, double p)
+        {
+            var status = cmp_dropout_backward(gradOutput, mask, p, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_dropout_backward");
+            }
+            return result;
+        }
+
+        /// <summary>Rows of weight picked by indices: shape indices.shape + [embedding_dim]. max_norm (NULL for none) first rescales, in place in weight, every referenced row whose norm_type-norm exceeds it to norm max_norm (as PyTorch's embedding_renorm_).</summary>
+        internal static TensorHandle Embedding(TensorHandle weight, TensorHandle indices, long paddingIdx, int hasPaddingIdx, ReadOnlySpan<double> maxNorm, double normType)
+        {
+            var status = cmp_embedding(weight, indices, paddingIdx, hasPaddingIdx, maxNorm, normType, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_embedding");
+            }
+            return result;
+        }
+
+        /// <summary>Dense gradient of embedding: grad_weight (num_weights, embedding_dim) sums the rows of grad_output picked by each index (duplicates accumulate); the padding_idx row stays zero; scale_grad_by_freq != 0 divides each row's contributions by its index's count in the batch.</summary>
+        internal static TensorHandle EmbeddingBackward(TensorHandle gradOutput, TensorHandle indices, long numWeights, long paddingIdx, int hasPaddingIdx, int scaleGradByFreq)
+        {
+            var status = cmp_embedding_backward(gradOutput, indices, numWeights, paddingIdx, hasPaddingIdx, scaleGradByFreq, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_embedding_backward");
+            }
+            return result;
+        }
+
+        /// <summary>Convolution (F.conv1d/conv2d/conv3d for nspatial 1/2/3): stride, dilation (&gt;= 1) and padding (&gt;= 0, used when padding_mode is CMP_CONV_PADDING_EXPLICIT) hold nspatial values; groups divides C_in and C_out. bias may be NULL.</summary>
+        internal static TensorHandle Conv(TensorHandle input, TensorHandle weight, TensorHandle bias, long nspatial, ReadOnlySpan<long> stride, ReadOnlySpan<long> padding, int paddingMode, ReadOnlySpan<long> dilation, long groups)
+        {
+            var status = cmp_conv(input, weight, bias, nspatial, stride, padding, paddingMode, dilation, groups, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_conv");
+            }
+            return result;
+        }
+
+        /// <summary>Gradients of cmp_conv (same arguments) for a grad_output of the forward output's shape. output_mask is an OR of cmp_conv_grad bits; out_grad_input ([input's shape]), out_grad_weight ([weight's shape]) and out_grad_bias ([C_out]) receive the requested ones and NULL for the others.</summary>
+        internal static void ConvBackward(TensorHandle gradOutput, TensorHandle input, TensorHandle weight, long nspatial, ReadOnlySpan<long> stride, ReadOnlySpan<long> padding, int paddingMode, ReadOnlySpan<long> dilation, long groups, int outputMask, out TensorHandle gradInput, out TensorHandle gradWeight, out TensorHandle gradBias)
+        {
+            var status = cmp_conv_backward(gradOutput, input, weight, nspatial, stride, padding, paddingMode, dilation, groups, outputMask, out gradInput, out gradWeight, out gradBias);
+            if (status != Status.Ok)
+            {
+                gradInput.Dispose();
+                gradWeight.Dispose();
+                gradBias.Dispose();
+                throw CreateException(status, "cmp_conv_backward");
+            }
+        }
+
+        /// <summary>Transposed convolution (F.conv_transpose1d/2d/3d for nspatial 1/2/3), the gradient of a convolution with respect to its input: weight is [C_in, C_out / groups, *kernel]; each output_padding value is below its stride or its dilation. bias may be NULL.</summary>
+        internal static TensorHandle ConvTranspose(TensorHandle input, TensorHandle weight, TensorHandle bias, long nspatial, ReadOnlySpan<long> stride, ReadOnlySpan<long> padding, ReadOnlySpan<long> outputPadding, long groups, ReadOnlySpan<long> dilation)
+        {
+            var status = cmp_conv_transpose(input, weight, bias, nspatial, stride, padding, outputPadding, groups, dilation, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_conv_transpose");
+            }
+            return result;
+        }
+
+        /// <summary>Gradients of cmp_conv_transpose (same arguments); output_mask and the outputs as cmp_conv_backward.</summary>
+        internal static void ConvTransposeBackward(TensorHandle gradOutput, TensorHandle input, TensorHandle weight, long nspatial, ReadOnlySpan<long> stride, ReadOnlySpan<long> padding, ReadOnlySpan<long> outputPadding, long groups, ReadOnlySpan<long> dilation, int outputMask, out TensorHandle gradInput, out TensorHandle gradWeight, out TensorHandle gradBias)
+        {
+            var status = cmp_conv_transpose_backward(gradOutput, input, weight, nspatial, stride, padding, outputPadding, groups, dilation, outputMask, out gradInput, out gradWeight, out gradBias);
+            if (status != Status.Ok)
+            {
+                gradInput.Dispose();
+                gradWeight.Dispose();
+                gradBias.Dispose();
+                throw CreateException(status, "cmp_conv_transpose_backward");
+            }
+        }
+
+        /// <summary>Sliding local blocks of a [N, C, H, W] or [C, H, W] input as columns (F.unfold, im2col): the result is [N, C * kh * kw, L] ([C * kh * kw, L] unbatched), L the number of block positions. kernel_size, dilation, padding and stride hold 2 values each.</summary>
+        internal static TensorHandle Unfold(TensorHandle input, ReadOnlySpan<long> kernelSize, ReadOnlySpan<long> dilation, ReadOnlySpan<long> padding, ReadOnlySpan<long> stride)
+        {
+            var status = cmp_unfold(input, kernelSize, dilation, padding, stride, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_unfold");
+            }
+            return result;
+        }
+
+        /// <summary>Sums columns back into an image (F.fold, col2im; the adjoint of cmp_unfold): input is [N, C * kh * kw, L] or [C * kh * kw, L] and the result [N, C, *output_size] or [C, *output_size]. All arrays hold 2 values; L must match the block positions of output_size.</summary>
+        internal static TensorHandle Fold(TensorHandle input, ReadOnlySpan<long> outputSize, ReadOnlySpan<long> kernelSize, ReadOnlySpan<long> dilation, ReadOnlySpan<long> padding, ReadOnlySpan<long> stride)
+        {
+            var status = cmp_fold(input, outputSize, kernelSize, dilation, padding, stride, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_fold");
+            }
+            return result;
+        }
+
+        /// <summary>Max pooling (F.max_pool1d/2d/3d with return_indices=True): out receives the maxima, out_indices the int64 positions in the input plane. A NaN in a window is the result (the last NaN's index). Floating inputs only (float16/bfloat16 are computed in float32); padding must be at most half the kernel size.</summary>
+        internal static void MaxPool(TensorHandle input, long nspatial, ReadOnlySpan<long> kernelSize, ReadOnlySpan<long> stride, ReadOnlySpan<long> padding, ReadOnlySpan<long> dilation, int ceilMode, out TensorHandle @out, out TensorHandle indices)
+        {
+            var status = cmp_max_pool(input, nspatial, kernelSize, stride, padding, dilation, ceilMode, out @out, out indices);
+            if (status != Status.Ok)
+            {
+                @out.Dispose();
+                indices.Dispose();
+                throw CreateException(status, "cmp_max_pool");
+            }
+        }
+
+        /// <summary>Gradient of max pooling (and adaptive max pooling) with respect to its input: grad_output is added at the positions in indices (as returned by cmp_max_pool / cmp_adaptive_max_pool) of a zero tensor shaped like input. input gives the shape and dtype only; nspatial as given to the forward.</summary>
+        internal static TensorHandle MaxPoolBackward(TensorHandle gradOutput, TensorHandle input, long nspatial, TensorHandle indices)
+        {
+            var status = cmp_max_pool_backward(gradOutput, input, nspatial, indices, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_max_pool_backward");
+            }
+            return result;
+        }
+
+        /// <summary>Average pooling (F.avg_pool1d/2d/3d). count_include_pad counts padded positions in the divisor; divisor_override, when not 0, replaces the divisor. Floating and int64 inputs (int64 divides with truncation, as PyTorch).</summary>
+        internal static TensorHandle AvgPool(TensorHandle input, long nspatial, ReadOnlySpan<long> kernelSize, ReadOnlySpan<long> stride, ReadOnlySpan<long> padding, int ceilMode, int countIncludePad, long divisorOverride)
+        {
+            var status = cmp_avg_pool(input, nspatial, kernelSize, stride, padding, ceilMode, countIncludePad, divisorOverride, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_avg_pool");
+            }
+            return result;
+        }
+
+        /// <summary>Gradient of cmp_avg_pool with respect to its input (same arguments; input gives the shape and dtype only).</summary>
+        internal static TensorHandle AvgPoolBackward(TensorHandle gradOutput, TensorHandle input, long nspatial, ReadOnlySpan<long> kernelSize, ReadOnlySpan<long> stride, ReadOnlySpan<long> padding, int ceilMode, int countIncludePad, long divisorOverride)
+        {
+            var status = cmp_avg_pool_backward(gradOutput, input, nspatial, kernelSize, stride, padding, ceilMode, countIncludePad, divisorOverride, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_avg_pool_backward");
+            }
+            return result;
+        }
+
+        /// <summary>Adaptive average pooling (F.adaptive_avg_pool1d/2d/3d) to output_size: output o of a dim of input size I averages [floor(o I / O), ceil((o + 1) I / O)).</summary>
+        internal static TensorHandle AdaptiveAvgPool(TensorHandle input, long nspatial, ReadOnlySpan<long> outputSize)
+        {
+            var status = cmp_adaptive_avg_pool(input, nspatial, outputSize, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_adaptive_avg_pool");
+            }
+            return result;
+        }
+
+        /// <summary>Gradient of cmp_adaptive_avg_pool with respect to its input (input gives the shape and dtype only).</summary>
+        internal static TensorHandle AdaptiveAvgPoolBackward(TensorHandle gradOutput, TensorHandle input, long nspatial)
+        {
+            var status = cmp_adaptive_avg_pool_backward(gradOutput, input, nspatial, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_adaptive_avg_pool_backward");
+            }
+            return result;
+        }
+
+        /// <summary>Adaptive max pooling (F.adaptive_max_pool1d/2d/3d with return_indices=True), windows as cmp_adaptive_avg_pool; its gradient is cmp_max_pool_backward.</summary>
+        internal static void AdaptiveMaxPool(TensorHandle input, long nspatial, ReadOnlySpan<long> outputSize, out TensorHandle @out, out TensorHandle indices)
+        {
+            var status = cmp_adaptive_max_pool(input, nspatial, outputSize, out @out, out indices);
+            if (status != Status.Ok)
+            {
+                @out.Dispose();
+                indices.Dispose();
+                throw CreateException(status, "cmp_adaptive_max_pool");
+            }
+        }
+
+        /// <summary>Resizes the trailing nspatial dims (F.interpolate) of an input [N, C, *spatial] to size (NULL when scale_factor is given) or by scale_factor (nspatial values; NULL when size is given). mode is a cmp_interpolate_mode; align_corners applies to LINEAR only (must be 0 otherwise). With a scale factor the output size is floor(in * scale); unless recompute_scale_factor, the source coordinates use 1 / scale_factor (PyTorch's rule) instead of in / out.</summary>
+        internal static TensorHandle Interpolate(TensorHandle input, long nspatial, ReadOnlySpan<long> size, ReadOnlySpan<double> scaleFactor, int mode, int alignCorners, int recomputeScaleFactor)
+        {
+            var status = cmp_interpolate(input, nspatial, size, scaleFactor, mode, alignCorners, recomputeScaleFactor, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_interpolate");
+            }
+            return result;
+        }
+
+        /// <summary>Gradient of cmp_interpolate with respect to its input: input_size is the input's full shape (ninput_size = nspatial + 2 values), the output size is grad_output's; scale_factor (NULL or ninput_size - 2 values), mode, align_corners and recompute_scale_factor as given to the forward.</summary>
+        internal static TensorHandle InterpolateBackward(TensorHandle gradOutput, ReadOnlySpan<long> inputSize, long ninputSize, ReadOnlySpan<double> scaleFactor, int mode, int alignCorners, int recomputeScaleFactor)
+        {
+            var status = cmp_interpolate_backward(gradOutput, inputSize, ninputSize, scaleFactor, mode, alignCorners, recomputeScaleFactor, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_interpolate_backward");
+            }
+            return result;
+        }
+
+        /// <summary>Samples input [N, C, H, W] at grid [N, Ho, Wo, 2] (x, y in [-1, 1]) into [N, C, Ho, Wo] (F.grid_sample, 2-d). mode is a cmp_grid_sample_mode, padding_mode a cmp_grid_padding_mode.</summary>
+        internal static TensorHandle GridSample(TensorHandle input, TensorHandle grid, int mode, int paddingMode, int alignCorners)
+        {
+            var status = cmp_grid_sample(input, grid, mode, paddingMode, alignCorners, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_grid_sample");
+            }
+            return result;
+        }
+
+        /// <summary>Gradients of cmp_grid_sample with respect to input and grid (same arguments).</summary>
+        internal static void GridSampleBackward(TensorHandle gradOutput, TensorHandle input, TensorHandle grid, int mode, int paddingMode, int alignCorners, out TensorHandle gradInput, out TensorHandle gradGrid)
+        {
+            var status = cmp_grid_sample_backward(gradOutput, input, grid, mode, paddingMode, alignCorners, out gradInput, out gradGrid);
+            if (status != Status.Ok)
+            {
+                gradInput.Dispose();
+                gradGrid.Dispose();
+                throw CreateException(status, "cmp_grid_sample_backward");
+            }
+        }
+
+        /// <summary>Cross entropy of logits (F.cross_entropy), log-softmax and negative log-likelihood fused in one pass per row. input is (C), (N, C) or (N, C, d1, ..., dk), floating. target is either class indices (int64, shape (), (N) or (N, d1, ..., dk)) or class probabilities (floating, input's shape). weight (C) may be NULL. Targets equal to ignore_index contribute nothing (class indices only). label_smoothing is in [0, 1]. reduction is a cmp_reduction (not BATCHMEAN); MEAN divides by the summed weights of the non-ignored targets (NaN when all are ignored).</summary>
+        internal static TensorHandle CrossEntropy(TensorHandle input, TensorHandle target, TensorHandle weight, long ignoreIndex, int reduction, double labelSmoothing)
+        {
+            var status = cmp_cross_entropy(input, target, weight, ignoreIndex, reduction, labelSmoothing, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_cross_entropy");
+            }
+            return result;
+        }
+
+        /// <summary>Gradients of cmp_cross_entropy given grad_output (shaped like its result): grad_input like input, computed directly as softmax times the row's target mass minus the smoothed target. out_grad_target (may be NULL) receives the gradient with respect to probability targets, and NULL for class-index targets (which are not differentiable).</summary>
+        internal static void CrossEntropyBackward(TensorHandle gradOutput, TensorHandle input, TensorHandle target, TensorHandle weight, long ignoreIndex, int reduction, double labelSmoothing, out TensorHandle gradInput, out TensorHandle gradTarget)
+        {
+            var status = cmp_cross_entropy_backward(gradOutput, input, target, weight, ignoreIndex, reduction, labelSmoothing, out gradInput, out gradTarget);
+            if (status != Status.Ok)
+            {
+                gradInput.Dispose();
+                gradTarget.Dispose();
+                throw CreateException(status, "cmp_cross_entropy_backward");
+            }
+        }
+
+        /// <summary>Negative log-likelihood of log-probabilities (F.nll_loss): input (C), (N, C) or (N, C, d1, ..., dk), floating; target int64 class indices of shape (), (N) or (N, d1, ..., dk); weight (C) may be NULL. reduction as cmp_cross_entropy.</summary>
+        internal static TensorHandle NllLoss(TensorHandle input, TensorHandle target, TensorHandle weight, long ignoreIndex, int reduction)
+        {
+            var status = cmp_nll_loss(input, target, weight, ignoreIndex, reduction, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_nll_loss");
+            }
+            return result;
+        }
+
+        /// <summary>Gradient of cmp_nll_loss with respect to input, given grad_output shaped like its result.</summary>
+        internal static TensorHandle NllLossBackward(TensorHandle gradOutput, TensorHandle input, TensorHandle target, TensorHandle weight, long ignoreIndex, int reduction)
+        {
+            var status = cmp_nll_loss_backward(gradOutput, input, target, weight, ignoreIndex, reduction, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_nll_loss_backward");
+            }
+            return result;
+        }
+
+        /// <summary>(input - target)^2 (F.mse_loss); input and target broadcast together; reduction NONE, MEAN or SUM.</summary>
+        internal static TensorHandle MseLoss(TensorHandle input, TensorHandle target, int reduction)
+        {
+            var status = cmp_mse_loss(input, target, reduction, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_mse_loss");
+            }
+            return result;
+        }
+
+        /// <summary>Gradients of cmp_mse_loss given grad_output shaped like its result: out_grad_input shaped like input and out_grad_target (may be NULL) shaped like target (summed over broadcast dims).</summary>
+        internal static void MseLossBackward(TensorHandle gradOutput, TensorHandle input, TensorHandle target, int reduction, out TensorHandle gradInput, out TensorHandle gradTarget)
+        {
+            var status = cmp_mse_loss_backward(gradOutput, input, target, reduction, out gradInput, out gradTarget);
+            if (status != Status.Ok)
+            {
+                gradInput.Dispose();
+                gradTarget.Dispose();
+                throw CreateException(status, "cmp_mse_loss_backward");
+            }
+        }
+
+        /// <summary>|input - target| (F.l1_loss); broadcasting and reduction as cmp_mse_loss.</summary>
+        internal static TensorHandle L1Loss(TensorHandle input, TensorHandle target, int reduction)
+        {
+            var status = cmp_l1_loss(input, target, reduction, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_l1_loss");
+            }
+            return result;
+        }
+
+        /// <summary>Gradients of cmp_l1_loss (sign(input - target)); outputs as cmp_mse_loss_backward.</summary>
+        internal static void L1LossBackward(TensorHandle gradOutput, TensorHandle input, TensorHandle target, int reduction, out TensorHandle gradInput, out TensorHandle gradTarget)
+        {
+            var status = cmp_l1_loss_backward(gradOutput, input, target, reduction, out gradInput, out gradTarget);
+            if (status != Status.Ok)
+            {
+                gradInput.Dispose();
+                gradTarget.Dispose();
+                throw CreateException(status, "cmp_l1_loss_backward");
+            }
+        }
+
+        /// <summary>0.5 d^2 / beta where |d| &lt; beta, else |d| - 0.5 beta, d = input - target (F.smooth_l1_loss); beta &gt;= 0, 0 is the L1 loss.</summary>
+        internal static TensorHandle SmoothL1Loss(TensorHandle input, TensorHandle target, int reduction, double beta)
+        {
+            var status = cmp_smooth_l1_loss(input, target, reduction, beta, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_smooth_l1_loss");
+            }
+            return result;
+        }
+
+        /// <summary>Gradients of cmp_smooth_l1_loss; outputs as cmp_mse_loss_backward.</summary>
+        internal static void SmoothL1LossBackward(TensorHandle gradOutput, TensorHandle input, TensorHandle target, int reduction, double beta, out TensorHandle gradInput, out TensorHandle gradTarget)
+        {
+            var status = cmp_smooth_l1_loss_backward(gradOutput, input, target, reduction, beta, out gradInput, out gradTarget);
+            if (status != Status.Ok)
+            {
+                gradInput.Dispose();
+                gradTarget.Dispose();
+                throw CreateException(status, "cmp_smooth_l1_loss_backward");
+            }
+        }
+
+        /// <summary>0.5 d^2 where |d| &lt; delta, else delta (|d| - 0.5 delta), d = input - target (F.huber_loss); delta &gt; 0.</summary>
+        internal static TensorHandle HuberLoss(TensorHandle input, TensorHandle target, int reduction, double delta)
+        {
+            var status = cmp_huber_loss(input, target, reduction, delta, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_huber_loss");
+            }
+            return result;
+        }
+
+        /// <summary>Gradients of cmp_huber_loss; outputs as cmp_mse_loss_backward.</summary>
+        internal static void HuberLossBackward(TensorHandle gradOutput, TensorHandle input, TensorHandle target, int reduction, double delta, out TensorHandle gradInput, out TensorHandle gradTarget)
+        {
+            var status = cmp_huber_loss_backward(gradOutput, input, target, reduction, delta, out gradInput, out gradTarget);
+            if (status != Status.Ok)
+            {
+                gradInput.Dispose();
+                gradTarget.Dispose();
+                throw CreateException(status, "cmp_huber_loss_backward");
+            }
+        }
+
+        /// <summary>-weight (target log(input) + (1 - target) log(1 - input)) with each log clamped at -100 (F.binary_cross_entropy). input holds probabilities in [0, 1]; target has input's shape; weight (may be NULL) broadcasts to it.</summary>
+        internal static TensorHandle BinaryCrossEntropy(TensorHandle input, TensorHandle target, TensorHandle weight, int reduction)
+        {
+            var status = cmp_binary_cross_entropy(input, target, weight, reduction, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_binary_cross_entropy");
+            }
+            return result;
+        }
+
+        /// <summary>Gradients of cmp_binary_cross_entropy; out_grad_target may be NULL.</summary>
+        internal static void BinaryCrossEntropyBackward(TensorHandle gradOutput, TensorHandle input, TensorHandle target, TensorHandle weight, int reduction, out TensorHandle gradInput, out TensorHandle gradTarget)
+        {
+            var status = cmp_binary_cross_entropy_backward(gradOutput, input, target, weight, reduction, out gradInput, out gradTarget);
+            if (status != Status.Ok)
+            {
+                gradInput.Dispose();
+                gradTarget.Dispose();
+                throw CreateException(status, "cmp_binary_cross_entropy_backward");
+            }
+        }
+
+        /// <summary>Binary cross entropy of logits in the overflow-free form (F.binary_cross_entropy_with_logits): target has input's shape; weight and pos_weight (both may be NULL) broadcast to it, pos_weight usually over the last (class) dim.</summary>
+        internal static TensorHandle BinaryCrossEntropyWithLogits(TensorHandle input, TensorHandle target, TensorHandle weight, TensorHandle posWeight, int reduction)
+        {
+            var status = cmp_binary_cross_entropy_with_logits(input, target, weight, posWeight, reduction, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_binary_cross_entropy_with_logits");
+            }
+            return result;
+        }
+
+        /// <summary>Gradients of cmp_binary_cross_entropy_with_logits; out_grad_target may be NULL.</summary>
+        internal static void BinaryCrossEntropyWithLogitsBackward(TensorHandle gradOutput, TensorHandle input, TensorHandle target, TensorHandle weight, TensorHandle posWeight, int reduction, out TensorHandle gradInput, out TensorHandle gradTarget)
+        {
+            var status = cmp_binary_cross_entropy_with_logits_backward(gradOutput, input, target, weight, posWeight, reduction, out gradInput, out gradTarget);
+            if (status != Status.Ok)
+            {
+                gradInput.Dispose();
+                gradTarget.Dispose();
+                throw CreateException(status, "cmp_binary_cross_entropy_with_logits_backward");
+            }
+        }
+
+        /// <summary>Kullback-Leibler divergence of log-probabilities input from target (F.kl_div): target (log(target) - input), or exp(target) (target - input) when log_target is non-zero. reduction may be BATCHMEAN (sum / input's first dim).</summary>
+        internal static TensorHandle KlDiv(TensorHandle input, TensorHandle target, int reduction, int logTarget)
+        {
+            var status = cmp_kl_div(input, target, reduction, logTarget, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_kl_div");
+            }
+            return result;
+        }
+
+        /// <summary>Gradients of cmp_kl_div; outputs as cmp_mse_loss_backward.</summary>
+        internal static void KlDivBackward(TensorHandle gradOutput, TensorHandle input, TensorHandle target, int reduction, int logTarget, out TensorHandle gradInput, out TensorHandle gradTarget)
+        {
+            var status = cmp_kl_div_backward(gradOutput, input, target, reduction, logTarget, out gradInput, out gradTarget);
+            if (status != Status.Ok)
+            {
+                gradInput.Dispose();
+                gradTarget.Dispose();
+                throw CreateException(status, "cmp_kl_div_backward");
+            }
+        }
+
+        /// <summary>softmax(q k^T * scale + mask) v over the last two dims, computed blockwise over the keys (online softmax: the (L, S) score matrix is never materialised). q (..., L, E), k (..., S, E), v (..., S, Ev), leading dims equal; floating. attn_mask (may be NULL) broadcasts to (..., L, S): bool (true keeps) or additive, of q's dtype. is_causal masks keys after the query's position (no attn_mask then). scale NULL means 1/sqrt(E). dropout_p in [0, 1) drops attention weights with Philox numbers from the default generator; the stream position used is returned in out_seed/out_offset for the backward pass. out_logsumexp (may be NULL) receives the float32/float64 log-sum-exp of each score row, (..., L).</summary>
+        internal static void ScaledDotProductAttention(TensorHandle q, TensorHandle k, TensorHandle v, TensorHandle attnMask, double dropoutP, int isCausal, ReadOnlySpan<double> scale, out TensorHandle @out, out TensorHandle logsumexp, out ulong seed, out ulong offset)
+        {
+            var status = cmp_scaled_dot_product_attention(q, k, v, attnMask, dropoutP, isCausal, scale, out @out, out logsumexp, out seed, out offset);
+            if (status != Status.Ok)
+            {
+                @out.Dispose();
+                logsumexp.Dispose();
+                throw CreateException(status, "cmp_scaled_dot_product_attention");
+            }
+        }
+
+        /// <summary>Gradients of cmp_scaled_dot_product_attention: grad_output, the inputs and options of the forward call, its out and logsumexp, and the seed/offset it returned (the same dropout mask is regenerated). Writes grad_q, grad_k and grad_v shaped like q, k and v.</summary>
+        internal static void ScaledDotProductAttentionBackward(TensorHandle gradOutput, TensorHandle q, TensorHandle k, TensorHandle v, TensorHandle attnMask, double dropoutP, int isCausal, ReadOnlySpan<double> scale, TensorHandle @out, TensorHandle logsumexp, ulong seed, ulong offset, out TensorHandle gradQ, out TensorHandle gradK, out TensorHandle gradV)
+        {
+            var status = cmp_scaled_dot_product_attention_backward(gradOutput, q, k, v, attnMask, dropoutP, isCausal, scale, @out, logsumexp, seed, offset, out gradQ, out gradK, out gradV);
+            if (status != Status.Ok)
+            {
+                gradQ.Dispose();
+                gradK.Dispose();
+                gradV.Dispose();
+                throw CreateException(status, "cmp_scaled_dot_product_attention_backward");
+            }
         }
 
         /// <summary>The exception for a failed call: the type follows the status, the message is cmp_last_error().</summary>

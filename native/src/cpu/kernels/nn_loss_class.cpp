@@ -1,0 +1,217 @@
+// cross_entropy and nll_loss, forward and backward, one row (the class values of one sample
+// position) at a time and rows in parallel.
+//
+// cross_entropy fuses log_softmax into the loss: a row's log-sum-exp is found with a max pass
+// and an exp-sum pass over the row (while it sits in L1), and the log-probabilities x - lse are
+// only formed where the loss needs them (the target class, or a weighted sum for smoothing and
+// probability targets), never stored. The backward pass recomputes the log-sum-exp the same
+// way and writes grad_input = g * (softmax * target_mass - smoothed_target) directly.
+//
+// Sums along a row are accumulated in float64 in kLanes independent partials, so the loop
+// vectorises without reassociation and the result does not depend on the thread count.
+#include "core/parallel.h"
+#include "cpu/loops.h"
+#include "cpu/nn_loss_stubs.h"
+#include "cpu/unary_math_vec.h"
+#include "cpu/vec_math.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace cmp::cpu {
+namespace {
+
+constexpr int kLanes = 8;
+
+// Sum over c in [0, n) of f(c), in kLanes float64 partials merged in a fixed order.
+template <typename F>
+double lane_sum(int64_t n, const F& f) {
+    double acc[kLanes] = {};
+    int64_t c = 0;
+    for (; c + kLanes <= n; c += kLanes)
+        for (int j = 0; j < kLanes; ++j) acc[j] += static_cast<double>(f(c + j));
+    for (; c < n; ++c) acc[c % kLanes] += static_cast<double>(f(c));
+    double s = 0;
+    for (double v : acc) s += v;
+    return s;
+}
+
+// Largest value of a row; NaN when the row holds a NaN (it must reach the loss).
+template <typename M, typename F>
+M row_max(int64_t n, const F& f) {
+    M acc[kLanes];
+    std::fill(acc, acc + kLanes, -std::numeric_limits<M>::infinity());
+    int64_t c = 0;
+    for (; c + kLanes <= n; c += kLanes)
+        for (int j = 0; j < kLanes; ++j) {
+            const M v = f(c + j);
+            acc[j] = (v > acc[j] || v != v) ? v : acc[j];
+        }
+    for (; c < n; ++c) {
+        const M v = f(c);
+        acc[c % kLanes] = (v > acc[c % kLanes] || v != v) ? v : acc[c % kLanes];
+    }
+    M m = acc[0];
+    for (int j = 1; j < kLanes; ++j) m = (acc[j] > m || acc[j] != acc[j]) ? acc[j] : m;
+    return m;
+}
+
+// One class-loss problem of element type T; Contig: rows are contiguous (inner == 1), so the
+// class stride is the constant 1 and the row loops vectorise.
+template <typename T, bool Contig>
+struct ClassLoss {
+    using M = opmath_t<T>;
+    const ClassLossArgs& a;
+    const T* in;
+    const T* w;
+    const T* prob;
+    const int64_t* idx;
+    int64_t step;
+    double weight_total;  // sum of the class weights (classes when unweighted)
+
+    explicit ClassLoss(const ClassLossArgs& args)
+        : a(args), in(static_cast<const T*>(args.input)), w(static_cast<const T*>(args.weight)),
+          prob(args.prob_target ? static_cast<const T*>(args.target) : nullptr),
+          idx(args.prob_target ? nullptr : static_cast<const int64_t*>(args.target)), step(Contig ? 1 : args.inner) {
+        weight_total = w ? lane_sum(args.classes, [&](int64_t c) { return static_cast<M>(w[c]); })
+                         : static_cast<double>(args.classes);
+    }
+
+    // Start of row r = o * inner + i in a tensor laid out like input.
+    int64_t base(int64_t r) const { return (r / a.inner) * a.classes * a.inner + r % a.inner; }
+    M weight(int64_t c) const { return w ? static_cast<M>(w[c]) : M(1); }
+
+    // log-sum-exp of the row at x (0 for nll_loss, whose input already holds log-probs).
+    double lse(const T* x) const {
+        if (!a.logits) return 0.0;
+        const int64_t n = a.classes, s = step;
+        const M m = row_max<M>(n, [&](int64_t c) { return static_cast<M>(x[c * s]); });
+        // A row whose max is +-inf or NaN: x - m is then NaN, -inf or NaN where log_softmax gives
+        // them too, so m itself stands for the log-sum-exp (exp(x - m) would only add NaNs).
+        if (!(std::abs(m) < std::numeric_limits<M>::infinity())) return static_cast<double>(m);
+        const double sum = lane_sum(n, [&](int64_t c) { return vexp(static_cast<M>(x[c * s]) - m); });
+        return static_cast<double>(m) + std::log(sum);
+    }
+
+    // The class index of row r, or -1 when it is ignored; throws when it is out of range.
+    int64_t target_class(int64_t r) const {
+        const int64_t t = idx[r];
+        if (t == a.ignore_index) return -1;
+        CMP_CHECK(t >= 0 && t < a.classes, INDEX_OUT_OF_RANGE, a.op, ": target ", t, " is out of bounds for ", a.classes,
+                  " classes (target element ", r, ")");
+        return t;
+    }
+
+    // The smoothed probability target of class c: (1 - eps) t_c + eps / C.
+    double smoothed(const T* t, int64_t c) const {
+        return (1.0 - a.smoothing) * static_cast<double>(static_cast<M>(t[c * step])) + a.smoothing / static_cast<double>(a.classes);
+    }
+
+    void forward(int64_t r, double* loss, double* row_weight) const {
+        const T* x = in + base(r);
+        const int64_t n = a.classes, s = step;
+        if (prob) {
+            const T* t = prob + base(r);
+            const double l = lse(x);
+            loss[r] = -lane_sum(n, [&](int64_t c) { return weight(c) * smoothed(t, c) * (static_cast<M>(x[c * s]) - l); });
+            row_weight[r] = 1.0;
+            return;
+        }
+        const int64_t y = target_class(r);
+        if (y < 0) {
+            loss[r] = 0.0;
+            row_weight[r] = 0.0;
+            return;
+        }
+        const double l = lse(x);
+        const double wy = weight(y);
+        double v = -wy * (static_cast<double>(static_cast<M>(x[y * s])) - l);
+        if (a.smoothing > 0) {
+            const double smooth = -lane_sum(n, [&](int64_t c) { return weight(c) * (static_cast<M>(x[c * s]) - l); });
+            v = (1.0 - a.smoothing) * v + a.smoothing / static_cast<double>(n) * smooth;
+        }
+        loss[r] = v;
+        row_weight[r] = wy;
+    }
+
+    void backward(int64_t r, double g, T* gin, T* gtarget) const {
+        const int64_t b = base(r), n = a.classes, s = step;
+        const T* x = in + b;
+        T* gx = gin + b;
+        if (prob) {
+            const T* t = prob + b;
+            const double l = lse(x);
+            const double mass = lane_sum(n, [&](int64_t c) { return weight(c) * smoothed(t, c); });
+            for (int64_t c = 0; c < n; ++c) {
+                const double p = std::exp(static_cast<double>(static_cast<M>(x[c * s])) - l);
+                gx[c * s] = static_cast<T>(static_cast<M>(g * (p * mass - weight(c) * smoothed(t, c))));
+            }
+            if (gtarget) {
+                T* gt = gtarget + b;
+                for (int64_t c = 0; c < n; ++c)
+                    gt[c * s] = static_cast<T>(static_cast<M>(-g * (1.0 - a.smoothing) * weight(c) *
+                                                              (static_cast<double>(static_cast<M>(x[c * s])) - l)));
+            }
+            return;
+        }
+        const int64_t y = target_class(r);
+        if (y < 0 || !a.logits) {
+            for (int64_t c = 0; c < n; ++c) gx[c * s] = T(0);
+            if (y >= 0) gx[y * s] = static_cast<T>(static_cast<M>(-g * weight(y)));
+            return;
+        }
+        const double l = lse(x);
+        const double eps_c = a.smoothing / static_cast<double>(n);
+        const double hard = (1.0 - a.smoothing) * weight(y);
+        const double mass = hard + eps_c * weight_total;
+        if constexpr (std::is_same_v<M, float>) {
+            // float32 math for the exp so the loop vectorises; the row factors stay float64.
+            const M lf = static_cast<M>(l), gm = static_cast<M>(g * mass), ge = static_cast<M>(g * eps_c);
+            for (int64_t c = 0; c < n; ++c)
+                gx[c * s] = static_cast<T>(gm * vexp(static_cast<M>(x[c * s]) - lf) - ge * weight(c));
+        } else {
+            for (int64_t c = 0; c < n; ++c)
+                gx[c * s] = static_cast<T>(g * mass * vexp(static_cast<M>(x[c * s]) - static_cast<M>(l)) - g * eps_c * weight(c));
+        }
+        // The target class gets its -g * hard term from the unrounded value, not from gx.
+        const double py = std::exp(static_cast<double>(static_cast<M>(x[y * s])) - l);
+        gx[y * s] = static_cast<T>(static_cast<M>(g * mass * py - g * eps_c * weight(y) - g * hard));
+    }
+};
+
+int64_t grain_for(const ClassLossArgs& a) { return std::max<int64_t>(1, kDefaultGrain / std::max<int64_t>(a.classes, 1) / 4); }
+
+template <typename F>
+void with_class_loss(const ClassLossArgs& a, const F& f) {
+    CMP_DISPATCH_FLOATING_TYPES(a.dtype, a.op, [&] {
+        if (a.inner == 1) f(ClassLoss<scalar_t, true>(a));
+        else f(ClassLoss<scalar_t, false>(a));
+    });
+}
+
+void class_loss_forward(const ClassLossArgs& a, double* loss, double* row_weight) {
+    with_class_loss(a, [&](const auto& k) {
+        parallel_for(0, a.outer * a.inner, grain_for(a), [&](int64_t begin, int64_t end) {
+            for (int64_t r = begin; r < end; ++r) k.forward(r, loss, row_weight);
+        });
+    });
+}
+
+void class_loss_backward(const ClassLossArgs& a, const double* grad_rows, double grad_scalar, void* grad_input,
+                         void* grad_target) {
+    with_class_loss(a, [&](const auto& k) {
+        using T = std::remove_const_t<std::remove_pointer_t<decltype(k.in)>>;
+        parallel_for(0, a.outer * a.inner, grain_for(a), [&](int64_t begin, int64_t end) {
+            for (int64_t r = begin; r < end; ++r)
+                k.backward(r, grad_rows ? grad_rows[r] : grad_scalar, static_cast<T*>(grad_input), static_cast<T*>(grad_target));
+        });
+    });
+}
+
+}  // namespace
+
+CMP_REGISTER_KERNEL(class_loss_forward_stub, &class_loss_forward)
+CMP_REGISTER_KERNEL(class_loss_backward_stub, &class_loss_backward)
+
+}  // namespace cmp::cpu
