@@ -66,7 +66,9 @@ namespace Compute
             ArgumentNullException.ThrowIfNull(equation);
             ArgumentNullException.ThrowIfNull(operands);
             byte[] text = Encoding.UTF8.GetBytes(equation + "\0");
-            return WithHandles(operands, "einsum", raw => NativeMethods.Einsum(text, raw, raw.Length));
+            Tensor result = WithHandles(operands, "einsum", raw => NativeMethods.Einsum(text, raw, raw.Length));
+            int count = operands.Length;
+            return Recorder.Record(result, "EinsumBackward0", operands, operands, ctx => EinsumBackward(ctx, equation, count));
         }
 
         private delegate TensorHandle AddProductOp(TensorHandle input, TensorHandle a, TensorHandle b, NativeScalar beta, NativeScalar alpha);

@@ -79,6 +79,11 @@ public class AutogradTests
                    + x.IndexPut([Tensor.From(new long[] { 0, 1 })], t[1]).Pow(2).Sum()
                    + x.IndexPut([Tensor.From(new long[] { 1, 1 }), Tensor.From(new long[] { 0, 2 })], t[2], accumulate: true).Pow(2).Sum();
         },
+        ["einsum"] = t => Tensor.Einsum("ij,jk->ik", t[0], t[1]).Pow(2).Sum() + Tensor.Einsum("iij->j", t[2]).Pow(2).Sum()
+                          + Tensor.Einsum("ij,jk->i", t[0], t[1]).Pow(2).Sum() + Tensor.Einsum("...ij,jk->...ik", t[2], t[1]).Pow(2).Sum()
+                          + Tensor.Einsum("ij,jk", t[0], t[1]).Sum() + Tensor.Einsum("bi,bi->b", t[0], t[0]).Pow(2).Sum()
+                          + Tensor.Einsum("...j,...j->...", t[3], t[4]).Pow(2).Sum()
+                          + Tensor.Einsum("iji->j", t[2].Slice(2, 0, 2)).Sum(),
         ["hvp_cubic"] = t => Hvp(a => (a.Pow(3) * t[1]).Sum(), t[0], t[2]),
         ["hvp_tanh_matmul"] = t => Hvp(p => p.MatMul(t[1]).Tanh().Sum(), t[0], t[2]),
     };

@@ -65,6 +65,10 @@ EXPRESSIONS = {
                                      + x[:, torch.tensor([1, 1])].sum() + x[...].pow(3).sum()
                                      + x.index_put((torch.tensor([0, 1]),), v).pow(2).sum()
                                      + x.index_put((torch.tensor([1, 1]), torch.tensor([0, 2])), w, accumulate=True).pow(2).sum()),
+    "einsum": lambda a, b, c, e, f: (torch.einsum("ij,jk->ik", a, b).pow(2).sum() + torch.einsum("iij->j", c).pow(2).sum()
+                                     + torch.einsum("ij,jk->i", a, b).pow(2).sum() + torch.einsum("...ij,jk->...ik", c, b).pow(2).sum()
+                                     + torch.einsum("ij,jk", a, b).sum() + torch.einsum("bi,bi->b", a, a).pow(2).sum()
+                                     + torch.einsum("...j,...j->...", e, f).pow(2).sum() + torch.einsum("iji->j", c[:, :, :2]).sum()),
     "hvp_cubic": lambda x, y, v: hvp(lambda a, b: (a.pow(3) * b).sum(), x, [y], v),
     "hvp_tanh_matmul": lambda x, a, v: hvp(lambda p, q: (p @ q).tanh().sum(), x, [a], v),
 }
@@ -125,6 +129,7 @@ def generate():
                    (rand(2), True)])
     add("conversions", [(rand(2, 3), True)])
     add("adv_indexing", [(rand(4, 3), True), (rand(3), True), (rand(2), True)])
+    add("einsum", [(rand(2, 3), True), (rand(3, 4), True), (rand(2, 2, 3), True), (rand(2, 1, 3), True), (rand(4, 3), True)])
     add("hvp_cubic", [(rand(4), True), (rand(4), True), (rand(4), False)])
     add("hvp_tanh_matmul", [(rand(2, 3), True), (rand(3, 3), True), (rand(2, 3), False)])
     write("autograd.json", cases)
