@@ -10,10 +10,15 @@ namespace Compute
     public sealed partial class Tensor
     {
         /// <summary>floor(this / other) (torch.floor_divide): integers stay integers; integer division by zero throws.</summary>
-        public Tensor FloorDivide(Tensor other) => Binary(this, other, NativeMethods.FloorDivide);
+        public Tensor FloorDivide(Tensor other) =>
+            RecordNotDifferentiable(Binary(this, other, NativeMethods.FloorDivide), "FloorDivideBackward0", [this, other], FloorDivideHasNoGradient);
 
         /// <summary>floor(this / a number) (torch.floor_divide): integers stay integers; integer division by zero throws.</summary>
-        public Tensor FloorDivide(Scalar other) => Binary(this, other, NativeMethods.FloorDivide);
+        public Tensor FloorDivide(Scalar other) =>
+            RecordNotDifferentiable(Binary(this, other, NativeMethods.FloorDivide), "FloorDivideBackward0", [this], FloorDivideHasNoGradient);
+
+        // PyTorch defines no derivative for floor_divide (it does for div with rounding_mode).
+        private const string FloorDivideHasNoGradient = "PyTorch defines none for floor_divide; Div(other, \"floor\") has a zero gradient";
 
         /// <summary>In-place FloorDivide (floor_divide_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor FloorDivideInPlace(Tensor other) => InPlace(other, NativeMethods.FloorDivideInPlace);

@@ -219,12 +219,15 @@ public class AutogradPointwiseTests
     }
 
     [Test]
-    public void RemainderOfANumberByATensorHasNoDerivativeAsInPyTorch()
+    public void RemainderOfANumberByATensorAndFloorDivideHaveNoDerivativeAsInPyTorch()
     {
         using var scope = TensorScope.Begin();
         Tensor y = Leaf(0.7, 1.3);
-        Tensor r = 5.0 % y;
-        Assert.That(() => r.Sum().Backward(), Throws.TypeOf<NotSupportedException>().With.Message.Contains("not implemented"));
+        foreach (Tensor r in new[] { 5.0 % y, y.FloorDivide(0.5), y.FloorDivide(y) })
+        {
+            Assert.That(r.RequiresGrad, Is.True);
+            Assert.That(() => r.Sum().Backward(), Throws.TypeOf<NotSupportedException>().With.Message.Contains("not implemented"));
+        }
     }
 
     [Test]
