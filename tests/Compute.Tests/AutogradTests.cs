@@ -317,4 +317,36 @@ public class AutogradTests
         }
         Assert.That(ComputeMemory.Stats().Allocated - baseline, Is.LessThan(1L << 20));
     }
+
+    [Test]
+    public void TrainingLoopWithoutDisposeHoldsFlatMemory()
+    {
+        // The loop a newcomer writes: no Dispose, no scope. Graphs, saved tensors and
+        // temporaries must still be reclaimed (memory pressure runs the GC), so native memory
+        // stays bounded instead of growing by every step's tensors (~100 KiB a step here).
+        long threshold = ComputeMemory.CollectionThreshold;
+        ComputeMemory.CollectionThreshold = 16L << 20;
+        try
+        {
+            var w = Tensor.Randn(64, 64).RequiresGradInPlace();
+            var x = Tensor.Randn(32, 64);
+            long baseline = ComputeMemory.Stats().Allocated, peak = 0;
+            for (int i = 0; i < 10_000; i++)
+            {
+                var loss = x.MatMul(w).Tanh().Pow(2).Mean();
+                loss.Backward();
+                using (Autograd.NoGrad())
+                {
+                    w.SubInPlace(w.Grad! * 0.01);
+                }
+                w.Grad = null;
+                peak = Math.Max(peak, ComputeMemory.Stats().Allocated - baseline);
+            }
+            Assert.That(peak, Is.LessThan(128L << 20), "10,000 steps of ~100 KiB each would be ~1 GiB without reclamation");
+        }
+        finally
+        {
+            ComputeMemory.CollectionThreshold = threshold;
+        }
+    }
 }
