@@ -140,6 +140,19 @@ def generate():
     add("sort_empty_dim", "sort", [(f(3, 0), None)], dim=1, descending=False, stable=True)
     add("sort_empty_other_dim", "sort", [(f(0, 4), None)], dim=1, descending=False, stable=True)
     add("sort_zero_dim", "sort", [(torch.tensor(2.5), None)], dim=0, descending=False, stable=True)
+    # Long lines (the radix path): NaN, infinities, signed zeros and repeats in every line.
+    special = torch.tensor([NAN, INF, -INF, -0.0, 0.0, 1.0, -1.0])
+    long_f = randn((3, 200)).round()
+    long_f[:, ::9] = special.repeat(23)[: long_f[:, ::9].shape[1]]
+    for desc in (False, True):
+        d = "desc" if desc else "asc"
+        add(f"sort_long_special_{d}", "sort", [(long_f, None)], dim=1, descending=desc, stable=True)
+        add(f"sort_long_special_float64_{d}", "sort", [(long_f.double(), (1, 0))], dim=0, descending=desc, stable=True)
+        add(f"sort_long_float16_{d}", "sort", [(long_f.half(), None)], dim=1, descending=desc, stable=True)
+        add(f"sort_long_bfloat16_{d}", "sort", [(long_f.bfloat16(), None)], dim=1, descending=desc, stable=True)
+        for dt in ("int64", "int32", "int16", "int8", "uint8", "bool"):
+            add(f"sort_long_{dt}_{d}", "sort", [(randint((2, 150), dt, -100, 100), None)], dim=1, descending=desc,
+                stable=True)
     add("sort_long_row", "sort", [(f(2, 300), None)], dim=1, descending=False, stable=True)
     add("error_sort_bad_dim", "sort", [(x34, None)], dim=2, descending=False, stable=True)
     add("error_argsort_bad_dim", "argsort", [(x34, None)], dim=-3, descending=False)
@@ -188,6 +201,9 @@ def generate():
         t32 = x2.clone()
         add(f"pad_backward_{mode}_float32", "pad_backward", [(t32, None), (randn(F.pad(t32, (2, 1, 1, 1), mode).shape), None)],
             pad=[2, 1, 1, 1], mode=mode)
+    h = randn((1, 2, 3, 4), "float16")
+    add("pad_backward_reflect_float16", "pad_backward", [(h, None), (randn((1, 2, 5, 7), "float16"), None)], via_float=True,
+        pad=[1, 2, 1, 1], mode="reflect")
     add("pad_replicate_large", "pad", [(x1, None)], pad=[7, 6], mode="replicate", value=0.0)
     add("pad_circular_negative_left", "pad", [(x1, None)], pad=[2, -1], mode="circular", value=0.0)
     add("pad_circular_negative_both_2d", "pad", [(x2, None)], pad=[-1, -1, 2, -1], mode="circular", value=0.0)
@@ -292,6 +308,10 @@ def generate():
     add("unique_dim0", "unique", [(rows, None)], dim=0, return_inverse=True, return_counts=True)
     add("unique_dim1", "unique", [(rows, None)], dim=1, return_inverse=True, return_counts=True)
     add("unique_dim_neg_noncontiguous", "unique", [(ints((3, 4, 2), "int64", 0, 2), (2, 0, 1))], dim=-1,
+        return_inverse=True, return_counts=True)
+    add("unique_dim_middle_4d", "unique", [(ints((2, 4, 3, 2), "int32", 0, 2), None)], dim=1, return_inverse=True,
+        return_counts=True)
+    add("unique_dim_last_4d_noncontiguous", "unique", [(ints((3, 2, 2, 4), "int64", 0, 2), (3, 1, 0, 2))], dim=3,
         return_inverse=True, return_counts=True)
     add("unique_dim_float", "unique", [(torch.round(f(6, 2)), None)], dim=0, return_inverse=True, return_counts=True)
     add("error_unique_bad_dim", "unique", [(rows, None)], dim=2, return_inverse=False, return_counts=False)

@@ -26,15 +26,13 @@ Tensor empty_int64(const Shape& sizes, Device device, const char* op) {
     return Tensor::empty(sizes, CMP_DTYPE_INT64, device, op);
 }
 
-// a with dim moved to the front, as contiguous rows (one slice of a per row).
+// a's slices along dim as contiguous rows. Like PyTorch, dim is swapped with dim 0 (not moved
+// to the front), which fixes the element order the slices are compared in lexicographically.
 Tensor slices_as_rows(const Tensor& a, int64_t dim) {
-    Shape order{dim};
-    for (int64_t d = 0; d < a.dim(); ++d)
-        if (d != dim) order.push_back(d);
-    const Tensor moved = contiguous(permute(a, order));
+    const Tensor swapped = contiguous(transpose(a, 0, dim));
     const int64_t n = a.size(dim);
-    const int64_t row_len = n == 0 ? 0 : moved.numel() / n;
-    return view(moved, {n, row_len});
+    const int64_t row_len = n == 0 ? 0 : swapped.numel() / n;
+    return view(swapped, {n, row_len});
 }
 
 // Row order that sorts rows lexicographically (stable): least significant column first.
@@ -110,17 +108,11 @@ std::tuple<Tensor, Tensor, Tensor> unique_impl(const char* op, const Tensor& a, 
     const Tensor picked = index_select(sorted_rows, 0, vector_tensor(starts, a.device(), op));
     Tensor values;
     if (has_dim) {
-        // picked holds the unique slices as rows; put dim back where it was.
-        Shape moved_sizes{static_cast<int64_t>(starts.size())};
-        for (int64_t k = 0; k < a.dim(); ++k)
-            if (k != d) moved_sizes.push_back(a.size(k));
-        Shape back(static_cast<size_t>(a.dim()));
-        // moved dim order was (d, others...); invert it.
-        std::vector<int64_t> order_dims{d};
-        for (int64_t k = 0; k < a.dim(); ++k)
-            if (k != d) order_dims.push_back(k);
-        for (int64_t k = 0; k < a.dim(); ++k) back[static_cast<size_t>(order_dims[static_cast<size_t>(k)])] = k;
-        values = contiguous(permute(reshape(picked, moved_sizes), back));
+        // picked holds the unique slices as rows of the swapped layout; swap dim back.
+        Shape swapped_sizes = a.sizes();
+        std::swap(swapped_sizes[0], swapped_sizes[static_cast<size_t>(d)]);
+        swapped_sizes[0] = static_cast<int64_t>(starts.size());
+        values = contiguous(transpose(reshape(picked, swapped_sizes), 0, d));
     } else {
         values = reshape(picked, {static_cast<int64_t>(starts.size())});
     }

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -42,8 +43,89 @@ struct LineOrder {
     }
 };
 
+// ---- radix sort of whole lines ----------------------------------------------------------
+// A full sort of a long line runs as an LSD radix sort on unsigned keys that order like the
+// values (O(n) per pass; passes whose byte is the same in every key are skipped, so integers of
+// a small range take one or two passes). LSD radix sort is stable, which gives the same order as
+// LineOrder: ties keep their input order.
+
+template <typename T>
+using radix_key_t = std::conditional_t<(sizeof(T) == 8), uint64_t, uint32_t>;
+
+// The unsigned key of v: ascending keys order like ascending values with NaN above +inf (all
+// NaNs equal) and -0.0 equal to 0.0; descending flips every bit, which reverses the order and
+// keeps ties in input order.
+template <typename T>
+inline radix_key_t<T> radix_key(T v, bool descending) {
+    using U = radix_key_t<T>;
+    U u;
+    if constexpr (std::is_same_v<T, bool>) {
+        u = v ? 1u : 0u;
+    } else if constexpr (std::is_integral_v<T>) {
+        if constexpr (std::is_signed_v<T>) u = static_cast<U>(static_cast<std::make_signed_t<U>>(v)) ^ (U(1) << (sizeof(U) * 8 - 1));
+        else u = static_cast<U>(v);
+    } else {
+        using F = std::conditional_t<(sizeof(T) == 8), double, float>;
+        F f = static_cast<F>(static_cast<opmath_t<T>>(v));
+        if (std::isnan(f)) {
+            u = ~U(0);
+        } else {
+            if (f == F(0)) f = F(0);  // -0.0 sorts as 0.0
+            std::memcpy(&u, &f, sizeof(U));
+            const U sign = U(1) << (sizeof(U) * 8 - 1);
+            u = (u & sign) ? ~u : (u | sign);
+        }
+    }
+    return descending ? ~u : u;
+}
+
+template <typename U>
+void radix_sort(std::vector<std::pair<U, int64_t>>& a, std::vector<std::pair<U, int64_t>>& tmp) {
+    const size_t n = a.size();
+    tmp.resize(n);
+    for (unsigned shift = 0; shift < sizeof(U) * 8; shift += 8) {
+        size_t count[257] = {};
+        for (const auto& e : a) ++count[((e.first >> shift) & 0xFF) + 1];
+        if (count[((a[0].first >> shift) & 0xFF) + 1] == n) continue;  // every key has this byte
+        for (int b = 0; b < 256; ++b) count[b + 1] += count[b];
+        for (const auto& e : a) tmp[count[(e.first >> shift) & 0xFF]++] = e;
+        a.swap(tmp);
+    }
+}
+
+// Below this length a comparison sort is as fast and needs no second buffer.
+constexpr int64_t kRadixMinLength = 64;
+
+template <typename T>
+void radix_sort_lines(const LinePlan& plan, const SortArgs& args) {
+    using U = radix_key_t<T>;
+    const T* in = static_cast<const T*>(plan.in);
+    T* values = static_cast<T*>(plan.values);
+    const int64_t len = plan.len;
+    const int64_t grain = std::max<int64_t>(1, kDefaultGrain / std::max<int64_t>(len * 2, 1));
+    parallel_for(0, plan.lines, grain, [&](int64_t b, int64_t e) {
+        std::vector<std::pair<U, int64_t>> buf(static_cast<size_t>(len)), tmp;
+        for (int64_t line = b; line < e; ++line) {
+            const T* src = in + offset_of(plan.outer, line, false);
+            const int64_t out_off = offset_of(plan.outer, line, true);
+            for (int64_t i = 0; i < len; ++i)
+                buf[static_cast<size_t>(i)] = {radix_key<T>(src[i * plan.in_step], args.descending), i};
+            radix_sort(buf, tmp);
+            for (int64_t j = 0; j < len; ++j) {
+                const int64_t idx = buf[static_cast<size_t>(j)].second;
+                if (values) values[out_off + j * plan.out_step] = src[idx * plan.in_step];
+                plan.indices[out_off + j * plan.out_step] = idx;
+            }
+        }
+    });
+}
+
 template <typename T>
 void sort_typed(const LinePlan& plan, const SortArgs& args) {
+    if (args.k == plan.len && plan.len >= kRadixMinLength) {
+        radix_sort_lines<T>(plan, args);
+        return;
+    }
     using K = key_t<T>;
     const T* in = static_cast<const T*>(plan.in);
     T* values = static_cast<T*>(plan.values);
