@@ -16,38 +16,16 @@
 namespace cmp::cpu {
 namespace {
 
-// The key a value is compared by: float for the 16-bit floats, the value itself otherwise.
+// The type searches and equality tests compare in: float for the 16-bit floats, else the type itself.
 template <typename T>
 using key_t = opmath_t<T>;
 
-template <typename K>
-inline bool is_nan_key(K v) {
-    if constexpr (std::is_floating_point_v<K>) return std::isnan(v);
-    else return false;
-}
-
-// Strict order "a comes before b" for ascending or descending order with NaN as the largest
-// value; equal keys (NaNs are equal to each other here) fall back to the input index, which is
-// what makes every sort stable and topk's choice among ties deterministic.
-template <typename K>
-struct LineOrder {
-    bool descending;
-    bool operator()(const std::pair<K, int64_t>& a, const std::pair<K, int64_t>& b) const {
-        const bool an = is_nan_key(a.first), bn = is_nan_key(b.first);
-        if (an || bn) {
-            if (an && bn) return a.second < b.second;
-            return descending ? an : bn;  // NaN first when descending, last when ascending
-        }
-        if (a.first != b.first) return descending ? a.first > b.first : a.first < b.first;
-        return a.second < b.second;
-    }
-};
-
-// ---- radix sort of whole lines ----------------------------------------------------------
-// A full sort of a long line runs as an LSD radix sort on unsigned keys that order like the
-// values (O(n) per pass; passes whose byte is the same in every key are skipped, so integers of
-// a small range take one or two passes). LSD radix sort is stable, which gives the same order as
-// LineOrder: ties keep their input order.
+// ---- ordered keys -----------------------------------------------------------------------
+// Every sort and top-k works on (key, index) pairs: an unsigned key that orders like the value
+// in the wanted direction, then the input index. Comparing the pairs as pairs gives the order
+// PyTorch defines (NaN largest, all NaNs equal, -0.0 equal to 0.0) with ties in input order,
+// so every sort is stable and topk's choice among ties is deterministic; the comparisons are
+// plain integer compares, without NaN branches.
 
 template <typename T>
 using radix_key_t = std::conditional_t<(sizeof(T) == 8), uint64_t, uint32_t>;
@@ -93,64 +71,56 @@ void radix_sort(std::vector<std::pair<U, int64_t>>& a, std::vector<std::pair<U, 
     }
 }
 
-// Below this length a comparison sort is as fast and needs no second buffer.
+// A full sort of a line of at least this many elements runs as an LSD radix sort (O(n) per
+// pass, stable; passes whose byte is equal in every key are skipped, so integers of a small
+// range take one or two). Shorter lines and top-k use comparison sorts on the same pairs.
 constexpr int64_t kRadixMinLength = 64;
 
 template <typename T>
-void radix_sort_lines(const LinePlan& plan, const SortArgs& args) {
+void sort_typed(const LinePlan& plan, const SortArgs& args) {
     using U = radix_key_t<T>;
     const T* in = static_cast<const T*>(plan.in);
     T* values = static_cast<T*>(plan.values);
-    const int64_t len = plan.len;
+    const int64_t len = plan.len, k = args.k;
+    if (k == 0) return;  // nothing selected (the heap below needs one element)
+    // A line costs a few passes over len pairs; keep small tensors on one thread.
     const int64_t grain = std::max<int64_t>(1, kDefaultGrain / std::max<int64_t>(len * 2, 1));
     parallel_for(0, plan.lines, grain, [&](int64_t b, int64_t e) {
         std::vector<std::pair<U, int64_t>> buf(static_cast<size_t>(len)), tmp;
         for (int64_t line = b; line < e; ++line) {
             const T* src = in + offset_of(plan.outer, line, false);
             const int64_t out_off = offset_of(plan.outer, line, true);
-            for (int64_t i = 0; i < len; ++i)
-                buf[static_cast<size_t>(i)] = {radix_key<T>(src[i * plan.in_step], args.descending), i};
-            radix_sort(buf, tmp);
-            for (int64_t j = 0; j < len; ++j) {
-                const int64_t idx = buf[static_cast<size_t>(j)].second;
-                if (values) values[out_off + j * plan.out_step] = src[idx * plan.in_step];
-                plan.indices[out_off + j * plan.out_step] = idx;
-            }
-        }
-    });
-}
-
-template <typename T>
-void sort_typed(const LinePlan& plan, const SortArgs& args) {
-    if (args.k == plan.len && plan.len >= kRadixMinLength) {
-        radix_sort_lines<T>(plan, args);
-        return;
-    }
-    using K = key_t<T>;
-    const T* in = static_cast<const T*>(plan.in);
-    T* values = static_cast<T*>(plan.values);
-    const int64_t len = plan.len, k = args.k;
-    // A line costs about len * log(len); keep small tensors on one thread.
-    const int64_t grain = std::max<int64_t>(1, kDefaultGrain / std::max<int64_t>(len * 4, 1));
-    parallel_for(0, plan.lines, grain, [&](int64_t b, int64_t e) {
-        std::vector<std::pair<K, int64_t>> buf(static_cast<size_t>(len));
-        const LineOrder<K> order{args.descending};
-        for (int64_t line = b; line < e; ++line) {
-            const T* src = in + offset_of(plan.outer, line, false);
-            const int64_t out_off = offset_of(plan.outer, line, true);
-            for (int64_t i = 0; i < len; ++i) buf[static_cast<size_t>(i)] = {static_cast<K>(src[i * plan.in_step]), i};
-            if (k == len) {
-                std::sort(buf.begin(), buf.end(), order);
-            } else if (k * 8 < len) {
-                std::partial_sort(buf.begin(), buf.begin() + k, buf.end(), order);
+            const auto key_at = [&](int64_t i) {
+                return std::pair<U, int64_t>{radix_key<T>(src[i * plan.in_step], args.descending), i};
+            };
+            if (k * 8 < len) {
+                // Small k: one pass keeping the best k in a max-heap; most elements cost one
+                // compare with the heap's worst and are never stored.
+                for (int64_t i = 0; i < k; ++i) buf[static_cast<size_t>(i)] = key_at(i);
+                std::make_heap(buf.begin(), buf.begin() + k);
+                for (int64_t i = k; i < len; ++i) {
+                    const auto p = key_at(i);
+                    if (p < buf[0]) {
+                        std::pop_heap(buf.begin(), buf.begin() + k);
+                        buf[static_cast<size_t>(k - 1)] = p;
+                        std::push_heap(buf.begin(), buf.begin() + k);
+                    }
+                }
+                std::sort_heap(buf.begin(), buf.begin() + k);
             } else {
-                std::nth_element(buf.begin(), buf.begin() + k, buf.end(), order);
-                std::sort(buf.begin(), buf.begin() + k, order);
+                for (int64_t i = 0; i < len; ++i) buf[static_cast<size_t>(i)] = key_at(i);
+                if (k == len && len >= kRadixMinLength) {
+                    radix_sort(buf, tmp);
+                } else if (k == len) {
+                    std::sort(buf.begin(), buf.end());
+                } else {
+                    std::nth_element(buf.begin(), buf.begin() + k, buf.end());
+                    std::sort(buf.begin(), buf.begin() + k);
+                }
             }
             for (int64_t j = 0; j < k; ++j) {
                 const int64_t idx = buf[static_cast<size_t>(j)].second;
-                // The value is copied from the input, not rebuilt from the key: NaN payloads and
-                // the sign of zero survive.
+                // Copied from the input, not rebuilt from the key: NaN payloads and -0.0 survive.
                 if (values) values[out_off + j * plan.out_step] = src[idx * plan.in_step];
                 plan.indices[out_off + j * plan.out_step] = idx;
             }
