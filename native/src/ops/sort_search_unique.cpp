@@ -96,9 +96,14 @@ std::tuple<Tensor, Tensor, Tensor> unique_impl(const char* op, const Tensor& a, 
     const int64_t n = rows.size(0);
     Tensor order;
     Tensor sorted_rows = rows;
-    if (sort_first && n > 1) {
-        order = has_dim ? lexicographic_order(rows) : argsort(reshape(rows, {n}), 0, false);
+    if (sort_first && n > 1 && has_dim) {
+        order = lexicographic_order(rows);
         sorted_rows = contiguous(index_select(rows, 0, order));
+    } else if (sort_first && n > 1) {
+        // The sort writes the sorted values itself (no gather through the order afterwards).
+        auto [values, indices] = sort(reshape(rows, {n}), 0, false);
+        order = indices;
+        sorted_rows = view(values, {n, 1});
     }
     Tensor inverse = return_inverse ? empty_int64(has_dim ? Shape{n} : a.sizes(), a.device(), op)
                                     : empty_int64({0}, a.device(), op);

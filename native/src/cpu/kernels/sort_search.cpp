@@ -57,16 +57,45 @@ inline radix_key_t<T> radix_key(T v, bool descending) {
     return descending ? ~u : u;
 }
 
+// The value back from its key, so sorted values are written without a second, random-order read
+// of the input (which dominates long lines). Keys lose two things, and for them `exact` is false
+// and the caller copies the input element: the sign of a zero and the payload of a NaN.
+template <typename T>
+inline T radix_value(radix_key_t<T> key, bool descending, bool& exact) {
+    using U = radix_key_t<T>;
+    const U u = descending ? ~key : key;
+    exact = true;
+    if constexpr (std::is_same_v<T, bool>) {
+        return u != 0;
+    } else if constexpr (std::is_integral_v<T>) {
+        if constexpr (std::is_signed_v<T>) return static_cast<T>(static_cast<std::make_signed_t<U>>(u ^ (U(1) << (sizeof(U) * 8 - 1))));
+        else return static_cast<T>(u);
+    } else {
+        using F = std::conditional_t<(sizeof(T) == 8), double, float>;
+        const U sign = U(1) << (sizeof(U) * 8 - 1);
+        const U bits = (u & sign) ? (u & ~sign) : ~u;
+        F f;
+        std::memcpy(&f, &bits, sizeof(U));
+        exact = u != ~U(0) && f != F(0);
+        return convert<T>(f);
+    }
+}
+
 template <typename U>
 void radix_sort(std::vector<std::pair<U, int64_t>>& a, std::vector<std::pair<U, int64_t>>& tmp) {
+    constexpr unsigned kBytes = sizeof(U);
     const size_t n = a.size();
     tmp.resize(n);
-    for (unsigned shift = 0; shift < sizeof(U) * 8; shift += 8) {
-        size_t count[257] = {};
-        for (const auto& e : a) ++count[((e.first >> shift) & 0xFF) + 1];
-        if (count[((a[0].first >> shift) & 0xFF) + 1] == n) continue;  // every key has this byte
-        for (int b = 0; b < 256; ++b) count[b + 1] += count[b];
-        for (const auto& e : a) tmp[count[(e.first >> shift) & 0xFF]++] = e;
+    // Histograms of every byte in one read of the keys (long lines are memory-bound).
+    std::vector<size_t> count(kBytes * 257, 0);
+    for (const auto& e : a)
+        for (unsigned byte = 0; byte < kBytes; ++byte) ++count[byte * 257 + ((e.first >> (byte * 8)) & 0xFF) + 1];
+    for (unsigned byte = 0; byte < kBytes; ++byte) {
+        size_t* c = count.data() + byte * 257;
+        const unsigned shift = byte * 8;
+        if (c[((a[0].first >> shift) & 0xFF) + 1] == n) continue;  // every key has this byte
+        for (int v = 0; v < 256; ++v) c[v + 1] += c[v];
+        for (const auto& e : a) tmp[c[(e.first >> shift) & 0xFF]++] = e;
         a.swap(tmp);
     }
 }
@@ -120,8 +149,11 @@ void sort_typed(const LinePlan& plan, const SortArgs& args) {
             }
             for (int64_t j = 0; j < k; ++j) {
                 const int64_t idx = buf[static_cast<size_t>(j)].second;
-                // Copied from the input, not rebuilt from the key: NaN payloads and -0.0 survive.
-                if (values) values[out_off + j * plan.out_step] = src[idx * plan.in_step];
+                if (values) {
+                    bool exact = true;
+                    const T v = radix_value<T>(buf[static_cast<size_t>(j)].first, args.descending, exact);
+                    values[out_off + j * plan.out_step] = exact ? v : src[idx * plan.in_step];
+                }
                 plan.indices[out_off + j * plan.out_step] = idx;
             }
         }
