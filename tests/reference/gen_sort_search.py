@@ -314,6 +314,12 @@ def generate():
     add("unique_dim_last_4d_noncontiguous", "unique", [(ints((3, 2, 2, 4), "int64", 0, 2), (3, 1, 0, 2))], dim=3,
         return_inverse=True, return_counts=True)
     add("unique_dim_float", "unique", [(torch.round(f(6, 2)), None)], dim=0, return_inverse=True, return_counts=True)
+    add("unique_dim_empty_selected", "unique", [(f(0, 3), None)], dim=0, return_inverse=True, return_counts=True)
+    add("error_unique_dim_empty_other", "unique", [(f(3, 0), None)], dim=0, return_inverse=True, return_counts=True)
+    add("unique_consecutive_dim_empty_selected", "unique_consecutive", [(f(2, 0, 2), None)], dim=1,
+        return_inverse=True, return_counts=True)
+    add("error_unique_consecutive_dim_empty_other", "unique_consecutive", [(f(0, 3), None)], dim=1,
+        return_inverse=False, return_counts=False)
     add("error_unique_bad_dim", "unique", [(rows, None)], dim=2, return_inverse=False, return_counts=False)
     cons = torch.tensor([1, 1, 2, 2, 3, 1, 1, 2])
     add("unique_consecutive_flat", "unique_consecutive", [(cons, None)], dim=None, return_inverse=True,

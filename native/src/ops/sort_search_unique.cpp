@@ -89,6 +89,9 @@ std::tuple<Tensor, Tensor, Tensor> unique_impl(const char* op, const Tensor& a, 
     int64_t d = 0;
     if (has_dim) {
         d = wrap_dim(dim, a, op);
+        // As in PyTorch: with no elements, only the selected dim may be the empty one.
+        CMP_CHECK(a.numel() != 0 || a.size(d) == 0, INVALID_ARGUMENT, op, ": input of shape ", a.sizes(),
+                  " has 0-sized dims other than dim ", dim, ", so unique cannot be applied");
         rows = slices_as_rows(a, d);
     } else {
         rows = view(contiguous(a), {a.numel(), 1});
