@@ -1,0 +1,174 @@
+using System;
+using Compute.Native;
+
+namespace Compute.NN
+{
+    /// <summary>
+    /// Pooling of torch.nn.functional: max, average and adaptive pooling over the trailing 1 or 2
+    /// dims of an input shaped [N, C, *spatial] or unbatched [C, *spatial]. A single number for a
+    /// per-dim argument applies to every spatial dim, as PyTorch's int arguments do.
+    /// </summary>
+    public static partial class Functional
+    {
+        // A per-dim argument: one value for every dim, or exactly one value per dim.
+        private static long[] PerDim(long[]? values, int nspatial, string name, long fallback)
+        {
+            if (values is null || values.Length == 0) return Filled(nspatial, fallback);
+            if (values.Length == 1) return Filled(nspatial, values[0]);
+            if (values.Length != nspatial)
+            {
+                throw new ArgumentException($"{name} must have 1 or {nspatial} values, got {values.Length}.", name);
+            }
+            return values;
+        }
+
+        private static long[] Filled(int n, long value)
+        {
+            var r = new long[n];
+            Array.Fill(r, value);
+            return r;
+        }
+
+        private static (Tensor, Tensor) OwnPair(TensorHandle first, TensorHandle second)
+        {
+            Tensor a = Tensor.Own(first);
+            try
+            {
+                return (a, Tensor.Own(second));
+            }
+            catch
+            {
+                a.Dispose();
+                second.Dispose();
+                throw;
+            }
+        }
+
+        private static (Tensor, Tensor) MaxPoolNd(Tensor input, int n, long[] kernelSize, long[]? stride, long[]? padding,
+                                                  long[]? dilation, bool ceilMode)
+        {
+            ArgumentNullException.ThrowIfNull(input);
+            ArgumentNullException.ThrowIfNull(kernelSize);
+            long[] k = PerDim(kernelSize, n, nameof(kernelSize), 0);
+            long[]? s = stride is null ? null : PerDim(stride, n, nameof(stride), 0);
+            NativeMethods.MaxPool(input.Handle, n, k, s is null ? default : s, PerDim(padding, n, nameof(padding), 0),
+                                  PerDim(dilation, n, nameof(dilation), 1), ceilMode ? 1 : 0, out TensorHandle values,
+                                  out TensorHandle indices);
+            return OwnPair(values, indices);
+        }
+
+        private static Tensor DropIndices((Tensor Output, Tensor Indices) r)
+        {
+            r.Indices.Dispose();
+            return r.Output;
+        }
+
+        private static Tensor AvgPoolNd(Tensor input, int n, long[] kernelSize, long[]? stride, long[]? padding, bool ceilMode,
+                                        bool countIncludePad, long? divisorOverride)
+        {
+            ArgumentNullException.ThrowIfNull(input);
+            ArgumentNullException.ThrowIfNull(kernelSize);
+            if (divisorOverride is long d && d <= 0)
+            {
+                throw new ArgumentException($"avg_pool{n}d: divisorOverride must be positive, got {d}.", nameof(divisorOverride));
+            }
+            long[] k = PerDim(kernelSize, n, nameof(kernelSize), 0);
+            long[]? s = stride is null ? null : PerDim(stride, n, nameof(stride), 0);
+            return Tensor.Own(NativeMethods.AvgPool(input.Handle, n, k, s is null ? default : s, PerDim(padding, n, nameof(padding), 0),
+                                                    ceilMode ? 1 : 0, countIncludePad ? 1 : 0, divisorOverride ?? 0));
+        }
+
+        /// <summary>1-d max pooling (F.max_pool1d); stride defaults to kernelSize.</summary>
+        public static Tensor MaxPool1d(Tensor input, long kernelSize, long? stride = null, long padding = 0, long dilation = 1,
+                                       bool ceilMode = false) =>
+            DropIndices(MaxPool1dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode));
+
+        /// <summary>F.max_pool1d(..., return_indices=True): the maxima and their int64 positions along the input's last dim.</summary>
+        public static (Tensor Output, Tensor Indices) MaxPool1dWithIndices(Tensor input, long kernelSize, long? stride = null,
+                                                                           long padding = 0, long dilation = 1, bool ceilMode = false) =>
+            MaxPoolNd(input, 1, new[] { kernelSize }, stride is long s ? new[] { s } : null, new[] { padding }, new[] { dilation }, ceilMode);
+
+        /// <summary>
+        /// 2-d max pooling (F.max_pool2d). Per-dim arguments take one value (both dims) or two
+        /// (height, width); stride defaults to kernelSize. A NaN in a window is its maximum.
+        /// </summary>
+        public static Tensor MaxPool2d(Tensor input, long[] kernelSize, long[]? stride = null, long[]? padding = null,
+                                       long[]? dilation = null, bool ceilMode = false) =>
+            DropIndices(MaxPool2dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode));
+
+        /// <summary>2-d max pooling with a square kernel (F.max_pool2d(x, k)).</summary>
+        public static Tensor MaxPool2d(Tensor input, long kernelSize, long? stride = null, long padding = 0, long dilation = 1,
+                                       bool ceilMode = false) =>
+            MaxPool2d(input, new[] { kernelSize }, stride is long s ? new[] { s } : null, new[] { padding }, new[] { dilation }, ceilMode);
+
+        /// <summary>F.max_pool2d(..., return_indices=True): the maxima and their int64 positions in the flattened input plane (h * W + w).</summary>
+        public static (Tensor Output, Tensor Indices) MaxPool2dWithIndices(Tensor input, long[] kernelSize, long[]? stride = null,
+                                                                           long[]? padding = null, long[]? dilation = null,
+                                                                           bool ceilMode = false) =>
+            MaxPoolNd(input, 2, kernelSize, stride, padding, dilation, ceilMode);
+
+        /// <summary>1-d average pooling (F.avg_pool1d); stride defaults to kernelSize.</summary>
+        public static Tensor AvgPool1d(Tensor input, long kernelSize, long? stride = null, long padding = 0, bool ceilMode = false,
+                                       bool countIncludePad = true) =>
+            AvgPoolNd(input, 1, new[] { kernelSize }, stride is long s ? new[] { s } : null, new[] { padding }, ceilMode,
+                      countIncludePad, null);
+
+        /// <summary>
+        /// 2-d average pooling (F.avg_pool2d). countIncludePad counts zero padding in the divisor;
+        /// divisorOverride replaces the divisor. Floating and int64 inputs.
+        /// </summary>
+        public static Tensor AvgPool2d(Tensor input, long[] kernelSize, long[]? stride = null, long[]? padding = null,
+                                       bool ceilMode = false, bool countIncludePad = true, long? divisorOverride = null) =>
+            AvgPoolNd(input, 2, kernelSize, stride, padding, ceilMode, countIncludePad, divisorOverride);
+
+        /// <summary>2-d average pooling with a square kernel (F.avg_pool2d(x, k)).</summary>
+        public static Tensor AvgPool2d(Tensor input, long kernelSize, long? stride = null, long padding = 0, bool ceilMode = false,
+                                       bool countIncludePad = true, long? divisorOverride = null) =>
+            AvgPool2d(input, new[] { kernelSize }, stride is long s ? new[] { s } : null, new[] { padding }, ceilMode,
+                      countIncludePad, divisorOverride);
+
+        /// <summary>Adaptive average pooling to outputSize along the last dim (F.adaptive_avg_pool1d).</summary>
+        public static Tensor AdaptiveAvgPool1d(Tensor input, long outputSize)
+        {
+            ArgumentNullException.ThrowIfNull(input);
+            return Tensor.Own(NativeMethods.AdaptiveAvgPool(input.Handle, 1, new[] { outputSize }));
+        }
+
+        /// <summary>Adaptive average pooling to outputSize (one value or height, width) (F.adaptive_avg_pool2d).</summary>
+        public static Tensor AdaptiveAvgPool2d(Tensor input, params long[] outputSize)
+        {
+            ArgumentNullException.ThrowIfNull(input);
+            return Tensor.Own(NativeMethods.AdaptiveAvgPool(input.Handle, 2, PerDim(outputSize, 2, nameof(outputSize), 0)));
+        }
+
+        /// <summary>Adaptive max pooling to outputSize (one value or height, width) (F.adaptive_max_pool2d).</summary>
+        public static Tensor AdaptiveMaxPool2d(Tensor input, params long[] outputSize) =>
+            DropIndices(AdaptiveMaxPool2dWithIndices(input, outputSize));
+
+        /// <summary>F.adaptive_max_pool2d(..., return_indices=True): maxima and their positions in the flattened input plane.</summary>
+        public static (Tensor Output, Tensor Indices) AdaptiveMaxPool2dWithIndices(Tensor input, params long[] outputSize)
+        {
+            ArgumentNullException.ThrowIfNull(input);
+            NativeMethods.AdaptiveMaxPool(input.Handle, 2, PerDim(outputSize, 2, nameof(outputSize), 0), out TensorHandle values,
+                                          out TensorHandle indices);
+            return OwnPair(values, indices);
+        }
+
+        // ---- backward kernels (internal: autograd, issue 4, wires them) ----------------------
+
+        /// <summary>Gradient of max pooling or adaptive max pooling over nspatial dims, from the indices the forward returned.</summary>
+        internal static Tensor MaxPoolBackward(Tensor gradOutput, Tensor input, int nspatial, Tensor indices) =>
+            Tensor.Own(NativeMethods.MaxPoolBackward(gradOutput.Handle, input.Handle, nspatial, indices.Handle));
+
+        /// <summary>Gradient of average pooling (same per-dim arguments as the forward, each of nspatial values).</summary>
+        internal static Tensor AvgPoolBackward(Tensor gradOutput, Tensor input, int nspatial, long[] kernelSize, long[]? stride,
+                                               long[] padding, bool ceilMode, bool countIncludePad, long? divisorOverride) =>
+            Tensor.Own(NativeMethods.AvgPoolBackward(gradOutput.Handle, input.Handle, nspatial, kernelSize,
+                                                     stride is null ? default : stride, padding, ceilMode ? 1 : 0,
+                                                     countIncludePad ? 1 : 0, divisorOverride ?? 0));
+
+        /// <summary>Gradient of adaptive average pooling over nspatial dims.</summary>
+        internal static Tensor AdaptiveAvgPoolBackward(Tensor gradOutput, Tensor input, int nspatial) =>
+            Tensor.Own(NativeMethods.AdaptiveAvgPoolBackward(gradOutput.Handle, input.Handle, nspatial));
+    }
+}

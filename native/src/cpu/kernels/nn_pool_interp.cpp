@@ -1,0 +1,144 @@
+// Kernels of interpolate (nearest, nearest-exact, linear/bilinear/trilinear), forward and
+// backward, over an InterpPlan (cpu/nn_pool_stubs.h). Interpolation is separable: the front-end
+// computes, per spatial dim and output index, the source taps and weights once, so the kernels
+// only gather (forward) or scatter-add (backward). Planes (N * C) are shared out over the pool.
+#include "cpu/nn_pool_stubs.h"
+#include "cpu/loops.h"
+
+#include "core/parallel.h"
+
+#include <algorithm>
+
+namespace cmp::cpu {
+namespace {
+
+int64_t plane_grain(int64_t visits_per_plane) {
+    return std::max<int64_t>(1, kDefaultGrain / std::max<int64_t>(1, visits_per_plane));
+}
+
+// Linear interpolation of dims [dim, 3) at output position o: w0 * f(i0) + w1 * f(i1) per real
+// dim, outer dims outermost (PyTorch's nesting, so rounding follows the same steps). Both taps
+// are read even when w1 is 0, as PyTorch does (an Inf there gives NaN in both libraries).
+template <typename T>
+T lerp_at(const InterpPlan& plan, const T* x, const int64_t* strides, const int64_t* o, int dim) {
+    if (dim == kMaxPoolDims) return *x;
+    const InterpDim& d = plan.dims[dim];
+    if (!d.real) return lerp_at(plan, x, strides, o, dim + 1);
+    const InterpTap& t = d.taps[o[dim]];
+    const T a = lerp_at(plan, x + t.i0 * strides[dim], strides, o, dim + 1);
+    const T b = lerp_at(plan, x + t.i1 * strides[dim], strides, o, dim + 1);
+    return a * static_cast<T>(t.w0) + b * static_cast<T>(t.w1);
+}
+
+// The backward of lerp_at: g times the product of the weights, added at every tap.
+template <typename T>
+void lerp_scatter(const InterpPlan& plan, T* x, const int64_t* strides, const int64_t* o, int dim, T weight, T g) {
+    if (dim == kMaxPoolDims) {
+        *x += weight * g;
+        return;
+    }
+    const InterpDim& d = plan.dims[dim];
+    if (!d.real) return lerp_scatter(plan, x, strides, o, dim + 1, weight, g);
+    const InterpTap& t = d.taps[o[dim]];
+    lerp_scatter(plan, x + t.i0 * strides[dim], strides, o, dim + 1, weight * static_cast<T>(t.w0), g);
+    lerp_scatter(plan, x + t.i1 * strides[dim], strides, o, dim + 1, weight * static_cast<T>(t.w1), g);
+}
+
+// Calls fn(flat output index, output position [3]) over one plane in order.
+template <typename Fn>
+void for_each_output(const InterpPlan& plan, Fn&& fn) {
+    int64_t o[kMaxPoolDims];
+    int64_t flat = 0;
+    for (o[0] = 0; o[0] < plan.dims[0].out_size; ++o[0])
+        for (o[1] = 0; o[1] < plan.dims[1].out_size; ++o[1])
+            for (o[2] = 0; o[2] < plan.dims[2].out_size; ++o[2], ++flat) fn(flat, o);
+}
+
+struct PlaneLayout {
+    int64_t in_plane, out_plane;
+    int64_t strides[kMaxPoolDims];
+};
+
+PlaneLayout layout_of(const InterpPlan& plan) {
+    PlaneLayout l;
+    l.strides[2] = 1;
+    l.strides[1] = plan.dims[2].in_size;
+    l.strides[0] = plan.dims[1].in_size * plan.dims[2].in_size;
+    l.in_plane = l.strides[0] * plan.dims[0].in_size;
+    l.out_plane = plan.dims[0].out_size * plan.dims[1].out_size * plan.dims[2].out_size;
+    return l;
+}
+
+template <typename T>
+void interpolate_typed(const InterpPlan& plan, const Tensor& in, const Tensor& out) {
+    const PlaneLayout l = layout_of(plan);
+    const T* src = in.data<T>();
+    T* dst = out.data<T>();
+    const InterpDim& W = plan.dims[2];
+    parallel_for(0, plan.planes, plane_grain(l.out_plane * (plan.linear ? 8 : 1)), [&](int64_t begin, int64_t end) {
+        for (int64_t p = begin; p < end; ++p) {
+            const T* x = src + p * l.in_plane;
+            T* y = dst + p * l.out_plane;
+            if (!plan.linear) {
+                // Nearest: one source row per output row, then a gather along W.
+                int64_t o = 0;
+                for (int64_t od = 0; od < plan.dims[0].out_size; ++od) {
+                    for (int64_t oh = 0; oh < plan.dims[1].out_size; ++oh, o += W.out_size) {
+                        const T* row = x + plan.dims[0].taps[od].i0 * l.strides[0] + plan.dims[1].taps[oh].i0 * l.strides[1];
+                        for (int64_t ow = 0; ow < W.out_size; ++ow) y[o + ow] = row[W.taps[ow].i0];
+                    }
+                }
+            } else if constexpr (std::is_floating_point_v<T>) {
+                for_each_output(plan, [&](int64_t flat, const int64_t* o) { y[flat] = lerp_at<T>(plan, x, l.strides, o, 0); });
+            }
+        }
+    });
+}
+
+void interpolate_kernel(const InterpPlan& plan, const Tensor& in, const Tensor& out) {
+    switch (in.dtype()) {
+        case CMP_DTYPE_FLOAT32: return interpolate_typed<float>(plan, in, out);
+        case CMP_DTYPE_FLOAT64: return interpolate_typed<double>(plan, in, out);
+        case CMP_DTYPE_UINT8:
+            CMP_CHECK(!plan.linear, INTERNAL_ERROR, "interpolate kernel: linear mode on uint8");
+            return interpolate_typed<uint8_t>(plan, in, out);
+        default: fail(CMP_STATUS_INTERNAL_ERROR, str("interpolate kernel: unexpected dtype ", dtype_name(in.dtype())));
+    }
+}
+
+template <typename T>
+void interpolate_backward_typed(const InterpPlan& plan, const Tensor& grad_out, const Tensor& grad_in) {
+    const PlaneLayout l = layout_of(plan);
+    const T* gy = grad_out.data<T>();
+    T* gx = grad_in.data<T>();
+    parallel_for(0, plan.planes, plane_grain(l.out_plane * (plan.linear ? 8 : 1)), [&](int64_t begin, int64_t end) {
+        for (int64_t p = begin; p < end; ++p) {
+            T* x = gx + p * l.in_plane;
+            const T* y = gy + p * l.out_plane;
+            for_each_output(plan, [&](int64_t flat, const int64_t* o) {
+                if (plan.linear) {
+                    lerp_scatter<T>(plan, x, l.strides, o, 0, T(1), y[flat]);
+                } else {
+                    x[plan.dims[0].taps[o[0]].i0 * l.strides[0] + plan.dims[1].taps[o[1]].i0 * l.strides[1] +
+                      plan.dims[2].taps[o[2]].i0] += y[flat];
+                }
+            });
+        }
+    });
+}
+
+void interpolate_backward_kernel(const InterpPlan& plan, const Tensor& grad_out, const Tensor& grad_in) {
+    switch (grad_out.dtype()) {
+        case CMP_DTYPE_FLOAT32: return interpolate_backward_typed<float>(plan, grad_out, grad_in);
+        case CMP_DTYPE_FLOAT64: return interpolate_backward_typed<double>(plan, grad_out, grad_in);
+        default:
+            fail(CMP_STATUS_INTERNAL_ERROR, str("interpolate_backward kernel: unexpected dtype ", dtype_name(grad_out.dtype())));
+    }
+}
+
+}  // namespace
+
+CMP_REGISTER_KERNEL(interpolate_stub, interpolate_kernel)
+CMP_REGISTER_KERNEL(interpolate_backward_stub, interpolate_backward_kernel)
+
+}  // namespace cmp::cpu
