@@ -247,6 +247,11 @@ def generate():
                                                                 (torch.tensor([1, 2, 1], dtype=torch.int32), None)], dim=0)
     add("repeat_interleave_indices", "repeat_interleave_indices", [(torch.tensor([2, 0, 1, 3]), None)])
     add("repeat_interleave_indices_empty", "repeat_interleave_indices", [(torch.tensor([], dtype=torch.int64), None)])
+    add("repeat_interleave_zero_dim_flat", "repeat_interleave", [(torch.tensor(5.0), None)], repeats=3, dim=None)
+    add("error_repeat_interleave_zero_dim_with_dim", "repeat_interleave", [(torch.tensor(5.0), None)], repeats=2, dim=0)
+    add("error_repeat_interleave_output_size", "repeat_interleave", [(x34, None)], repeats=2, dim=0, output_size=5)
+    add("error_repeat_interleave_tensor_output_size", "repeat_interleave", [(x34, None), (torch.tensor([1, 2, 0]), None)],
+        dim=0, output_size=2)
     add("error_repeat_interleave_negative", "repeat_interleave", [(x34, None)], repeats=-1, dim=0)
     add("error_repeat_interleave_tensor_negative", "repeat_interleave", [(x34, None), (torch.tensor([1, -1, 1]), None)],
         dim=0)

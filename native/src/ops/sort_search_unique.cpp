@@ -142,10 +142,7 @@ std::pair<Tensor, int64_t> interleave_operand(const char* op, const Tensor& a, b
     CMP_CHECK(a.defined(), INVALID_ARGUMENT, op, ": argument 'input' is undefined");
     require_available(a.device(), op);
     if (!has_dim) return {reshape(a, {a.numel()}), 0};
-    if (a.dim() == 0) {
-        wrap_dim(dim, 1, op, &a.sizes());
-        return {reshape(a, {1}), 0};
-    }
+    CMP_CHECK(a.dim() > 0, INDEX_OUT_OF_RANGE, op, ": dim specified as ", dim, " but the input is 0-dim (shape [])");
     return {a, wrap_dim(dim, a, op)};
 }
 
