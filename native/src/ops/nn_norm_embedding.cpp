@@ -1,0 +1,136 @@
+// Embedding lookup (with PyTorch's optional in-place max_norm renormalisation of the looked-up
+// rows) and its dense backward.
+#include "core/error.h"
+#include "core/parallel.h"
+#include "ops/nn_norm.h"
+#include "ops/nn_norm_util.h"
+#include "ops/ops.h"
+
+#include <cmath>
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+namespace cmp::ops {
+namespace {
+
+// The indices as int64 values, each checked to lie in [0, num).
+std::vector<int64_t> read_indices(const Tensor& indices, int64_t num, const char* op) {
+    nn_norm::require(indices, op, "indices");
+    CMP_CHECK(indices.dtype() == CMP_DTYPE_INT64 || indices.dtype() == CMP_DTYPE_INT32, DTYPE_MISMATCH, op,
+              ": indices must be int64 or int32, got ", dtype_name(indices.dtype()));
+    const Tensor idx = contiguous(indices);
+    std::vector<int64_t> v(static_cast<size_t>(idx.numel()));
+    for (size_t i = 0; i < v.size(); ++i) {
+        v[i] = idx.dtype() == CMP_DTYPE_INT64 ? idx.data<int64_t>()[i] : idx.data<int32_t>()[i];
+        CMP_CHECK(v[i] >= 0 && v[i] < num, INDEX_OUT_OF_RANGE, op, ": index ", v[i], " is out of range for ", num,
+                  " embeddings");
+    }
+    return v;
+}
+
+// padding_idx wrapped into [0, num) (negative counts from the end), or -1 for none.
+int64_t wrap_padding(std::optional<int64_t> padding_idx, int64_t num, const char* op) {
+    if (!padding_idx) return -1;
+    const int64_t p = *padding_idx;
+    CMP_CHECK(p >= -num && p < num, INDEX_OUT_OF_RANGE, op, ": padding_idx ", p, " must be within num_embeddings ", num);
+    return p < 0 ? p + num : p;
+}
+
+// PyTorch's embedding_renorm_: rows whose norm exceeds max_norm are scaled to max_norm / (norm + 1e-7).
+void renorm_rows(const Tensor& weight, const std::vector<int64_t>& idx, double max_norm, double norm_type) {
+    std::vector<int64_t> rows(idx);
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    const int64_t d = weight.size(1);
+    CMP_DISPATCH_FLOATING_TYPES(weight.dtype(), "embedding", [&] {
+        using A = opmath_t<scalar_t>;
+        for (int64_t r : rows) {
+            scalar_t* row = weight.data<scalar_t>() + r * weight.stride(0);
+            const int64_t step = weight.stride(1);
+            double norm = 0;
+            for (int64_t j = 0; j < d; ++j) {
+                const double a = std::fabs(static_cast<double>(static_cast<A>(row[j * step])));
+                if (std::isinf(norm_type)) norm = std::max(norm, a);
+                else norm += std::pow(a, norm_type);
+            }
+            if (!std::isinf(norm_type)) norm = std::pow(norm, 1.0 / norm_type);
+            if (norm > max_norm) {
+                const A scale = static_cast<A>(max_norm / (norm + 1e-7));
+                for (int64_t j = 0; j < d; ++j) row[j * step] = static_cast<scalar_t>(static_cast<A>(row[j * step]) * scale);
+            }
+        }
+    });
+}
+
+}  // namespace
+
+Tensor embedding(const Tensor& weight, const Tensor& indices, std::optional<int64_t> padding_idx,
+                 std::optional<double> max_norm, double norm_type) {
+    const char* op = "embedding";
+    nn_norm::require(weight, op, "weight");
+    CMP_CHECK(weight.dim() == 2, SHAPE_MISMATCH, op, ": weight must be 2-D (num_embeddings, embedding_dim), got shape ",
+              weight.sizes());
+    const int64_t num = weight.size(0), d = weight.size(1);
+    wrap_padding(padding_idx, num, op);
+    const std::vector<int64_t> idx = read_indices(indices, num, op);
+    if (max_norm) renorm_rows(weight, idx, *max_norm, norm_type);
+    Shape out_shape = indices.sizes();
+    out_shape.push_back(d);
+    Tensor out = Tensor::empty(out_shape, weight.dtype(), weight.device(), op);
+    const Tensor w = contiguous(weight);
+    const int64_t row_bytes = d * w.element_size();
+    const char* src = static_cast<const char*>(w.data_ptr());
+    char* dst = static_cast<char*>(out.data_ptr());
+    parallel_for(0, static_cast<int64_t>(idx.size()), std::max<int64_t>(1, kDefaultGrain / std::max<int64_t>(d, 1)),
+                 [&](int64_t b, int64_t e) {
+                     for (int64_t i = b; i < e; ++i)
+                         std::memcpy(dst + i * row_bytes, src + idx[static_cast<size_t>(i)] * row_bytes, static_cast<size_t>(row_bytes));
+                 });
+    return out;
+}
+
+Tensor embedding_backward(const Tensor& grad_output, const Tensor& indices, int64_t num_weights,
+                          std::optional<int64_t> padding_idx, bool scale_grad_by_freq) {
+    const char* op = "embedding_backward";
+    nn_norm::require_floating(grad_output, op, "grad_output");
+    CMP_CHECK(num_weights >= 0, INVALID_ARGUMENT, op, ": num_weights must not be negative, got ", num_weights);
+    const int64_t pad = wrap_padding(padding_idx, num_weights, op);
+    const std::vector<int64_t> idx = read_indices(indices, num_weights, op);
+    bool shape_ok = grad_output.dim() == indices.dim() + 1;
+    for (int64_t k = 0; shape_ok && k < indices.dim(); ++k) shape_ok = grad_output.size(k) == indices.size(k);
+    CMP_CHECK(shape_ok, SHAPE_MISMATCH, op, ": grad_output of shape ", grad_output.sizes(),
+              " must be the indices' shape ", indices.sizes(), " plus embedding_dim");
+    const int64_t d = grad_output.size(-1);
+    std::vector<int64_t> count;
+    if (scale_grad_by_freq) {
+        count.assign(static_cast<size_t>(num_weights), 0);
+        for (int64_t i : idx) ++count[static_cast<size_t>(i)];
+    }
+    const Tensor go = contiguous(grad_output);
+    Tensor grad = Tensor::empty({num_weights, d}, grad_output.dtype(), grad_output.device(), op);
+    CMP_DISPATCH_FLOATING_TYPES(grad_output.dtype(), op, [&] {
+        using A = opmath_t<scalar_t>;
+        // Accumulate in opmath, one column block per task: each element's sum runs over the
+        // indices in order on one thread, so duplicates add up deterministically.
+        std::vector<A> acc(static_cast<size_t>(num_weights * d), A(0));
+        const scalar_t* g = go.data<scalar_t>();
+        parallel_for(0, d, std::max<int64_t>(1, kDefaultGrain / std::max<int64_t>(static_cast<int64_t>(idx.size()), 1)),
+                     [&](int64_t j0, int64_t j1) {
+                         for (size_t i = 0; i < idx.size(); ++i) {
+                             const int64_t r = idx[i];
+                             if (r == pad) continue;
+                             const A scale = scale_grad_by_freq ? A(1) / static_cast<A>(count[static_cast<size_t>(r)]) : A(1);
+                             A* dst = acc.data() + r * d;
+                             const scalar_t* src = g + static_cast<int64_t>(i) * d;
+                             for (int64_t j = j0; j < j1; ++j) dst[j] += static_cast<A>(src[j]) * scale;
+                         }
+                     });
+        scalar_t* out = grad.data<scalar_t>();
+        for (size_t k = 0; k < acc.size(); ++k) out[k] = static_cast<scalar_t>(acc[k]);
+    });
+    return grad;
+}
+
+}  // namespace cmp::ops
