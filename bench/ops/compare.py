@@ -80,7 +80,7 @@ def torch_overhead():
         for i in range(100):
             y = y + b if (i & 1) == 0 else y * b
 
-    # Batches as in the C# program (2000 iterations); the C# warm-up is longer because its JIT
+    # Batches of about 2000 ops, as in the C# program; the C# warm-up is longer because its JIT
     # needs it, CPython's interpreter does not.
     return {"add16": best_time(add16, batch=2000) * 1e9,
             "chain100": best_time(chain100, batch=20) * 1e9 / 100}
@@ -93,16 +93,17 @@ def run_overhead(program, threads):
         fields = line.split()
         if fields[:1] == ["overhead"]:
             kv = dict(f.split("=") for f in fields[2:])
-            ours[fields[1]] = float(kv["ns_per_op"])
+            ours[fields[1]] = (float(kv["ns_per_op"]), float(kv["gen2_gcs_per_million_ops"]))
     theirs = torch_overhead()
     print()
     print("Per-op overhead of 16-element float32 tensors: C# (Compute) vs Python (PyTorch), ns per op")
-    print(f"{'case':40} {'Compute ns':>10} {'PyTorch ns':>10} {'PT/Comp':>7}")
+    print(f"{'case':52} {'Compute ns':>10} {'PyTorch ns':>10} {'PT/Comp':>7}  C# gen2 GCs per 1M ops")
     rows = (("add16", "a + b, result disposed"), ("chain100", "100 dependent ops (+, * alternating)"),
             ("add16_raw_pinvoke", "a + b, bare P/Invoke, raw handles"))
     for key, text in rows:
         t = theirs.get(key)
-        print(f"{key + ': ' + text:40} {ours[key]:10.1f} {t if t else float('nan'):10.1f} {ratio(t, ours[key])}")
+        print(f"{key + ': ' + text:52} {ours[key][0]:10.1f} {t if t else float('nan'):10.1f} "
+              f"{ratio(t, ours[key][0])}  {ours[key][1]:.1f}")
 
 
 def main():
