@@ -164,4 +164,65 @@ public class NNLossTests
         Assert.That(grads.GradTarget, Is.Null);
         Assert.That(gi.Shape, Is.EqualTo(new long[] { 2, 3 }));
     }
+
+    private static IEnumerable<TestCaseData> AttentionCases() => ReferenceFixture.Cases("nn_attention.json", "Attention");
+
+    [TestCaseSource(nameof(AttentionCases))]
+    public void AttentionMatchesTorch(JsonElement c)
+    {
+        using var bag = new TensorBag();
+        JsonElement inputs = c.GetProperty("inputs"), o = c.GetProperty("options");
+        Tensor q = bag.Add(ReferenceFixture.Build(inputs.GetProperty("q")));
+        Tensor k = bag.Add(ReferenceFixture.Build(inputs.GetProperty("k")));
+        Tensor v = bag.Add(ReferenceFixture.Build(inputs.GetProperty("v")));
+        Tensor? mask = inputs.TryGetProperty("mask", out var m) ? bag.Add(ReferenceFixture.Build(m)) : null;
+        bool causal = o.TryGetProperty("is_causal", out var ic) && ic.GetBoolean();
+        double? scale = o.TryGetProperty("scale", out var sc) ? ReferenceFixture.Float(sc) : null;
+        if (c.TryGetProperty("error", out _))
+        {
+            ReferenceFixture.AssertRejected(() => bag.Add(Functional.ScaledDotProductAttention(q, k, v, mask, 0, causal, scale)), c);
+            return;
+        }
+        Tensor output = bag.Add(Functional.ScaledDotProductAttention(q, k, v, mask, 0, causal, scale));
+        JsonElement expected = c.GetProperty("expected");
+        ReferenceFixture.AssertMatches(output, expected, Tol(c, "abs_bound", expected));
+
+        var fwd = Functional.ScaledDotProductAttentionForward(q, k, v, mask, 0, causal, scale);
+        bag.Add(fwd.Output);
+        bag.Add(fwd.LogSumExp);
+        Tensor g = bag.Add(ReferenceFixture.Build(c.GetProperty("grad_output")));
+        var (gq, gk, gv) = Functional.ScaledDotProductAttentionBackward(g, q, k, v, mask, 0, causal, scale, fwd);
+        bag.Add(gq);
+        bag.Add(gk);
+        bag.Add(gv);
+        foreach (var (name, t) in new[] { ("grad_q", gq), ("grad_k", gk), ("grad_v", gv) })
+        {
+            JsonElement e = c.GetProperty(name);
+            ReferenceFixture.AssertMatches(t, e, Tol(c, name + "_bound", e));
+        }
+    }
+
+    [Test]
+    public void AttentionDropoutIsReproducibleFromTheSeed()
+    {
+        using var q = Tensor.Randn(2, 4, 3);
+        using var k = Tensor.Randn(2, 6, 3);
+        using var v = Tensor.Randn(2, 6, 5);
+        Tensor.ManualSeed(7);
+        using var a = Functional.ScaledDotProductAttention(q, k, v, dropoutP: 0.5);
+        using var b = Functional.ScaledDotProductAttention(q, k, v, dropoutP: 0.5);
+        Tensor.ManualSeed(7);
+        using var c = Functional.ScaledDotProductAttention(q, k, v, dropoutP: 0.5);
+        Assert.That(c.ToArray<float>(), Is.EqualTo(a.ToArray<float>()));
+        Assert.That(b.ToArray<float>(), Is.Not.EqualTo(a.ToArray<float>()));
+    }
+
+    [Test]
+    public void AttentionRejectsCausalWithMask()
+    {
+        using var q = Tensor.Zeros(2, 3);
+        using var mask = Tensor.Zeros(2, 2);
+        var e = Assert.Throws<ArgumentException>(() => Functional.ScaledDotProductAttention(q, q, q, mask, isCausal: true));
+        Assert.That(e!.Message, Does.Contain("scaled_dot_product_attention").And.Contain("is_causal"));
+    }
 }

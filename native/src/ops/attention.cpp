@@ -72,8 +72,13 @@ AttentionProblem make_problem(const char* op, const Tensor& q, const Tensor& k, 
         Shape full = p.lead;
         full.push_back(L);
         full.push_back(S);
-        CMP_CHECK(mask.dim() <= static_cast<int64_t>(full.size()) && broadcast_shapes(mask.sizes(), full, op) == full,
-                  SHAPE_MISMATCH, op, ": attn_mask of shape ", mask.sizes(), " does not broadcast to ", full);
+        bool fits = mask.dim() <= static_cast<int64_t>(full.size());
+        for (int64_t d = 1; fits && d <= mask.dim(); ++d) {
+            const int64_t m = mask.size(-d), f = full[full.size() - static_cast<size_t>(d)];
+            fits = m == 1 || m == f;
+        }
+        CMP_CHECK(fits, SHAPE_MISMATCH, op, ": attn_mask of shape ", mask.sizes(), " does not broadcast to ", full, " (q ",
+                  q.sizes(), ", k ", k.sizes(), ")");
         // Converted at its own size, then viewed (not copied) at the full size: broadcast dims
         // get stride 0, so a (L, S) mask shared by every batch entry stays (L, S) in memory.
         p.mask = expand(mask.dtype() == CMP_DTYPE_BOOL ? mask : to_dtype(mask, dtype), full);
