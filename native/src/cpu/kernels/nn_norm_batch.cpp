@@ -16,10 +16,20 @@
 namespace cmp::cpu {
 namespace {
 
-// Calls fn(run_pointer_offset) for the `batch` runs of channel c.
+// The elements of one channel as runs: element i of a run is at off + i * step. With inner > 1
+// each sample contributes a contiguous run; with inner == 1 (an (N, C) input) the whole channel
+// is one strided run, so the sums keep their lanes instead of restarting per element.
+struct Run {
+    int64_t off, len, step;
+};
+
 template <typename Fn>
 void for_each_run(const BatchNormPlan& p, int64_t c, const Fn& fn) {
-    for (int64_t n = 0; n < p.batch; ++n) fn((n * p.channels + c) * p.inner);
+    if (p.inner == 1) {
+        fn(Run{c, p.batch, p.channels});
+        return;
+    }
+    for (int64_t n = 0; n < p.batch; ++n) fn(Run{(n * p.channels + c) * p.inner, p.inner, 1});
 }
 
 inline int64_t channel_grain(const BatchNormPlan& p) { return rows_grain(p.batch * p.inner); }
@@ -46,12 +56,12 @@ void batch_norm_typed(const BatchNormPlan& p, const BatchNormData& d) {
             } else if (p.training) {
                 A m = 0, m2 = 0;
                 int64_t seen = 0;
-                for_each_run(p, c, [&](int64_t off) {
+                for_each_run(p, c, [&](const Run& r) {
                     A rmean, rm2;
-                    lane_moments<A>(p.inner, [&](int64_t i) { return static_cast<A>(x[off + i]); }, rmean, rm2);
-                    const int64_t total = seen + p.inner;
+                    lane_moments<A>(r.len, [&](int64_t i) { return static_cast<A>(x[r.off + i * r.step]); }, rmean, rm2);
+                    const int64_t total = seen + r.len;
                     const A delta = rmean - m;
-                    const A frac = static_cast<A>(p.inner) / static_cast<A>(total);
+                    const A frac = static_cast<A>(r.len) / static_cast<A>(total);
                     m += delta * frac;
                     m2 += rm2 + delta * delta * static_cast<A>(seen) * frac;
                     seen = total;
@@ -71,8 +81,11 @@ void batch_norm_typed(const BatchNormPlan& p, const BatchNormData& d) {
             save_invstd[c] = invstd;
             const A scale = invstd * (w ? static_cast<A>(w[c]) : A(1));
             const A bias = b ? static_cast<A>(b[c]) : A(0);
-            for_each_run(p, c, [&](int64_t off) {
-                for (int64_t i = 0; i < p.inner; ++i) y[off + i] = static_cast<T>((static_cast<A>(x[off + i]) - mean) * scale + bias);
+            for_each_run(p, c, [&](const Run& r) {
+                for (int64_t i = 0; i < r.len; ++i) {
+                    const int64_t k = r.off + i * r.step;
+                    y[k] = static_cast<T>((static_cast<A>(x[k]) - mean) * scale + bias);
+                }
             });
         }
     });
@@ -101,10 +114,11 @@ void batch_norm_backward_typed(const BatchNormPlan& p, const BatchNormGrads& g) 
         for (int64_t c = c0; c < c1; ++c) {
             const A mean = save_mean[c], invstd = save_invstd[c];
             A sum_dy = 0, sum_dy_xhat = 0;
-            for_each_run(p, c, [&](int64_t off) {
-                sum_dy += lane_sum<A>(p.inner, [&](int64_t i) { return static_cast<A>(go[off + i]); });
-                sum_dy_xhat += lane_sum<A>(p.inner, [&](int64_t i) {
-                    return static_cast<A>(go[off + i]) * (static_cast<A>(x[off + i]) - mean) * invstd;
+            for_each_run(p, c, [&](const Run& r) {
+                sum_dy += lane_sum<A>(r.len, [&](int64_t i) { return static_cast<A>(go[r.off + i * r.step]); });
+                sum_dy_xhat += lane_sum<A>(r.len, [&](int64_t i) {
+                    const int64_t k = r.off + i * r.step;
+                    return static_cast<A>(go[k]) * (static_cast<A>(x[k]) - mean) * invstd;
                 });
             });
             gw[c] = static_cast<T>(sum_dy_xhat);
@@ -112,10 +126,11 @@ void batch_norm_backward_typed(const BatchNormPlan& p, const BatchNormGrads& g) 
             const A scale = invstd * (w ? static_cast<A>(w[c]) : A(1));
             const A a = p.training && count > 0 ? sum_dy / count : A(0);
             const A bq = p.training && count > 0 ? sum_dy_xhat / count : A(0);
-            for_each_run(p, c, [&](int64_t off) {
-                for (int64_t i = 0; i < p.inner; ++i) {
-                    const A xhat = (static_cast<A>(x[off + i]) - mean) * invstd;
-                    gi[off + i] = static_cast<T>(scale * (static_cast<A>(go[off + i]) - a - xhat * bq));
+            for_each_run(p, c, [&](const Run& r) {
+                for (int64_t i = 0; i < r.len; ++i) {
+                    const int64_t k = r.off + i * r.step;
+                    const A xhat = (static_cast<A>(x[k]) - mean) * invstd;
+                    gi[k] = static_cast<T>(scale * (static_cast<A>(go[k]) - a - xhat * bq));
                 }
             });
         }
