@@ -77,8 +77,10 @@ def _class_bounds(op, t, o):
     shape[cdim] = C
     wv = w.view(shape).abs()
     lse = torch.logsumexp(x, cdim, keepdim=True) if op == "cross_entropy" else torch.zeros_like(x.sum(cdim, keepdim=True))
-    mag = x.abs() + lse.abs()  # |log-prob| error scale per element
-    p = torch.softmax(x, cdim) if op == "cross_entropy" else torch.zeros_like(x)
+    # |log-prob| error scale per element; none where the value itself is not finite (those are
+    # compared exactly: NaN with NaN).
+    mag = torch.nan_to_num(x.abs() + lse.abs(), nan=0.0, posinf=0.0)
+    p = torch.nan_to_num(torch.softmax(x, cdim), nan=0.0) if op == "cross_entropy" else torch.zeros_like(x)
     eps_s = o.get("label_smoothing", 0.0)
     tgt = t["target"]
     if tgt.is_floating_point():
@@ -262,6 +264,9 @@ def generate():
     add(ce, "float64", {"input": randn([6, 7], "float64", 3.0), "target": labels([6], 7), "weight": torch.rand(7, dtype=torch.float64)},
         {"label_smoothing": 0.05})
     add(ce, "large_logits", {"input": randn([3, 40], scale=30.0), "target": labels([3], 40)}, {"reduction": "none"})
+    add(ce, "nan_inf_logits", {"input": torch.tensor([[1.0, float("nan"), 0.5], [float("inf"), 1.0, 2.0], [float("inf"), 1.0, 2.0],
+                                                   [float("-inf"), 0.0, 1.0]]), "target": torch.tensor([0, 0, 1, 2])},
+        {"reduction": "none"})
     add(ce, "wide_rows", {"input": randn([2, 67]), "target": labels([2], 67)})
     add(ce, "float16", {"input": randn([4, 6], "float16"), "target": labels([4], 6)}, {"reduction": "none"})
     add(ce, "bfloat16", {"input": randn([4, 6], "bfloat16"), "target": labels([4], 6)})

@@ -87,9 +87,9 @@ struct ClassLoss {
         if (!a.logits) return 0.0;
         const int64_t n = a.classes, s = step;
         const M m = row_max<M>(n, [&](int64_t c) { return static_cast<M>(x[c * s]); });
-        // A row whose max is +-inf or NaN: x - m is then NaN, -inf or NaN where log_softmax gives
-        // them too, so m itself stands for the log-sum-exp (exp(x - m) would only add NaNs).
-        if (!(std::abs(m) < std::numeric_limits<M>::infinity())) return static_cast<double>(m);
+        // A row whose max is +inf, -inf or NaN: x - max holds a NaN, so log_softmax (and with it
+        // the loss and its gradient) is NaN for the whole row, as in PyTorch.
+        if (!(std::abs(m) < std::numeric_limits<M>::infinity())) return std::numeric_limits<double>::quiet_NaN();
         const double sum = lane_sum(n, [&](int64_t c) { return vexp(static_cast<M>(x[c * s]) - m); });
         return static_cast<double>(m) + std::log(sum);
     }
