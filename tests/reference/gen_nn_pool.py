@@ -40,7 +40,7 @@ class Cases:
         self.cases = []
 
     def run(self, name, op, x, fn, args, permute=None, grad=True, bound=None, count=None, extra_inputs=None,
-            indices=False, grid_bound=None, bf16_in_float32=False):
+            indices=False, grid_bound=None, bf16_in_float32=False, grad_extra=None):
         """fn(x, *extra) -> result or (result, indices). bound(fn) -> the float64 |x| version."""
         jx, tx = enc_input(x, permute)
         c = {"name": name, "op": op, "input": jx}
@@ -91,7 +91,8 @@ class Cases:
                 ob = fn(*ad)
                 ob = ob[0] if indices else ob
                 ob.backward(g.double().abs())
-                c["grad_abs_bound"] = enc_tensor(ad[0].grad)
+                gb = ad[0].grad if grad_extra is None else ad[0].grad + grad_extra(tx, g.double().abs())
+                c["grad_abs_bound"] = enc_tensor(gb)
                 if grid_bound is not None:
                     c["grad_grid_count"], b = grid_bound(tx.detach().double(), g.double())
                     c["grad_grid_abs_bound"] = enc_tensor(b)
@@ -230,8 +231,31 @@ def gen_interpolate(cs):
                 "scale_factor": None if scale is None else tup(scale, n), "mode": mode,
                 "align_corners": bool(align), "recompute_scale_factor": bool(recompute)}
         fn = lambda t: F.interpolate(t, size, scale, mode, align, recompute)
-        cs.run(name, "interpolate", x, fn, args, permute=permute, bound=abs_bound if taps > 1 else None,
-               count=taps if taps > 1 else None, bf16_in_float32=taps > 1)
+        cs.run(name, "interpolate", x, fn, args, permute=permute, bound=linear_bound if taps > 1 else None,
+               count=taps if taps > 1 else None, bf16_in_float32=taps > 1,
+               grad_extra=linear_grad_extra if taps > 1 else None)
+
+    # torch 1.13 rounds the source coordinate src = scale * (o + 0.5) - 0.5 in its own sequence
+    # of float operations, so a weight lambda = src - floor(src) may differ from ours by a few
+    # ulps of src, i.e. by up to 2 eps * in_size per dim. The output moves by d lambda *
+    # (x[i1] - x[i0]), at most 2 eps in_size * 2 max|x| per dim; with count = taps (2^n >= 2)
+    # the bound below covers it: abs_bound = interp(|x|) + 2 sum_d in_d * max|x| of the plane.
+    def spatial(t):
+        return tuple(range(2, t.dim()))
+
+    def linear_bound(f, t, extras):
+        ta = t.detach().double().abs()
+        b = f(ta)
+        return b + 2 * sum(t.shape[2:]) * ta.amax(dim=spatial(ta), keepdim=True).expand_as(b) if ta.numel() else b
+
+    # The gradient: each input receives w * g from the outputs whose taps hit it, at most
+    # prod_d (ceil(O_d / I_d) + 2) of them, each weight off by up to 2 eps in_d per dim (count >= 2
+    # supplies the factor 2).
+    def linear_grad_extra(t, ga):
+        hits = 1
+        for i, o in zip(t.shape[2:], ga.shape[2:]):
+            hits *= -(-o // i) + 2
+        return (sum(t.shape[2:]) * hits * ga.amax(dim=spatial(ga), keepdim=True)).expand(t.shape)
 
     ip("nearest2d_size", randn([2, 2, 3, 4]), size=(5, 7))
     ip("nearest2d_scale2", randn([1, 2, 3, 3]), scale=2.0)
@@ -270,8 +294,22 @@ def gen_grid_sample(cs):
         args = {"mode": mode, "padding_mode": padding, "align_corners": align}
         fn = lambda t, g: F.grid_sample(t, g, mode, padding, align)
         lin = mode == "bilinear"
-        cs.run("grid_" + name, "grid_sample", x, fn, args, permute=permute, bound=abs_bound if lin else None,
-               count=4 if lin else None, extra_inputs={"grid": grid}, grid_bound=grid_grad_bound if lin else None)
+        cs.run("grid_" + name, "grid_sample", x, fn, args, permute=permute, bound=grid_bound_fwd if lin else None,
+               count=4 if lin else None, extra_inputs={"grid": grid}, grid_bound=grid_grad_bound if lin else None,
+               grad_extra=grid_input_grad_extra if lin else None)
+
+    # As for interpolate, torch 1.13 rounds the source coordinates in its own sequence (a
+    # vectorised kernel, fused multiply-adds), so each corner weight may differ by a few ulps of
+    # the coordinate: up to 2 eps (H + W) in all. The output moves by at most that times 2 max|x|
+    # of the plane; each input's gradient by that times the sum of |grad_output| over the plane
+    # (count 4 supplies the factors 2).
+    def grid_bound_fwd(f, t, extras):
+        ta = t.detach().double().abs()
+        b = f(ta, *[e.detach().double() for e in extras])
+        return b + (t.shape[2] + t.shape[3]) * ta.amax(dim=(2, 3), keepdim=True).expand_as(b)
+
+    def grid_input_grad_extra(t, ga):
+        return ((t.shape[2] + t.shape[3]) * ga.sum(dim=(2, 3), keepdim=True)).expand(t.shape)
 
     def grid_grad_bound(x, g):
         """d grid[n, h, w, 0] = mult_x * sum over channels and the 4 corners of x * (+-corner

@@ -23,9 +23,9 @@ namespace Compute.NN
                                         nameof(mode));
         }
 
-        private static double[] PerDim(double[] values, int nspatial, string name)
+        private static double[] PoolPerDim(double[] values, int nspatial, string name)
         {
-            if (values.Length == 1) return Array.ConvertAll(Filled(nspatial, 0), _ => values[0]);
+            if (values.Length == 1) return Array.ConvertAll(PoolFilled(nspatial, 0), _ => values[0]);
             if (values.Length != nspatial)
             {
                 throw new ArgumentException($"{name} must have 1 or {nspatial} values, got {values.Length}.", name);
@@ -33,7 +33,7 @@ namespace Compute.NN
             return values;
         }
 
-        private static int SpatialDims(Tensor input, string op)
+        private static int InterpolateSpatialDims(Tensor input, string op)
         {
             long n = input.Dim - 2;
             if (n < 1 || n > 3)
@@ -55,7 +55,7 @@ namespace Compute.NN
                                          bool? alignCorners = null, bool? recomputeScaleFactor = null)
         {
             ArgumentNullException.ThrowIfNull(input);
-            int n = SpatialDims(input, "interpolate");
+            int n = InterpolateSpatialDims(input, "interpolate");
             int m = InterpolateMode(mode, n);
             if ((size is null) == (scaleFactor is null))
             {
@@ -71,8 +71,8 @@ namespace Compute.NN
                 throw new ArgumentException("interpolate: recomputeScaleFactor is not meaningful with an explicit size.",
                                             nameof(recomputeScaleFactor));
             }
-            long[]? s = size is null ? null : PerDim(size, n, nameof(size), 0);
-            double[]? f = scaleFactor is null ? null : PerDim(scaleFactor, n, nameof(scaleFactor));
+            long[]? s = size is null ? null : PoolPerDim(size, n, nameof(size), 0);
+            double[]? f = scaleFactor is null ? null : PoolPerDim(scaleFactor, n, nameof(scaleFactor));
             return Tensor.Own(NativeMethods.Interpolate(input.Handle, n, s is null ? default : s, f is null ? default : f, m,
                                                         alignCorners == true ? 1 : 0, recomputeScaleFactor == true ? 1 : 0));
         }
@@ -95,7 +95,7 @@ namespace Compute.NN
         {
             ArgumentNullException.ThrowIfNull(input);
             ArgumentNullException.ThrowIfNull(grid);
-            return Tensor.Own(NativeMethods.GridSample(input.Handle, grid.Handle, GridMode(mode), PaddingMode(paddingMode),
+            return Tensor.Own(NativeMethods.GridSample(input.Handle, grid.Handle, GridMode(mode), GridPaddingMode(paddingMode),
                                                        alignCorners == true ? 1 : 0));
         }
 
@@ -106,7 +106,7 @@ namespace Compute.NN
             _ => throw new ArgumentException($"grid_sample: unsupported mode '{mode}' (bilinear, nearest).", nameof(mode)),
         };
 
-        private static int PaddingMode(string paddingMode) => paddingMode switch
+        private static int GridPaddingMode(string paddingMode) => paddingMode switch
         {
             "zeros" => 0,
             "border" => 1,
@@ -122,7 +122,7 @@ namespace Compute.NN
                                                    bool? alignCorners = null, bool? recomputeScaleFactor = null)
         {
             int n = inputSize.Length - 2;
-            double[]? f = scaleFactor is null ? null : PerDim(scaleFactor, n, nameof(scaleFactor));
+            double[]? f = scaleFactor is null ? null : PoolPerDim(scaleFactor, n, nameof(scaleFactor));
             return Tensor.Own(NativeMethods.InterpolateBackward(gradOutput.Handle, inputSize, inputSize.Length,
                                                                 f is null ? default : f, InterpolateMode(mode, n),
                                                                 alignCorners == true ? 1 : 0, recomputeScaleFactor == true ? 1 : 0));
@@ -133,9 +133,9 @@ namespace Compute.NN
                                                                                string mode = "bilinear", string paddingMode = "zeros",
                                                                                bool? alignCorners = null)
         {
-            NativeMethods.GridSampleBackward(gradOutput.Handle, input.Handle, grid.Handle, GridMode(mode), PaddingMode(paddingMode),
+            NativeMethods.GridSampleBackward(gradOutput.Handle, input.Handle, grid.Handle, GridMode(mode), GridPaddingMode(paddingMode),
                                              alignCorners == true ? 1 : 0, out TensorHandle gi, out TensorHandle gg);
-            return OwnPair(gi, gg);
+            return OwnPoolPair(gi, gg);
         }
     }
 }

@@ -11,10 +11,10 @@ namespace Compute.NN
     public static partial class Functional
     {
         // A per-dim argument: one value for every dim, or exactly one value per dim.
-        private static long[] PerDim(long[]? values, int nspatial, string name, long fallback)
+        private static long[] PoolPerDim(long[]? values, int nspatial, string name, long fallback)
         {
-            if (values is null || values.Length == 0) return Filled(nspatial, fallback);
-            if (values.Length == 1) return Filled(nspatial, values[0]);
+            if (values is null || values.Length == 0) return PoolFilled(nspatial, fallback);
+            if (values.Length == 1) return PoolFilled(nspatial, values[0]);
             if (values.Length != nspatial)
             {
                 throw new ArgumentException($"{name} must have 1 or {nspatial} values, got {values.Length}.", name);
@@ -22,14 +22,14 @@ namespace Compute.NN
             return values;
         }
 
-        private static long[] Filled(int n, long value)
+        private static long[] PoolFilled(int n, long value)
         {
             var r = new long[n];
             Array.Fill(r, value);
             return r;
         }
 
-        private static (Tensor, Tensor) OwnPair(TensorHandle first, TensorHandle second)
+        private static (Tensor, Tensor) OwnPoolPair(TensorHandle first, TensorHandle second)
         {
             Tensor a = Tensor.Own(first);
             try
@@ -49,12 +49,12 @@ namespace Compute.NN
         {
             ArgumentNullException.ThrowIfNull(input);
             ArgumentNullException.ThrowIfNull(kernelSize);
-            long[] k = PerDim(kernelSize, n, nameof(kernelSize), 0);
-            long[]? s = stride is null ? null : PerDim(stride, n, nameof(stride), 0);
-            NativeMethods.MaxPool(input.Handle, n, k, s is null ? default : s, PerDim(padding, n, nameof(padding), 0),
-                                  PerDim(dilation, n, nameof(dilation), 1), ceilMode ? 1 : 0, out TensorHandle values,
+            long[] k = PoolPerDim(kernelSize, n, nameof(kernelSize), 0);
+            long[]? s = stride is null ? null : PoolPerDim(stride, n, nameof(stride), 0);
+            NativeMethods.MaxPool(input.Handle, n, k, s is null ? default : s, PoolPerDim(padding, n, nameof(padding), 0),
+                                  PoolPerDim(dilation, n, nameof(dilation), 1), ceilMode ? 1 : 0, out TensorHandle values,
                                   out TensorHandle indices);
-            return OwnPair(values, indices);
+            return OwnPoolPair(values, indices);
         }
 
         private static Tensor DropIndices((Tensor Output, Tensor Indices) r)
@@ -72,9 +72,9 @@ namespace Compute.NN
             {
                 throw new ArgumentException($"avg_pool{n}d: divisorOverride must be positive, got {d}.", nameof(divisorOverride));
             }
-            long[] k = PerDim(kernelSize, n, nameof(kernelSize), 0);
-            long[]? s = stride is null ? null : PerDim(stride, n, nameof(stride), 0);
-            return Tensor.Own(NativeMethods.AvgPool(input.Handle, n, k, s is null ? default : s, PerDim(padding, n, nameof(padding), 0),
+            long[] k = PoolPerDim(kernelSize, n, nameof(kernelSize), 0);
+            long[]? s = stride is null ? null : PoolPerDim(stride, n, nameof(stride), 0);
+            return Tensor.Own(NativeMethods.AvgPool(input.Handle, n, k, s is null ? default : s, PoolPerDim(padding, n, nameof(padding), 0),
                                                     ceilMode ? 1 : 0, countIncludePad ? 1 : 0, divisorOverride ?? 0));
         }
 
@@ -138,7 +138,7 @@ namespace Compute.NN
         public static Tensor AdaptiveAvgPool2d(Tensor input, params long[] outputSize)
         {
             ArgumentNullException.ThrowIfNull(input);
-            return Tensor.Own(NativeMethods.AdaptiveAvgPool(input.Handle, 2, PerDim(outputSize, 2, nameof(outputSize), 0)));
+            return Tensor.Own(NativeMethods.AdaptiveAvgPool(input.Handle, 2, PoolPerDim(outputSize, 2, nameof(outputSize), 0)));
         }
 
         /// <summary>Adaptive max pooling to outputSize (one value or height, width) (F.adaptive_max_pool2d).</summary>
@@ -149,9 +149,9 @@ namespace Compute.NN
         public static (Tensor Output, Tensor Indices) AdaptiveMaxPool2dWithIndices(Tensor input, params long[] outputSize)
         {
             ArgumentNullException.ThrowIfNull(input);
-            NativeMethods.AdaptiveMaxPool(input.Handle, 2, PerDim(outputSize, 2, nameof(outputSize), 0), out TensorHandle values,
+            NativeMethods.AdaptiveMaxPool(input.Handle, 2, PoolPerDim(outputSize, 2, nameof(outputSize), 0), out TensorHandle values,
                                           out TensorHandle indices);
-            return OwnPair(values, indices);
+            return OwnPoolPair(values, indices);
         }
 
         // ---- backward kernels (internal: autograd, issue 4, wires them) ----------------------
