@@ -13,7 +13,7 @@ namespace Compute
         public (Tensor Values, Tensor Indices) Sort(long dim = -1, bool descending = false, bool stable = false)
         {
             NativeMethods.Sort(Handle, dim, Flag(descending), Flag(stable), out TensorHandle values, out TensorHandle indices);
-            return OwnPair(values, indices);
+            return NN.NNFormulas.Picked(OwnPair(values, indices), "SortBackward0", this, dim);
         }
 
         /// <summary>The int64 indices that sort this tensor along <paramref name="dim"/> (torch.argsort), in the order <see cref="Sort"/> gives.</summary>
@@ -21,24 +21,26 @@ namespace Compute
             Own(NativeMethods.Argsort(Handle, dim, Flag(descending), Flag(stable)));
 
         /// <summary>Sorts along dim 0 (torch.msort).</summary>
-        public Tensor Msort() => Own(NativeMethods.Msort(Handle));
+        public Tensor Msort() => NN.NNFormulas.Msort(Own(NativeMethods.Msort(Handle)), this);
 
         /// <summary>The <paramref name="k"/> largest (or smallest) elements along <paramref name="dim"/> and their int64 indices (torch.topk); NaN counts as the largest. Results come out sorted even with <paramref name="sorted"/> false (PyTorch leaves that order unspecified).</summary>
         public (Tensor Values, Tensor Indices) Topk(long k, long dim = -1, bool largest = true, bool sorted = true)
         {
             NativeMethods.Topk(Handle, k, dim, Flag(largest), Flag(sorted), out TensorHandle values, out TensorHandle indices);
-            return OwnPair(values, indices);
+            return NN.NNFormulas.Picked(OwnPair(values, indices), "TopkBackward0", this, dim);
         }
 
         /// <summary>Repeats each element <paramref name="repeats"/> times along <paramref name="dim"/>, or along the flattened tensor when it is null (torch.repeat_interleave). <paramref name="outputSize"/>, when given, must equal the result's size along that dim.</summary>
         public Tensor RepeatInterleave(long repeats, long? dim = null, long? outputSize = null) =>
-            Own(NativeMethods.RepeatInterleave(Handle, repeats, Flag(dim.HasValue), dim ?? 0, outputSize ?? -1));
+            NN.NNFormulas.RepeatInterleave(Own(NativeMethods.RepeatInterleave(Handle, repeats, Flag(dim.HasValue), dim ?? 0, outputSize ?? -1)),
+                this, dim, i => i.RepeatInterleave(repeats, 0));
 
         /// <summary>Repeats element i along <paramref name="dim"/> repeats[i] times (torch.repeat_interleave with a tensor of repeats: 0-dim or 1-D integers, one per element along dim or one for all); flattened when <paramref name="dim"/> is null.</summary>
         public Tensor RepeatInterleave(Tensor repeats, long? dim = null, long? outputSize = null)
         {
             ArgumentNullException.ThrowIfNull(repeats);
-            return Own(NativeMethods.RepeatInterleaveTensor(Handle, repeats.Handle, Flag(dim.HasValue), dim ?? 0, outputSize ?? -1));
+            return NN.NNFormulas.RepeatInterleave(Own(NativeMethods.RepeatInterleaveTensor(Handle, repeats.Handle, Flag(dim.HasValue), dim ?? 0,
+                outputSize ?? -1)), this, dim, i => i.RepeatInterleave(repeats, 0));
         }
 
         /// <summary>torch.repeat_interleave(repeats): each index i of the 1-D integer <paramref name="repeats"/> repeated repeats[i] times, as int64.</summary>

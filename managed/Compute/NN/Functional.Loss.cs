@@ -62,8 +62,8 @@ namespace Compute.NN
             ArgumentNullException.ThrowIfNull(input);
             ArgumentNullException.ThrowIfNull(target);
             CheckReduction(reduction, "cross_entropy");
-            return Tensor.Own(NativeMethods.CrossEntropy(input.Handle, target.Handle, Optional(weight), ignoreIndex,
-                (int)reduction, labelSmoothing));
+            return NNFormulas.CrossEntropy(Tensor.Own(NativeMethods.CrossEntropy(input.Handle, target.Handle, Optional(weight), ignoreIndex,
+                (int)reduction, labelSmoothing)), input, target, weight, ignoreIndex, reduction, labelSmoothing);
         }
 
         /// <summary>Negative log-likelihood of log-probabilities (F.nll_loss); shapes as <see cref="CrossEntropy"/> with class-index targets.</summary>
@@ -73,32 +73,35 @@ namespace Compute.NN
             ArgumentNullException.ThrowIfNull(input);
             ArgumentNullException.ThrowIfNull(target);
             CheckReduction(reduction, "nll_loss");
-            return Tensor.Own(NativeMethods.NllLoss(input.Handle, target.Handle, Optional(weight), ignoreIndex, (int)reduction));
+            return NNFormulas.NllLoss(Tensor.Own(NativeMethods.NllLoss(input.Handle, target.Handle, Optional(weight), ignoreIndex, (int)reduction)),
+                input, target, weight, ignoreIndex, reduction);
         }
 
         /// <summary>(input - target)^2 (F.mse_loss); input and target broadcast together.</summary>
         public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean) =>
-            Pair(input, target, reduction, "mse_loss", (x, y, r) => NativeMethods.MseLoss(x, y, r));
+            NNFormulas.MseLoss(Pair(input, target, reduction, "mse_loss", (x, y, r) => NativeMethods.MseLoss(x, y, r)), input, target, reduction);
 
         /// <summary>|input - target| (F.l1_loss); input and target broadcast together.</summary>
         public static Tensor L1Loss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean) =>
-            Pair(input, target, reduction, "l1_loss", (x, y, r) => NativeMethods.L1Loss(x, y, r));
+            NNFormulas.L1Loss(Pair(input, target, reduction, "l1_loss", (x, y, r) => NativeMethods.L1Loss(x, y, r)), input, target, reduction);
 
         /// <summary>Smooth L1 (F.smooth_l1_loss): 0.5 d^2 / beta where |d| &lt; beta, else |d| - 0.5 beta; beta 0 is the L1 loss.</summary>
         public static Tensor SmoothL1Loss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean, double beta = 1.0) =>
-            Pair(input, target, reduction, "smooth_l1_loss", (x, y, r) => NativeMethods.SmoothL1Loss(x, y, r, beta));
+            NNFormulas.SmoothL1Loss(Pair(input, target, reduction, "smooth_l1_loss", (x, y, r) => NativeMethods.SmoothL1Loss(x, y, r, beta)),
+                input, target, reduction, beta);
 
         /// <summary>Huber loss (F.huber_loss): 0.5 d^2 where |d| &lt; delta, else delta (|d| - 0.5 delta); delta &gt; 0.</summary>
         public static Tensor HuberLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean, double delta = 1.0) =>
-            Pair(input, target, reduction, "huber_loss", (x, y, r) => NativeMethods.HuberLoss(x, y, r, delta));
+            NNFormulas.HuberLoss(Pair(input, target, reduction, "huber_loss", (x, y, r) => NativeMethods.HuberLoss(x, y, r, delta)),
+                input, target, reduction, delta);
 
         /// <summary>
         /// Binary cross entropy of probabilities (F.binary_cross_entropy): each log is clamped at -100.
         /// input must lie in [0, 1]; target has input's shape; weight broadcasts to it.
         /// </summary>
         public static Tensor BinaryCrossEntropy(Tensor input, Tensor target, Tensor? weight = null, Reduction reduction = Reduction.Mean) =>
-            Pair(input, target, reduction, "binary_cross_entropy",
-                (x, y, r) => NativeMethods.BinaryCrossEntropy(x, y, Optional(weight), r));
+            NNFormulas.BinaryCrossEntropy(Pair(input, target, reduction, "binary_cross_entropy",
+                (x, y, r) => NativeMethods.BinaryCrossEntropy(x, y, Optional(weight), r)), input, target, weight, reduction);
 
         /// <summary>
         /// Binary cross entropy of logits in the overflow-free form (F.binary_cross_entropy_with_logits);
@@ -106,8 +109,9 @@ namespace Compute.NN
         /// </summary>
         public static Tensor BinaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor? weight = null,
             Reduction reduction = Reduction.Mean, Tensor? posWeight = null) =>
-            Pair(input, target, reduction, "binary_cross_entropy_with_logits",
-                (x, y, r) => NativeMethods.BinaryCrossEntropyWithLogits(x, y, Optional(weight), Optional(posWeight), r));
+            NNFormulas.BinaryCrossEntropyWithLogits(Pair(input, target, reduction, "binary_cross_entropy_with_logits",
+                (x, y, r) => NativeMethods.BinaryCrossEntropyWithLogits(x, y, Optional(weight), Optional(posWeight), r)),
+                input, target, weight, posWeight, reduction);
 
         /// <summary>
         /// Kullback-Leibler divergence (F.kl_div) of log-probabilities input from target
@@ -119,7 +123,8 @@ namespace Compute.NN
             ArgumentNullException.ThrowIfNull(target);
             if (reduction is < KlDivReduction.None or > KlDivReduction.BatchMean)
                 throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "kl_div: invalid reduction");
-            return Tensor.Own(NativeMethods.KlDiv(input.Handle, target.Handle, (int)reduction, logTarget ? 1 : 0));
+            return NNFormulas.KlDiv(Tensor.Own(NativeMethods.KlDiv(input.Handle, target.Handle, (int)reduction, logTarget ? 1 : 0)),
+                input, target, reduction, logTarget);
         }
 
         private static Tensor Pair(Tensor input, Tensor target, Reduction reduction, string op,

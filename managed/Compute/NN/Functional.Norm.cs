@@ -71,9 +71,7 @@ namespace Compute.NN
         public static Tensor LayerNorm(Tensor input, long[] normalizedShape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
         {
             var (output, mean, rstd) = LayerNormWithStats(input, normalizedShape, weight, bias, eps);
-            mean.Dispose();
-            rstd.Dispose();
-            return output;
+            return NNFormulas.LayerNorm(output, mean, rstd, input, normalizedShape, weight, bias, eps);
         }
 
         /// <summary>layer_norm with the statistics its backward needs (torch.native_layer_norm).</summary>
@@ -105,8 +103,7 @@ namespace Compute.NN
         public static Tensor RmsNorm(Tensor input, long[] normalizedShape, Tensor? weight = null, double? eps = null)
         {
             var (output, rstd) = RmsNormWithStats(input, normalizedShape, weight, eps);
-            rstd.Dispose();
-            return output;
+            return NNFormulas.RmsNorm(output, rstd, input, normalizedShape, weight, eps);
         }
 
         /// <summary>rms_norm with the rstd its backward needs.</summary>
@@ -141,9 +138,7 @@ namespace Compute.NN
                                        bool training = false, double momentum = 0.1, double eps = 1e-5)
         {
             var (output, mean, invstd) = BatchNormWithStats(input, runningMean, runningVar, weight, bias, training, momentum, eps);
-            mean.Dispose();
-            invstd.Dispose();
-            return output;
+            return NNFormulas.BatchNorm(output, mean, invstd, input, runningMean, runningVar, weight, bias, training, eps);
         }
 
         /// <summary>batch_norm with the statistics used (the batch's in training, the running ones in evaluation).</summary>
@@ -174,9 +169,7 @@ namespace Compute.NN
         public static Tensor GroupNorm(Tensor input, long numGroups, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
         {
             var (output, mean, rstd) = GroupNormWithStats(input, numGroups, weight, bias, eps);
-            mean.Dispose();
-            rstd.Dispose();
-            return output;
+            return NNFormulas.GroupNorm(output, mean, rstd, input, numGroups, weight, bias, eps);
         }
 
         /// <summary>group_norm with its [N, numGroups] mean and rstd (torch.native_group_norm).</summary>
@@ -208,8 +201,7 @@ namespace Compute.NN
         public static Tensor Dropout(Tensor input, double p = 0.5, bool training = true)
         {
             var (output, mask) = DropoutWithMask(input, p, training);
-            mask.Dispose();
-            return output;
+            return NNFormulas.Dropout(output, mask, input, p, training);
         }
 
         /// <summary>Zeroes whole channels of an (N, C, L) or unbatched (C, L) input (F.dropout1d).</summary>
@@ -234,12 +226,11 @@ namespace Compute.NN
             if (nd == unbatchedDims + 1)
             {
                 var (o, m) = FeatureDropoutWithMask(input, p, training);
-                m.Dispose();
-                return o;
+                return NNFormulas.Dropout(o, m, input, p, training);
             }
             using Tensor batched = input.Unsqueeze(0);
             var (output, mask) = FeatureDropoutWithMask(batched, p, training);
-            mask.Dispose();
+            output = NNFormulas.Dropout(output, mask, batched, p, training);
             using (output)
             {
                 return output.Squeeze(0);
@@ -282,7 +273,8 @@ namespace Compute.NN
             ArgumentNullException.ThrowIfNull(input);
             ArgumentNullException.ThrowIfNull(weight);
             ReadOnlySpan<double> mn = maxNorm is double v ? new[] { v } : default;
-            return Tensor.Own(NativeMethods.Embedding(weight.Handle, input.Handle, paddingIdx ?? 0, paddingIdx is null ? 0 : 1, mn, normType));
+            return NNFormulas.Embedding(Tensor.Own(NativeMethods.Embedding(weight.Handle, input.Handle, paddingIdx ?? 0, paddingIdx is null ? 0 : 1,
+                mn, normType)), input, weight, paddingIdx);
         }
 
         /// <summary>

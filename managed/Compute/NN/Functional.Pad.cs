@@ -33,7 +33,7 @@ namespace Compute.NN
             ArgumentNullException.ThrowIfNull(pad);
             if (mode != Compute.NN.PaddingMode.Constant && value != 0)
                 throw new ArgumentException($"pad: padding mode {mode} doesn't take in value argument", nameof(value));
-            return Tensor.Own(NativeMethods.Pad(input.Handle, pad, pad.Length, (int)mode, value));
+            return NNFormulas.Pad(Tensor.Own(NativeMethods.Pad(input.Handle, pad, pad.Length, (int)mode, value)), input, pad, mode);
         }
 
         /// <summary>Gradient of <see cref="Pad"/> with respect to its input of shape <paramref name="inputSizes"/>: each padded element's gradient is added to the element it copied.</summary>
