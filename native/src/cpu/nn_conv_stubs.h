@@ -1,0 +1,46 @@
+// Dispatch stubs of the convolution family: the im2col / col2im pair that turns a convolution
+// into a GEMM, and the direct depthwise loop. float32 and float64 only: the op front-ends
+// compute float16/bfloat16 in float32.
+#pragma once
+
+#include "core/dtype.h"
+#include "cpu/dispatch_stub.h"
+
+#include <cstdint>
+
+namespace cmp::cpu {
+
+// The geometry of one convolution, always with 3 spatial dims: 1-d and 2-d convolutions get
+// leading dims of size 1 (kernel 1, stride 1, dilation 1, no padding), so one set of loops
+// serves conv1d, conv2d and conv3d. "image" is the convolution's input side, "out" its output.
+struct ConvGeom3 {
+    int64_t image[3];
+    int64_t out[3];
+    int64_t kernel[3];
+    int64_t stride[3];
+    int64_t pad[3];  // zeros before the image's start; zeros after it only show in `out`
+    int64_t dilation[3];
+
+    int64_t image_plane() const { return image[0] * image[1] * image[2]; }
+    int64_t out_plane() const { return out[0] * out[1] * out[2]; }
+    int64_t kernel_volume() const { return kernel[0] * kernel[1] * kernel[2]; }
+};
+
+// col [channels * kernel_volume, out_plane] from image [channels, *image]: row (c, kd, kh, kw)
+// holds, for every output position, the pixel that kernel tap sees, or 0 in the padding.
+CMP_DECLARE_STUB(im2col_stub, void (*)(DType dtype, const void* image, void* col, int64_t channels,
+                                       const ConvGeom3& g));
+
+// The adjoint of im2col: every col entry is added into the image pixel it was read from
+// (entries that fell in the padding are dropped). image is accumulated into, not cleared.
+CMP_DECLARE_STUB(col2im_stub, void (*)(DType dtype, const void* col, void* image, int64_t channels,
+                                       const ConvGeom3& g));
+
+// Depthwise convolution (groups == in_channels), computed directly: out [batch, channels *
+// multiplier, *out], output channel o reads input channel o / multiplier with weight
+// [channels * multiplier, kernel_volume]. bias ([channels * multiplier]) may be null.
+CMP_DECLARE_STUB(depthwise_conv_stub, void (*)(DType dtype, const void* image, const void* weight, const void* bias,
+                                               void* out, int64_t batch, int64_t channels, int64_t multiplier,
+                                               const ConvGeom3& g));
+
+}  // namespace cmp::cpu
