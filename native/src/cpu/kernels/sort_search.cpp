@@ -1,5 +1,6 @@
-// Kernels of the sort/search family: sort and top-k along a dim (one (key, index) buffer per
-// line, lines shared out over the pool), and the binary search behind searchsorted/bucketize.
+// Kernels of the sort/search family: sort and top-k along a dim ((ordered key, index) pairs per
+// line, lines shared out over the pool), the binary search behind searchsorted/bucketize, and
+// the run boundaries of unique.
 #include "cpu/sort_search_stubs.h"
 #include "cpu/loops.h"
 #include "cpu/reduce_loops.h"
@@ -18,7 +19,7 @@ namespace {
 
 // The type searches and equality tests compare in: float for the 16-bit floats, else the type itself.
 template <typename T>
-using key_t = opmath_t<T>;
+using compare_t = opmath_t<T>;
 
 // ---- ordered keys -----------------------------------------------------------------------
 // Every sort and top-k works on (key, index) pairs: an unsigned key that orders like the value
@@ -182,7 +183,7 @@ inline int64_t bisect(const K* row, const int64_t* sorter, int64_t len, K v, boo
 
 template <typename T>
 void search_typed(const SearchPlan& plan) {
-    using K = key_t<T>;
+    using K = compare_t<T>;
     const T* seq = static_cast<const T*>(plan.seq);
     const T* values = static_cast<const T*>(plan.values);
     const int64_t total = plan.rows * plan.per_row;
@@ -218,7 +219,7 @@ void search_kernel(const SearchPlan& plan) {
 
 template <typename T>
 void row_change_typed(const T* data, int64_t rows, int64_t row_len, bool* changed) {
-    using K = key_t<T>;
+    using K = compare_t<T>;
     const int64_t grain = std::max<int64_t>(1, kDefaultGrain / std::max<int64_t>(row_len, 1));
     parallel_for(0, rows, grain, [&](int64_t b, int64_t e) {
         for (int64_t r = b; r < e; ++r) {
