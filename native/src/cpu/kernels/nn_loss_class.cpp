@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 namespace cmp::cpu {
 namespace {
@@ -90,7 +91,13 @@ struct ClassLoss {
         // A row whose max is +inf, -inf or NaN: x - max holds a NaN, so log_softmax (and with it
         // the loss and its gradient) is NaN for the whole row, as in PyTorch.
         if (!(std::abs(m) < std::numeric_limits<M>::infinity())) return std::numeric_limits<double>::quiet_NaN();
-        const double sum = lane_sum(n, [&](int64_t c) { return vexp(static_cast<M>(x[c * s]) - m); });
+        // The exponentials go through a row buffer: a plain elementwise loop vectorises the exp,
+        // which a loop that also accumulates in float64 lanes would not.
+        thread_local std::vector<M> e;
+        e.resize(static_cast<size_t>(n));
+        M* ep = e.data();
+        for (int64_t c = 0; c < n; ++c) ep[c] = vexp(static_cast<M>(x[c * s]) - m);
+        const double sum = lane_sum(n, [&](int64_t c) { return ep[c]; });
         return static_cast<double>(m) + std::log(sum);
     }
 
@@ -168,8 +175,12 @@ struct ClassLoss {
         if constexpr (std::is_same_v<M, float>) {
             // float32 math for the exp so the loop vectorises; the row factors stay float64.
             const M lf = static_cast<M>(l), gm = static_cast<M>(g * mass), ge = static_cast<M>(g * eps_c);
-            for (int64_t c = 0; c < n; ++c)
-                gx[c * s] = static_cast<T>(gm * vexp(static_cast<M>(x[c * s]) - lf) - ge * weight(c));
+            if (w) {
+                for (int64_t c = 0; c < n; ++c)
+                    gx[c * s] = static_cast<T>(gm * vexp(static_cast<M>(x[c * s]) - lf) - ge * static_cast<M>(w[c]));
+            } else {
+                for (int64_t c = 0; c < n; ++c) gx[c * s] = static_cast<T>(gm * vexp(static_cast<M>(x[c * s]) - lf) - ge);
+            }
         } else {
             for (int64_t c = 0; c < n; ++c)
                 gx[c * s] = static_cast<T>(g * mass * vexp(static_cast<M>(x[c * s]) - static_cast<M>(l)) - g * eps_c * weight(c));
