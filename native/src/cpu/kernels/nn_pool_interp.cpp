@@ -16,21 +16,8 @@ int64_t plane_grain(int64_t visits_per_plane) {
     return std::max<int64_t>(1, kDefaultGrain / std::max<int64_t>(1, visits_per_plane));
 }
 
-// Linear interpolation of dims [dim, 3) at output position o: w0 * f(i0) + w1 * f(i1) per real
-// dim, outer dims outermost (PyTorch's nesting, so rounding follows the same steps). Both taps
-// are read even when w1 is 0, as PyTorch does (an Inf there gives NaN in both libraries).
-template <typename T>
-T lerp_at(const InterpPlan& plan, const T* x, const int64_t* strides, const int64_t* o, int dim) {
-    if (dim == kMaxPoolDims) return *x;
-    const InterpDim& d = plan.dims[dim];
-    if (!d.real) return lerp_at(plan, x, strides, o, dim + 1);
-    const InterpTap& t = d.taps[o[dim]];
-    const T a = lerp_at(plan, x + t.i0 * strides[dim], strides, o, dim + 1);
-    const T b = lerp_at(plan, x + t.i1 * strides[dim], strides, o, dim + 1);
-    return a * static_cast<T>(t.w0) + b * static_cast<T>(t.w1);
-}
-
-// The backward of lerp_at: g times the product of the weights, added at every tap.
+// The backward of a linear interpolation: g times the product of the weights of dims [dim, 3),
+// added at every tap (a dim of the padding takes its one tap unweighted).
 template <typename T>
 void lerp_scatter(const InterpPlan& plan, T* x, const int64_t* strides, const int64_t* o, int dim, T weight, T g) {
     if (dim == kMaxPoolDims) {
@@ -69,12 +56,55 @@ PlaneLayout layout_of(const InterpPlan& plan) {
     return l;
 }
 
+// The W taps as arrays in T (the innermost loop reads them for every output row).
+template <typename T>
+struct WTaps {
+    std::vector<int64_t> i0, i1;
+    std::vector<T> w0, w1;
+    explicit WTaps(const InterpDim& W) {
+        for (const InterpTap& t : W.taps) {
+            i0.push_back(t.i0);
+            i1.push_back(t.i1);
+            w0.push_back(static_cast<T>(t.w0));
+            w1.push_back(static_cast<T>(t.w1));
+        }
+    }
+};
+
+// One output row (od, oh) of a linear interpolation, w0 * f(i0) + w1 * f(i1) per real dim with
+// W innermost, then H, then D: PyTorch's nesting, so rounding follows the same steps. Both taps
+// are read even when w1 is 0, as PyTorch does (an Inf there gives NaN in both libraries); a dim
+// of the padding takes its one tap unweighted. Row pointers are hoisted out of the W loop.
+template <typename T>
+void linear_row(const InterpPlan& plan, const WTaps<T>& w, const T* x, const int64_t* strides, int64_t od, int64_t oh, T* y) {
+    const InterpDim &D = plan.dims[0], &H = plan.dims[1];
+    const InterpTap &td = D.taps[od], &th = H.taps[oh];
+    const T* rows[2][2];
+    for (int a = 0; a < 2; ++a)
+        for (int b = 0; b < 2; ++b) rows[a][b] = x + (a ? td.i1 : td.i0) * strides[0] + (b ? th.i1 : th.i0) * strides[1];
+    const T wd0 = static_cast<T>(td.w0), wd1 = static_cast<T>(td.w1), wh0 = static_cast<T>(th.w0), wh1 = static_cast<T>(th.w1);
+    const int64_t n = static_cast<int64_t>(w.i0.size());
+    auto f = [&](const T* r, int64_t ow) { return r[w.i0[ow]] * w.w0[ow] + r[w.i1[ow]] * w.w1[ow]; };
+    for (int64_t ow = 0; ow < n; ++ow) {
+        T g0, g1 = 0;
+        if (H.real) {
+            g0 = f(rows[0][0], ow) * wh0 + f(rows[0][1], ow) * wh1;
+            if (D.real) g1 = f(rows[1][0], ow) * wh0 + f(rows[1][1], ow) * wh1;
+        } else {
+            g0 = f(rows[0][0], ow);
+            if (D.real) g1 = f(rows[1][0], ow);
+        }
+        y[ow] = D.real ? g0 * wd0 + g1 * wd1 : g0;
+    }
+}
+
 template <typename T>
 void interpolate_typed(const InterpPlan& plan, const Tensor& in, const Tensor& out) {
     const PlaneLayout l = layout_of(plan);
     const T* src = in.data<T>();
     T* dst = out.data<T>();
     const InterpDim& W = plan.dims[2];
+    const WTaps<T> wtaps(W);
     parallel_for(0, plan.planes, plane_grain(l.out_plane * (plan.linear ? 8 : 1)), [&](int64_t begin, int64_t end) {
         for (int64_t p = begin; p < end; ++p) {
             const T* x = src + p * l.in_plane;
@@ -89,7 +119,10 @@ void interpolate_typed(const InterpPlan& plan, const Tensor& in, const Tensor& o
                     }
                 }
             } else if constexpr (std::is_floating_point_v<T>) {
-                for_each_output(plan, [&](int64_t flat, const int64_t* o) { y[flat] = lerp_at<T>(plan, x, l.strides, o, 0); });
+                int64_t o = 0;
+                for (int64_t od = 0; od < plan.dims[0].out_size; ++od)
+                    for (int64_t oh = 0; oh < plan.dims[1].out_size; ++oh, o += W.out_size)
+                        linear_row<T>(plan, wtaps, x, l.strides, od, oh, y + o);
             }
         }
     });
