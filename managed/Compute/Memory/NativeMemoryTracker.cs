@@ -5,7 +5,7 @@ namespace Compute.Memory
 {
     /// <summary>
     /// Keeps native memory bounded for code that never calls Dispose. The GC cannot see native
-    /// bytes, so each tensor that owns fresh storage reports them with GC.AddMemoryPressure,
+    /// bytes, so each tensor that owns fresh storage (of at least PressureFloor bytes) reports them with GC.AddMemoryPressure,
     /// and a counter of bytes owned by undisposed tensors forces a full collection plus
     /// finalizers when it passes a threshold: AddMemoryPressure alone is a hint the GC may
     /// act on too late for a loop of large temporaries.
@@ -13,6 +13,13 @@ namespace Compute.Memory
     internal static class NativeMemoryTracker
     {
         internal const long DefaultThreshold = 256L << 20;
+
+        // Tensors smaller than this are counted (the threshold below still sees them) but not
+        // reported to the GC as memory pressure: for a few bytes the report costs more than the
+        // op (about 30 ns), and its balancing makes the GC run full collections (about 15 per
+        // million tiny ops, bench/overhead). Their managed objects alone keep the GC running often
+        // enough to finalize them.
+        internal const long PressureFloor = 16L << 10;
 
         private static long s_undisposedBytes;
         private static long s_minimumThreshold = DefaultThreshold;
@@ -39,7 +46,10 @@ namespace Compute.Memory
             {
                 return;
             }
-            GC.AddMemoryPressure(bytes);
+            if (bytes >= PressureFloor)
+            {
+                GC.AddMemoryPressure(bytes);
+            }
             long now = Interlocked.Add(ref s_undisposedBytes, bytes);
             if (now > Volatile.Read(ref s_threshold))
             {
@@ -50,7 +60,10 @@ namespace Compute.Memory
         internal static void Untrack(long bytes)
         {
             Interlocked.Add(ref s_undisposedBytes, -bytes);
-            GC.RemoveMemoryPressure(bytes);
+            if (bytes >= PressureFloor)
+            {
+                GC.RemoveMemoryPressure(bytes);
+            }
         }
 
         /// <summary>Runs the GC and the finalizers of unreachable tensors, then re-arms the threshold.</summary>
