@@ -25,6 +25,7 @@ namespace {
 
 constexpr int64_t kBlockQ = 64;
 constexpr int64_t kBlockK = 64;
+constexpr int kLanes = 8;
 
 template <typename T>
 struct Attention {
@@ -92,11 +93,15 @@ struct Attention {
                     continue;
                 }
                 const T alpha = vexp(m[r] - mx);
+                // Exponentials in their own loop (it vectorises), then the sum in kLanes partials.
+                for (int64_t c = 0; c < nk; ++c) sr[c] = vexp(sr[c] - mx);
+                T lanes[kLanes] = {};
+                int64_t c0 = 0;
+                for (; c0 + kLanes <= nk; c0 += kLanes)
+                    for (int j = 0; j < kLanes; ++j) lanes[j] += sr[c0 + j];
+                for (; c0 < nk; ++c0) lanes[0] += sr[c0];
                 T sum = 0;
-                for (int64_t c = 0; c < nk; ++c) {
-                    sr[c] = vexp(sr[c] - mx);
-                    sum += sr[c];
-                }
+                for (T part : lanes) sum += part;
                 l[r] = l[r] * alpha + sum;
                 m[r] = mx;
                 if (alpha != T(1))
