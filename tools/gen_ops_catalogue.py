@@ -212,12 +212,13 @@ def csharp_names(functions, emitter):
     for name, body, visible in members:
         if not visible or name in direct:
             continue
-        # Only same-named callees (and the InPlace form), or any callee for an operator, so
+        # Only callees named like the member (Relu, ReluInPlace, LayerNormWithStats for
+        # LayerNorm), or any callee for an operator, so
         # that a member merely using an op (a list's Add, a helper) is not listed under it.
         own = name.split(".", 1)[1]
         called = set()
         for callee in re.findall(r"\b(\w+)\s*\(", body):
-            if own.startswith("operator") or callee in (own, own + "InPlace"):
+            if own.startswith("operator") or callee.startswith(own):
                 called |= short.get(callee, set())
         if called and len({op_key(c)[0] for c in called}) == 1:
             for c_name in called:
