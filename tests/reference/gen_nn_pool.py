@@ -137,6 +137,7 @@ def gen_max_pool(cs):
     mp("max1d_s1_p1_dil2_ceil", randn([2, 2, 9]), 1, 3, 2, 1, 2, True)
     mp("max1d_unbatched", randn([4, 7]), 1, 2)
     mp("max3d_k2", randn([1, 2, 4, 4, 4]), 3, 2)
+    mp("max3d_k3_s2_p1_ceil_unbatched", randn([2, 5, 6, 7]), 3, 3, 2, 1, 1, True)
     mp("max2d_error_int64", randint([1, 1, 4, 4], "int64"), 2, 2)
     mp("max2d_error_pad_gt_half", randn([1, 1, 6, 6]), 2, 2, 1, 2)
     mp("max2d_error_kernel_too_big", randn([1, 1, 3, 3]), 2, 4)
@@ -151,7 +152,8 @@ def gen_avg_pool(cs):
         if n == 1:
             fn = lambda t: F.avg_pool1d(t, k, stride, padding, ceil_mode, include_pad)
         else:
-            fn = lambda t: F.avg_pool2d(t, k, stride, padding, ceil_mode, include_pad, divisor)
+            f = F.avg_pool2d if n == 2 else F.avg_pool3d
+            fn = lambda t: f(t, k, stride, padding, ceil_mode, include_pad, divisor)
         kk = tup(k, n)
         count = 1
         for v in kk:
@@ -178,6 +180,8 @@ def gen_avg_pool(cs):
     ap("avg1d_k3", randn([2, 3, 10]), 1, 3)
     ap("avg1d_ceil_pad_exclude", randn([2, 2, 9]), 1, 3, 2, 1, True, False)
     ap("avg1d_unbatched", randn([4, 7]), 1, 2)
+    ap("avg3d_k2_s1_p1_exclude", randn([1, 2, 4, 5, 4]), 3, 2, 1, 1, False, False)
+    ap("avg3d_ceil_divisor", randn([2, 1, 5, 5, 5]), 3, 3, 2, 1, True, True, 7)
     ap("avg2d_error_pad_gt_half", randn([1, 1, 6, 6]), 2, 2, 1, 2)
     ap("avg2d_error_kernel_too_big", randn([1, 1, 3, 3]), 2, 4)
     ap("avg2d_error_zero_stride", randn([1, 1, 4, 4]), 2, 2, 0)
@@ -186,7 +190,7 @@ def gen_avg_pool(cs):
 
 def gen_adaptive(cs):
     def aa(name, x, n, size, permute=None):
-        f = {1: F.adaptive_avg_pool1d, 2: F.adaptive_avg_pool2d}[n]
+        f = {1: F.adaptive_avg_pool1d, 2: F.adaptive_avg_pool2d, 3: F.adaptive_avg_pool3d}[n]
         ins = list(x.shape[-n:])
         count = 1
         for i, o in zip(ins, tup(size, n)):
@@ -195,7 +199,7 @@ def gen_adaptive(cs):
                permute=permute, bound=abs_bound, count=count)
 
     def am(name, x, n, size, permute=None):
-        f = {1: F.adaptive_max_pool1d, 2: F.adaptive_max_pool2d}[n]
+        f = {1: F.adaptive_max_pool1d, 2: F.adaptive_max_pool2d, 3: F.adaptive_max_pool3d}[n]
         cs.run(name, "adaptive_max_pool", x, lambda t: f(t, size, return_indices=True),
                {"nspatial": n, "output_size": tup(size, n)}, permute=permute, indices=True)
 
@@ -210,6 +214,7 @@ def gen_adaptive(cs):
     aa("aavg2d_output_zero", randn([1, 2, 5, 5]), 2, (0, 2))
     aa("aavg1d_10to4", randn([2, 3, 10]), 1, 4)
     aa("aavg1d_unbatched", randn([3, 7]), 1, 3)
+    aa("aavg3d_5x4x6to2x3x4", randn([1, 2, 5, 4, 6]), 3, (2, 3, 4))
     aa("aavg2d_error_int64", randint([1, 1, 4, 4], "int64"), 2, 2)
     aa("aavg2d_error_rank", randn([4, 4]), 2, 2)
     am("amax2d_5to3", randn([2, 3, 5, 5]), 2, 3)
@@ -220,6 +225,8 @@ def gen_adaptive(cs):
     x[0, 0, 1, 1] = NAN
     am("amax2d_nan", x, 2, 2)
     am("amax2d_float64", randn([1, 2, 9, 7], "float64"), 2, (4, 3))
+    am("amax1d_10to4", randn([2, 3, 10]), 1, 4)
+    am("amax3d_5x4x6to2x3x4", randn([1, 2, 5, 4, 6]), 3, (2, 3, 4))
     am("amax2d_error_int64", randint([1, 1, 4, 4], "int64"), 2, 2)
 
 
