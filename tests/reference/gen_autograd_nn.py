@@ -1,6 +1,6 @@
 """Fixtures for the gradients of the neural-network ops (tests/reference/fixtures/autograd_nn.json):
-losses, softmax and the normalisation layers, embedding, sort/topk/msort, repeat_interleave,
-pad and the end-to-end models (a 2-layer MLP and a
+losses, softmax and the normalisation layers, embedding, pooling, interpolation, grid_sample,
+attention, sort/topk/msort, repeat_interleave, pad and the end-to-end models (a 2-layer MLP and a
 tiny CNN). For each case, float64 inputs, a fixed grad_output, torch's first-order gradient of
 every input that requires grad, and a second-order product: the gradient of sum_i sum(grad_i * v_i)
 with respect to the inputs, built with create_graph=True. Run through generate.py.
@@ -44,6 +44,15 @@ def with_ignored(t, value=-100):
 def diff(*gens):
     """Builder: every input requires grad."""
     return lambda: [(g(), True) for g in gens]
+
+
+def attention(q, k, v, mask=None, causal=False):
+    scores = q @ k.transpose(-2, -1) / q.shape[-1] ** 0.5
+    if causal:
+        mask = torch.ones(q.shape[-2], k.shape[-2], dtype=torch.bool).tril()
+    if mask is not None:
+        scores = scores.masked_fill(~mask, float("-inf"))
+    return torch.softmax(scores, -1) @ v
 
 
 def _cases():
@@ -129,6 +138,28 @@ def _cases():
     c["embedding"] = (lambda i, w: F.embedding(i, w, padding_idx=1).pow(2),
                       lambda: [(torch.tensor([[0, 1, 3], [3, 2, 1]]), False), (rn(4, 3), True)])
 
+    # --- pooling, interpolation, grid sampling, attention ---
+    c["max_pool2d"] = (lambda x: F.max_pool2d(x, 2, stride=1).pow(3), diff(lambda: rn(1, 2, 4, 4)))
+    c["max_pool1d_padded"] = (lambda x: F.max_pool1d(x, 3, stride=2, padding=1).pow(3), diff(lambda: rn(2, 3, 7)))
+    c["adaptive_max_pool2d"] = (lambda x: F.adaptive_max_pool2d(x, (2, 3)).pow(3), diff(lambda: rn(2, 5, 7)))
+    c["avg_pool2d"] = (lambda x: F.avg_pool2d(x, 3, stride=2, padding=1, count_include_pad=False, ceil_mode=True).pow(3),
+                       diff(lambda: rn(1, 2, 5, 6)))
+    c["avg_pool1d"] = (lambda x: F.avg_pool1d(x, 2).pow(3), diff(lambda: rn(2, 3, 6)))
+    c["adaptive_avg_pool2d"] = (lambda x: F.adaptive_avg_pool2d(x, (3, 2)).pow(3), diff(lambda: rn(1, 2, 5, 5)))
+    c["adaptive_avg_pool1d"] = (lambda x: F.adaptive_avg_pool1d(x, 4).pow(3), diff(lambda: rn(2, 3, 7)))
+    c["interpolate_bilinear"] = (lambda x: F.interpolate(x, size=(5, 3), mode="bilinear", align_corners=False).pow(3),
+                                 diff(lambda: rn(1, 2, 3, 4)))
+    c["interpolate_nearest_scale"] = (lambda x: F.interpolate(x, scale_factor=2.0).pow(3), diff(lambda: rn(1, 2, 3)))
+    c["grid_sample"] = (lambda x, g: F.grid_sample(x, g, align_corners=False),
+                        diff(lambda: rn(1, 2, 3, 4), lambda: uni(-0.9, 0.9, 1, 2, 3, 2)))
+    # torch 1.13 has no F.scaled_dot_product_attention: its definition is the reference.
+    c["sdpa"] = (lambda q, k, v: attention(q, k, v), diff(lambda: rn(2, 3, 4), lambda: rn(2, 5, 4), lambda: rn(2, 5, 3)))
+    c["sdpa_causal_scale"] = (lambda q, k, v: attention(q, k, v, causal=True) * 2,
+                              diff(lambda: rn(1, 2, 4, 3), lambda: rn(1, 2, 4, 3), lambda: rn(1, 2, 4, 3)))
+    c["sdpa_bool_mask"] = (lambda q, k, v, m: attention(q, k, v, mask=m),
+                           lambda: [(rn(2, 3, 4), True), (rn(2, 5, 4), True), (rn(2, 5, 3), True),
+                                    (torch.tensor([[True, False, True, True, False]] * 3), False)])
+
     # --- end to end: a 2-layer MLP trained with cross entropy ---
     c["mlp"] = (lambda x, t, w1, b1, w2, b2: F.cross_entropy(torch.relu(x @ w1 + b1).tanh() @ w2 + b2, t),
                 lambda: [(rn(6, 4), False), (classes(3, 6), False), (rn(4, 5), True), (rn(5), True), (rn(5, 3), True),
@@ -147,6 +178,11 @@ SECOND_VIA = {
     "bce_mean_weight": lambda x, y, w: (-w * (y * x.log() + (1 - y) * (1 - x).log())).mean(),
     "bce_none": lambda x, y: -(y * x.log() + (1 - y) * (1 - x).log()),
 }
+
+
+# torch has no double backward for these either ("derivative for aten::grid_sampler_2d_backward is
+# not implemented"): no second-order product is stored, and Compute must refuse createGraph by name.
+FIRST_ORDER_ONLY = {"grid_sample"}
 
 
 def _zeros_for_none(gs, ts):
@@ -173,7 +209,9 @@ def generate():
         else:
             grads_for_second = grads
         total = sum((g * v).sum() for g, v in zip(grads_for_second, [v for v in vs if v is not None]) if g.requires_grad)
-        if isinstance(total, torch.Tensor) and total.requires_grad:
+        if name in FIRST_ORDER_ONLY:
+            second = [None for t in wrt]
+        elif isinstance(total, torch.Tensor) and total.requires_grad:
             second = _zeros_for_none(torch.autograd.grad(total, wrt, allow_unused=True), wrt)
         else:
             second = [torch.zeros_like(t) for t in wrt]
@@ -185,6 +223,6 @@ def generate():
             "v": [enc_tensor(v) if v is not None else None for v in vs],
             "expected": enc_tensor(out),
             "grads": [enc_tensor(next(it_g)) if rg else None for _, rg in raw],
-            "second": [enc_tensor(next(it_s)) if rg else None for _, rg in raw],
+            "second": [enc_tensor(s) if (s := next(it_s) if rg else None) is not None else None for _, rg in raw],
         })
     write("autograd_nn.json", out_cases)

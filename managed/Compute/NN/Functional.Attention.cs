@@ -21,8 +21,7 @@ namespace Compute.NN
             double dropoutP = 0.0, bool isCausal = false, double? scale = null)
         {
             var r = ScaledDotProductAttentionForward(query, key, value, attnMask, dropoutP, isCausal, scale);
-            r.LogSumExp.Dispose();
-            return r.Output;
+            return NNFormulas.Attention(r, query, key, value, attnMask, dropoutP, isCausal, scale);
         }
 
         /// <summary>What the backward kernel needs from a forward call: the output, the log-sum-exp of each score row and the dropout stream position.</summary>

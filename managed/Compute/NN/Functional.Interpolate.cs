@@ -73,8 +73,10 @@ namespace Compute.NN
             }
             long[]? s = size is null ? null : PoolPerDim(size, n, nameof(size), 0);
             double[]? f = scaleFactor is null ? null : PoolPerDim(scaleFactor, n, nameof(scaleFactor));
-            return Tensor.Own(NativeMethods.Interpolate(input.Handle, n, s is null ? default : s, f is null ? default : f, m,
-                                                        alignCorners == true ? 1 : 0, recomputeScaleFactor == true ? 1 : 0));
+            return NNFormulas.Linear(Tensor.Own(NativeMethods.Interpolate(input.Handle, n, s is null ? default : s, f is null ? default : f, m,
+                                                        alignCorners == true ? 1 : 0, recomputeScaleFactor == true ? 1 : 0)),
+                "InterpolateBackward0", input, x => Interpolate(x, size, scaleFactor, mode, alignCorners, recomputeScaleFactor),
+                (g, x) => InterpolateBackward(g, x.Shape, scaleFactor, mode, alignCorners, recomputeScaleFactor));
         }
 
         /// <summary>Interpolate with one output size for every spatial dim.</summary>
@@ -95,8 +97,8 @@ namespace Compute.NN
         {
             ArgumentNullException.ThrowIfNull(input);
             ArgumentNullException.ThrowIfNull(grid);
-            return Tensor.Own(NativeMethods.GridSample(input.Handle, grid.Handle, GridMode(mode), GridPaddingMode(paddingMode),
-                                                       alignCorners == true ? 1 : 0));
+            return NNFormulas.GridSample(Tensor.Own(NativeMethods.GridSample(input.Handle, grid.Handle, GridMode(mode), GridPaddingMode(paddingMode),
+                                                       alignCorners == true ? 1 : 0)), input, grid, mode, paddingMode, alignCorners);
         }
 
         private static int GridMode(string mode) => mode switch

@@ -54,12 +54,15 @@ namespace Compute.NN
             NativeMethods.MaxPool(input.Handle, n, k, s is null ? default : s, PoolPerDim(padding, n, nameof(padding), 0),
                                   PoolPerDim(dilation, n, nameof(dilation), 1), ceilMode ? 1 : 0, out TensorHandle values,
                                   out TensorHandle indices);
-            return OwnPoolPair(values, indices);
+            return NNFormulas.MaxPool(OwnPoolPair(values, indices), $"MaxPool{n}DWithIndicesBackward0", input, n);
         }
 
         private static Tensor DropIndices((Tensor Output, Tensor Indices) r)
         {
-            r.Indices.Dispose();
+            if (r.Output.GradFn is null) // a recorded max pool keeps its indices for backward
+            {
+                r.Indices.Dispose();
+            }
             return r.Output;
         }
 
@@ -74,8 +77,11 @@ namespace Compute.NN
             }
             long[] k = PoolPerDim(kernelSize, n, nameof(kernelSize), 0);
             long[]? s = stride is null ? null : PoolPerDim(stride, n, nameof(stride), 0);
-            return Tensor.Own(NativeMethods.AvgPool(input.Handle, n, k, s is null ? default : s, PoolPerDim(padding, n, nameof(padding), 0),
-                                                    ceilMode ? 1 : 0, countIncludePad ? 1 : 0, divisorOverride ?? 0));
+            long[] p = PoolPerDim(padding, n, nameof(padding), 0);
+            return NNFormulas.Linear(Tensor.Own(NativeMethods.AvgPool(input.Handle, n, k, s is null ? default : s, p,
+                                                    ceilMode ? 1 : 0, countIncludePad ? 1 : 0, divisorOverride ?? 0)),
+                $"AvgPool{n}DBackward0", input, x => AvgPoolNd(x, n, k, s, p, ceilMode, countIncludePad, divisorOverride),
+                (g, x) => AvgPoolBackward(g, x, n, k, s, p, ceilMode, countIncludePad, divisorOverride));
         }
 
         /// <summary>1-d max pooling (F.max_pool1d); stride defaults to kernelSize.</summary>
@@ -131,14 +137,16 @@ namespace Compute.NN
         public static Tensor AdaptiveAvgPool1d(Tensor input, long outputSize)
         {
             ArgumentNullException.ThrowIfNull(input);
-            return Tensor.Own(NativeMethods.AdaptiveAvgPool(input.Handle, 1, new[] { outputSize }));
+            return NNFormulas.Linear(Tensor.Own(NativeMethods.AdaptiveAvgPool(input.Handle, 1, new[] { outputSize })),
+                "AdaptiveAvgPool1DBackward0", input, x => AdaptiveAvgPool1d(x, outputSize), (g, x) => AdaptiveAvgPoolBackward(g, x, 1));
         }
 
         /// <summary>Adaptive average pooling to outputSize (one value or height, width) (F.adaptive_avg_pool2d).</summary>
         public static Tensor AdaptiveAvgPool2d(Tensor input, params long[] outputSize)
         {
             ArgumentNullException.ThrowIfNull(input);
-            return Tensor.Own(NativeMethods.AdaptiveAvgPool(input.Handle, 2, PoolPerDim(outputSize, 2, nameof(outputSize), 0)));
+            return NNFormulas.Linear(Tensor.Own(NativeMethods.AdaptiveAvgPool(input.Handle, 2, PoolPerDim(outputSize, 2, nameof(outputSize), 0))),
+                "AdaptiveAvgPool2DBackward0", input, x => AdaptiveAvgPool2d(x, outputSize), (g, x) => AdaptiveAvgPoolBackward(g, x, 2));
         }
 
         /// <summary>Adaptive max pooling to outputSize (one value or height, width) (F.adaptive_max_pool2d).</summary>
@@ -151,7 +159,7 @@ namespace Compute.NN
             ArgumentNullException.ThrowIfNull(input);
             NativeMethods.AdaptiveMaxPool(input.Handle, 2, PoolPerDim(outputSize, 2, nameof(outputSize), 0), out TensorHandle values,
                                           out TensorHandle indices);
-            return OwnPoolPair(values, indices);
+            return NNFormulas.MaxPool(OwnPoolPair(values, indices), "AdaptiveMaxPool2DBackward0", input, 2);
         }
 
         // ---- backward kernels (internal: autograd, issue 4, wires them) ----------------------
