@@ -1,5 +1,5 @@
 """Fixtures for the gradients of the neural-network ops (tests/reference/fixtures/autograd_nn.json):
-losses, softmax and the normalisation layers, embedding, pooling, interpolation, grid_sample,
+losses, softmax and the normalisation layers, embedding, convolution, pooling, interpolation, grid_sample,
 attention, sort/topk/msort, repeat_interleave, pad and the end-to-end models (a 2-layer MLP and a
 tiny CNN). For each case, float64 inputs, a fixed grad_output, torch's first-order gradient of
 every input that requires grad, and a second-order product: the gradient of sum_i sum(grad_i * v_i)
@@ -160,6 +160,20 @@ def _cases():
                            lambda: [(rn(2, 3, 4), True), (rn(2, 5, 4), True), (rn(2, 5, 3), True),
                                     (torch.tensor([[True, False, True, True, False]] * 3), False)])
 
+    # --- convolution (bilinear: the second order needs no power) ---
+    c["conv2d"] = (lambda x, w, b: F.conv2d(x, w, b, padding=1), diff(lambda: rn(2, 3, 4, 4), lambda: rn(2, 3, 3, 3), lambda: rn(2)))
+    c["conv2d_stride_dilation_groups"] = (lambda x, w: F.conv2d(x, w, stride=2, dilation=(1, 2), groups=2),
+                                          diff(lambda: rn(1, 4, 6, 7), lambda: rn(2, 2, 2, 2)))
+    c["conv1d_same"] = (lambda x, w, b: F.conv1d(x, w, b, padding="same"), diff(lambda: rn(2, 2, 5), lambda: rn(3, 2, 4), lambda: rn(3)))
+    c["conv_transpose2d"] = (lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2, padding=1),
+                             diff(lambda: rn(1, 2, 3, 3), lambda: rn(2, 3, 3, 3), lambda: rn(3)))
+
+    # --- end to end: a tiny CNN (conv -> relu -> max pool -> linear -> cross entropy) ---
+    c["cnn"] = (lambda x, t, w, b, fw, fb: F.cross_entropy(
+                    F.max_pool2d(torch.relu(F.conv2d(x, w, b, padding=1)), 2).reshape(x.shape[0], -1) @ fw + fb, t),
+                lambda: [(rn(3, 2, 4, 4), False), (classes(4, 3), False), (rn(3, 2, 3, 3), True), (rn(3), True),
+                         (rn(12, 4), True), (rn(4), True)])
+
     # --- end to end: a 2-layer MLP trained with cross entropy ---
     c["mlp"] = (lambda x, t, w1, b1, w2, b2: F.cross_entropy(torch.relu(x @ w1 + b1).tanh() @ w2 + b2, t),
                 lambda: [(rn(6, 4), False), (classes(3, 6), False), (rn(4, 5), True), (rn(5), True), (rn(5, 3), True),
@@ -180,9 +194,10 @@ SECOND_VIA = {
 }
 
 
-# torch has no double backward for these either ("derivative for aten::grid_sampler_2d_backward is
-# not implemented"): no second-order product is stored, and Compute must refuse createGraph by name.
-FIRST_ORDER_ONLY = {"grid_sample"}
+# Only first order is stored for these, and Compute must refuse createGraph by name: torch has no
+# double backward for grid_sample ("derivative for aten::grid_sampler_2d_backward is not
+# implemented"); Compute has none for conv_transpose.
+FIRST_ORDER_ONLY = {"grid_sample", "conv_transpose2d"}
 
 
 def _zeros_for_none(gs, ts):

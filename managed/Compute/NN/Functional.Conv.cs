@@ -127,10 +127,13 @@ namespace Compute.NN
             ArgumentNullException.ThrowIfNull(input);
             ArgumentNullException.ThrowIfNull(weight);
             using var none = new TensorHandle();
-            return Tensor.Own(NativeMethods.Conv(input.Handle, weight.Handle, bias?.Handle ?? none, nspatial,
+            return NNFormulas.Convolution(Tensor.Own(NativeMethods.Conv(input.Handle, weight.Handle, bias?.Handle ?? none, nspatial,
                 PerDim(stride, nspatial, 1, nameof(stride)),
                 mode == PaddingExplicit ? PerDim(padding, nspatial, 0, nameof(padding)) : default, mode,
-                PerDim(dilation, nspatial, 1, nameof(dilation)), groups));
+                PerDim(dilation, nspatial, 1, nameof(dilation)), groups)), input, weight, bias, new NNFormulas.ConvOps(
+                (x, w) => Convolution(nspatial, x, w, null, stride, padding, mode, dilation, groups),
+                (g, x, w, need) => ConvBackward(g, x, w, nspatial, stride, padding,
+                    mode == PaddingExplicit ? null : mode == PaddingSame ? "same" : "valid", dilation, groups, need.Input, need.Weight, need.Bias)));
         }
 
         private static Tensor TransposedConvolution(int nspatial, Tensor input, Tensor weight, Tensor? bias,
@@ -140,10 +143,12 @@ namespace Compute.NN
             ArgumentNullException.ThrowIfNull(input);
             ArgumentNullException.ThrowIfNull(weight);
             using var none = new TensorHandle();
-            return Tensor.Own(NativeMethods.ConvTranspose(input.Handle, weight.Handle, bias?.Handle ?? none, nspatial,
+            return NNFormulas.TransposedConvolution(Tensor.Own(NativeMethods.ConvTranspose(input.Handle, weight.Handle, bias?.Handle ?? none, nspatial,
                 PerDim(stride, nspatial, 1, nameof(stride)), PerDim(padding, nspatial, 0, nameof(padding)),
                 PerDim(outputPadding, nspatial, 0, nameof(outputPadding)), groups,
-                PerDim(dilation, nspatial, 1, nameof(dilation))));
+                PerDim(dilation, nspatial, 1, nameof(dilation)))), input, weight, bias,
+                (g, x, w, need) => ConvTransposeBackward(g, x, w, nspatial, stride, padding, outputPadding, groups, dilation,
+                    need.Input, need.Weight, need.Bias));
         }
 
         // One value repeats for every dim (PyTorch's int form); null takes the default. The C ABI
