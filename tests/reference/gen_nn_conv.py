@@ -184,6 +184,10 @@ def generate():
     convt("unbatched", 1, randn([2, 6]), randn([2, 1, 4]), dilation=[2])
     convt("basic", 3, randn([1, 2, 3, 2, 3]), randn([2, 2, 2, 3, 2]), randn([2]), stride=[2, 1, 2],
           padding=[0, 1, 1])
+    # One output channel per group: the depthwise loops of the engine (with and without bias).
+    convt("depthwise", 2, randn([1, 3, 4, 4]), randn([3, 1, 3, 3]), randn([3]), groups=3, stride=[2, 2],
+          padding=[1, 1], output_padding=[1, 0])
+    convt("depthwise_multiplier", 1, randn([2, 4, 5]), randn([4, 1, 3]), groups=2, dilation=[2])
     convt("int64", 2, randint([1, 2, 3, 3], "int64"), randint([2, 3, 2, 2], "int64"), randint([6], "int64"),
           stride=[2, 2], groups=2)
     convt("error_output_padding", 2, randn([1, 2, 3, 3]), randn([2, 2, 2, 2]), stride=[2, 2],

@@ -20,6 +20,8 @@ namespace cmp::cpu {
 CMP_DEFINE_STUB(im2col_stub);
 CMP_DEFINE_STUB(col2im_stub);
 CMP_DEFINE_STUB(depthwise_conv_stub);
+CMP_DEFINE_STUB(depthwise_backward_image_stub);
+CMP_DEFINE_STUB(depthwise_backward_weight_stub);
 }  // namespace cmp::cpu
 
 namespace cmp::ops::conv_engine {
@@ -47,6 +49,9 @@ Dims dims_of(const Problem& p, DType dtype) {
     d.es = element_size(dtype);
     return d;
 }
+
+// One input channel per group: the direct depthwise loops beat GEMMs with a single row.
+bool depthwise(const Problem& p, const Dims& d, DType dt) { return d.Cg == 1 && p.groups > 1 && is_floating(dt); }
 
 char* at(const Tensor& t, int64_t elems, int64_t es) { return static_cast<char*>(t.data_ptr()) + elems * es; }
 
@@ -79,7 +84,7 @@ void forward(const Problem& p, const Tensor& image, const Tensor& weight, const 
     const DType dt = image.dtype();
     const Dims d = dims_of(p, dt);
     if (p.batch == 0 || d.P == 0) return;
-    if (d.Cg == 1 && p.groups > 1 && is_floating(dt)) {
+    if (depthwise(p, d, dt)) {
         cpu::depthwise_conv_stub(dt, image.data_ptr(), weight.data_ptr(), bias.defined() ? bias.data_ptr() : nullptr,
                                  out.data_ptr(), p.batch, p.image_channels, d.Og, p.geom);
         return;
@@ -105,6 +110,16 @@ void backward_image(const Problem& p, const Tensor& grad_out, const Tensor& weig
     const DType dt = grad_out.dtype();
     const Dims d = dims_of(p, dt);
     if (p.batch == 0 || d.Pin == 0) return;
+    if (depthwise(p, d, dt)) {
+        for (int64_t c = 0; c < p.image_channels; ++c) {
+            for (int64_t n = 0; n < p.batch; ++n) {
+                fill_rows(dt, at(grad_image, (n * p.image_channels + c) * d.Pin, d.es), 1, d.Pin, bias, c);
+            }
+        }
+        cpu::depthwise_backward_image_stub(dt, grad_out.data_ptr(), weight.data_ptr(), grad_image.data_ptr(), p.batch,
+                                           p.image_channels, d.Og, p.geom);
+        return;
+    }
     for_each_task(p.batch * p.groups, dt, d.pointwise ? 0 : d.CgK * d.P, [&](int64_t t, void* col) {
         const int64_t n = t / p.groups, gi = t % p.groups;
         char* gx = at(grad_image, (n * p.image_channels + gi * d.Cg) * d.Pin, d.es);
@@ -127,6 +142,11 @@ void backward_weight(const Problem& p, const Tensor& image, const Tensor& grad_o
     const int64_t wnumel = p.out_channels * d.CgK;
     if (p.batch == 0 || d.P == 0) {
         fill_rows(dt, grad_weight.data_ptr(), 1, wnumel, Tensor(), 0);
+        return;
+    }
+    if (depthwise(p, d, dt)) {
+        cpu::depthwise_backward_weight_stub(dt, image.data_ptr(), grad_out.data_ptr(), grad_weight.data_ptr(), p.batch,
+                                            p.image_channels, d.Og, p.geom);
         return;
     }
     // The batch is split into chunks that each sum their images into a private copy of the

@@ -157,6 +157,86 @@ void depthwise_typed(const T* image, const T* weight, const T* bias, T* out, int
     });
 }
 
+// Walks every (output row, kernel tap) pair of one plane whose input row is inside the image,
+// calling fn(out_row_offset, input_row_offset + tap offset, tap index, valid range).
+template <typename Fn>
+void for_each_tap_row(const ConvGeom3& g, Fn&& fn) {
+    const int64_t W = g.out[2];
+    for (int64_t od = 0; od < g.out[0]; ++od) {
+        for (int64_t oh = 0; oh < g.out[1]; ++oh) {
+            const int64_t out_row = (od * g.out[1] + oh) * W;
+            for (int64_t kd = 0; kd < g.kernel[0]; ++kd) {
+                for (int64_t kh = 0; kh < g.kernel[1]; ++kh) {
+                    const int64_t row = input_row(g, od, oh, kd, kh);
+                    if (row < 0) continue;
+                    for (int64_t kw = 0; kw < g.kernel[2]; ++kw) {
+                        const int64_t off = kw * g.dilation[2] - g.pad[2];
+                        fn(out_row, row + off, (kd * g.kernel[1] + kh) * g.kernel[2] + kw,
+                           valid_range(W, g.image[2], g.stride[2], off));
+                    }
+                }
+            }
+        }
+    }
+}
+
+// Input plane (n, c) collects from its `multiplier` output planes: planes are independent.
+template <typename T>
+void depthwise_backward_image_typed(const T* grad_out, const T* weight, T* grad_image, int64_t batch,
+                                    int64_t channels, int64_t multiplier, const ConvGeom3& g) {
+    const int64_t K = g.kernel_volume(), P = g.out_plane(), plane = g.image_plane(), sw = g.stride[2];
+    parallel_for(0, batch * channels, grain_for(multiplier * K * P), [&](int64_t begin, int64_t end) {
+        for (int64_t q = begin; q < end; ++q) {
+            const int64_t n = q / channels, c = q % channels;
+            T* gx = grad_image + q * plane;
+            for (int64_t m = 0; m < multiplier; ++m) {
+                const int64_t oc = c * multiplier + m;
+                const T* gy = grad_out + (n * channels * multiplier + oc) * P;
+                const T* w = weight + oc * K;
+                for_each_tap_row(g, [&](int64_t out_row, int64_t in_off, int64_t k, Range rw) {
+                    const T wv = w[k];
+                    const T* __restrict src = gy + out_row;
+                    T* __restrict dst = gx + in_off;
+                    if (sw == 1) {
+                        for (int64_t o = rw.lo; o < rw.hi; ++o) dst[o] += wv * src[o];
+                    } else {
+                        for (int64_t o = rw.lo; o < rw.hi; ++o) dst[o * sw] += wv * src[o];
+                    }
+                });
+            }
+        }
+    });
+}
+
+// Output channel oc's taps are dot products of its grad planes with the shifted input planes.
+template <typename T>
+void depthwise_backward_weight_typed(const T* image, const T* grad_out, T* grad_weight, int64_t batch,
+                                     int64_t channels, int64_t multiplier, const ConvGeom3& g) {
+    const int64_t K = g.kernel_volume(), P = g.out_plane(), plane = g.image_plane(), sw = g.stride[2];
+    const int64_t out_channels = channels * multiplier;
+    parallel_for(0, out_channels, grain_for(batch * K * P), [&](int64_t begin, int64_t end) {
+        for (int64_t oc = begin; oc < end; ++oc) {
+            T* gw = grad_weight + oc * K;
+            std::fill(gw, gw + K, T(0));
+            for (int64_t n = 0; n < batch; ++n) {
+                const T* x = image + (n * channels + oc / multiplier) * plane;
+                const T* gy = grad_out + (n * out_channels + oc) * P;
+                for_each_tap_row(g, [&](int64_t out_row, int64_t in_off, int64_t k, Range rw) {
+                    const T* src = x + in_off;
+                    const T* dy = gy + out_row;
+                    T acc = 0;
+                    if (sw == 1) {
+                        for (int64_t o = rw.lo; o < rw.hi; ++o) acc += dy[o] * src[o];
+                    } else {
+                        for (int64_t o = rw.lo; o < rw.hi; ++o) acc += dy[o] * src[o * sw];
+                    }
+                    gw[k] += acc;
+                });
+            }
+        }
+    });
+}
+
 // The stubs take untyped pointers. im2col/col2im serve float32, float64 and the integer types
 // (integer convolutions run im2col + the integer GEMM); the front-ends compute float16 and
 // bfloat16 in float32.
@@ -201,8 +281,35 @@ void depthwise_kernel(DType dtype, const void* image, const void* weight, const 
     });
 }
 
+template <typename Fn>
+void floating_only(DType dtype, const char* op, Fn&& fn) {
+    if (dtype == CMP_DTYPE_FLOAT32) fn(float{});
+    else if (dtype == CMP_DTYPE_FLOAT64) fn(double{});
+    else fail(CMP_STATUS_INTERNAL_ERROR, str(op, ": kernel called with dtype ", dtype_name(dtype)));
+}
+
+void depthwise_backward_image_kernel(DType dtype, const void* grad_out, const void* weight, void* grad_image,
+                                     int64_t batch, int64_t channels, int64_t multiplier, const ConvGeom3& g) {
+    floating_only(dtype, "depthwise_conv_backward", [&](auto t) {
+        using T = decltype(t);
+        depthwise_backward_image_typed(static_cast<const T*>(grad_out), static_cast<const T*>(weight),
+                                       static_cast<T*>(grad_image), batch, channels, multiplier, g);
+    });
+}
+
+void depthwise_backward_weight_kernel(DType dtype, const void* image, const void* grad_out, void* grad_weight,
+                                      int64_t batch, int64_t channels, int64_t multiplier, const ConvGeom3& g) {
+    floating_only(dtype, "depthwise_conv_backward", [&](auto t) {
+        using T = decltype(t);
+        depthwise_backward_weight_typed(static_cast<const T*>(image), static_cast<const T*>(grad_out),
+                                        static_cast<T*>(grad_weight), batch, channels, multiplier, g);
+    });
+}
+
 }  // namespace
 
+CMP_REGISTER_KERNEL(depthwise_backward_image_stub, depthwise_backward_image_kernel)
+CMP_REGISTER_KERNEL(depthwise_backward_weight_stub, depthwise_backward_weight_kernel)
 CMP_REGISTER_KERNEL(im2col_stub, im2col_kernel)
 CMP_REGISTER_KERNEL(col2im_stub, col2im_kernel)
 CMP_REGISTER_KERNEL(depthwise_conv_stub, depthwise_kernel)
