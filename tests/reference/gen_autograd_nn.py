@@ -168,6 +168,9 @@ def _cases():
     c["conv_transpose2d"] = (lambda x, w, b: F.conv_transpose2d(x, w, b, stride=2, padding=1),
                              diff(lambda: rn(1, 2, 3, 3), lambda: rn(2, 3, 3, 3), lambda: rn(3)))
 
+    c["unfold"] = (lambda x: F.unfold(x, (2, 3), dilation=1, padding=1, stride=(2, 1)).pow(3), diff(lambda: rn(2, 2, 4, 5)))
+    c["fold"] = (lambda x: F.fold(x, (4, 5), (2, 3), padding=1, stride=(2, 1)).pow(3), diff(lambda: rn(2, 12, 15)))
+
     # --- end to end: a tiny CNN (conv -> relu -> max pool -> linear -> cross entropy) ---
     c["cnn"] = (lambda x, t, w, b, fw, fb: F.cross_entropy(
                     F.max_pool2d(torch.relu(F.conv2d(x, w, b, padding=1)), 2).reshape(x.shape[0], -1) @ fw + fb, t),
@@ -194,10 +197,9 @@ SECOND_VIA = {
 }
 
 
-# Only first order is stored for these, and Compute must refuse createGraph by name: torch has no
-# double backward for grid_sample ("derivative for aten::grid_sampler_2d_backward is not
-# implemented"); Compute has none for conv_transpose.
-FIRST_ORDER_ONLY = {"grid_sample", "conv_transpose2d"}
+# torch has no double backward for these either ("derivative for aten::grid_sampler_2d_backward is
+# not implemented"): no second-order product is stored, and Compute must refuse createGraph by name.
+FIRST_ORDER_ONLY = {"grid_sample"}
 
 
 def _zeros_for_none(gs, ts):

@@ -8,14 +8,15 @@ namespace Compute.NN
     // again needs only conv and its backward kernel:
     //   <u, A_w^T g> = <conv(u, w), g>: d/dg = conv(u, w),   d/dw = B_u^T g (the weight gradient);
     //   <u, B_x^T g> = <conv(x, u), g>: d/dg = conv(x, u),   d/dx = A_u^T g (the input gradient);
-    // so gradients of every order are made of the same two kernels. Transposed convolution has its
-    // native first-order backward only.
+    // so gradients of every order are made of the same two kernels. Transposed convolution is
+    // bilinear too and is recorded the same way with its own forward and backward kernel.
     internal static partial class NNFormulas
     {
         /// <summary>A convolution's fixed arguments: the forward without bias, and its backward kernel.</summary>
         internal sealed record ConvOps(Func<Tensor, Tensor, Tensor> Forward,
             Func<Tensor, Tensor, Tensor, (bool Input, bool Weight, bool Bias), (Tensor? GradInput, Tensor? GradWeight, Tensor? GradBias)> Backward);
 
+        /// <summary>Records a (transposed) convolution; the bias gradient sums the output gradient over all but the channel dim.</summary>
         internal static Tensor Convolution(Tensor result, Tensor input, Tensor weight, Tensor? bias, ConvOps ops)
         {
             return Recorder.Record(result, "ConvolutionBackward0", [input, weight, bias], [input, weight], ctx =>
@@ -68,21 +69,6 @@ namespace Compute.NN
             {
                 Tensor gs = ctx.Saved(0), xs = ctx.Saved(1), u = ctx.Grad;
                 return Needed(ctx, ctx.Needs(0) ? ops.Forward(xs, u) : null, ctx.Needs(1) ? ConvGradInput(gs, xs, u, ops) : null);
-            });
-        }
-
-        /// <summary>Records a transposed convolution: native first-order backward; createGraph throws by name.</summary>
-        internal static Tensor TransposedConvolution(Tensor result, Tensor input, Tensor weight, Tensor? bias,
-            Func<Tensor, Tensor, Tensor, (bool Input, bool Weight, bool Bias), (Tensor? GradInput, Tensor? GradWeight, Tensor? GradBias)> backward)
-        {
-            return Recorder.Record(result, "ConvolutionBackward0", [input, weight, bias], [input, weight], ctx =>
-            {
-                if (Recording)
-                {
-                    throw NoDoubleBackward("ConvolutionBackward0 (conv_transpose)");
-                }
-                var k = backward(ctx.Grad, ctx.Saved(0), ctx.Saved(1), (ctx.Needs(0), ctx.Needs(1), ctx.Needs(2)));
-                return Needed(ctx, k.GradInput, k.GradWeight, k.GradBias);
             });
         }
     }

@@ -28,6 +28,13 @@ namespace Compute.NN
         }
 
         /// <summary>
+        /// Records one of a pair of linear ops that are each other's adjoint (unfold and fold): the
+        /// gradient is the other op, itself recorded, so it is differentiable again.
+        /// </summary>
+        internal static Tensor AdjointPair(Tensor result, string name, Tensor input, Func<Tensor, long[], Tensor> adjoint) =>
+            Recorder.Record(result, name, [input], null, ctx => [adjoint(ctx.Grad, ctx.InputShape(0))]);
+
+        /// <summary>
         /// Records max pooling over the last <paramref name="nspatial"/> dims; the indices are
         /// positions in the flattened spatial plane of the input.
         /// </summary>

@@ -67,9 +67,10 @@ namespace Compute.NN
                                     long[]? stride = null)
         {
             ArgumentNullException.ThrowIfNull(input);
-            return Tensor.Own(NativeMethods.Unfold(input.Handle, PerDim(kernelSize, 2, 0, nameof(kernelSize)),
+            return NNFormulas.AdjointPair(Tensor.Own(NativeMethods.Unfold(input.Handle, PerDim(kernelSize, 2, 0, nameof(kernelSize)),
                 PerDim(dilation, 2, 1, nameof(dilation)), PerDim(padding, 2, 0, nameof(padding)),
-                PerDim(stride, 2, 1, nameof(stride))));
+                PerDim(stride, 2, 1, nameof(stride)))), "Im2ColBackward0", input,
+                (g, shape) => Fold(g, shape[^2..], kernelSize, dilation, padding, stride));
         }
 
         /// <summary>Sums columns [N, C * kH * kW, L] back into an image [N, C, *outputSize] (F.fold, the adjoint of Unfold).</summary>
@@ -77,9 +78,10 @@ namespace Compute.NN
                                   long[]? padding = null, long[]? stride = null)
         {
             ArgumentNullException.ThrowIfNull(input);
-            return Tensor.Own(NativeMethods.Fold(input.Handle, PerDim(outputSize, 2, 0, nameof(outputSize)),
+            return NNFormulas.AdjointPair(Tensor.Own(NativeMethods.Fold(input.Handle, PerDim(outputSize, 2, 0, nameof(outputSize)),
                 PerDim(kernelSize, 2, 0, nameof(kernelSize)), PerDim(dilation, 2, 1, nameof(dilation)),
-                PerDim(padding, 2, 0, nameof(padding)), PerDim(stride, 2, 1, nameof(stride))));
+                PerDim(padding, 2, 0, nameof(padding)), PerDim(stride, 2, 1, nameof(stride)))), "Col2ImBackward0", input,
+                (g, _) => Unfold(g, kernelSize, dilation, padding, stride));
         }
 
         /// <summary>
@@ -143,12 +145,13 @@ namespace Compute.NN
             ArgumentNullException.ThrowIfNull(input);
             ArgumentNullException.ThrowIfNull(weight);
             using var none = new TensorHandle();
-            return NNFormulas.TransposedConvolution(Tensor.Own(NativeMethods.ConvTranspose(input.Handle, weight.Handle, bias?.Handle ?? none, nspatial,
+            return NNFormulas.Convolution(Tensor.Own(NativeMethods.ConvTranspose(input.Handle, weight.Handle, bias?.Handle ?? none, nspatial,
                 PerDim(stride, nspatial, 1, nameof(stride)), PerDim(padding, nspatial, 0, nameof(padding)),
                 PerDim(outputPadding, nspatial, 0, nameof(outputPadding)), groups,
-                PerDim(dilation, nspatial, 1, nameof(dilation)))), input, weight, bias,
+                PerDim(dilation, nspatial, 1, nameof(dilation)))), input, weight, bias, new NNFormulas.ConvOps(
+                (x, w) => TransposedConvolution(nspatial, x, w, null, stride, padding, outputPadding, groups, dilation),
                 (g, x, w, need) => ConvTransposeBackward(g, x, w, nspatial, stride, padding, outputPadding, groups, dilation,
-                    need.Input, need.Weight, need.Bias));
+                    need.Input, need.Weight, need.Bias)));
         }
 
         // One value repeats for every dim (PyTorch's int form); null takes the default. The C ABI
