@@ -229,6 +229,33 @@ public class AutogradNNTests
         AssertAllClose(gc, d.Ne(0).To(DType.Float64) * 2.0, "dropout2d gradient");
     }
 
+    [Test]
+    public void DropoutInEvaluationPassesTheGradientThrough()
+    {
+        using var scope = TensorScope.Begin();
+        Tensor x = Leaf(Tensor.Randn([3, 4], DType.Float64)), g = Tensor.Randn([3, 4], DType.Float64);
+        foreach (bool createGraph in new[] { false, true })
+        {
+            Tensor y = F.Dropout(x, 0.4, training: false);
+            AssertAllClose(Autograd.Grad(new[] { y }, new[] { x }, new[] { g }, createGraph: createGraph)[0]!, g, "eval dropout");
+        }
+    }
+
+    // With dropout the attention mask lives only inside the kernel: first order works, a
+    // differentiable gradient is refused by name.
+    [Test]
+    public void AttentionWithDropoutRefusesDoubleBackwardByName()
+    {
+        using var scope = TensorScope.Begin();
+        Tensor q = Leaf(Tensor.Randn([2, 3, 4], DType.Float64)), k = Leaf(Tensor.Randn([2, 5, 4], DType.Float64));
+        Tensor v = Leaf(Tensor.Randn([2, 5, 3], DType.Float64));
+        Tensor first = Autograd.Grad(new[] { F.ScaledDotProductAttention(q, k, v, dropoutP: 0.3).Sum() }, new[] { q })[0]!;
+        Assert.That(first.Shape, Is.EqualTo(new long[] { 2, 3, 4 }));
+        Tensor o = F.ScaledDotProductAttention(q, k, v, dropoutP: 0.3).Sum();
+        Assert.That(() => Autograd.Grad(new[] { o }, new[] { q }, createGraph: true),
+            Throws.TypeOf<InvalidOperationException>().With.Message.Contains("scaled_dot_product_attention").And.Message.Contains("double backward"));
+    }
+
     private static void AssertAllClose(Tensor actual, Tensor expected, string what)
     {
         double[] a = actual.Contiguous().ToArray<double>(), x = expected.Contiguous().ToArray<double>();

@@ -227,6 +227,10 @@ namespace Compute.NN
             return Recorder.Record(output, "NativeDropoutBackward0", [input], [mask], ctx =>
             {
                 Tensor keep = ctx.Saved(0);
+                if (!training)
+                {
+                    return [ctx.Grad]; // evaluation: the identity, whatever p is
+                }
                 if (!Recording)
                 {
                     return [Functional.DropoutBackward(ctx.Grad, keep, p)];
