@@ -101,7 +101,7 @@ namespace Compute
         {
             NativeMethods.Unique(Handle, Flag(sorted), Flag(returnInverse), Flag(returnCounts), Flag(dim.HasValue), dim ?? 0,
                 out TensorHandle v, out TensorHandle i, out TensorHandle c);
-            return UniqueResults(v, i, c, returnInverse, returnCounts);
+            return NN.NNFormulas.NoDerivative(UniqueResults(v, i, c, returnInverse, returnCounts), "unique", this);
         }
 
         /// <summary>Collapses runs of equal consecutive elements (or slices along <paramref name="dim"/>) into one (torch.unique_consecutive); Inverse and Counts as in <see cref="Unique"/>.</summary>
@@ -109,7 +109,7 @@ namespace Compute
         {
             NativeMethods.UniqueConsecutive(Handle, Flag(returnInverse), Flag(returnCounts), Flag(dim.HasValue), dim ?? 0,
                 out TensorHandle v, out TensorHandle i, out TensorHandle c);
-            return UniqueResults(v, i, c, returnInverse, returnCounts);
+            return NN.NNFormulas.NoDerivative(UniqueResults(v, i, c, returnInverse, returnCounts), "unique_consecutive", this);
         }
     }
 }

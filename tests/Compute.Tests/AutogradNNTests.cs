@@ -296,5 +296,7 @@ public class AutogradNNTests
         Assert.That(values.GradFn?.Name, Is.EqualTo("SortBackward0"));
         Assert.That(indices.RequiresGrad, Is.False);
         Assert.That(x.Argsort(1).RequiresGrad, Is.False);
+        Assert.That(() => x.Unique().Values.Sum().Backward(),
+            Throws.TypeOf<NotSupportedException>().With.Message.Contains("unique").And.Message.Contains("not implemented"));
     }
 }

@@ -6,7 +6,8 @@ namespace Compute.NN
     // value's gradient goes back to where it was picked from (a recorded scatter, so it is
     // differentiable again). repeat_interleave sums the gradient of the copies (a recorded
     // index_add). pad's gradient is its native backward kernel, itself recorded for double
-    // backward. argsort, searchsorted, bucketize and unique return integers: not recorded.
+    // backward. argsort, searchsorted and bucketize return integers: not recorded; unique's values
+    // have no derivative (as in PyTorch) and fail by name in backward.
     internal static partial class NNFormulas
     {
         /// <summary>Records the values of <paramref name="result"/>, picked from <paramref name="input"/> along <paramref name="dim"/> at its indices.</summary>
@@ -38,6 +39,18 @@ namespace Compute.NN
                 Tensor grad = Tensor.Zeros(along, ctx.InputDType(0)).IndexAdd(d, copies, ctx.Grad);
                 return [dim is null ? grad.Reshape(shape) : grad];
             });
+        }
+
+        /// <summary>
+        /// unique's values have no derivative in PyTorch either: they are recorded so that a
+        /// backward through them fails by name instead of leaving the input's gradient silently out.
+        /// </summary>
+        internal static (Tensor Values, Tensor? Inverse, Tensor? Counts) NoDerivative((Tensor Values, Tensor? Inverse, Tensor? Counts) r,
+            string op, Tensor input)
+        {
+            Recorder.Record(r.Values, "NotImplemented", [input], null, _ =>
+                throw new NotSupportedException($"{op}: the derivative of its values is not implemented (as in PyTorch); detach the input."));
+            return r;
         }
 
         private static long TotalSize(long[] shape)
