@@ -239,6 +239,10 @@ test_ops_catalogue_check() { "$PYTHON" "$ROOT/tools/gen_ops_catalogue.py" --chec
 # test_native_suite [ISA THREADS]: the GoogleTest suite, by default with the best kernel variant
 # this CPU supports; with arguments, forced down to another variant and thread count, so the
 # baseline and AVX2 kernels are exercised on an AVX-512 machine too.
+# Each op's dtype column in docs/OPS.md (the header's "Dtypes:" sentence) against what the
+# built library accepts, one test per op (tools/check_op_dtypes.py).
+test_op_dtypes() { "$PYTHON" "$ROOT/tools/check_op_dtypes.py" "$BUILD_DIR/libcompute.so" --counts "$COUNTS_FILE"; }
+
 test_native_suite() {
     local xml=$RESULTS_DIR/gtest${1:+-$1}.xml
     rm -f "$xml"
@@ -315,6 +319,7 @@ run_tests() {
     if [[ $SANITIZE == ON ]]; then
         SUMMARY+=("  managed, package and consumer stages skipped under --sanitize")
     else
+        run_stage suite "op dtypes vs the catalogue" test_op_dtypes
         run_stage step "bindings + managed build" build_bindings_and_managed
         run_stage suite "managed (dotnet test)" test_managed_suite
         run_stage check "tensors example" test_example

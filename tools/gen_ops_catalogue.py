@@ -48,6 +48,8 @@ VARIANT_SUFFIXES = ("_", "_dtype", "_scalar", "_tensor", "_dim", "_rounding", "_
 # The patterns are the phrasings the headers use; a new phrasing that matches none shows
 # up as "not stated in the header" rather than as a guess.
 DTYPE_RULES = [
+    # The explicit form "Dtypes: <summary>." is taken as written.
+    (r"\bdtypes: ([^.]+)\.", None),
     (r"floating (dtypes|inputs) only|must be floating|dtype floating|one floating dtype|floating point only",
      "floating"),
     (r"integer and bool (dtypes|inputs) only", "integer, bool"),
@@ -57,6 +59,7 @@ DTYPE_RULES = [
     (r"integer and bool inputs (give|sum to) int64", "all; integer/bool give int64"),
     (r"not (defined )?for bool", "all but bool"),
     (r"any dtypes?|type promotion|dtypes promote|same dtype", "all"),
+    (r"\bfloating(-point)? (inputs?|tensors?|dtypes?)\b", "floating"),
 ]
 NOT_STATED = "not stated in the header"
 
@@ -115,8 +118,9 @@ def op_key(c_name):
 def classify_dtypes(docs):
     text = " ".join(d for d in docs if d).lower()
     for pattern, summary in DTYPE_RULES:
-        if re.search(pattern, text):
-            return summary
+        m = re.search(pattern, text)
+        if m:
+            return summary or m.group(1)
     return NOT_STATED
 
 
@@ -265,6 +269,10 @@ def build_catalogue():
         for key, op in ops.items():
             forward_docs = [docs[f] for f in op["forward"]]
             dtypes = classify_dtypes(forward_docs)
+            if dtypes == NOT_STATED:
+                # The block comment that opens the group of declarations (softmax family,
+                # normalisation layers...) states the dtypes of all of them at once.
+                dtypes = classify_dtypes([group_comment(*sites[f]) for f in op["forward"]])
             if dtypes == NOT_STATED and family in section_docs:
                 dtypes = classify_dtypes([section_docs[family]])
             torch_name = pytorch_name(key, forward_docs + [docs[f] for f in op["backward"]], torch)
@@ -273,6 +281,24 @@ def build_catalogue():
             csharp = sorted({m for f in op["forward"] + op["backward"] for m in by_function.get(f, ())})
             rows[family].append((key, op["forward"], op["backward"], torch_name, csharp, dtypes))
     return rows, torch is not None
+
+
+def group_comment(path, line):
+    """Text of the nearest plain block comment (/* ... */, not a /** doc comment) above line."""
+    lines = open(path, encoding="utf-8").read().splitlines()
+    end = None
+    for i in range(line - 2, -1, -1):
+        text = lines[i].strip()
+        if end is None and text == "*/":
+            end = i
+        elif end is not None and text.startswith("/*"):
+            if text.startswith("/* ----"):
+                return ""
+            if text.startswith("/**"):  # another declaration's doc comment: keep looking up
+                end = None
+                continue
+            return " ".join(l.strip().lstrip("/*").strip() for l in lines[i:end])
+    return ""
 
 
 def section_comment(path, start):
@@ -308,7 +334,10 @@ def render(rows):
         "- **C#**: members of `managed/Compute` that call the op's `NativeMethods` wrappers, or forward",
         "  to members of this one op only (e.g. `Functional.Relu`).",
         "- **dtypes**: classified from the dtype wording of the header's doc comments (the rules are",
-        "  `DTYPE_RULES` in the script); \"floating\" means float16, bfloat16, float32, float64.",
+        "  `DTYPE_RULES` in the script; a \"Dtypes: ...\" sentence is taken as written); \"floating\"",
+        "  means float16, bfloat16, float32, float64, \"integer\" the five integer dtypes.",
+        "  `tools/check_op_dtypes.py` (a `./build.sh test` stage) calls the ops with every dtype",
+        "  through the built library and fails where the library accepts other dtypes than stated.",
         "  \"not stated in the header\" means the doc comments do not say.",
         "- **backward**: a `cmp_<op>_backward` kernel exists.",
         "",

@@ -196,19 +196,19 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_tensor_release")]
         internal static partial Status cmp_tensor_release(nint tensor);
 
-        /// <summary>An uninitialised contiguous tensor of the given sizes.</summary>
+        /// <summary>An uninitialised contiguous tensor of the given sizes. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_empty")]
         internal static partial Status cmp_empty(ReadOnlySpan<long> sizes, long ndim, DType dtype, NativeDevice device, out TensorHandle @out);
 
-        /// <summary>A contiguous tensor filled with zeros.</summary>
+        /// <summary>A contiguous tensor filled with zeros. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_zeros")]
         internal static partial Status cmp_zeros(ReadOnlySpan<long> sizes, long ndim, DType dtype, NativeDevice device, out TensorHandle @out);
 
-        /// <summary>A contiguous tensor filled with ones.</summary>
+        /// <summary>A contiguous tensor filled with ones. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_ones")]
         internal static partial Status cmp_ones(ReadOnlySpan<long> sizes, long ndim, DType dtype, NativeDevice device, out TensorHandle @out);
 
-        /// <summary>A contiguous tensor filled with value (converted to dtype).</summary>
+        /// <summary>A contiguous tensor filled with value (converted to dtype). Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_full")]
         internal static partial Status cmp_full(ReadOnlySpan<long> sizes, long ndim, NativeScalar value, DType dtype, NativeDevice device, out TensorHandle @out);
 
@@ -216,15 +216,15 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_scalar_tensor")]
         internal static partial Status cmp_scalar_tensor(NativeScalar value, NativeDevice device, out TensorHandle @out);
 
-        /// <summary>Values start, start+step, ... below end (above end for a negative step).</summary>
+        /// <summary>Values start, start+step, ... below end (above end for a negative step). Dtypes: all but bool.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_arange")]
         internal static partial Status cmp_arange(NativeScalar start, NativeScalar end, NativeScalar step, DType dtype, NativeDevice device, out TensorHandle @out);
 
-        /// <summary>A CPU tensor holding a copy of nbytes bytes at data, laid out contiguously in dtype. nbytes must equal the product of sizes times the element size.</summary>
+        /// <summary>A CPU tensor holding a copy of nbytes bytes at data, laid out contiguously in dtype. nbytes must equal the product of sizes times the element size. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_from_buffer")]
         internal static partial Status cmp_from_buffer(nint data, long nbytes, ReadOnlySpan<long> sizes, long ndim, DType dtype, out TensorHandle @out);
 
-        /// <summary>A tensor over memory the caller owns, without a copy. strides may be NULL for a contiguous layout. deleter (may be NULL) is called with (data, context) once no tensor uses the memory any more.</summary>
+        /// <summary>A tensor over memory the caller owns, without a copy. strides may be NULL for a contiguous layout. deleter (may be NULL) is called with (data, context) once no tensor uses the memory any more. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_from_external")]
         internal static partial Status cmp_from_external(nint data, ReadOnlySpan<long> sizes, ReadOnlySpan<long> strides, long ndim, DType dtype, NativeDevice device, delegate* unmanaged<nint, nint, void> deleter, nint context, out TensorHandle @out);
 
@@ -284,39 +284,39 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_tensor_item")]
         internal static partial Status cmp_tensor_item(TensorHandle tensor, ReadOnlySpan<long> indices, long count, out NativeScalar @out);
 
-        /// <summary>A view with new sizes (one may be -1); fails when the strides do not allow it.</summary>
+        /// <summary>A view with new sizes (one may be -1); fails when the strides do not allow it. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_view")]
         internal static partial Status cmp_view(TensorHandle tensor, ReadOnlySpan<long> sizes, long ndim, out TensorHandle @out);
 
-        /// <summary>Like cmp_view, but copies when a view is impossible.</summary>
+        /// <summary>Like cmp_view, but copies when a view is impossible. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_reshape")]
         internal static partial Status cmp_reshape(TensorHandle tensor, ReadOnlySpan<long> sizes, long ndim, out TensorHandle @out);
 
-        /// <summary>Reorders the dims: dims is a permutation of 0..ndim-1.</summary>
+        /// <summary>Reorders the dims: dims is a permutation of 0..ndim-1. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_permute")]
         internal static partial Status cmp_permute(TensorHandle tensor, ReadOnlySpan<long> dims, long ndim, out TensorHandle @out);
 
-        /// <summary>Swaps two dims.</summary>
+        /// <summary>Swaps two dims. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_transpose")]
         internal static partial Status cmp_transpose(TensorHandle tensor, long dim0, long dim1, out TensorHandle @out);
 
-        /// <summary>Elements start, start+step, ... below end along dim (bounds clamped as in Python, step &gt; 0).</summary>
+        /// <summary>Elements start, start+step, ... below end along dim (bounds clamped as in Python, step &gt; 0). Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_slice")]
         internal static partial Status cmp_slice(TensorHandle tensor, long dim, long start, long end, long step, out TensorHandle @out);
 
-        /// <summary>The sub-tensor at index along dim; the dim is removed.</summary>
+        /// <summary>The sub-tensor at index along dim; the dim is removed. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_select")]
         internal static partial Status cmp_select(TensorHandle tensor, long dim, long index, out TensorHandle @out);
 
-        /// <summary>length elements from start along dim.</summary>
+        /// <summary>length elements from start along dim. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_narrow")]
         internal static partial Status cmp_narrow(TensorHandle tensor, long dim, long start, long length, out TensorHandle @out);
 
-        /// <summary>Broadcasts size-1 dims to sizes (-1 keeps a size); new leading dims may be added.</summary>
+        /// <summary>Broadcasts size-1 dims to sizes (-1 keeps a size); new leading dims may be added. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_expand")]
         internal static partial Status cmp_expand(TensorHandle tensor, ReadOnlySpan<long> sizes, long ndim, out TensorHandle @out);
 
-        /// <summary>Removes every size-1 dim.</summary>
+        /// <summary>Removes every size-1 dim. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_squeeze")]
         internal static partial Status cmp_squeeze(TensorHandle tensor, out TensorHandle @out);
 
@@ -324,39 +324,39 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_squeeze_dim")]
         internal static partial Status cmp_squeeze_dim(TensorHandle tensor, long dim, out TensorHandle @out);
 
-        /// <summary>Inserts a size-1 dim at position dim (-ndim-1 &lt;= dim &lt;= ndim).</summary>
+        /// <summary>Inserts a size-1 dim at position dim (-ndim-1 &lt;= dim &lt;= ndim). Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_unsqueeze")]
         internal static partial Status cmp_unsqueeze(TensorHandle tensor, long dim, out TensorHandle @out);
 
-        /// <summary>A view with explicit sizes, strides (in elements) and storage offset; bounds are checked.</summary>
+        /// <summary>A view with explicit sizes, strides (in elements) and storage offset; bounds are checked. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_as_strided")]
         internal static partial Status cmp_as_strided(TensorHandle tensor, ReadOnlySpan<long> sizes, ReadOnlySpan<long> strides, long ndim, long offset, out TensorHandle @out);
 
-        /// <summary>Merges dims start_dim..end_dim into one (a view when possible, else a copy).</summary>
+        /// <summary>Merges dims start_dim..end_dim into one (a view when possible, else a copy). Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_flatten")]
         internal static partial Status cmp_flatten(TensorHandle tensor, long startDim, long endDim, out TensorHandle @out);
 
-        /// <summary>The tensor itself (a new reference) when contiguous, else a contiguous copy.</summary>
+        /// <summary>The tensor itself (a new reference) when contiguous, else a contiguous copy. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_contiguous")]
         internal static partial Status cmp_contiguous(TensorHandle tensor, out TensorHandle @out);
 
-        /// <summary>A contiguous copy with its own storage.</summary>
+        /// <summary>A contiguous copy with its own storage. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_clone")]
         internal static partial Status cmp_clone(TensorHandle tensor, out TensorHandle @out);
 
-        /// <summary>A copy converted to dtype (a new reference to the input when the dtype already matches).</summary>
+        /// <summary>A copy converted to dtype (a new reference to the input when the dtype already matches). Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_to_dtype")]
         internal static partial Status cmp_to_dtype(TensorHandle tensor, DType dtype, out TensorHandle @out);
 
-        /// <summary>A copy on device (a new reference to the input when it is already there).</summary>
+        /// <summary>A copy on device (a new reference to the input when it is already there). Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_to_device")]
         internal static partial Status cmp_to_device(TensorHandle tensor, NativeDevice device, out TensorHandle @out);
 
-        /// <summary>Copies src into dst in place, broadcasting src and converting its dtype.</summary>
+        /// <summary>Copies src into dst in place, broadcasting src and converting its dtype. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_copy_")]
         internal static partial Status cmp_copy_(TensorHandle dst, TensorHandle src);
 
-        /// <summary>Sets every element of tensor to value, in place.</summary>
+        /// <summary>Sets every element of tensor to value, in place. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_fill_")]
         internal static partial Status cmp_fill_(TensorHandle tensor, NativeScalar value);
 
@@ -368,27 +368,27 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_from_dlpack")]
         internal static partial Status cmp_from_dlpack(nint managedTensor, out TensorHandle @out);
 
-        /// <summary>Seeds the default generator and resets its offset.</summary>
+        /// <summary>Seeds the default generator and resets its offset. Dtypes: none (no tensor argument).</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_manual_seed")]
         internal static partial Status cmp_manual_seed(ulong seed);
 
-        /// <summary>Reads the default generator's seed and offset (its whole state).</summary>
+        /// <summary>Reads the default generator's seed and offset (its whole state). Dtypes: none (no tensor argument).</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_rng_get_state")]
         internal static partial Status cmp_rng_get_state(out ulong outSeed, out ulong outOffset);
 
-        /// <summary>Restores the default generator's seed and offset.</summary>
+        /// <summary>Restores the default generator's seed and offset. Dtypes: none (no tensor argument).</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_rng_set_state")]
         internal static partial Status cmp_rng_set_state(ulong seed, ulong offset);
 
-        /// <summary>Uniform numbers in [0, 1). dtype must be a floating type.</summary>
+        /// <summary>Uniform numbers in [0, 1). dtype must be a floating type. Dtypes: floating.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_rand")]
         internal static partial Status cmp_rand(ReadOnlySpan<long> sizes, long ndim, DType dtype, NativeDevice device, out TensorHandle @out);
 
-        /// <summary>Standard normal numbers. dtype must be a floating type.</summary>
+        /// <summary>Standard normal numbers. dtype must be a floating type. Dtypes: floating.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_randn")]
         internal static partial Status cmp_randn(ReadOnlySpan<long> sizes, long ndim, DType dtype, NativeDevice device, out TensorHandle @out);
 
-        /// <summary>Uniform integers in [low, high).</summary>
+        /// <summary>Uniform integers in [low, high). Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_randint")]
         internal static partial Status cmp_randint(long low, long high, ReadOnlySpan<long> sizes, long ndim, DType dtype, NativeDevice device, out TensorHandle @out);
 
@@ -464,7 +464,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_mean")]
         internal static partial Status cmp_mean(TensorHandle a, ReadOnlySpan<long> dims, long ndims, int keepdim, out TensorHandle @out);
 
-        /// <summary>Matrix product with PyTorch's matmul rules (1-D, 2-D and broadcast batched inputs).</summary>
+        /// <summary>Matrix product with PyTorch's matmul rules (1-D, 2-D and broadcast batched inputs). Dtypes: all but bool.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_matmul")]
         internal static partial Status cmp_matmul(TensorHandle a, TensorHandle b, out TensorHandle @out);
 
@@ -476,7 +476,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_abs_")]
         internal static partial Status cmp_abs_(TensorHandle a);
 
-        /// <summary>-1, 0 or 1 by the sign of a (0 for NaN and for +-0). Keeps the dtype, bool included.</summary>
+        /// <summary>-1, 0 or 1 by the sign of a (0 for NaN and for +-0). Keeps the dtype, bool included. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_sign")]
         internal static partial Status cmp_sign(TensorHandle a, out TensorHandle @out);
 
@@ -500,7 +500,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_rsqrt_")]
         internal static partial Status cmp_rsqrt_(TensorHandle a);
 
-        /// <summary>a * a. Integer dtypes are kept; bool gives int64.</summary>
+        /// <summary>a * a. Integer dtypes are kept; bool gives int64. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_square")]
         internal static partial Status cmp_square(TensorHandle a, out TensorHandle @out);
 
@@ -808,19 +808,19 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_bitwise_not_")]
         internal static partial Status cmp_bitwise_not_(TensorHandle a);
 
-        /// <summary>Whether a is NaN, as a bool tensor (false for integer and bool inputs).</summary>
+        /// <summary>Whether a is NaN, as a bool tensor (false for integer and bool inputs). Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_isnan")]
         internal static partial Status cmp_isnan(TensorHandle a, out TensorHandle @out);
 
-        /// <summary>Whether a is +-infinity, as a bool tensor.</summary>
+        /// <summary>Whether a is +-infinity, as a bool tensor. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_isinf")]
         internal static partial Status cmp_isinf(TensorHandle a, out TensorHandle @out);
 
-        /// <summary>Whether a is neither NaN nor +-infinity, as a bool tensor.</summary>
+        /// <summary>Whether a is neither NaN nor +-infinity, as a bool tensor. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_isfinite")]
         internal static partial Status cmp_isfinite(TensorHandle a, out TensorHandle @out);
 
-        /// <summary>a == 0 as a bool tensor.</summary>
+        /// <summary>a == 0 as a bool tensor. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_logical_not")]
         internal static partial Status cmp_logical_not(TensorHandle a, out TensorHandle @out);
 
@@ -832,7 +832,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_logit_")]
         internal static partial Status cmp_logit_(TensorHandle a, double eps);
 
-        /// <summary>Round half to even, to `decimals` decimal places (negative: to tens, hundreds...). Integer dtypes are kept when decimals is 0 and rejected otherwise; bool is rejected.</summary>
+        /// <summary>Round half to even, to `decimals` decimal places (negative: to tens, hundreds...). Integer dtypes are kept when decimals is 0 and rejected otherwise; bool is rejected. Dtypes: all but bool.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_round")]
         internal static partial Status cmp_round(TensorHandle a, long decimals, out TensorHandle @out);
 
@@ -880,7 +880,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_hardtanh_")]
         internal static partial Status cmp_hardtanh_(TensorHandle a, double minVal, double maxVal);
 
-        /// <summary>Replaces NaN by nan, +inf by *posinf and -inf by *neginf; a NULL posinf/neginf means the dtype's largest/lowest finite value. Integer and bool tensors are returned unchanged (copied).</summary>
+        /// <summary>Replaces NaN by nan, +inf by *posinf and -inf by *neginf; a NULL posinf/neginf means the dtype's largest/lowest finite value. Integer and bool tensors are returned unchanged (copied). Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_nan_to_num")]
         internal static partial Status cmp_nan_to_num(TensorHandle a, double nan, ReadOnlySpan<double> posinf, ReadOnlySpan<double> neginf, out TensorHandle @out);
 
@@ -888,7 +888,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_nan_to_num_")]
         internal static partial Status cmp_nan_to_num_(TensorHandle a, double nan, ReadOnlySpan<double> posinf, ReadOnlySpan<double> neginf);
 
-        /// <summary>min(max(a, *min), *max) with number bounds; either may be NULL but not both. The result dtype promotes a with the bounds as Python numbers (int tensor, float bound: float32). A NaN in a stays NaN; a NaN bound is ignored, as in PyTorch.</summary>
+        /// <summary>min(max(a, *min), *max) with number bounds; either may be NULL but not both. The result dtype promotes a with the bounds as Python numbers (int tensor, float bound: float32). A NaN in a stays NaN; a NaN bound is ignored, as in PyTorch. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_clamp")]
         internal static partial Status cmp_clamp(TensorHandle a, ReadOnlySpan<NativeScalar> min, ReadOnlySpan<NativeScalar> max, out TensorHandle @out);
 
@@ -904,15 +904,15 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_clamp_tensor_")]
         internal static partial Status cmp_clamp_tensor_(TensorHandle a, TensorHandle min, TensorHandle max);
 
-        /// <summary>max(a, min) with a tensor bound (torch.clamp(a, min=t)); NaN in either gives NaN.</summary>
+        /// <summary>max(a, min) with a tensor bound (torch.clamp(a, min=t)); NaN in either gives NaN. Dtypes: all but bool.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_clamp_min_tensor")]
         internal static partial Status cmp_clamp_min_tensor(TensorHandle a, TensorHandle min, out TensorHandle @out);
 
-        /// <summary>min(a, max) with a tensor bound (torch.clamp(a, max=t)); NaN in either gives NaN.</summary>
+        /// <summary>min(a, max) with a tensor bound (torch.clamp(a, max=t)); NaN in either gives NaN. Dtypes: all but bool.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_clamp_max_tensor")]
         internal static partial Status cmp_clamp_max_tensor(TensorHandle a, TensorHandle max, out TensorHandle @out);
 
-        /// <summary>a / b rounded as rounding_mode (a cmp_rounding_mode value) says. With TRUNC or FLOOR the result keeps the promoted dtype (integers stay integers; integer division by zero fails with "ZeroDivisionError"); with NONE it is true division.</summary>
+        /// <summary>a / b rounded as rounding_mode (a cmp_rounding_mode value) says. With TRUNC or FLOOR the result keeps the promoted dtype (integers stay integers; integer division by zero fails with "ZeroDivisionError"); with NONE it is true division. Dtypes: all but bool.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_div_rounding")]
         internal static partial Status cmp_div_rounding(TensorHandle a, TensorHandle b, int roundingMode, out TensorHandle @out);
 
@@ -920,7 +920,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_div_rounding_")]
         internal static partial Status cmp_div_rounding_(TensorHandle a, TensorHandle b, int roundingMode);
 
-        /// <summary>floor(a / b) (torch.floor_divide; same as cmp_div_rounding with FLOOR).</summary>
+        /// <summary>floor(a / b) (torch.floor_divide; same as cmp_div_rounding with FLOOR). Dtypes: all but bool.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_floor_divide")]
         internal static partial Status cmp_floor_divide(TensorHandle a, TensorHandle b, out TensorHandle @out);
 
@@ -944,7 +944,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_fmod_")]
         internal static partial Status cmp_fmod_(TensorHandle a, TensorHandle b);
 
-        /// <summary>a to the power b (torch.pow). Either side may be a wrapped number (cmp_scalar_tensor); integers to a negative wrapped integer power fail as in PyTorch. Not for two bools.</summary>
+        /// <summary>a to the power b (torch.pow). Either side may be a wrapped number (cmp_scalar_tensor); integers to a negative wrapped integer power fail as in PyTorch. Not for two bools. Dtypes: all but bool.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_pow")]
         internal static partial Status cmp_pow(TensorHandle a, TensorHandle b, out TensorHandle @out);
 
@@ -968,19 +968,19 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_hypot_")]
         internal static partial Status cmp_hypot_(TensorHandle a, TensorHandle b);
 
-        /// <summary>Elementwise maximum; NaN if either is NaN (torch.maximum).</summary>
+        /// <summary>Elementwise maximum; NaN if either is NaN (torch.maximum). Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_maximum")]
         internal static partial Status cmp_maximum(TensorHandle a, TensorHandle b, out TensorHandle @out);
 
-        /// <summary>Elementwise minimum; NaN if either is NaN (torch.minimum).</summary>
+        /// <summary>Elementwise minimum; NaN if either is NaN (torch.minimum). Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_minimum")]
         internal static partial Status cmp_minimum(TensorHandle a, TensorHandle b, out TensorHandle @out);
 
-        /// <summary>Elementwise maximum ignoring NaN: NaN only when both are NaN (torch.fmax).</summary>
+        /// <summary>Elementwise maximum ignoring NaN: NaN only when both are NaN (torch.fmax). Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_fmax")]
         internal static partial Status cmp_fmax(TensorHandle a, TensorHandle b, out TensorHandle @out);
 
-        /// <summary>Elementwise minimum ignoring NaN: NaN only when both are NaN (torch.fmin).</summary>
+        /// <summary>Elementwise minimum ignoring NaN: NaN only when both are NaN (torch.fmin). Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_fmin")]
         internal static partial Status cmp_fmin(TensorHandle a, TensorHandle b, out TensorHandle @out);
 
@@ -1016,7 +1016,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_bitwise_xor_")]
         internal static partial Status cmp_bitwise_xor_(TensorHandle a, TensorHandle b);
 
-        /// <summary>a shifted left by b bits; shifts outside [0, bit width) give 0. Integer dtypes only.</summary>
+        /// <summary>a shifted left by b bits; shifts outside [0, bit width) give 0. Integer dtypes only. Dtypes: integer.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_bitwise_left_shift")]
         internal static partial Status cmp_bitwise_left_shift(TensorHandle a, TensorHandle b, out TensorHandle @out);
 
@@ -1024,7 +1024,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_bitwise_left_shift_")]
         internal static partial Status cmp_bitwise_left_shift_(TensorHandle a, TensorHandle b);
 
-        /// <summary>a shifted right by b bits (arithmetic for signed types); shifts outside [0, bit width) give the sign fill (0 or -1). Integer dtypes only.</summary>
+        /// <summary>a shifted right by b bits (arithmetic for signed types); shifts outside [0, bit width) give the sign fill (0 or -1). Integer dtypes only. Dtypes: integer.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_bitwise_right_shift")]
         internal static partial Status cmp_bitwise_right_shift(TensorHandle a, TensorHandle b, out TensorHandle @out);
 
@@ -1056,7 +1056,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_logical_xor_")]
         internal static partial Status cmp_logical_xor_(TensorHandle a, TensorHandle b);
 
-        /// <summary>a where condition is true, else b (torch.where). condition must be bool; the three broadcast together and a and b are promoted to their common dtype (either may be a wrapped number).</summary>
+        /// <summary>a where condition is true, else b (torch.where). condition must be bool; the three broadcast together and a and b are promoted to their common dtype (either may be a wrapped number). Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_where")]
         internal static partial Status cmp_where(TensorHandle condition, TensorHandle a, TensorHandle b, out TensorHandle @out);
 
@@ -1076,7 +1076,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_lerp_scalar_")]
         internal static partial Status cmp_lerp_scalar_(TensorHandle a, TensorHandle end, NativeScalar weight);
 
-        /// <summary>a + value * tensor1 * tensor2, broadcasting and promoting (torch.addcmul).</summary>
+        /// <summary>a + value * tensor1 * tensor2, broadcasting and promoting (torch.addcmul). Dtypes: all but bool.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_addcmul")]
         internal static partial Status cmp_addcmul(TensorHandle a, TensorHandle tensor1, TensorHandle tensor2, NativeScalar value, out TensorHandle @out);
 
@@ -1084,7 +1084,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_addcmul_")]
         internal static partial Status cmp_addcmul_(TensorHandle a, TensorHandle tensor1, TensorHandle tensor2, NativeScalar value);
 
-        /// <summary>a + value * tensor1 / tensor2 (torch.addcdiv); two integer divisor operands are rejected as in PyTorch.</summary>
+        /// <summary>a + value * tensor1 / tensor2 (torch.addcdiv); two integer divisor operands are rejected as in PyTorch. Dtypes: floating.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_addcdiv")]
         internal static partial Status cmp_addcdiv(TensorHandle a, TensorHandle tensor1, TensorHandle tensor2, NativeScalar value, out TensorHandle @out);
 
@@ -1092,7 +1092,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_addcdiv_")]
         internal static partial Status cmp_addcdiv_(TensorHandle a, TensorHandle tensor1, TensorHandle tensor2, NativeScalar value);
 
-        /// <summary>A copy of a (broadcast with mask) with value, converted to a's dtype, where the bool mask is true (torch.masked_fill).</summary>
+        /// <summary>A copy of a (broadcast with mask) with value, converted to a's dtype, where the bool mask is true (torch.masked_fill). Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_masked_fill")]
         internal static partial Status cmp_masked_fill(TensorHandle a, TensorHandle mask, NativeScalar value, out TensorHandle @out);
 
@@ -1108,7 +1108,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_masked_fill_tensor_")]
         internal static partial Status cmp_masked_fill_tensor_(TensorHandle a, TensorHandle mask, TensorHandle value);
 
-        /// <summary>Sum over dims after converting the input to dtype (x.sum(dim, keepdim, dtype=dtype)).</summary>
+        /// <summary>Sum over dims after converting the input to dtype (x.sum(dim, keepdim, dtype=dtype)). Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_sum_dtype")]
         internal static partial Status cmp_sum_dtype(TensorHandle a, ReadOnlySpan<long> dims, long ndims, int keepdim, DType dtype, out TensorHandle @out);
 
@@ -1124,19 +1124,19 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_prod_dtype")]
         internal static partial Status cmp_prod_dtype(TensorHandle a, ReadOnlySpan<long> dims, long ndims, int keepdim, DType dtype, out TensorHandle @out);
 
-        /// <summary>Largest value over dims (all dims when ndims is 0), NaN if any reduced element is NaN; a reduced dim must not be empty.</summary>
+        /// <summary>Largest value over dims (all dims when ndims is 0), NaN if any reduced element is NaN; a reduced dim must not be empty. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_amax")]
         internal static partial Status cmp_amax(TensorHandle a, ReadOnlySpan<long> dims, long ndims, int keepdim, out TensorHandle @out);
 
-        /// <summary>Smallest value over dims (all dims when ndims is 0), NaN if any reduced element is NaN; a reduced dim must not be empty.</summary>
+        /// <summary>Smallest value over dims (all dims when ndims is 0), NaN if any reduced element is NaN; a reduced dim must not be empty. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_amin")]
         internal static partial Status cmp_amin(TensorHandle a, ReadOnlySpan<long> dims, long ndims, int keepdim, out TensorHandle @out);
 
-        /// <summary>Largest of all elements as a 0-dim tensor (torch.max(x)); NaN if any element is NaN; errors on an empty tensor.</summary>
+        /// <summary>Largest of all elements as a 0-dim tensor (torch.max(x)); NaN if any element is NaN; errors on an empty tensor. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_max")]
         internal static partial Status cmp_max(TensorHandle a, out TensorHandle @out);
 
-        /// <summary>Smallest of all elements as a 0-dim tensor (torch.min(x)); NaN if any element is NaN; errors on an empty tensor.</summary>
+        /// <summary>Smallest of all elements as a 0-dim tensor (torch.min(x)); NaN if any element is NaN; errors on an empty tensor. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_min")]
         internal static partial Status cmp_min(TensorHandle a, out TensorHandle @out);
 
@@ -1148,11 +1148,11 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_min_dim")]
         internal static partial Status cmp_min_dim(TensorHandle a, long dim, int keepdim, out TensorHandle outValues, out TensorHandle outIndices);
 
-        /// <summary>Index of the largest value along dim, or in the flattened tensor when has_dim is 0 (torch.argmax); int64 result.</summary>
+        /// <summary>Index of the largest value along dim, or in the flattened tensor when has_dim is 0 (torch.argmax); int64 result. Dtypes: all but bool.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_argmax")]
         internal static partial Status cmp_argmax(TensorHandle a, int hasDim, long dim, int keepdim, out TensorHandle @out);
 
-        /// <summary>Index of the smallest value along dim, or in the flattened tensor when has_dim is 0 (torch.argmin); int64 result.</summary>
+        /// <summary>Index of the smallest value along dim, or in the flattened tensor when has_dim is 0 (torch.argmin); int64 result. Dtypes: all but bool.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_argmin")]
         internal static partial Status cmp_argmin(TensorHandle a, int hasDim, long dim, int keepdim, out TensorHandle @out);
 
@@ -1160,15 +1160,15 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_var")]
         internal static partial Status cmp_var(TensorHandle a, ReadOnlySpan<long> dims, long ndims, double correction, int keepdim, out TensorHandle @out);
 
-        /// <summary>Standard deviation over dims: the square root of cmp_var.</summary>
+        /// <summary>Standard deviation over dims: the square root of cmp_var. Dtypes: floating.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_std")]
         internal static partial Status cmp_std(TensorHandle a, ReadOnlySpan<long> dims, long ndims, double correction, int keepdim, out TensorHandle @out);
 
-        /// <summary>Variance and mean over dims in one pass (torch.var_mean).</summary>
+        /// <summary>Variance and mean over dims in one pass (torch.var_mean). Dtypes: floating.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_var_mean")]
         internal static partial Status cmp_var_mean(TensorHandle a, ReadOnlySpan<long> dims, long ndims, double correction, int keepdim, out TensorHandle outVar, out TensorHandle outMean);
 
-        /// <summary>Standard deviation and mean over dims in one pass (torch.std_mean).</summary>
+        /// <summary>Standard deviation and mean over dims in one pass (torch.std_mean). Dtypes: floating.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_std_mean")]
         internal static partial Status cmp_std_mean(TensorHandle a, ReadOnlySpan<long> dims, long ndims, double correction, int keepdim, out TensorHandle outStd, out TensorHandle outMean);
 
@@ -1180,15 +1180,15 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_logsumexp")]
         internal static partial Status cmp_logsumexp(TensorHandle a, ReadOnlySpan<long> dims, long ndims, int keepdim, out TensorHandle @out);
 
-        /// <summary>Whether any element over dims is non-zero: bool (uint8 for uint8 inputs, like PyTorch); false when empty.</summary>
+        /// <summary>Whether any element over dims is non-zero: bool (uint8 for uint8 inputs, like PyTorch); false when empty. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_any")]
         internal static partial Status cmp_any(TensorHandle a, ReadOnlySpan<long> dims, long ndims, int keepdim, out TensorHandle @out);
 
-        /// <summary>Whether every element over dims is non-zero: bool (uint8 for uint8 inputs, like PyTorch); true when empty.</summary>
+        /// <summary>Whether every element over dims is non-zero: bool (uint8 for uint8 inputs, like PyTorch); true when empty. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_all")]
         internal static partial Status cmp_all(TensorHandle a, ReadOnlySpan<long> dims, long ndims, int keepdim, out TensorHandle @out);
 
-        /// <summary>Number of non-zero elements over dims (all dims when ndims is 0) as int64; NaN counts as non-zero.</summary>
+        /// <summary>Number of non-zero elements over dims (all dims when ndims is 0) as int64; NaN counts as non-zero. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_count_nonzero")]
         internal static partial Status cmp_count_nonzero(TensorHandle a, ReadOnlySpan<long> dims, long ndims, out TensorHandle @out);
 
@@ -1208,7 +1208,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_cumprod_dtype")]
         internal static partial Status cmp_cumprod_dtype(TensorHandle a, long dim, DType dtype, out TensorHandle @out);
 
-        /// <summary>Concatenates count tensors along dim (torch.cat). The result dtype promotes over all inputs; 1-D empty tensors (shape [0]) are skipped as PyTorch does; the other shapes must match except along dim.</summary>
+        /// <summary>Concatenates count tensors along dim (torch.cat). The result dtype promotes over all inputs; 1-D empty tensors (shape [0]) are skipped as PyTorch does; the other shapes must match except along dim. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_cat")]
         internal static partial Status cmp_cat(ReadOnlySpan<nint> tensors, long count, long dim, out TensorHandle @out);
 
@@ -1216,59 +1216,59 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_stack")]
         internal static partial Status cmp_stack(ReadOnlySpan<nint> tensors, long count, long dim, out TensorHandle @out);
 
-        /// <summary>Splits into views of split_size elements along dim (the last may be smaller; torch.split). Writes up to capacity new handles into outs and the number of pieces into out_count; with outs NULL only the count is computed. capacity below the count is an error.</summary>
+        /// <summary>Splits into views of split_size elements along dim (the last may be smaller; torch.split). Writes up to capacity new handles into outs and the number of pieces into out_count; with outs NULL only the count is computed. capacity below the count is an error. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_split")]
         internal static partial Status cmp_split(TensorHandle tensor, long splitSize, long dim, Span<nint> outs, long capacity, out long outCount);
 
-        /// <summary>Splits into views of the given sizes along dim (they must sum to its size); outs as in cmp_split.</summary>
+        /// <summary>Splits into views of the given sizes along dim (they must sum to its size); outs as in cmp_split. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_split_with_sizes")]
         internal static partial Status cmp_split_with_sizes(TensorHandle tensor, ReadOnlySpan<long> sizes, long nsizes, long dim, Span<nint> outs, long capacity, out long outCount);
 
-        /// <summary>Splits into at most chunks views along dim, each ceil(size/chunks) long (torch.chunk); outs as in cmp_split.</summary>
+        /// <summary>Splits into at most chunks views along dim, each ceil(size/chunks) long (torch.chunk); outs as in cmp_split. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_chunk")]
         internal static partial Status cmp_chunk(TensorHandle tensor, long chunks, long dim, Span<nint> outs, long capacity, out long outCount);
 
-        /// <summary>The views at each index along dim, the dim removed (torch.unbind); outs as in cmp_split.</summary>
+        /// <summary>The views at each index along dim, the dim removed (torch.unbind); outs as in cmp_split. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_unbind")]
         internal static partial Status cmp_unbind(TensorHandle tensor, long dim, Span<nint> outs, long capacity, out long outCount);
 
-        /// <summary>A copy with the order of elements reversed along each of dims.</summary>
+        /// <summary>A copy with the order of elements reversed along each of dims. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_flip")]
         internal static partial Status cmp_flip(TensorHandle tensor, ReadOnlySpan<long> dims, long ndims, out TensorHandle @out);
 
-        /// <summary>A copy with elements shifted circularly by shifts[i] along dims[i]; with ndims 0 the tensor is flattened, rolled by the single shift and restored to its shape (torch.roll).</summary>
+        /// <summary>A copy with elements shifted circularly by shifts[i] along dims[i]; with ndims 0 the tensor is flattened, rolled by the single shift and restored to its shape (torch.roll). Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_roll")]
         internal static partial Status cmp_roll(TensorHandle tensor, ReadOnlySpan<long> shifts, long nshifts, ReadOnlySpan<long> dims, long ndims, out TensorHandle @out);
 
-        /// <summary>The tensor repeated repeats[i] times along each dim (torch.Tensor.repeat); nrepeats &gt;= ndim.</summary>
+        /// <summary>The tensor repeated repeats[i] times along each dim (torch.Tensor.repeat); nrepeats &gt;= ndim. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_repeat")]
         internal static partial Status cmp_repeat(TensorHandle tensor, ReadOnlySpan<long> repeats, long nrepeats, out TensorHandle @out);
 
-        /// <summary>Like cmp_repeat, but reps shorter than ndim are padded with leading 1s (torch.tile).</summary>
+        /// <summary>Like cmp_repeat, but reps shorter than ndim are padded with leading 1s (torch.tile). Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_tile")]
         internal static partial Status cmp_tile(TensorHandle tensor, ReadOnlySpan<long> reps, long nreps, out TensorHandle @out);
 
-        /// <summary>A copy keeping the elements on and below the diagonal-th diagonal of the last two dims (torch.tril).</summary>
+        /// <summary>A copy keeping the elements on and below the diagonal-th diagonal of the last two dims (torch.tril). Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_tril")]
         internal static partial Status cmp_tril(TensorHandle tensor, long diagonal, out TensorHandle @out);
 
-        /// <summary>A copy keeping the elements on and above the diagonal-th diagonal of the last two dims (torch.triu).</summary>
+        /// <summary>A copy keeping the elements on and above the diagonal-th diagonal of the last two dims (torch.triu). Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_triu")]
         internal static partial Status cmp_triu(TensorHandle tensor, long diagonal, out TensorHandle @out);
 
-        /// <summary>A view of the offset-th diagonal of dims dim1 and dim2, appended as the last dim (torch.diagonal).</summary>
+        /// <summary>A view of the offset-th diagonal of dims dim1 and dim2, appended as the last dim (torch.diagonal). Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_diagonal")]
         internal static partial Status cmp_diagonal(TensorHandle tensor, long offset, long dim1, long dim2, out TensorHandle @out);
 
-        /// <summary>torch.diag: a 1-D input gives a square matrix with it on the diagonal-th diagonal; a 2-D input gives a copy of its diagonal-th diagonal.</summary>
+        /// <summary>torch.diag: a 1-D input gives a square matrix with it on the diagonal-th diagonal; a 2-D input gives a copy of its diagonal-th diagonal. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_diag")]
         internal static partial Status cmp_diag(TensorHandle tensor, long diagonal, out TensorHandle @out);
 
-        /// <summary>out[i][j][k] = tensor[i][index[i][j][k]][k] for dim 1 (torch.gather). index is int64 with the tensor's number of dims and no larger than it except along dim; out has index's shape.</summary>
+        /// <summary>out[i][j][k] = tensor[i][index[i][j][k]][k] for dim 1 (torch.gather). index is int64 with the tensor's number of dims and no larger than it except along dim; out has index's shape. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_gather")]
         internal static partial Status cmp_gather(TensorHandle tensor, long dim, TensorHandle index, out TensorHandle @out);
 
-        /// <summary>A copy of tensor with src[i][j][k] written to [i][index[i][j][k]][k] for dim 1 (torch.scatter); reduce is CMP_SCATTER_OP_NONE, _SUM ('add') or _PROD ('multiply'). src has tensor's dtype.</summary>
+        /// <summary>A copy of tensor with src[i][j][k] written to [i][index[i][j][k]][k] for dim 1 (torch.scatter); reduce is CMP_SCATTER_OP_NONE, _SUM ('add') or _PROD ('multiply'). src has tensor's dtype. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_scatter")]
         internal static partial Status cmp_scatter(TensorHandle tensor, long dim, TensorHandle index, TensorHandle src, int reduce, out TensorHandle @out);
 
@@ -1276,7 +1276,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_scatter_value")]
         internal static partial Status cmp_scatter_value(TensorHandle tensor, long dim, TensorHandle index, NativeScalar value, int reduce, out TensorHandle @out);
 
-        /// <summary>A copy of tensor with src added at the positions index gives along dim (torch.scatter_add; gather's backward).</summary>
+        /// <summary>A copy of tensor with src added at the positions index gives along dim (torch.scatter_add; gather's backward). Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_scatter_add")]
         internal static partial Status cmp_scatter_add(TensorHandle tensor, long dim, TensorHandle index, TensorHandle src, out TensorHandle @out);
 
@@ -1284,15 +1284,15 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_scatter_add_")]
         internal static partial Status cmp_scatter_add_(TensorHandle tensor, long dim, TensorHandle index, TensorHandle src);
 
-        /// <summary>torch.scatter_reduce: reduce is any cmp_scatter_op but NONE; include_self (0/1) says whether the original elements take part. Integer means round down, as in PyTorch.</summary>
+        /// <summary>torch.scatter_reduce: reduce is any cmp_scatter_op but NONE; include_self (0/1) says whether the original elements take part. Integer means round down, as in PyTorch. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_scatter_reduce")]
         internal static partial Status cmp_scatter_reduce(TensorHandle tensor, long dim, TensorHandle index, TensorHandle src, int reduce, int includeSelf, out TensorHandle @out);
 
-        /// <summary>The entries of tensor at the 1-D int64/int32 index along dim (torch.index_select).</summary>
+        /// <summary>The entries of tensor at the 1-D int64/int32 index along dim (torch.index_select). Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_index_select")]
         internal static partial Status cmp_index_select(TensorHandle tensor, long dim, TensorHandle index, out TensorHandle @out);
 
-        /// <summary>A copy of tensor with alpha * source[..., i, ...] added at [..., index[i], ...] along dim (torch.index_add; index_select's backward). index is 1-D int64/int32.</summary>
+        /// <summary>A copy of tensor with alpha * source[..., i, ...] added at [..., index[i], ...] along dim (torch.index_add; index_select's backward). index is 1-D int64/int32. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_index_add")]
         internal static partial Status cmp_index_add(TensorHandle tensor, long dim, TensorHandle index, TensorHandle source, NativeScalar alpha, out TensorHandle @out);
 
@@ -1300,15 +1300,15 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_index_add_")]
         internal static partial Status cmp_index_add_(TensorHandle tensor, long dim, TensorHandle index, TensorHandle source, NativeScalar alpha);
 
-        /// <summary>The elements of tensor where mask (bool, broadcast with tensor) is true, as a 1-D tensor.</summary>
+        /// <summary>The elements of tensor where mask (bool, broadcast with tensor) is true, as a 1-D tensor. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_masked_select")]
         internal static partial Status cmp_masked_select(TensorHandle tensor, TensorHandle mask, out TensorHandle @out);
 
-        /// <summary>The indices of the non-zero elements as an int64 tensor [count, ndim] (torch.nonzero).</summary>
+        /// <summary>The indices of the non-zero elements as an int64 tensor [count, ndim] (torch.nonzero). Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_nonzero")]
         internal static partial Status cmp_nonzero(TensorHandle tensor, out TensorHandle @out);
 
-        /// <summary>Advanced indexing, PyTorch's x[indices]: indices holds count entries for the dims from dim 0; a NULL entry takes its dim whole, an int64 tensor picks positions (negative count from the end), a bool/uint8 mask covers as many dims as it has. The index tensors broadcast together; their shape replaces the indexed dims in place when those are adjacent, else at the front.</summary>
+        /// <summary>Advanced indexing, PyTorch's x[indices]: indices holds count entries for the dims from dim 0; a NULL entry takes its dim whole, an int64 tensor picks positions (negative count from the end), a bool/uint8 mask covers as many dims as it has. The index tensors broadcast together; their shape replaces the indexed dims in place when those are adjacent, else at the front. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_index")]
         internal static partial Status cmp_index(TensorHandle tensor, ReadOnlySpan<nint> indices, long count, out TensorHandle @out);
 
@@ -1320,19 +1320,19 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_index_put_")]
         internal static partial Status cmp_index_put_(TensorHandle tensor, ReadOnlySpan<nint> indices, long count, TensorHandle values, int accumulate);
 
-        /// <summary>An uninitialised tensor shaped like tensor (torch.empty_like). A tensor whose strides are dense (a permuted contiguous tensor) gives the same strides, as PyTorch's preserve format; others give a contiguous result. dtype / device NULL keep the input's.</summary>
+        /// <summary>An uninitialised tensor shaped like tensor (torch.empty_like). A tensor whose strides are dense (a permuted contiguous tensor) gives the same strides, as PyTorch's preserve format; others give a contiguous result. dtype / device NULL keep the input's. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_empty_like")]
         internal static partial Status cmp_empty_like(TensorHandle tensor, ReadOnlySpan<DType> dtype, ReadOnlySpan<NativeDevice> device, out TensorHandle @out);
 
-        /// <summary>Zeros shaped like tensor (torch.zeros_like); layout, dtype and device as in cmp_empty_like.</summary>
+        /// <summary>Zeros shaped like tensor (torch.zeros_like); layout, dtype and device as in cmp_empty_like. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_zeros_like")]
         internal static partial Status cmp_zeros_like(TensorHandle tensor, ReadOnlySpan<DType> dtype, ReadOnlySpan<NativeDevice> device, out TensorHandle @out);
 
-        /// <summary>Ones shaped like tensor (torch.ones_like); layout, dtype and device as in cmp_empty_like.</summary>
+        /// <summary>Ones shaped like tensor (torch.ones_like); layout, dtype and device as in cmp_empty_like. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_ones_like")]
         internal static partial Status cmp_ones_like(TensorHandle tensor, ReadOnlySpan<DType> dtype, ReadOnlySpan<NativeDevice> device, out TensorHandle @out);
 
-        /// <summary>value everywhere, shaped like tensor (torch.full_like); layout, dtype and device as in cmp_empty_like.</summary>
+        /// <summary>value everywhere, shaped like tensor (torch.full_like); layout, dtype and device as in cmp_empty_like. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_full_like")]
         internal static partial Status cmp_full_like(TensorHandle tensor, NativeScalar value, ReadOnlySpan<DType> dtype, ReadOnlySpan<NativeDevice> device, out TensorHandle @out);
 
@@ -1344,19 +1344,19 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_randn_like")]
         internal static partial Status cmp_randn_like(TensorHandle tensor, ReadOnlySpan<DType> dtype, ReadOnlySpan<NativeDevice> device, out TensorHandle @out);
 
-        /// <summary>steps values evenly spaced from start to end inclusive (torch.linspace). The first half is computed from start and the second from end, as PyTorch does, so both endpoints are exact.</summary>
+        /// <summary>steps values evenly spaced from start to end inclusive (torch.linspace). The first half is computed from start and the second from end, as PyTorch does, so both endpoints are exact. Dtypes: all but bool.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_linspace")]
         internal static partial Status cmp_linspace(NativeScalar start, NativeScalar end, long steps, DType dtype, NativeDevice device, out TensorHandle @out);
 
-        /// <summary>base raised to steps exponents evenly spaced from start to end (torch.logspace).</summary>
+        /// <summary>base raised to steps exponents evenly spaced from start to end (torch.logspace). Dtypes: all but bool.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_logspace")]
         internal static partial Status cmp_logspace(NativeScalar start, NativeScalar end, long steps, double @base, DType dtype, NativeDevice device, out TensorHandle @out);
 
-        /// <summary>An n x m matrix with ones on the diagonal and zeros elsewhere (torch.eye(n, m)).</summary>
+        /// <summary>An n x m matrix with ones on the diagonal and zeros elsewhere (torch.eye(n, m)). Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_eye")]
         internal static partial Status cmp_eye(long n, long m, DType dtype, NativeDevice device, out TensorHandle @out);
 
-        /// <summary>A random permutation of 0..n-1 (torch.randperm) from the default Philox generator.</summary>
+        /// <summary>A random permutation of 0..n-1 (torch.randperm) from the default Philox generator. Dtypes: all but bool.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_randperm")]
         internal static partial Status cmp_randperm(long n, DType dtype, NativeDevice device, out TensorHandle @out);
 
@@ -1372,11 +1372,11 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_normal_")]
         internal static partial Status cmp_normal_(TensorHandle tensor, double mean, double std);
 
-        /// <summary>Fills tensor in place with uniform numbers in [from, to), from &lt;= to (Tensor.uniform_); rounding to a narrow dtype may reach to, as in PyTorch.</summary>
+        /// <summary>Fills tensor in place with uniform numbers in [from, to), from &lt;= to (Tensor.uniform_); rounding to a narrow dtype may reach to, as in PyTorch. Dtypes: floating.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_uniform_")]
         internal static partial Status cmp_uniform_(TensorHandle tensor, double from, double to);
 
-        /// <summary>1 with probability p[i] and 0 otherwise, element by element (torch.bernoulli(p)); p is floating with values in [0, 1], and the result has its shape and dtype.</summary>
+        /// <summary>1 with probability p[i] and 0 otherwise, element by element (torch.bernoulli(p)); p is floating with values in [0, 1], and the result has its shape and dtype. Dtypes: floating.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_bernoulli")]
         internal static partial Status cmp_bernoulli(TensorHandle p, out TensorHandle @out);
 
@@ -1388,27 +1388,27 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_multinomial")]
         internal static partial Status cmp_multinomial(TensorHandle probs, long numSamples, int replacement, out TensorHandle @out);
 
-        /// <summary>The 2 x N (row, column) indices of the lower triangle of a row x col matrix, row by row (torch.tril_indices).</summary>
+        /// <summary>The 2 x N (row, column) indices of the lower triangle of a row x col matrix, row by row (torch.tril_indices). Dtypes: integer.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_tril_indices")]
         internal static partial Status cmp_tril_indices(long row, long col, long offset, DType dtype, NativeDevice device, out TensorHandle @out);
 
-        /// <summary>The 2 x N (row, column) indices of the upper triangle of a row x col matrix, row by row (torch.triu_indices).</summary>
+        /// <summary>The 2 x N (row, column) indices of the upper triangle of a row x col matrix, row by row (torch.triu_indices). Dtypes: integer.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_triu_indices")]
         internal static partial Status cmp_triu_indices(long row, long col, long offset, DType dtype, NativeDevice device, out TensorHandle @out);
 
-        /// <summary>Product of two matrices (torch.mm): a is n x k, b is k x m, both of one dtype.</summary>
+        /// <summary>Product of two matrices (torch.mm): a is n x k, b is k x m, both of one dtype. Dtypes: all but bool.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_mm")]
         internal static partial Status cmp_mm(TensorHandle a, TensorHandle b, out TensorHandle @out);
 
-        /// <summary>Batched product of [B, n, k] and [B, k, m] tensors of one dtype (torch.bmm); no broadcasting.</summary>
+        /// <summary>Batched product of [B, n, k] and [B, k, m] tensors of one dtype (torch.bmm); no broadcasting. Dtypes: all but bool.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_bmm")]
         internal static partial Status cmp_bmm(TensorHandle a, TensorHandle b, out TensorHandle @out);
 
-        /// <summary>Product of an n x k matrix and a k-vector (torch.mv).</summary>
+        /// <summary>Product of an n x k matrix and a k-vector (torch.mv). Dtypes: all but bool.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_mv")]
         internal static partial Status cmp_mv(TensorHandle mat, TensorHandle vec, out TensorHandle @out);
 
-        /// <summary>Dot product of two 1-D tensors of one size and dtype, as a 0-dim tensor (torch.dot).</summary>
+        /// <summary>Dot product of two 1-D tensors of one size and dtype, as a 0-dim tensor (torch.dot). Dtypes: all but bool.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_dot")]
         internal static partial Status cmp_dot(TensorHandle a, TensorHandle b, out TensorHandle @out);
 
@@ -1416,39 +1416,39 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_outer")]
         internal static partial Status cmp_outer(TensorHandle a, TensorHandle b, out TensorHandle @out);
 
-        /// <summary>beta * input + alpha * (mat1 @ mat2) (torch.addmm); input broadcasts to the product's shape. With beta 0 input is ignored (its NaNs do not propagate). For integer tensors beta and alpha are truncated toward zero, as PyTorch does.</summary>
+        /// <summary>beta * input + alpha * (mat1 @ mat2) (torch.addmm); input broadcasts to the product's shape. With beta 0 input is ignored (its NaNs do not propagate). For integer tensors beta and alpha are truncated toward zero, as PyTorch does. Dtypes: all but bool.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_addmm")]
         internal static partial Status cmp_addmm(TensorHandle input, TensorHandle mat1, TensorHandle mat2, NativeScalar beta, NativeScalar alpha, out TensorHandle @out);
 
-        /// <summary>beta * input + alpha * (batch1 @ batch2) for [B, n, k] and [B, k, m] batches (torch.baddbmm); as cmp_addmm.</summary>
+        /// <summary>beta * input + alpha * (batch1 @ batch2) for [B, n, k] and [B, k, m] batches (torch.baddbmm); as cmp_addmm. Dtypes: all but bool.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_baddbmm")]
         internal static partial Status cmp_baddbmm(TensorHandle input, TensorHandle batch1, TensorHandle batch2, NativeScalar beta, NativeScalar alpha, out TensorHandle @out);
 
-        /// <summary>beta * input + alpha * (mat @ vec) (torch.addmv); as cmp_addmm.</summary>
+        /// <summary>beta * input + alpha * (mat @ vec) (torch.addmv); as cmp_addmm. Dtypes: all but bool.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_addmv")]
         internal static partial Status cmp_addmv(TensorHandle input, TensorHandle mat, TensorHandle vec, NativeScalar beta, NativeScalar alpha, out TensorHandle @out);
 
-        /// <summary>Einstein summation over count operands (torch.einsum). equation is NUL-terminated UTF-8 such as "bij,bjk-&gt;bik": subscripts in [a-zA-Z], "..." for broadcast dims, a subscript repeated in one operand takes its diagonal, subscripts missing from the output are summed; without "-&gt;" the output holds the subscripts seen once, in alphabetical order (upper case first).</summary>
+        /// <summary>Einstein summation over count operands (torch.einsum). equation is NUL-terminated UTF-8 such as "bij,bjk-&gt;bik": subscripts in [a-zA-Z], "..." for broadcast dims, a subscript repeated in one operand takes its diagonal, subscripts missing from the output are summed; without "-&gt;" the output holds the subscripts seen once, in alphabetical order (upper case first). Dtypes: all but bool.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_einsum")]
         internal static partial Status cmp_einsum(ReadOnlySpan<byte> equation, ReadOnlySpan<nint> operands, long count, out TensorHandle @out);
 
-        /// <summary>Sorts along dim (torch.sort): values and int64 indices into the input. NaN sorts as larger than every number (last ascending, first descending). With stable nonzero equal elements keep their input order; without it the order of ties is still the input order (the sort is always stable).</summary>
+        /// <summary>Sorts along dim (torch.sort): values and int64 indices into the input. NaN sorts as larger than every number (last ascending, first descending). With stable nonzero equal elements keep their input order; without it the order of ties is still the input order (the sort is always stable). Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_sort")]
         internal static partial Status cmp_sort(TensorHandle a, long dim, int descending, int stable, out TensorHandle outValues, out TensorHandle outIndices);
 
-        /// <summary>The int64 indices that sort a along dim (torch.argsort), ordered as cmp_sort orders them.</summary>
+        /// <summary>The int64 indices that sort a along dim (torch.argsort), ordered as cmp_sort orders them. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_argsort")]
         internal static partial Status cmp_argsort(TensorHandle a, long dim, int descending, int stable, out TensorHandle @out);
 
-        /// <summary>Sorts along dim 0 (torch.msort): the values of cmp_sort(a, 0).</summary>
+        /// <summary>Sorts along dim 0 (torch.msort): the values of cmp_sort(a, 0). Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_msort")]
         internal static partial Status cmp_msort(TensorHandle a, out TensorHandle @out);
 
-        /// <summary>The k largest (largest nonzero) or smallest elements along dim and their int64 indices (torch.topk); NaN counts as the largest value. With sorted nonzero the results are in sorted order (descending for largest); otherwise in an unspecified order. 0 &lt;= k &lt;= size of dim.</summary>
+        /// <summary>The k largest (largest nonzero) or smallest elements along dim and their int64 indices (torch.topk); NaN counts as the largest value. With sorted nonzero the results are in sorted order (descending for largest); otherwise in an unspecified order. 0 &lt;= k &lt;= size of dim. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_topk")]
         internal static partial Status cmp_topk(TensorHandle a, long k, long dim, int largest, int sorted, out TensorHandle outValues, out TensorHandle outIndices);
 
-        /// <summary>Pads the last npad/2 dims (torch.nn.functional.pad): pad holds (left, right) pairs starting with the last dim. mode is a cmp_pad_mode value. CONSTANT fills with value (converted to the dtype) and accepts negative pads, which crop. REFLECT, REPLICATE and CIRCULAR pad the last 1, 2 or 3 dims of a tensor with one or two more dims (batch, channel) than that.</summary>
+        /// <summary>Pads the last npad/2 dims (torch.nn.functional.pad): pad holds (left, right) pairs starting with the last dim. mode is a cmp_pad_mode value. CONSTANT fills with value (converted to the dtype) and accepts negative pads, which crop. REFLECT, REPLICATE and CIRCULAR pad the last 1, 2 or 3 dims of a tensor with one or two more dims (batch, channel) than that. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_pad")]
         internal static partial Status cmp_pad(TensorHandle a, ReadOnlySpan<long> pad, long npad, int mode, double value, out TensorHandle @out);
 
@@ -1456,7 +1456,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_pad_backward")]
         internal static partial Status cmp_pad_backward(TensorHandle gradOutput, ReadOnlySpan<long> inputSizes, long ndim, ReadOnlySpan<long> pad, long npad, int mode, out TensorHandle outGradInput);
 
-        /// <summary>Repeats each element repeats times along dim (torch.repeat_interleave(a, repeats, dim)), or along the flattened tensor when has_dim is 0. output_size, when not negative, must equal the result's size along dim (PyTorch uses it to skip a sync; here it is checked).</summary>
+        /// <summary>Repeats each element repeats times along dim (torch.repeat_interleave(a, repeats, dim)), or along the flattened tensor when has_dim is 0. output_size, when not negative, must equal the result's size along dim (PyTorch uses it to skip a sync; here it is checked). Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_repeat_interleave")]
         internal static partial Status cmp_repeat_interleave(TensorHandle a, long repeats, int hasDim, long dim, long outputSize, out TensorHandle @out);
 
@@ -1464,15 +1464,15 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_repeat_interleave_tensor")]
         internal static partial Status cmp_repeat_interleave_tensor(TensorHandle a, TensorHandle repeats, int hasDim, long dim, long outputSize, out TensorHandle @out);
 
-        /// <summary>torch.repeat_interleave(repeats): index i repeated repeats[i] times, for a 1-D integer repeats; int64 result.</summary>
+        /// <summary>torch.repeat_interleave(repeats): index i repeated repeats[i] times, for a 1-D integer repeats; int64 result. Dtypes: int64, int32.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_repeat_interleave_indices")]
         internal static partial Status cmp_repeat_interleave_indices(TensorHandle repeats, long outputSize, out TensorHandle @out);
 
-        /// <summary>For each value, the index where it would be inserted into the innermost dim of sorted_sequence to keep it sorted (torch.searchsorted): the first such index, or the last with right nonzero. sorted_sequence is 1-D, or N-D with leading dims equal to values' leading dims. The result has values' shape and is int64, or int32 with out_int32 nonzero. NaN sorts last.</summary>
+        /// <summary>For each value, the index where it would be inserted into the innermost dim of sorted_sequence to keep it sorted (torch.searchsorted): the first such index, or the last with right nonzero. sorted_sequence is 1-D, or N-D with leading dims equal to values' leading dims. The result has values' shape and is int64, or int32 with out_int32 nonzero. NaN sorts last. Dtypes: all but bool.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_searchsorted")]
         internal static partial Status cmp_searchsorted(TensorHandle sortedSequence, TensorHandle values, int outInt32, int right, out TensorHandle @out);
 
-        /// <summary>cmp_searchsorted over sorted_sequence permuted by sorter (int64 indices that sort its innermost dim, as argsort gives).</summary>
+        /// <summary>cmp_searchsorted over sorted_sequence permuted by sorter (int64 indices that sort its innermost dim, as argsort gives). Dtypes: all but bool.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_searchsorted_sorter")]
         internal static partial Status cmp_searchsorted_sorter(TensorHandle sortedSequence, TensorHandle values, int outInt32, int right, TensorHandle sorter, out TensorHandle @out);
 
@@ -1480,15 +1480,15 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_searchsorted_scalar")]
         internal static partial Status cmp_searchsorted_scalar(TensorHandle sortedSequence, NativeScalar value, int outInt32, int right, out TensorHandle @out);
 
-        /// <summary>The bucket of each element of input given 1-D sorted boundaries (torch.bucketize): the index i with boundaries[i-1] &lt; x &lt;= boundaries[i], or boundaries[i-1] &lt;= x &lt; boundaries[i] with right nonzero.</summary>
+        /// <summary>The bucket of each element of input given 1-D sorted boundaries (torch.bucketize): the index i with boundaries[i-1] &lt; x &lt;= boundaries[i], or boundaries[i-1] &lt;= x &lt; boundaries[i] with right nonzero. Dtypes: all but bool.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_bucketize")]
         internal static partial Status cmp_bucketize(TensorHandle input, TensorHandle boundaries, int outInt32, int right, out TensorHandle @out);
 
-        /// <summary>The distinct elements of a (torch.unique), of the flattened tensor when has_dim is 0, else the distinct slices along dim. The values come out sorted (sorted 0 is accepted and gives the same order). out_inverse (int64, a's shape, or the size of dim) maps each element/slice to its position in out_values; out_counts (int64) counts each value. When return_inverse / return_counts is 0 the matching output is an empty tensor, as torch's _unique2 returns.</summary>
+        /// <summary>The distinct elements of a (torch.unique), of the flattened tensor when has_dim is 0, else the distinct slices along dim. The values come out sorted (sorted 0 is accepted and gives the same order). out_inverse (int64, a's shape, or the size of dim) maps each element/slice to its position in out_values; out_counts (int64) counts each value. When return_inverse / return_counts is 0 the matching output is an empty tensor, as torch's _unique2 returns. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_unique")]
         internal static partial Status cmp_unique(TensorHandle a, int sorted, int returnInverse, int returnCounts, int hasDim, long dim, out TensorHandle outValues, out TensorHandle outInverse, out TensorHandle outCounts);
 
-        /// <summary>Collapses runs of equal consecutive elements (or slices along dim when has_dim is nonzero) into one (torch.unique_consecutive); out_inverse and out_counts as in cmp_unique.</summary>
+        /// <summary>Collapses runs of equal consecutive elements (or slices along dim when has_dim is nonzero) into one (torch.unique_consecutive); out_inverse and out_counts as in cmp_unique. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_unique_consecutive")]
         internal static partial Status cmp_unique_consecutive(TensorHandle a, int returnInverse, int returnCounts, int hasDim, long dim, out TensorHandle outValues, out TensorHandle outInverse, out TensorHandle outCounts);
 
@@ -1540,11 +1540,11 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_group_norm_backward")]
         internal static partial Status cmp_group_norm_backward(TensorHandle gradOutput, TensorHandle input, long numGroups, TensorHandle mean, TensorHandle rstd, TensorHandle weight, out TensorHandle outGradInput, out TensorHandle outGradWeight, out TensorHandle outGradBias);
 
-        /// <summary>Dropout of single elements (F.dropout); out_mask has the input's shape.</summary>
+        /// <summary>Dropout of single elements (F.dropout); out_mask has the input's shape. Dtypes: floating.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_dropout")]
         internal static partial Status cmp_dropout(TensorHandle input, double p, int training, out TensorHandle @out, out TensorHandle outMask);
 
-        /// <summary>Dropout of whole channels (F.dropout1d/2d/3d): the input is (N, C, *) with at least 2 dims; out_mask has shape (N, C, 1, ...) and broadcasts over the rest.</summary>
+        /// <summary>Dropout of whole channels (F.dropout1d/2d/3d): the input is (N, C, *) with at least 2 dims; out_mask has shape (N, C, 1, ...) and broadcasts over the rest. Dtypes: floating.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_feature_dropout")]
         internal static partial Status cmp_feature_dropout(TensorHandle input, double p, int training, out TensorHandle @out, out TensorHandle outMask);
 
@@ -1552,7 +1552,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_dropout_backward")]
         internal static partial Status cmp_dropout_backward(TensorHandle gradOutput, TensorHandle mask, double p, out TensorHandle outGradInput);
 
-        /// <summary>Rows of weight picked by indices: shape indices.shape + [embedding_dim]. max_norm (NULL for none) first rescales, in place in weight, every referenced row whose norm_type-norm exceeds it to norm max_norm (as PyTorch's embedding_renorm_).</summary>
+        /// <summary>Rows of weight picked by indices: shape indices.shape + [embedding_dim]. max_norm (NULL for none) first rescales, in place in weight, every referenced row whose norm_type-norm exceeds it to norm max_norm (as PyTorch's embedding_renorm_). Dtypes: all (weight); indices int64 or int32.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_embedding")]
         internal static partial Status cmp_embedding(TensorHandle weight, TensorHandle indices, long paddingIdx, int hasPaddingIdx, ReadOnlySpan<double> maxNorm, double normType, out TensorHandle @out);
 
@@ -1560,7 +1560,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_embedding_backward")]
         internal static partial Status cmp_embedding_backward(TensorHandle gradOutput, TensorHandle indices, long numWeights, long paddingIdx, int hasPaddingIdx, int scaleGradByFreq, out TensorHandle outGradWeight);
 
-        /// <summary>Convolution (F.conv1d/conv2d/conv3d for nspatial 1/2/3): stride, dilation (&gt;= 1) and padding (&gt;= 0, used when padding_mode is CMP_CONV_PADDING_EXPLICIT) hold nspatial values; groups divides C_in and C_out. bias may be NULL.</summary>
+        /// <summary>Convolution (F.conv1d/conv2d/conv3d for nspatial 1/2/3): stride, dilation (&gt;= 1) and padding (&gt;= 0, used when padding_mode is CMP_CONV_PADDING_EXPLICIT) hold nspatial values; groups divides C_in and C_out. bias may be NULL. Dtypes: all but bool (integers forward only).</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_conv")]
         internal static partial Status cmp_conv(TensorHandle input, TensorHandle weight, TensorHandle bias, long nspatial, ReadOnlySpan<long> stride, ReadOnlySpan<long> padding, int paddingMode, ReadOnlySpan<long> dilation, long groups, out TensorHandle @out);
 
@@ -1568,7 +1568,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_conv_backward")]
         internal static partial Status cmp_conv_backward(TensorHandle gradOutput, TensorHandle input, TensorHandle weight, long nspatial, ReadOnlySpan<long> stride, ReadOnlySpan<long> padding, int paddingMode, ReadOnlySpan<long> dilation, long groups, int outputMask, out TensorHandle outGradInput, out TensorHandle outGradWeight, out TensorHandle outGradBias);
 
-        /// <summary>Transposed convolution (F.conv_transpose1d/2d/3d for nspatial 1/2/3), the gradient of a convolution with respect to its input: weight is [C_in, C_out / groups, *kernel]; each output_padding value is below its stride or its dilation. bias may be NULL.</summary>
+        /// <summary>Transposed convolution (F.conv_transpose1d/2d/3d for nspatial 1/2/3), the gradient of a convolution with respect to its input: weight is [C_in, C_out / groups, *kernel]; each output_padding value is below its stride or its dilation. bias may be NULL. Dtypes: all but bool (integers forward only).</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_conv_transpose")]
         internal static partial Status cmp_conv_transpose(TensorHandle input, TensorHandle weight, TensorHandle bias, long nspatial, ReadOnlySpan<long> stride, ReadOnlySpan<long> padding, ReadOnlySpan<long> outputPadding, long groups, ReadOnlySpan<long> dilation, out TensorHandle @out);
 
@@ -1576,11 +1576,11 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_conv_transpose_backward")]
         internal static partial Status cmp_conv_transpose_backward(TensorHandle gradOutput, TensorHandle input, TensorHandle weight, long nspatial, ReadOnlySpan<long> stride, ReadOnlySpan<long> padding, ReadOnlySpan<long> outputPadding, long groups, ReadOnlySpan<long> dilation, int outputMask, out TensorHandle outGradInput, out TensorHandle outGradWeight, out TensorHandle outGradBias);
 
-        /// <summary>Sliding local blocks of a [N, C, H, W] or [C, H, W] input as columns (F.unfold, im2col): the result is [N, C * kh * kw, L] ([C * kh * kw, L] unbatched), L the number of block positions. kernel_size, dilation, padding and stride hold 2 values each.</summary>
+        /// <summary>Sliding local blocks of a [N, C, H, W] or [C, H, W] input as columns (F.unfold, im2col): the result is [N, C * kh * kw, L] ([C * kh * kw, L] unbatched), L the number of block positions. kernel_size, dilation, padding and stride hold 2 values each. Dtypes: floating.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_unfold")]
         internal static partial Status cmp_unfold(TensorHandle input, ReadOnlySpan<long> kernelSize, ReadOnlySpan<long> dilation, ReadOnlySpan<long> padding, ReadOnlySpan<long> stride, out TensorHandle @out);
 
-        /// <summary>Sums columns back into an image (F.fold, col2im; the adjoint of cmp_unfold): input is [N, C * kh * kw, L] or [C * kh * kw, L] and the result [N, C, *output_size] or [C, *output_size]. All arrays hold 2 values; L must match the block positions of output_size.</summary>
+        /// <summary>Sums columns back into an image (F.fold, col2im; the adjoint of cmp_unfold): input is [N, C * kh * kw, L] or [C * kh * kw, L] and the result [N, C, *output_size] or [C, *output_size]. All arrays hold 2 values; L must match the block positions of output_size. Dtypes: floating.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_fold")]
         internal static partial Status cmp_fold(TensorHandle input, ReadOnlySpan<long> outputSize, ReadOnlySpan<long> kernelSize, ReadOnlySpan<long> dilation, ReadOnlySpan<long> padding, ReadOnlySpan<long> stride, out TensorHandle @out);
 
@@ -1592,7 +1592,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_max_pool_backward")]
         internal static partial Status cmp_max_pool_backward(TensorHandle gradOutput, TensorHandle input, long nspatial, TensorHandle indices, out TensorHandle outGradInput);
 
-        /// <summary>Average pooling (F.avg_pool1d/2d/3d). count_include_pad counts padded positions in the divisor; divisor_override, when not 0, replaces the divisor. Floating and int64 inputs (int64 divides with truncation, as PyTorch).</summary>
+        /// <summary>Average pooling (F.avg_pool1d/2d/3d). count_include_pad counts padded positions in the divisor; divisor_override, when not 0, replaces the divisor. Floating and int64 inputs (int64 divides with truncation, as PyTorch). Dtypes: floating, int64.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_avg_pool")]
         internal static partial Status cmp_avg_pool(TensorHandle input, long nspatial, ReadOnlySpan<long> kernelSize, ReadOnlySpan<long> stride, ReadOnlySpan<long> padding, int ceilMode, int countIncludePad, long divisorOverride, out TensorHandle @out);
 
@@ -1600,7 +1600,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_avg_pool_backward")]
         internal static partial Status cmp_avg_pool_backward(TensorHandle gradOutput, TensorHandle input, long nspatial, ReadOnlySpan<long> kernelSize, ReadOnlySpan<long> stride, ReadOnlySpan<long> padding, int ceilMode, int countIncludePad, long divisorOverride, out TensorHandle outGradInput);
 
-        /// <summary>Adaptive average pooling (F.adaptive_avg_pool1d/2d/3d) to output_size: output o of a dim of input size I averages [floor(o I / O), ceil((o + 1) I / O)).</summary>
+        /// <summary>Adaptive average pooling (F.adaptive_avg_pool1d/2d/3d) to output_size: output o of a dim of input size I averages [floor(o I / O), ceil((o + 1) I / O)). Dtypes: floating.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_adaptive_avg_pool")]
         internal static partial Status cmp_adaptive_avg_pool(TensorHandle input, long nspatial, ReadOnlySpan<long> outputSize, out TensorHandle @out);
 
@@ -1608,11 +1608,11 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_adaptive_avg_pool_backward")]
         internal static partial Status cmp_adaptive_avg_pool_backward(TensorHandle gradOutput, TensorHandle input, long nspatial, out TensorHandle outGradInput);
 
-        /// <summary>Adaptive max pooling (F.adaptive_max_pool1d/2d/3d with return_indices=True), windows as cmp_adaptive_avg_pool; its gradient is cmp_max_pool_backward.</summary>
+        /// <summary>Adaptive max pooling (F.adaptive_max_pool1d/2d/3d with return_indices=True), windows as cmp_adaptive_avg_pool; its gradient is cmp_max_pool_backward. Dtypes: floating.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_adaptive_max_pool")]
         internal static partial Status cmp_adaptive_max_pool(TensorHandle input, long nspatial, ReadOnlySpan<long> outputSize, out TensorHandle @out, out TensorHandle outIndices);
 
-        /// <summary>Resizes the trailing nspatial dims (F.interpolate) of an input [N, C, *spatial] to size (NULL when scale_factor is given) or by scale_factor (nspatial values; NULL when size is given). mode is a cmp_interpolate_mode; align_corners applies to LINEAR only (must be 0 otherwise). With a scale factor the output size is floor(in * scale); unless recompute_scale_factor, the source coordinates use 1 / scale_factor (PyTorch's rule) instead of in / out.</summary>
+        /// <summary>Resizes the trailing nspatial dims (F.interpolate) of an input [N, C, *spatial] to size (NULL when scale_factor is given) or by scale_factor (nspatial values; NULL when size is given). mode is a cmp_interpolate_mode; align_corners applies to LINEAR only (must be 0 otherwise). With a scale factor the output size is floor(in * scale); unless recompute_scale_factor, the source coordinates use 1 / scale_factor (PyTorch's rule) instead of in / out. Dtypes: floating, uint8.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_interpolate")]
         internal static partial Status cmp_interpolate(TensorHandle input, long nspatial, ReadOnlySpan<long> size, ReadOnlySpan<double> scaleFactor, int mode, int alignCorners, int recomputeScaleFactor, out TensorHandle @out);
 
@@ -1620,7 +1620,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_interpolate_backward")]
         internal static partial Status cmp_interpolate_backward(TensorHandle gradOutput, ReadOnlySpan<long> inputSize, long ninputSize, ReadOnlySpan<double> scaleFactor, int mode, int alignCorners, int recomputeScaleFactor, out TensorHandle outGradInput);
 
-        /// <summary>Samples input [N, C, H, W] at grid [N, Ho, Wo, 2] (x, y in [-1, 1]) into [N, C, Ho, Wo] (F.grid_sample, 2-d). mode is a cmp_grid_sample_mode, padding_mode a cmp_grid_padding_mode.</summary>
+        /// <summary>Samples input [N, C, H, W] at grid [N, Ho, Wo, 2] (x, y in [-1, 1]) into [N, C, Ho, Wo] (F.grid_sample, 2-d). mode is a cmp_grid_sample_mode, padding_mode a cmp_grid_padding_mode. Dtypes: floating.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_grid_sample")]
         internal static partial Status cmp_grid_sample(TensorHandle input, TensorHandle grid, int mode, int paddingMode, int alignCorners, out TensorHandle @out);
 
@@ -1628,7 +1628,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_grid_sample_backward")]
         internal static partial Status cmp_grid_sample_backward(TensorHandle gradOutput, TensorHandle input, TensorHandle grid, int mode, int paddingMode, int alignCorners, out TensorHandle outGradInput, out TensorHandle outGradGrid);
 
-        /// <summary>Cross entropy of logits (F.cross_entropy), log-softmax and negative log-likelihood fused in one pass per row. input is (C), (N, C) or (N, C, d1, ..., dk), floating. target is either class indices (int64, shape (), (N) or (N, d1, ..., dk)) or class probabilities (floating, input's shape). weight (C) may be NULL. Targets equal to ignore_index contribute nothing (class indices only). label_smoothing is in [0, 1]. reduction is a cmp_reduction (not BATCHMEAN); MEAN divides by the summed weights of the non-ignored targets (NaN when all are ignored).</summary>
+        /// <summary>Cross entropy of logits (F.cross_entropy), log-softmax and negative log-likelihood fused in one pass per row. input is (C), (N, C) or (N, C, d1, ..., dk), floating. target is either class indices (int64, shape (), (N) or (N, d1, ..., dk)) or class probabilities (floating, input's shape). weight (C) may be NULL. Targets equal to ignore_index contribute nothing (class indices only). label_smoothing is in [0, 1]. reduction is a cmp_reduction (not BATCHMEAN); MEAN divides by the summed weights of the non-ignored targets (NaN when all are ignored). Dtypes: floating.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_cross_entropy")]
         internal static partial Status cmp_cross_entropy(TensorHandle input, TensorHandle target, TensorHandle weight, long ignoreIndex, int reduction, double labelSmoothing, out TensorHandle @out);
 
@@ -1636,7 +1636,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_cross_entropy_backward")]
         internal static partial Status cmp_cross_entropy_backward(TensorHandle gradOutput, TensorHandle input, TensorHandle target, TensorHandle weight, long ignoreIndex, int reduction, double labelSmoothing, out TensorHandle outGradInput, out TensorHandle outGradTarget);
 
-        /// <summary>Negative log-likelihood of log-probabilities (F.nll_loss): input (C), (N, C) or (N, C, d1, ..., dk), floating; target int64 class indices of shape (), (N) or (N, d1, ..., dk); weight (C) may be NULL. reduction as cmp_cross_entropy.</summary>
+        /// <summary>Negative log-likelihood of log-probabilities (F.nll_loss): input (C), (N, C) or (N, C, d1, ..., dk), floating; target int64 class indices of shape (), (N) or (N, d1, ..., dk); weight (C) may be NULL. reduction as cmp_cross_entropy. Dtypes: floating.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_nll_loss")]
         internal static partial Status cmp_nll_loss(TensorHandle input, TensorHandle target, TensorHandle weight, long ignoreIndex, int reduction, out TensorHandle @out);
 
@@ -1644,7 +1644,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_nll_loss_backward")]
         internal static partial Status cmp_nll_loss_backward(TensorHandle gradOutput, TensorHandle input, TensorHandle target, TensorHandle weight, long ignoreIndex, int reduction, out TensorHandle outGradInput);
 
-        /// <summary>(input - target)^2 (F.mse_loss); input and target broadcast together; reduction NONE, MEAN or SUM.</summary>
+        /// <summary>(input - target)^2 (F.mse_loss); input and target broadcast together; reduction NONE, MEAN or SUM. Dtypes: floating.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_mse_loss")]
         internal static partial Status cmp_mse_loss(TensorHandle input, TensorHandle target, int reduction, out TensorHandle @out);
 
@@ -1652,7 +1652,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_mse_loss_backward")]
         internal static partial Status cmp_mse_loss_backward(TensorHandle gradOutput, TensorHandle input, TensorHandle target, int reduction, out TensorHandle outGradInput, out TensorHandle outGradTarget);
 
-        /// <summary>|input - target| (F.l1_loss); broadcasting and reduction as cmp_mse_loss.</summary>
+        /// <summary>|input - target| (F.l1_loss); broadcasting and reduction as cmp_mse_loss. Dtypes: floating.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_l1_loss")]
         internal static partial Status cmp_l1_loss(TensorHandle input, TensorHandle target, int reduction, out TensorHandle @out);
 
@@ -1660,7 +1660,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_l1_loss_backward")]
         internal static partial Status cmp_l1_loss_backward(TensorHandle gradOutput, TensorHandle input, TensorHandle target, int reduction, out TensorHandle outGradInput, out TensorHandle outGradTarget);
 
-        /// <summary>0.5 d^2 / beta where |d| &lt; beta, else |d| - 0.5 beta, d = input - target (F.smooth_l1_loss); beta &gt;= 0, 0 is the L1 loss.</summary>
+        /// <summary>0.5 d^2 / beta where |d| &lt; beta, else |d| - 0.5 beta, d = input - target (F.smooth_l1_loss); beta &gt;= 0, 0 is the L1 loss. Dtypes: floating.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_smooth_l1_loss")]
         internal static partial Status cmp_smooth_l1_loss(TensorHandle input, TensorHandle target, int reduction, double beta, out TensorHandle @out);
 
@@ -1668,7 +1668,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_smooth_l1_loss_backward")]
         internal static partial Status cmp_smooth_l1_loss_backward(TensorHandle gradOutput, TensorHandle input, TensorHandle target, int reduction, double beta, out TensorHandle outGradInput, out TensorHandle outGradTarget);
 
-        /// <summary>0.5 d^2 where |d| &lt; delta, else delta (|d| - 0.5 delta), d = input - target (F.huber_loss); delta &gt; 0.</summary>
+        /// <summary>0.5 d^2 where |d| &lt; delta, else delta (|d| - 0.5 delta), d = input - target (F.huber_loss); delta &gt; 0. Dtypes: floating.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_huber_loss")]
         internal static partial Status cmp_huber_loss(TensorHandle input, TensorHandle target, int reduction, double delta, out TensorHandle @out);
 
@@ -1676,7 +1676,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_huber_loss_backward")]
         internal static partial Status cmp_huber_loss_backward(TensorHandle gradOutput, TensorHandle input, TensorHandle target, int reduction, double delta, out TensorHandle outGradInput, out TensorHandle outGradTarget);
 
-        /// <summary>-weight (target log(input) + (1 - target) log(1 - input)) with each log clamped at -100 (F.binary_cross_entropy). input holds probabilities in [0, 1]; target has input's shape; weight (may be NULL) broadcasts to it.</summary>
+        /// <summary>-weight (target log(input) + (1 - target) log(1 - input)) with each log clamped at -100 (F.binary_cross_entropy). input holds probabilities in [0, 1]; target has input's shape; weight (may be NULL) broadcasts to it. Dtypes: floating.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_binary_cross_entropy")]
         internal static partial Status cmp_binary_cross_entropy(TensorHandle input, TensorHandle target, TensorHandle weight, int reduction, out TensorHandle @out);
 
@@ -1684,7 +1684,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_binary_cross_entropy_backward")]
         internal static partial Status cmp_binary_cross_entropy_backward(TensorHandle gradOutput, TensorHandle input, TensorHandle target, TensorHandle weight, int reduction, out TensorHandle outGradInput, out TensorHandle outGradTarget);
 
-        /// <summary>Binary cross entropy of logits in the overflow-free form (F.binary_cross_entropy_with_logits): target has input's shape; weight and pos_weight (both may be NULL) broadcast to it, pos_weight usually over the last (class) dim.</summary>
+        /// <summary>Binary cross entropy of logits in the overflow-free form (F.binary_cross_entropy_with_logits): target has input's shape; weight and pos_weight (both may be NULL) broadcast to it, pos_weight usually over the last (class) dim. Dtypes: floating.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_binary_cross_entropy_with_logits")]
         internal static partial Status cmp_binary_cross_entropy_with_logits(TensorHandle input, TensorHandle target, TensorHandle weight, TensorHandle posWeight, int reduction, out TensorHandle @out);
 
@@ -1692,7 +1692,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_binary_cross_entropy_with_logits_backward")]
         internal static partial Status cmp_binary_cross_entropy_with_logits_backward(TensorHandle gradOutput, TensorHandle input, TensorHandle target, TensorHandle weight, TensorHandle posWeight, int reduction, out TensorHandle outGradInput, out TensorHandle outGradTarget);
 
-        /// <summary>Kullback-Leibler divergence of log-probabilities input from target (F.kl_div): target (log(target) - input), or exp(target) (target - input) when log_target is non-zero. reduction may be BATCHMEAN (sum / input's first dim).</summary>
+        /// <summary>Kullback-Leibler divergence of log-probabilities input from target (F.kl_div): target (log(target) - input), or exp(target) (target - input) when log_target is non-zero. reduction may be BATCHMEAN (sum / input's first dim). Dtypes: floating.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_kl_div")]
         internal static partial Status cmp_kl_div(TensorHandle input, TensorHandle target, int reduction, int logTarget, out TensorHandle @out);
 
@@ -1700,7 +1700,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_kl_div_backward")]
         internal static partial Status cmp_kl_div_backward(TensorHandle gradOutput, TensorHandle input, TensorHandle target, int reduction, int logTarget, out TensorHandle outGradInput, out TensorHandle outGradTarget);
 
-        /// <summary>softmax(q k^T * scale + mask) v over the last two dims, computed blockwise over the keys (online softmax: the (L, S) score matrix is never materialised). q (..., L, E), k (..., S, E), v (..., S, Ev), leading dims equal; floating. attn_mask (may be NULL) broadcasts to (..., L, S): bool (true keeps) or additive, of q's dtype. is_causal masks keys after the query's position (no attn_mask then). scale NULL means 1/sqrt(E). dropout_p in [0, 1) drops attention weights with Philox numbers from the default generator; the stream position used is returned in out_seed/out_offset for the backward pass. out_logsumexp (may be NULL) receives the float32/float64 log-sum-exp of each score row, (..., L).</summary>
+        /// <summary>softmax(q k^T * scale + mask) v over the last two dims, computed blockwise over the keys (online softmax: the (L, S) score matrix is never materialised). q (..., L, E), k (..., S, E), v (..., S, Ev), leading dims equal; floating. attn_mask (may be NULL) broadcasts to (..., L, S): bool (true keeps) or additive, of q's dtype. is_causal masks keys after the query's position (no attn_mask then). scale NULL means 1/sqrt(E). dropout_p in [0, 1) drops attention weights with Philox numbers from the default generator; the stream position used is returned in out_seed/out_offset for the backward pass. out_logsumexp (may be NULL) receives the float32/float64 log-sum-exp of each score row, (..., L). Dtypes: floating.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_scaled_dot_product_attention")]
         internal static partial Status cmp_scaled_dot_product_attention(TensorHandle q, TensorHandle k, TensorHandle v, TensorHandle attnMask, double dropoutP, int isCausal, ReadOnlySpan<double> scale, out TensorHandle @out, out TensorHandle outLogsumexp, out ulong outSeed, out ulong outOffset);
 
@@ -1817,7 +1817,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>An uninitialised contiguous tensor of the given sizes.</summary>
+        /// <summary>An uninitialised contiguous tensor of the given sizes. Dtypes: all.</summary>
         internal static TensorHandle Empty(ReadOnlySpan<long> sizes, long ndim, DType dtype, NativeDevice device)
         {
             var status = cmp_empty(sizes, ndim, dtype, device, out var result);
@@ -1829,7 +1829,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>A contiguous tensor filled with zeros.</summary>
+        /// <summary>A contiguous tensor filled with zeros. Dtypes: all.</summary>
         internal static TensorHandle Zeros(ReadOnlySpan<long> sizes, long ndim, DType dtype, NativeDevice device)
         {
             var status = cmp_zeros(sizes, ndim, dtype, device, out var result);
@@ -1841,7 +1841,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>A contiguous tensor filled with ones.</summary>
+        /// <summary>A contiguous tensor filled with ones. Dtypes: all.</summary>
         internal static TensorHandle Ones(ReadOnlySpan<long> sizes, long ndim, DType dtype, NativeDevice device)
         {
             var status = cmp_ones(sizes, ndim, dtype, device, out var result);
@@ -1853,7 +1853,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>A contiguous tensor filled with value (converted to dtype).</summary>
+        /// <summary>A contiguous tensor filled with value (converted to dtype). Dtypes: all.</summary>
         internal static TensorHandle Full(ReadOnlySpan<long> sizes, long ndim, NativeScalar value, DType dtype, NativeDevice device)
         {
             var status = cmp_full(sizes, ndim, value, dtype, device, out var result);
@@ -1877,7 +1877,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Values start, start+step, ... below end (above end for a negative step).</summary>
+        /// <summary>Values start, start+step, ... below end (above end for a negative step). Dtypes: all but bool.</summary>
         internal static TensorHandle Arange(NativeScalar start, NativeScalar end, NativeScalar step, DType dtype, NativeDevice device)
         {
             var status = cmp_arange(start, end, step, dtype, device, out var result);
@@ -1889,7 +1889,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>A CPU tensor holding a copy of nbytes bytes at data, laid out contiguously in dtype. nbytes must equal the product of sizes times the element size.</summary>
+        /// <summary>A CPU tensor holding a copy of nbytes bytes at data, laid out contiguously in dtype. nbytes must equal the product of sizes times the element size. Dtypes: all.</summary>
         internal static TensorHandle FromBuffer(nint data, long nbytes, ReadOnlySpan<long> sizes, long ndim, DType dtype)
         {
             var status = cmp_from_buffer(data, nbytes, sizes, ndim, dtype, out var result);
@@ -1901,7 +1901,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>A tensor over memory the caller owns, without a copy. strides may be NULL for a contiguous layout. deleter (may be NULL) is called with (data, context) once no tensor uses the memory any more.</summary>
+        /// <summary>A tensor over memory the caller owns, without a copy. strides may be NULL for a contiguous layout. deleter (may be NULL) is called with (data, context) once no tensor uses the memory any more. Dtypes: all.</summary>
         internal static TensorHandle FromExternal(nint data, ReadOnlySpan<long> sizes, ReadOnlySpan<long> strides, long ndim, DType dtype, NativeDevice device, delegate* unmanaged<nint, nint, void> deleter, nint context)
         {
             var status = cmp_from_external(data, sizes, strides, ndim, dtype, device, deleter, context, out var result);
@@ -2064,7 +2064,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>A view with new sizes (one may be -1); fails when the strides do not allow it.</summary>
+        /// <summary>A view with new sizes (one may be -1); fails when the strides do not allow it. Dtypes: all.</summary>
         internal static TensorHandle View(TensorHandle tensor, ReadOnlySpan<long> sizes, long ndim)
         {
             var status = cmp_view(tensor, sizes, ndim, out var result);
@@ -2076,7 +2076,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Like cmp_view, but copies when a view is impossible.</summary>
+        /// <summary>Like cmp_view, but copies when a view is impossible. Dtypes: all.</summary>
         internal static TensorHandle Reshape(TensorHandle tensor, ReadOnlySpan<long> sizes, long ndim)
         {
             var status = cmp_reshape(tensor, sizes, ndim, out var result);
@@ -2088,7 +2088,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Reorders the dims: dims is a permutation of 0..ndim-1.</summary>
+        /// <summary>Reorders the dims: dims is a permutation of 0..ndim-1. Dtypes: all.</summary>
         internal static TensorHandle Permute(TensorHandle tensor, ReadOnlySpan<long> dims, long ndim)
         {
             var status = cmp_permute(tensor, dims, ndim, out var result);
@@ -2100,7 +2100,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Swaps two dims.</summary>
+        /// <summary>Swaps two dims. Dtypes: all.</summary>
         internal static TensorHandle Transpose(TensorHandle tensor, long dim0, long dim1)
         {
             var status = cmp_transpose(tensor, dim0, dim1, out var result);
@@ -2112,7 +2112,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Elements start, start+step, ... below end along dim (bounds clamped as in Python, step &gt; 0).</summary>
+        /// <summary>Elements start, start+step, ... below end along dim (bounds clamped as in Python, step &gt; 0). Dtypes: all.</summary>
         internal static TensorHandle Slice(TensorHandle tensor, long dim, long start, long end, long step)
         {
             var status = cmp_slice(tensor, dim, start, end, step, out var result);
@@ -2124,7 +2124,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>The sub-tensor at index along dim; the dim is removed.</summary>
+        /// <summary>The sub-tensor at index along dim; the dim is removed. Dtypes: all.</summary>
         internal static TensorHandle Select(TensorHandle tensor, long dim, long index)
         {
             var status = cmp_select(tensor, dim, index, out var result);
@@ -2136,7 +2136,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>length elements from start along dim.</summary>
+        /// <summary>length elements from start along dim. Dtypes: all.</summary>
         internal static TensorHandle Narrow(TensorHandle tensor, long dim, long start, long length)
         {
             var status = cmp_narrow(tensor, dim, start, length, out var result);
@@ -2148,7 +2148,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Broadcasts size-1 dims to sizes (-1 keeps a size); new leading dims may be added.</summary>
+        /// <summary>Broadcasts size-1 dims to sizes (-1 keeps a size); new leading dims may be added. Dtypes: all.</summary>
         internal static TensorHandle Expand(TensorHandle tensor, ReadOnlySpan<long> sizes, long ndim)
         {
             var status = cmp_expand(tensor, sizes, ndim, out var result);
@@ -2160,7 +2160,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Removes every size-1 dim.</summary>
+        /// <summary>Removes every size-1 dim. Dtypes: all.</summary>
         internal static TensorHandle Squeeze(TensorHandle tensor)
         {
             var status = cmp_squeeze(tensor, out var result);
@@ -2184,7 +2184,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Inserts a size-1 dim at position dim (-ndim-1 &lt;= dim &lt;= ndim).</summary>
+        /// <summary>Inserts a size-1 dim at position dim (-ndim-1 &lt;= dim &lt;= ndim). Dtypes: all.</summary>
         internal static TensorHandle Unsqueeze(TensorHandle tensor, long dim)
         {
             var status = cmp_unsqueeze(tensor, dim, out var result);
@@ -2196,7 +2196,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>A view with explicit sizes, strides (in elements) and storage offset; bounds are checked.</summary>
+        /// <summary>A view with explicit sizes, strides (in elements) and storage offset; bounds are checked. Dtypes: all.</summary>
         internal static TensorHandle AsStrided(TensorHandle tensor, ReadOnlySpan<long> sizes, ReadOnlySpan<long> strides, long ndim, long offset)
         {
             var status = cmp_as_strided(tensor, sizes, strides, ndim, offset, out var result);
@@ -2208,7 +2208,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Merges dims start_dim..end_dim into one (a view when possible, else a copy).</summary>
+        /// <summary>Merges dims start_dim..end_dim into one (a view when possible, else a copy). Dtypes: all.</summary>
         internal static TensorHandle Flatten(TensorHandle tensor, long startDim, long endDim)
         {
             var status = cmp_flatten(tensor, startDim, endDim, out var result);
@@ -2220,7 +2220,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>The tensor itself (a new reference) when contiguous, else a contiguous copy.</summary>
+        /// <summary>The tensor itself (a new reference) when contiguous, else a contiguous copy. Dtypes: all.</summary>
         internal static TensorHandle Contiguous(TensorHandle tensor)
         {
             var status = cmp_contiguous(tensor, out var result);
@@ -2232,7 +2232,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>A contiguous copy with its own storage.</summary>
+        /// <summary>A contiguous copy with its own storage. Dtypes: all.</summary>
         internal static TensorHandle Clone(TensorHandle tensor)
         {
             var status = cmp_clone(tensor, out var result);
@@ -2244,7 +2244,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>A copy converted to dtype (a new reference to the input when the dtype already matches).</summary>
+        /// <summary>A copy converted to dtype (a new reference to the input when the dtype already matches). Dtypes: all.</summary>
         internal static TensorHandle ToDtype(TensorHandle tensor, DType dtype)
         {
             var status = cmp_to_dtype(tensor, dtype, out var result);
@@ -2256,7 +2256,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>A copy on device (a new reference to the input when it is already there).</summary>
+        /// <summary>A copy on device (a new reference to the input when it is already there). Dtypes: all.</summary>
         internal static TensorHandle ToDevice(TensorHandle tensor, NativeDevice device)
         {
             var status = cmp_to_device(tensor, device, out var result);
@@ -2268,7 +2268,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Copies src into dst in place, broadcasting src and converting its dtype.</summary>
+        /// <summary>Copies src into dst in place, broadcasting src and converting its dtype. Dtypes: all.</summary>
         internal static void CopyInPlace(TensorHandle dst, TensorHandle src)
         {
             var status = cmp_copy_(dst, src);
@@ -2278,7 +2278,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>Sets every element of tensor to value, in place.</summary>
+        /// <summary>Sets every element of tensor to value, in place. Dtypes: all.</summary>
         internal static void FillInPlace(TensorHandle tensor, NativeScalar value)
         {
             var status = cmp_fill_(tensor, value);
@@ -2311,7 +2311,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Seeds the default generator and resets its offset.</summary>
+        /// <summary>Seeds the default generator and resets its offset. Dtypes: none (no tensor argument).</summary>
         internal static void ManualSeed(ulong seed)
         {
             var status = cmp_manual_seed(seed);
@@ -2321,7 +2321,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>Reads the default generator's seed and offset (its whole state).</summary>
+        /// <summary>Reads the default generator's seed and offset (its whole state). Dtypes: none (no tensor argument).</summary>
         internal static void RngGetState(out ulong seed, out ulong offset)
         {
             var status = cmp_rng_get_state(out seed, out offset);
@@ -2331,7 +2331,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>Restores the default generator's seed and offset.</summary>
+        /// <summary>Restores the default generator's seed and offset. Dtypes: none (no tensor argument).</summary>
         internal static void RngSetState(ulong seed, ulong offset)
         {
             var status = cmp_rng_set_state(seed, offset);
@@ -2341,7 +2341,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>Uniform numbers in [0, 1). dtype must be a floating type.</summary>
+        /// <summary>Uniform numbers in [0, 1). dtype must be a floating type. Dtypes: floating.</summary>
         internal static TensorHandle Rand(ReadOnlySpan<long> sizes, long ndim, DType dtype, NativeDevice device)
         {
             var status = cmp_rand(sizes, ndim, dtype, device, out var result);
@@ -2353,7 +2353,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Standard normal numbers. dtype must be a floating type.</summary>
+        /// <summary>Standard normal numbers. dtype must be a floating type. Dtypes: floating.</summary>
         internal static TensorHandle Randn(ReadOnlySpan<long> sizes, long ndim, DType dtype, NativeDevice device)
         {
             var status = cmp_randn(sizes, ndim, dtype, device, out var result);
@@ -2365,7 +2365,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Uniform integers in [low, high).</summary>
+        /// <summary>Uniform integers in [low, high). Dtypes: all.</summary>
         internal static TensorHandle Randint(long low, long high, ReadOnlySpan<long> sizes, long ndim, DType dtype, NativeDevice device)
         {
             var status = cmp_randint(low, high, sizes, ndim, dtype, device, out var result);
@@ -2585,7 +2585,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Matrix product with PyTorch's matmul rules (1-D, 2-D and broadcast batched inputs).</summary>
+        /// <summary>Matrix product with PyTorch's matmul rules (1-D, 2-D and broadcast batched inputs). Dtypes: all but bool.</summary>
         internal static TensorHandle Matmul(TensorHandle a, TensorHandle b)
         {
             var status = cmp_matmul(a, b, out var result);
@@ -2619,7 +2619,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>-1, 0 or 1 by the sign of a (0 for NaN and for +-0). Keeps the dtype, bool included.</summary>
+        /// <summary>-1, 0 or 1 by the sign of a (0 for NaN and for +-0). Keeps the dtype, bool included. Dtypes: all.</summary>
         internal static TensorHandle Sign(TensorHandle a)
         {
             var status = cmp_sign(a, out var result);
@@ -2685,7 +2685,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>a * a. Integer dtypes are kept; bool gives int64.</summary>
+        /// <summary>a * a. Integer dtypes are kept; bool gives int64. Dtypes: all.</summary>
         internal static TensorHandle Square(TensorHandle a)
         {
             var status = cmp_square(a, out var result);
@@ -3533,7 +3533,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>Whether a is NaN, as a bool tensor (false for integer and bool inputs).</summary>
+        /// <summary>Whether a is NaN, as a bool tensor (false for integer and bool inputs). Dtypes: all.</summary>
         internal static TensorHandle Isnan(TensorHandle a)
         {
             var status = cmp_isnan(a, out var result);
@@ -3545,7 +3545,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Whether a is +-infinity, as a bool tensor.</summary>
+        /// <summary>Whether a is +-infinity, as a bool tensor. Dtypes: all.</summary>
         internal static TensorHandle Isinf(TensorHandle a)
         {
             var status = cmp_isinf(a, out var result);
@@ -3557,7 +3557,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Whether a is neither NaN nor +-infinity, as a bool tensor.</summary>
+        /// <summary>Whether a is neither NaN nor +-infinity, as a bool tensor. Dtypes: all.</summary>
         internal static TensorHandle Isfinite(TensorHandle a)
         {
             var status = cmp_isfinite(a, out var result);
@@ -3569,7 +3569,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>a == 0 as a bool tensor.</summary>
+        /// <summary>a == 0 as a bool tensor. Dtypes: all.</summary>
         internal static TensorHandle LogicalNot(TensorHandle a)
         {
             var status = cmp_logical_not(a, out var result);
@@ -3603,7 +3603,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>Round half to even, to `decimals` decimal places (negative: to tens, hundreds...). Integer dtypes are kept when decimals is 0 and rejected otherwise; bool is rejected.</summary>
+        /// <summary>Round half to even, to `decimals` decimal places (negative: to tens, hundreds...). Integer dtypes are kept when decimals is 0 and rejected otherwise; bool is rejected. Dtypes: all but bool.</summary>
         internal static TensorHandle Round(TensorHandle a, long decimals)
         {
             var status = cmp_round(a, decimals, out var result);
@@ -3737,7 +3737,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>Replaces NaN by nan, +inf by *posinf and -inf by *neginf; a NULL posinf/neginf means the dtype's largest/lowest finite value. Integer and bool tensors are returned unchanged (copied).</summary>
+        /// <summary>Replaces NaN by nan, +inf by *posinf and -inf by *neginf; a NULL posinf/neginf means the dtype's largest/lowest finite value. Integer and bool tensors are returned unchanged (copied). Dtypes: all.</summary>
         internal static TensorHandle NanToNum(TensorHandle a, double nan, ReadOnlySpan<double> posinf, ReadOnlySpan<double> neginf)
         {
             var status = cmp_nan_to_num(a, nan, posinf, neginf, out var result);
@@ -3759,7 +3759,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>min(max(a, *min), *max) with number bounds; either may be NULL but not both. The result dtype promotes a with the bounds as Python numbers (int tensor, float bound: float32). A NaN in a stays NaN; a NaN bound is ignored, as in PyTorch.</summary>
+        /// <summary>min(max(a, *min), *max) with number bounds; either may be NULL but not both. The result dtype promotes a with the bounds as Python numbers (int tensor, float bound: float32). A NaN in a stays NaN; a NaN bound is ignored, as in PyTorch. Dtypes: all.</summary>
         internal static TensorHandle Clamp(TensorHandle a, ReadOnlySpan<NativeScalar> min, ReadOnlySpan<NativeScalar> max)
         {
             var status = cmp_clamp(a, min, max, out var result);
@@ -3803,7 +3803,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>max(a, min) with a tensor bound (torch.clamp(a, min=t)); NaN in either gives NaN.</summary>
+        /// <summary>max(a, min) with a tensor bound (torch.clamp(a, min=t)); NaN in either gives NaN. Dtypes: all but bool.</summary>
         internal static TensorHandle ClampMinTensor(TensorHandle a, TensorHandle min)
         {
             var status = cmp_clamp_min_tensor(a, min, out var result);
@@ -3815,7 +3815,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>min(a, max) with a tensor bound (torch.clamp(a, max=t)); NaN in either gives NaN.</summary>
+        /// <summary>min(a, max) with a tensor bound (torch.clamp(a, max=t)); NaN in either gives NaN. Dtypes: all but bool.</summary>
         internal static TensorHandle ClampMaxTensor(TensorHandle a, TensorHandle max)
         {
             var status = cmp_clamp_max_tensor(a, max, out var result);
@@ -3827,7 +3827,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>a / b rounded as rounding_mode (a cmp_rounding_mode value) says. With TRUNC or FLOOR the result keeps the promoted dtype (integers stay integers; integer division by zero fails with "ZeroDivisionError"); with NONE it is true division.</summary>
+        /// <summary>a / b rounded as rounding_mode (a cmp_rounding_mode value) says. With TRUNC or FLOOR the result keeps the promoted dtype (integers stay integers; integer division by zero fails with "ZeroDivisionError"); with NONE it is true division. Dtypes: all but bool.</summary>
         internal static TensorHandle DivRounding(TensorHandle a, TensorHandle b, int roundingMode)
         {
             var status = cmp_div_rounding(a, b, roundingMode, out var result);
@@ -3849,7 +3849,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>floor(a / b) (torch.floor_divide; same as cmp_div_rounding with FLOOR).</summary>
+        /// <summary>floor(a / b) (torch.floor_divide; same as cmp_div_rounding with FLOOR). Dtypes: all but bool.</summary>
         internal static TensorHandle FloorDivide(TensorHandle a, TensorHandle b)
         {
             var status = cmp_floor_divide(a, b, out var result);
@@ -3915,7 +3915,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>a to the power b (torch.pow). Either side may be a wrapped number (cmp_scalar_tensor); integers to a negative wrapped integer power fail as in PyTorch. Not for two bools.</summary>
+        /// <summary>a to the power b (torch.pow). Either side may be a wrapped number (cmp_scalar_tensor); integers to a negative wrapped integer power fail as in PyTorch. Not for two bools. Dtypes: all but bool.</summary>
         internal static TensorHandle Pow(TensorHandle a, TensorHandle b)
         {
             var status = cmp_pow(a, b, out var result);
@@ -3981,7 +3981,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>Elementwise maximum; NaN if either is NaN (torch.maximum).</summary>
+        /// <summary>Elementwise maximum; NaN if either is NaN (torch.maximum). Dtypes: all.</summary>
         internal static TensorHandle Maximum(TensorHandle a, TensorHandle b)
         {
             var status = cmp_maximum(a, b, out var result);
@@ -3993,7 +3993,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Elementwise minimum; NaN if either is NaN (torch.minimum).</summary>
+        /// <summary>Elementwise minimum; NaN if either is NaN (torch.minimum). Dtypes: all.</summary>
         internal static TensorHandle Minimum(TensorHandle a, TensorHandle b)
         {
             var status = cmp_minimum(a, b, out var result);
@@ -4005,7 +4005,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Elementwise maximum ignoring NaN: NaN only when both are NaN (torch.fmax).</summary>
+        /// <summary>Elementwise maximum ignoring NaN: NaN only when both are NaN (torch.fmax). Dtypes: all.</summary>
         internal static TensorHandle Fmax(TensorHandle a, TensorHandle b)
         {
             var status = cmp_fmax(a, b, out var result);
@@ -4017,7 +4017,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Elementwise minimum ignoring NaN: NaN only when both are NaN (torch.fmin).</summary>
+        /// <summary>Elementwise minimum ignoring NaN: NaN only when both are NaN (torch.fmin). Dtypes: all.</summary>
         internal static TensorHandle Fmin(TensorHandle a, TensorHandle b)
         {
             var status = cmp_fmin(a, b, out var result);
@@ -4117,7 +4117,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>a shifted left by b bits; shifts outside [0, bit width) give 0. Integer dtypes only.</summary>
+        /// <summary>a shifted left by b bits; shifts outside [0, bit width) give 0. Integer dtypes only. Dtypes: integer.</summary>
         internal static TensorHandle BitwiseLeftShift(TensorHandle a, TensorHandle b)
         {
             var status = cmp_bitwise_left_shift(a, b, out var result);
@@ -4139,7 +4139,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>a shifted right by b bits (arithmetic for signed types); shifts outside [0, bit width) give the sign fill (0 or -1). Integer dtypes only.</summary>
+        /// <summary>a shifted right by b bits (arithmetic for signed types); shifts outside [0, bit width) give the sign fill (0 or -1). Integer dtypes only. Dtypes: integer.</summary>
         internal static TensorHandle BitwiseRightShift(TensorHandle a, TensorHandle b)
         {
             var status = cmp_bitwise_right_shift(a, b, out var result);
@@ -4227,7 +4227,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>a where condition is true, else b (torch.where). condition must be bool; the three broadcast together and a and b are promoted to their common dtype (either may be a wrapped number).</summary>
+        /// <summary>a where condition is true, else b (torch.where). condition must be bool; the three broadcast together and a and b are promoted to their common dtype (either may be a wrapped number). Dtypes: all.</summary>
         internal static TensorHandle Where(TensorHandle condition, TensorHandle a, TensorHandle b)
         {
             var status = cmp_where(condition, a, b, out var result);
@@ -4283,7 +4283,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>a + value * tensor1 * tensor2, broadcasting and promoting (torch.addcmul).</summary>
+        /// <summary>a + value * tensor1 * tensor2, broadcasting and promoting (torch.addcmul). Dtypes: all but bool.</summary>
         internal static TensorHandle Addcmul(TensorHandle a, TensorHandle tensor1, TensorHandle tensor2, NativeScalar value)
         {
             var status = cmp_addcmul(a, tensor1, tensor2, value, out var result);
@@ -4305,7 +4305,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>a + value * tensor1 / tensor2 (torch.addcdiv); two integer divisor operands are rejected as in PyTorch.</summary>
+        /// <summary>a + value * tensor1 / tensor2 (torch.addcdiv); two integer divisor operands are rejected as in PyTorch. Dtypes: floating.</summary>
         internal static TensorHandle Addcdiv(TensorHandle a, TensorHandle tensor1, TensorHandle tensor2, NativeScalar value)
         {
             var status = cmp_addcdiv(a, tensor1, tensor2, value, out var result);
@@ -4327,7 +4327,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>A copy of a (broadcast with mask) with value, converted to a's dtype, where the bool mask is true (torch.masked_fill).</summary>
+        /// <summary>A copy of a (broadcast with mask) with value, converted to a's dtype, where the bool mask is true (torch.masked_fill). Dtypes: all.</summary>
         internal static TensorHandle MaskedFill(TensorHandle a, TensorHandle mask, NativeScalar value)
         {
             var status = cmp_masked_fill(a, mask, value, out var result);
@@ -4371,7 +4371,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>Sum over dims after converting the input to dtype (x.sum(dim, keepdim, dtype=dtype)).</summary>
+        /// <summary>Sum over dims after converting the input to dtype (x.sum(dim, keepdim, dtype=dtype)). Dtypes: all.</summary>
         internal static TensorHandle SumDtype(TensorHandle a, ReadOnlySpan<long> dims, long ndims, int keepdim, DType dtype)
         {
             var status = cmp_sum_dtype(a, dims, ndims, keepdim, dtype, out var result);
@@ -4419,7 +4419,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Largest value over dims (all dims when ndims is 0), NaN if any reduced element is NaN; a reduced dim must not be empty.</summary>
+        /// <summary>Largest value over dims (all dims when ndims is 0), NaN if any reduced element is NaN; a reduced dim must not be empty. Dtypes: all.</summary>
         internal static TensorHandle Amax(TensorHandle a, ReadOnlySpan<long> dims, long ndims, int keepdim)
         {
             var status = cmp_amax(a, dims, ndims, keepdim, out var result);
@@ -4431,7 +4431,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Smallest value over dims (all dims when ndims is 0), NaN if any reduced element is NaN; a reduced dim must not be empty.</summary>
+        /// <summary>Smallest value over dims (all dims when ndims is 0), NaN if any reduced element is NaN; a reduced dim must not be empty. Dtypes: all.</summary>
         internal static TensorHandle Amin(TensorHandle a, ReadOnlySpan<long> dims, long ndims, int keepdim)
         {
             var status = cmp_amin(a, dims, ndims, keepdim, out var result);
@@ -4443,7 +4443,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Largest of all elements as a 0-dim tensor (torch.max(x)); NaN if any element is NaN; errors on an empty tensor.</summary>
+        /// <summary>Largest of all elements as a 0-dim tensor (torch.max(x)); NaN if any element is NaN; errors on an empty tensor. Dtypes: all.</summary>
         internal static TensorHandle Max(TensorHandle a)
         {
             var status = cmp_max(a, out var result);
@@ -4455,7 +4455,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Smallest of all elements as a 0-dim tensor (torch.min(x)); NaN if any element is NaN; errors on an empty tensor.</summary>
+        /// <summary>Smallest of all elements as a 0-dim tensor (torch.min(x)); NaN if any element is NaN; errors on an empty tensor. Dtypes: all.</summary>
         internal static TensorHandle Min(TensorHandle a)
         {
             var status = cmp_min(a, out var result);
@@ -4491,7 +4491,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>Index of the largest value along dim, or in the flattened tensor when has_dim is 0 (torch.argmax); int64 result.</summary>
+        /// <summary>Index of the largest value along dim, or in the flattened tensor when has_dim is 0 (torch.argmax); int64 result. Dtypes: all but bool.</summary>
         internal static TensorHandle Argmax(TensorHandle a, int hasDim, long dim, int keepdim)
         {
             var status = cmp_argmax(a, hasDim, dim, keepdim, out var result);
@@ -4503,7 +4503,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Index of the smallest value along dim, or in the flattened tensor when has_dim is 0 (torch.argmin); int64 result.</summary>
+        /// <summary>Index of the smallest value along dim, or in the flattened tensor when has_dim is 0 (torch.argmin); int64 result. Dtypes: all but bool.</summary>
         internal static TensorHandle Argmin(TensorHandle a, int hasDim, long dim, int keepdim)
         {
             var status = cmp_argmin(a, hasDim, dim, keepdim, out var result);
@@ -4527,7 +4527,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Standard deviation over dims: the square root of cmp_var.</summary>
+        /// <summary>Standard deviation over dims: the square root of cmp_var. Dtypes: floating.</summary>
         internal static TensorHandle Std(TensorHandle a, ReadOnlySpan<long> dims, long ndims, double correction, int keepdim)
         {
             var status = cmp_std(a, dims, ndims, correction, keepdim, out var result);
@@ -4539,7 +4539,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Variance and mean over dims in one pass (torch.var_mean).</summary>
+        /// <summary>Variance and mean over dims in one pass (torch.var_mean). Dtypes: floating.</summary>
         internal static void VarMean(TensorHandle a, ReadOnlySpan<long> dims, long ndims, double correction, int keepdim, out TensorHandle var, out TensorHandle mean)
         {
             var status = cmp_var_mean(a, dims, ndims, correction, keepdim, out var, out mean);
@@ -4551,7 +4551,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>Standard deviation and mean over dims in one pass (torch.std_mean).</summary>
+        /// <summary>Standard deviation and mean over dims in one pass (torch.std_mean). Dtypes: floating.</summary>
         internal static void StdMean(TensorHandle a, ReadOnlySpan<long> dims, long ndims, double correction, int keepdim, out TensorHandle std, out TensorHandle mean)
         {
             var status = cmp_std_mean(a, dims, ndims, correction, keepdim, out std, out mean);
@@ -4587,7 +4587,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Whether any element over dims is non-zero: bool (uint8 for uint8 inputs, like PyTorch); false when empty.</summary>
+        /// <summary>Whether any element over dims is non-zero: bool (uint8 for uint8 inputs, like PyTorch); false when empty. Dtypes: all.</summary>
         internal static TensorHandle Any(TensorHandle a, ReadOnlySpan<long> dims, long ndims, int keepdim)
         {
             var status = cmp_any(a, dims, ndims, keepdim, out var result);
@@ -4599,7 +4599,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Whether every element over dims is non-zero: bool (uint8 for uint8 inputs, like PyTorch); true when empty.</summary>
+        /// <summary>Whether every element over dims is non-zero: bool (uint8 for uint8 inputs, like PyTorch); true when empty. Dtypes: all.</summary>
         internal static TensorHandle All(TensorHandle a, ReadOnlySpan<long> dims, long ndims, int keepdim)
         {
             var status = cmp_all(a, dims, ndims, keepdim, out var result);
@@ -4611,7 +4611,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Number of non-zero elements over dims (all dims when ndims is 0) as int64; NaN counts as non-zero.</summary>
+        /// <summary>Number of non-zero elements over dims (all dims when ndims is 0) as int64; NaN counts as non-zero. Dtypes: all.</summary>
         internal static TensorHandle CountNonzero(TensorHandle a, ReadOnlySpan<long> dims, long ndims)
         {
             var status = cmp_count_nonzero(a, dims, ndims, out var result);
@@ -4671,7 +4671,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Concatenates count tensors along dim (torch.cat). The result dtype promotes over all inputs; 1-D empty tensors (shape [0]) are skipped as PyTorch does; the other shapes must match except along dim.</summary>
+        /// <summary>Concatenates count tensors along dim (torch.cat). The result dtype promotes over all inputs; 1-D empty tensors (shape [0]) are skipped as PyTorch does; the other shapes must match except along dim. Dtypes: all.</summary>
         internal static TensorHandle Cat(ReadOnlySpan<nint> tensors, long count, long dim)
         {
             var status = cmp_cat(tensors, count, dim, out var result);
@@ -4695,7 +4695,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Splits into views of split_size elements along dim (the last may be smaller; torch.split). Writes up to capacity new handles into outs and the number of pieces into out_count; with outs NULL only the count is computed. capacity below the count is an error.</summary>
+        /// <summary>Splits into views of split_size elements along dim (the last may be smaller; torch.split). Writes up to capacity new handles into outs and the number of pieces into out_count; with outs NULL only the count is computed. capacity below the count is an error. Dtypes: all.</summary>
         internal static long Split(TensorHandle tensor, long splitSize, long dim, Span<nint> outs, long capacity)
         {
             var status = cmp_split(tensor, splitSize, dim, outs, capacity, out var result);
@@ -4706,7 +4706,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Splits into views of the given sizes along dim (they must sum to its size); outs as in cmp_split.</summary>
+        /// <summary>Splits into views of the given sizes along dim (they must sum to its size); outs as in cmp_split. Dtypes: all.</summary>
         internal static long SplitWithSizes(TensorHandle tensor, ReadOnlySpan<long> sizes, long nsizes, long dim, Span<nint> outs, long capacity)
         {
             var status = cmp_split_with_sizes(tensor, sizes, nsizes, dim, outs, capacity, out var result);
@@ -4717,7 +4717,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Splits into at most chunks views along dim, each ceil(size/chunks) long (torch.chunk); outs as in cmp_split.</summary>
+        /// <summary>Splits into at most chunks views along dim, each ceil(size/chunks) long (torch.chunk); outs as in cmp_split. Dtypes: all.</summary>
         internal static long Chunk(TensorHandle tensor, long chunks, long dim, Span<nint> outs, long capacity)
         {
             var status = cmp_chunk(tensor, chunks, dim, outs, capacity, out var result);
@@ -4728,7 +4728,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>The views at each index along dim, the dim removed (torch.unbind); outs as in cmp_split.</summary>
+        /// <summary>The views at each index along dim, the dim removed (torch.unbind); outs as in cmp_split. Dtypes: all.</summary>
         internal static long Unbind(TensorHandle tensor, long dim, Span<nint> outs, long capacity)
         {
             var status = cmp_unbind(tensor, dim, outs, capacity, out var result);
@@ -4739,7 +4739,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>A copy with the order of elements reversed along each of dims.</summary>
+        /// <summary>A copy with the order of elements reversed along each of dims. Dtypes: all.</summary>
         internal static TensorHandle Flip(TensorHandle tensor, ReadOnlySpan<long> dims, long ndims)
         {
             var status = cmp_flip(tensor, dims, ndims, out var result);
@@ -4751,7 +4751,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>A copy with elements shifted circularly by shifts[i] along dims[i]; with ndims 0 the tensor is flattened, rolled by the single shift and restored to its shape (torch.roll).</summary>
+        /// <summary>A copy with elements shifted circularly by shifts[i] along dims[i]; with ndims 0 the tensor is flattened, rolled by the single shift and restored to its shape (torch.roll). Dtypes: all.</summary>
         internal static TensorHandle Roll(TensorHandle tensor, ReadOnlySpan<long> shifts, long nshifts, ReadOnlySpan<long> dims, long ndims)
         {
             var status = cmp_roll(tensor, shifts, nshifts, dims, ndims, out var result);
@@ -4763,7 +4763,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>The tensor repeated repeats[i] times along each dim (torch.Tensor.repeat); nrepeats &gt;= ndim.</summary>
+        /// <summary>The tensor repeated repeats[i] times along each dim (torch.Tensor.repeat); nrepeats &gt;= ndim. Dtypes: all.</summary>
         internal static TensorHandle Repeat(TensorHandle tensor, ReadOnlySpan<long> repeats, long nrepeats)
         {
             var status = cmp_repeat(tensor, repeats, nrepeats, out var result);
@@ -4775,7 +4775,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Like cmp_repeat, but reps shorter than ndim are padded with leading 1s (torch.tile).</summary>
+        /// <summary>Like cmp_repeat, but reps shorter than ndim are padded with leading 1s (torch.tile). Dtypes: all.</summary>
         internal static TensorHandle Tile(TensorHandle tensor, ReadOnlySpan<long> reps, long nreps)
         {
             var status = cmp_tile(tensor, reps, nreps, out var result);
@@ -4787,7 +4787,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>A copy keeping the elements on and below the diagonal-th diagonal of the last two dims (torch.tril).</summary>
+        /// <summary>A copy keeping the elements on and below the diagonal-th diagonal of the last two dims (torch.tril). Dtypes: all.</summary>
         internal static TensorHandle Tril(TensorHandle tensor, long diagonal)
         {
             var status = cmp_tril(tensor, diagonal, out var result);
@@ -4799,7 +4799,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>A copy keeping the elements on and above the diagonal-th diagonal of the last two dims (torch.triu).</summary>
+        /// <summary>A copy keeping the elements on and above the diagonal-th diagonal of the last two dims (torch.triu). Dtypes: all.</summary>
         internal static TensorHandle Triu(TensorHandle tensor, long diagonal)
         {
             var status = cmp_triu(tensor, diagonal, out var result);
@@ -4811,7 +4811,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>A view of the offset-th diagonal of dims dim1 and dim2, appended as the last dim (torch.diagonal).</summary>
+        /// <summary>A view of the offset-th diagonal of dims dim1 and dim2, appended as the last dim (torch.diagonal). Dtypes: all.</summary>
         internal static TensorHandle Diagonal(TensorHandle tensor, long offset, long dim1, long dim2)
         {
             var status = cmp_diagonal(tensor, offset, dim1, dim2, out var result);
@@ -4823,7 +4823,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>torch.diag: a 1-D input gives a square matrix with it on the diagonal-th diagonal; a 2-D input gives a copy of its diagonal-th diagonal.</summary>
+        /// <summary>torch.diag: a 1-D input gives a square matrix with it on the diagonal-th diagonal; a 2-D input gives a copy of its diagonal-th diagonal. Dtypes: all.</summary>
         internal static TensorHandle Diag(TensorHandle tensor, long diagonal)
         {
             var status = cmp_diag(tensor, diagonal, out var result);
@@ -4835,7 +4835,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>out[i][j][k] = tensor[i][index[i][j][k]][k] for dim 1 (torch.gather). index is int64 with the tensor's number of dims and no larger than it except along dim; out has index's shape.</summary>
+        /// <summary>out[i][j][k] = tensor[i][index[i][j][k]][k] for dim 1 (torch.gather). index is int64 with the tensor's number of dims and no larger than it except along dim; out has index's shape. Dtypes: all.</summary>
         internal static TensorHandle Gather(TensorHandle tensor, long dim, TensorHandle index)
         {
             var status = cmp_gather(tensor, dim, index, out var result);
@@ -4847,7 +4847,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>A copy of tensor with src[i][j][k] written to [i][index[i][j][k]][k] for dim 1 (torch.scatter); reduce is CMP_SCATTER_OP_NONE, _SUM ('add') or _PROD ('multiply'). src has tensor's dtype.</summary>
+        /// <summary>A copy of tensor with src[i][j][k] written to [i][index[i][j][k]][k] for dim 1 (torch.scatter); reduce is CMP_SCATTER_OP_NONE, _SUM ('add') or _PROD ('multiply'). src has tensor's dtype. Dtypes: all.</summary>
         internal static TensorHandle Scatter(TensorHandle tensor, long dim, TensorHandle index, TensorHandle src, int reduce)
         {
             var status = cmp_scatter(tensor, dim, index, src, reduce, out var result);
@@ -4871,7 +4871,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>A copy of tensor with src added at the positions index gives along dim (torch.scatter_add; gather's backward).</summary>
+        /// <summary>A copy of tensor with src added at the positions index gives along dim (torch.scatter_add; gather's backward). Dtypes: all.</summary>
         internal static TensorHandle ScatterAdd(TensorHandle tensor, long dim, TensorHandle index, TensorHandle src)
         {
             var status = cmp_scatter_add(tensor, dim, index, src, out var result);
@@ -4893,7 +4893,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>torch.scatter_reduce: reduce is any cmp_scatter_op but NONE; include_self (0/1) says whether the original elements take part. Integer means round down, as in PyTorch.</summary>
+        /// <summary>torch.scatter_reduce: reduce is any cmp_scatter_op but NONE; include_self (0/1) says whether the original elements take part. Integer means round down, as in PyTorch. Dtypes: all.</summary>
         internal static TensorHandle ScatterReduce(TensorHandle tensor, long dim, TensorHandle index, TensorHandle src, int reduce, int includeSelf)
         {
             var status = cmp_scatter_reduce(tensor, dim, index, src, reduce, includeSelf, out var result);
@@ -4905,7 +4905,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>The entries of tensor at the 1-D int64/int32 index along dim (torch.index_select).</summary>
+        /// <summary>The entries of tensor at the 1-D int64/int32 index along dim (torch.index_select). Dtypes: all.</summary>
         internal static TensorHandle IndexSelect(TensorHandle tensor, long dim, TensorHandle index)
         {
             var status = cmp_index_select(tensor, dim, index, out var result);
@@ -4917,7 +4917,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>A copy of tensor with alpha * source[..., i, ...] added at [..., index[i], ...] along dim (torch.index_add; index_select's backward). index is 1-D int64/int32.</summary>
+        /// <summary>A copy of tensor with alpha * source[..., i, ...] added at [..., index[i], ...] along dim (torch.index_add; index_select's backward). index is 1-D int64/int32. Dtypes: all.</summary>
         internal static TensorHandle IndexAdd(TensorHandle tensor, long dim, TensorHandle index, TensorHandle source, NativeScalar alpha)
         {
             var status = cmp_index_add(tensor, dim, index, source, alpha, out var result);
@@ -4939,7 +4939,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>The elements of tensor where mask (bool, broadcast with tensor) is true, as a 1-D tensor.</summary>
+        /// <summary>The elements of tensor where mask (bool, broadcast with tensor) is true, as a 1-D tensor. Dtypes: all.</summary>
         internal static TensorHandle MaskedSelect(TensorHandle tensor, TensorHandle mask)
         {
             var status = cmp_masked_select(tensor, mask, out var result);
@@ -4951,7 +4951,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>The indices of the non-zero elements as an int64 tensor [count, ndim] (torch.nonzero).</summary>
+        /// <summary>The indices of the non-zero elements as an int64 tensor [count, ndim] (torch.nonzero). Dtypes: all.</summary>
         internal static TensorHandle Nonzero(TensorHandle tensor)
         {
             var status = cmp_nonzero(tensor, out var result);
@@ -4963,7 +4963,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Advanced indexing, PyTorch's x[indices]: indices holds count entries for the dims from dim 0; a NULL entry takes its dim whole, an int64 tensor picks positions (negative count from the end), a bool/uint8 mask covers as many dims as it has. The index tensors broadcast together; their shape replaces the indexed dims in place when those are adjacent, else at the front.</summary>
+        /// <summary>Advanced indexing, PyTorch's x[indices]: indices holds count entries for the dims from dim 0; a NULL entry takes its dim whole, an int64 tensor picks positions (negative count from the end), a bool/uint8 mask covers as many dims as it has. The index tensors broadcast together; their shape replaces the indexed dims in place when those are adjacent, else at the front. Dtypes: all.</summary>
         internal static TensorHandle Index(TensorHandle tensor, ReadOnlySpan<nint> indices, long count)
         {
             var status = cmp_index(tensor, indices, count, out var result);
@@ -4997,7 +4997,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>An uninitialised tensor shaped like tensor (torch.empty_like). A tensor whose strides are dense (a permuted contiguous tensor) gives the same strides, as PyTorch's preserve format; others give a contiguous result. dtype / device NULL keep the input's.</summary>
+        /// <summary>An uninitialised tensor shaped like tensor (torch.empty_like). A tensor whose strides are dense (a permuted contiguous tensor) gives the same strides, as PyTorch's preserve format; others give a contiguous result. dtype / device NULL keep the input's. Dtypes: all.</summary>
         internal static TensorHandle EmptyLike(TensorHandle tensor, ReadOnlySpan<DType> dtype, ReadOnlySpan<NativeDevice> device)
         {
             var status = cmp_empty_like(tensor, dtype, device, out var result);
@@ -5009,7 +5009,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Zeros shaped like tensor (torch.zeros_like); layout, dtype and device as in cmp_empty_like.</summary>
+        /// <summary>Zeros shaped like tensor (torch.zeros_like); layout, dtype and device as in cmp_empty_like. Dtypes: all.</summary>
         internal static TensorHandle ZerosLike(TensorHandle tensor, ReadOnlySpan<DType> dtype, ReadOnlySpan<NativeDevice> device)
         {
             var status = cmp_zeros_like(tensor, dtype, device, out var result);
@@ -5021,7 +5021,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Ones shaped like tensor (torch.ones_like); layout, dtype and device as in cmp_empty_like.</summary>
+        /// <summary>Ones shaped like tensor (torch.ones_like); layout, dtype and device as in cmp_empty_like. Dtypes: all.</summary>
         internal static TensorHandle OnesLike(TensorHandle tensor, ReadOnlySpan<DType> dtype, ReadOnlySpan<NativeDevice> device)
         {
             var status = cmp_ones_like(tensor, dtype, device, out var result);
@@ -5033,7 +5033,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>value everywhere, shaped like tensor (torch.full_like); layout, dtype and device as in cmp_empty_like.</summary>
+        /// <summary>value everywhere, shaped like tensor (torch.full_like); layout, dtype and device as in cmp_empty_like. Dtypes: all.</summary>
         internal static TensorHandle FullLike(TensorHandle tensor, NativeScalar value, ReadOnlySpan<DType> dtype, ReadOnlySpan<NativeDevice> device)
         {
             var status = cmp_full_like(tensor, value, dtype, device, out var result);
@@ -5069,7 +5069,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>steps values evenly spaced from start to end inclusive (torch.linspace). The first half is computed from start and the second from end, as PyTorch does, so both endpoints are exact.</summary>
+        /// <summary>steps values evenly spaced from start to end inclusive (torch.linspace). The first half is computed from start and the second from end, as PyTorch does, so both endpoints are exact. Dtypes: all but bool.</summary>
         internal static TensorHandle Linspace(NativeScalar start, NativeScalar end, long steps, DType dtype, NativeDevice device)
         {
             var status = cmp_linspace(start, end, steps, dtype, device, out var result);
@@ -5081,7 +5081,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>base raised to steps exponents evenly spaced from start to end (torch.logspace).</summary>
+        /// <summary>base raised to steps exponents evenly spaced from start to end (torch.logspace). Dtypes: all but bool.</summary>
         internal static TensorHandle Logspace(NativeScalar start, NativeScalar end, long steps, double @base, DType dtype, NativeDevice device)
         {
             var status = cmp_logspace(start, end, steps, @base, dtype, device, out var result);
@@ -5093,7 +5093,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>An n x m matrix with ones on the diagonal and zeros elsewhere (torch.eye(n, m)).</summary>
+        /// <summary>An n x m matrix with ones on the diagonal and zeros elsewhere (torch.eye(n, m)). Dtypes: all.</summary>
         internal static TensorHandle Eye(long n, long m, DType dtype, NativeDevice device)
         {
             var status = cmp_eye(n, m, dtype, device, out var result);
@@ -5105,7 +5105,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>A random permutation of 0..n-1 (torch.randperm) from the default Philox generator.</summary>
+        /// <summary>A random permutation of 0..n-1 (torch.randperm) from the default Philox generator. Dtypes: all but bool.</summary>
         internal static TensorHandle Randperm(long n, DType dtype, NativeDevice device)
         {
             var status = cmp_randperm(n, dtype, device, out var result);
@@ -5151,7 +5151,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>Fills tensor in place with uniform numbers in [from, to), from &lt;= to (Tensor.uniform_); rounding to a narrow dtype may reach to, as in PyTorch.</summary>
+        /// <summary>Fills tensor in place with uniform numbers in [from, to), from &lt;= to (Tensor.uniform_); rounding to a narrow dtype may reach to, as in PyTorch. Dtypes: floating.</summary>
         internal static void UniformInPlace(TensorHandle tensor, double from, double to)
         {
             var status = cmp_uniform_(tensor, from, to);
@@ -5161,7 +5161,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>1 with probability p[i] and 0 otherwise, element by element (torch.bernoulli(p)); p is floating with values in [0, 1], and the result has its shape and dtype.</summary>
+        /// <summary>1 with probability p[i] and 0 otherwise, element by element (torch.bernoulli(p)); p is floating with values in [0, 1], and the result has its shape and dtype. Dtypes: floating.</summary>
         internal static TensorHandle Bernoulli(TensorHandle p)
         {
             var status = cmp_bernoulli(p, out var result);
@@ -5197,7 +5197,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>The 2 x N (row, column) indices of the lower triangle of a row x col matrix, row by row (torch.tril_indices).</summary>
+        /// <summary>The 2 x N (row, column) indices of the lower triangle of a row x col matrix, row by row (torch.tril_indices). Dtypes: integer.</summary>
         internal static TensorHandle TrilIndices(long row, long col, long offset, DType dtype, NativeDevice device)
         {
             var status = cmp_tril_indices(row, col, offset, dtype, device, out var result);
@@ -5209,7 +5209,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>The 2 x N (row, column) indices of the upper triangle of a row x col matrix, row by row (torch.triu_indices).</summary>
+        /// <summary>The 2 x N (row, column) indices of the upper triangle of a row x col matrix, row by row (torch.triu_indices). Dtypes: integer.</summary>
         internal static TensorHandle TriuIndices(long row, long col, long offset, DType dtype, NativeDevice device)
         {
             var status = cmp_triu_indices(row, col, offset, dtype, device, out var result);
@@ -5221,7 +5221,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Product of two matrices (torch.mm): a is n x k, b is k x m, both of one dtype.</summary>
+        /// <summary>Product of two matrices (torch.mm): a is n x k, b is k x m, both of one dtype. Dtypes: all but bool.</summary>
         internal static TensorHandle Mm(TensorHandle a, TensorHandle b)
         {
             var status = cmp_mm(a, b, out var result);
@@ -5233,7 +5233,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Batched product of [B, n, k] and [B, k, m] tensors of one dtype (torch.bmm); no broadcasting.</summary>
+        /// <summary>Batched product of [B, n, k] and [B, k, m] tensors of one dtype (torch.bmm); no broadcasting. Dtypes: all but bool.</summary>
         internal static TensorHandle Bmm(TensorHandle a, TensorHandle b)
         {
             var status = cmp_bmm(a, b, out var result);
@@ -5245,7 +5245,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Product of an n x k matrix and a k-vector (torch.mv).</summary>
+        /// <summary>Product of an n x k matrix and a k-vector (torch.mv). Dtypes: all but bool.</summary>
         internal static TensorHandle Mv(TensorHandle mat, TensorHandle vec)
         {
             var status = cmp_mv(mat, vec, out var result);
@@ -5257,7 +5257,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Dot product of two 1-D tensors of one size and dtype, as a 0-dim tensor (torch.dot).</summary>
+        /// <summary>Dot product of two 1-D tensors of one size and dtype, as a 0-dim tensor (torch.dot). Dtypes: all but bool.</summary>
         internal static TensorHandle Dot(TensorHandle a, TensorHandle b)
         {
             var status = cmp_dot(a, b, out var result);
@@ -5281,7 +5281,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>beta * input + alpha * (mat1 @ mat2) (torch.addmm); input broadcasts to the product's shape. With beta 0 input is ignored (its NaNs do not propagate). For integer tensors beta and alpha are truncated toward zero, as PyTorch does.</summary>
+        /// <summary>beta * input + alpha * (mat1 @ mat2) (torch.addmm); input broadcasts to the product's shape. With beta 0 input is ignored (its NaNs do not propagate). For integer tensors beta and alpha are truncated toward zero, as PyTorch does. Dtypes: all but bool.</summary>
         internal static TensorHandle Addmm(TensorHandle input, TensorHandle mat1, TensorHandle mat2, NativeScalar beta, NativeScalar alpha)
         {
             var status = cmp_addmm(input, mat1, mat2, beta, alpha, out var result);
@@ -5293,7 +5293,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>beta * input + alpha * (batch1 @ batch2) for [B, n, k] and [B, k, m] batches (torch.baddbmm); as cmp_addmm.</summary>
+        /// <summary>beta * input + alpha * (batch1 @ batch2) for [B, n, k] and [B, k, m] batches (torch.baddbmm); as cmp_addmm. Dtypes: all but bool.</summary>
         internal static TensorHandle Baddbmm(TensorHandle input, TensorHandle batch1, TensorHandle batch2, NativeScalar beta, NativeScalar alpha)
         {
             var status = cmp_baddbmm(input, batch1, batch2, beta, alpha, out var result);
@@ -5305,7 +5305,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>beta * input + alpha * (mat @ vec) (torch.addmv); as cmp_addmm.</summary>
+        /// <summary>beta * input + alpha * (mat @ vec) (torch.addmv); as cmp_addmm. Dtypes: all but bool.</summary>
         internal static TensorHandle Addmv(TensorHandle input, TensorHandle mat, TensorHandle vec, NativeScalar beta, NativeScalar alpha)
         {
             var status = cmp_addmv(input, mat, vec, beta, alpha, out var result);
@@ -5317,7 +5317,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Einstein summation over count operands (torch.einsum). equation is NUL-terminated UTF-8 such as "bij,bjk-&gt;bik": subscripts in [a-zA-Z], "..." for broadcast dims, a subscript repeated in one operand takes its diagonal, subscripts missing from the output are summed; without "-&gt;" the output holds the subscripts seen once, in alphabetical order (upper case first).</summary>
+        /// <summary>Einstein summation over count operands (torch.einsum). equation is NUL-terminated UTF-8 such as "bij,bjk-&gt;bik": subscripts in [a-zA-Z], "..." for broadcast dims, a subscript repeated in one operand takes its diagonal, subscripts missing from the output are summed; without "-&gt;" the output holds the subscripts seen once, in alphabetical order (upper case first). Dtypes: all but bool.</summary>
         internal static TensorHandle Einsum(ReadOnlySpan<byte> equation, ReadOnlySpan<nint> operands, long count)
         {
             var status = cmp_einsum(equation, operands, count, out var result);
@@ -5329,7 +5329,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Sorts along dim (torch.sort): values and int64 indices into the input. NaN sorts as larger than every number (last ascending, first descending). With stable nonzero equal elements keep their input order; without it the order of ties is still the input order (the sort is always stable).</summary>
+        /// <summary>Sorts along dim (torch.sort): values and int64 indices into the input. NaN sorts as larger than every number (last ascending, first descending). With stable nonzero equal elements keep their input order; without it the order of ties is still the input order (the sort is always stable). Dtypes: all.</summary>
         internal static void Sort(TensorHandle a, long dim, int descending, int stable, out TensorHandle values, out TensorHandle indices)
         {
             var status = cmp_sort(a, dim, descending, stable, out values, out indices);
@@ -5341,7 +5341,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>The int64 indices that sort a along dim (torch.argsort), ordered as cmp_sort orders them.</summary>
+        /// <summary>The int64 indices that sort a along dim (torch.argsort), ordered as cmp_sort orders them. Dtypes: all.</summary>
         internal static TensorHandle Argsort(TensorHandle a, long dim, int descending, int stable)
         {
             var status = cmp_argsort(a, dim, descending, stable, out var result);
@@ -5353,7 +5353,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Sorts along dim 0 (torch.msort): the values of cmp_sort(a, 0).</summary>
+        /// <summary>Sorts along dim 0 (torch.msort): the values of cmp_sort(a, 0). Dtypes: all.</summary>
         internal static TensorHandle Msort(TensorHandle a)
         {
             var status = cmp_msort(a, out var result);
@@ -5365,7 +5365,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>The k largest (largest nonzero) or smallest elements along dim and their int64 indices (torch.topk); NaN counts as the largest value. With sorted nonzero the results are in sorted order (descending for largest); otherwise in an unspecified order. 0 &lt;= k &lt;= size of dim.</summary>
+        /// <summary>The k largest (largest nonzero) or smallest elements along dim and their int64 indices (torch.topk); NaN counts as the largest value. With sorted nonzero the results are in sorted order (descending for largest); otherwise in an unspecified order. 0 &lt;= k &lt;= size of dim. Dtypes: all.</summary>
         internal static void Topk(TensorHandle a, long k, long dim, int largest, int sorted, out TensorHandle values, out TensorHandle indices)
         {
             var status = cmp_topk(a, k, dim, largest, sorted, out values, out indices);
@@ -5377,7 +5377,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>Pads the last npad/2 dims (torch.nn.functional.pad): pad holds (left, right) pairs starting with the last dim. mode is a cmp_pad_mode value. CONSTANT fills with value (converted to the dtype) and accepts negative pads, which crop. REFLECT, REPLICATE and CIRCULAR pad the last 1, 2 or 3 dims of a tensor with one or two more dims (batch, channel) than that.</summary>
+        /// <summary>Pads the last npad/2 dims (torch.nn.functional.pad): pad holds (left, right) pairs starting with the last dim. mode is a cmp_pad_mode value. CONSTANT fills with value (converted to the dtype) and accepts negative pads, which crop. REFLECT, REPLICATE and CIRCULAR pad the last 1, 2 or 3 dims of a tensor with one or two more dims (batch, channel) than that. Dtypes: all.</summary>
         internal static TensorHandle Pad(TensorHandle a, ReadOnlySpan<long> pad, long npad, int mode, double value)
         {
             var status = cmp_pad(a, pad, npad, mode, value, out var result);
@@ -5401,7 +5401,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Repeats each element repeats times along dim (torch.repeat_interleave(a, repeats, dim)), or along the flattened tensor when has_dim is 0. output_size, when not negative, must equal the result's size along dim (PyTorch uses it to skip a sync; here it is checked).</summary>
+        /// <summary>Repeats each element repeats times along dim (torch.repeat_interleave(a, repeats, dim)), or along the flattened tensor when has_dim is 0. output_size, when not negative, must equal the result's size along dim (PyTorch uses it to skip a sync; here it is checked). Dtypes: all.</summary>
         internal static TensorHandle RepeatInterleave(TensorHandle a, long repeats, int hasDim, long dim, long outputSize)
         {
             var status = cmp_repeat_interleave(a, repeats, hasDim, dim, outputSize, out var result);
@@ -5425,7 +5425,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>torch.repeat_interleave(repeats): index i repeated repeats[i] times, for a 1-D integer repeats; int64 result.</summary>
+        /// <summary>torch.repeat_interleave(repeats): index i repeated repeats[i] times, for a 1-D integer repeats; int64 result. Dtypes: int64, int32.</summary>
         internal static TensorHandle RepeatInterleaveIndices(TensorHandle repeats, long outputSize)
         {
             var status = cmp_repeat_interleave_indices(repeats, outputSize, out var result);
@@ -5437,7 +5437,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>For each value, the index where it would be inserted into the innermost dim of sorted_sequence to keep it sorted (torch.searchsorted): the first such index, or the last with right nonzero. sorted_sequence is 1-D, or N-D with leading dims equal to values' leading dims. The result has values' shape and is int64, or int32 with out_int32 nonzero. NaN sorts last.</summary>
+        /// <summary>For each value, the index where it would be inserted into the innermost dim of sorted_sequence to keep it sorted (torch.searchsorted): the first such index, or the last with right nonzero. sorted_sequence is 1-D, or N-D with leading dims equal to values' leading dims. The result has values' shape and is int64, or int32 with out_int32 nonzero. NaN sorts last. Dtypes: all but bool.</summary>
         internal static TensorHandle Searchsorted(TensorHandle sortedSequence, TensorHandle values, int outInt32, int right)
         {
             var status = cmp_searchsorted(sortedSequence, values, outInt32, right, out var result);
@@ -5449,7 +5449,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>cmp_searchsorted over sorted_sequence permuted by sorter (int64 indices that sort its innermost dim, as argsort gives).</summary>
+        /// <summary>cmp_searchsorted over sorted_sequence permuted by sorter (int64 indices that sort its innermost dim, as argsort gives). Dtypes: all but bool.</summary>
         internal static TensorHandle SearchsortedSorter(TensorHandle sortedSequence, TensorHandle values, int outInt32, int right, TensorHandle sorter)
         {
             var status = cmp_searchsorted_sorter(sortedSequence, values, outInt32, right, sorter, out var result);
@@ -5473,7 +5473,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>The bucket of each element of input given 1-D sorted boundaries (torch.bucketize): the index i with boundaries[i-1] &lt; x &lt;= boundaries[i], or boundaries[i-1] &lt;= x &lt; boundaries[i] with right nonzero.</summary>
+        /// <summary>The bucket of each element of input given 1-D sorted boundaries (torch.bucketize): the index i with boundaries[i-1] &lt; x &lt;= boundaries[i], or boundaries[i-1] &lt;= x &lt; boundaries[i] with right nonzero. Dtypes: all but bool.</summary>
         internal static TensorHandle Bucketize(TensorHandle input, TensorHandle boundaries, int outInt32, int right)
         {
             var status = cmp_bucketize(input, boundaries, outInt32, right, out var result);
@@ -5485,7 +5485,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>The distinct elements of a (torch.unique), of the flattened tensor when has_dim is 0, else the distinct slices along dim. The values come out sorted (sorted 0 is accepted and gives the same order). out_inverse (int64, a's shape, or the size of dim) maps each element/slice to its position in out_values; out_counts (int64) counts each value. When return_inverse / return_counts is 0 the matching output is an empty tensor, as torch's _unique2 returns.</summary>
+        /// <summary>The distinct elements of a (torch.unique), of the flattened tensor when has_dim is 0, else the distinct slices along dim. The values come out sorted (sorted 0 is accepted and gives the same order). out_inverse (int64, a's shape, or the size of dim) maps each element/slice to its position in out_values; out_counts (int64) counts each value. When return_inverse / return_counts is 0 the matching output is an empty tensor, as torch's _unique2 returns. Dtypes: all.</summary>
         internal static void Unique(TensorHandle a, int sorted, int returnInverse, int returnCounts, int hasDim, long dim, out TensorHandle values, out TensorHandle inverse, out TensorHandle counts)
         {
             var status = cmp_unique(a, sorted, returnInverse, returnCounts, hasDim, dim, out values, out inverse, out counts);
@@ -5498,7 +5498,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>Collapses runs of equal consecutive elements (or slices along dim when has_dim is nonzero) into one (torch.unique_consecutive); out_inverse and out_counts as in cmp_unique.</summary>
+        /// <summary>Collapses runs of equal consecutive elements (or slices along dim when has_dim is nonzero) into one (torch.unique_consecutive); out_inverse and out_counts as in cmp_unique. Dtypes: all.</summary>
         internal static void UniqueConsecutive(TensorHandle a, int returnInverse, int returnCounts, int hasDim, long dim, out TensorHandle values, out TensorHandle inverse, out TensorHandle counts)
         {
             var status = cmp_unique_consecutive(a, returnInverse, returnCounts, hasDim, dim, out values, out inverse, out counts);
@@ -5661,7 +5661,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>Dropout of single elements (F.dropout); out_mask has the input's shape.</summary>
+        /// <summary>Dropout of single elements (F.dropout); out_mask has the input's shape. Dtypes: floating.</summary>
         internal static void Dropout(TensorHandle input, double p, int training, out TensorHandle @out, out TensorHandle mask)
         {
             var status = cmp_dropout(input, p, training, out @out, out mask);
@@ -5673,7 +5673,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>Dropout of whole channels (F.dropout1d/2d/3d): the input is (N, C, *) with at least 2 dims; out_mask has shape (N, C, 1, ...) and broadcasts over the rest.</summary>
+        /// <summary>Dropout of whole channels (F.dropout1d/2d/3d): the input is (N, C, *) with at least 2 dims; out_mask has shape (N, C, 1, ...) and broadcasts over the rest. Dtypes: floating.</summary>
         internal static void FeatureDropout(TensorHandle input, double p, int training, out TensorHandle @out, out TensorHandle mask)
         {
             var status = cmp_feature_dropout(input, p, training, out @out, out mask);
@@ -5697,7 +5697,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Rows of weight picked by indices: shape indices.shape + [embedding_dim]. max_norm (NULL for none) first rescales, in place in weight, every referenced row whose norm_type-norm exceeds it to norm max_norm (as PyTorch's embedding_renorm_).</summary>
+        /// <summary>Rows of weight picked by indices: shape indices.shape + [embedding_dim]. max_norm (NULL for none) first rescales, in place in weight, every referenced row whose norm_type-norm exceeds it to norm max_norm (as PyTorch's embedding_renorm_). Dtypes: all (weight); indices int64 or int32.</summary>
         internal static TensorHandle Embedding(TensorHandle weight, TensorHandle indices, long paddingIdx, int hasPaddingIdx, ReadOnlySpan<double> maxNorm, double normType)
         {
             var status = cmp_embedding(weight, indices, paddingIdx, hasPaddingIdx, maxNorm, normType, out var result);
@@ -5721,7 +5721,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Convolution (F.conv1d/conv2d/conv3d for nspatial 1/2/3): stride, dilation (&gt;= 1) and padding (&gt;= 0, used when padding_mode is CMP_CONV_PADDING_EXPLICIT) hold nspatial values; groups divides C_in and C_out. bias may be NULL.</summary>
+        /// <summary>Convolution (F.conv1d/conv2d/conv3d for nspatial 1/2/3): stride, dilation (&gt;= 1) and padding (&gt;= 0, used when padding_mode is CMP_CONV_PADDING_EXPLICIT) hold nspatial values; groups divides C_in and C_out. bias may be NULL. Dtypes: all but bool (integers forward only).</summary>
         internal static TensorHandle Conv(TensorHandle input, TensorHandle weight, TensorHandle bias, long nspatial, ReadOnlySpan<long> stride, ReadOnlySpan<long> padding, int paddingMode, ReadOnlySpan<long> dilation, long groups)
         {
             var status = cmp_conv(input, weight, bias, nspatial, stride, padding, paddingMode, dilation, groups, out var result);
@@ -5746,7 +5746,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>Transposed convolution (F.conv_transpose1d/2d/3d for nspatial 1/2/3), the gradient of a convolution with respect to its input: weight is [C_in, C_out / groups, *kernel]; each output_padding value is below its stride or its dilation. bias may be NULL.</summary>
+        /// <summary>Transposed convolution (F.conv_transpose1d/2d/3d for nspatial 1/2/3), the gradient of a convolution with respect to its input: weight is [C_in, C_out / groups, *kernel]; each output_padding value is below its stride or its dilation. bias may be NULL. Dtypes: all but bool (integers forward only).</summary>
         internal static TensorHandle ConvTranspose(TensorHandle input, TensorHandle weight, TensorHandle bias, long nspatial, ReadOnlySpan<long> stride, ReadOnlySpan<long> padding, ReadOnlySpan<long> outputPadding, long groups, ReadOnlySpan<long> dilation)
         {
             var status = cmp_conv_transpose(input, weight, bias, nspatial, stride, padding, outputPadding, groups, dilation, out var result);
@@ -5771,7 +5771,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>Sliding local blocks of a [N, C, H, W] or [C, H, W] input as columns (F.unfold, im2col): the result is [N, C * kh * kw, L] ([C * kh * kw, L] unbatched), L the number of block positions. kernel_size, dilation, padding and stride hold 2 values each.</summary>
+        /// <summary>Sliding local blocks of a [N, C, H, W] or [C, H, W] input as columns (F.unfold, im2col): the result is [N, C * kh * kw, L] ([C * kh * kw, L] unbatched), L the number of block positions. kernel_size, dilation, padding and stride hold 2 values each. Dtypes: floating.</summary>
         internal static TensorHandle Unfold(TensorHandle input, ReadOnlySpan<long> kernelSize, ReadOnlySpan<long> dilation, ReadOnlySpan<long> padding, ReadOnlySpan<long> stride)
         {
             var status = cmp_unfold(input, kernelSize, dilation, padding, stride, out var result);
@@ -5783,7 +5783,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Sums columns back into an image (F.fold, col2im; the adjoint of cmp_unfold): input is [N, C * kh * kw, L] or [C * kh * kw, L] and the result [N, C, *output_size] or [C, *output_size]. All arrays hold 2 values; L must match the block positions of output_size.</summary>
+        /// <summary>Sums columns back into an image (F.fold, col2im; the adjoint of cmp_unfold): input is [N, C * kh * kw, L] or [C * kh * kw, L] and the result [N, C, *output_size] or [C, *output_size]. All arrays hold 2 values; L must match the block positions of output_size. Dtypes: floating.</summary>
         internal static TensorHandle Fold(TensorHandle input, ReadOnlySpan<long> outputSize, ReadOnlySpan<long> kernelSize, ReadOnlySpan<long> dilation, ReadOnlySpan<long> padding, ReadOnlySpan<long> stride)
         {
             var status = cmp_fold(input, outputSize, kernelSize, dilation, padding, stride, out var result);
@@ -5819,7 +5819,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Average pooling (F.avg_pool1d/2d/3d). count_include_pad counts padded positions in the divisor; divisor_override, when not 0, replaces the divisor. Floating and int64 inputs (int64 divides with truncation, as PyTorch).</summary>
+        /// <summary>Average pooling (F.avg_pool1d/2d/3d). count_include_pad counts padded positions in the divisor; divisor_override, when not 0, replaces the divisor. Floating and int64 inputs (int64 divides with truncation, as PyTorch). Dtypes: floating, int64.</summary>
         internal static TensorHandle AvgPool(TensorHandle input, long nspatial, ReadOnlySpan<long> kernelSize, ReadOnlySpan<long> stride, ReadOnlySpan<long> padding, int ceilMode, int countIncludePad, long divisorOverride)
         {
             var status = cmp_avg_pool(input, nspatial, kernelSize, stride, padding, ceilMode, countIncludePad, divisorOverride, out var result);
@@ -5843,7 +5843,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Adaptive average pooling (F.adaptive_avg_pool1d/2d/3d) to output_size: output o of a dim of input size I averages [floor(o I / O), ceil((o + 1) I / O)).</summary>
+        /// <summary>Adaptive average pooling (F.adaptive_avg_pool1d/2d/3d) to output_size: output o of a dim of input size I averages [floor(o I / O), ceil((o + 1) I / O)). Dtypes: floating.</summary>
         internal static TensorHandle AdaptiveAvgPool(TensorHandle input, long nspatial, ReadOnlySpan<long> outputSize)
         {
             var status = cmp_adaptive_avg_pool(input, nspatial, outputSize, out var result);
@@ -5867,7 +5867,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Adaptive max pooling (F.adaptive_max_pool1d/2d/3d with return_indices=True), windows as cmp_adaptive_avg_pool; its gradient is cmp_max_pool_backward.</summary>
+        /// <summary>Adaptive max pooling (F.adaptive_max_pool1d/2d/3d with return_indices=True), windows as cmp_adaptive_avg_pool; its gradient is cmp_max_pool_backward. Dtypes: floating.</summary>
         internal static void AdaptiveMaxPool(TensorHandle input, long nspatial, ReadOnlySpan<long> outputSize, out TensorHandle @out, out TensorHandle indices)
         {
             var status = cmp_adaptive_max_pool(input, nspatial, outputSize, out @out, out indices);
@@ -5879,7 +5879,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>Resizes the trailing nspatial dims (F.interpolate) of an input [N, C, *spatial] to size (NULL when scale_factor is given) or by scale_factor (nspatial values; NULL when size is given). mode is a cmp_interpolate_mode; align_corners applies to LINEAR only (must be 0 otherwise). With a scale factor the output size is floor(in * scale); unless recompute_scale_factor, the source coordinates use 1 / scale_factor (PyTorch's rule) instead of in / out.</summary>
+        /// <summary>Resizes the trailing nspatial dims (F.interpolate) of an input [N, C, *spatial] to size (NULL when scale_factor is given) or by scale_factor (nspatial values; NULL when size is given). mode is a cmp_interpolate_mode; align_corners applies to LINEAR only (must be 0 otherwise). With a scale factor the output size is floor(in * scale); unless recompute_scale_factor, the source coordinates use 1 / scale_factor (PyTorch's rule) instead of in / out. Dtypes: floating, uint8.</summary>
         internal static TensorHandle Interpolate(TensorHandle input, long nspatial, ReadOnlySpan<long> size, ReadOnlySpan<double> scaleFactor, int mode, int alignCorners, int recomputeScaleFactor)
         {
             var status = cmp_interpolate(input, nspatial, size, scaleFactor, mode, alignCorners, recomputeScaleFactor, out var result);
@@ -5903,7 +5903,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>Samples input [N, C, H, W] at grid [N, Ho, Wo, 2] (x, y in [-1, 1]) into [N, C, Ho, Wo] (F.grid_sample, 2-d). mode is a cmp_grid_sample_mode, padding_mode a cmp_grid_padding_mode.</summary>
+        /// <summary>Samples input [N, C, H, W] at grid [N, Ho, Wo, 2] (x, y in [-1, 1]) into [N, C, Ho, Wo] (F.grid_sample, 2-d). mode is a cmp_grid_sample_mode, padding_mode a cmp_grid_padding_mode. Dtypes: floating.</summary>
         internal static TensorHandle GridSample(TensorHandle input, TensorHandle grid, int mode, int paddingMode, int alignCorners)
         {
             var status = cmp_grid_sample(input, grid, mode, paddingMode, alignCorners, out var result);
@@ -5927,7 +5927,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>Cross entropy of logits (F.cross_entropy), log-softmax and negative log-likelihood fused in one pass per row. input is (C), (N, C) or (N, C, d1, ..., dk), floating. target is either class indices (int64, shape (), (N) or (N, d1, ..., dk)) or class probabilities (floating, input's shape). weight (C) may be NULL. Targets equal to ignore_index contribute nothing (class indices only). label_smoothing is in [0, 1]. reduction is a cmp_reduction (not BATCHMEAN); MEAN divides by the summed weights of the non-ignored targets (NaN when all are ignored).</summary>
+        /// <summary>Cross entropy of logits (F.cross_entropy), log-softmax and negative log-likelihood fused in one pass per row. input is (C), (N, C) or (N, C, d1, ..., dk), floating. target is either class indices (int64, shape (), (N) or (N, d1, ..., dk)) or class probabilities (floating, input's shape). weight (C) may be NULL. Targets equal to ignore_index contribute nothing (class indices only). label_smoothing is in [0, 1]. reduction is a cmp_reduction (not BATCHMEAN); MEAN divides by the summed weights of the non-ignored targets (NaN when all are ignored). Dtypes: floating.</summary>
         internal static TensorHandle CrossEntropy(TensorHandle input, TensorHandle target, TensorHandle weight, long ignoreIndex, int reduction, double labelSmoothing)
         {
             var status = cmp_cross_entropy(input, target, weight, ignoreIndex, reduction, labelSmoothing, out var result);
@@ -5951,7 +5951,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>Negative log-likelihood of log-probabilities (F.nll_loss): input (C), (N, C) or (N, C, d1, ..., dk), floating; target int64 class indices of shape (), (N) or (N, d1, ..., dk); weight (C) may be NULL. reduction as cmp_cross_entropy.</summary>
+        /// <summary>Negative log-likelihood of log-probabilities (F.nll_loss): input (C), (N, C) or (N, C, d1, ..., dk), floating; target int64 class indices of shape (), (N) or (N, d1, ..., dk); weight (C) may be NULL. reduction as cmp_cross_entropy. Dtypes: floating.</summary>
         internal static TensorHandle NllLoss(TensorHandle input, TensorHandle target, TensorHandle weight, long ignoreIndex, int reduction)
         {
             var status = cmp_nll_loss(input, target, weight, ignoreIndex, reduction, out var result);
@@ -5975,7 +5975,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>(input - target)^2 (F.mse_loss); input and target broadcast together; reduction NONE, MEAN or SUM.</summary>
+        /// <summary>(input - target)^2 (F.mse_loss); input and target broadcast together; reduction NONE, MEAN or SUM. Dtypes: floating.</summary>
         internal static TensorHandle MseLoss(TensorHandle input, TensorHandle target, int reduction)
         {
             var status = cmp_mse_loss(input, target, reduction, out var result);
@@ -5999,7 +5999,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>|input - target| (F.l1_loss); broadcasting and reduction as cmp_mse_loss.</summary>
+        /// <summary>|input - target| (F.l1_loss); broadcasting and reduction as cmp_mse_loss. Dtypes: floating.</summary>
         internal static TensorHandle L1Loss(TensorHandle input, TensorHandle target, int reduction)
         {
             var status = cmp_l1_loss(input, target, reduction, out var result);
@@ -6023,7 +6023,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>0.5 d^2 / beta where |d| &lt; beta, else |d| - 0.5 beta, d = input - target (F.smooth_l1_loss); beta &gt;= 0, 0 is the L1 loss.</summary>
+        /// <summary>0.5 d^2 / beta where |d| &lt; beta, else |d| - 0.5 beta, d = input - target (F.smooth_l1_loss); beta &gt;= 0, 0 is the L1 loss. Dtypes: floating.</summary>
         internal static TensorHandle SmoothL1Loss(TensorHandle input, TensorHandle target, int reduction, double beta)
         {
             var status = cmp_smooth_l1_loss(input, target, reduction, beta, out var result);
@@ -6047,7 +6047,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>0.5 d^2 where |d| &lt; delta, else delta (|d| - 0.5 delta), d = input - target (F.huber_loss); delta &gt; 0.</summary>
+        /// <summary>0.5 d^2 where |d| &lt; delta, else delta (|d| - 0.5 delta), d = input - target (F.huber_loss); delta &gt; 0. Dtypes: floating.</summary>
         internal static TensorHandle HuberLoss(TensorHandle input, TensorHandle target, int reduction, double delta)
         {
             var status = cmp_huber_loss(input, target, reduction, delta, out var result);
@@ -6071,7 +6071,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>-weight (target log(input) + (1 - target) log(1 - input)) with each log clamped at -100 (F.binary_cross_entropy). input holds probabilities in [0, 1]; target has input's shape; weight (may be NULL) broadcasts to it.</summary>
+        /// <summary>-weight (target log(input) + (1 - target) log(1 - input)) with each log clamped at -100 (F.binary_cross_entropy). input holds probabilities in [0, 1]; target has input's shape; weight (may be NULL) broadcasts to it. Dtypes: floating.</summary>
         internal static TensorHandle BinaryCrossEntropy(TensorHandle input, TensorHandle target, TensorHandle weight, int reduction)
         {
             var status = cmp_binary_cross_entropy(input, target, weight, reduction, out var result);
@@ -6095,7 +6095,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>Binary cross entropy of logits in the overflow-free form (F.binary_cross_entropy_with_logits): target has input's shape; weight and pos_weight (both may be NULL) broadcast to it, pos_weight usually over the last (class) dim.</summary>
+        /// <summary>Binary cross entropy of logits in the overflow-free form (F.binary_cross_entropy_with_logits): target has input's shape; weight and pos_weight (both may be NULL) broadcast to it, pos_weight usually over the last (class) dim. Dtypes: floating.</summary>
         internal static TensorHandle BinaryCrossEntropyWithLogits(TensorHandle input, TensorHandle target, TensorHandle weight, TensorHandle posWeight, int reduction)
         {
             var status = cmp_binary_cross_entropy_with_logits(input, target, weight, posWeight, reduction, out var result);
@@ -6119,7 +6119,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>Kullback-Leibler divergence of log-probabilities input from target (F.kl_div): target (log(target) - input), or exp(target) (target - input) when log_target is non-zero. reduction may be BATCHMEAN (sum / input's first dim).</summary>
+        /// <summary>Kullback-Leibler divergence of log-probabilities input from target (F.kl_div): target (log(target) - input), or exp(target) (target - input) when log_target is non-zero. reduction may be BATCHMEAN (sum / input's first dim). Dtypes: floating.</summary>
         internal static TensorHandle KlDiv(TensorHandle input, TensorHandle target, int reduction, int logTarget)
         {
             var status = cmp_kl_div(input, target, reduction, logTarget, out var result);
@@ -6143,7 +6143,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>softmax(q k^T * scale + mask) v over the last two dims, computed blockwise over the keys (online softmax: the (L, S) score matrix is never materialised). q (..., L, E), k (..., S, E), v (..., S, Ev), leading dims equal; floating. attn_mask (may be NULL) broadcasts to (..., L, S): bool (true keeps) or additive, of q's dtype. is_causal masks keys after the query's position (no attn_mask then). scale NULL means 1/sqrt(E). dropout_p in [0, 1) drops attention weights with Philox numbers from the default generator; the stream position used is returned in out_seed/out_offset for the backward pass. out_logsumexp (may be NULL) receives the float32/float64 log-sum-exp of each score row, (..., L).</summary>
+        /// <summary>softmax(q k^T * scale + mask) v over the last two dims, computed blockwise over the keys (online softmax: the (L, S) score matrix is never materialised). q (..., L, E), k (..., S, E), v (..., S, Ev), leading dims equal; floating. attn_mask (may be NULL) broadcasts to (..., L, S): bool (true keeps) or additive, of q's dtype. is_causal masks keys after the query's position (no attn_mask then). scale NULL means 1/sqrt(E). dropout_p in [0, 1) drops attention weights with Philox numbers from the default generator; the stream position used is returned in out_seed/out_offset for the backward pass. out_logsumexp (may be NULL) receives the float32/float64 log-sum-exp of each score row, (..., L). Dtypes: floating.</summary>
         internal static void ScaledDotProductAttention(TensorHandle q, TensorHandle k, TensorHandle v, TensorHandle attnMask, double dropoutP, int isCausal, ReadOnlySpan<double> scale, out TensorHandle @out, out TensorHandle logsumexp, out ulong seed, out ulong offset)
         {
             var status = cmp_scaled_dot_product_attention(q, k, v, attnMask, dropoutP, isCausal, scale, out @out, out logsumexp, out seed, out offset);

@@ -199,16 +199,16 @@ CMP_API cmp_status cmp_tensor_release(cmp_tensor tensor);
  * Creation
  * ------------------------------------------------------------------------------------- */
 
-/** An uninitialised contiguous tensor of the given sizes. */
+/** An uninitialised contiguous tensor of the given sizes. Dtypes: all. */
 CMP_API cmp_status cmp_empty(const int64_t* sizes, int64_t ndim, cmp_dtype dtype, cmp_device device, cmp_tensor* out);
 
-/** A contiguous tensor filled with zeros. */
+/** A contiguous tensor filled with zeros. Dtypes: all. */
 CMP_API cmp_status cmp_zeros(const int64_t* sizes, int64_t ndim, cmp_dtype dtype, cmp_device device, cmp_tensor* out);
 
-/** A contiguous tensor filled with ones. */
+/** A contiguous tensor filled with ones. Dtypes: all. */
 CMP_API cmp_status cmp_ones(const int64_t* sizes, int64_t ndim, cmp_dtype dtype, cmp_device device, cmp_tensor* out);
 
-/** A contiguous tensor filled with value (converted to dtype). */
+/** A contiguous tensor filled with value (converted to dtype). Dtypes: all. */
 CMP_API cmp_status cmp_full(const int64_t* sizes, int64_t ndim, cmp_scalar value, cmp_dtype dtype, cmp_device device, cmp_tensor* out);
 
 /**
@@ -217,12 +217,13 @@ CMP_API cmp_status cmp_full(const int64_t* sizes, int64_t ndim, cmp_scalar value
  */
 CMP_API cmp_status cmp_scalar_tensor(cmp_scalar value, cmp_device device, cmp_tensor* out);
 
-/** Values start, start+step, ... below end (above end for a negative step). */
+/** Values start, start+step, ... below end (above end for a negative step). Dtypes: all but bool. */
 CMP_API cmp_status cmp_arange(cmp_scalar start, cmp_scalar end, cmp_scalar step, cmp_dtype dtype, cmp_device device, cmp_tensor* out);
 
 /**
  * A CPU tensor holding a copy of nbytes bytes at data, laid out contiguously in dtype.
  * nbytes must equal the product of sizes times the element size.
+ * Dtypes: all.
  */
 CMP_API cmp_status cmp_from_buffer(const void* data, int64_t nbytes, const int64_t* sizes, int64_t ndim, cmp_dtype dtype, cmp_tensor* out);
 
@@ -230,6 +231,7 @@ CMP_API cmp_status cmp_from_buffer(const void* data, int64_t nbytes, const int64
  * A tensor over memory the caller owns, without a copy. strides may be NULL for a
  * contiguous layout. deleter (may be NULL) is called with (data, context) once no tensor
  * uses the memory any more.
+ * Dtypes: all.
  */
 CMP_API cmp_status cmp_from_external(void* data, const int64_t* sizes, const int64_t* strides, int64_t ndim, cmp_dtype dtype, cmp_device device, cmp_deleter deleter, void* context, cmp_tensor* out);
 
@@ -286,65 +288,68 @@ CMP_API cmp_status cmp_tensor_item(cmp_tensor tensor, const int64_t* indices, in
  * Views: the result shares storage with the input.
  * ------------------------------------------------------------------------------------- */
 
-/** A view with new sizes (one may be -1); fails when the strides do not allow it. */
+/** A view with new sizes (one may be -1); fails when the strides do not allow it. Dtypes: all. */
 CMP_API cmp_status cmp_view(cmp_tensor tensor, const int64_t* sizes, int64_t ndim, cmp_tensor* out);
 
-/** Like cmp_view, but copies when a view is impossible. */
+/** Like cmp_view, but copies when a view is impossible. Dtypes: all. */
 CMP_API cmp_status cmp_reshape(cmp_tensor tensor, const int64_t* sizes, int64_t ndim, cmp_tensor* out);
 
-/** Reorders the dims: dims is a permutation of 0..ndim-1. */
+/** Reorders the dims: dims is a permutation of 0..ndim-1. Dtypes: all. */
 CMP_API cmp_status cmp_permute(cmp_tensor tensor, const int64_t* dims, int64_t ndim, cmp_tensor* out);
 
-/** Swaps two dims. */
+/** Swaps two dims. Dtypes: all. */
 CMP_API cmp_status cmp_transpose(cmp_tensor tensor, int64_t dim0, int64_t dim1, cmp_tensor* out);
 
-/** Elements start, start+step, ... below end along dim (bounds clamped as in Python, step > 0). */
+/**
+ * Elements start, start+step, ... below end along dim (bounds clamped as in Python, step > 0).
+ * Dtypes: all.
+ */
 CMP_API cmp_status cmp_slice(cmp_tensor tensor, int64_t dim, int64_t start, int64_t end, int64_t step, cmp_tensor* out);
 
-/** The sub-tensor at index along dim; the dim is removed. */
+/** The sub-tensor at index along dim; the dim is removed. Dtypes: all. */
 CMP_API cmp_status cmp_select(cmp_tensor tensor, int64_t dim, int64_t index, cmp_tensor* out);
 
-/** length elements from start along dim. */
+/** length elements from start along dim. Dtypes: all. */
 CMP_API cmp_status cmp_narrow(cmp_tensor tensor, int64_t dim, int64_t start, int64_t length, cmp_tensor* out);
 
-/** Broadcasts size-1 dims to sizes (-1 keeps a size); new leading dims may be added. */
+/** Broadcasts size-1 dims to sizes (-1 keeps a size); new leading dims may be added. Dtypes: all. */
 CMP_API cmp_status cmp_expand(cmp_tensor tensor, const int64_t* sizes, int64_t ndim, cmp_tensor* out);
 
-/** Removes every size-1 dim. */
+/** Removes every size-1 dim. Dtypes: all. */
 CMP_API cmp_status cmp_squeeze(cmp_tensor tensor, cmp_tensor* out);
 
 /** Removes dim if its size is 1, otherwise returns the same shape. */
 CMP_API cmp_status cmp_squeeze_dim(cmp_tensor tensor, int64_t dim, cmp_tensor* out);
 
-/** Inserts a size-1 dim at position dim (-ndim-1 <= dim <= ndim). */
+/** Inserts a size-1 dim at position dim (-ndim-1 <= dim <= ndim). Dtypes: all. */
 CMP_API cmp_status cmp_unsqueeze(cmp_tensor tensor, int64_t dim, cmp_tensor* out);
 
-/** A view with explicit sizes, strides (in elements) and storage offset; bounds are checked. */
+/** A view with explicit sizes, strides (in elements) and storage offset; bounds are checked. Dtypes: all. */
 CMP_API cmp_status cmp_as_strided(cmp_tensor tensor, const int64_t* sizes, const int64_t* strides, int64_t ndim, int64_t offset, cmp_tensor* out);
 
-/** Merges dims start_dim..end_dim into one (a view when possible, else a copy). */
+/** Merges dims start_dim..end_dim into one (a view when possible, else a copy). Dtypes: all. */
 CMP_API cmp_status cmp_flatten(cmp_tensor tensor, int64_t start_dim, int64_t end_dim, cmp_tensor* out);
 
 /* ---------------------------------------------------------------------------------------
  * Copies and conversions
  * ------------------------------------------------------------------------------------- */
 
-/** The tensor itself (a new reference) when contiguous, else a contiguous copy. */
+/** The tensor itself (a new reference) when contiguous, else a contiguous copy. Dtypes: all. */
 CMP_API cmp_status cmp_contiguous(cmp_tensor tensor, cmp_tensor* out);
 
-/** A contiguous copy with its own storage. */
+/** A contiguous copy with its own storage. Dtypes: all. */
 CMP_API cmp_status cmp_clone(cmp_tensor tensor, cmp_tensor* out);
 
-/** A copy converted to dtype (a new reference to the input when the dtype already matches). */
+/** A copy converted to dtype (a new reference to the input when the dtype already matches). Dtypes: all. */
 CMP_API cmp_status cmp_to_dtype(cmp_tensor tensor, cmp_dtype dtype, cmp_tensor* out);
 
-/** A copy on device (a new reference to the input when it is already there). */
+/** A copy on device (a new reference to the input when it is already there). Dtypes: all. */
 CMP_API cmp_status cmp_to_device(cmp_tensor tensor, cmp_device device, cmp_tensor* out);
 
-/** Copies src into dst in place, broadcasting src and converting its dtype. */
+/** Copies src into dst in place, broadcasting src and converting its dtype. Dtypes: all. */
 CMP_API cmp_status cmp_copy_(cmp_tensor dst, cmp_tensor src);
 
-/** Sets every element of tensor to value, in place. */
+/** Sets every element of tensor to value, in place. Dtypes: all. */
 CMP_API cmp_status cmp_fill_(cmp_tensor tensor, cmp_scalar value);
 
 /* ---------------------------------------------------------------------------------------
@@ -368,22 +373,22 @@ CMP_API cmp_status cmp_from_dlpack(void* managed_tensor, cmp_tensor* out);
  * whatever the number of threads).
  * ------------------------------------------------------------------------------------- */
 
-/** Seeds the default generator and resets its offset. */
+/** Seeds the default generator and resets its offset. Dtypes: none (no tensor argument). */
 CMP_API cmp_status cmp_manual_seed(uint64_t seed);
 
-/** Reads the default generator's seed and offset (its whole state). */
+/** Reads the default generator's seed and offset (its whole state). Dtypes: none (no tensor argument). */
 CMP_API cmp_status cmp_rng_get_state(uint64_t* out_seed, uint64_t* out_offset);
 
-/** Restores the default generator's seed and offset. */
+/** Restores the default generator's seed and offset. Dtypes: none (no tensor argument). */
 CMP_API cmp_status cmp_rng_set_state(uint64_t seed, uint64_t offset);
 
-/** Uniform numbers in [0, 1). dtype must be a floating type. */
+/** Uniform numbers in [0, 1). dtype must be a floating type. Dtypes: floating. */
 CMP_API cmp_status cmp_rand(const int64_t* sizes, int64_t ndim, cmp_dtype dtype, cmp_device device, cmp_tensor* out);
 
-/** Standard normal numbers. dtype must be a floating type. */
+/** Standard normal numbers. dtype must be a floating type. Dtypes: floating. */
 CMP_API cmp_status cmp_randn(const int64_t* sizes, int64_t ndim, cmp_dtype dtype, cmp_device device, cmp_tensor* out);
 
-/** Uniform integers in [low, high). */
+/** Uniform integers in [low, high). Dtypes: all. */
 CMP_API cmp_status cmp_randint(int64_t low, int64_t high, const int64_t* sizes, int64_t ndim, cmp_dtype dtype, cmp_device device, cmp_tensor* out);
 
 /* ---------------------------------------------------------------------------------------
@@ -453,7 +458,10 @@ CMP_API cmp_status cmp_mean(cmp_tensor a, const int64_t* dims, int64_t ndims, in
  * Linear algebra
  * ------------------------------------------------------------------------------------- */
 
-/** Matrix product with PyTorch's matmul rules (1-D, 2-D and broadcast batched inputs). */
+/**
+ * Matrix product with PyTorch's matmul rules (1-D, 2-D and broadcast batched inputs).
+ * Dtypes: all but bool.
+ */
 CMP_API cmp_status cmp_matmul(cmp_tensor a, cmp_tensor b, cmp_tensor* out);
 
 /* ---------------------------------------------------------------------------------------

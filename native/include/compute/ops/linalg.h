@@ -13,16 +13,22 @@
 #endif
 
 
-/** Product of two matrices (torch.mm): a is n x k, b is k x m, both of one dtype. */
+/** Product of two matrices (torch.mm): a is n x k, b is k x m, both of one dtype. Dtypes: all but bool. */
 CMP_API cmp_status cmp_mm(cmp_tensor a, cmp_tensor b, cmp_tensor* out);
 
-/** Batched product of [B, n, k] and [B, k, m] tensors of one dtype (torch.bmm); no broadcasting. */
+/**
+ * Batched product of [B, n, k] and [B, k, m] tensors of one dtype (torch.bmm); no broadcasting.
+ * Dtypes: all but bool.
+ */
 CMP_API cmp_status cmp_bmm(cmp_tensor a, cmp_tensor b, cmp_tensor* out);
 
-/** Product of an n x k matrix and a k-vector (torch.mv). */
+/** Product of an n x k matrix and a k-vector (torch.mv). Dtypes: all but bool. */
 CMP_API cmp_status cmp_mv(cmp_tensor mat, cmp_tensor vec, cmp_tensor* out);
 
-/** Dot product of two 1-D tensors of one size and dtype, as a 0-dim tensor (torch.dot). */
+/**
+ * Dot product of two 1-D tensors of one size and dtype, as a 0-dim tensor (torch.dot).
+ * Dtypes: all but bool.
+ */
 CMP_API cmp_status cmp_dot(cmp_tensor a, cmp_tensor b, cmp_tensor* out);
 
 /** Outer product of two 1-D tensors (torch.outer); dtypes promote. */
@@ -32,13 +38,17 @@ CMP_API cmp_status cmp_outer(cmp_tensor a, cmp_tensor b, cmp_tensor* out);
  * beta * input + alpha * (mat1 @ mat2) (torch.addmm); input broadcasts to the product's
  * shape. With beta 0 input is ignored (its NaNs do not propagate). For integer tensors beta
  * and alpha are truncated toward zero, as PyTorch does.
+ * Dtypes: all but bool.
  */
 CMP_API cmp_status cmp_addmm(cmp_tensor input, cmp_tensor mat1, cmp_tensor mat2, cmp_scalar beta, cmp_scalar alpha, cmp_tensor* out);
 
-/** beta * input + alpha * (batch1 @ batch2) for [B, n, k] and [B, k, m] batches (torch.baddbmm); as cmp_addmm. */
+/**
+ * beta * input + alpha * (batch1 @ batch2) for [B, n, k] and [B, k, m] batches (torch.baddbmm); as cmp_addmm.
+ * Dtypes: all but bool.
+ */
 CMP_API cmp_status cmp_baddbmm(cmp_tensor input, cmp_tensor batch1, cmp_tensor batch2, cmp_scalar beta, cmp_scalar alpha, cmp_tensor* out);
 
-/** beta * input + alpha * (mat @ vec) (torch.addmv); as cmp_addmm. */
+/** beta * input + alpha * (mat @ vec) (torch.addmv); as cmp_addmm. Dtypes: all but bool. */
 CMP_API cmp_status cmp_addmv(cmp_tensor input, cmp_tensor mat, cmp_tensor vec, cmp_scalar beta, cmp_scalar alpha, cmp_tensor* out);
 
 /**
@@ -46,6 +56,7 @@ CMP_API cmp_status cmp_addmv(cmp_tensor input, cmp_tensor mat, cmp_tensor vec, c
  * as "bij,bjk->bik": subscripts in [a-zA-Z], "..." for broadcast dims, a subscript repeated in
  * one operand takes its diagonal, subscripts missing from the output are summed; without "->"
  * the output holds the subscripts seen once, in alphabetical order (upper case first).
+ * Dtypes: all but bool.
  */
 CMP_API cmp_status cmp_einsum(const char* equation, const cmp_tensor* operands, int64_t count, cmp_tensor* out);
 

@@ -55,6 +55,7 @@ typedef enum cmp_conv_grad {
  * Convolution (F.conv1d/conv2d/conv3d for nspatial 1/2/3): stride, dilation (>= 1) and padding
  * (>= 0, used when padding_mode is CMP_CONV_PADDING_EXPLICIT) hold nspatial values; groups
  * divides C_in and C_out. bias may be NULL.
+ * Dtypes: all but bool (integers forward only).
  */
 CMP_API cmp_status cmp_conv(cmp_tensor input, cmp_tensor weight, cmp_tensor bias, int64_t nspatial, const int64_t* stride, const int64_t* padding, int32_t padding_mode, const int64_t* dilation, int64_t groups, cmp_tensor* out);
 
@@ -70,6 +71,7 @@ CMP_API cmp_status cmp_conv_backward(cmp_tensor grad_output, cmp_tensor input, c
  * Transposed convolution (F.conv_transpose1d/2d/3d for nspatial 1/2/3), the gradient of a
  * convolution with respect to its input: weight is [C_in, C_out / groups, *kernel]; each
  * output_padding value is below its stride or its dilation. bias may be NULL.
+ * Dtypes: all but bool (integers forward only).
  */
 CMP_API cmp_status cmp_conv_transpose(cmp_tensor input, cmp_tensor weight, cmp_tensor bias, int64_t nspatial, const int64_t* stride, const int64_t* padding, const int64_t* output_padding, int64_t groups, const int64_t* dilation, cmp_tensor* out);
 
@@ -80,6 +82,7 @@ CMP_API cmp_status cmp_conv_transpose_backward(cmp_tensor grad_output, cmp_tenso
  * Sliding local blocks of a [N, C, H, W] or [C, H, W] input as columns (F.unfold, im2col):
  * the result is [N, C * kh * kw, L] ([C * kh * kw, L] unbatched), L the number of block
  * positions. kernel_size, dilation, padding and stride hold 2 values each.
+ * Dtypes: floating.
  */
 CMP_API cmp_status cmp_unfold(cmp_tensor input, const int64_t* kernel_size, const int64_t* dilation, const int64_t* padding, const int64_t* stride, cmp_tensor* out);
 
@@ -87,6 +90,7 @@ CMP_API cmp_status cmp_unfold(cmp_tensor input, const int64_t* kernel_size, cons
  * Sums columns back into an image (F.fold, col2im; the adjoint of cmp_unfold): input is
  * [N, C * kh * kw, L] or [C * kh * kw, L] and the result [N, C, *output_size] or
  * [C, *output_size]. All arrays hold 2 values; L must match the block positions of output_size.
+ * Dtypes: floating.
  */
 CMP_API cmp_status cmp_fold(cmp_tensor input, const int64_t* output_size, const int64_t* kernel_size, const int64_t* dilation, const int64_t* padding, const int64_t* stride, cmp_tensor* out);
 

@@ -32,6 +32,7 @@ typedef enum cmp_reduction {
  * shape). weight (C) may be NULL. Targets equal to ignore_index contribute nothing (class
  * indices only). label_smoothing is in [0, 1]. reduction is a cmp_reduction (not BATCHMEAN);
  * MEAN divides by the summed weights of the non-ignored targets (NaN when all are ignored).
+ * Dtypes: floating.
  */
 CMP_API cmp_status cmp_cross_entropy(cmp_tensor input, cmp_tensor target, cmp_tensor weight, int64_t ignore_index, int32_t reduction, double label_smoothing, cmp_tensor* out);
 
@@ -47,13 +48,17 @@ CMP_API cmp_status cmp_cross_entropy_backward(cmp_tensor grad_output, cmp_tensor
  * Negative log-likelihood of log-probabilities (F.nll_loss): input (C), (N, C) or
  * (N, C, d1, ..., dk), floating; target int64 class indices of shape (), (N) or (N, d1, ..., dk);
  * weight (C) may be NULL. reduction as cmp_cross_entropy.
+ * Dtypes: floating.
  */
 CMP_API cmp_status cmp_nll_loss(cmp_tensor input, cmp_tensor target, cmp_tensor weight, int64_t ignore_index, int32_t reduction, cmp_tensor* out);
 
 /** Gradient of cmp_nll_loss with respect to input, given grad_output shaped like its result. */
 CMP_API cmp_status cmp_nll_loss_backward(cmp_tensor grad_output, cmp_tensor input, cmp_tensor target, cmp_tensor weight, int64_t ignore_index, int32_t reduction, cmp_tensor* out_grad_input);
 
-/** (input - target)^2 (F.mse_loss); input and target broadcast together; reduction NONE, MEAN or SUM. */
+/**
+ * (input - target)^2 (F.mse_loss); input and target broadcast together; reduction NONE, MEAN or SUM.
+ * Dtypes: floating.
+ */
 CMP_API cmp_status cmp_mse_loss(cmp_tensor input, cmp_tensor target, int32_t reduction, cmp_tensor* out);
 
 /**
@@ -62,19 +67,25 @@ CMP_API cmp_status cmp_mse_loss(cmp_tensor input, cmp_tensor target, int32_t red
  */
 CMP_API cmp_status cmp_mse_loss_backward(cmp_tensor grad_output, cmp_tensor input, cmp_tensor target, int32_t reduction, cmp_tensor* out_grad_input, cmp_tensor* out_grad_target);
 
-/** |input - target| (F.l1_loss); broadcasting and reduction as cmp_mse_loss. */
+/** |input - target| (F.l1_loss); broadcasting and reduction as cmp_mse_loss. Dtypes: floating. */
 CMP_API cmp_status cmp_l1_loss(cmp_tensor input, cmp_tensor target, int32_t reduction, cmp_tensor* out);
 
 /** Gradients of cmp_l1_loss (sign(input - target)); outputs as cmp_mse_loss_backward. */
 CMP_API cmp_status cmp_l1_loss_backward(cmp_tensor grad_output, cmp_tensor input, cmp_tensor target, int32_t reduction, cmp_tensor* out_grad_input, cmp_tensor* out_grad_target);
 
-/** 0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta, d = input - target (F.smooth_l1_loss); beta >= 0, 0 is the L1 loss. */
+/**
+ * 0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta, d = input - target (F.smooth_l1_loss); beta >= 0, 0 is the L1 loss.
+ * Dtypes: floating.
+ */
 CMP_API cmp_status cmp_smooth_l1_loss(cmp_tensor input, cmp_tensor target, int32_t reduction, double beta, cmp_tensor* out);
 
 /** Gradients of cmp_smooth_l1_loss; outputs as cmp_mse_loss_backward. */
 CMP_API cmp_status cmp_smooth_l1_loss_backward(cmp_tensor grad_output, cmp_tensor input, cmp_tensor target, int32_t reduction, double beta, cmp_tensor* out_grad_input, cmp_tensor* out_grad_target);
 
-/** 0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta), d = input - target (F.huber_loss); delta > 0. */
+/**
+ * 0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta), d = input - target (F.huber_loss); delta > 0.
+ * Dtypes: floating.
+ */
 CMP_API cmp_status cmp_huber_loss(cmp_tensor input, cmp_tensor target, int32_t reduction, double delta, cmp_tensor* out);
 
 /** Gradients of cmp_huber_loss; outputs as cmp_mse_loss_backward. */
@@ -84,6 +95,7 @@ CMP_API cmp_status cmp_huber_loss_backward(cmp_tensor grad_output, cmp_tensor in
  * -weight (target log(input) + (1 - target) log(1 - input)) with each log clamped at -100
  * (F.binary_cross_entropy). input holds probabilities in [0, 1]; target has input's shape;
  * weight (may be NULL) broadcasts to it.
+ * Dtypes: floating.
  */
 CMP_API cmp_status cmp_binary_cross_entropy(cmp_tensor input, cmp_tensor target, cmp_tensor weight, int32_t reduction, cmp_tensor* out);
 
@@ -94,6 +106,7 @@ CMP_API cmp_status cmp_binary_cross_entropy_backward(cmp_tensor grad_output, cmp
  * Binary cross entropy of logits in the overflow-free form (F.binary_cross_entropy_with_logits):
  * target has input's shape; weight and pos_weight (both may be NULL) broadcast to it, pos_weight
  * usually over the last (class) dim.
+ * Dtypes: floating.
  */
 CMP_API cmp_status cmp_binary_cross_entropy_with_logits(cmp_tensor input, cmp_tensor target, cmp_tensor weight, cmp_tensor pos_weight, int32_t reduction, cmp_tensor* out);
 
@@ -104,6 +117,7 @@ CMP_API cmp_status cmp_binary_cross_entropy_with_logits_backward(cmp_tensor grad
  * Kullback-Leibler divergence of log-probabilities input from target (F.kl_div):
  * target (log(target) - input), or exp(target) (target - input) when log_target is non-zero.
  * reduction may be BATCHMEAN (sum / input's first dim).
+ * Dtypes: floating.
  */
 CMP_API cmp_status cmp_kl_div(cmp_tensor input, cmp_tensor target, int32_t reduction, int32_t log_target, cmp_tensor* out);
 
@@ -119,6 +133,7 @@ CMP_API cmp_status cmp_kl_div_backward(cmp_tensor grad_output, cmp_tensor input,
  * attention weights with Philox numbers from the default generator; the stream position used is
  * returned in out_seed/out_offset for the backward pass. out_logsumexp (may be NULL) receives the
  * float32/float64 log-sum-exp of each score row, (..., L).
+ * Dtypes: floating.
  */
 CMP_API cmp_status cmp_scaled_dot_product_attention(cmp_tensor q, cmp_tensor k, cmp_tensor v, cmp_tensor attn_mask, double dropout_p, int32_t is_causal, const double* scale, cmp_tensor* out, cmp_tensor* out_logsumexp, uint64_t* out_seed, uint64_t* out_offset);
 

@@ -97,12 +97,13 @@ CMP_API cmp_status cmp_group_norm_backward(cmp_tensor grad_output, cmp_tensor in
  * input and an all-true mask; p == 1 zeroes everything. p must be in [0, 1].
  */
 
-/** Dropout of single elements (F.dropout); out_mask has the input's shape. */
+/** Dropout of single elements (F.dropout); out_mask has the input's shape. Dtypes: floating. */
 CMP_API cmp_status cmp_dropout(cmp_tensor input, double p, int32_t training, cmp_tensor* out, cmp_tensor* out_mask);
 
 /**
  * Dropout of whole channels (F.dropout1d/2d/3d): the input is (N, C, *) with at least 2 dims;
  * out_mask has shape (N, C, 1, ...) and broadcasts over the rest.
+ * Dtypes: floating.
  */
 CMP_API cmp_status cmp_feature_dropout(cmp_tensor input, double p, int32_t training, cmp_tensor* out, cmp_tensor* out_mask);
 
@@ -119,6 +120,7 @@ CMP_API cmp_status cmp_dropout_backward(cmp_tensor grad_output, cmp_tensor mask,
  * Rows of weight picked by indices: shape indices.shape + [embedding_dim]. max_norm (NULL for
  * none) first rescales, in place in weight, every referenced row whose norm_type-norm exceeds it
  * to norm max_norm (as PyTorch's embedding_renorm_).
+ * Dtypes: all (weight); indices int64 or int32.
  */
 CMP_API cmp_status cmp_embedding(cmp_tensor weight, cmp_tensor indices, int64_t padding_idx, int32_t has_padding_idx, const double* max_norm, double norm_type, cmp_tensor* out);
 

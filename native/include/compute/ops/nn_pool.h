@@ -70,6 +70,7 @@ CMP_API cmp_status cmp_max_pool_backward(cmp_tensor grad_output, cmp_tensor inpu
  * Average pooling (F.avg_pool1d/2d/3d). count_include_pad counts padded positions in the divisor;
  * divisor_override, when not 0, replaces the divisor. Floating and int64 inputs (int64 divides
  * with truncation, as PyTorch).
+ * Dtypes: floating, int64.
  */
 CMP_API cmp_status cmp_avg_pool(cmp_tensor input, int64_t nspatial, const int64_t* kernel_size, const int64_t* stride, const int64_t* padding, int32_t ceil_mode, int32_t count_include_pad, int64_t divisor_override, cmp_tensor* out);
 
@@ -79,6 +80,7 @@ CMP_API cmp_status cmp_avg_pool_backward(cmp_tensor grad_output, cmp_tensor inpu
 /**
  * Adaptive average pooling (F.adaptive_avg_pool1d/2d/3d) to output_size: output o of a dim of
  * input size I averages [floor(o I / O), ceil((o + 1) I / O)).
+ * Dtypes: floating.
  */
 CMP_API cmp_status cmp_adaptive_avg_pool(cmp_tensor input, int64_t nspatial, const int64_t* output_size, cmp_tensor* out);
 
@@ -88,6 +90,7 @@ CMP_API cmp_status cmp_adaptive_avg_pool_backward(cmp_tensor grad_output, cmp_te
 /**
  * Adaptive max pooling (F.adaptive_max_pool1d/2d/3d with return_indices=True), windows as
  * cmp_adaptive_avg_pool; its gradient is cmp_max_pool_backward.
+ * Dtypes: floating.
  */
 CMP_API cmp_status cmp_adaptive_max_pool(cmp_tensor input, int64_t nspatial, const int64_t* output_size, cmp_tensor* out, cmp_tensor* out_indices);
 
@@ -97,6 +100,7 @@ CMP_API cmp_status cmp_adaptive_max_pool(cmp_tensor input, int64_t nspatial, con
  * mode is a cmp_interpolate_mode; align_corners applies to LINEAR only (must be 0 otherwise).
  * With a scale factor the output size is floor(in * scale); unless recompute_scale_factor, the
  * source coordinates use 1 / scale_factor (PyTorch's rule) instead of in / out.
+ * Dtypes: floating, uint8.
  */
 CMP_API cmp_status cmp_interpolate(cmp_tensor input, int64_t nspatial, const int64_t* size, const double* scale_factor, int32_t mode, int32_t align_corners, int32_t recompute_scale_factor, cmp_tensor* out);
 
@@ -110,6 +114,7 @@ CMP_API cmp_status cmp_interpolate_backward(cmp_tensor grad_output, const int64_
 /**
  * Samples input [N, C, H, W] at grid [N, Ho, Wo, 2] (x, y in [-1, 1]) into [N, C, Ho, Wo]
  * (F.grid_sample, 2-d). mode is a cmp_grid_sample_mode, padding_mode a cmp_grid_padding_mode.
+ * Dtypes: floating.
  */
 CMP_API cmp_status cmp_grid_sample(cmp_tensor input, cmp_tensor grid, int32_t mode, int32_t padding_mode, int32_t align_corners, cmp_tensor* out);
 

@@ -27,13 +27,14 @@ typedef enum cmp_rounding_mode {
  * a / b rounded as rounding_mode (a cmp_rounding_mode value) says. With TRUNC or FLOOR the
  * result keeps the promoted dtype (integers stay integers; integer division by zero fails
  * with "ZeroDivisionError"); with NONE it is true division.
+ * Dtypes: all but bool.
  */
 CMP_API cmp_status cmp_div_rounding(cmp_tensor a, cmp_tensor b, int32_t rounding_mode, cmp_tensor* out);
 
 /** a = a / b rounded as rounding_mode says, in place. */
 CMP_API cmp_status cmp_div_rounding_(cmp_tensor a, cmp_tensor b, int32_t rounding_mode);
 
-/** floor(a / b) (torch.floor_divide; same as cmp_div_rounding with FLOOR). */
+/** floor(a / b) (torch.floor_divide; same as cmp_div_rounding with FLOOR). Dtypes: all but bool. */
 CMP_API cmp_status cmp_floor_divide(cmp_tensor a, cmp_tensor b, cmp_tensor* out);
 
 /** a = floor(a / b), in place. */
@@ -54,6 +55,7 @@ CMP_API cmp_status cmp_fmod_(cmp_tensor a, cmp_tensor b);
 /**
  * a to the power b (torch.pow). Either side may be a wrapped number (cmp_scalar_tensor);
  * integers to a negative wrapped integer power fail as in PyTorch. Not for two bools.
+ * Dtypes: all but bool.
  */
 CMP_API cmp_status cmp_pow(cmp_tensor a, cmp_tensor b, cmp_tensor* out);
 
@@ -72,16 +74,16 @@ CMP_API cmp_status cmp_hypot(cmp_tensor a, cmp_tensor b, cmp_tensor* out);
 /** a = hypot(a, b), in place. */
 CMP_API cmp_status cmp_hypot_(cmp_tensor a, cmp_tensor b);
 
-/** Elementwise maximum; NaN if either is NaN (torch.maximum). */
+/** Elementwise maximum; NaN if either is NaN (torch.maximum). Dtypes: all. */
 CMP_API cmp_status cmp_maximum(cmp_tensor a, cmp_tensor b, cmp_tensor* out);
 
-/** Elementwise minimum; NaN if either is NaN (torch.minimum). */
+/** Elementwise minimum; NaN if either is NaN (torch.minimum). Dtypes: all. */
 CMP_API cmp_status cmp_minimum(cmp_tensor a, cmp_tensor b, cmp_tensor* out);
 
-/** Elementwise maximum ignoring NaN: NaN only when both are NaN (torch.fmax). */
+/** Elementwise maximum ignoring NaN: NaN only when both are NaN (torch.fmax). Dtypes: all. */
 CMP_API cmp_status cmp_fmax(cmp_tensor a, cmp_tensor b, cmp_tensor* out);
 
-/** Elementwise minimum ignoring NaN: NaN only when both are NaN (torch.fmin). */
+/** Elementwise minimum ignoring NaN: NaN only when both are NaN (torch.fmin). Dtypes: all. */
 CMP_API cmp_status cmp_fmin(cmp_tensor a, cmp_tensor b, cmp_tensor* out);
 
 /** |a| with the sign of b (torch.copysign); integer inputs give float32. */
@@ -108,7 +110,7 @@ CMP_API cmp_status cmp_bitwise_xor(cmp_tensor a, cmp_tensor b, cmp_tensor* out);
 /** a ^= b, in place. */
 CMP_API cmp_status cmp_bitwise_xor_(cmp_tensor a, cmp_tensor b);
 
-/** a shifted left by b bits; shifts outside [0, bit width) give 0. Integer dtypes only. */
+/** a shifted left by b bits; shifts outside [0, bit width) give 0. Integer dtypes only. Dtypes: integer. */
 CMP_API cmp_status cmp_bitwise_left_shift(cmp_tensor a, cmp_tensor b, cmp_tensor* out);
 
 /** a <<= b, in place. */
@@ -117,6 +119,7 @@ CMP_API cmp_status cmp_bitwise_left_shift_(cmp_tensor a, cmp_tensor b);
 /**
  * a shifted right by b bits (arithmetic for signed types); shifts outside [0, bit width)
  * give the sign fill (0 or -1). Integer dtypes only.
+ * Dtypes: integer.
  */
 CMP_API cmp_status cmp_bitwise_right_shift(cmp_tensor a, cmp_tensor b, cmp_tensor* out);
 
@@ -145,6 +148,7 @@ CMP_API cmp_status cmp_logical_xor_(cmp_tensor a, cmp_tensor b);
  * a where condition is true, else b (torch.where). condition must be bool; the three
  * broadcast together and a and b are promoted to their common dtype (either may be a
  * wrapped number).
+ * Dtypes: all.
  */
 CMP_API cmp_status cmp_where(cmp_tensor condition, cmp_tensor a, cmp_tensor b, cmp_tensor* out);
 
@@ -162,7 +166,7 @@ CMP_API cmp_status cmp_lerp_scalar(cmp_tensor a, cmp_tensor end, cmp_scalar weig
 /** a = lerp(a, end, weight) with a number as weight, in place. */
 CMP_API cmp_status cmp_lerp_scalar_(cmp_tensor a, cmp_tensor end, cmp_scalar weight);
 
-/** a + value * tensor1 * tensor2, broadcasting and promoting (torch.addcmul). */
+/** a + value * tensor1 * tensor2, broadcasting and promoting (torch.addcmul). Dtypes: all but bool. */
 CMP_API cmp_status cmp_addcmul(cmp_tensor a, cmp_tensor tensor1, cmp_tensor tensor2, cmp_scalar value, cmp_tensor* out);
 
 /** a += value * tensor1 * tensor2, in place. */
@@ -171,6 +175,7 @@ CMP_API cmp_status cmp_addcmul_(cmp_tensor a, cmp_tensor tensor1, cmp_tensor ten
 /**
  * a + value * tensor1 / tensor2 (torch.addcdiv); two integer divisor operands are rejected
  * as in PyTorch.
+ * Dtypes: floating.
  */
 CMP_API cmp_status cmp_addcdiv(cmp_tensor a, cmp_tensor tensor1, cmp_tensor tensor2, cmp_scalar value, cmp_tensor* out);
 
@@ -180,6 +185,7 @@ CMP_API cmp_status cmp_addcdiv_(cmp_tensor a, cmp_tensor tensor1, cmp_tensor ten
 /**
  * A copy of a (broadcast with mask) with value, converted to a's dtype, where the bool mask
  * is true (torch.masked_fill).
+ * Dtypes: all.
  */
 CMP_API cmp_status cmp_masked_fill(cmp_tensor a, cmp_tensor mask, cmp_scalar value, cmp_tensor* out);
 

@@ -19,7 +19,7 @@ CMP_API cmp_status cmp_abs(cmp_tensor a, cmp_tensor* out);
 /** abs, in place on a; the result must be castable to a's dtype. */
 CMP_API cmp_status cmp_abs_(cmp_tensor a);
 
-/** -1, 0 or 1 by the sign of a (0 for NaN and for +-0). Keeps the dtype, bool included. */
+/** -1, 0 or 1 by the sign of a (0 for NaN and for +-0). Keeps the dtype, bool included. Dtypes: all. */
 CMP_API cmp_status cmp_sign(cmp_tensor a, cmp_tensor* out);
 
 /** sign, in place on a; the result must be castable to a's dtype. */
@@ -37,7 +37,7 @@ CMP_API cmp_status cmp_rsqrt(cmp_tensor a, cmp_tensor* out);
 /** rsqrt, in place on a; the result must be castable to a's dtype. */
 CMP_API cmp_status cmp_rsqrt_(cmp_tensor a);
 
-/** a * a. Integer dtypes are kept; bool gives int64. */
+/** a * a. Integer dtypes are kept; bool gives int64. Dtypes: all. */
 CMP_API cmp_status cmp_square(cmp_tensor a, cmp_tensor* out);
 
 /** square, in place on a; the result must be castable to a's dtype. */
@@ -268,16 +268,16 @@ CMP_API cmp_status cmp_bitwise_not(cmp_tensor a, cmp_tensor* out);
 /** bitwise_not, in place on a; the result must be castable to a's dtype. */
 CMP_API cmp_status cmp_bitwise_not_(cmp_tensor a);
 
-/** Whether a is NaN, as a bool tensor (false for integer and bool inputs). */
+/** Whether a is NaN, as a bool tensor (false for integer and bool inputs). Dtypes: all. */
 CMP_API cmp_status cmp_isnan(cmp_tensor a, cmp_tensor* out);
 
-/** Whether a is +-infinity, as a bool tensor. */
+/** Whether a is +-infinity, as a bool tensor. Dtypes: all. */
 CMP_API cmp_status cmp_isinf(cmp_tensor a, cmp_tensor* out);
 
-/** Whether a is neither NaN nor +-infinity, as a bool tensor. */
+/** Whether a is neither NaN nor +-infinity, as a bool tensor. Dtypes: all. */
 CMP_API cmp_status cmp_isfinite(cmp_tensor a, cmp_tensor* out);
 
-/** a == 0 as a bool tensor. */
+/** a == 0 as a bool tensor. Dtypes: all. */
 CMP_API cmp_status cmp_logical_not(cmp_tensor a, cmp_tensor* out);
 
 /** logit: log(a / (1 - a)); when eps >= 0, a is first clamped to [eps, 1 - eps] (a negative eps is PyTorch's eps=None: no clamp). Integer and bool inputs give float32. */
@@ -286,7 +286,10 @@ CMP_API cmp_status cmp_logit(cmp_tensor a, double eps, cmp_tensor* out);
 /** logit, in place on a. */
 CMP_API cmp_status cmp_logit_(cmp_tensor a, double eps);
 
-/** Round half to even, to `decimals` decimal places (negative: to tens, hundreds...). Integer dtypes are kept when decimals is 0 and rejected otherwise; bool is rejected. */
+/**
+ * Round half to even, to `decimals` decimal places (negative: to tens, hundreds...). Integer dtypes are kept when decimals is 0 and rejected otherwise; bool is rejected.
+ * Dtypes: all but bool.
+ */
 CMP_API cmp_status cmp_round(cmp_tensor a, int64_t decimals, cmp_tensor* out);
 
 /** round, in place on a. */
@@ -322,13 +325,19 @@ CMP_API cmp_status cmp_hardtanh(cmp_tensor a, double min_val, double max_val, cm
 /** hardtanh, in place on a. */
 CMP_API cmp_status cmp_hardtanh_(cmp_tensor a, double min_val, double max_val);
 
-/** Replaces NaN by nan, +inf by *posinf and -inf by *neginf; a NULL posinf/neginf means the dtype's largest/lowest finite value. Integer and bool tensors are returned unchanged (copied). */
+/**
+ * Replaces NaN by nan, +inf by *posinf and -inf by *neginf; a NULL posinf/neginf means the dtype's largest/lowest finite value. Integer and bool tensors are returned unchanged (copied).
+ * Dtypes: all.
+ */
 CMP_API cmp_status cmp_nan_to_num(cmp_tensor a, double nan, const double* posinf, const double* neginf, cmp_tensor* out);
 
 /** nan_to_num, in place on a. */
 CMP_API cmp_status cmp_nan_to_num_(cmp_tensor a, double nan, const double* posinf, const double* neginf);
 
-/** min(max(a, *min), *max) with number bounds; either may be NULL but not both. The result dtype promotes a with the bounds as Python numbers (int tensor, float bound: float32). A NaN in a stays NaN; a NaN bound is ignored, as in PyTorch. */
+/**
+ * min(max(a, *min), *max) with number bounds; either may be NULL but not both. The result dtype promotes a with the bounds as Python numbers (int tensor, float bound: float32). A NaN in a stays NaN; a NaN bound is ignored, as in PyTorch.
+ * Dtypes: all.
+ */
 CMP_API cmp_status cmp_clamp(cmp_tensor a, const cmp_scalar* min, const cmp_scalar* max, cmp_tensor* out);
 
 /** clamp with number bounds, in place on a. */
@@ -340,10 +349,10 @@ CMP_API cmp_status cmp_clamp_tensor(cmp_tensor a, cmp_tensor min, cmp_tensor max
 /** clamp with tensor bounds, in place on a. */
 CMP_API cmp_status cmp_clamp_tensor_(cmp_tensor a, cmp_tensor min, cmp_tensor max);
 
-/** max(a, min) with a tensor bound (torch.clamp(a, min=t)); NaN in either gives NaN. */
+/** max(a, min) with a tensor bound (torch.clamp(a, min=t)); NaN in either gives NaN. Dtypes: all but bool. */
 CMP_API cmp_status cmp_clamp_min_tensor(cmp_tensor a, cmp_tensor min, cmp_tensor* out);
 
-/** min(a, max) with a tensor bound (torch.clamp(a, max=t)); NaN in either gives NaN. */
+/** min(a, max) with a tensor bound (torch.clamp(a, max=t)); NaN in either gives NaN. Dtypes: all but bool. */
 CMP_API cmp_status cmp_clamp_max_tensor(cmp_tensor a, cmp_tensor max, cmp_tensor* out);
 
 /* end of section: pointwise-unary */
