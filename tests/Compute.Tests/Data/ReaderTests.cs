@@ -1,0 +1,184 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using Compute.Data;
+
+namespace Compute.Tests.Data;
+
+public class ReaderTests
+{
+    private string _dir = "";
+
+    [SetUp]
+    public void MakeFolder()
+    {
+        _dir = Path.Combine(Path.GetTempPath(), "compute-readers-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_dir);
+    }
+
+    [TearDown]
+    public void RemoveFolder() => Directory.Delete(_dir, recursive: true);
+
+    // IDX bytes built by hand from the format description (big-endian sizes), independent of Idx.Write.
+    private static byte[] IdxBytes(byte type, int[] shape, byte[] payload)
+    {
+        var bytes = new byte[4 + 4 * shape.Length + payload.Length];
+        bytes[2] = type;
+        bytes[3] = (byte)shape.Length;
+        for (int d = 0; d < shape.Length; d++) BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(4 + 4 * d), shape[d]);
+        payload.CopyTo(bytes, 4 + 4 * shape.Length);
+        return bytes;
+    }
+
+    private static byte[] Gzip(byte[] data)
+    {
+        using var ms = new MemoryStream();
+        using (var gz = new GZipStream(ms, CompressionLevel.Fastest)) gz.Write(data);
+        return ms.ToArray();
+    }
+
+    private string WriteFile(string name, byte[] bytes)
+    {
+        string path = Path.Combine(_dir, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    [Test]
+    public void IdxReadsPlainAndGzipAndBigEndianElements()
+    {
+        byte[] pixels = Enumerable.Range(0, 24).Select(i => (byte)(i * 10)).ToArray();
+        using Tensor plain = Idx.Read(WriteFile("a-idx3-ubyte", IdxBytes(0x08, new[] { 2, 3, 4 }, pixels)));
+        using Tensor gz = Idx.Read(WriteFile("a-idx3-ubyte.gz", Gzip(IdxBytes(0x08, new[] { 2, 3, 4 }, pixels))));
+        Assert.That(plain.Shape, Is.EqualTo(new long[] { 2, 3, 4 }));
+        Assert.That(plain.ToArray<byte>(), Is.EqualTo(pixels));
+        Assert.That(gz.ToArray<byte>(), Is.EqualTo(pixels));
+        byte[] ints = { 0, 0, 1, 2, 0xFF, 0xFF, 0xFF, 0xFE };   // 258, -2 big-endian
+        using Tensor i32 = Idx.Read(WriteFile("i.idx", IdxBytes(0x0C, new[] { 2 }, ints)));
+        Assert.That(i32.ToArray<int>(), Is.EqualTo(new[] { 258, -2 }));
+        using var f = Tensor.From(new[] { 1.5f, -2.25f });
+        Idx.Write(Path.Combine(_dir, "f.idx.gz"), f);
+        using Tensor back = Idx.Read(Path.Combine(_dir, "f.idx.gz"));
+        Assert.That(back.ToArray<float>(), Is.EqualTo(new[] { 1.5f, -2.25f }));
+    }
+
+    [Test]
+    public void MalformedIdxFilesFailClearly()
+    {
+        byte[] good = IdxBytes(0x08, new[] { 2, 3 }, new byte[6]);
+        string Message(string name, byte[] bytes) => Assert.Throws<InvalidDataException>(() => Idx.Read(WriteFile(name, bytes)))!.Message;
+        Assert.That(Message("truncated", good[..^2]), Does.Contain("truncated").And.Contain("needs 18 bytes").And.Contain("has 16"));
+        Assert.That(Message("trailing", good.Concat(new byte[3]).ToArray()), Does.Contain("trailing data"));
+        byte[] magic = (byte[])good.Clone();
+        magic[0] = 0x12;
+        Assert.That(Message("magic", magic), Does.Contain("not an IDX file"));
+        byte[] type = (byte[])good.Clone();
+        type[2] = 0x07;
+        Assert.That(Message("type", type), Does.Contain("unknown element type code 0x07"));
+        Assert.That(Message("header", good[..7]), Does.Contain("truncated header"));
+        Assert.That(Message("tiny", good[..2]), Does.Contain("too short"));
+        byte[] gz = Gzip(good);
+        Assert.That(Message("cut.gz", gz[..(gz.Length / 2)]), Does.Contain("gzip"));
+        Assert.Throws<FileNotFoundException>(() => Idx.Read(Path.Combine(_dir, "missing")));
+    }
+
+    private void WriteMnist(string folder, string prefix, int n, byte maxLabel = 9)
+    {
+        byte[] images = Enumerable.Range(0, n * 28 * 28).Select(i => (byte)(i % 251)).ToArray();
+        byte[] labels = Enumerable.Range(0, n).Select(i => (byte)(i % (maxLabel + 1))).ToArray();
+        WriteFile(Path.Combine(folder, "raw", $"{prefix}-images-idx3-ubyte.gz"), Gzip(IdxBytes(0x08, new[] { n, 28, 28 }, images)));
+        WriteFile(Path.Combine(folder, "raw", $"{prefix}-labels-idx1-ubyte"), IdxBytes(0x08, new[] { n }, labels));
+    }
+
+    [Test]
+    public void MnistReadsTheTorchvisionLayout()
+    {
+        WriteMnist("MNIST", "t10k", 5);
+        var test = new Mnist(_dir, train: false, transform: new ToTensor());
+        Assert.That(test.Count, Is.EqualTo(5));
+        Tensor[] s = test[3];
+        Assert.That(s[0].Shape, Is.EqualTo(new long[] { 1, 28, 28 }));
+        Assert.That(s[0].DType, Is.EqualTo(DType.Float32));
+        Assert.That(s[1].Item<long>(), Is.EqualTo(3));
+        Tensor[] batch = new DataLoader(test, batchSize: 5).First();
+        Assert.That(batch[0].Shape, Is.EqualTo(new long[] { 5, 1, 28, 28 }));
+        var e = Assert.Throws<FileNotFoundException>(() => new Mnist(_dir, train: true));
+        Assert.That(e!.Message, Does.Contain("train-images-idx3-ubyte").And.Contain("download"));
+        WriteMnist("FashionMNIST", "train", 3);
+        Assert.That(new FashionMnist(_dir).Count, Is.EqualTo(3));
+    }
+
+    [Test]
+    public void MnistRejectsInconsistentFiles()
+    {
+        WriteMnist("MNIST", "train", 13, maxLabel: 12);
+        var e = Assert.Throws<InvalidDataException>(() => new Mnist(_dir));
+        Assert.That(e!.Message, Does.Contain("not a digit"));
+        string raw = Path.Combine("MNIST", "raw");
+        WriteFile(Path.Combine(raw, "t10k-images-idx3-ubyte"), IdxBytes(0x08, new[] { 3, 28, 28 }, new byte[3 * 784]));
+        WriteFile(Path.Combine(raw, "t10k-labels-idx1-ubyte"), IdxBytes(0x08, new[] { 2 }, new byte[2]));
+        e = Assert.Throws<InvalidDataException>(() => new Mnist(_dir, train: false));
+        Assert.That(e!.Message, Does.Contain("3 images but").And.Contain("2 labels"));
+    }
+
+    [Test]
+    public void DownloadSkipsPresentFilesAndNamesThePathWhenOffline()
+    {
+        string present = WriteFile(Path.Combine("dl", "x.bin"), new byte[] { 1 });
+        Assert.That(Download.File(Path.Combine(_dir, "dl"), "x.bin", new[] { "http://127.0.0.1:9/" }), Is.EqualTo(present));
+        var e = Assert.Throws<IOException>(() => Download.File(Path.Combine(_dir, "dl"), "y.bin", new[] { "http://127.0.0.1:9/" }));
+        Assert.That(e!.Message, Does.Contain("y.bin").And.Contain("put the file at"));
+        Assert.That(File.Exists(Path.Combine(_dir, "dl", "y.bin")), Is.False);
+    }
+
+    [Test]
+    public void Cifar10ReadsBinaryBatches()
+    {
+        string folder = Path.Combine(_dir, "cifar-10-batches-bin");
+        Directory.CreateDirectory(folder);
+        var record = new byte[Cifar10.RecordBytes * 2];
+        record[0] = 7;
+        for (int i = 0; i < 3072; i++) record[1 + i] = (byte)(i / 1024 * 100 + i % 7);   // channel c holds 100*c + ...
+        record[Cifar10.RecordBytes] = 2;
+        File.WriteAllBytes(Path.Combine(folder, "test_batch.bin"), record);
+        var ds = new Cifar10(_dir, train: false);
+        Assert.That(ds.Count, Is.EqualTo(2));
+        Tensor[] s = ds[0];
+        Assert.That(s[0].Shape, Is.EqualTo(new long[] { 32, 32, 3 }));
+        Assert.That(s[1].Item<long>(), Is.EqualTo(7));
+        // Stored channel by channel; handed out [H, W, C].
+        for (int c = 0; c < 3; c++)
+        {
+            foreach (var (h, w) in new[] { (0, 0), (0, 1), (5, 17), (31, 31) })
+            {
+                Assert.That(s[0].Item<byte>(h, w, c), Is.EqualTo((byte)(c * 100 + (c * 1024 + h * 32 + w) % 7)), $"pixel ({h}, {w}) channel {c}");
+            }
+        }
+        File.WriteAllBytes(Path.Combine(folder, "test_batch.bin"), record[..^10]);
+        var e = Assert.Throws<InvalidDataException>(() => new Cifar10(_dir, train: false));
+        Assert.That(e!.Message, Does.Contain("not a whole number").And.Contain("truncated"));
+        record[0] = 11;
+        File.WriteAllBytes(Path.Combine(folder, "test_batch.bin"), record);
+        Assert.That(Assert.Throws<InvalidDataException>(() => new Cifar10(_dir, train: false))!.Message, Does.Contain("label 11"));
+        Assert.Throws<FileNotFoundException>(() => new Cifar10(_dir, train: true));
+    }
+
+    [Test]
+    public void CsvReadsFeaturesAndTargetsAndNamesBadCells()
+    {
+        string path = WriteFile("t.csv", System.Text.Encoding.UTF8.GetBytes("a,b,label\n1,2.5,0\n\n-3,4e1,2\n"));
+        var ds = new CsvDataset(path, "label");
+        Assert.That(ds.Count, Is.EqualTo(2));
+        Assert.That(ds[1][0].ToArray<float>(), Is.EqualTo(new[] { -3f, 40f }));
+        Assert.That(ds[1][1].Item<long>(), Is.EqualTo(2));
+        var reg = new CsvDataset(path, "a", targetDType: DType.Float32);
+        Assert.That(reg[0][0].ToArray<float>(), Is.EqualTo(new[] { 2.5f, 0f }));
+        string bad = WriteFile("bad.csv", System.Text.Encoding.UTF8.GetBytes("a,b\n1,2\n3,x\n"));
+        Assert.That(Assert.Throws<InvalidDataException>(() => new CsvDataset(bad))!.Message, Does.Contain("line 3").And.Contain("'b'").And.Contain("'x'"));
+        string ragged = WriteFile("ragged.csv", System.Text.Encoding.UTF8.GetBytes("a,b\n1,2,3\n"));
+        Assert.That(Assert.Throws<InvalidDataException>(() => new CsvDataset(ragged))!.Message, Does.Contain("line 2 has 3 fields"));
+        Assert.Throws<ArgumentException>(() => new CsvDataset(path, "nope"));
+        string frac = WriteFile("frac.csv", System.Text.Encoding.UTF8.GetBytes("a,y\n1,0.5\n"));
+        Assert.That(Assert.Throws<InvalidDataException>(() => new CsvDataset(frac))!.Message, Does.Contain("not an integer class label"));
+    }
+}
