@@ -4,7 +4,7 @@ using Compute.Native;
 
 namespace Compute
 {
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         // Calls the library with raw handles of optional tensors (null = a whole dim). Each
         // handle is AddRef'd for the call, so a concurrent Dispose cannot free it meanwhile.

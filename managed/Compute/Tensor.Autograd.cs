@@ -4,7 +4,7 @@ using Compute.Native;
 
 namespace Compute
 {
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         private AutogradMeta? _autograd;
 

@@ -7,7 +7,7 @@ namespace Compute
     // by the naming map (torch.remainder -> Remainder, x.remainder_(y) -> RemainderInPlace),
     // number operands as wrapped numbers (they promote like Python numbers), and the operators
     // % & | ^ << >> (a shift's left operand must be the tensor: C# requires it).
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         /// <summary>floor(this / other) (torch.floor_divide): integers stay integers; integer division by zero throws.</summary>
         public Tensor FloorDivide(Tensor other) =>

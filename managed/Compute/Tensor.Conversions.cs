@@ -3,7 +3,7 @@ using Compute.Native;
 
 namespace Compute
 {
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         /// <summary>A contiguous tensor with the same values: this tensor's data when already contiguous, else a copy.</summary>
         public Tensor Contiguous() =>

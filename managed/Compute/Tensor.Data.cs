@@ -3,7 +3,7 @@ using Compute.Native;
 
 namespace Compute
 {
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         /// <summary>
         /// The elements in row-major order, copied into a new array (any layout and device).

@@ -6,7 +6,7 @@ using Compute.Native;
 
 namespace Compute
 {
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         private static NativeDevice On(Device? device) => NativeDevice.From(device ?? Device.Cpu);
 

@@ -2,7 +2,7 @@ using Compute.Formatting;
 
 namespace Compute
 {
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         /// <summary>
         /// The values as PyTorch prints them, e.g. <c>tensor([[1., 2.], [3., 4.]])</c>, with the

@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 
 namespace Compute
 {
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         /// <summary>
         /// A view of part of the tensor, as PyTorch's x[...]: <c>x[1]</c>, <c>x[^1]</c>,

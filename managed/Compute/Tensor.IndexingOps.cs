@@ -3,7 +3,7 @@ using Compute.Native;
 
 namespace Compute
 {
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         // PyTorch names its scatter reductions with strings; the same strings are accepted here
         // so code ports line by line ("add"/"multiply" for scatter, "sum"/"prod"/"mean"/"amax"/

@@ -3,7 +3,7 @@ using Compute.Native;
 
 namespace Compute
 {
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         /// <summary>
         /// The elements of a contiguous CPU tensor as a span over the native memory itself, no

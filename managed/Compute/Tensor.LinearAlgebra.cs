@@ -4,7 +4,7 @@ using Compute.Native;
 
 namespace Compute
 {
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         /// <summary>Matrix product of this n x k matrix and a k x m matrix of the same dtype (x.mm(other)).</summary>
         public Tensor Mm(Tensor other) =>

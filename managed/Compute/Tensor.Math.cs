@@ -3,7 +3,7 @@ using Compute.Native;
 
 namespace Compute
 {
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         private delegate TensorHandle BinaryOp(TensorHandle a, TensorHandle b);
 

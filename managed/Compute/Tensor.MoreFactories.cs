@@ -3,7 +3,7 @@ using Compute.Native;
 
 namespace Compute
 {
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         private delegate TensorHandle LikeOp(TensorHandle tensor, ReadOnlySpan<DType> dtype, ReadOnlySpan<NativeDevice> device);
 

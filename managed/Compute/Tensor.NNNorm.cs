@@ -3,7 +3,7 @@ using Compute.Native;
 
 namespace Compute
 {
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         // Softmax as tensor methods (x.softmax(dim), x.log_softmax(dim)); the normalisation
         // layers themselves are in Compute.NN.Functional (Functional.Norm.cs).

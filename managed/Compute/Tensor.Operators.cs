@@ -2,7 +2,7 @@ using Compute.Native;
 
 namespace Compute
 {
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         private static Tensor NotNull(Tensor t)
         {

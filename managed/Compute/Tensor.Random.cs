@@ -3,7 +3,7 @@ using Compute.Native;
 
 namespace Compute
 {
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         /// <summary>Seeds the default random generator (torch.manual_seed).</summary>
         public static void ManualSeed(ulong seed) => NativeMethods.ManualSeed(seed);

@@ -3,7 +3,7 @@ using Compute.Native;
 
 namespace Compute
 {
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         // The reductions of torch: a dim list may be empty (every dim), dims may be negative.
         // Overloads mirror PyTorch's call forms: no dim (every element), one dim, a dim list.

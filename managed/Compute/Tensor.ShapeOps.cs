@@ -5,7 +5,7 @@ using Compute.Native;
 
 namespace Compute
 {
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         private delegate TensorHandle HandleListOp(ReadOnlySpan<nint> handles);
 

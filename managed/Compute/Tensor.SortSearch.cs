@@ -3,7 +3,7 @@ using Compute.Native;
 
 namespace Compute
 {
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         // Sorting, searching, unique and repeat_interleave (torch.sort, torch.topk,
         // torch.searchsorted, torch.unique, ...). Sorts are always stable; NaN sorts as the

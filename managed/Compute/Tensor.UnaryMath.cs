@@ -6,7 +6,7 @@ namespace Compute
     // Unary math and activations (the pointwise-unary family): one method per PyTorch op, named
     // by the naming map (torch.sqrt -> Sqrt, x.sqrt_() -> SqrtInPlace). The activations are also
     // on Compute.NN.Functional.
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         private Tensor ApplyInPlace(Action<TensorHandle> op)
         {

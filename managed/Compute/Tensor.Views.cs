@@ -3,7 +3,7 @@ using Compute.Native;
 
 namespace Compute
 {
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         // Views share storage with this tensor; Own() sees the shared storage and does not
         // count the bytes a second time.

@@ -17,16 +17,26 @@ namespace Compute
     /// <c>!=</c> compare references, as for any .NET class; the elementwise comparisons are
     /// <see cref="Eq(Tensor)"/> and <see cref="Ne(Tensor)"/> (and the operators &lt; &lt;= &gt; &gt;=).
     /// </remarks>
-    public sealed partial class Tensor : IDisposable
+    public partial class Tensor : IDisposable
     {
-        private readonly TensorHandle _handle;
+        // Not readonly: a Parameter's data can be replaced in place of the object (see
+        // ReplaceData), so that optimizers holding the Parameter see the moved or cast values.
+        private TensorHandle _handle;
         private long[]? _shape;
         private DType? _dtype;
 
-        private Tensor(TensorHandle handle)
+        /// <summary>
+        /// Wraps <paramref name="handle"/>. Subclasses in this assembly (Compute.NN.Parameter)
+        /// pass <paramref name="inScope"/> false so that no <see cref="TensorScope"/> disposes
+        /// a tensor that lives as long as its module.
+        /// </summary>
+        private protected Tensor(TensorHandle handle, bool inScope = true)
         {
             _handle = handle;
-            TensorScope.Register(handle);
+            if (inScope)
+            {
+                TensorScope.Register(handle);
+            }
         }
 
         /// <summary>
@@ -72,6 +82,42 @@ namespace Compute
 
         /// <summary>Frees the native tensor now. Views of it stay valid; calling it twice is harmless.</summary>
         public void Dispose() => _handle.Dispose();
+
+        /// <summary>
+        /// Points this tensor object at <paramref name="data"/>'s native tensor (PyTorch's
+        /// <c>param.data = data</c>): the object keeps its identity and its autograd leaf flags,
+        /// its old data reference is released, and its gradient is dropped when it no longer fits.
+        /// Only leaves can be re-pointed; the new handle is in no scope.
+        /// </summary>
+        private protected void ReplaceData(Tensor data)
+        {
+            ArgumentNullException.ThrowIfNull(data);
+            if (!IsLeaf)
+            {
+                throw new InvalidOperationException("ReplaceData: only a leaf tensor's data can be replaced.");
+            }
+            TensorHandle fresh = data.NewReference();
+            TensorHandle old = System.Threading.Interlocked.Exchange(ref _handle, fresh);
+            _shape = null;
+            _dtype = null;
+            if (_autograd is AutogradMeta meta)
+            {
+                // The gradient accumulator remembers the old shape, dtype and device: start a
+                // fresh leaf record that keeps the user's flags and hooks.
+                var renewed = new AutogradMeta { RequiresGradLeaf = meta.RequiresGradLeaf, Hooks = meta.Hooks };
+                Tensor? grad = meta.Grad;
+                if (grad is not null && Hooks.ShapesEqual(grad.ShapeCached, data.ShapeCached) &&
+                    grad.DType == data.DType && grad.Device == data.Device)
+                {
+                    renewed.Grad = grad;
+                }
+                _autograd = renewed;
+            }
+            if (!ReferenceEquals(old, fresh))
+            {
+                old.Dispose();
+            }
+        }
 
         /// <summary>Number of dimensions (PyTorch's dim()).</summary>
         public int Dim => (int)NativeMethods.TensorNdim(Handle);

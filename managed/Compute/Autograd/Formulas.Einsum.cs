@@ -9,7 +9,7 @@ namespace Compute
     // has (summed away in the forward) come back by broadcasting; a subscript k repeats (a
     // diagonal) is written back onto the diagonal; and ellipsis dims that k broadcast are
     // summed back to k's sizes.
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         private static Tensor?[] EinsumBackward(BackwardContext ctx, string equation, int count)
         {

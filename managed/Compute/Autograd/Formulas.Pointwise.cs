@@ -6,7 +6,7 @@ namespace Compute
     // math), following PyTorch's derivatives.yaml so gradients match it at every point,
     // subgradient conventions included. Every formula is built from recorded tensor ops, so a
     // backward with createGraph differentiates it again (double backward).
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         /// <summary>Records a unary op whose derivative reads its input: grad_in = backward(grad, x).</summary>
         private Tensor RecordUnary(Tensor result, string name, Func<Tensor, Tensor, Tensor> backward) =>

@@ -6,7 +6,7 @@ namespace Compute
     // Backward formulas of reductions and scans. A reduction's formula gets `u`, which puts a
     // reduced tensor (the gradient, the result) back in the input's rank by re-inserting the
     // reduced dims as size 1 (when keepDim was false), so it broadcasts against the input.
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         private delegate Tensor? ReductionFormula(BackwardContext ctx, Func<Tensor, Tensor> u, long[] dims, long count);
 

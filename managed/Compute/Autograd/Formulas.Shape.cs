@@ -5,7 +5,7 @@ using Compute.Native;
 namespace Compute
 {
     // Backward formulas of shape and indexing ops, written with recorded ops.
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         /// <summary>Zeros with <paramref name="shape"/> and the dtype of <paramref name="like"/>.</summary>
         private static Tensor ZerosLike(Tensor like, long[] shape) => Zeros(shape, like.DType);

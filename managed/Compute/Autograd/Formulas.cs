@@ -5,7 +5,7 @@ namespace Compute
 {
     // Backward formulas shared by several ops, or too long to sit beside their op. Each is
     // written with differentiable tensor ops, so a backward with createGraph records them.
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         private static Tensor Scaled(Tensor grad, Scalar? alpha) => alpha is Scalar a ? grad * a : grad;
 
