@@ -179,6 +179,7 @@ CALLS = {
  "isfinite": lambda d: L.cmp_isfinite(r6(d), out()),
  "logical_not": lambda d: L.cmp_logical_not(r6(d), out()),
  "round": lambda d: L.cmp_round(r6(d), 0, out()),
+ "polygamma": lambda d: L.cmp_polygamma(r6(d), 1, out()),
  "nan_to_num": lambda d: L.cmp_nan_to_num(r6(d), C.c_double(0), None, None, out()),
  "clamp": lambda d: L.cmp_clamp(r6(d), C.byref(si(1)), C.byref(si(3)), out()),
  "clamp_min": lambda d: L.cmp_clamp_min_tensor(r6(d), mk([1], d), out()),

@@ -147,13 +147,11 @@ namespace Compute
         {
             ArgumentNullException.ThrowIfNull(indices);
             ArgumentNullException.ThrowIfNull(values);
-            CheckInPlace(values);
-            WithOptionalHandles(indices, h =>
+            return RecordInPlace(nameof(IndexPutInPlace), self => WithOptionalHandles(indices, h =>
             {
-                NativeMethods.IndexPutInPlace(Handle, h, h.Length, values.Handle, accumulate ? 1 : 0);
+                NativeMethods.IndexPutInPlace(self, h, h.Length, values.Handle, accumulate ? 1 : 0);
                 return 0;
-            });
-            return this;
+            }), () => IndexPut(indices, values, accumulate), values);
         }
     }
 }

@@ -8,7 +8,8 @@ namespace Compute
     {
         private AutogradMeta? _autograd;
 
-        internal AutogradMeta? AutogradMetaOrNull => _autograd;
+        /// <summary>This tensor's autograd state; a view whose base was changed in place gets its new history first.</summary>
+        internal AutogradMeta? AutogradMetaOrNull => _autograd is { ViewBase: not null } view ? RefreshedView(view) : _autograd;
 
         /// <summary>
         /// Whether autograd tracks this tensor: a leaf the user marked, or the result of an op
@@ -17,14 +18,14 @@ namespace Compute
         /// </summary>
         public bool RequiresGrad
         {
-            get => _autograd?.RequiresGrad ?? false;
+            get => AutogradMetaOrNull?.RequiresGrad ?? false;
             set => RequiresGradInPlace(value);
         }
 
         /// <summary>Sets <see cref="RequiresGrad"/> and returns this tensor (PyTorch's requires_grad_()).</summary>
         public Tensor RequiresGradInPlace(bool requiresGrad = true)
         {
-            if (_autograd?.GradFn is AutogradNode fn)
+            if (AutogradMetaOrNull?.GradFn is AutogradNode fn)
             {
                 if (!requiresGrad)
                 {
@@ -82,10 +83,10 @@ namespace Compute
         }
 
         /// <summary>The node that made this tensor (PyTorch's grad_fn); null for leaves and untracked tensors.</summary>
-        public AutogradNode? GradFn => _autograd?.GradFn;
+        public AutogradNode? GradFn => AutogradMetaOrNull?.GradFn;
 
         /// <summary>Whether this tensor is a leaf of the graph: made by the user, not by a tracked op.</summary>
-        public bool IsLeaf => _autograd?.GradFn is null;
+        public bool IsLeaf => AutogradMetaOrNull?.GradFn is null;
 
         /// <summary>Whether this non-leaf keeps its gradient in <see cref="Grad"/> (see <see cref="RetainGrad"/>).</summary>
         public bool RetainsGrad => _autograd?.RetainsGrad ?? false;
@@ -93,7 +94,8 @@ namespace Compute
         /// <summary>Asks backward to keep this non-leaf tensor's gradient in <see cref="Grad"/> (a leaf always does).</summary>
         public void RetainGrad()
         {
-            if (_autograd?.GradFn is not AutogradNode fn)
+            AutogradMeta? meta = AutogradMetaOrNull;
+            if (meta?.GradFn is not AutogradNode fn)
             {
                 if (!RequiresGrad)
                 {
@@ -101,10 +103,10 @@ namespace Compute
                 }
                 return;
             }
-            if (!_autograd.RetainsGrad)
+            if (!meta.RetainsGrad)
             {
-                _autograd.RetainsGrad = true;
-                fn.AddRetainer(_autograd.OutputNr, _autograd);
+                meta.RetainsGrad = true;
+                fn.AddRetainer(meta.OutputNr, meta);
             }
         }
 
@@ -145,7 +147,7 @@ namespace Compute
         public HookHandle RegisterHook(Func<Tensor, Tensor?> hook)
         {
             ArgumentNullException.ThrowIfNull(hook);
-            AutogradMeta meta = _autograd is { RequiresGrad: true } m ? m : throw new InvalidOperationException(
+            AutogradMeta meta = AutogradMetaOrNull is { RequiresGrad: true } m ? m : throw new InvalidOperationException(
                 "RegisterHook: cannot register a hook on a tensor that does not require grad.");
             long id = Hooks.NextId();
             if (meta.GradFn is AutogradNode fn)
@@ -217,6 +219,13 @@ namespace Compute
         {
             _autograd = new AutogradMeta { GradFn = node, OutputNr = outputNr };
             _handle.SetGradFn(node);
+        }
+
+        /// <summary>Makes this wrapper take <paramref name="other"/>'s place in the graph (both wrap one native tensor).</summary>
+        private void ShareAutogradOf(Tensor other)
+        {
+            _autograd = other._autograd;
+            _handle.SetGradFn(_autograd?.GradFn);
         }
 
         /// <summary>Makes this tensor the same autograd leaf as the one <paramref name="leaf"/> belongs to.</summary>

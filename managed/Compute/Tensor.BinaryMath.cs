@@ -21,10 +21,10 @@ namespace Compute
         private const string FloorDivideHasNoGradient = "PyTorch defines none for floor_divide; Div(other, \"floor\") has a zero gradient";
 
         /// <summary>In-place FloorDivide (floor_divide_); the result must fit this tensor's dtype. Returns this tensor.</summary>
-        public Tensor FloorDivideInPlace(Tensor other) => InPlace(other, NativeMethods.FloorDivideInPlace);
+        public Tensor FloorDivideInPlace(Tensor other) => InPlace(other, NativeMethods.FloorDivideInPlace, () => FloorDivide(other));
 
         /// <summary>In-place FloorDivide (floor_divide_) with a number. Returns this tensor.</summary>
-        public Tensor FloorDivideInPlace(Scalar other) => InPlace(other, NativeMethods.FloorDivideInPlace);
+        public Tensor FloorDivideInPlace(Scalar other) => InPlace(other, NativeMethods.FloorDivideInPlace, () => FloorDivide(other));
 
         /// <summary>Remainder with the sign of the divisor, like Python's % (torch.remainder).</summary>
         public Tensor Remainder(Tensor other) =>
@@ -36,10 +36,10 @@ namespace Compute
             Recorder.Record(Binary(this, other, NativeMethods.Remainder), "RemainderBackward0", [this], null, static ctx => [ctx.Grad]);
 
         /// <summary>In-place Remainder (remainder_); the result must fit this tensor's dtype. Returns this tensor.</summary>
-        public Tensor RemainderInPlace(Tensor other) => InPlace(other, NativeMethods.RemainderInPlace);
+        public Tensor RemainderInPlace(Tensor other) => InPlace(other, NativeMethods.RemainderInPlace, () => Remainder(other));
 
         /// <summary>In-place Remainder (remainder_) with a number. Returns this tensor.</summary>
-        public Tensor RemainderInPlace(Scalar other) => InPlace(other, NativeMethods.RemainderInPlace);
+        public Tensor RemainderInPlace(Scalar other) => InPlace(other, NativeMethods.RemainderInPlace, () => Remainder(other));
 
         /// <summary>Remainder with the sign of the dividend, like C's fmod (torch.fmod).</summary>
         public Tensor Fmod(Tensor other) =>
@@ -51,10 +51,10 @@ namespace Compute
             Recorder.Record(Binary(this, other, NativeMethods.Fmod), "FmodBackward0", [this], null, static ctx => [ctx.Grad]);
 
         /// <summary>In-place Fmod (fmod_); the result must fit this tensor's dtype. Returns this tensor.</summary>
-        public Tensor FmodInPlace(Tensor other) => InPlace(other, NativeMethods.FmodInPlace);
+        public Tensor FmodInPlace(Tensor other) => InPlace(other, NativeMethods.FmodInPlace, () => Fmod(other));
 
         /// <summary>In-place Fmod (fmod_) with a number. Returns this tensor.</summary>
-        public Tensor FmodInPlace(Scalar other) => InPlace(other, NativeMethods.FmodInPlace);
+        public Tensor FmodInPlace(Scalar other) => InPlace(other, NativeMethods.FmodInPlace, () => Fmod(other));
 
         /// <summary>this to the power other (torch.pow); integers to a negative number power throw.</summary>
         public Tensor Pow(Tensor other)
@@ -68,10 +68,10 @@ namespace Compute
             Recorder.Record(Binary(this, other, NativeMethods.Pow), "PowBackward0", [this], [this], ctx => [PowScalarBackward(ctx, other)]);
 
         /// <summary>In-place Pow (pow_); the result must fit this tensor's dtype. Returns this tensor.</summary>
-        public Tensor PowInPlace(Tensor other) => InPlace(other, NativeMethods.PowInPlace);
+        public Tensor PowInPlace(Tensor other) => InPlace(other, NativeMethods.PowInPlace, () => Pow(other));
 
         /// <summary>In-place Pow (pow_) with a number. Returns this tensor.</summary>
-        public Tensor PowInPlace(Scalar other) => InPlace(other, NativeMethods.PowInPlace);
+        public Tensor PowInPlace(Scalar other) => InPlace(other, NativeMethods.PowInPlace, () => Pow(other));
 
         /// <summary>atan(this / other) in the quadrant of (other, this) (torch.atan2); integers give float32.</summary>
         public Tensor Atan2(Tensor other) =>
@@ -84,10 +84,10 @@ namespace Compute
                 ctx => [ctx.Grad * other * (ctx.Saved(0) * ctx.Saved(0) + other.ToDouble() * other.ToDouble()).Reciprocal()]);
 
         /// <summary>In-place Atan2 (atan2_); the result must fit this tensor's dtype. Returns this tensor.</summary>
-        public Tensor Atan2InPlace(Tensor other) => InPlace(other, NativeMethods.Atan2InPlace);
+        public Tensor Atan2InPlace(Tensor other) => InPlace(other, NativeMethods.Atan2InPlace, () => Atan2(other));
 
         /// <summary>In-place Atan2 (atan2_) with a number. Returns this tensor.</summary>
-        public Tensor Atan2InPlace(Scalar other) => InPlace(other, NativeMethods.Atan2InPlace);
+        public Tensor Atan2InPlace(Scalar other) => InPlace(other, NativeMethods.Atan2InPlace, () => Atan2(other));
 
         /// <summary>sqrt(this^2 + other^2) without undue overflow (torch.hypot); floating dtypes only.</summary>
         public Tensor Hypot(Tensor other)
@@ -105,10 +105,10 @@ namespace Compute
         }
 
         /// <summary>In-place Hypot (hypot_); the result must fit this tensor's dtype. Returns this tensor.</summary>
-        public Tensor HypotInPlace(Tensor other) => InPlace(other, NativeMethods.HypotInPlace);
+        public Tensor HypotInPlace(Tensor other) => InPlace(other, NativeMethods.HypotInPlace, () => Hypot(other));
 
         /// <summary>In-place Hypot (hypot_) with a number. Returns this tensor.</summary>
-        public Tensor HypotInPlace(Scalar other) => InPlace(other, NativeMethods.HypotInPlace);
+        public Tensor HypotInPlace(Scalar other) => InPlace(other, NativeMethods.HypotInPlace, () => Hypot(other));
 
         /// <summary>Elementwise maximum, NaN when either is NaN (torch.maximum).</summary>
         public Tensor Maximum(Tensor other) =>
@@ -149,10 +149,10 @@ namespace Compute
         }
 
         /// <summary>In-place Copysign (copysign_); the result must fit this tensor's dtype. Returns this tensor.</summary>
-        public Tensor CopysignInPlace(Tensor other) => InPlace(other, NativeMethods.CopysignInPlace);
+        public Tensor CopysignInPlace(Tensor other) => InPlace(other, NativeMethods.CopysignInPlace, () => Copysign(other));
 
         /// <summary>In-place Copysign (copysign_) with a number. Returns this tensor.</summary>
-        public Tensor CopysignInPlace(Scalar other) => InPlace(other, NativeMethods.CopysignInPlace);
+        public Tensor CopysignInPlace(Scalar other) => InPlace(other, NativeMethods.CopysignInPlace, () => Copysign(other));
 
         /// <summary>Bitwise AND (torch.bitwise_and); integer and bool dtypes.</summary>
         public Tensor BitwiseAnd(Tensor other) => Binary(this, other, NativeMethods.BitwiseAnd);
@@ -161,10 +161,10 @@ namespace Compute
         public Tensor BitwiseAnd(Scalar other) => Binary(this, other, NativeMethods.BitwiseAnd);
 
         /// <summary>In-place BitwiseAnd (bitwise_and_); the result must fit this tensor's dtype. Returns this tensor.</summary>
-        public Tensor BitwiseAndInPlace(Tensor other) => InPlace(other, NativeMethods.BitwiseAndInPlace);
+        public Tensor BitwiseAndInPlace(Tensor other) => InPlace(other, NativeMethods.BitwiseAndInPlace, () => BitwiseAnd(other));
 
         /// <summary>In-place BitwiseAnd (bitwise_and_) with a number. Returns this tensor.</summary>
-        public Tensor BitwiseAndInPlace(Scalar other) => InPlace(other, NativeMethods.BitwiseAndInPlace);
+        public Tensor BitwiseAndInPlace(Scalar other) => InPlace(other, NativeMethods.BitwiseAndInPlace, () => BitwiseAnd(other));
 
         /// <summary>Bitwise OR (torch.bitwise_or); integer and bool dtypes.</summary>
         public Tensor BitwiseOr(Tensor other) => Binary(this, other, NativeMethods.BitwiseOr);
@@ -173,10 +173,10 @@ namespace Compute
         public Tensor BitwiseOr(Scalar other) => Binary(this, other, NativeMethods.BitwiseOr);
 
         /// <summary>In-place BitwiseOr (bitwise_or_); the result must fit this tensor's dtype. Returns this tensor.</summary>
-        public Tensor BitwiseOrInPlace(Tensor other) => InPlace(other, NativeMethods.BitwiseOrInPlace);
+        public Tensor BitwiseOrInPlace(Tensor other) => InPlace(other, NativeMethods.BitwiseOrInPlace, () => BitwiseOr(other));
 
         /// <summary>In-place BitwiseOr (bitwise_or_) with a number. Returns this tensor.</summary>
-        public Tensor BitwiseOrInPlace(Scalar other) => InPlace(other, NativeMethods.BitwiseOrInPlace);
+        public Tensor BitwiseOrInPlace(Scalar other) => InPlace(other, NativeMethods.BitwiseOrInPlace, () => BitwiseOr(other));
 
         /// <summary>Bitwise XOR (torch.bitwise_xor); integer and bool dtypes.</summary>
         public Tensor BitwiseXor(Tensor other) => Binary(this, other, NativeMethods.BitwiseXor);
@@ -185,10 +185,10 @@ namespace Compute
         public Tensor BitwiseXor(Scalar other) => Binary(this, other, NativeMethods.BitwiseXor);
 
         /// <summary>In-place BitwiseXor (bitwise_xor_); the result must fit this tensor's dtype. Returns this tensor.</summary>
-        public Tensor BitwiseXorInPlace(Tensor other) => InPlace(other, NativeMethods.BitwiseXorInPlace);
+        public Tensor BitwiseXorInPlace(Tensor other) => InPlace(other, NativeMethods.BitwiseXorInPlace, () => BitwiseXor(other));
 
         /// <summary>In-place BitwiseXor (bitwise_xor_) with a number. Returns this tensor.</summary>
-        public Tensor BitwiseXorInPlace(Scalar other) => InPlace(other, NativeMethods.BitwiseXorInPlace);
+        public Tensor BitwiseXorInPlace(Scalar other) => InPlace(other, NativeMethods.BitwiseXorInPlace, () => BitwiseXor(other));
 
         /// <summary>this shifted left by other bits (torch.bitwise_left_shift); shifts outside [0, width) give 0.</summary>
         public Tensor BitwiseLeftShift(Tensor other) => Binary(this, other, NativeMethods.BitwiseLeftShift);
@@ -197,10 +197,10 @@ namespace Compute
         public Tensor BitwiseLeftShift(Scalar other) => Binary(this, other, NativeMethods.BitwiseLeftShift);
 
         /// <summary>In-place BitwiseLeftShift (bitwise_left_shift_); the result must fit this tensor's dtype. Returns this tensor.</summary>
-        public Tensor BitwiseLeftShiftInPlace(Tensor other) => InPlace(other, NativeMethods.BitwiseLeftShiftInPlace);
+        public Tensor BitwiseLeftShiftInPlace(Tensor other) => InPlace(other, NativeMethods.BitwiseLeftShiftInPlace, () => BitwiseLeftShift(other));
 
         /// <summary>In-place BitwiseLeftShift (bitwise_left_shift_) with a number. Returns this tensor.</summary>
-        public Tensor BitwiseLeftShiftInPlace(Scalar other) => InPlace(other, NativeMethods.BitwiseLeftShiftInPlace);
+        public Tensor BitwiseLeftShiftInPlace(Scalar other) => InPlace(other, NativeMethods.BitwiseLeftShiftInPlace, () => BitwiseLeftShift(other));
 
         /// <summary>this shifted right by other bits, arithmetic for signed types (torch.bitwise_right_shift).</summary>
         public Tensor BitwiseRightShift(Tensor other) => Binary(this, other, NativeMethods.BitwiseRightShift);
@@ -209,28 +209,28 @@ namespace Compute
         public Tensor BitwiseRightShift(Scalar other) => Binary(this, other, NativeMethods.BitwiseRightShift);
 
         /// <summary>In-place BitwiseRightShift (bitwise_right_shift_); the result must fit this tensor's dtype. Returns this tensor.</summary>
-        public Tensor BitwiseRightShiftInPlace(Tensor other) => InPlace(other, NativeMethods.BitwiseRightShiftInPlace);
+        public Tensor BitwiseRightShiftInPlace(Tensor other) => InPlace(other, NativeMethods.BitwiseRightShiftInPlace, () => BitwiseRightShift(other));
 
         /// <summary>In-place BitwiseRightShift (bitwise_right_shift_) with a number. Returns this tensor.</summary>
-        public Tensor BitwiseRightShiftInPlace(Scalar other) => InPlace(other, NativeMethods.BitwiseRightShiftInPlace);
+        public Tensor BitwiseRightShiftInPlace(Scalar other) => InPlace(other, NativeMethods.BitwiseRightShiftInPlace, () => BitwiseRightShift(other));
 
         /// <summary>(this != 0) AND (other != 0) as a bool tensor (torch.logical_and); any dtypes.</summary>
         public Tensor LogicalAnd(Tensor other) => Binary(this, other, NativeMethods.LogicalAnd);
 
         /// <summary>In-place LogicalAnd (logical_and_); the result must fit this tensor's dtype. Returns this tensor.</summary>
-        public Tensor LogicalAndInPlace(Tensor other) => InPlace(other, NativeMethods.LogicalAndInPlace);
+        public Tensor LogicalAndInPlace(Tensor other) => InPlace(other, NativeMethods.LogicalAndInPlace, () => LogicalAnd(other));
 
         /// <summary>(this != 0) OR (other != 0) as a bool tensor (torch.logical_or); any dtypes.</summary>
         public Tensor LogicalOr(Tensor other) => Binary(this, other, NativeMethods.LogicalOr);
 
         /// <summary>In-place LogicalOr (logical_or_); the result must fit this tensor's dtype. Returns this tensor.</summary>
-        public Tensor LogicalOrInPlace(Tensor other) => InPlace(other, NativeMethods.LogicalOrInPlace);
+        public Tensor LogicalOrInPlace(Tensor other) => InPlace(other, NativeMethods.LogicalOrInPlace, () => LogicalOr(other));
 
         /// <summary>(this != 0) XOR (other != 0) as a bool tensor (torch.logical_xor); any dtypes.</summary>
         public Tensor LogicalXor(Tensor other) => Binary(this, other, NativeMethods.LogicalXor);
 
         /// <summary>In-place LogicalXor (logical_xor_); the result must fit this tensor's dtype. Returns this tensor.</summary>
-        public Tensor LogicalXorInPlace(Tensor other) => InPlace(other, NativeMethods.LogicalXorInPlace);
+        public Tensor LogicalXorInPlace(Tensor other) => InPlace(other, NativeMethods.LogicalXorInPlace, () => LogicalXor(other));
 
         /// <summary>A number to the power of each element (torch.pow(number, tensor)).</summary>
         public static Tensor Pow(Scalar self, Tensor exponent)
@@ -282,14 +282,14 @@ namespace Compute
         public Tensor DivInPlace(Tensor other, string? roundingMode)
         {
             int mode = RoundingMode(roundingMode);
-            return InPlace(other, (a, b) => NativeMethods.DivRoundingInPlace(a, b, mode));
+            return InPlace(other, (a, b) => NativeMethods.DivRoundingInPlace(a, b, mode), () => Div(other, roundingMode));
         }
 
         /// <summary>In-place Div by a number with a rounding mode (div_). Returns this tensor.</summary>
         public Tensor DivInPlace(Scalar other, string? roundingMode)
         {
             int mode = RoundingMode(roundingMode);
-            return InPlace(other, (a, b) => NativeMethods.DivRoundingInPlace(a, b, mode));
+            return InPlace(other, (a, b) => NativeMethods.DivRoundingInPlace(a, b, mode), () => Div(other, roundingMode));
         }
 
         /// <summary>
@@ -356,15 +356,12 @@ namespace Compute
         {
             ArgumentNullException.ThrowIfNull(end);
             ArgumentNullException.ThrowIfNull(weight);
-            CheckInPlace(end);
-            CheckInPlace(weight);
-            NativeMethods.LerpInPlace(Handle, end.Handle, weight.Handle);
-            return this;
+            return RecordInPlace(nameof(LerpInPlace), h => NativeMethods.LerpInPlace(h, end.Handle, weight.Handle), () => Lerp(end, weight), end, weight);
         }
 
         /// <summary>In-place Lerp with a number as weight (lerp_). Returns this tensor.</summary>
         public Tensor LerpInPlace(Tensor end, Scalar weight) =>
-            InPlace(end, (a, e) => NativeMethods.LerpScalarInPlace(a, e, weight.Native));
+            InPlace(end, (a, e) => NativeMethods.LerpScalarInPlace(a, e, weight.Native), () => Lerp(end, weight));
 
         /// <summary>this + value * tensor1 * tensor2 (torch.addcmul); value defaults to 1.</summary>
         public Tensor Addcmul(Tensor tensor1, Tensor tensor2, Scalar? value = null)
@@ -382,10 +379,8 @@ namespace Compute
         {
             ArgumentNullException.ThrowIfNull(tensor1);
             ArgumentNullException.ThrowIfNull(tensor2);
-            CheckInPlace(tensor1);
-            CheckInPlace(tensor2);
-            NativeMethods.AddcmulInPlace(Handle, tensor1.Handle, tensor2.Handle, value?.Native ?? One);
-            return this;
+            return RecordInPlace(nameof(AddcmulInPlace), h => NativeMethods.AddcmulInPlace(h, tensor1.Handle, tensor2.Handle, value?.Native ?? One),
+                () => Addcmul(tensor1, tensor2, value), tensor1, tensor2);
         }
 
         /// <summary>
@@ -408,10 +403,8 @@ namespace Compute
         {
             ArgumentNullException.ThrowIfNull(tensor1);
             ArgumentNullException.ThrowIfNull(tensor2);
-            CheckInPlace(tensor1);
-            CheckInPlace(tensor2);
-            NativeMethods.AddcdivInPlace(Handle, tensor1.Handle, tensor2.Handle, value?.Native ?? One);
-            return this;
+            return RecordInPlace(nameof(AddcdivInPlace), h => NativeMethods.AddcdivInPlace(h, tensor1.Handle, tensor2.Handle, value?.Native ?? One),
+                () => Addcdiv(tensor1, tensor2, value), tensor1, tensor2);
         }
 
         /// <summary>
@@ -435,16 +428,15 @@ namespace Compute
 
         /// <summary>Writes value where the bool mask is true, in place (masked_fill_). Returns this tensor.</summary>
         public Tensor MaskedFillInPlace(Tensor mask, Scalar value) =>
-            InPlace(mask, (a, m) => NativeMethods.MaskedFillInPlace(a, m, value.Native));
+            InPlace(mask, (a, m) => NativeMethods.MaskedFillInPlace(a, m, value.Native), () => MaskedFill(mask, value));
 
         /// <summary>MaskedFillInPlace with the value as a 0-dim tensor. Returns this tensor.</summary>
         public Tensor MaskedFillInPlace(Tensor mask, Tensor value)
         {
             ArgumentNullException.ThrowIfNull(mask);
             ArgumentNullException.ThrowIfNull(value);
-            CheckInPlace(value);
-            NativeMethods.MaskedFillTensorInPlace(Handle, mask.Handle, value.Handle);
-            return this;
+            return RecordInPlace(nameof(MaskedFillInPlace), h => NativeMethods.MaskedFillTensorInPlace(h, mask.Handle, value.Handle),
+                () => MaskedFill(mask, value), value);
         }
 
         /// <summary>Remainder with the sign of the divisor (Python's %, torch.remainder).</summary>

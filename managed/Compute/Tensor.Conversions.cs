@@ -31,15 +31,22 @@ namespace Compute
         public Tensor CopyFrom(Tensor source)
         {
             ArgumentNullException.ThrowIfNull(source);
-            NativeMethods.CopyInPlace(Handle, source.Handle);
-            return this;
+            return RecordInPlace(nameof(CopyFrom), h => NativeMethods.CopyInPlace(h, source.Handle), () =>
+            {
+                // The copy's value is the source broadcast and converted; the overwritten
+                // values get no gradient (PyTorch's CopyBackwards).
+                Tensor r = EmptyLike(this);
+                NativeMethods.CopyInPlace(r.Handle, source.Handle);
+                return Recorder.Record(r, "CopyBackwards", [this, source], null, static ctx =>
+                    [ctx.Needs(0) ? Zeros(ctx.InputShape(0), ctx.InputDType(0)) : null, ctx.Needs(1) ? ctx.Grad : null]);
+            }, source);
         }
 
         /// <summary>Sets every element to <paramref name="value"/> in place (fill_).</summary>
         public Tensor Fill(Scalar value)
         {
-            NativeMethods.FillInPlace(Handle, value.Native);
-            return this;
+            return RecordInPlace(nameof(Fill), h => NativeMethods.FillInPlace(h, value.Native),
+                () => RecordZeroGrad(FullLike(this, value), "FillBackward0", [this]));
         }
     }
 }

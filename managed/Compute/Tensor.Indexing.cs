@@ -108,7 +108,7 @@ namespace Compute
             }
             // x[...] or x[] is a view of the whole tensor, never the same object.
             return ReferenceEquals(current, this)
-                ? Recorder.Record(AsStrided(ShapeCached, Strides, StorageOffset), "AliasBackward0", [this], null, static ctx => [ctx.Grad])
+                ? ViewResult(Recorder.Record(AsStrided(ShapeCached, Strides, StorageOffset), "AliasBackward0", [this], null, static ctx => [ctx.Grad]))
                 : current;
         }
 

@@ -80,9 +80,8 @@ namespace Compute
         {
             ArgumentNullException.ThrowIfNull(index);
             ArgumentNullException.ThrowIfNull(src);
-            CheckInPlace(src);
-            NativeMethods.ScatterAddInPlace(Handle, dim, index.Handle, src.Handle);
-            return this;
+            return RecordInPlace(nameof(ScatterAddInPlace), h => NativeMethods.ScatterAddInPlace(h, dim, index.Handle, src.Handle),
+                () => ScatterAdd(dim, index, src), src);
         }
 
         /// <summary>
@@ -95,8 +94,17 @@ namespace Compute
             ArgumentNullException.ThrowIfNull(src);
             var code = ParseScatterReduce(reduce, true, "ScatterReduce");
             Tensor result = Own(NativeMethods.ScatterReduce(Handle, dim, index.Handle, src.Handle, (int)code, includeSelf ? 1 : 0));
-            RefuseGrad("ScatterReduce", this, src);
-            return result;
+            if (code == ScatterOp.Prod)
+            {
+                RefuseGrad("ScatterReduce with reduce 'prod'", this, src);
+                return result;
+            }
+            if (!Recorder.Wanted(this, src))
+            {
+                return result;
+            }
+            return Recorder.Record(result, "ScatterReduceBackward0", [this, null, src], [this, index, src, result],
+                ctx => ScatterReduceBackward(ctx, dim, code, includeSelf));
         }
 
         /// <summary>The entries at the 1-D int64/int32 <paramref name="index"/> along <paramref name="dim"/> (torch.index_select).</summary>
@@ -125,9 +133,8 @@ namespace Compute
         {
             ArgumentNullException.ThrowIfNull(index);
             ArgumentNullException.ThrowIfNull(source);
-            CheckInPlace(source);
-            NativeMethods.IndexAddInPlace(Handle, dim, index.Handle, source.Handle, (alpha ?? 1).Native);
-            return this;
+            return RecordInPlace(nameof(IndexAddInPlace), h => NativeMethods.IndexAddInPlace(h, dim, index.Handle, source.Handle, (alpha ?? 1).Native),
+                () => IndexAdd(dim, index, source, alpha), source);
         }
 
         /// <summary>The elements where the bool <paramref name="mask"/> (broadcast with this tensor) is true, as a 1-D tensor (torch.masked_select).</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using Compute.Native;
 
 namespace Compute
@@ -37,21 +38,19 @@ namespace Compute
             return Own(op(scalar, b.Handle));
         }
 
-        private Tensor InPlace(Tensor other, InPlaceOp op)
+        // An in-place binary op: the native kernel, or its out-of-place op recorded (see InPlace.cs).
+        private Tensor InPlace(Tensor other, InPlaceOp op, Func<Tensor> outOfPlace, [CallerMemberName] string name = "")
         {
             ArgumentNullException.ThrowIfNull(other);
-            CheckInPlace(other);
-            op(Handle, other.Handle);
-            return this;
+            return RecordInPlace(name, h => op(h, other.Handle), outOfPlace, other);
         }
 
-        private Tensor InPlace(Scalar other, InPlaceOp op)
-        {
-            CheckInPlace(null);
-            using TensorHandle scalar = Wrapped(other, this);
-            op(Handle, scalar);
-            return this;
-        }
+        private Tensor InPlace(Scalar other, InPlaceOp op, Func<Tensor> outOfPlace, [CallerMemberName] string name = "") =>
+            RecordInPlace(name, h =>
+            {
+                using TensorHandle scalar = Wrapped(other, this);
+                op(h, scalar);
+            }, outOfPlace);
 
         /// <summary>this + alpha * other, broadcasting (torch.add).</summary>
         public Tensor Add(Tensor other, Scalar? alpha = null) =>
@@ -61,15 +60,15 @@ namespace Compute
         /// <summary>this + alpha * other (torch.add with a number).</summary>
         public Tensor Add(Scalar other, Scalar? alpha = null) =>
             Recorder.Record(Binary(this, other, (a, b) => NativeMethods.Add(a, b, alpha?.Native ?? One)),
-                "AddBackward1", [this], null, static ctx => [ctx.Grad]);
+                "AddBackward0", [this], null, static ctx => [ctx.Grad]);
 
         /// <summary>this += alpha * other, in place (add_). Returns this tensor.</summary>
         public Tensor AddInPlace(Tensor other, Scalar? alpha = null) =>
-            InPlace(other, (a, b) => NativeMethods.AddInPlace(a, b, alpha?.Native ?? One));
+            InPlace(other, (a, b) => NativeMethods.AddInPlace(a, b, alpha?.Native ?? One), () => Add(other, alpha));
 
         /// <summary>this += alpha * other, in place (add_). Returns this tensor.</summary>
         public Tensor AddInPlace(Scalar other, Scalar? alpha = null) =>
-            InPlace(other, (a, b) => NativeMethods.AddInPlace(a, b, alpha?.Native ?? One));
+            InPlace(other, (a, b) => NativeMethods.AddInPlace(a, b, alpha?.Native ?? One), () => Add(other, alpha));
 
         /// <summary>this - alpha * other, broadcasting (torch.sub).</summary>
         public Tensor Sub(Tensor other, Scalar? alpha = null) =>
@@ -79,15 +78,15 @@ namespace Compute
         /// <summary>this - alpha * other (torch.sub with a number).</summary>
         public Tensor Sub(Scalar other, Scalar? alpha = null) =>
             Recorder.Record(Binary(this, other, (a, b) => NativeMethods.Sub(a, b, alpha?.Native ?? One)),
-                "SubBackward1", [this], null, static ctx => [ctx.Grad]);
+                "SubBackward0", [this], null, static ctx => [ctx.Grad]);
 
         /// <summary>this -= alpha * other, in place (sub_). Returns this tensor.</summary>
         public Tensor SubInPlace(Tensor other, Scalar? alpha = null) =>
-            InPlace(other, (a, b) => NativeMethods.SubInPlace(a, b, alpha?.Native ?? One));
+            InPlace(other, (a, b) => NativeMethods.SubInPlace(a, b, alpha?.Native ?? One), () => Sub(other, alpha));
 
         /// <summary>this -= alpha * other, in place (sub_). Returns this tensor.</summary>
         public Tensor SubInPlace(Scalar other, Scalar? alpha = null) =>
-            InPlace(other, (a, b) => NativeMethods.SubInPlace(a, b, alpha?.Native ?? One));
+            InPlace(other, (a, b) => NativeMethods.SubInPlace(a, b, alpha?.Native ?? One), () => Sub(other, alpha));
 
         /// <summary>Elementwise product, broadcasting (torch.mul).</summary>
         public Tensor Mul(Tensor other) =>
@@ -96,13 +95,13 @@ namespace Compute
 
         /// <summary>Product with a number (torch.mul).</summary>
         public Tensor Mul(Scalar other) =>
-            Recorder.Record(Binary(this, other, NativeMethods.Mul), "MulBackward1", [this], null, ctx => [ctx.Grad * other]);
+            Recorder.Record(Binary(this, other, NativeMethods.Mul), "MulBackward0", [this], null, ctx => [ctx.Grad * other]);
 
         /// <summary>this *= other, in place (mul_). Returns this tensor.</summary>
-        public Tensor MulInPlace(Tensor other) => InPlace(other, NativeMethods.MulInPlace);
+        public Tensor MulInPlace(Tensor other) => InPlace(other, NativeMethods.MulInPlace, () => Mul(other));
 
         /// <summary>this *= other, in place (mul_). Returns this tensor.</summary>
-        public Tensor MulInPlace(Scalar other) => InPlace(other, NativeMethods.MulInPlace);
+        public Tensor MulInPlace(Scalar other) => InPlace(other, NativeMethods.MulInPlace, () => Mul(other));
 
         /// <summary>True division, broadcasting: integer inputs give a floating result (torch.div).</summary>
         public Tensor Div(Tensor other) =>
@@ -112,13 +111,13 @@ namespace Compute
 
         /// <summary>True division by a number (torch.div).</summary>
         public Tensor Div(Scalar other) =>
-            Recorder.Record(Binary(this, other, NativeMethods.Div), "DivBackward1", [this], null, ctx => [ctx.Grad / other]);
+            Recorder.Record(Binary(this, other, NativeMethods.Div), "DivBackward0", [this], null, ctx => [ctx.Grad / other]);
 
         /// <summary>this /= other, in place (div_). Returns this tensor.</summary>
-        public Tensor DivInPlace(Tensor other) => InPlace(other, NativeMethods.DivInPlace);
+        public Tensor DivInPlace(Tensor other) => InPlace(other, NativeMethods.DivInPlace, () => Div(other));
 
         /// <summary>this /= other, in place (div_). Returns this tensor.</summary>
-        public Tensor DivInPlace(Scalar other) => InPlace(other, NativeMethods.DivInPlace);
+        public Tensor DivInPlace(Scalar other) => InPlace(other, NativeMethods.DivInPlace, () => Div(other));
 
         /// <summary>-this (torch.neg); not defined for bool.</summary>
         public Tensor Neg() =>

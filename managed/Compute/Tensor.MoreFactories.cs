@@ -65,28 +65,32 @@ namespace Compute
             Own(NativeMethods.Randperm(n, dtype, On(device)));
 
         /// <summary>Normal numbers with per-element mean and std (torch.normal(mean, std)); they broadcast, the result has mean's dtype.</summary>
-        public static Tensor Normal(Tensor mean, Tensor std) => Binary(mean, std, NativeMethods.Normal);
+        public static Tensor Normal(Tensor mean, Tensor std) => RecordZeroGrad(Binary(mean, std, NativeMethods.Normal), "NormalBackward3", [mean, std]);
 
         /// <summary>Normal numbers with scalar mean and std (torch.normal(mean, std, size)).</summary>
         public static Tensor Normal(double mean, double std, ReadOnlySpan<long> size, DType dtype = DType.Float32, Device? device = null) =>
             Own(NativeMethods.NormalScalar(mean, std, size, size.Length, dtype, On(device)));
 
         /// <summary>Fills this tensor with normal numbers in place (x.normal_(mean, std)); returns this tensor.</summary>
-        public Tensor NormalInPlace(double mean = 0.0, double std = 1.0)
-        {
-            NativeMethods.NormalInPlace(Handle, mean, std);
-            return this;
-        }
+        public Tensor NormalInPlace(double mean = 0.0, double std = 1.0) =>
+            RecordInPlace(nameof(NormalInPlace), h => NativeMethods.NormalInPlace(h, mean, std), () =>
+            {
+                Tensor r = EmptyLike(this);
+                NativeMethods.NormalInPlace(r.Handle, mean, std);
+                return RecordZeroGrad(r, "NormalBackward0", [this]);
+            });
 
         /// <summary>Fills this tensor with uniform numbers from [from, to) in place (x.uniform_(from, to)); rounding to a narrow dtype may reach to, as in PyTorch. Returns this tensor.</summary>
-        public Tensor UniformInPlace(double from = 0.0, double to = 1.0)
-        {
-            NativeMethods.UniformInPlace(Handle, from, to);
-            return this;
-        }
+        public Tensor UniformInPlace(double from = 0.0, double to = 1.0) =>
+            RecordInPlace(nameof(UniformInPlace), h => NativeMethods.UniformInPlace(h, from, to), () =>
+            {
+                Tensor r = EmptyLike(this);
+                NativeMethods.UniformInPlace(r.Handle, from, to);
+                return RecordZeroGrad(r, "UniformBackward0", [this]);
+            });
 
         /// <summary>1 with probability given by each element of this tensor (in [0, 1]), else 0 (x.bernoulli()).</summary>
-        public Tensor Bernoulli() => Own(NativeMethods.Bernoulli(Handle));
+        public Tensor Bernoulli() => RecordZeroGrad(Own(NativeMethods.Bernoulli(Handle)), "BernoulliBackward0", [this]);
 
         /// <summary>1 with probability p, else 0, shaped and typed like this tensor (x.bernoulli(p)).</summary>
         public Tensor Bernoulli(double p) => Own(NativeMethods.BernoulliScalar(Handle, p));

@@ -18,7 +18,7 @@ namespace Compute
 
         /// <summary>Sum with a number.</summary>
         public static Tensor operator +(Scalar a, Tensor b) =>
-            Recorder.Record(Binary(a, b, static (x, y) => NativeMethods.Add(x, y, One)), "AddBackward1", [b], null, static ctx => [ctx.Grad]);
+            Recorder.Record(Binary(a, b, static (x, y) => NativeMethods.Add(x, y, One)), "AddBackward0", [b], null, static ctx => [ctx.Grad]);
 
         /// <summary>Elementwise difference, broadcasting.</summary>
         public static Tensor operator -(Tensor a, Tensor b) => NotNull(a).Sub(b);
@@ -38,7 +38,7 @@ namespace Compute
 
         /// <summary>Product with a number.</summary>
         public static Tensor operator *(Scalar a, Tensor b) =>
-            Recorder.Record(Binary(a, b, NativeMethods.Mul), "MulBackward1", [b], null, ctx => [ctx.Grad * a]);
+            Recorder.Record(Binary(a, b, NativeMethods.Mul), "MulBackward0", [b], null, ctx => [ctx.Grad * a]);
 
         /// <summary>True division, broadcasting.</summary>
         public static Tensor operator /(Tensor a, Tensor b) => NotNull(a).Div(b);

@@ -197,8 +197,8 @@ namespace Compute
         /// and <paramref name="dim2"/>, appended as the last dim (torch.diagonal).
         /// </summary>
         public Tensor Diagonal(long offset = 0, long dim1 = 0, long dim2 = 1) =>
-            Recorder.Record(Own(NativeMethods.Diagonal(Handle, offset, dim1, dim2)), "DiagonalBackward0", [this], null,
-                ctx => [ViewBackward(ctx.Grad, ctx.InputShape(0), positions => positions.Diagonal(offset, dim1, dim2))]);
+            ViewResult(Recorder.Record(Own(NativeMethods.Diagonal(Handle, offset, dim1, dim2)), "DiagonalBackward0", [this], null,
+                ctx => [ViewBackward(ctx.Grad, ctx.InputShape(0), positions => positions.Diagonal(offset, dim1, dim2))]));
 
         /// <summary>
         /// torch.diag: a 1-D tensor gives a square matrix with it on the

@@ -109,8 +109,6 @@ public class AutogradPointwiseTests
     // Ops whose backward formula needs an op Compute does not have yet (lgamma's derivative is
     // digamma, whose own derivative is polygamma(1, x)): first order is checked, and the second
     // order must fail with a clear error instead of silently dropping a term.
-    private static readonly HashSet<string> SecondOrderUnavailable = new() { "lgamma" };
-
     [TestCaseSource(nameof(Cases))]
     public void FirstAndSecondOrderMatchTorch(JsonElement c)
     {
@@ -145,23 +143,22 @@ public class AutogradPointwiseTests
                 total = total is null ? term : total + term;
             }
         }
-        if (SecondOrderUnavailable.Contains(name))
-        {
-            Assert.That(() => Autograd.Grad(new[] { total! }, wrt, allowUnused: true),
-                Throws.TypeOf<NotSupportedException>().With.Message.Contains("DigammaBackward0"));
-            return;
-        }
         Tensor?[] second = total is null ? new Tensor?[diff.Length] : Autograd.Grad(new[] { total }, wrt, allowUnused: true);
         JsonElement[] expectedSecond = c.GetProperty("second").EnumerateArray().ToArray();
+        // lgamma's second derivative is trigamma, which PyTorch computes with a truncated
+        // asymptotic series accurate to about 5e-10 relative (measured against mpmath in
+        // gen_polygamma.py); Compute's polygamma(1) agrees with mpmath to ~1e-15, so the
+        // comparison with PyTorch can only be as close as PyTorch's own error.
+        double relative = name == "lgamma" ? 1e-9 : 1e-12;
         for (int k = 0; k < diff.Length; k++)
         {
-            AssertClose(second[k] ?? Tensor.ZerosLike(wrt[k]), expectedSecond[diff[k]], $"second-order product, input {diff[k]}");
+            AssertClose(second[k] ?? Tensor.ZerosLike(wrt[k]), expectedSecond[diff[k]], $"second-order product, input {diff[k]}", relative);
         }
     }
 
     // float64 on both sides with the same formulas: a few roundings of each element's
     // magnitude apart. NaN is expected where torch gives NaN (0 * log 0 at a zero base).
-    private static void AssertClose(Tensor actual, JsonElement expected, string what)
+    private static void AssertClose(Tensor actual, JsonElement expected, string what, double relative = 1e-12)
     {
         using Tensor e = ReferenceFixture.Build(expected);
         Assert.That(actual.Shape, Is.EqualTo(e.Shape), what + " shape");
@@ -175,7 +172,7 @@ public class AutogradPointwiseTests
                 Assert.That(a[i], Is.EqualTo(x[i]), $"{what}, element {i}");
                 continue;
             }
-            Assert.That(a[i], Is.EqualTo(x[i]).Within(1e-12 * (1 + Math.Abs(x[i]))), $"{what}, element {i}");
+            Assert.That(a[i], Is.EqualTo(x[i]).Within(relative * (1 + Math.Abs(x[i]))), $"{what}, element {i}");
         }
     }
 
@@ -208,17 +205,6 @@ public class AutogradPointwiseTests
     }
 
     [Test]
-    public void DigammaBackwardFailsByNameUntilPolygammaExists()
-    {
-        using var scope = TensorScope.Begin();
-        Tensor x = Leaf(0.5, 2.0);
-        Tensor y = x.Digamma();
-        Assert.That(y.GradFn!.Name, Is.EqualTo("DigammaBackward0"));
-        Assert.That(() => y.Sum().Backward(),
-            Throws.TypeOf<NotSupportedException>().With.Message.Contains("DigammaBackward0").And.Message.Contains("polygamma"));
-    }
-
-    [Test]
     public void RemainderOfANumberByATensorAndFloorDivideHaveNoDerivativeAsInPyTorch()
     {
         using var scope = TensorScope.Begin();
@@ -244,14 +230,15 @@ public class AutogradPointwiseTests
     }
 
     [Test]
-    public void InPlaceFormsRefuseTrackedOperandsRatherThanGiveWrongGradients()
+    public void InPlaceFormsRecordTrackedOperandsAndRefuseLeaves()
     {
+        // Gradient values of in-place programs are checked against PyTorch in AutogradInPlaceTests.
         using var scope = TensorScope.Begin();
         Tensor tracked = Leaf(0.5, 1.5), plain = Tensor.From(new[] { 1.0, 2.0 });
-        Assert.That(() => plain.Clone().AddcmulInPlace(tracked, plain), Throws.InvalidOperationException);
-        Assert.That(() => plain.Clone().LerpInPlace(plain, tracked), Throws.InvalidOperationException);
-        Assert.That(() => plain.Clone().ClampInPlace(tracked, plain), Throws.InvalidOperationException);
-        Assert.That(() => tracked.ClampInPlace(0.0, 1.0), Throws.InvalidOperationException);
-        Assert.That(() => tracked.NanToNumInPlace(), Throws.InvalidOperationException);
+        Assert.That(plain.Clone().AddcmulInPlace(tracked, plain).GradFn!.Name, Is.EqualTo("AddcmulBackward0"));
+        Assert.That(plain.Clone().LerpInPlace(plain, tracked).GradFn!.Name, Is.EqualTo("LerpBackward1"));
+        Assert.That(plain.Clone().ClampInPlace(tracked, plain).RequiresGrad, Is.True);
+        Assert.That(() => tracked.ClampInPlace(0.0, 1.0), Throws.InvalidOperationException.With.Message.Contains("a leaf Variable"));
+        Assert.That(() => tracked.NanToNumInPlace(), Throws.InvalidOperationException.With.Message.Contains("a leaf Variable"));
     }
 }

@@ -69,12 +69,18 @@ EXPRESSIONS = {
                                      + torch.einsum("ij,jk->i", a, b).pow(2).sum() + torch.einsum("...ij,jk->...ik", c, b).pow(2).sum()
                                      + torch.einsum("ij,jk", a, b).sum() + torch.einsum("bi,bi->b", a, a).pow(2).sum()
                                      + torch.einsum("...j,...j->...", e, f).pow(2).sum() + torch.einsum("iji->j", c[:, :, :2]).sum()),
+    "scatter_reduce": lambda x, src: (x.scatter_reduce(1, IDX, src, "sum").pow(2).sum()
+                                      + x.scatter_reduce(1, IDX, src, "mean", include_self=False).pow(2).sum()
+                                      + x.scatter_reduce(1, IDX, src, "mean").pow(2).sum()
+                                      + x.scatter_reduce(1, IDX2, src, "amax").pow(2).sum()
+                                      + x.scatter_reduce(1, IDX2, src, "amin", include_self=False).pow(2).sum()),
     "hvp_cubic": lambda x, y, v: hvp(lambda a, b: (a.pow(3) * b).sum(), x, [y], v),
     "hvp_tanh_matmul": lambda x, a, v: hvp(lambda p, q: (p @ q).tanh().sum(), x, [a], v),
 }
 
 
 IDX = torch.tensor([[0, 2], [1, 3], [3, 0]])
+IDX2 = torch.tensor([[0, 0], [1, 1], [3, 3]])  # two values into one place: ties share an extreme's gradient
 
 
 def with_zeros(t, positions):
@@ -132,6 +138,9 @@ def generate():
     add("einsum", [(rand(2, 3), True), (rand(3, 4), True), (rand(2, 2, 3), True), (rand(2, 1, 3), True), (rand(4, 3), True)])
     add("hvp_cubic", [(rand(4), True), (rand(4), True), (rand(4), False)])
     add("hvp_tanh_matmul", [(rand(2, 3), True), (rand(3, 3), True), (rand(2, 3), False)])
+    tied = rand(3, 2)
+    tied[0, 1] = tied[0, 0]   # equal extremes split the gradient evenly
+    add("scatter_reduce", [(rand(3, 4), True), (tied, True)])
     write("autograd.json", cases)
     generate_functional()
 

@@ -30,6 +30,20 @@ namespace Compute
         /// <summary>User hooks on the gradient of this tensor, in registration order.</summary>
         internal List<KeyValuePair<long, Func<Tensor, Tensor?>>>? Hooks;
 
+        /// <summary>
+        /// For a view made while grad mode was on: the tensor that owns the memory (the root of
+        /// a chain of views; PyTorch's _base). An in-place op on the view rewrites the base's
+        /// history too (<see cref="CopySlices"/>), and views whose base changed history pick
+        /// up the new one the next time autograd reads them.
+        /// </summary>
+        internal Tensor? ViewBase;
+
+        /// <summary>The base's GradFn when this view's own GradFn was made (a different one means the base was changed in place).</summary>
+        internal AutogradNode? BaseFnSeen;
+
+        /// <summary>Set on the views returned by an op with several view outputs (split, chunk, unbind): the op's name.</summary>
+        internal string? MultiOutputViewOf;
+
         internal bool RequiresGrad => RequiresGradLeaf || GradFn != null;
 
         /// <summary>The node that sums gradients into this leaf <paramref name="leaf"/>; one per leaf, made on first use.</summary>

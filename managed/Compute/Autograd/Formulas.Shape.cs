@@ -23,6 +23,55 @@ namespace Compute
             }
         }
 
+        // scatter_reduce's gradient (sum, mean, amax, amin; saved: self, index, src, result): each
+        // output element's gradient goes to the values that made it, a mean's divided by how
+        // many there were, an extreme's shared evenly among the values equal to it. Without
+        // includeSelf the positions written to give self nothing.
+        private static Tensor?[] ScatterReduceBackward(BackwardContext ctx, long dim, ScatterOp reduce, bool includeSelf)
+        {
+            Tensor self = ctx.Saved(0), index = ctx.Saved(1), src = ctx.Saved(2), grad = ctx.Grad;
+            Tensor gradSelf, gradSrc;
+            switch (reduce)
+            {
+                case ScatterOp.Sum:
+                    gradSelf = grad;
+                    gradSrc = grad.Gather(dim, index);
+                    break;
+                case ScatterOp.Mean:
+                    {
+                        Tensor count;
+                        using (Autograd.NoGrad())
+                        {
+                            count = (includeSelf ? OnesLike(grad) : ZerosLike(grad)).ScatterAdd(dim, index, OnesLike(src, grad.DType));
+                            count = count.MaskedFill(count.Eq(0), 1);
+                        }
+                        gradSelf = grad / count;
+                        gradSrc = grad.Gather(dim, index) / count.Gather(dim, index);
+                        break;
+                    }
+                default: // amax, amin
+                    {
+                        Tensor result = ctx.Saved(3);
+                        Tensor selfIsResult, srcIsResult, share;
+                        using (Autograd.NoGrad())
+                        {
+                            selfIsResult = self.Eq(result).To(grad.DType);
+                            srcIsResult = src.Eq(result.Gather(dim, index)).To(grad.DType);
+                            share = selfIsResult.ScatterAdd(dim, index, srcIsResult);
+                        }
+                        Tensor distributed = grad / share;
+                        gradSelf = selfIsResult * distributed;
+                        gradSrc = srcIsResult * distributed.Gather(dim, index);
+                        break;
+                    }
+            }
+            if (!includeSelf)
+            {
+                gradSelf = gradSelf.Scatter(dim, index, 0);
+            }
+            return [ctx.Needs(0) ? gradSelf : null, null, ctx.Needs(2) ? gradSrc : null];
+        }
+
         // repeat/tile: the output is the input laid out repeats[d] times along each dim, so
         // viewing the gradient as [r0, s0, r1, s1, ...] and summing the r dims undoes it.
         private static Tensor RepeatBackward(Tensor g, long[] inputShape, long[] repeats)
@@ -77,12 +126,150 @@ namespace Compute
             return Zeros(new[] { numel }, g.DType).IndexAdd(0, positions, g.Reshape(-1)).Reshape(inputShape);
         }
 
+        /// <summary>Sizes, strides and storage offset of a strided view (PyTorch's TensorGeometry).</summary>
+        internal readonly record struct StridedGeometry(long[] Sizes, long[] Strides, long Offset)
+        {
+            internal long Numel
+            {
+                get
+                {
+                    long n = 1;
+                    foreach (long s in Sizes)
+                    {
+                        n *= s;
+                    }
+                    return n;
+                }
+            }
+
+            /// <summary>One past the farthest storage element the view reaches (non-empty views).</summary>
+            internal long End
+            {
+                get
+                {
+                    long last = Offset;
+                    for (int i = 0; i < Sizes.Length; i++)
+                    {
+                        last += (Sizes[i] - 1) * Strides[i];
+                    }
+                    return last + 1;
+                }
+            }
+
+            /// <summary>
+            /// Whether two elements may share a storage element: sorted by stride, each dim must
+            /// step past everything the smaller-stride dims reach (PyTorch's overlap note).
+            /// </summary>
+            internal bool MayOverlap
+            {
+                get
+                {
+                    var dims = new List<int>();
+                    for (int i = 0; i < Sizes.Length; i++)
+                    {
+                        if (Sizes[i] > 1)
+                        {
+                            dims.Add(i);
+                        }
+                    }
+                    long[] strides = Strides;
+                    dims.Sort((a, b) => strides[a].CompareTo(strides[b]));
+                    long reach = 0;
+                    foreach (int d in dims)
+                    {
+                        if (strides[d] <= reach)
+                        {
+                            return true;
+                        }
+                        reach += (Sizes[d] - 1) * strides[d];
+                    }
+                    return false;
+                }
+            }
+
+            /// <summary>The storage positions of the view's elements (row-major), relative to <paramref name="origin"/>.</summary>
+            internal Tensor Positions(Tensor storagePositions, long origin) =>
+                storagePositions.AsStrided(Sizes, Strides, Offset - origin).Reshape(-1);
+        }
+
+        // as_strided's gradient (PyTorch's as_strided_backward): the output's gradient is summed
+        // into a zero storage at the positions the output reads, then the input's elements are
+        // read back from that storage; where the input itself reads a storage element several
+        // times (expanded inputs), each reading gets an equal share. Built from index_add,
+        // division and index_select, which are recorded, so it is differentiable in turn.
+        private static Tensor AsStridedBackward(Tensor g, StridedGeometry input, StridedGeometry output)
+        {
+            if (input.Numel == 0 || output.Numel == 0)
+            {
+                return Zeros(input.Sizes, g.DType);
+            }
+            long origin = Math.Min(input.Offset, output.Offset);
+            long extent = Math.Max(input.End, output.End) - origin;
+            Tensor outPositions, inPositions;
+            Tensor? count = null;
+            using (Autograd.NoGrad())
+            {
+                Tensor storagePositions = Arange(extent);
+                outPositions = output.Positions(storagePositions, origin);
+                inPositions = input.Positions(storagePositions, origin);
+                if (input.MayOverlap)
+                {
+                    // Storage elements the input never reads keep a count of 1: they are not
+                    // read back, and dividing by 1 keeps double backward free of 0/0.
+                    count = Zeros(new[] { extent }, g.DType).IndexAdd(0, inPositions, OnesLike(inPositions, g.DType)).Clamp(min: (Scalar)1);
+                }
+            }
+            Tensor storage = Zeros(new[] { extent }, g.DType).IndexAdd(0, outPositions, g.Reshape(-1));
+            if (count is not null)
+            {
+                storage = storage / count;
+            }
+            return storage.IndexSelect(0, inPositions).Reshape(input.Sizes);
+        }
+
+        /// <summary>
+        /// Splits the gradient of a base tensor (geometry <paramref name="baseGeometry"/>) into the
+        /// part inside a view's region (returned in the view's shape) and a function that rebuilds
+        /// the gradient of the base with the region's part replaced (null: zeros): what CopySlices
+        /// needs. Works in storage positions, so any strided view of a non-overlapping base works;
+        /// built from index_add and index_select, so it is differentiable in turn.
+        /// </summary>
+        internal static (Tensor Region, Func<Tensor?, Tensor> Rebuild) StridedRegion(Tensor grad, StridedGeometry baseGeometry,
+            StridedGeometry viewGeometry)
+        {
+            if (baseGeometry.Numel == 0 || viewGeometry.Numel == 0)
+            {
+                return (Zeros(viewGeometry.Sizes, grad.DType), _ => grad);
+            }
+            long origin = Math.Min(baseGeometry.Offset, viewGeometry.Offset);
+            long extent = Math.Max(baseGeometry.End, viewGeometry.End) - origin;
+            Tensor basePositions, viewPositions, outside;
+            using (Autograd.NoGrad())
+            {
+                Tensor storagePositions = Arange(extent);
+                basePositions = baseGeometry.Positions(storagePositions, origin);
+                viewPositions = viewGeometry.Positions(storagePositions, origin);
+                outside = Ones(new[] { extent }, grad.DType).IndexPut([viewPositions], Zeros(Array.Empty<long>(), grad.DType));
+            }
+            Tensor storage = Zeros(new[] { extent }, grad.DType).IndexAdd(0, basePositions, grad.Reshape(-1));
+            Tensor region = storage.IndexSelect(0, viewPositions).Reshape(viewGeometry.Sizes);
+            return (region, inner =>
+            {
+                Tensor rest = storage * outside;
+                if (inner is not null)
+                {
+                    rest = rest.IndexAdd(0, viewPositions, (inner.DType == grad.DType ? inner : inner.To(grad.DType)).Reshape(-1));
+                }
+                return rest.IndexSelect(0, basePositions).Reshape(baseGeometry.Sizes);
+            });
+        }
+
         // split/chunk/unbind: the pieces' gradients (zeros for pieces that got none) joined back.
         private Tensor[] PiecesRecorded(Tensor[] pieces, string name, long dim, bool stacked)
         {
             if (!Recorder.Wanted(this) || pieces.Length == 0)
             {
-                return pieces;
+                return MultiViewResults(pieces, name);
             }
             int d = NormalizeDim(dim, Dim, name);
             int count = pieces.Length;
@@ -95,7 +282,7 @@ namespace Compute
                 }
                 return [stacked ? Stack(grads, d) : Cat(grads, d)];
             });
-            return pieces;
+            return MultiViewResults(pieces, name);
         }
 
         /// <summary>

@@ -133,21 +133,5 @@ namespace Compute
             }
             return inverse;
         }
-
-        /// <summary>
-        /// In-place ops are not recorded yet: rather than give wrong gradients, they refuse to
-        /// touch a tensor autograd tracks while grad mode is on (PyTorch refuses it for leaves).
-        /// </summary>
-        private void CheckInPlace(Tensor? other)
-        {
-            if (GradMode.IsEnabled && (RequiresGrad || (other?.RequiresGrad ?? false)))
-            {
-                throw new InvalidOperationException(IsLeaf && RequiresGrad
-                    ? "In-place op: a leaf tensor that requires grad cannot be changed in place while grad mode is on; " +
-                      "wrap the update in Autograd.NoGrad() (as optimizers do)."
-                    : "In-place op: Compute does not yet record in-place ops on tensors that take part in autograd; " +
-                      "use the out-of-place op (for example Add instead of AddInPlace), or Detach() first.");
-            }
-        }
     }
 }

@@ -80,7 +80,10 @@ namespace Compute
                 for (int i = 0; i < save.Length; i++)
                 {
                     int outputNr = Array.FindIndex(outputs, o => ReferenceEquals(o, save[i]));
-                    saved[i] = outputNr >= 0 ? SavedTensor.Output(save[i], outputNr) : SavedTensor.Input(save[i]);
+                    // An in-place op is about to overwrite its target: a formula reading the
+                    // target's old value saves a copy of it (as PyTorch saves self.clone()).
+                    saved[i] = outputNr >= 0 ? SavedTensor.Output(save[i], outputNr)
+                        : SavedTensor.Input(save[i], snapshot: ReferenceEquals(save[i], Tensor.InPlaceTarget));
                 }
                 node.SetSaved(saved);
             }

@@ -272,6 +272,10 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_tensor_storage_use_count")]
         internal static partial Status cmp_tensor_storage_use_count(TensorHandle tensor, out long @out);
 
+        /// <summary>The version counter of the tensor's storage, shared by all its views: it starts at 0 and every in-place op through this ABI that writes into the tensor or a view of it adds 1 (PyTorch's _version). Autograd uses it to detect tensors changed after being saved.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_tensor_version")]
+        internal static partial Status cmp_tensor_version(TensorHandle tensor, out ulong @out);
+
         /// <summary>Address of the first element (storage base plus offset).</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_tensor_data_ptr")]
         internal static partial Status cmp_tensor_data_ptr(TensorHandle tensor, out nint @out);
@@ -823,6 +827,14 @@ namespace Compute.Native
         /// <summary>a == 0 as a bool tensor. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_logical_not")]
         internal static partial Status cmp_logical_not(TensorHandle a, out TensorHandle @out);
+
+        /// <summary>polygamma(n, a): the n-th derivative of digamma, n &gt;= 0 (torch.polygamma(n, a)); digamma for n = 0, poles (+-inf) at 0 and the negative integers. Integer and bool inputs give float32.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_polygamma")]
+        internal static partial Status cmp_polygamma(TensorHandle a, long n, out TensorHandle @out);
+
+        /// <summary>polygamma, in place on a; the result must be castable to a's dtype.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_polygamma_")]
+        internal static partial Status cmp_polygamma_(TensorHandle a, long n);
 
         /// <summary>logit: log(a / (1 - a)); when eps &gt;= 0, a is first clamped to [eps, 1 - eps] (a negative eps is PyTorch's eps=None: no clamp). Integer and bool inputs give float32.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_logit")]
@@ -2028,6 +2040,17 @@ namespace Compute.Native
             if (status != Status.Ok)
             {
                 throw CreateException(status, "cmp_tensor_storage_use_count");
+            }
+            return result;
+        }
+
+        /// <summary>The version counter of the tensor's storage, shared by all its views: it starts at 0 and every in-place op through this ABI that writes into the tensor or a view of it adds 1 (PyTorch's _version). Autograd uses it to detect tensors changed after being saved.</summary>
+        internal static ulong TensorVersion(TensorHandle tensor)
+        {
+            var status = cmp_tensor_version(tensor, out var result);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_tensor_version");
             }
             return result;
         }
@@ -3579,6 +3602,28 @@ namespace Compute.Native
                 throw CreateException(status, "cmp_logical_not");
             }
             return result;
+        }
+
+        /// <summary>polygamma(n, a): the n-th derivative of digamma, n &gt;= 0 (torch.polygamma(n, a)); digamma for n = 0, poles (+-inf) at 0 and the negative integers. Integer and bool inputs give float32.</summary>
+        internal static TensorHandle Polygamma(TensorHandle a, long n)
+        {
+            var status = cmp_polygamma(a, n, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_polygamma");
+            }
+            return result;
+        }
+
+        /// <summary>polygamma, in place on a; the result must be castable to a's dtype.</summary>
+        internal static void PolygammaInPlace(TensorHandle a, long n)
+        {
+            var status = cmp_polygamma_(a, n);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_polygamma_");
+            }
         }
 
         /// <summary>logit: log(a / (1 - a)); when eps &gt;= 0, a is first clamped to [eps, 1 - eps] (a negative eps is PyTorch's eps=None: no clamp). Integer and bool inputs give float32.</summary>

@@ -272,6 +272,13 @@ CMP_API cmp_status cmp_tensor_storage_nbytes(cmp_tensor tensor, int64_t* out);
 /** Number of tensor handles (views included) currently sharing the tensor's storage. */
 CMP_API cmp_status cmp_tensor_storage_use_count(cmp_tensor tensor, int64_t* out);
 
+/**
+ * The version counter of the tensor's storage, shared by all its views: it starts at 0 and
+ * every in-place op through this ABI that writes into the tensor or a view of it adds 1
+ * (PyTorch's _version). Autograd uses it to detect tensors changed after being saved.
+ */
+CMP_API cmp_status cmp_tensor_version(cmp_tensor tensor, uint64_t* out);
+
 /** Address of the first element (storage base plus offset). */
 CMP_API cmp_status cmp_tensor_data_ptr(cmp_tensor tensor, void** out);
 

@@ -31,7 +31,11 @@ cmp_status ternary(const char* op, cmp_tensor a, const char* a_name, cmp_tensor 
 template <typename Fn>
 cmp_status ternary_inplace(const char* op, cmp_tensor a, const char* a_name, cmp_tensor b, const char* b_name,
                            cmp_tensor c, const char* c_name, Fn&& fn) noexcept {
-    return guard(op, [&] { fn(tensor_arg(a, op, a_name), tensor_arg(b, op, b_name), tensor_arg(c, op, c_name)); });
+    return guard(op, [&] {
+        Tensor t = tensor_arg(a, op, a_name);
+        fn(t, tensor_arg(b, op, b_name), tensor_arg(c, op, c_name));
+        mark_written(t);
+    });
 }
 
 }  // namespace

@@ -29,7 +29,11 @@ CMP_API cmp_status cmp_to_device(cmp_tensor tensor, cmp_device device, cmp_tenso
 }
 
 CMP_API cmp_status cmp_copy_(cmp_tensor dst, cmp_tensor src) {
-    return guard("copy_", [&] { ops::copy_(tensor_arg(dst, "copy_", "dst"), tensor_arg(src, "copy_", "src")); });
+    return guard("copy_", [&] {
+        Tensor t = tensor_arg(dst, "copy_", "dst");
+        ops::copy_(t, tensor_arg(src, "copy_", "src"));
+        mark_written(t);
+    });
 }
 
 CMP_API cmp_status cmp_fill_(cmp_tensor tensor, cmp_scalar value) {
@@ -37,6 +41,7 @@ CMP_API cmp_status cmp_fill_(cmp_tensor tensor, cmp_scalar value) {
         Tensor t = tensor_arg(tensor, "fill_", "tensor");
         scalar_arg(value, "fill_", "value");
         ops::fill_(t, value);
+        mark_written(t);
     });
 }
 

@@ -119,11 +119,19 @@ CMP_API cmp_status cmp_normal_scalar(double mean, double std, const int64_t* siz
 }
 
 CMP_API cmp_status cmp_normal_(cmp_tensor tensor, double mean, double std) {
-    return guard("normal_", [&] { ops::normal_(tensor_arg(tensor, "normal_", "tensor"), mean, std); });
+    return guard("normal_", [&] {
+        Tensor t = tensor_arg(tensor, "normal_", "tensor");
+        ops::normal_(t, mean, std);
+        mark_written(t);
+    });
 }
 
 CMP_API cmp_status cmp_uniform_(cmp_tensor tensor, double from, double to) {
-    return guard("uniform_", [&] { ops::uniform_(tensor_arg(tensor, "uniform_", "tensor"), from, to); });
+    return guard("uniform_", [&] {
+        Tensor t = tensor_arg(tensor, "uniform_", "tensor");
+        ops::uniform_(t, from, to);
+        mark_written(t);
+    });
 }
 
 CMP_API cmp_status cmp_bernoulli(cmp_tensor p, cmp_tensor* out) {

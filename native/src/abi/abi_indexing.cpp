@@ -58,8 +58,10 @@ CMP_API cmp_status cmp_index_put(cmp_tensor tensor, const cmp_tensor* indices, i
 
 CMP_API cmp_status cmp_index_put_(cmp_tensor tensor, const cmp_tensor* indices, int64_t count, cmp_tensor values, int32_t accumulate) {
     return guard("index_put_", [&] {
-        ops::index_put_(tensor_arg(tensor, "index_put_", "tensor"), optional_tensors(indices, count, "index_put_"),
-                        tensor_arg(values, "index_put_", "values"), accumulate != 0);
+        Tensor t = tensor_arg(tensor, "index_put_", "tensor");
+        ops::index_put_(t, optional_tensors(indices, count, "index_put_"), tensor_arg(values, "index_put_", "values"),
+                        accumulate != 0);
+        mark_written(t);
     });
 }
 
@@ -89,8 +91,9 @@ CMP_API cmp_status cmp_scatter_add(cmp_tensor tensor, int64_t dim, cmp_tensor in
 
 CMP_API cmp_status cmp_scatter_add_(cmp_tensor tensor, int64_t dim, cmp_tensor index, cmp_tensor src) {
     return guard("scatter_add_", [&] {
-        ops::scatter_add_(tensor_arg(tensor, "scatter_add_", "tensor"), dim, tensor_arg(index, "scatter_add_", "index"),
-                          tensor_arg(src, "scatter_add_", "src"));
+        Tensor t = tensor_arg(tensor, "scatter_add_", "tensor");
+        ops::scatter_add_(t, dim, tensor_arg(index, "scatter_add_", "index"), tensor_arg(src, "scatter_add_", "src"));
+        mark_written(t);
     });
 }
 
@@ -116,8 +119,9 @@ CMP_API cmp_status cmp_index_add(cmp_tensor tensor, int64_t dim, cmp_tensor inde
 CMP_API cmp_status cmp_index_add_(cmp_tensor tensor, int64_t dim, cmp_tensor index, cmp_tensor source, cmp_scalar alpha) {
     return guard("index_add_", [&] {
         scalar_arg(alpha, "index_add_", "alpha");
-        ops::index_add_(tensor_arg(tensor, "index_add_", "tensor"), dim, tensor_arg(index, "index_add_", "index"),
-                        tensor_arg(source, "index_add_", "source"), alpha);
+        Tensor t = tensor_arg(tensor, "index_add_", "tensor");
+        ops::index_add_(t, dim, tensor_arg(index, "index_add_", "index"), tensor_arg(source, "index_add_", "source"), alpha);
+        mark_written(t);
     });
 }
 

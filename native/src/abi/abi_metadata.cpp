@@ -79,6 +79,10 @@ CMP_API cmp_status cmp_tensor_storage_use_count(cmp_tensor tensor, int64_t* out)
     return getter("tensor_storage_use_count", tensor, out, [](const Tensor& t) { return t.storage()->use_count(); });
 }
 
+CMP_API cmp_status cmp_tensor_version(cmp_tensor tensor, uint64_t* out) {
+    return getter("tensor_version", tensor, out, [](const Tensor& t) { return t.storage()->version(); });
+}
+
 CMP_API cmp_status cmp_tensor_data_ptr(cmp_tensor tensor, void** out) {
     return getter("tensor_data_ptr", tensor, out, [](const Tensor& t) { return t.data_ptr(); });
 }

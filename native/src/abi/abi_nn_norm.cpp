@@ -139,9 +139,14 @@ CMP_API cmp_status cmp_batch_norm(cmp_tensor input, cmp_tensor weight, cmp_tenso
     const char* op = "batch_norm";
     return guard(op, [&] {
         Outs outs(op, {{out, "out"}, {out_save_mean, "out_save_mean"}, {out_save_invstd, "out_save_invstd"}});
+        Tensor mean = optional_arg(running_mean, op, "running_mean");
+        Tensor var = optional_arg(running_var, op, "running_var");
         ops::NormOutput r = ops::batch_norm(tensor_arg(input, op, "input"), optional_arg(weight, op, "weight"),
-                                            optional_arg(bias, op, "bias"), optional_arg(running_mean, op, "running_mean"),
-                                            optional_arg(running_var, op, "running_var"), training != 0, momentum, eps);
+                                            optional_arg(bias, op, "bias"), mean, var, training != 0, momentum, eps);
+        if (training != 0) {  // the running statistics were updated in place
+            if (mean.defined()) mark_written(mean);
+            if (var.defined()) mark_written(var);
+        }
         outs.set({r.out, r.mean, r.rstd});
     });
 }
@@ -219,7 +224,9 @@ CMP_API cmp_status cmp_embedding(cmp_tensor weight, cmp_tensor indices, int64_t 
         if (has_padding_idx != 0) pad = padding_idx;
         std::optional<double> mn;
         if (max_norm != nullptr) mn = *max_norm;
-        o = to_handle(ops::embedding(tensor_arg(weight, op, "weight"), tensor_arg(indices, op, "indices"), pad, mn, norm_type));
+        Tensor w = tensor_arg(weight, op, "weight");
+        o = to_handle(ops::embedding(w, tensor_arg(indices, op, "indices"), pad, mn, norm_type));
+        if (mn) mark_written(w);  // max_norm renormalised rows of weight in place
     });
 }
 

@@ -14,7 +14,11 @@ namespace {
 // One tensor changed in place, nothing returned.
 template <typename Fn>
 cmp_status inplace(const char* op, cmp_tensor a, Fn&& fn) noexcept {
-    return guard(op, [&] { fn(tensor_arg(a, op, "a")); });
+    return guard(op, [&] {
+        Tensor t = tensor_arg(a, op, "a");
+        fn(t);
+        mark_written(t);
+    });
 }
 
 template <typename T>
@@ -47,6 +51,12 @@ CMP_UNARY_MATH_PLAIN_OPS(CMP_UNARY_ABI)
 
 CMP_API cmp_status cmp_logit(cmp_tensor a, double eps, cmp_tensor* out) {
     return unary("logit", a, out, [&](const Tensor& t) { return ops::logit(t, eps); });
+}
+CMP_API cmp_status cmp_polygamma(cmp_tensor a, int64_t n, cmp_tensor* out) {
+    return unary("polygamma", a, out, [&](const Tensor& t) { return ops::polygamma(t, n); });
+}
+CMP_API cmp_status cmp_polygamma_(cmp_tensor a, int64_t n) {
+    return inplace("polygamma_", a, [&](const Tensor& t) { ops::polygamma_(t, n); });
 }
 CMP_API cmp_status cmp_logit_(cmp_tensor a, double eps) {
     return inplace("logit_", a, [&](const Tensor& t) { ops::logit_(t, eps); });

@@ -107,6 +107,14 @@ cmp_status binary(const char* op, cmp_tensor a, cmp_tensor b, cmp_tensor* out, F
     });
 }
 
+// Every ABI function that writes into an existing tensor calls this once the write succeeded:
+// it bumps the version counter of the tensor's storage (shared with its views), so autograd
+// can tell that a tensor it saved for backward was changed (cmp_tensor_version).
+inline const Tensor& mark_written(const Tensor& t) {
+    t.storage()->bump_version();
+    return t;
+}
+
 // Two input tensors, result written into the first.
 template <typename Fn>
 cmp_status binary_inplace(const char* op, cmp_tensor a, cmp_tensor b, Fn&& fn) noexcept {
@@ -114,6 +122,7 @@ cmp_status binary_inplace(const char* op, cmp_tensor a, cmp_tensor b, Fn&& fn) n
         Tensor ta = tensor_arg(a, op, "a");
         Tensor tb = tensor_arg(b, op, "b");
         fn(ta, tb);
+        mark_written(ta);
     });
 }
 

@@ -7,6 +7,7 @@
 
 #include <compute/compute.h>
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 
@@ -28,6 +29,12 @@ public:
     // after the storage exists, so the caller keeps ownership as the ABI promises.
     void disarm_deleter() { deleter_ = nullptr; }
 
+    // How many times the storage was written in place (PyTorch's version counter, which a base
+    // and all its views share because they share the storage). Autograd compares it with the
+    // version it saw when it saved a tensor for backward. Bumped by mark_written (abi_util.h).
+    uint64_t version() const { return version_.load(std::memory_order_relaxed); }
+    void bump_version() { version_.fetch_add(1, std::memory_order_relaxed); }
+
 private:
     Storage() = default;
     void* data_ = nullptr;
@@ -36,6 +43,7 @@ private:
     bool from_allocator_ = false;
     cmp_deleter deleter_ = nullptr;
     void* context_ = nullptr;
+    std::atomic<uint64_t> version_{0};
 };
 
 }  // namespace cmp

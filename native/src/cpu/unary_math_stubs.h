@@ -85,7 +85,8 @@ enum class UnaryDomain { FloatPromote, FloatOnly, Numeric, Any, Integral, Predic
     X(Celu, celu, FloatOnly, 1)                  \
     X(LeakyRelu, leaky_relu, FloatOnly, 1)       \
     X(Hardtanh, hardtanh, Numeric, 1)            \
-    X(NanToNum, nan_to_num, Any, 1)
+    X(NanToNum, nan_to_num, Any, 1)              \
+    X(Polygamma, polygamma, FloatPromote, 1)
 
 #define CMP_UNARY_MATH_OPS(X) CMP_UNARY_MATH_PLAIN_OPS(X) CMP_UNARY_MATH_PARAM_OPS(X)
 
@@ -109,7 +110,8 @@ constexpr UnaryDomain unary_domain(UnaryMathOp op) {
 // The parameters of an op, by position (the front-end documents which op reads which):
 // logit (a = eps, negative for none), round (i = decimals), softplus (a = beta, b = threshold),
 // elu/celu (a = alpha), leaky_relu (a = slope), hardtanh (a = min, b = max),
-// nan_to_num (a = nan, b = posinf, c = neginf, already resolved to the dtype's limits).
+// nan_to_num (a = nan, b = posinf, c = neginf, already resolved to the dtype's limits),
+// polygamma (i = n >= 0).
 struct UnaryMathParams {
     double a = 0.0;
     double b = 0.0;

@@ -97,8 +97,20 @@ UnaryMathParams nan_to_num_params(double nan, std::optional<double> posinf, std:
     return params(nan, posinf.value_or(0.0), neginf.value_or(0.0), (posinf ? 1 : 0) | (neginf ? 2 : 0));
 }
 
+void check_polygamma_order(const char* name, int64_t n) {
+    CMP_CHECK(n >= 0, INVALID_ARGUMENT, name, ": n must be non-negative, got ", n);
+}
+
 }  // namespace
 
+Tensor polygamma(const Tensor& a, int64_t n) {
+    check_polygamma_order("polygamma", n);
+    return unary_math("polygamma", UnaryMathOp::Polygamma, a, params(0, 0, 0, n));
+}
+void polygamma_(const Tensor& a, int64_t n) {
+    check_polygamma_order("polygamma_", n);
+    unary_math_("polygamma_", UnaryMathOp::Polygamma, a, params(0, 0, 0, n));
+}
 Tensor logit(const Tensor& a, double eps) { return unary_math("logit", UnaryMathOp::Logit, a, params(eps)); }
 void logit_(const Tensor& a, double eps) { unary_math_("logit_", UnaryMathOp::Logit, a, params(eps)); }
 Tensor round(const Tensor& a, int64_t decimals) { return unary_math("round", round_op(decimals), a, params(0, 0, 0, decimals)); }

@@ -30,6 +30,9 @@ CMP_UNARY_MATH_PLAIN_OPS(CMP_UNARY_DECLARE)
 // eps < 0: no clamp (PyTorch's eps=None).
 Tensor logit(const Tensor& a, double eps);
 void logit_(const Tensor& a, double eps);
+// polygamma(n, a), n >= 0 (PyTorch's torch.polygamma(n, input)).
+Tensor polygamma(const Tensor& a, int64_t n);
+void polygamma_(const Tensor& a, int64_t n);
 Tensor round(const Tensor& a, int64_t decimals);
 void round_(const Tensor& a, int64_t decimals);
 Tensor gelu(const Tensor& a, bool tanh_approximation);

@@ -280,6 +280,12 @@ CMP_API cmp_status cmp_isfinite(cmp_tensor a, cmp_tensor* out);
 /** a == 0 as a bool tensor. Dtypes: all. */
 CMP_API cmp_status cmp_logical_not(cmp_tensor a, cmp_tensor* out);
 
+/** polygamma(n, a): the n-th derivative of digamma, n >= 0 (torch.polygamma(n, a)); digamma for n = 0, poles (+-inf) at 0 and the negative integers. Integer and bool inputs give float32. */
+CMP_API cmp_status cmp_polygamma(cmp_tensor a, int64_t n, cmp_tensor* out);
+
+/** polygamma, in place on a; the result must be castable to a's dtype. */
+CMP_API cmp_status cmp_polygamma_(cmp_tensor a, int64_t n);
+
 /** logit: log(a / (1 - a)); when eps >= 0, a is first clamped to [eps, 1 - eps] (a negative eps is PyTorch's eps=None: no clamp). Integer and bool inputs give float32. */
 CMP_API cmp_status cmp_logit(cmp_tensor a, double eps, cmp_tensor* out);
 

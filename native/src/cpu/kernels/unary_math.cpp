@@ -94,6 +94,54 @@ inline double digamma_f64(double x) {
     return result + std::log(x) - 0.5 / x + s * z;
 }
 
+// Hurwitz zeta(s, q) = sum_{k>=0} (q + k)^-s for s > 1, by the Euler-Maclaurin formula: the
+// first terms are summed directly until q + k >= 10 (at least 10 of them), the tail is the
+// integral w^(1-s)/(s-1) - w^-s/2 plus the Bernoulli corrections B_2j/(2j)! * s(s+1)...(s+2j-2)
+// * w^-(s+2j-1), stopped when a term falls below double rounding. Poles: q a non-positive
+// integer gives +inf (as PyTorch's zeta).
+inline double hurwitz_zeta(double s, double q) {
+    constexpr double eps = 1.1102230246251565e-16;
+    if (q <= 0.0 && q == std::floor(q)) return std::numeric_limits<double>::infinity();
+    double sum = std::pow(q, -s);
+    double a = q;
+    double term = 0.0;
+    for (int i = 0; i < 9 || a <= 9.0; ++i) {
+        a += 1.0;
+        term = std::pow(a, -s);
+        sum += term;
+        if (std::fabs(term / sum) < eps) return sum;
+    }
+    // (2j)! / B_2j for j = 1..12: the Euler-Maclaurin coefficients' reciprocals.
+    static constexpr double kFactorialOverBernoulli[] = {
+        12.0, -720.0, 30240.0, -1209600.0, 47900160.0, -1.8924375803183791606e9, 7.47242496e10,
+        -2.950130727918164224e12, 1.1646782814350067249e14, -4.5979787224074726105e15,
+        1.8152105401943546773e17, -7.1661652561756670113e18};
+    const double w = a;
+    sum += term * w / (s - 1.0) - 0.5 * term;
+    double rising = 1.0;  // s (s+1) ... (s + 2j - 2)
+    double k = 0.0;
+    for (double c : kFactorialOverBernoulli) {
+        rising *= s + k;
+        term /= w;
+        const double t = rising * term / c;
+        sum += t;
+        if (std::fabs(t / sum) < eps) break;
+        k += 1.0;
+        rising *= s + k;
+        term /= w;
+        k += 1.0;
+    }
+    return sum;
+}
+
+// polygamma(n, x), the n-th derivative of digamma: digamma itself for n = 0, otherwise
+// (-1)^(n+1) n! zeta(n + 1, x).
+inline double polygamma_f64(int64_t n, double x) {
+    if (n == 0) return digamma_f64(x);
+    const double sign = n % 2 == 1 ? 1.0 : -1.0;
+    return sign * std::exp(std::lgamma(static_cast<double>(n) + 1.0)) * hurwitz_zeta(static_cast<double>(n) + 1.0, x);
+}
+
 inline float lgamma_any(float x) {
     int sign;
     return ::lgammaf_r(x, &sign);  // the _r form: plain lgamma writes the global signgam (a data race)
@@ -289,6 +337,14 @@ struct NanToNumFn {
             return x;
         }
     }
+};
+
+template <typename T>
+struct PolygammaFn {
+    using M = opmath_t<T>;
+    int64_t n;
+    explicit PolygammaFn(const UnaryMathParams& p) : n(p.i) {}
+    M operator()(M x) const { return static_cast<M>(polygamma_f64(n, static_cast<double>(x))); }
 };
 
 // ---- dispatch ---------------------------------------------------------------------------
