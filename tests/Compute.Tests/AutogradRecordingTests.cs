@@ -205,6 +205,7 @@ public class AutogradRecordingTests
         // factories: no tensor input (PyTorch's factories never require grad)
         "Arange", "Empty", "Eye", "From", "Full", "Linspace", "Logspace", "Ones", "Rand", "Randint", "Randn", "Randperm",
         "TrilIndices", "TriuIndices", "Wrap", "Zeros", "RepeatInterleaveIndices",
+        "FromBytes", "GetRngState", // a tensor from raw bytes; the RNG state as bytes
         // autograd plumbing and lifetime
         "RequiresGradInPlace", "DetachInPlace", "get_Grad", "Keep",
         // operators: each calls the named method of the table (Add, Sub, Mul, Div, Remainder, Neg,
