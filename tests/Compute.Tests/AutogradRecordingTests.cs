@@ -122,6 +122,7 @@ public class AutogradRecordingTests
         ["F_ConvTranspose3d"] = (x, o) => Functional.ConvTranspose3d(Img(x).Unsqueeze(2), Ones(1, 1, 1, 2, 2)),
         ["F_Interpolate"] = (x, o) => Functional.Interpolate(Img(x), 2.0, "bilinear"),
         ["F_GridSample"] = (x, o) => Functional.GridSample(Img(x), Tensor.Zeros([1, 2, 2, 2], DType.Float64), alignCorners: false),
+        ["F_Linear"] = (x, o) => Functional.Linear(x, o.Slice(0, 0, 2), o.Select(0, 2).Slice(0, 0, 2)),
         ["F_MseLoss"] = (x, o) => Functional.MseLoss(x, o), ["F_L1Loss"] = (x, o) => Functional.L1Loss(x, o),
         ["F_SmoothL1Loss"] = (x, o) => Functional.SmoothL1Loss(x, o), ["F_HuberLoss"] = (x, o) => Functional.HuberLoss(x, o),
         ["F_BinaryCrossEntropy"] = (x, o) => Functional.BinaryCrossEntropy(x * 0.3, o.Sigmoid()),

@@ -11,7 +11,7 @@ namespace Compute
     // the storage's version counter, so a tensor saved earlier by another node is caught if
     // backward would read it changed. On a view, the base's history is rewritten too
     // (CopySlices), and the other views of the base follow it when autograd next reads them.
-    public sealed partial class Tensor
+    public partial class Tensor
     {
         [ThreadStatic]
         private static Tensor? t_inPlaceTarget;
