@@ -80,10 +80,27 @@ def torch_overhead():
         for i in range(100):
             y = y + b if (i & 1) == 0 else y * b
 
+    ag = torch.rand(16).requires_grad_()
+
+    def chain(start):
+        y = start
+        for i in range(100):
+            y = y + b if (i & 1) == 0 else y * b
+        return y
+
+    def chain100_grad():
+        chain(ag)
+
+    def chain100_backward():
+        chain(ag).sum().backward()
+        ag.grad = None
+
     # Batches of about 2000 ops, as in the C# program; the C# warm-up is longer because its JIT
     # needs it, CPython's interpreter does not.
     return {"add16": best_time(add16, batch=2000) * 1e9,
-            "chain100": best_time(chain100, batch=20) * 1e9 / 100}
+            "chain100": best_time(chain100, batch=20) * 1e9 / 100,
+            "chain100_grad": best_time(chain100_grad, batch=20) * 1e9 / 100,
+            "chain100_backward": best_time(chain100_backward, batch=20) * 1e9 / 100}
 
 
 def run_overhead(program, threads):
@@ -99,11 +116,19 @@ def run_overhead(program, threads):
     print("Per-op overhead of 16-element float32 tensors: C# (Compute) vs Python (PyTorch), ns per op")
     print(f"{'case':52} {'Compute ns':>10} {'PyTorch ns':>10} {'PT/Comp':>7}  C# gen2 GCs per 1M ops")
     rows = (("add16", "a + b, result disposed"), ("chain100", "100 dependent ops (+, * alternating)"),
+            ("chain100_grad", "the chain recording autograd nodes"),
+            ("chain100_backward", "the chain recorded, then backward"),
             ("add16_raw_pinvoke", "a + b, bare P/Invoke, raw handles"))
     for key, text in rows:
         t = theirs.get(key)
         print(f"{key + ': ' + text:52} {ours[key][0]:10.1f} {t if t else float('nan'):10.1f} "
               f"{ratio(t, ours[key][0])}  {ours[key][1]:.1f}")
+    # What autograd adds to each op, on each side: recording, and recording plus backward,
+    # relative to the same chain without grad.
+    print()
+    print(f"{'autograd cost per op, relative to the chain without grad':52} {'Compute':>10} {'PyTorch':>10}")
+    for key, text in (("chain100_grad", "forward with grad / without"), ("chain100_backward", "forward + backward / forward without grad")):
+        print(f"{text:52} {ours[key][0] / ours['chain100'][0]:9.2f}x {theirs[key] / theirs['chain100']:9.2f}x")
 
 
 def main():

@@ -46,6 +46,34 @@ Report("chain100", 100, () =>
     y.Dispose();
 });
 
+// The same chain under autograd (issue 4: "the overhead of a 100-op tiny-tensor chain with and
+// without grad"): a requires grad, so each op also records its node and saves what its
+// backward needs; the graph is freed when the last tensor is disposed.
+using var ag = Tensor.Rand(16).RequiresGradInPlace();
+Tensor Chain(Tensor start)
+{
+    Tensor y = start;
+    for (int i = 0; i < 100; i++)
+    {
+        Tensor next = (i & 1) == 0 ? y + b : y * b;
+        if (!ReferenceEquals(y, start)) y.Dispose();
+        y = next;
+    }
+    return y;
+}
+Report("chain100_grad", 100, () => Chain(ag).Dispose());
+
+// Forward with grad, then backward through the 100 nodes (plus the sum that makes a scalar);
+// the gradient is dropped each time (PyTorch 2's zero_grad(set_to_none=True)).
+Report("chain100_backward", 100, () =>
+{
+    using Tensor y = Chain(ag);
+    using Tensor loss = y.Sum();
+    loss.Backward();
+    ag.Grad!.Dispose();
+    ag.Grad = null;
+});
+
 // The floor under the C# API: the same add through a bare P/Invoke with raw handles (no
 // SafeHandle, no Tensor object), i.e. the native op plus the transition.
 nint ra = Raw.Rand16(), rb = Raw.Rand16();
