@@ -23,6 +23,9 @@ namespace Compute
                 nameof(reduce)),
         };
 
+        // PyTorch 1.13 records scatter(..., reduce=) but its backward is not implemented.
+        private const string ScatterReduceArgHasNoGradient = "PyTorch defines none for scatter with a reduce argument (use ScatterReduce)";
+
         /// <summary>
         /// Values along <paramref name="dim"/> at the positions <paramref name="index"/> (int64)
         /// gives (torch.gather); the result has the index's shape.
@@ -46,8 +49,7 @@ namespace Compute
             Tensor result = Own(NativeMethods.Scatter(Handle, dim, index.Handle, src.Handle, (int)ParseScatterReduce(reduce, false, "Scatter")));
             if (reduce is not null)
             {
-                RefuseGrad("Scatter with reduce", this, src);
-                return result;
+                return RecordNotDifferentiable(result, "ScatterBackward0", [this, null, src], ScatterReduceArgHasNoGradient);
             }
             return Recorder.Record(result, "ScatterBackward0", [this, null, src], [index], ctx =>
                 [ctx.Needs(0) ? ctx.Grad.Scatter(dim, ctx.Saved(0), 0) : null, null, ctx.Needs(2) ? ctx.Grad.Gather(dim, ctx.Saved(0)) : null]);
@@ -60,8 +62,7 @@ namespace Compute
             Tensor result = Own(NativeMethods.ScatterValue(Handle, dim, index.Handle, value.Native, (int)ParseScatterReduce(reduce, false, "Scatter")));
             if (reduce is not null)
             {
-                RefuseGrad("Scatter with reduce", this, null);
-                return result;
+                return RecordNotDifferentiable(result, "ScatterBackward1", [this, null], ScatterReduceArgHasNoGradient);
             }
             return Recorder.Record(result, "ScatterBackward1", [this, null], [index], ctx => [ctx.Grad.Scatter(dim, ctx.Saved(0), 0), null]);
         }
@@ -94,11 +95,6 @@ namespace Compute
             ArgumentNullException.ThrowIfNull(src);
             var code = ParseScatterReduce(reduce, true, "ScatterReduce");
             Tensor result = Own(NativeMethods.ScatterReduce(Handle, dim, index.Handle, src.Handle, (int)code, includeSelf ? 1 : 0));
-            if (code == ScatterOp.Prod)
-            {
-                RefuseGrad("ScatterReduce with reduce 'prod'", this, src);
-                return result;
-            }
             if (!Recorder.Wanted(this, src))
             {
                 return result;

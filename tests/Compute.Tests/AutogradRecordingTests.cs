@@ -91,7 +91,7 @@ public class AutogradRecordingTests
 
         ["Indexer"] = (x, o) => x[1.., 2], ["Index"] = (x, o) => x.Index(Tensor.From(new long[] { 0, 2 })),
         ["Gather"] = (x, o) => x.Gather(1, Idx), ["Scatter"] = (x, o) => x.Scatter(1, Idx, o),
-        ["Scatter_value"] = (x, o) => x.Scatter(1, Idx, 2.0), ["ScatterAdd"] = (x, o) => x.ScatterAdd(1, Idx, o),
+        ["Scatter_value"] = (x, o) => x.Scatter(1, Idx, 2.0), ["Scatter_reduce"] = (x, o) => x.Scatter(1, Idx, o, "add"), ["ScatterAdd"] = (x, o) => x.ScatterAdd(1, Idx, o),
         ["ScatterReduce"] = (x, o) => x.ScatterReduce(1, Idx, o, "amax"), ["IndexSelect"] = (x, o) => x.IndexSelect(0, Rows),
         ["IndexAdd"] = (x, o) => x.IndexAdd(0, Rows, o.Slice(0, 0, 2)), ["IndexPut"] = (x, o) => x.IndexPut([Rows], o.Select(0, 0)),
         ["MaskedSelect"] = (x, o) => x.MaskedSelect(Mask()), ["Nonzero"] = (x, o) => x.Nonzero(),
@@ -291,6 +291,16 @@ public class AutogradRecordingTests
                 $"{name}: result {i} requires grad in PyTorch: {expected[i]} (PyTorch's grad_fn: {c.GetProperty("grad_fn")[i]})");
             Assert.That(outputs[i].GradFn is not null, Is.EqualTo(expected[i]), $"{name}: result {i} GradFn");
         }
+    }
+
+    [Test]
+    public void ScatterWithReduceRecordsButHasNoGradientAsInPyTorch()
+    {
+        using var scope = TensorScope.Begin();
+        Tensor x = Tensor.Ones([3, 4], DType.Float64).RequiresGradInPlace();
+        Tensor y = x.Scatter(1, Idx, Tensor.Ones([3, 2], DType.Float64), "multiply");
+        Assert.That(y.RequiresGrad, Is.True);
+        Assert.That(() => y.Sum().Backward(), Throws.TypeOf<NotSupportedException>().With.Message.Contains("ScatterBackward0"));
     }
 
     private static Tensor[] Flatten(object result) => result switch

@@ -89,7 +89,13 @@ public class AutogradTests
             Tensor idx = Tensor.From(new long[] { 0, 2, 1, 3, 3, 0 }).View(3, 2), idx2 = Tensor.From(new long[] { 0, 0, 1, 1, 3, 3 }).View(3, 2);
             return t[0].ScatterReduce(1, idx, t[1], "sum").Pow(2).Sum() + t[0].ScatterReduce(1, idx, t[1], "mean", includeSelf: false).Pow(2).Sum()
                    + t[0].ScatterReduce(1, idx, t[1], "mean").Pow(2).Sum() + t[0].ScatterReduce(1, idx2, t[1], "amax").Pow(2).Sum()
-                   + t[0].ScatterReduce(1, idx2, t[1], "amin", includeSelf: false).Pow(2).Sum();
+                   + t[0].ScatterReduce(1, idx2, t[1], "amin", includeSelf: false).Pow(2).Sum()
+                   + t[0].ScatterReduce(1, idx2, t[1], "prod").Pow(2).Sum() + t[0].ScatterReduce(1, idx, t[1], "prod", includeSelf: false).Pow(2).Sum();
+        },
+        ["scatter_reduce_prod_zeros"] = t =>
+        {
+            Tensor idx = Tensor.From(new long[] { 0, 2, 1, 3, 3, 0 }).View(3, 2), idx2 = Tensor.From(new long[] { 0, 0, 1, 1, 3, 3 }).View(3, 2);
+            return t[0].ScatterReduce(1, idx2, t[1], "prod").Pow(2).Sum() + t[0].ScatterReduce(1, idx, t[1], "prod", includeSelf: false).Sum();
         },
         ["hvp_cubic"] = t => Hvp(a => (a.Pow(3) * t[1]).Sum(), t[0], t[2]),
         ["hvp_tanh_matmul"] = t => Hvp(p => p.MatMul(t[1]).Tanh().Sum(), t[0], t[2]),

@@ -73,7 +73,12 @@ EXPRESSIONS = {
                                       + x.scatter_reduce(1, IDX, src, "mean", include_self=False).pow(2).sum()
                                       + x.scatter_reduce(1, IDX, src, "mean").pow(2).sum()
                                       + x.scatter_reduce(1, IDX2, src, "amax").pow(2).sum()
-                                      + x.scatter_reduce(1, IDX2, src, "amin", include_self=False).pow(2).sum()),
+                                      + x.scatter_reduce(1, IDX2, src, "amin", include_self=False).pow(2).sum()
+                                      + x.scatter_reduce(1, IDX2, src, "prod").pow(2).sum()
+                                      + x.scatter_reduce(1, IDX, src, "prod", include_self=False).pow(2).sum()),
+    # prod with zeros in self and in src (one zero at a place, and two zeros at one place)
+    "scatter_reduce_prod_zeros": lambda x, src: (x.scatter_reduce(1, IDX2, src, "prod").pow(2).sum()
+                                                 + x.scatter_reduce(1, IDX, src, "prod", include_self=False).sum()),
     "hvp_cubic": lambda x, y, v: hvp(lambda a, b: (a.pow(3) * b).sum(), x, [y], v),
     "hvp_tanh_matmul": lambda x, a, v: hvp(lambda p, q: (p @ q).tanh().sum(), x, [a], v),
 }
@@ -141,6 +146,8 @@ def generate():
     tied = rand(3, 2)
     tied[0, 1] = tied[0, 0]   # equal extremes split the gradient evenly
     add("scatter_reduce", [(rand(3, 4), True), (tied, True)])
+    add("scatter_reduce_prod_zeros", [(with_zeros(rand(3, 4), [(0, 0), (2, 1)]), True),
+                                      (with_zeros(rand(3, 2), [(0, 1), (1, 0), (1, 1)]), True)])
     write("autograd.json", cases)
     generate_functional()
 

@@ -96,6 +96,7 @@ def ops():
         # indexing
         "Indexer": lambda x, o: x[1:, 2], "Index": lambda x, o: x[torch.tensor([0, 2])], "Gather": lambda x, o: x.gather(1, idx),
         "Scatter": lambda x, o: x.scatter(1, idx, o), "Scatter_value": lambda x, o: x.scatter(1, idx, 2.0),
+        "Scatter_reduce": lambda x, o: x.scatter(1, idx, o, reduce="add"),
         "ScatterAdd": lambda x, o: x.scatter_add(1, idx, o), "ScatterReduce": lambda x, o: x.scatter_reduce(1, idx, o, "amax"),
         "IndexSelect": lambda x, o: x.index_select(0, rows), "IndexAdd": lambda x, o: x.index_add(0, rows, o[:2]),
         "IndexPut": lambda x, o: x.index_put((rows,), o[0]), "MaskedSelect": lambda x, o: x.masked_select(mask),

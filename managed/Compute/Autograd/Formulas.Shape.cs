@@ -10,22 +10,10 @@ namespace Compute
         /// <summary>Zeros with <paramref name="shape"/> and the dtype of <paramref name="like"/>.</summary>
         private static Tensor ZerosLike(Tensor like, long[] shape) => Zeros(shape, like.DType);
 
-        /// <summary>
-        /// For the ops whose gradient Compute does not define (as PyTorch leaves some reductions
-        /// of scatter undefined): refuses to build a graph through them rather than give a wrong one.
-        /// </summary>
-        private static void RefuseGrad(string op, Tensor a, Tensor? b)
-        {
-            if (Recorder.Wanted(a, b))
-            {
-                throw new InvalidOperationException(
-                    $"{op}: its gradient is not defined in Compute; call it under Autograd.NoGrad() or on detached tensors.");
-            }
-        }
-
-        // scatter_reduce's gradient (sum, mean, amax, amin; saved: self, index, src, result): each
+        // scatter_reduce's gradient (saved: self, index, src, result): each
         // output element's gradient goes to the values that made it, a mean's divided by how
-        // many there were, an extreme's shared evenly among the values equal to it. Without
+        // many there were, an extreme's shared evenly among the values equal to it, a product's
+        // times the product of the others. Without
         // includeSelf the positions written to give self nothing.
         private static Tensor?[] ScatterReduceBackward(BackwardContext ctx, long dim, ScatterOp reduce, bool includeSelf)
         {
@@ -47,6 +35,24 @@ namespace Compute
                         }
                         gradSelf = grad / count;
                         gradSrc = grad.Gather(dim, index) / count.Gather(dim, index);
+                        break;
+                    }
+                case ScatterOp.Prod:
+                    {
+                        // Each value's gradient is the product of the others: the product
+                        // without it. Zeros are masked to 1 so that the product of the others
+                        // is computed directly rather than as result / value; a source value
+                        // that is the only zero at its place gets the product of the rest,
+                        // one of several zeros gets 0 (the product stays 0 without it).
+                        Tensor result = ctx.Saved(3);
+                        Tensor maskedSelf = self.MaskedFill(self.Eq(0), 1);
+                        gradSelf = grad * maskedSelf.ScatterReduce(dim, index, src, "prod", includeSelf) / maskedSelf;
+                        Tensor srcZero = src.Eq(0);
+                        Tensor zerosAtPlace = ZerosLike(self).ScatterAdd(dim, index, srcZero.To(self.DType)).Gather(dim, index);
+                        Tensor singleZero = srcZero.LogicalAnd(zerosAtPlace.Eq(1));
+                        Tensor withoutSingleZero = self.ScatterReduce(dim, index, src.MaskedFill(singleZero, 1), "prod", includeSelf);
+                        gradSrc = Where(singleZero, (grad * withoutSingleZero).Gather(dim, index),
+                            (grad * result).Gather(dim, index) / src.MaskedFill(srcZero, 1));
                         break;
                     }
                 default: // amax, amin
