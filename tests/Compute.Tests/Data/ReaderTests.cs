@@ -132,6 +132,39 @@ public class ReaderTests
     }
 
     [Test]
+    public void DownloadFetchesFromTheFirstMirrorThatServesTheFile()
+    {
+        // A server on the loopback interface: the first mirror answers 404, the second serves the file.
+        using var listener = new System.Net.HttpListener();
+        int port = 0;
+        for (int attempt = 0; attempt < 20 && !listener.IsListening; attempt++)
+        {
+            port = Random.Shared.Next(20000, 60000);
+            listener.Prefixes.Clear();
+            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            try { listener.Start(); } catch (System.Net.HttpListenerException) { }
+        }
+        Assume.That(listener.IsListening, "no free loopback port");
+        byte[] body = Enumerable.Range(0, 5000).Select(i => (byte)i).ToArray();
+        var served = Task.Run(async () =>
+        {
+            for (int i = 0; i < 2; i++)
+            {
+                var ctx = await listener.GetContextAsync();
+                bool found = ctx.Request.Url!.AbsolutePath == "/good/f.bin";
+                ctx.Response.StatusCode = found ? 200 : 404;
+                if (found) await ctx.Response.OutputStream.WriteAsync(body);
+                ctx.Response.Close();
+            }
+        });
+        string folder = Path.Combine(_dir, "dl");
+        string path = Download.File(folder, "f.bin", new[] { $"http://127.0.0.1:{port}/bad/", $"http://127.0.0.1:{port}/good" });
+        Assert.That(served.Wait(TimeSpan.FromSeconds(30)), Is.True);
+        Assert.That(File.ReadAllBytes(path), Is.EqualTo(body));
+        Assert.That(Directory.GetFiles(folder), Is.EqualTo(new[] { path }), "no temporary file left behind");
+    }
+
+    [Test]
     public void Cifar10ReadsBinaryBatches()
     {
         string folder = Path.Combine(_dir, "cifar-10-batches-bin");
