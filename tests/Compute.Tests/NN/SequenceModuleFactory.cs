@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Compute;
+using Compute.NN;
+using Compute.Tests.Reference;
+
+namespace Compute.Tests.NN;
+
+/// <summary>Builds the modules of nn_seq.json from their PyTorch constructor arguments and calls their forward.</summary>
+internal static class SequenceModuleFactory
+{
+    private static long L(JsonElement a, string key, long fallback) => a.TryGetProperty(key, out var v) ? v.GetInt64() : fallback;
+
+    private static bool B(JsonElement a, string key, bool fallback) => a.TryGetProperty(key, out var v) ? v.GetBoolean() : fallback;
+
+    private static double D(JsonElement a, string key, double fallback) => a.TryGetProperty(key, out var v) ? v.GetDouble() : fallback;
+
+    private static string S(JsonElement a, string key, string fallback) => a.TryGetProperty(key, out var v) ? v.GetString()! : fallback;
+
+    internal static Module Make(string name, JsonElement a)
+    {
+        long input = L(a, "input_size", 0), hidden = L(a, "hidden_size", 0), layers = L(a, "num_layers", 1);
+        bool bias = B(a, "bias", true), batchFirst = B(a, "batch_first", false), bidir = B(a, "bidirectional", false);
+        double dropout = D(a, "dropout", 0);
+        return name switch
+        {
+            "RNN" => new RNN(input, hidden, layers, S(a, "nonlinearity", "tanh"), bias, batchFirst, dropout, bidir),
+            "LSTM" => new LSTM(input, hidden, layers, bias, batchFirst, dropout, bidir),
+            "GRU" => new GRU(input, hidden, layers, bias, batchFirst, dropout, bidir),
+            "RNNCell" => new RNNCell(input, hidden, bias, S(a, "nonlinearity", "tanh")),
+            "LSTMCell" => new LSTMCell(input, hidden, bias),
+            "GRUCell" => new GRUCell(input, hidden, bias),
+            _ => throw new ArgumentException($"nn_seq.json names unknown module {name}"),
+        };
+    }
+
+    internal static IReadOnlyList<(string Name, Tensor Value)> Run(Module module, Dictionary<string, Tensor> x, JsonElement kwargs, TensorBag bag)
+    {
+        Tensor input = x["input"];
+        Tensor? h0 = x.GetValueOrDefault("h0");
+        Tensor? c0 = x.GetValueOrDefault("c0");
+        switch (module)
+        {
+            case RNN rnn:
+            {
+                var (output, hn) = rnn.Forward(input, h0);
+                return [("output", output), ("h_n", hn)];
+            }
+            case GRU gru:
+            {
+                var (output, hn) = gru.Forward(input, h0);
+                return [("output", output), ("h_n", hn)];
+            }
+            case LSTM lstm:
+            {
+                var (output, (hn, cn)) = lstm.Forward(input, h0 is null ? null : (h0, c0!));
+                return [("output", output), ("h_n", hn), ("c_n", cn)];
+            }
+            case RNNCell cell:
+                return [("output", cell.Forward(input, h0))];
+            case GRUCell cell:
+                return [("output", cell.Forward(input, h0))];
+            case LSTMCell cell:
+            {
+                var (h, c) = cell.Forward(input, h0 is null ? null : (h0, c0!));
+                return [("h", h), ("c", c)];
+            }
+            default:
+                throw new ArgumentException($"no forward for {module.GetType().Name}");
+        }
+    }
+}

@@ -1,0 +1,125 @@
+"""Fixtures for the sequence modules: RNN, LSTM, GRU and their cells, MultiheadAttention and the
+Transformer layers (fixtures/nn_seq.json; run through generate.py).
+
+A case: "module" (the class name), "args" (constructor keyword arguments, PyTorch's names),
+"state" (the module's state_dict after seeding: the test loads it with LoadStateDict, and its
+keys must equal the C# module's StateDict keys in the same order), "inputs" (the forward's
+positional tensors by name; tuples such as LSTM's (h0, c0) are "h0"/"c0"), "kwargs" (other
+forward arguments), "expected" (the forward's tensors by name), "grad_outputs" (one fixed
+upstream gradient per floating output) and "grads" (d(sum_i <out_i, grad_out_i>) for every
+parameter by its state-dict name and for the floating inputs as "input_<name>").
+
+Every module runs in evaluation mode (dropout off, as dropout draws from the library's own
+generator). Most cases are float64: the library computes the same composite formulas in a
+possibly different order, so the tests allow 1e-10 relative-to-magnitude differences there,
+and 2e-5 for the float32 cases (about 100 float32 ulps of accumulated rounding over a few
+dozen recurrent steps or a few layers).
+"""
+import torch
+
+from generate import enc_tensor, randn, seeded, write
+
+
+def _result_names(module_name, result):
+    if module_name in ("RNN", "GRU"):
+        return [("output", result[0]), ("h_n", result[1])]
+    if module_name == "LSTM":
+        return [("output", result[0]), ("h_n", result[1][0]), ("c_n", result[1][1])]
+    if module_name == "LSTMCell":
+        return [("h", result[0]), ("c", result[1])]
+    if module_name == "MultiheadAttention":
+        return [("output", result[0]), ("weights", result[1])]
+    return [("output", result)]
+
+
+def case(cases, name, module_name, args, inputs, kwargs=None, dtype=torch.float64, forward=None):
+    """inputs: list of (name, tensor or None); forward(module, tensors, kwargs) calls the module
+    (default: positional call with the inputs in order)."""
+    kwargs = kwargs or {}
+    module = getattr(torch.nn, module_name)(**args).to(dtype)
+    module.eval()
+    c = {"name": name, "module": module_name, "args": args,
+         "state": {k: enc_tensor(v) for k, v in module.state_dict().items()}}
+    c["inputs"] = {k: enc_tensor(v) for k, v in inputs if v is not None}
+    if kwargs:
+        c["kwargs"] = {k: (enc_tensor(v) if isinstance(v, torch.Tensor) else v) for k, v in kwargs.items()}
+    ts = {k: (v.detach().clone().requires_grad_(v.is_floating_point()) if v is not None else None) for k, v in inputs}
+    call_kwargs = {k: v for k, v in kwargs.items()}
+    result = forward(module, ts, call_kwargs) if forward else module(*[ts[k] for k, _ in inputs], **call_kwargs)
+    named = [(k, v) for k, v in _result_names(module_name, result) if v is not None]
+    c["expected"] = {k: enc_tensor(v) for k, v in named}
+    total = 0
+    c["grad_outputs"] = {}
+    for k, v in named:
+        if v.is_floating_point() and v.requires_grad:
+            g = randn(list(v.shape), "float64").to(v.dtype)
+            c["grad_outputs"][k] = enc_tensor(g)
+            total = total + (v * g).sum()
+    total.backward()
+    grads = {k: enc_tensor(p.grad) for k, p in module.named_parameters() if p.grad is not None}
+    for k, v in ts.items():
+        if v is not None and v.grad is not None:
+            grads["input_" + k] = enc_tensor(v.grad)
+    c["grads"] = grads
+    cases.append(c)
+
+
+def gen_recurrent(cases):
+    def lstm_forward(module, ts, kw):
+        hx = (ts["h0"], ts["c0"]) if ts.get("h0") is not None else None
+        return module(ts["input"], hx)
+
+    def lstm_cell_forward(module, ts, kw):
+        hx = (ts["h0"], ts["c0"]) if ts.get("h0") is not None else None
+        return module(ts["input"], hx)
+
+    for mod in ("RNN", "LSTM", "GRU"):
+        fwd = lstm_forward if mod == "LSTM" else None
+        lstm = mod == "LSTM"
+
+        def add(name, args, x, h0=None, c0=None, dtype=torch.float64):
+            seeded(len(cases) + 1000)
+            inputs = [("input", x.to(dtype)), ("h0", None if h0 is None else h0.to(dtype))]
+            if lstm:
+                inputs.append(("c0", None if c0 is None else c0.to(dtype)))
+            case(cases, f"{mod}_{name}", mod, args, inputs, dtype=dtype, forward=fwd)
+
+        H = 5
+        add("basic", {"input_size": 3, "hidden_size": H}, randn([4, 2, 3], "float64"))
+        add("two_layers_h0", {"input_size": 3, "hidden_size": H, "num_layers": 2}, randn([5, 3, 3], "float64"),
+            randn([2, 3, H], "float64"), randn([2, 3, H], "float64"))
+        add("bidirectional_batch_first", {"input_size": 4, "hidden_size": H, "num_layers": 2, "bidirectional": True,
+                                          "batch_first": True}, randn([2, 6, 4], "float64"),
+            randn([4, 2, H], "float64"), randn([4, 2, H], "float64"))
+        add("no_bias_unbatched", {"input_size": 3, "hidden_size": H, "bias": False}, randn([7, 3], "float64"),
+            randn([1, H], "float64"), randn([1, H], "float64"))
+        add("dropout_eval", {"input_size": 2, "hidden_size": 3, "num_layers": 3, "dropout": 0.5}, randn([3, 2, 2], "float64"))
+        add("float32", {"input_size": 6, "hidden_size": 8, "num_layers": 2, "bidirectional": True},
+            randn([10, 4, 6], "float64"), dtype=torch.float32)
+        if mod == "RNN":
+            add("relu", {"input_size": 3, "hidden_size": H, "nonlinearity": "relu", "num_layers": 2},
+                randn([5, 2, 3], "float64"))
+
+    for mod in ("RNNCell", "LSTMCell", "GRUCell"):
+        lstm = mod == "LSTMCell"
+
+        def add(name, args, x, h0=None, c0=None):
+            seeded(len(cases) + 1000)
+            inputs = [("input", x), ("h0", h0)] + ([("c0", c0)] if lstm else [])
+            case(cases, f"{mod}_{name}", mod, args, inputs, forward=lstm_cell_forward if lstm else None)
+
+        add("basic", {"input_size": 3, "hidden_size": 4}, randn([2, 3], "float64"))
+        add("state", {"input_size": 3, "hidden_size": 4}, randn([5, 3], "float64"),
+            randn([5, 4], "float64"), randn([5, 4], "float64"))
+        add("unbatched_no_bias", {"input_size": 2, "hidden_size": 3, "bias": False}, randn([2], "float64"),
+            randn([3], "float64"), randn([3], "float64"))
+        if mod == "RNNCell":
+            add("relu", {"input_size": 3, "hidden_size": 4, "nonlinearity": "relu"}, randn([3, 3], "float64"),
+                randn([3, 4], "float64"))
+
+
+def generate():
+    seeded(0)  # the inputs are drawn before each case's own seed
+    cases = []
+    gen_recurrent(cases)
+    write("nn_seq.json", cases, description="RNN/LSTM/GRU and cells (and attention/transformer modules): outputs and gradients in eval mode.")
