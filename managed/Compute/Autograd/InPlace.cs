@@ -19,8 +19,12 @@ namespace Compute
         /// <summary>The tensor an in-place op is recording for on this thread: saving it means saving a snapshot.</summary>
         internal static Tensor? InPlaceTarget => t_inPlaceTarget;
 
-        /// <summary>The storage's version counter (PyTorch's _version): how many in-place writes it has seen.</summary>
-        internal ulong Version => NativeMethods.TensorVersion(Handle);
+        /// <summary>
+        /// The version counter of this tensor's storage (PyTorch's _version), shared with every
+        /// view of it: how many in-place writes the storage has seen. Autograd compares it with
+        /// the version a tensor had when it was saved for backward.
+        /// </summary>
+        public ulong Version => NativeMethods.TensorVersion(Handle);
 
         /// <summary>
         /// Runs an in-place op. Without anything to record it is the native in-place kernel
