@@ -134,6 +134,17 @@ public class AutogradInPlaceTests
             t[0][0].AddInPlace(1);
             return t[0].Sum();
         },
+        ["error_view_created_in_no_grad"] = t =>
+        {
+            Tensor y = t[0] * 1;
+            Tensor v;
+            using (Autograd.NoGrad())
+            {
+                v = y[0..2];
+            }
+            v.MulInPlace(t[1]);
+            return y.Sum();
+        },
         ["error_multi_output_view"] = t =>
         {
             Tensor y = t[0] * 1;

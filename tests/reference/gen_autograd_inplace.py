@@ -142,6 +142,14 @@ def error_multi_output_view(x):
     return y.sum()
 
 
+def error_view_created_in_no_grad(x, w):
+    y = x * 1
+    with torch.no_grad():
+        v = y[0:2]
+    v.mul_(w)
+    return y.sum()
+
+
 PROGRAMS = {
     "select_mul": (select_mul, lambda: [(rand(3, 4), True)]),
     "slice_add_operand": (slice_add_operand, lambda: [(rand(3, 4), True), (rand(3, 2), True)]),
@@ -162,6 +170,7 @@ PROGRAMS = {
     "error_leaf": (error_leaf, lambda: [(rand(3), True)]),
     "error_view_of_leaf": (error_view_of_leaf, lambda: [(rand(2, 3), True)]),
     "error_multi_output_view": (error_multi_output_view, lambda: [(rand(2, 4), True)]),
+    "error_view_created_in_no_grad": (error_view_created_in_no_grad, lambda: [(rand(3), True), (rand(2), True)]),
 }
 
 

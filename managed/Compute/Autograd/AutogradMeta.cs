@@ -41,6 +41,9 @@ namespace Compute
         /// <summary>The base's GradFn when this view's own GradFn was made (a different one means the base was changed in place).</summary>
         internal AutogradNode? BaseFnSeen;
 
+        /// <summary>A view made under NoGrad of a tensor that requires grad: PyTorch forbids changing it in place under grad mode.</summary>
+        internal bool ViewCreatedInNoGrad;
+
         /// <summary>Set on the views returned by an op with several view outputs (split, chunk, unbind): the op's name.</summary>
         internal string? MultiOutputViewOf;
 

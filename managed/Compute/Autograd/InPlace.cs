@@ -36,6 +36,14 @@ namespace Compute
             Tensor? operand2 = null)
         {
             // Only floating-point tensors take part in autograd (an integer target is never recorded).
+            if (GradMode.IsEnabled && _autograd is { ViewCreatedInNoGrad: true })
+            {
+                throw new InvalidOperationException(
+                    $"{op}: A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this " +
+                    "use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and " +
+                    "the inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside " +
+                    "(if you want the inplace to be tracked).");
+            }
             if (!GradMode.IsEnabled || !DType.IsFloatingPoint() || !(RequiresGrad || (operand1?.RequiresGrad ?? false) || (operand2?.RequiresGrad ?? false)))
             {
                 native(Handle);
@@ -159,12 +167,18 @@ namespace Compute
         /// <summary>
         /// Marks <paramref name="view"/> (made by a view op from this tensor, its history already
         /// recorded) as a view of this tensor's base, so in-place ops on it reach the base. Views
-        /// are tracked only while grad mode is on, as PyTorch's in-place checks need them then.
+        /// are tracked while grad mode is on; one made under NoGrad of a tensor that requires grad
+        /// is only marked so, because PyTorch refuses to change it in place under grad mode.
         /// </summary>
         internal Tensor ViewResult(Tensor view)
         {
             if (!GradMode.IsEnabled)
             {
+                // Remembered only where it matters: the base takes part in autograd.
+                if (RequiresGrad)
+                {
+                    view.Meta().ViewCreatedInNoGrad = true;
+                }
                 return view;
             }
             Tensor root = _autograd?.ViewBase ?? this;
