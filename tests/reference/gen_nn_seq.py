@@ -118,8 +118,43 @@ def gen_recurrent(cases):
                 randn([3, 4], "float64"))
 
 
+def gen_attention(cases):
+    def add(name, args, q, k, v, dtype=torch.float64, **kwargs):
+        seeded(len(cases) + 1000)
+        inputs = [("query", q.to(dtype)), ("key", k.to(dtype)), ("value", v.to(dtype))]
+        kwargs = {key: (val.to(dtype) if isinstance(val, torch.Tensor) and val.is_floating_point() else val)
+                  for key, val in kwargs.items()}
+        case(cases, f"MultiheadAttention_{name}", "MultiheadAttention", args, inputs, kwargs, dtype=dtype)
+
+    def causal(n):
+        return torch.triu(torch.ones(n, n, dtype=torch.bool), 1)
+
+    x = randn([5, 3, 8], "float64")
+    add("self", {"embed_dim": 8, "num_heads": 2}, x, x.clone(), x.clone())
+    add("cross_batch_first_no_weights", {"embed_dim": 8, "num_heads": 4, "batch_first": True},
+        randn([2, 4, 8], "float64"), randn([2, 6, 8], "float64"), randn([2, 6, 8], "float64"),
+        need_weights=False, attn_mask=randn([4, 6], "float64"))
+    add("kdim_vdim", {"embed_dim": 6, "num_heads": 3, "kdim": 4, "vdim": 5},
+        randn([3, 2, 6], "float64"), randn([7, 2, 4], "float64"), randn([7, 2, 5], "float64"))
+    add("bool_masks_per_head", {"embed_dim": 8, "num_heads": 2}, x, x.clone(), x.clone(),
+        attn_mask=causal(5), key_padding_mask=torch.tensor(
+            [[False] * 5, [False, False, False, True, True], [False, True, True, True, True]]),
+        average_attn_weights=False)
+    add("masks_no_weights", {"embed_dim": 8, "num_heads": 2}, x, x.clone(), x.clone(), need_weights=False,
+        attn_mask=causal(5), key_padding_mask=torch.tensor(
+            [[False] * 5, [False, False, False, True, True], [False, False, False, False, True]]))
+    add("mask_3d_no_bias", {"embed_dim": 4, "num_heads": 2, "bias": False},
+        randn([3, 2, 4], "float64"), randn([4, 2, 4], "float64"), randn([4, 2, 4], "float64"),
+        attn_mask=randn([4, 3, 4], "float64"))
+    add("unbatched", {"embed_dim": 6, "num_heads": 2}, randn([4, 6], "float64"), randn([5, 6], "float64"),
+        randn([5, 6], "float64"), key_padding_mask=torch.tensor([False, False, True, False, True]))
+    add("float32", {"embed_dim": 16, "num_heads": 4, "batch_first": True}, randn([3, 7, 16], "float64"),
+        randn([3, 9, 16], "float64"), randn([3, 9, 16], "float64"), dtype=torch.float32)
+
+
 def generate():
     seeded(0)  # the inputs are drawn before each case's own seed
     cases = []
     gen_recurrent(cases)
+    gen_attention(cases)
     write("nn_seq.json", cases, description="RNN/LSTM/GRU and cells (and attention/transformer modules): outputs and gradients in eval mode.")

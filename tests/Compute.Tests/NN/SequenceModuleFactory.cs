@@ -29,12 +29,24 @@ internal static class SequenceModuleFactory
             "RNNCell" => new RNNCell(input, hidden, bias, S(a, "nonlinearity", "tanh")),
             "LSTMCell" => new LSTMCell(input, hidden, bias),
             "GRUCell" => new GRUCell(input, hidden, bias),
+            "MultiheadAttention" => new MultiheadAttention(L(a, "embed_dim", 0), L(a, "num_heads", 0), dropout, bias,
+                a.TryGetProperty("kdim", out var kd) ? kd.GetInt64() : null, a.TryGetProperty("vdim", out var vd) ? vd.GetInt64() : null,
+                batchFirst),
             _ => throw new ArgumentException($"nn_seq.json names unknown module {name}"),
         };
     }
 
     internal static IReadOnlyList<(string Name, Tensor Value)> Run(Module module, Dictionary<string, Tensor> x, JsonElement kwargs, TensorBag bag)
     {
+        if (module is MultiheadAttention mha)
+        {
+            Tensor? Mask(string key) => kwargs.ValueKind == JsonValueKind.Object && kwargs.TryGetProperty(key, out var m)
+                ? bag.Add(ReferenceFixture.Build(m)) : null;
+            bool Flag(string key) => kwargs.ValueKind != JsonValueKind.Object || !kwargs.TryGetProperty(key, out var f) || f.GetBoolean();
+            var (output, weights) = mha.Forward(x["query"], x["key"], x["value"], Mask("key_padding_mask"), Flag("need_weights"),
+                Mask("attn_mask"), Flag("average_attn_weights"));
+            return weights is null ? [("output", output)] : [("output", output), ("weights", weights)];
+        }
         Tensor input = x["input"];
         Tensor? h0 = x.GetValueOrDefault("h0");
         Tensor? c0 = x.GetValueOrDefault("c0");
