@@ -27,5 +27,41 @@ namespace Compute.NN
             Tensor y = input.MatMul(weight.T);
             return bias is null ? y : y + bias;
         }
+
+        /// <summary>
+        /// y[..., o] = Σᵢⱼ x1[..., i] W[o, i, j] x2[..., j] + b[o] (F.bilinear): inputs [*, in1] and
+        /// [*, in2] with the same leading dims, weight [out, in1, in2], optional bias [out].
+        /// </summary>
+        public static Tensor Bilinear(Tensor input1, Tensor input2, Tensor weight, Tensor? bias = null)
+        {
+            ArgumentNullException.ThrowIfNull(input1);
+            ArgumentNullException.ThrowIfNull(input2);
+            ArgumentNullException.ThrowIfNull(weight);
+            long[] a = input1.ShapeCached, b = input2.ShapeCached, w = weight.ShapeCached;
+            if (w.Length != 3 || a.Length == 0 || a.Length != b.Length || a[^1] != w[1] || b[^1] != w[2] ||
+                !a.AsSpan(0, a.Length - 1).SequenceEqual(b.AsSpan(0, b.Length - 1)))
+            {
+                throw new ShapeMismatchException(
+                    $"Bilinear: input1 {Tensor.FormatShape(a)}, input2 {Tensor.FormatShape(b)} and weight {Tensor.FormatShape(w)} do not fit " +
+                    "(inputs [*, in1] and [*, in2] with the same leading dims, weight [out, in1, in2]).");
+            }
+            if (bias is not null && (bias.Dim != 1 || bias.ShapeCached[0] != w[0]))
+            {
+                throw new ShapeMismatchException(
+                    $"Bilinear: bias of shape {Tensor.FormatShape(bias.ShapeCached)} does not fit weight of shape {Tensor.FormatShape(w)} (expected [{w[0]}]).");
+            }
+            long[] lead = a[..^1];
+            long rows = 1;
+            foreach (long d in lead)
+            {
+                rows *= d;
+            }
+            Tensor y = Tensor.Einsum("bi,oij,bj->bo", input1.Reshape(rows, a[^1]), weight, input2.Reshape(rows, b[^1]));
+            if (bias is not null)
+            {
+                y = y + bias;
+            }
+            return y.Reshape([.. lead, w[0]]);
+        }
     }
 }

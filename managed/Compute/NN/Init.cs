@@ -160,6 +160,21 @@ namespace Compute.NN
                 .MulInPlace(std * Math.Sqrt(2.0)).AddInPlace(mean).ClampInPlace(a, b));
         }
 
+        /// <summary>
+        /// Linear's and the convolutions' reset_parameters: weight kaiming_uniform(a = √5), bias
+        /// U(-1/√fan_in, 1/√fan_in) with fan_in from the weight (zeros when fan_in is 0, as Linear does).
+        /// </summary>
+        internal static void ResetLinearLike(Tensor weight, Tensor? bias)
+        {
+            KaimingUniformInPlace(weight, a: Math.Sqrt(5));
+            if (bias is not null)
+            {
+                var (fanIn, _) = CalculateFanInAndFanOut(weight);
+                double bound = fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0;
+                UniformInPlace(bias, -bound, bound);
+            }
+        }
+
         private static double NormCdf(double x)
         {
             // .NET has no erf: use the library's float64 one (PyTorch uses Python's math.erf here).

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Text;
 
@@ -42,6 +43,28 @@ namespace Compute.NN
         /// <summary>A tuple the way Python prints it: "(3,)" for one element, "(3, 3)" for two.</summary>
         private protected static string Py(IReadOnlyList<long> values) =>
             values.Count == 1 ? $"({values[0]},)" : "(" + string.Join(", ", values) + ")";
+
+        /// <summary>A double the way Python prints a float: "1.0", "0.01", "1e-05".</summary>
+        private protected static string PyNumber(double value)
+        {
+            if (double.IsNaN(value))
+            {
+                return "nan";
+            }
+            if (double.IsInfinity(value))
+            {
+                return value > 0 ? "inf" : "-inf";
+            }
+            string r = value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+            if (r.Contains('E'))
+            {
+                // .NET writes 1E-05; Python writes 1e-05.
+                string[] parts = r.Split('E');
+                int exp = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+                return parts[0] + "e" + (exp < 0 ? "-" : "+") + Math.Abs(exp).ToString("00", System.Globalization.CultureInfo.InvariantCulture);
+            }
+            return r.Contains('.') ? r : r + ".0";
+        }
 
         private static string Indent(string text) => text.Replace("\n", "\n  ");
     }

@@ -37,16 +37,7 @@ namespace Compute.NN
         public Parameter? Bias { get; set; }
 
         /// <summary>Draws the parameters again as the constructor does (PyTorch's reset_parameters).</summary>
-        public void ResetParameters()
-        {
-            Init.KaimingUniformInPlace(Weight, a: Math.Sqrt(5));
-            if (Bias is not null)
-            {
-                var (fanIn, _) = Init.CalculateFanInAndFanOut(Weight);
-                double bound = fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0;
-                Init.UniformInPlace(Bias, -bound, bound);
-            }
-        }
+        public void ResetParameters() => Init.ResetLinearLike(Weight, Bias);
 
         /// <inheritdoc/>
         protected override Tensor ForwardCore(Tensor input) => Functional.Linear(input, Weight, Bias);

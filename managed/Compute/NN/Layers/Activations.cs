@@ -1,0 +1,353 @@
+using System;
+
+namespace Compute.NN
+{
+    // The activations of Functional as modules (PyTorch's nn.ReLU, nn.GELU, ...): each stores
+    // its options and forwards to the Functional op of the same name.
+
+    /// <summary>max(x, 0) (nn.ReLU).</summary>
+    public class ReLU : Module<Tensor, Tensor>
+    {
+        /// <summary>Makes the module with PyTorch's defaults.</summary>
+        public ReLU(bool inplace = false)
+        {
+            Inplace = inplace;
+        }
+
+        /// <summary>Whether the input is modified in place (inplace).</summary>
+        public bool Inplace { get; }
+
+        /// <inheritdoc/>
+        protected override Tensor ForwardCore(Tensor input) => Functional.Relu(input, Inplace);
+
+        /// <inheritdoc/>
+        public override string ExtraRepr() => Inplace ? "inplace=True" : "";
+    }
+
+    /// <summary>min(max(x, 0), 6) (nn.ReLU6).</summary>
+    public class ReLU6 : Module<Tensor, Tensor>
+    {
+        /// <summary>Makes the module with PyTorch's defaults.</summary>
+        public ReLU6(bool inplace = false)
+        {
+            Inplace = inplace;
+        }
+
+        /// <summary>Whether the input is modified in place (inplace).</summary>
+        public bool Inplace { get; }
+
+        /// <inheritdoc/>
+        protected override Tensor ForwardCore(Tensor input) => Functional.Relu6(input, Inplace);
+
+        /// <inheritdoc/>
+        public override string ExtraRepr() => Inplace ? "inplace=True" : "";
+    }
+
+    /// <summary>the Gaussian error linear unit; approximate is "none" (exact) or "tanh" (nn.GELU).</summary>
+    public class GELU : Module<Tensor, Tensor>
+    {
+        /// <summary>Makes the module with PyTorch's defaults.</summary>
+        public GELU(string approximate = "none")
+        {
+            ArgumentNullException.ThrowIfNull(approximate);
+            Approximate = approximate;
+        }
+
+        /// <summary>"none" or "tanh" (approximate).</summary>
+        public string Approximate { get; }
+
+        /// <inheritdoc/>
+        protected override Tensor ForwardCore(Tensor input) => Functional.Gelu(input, Approximate);
+
+        /// <inheritdoc/>
+        public override string ExtraRepr() => $"approximate='{Approximate}'";
+    }
+
+    /// <summary>x * sigmoid(x) (nn.SiLU).</summary>
+    public class SiLU : Module<Tensor, Tensor>
+    {
+        /// <summary>Makes the module with PyTorch's defaults.</summary>
+        public SiLU(bool inplace = false)
+        {
+            Inplace = inplace;
+        }
+
+        /// <summary>Whether the input is modified in place (inplace).</summary>
+        public bool Inplace { get; }
+
+        /// <inheritdoc/>
+        protected override Tensor ForwardCore(Tensor input) => Functional.Silu(input, Inplace);
+
+        /// <inheritdoc/>
+        public override string ExtraRepr() => Inplace ? "inplace=True" : "";
+    }
+
+    /// <summary>x * tanh(softplus(x)) (nn.Mish).</summary>
+    public class Mish : Module<Tensor, Tensor>
+    {
+        /// <summary>Makes the module with PyTorch's defaults.</summary>
+        public Mish(bool inplace = false)
+        {
+            Inplace = inplace;
+        }
+
+        /// <summary>Whether the input is modified in place (inplace).</summary>
+        public bool Inplace { get; }
+
+        /// <inheritdoc/>
+        protected override Tensor ForwardCore(Tensor input) => Functional.Mish(input, Inplace);
+
+        /// <inheritdoc/>
+        public override string ExtraRepr() => Inplace ? "inplace=True" : "";
+    }
+
+    /// <summary>log(1 + e^(beta x)) / beta, linear above threshold (nn.Softplus).</summary>
+    public class Softplus : Module<Tensor, Tensor>
+    {
+        /// <summary>Makes the module with PyTorch's defaults.</summary>
+        public Softplus(double beta = 1.0, double threshold = 20.0)
+        {
+            Beta = beta;
+            Threshold = threshold;
+        }
+
+        /// <summary>Beta (beta).</summary>
+        public double Beta { get; }
+
+        /// <summary>The threshold of beta x above which the function is linear (threshold).</summary>
+        public double Threshold { get; }
+
+        /// <inheritdoc/>
+        protected override Tensor ForwardCore(Tensor input) => Functional.Softplus(input, Beta, Threshold);
+
+        /// <inheritdoc/>
+        public override string ExtraRepr() => $"beta={PyNumber(Beta)}, threshold={PyNumber(Threshold)}";
+    }
+
+    /// <summary>x for x > 0, alpha (e^x - 1) otherwise (nn.ELU).</summary>
+    public class ELU : Module<Tensor, Tensor>
+    {
+        /// <summary>Makes the module with PyTorch's defaults.</summary>
+        public ELU(double alpha = 1.0, bool inplace = false)
+        {
+            Alpha = alpha;
+            Inplace = inplace;
+        }
+
+        /// <summary>Alpha (alpha).</summary>
+        public double Alpha { get; }
+
+        /// <summary>Whether the input is modified in place (inplace).</summary>
+        public bool Inplace { get; }
+
+        /// <inheritdoc/>
+        protected override Tensor ForwardCore(Tensor input) => Functional.Elu(input, Alpha, Inplace);
+
+        /// <inheritdoc/>
+        public override string ExtraRepr() => $"alpha={PyNumber(Alpha)}" + (Inplace ? ", inplace=True" : "");
+    }
+
+    /// <summary>scale * ELU(x, alpha) with the self-normalising constants (nn.SELU).</summary>
+    public class SELU : Module<Tensor, Tensor>
+    {
+        /// <summary>Makes the module with PyTorch's defaults.</summary>
+        public SELU(bool inplace = false)
+        {
+            Inplace = inplace;
+        }
+
+        /// <summary>Whether the input is modified in place (inplace).</summary>
+        public bool Inplace { get; }
+
+        /// <inheritdoc/>
+        protected override Tensor ForwardCore(Tensor input) => Functional.Selu(input, Inplace);
+
+        /// <inheritdoc/>
+        public override string ExtraRepr() => Inplace ? "inplace=True" : "";
+    }
+
+    /// <summary>max(0, x) + min(0, alpha (e^(x/alpha) - 1)) (nn.CELU).</summary>
+    public class CELU : Module<Tensor, Tensor>
+    {
+        /// <summary>Makes the module with PyTorch's defaults.</summary>
+        public CELU(double alpha = 1.0, bool inplace = false)
+        {
+            Alpha = alpha;
+            Inplace = inplace;
+        }
+
+        /// <summary>Alpha (alpha).</summary>
+        public double Alpha { get; }
+
+        /// <summary>Whether the input is modified in place (inplace).</summary>
+        public bool Inplace { get; }
+
+        /// <inheritdoc/>
+        protected override Tensor ForwardCore(Tensor input) => Functional.Celu(input, Alpha, Inplace);
+
+        /// <inheritdoc/>
+        public override string ExtraRepr() => $"alpha={PyNumber(Alpha)}" + (Inplace ? ", inplace=True" : "");
+    }
+
+    /// <summary>x for x >= 0, negativeSlope * x otherwise (nn.LeakyReLU).</summary>
+    public class LeakyReLU : Module<Tensor, Tensor>
+    {
+        /// <summary>Makes the module with PyTorch's defaults.</summary>
+        public LeakyReLU(double negativeSlope = 0.01, bool inplace = false)
+        {
+            NegativeSlope = negativeSlope;
+            Inplace = inplace;
+        }
+
+        /// <summary>The slope for negative inputs (negativeSlope).</summary>
+        public double NegativeSlope { get; }
+
+        /// <summary>Whether the input is modified in place (inplace).</summary>
+        public bool Inplace { get; }
+
+        /// <inheritdoc/>
+        protected override Tensor ForwardCore(Tensor input) => Functional.LeakyRelu(input, NegativeSlope, Inplace);
+
+        /// <inheritdoc/>
+        public override string ExtraRepr() => $"negative_slope={PyNumber(NegativeSlope)}" + (Inplace ? ", inplace=True" : "");
+    }
+
+    /// <summary>x clamped to [minVal, maxVal] (nn.Hardtanh).</summary>
+    public class Hardtanh : Module<Tensor, Tensor>
+    {
+        /// <summary>Makes the module with PyTorch's defaults.</summary>
+        public Hardtanh(double minVal = -1.0, double maxVal = 1.0, bool inplace = false)
+        {
+            MinVal = minVal;
+            MaxVal = maxVal;
+            Inplace = inplace;
+        }
+
+        /// <summary>The lower bound (minVal).</summary>
+        public double MinVal { get; }
+
+        /// <summary>The upper bound (maxVal).</summary>
+        public double MaxVal { get; }
+
+        /// <summary>Whether the input is modified in place (inplace).</summary>
+        public bool Inplace { get; }
+
+        /// <inheritdoc/>
+        protected override Tensor ForwardCore(Tensor input) => Functional.Hardtanh(input, MinVal, MaxVal, Inplace);
+
+        /// <inheritdoc/>
+        public override string ExtraRepr() => $"min_val={PyNumber(MinVal)}, max_val={PyNumber(MaxVal)}" + (Inplace ? ", inplace=True" : "");
+    }
+
+    /// <summary>relu6(x + 3) / 6 (nn.Hardsigmoid).</summary>
+    public class Hardsigmoid : Module<Tensor, Tensor>
+    {
+        /// <summary>Makes the module with PyTorch's defaults.</summary>
+        public Hardsigmoid(bool inplace = false)
+        {
+            Inplace = inplace;
+        }
+
+        /// <summary>Whether the input is modified in place (inplace).</summary>
+        public bool Inplace { get; }
+
+        /// <inheritdoc/>
+        protected override Tensor ForwardCore(Tensor input) => Functional.Hardsigmoid(input, Inplace);
+
+        /// <inheritdoc/>
+        public override string ExtraRepr() => Inplace ? "inplace=True" : "";
+    }
+
+    /// <summary>x * relu6(x + 3) / 6 (nn.Hardswish).</summary>
+    public class Hardswish : Module<Tensor, Tensor>
+    {
+        /// <summary>Makes the module with PyTorch's defaults.</summary>
+        public Hardswish(bool inplace = false)
+        {
+            Inplace = inplace;
+        }
+
+        /// <summary>Whether the input is modified in place (inplace).</summary>
+        public bool Inplace { get; }
+
+        /// <inheritdoc/>
+        protected override Tensor ForwardCore(Tensor input) => Functional.Hardswish(input, Inplace);
+
+        /// <inheritdoc/>
+        public override string ExtraRepr() => Inplace ? "inplace=True" : "";
+    }
+
+    /// <summary>log(sigmoid(x)) (nn.LogSigmoid).</summary>
+    public class LogSigmoid : Module<Tensor, Tensor>
+    {
+        /// <summary>Makes the module with PyTorch's defaults.</summary>
+        public LogSigmoid()
+        {
+        }
+
+        /// <inheritdoc/>
+        protected override Tensor ForwardCore(Tensor input) => Functional.LogSigmoid(input);
+    }
+
+    /// <summary>1 / (1 + e^-x) (nn.Sigmoid).</summary>
+    public class Sigmoid : Module<Tensor, Tensor>
+    {
+        /// <summary>Makes the module with PyTorch's defaults.</summary>
+        public Sigmoid()
+        {
+        }
+
+        /// <inheritdoc/>
+        protected override Tensor ForwardCore(Tensor input) => Functional.Sigmoid(input);
+    }
+
+    /// <summary>tanh(x) (nn.Tanh).</summary>
+    public class Tanh : Module<Tensor, Tensor>
+    {
+        /// <summary>Makes the module with PyTorch's defaults.</summary>
+        public Tanh()
+        {
+        }
+
+        /// <inheritdoc/>
+        protected override Tensor ForwardCore(Tensor input) => Functional.Tanh(input);
+    }
+
+    /// <summary>e^x normalised to sum to 1 along dim (nn.Softmax).</summary>
+    public class Softmax : Module<Tensor, Tensor>
+    {
+        /// <summary>Makes the module with PyTorch's defaults.</summary>
+        public Softmax(long dim)
+        {
+            Dim = dim;
+        }
+
+        /// <summary>The dim the values are normalised along (dim).</summary>
+        public long Dim { get; }
+
+        /// <inheritdoc/>
+        protected override Tensor ForwardCore(Tensor input) => Functional.Softmax(input, Dim);
+
+        /// <inheritdoc/>
+        public override string ExtraRepr() => $"dim={Dim}";
+    }
+
+    /// <summary>log(softmax(x)) along dim (nn.LogSoftmax).</summary>
+    public class LogSoftmax : Module<Tensor, Tensor>
+    {
+        /// <summary>Makes the module with PyTorch's defaults.</summary>
+        public LogSoftmax(long dim)
+        {
+            Dim = dim;
+        }
+
+        /// <summary>The dim the values are normalised along (dim).</summary>
+        public long Dim { get; }
+
+        /// <inheritdoc/>
+        protected override Tensor ForwardCore(Tensor input) => Functional.LogSoftmax(input, Dim);
+
+        /// <inheritdoc/>
+        public override string ExtraRepr() => $"dim={Dim}";
+    }
+}
