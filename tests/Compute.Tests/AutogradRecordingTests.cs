@@ -123,6 +123,7 @@ public class AutogradRecordingTests
         ["F_Interpolate"] = (x, o) => Functional.Interpolate(Img(x), 2.0, "bilinear"),
         ["F_GridSample"] = (x, o) => Functional.GridSample(Img(x), Tensor.Zeros([1, 2, 2, 2], DType.Float64), alignCorners: false),
         ["F_Linear"] = (x, o) => Functional.Linear(x, o.Slice(0, 0, 2), o.Select(0, 2).Slice(0, 0, 2)),
+        ["F_Bilinear"] = (x, o) => Functional.Bilinear(x, o, Ones(2, 4, 4)),
         ["F_MseLoss"] = (x, o) => Functional.MseLoss(x, o), ["F_L1Loss"] = (x, o) => Functional.L1Loss(x, o),
         ["F_SmoothL1Loss"] = (x, o) => Functional.SmoothL1Loss(x, o), ["F_HuberLoss"] = (x, o) => Functional.HuberLoss(x, o),
         ["F_BinaryCrossEntropy"] = (x, o) => Functional.BinaryCrossEntropy(x * 0.3, o.Sigmoid()),

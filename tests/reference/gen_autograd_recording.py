@@ -129,6 +129,7 @@ def ops():
         "F_Interpolate": lambda x, o: F.interpolate(img(x), scale_factor=2.0, mode="bilinear"),
         "F_GridSample": lambda x, o: F.grid_sample(img(x), torch.zeros(1, 2, 2, 2, dtype=F64), align_corners=False),
         "F_Linear": lambda x, o: F.linear(x, o[:2], o[2, :2]),
+        "F_Bilinear": lambda x, o: F.bilinear(x, o, torch.ones(2, 4, 4, dtype=F64)),
         "F_MseLoss": lambda x, o: F.mse_loss(x, o), "F_L1Loss": lambda x, o: F.l1_loss(x, o),
         "F_SmoothL1Loss": lambda x, o: F.smooth_l1_loss(x, o), "F_HuberLoss": lambda x, o: F.huber_loss(x, o),
         "F_BinaryCrossEntropy": lambda x, o: F.binary_cross_entropy(x * 0.3, o.sigmoid()),
