@@ -38,8 +38,8 @@ if (Option("--soak", 0) is int soakSteps and > 0)
     return 0;
 }
 
-double mlpAccuracy = Train(new Mlp(), quick ? 1 : 3, lr: 0.05);
-double cnnAccuracy = Train(new Cnn(), cnnEpochs, lr: 0.05);
+double mlpAccuracy = Train("MLP 784-128-10", Models.Mlp(), quick ? 1 : 3, lr: 0.05);
+double cnnAccuracy = Train("CNN conv16-conv32-128-10", Models.Cnn(), cnnEpochs, lr: 0.05);
 Console.WriteLine();
 Console.WriteLine($"MLP test accuracy: {mlpAccuracy:P2}");
 Console.WriteLine($"CNN test accuracy: {cnnAccuracy:P2}");
@@ -52,15 +52,16 @@ if (cnnAccuracy < required)
 }
 return 0;
 
-double Train(MnistExample.Model model, int epochs, double lr)
+double Train(string name, Sequential model, int epochs, double lr)
 {
     Console.WriteLine();
-    Console.WriteLine($"{model.Name}: {model.ParameterCount:N0} parameters, {epochs} epoch{(epochs == 1 ? "" : "s")}, " +
+    Console.WriteLine($"{name}: {model.Parameters().Sum(p => p.NumberOfElements):N0} parameters, {epochs} epoch{(epochs == 1 ? "" : "s")}, " +
                       $"SGD lr={lr} (x0.75 per epoch) momentum=0.9 weight_decay={WeightDecay}");
     var momentum = new Dictionary<string, Tensor>();
     var watch = Stopwatch.StartNew();
     for (int epoch = 1; epoch <= epochs; epoch++, lr *= 0.75)
     {
+        model.Train();
         using var bar = new ProgressBar(trainLoader.Count, $"epoch {epoch}/{epochs}", itemsPerStep: trainLoader.BatchSize);
         double lossSum = 0;
         int steps = 0;
@@ -68,17 +69,17 @@ double Train(MnistExample.Model model, int epochs, double lr)
         {
             // Everything the step creates (batch, activations, graph) is freed at the end of it.
             using var step = TensorScope.Begin();
-            Tensor loss = Functional.CrossEntropy(model.Forward(batch[0], training: true), batch[1]);
+            Tensor loss = Functional.CrossEntropy(model.Forward(batch[0]), batch[1]);
             loss.Backward();
             using (Autograd.NoGrad())
             {
-                foreach (var (name, p) in model.Parameters)
+                foreach (var (key, p) in model.NamedParameters())
                 {
                     // SGD with weight decay and momentum, as torch.optim.SGD computes it.
                     Tensor grad = p.Grad! + p * WeightDecay;
-                    if (momentum.TryGetValue(name, out Tensor? buf)) buf.MulInPlace(0.9).AddInPlace(grad);
-                    else momentum[name] = step.Keep(grad.Clone());
-                    p.SubInPlace(momentum[name] * lr);
+                    if (momentum.TryGetValue(key, out Tensor? buf)) buf.MulInPlace(0.9).AddInPlace(grad);
+                    else momentum[key] = step.Keep(grad.Clone());
+                    p.SubInPlace(momentum[key] * lr);
                     p.Grad = null;
                 }
             }
@@ -87,18 +88,19 @@ double Train(MnistExample.Model model, int epochs, double lr)
         }
     }
     double accuracy = Evaluate(model);
-    Console.WriteLine($"{model.Name}: test accuracy {accuracy:P2} after {watch.Elapsed.TotalSeconds:F0} s");
+    Console.WriteLine($"{name}: test accuracy {accuracy:P2} after {watch.Elapsed.TotalSeconds:F0} s");
     return accuracy;
 }
 
-double Evaluate(MnistExample.Model model)
+double Evaluate(Sequential model)
 {
+    model.Eval();
     long correct = 0, total = 0;
     using var noGrad = Autograd.NoGrad();
     foreach (Tensor[] batch in testLoader)
     {
         using var scope = TensorScope.Begin();
-        Tensor predicted = model.Forward(batch[0], training: false).Argmax(1);
+        Tensor predicted = model.Forward(batch[0]).Argmax(1);
         correct += predicted.Eq(batch[1]).Sum().Item<long>();
         total += batch[1].NumberOfElements;
     }

@@ -15,7 +15,7 @@ internal static class Soak
 {
     internal static void Run(Dataset<Tensor[]> train, int steps)
     {
-        var model = new Mlp();
+        Sequential model = Models.Mlp();
         var loader = new DataLoader(train, batchSize: 64, shuffle: true, numWorkers: 2);
         const double lr = 0.05;
         Console.WriteLine($"Soak: {steps} steps of the MLP loop with no Dispose and no scope");
@@ -26,11 +26,11 @@ internal static class Soak
         {
             foreach (Tensor[] batch in loader)
             {
-                Tensor loss = Functional.CrossEntropy(model.Forward(batch[0], training: true), batch[1]);
+                Tensor loss = Functional.CrossEntropy(model.Forward(batch[0]), batch[1]);
                 loss.Backward();
                 using (Autograd.NoGrad())
                 {
-                    foreach (Tensor p in model.Parameters.Values)
+                    foreach (Tensor p in model.Parameters())
                     {
                         p.SubInPlace(p.Grad! * lr);
                         p.Grad = null;
