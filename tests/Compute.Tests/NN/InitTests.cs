@@ -89,4 +89,25 @@ public class InitTests
         Assert.That(a.Bias!.ToArray<float>(), Is.EqualTo(b.Bias!.ToArray<float>()));
         Assert.That(a.Weight.RequiresGrad && a.Weight.IsLeaf && a.Weight.GradFn is null, Is.True);
     }
+
+    [Test]
+    public void LayerDefaultInitsHaveTheirDistributions()
+    {
+        var emb = new Embedding(1000, 100);
+        var (mean, variance, _) = Moments(emb.Weight);
+        Assert.That(variance, Is.EqualTo(1.0).Within(5).Percent, "Embedding: N(0, 1)");
+        Assert.That(Math.Abs(mean), Is.LessThan(0.05));
+        var conv = new Conv1d(20, 300, 5);
+        double bound = 1 / Math.Sqrt(20 * 5);
+        var (_, convVar, convMax) = Moments(conv.Weight);
+        Assert.That(convMax, Is.LessThanOrEqualTo(bound));
+        Assert.That(convVar, Is.EqualTo(bound * bound / 3).Within(5).Percent, "Conv: kaiming_uniform(a = sqrt 5)");
+        var tconv = new ConvTranspose2d(300, 40, 3);
+        // PyTorch takes fan_in from the transposed weight [in, out/groups, k, k] as it is: size(1) * k * k.
+        double tbound = 1 / Math.Sqrt(40 * 9);
+        Assert.That(Moments(tconv.Weight).MaxAbs, Is.LessThanOrEqualTo(tbound));
+        Assert.That(Moments(tconv.Weight).Var, Is.EqualTo(tbound * tbound / 3).Within(5).Percent);
+        var ln = new LayerNorm(7);
+        Assert.That(ln.Weight!.ToArray<float>().All(v => v == 1) && ln.Bias!.ToArray<float>().All(v => v == 0), Is.True);
+    }
 }
