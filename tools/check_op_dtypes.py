@@ -259,6 +259,11 @@ CALLS = {
  "unfold": lambda d: L.cmp_unfold(mk([1, 1, 4, 4], d), L64(2, 2), L64(1, 1), L64(0, 0), L64(1, 1), out()),
  "fold": lambda d: L.cmp_fold(mk([1, 4, 9], d), L64(4, 4), L64(2, 2), L64(1, 1), L64(0, 0), L64(1, 1), out()),
  "layer_norm": lambda d: L.cmp_layer_norm(r6(d), L64(3), 1, None, None, C.c_double(1e-5), out(), out(), out()),
+ # optim (in-place updates of param and state)
+ "sgd_step": lambda d: L.cmp_sgd_step(r6(d), r6(d), mk([2, 3], d, 0), 0.1, 0.9, 0.0, 0.0, 0, 0, 1),
+ "adam_step": lambda d: L.cmp_adam_step(r6(d), r6(d), mk([2, 3], d, 0), mk([2, 3], d, 0), None, 1, 0.1, 0.9, 0.999, 1e-8, 0.0, 0, 0),
+ "rmsprop_step": lambda d: L.cmp_rmsprop_step(r6(d), r6(d), mk([2, 3], d, 0), None, None, 0.1, 0.99, 1e-8, 0.0, 0.0, 0),
+ "adagrad_step": lambda d: L.cmp_adagrad_step(r6(d), r6(d), mk([2, 3], d, 0), 1, 0.1, 0.0, 0.0, 1e-10, 0),
 }
 
 

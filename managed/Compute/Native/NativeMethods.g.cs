@@ -1720,6 +1720,22 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_scaled_dot_product_attention_backward")]
         internal static partial Status cmp_scaled_dot_product_attention_backward(TensorHandle gradOutput, TensorHandle q, TensorHandle k, TensorHandle v, TensorHandle attnMask, double dropoutP, int isCausal, ReadOnlySpan<double> scale, TensorHandle @out, TensorHandle logsumexp, ulong seed, ulong offset, out TensorHandle outGradQ, out TensorHandle outGradK, out TensorHandle outGradV);
 
+        /// <summary>One SGD step (torch.optim.SGD): d = grad (negated when maximize) + weight_decay * param; with momentum != 0 the buffer becomes d when init_buffer (the parameter's first step) and momentum * buf + (1 - dampening) * d otherwise, and d is buf, or d + momentum * buf when nesterov; then param -= lr * d. momentum_buffer may be NULL when momentum is 0. Dtypes: floating.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_sgd_step")]
+        internal static partial Status cmp_sgd_step(TensorHandle param, TensorHandle grad, TensorHandle momentumBuffer, double lr, double momentum, double dampening, double weightDecay, int nesterov, int maximize, int initBuffer);
+
+        /// <summary>One Adam step (torch.optim.Adam), or AdamW's when decoupled_weight_decay is nonzero (param is first multiplied by 1 - lr * weight_decay instead of the decay being added to the gradient). step is the parameter's step count including this step (&gt;= 1); the bias corrections are 1 - beta^step as PyTorch computes them in double. max_exp_avg_sq is NULL unless amsgrad, in which case it keeps the running maximum of exp_avg_sq and the denominator uses it. Dtypes: floating.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_adam_step")]
+        internal static partial Status cmp_adam_step(TensorHandle param, TensorHandle grad, TensorHandle expAvg, TensorHandle expAvgSq, TensorHandle maxExpAvgSq, long step, double lr, double beta1, double beta2, double eps, double weightDecay, int decoupledWeightDecay, int maximize);
+
+        /// <summary>One RMSprop step (torch.optim.RMSprop). grad_avg is NULL unless centered (then the denominator is sqrt(square_avg - grad_avg^2) + eps); momentum_buffer may be NULL when momentum is 0. Dtypes: floating.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_rmsprop_step")]
+        internal static partial Status cmp_rmsprop_step(TensorHandle param, TensorHandle grad, TensorHandle squareAvg, TensorHandle gradAvg, TensorHandle momentumBuffer, double lr, double alpha, double eps, double weightDecay, double momentum, int maximize);
+
+        /// <summary>One Adagrad step (torch.optim.Adagrad): state_sum += grad^2 and param -= clr * grad / (sqrt(state_sum) + eps) with clr = lr / (1 + (step - 1) * lr_decay); step is the count including this step (&gt;= 1). Dtypes: floating.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_adagrad_step")]
+        internal static partial Status cmp_adagrad_step(TensorHandle param, TensorHandle grad, TensorHandle stateSum, long step, double lr, double lrDecay, double weightDecay, double eps, int maximize);
+
         /// <summary>The message of the last failed call on this thread (UTF-8, never NULL; empty after a success-only history). Valid until the next failing call on the same thread.</summary>
         internal static string LastError() =>
             Marshal.PtrToStringUTF8(cmp_last_error()) ?? string.Empty;
@@ -6210,6 +6226,46 @@ namespace Compute.Native
                 gradK.Dispose();
                 gradV.Dispose();
                 throw CreateException(status, "cmp_scaled_dot_product_attention_backward");
+            }
+        }
+
+        /// <summary>One SGD step (torch.optim.SGD): d = grad (negated when maximize) + weight_decay * param; with momentum != 0 the buffer becomes d when init_buffer (the parameter's first step) and momentum * buf + (1 - dampening) * d otherwise, and d is buf, or d + momentum * buf when nesterov; then param -= lr * d. momentum_buffer may be NULL when momentum is 0. Dtypes: floating.</summary>
+        internal static void SgdStep(TensorHandle param, TensorHandle grad, TensorHandle momentumBuffer, double lr, double momentum, double dampening, double weightDecay, int nesterov, int maximize, int initBuffer)
+        {
+            var status = cmp_sgd_step(param, grad, momentumBuffer, lr, momentum, dampening, weightDecay, nesterov, maximize, initBuffer);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_sgd_step");
+            }
+        }
+
+        /// <summary>One Adam step (torch.optim.Adam), or AdamW's when decoupled_weight_decay is nonzero (param is first multiplied by 1 - lr * weight_decay instead of the decay being added to the gradient). step is the parameter's step count including this step (&gt;= 1); the bias corrections are 1 - beta^step as PyTorch computes them in double. max_exp_avg_sq is NULL unless amsgrad, in which case it keeps the running maximum of exp_avg_sq and the denominator uses it. Dtypes: floating.</summary>
+        internal static void AdamStep(TensorHandle param, TensorHandle grad, TensorHandle expAvg, TensorHandle expAvgSq, TensorHandle maxExpAvgSq, long step, double lr, double beta1, double beta2, double eps, double weightDecay, int decoupledWeightDecay, int maximize)
+        {
+            var status = cmp_adam_step(param, grad, expAvg, expAvgSq, maxExpAvgSq, step, lr, beta1, beta2, eps, weightDecay, decoupledWeightDecay, maximize);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_adam_step");
+            }
+        }
+
+        /// <summary>One RMSprop step (torch.optim.RMSprop). grad_avg is NULL unless centered (then the denominator is sqrt(square_avg - grad_avg^2) + eps); momentum_buffer may be NULL when momentum is 0. Dtypes: floating.</summary>
+        internal static void RmspropStep(TensorHandle param, TensorHandle grad, TensorHandle squareAvg, TensorHandle gradAvg, TensorHandle momentumBuffer, double lr, double alpha, double eps, double weightDecay, double momentum, int maximize)
+        {
+            var status = cmp_rmsprop_step(param, grad, squareAvg, gradAvg, momentumBuffer, lr, alpha, eps, weightDecay, momentum, maximize);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_rmsprop_step");
+            }
+        }
+
+        /// <summary>One Adagrad step (torch.optim.Adagrad): state_sum += grad^2 and param -= clr * grad / (sqrt(state_sum) + eps) with clr = lr / (1 + (step - 1) * lr_decay); step is the count including this step (&gt;= 1). Dtypes: floating.</summary>
+        internal static void AdagradStep(TensorHandle param, TensorHandle grad, TensorHandle stateSum, long step, double lr, double lrDecay, double weightDecay, double eps, int maximize)
+        {
+            var status = cmp_adagrad_step(param, grad, stateSum, step, lr, lrDecay, weightDecay, eps, maximize);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_adagrad_step");
             }
         }
 

@@ -486,6 +486,7 @@ CMP_API cmp_status cmp_matmul(cmp_tensor a, cmp_tensor b, cmp_tensor* out);
 #include "ops/nn_conv.h" /* Convolutions: forward and backward (issue 3) */
 #include "ops/nn_pool.h" /* Pooling, upsampling, grid sampling: forward and backward (issue 3) */
 #include "ops/nn_loss.h" /* Losses and attention: forward and backward (issue 3) */
+#include "ops/optim.h" /* Fused optimizer update steps (issue 5) */
 
 #ifdef __cplusplus
 }
