@@ -32,11 +32,12 @@ def _result_names(module_name, result):
     return [("output", result)]
 
 
-def case(cases, name, module_name, args, inputs, kwargs=None, dtype=torch.float64, forward=None):
+def case(cases, name, module_name, args, inputs, kwargs=None, dtype=torch.float64, forward=None, build=None):
     """inputs: list of (name, tensor or None); forward(module, tensors, kwargs) calls the module
-    (default: positional call with the inputs in order)."""
+    (default: positional call with the inputs in order); build() makes the module when the
+    constructor's arguments are not plain keywords."""
     kwargs = kwargs or {}
-    module = getattr(torch.nn, module_name)(**args).to(dtype)
+    module = (build() if build else getattr(torch.nn, module_name)(**args)).to(dtype)
     module.eval()
     c = {"name": name, "module": module_name, "args": args,
          "state": {k: enc_tensor(v) for k, v in module.state_dict().items()}}
@@ -152,9 +153,64 @@ def gen_attention(cases):
         randn([3, 9, 16], "float64"), randn([3, 9, 16], "float64"), dtype=torch.float32)
 
 
+def gen_transformer(cases):
+    def stack(layer_cls, layer_args, num_layers, norm):
+        def build():
+            stack_cls = torch.nn.TransformerEncoder if layer_cls is torch.nn.TransformerEncoderLayer else torch.nn.TransformerDecoder
+            m = stack_cls(layer_cls(**layer_args), num_layers,
+                          norm=torch.nn.LayerNorm(layer_args["d_model"]) if norm else None)
+            # The stack deep-copies one layer; make the copies differ so that a mix-up shows.
+            with torch.no_grad():
+                for i, layer in enumerate(m.layers):
+                    for p in layer.parameters():
+                        p.add_(torch.randn(p.shape, dtype=torch.float64).to(p.dtype) * 0.05 * i)
+                if norm:
+                    m.norm.weight.add_(torch.randn(m.norm.weight.shape) * 0.1)
+                    m.norm.bias.add_(torch.randn(m.norm.bias.shape) * 0.1)
+            return m
+        return build
+
+    def add(name, module_name, args, inputs, dtype=torch.float64, build=None, **kwargs):
+        seeded(len(cases) + 1000)
+        inputs = [(k, v.to(dtype)) for k, v in inputs]
+        kwargs = {key: (val.to(dtype) if isinstance(val, torch.Tensor) and val.is_floating_point() else val)
+                  for key, val in kwargs.items()}
+        case(cases, f"{module_name}_{name}", module_name, args, inputs, kwargs, dtype=dtype, build=build)
+
+    def causal(n):
+        return torch.triu(torch.ones(n, n, dtype=torch.bool), 1)
+
+    enc = {"d_model": 8, "nhead": 2, "dim_feedforward": 16}
+    add("post_norm_relu", "TransformerEncoderLayer", enc, [("src", randn([5, 3, 8], "float64"))],
+        src_mask=randn([5, 5], "float64"))
+    add("pre_norm_gelu_batch_first", "TransformerEncoderLayer",
+        dict(enc, activation="gelu", norm_first=True, batch_first=True, layer_norm_eps=1e-6),
+        [("src", randn([3, 6, 8], "float64"))], src_mask=causal(6),
+        src_key_padding_mask=torch.tensor([[False] * 6, [False] * 4 + [True] * 2, [False] * 5 + [True]]))
+    add("unbatched", "TransformerEncoderLayer", enc, [("src", randn([4, 8], "float64"))])
+    add("float32", "TransformerEncoderLayer", dict(enc, d_model=16, nhead=4, dim_feedforward=32, norm_first=True),
+        [("src", randn([7, 2, 16], "float64"))], dtype=torch.float32, src_mask=causal(7))
+    stack_args = {"layer": dict(enc, norm_first=True, activation="gelu"), "num_layers": 2, "norm": True}
+    add("two_layers_norm", "TransformerEncoder", stack_args, [("src", randn([5, 2, 8], "float64"))],
+        build=stack(torch.nn.TransformerEncoderLayer, stack_args["layer"], 2, True), mask=causal(5))
+
+    add("post_norm", "TransformerDecoderLayer", enc,
+        [("tgt", randn([4, 2, 8], "float64")), ("memory", randn([6, 2, 8], "float64"))], tgt_mask=causal(4),
+        memory_key_padding_mask=torch.tensor([[False] * 6, [False] * 3 + [True] * 3]))
+    add("pre_norm_batch_first_masks", "TransformerDecoderLayer", dict(enc, norm_first=True, batch_first=True, activation="gelu"),
+        [("tgt", randn([2, 5, 8], "float64")), ("memory", randn([2, 3, 8], "float64"))],
+        tgt_mask=causal(5), memory_mask=randn([5, 3], "float64"),
+        tgt_key_padding_mask=torch.tensor([[False] * 5, [False] * 4 + [True]]))
+    dec_args = {"layer": dict(enc), "num_layers": 2, "norm": True}
+    add("two_layers_norm", "TransformerDecoder", dec_args,
+        [("tgt", randn([3, 2, 8], "float64")), ("memory", randn([4, 2, 8], "float64"))],
+        build=stack(torch.nn.TransformerDecoderLayer, dec_args["layer"], 2, True), tgt_mask=causal(3))
+
+
 def generate():
     seeded(0)  # the inputs are drawn before each case's own seed
     cases = []
     gen_recurrent(cases)
     gen_attention(cases)
+    gen_transformer(cases)
     write("nn_seq.json", cases, description="RNN/LSTM/GRU and cells (and attention/transformer modules): outputs and gradients in eval mode.")

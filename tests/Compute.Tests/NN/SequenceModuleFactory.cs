@@ -32,16 +32,43 @@ internal static class SequenceModuleFactory
             "MultiheadAttention" => new MultiheadAttention(L(a, "embed_dim", 0), L(a, "num_heads", 0), dropout, bias,
                 a.TryGetProperty("kdim", out var kd) ? kd.GetInt64() : null, a.TryGetProperty("vdim", out var vd) ? vd.GetInt64() : null,
                 batchFirst),
+            "TransformerEncoderLayer" => EncoderLayer(a),
+            "TransformerDecoderLayer" => DecoderLayer(a),
+            "TransformerEncoder" => new TransformerEncoder(EncoderLayer(a.GetProperty("layer")), (int)L(a, "num_layers", 1),
+                B(a, "norm", false) ? new LayerNorm(L(a.GetProperty("layer"), "d_model", 0)) : null),
+            "TransformerDecoder" => new TransformerDecoder(DecoderLayer(a.GetProperty("layer")), (int)L(a, "num_layers", 1),
+                B(a, "norm", false) ? new LayerNorm(L(a.GetProperty("layer"), "d_model", 0)) : null),
             _ => throw new ArgumentException($"nn_seq.json names unknown module {name}"),
         };
     }
 
+    private static TransformerEncoderLayer EncoderLayer(JsonElement a) => new(L(a, "d_model", 0), L(a, "nhead", 0),
+        L(a, "dim_feedforward", 2048), D(a, "dropout", 0.1), S(a, "activation", "relu"), D(a, "layer_norm_eps", 1e-5),
+        B(a, "batch_first", false), B(a, "norm_first", false));
+
+    private static TransformerDecoderLayer DecoderLayer(JsonElement a) => new(L(a, "d_model", 0), L(a, "nhead", 0),
+        L(a, "dim_feedforward", 2048), D(a, "dropout", 0.1), S(a, "activation", "relu"), D(a, "layer_norm_eps", 1e-5),
+        B(a, "batch_first", false), B(a, "norm_first", false));
+
     internal static IReadOnlyList<(string Name, Tensor Value)> Run(Module module, Dictionary<string, Tensor> x, JsonElement kwargs, TensorBag bag)
     {
+        Tensor? Mask(string key) => kwargs.ValueKind == JsonValueKind.Object && kwargs.TryGetProperty(key, out var m)
+            ? bag.Add(ReferenceFixture.Build(m)) : null;
+        switch (module)
+        {
+            case TransformerEncoderLayer layer:
+                return [("output", layer.Forward(x["src"], Mask("src_mask"), Mask("src_key_padding_mask")))];
+            case TransformerEncoder encoder:
+                return [("output", encoder.Forward(x["src"], Mask("mask"), Mask("src_key_padding_mask")))];
+            case TransformerDecoderLayer layer:
+                return [("output", layer.Forward(x["tgt"], x["memory"], Mask("tgt_mask"), Mask("memory_mask"),
+                    Mask("tgt_key_padding_mask"), Mask("memory_key_padding_mask")))];
+            case TransformerDecoder decoder:
+                return [("output", decoder.Forward(x["tgt"], x["memory"], Mask("tgt_mask"), Mask("memory_mask"),
+                    Mask("tgt_key_padding_mask"), Mask("memory_key_padding_mask")))];
+        }
         if (module is MultiheadAttention mha)
         {
-            Tensor? Mask(string key) => kwargs.ValueKind == JsonValueKind.Object && kwargs.TryGetProperty(key, out var m)
-                ? bag.Add(ReferenceFixture.Build(m)) : null;
             bool Flag(string key) => kwargs.ValueKind != JsonValueKind.Object || !kwargs.TryGetProperty(key, out var f) || f.GetBoolean();
             var (output, weights) = mha.Forward(x["query"], x["key"], x["value"], Mask("key_padding_mask"), Flag("need_weights"),
                 Mask("attn_mask"), Flag("average_attn_weights"));
