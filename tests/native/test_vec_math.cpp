@@ -3,6 +3,7 @@
 // overflow and underflow thresholds, subnormal inputs and results).
 #define CMP_ISA_NAME vec_math_test  // the header is per-ISA; here it is compiled with the test's flags
 #include "cpu/vec_math.h"
+#include "cpu/unary_math_vec.h"
 
 #include <gtest/gtest.h>
 
@@ -16,6 +17,8 @@ namespace {
 
 using cmp::cpu::exp_f32;
 using cmp::cpu::exp_f64;
+using cmp::cpu::erf_f32;
+using cmp::cpu::erfc_f32;
 
 // Distance in units in the last place, through the ordered integer view of the bits (which
 // also counts steps between subnormals correctly).
@@ -102,6 +105,43 @@ TEST(VecMath, ExpSpecialValues) {
     for (double x : {-708.5, -720.0, -740.0, -744.4, -745.1, -745.2, -800.0}) {
         EXPECT_LE(ulps(exp_f64(x), std::exp(x)), 1) << x;
     }
+}
+
+// erf and erfc of a float (cpu/unary_math_vec.h, used by erf, erfc and exact GELU) against
+// the C library's double erf/erfc rounded to float, over every 257th float bit pattern: within
+// one ulp of the correctly rounded result (the double evaluation leaves only that rounding).
+template <typename F, typename R>
+void expect_float_sweep_within_one_ulp(const char* name, F f, R reference) {
+    int64_t worst = 0;
+    float worst_x = 0;
+    for (uint64_t bits = 0; bits <= 0xffffffffull; bits += 257) {
+        const uint32_t b = static_cast<uint32_t>(bits);
+        float x;
+        std::memcpy(&x, &b, 4);
+        const float ref = static_cast<float>(reference(static_cast<double>(x)));
+        const int64_t u = ulps(f(x), ref);
+        if (u > worst) {
+            worst = u;
+            worst_x = x;
+        }
+    }
+    EXPECT_LE(worst, 1) << name << ": worst at x = " << worst_x;
+    std::printf("%s: max error %lld ulp\n", name, static_cast<long long>(worst));
+}
+
+TEST(VecMath, ErfFloatSweep) {
+    expect_float_sweep_within_one_ulp("erf_f32", erf_f32, [](double x) { return std::erf(x); });
+    EXPECT_EQ(erf_f32(std::numeric_limits<float>::infinity()), 1.0f);
+    EXPECT_EQ(erf_f32(-std::numeric_limits<float>::infinity()), -1.0f);
+    EXPECT_TRUE(std::signbit(erf_f32(-0.0f)));
+    EXPECT_TRUE(std::isnan(erf_f32(std::numeric_limits<float>::quiet_NaN())));
+}
+
+TEST(VecMath, ErfcFloatSweep) {
+    expect_float_sweep_within_one_ulp("erfc_f32", erfc_f32, [](double x) { return std::erfc(x); });
+    EXPECT_EQ(erfc_f32(std::numeric_limits<float>::infinity()), 0.0f);
+    EXPECT_EQ(erfc_f32(-std::numeric_limits<float>::infinity()), 2.0f);
+    EXPECT_TRUE(std::isnan(erfc_f32(std::numeric_limits<float>::quiet_NaN())));
 }
 
 }  // namespace

@@ -24,6 +24,13 @@ constexpr bool is_float_v = std::is_floating_point_v<opmath_t<T>>;
 inline float tanh_any(float x) { return vtanh(x); }
 inline double tanh_any(double x) { return std::tanh(x); }
 
+// erf/erfc: the vectorised ones for float (also float16/bfloat16, computed in float), the C
+// library's for double.
+inline float erf_any(float x) { return erf_f32(x); }
+inline double erf_any(double x) { return std::erf(x); }
+inline float erfc_any(float x) { return erfc_f32(x); }
+inline double erfc_any(double x) { return std::erfc(x); }
+
 // min(max(x, lo), hi) keeping a NaN x (comparisons with NaN are false, so x falls through).
 template <typename M>
 inline M clamp_keep_nan(M x, M lo, M hi) {
@@ -187,8 +194,8 @@ CMP_UNARY_FN(Asinh, std::asinh(x))
 CMP_UNARY_FN(Acosh, std::acosh(x))
 CMP_UNARY_FN(Atanh, std::atanh(x))
 CMP_UNARY_FN(Sigmoid, vsigmoid(x))
-CMP_UNARY_FN(Erf, std::erf(x))
-CMP_UNARY_FN(Erfc, std::erfc(x))
+CMP_UNARY_FN(Erf, erf_any(x))
+CMP_UNARY_FN(Erfc, erfc_any(x))
 CMP_UNARY_FN(Erfinv, static_cast<M>(erfinv_f64(static_cast<double>(x))))
 CMP_UNARY_FN(Lgamma, lgamma_any(x))
 CMP_UNARY_FN(Digamma, static_cast<M>(digamma_f64(static_cast<double>(x))))
@@ -272,7 +279,7 @@ template <typename T>
 struct GeluFn {  // x * Phi(x) = x/2 * (1 + erf(x / sqrt 2))
     using M = opmath_t<T>;
     explicit GeluFn(const UnaryMathParams&) {}
-    M operator()(M x) const { return x * M(0.5) * (M(1) + std::erf(x * M(0.70710678118654752440))); }
+    M operator()(M x) const { return x * M(0.5) * (M(1) + erf_any(x * M(0.70710678118654752440))); }
 };
 
 template <typename T>
