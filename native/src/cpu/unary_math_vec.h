@@ -139,61 +139,58 @@ inline T vsigmoid(T x) {
 //    [1, 10]; beyond 10 exp(-x^2) is below every float, so the fit range does not matter there.
 // Both branches are computed and one is selected, so a loop over them vectorises; x^2 rounded
 // in double costs nothing visible in float. NaN propagates; +-inf give +-1 (erf), 0 or 2 (erfc).
+// p(z) = c[0] z^(N-1) + ... + c[N-1] by Horner's rule (a fixed-length loop the compiler unrolls).
+template <int N>
+inline double horner(const double (&c)[N], double z) {
+    double p = c[0];
+    for (int i = 1; i < N; ++i) p = p * z + c[i];
+    return p;
+}
+
 inline double erf_small_f64(double x) {  // |x| < 1
-    const double z = x * x;
-    double p = -6.7113668551641105e-12;
-    p = p * z + 9.422759064650411e-11;
-    p = p * z + -1.2290555301717926e-09;
-    p = p * z + 1.4807192815879218e-08;
-    p = p * z + -1.6365844691234924e-07;
-    p = p * z + 1.6462114365889246e-06;
-    p = p * z + -1.492565035840625e-05;
-    p = p * z + 0.00012055332981789664;
-    p = p * z + -0.0008548327023450852;
-    p = p * z + 0.005223977625442188;
-    p = p * z + -0.026866170645131252;
-    p = p * z + 0.11283791670955126;
-    p = p * z + -0.37612638903183754;
-    p = p * z + 1.1283791670955126;
-    return x * p;
+    static constexpr double taylor[] = {
+        -6.7113668551641105e-12, 9.422759064650411e-11,  -1.2290555301717926e-09, 1.4807192815879218e-08,
+        -1.6365844691234924e-07, 1.6462114365889246e-06, -1.492565035840625e-05,  0.00012055332981789664,
+        -0.0008548327023450852,  0.005223977625442188,   -0.026866170645131252,   0.11283791670955126,
+        -0.37612638903183754,    1.1283791670955126};
+    return x * horner(taylor, x * x);
 }
 
 inline double erfc_tail_f64(double ax) {  // ax = |x| >= 1
+    static constexpr double fit[] = {
+        -0.07906809429026534, 0.4385942635891685,   -1.0309286587481146, 1.289937212583827,
+        -0.8915577171697548,  0.38522520349515377,  -0.21254489572233876, 0.03587882269423892,
+        0.07620737535916815,  0.17730511743611937,  0.246744873621036,    0.28209946962145177,
+        0.2820946790110932};
     const double t = 1.0 / (1.0 + 0.5 * ax);
-    double q = -0.07906809429026534;
-    q = q * t + 0.4385942635891685;
-    q = q * t + -1.0309286587481146;
-    q = q * t + 1.289937212583827;
-    q = q * t + -0.8915577171697548;
-    q = q * t + 0.38522520349515377;
-    q = q * t + -0.21254489572233876;
-    q = q * t + 0.03587882269423892;
-    q = q * t + 0.07620737535916815;
-    q = q * t + 0.17730511743611937;
-    q = q * t + 0.246744873621036;
-    q = q * t + 0.28209946962145177;
-    q = q * t + 0.2820946790110932;
-    return exp_f64(-ax * ax) * t * q;
+    return exp_f64(-ax * ax) * t * horner(fit, t);
+}
+
+// Both branches of erf/erfc are evaluated unconditionally: a call inside the ?: would be a
+// branch the compiler may not speculate (FP ops can trap), and the loop would not vectorise.
+struct ErfParts {
+    double small;  // erf(x) by the series, valid for |x| < 1
+    double tail;   // erfc(|x|), valid for |x| >= 1
+    bool is_small;
+    bool negative;
+};
+
+inline ErfParts erf_parts(float x) {
+    const double xd = x;
+    const double ax = xd < 0.0 ? -xd : xd;
+    return {erf_small_f64(xd), erfc_tail_f64(ax), ax < 1.0, xd < 0.0};  // NaN: not small, tail NaN
 }
 
 inline float erf_f32(float x) {
-    const double xd = x;
-    const double ax = xd < 0.0 ? -xd : xd;
-    // Both branches are evaluated unconditionally: a call inside the ?: would be a branch the
-    // compiler may not speculate (FP ops can trap), and the loop would not vectorise.
-    const double small = erf_small_f64(xd);
-    const double tail = 1.0 - erfc_tail_f64(ax);
-    const double big = xd < 0.0 ? -tail : tail;
-    return static_cast<float>(ax < 1.0 ? small : big);  // NaN: ax < 1 is false, tail is NaN
+    const ErfParts e = erf_parts(x);
+    const double big = e.negative ? e.tail - 1.0 : 1.0 - e.tail;
+    return static_cast<float>(e.is_small ? e.small : big);
 }
 
 inline float erfc_f32(float x) {
-    const double xd = x;
-    const double ax = xd < 0.0 ? -xd : xd;
-    const double small = 1.0 - erf_small_f64(xd);
-    const double tail = erfc_tail_f64(ax);
-    const double big = xd < 0.0 ? 2.0 - tail : tail;
-    return static_cast<float>(ax < 1.0 ? small : big);
+    const ErfParts e = erf_parts(x);
+    const double big = e.negative ? 2.0 - e.tail : e.tail;
+    return static_cast<float>(e.is_small ? 1.0 - e.small : big);
 }
 
 }  // namespace CMP_ISA_NAME
