@@ -8,6 +8,7 @@ using System.Diagnostics;
 using Compute;
 using Compute.Data;
 using Compute.NN;
+using Compute.Optim;
 using MnistExample;
 
 string root = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "data");
@@ -57,9 +58,12 @@ double Train(string name, Sequential model, int epochs, double lr)
     Console.WriteLine();
     Console.WriteLine($"{name}: {model.Parameters().Sum(p => p.NumberOfElements):N0} parameters, {epochs} epoch{(epochs == 1 ? "" : "s")}, " +
                       $"SGD lr={lr} (x0.75 per epoch) momentum=0.9 weight_decay={WeightDecay}");
-    var momentum = new Dictionary<string, Tensor>();
+    // torch.optim.SGD(model.parameters(), lr, momentum=0.9, weight_decay=...) and
+    // ExponentialLR(gamma=0.75), stepped once per epoch.
+    var optimizer = new SGD(model.Parameters(), lr: lr, momentum: 0.9, weightDecay: WeightDecay);
+    var scheduler = new ExponentialLR(optimizer, gamma: 0.75);
     var watch = Stopwatch.StartNew();
-    for (int epoch = 1; epoch <= epochs; epoch++, lr *= 0.75)
+    for (int epoch = 1; epoch <= epochs; epoch++)
     {
         model.Train();
         using var bar = new ProgressBar(trainLoader.Count, $"epoch {epoch}/{epochs}", itemsPerStep: trainLoader.BatchSize);
@@ -69,23 +73,14 @@ double Train(string name, Sequential model, int epochs, double lr)
         {
             // Everything the step creates (batch, activations, graph) is freed at the end of it.
             using var step = TensorScope.Begin();
+            optimizer.ZeroGrad();
             Tensor loss = Functional.CrossEntropy(model.Forward(batch[0]), batch[1]);
             loss.Backward();
-            using (Autograd.NoGrad())
-            {
-                foreach (var (key, p) in model.NamedParameters())
-                {
-                    // SGD with weight decay and momentum, as torch.optim.SGD computes it.
-                    Tensor grad = p.Grad! + p * WeightDecay;
-                    if (momentum.TryGetValue(key, out Tensor? buf)) buf.MulInPlace(0.9).AddInPlace(grad);
-                    else momentum[key] = step.Keep(grad.Clone());
-                    p.SubInPlace(momentum[key] * lr);
-                    p.Grad = null;
-                }
-            }
+            optimizer.Step();
             lossSum += loss.Item<float>();
             bar.Step(("loss", lossSum / ++steps));   // the epoch's mean so far
         }
+        scheduler.Step();
     }
     double accuracy = Evaluate(model);
     Console.WriteLine($"{name}: test accuracy {accuracy:P2} after {watch.Elapsed.TotalSeconds:F0} s");

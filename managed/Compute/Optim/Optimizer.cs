@@ -271,7 +271,7 @@ namespace Compute.Optim
                     using (Autograd.NoGrad())
                     {
                         // To returns the tensor itself when the dtype already matches: never dispose it here.
-                        s.Tensors[key] = t.To(p.DType).Contiguous().Clone();
+                        s.Tensors[key] = StateTensor(t.To(p.DType).Contiguous().Clone());
                     }
                 }
             }
@@ -338,7 +338,18 @@ namespace Compute.Optim
             }
         }
 
-        /// <summary>A zero state tensor shaped, typed and laid out (contiguous) like <paramref name="param"/>.</summary>
-        protected static Tensor ZerosFor(Tensor param) => Tensor.Zeros(param.Shape, param.DType, param.Device);
+        /// <summary>
+        /// A zero state tensor shaped, typed and laid out (contiguous) like <paramref name="param"/>.
+        /// It lives as long as the optimizer, so it belongs to no <see cref="TensorScope"/>: the
+        /// first Step usually runs inside a training step's scope, whose end must not dispose it.
+        /// </summary>
+        protected static Tensor ZerosFor(Tensor param) => StateTensor(Tensor.Zeros(param.Shape, param.DType, param.Device));
+
+        /// <summary>Takes a new state tensor out of every scope of this thread (see <see cref="ZerosFor"/>).</summary>
+        private static Tensor StateTensor(Tensor tensor)
+        {
+            TensorScope.Escape(tensor);
+            return tensor;
+        }
     }
 }

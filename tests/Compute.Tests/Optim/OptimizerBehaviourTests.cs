@@ -24,6 +24,36 @@ public class OptimizerBehaviourTests
     }
 
     [Test]
+    public void StateCreatedInsideAScopeOutlivesIt()
+    {
+        // The usual loop: every step in its own TensorScope. The state the first step creates
+        // (momentum buffers, Adam's moments) must survive the scope and give the same values as
+        // steps taken without scopes.
+        foreach (Func<Tensor, Optimizer> make in new Func<Tensor, Optimizer>[]
+                 {
+                     p => new SGD([p], lr: 0.1, momentum: 0.9),
+                     p => new Adam([p], lr: 0.1, amsgrad: true),
+                     p => new RMSprop([p], lr: 0.1, momentum: 0.5, centered: true),
+                     p => new Adagrad([p], lr: 0.1),
+                 })
+        {
+            Tensor scoped = Param(1, -2, 3), plain = Param(1, -2, 3);
+            Optimizer inScopes = make(scoped), outside = make(plain);
+            for (int step = 0; step < 3; step++)
+            {
+                using (TensorScope.Begin())
+                {
+                    scoped.Grad = Tensor.From(new float[] { 0.5f, -1, step });
+                    inScopes.Step();
+                }
+                plain.Grad = Tensor.From(new float[] { 0.5f, -1, step });
+                outside.Step();
+            }
+            Assert.That(scoped.ToArray<float>(), Is.EqualTo(plain.ToArray<float>()), inScopes.GetType().Name);
+        }
+    }
+
+    [Test]
     public void StepSkipsParametersWithoutGradientAndRunsUnderNoGrad()
     {
         Tensor a = Param(1, 2), b = Param(3, 4);
