@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Compute;
 using Compute.Data;
 using Compute.NN;
+using Compute.Optim;
 
 namespace CharGpt;
 
@@ -32,7 +33,7 @@ internal static partial class Program
         var model = new Gpt(data.VocabSize, blockSize, dModel: 96, heads: 4, layers: 3, dropout: 0.1);
         long count = model.Parameters().Sum(p => p.NumberOfElements);
         Console.WriteLine($"{text.Length:N0} characters, vocabulary {data.VocabSize}, model {count:N0} parameters");
-        var optimizer = new PlainAdamW(model.Parameters().ToArray(), lr: 3e-3, weightDecay: 0.01);
+        var optimizer = new AdamW(model.Parameters(), lr: 3e-3, weightDecay: 0.01);
 
         Console.WriteLine($"held-out loss before training {Evaluate(model, heldOut):F3} (uniform guessing: {Math.Log(data.VocabSize):F3})");
         var clock = Stopwatch.StartNew();

@@ -163,5 +163,28 @@ TEST(OptimAbi, LargeTensorsMatchSlicedUpdates) {
     }
 }
 
+uint64_t version_of(cmp_tensor t) {
+    uint64_t v = 0;
+    EXPECT_EQ(cmp_tensor_version(t, &v), CMP_STATUS_OK) << cmp_last_error();
+    return v;
+}
+
+// A step writes param and state in place: each one's version counter goes up by one (autograd
+// relies on it to refuse a backward through tensors changed after they were saved); grad is
+// only read.
+TEST(OptimAbi, StepsBumpVersionCountersOfWhatTheyWrite) {
+    Handle p = tensor_from(ramp(4, 0.1, 0.2), {4}, CMP_DTYPE_FLOAT32);
+    Handle g = tensor_from(ramp(4, 0.3, 0.1), {4}, CMP_DTYPE_FLOAT32);
+    Handle m = zeros({4}, CMP_DTYPE_FLOAT32), v = zeros({4}, CMP_DTYPE_FLOAT32);
+    const uint64_t p0 = version_of(p.get()), m0 = version_of(m.get()), v0 = version_of(v.get()), g0 = version_of(g.get());
+    CMP_ASSERT_OK(cmp_adam_step(p.get(), g.get(), m.get(), v.get(), nullptr, 1, 1e-3, 0.9, 0.999, 1e-8, 0, 1, 0));
+    EXPECT_EQ(version_of(p.get()), p0 + 1);
+    EXPECT_EQ(version_of(m.get()), m0 + 1);
+    EXPECT_EQ(version_of(v.get()), v0 + 1);
+    EXPECT_EQ(version_of(g.get()), g0);
+    CMP_ASSERT_OK(cmp_sgd_step(p.get(), g.get(), nullptr, 0.1, 0, 0, 0, 0, 0, 0));
+    EXPECT_EQ(version_of(p.get()), p0 + 2);
+}
+
 }  // namespace
 }  // namespace cmp::testing

@@ -2,9 +2,19 @@
 #include "abi/abi_util.h"
 #include "ops/optim.h"
 
+#include <initializer_list>
+
 namespace cmp::abi {
 namespace {
 Tensor optional_state(cmp_tensor t, const char* op, const char* arg) { return t ? tensor_arg(t, op, arg) : Tensor(); }
+
+// A step writes the parameter and its state in place: bump their version counters (autograd
+// then refuses a backward through a graph that saved one of them before the step).
+void mark_all_written(std::initializer_list<const Tensor*> tensors) {
+    for (const Tensor* t : tensors) {
+        if (t && t->defined()) mark_written(*t);
+    }
+}
 }  // namespace
 }  // namespace cmp::abi
 
@@ -17,9 +27,10 @@ cmp_status cmp_sgd_step(cmp_tensor param, cmp_tensor grad, cmp_tensor momentum_b
                         double dampening, double weight_decay, int32_t nesterov, int32_t maximize, int32_t init_buffer) {
     const char* op = "sgd_step";
     return guard(op, [&] {
-        ops::sgd_step(tensor_arg(param, op, "param"), tensor_arg(grad, op, "grad"),
-                      optional_state(momentum_buffer, op, "momentum_buffer"),
+        Tensor p = tensor_arg(param, op, "param"), buf = optional_state(momentum_buffer, op, "momentum_buffer");
+        ops::sgd_step(p, tensor_arg(grad, op, "grad"), buf,
                       {lr, momentum, dampening, weight_decay, nesterov != 0, maximize != 0, init_buffer != 0});
+        mark_all_written({&p, momentum != 0 ? &buf : nullptr});
     });
 }
 
@@ -28,9 +39,11 @@ cmp_status cmp_adam_step(cmp_tensor param, cmp_tensor grad, cmp_tensor exp_avg, 
                          int32_t decoupled_weight_decay, int32_t maximize) {
     const char* op = decoupled_weight_decay ? "adamw_step" : "adam_step";
     return guard(op, [&] {
-        ops::adam_step(tensor_arg(param, op, "param"), tensor_arg(grad, op, "grad"), tensor_arg(exp_avg, op, "exp_avg"),
-                       tensor_arg(exp_avg_sq, op, "exp_avg_sq"), optional_state(max_exp_avg_sq, op, "max_exp_avg_sq"), step, lr,
-                       beta1, beta2, eps, weight_decay, decoupled_weight_decay != 0, maximize != 0);
+        Tensor p = tensor_arg(param, op, "param"), m = tensor_arg(exp_avg, op, "exp_avg"), v = tensor_arg(exp_avg_sq, op, "exp_avg_sq");
+        Tensor vmax = optional_state(max_exp_avg_sq, op, "max_exp_avg_sq");
+        ops::adam_step(p, tensor_arg(grad, op, "grad"), m, v, vmax, step, lr, beta1, beta2, eps, weight_decay,
+                       decoupled_weight_decay != 0, maximize != 0);
+        mark_all_written({&p, &m, &v, &vmax});
     });
 }
 
@@ -39,9 +52,10 @@ cmp_status cmp_rmsprop_step(cmp_tensor param, cmp_tensor grad, cmp_tensor square
                             int32_t maximize) {
     const char* op = "rmsprop_step";
     return guard(op, [&] {
-        ops::rmsprop_step(tensor_arg(param, op, "param"), tensor_arg(grad, op, "grad"), tensor_arg(square_avg, op, "square_avg"),
-                          optional_state(grad_avg, op, "grad_avg"), optional_state(momentum_buffer, op, "momentum_buffer"),
-                          {lr, alpha, eps, weight_decay, momentum, maximize != 0});
+        Tensor p = tensor_arg(param, op, "param"), sq = tensor_arg(square_avg, op, "square_avg");
+        Tensor ga = optional_state(grad_avg, op, "grad_avg"), buf = optional_state(momentum_buffer, op, "momentum_buffer");
+        ops::rmsprop_step(p, tensor_arg(grad, op, "grad"), sq, ga, buf, {lr, alpha, eps, weight_decay, momentum, maximize != 0});
+        mark_all_written({&p, &sq, &ga, momentum > 0 ? &buf : nullptr});
     });
 }
 
@@ -49,8 +63,9 @@ cmp_status cmp_adagrad_step(cmp_tensor param, cmp_tensor grad, cmp_tensor state_
                             double weight_decay, double eps, int32_t maximize) {
     const char* op = "adagrad_step";
     return guard(op, [&] {
-        ops::adagrad_step(tensor_arg(param, op, "param"), tensor_arg(grad, op, "grad"), tensor_arg(state_sum, op, "state_sum"),
-                          step, lr, lr_decay, weight_decay, eps, maximize != 0);
+        Tensor p = tensor_arg(param, op, "param"), sum = tensor_arg(state_sum, op, "state_sum");
+        ops::adagrad_step(p, tensor_arg(grad, op, "grad"), sum, step, lr, lr_decay, weight_decay, eps, maximize != 0);
+        mark_all_written({&p, &sum});
     });
 }
 

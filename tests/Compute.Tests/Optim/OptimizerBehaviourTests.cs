@@ -24,6 +24,21 @@ public class OptimizerBehaviourTests
     }
 
     [Test]
+    public void StepBumpsTheParameterVersion()
+    {
+        // An optimizer step is an in-place write (PyTorch's p.add_): a graph that saved the
+        // parameter before the step must refuse to run backward through it afterwards.
+        Tensor p = Param(1, 2);
+        Tensor y = (p * p).Sum();
+        var opt = new SGD([p], lr: 0.1);
+        ulong before = p.Version;
+        p.Grad = Tensor.From(new float[] { 1, 1 });
+        opt.Step();
+        Assert.That(p.Version, Is.EqualTo(before + 1));
+        Assert.That(() => y.Backward(), Throws.InstanceOf<InvalidOperationException>().With.Message.Contains("modified by an inplace operation"));
+    }
+
+    [Test]
     public void StateCreatedInsideAScopeOutlivesIt()
     {
         // The usual loop: every step in its own TensorScope. The state the first step creates
