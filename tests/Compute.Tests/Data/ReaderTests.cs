@@ -4,20 +4,8 @@ using Compute.Data;
 
 namespace Compute.Tests.Data;
 
-public class ReaderTests
+public class ReaderTests : TempFolderTest
 {
-    private string _dir = "";
-
-    [SetUp]
-    public void MakeFolder()
-    {
-        _dir = Path.Combine(Path.GetTempPath(), "compute-readers-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_dir);
-    }
-
-    [TearDown]
-    public void RemoveFolder() => Directory.Delete(_dir, recursive: true);
-
     // IDX bytes built by hand from the format description (big-endian sizes), independent of Idx.Write.
     private static byte[] IdxBytes(byte type, int[] shape, byte[] payload)
     {
@@ -38,7 +26,7 @@ public class ReaderTests
 
     private string WriteFile(string name, byte[] bytes)
     {
-        string path = Path.Combine(_dir, name);
+        string path = Path.Combine(Dir, name);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllBytes(path, bytes);
         return path;
@@ -57,8 +45,8 @@ public class ReaderTests
         using Tensor i32 = Idx.Read(WriteFile("i.idx", IdxBytes(0x0C, new[] { 2 }, ints)));
         Assert.That(i32.ToArray<int>(), Is.EqualTo(new[] { 258, -2 }));
         using var f = Tensor.From(new[] { 1.5f, -2.25f });
-        Idx.Write(Path.Combine(_dir, "f.idx.gz"), f);
-        using Tensor back = Idx.Read(Path.Combine(_dir, "f.idx.gz"));
+        Idx.Write(Path.Combine(Dir, "f.idx.gz"), f);
+        using Tensor back = Idx.Read(Path.Combine(Dir, "f.idx.gz"));
         Assert.That(back.ToArray<float>(), Is.EqualTo(new[] { 1.5f, -2.25f }));
     }
 
@@ -79,7 +67,7 @@ public class ReaderTests
         Assert.That(Message("tiny", good[..2]), Does.Contain("too short"));
         byte[] gz = Gzip(good);
         Assert.That(Message("cut.gz", gz[..(gz.Length / 2)]), Does.Contain("gzip"));
-        Assert.Throws<FileNotFoundException>(() => Idx.Read(Path.Combine(_dir, "missing")));
+        Assert.Throws<FileNotFoundException>(() => Idx.Read(Path.Combine(Dir, "missing")));
     }
 
     private void WriteMnist(string folder, string prefix, int n, byte maxLabel = 9)
@@ -94,7 +82,7 @@ public class ReaderTests
     public void MnistReadsTheTorchvisionLayout()
     {
         WriteMnist("MNIST", "t10k", 5);
-        var test = new Mnist(_dir, train: false, transform: new ToTensor());
+        var test = new Mnist(Dir, train: false, transform: new ToTensor());
         Assert.That(test.Count, Is.EqualTo(5));
         Tensor[] s = test[3];
         Assert.That(s[0].Shape, Is.EqualTo(new long[] { 1, 28, 28 }));
@@ -102,22 +90,22 @@ public class ReaderTests
         Assert.That(s[1].Item<long>(), Is.EqualTo(3));
         Tensor[] batch = new DataLoader(test, batchSize: 5).First();
         Assert.That(batch[0].Shape, Is.EqualTo(new long[] { 5, 1, 28, 28 }));
-        var e = Assert.Throws<FileNotFoundException>(() => new Mnist(_dir, train: true));
+        var e = Assert.Throws<FileNotFoundException>(() => new Mnist(Dir, train: true));
         Assert.That(e!.Message, Does.Contain("train-images-idx3-ubyte").And.Contain("download"));
         WriteMnist("FashionMNIST", "train", 3);
-        Assert.That(new FashionMnist(_dir).Count, Is.EqualTo(3));
+        Assert.That(new FashionMnist(Dir).Count, Is.EqualTo(3));
     }
 
     [Test]
     public void MnistRejectsInconsistentFiles()
     {
         WriteMnist("MNIST", "train", 13, maxLabel: 12);
-        var e = Assert.Throws<InvalidDataException>(() => new Mnist(_dir));
+        var e = Assert.Throws<InvalidDataException>(() => new Mnist(Dir));
         Assert.That(e!.Message, Does.Contain("not a digit"));
         string raw = Path.Combine("MNIST", "raw");
         WriteFile(Path.Combine(raw, "t10k-images-idx3-ubyte"), IdxBytes(0x08, new[] { 3, 28, 28 }, new byte[3 * 784]));
         WriteFile(Path.Combine(raw, "t10k-labels-idx1-ubyte"), IdxBytes(0x08, new[] { 2 }, new byte[2]));
-        e = Assert.Throws<InvalidDataException>(() => new Mnist(_dir, train: false));
+        e = Assert.Throws<InvalidDataException>(() => new Mnist(Dir, train: false));
         Assert.That(e!.Message, Does.Contain("3 images but").And.Contain("2 labels"));
     }
 
@@ -125,10 +113,10 @@ public class ReaderTests
     public void DownloadSkipsPresentFilesAndNamesThePathWhenOffline()
     {
         string present = WriteFile(Path.Combine("dl", "x.bin"), new byte[] { 1 });
-        Assert.That(Download.File(Path.Combine(_dir, "dl"), "x.bin", new[] { "http://127.0.0.1:9/" }), Is.EqualTo(present));
-        var e = Assert.Throws<IOException>(() => Download.File(Path.Combine(_dir, "dl"), "y.bin", new[] { "http://127.0.0.1:9/" }));
+        Assert.That(Download.File(Path.Combine(Dir, "dl"), "x.bin", new[] { "http://127.0.0.1:9/" }), Is.EqualTo(present));
+        var e = Assert.Throws<IOException>(() => Download.File(Path.Combine(Dir, "dl"), "y.bin", new[] { "http://127.0.0.1:9/" }));
         Assert.That(e!.Message, Does.Contain("y.bin").And.Contain("put the file at"));
-        Assert.That(File.Exists(Path.Combine(_dir, "dl", "y.bin")), Is.False);
+        Assert.That(File.Exists(Path.Combine(Dir, "dl", "y.bin")), Is.False);
     }
 
     [Test]
@@ -157,7 +145,7 @@ public class ReaderTests
                 ctx.Response.Close();
             }
         });
-        string folder = Path.Combine(_dir, "dl");
+        string folder = Path.Combine(Dir, "dl");
         string path = Download.File(folder, "f.bin", new[] { $"http://127.0.0.1:{port}/bad/", $"http://127.0.0.1:{port}/good" });
         Assert.That(served.Wait(TimeSpan.FromSeconds(30)), Is.True);
         Assert.That(File.ReadAllBytes(path), Is.EqualTo(body));
@@ -167,14 +155,14 @@ public class ReaderTests
     [Test]
     public void Cifar10ReadsBinaryBatches()
     {
-        string folder = Path.Combine(_dir, "cifar-10-batches-bin");
+        string folder = Path.Combine(Dir, "cifar-10-batches-bin");
         Directory.CreateDirectory(folder);
         var record = new byte[Cifar10.RecordBytes * 2];
         record[0] = 7;
         for (int i = 0; i < 3072; i++) record[1 + i] = (byte)(i / 1024 * 100 + i % 7);   // channel c holds 100*c + ...
         record[Cifar10.RecordBytes] = 2;
         File.WriteAllBytes(Path.Combine(folder, "test_batch.bin"), record);
-        var ds = new Cifar10(_dir, train: false);
+        var ds = new Cifar10(Dir, train: false);
         Assert.That(ds.Count, Is.EqualTo(2));
         Tensor[] s = ds[0];
         Assert.That(s[0].Shape, Is.EqualTo(new long[] { 32, 32, 3 }));
@@ -188,12 +176,12 @@ public class ReaderTests
             }
         }
         File.WriteAllBytes(Path.Combine(folder, "test_batch.bin"), record[..^10]);
-        var e = Assert.Throws<InvalidDataException>(() => new Cifar10(_dir, train: false));
+        var e = Assert.Throws<InvalidDataException>(() => new Cifar10(Dir, train: false));
         Assert.That(e!.Message, Does.Contain("not a whole number").And.Contain("truncated"));
         record[0] = 11;
         File.WriteAllBytes(Path.Combine(folder, "test_batch.bin"), record);
-        Assert.That(Assert.Throws<InvalidDataException>(() => new Cifar10(_dir, train: false))!.Message, Does.Contain("label 11"));
-        Assert.Throws<FileNotFoundException>(() => new Cifar10(_dir, train: true));
+        Assert.That(Assert.Throws<InvalidDataException>(() => new Cifar10(Dir, train: false))!.Message, Does.Contain("label 11"));
+        Assert.Throws<FileNotFoundException>(() => new Cifar10(Dir, train: true));
     }
 
     [Test]

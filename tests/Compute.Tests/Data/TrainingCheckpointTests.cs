@@ -4,20 +4,8 @@ using Compute.NN;
 
 namespace Compute.Tests.Data;
 
-public class TrainingCheckpointTests
+public class TrainingCheckpointTests : TempFolderTest
 {
-    private string _dir = "";
-
-    [SetUp]
-    public void MakeFolder()
-    {
-        _dir = Path.Combine(Path.GetTempPath(), "compute-ckpt-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_dir);
-    }
-
-    [TearDown]
-    public void RemoveFolder() => Directory.Delete(_dir, recursive: true);
-
     /// <summary>
     /// A small training run written with functional ops: a 2-layer MLP with dropout (draws from
     /// the default generator), a shuffled loader without its own generator (its order comes from
@@ -112,7 +100,7 @@ public class TrainingCheckpointTests
         var first = new Run(data);
         first.Epoch();
         first.Epoch();
-        string path = Path.Combine(_dir, "ckpt.safetensors");
+        string path = Path.Combine(Dir, "ckpt.safetensors");
         first.Checkpoint(2).Save(path);
         // Anything may happen in between: other random draws, another process.
         using (Tensor.Rand(1000)) { }
@@ -136,7 +124,7 @@ public class TrainingCheckpointTests
     [Test]
     public void AFileThatIsNotACheckpointIsRejected()
     {
-        string path = Path.Combine(_dir, "plain.safetensors");
+        string path = Path.Combine(Dir, "plain.safetensors");
         using var t = Tensor.Ones(2);
         SafeTensors.Save(new Dictionary<string, Tensor> { ["w"] = t }, path);
         var e = Assert.Throws<InvalidDataException>(() => TrainingCheckpoint.Load(path));
