@@ -154,6 +154,11 @@ public class AutogradRecordingTests
         ["F_LogSigmoid"] = (x, o) => Functional.LogSigmoid(x), ["F_Sigmoid"] = (x, o) => Functional.Sigmoid(x),
         ["F_Tanh"] = (x, o) => Functional.Tanh(x), ["F_Softmax"] = (x, o) => Functional.Softmax(x, 1),
         ["F_LogSoftmax"] = (x, o) => Functional.LogSoftmax(x, 1),
+        ["F_Hardshrink"] = (x, o) => Functional.Hardshrink(x), ["F_Softshrink"] = (x, o) => Functional.Softshrink(x),
+        ["F_Tanhshrink"] = (x, o) => Functional.Tanhshrink(x), ["F_Softsign"] = (x, o) => Functional.Softsign(x),
+        ["F_Threshold"] = (x, o) => Functional.Threshold(x, 0.1, 2.0), ["F_Glu"] = (x, o) => Functional.Glu(x),
+        ["F_Softmin"] = (x, o) => Functional.Softmin(x, 1),
+        ["F_Prelu"] = (x, o) => Functional.Prelu(x, Tensor.From(new[] { 0.25 })), ["F_Rrelu"] = (x, o) => Functional.Rrelu(x),
 
         // In-place ops, on x.Clone() (a non-leaf that requires grad), as the generator does.
         ["AddInPlace"] = (x, o) => x.Clone().AddInPlace(o), ["SubInPlace"] = (x, o) => x.Clone().SubInPlace(2),
@@ -196,6 +201,8 @@ public class AutogradRecordingTests
         ["EluInPlace"] = (x, o) => Functional.Elu(x.Clone(), inplace: true), ["CeluInPlace"] = (x, o) => Functional.Celu(x.Clone(), inplace: true),
         ["LeakyReluInPlace"] = (x, o) => Functional.LeakyRelu(x.Clone(), inplace: true),
         ["HardtanhInPlace"] = (x, o) => Functional.Hardtanh(x.Clone(), inplace: true),
+        ["ThresholdInPlace"] = (x, o) => Functional.Threshold(x.Clone(), 0.1, 2.0, inplace: true),
+        ["RreluInPlace"] = (x, o) => Functional.Rrelu(x.Clone(), training: true, inplace: true),
     };
 
     /// <summary>

@@ -154,6 +154,11 @@ def ops():
         "F_AdaptiveMaxPool2dWithIndices": lambda x, o: F.adaptive_max_pool2d(img(x), 2, return_indices=True),
         "F_ScaledDotProductAttention": lambda x, o: torch.softmax(x.unsqueeze(0) @ o.unsqueeze(0).transpose(-2, -1) / 2, -1)
         @ o.unsqueeze(0),
+        "F_Hardshrink": lambda x, o: F.hardshrink(x), "F_Softshrink": lambda x, o: F.softshrink(x),
+        "F_Tanhshrink": lambda x, o: F.tanhshrink(x), "F_Softsign": lambda x, o: F.softsign(x),
+        "F_Threshold": lambda x, o: F.threshold(x, 0.1, 2.0), "F_Glu": lambda x, o: F.glu(x),
+        "F_Softmin": lambda x, o: F.softmin(x, 1), "F_Prelu": lambda x, o: F.prelu(x, torch.tensor([0.25], dtype=F64)),
+        "F_Rrelu": lambda x, o: F.rrelu(x),
     }
     # Functional activations are the Tensor methods under other names; their records must agree too.
     for name in ("Relu", "Relu6", "Gelu", "Silu", "Mish", "Softplus", "Elu", "Selu", "Celu", "LeakyRelu", "Hardtanh",
@@ -195,6 +200,8 @@ INPLACE = {
     "HardswishInPlace": lambda y, o: F.hardswish(y, inplace=True), "EluInPlace": lambda y, o: F.elu(y, inplace=True),
     "CeluInPlace": lambda y, o: F.celu(y, inplace=True), "LeakyReluInPlace": lambda y, o: F.leaky_relu(y, inplace=True),
     "HardtanhInPlace": lambda y, o: F.hardtanh(y, inplace=True),
+    "ThresholdInPlace": lambda y, o: F.threshold(y, 0.1, 2.0, inplace=True),
+    "RreluInPlace": lambda y, o: F.rrelu(y, training=True, inplace=True),
 }
 
 

@@ -204,10 +204,17 @@ def generate():
                        ("Softplus", {"beta": 2.0, "threshold": 3.0}), ("ELU", {"alpha": 0.7}), ("SELU", {}), ("CELU", {"alpha": 1.3}),
                        ("LeakyReLU", {"negative_slope": 0.2}), ("Hardtanh", {"min_val": -2.0, "max_val": 1.5}),
                        ("Hardsigmoid", {}), ("Hardswish", {}), ("LogSigmoid", {}), ("Sigmoid", {}), ("Tanh", {}),
-                       ("Softmax", {"dim": 1}), ("LogSoftmax", {"dim": 0})):
+                       ("Softmax", {"dim": 1}), ("LogSoftmax", {"dim": 0}), ("Hardshrink", {"lambd": 0.7}),
+                       ("Softshrink", {"lambd": 0.6}), ("Tanhshrink", {}), ("Softsign", {}),
+                       ("Threshold", {"threshold": 0.2, "value": -1.5}), ("Softmin", {"dim": 1}), ("PReLU", {}),
+                       ("PReLU", {"num_parameters": 5, "init": 0.1})):
         suffix = "_" + "_".join(f"{k}" for k in args) if args else ""
         note = FORMULA_NOTE if kind in ("Hardsigmoid", "CELU") else None
         _case(c, f"act_{kind.lower()}{suffix}", kind, args, _x([3, 5], 60, scale=3.0), note=note)
+    _case(c, "act_glu_dim0", "GLU", {"dim": 0}, _x([4, 3], 61, scale=3.0))
+    _case(c, "act_softmax2d", "Softmax2d", {}, _x([2, 3, 2, 2], 62))
+    _case(c, "act_rrelu_eval", "RReLU", {"lower": 0.1, "upper": 0.4}, _x([3, 5], 63, scale=3.0), train=False)
+    _case(c, "act_prelu_channels_4d", "PReLU", {"num_parameters": 3}, _x([2, 3, 2, 2], 64))
     # Losses (input, target).
     logits = _x([4, 5], 70)
     classes = torch.tensor([1, 0, 4, 2])

@@ -314,40 +314,26 @@ namespace Compute.NN
     }
 
     /// <summary>e^x normalised to sum to 1 along dim (nn.Softmax).</summary>
-    public class Softmax : Module<Tensor, Tensor>
+    public class Softmax : DimActivation
     {
-        /// <summary>Makes the module with PyTorch's defaults.</summary>
-        public Softmax(long dim)
+        /// <summary>Makes the module normalising along <paramref name="dim"/>.</summary>
+        public Softmax(long dim) : base(dim)
         {
-            Dim = dim;
         }
-
-        /// <summary>The dim the values are normalised along (dim).</summary>
-        public long Dim { get; }
 
         /// <inheritdoc/>
         protected override Tensor ForwardCore(Tensor input) => Functional.Softmax(input, Dim);
-
-        /// <inheritdoc/>
-        public override string ExtraRepr() => $"dim={Dim}";
     }
 
     /// <summary>log(softmax(x)) along dim (nn.LogSoftmax).</summary>
-    public class LogSoftmax : Module<Tensor, Tensor>
+    public class LogSoftmax : DimActivation
     {
-        /// <summary>Makes the module with PyTorch's defaults.</summary>
-        public LogSoftmax(long dim)
+        /// <summary>Makes the module normalising along <paramref name="dim"/>.</summary>
+        public LogSoftmax(long dim) : base(dim)
         {
-            Dim = dim;
         }
-
-        /// <summary>The dim the values are normalised along (dim).</summary>
-        public long Dim { get; }
 
         /// <inheritdoc/>
         protected override Tensor ForwardCore(Tensor input) => Functional.LogSoftmax(input, Dim);
-
-        /// <inheritdoc/>
-        public override string ExtraRepr() => $"dim={Dim}";
     }
 }
