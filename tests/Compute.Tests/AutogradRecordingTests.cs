@@ -145,6 +145,8 @@ public class AutogradRecordingTests
         ["F_AdaptiveAvgPool2d"] = (x, o) => Functional.AdaptiveAvgPool2d(Img(x), 2),
         ["F_AdaptiveMaxPool2d"] = (x, o) => Functional.AdaptiveMaxPool2d(Img(x), 2),
         ["F_AdaptiveMaxPool2dWithIndices"] = (x, o) => Functional.AdaptiveMaxPool2dWithIndices(Img(x), 2),
+        ["F_AdaptiveMaxPool1d"] = (x, o) => Functional.AdaptiveMaxPool1d(x.Unsqueeze(0), 2),
+        ["F_AdaptiveMaxPool1dWithIndices"] = (x, o) => Functional.AdaptiveMaxPool1dWithIndices(x.Unsqueeze(0), 2),
         ["F_ScaledDotProductAttention"] = (x, o) => Functional.ScaledDotProductAttention(x.Unsqueeze(0), o.Unsqueeze(0), o.Unsqueeze(0)),
         ["F_Relu"] = (x, o) => Functional.Relu(x), ["F_Relu6"] = (x, o) => Functional.Relu6(x), ["F_Gelu"] = (x, o) => Functional.Gelu(x),
         ["F_Silu"] = (x, o) => Functional.Silu(x), ["F_Mish"] = (x, o) => Functional.Mish(x), ["F_Softplus"] = (x, o) => Functional.Softplus(x),

@@ -152,6 +152,8 @@ def ops():
         "F_AdaptiveAvgPool2d": lambda x, o: F.adaptive_avg_pool2d(img(x), 2),
         "F_AdaptiveMaxPool2d": lambda x, o: F.adaptive_max_pool2d(img(x), 2),
         "F_AdaptiveMaxPool2dWithIndices": lambda x, o: F.adaptive_max_pool2d(img(x), 2, return_indices=True),
+        "F_AdaptiveMaxPool1d": lambda x, o: F.adaptive_max_pool1d(x.unsqueeze(0), 2),
+        "F_AdaptiveMaxPool1dWithIndices": lambda x, o: F.adaptive_max_pool1d(x.unsqueeze(0), 2, return_indices=True),
         "F_ScaledDotProductAttention": lambda x, o: torch.softmax(x.unsqueeze(0) @ o.unsqueeze(0).transpose(-2, -1) / 2, -1)
         @ o.unsqueeze(0),
         "F_Hardshrink": lambda x, o: F.hardshrink(x), "F_Softshrink": lambda x, o: F.softshrink(x),

@@ -6,9 +6,13 @@ fixed seed, and stores:
   "state": the state dict (torch's key names, in torch's order, float64 and int64 tensors),
   "train": whether the module ran in training mode,
   "inputs": the input tensors ("input", and "input2"/"target" for two-input modules),
+  "kwargs": other forward arguments (ConvTranspose's output_size), when there are any,
+  "inplace": true when the module was made with inplace=True: it ran on input * 1 (a leaf
+      cannot be changed in place), must return that tensor, and "grad_input" is the leaf's,
   "expected": "output", "grad_output" (a fixed random upstream gradient), "grad_input" and
       "grad_<param key>" (torch.autograd.grad of sum(output * grad_output)), and "state_after"
-      (buffers after the forward, for BatchNorm's running statistics).
+      (buffers after the forward, for BatchNorm's running statistics); "indices" too for the
+      max pools made with return_indices=True (whose call returns (output, indices)).
 
 The tests load "state" with LoadStateDict(strict: true), so a key that Compute names differently
 from torch fails the test, and compare StateDict().Keys with the stored order. Everything is
@@ -83,14 +87,17 @@ def _randomize(module, seed):
                     b.copy_(torch.randn(b.shape, generator=g, dtype=D))
 
 
-def _case(cases, name, kind, args, inputs, train=True, randomize=True, target=None, input2=None, note=None, seed=0):
+def _case(cases, name, kind, args, inputs, train=True, randomize=True, target=None, input2=None, note=None, seed=0, kwargs=None):
     torch.manual_seed(seed)
+    inplace = bool(args.get("inplace"))
     if kind == "RMSNorm":
         module = _RMSNormRef(**args)
     elif note == FORMULA_NOTE:
         reference = _build(kind, args).to(D)
-        module = _FormulaRef(kind, **args)
-        assert torch.allclose(module(inputs), reference(inputs), rtol=1e-15, atol=1e-15)
+        module = _FormulaRef(kind, **{k: v for k, v in args.items() if k != "inplace"})
+        assert torch.allclose(module(inputs), reference(inputs.clone()), rtol=1e-15, atol=1e-15)
+        if inplace:
+            _check_formula_inplace(module, reference, inputs)
     else:
         module = _build(kind, args)
     module = module.to(D)
@@ -112,13 +119,26 @@ def _case(cases, name, kind, args, inputs, train=True, randomize=True, target=No
         xs.append((key, x))
     case["inputs"] = enc_inputs
     args_in = [x for k, x in xs]
-    out = module(*args_in)
+    if kwargs:
+        case["kwargs"] = kwargs
+    if inplace:
+        case["inplace"] = True
+        if not isinstance(module, _FormulaRef):
+            args_in[0] = args_in[0] * 1
+    out = module(*args_in, **(kwargs or {}))
+    indices = None
+    if isinstance(out, tuple):
+        out, indices = out
+    if inplace and not isinstance(module, _FormulaRef):
+        assert out is args_in[0]
     g = torch.Generator().manual_seed(seed + 2)
     go = torch.randn(out.shape, generator=g, dtype=D)
     wrt_names = [k for k, x in xs if x.requires_grad] + [f"param:{k}" for k, p in module.named_parameters()]
     wrt = [x for k, x in xs if x.requires_grad] + [p for _, p in module.named_parameters()]
     grads = torch.autograd.grad((out * go).sum(), wrt, allow_unused=True) if wrt else []
     expected = {"output": enc_tensor(out), "grad_output": enc_tensor(go)}
+    if indices is not None:
+        expected["indices"] = enc_tensor(indices)
     for n, gr in zip(wrt_names, grads):
         if gr is not None:
             key = "grad_" + (n[6:] if n.startswith("param:") else n)
@@ -128,6 +148,18 @@ def _case(cases, name, kind, args, inputs, train=True, randomize=True, target=No
     if note:
         case["reference_note"] = note
     cases.append(case)
+
+
+def _check_formula_inplace(formula, module, inputs):
+    """The formula's gradient is torch's in-place module's up to the float32 constant FORMULA_NOTE names."""
+    x1 = inputs.detach().clone().requires_grad_(True)
+    x2 = inputs.detach().clone().requires_grad_(True)
+    h = x2 * 1
+    out = module(h)
+    assert out is h
+    g1, = torch.autograd.grad(formula(x1).sum(), x1)
+    g2, = torch.autograd.grad(out.sum(), x2)
+    assert torch.allclose(g1, g2, rtol=1e-6, atol=1e-7)
 
 
 def _json_args(args):
@@ -215,6 +247,7 @@ def generate():
     _case(c, "act_softmax2d", "Softmax2d", {}, _x([2, 3, 2, 2], 62))
     _case(c, "act_rrelu_eval", "RReLU", {"lower": 0.1, "upper": 0.4}, _x([3, 5], 63, scale=3.0), train=False)
     _case(c, "act_prelu_channels_4d", "PReLU", {"num_parameters": 3}, _x([2, 3, 2, 2], 64))
+    generate_options(c)
     # Losses (input, target).
     logits = _x([4, 5], 70)
     classes = torch.tensor([1, 0, 4, 2])
@@ -246,6 +279,47 @@ def generate():
     generate_utils()
     write("nn_modules.json", c, description="torch.nn modules in float64: state dicts (keys and values), outputs, input and "
                                             "parameter gradients, buffers after the forward.")
+
+
+def generate_options(c):
+    """Constructor and forward options a PyTorch script may use: in-place activations and
+    dropout, return_indices, adaptive pools with None, ConvTranspose's output_size, ..."""
+    x = _x([3, 5], 60, scale=3.0)
+    for kind, args in (("ReLU", {}), ("ReLU6", {}), ("SiLU", {}), ("Mish", {}), ("ELU", {"alpha": 0.7}), ("SELU", {}),
+                       ("CELU", {"alpha": 1.3}), ("LeakyReLU", {"negative_slope": 0.2}), ("Hardtanh", {"min_val": -2.0, "max_val": 1.5}),
+                       ("Hardsigmoid", {}), ("Hardswish", {}), ("Threshold", {"threshold": 0.1, "value": 20.0}),
+                       ("Threshold", {"threshold": -0.5, "value": -3.0})):
+        note = FORMULA_NOTE if kind in ("Hardsigmoid", "CELU") else None
+        suffix = "_" + "_".join(f"{k}" for k in args) if args else ""
+        if kind == "Threshold":
+            _case(c, f"act_threshold_{args['value']:g}", kind, args, x)
+            suffix = f"_{args['value']:g}"
+        _case(c, f"act_{kind.lower()}{suffix}_inplace", kind, dict(args, inplace=True), x, note=note)
+    _case(c, "dropout_inplace_eval", "Dropout", {"p": 0.4, "inplace": True}, _x([3, 4], 61), train=False)
+    _case(c, "dropout2d_inplace_eval", "Dropout2d", {"p": 0.4, "inplace": True}, _x([2, 3, 2, 2], 62), train=False)
+    _case(c, "maxpool1d_return_indices", "MaxPool1d", {"kernel_size": 3, "stride": 2, "padding": 1, "return_indices": True},
+          _x([2, 3, 9], 63))
+    _case(c, "maxpool2d_return_indices_ceil", "MaxPool2d", {"kernel_size": 2, "return_indices": True, "ceil_mode": True},
+          _x([1, 2, 5, 5], 64))
+    _case(c, "adaptive_maxpool1d", "AdaptiveMaxPool1d", {"output_size": 4}, _x([2, 3, 9], 65))
+    _case(c, "adaptive_maxpool1d_return_indices_unbatched", "AdaptiveMaxPool1d", {"output_size": 3, "return_indices": True},
+          _x([3, 7], 66))
+    _case(c, "adaptive_maxpool2d_none_return_indices", "AdaptiveMaxPool2d", {"output_size": [None, 3], "return_indices": True},
+          _x([1, 2, 4, 7], 67))
+    _case(c, "adaptive_avgpool2d_none", "AdaptiveAvgPool2d", {"output_size": [3, None]}, _x([2, 2, 7, 4], 68))
+    _case(c, "conv_transpose1d_output_size", "ConvTranspose1d", {"in_channels": 3, "out_channels": 2, "kernel_size": 3, "stride": 3,
+                                                                  "padding": 1}, _x([2, 3, 5], 69), kwargs={"output_size": [15]})
+    _case(c, "conv_transpose2d_output_size_full_shape", "ConvTranspose2d", {"in_channels": 2, "out_channels": 3, "kernel_size": 3,
+                                                                            "stride": 2, "padding": 1, "dilation": 2},
+          _x([1, 2, 4, 3], 84), kwargs={"output_size": [1, 3, 10, 7]})
+    _case(c, "conv_transpose2d_output_size_unbatched", "ConvTranspose2d", {"in_channels": 2, "out_channels": 2, "kernel_size": [2, 3],
+                                                                           "stride": [3, 2]}, _x([2, 3, 4], 85),
+          kwargs={"output_size": [9, 10]})
+    _case(c, "embedding_scale_grad_by_freq", "Embedding", {"num_embeddings": 6, "embedding_dim": 3, "scale_grad_by_freq": True,
+                                                           "padding_idx": 0}, torch.tensor([[0, 2, 2, 5], [2, 3, 3, 0]]))
+    for recompute in (True, False):
+        _case(c, f"upsample_recompute_scale_factor_{recompute}", "Upsample",
+              {"scale_factor": 1.7, "mode": "bilinear", "align_corners": False, "recompute_scale_factor": recompute}, _x([1, 2, 3, 4], 86))
 
 
 def generate_utils():

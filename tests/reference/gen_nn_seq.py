@@ -207,10 +207,53 @@ def gen_transformer(cases):
         build=stack(torch.nn.TransformerDecoderLayer, dec_args["layer"], 2, True), tgt_mask=causal(3))
 
 
+def gen_options(cases):
+    """LSTM's proj_size and MultiheadAttention's add_bias_kv / add_zero_attn (after the other
+    cases, so that adding them left the earlier cases' random inputs as they were)."""
+    def lstm_forward(module, ts, kw):
+        hx = (ts["h0"], ts["c0"]) if ts.get("h0") is not None else None
+        return module(ts["input"], hx)
+
+    def lstm(name, args, x, h0=None, c0=None):
+        seeded(len(cases) + 1000)
+        case(cases, f"LSTM_{name}", "LSTM", args, [("input", x), ("h0", h0), ("c0", c0)], forward=lstm_forward)
+
+    # proj_size: h (and the output) have proj_size features, c keeps hidden_size.
+    lstm("proj", {"input_size": 3, "hidden_size": 5, "proj_size": 2}, randn([4, 2, 3], "float64"))
+    lstm("proj_two_layers_bidirectional_h0", {"input_size": 4, "hidden_size": 5, "num_layers": 2, "bidirectional": True,
+                                              "batch_first": True, "proj_size": 3}, randn([2, 6, 4], "float64"),
+         randn([4, 2, 3], "float64"), randn([4, 2, 5], "float64"))
+    lstm("proj_unbatched_no_bias", {"input_size": 3, "hidden_size": 5, "num_layers": 2, "bias": False, "proj_size": 1},
+         randn([5, 3], "float64"), randn([2, 1], "float64"), randn([2, 5], "float64"))
+
+    def mha(name, args, q, k, v, **kwargs):
+        seeded(len(cases) + 1000)
+        case(cases, f"MultiheadAttention_{name}", "MultiheadAttention", args, [("query", q), ("key", k), ("value", v)], kwargs)
+
+    def causal(n):
+        return torch.triu(torch.ones(n, n, dtype=torch.bool), 1)
+
+    x = randn([5, 3, 8], "float64")
+    mha("bias_kv_masks", {"embed_dim": 8, "num_heads": 2, "add_bias_kv": True}, x, x.clone(), x.clone(),
+        attn_mask=causal(5), key_padding_mask=torch.tensor(
+            [[False] * 5, [False, False, False, True, True], [False, True, True, True, True]]))
+    mha("zero_attn_per_head_weights", {"embed_dim": 8, "num_heads": 4, "add_zero_attn": True}, randn([3, 2, 8], "float64"),
+        randn([4, 2, 8], "float64"), randn([4, 2, 8], "float64"), attn_mask=randn([3, 4], "float64"),
+        average_attn_weights=False)
+    mha("bias_kv_zero_attn_kdim_vdim_batch_first_no_weights", {"embed_dim": 6, "num_heads": 2, "add_bias_kv": True,
+                                                               "add_zero_attn": True, "kdim": 4, "vdim": 5, "batch_first": True},
+        randn([2, 3, 6], "float64"), randn([2, 5, 4], "float64"), randn([2, 5, 5], "float64"), need_weights=False,
+        key_padding_mask=torch.tensor([[False] * 5, [False, False, True, True, True]]), attn_mask=randn([4, 3, 5], "float64"))
+    mha("bias_kv_zero_attn_unbatched", {"embed_dim": 4, "num_heads": 2, "add_bias_kv": True, "add_zero_attn": True},
+        randn([3, 4], "float64"), randn([4, 4], "float64"), randn([4, 4], "float64"),
+        key_padding_mask=torch.tensor([False, True, False, False]))
+
+
 def generate():
     seeded(0)  # the inputs are drawn before each case's own seed
     cases = []
     gen_recurrent(cases)
     gen_attention(cases)
     gen_transformer(cases)
+    gen_options(cases)
     write("nn_seq.json", cases, description="RNN/LSTM/GRU and cells (and attention/transformer modules): outputs and gradients in eval mode.")

@@ -241,7 +241,7 @@ namespace Compute.NN
         }
 
         /// <summary>Records embedding: the weight's gradient sums the gradient rows of each index, none at paddingIdx.</summary>
-        internal static Tensor Embedding(Tensor result, Tensor indices, Tensor weight, long? paddingIdx)
+        internal static Tensor Embedding(Tensor result, Tensor indices, Tensor weight, long? paddingIdx, bool scaleGradByFreq)
         {
             return Recorder.Record(result, "EmbeddingBackward0", [weight], [indices], ctx =>
             {
@@ -250,9 +250,16 @@ namespace Compute.NN
                 long? pad = paddingIdx is long pi && pi < 0 ? pi + shape[0] : paddingIdx;
                 if (!Recording)
                 {
-                    return [Functional.EmbeddingBackward(g, idx, shape[0], pad, scaleGradByFreq: false)];
+                    return [Functional.EmbeddingBackward(g, idx, shape[0], pad, scaleGradByFreq)];
                 }
-                Tensor grad = Tensor.Zeros(shape, ctx.InputDType(0)).IndexAdd(0, idx.Flatten(), g.Reshape(-1, shape[1]));
+                Tensor flat = idx.Flatten();
+                Tensor grad = Tensor.Zeros(shape, ctx.InputDType(0)).IndexAdd(0, flat, g.Reshape(-1, shape[1]));
+                if (scaleGradByFreq)
+                {
+                    // Each row over its index's count in the batch (rows never looked up stay zero).
+                    Tensor counts = Tensor.Zeros([shape[0]], ctx.InputDType(0)).IndexAdd(0, flat, Tensor.Ones(flat.ShapeCached, ctx.InputDType(0)));
+                    grad = grad / counts.Clamp(min: 1).Unsqueeze(1);
+                }
                 if (pad is long row)
                 {
                     grad = grad * Tensor.Arange(shape[0], DType.Int64).Ne(row).To(grad.DType).Unsqueeze(1);

@@ -196,22 +196,57 @@ namespace Compute.NN
         /// <summary>
         /// Zeroes each element with probability <paramref name="p"/> and scales the rest by 1 / (1 - p)
         /// (F.dropout), drawing from the default generator (Tensor.ManualSeed). With training false it
-        /// returns a copy of the input.
+        /// returns a copy of the input. <paramref name="inplace"/> writes the result into the input
+        /// and returns it (with training false or p = 0 the input is returned untouched, as in PyTorch).
         /// </summary>
-        public static Tensor Dropout(Tensor input, double p = 0.5, bool training = true)
+        public static Tensor Dropout(Tensor input, double p = 0.5, bool training = true, bool inplace = false) =>
+            DropoutInPlaceOr(input, p, training, inplace, "dropout", x =>
+            {
+                var (output, mask) = DropoutWithMask(x, p, training);
+                return NNFormulas.Dropout(output, mask, x, p, training);
+            });
+
+        /// <summary>Zeroes whole channels of an (N, C, L) or unbatched (C, L) input (F.dropout1d); inplace as <see cref="Dropout"/>.</summary>
+        public static Tensor Dropout1d(Tensor input, double p = 0.5, bool training = true, bool inplace = false) =>
+            DropoutInPlaceOr(input, p, training, inplace, "dropout1d", x => ChannelDropout(x, p, training, 2, "dropout1d"));
+
+        /// <summary>Zeroes whole channels of an (N, C, H, W) or unbatched (C, H, W) input (F.dropout2d); inplace as <see cref="Dropout"/>.</summary>
+        public static Tensor Dropout2d(Tensor input, double p = 0.5, bool training = true, bool inplace = false) =>
+            DropoutInPlaceOr(input, p, training, inplace, "dropout2d", x => ChannelDropout(x, p, training, 3, "dropout2d"));
+
+        /// <summary>Zeroes whole channels of an (N, C, D, H, W) or unbatched (C, D, H, W) input (F.dropout3d); inplace as <see cref="Dropout"/>.</summary>
+        public static Tensor Dropout3d(Tensor input, double p = 0.5, bool training = true, bool inplace = false) =>
+            DropoutInPlaceOr(input, p, training, inplace, "dropout3d", x => ChannelDropout(x, p, training, 4, "dropout3d"));
+
+        /// <summary>
+        /// The dropout <paramref name="drop"/> computes, or with <paramref name="inplace"/> that result
+        /// copied into the input (no native in-place kernel): under autograd the copy records
+        /// copy_, whose gradient flows through the dropout node to the input's old history, so the
+        /// gradients are those of PyTorch's dropout_.
+        /// </summary>
+        private static Tensor DropoutInPlaceOr(Tensor input, double p, bool training, bool inplace, string op, Func<Tensor, Tensor> drop)
         {
-            var (output, mask) = DropoutWithMask(input, p, training);
-            return NNFormulas.Dropout(output, mask, input, p, training);
+            ArgumentNullException.ThrowIfNull(input);
+            if (!inplace)
+            {
+                return drop(input);
+            }
+            if (!(p >= 0 && p <= 1))
+            {
+                throw new ArgumentOutOfRangeException(nameof(p), p, $"{op}: dropout probability has to be between 0 and 1, but got {p}.");
+            }
+            if (!training || p == 0)
+            {
+                return input;
+            }
+            if (GradMode.IsEnabled && input.RequiresGrad && input.IsLeaf)
+            {
+                throw new InvalidOperationException(
+                    $"{op}: a leaf Variable that requires grad is being used in an in-place operation (inplace: true on {Tensor.FormatShape(input.ShapeCached)}).");
+            }
+            using Tensor result = drop(input);
+            return input.CopyFrom(result);
         }
-
-        /// <summary>Zeroes whole channels of an (N, C, L) or unbatched (C, L) input (F.dropout1d).</summary>
-        public static Tensor Dropout1d(Tensor input, double p = 0.5, bool training = true) => ChannelDropout(input, p, training, 2, "dropout1d");
-
-        /// <summary>Zeroes whole channels of an (N, C, H, W) or unbatched (C, H, W) input (F.dropout2d).</summary>
-        public static Tensor Dropout2d(Tensor input, double p = 0.5, bool training = true) => ChannelDropout(input, p, training, 3, "dropout2d");
-
-        /// <summary>Zeroes whole channels of an (N, C, D, H, W) or unbatched (C, D, H, W) input (F.dropout3d).</summary>
-        public static Tensor Dropout3d(Tensor input, double p = 0.5, bool training = true) => ChannelDropout(input, p, training, 4, "dropout3d");
 
         // Feature dropout whose input is unbatched at `unbatchedDims` dims or batched at one more.
         private static Tensor ChannelDropout(Tensor input, double p, bool training, int unbatchedDims, string name)
@@ -266,15 +301,17 @@ namespace Compute.NN
         /// <paramref name="input"/> indices (F.embedding); the result has shape input.shape + [embedding_dim].
         /// With <paramref name="maxNorm"/>, the picked rows whose <paramref name="normType"/>-norm exceeds it
         /// are rescaled in place in weight first. paddingIdx (negative counts from the end) marks the row
-        /// that receives no gradient.
+        /// that receives no gradient. With <paramref name="scaleGradByFreq"/> each row's gradient is
+        /// divided by the number of times its index occurs in <paramref name="input"/>.
         /// </summary>
-        public static Tensor Embedding(Tensor input, Tensor weight, long? paddingIdx = null, double? maxNorm = null, double normType = 2.0)
+        public static Tensor Embedding(Tensor input, Tensor weight, long? paddingIdx = null, double? maxNorm = null, double normType = 2.0,
+                                       bool scaleGradByFreq = false)
         {
             ArgumentNullException.ThrowIfNull(input);
             ArgumentNullException.ThrowIfNull(weight);
             ReadOnlySpan<double> mn = maxNorm is double v ? new[] { v } : default;
             return NNFormulas.Embedding(Tensor.Own(NativeMethods.Embedding(weight.Handle, input.Handle, paddingIdx ?? 0, paddingIdx is null ? 0 : 1,
-                mn, normType)), input, weight, paddingIdx);
+                mn, normType)), input, weight, paddingIdx, scaleGradByFreq);
         }
 
         /// <summary>

@@ -141,6 +141,13 @@ namespace Compute.NN
                 "AdaptiveAvgPool1DBackward0", input, x => AdaptiveAvgPool1d(x, outputSize), (g, x) => AdaptiveAvgPoolBackward(g, x, 1));
         }
 
+        /// <summary>
+        /// Adaptive average pooling to outputSize (F.adaptive_avg_pool2d) where a null size keeps
+        /// that dim's input size, as PyTorch's None does: <c>(null, 3)</c> pools only the width.
+        /// </summary>
+        public static Tensor AdaptiveAvgPool2d(Tensor input, long?[] outputSize) =>
+            AdaptiveAvgPool2d(input, AdaptiveSizes(input, outputSize, 2, "adaptive_avg_pool2d"));
+
         /// <summary>Adaptive average pooling to outputSize (one value or height, width) (F.adaptive_avg_pool2d).</summary>
         public static Tensor AdaptiveAvgPool2d(Tensor input, params long[] outputSize)
         {
@@ -149,17 +156,60 @@ namespace Compute.NN
                 "AdaptiveAvgPool2DBackward0", input, x => AdaptiveAvgPool2d(x, outputSize), (g, x) => AdaptiveAvgPoolBackward(g, x, 2));
         }
 
+        /// <summary>Adaptive max pooling to outputSize along the last dim (F.adaptive_max_pool1d).</summary>
+        public static Tensor AdaptiveMaxPool1d(Tensor input, long outputSize) => DropIndices(AdaptiveMaxPool1dWithIndices(input, outputSize));
+
+        /// <summary>F.adaptive_max_pool1d(..., return_indices=True): the maxima and their int64 positions along the input's last dim.</summary>
+        public static (Tensor Output, Tensor Indices) AdaptiveMaxPool1dWithIndices(Tensor input, long outputSize) =>
+            AdaptiveMaxPoolNd(input, 1, [outputSize]);
+
+        /// <summary>Adaptive max pooling to outputSize where a null size keeps that dim's input size (F.adaptive_max_pool2d with None).</summary>
+        public static Tensor AdaptiveMaxPool2d(Tensor input, long?[] outputSize) =>
+            AdaptiveMaxPool2d(input, AdaptiveSizes(input, outputSize, 2, "adaptive_max_pool2d"));
+
+        /// <summary>F.adaptive_max_pool2d(..., return_indices=True) where a null size keeps that dim's input size.</summary>
+        public static (Tensor Output, Tensor Indices) AdaptiveMaxPool2dWithIndices(Tensor input, long?[] outputSize) =>
+            AdaptiveMaxPool2dWithIndices(input, AdaptiveSizes(input, outputSize, 2, "adaptive_max_pool2d"));
+
         /// <summary>Adaptive max pooling to outputSize (one value or height, width) (F.adaptive_max_pool2d).</summary>
         public static Tensor AdaptiveMaxPool2d(Tensor input, params long[] outputSize) =>
             DropIndices(AdaptiveMaxPool2dWithIndices(input, outputSize));
 
         /// <summary>F.adaptive_max_pool2d(..., return_indices=True): maxima and their positions in the flattened input plane.</summary>
-        public static (Tensor Output, Tensor Indices) AdaptiveMaxPool2dWithIndices(Tensor input, params long[] outputSize)
+        public static (Tensor Output, Tensor Indices) AdaptiveMaxPool2dWithIndices(Tensor input, params long[] outputSize) =>
+            AdaptiveMaxPoolNd(input, 2, PoolPerDim(outputSize, 2, nameof(outputSize), 0));
+
+        private static (Tensor Output, Tensor Indices) AdaptiveMaxPoolNd(Tensor input, int n, long[] outputSize)
         {
             ArgumentNullException.ThrowIfNull(input);
-            NativeMethods.AdaptiveMaxPool(input.Handle, 2, PoolPerDim(outputSize, 2, nameof(outputSize), 0), out TensorHandle values,
-                                          out TensorHandle indices);
-            return NNFormulas.MaxPool(OwnPoolPair(values, indices), "AdaptiveMaxPool2DBackward0", input, 2);
+            NativeMethods.AdaptiveMaxPool(input.Handle, n, outputSize, out TensorHandle values, out TensorHandle indices);
+            return NNFormulas.MaxPool(OwnPoolPair(values, indices), $"AdaptiveMaxPool{n}DBackward0", input, n);
+        }
+
+        /// <summary>
+        /// The output size of an adaptive pool given with PyTorch's None: one value for every dim
+        /// or one per dim, a null keeping the input's size in that dim.
+        /// </summary>
+        private static long[] AdaptiveSizes(Tensor input, long?[] outputSize, int n, string op)
+        {
+            ArgumentNullException.ThrowIfNull(input);
+            ArgumentNullException.ThrowIfNull(outputSize);
+            if (outputSize.Length != 1 && outputSize.Length != n)
+            {
+                throw new ArgumentException($"{op}: outputSize must have 1 or {n} values, got {outputSize.Length}.", nameof(outputSize));
+            }
+            if (input.Dim < n + 1)
+            {
+                throw new ShapeMismatchException(
+                    $"{op}: expected a {n + 1}-D (unbatched) or {n + 2}-D (batched) input, got shape {Tensor.FormatShape(input.ShapeCached)}.");
+            }
+            long[] shape = input.ShapeCached;
+            var sizes = new long[n];
+            for (int i = 0; i < n; i++)
+            {
+                sizes[i] = outputSize[outputSize.Length == 1 ? 0 : i] ?? shape[shape.Length - n + i];
+            }
+            return sizes;
         }
 
         // ---- backward kernels (internal: autograd, issue 4, wires them) ----------------------

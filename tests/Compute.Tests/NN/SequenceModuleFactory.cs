@@ -24,13 +24,13 @@ internal static class SequenceModuleFactory
         return name switch
         {
             "RNN" => new RNN(input, hidden, layers, S(a, "nonlinearity", "tanh"), bias, batchFirst, dropout, bidir),
-            "LSTM" => new LSTM(input, hidden, layers, bias, batchFirst, dropout, bidir),
+            "LSTM" => new LSTM(input, hidden, layers, bias, batchFirst, dropout, bidir, L(a, "proj_size", 0)),
             "GRU" => new GRU(input, hidden, layers, bias, batchFirst, dropout, bidir),
             "RNNCell" => new RNNCell(input, hidden, bias, S(a, "nonlinearity", "tanh")),
             "LSTMCell" => new LSTMCell(input, hidden, bias),
             "GRUCell" => new GRUCell(input, hidden, bias),
             "MultiheadAttention" => new MultiheadAttention(L(a, "embed_dim", 0), L(a, "num_heads", 0), dropout, bias,
-                a.TryGetProperty("kdim", out var kd) ? kd.GetInt64() : null, a.TryGetProperty("vdim", out var vd) ? vd.GetInt64() : null,
+                B(a, "add_bias_kv", false), B(a, "add_zero_attn", false), a.TryGetProperty("kdim", out var kd) ? kd.GetInt64() : null, a.TryGetProperty("vdim", out var vd) ? vd.GetInt64() : null,
                 batchFirst),
             "TransformerEncoderLayer" => EncoderLayer(a),
             "TransformerDecoderLayer" => DecoderLayer(a),

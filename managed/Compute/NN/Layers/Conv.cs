@@ -267,43 +267,4 @@ namespace Compute.NN
         protected override Tensor ForwardCore(Tensor input) =>
             Convolve(input, (x, p, s) => Functional.Conv3d(x, Weight, Bias, _stride, p, _dilation, Groups));
     }
-
-    /// <summary>1-D transposed convolution (PyTorch's nn.ConvTranspose1d); weight [in, out/groups, k].</summary>
-    public class ConvTranspose1d : ConvBase
-    {
-        /// <summary>Makes the layer (PyTorch's argument order: ..., outputPadding, groups, bias, dilation).</summary>
-        public ConvTranspose1d(long inChannels, long outChannels, long kernelSize, long stride = 1, long padding = 0, long outputPadding = 0,
-            long groups = 1, bool bias = true, long dilation = 1, Device? device = null, DType dtype = DType.Float32)
-            : base(1, nameof(ConvTranspose1d), inChannels, outChannels, [kernelSize], [stride], [padding], null, [dilation], groups, bias, "zeros",
-                true, [outputPadding], device, dtype)
-        {
-        }
-
-        /// <inheritdoc/>
-        protected override Tensor ForwardCore(Tensor input) =>
-            Functional.ConvTranspose1d(input, Weight, Bias, _stride, _padding, _outputPadding, Groups, _dilation);
-    }
-
-    /// <summary>2-D transposed convolution (PyTorch's nn.ConvTranspose2d); weight [in, out/groups, kH, kW].</summary>
-    public class ConvTranspose2d : ConvBase
-    {
-        /// <summary>Makes the layer with square sizes (PyTorch's argument order: ..., outputPadding, groups, bias, dilation).</summary>
-        public ConvTranspose2d(long inChannels, long outChannels, long kernelSize, long stride = 1, long padding = 0, long outputPadding = 0,
-            long groups = 1, bool bias = true, long dilation = 1, Device? device = null, DType dtype = DType.Float32)
-            : this(inChannels, outChannels, [kernelSize], [stride], [padding], [outputPadding], groups, bias, [dilation], device, dtype)
-        {
-        }
-
-        /// <summary>Makes the layer with per-dim sizes (one value or one per spatial dim each).</summary>
-        public ConvTranspose2d(long inChannels, long outChannels, long[] kernelSize, long[]? stride = null, long[]? padding = null,
-            long[]? outputPadding = null, long groups = 1, bool bias = true, long[]? dilation = null, Device? device = null, DType dtype = DType.Float32)
-            : base(2, nameof(ConvTranspose2d), inChannels, outChannels, kernelSize, stride, padding, null, dilation, groups, bias, "zeros",
-                true, outputPadding, device, dtype)
-        {
-        }
-
-        /// <inheritdoc/>
-        protected override Tensor ForwardCore(Tensor input) =>
-            Functional.ConvTranspose2d(input, Weight, Bias, _stride, _padding, _outputPadding, Groups, _dilation);
-    }
 }

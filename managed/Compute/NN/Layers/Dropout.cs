@@ -9,27 +9,31 @@ namespace Compute.NN
     /// </summary>
     public class Dropout : Module<Tensor, Tensor>
     {
-        /// <summary>Makes the module; <paramref name="p"/> must be in [0, 1]. (PyTorch's inplace option is not offered: Functional.Dropout has no in-place form.)</summary>
-        public Dropout(double p = 0.5)
+        /// <summary>Makes the module; <paramref name="p"/> must be in [0, 1]; <paramref name="inplace"/> writes the result into the input in training.</summary>
+        public Dropout(double p = 0.5, bool inplace = false)
         {
             if (!(p >= 0 && p <= 1))
             {
                 throw new ArgumentOutOfRangeException(nameof(p), p, $"{GetType().Name}: the dropout probability has to be between 0 and 1, but got {p}.");
             }
             P = p;
+            Inplace = inplace;
         }
 
         /// <summary>The probability of zeroing an element (p).</summary>
         public double P { get; }
 
+        /// <summary>Whether, in training, the input is modified in place and returned (inplace).</summary>
+        public bool Inplace { get; }
+
         /// <inheritdoc/>
         protected override Tensor ForwardCore(Tensor input) => Drop(input);
 
         /// <summary>The functional op this module applies.</summary>
-        private protected virtual Tensor Drop(Tensor input) => Functional.Dropout(input, P, Training);
+        private protected virtual Tensor Drop(Tensor input) => Functional.Dropout(input, P, Training, Inplace);
 
         /// <inheritdoc/>
-        public override string ExtraRepr() => $"p={PyNumber(P)}, inplace=False";
+        public override string ExtraRepr() => $"p={PyNumber(P)}, inplace={Py(Inplace)}";
     }
 
     /// <summary>
@@ -38,11 +42,11 @@ namespace Compute.NN
     /// </summary>
     public class Dropout2d : Dropout
     {
-        /// <summary>Makes the module; <paramref name="p"/> must be in [0, 1].</summary>
-        public Dropout2d(double p = 0.5) : base(p)
+        /// <summary>Makes the module; <paramref name="p"/> must be in [0, 1]; <paramref name="inplace"/> writes the result into the input in training.</summary>
+        public Dropout2d(double p = 0.5, bool inplace = false) : base(p, inplace)
         {
         }
 
-        private protected override Tensor Drop(Tensor input) => Functional.Dropout2d(input, P, Training);
+        private protected override Tensor Drop(Tensor input) => Functional.Dropout2d(input, P, Training, Inplace);
     }
 }

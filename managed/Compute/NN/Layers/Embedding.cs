@@ -5,19 +5,22 @@ namespace Compute.NN
     /// <summary>
     /// A lookup table of <see cref="NumEmbeddings"/> vectors of size <see cref="EmbeddingDim"/>
     /// (PyTorch's nn.Embedding): integer indices [*] give [*, embeddingDim]. The weight starts
-    /// N(0, 1) with the padding row zero; the padding row gets no gradient.
+    /// N(0, 1) with the padding row zero; the padding row gets no gradient. With
+    /// scaleGradByFreq each row's gradient is divided by how often its index occurs in the batch.
+    /// (PyTorch's sparse option is not offered: the library has no sparse tensors, so the
+    /// gradient is always dense.)
     /// </summary>
     public class Embedding : Module<Tensor, Tensor>
     {
         /// <summary>Makes the table; a negative <paramref name="paddingIdx"/> counts from the end.</summary>
         public Embedding(long numEmbeddings, long embeddingDim, long? paddingIdx = null, double? maxNorm = null, double normType = 2.0,
-            Device? device = null, DType dtype = DType.Float32)
-            : this(numEmbeddings, embeddingDim, paddingIdx, maxNorm, normType, null, device, dtype)
+            bool scaleGradByFreq = false, Device? device = null, DType dtype = DType.Float32)
+            : this(numEmbeddings, embeddingDim, paddingIdx, maxNorm, normType, scaleGradByFreq, null, device, dtype)
         {
         }
 
-        private Embedding(long numEmbeddings, long embeddingDim, long? paddingIdx, double? maxNorm, double normType, Tensor? weight,
-            Device? device, DType dtype)
+        private Embedding(long numEmbeddings, long embeddingDim, long? paddingIdx, double? maxNorm, double normType, bool scaleGradByFreq,
+            Tensor? weight, Device? device, DType dtype)
         {
             if (numEmbeddings < 0 || embeddingDim < 0)
             {
@@ -38,6 +41,7 @@ namespace Compute.NN
             PaddingIdx = paddingIdx;
             MaxNorm = maxNorm;
             NormType = normType;
+            ScaleGradByFreq = scaleGradByFreq;
             if (weight is null)
             {
                 Weight = new Parameter(Tensor.Empty([numEmbeddings, embeddingDim], dtype, device));
@@ -54,7 +58,7 @@ namespace Compute.NN
         /// copied), frozen (no gradient) unless <paramref name="freeze"/> is false (from_pretrained).
         /// </summary>
         public static Embedding FromPretrained(Tensor embeddings, bool freeze = true, long? paddingIdx = null, double? maxNorm = null,
-            double normType = 2.0)
+            double normType = 2.0, bool scaleGradByFreq = false)
         {
             ArgumentNullException.ThrowIfNull(embeddings);
             if (embeddings.Dim != 2)
@@ -63,7 +67,7 @@ namespace Compute.NN
                     $"Embedding.FromPretrained: embeddings must be 2-dimensional; got shape {Tensor.FormatShape(embeddings.ShapeCached)}.", nameof(embeddings));
             }
             long[] shape = embeddings.ShapeCached;
-            var embedding = new Embedding(shape[0], shape[1], paddingIdx, maxNorm, normType, embeddings, embeddings.Device, embeddings.DType);
+            var embedding = new Embedding(shape[0], shape[1], paddingIdx, maxNorm, normType, scaleGradByFreq, embeddings, embeddings.Device, embeddings.DType);
             embedding.Weight.RequiresGrad = !freeze;
             return embedding;
         }
@@ -83,6 +87,9 @@ namespace Compute.NN
         /// <summary>The p of the max_norm norm (norm_type).</summary>
         public double NormType { get; }
 
+        /// <summary>Whether each row's gradient is divided by its index's count in the batch (scale_grad_by_freq).</summary>
+        public bool ScaleGradByFreq { get; }
+
         /// <summary>The table [numEmbeddings, embeddingDim] ("weight").</summary>
         public Parameter Weight { get; set; }
 
@@ -100,11 +107,12 @@ namespace Compute.NN
         }
 
         /// <inheritdoc/>
-        protected override Tensor ForwardCore(Tensor input) => Functional.Embedding(input, Weight, PaddingIdx, MaxNorm, NormType);
+        protected override Tensor ForwardCore(Tensor input) => Functional.Embedding(input, Weight, PaddingIdx, MaxNorm, NormType, ScaleGradByFreq);
 
         /// <inheritdoc/>
         public override string ExtraRepr() =>
-            $"{NumEmbeddings}, {EmbeddingDim}" + (PaddingIdx is long p ? $", padding_idx={p}" : "") + (MaxNorm is double m ? $", max_norm={PyNumber(m)}" : "");
+            $"{NumEmbeddings}, {EmbeddingDim}" + (PaddingIdx is long p ? $", padding_idx={p}" : "") + (MaxNorm is double m ? $", max_norm={PyNumber(m)}" : "") +
+            (NormType != 2 ? $", norm_type={PyNumber(NormType)}" : "") + (ScaleGradByFreq ? ", scale_grad_by_freq=True" : "");
     }
 
     /// <summary>Resizes [N, C, *spatial] by a size or scale factor (PyTorch's nn.Upsample, over Functional.Interpolate).</summary>
@@ -118,7 +126,8 @@ namespace Compute.NN
         /// <paramref name="scaleFactor"/> (one value for every spatial dim, or one per dim);
         /// <paramref name="mode"/> is "nearest", "linear", "bilinear", "bicubic" or "trilinear".
         /// </summary>
-        public Upsample(long[]? size = null, double[]? scaleFactor = null, string mode = "nearest", bool? alignCorners = null)
+        public Upsample(long[]? size = null, double[]? scaleFactor = null, string mode = "nearest", bool? alignCorners = null,
+            bool? recomputeScaleFactor = null)
         {
             ArgumentNullException.ThrowIfNull(mode);
             if ((size is null) == (scaleFactor is null))
@@ -129,10 +138,12 @@ namespace Compute.NN
             _scaleFactor = (double[]?)scaleFactor?.Clone();
             Mode = mode;
             AlignCorners = alignCorners;
+            RecomputeScaleFactor = recomputeScaleFactor;
         }
 
         /// <summary>Makes the module with one scale factor for every spatial dim.</summary>
-        public Upsample(double scaleFactor, string mode = "nearest", bool? alignCorners = null) : this(null, [scaleFactor], mode, alignCorners)
+        public Upsample(double scaleFactor, string mode = "nearest", bool? alignCorners = null, bool? recomputeScaleFactor = null)
+            : this(null, [scaleFactor], mode, alignCorners, recomputeScaleFactor)
         {
         }
 
@@ -142,8 +153,11 @@ namespace Compute.NN
         /// <summary>Whether corner pixels are aligned (align_corners), or null for the mode's default.</summary>
         public bool? AlignCorners { get; }
 
+        /// <summary>Whether the scale factor is recomputed from the output size for the interpolation (recompute_scale_factor).</summary>
+        public bool? RecomputeScaleFactor { get; }
+
         /// <inheritdoc/>
-        protected override Tensor ForwardCore(Tensor input) => Functional.Interpolate(input, _size, _scaleFactor, Mode, AlignCorners);
+        protected override Tensor ForwardCore(Tensor input) => Functional.Interpolate(input, _size, _scaleFactor, Mode, AlignCorners, RecomputeScaleFactor);
 
         /// <inheritdoc/>
         public override string ExtraRepr() =>

@@ -11,7 +11,11 @@ namespace Compute.NN
     /// <remarks>
     /// <para>Parameters as in PyTorch: in_proj_weight [3E, E] when kdim = vdim = E, else
     /// q_proj_weight [E, E], k_proj_weight [E, kdim], v_proj_weight [E, vdim]; in_proj_bias [3E];
-    /// out_proj (a <see cref="Linear"/>). The projections start Xavier-uniform, the biases at zero.</para>
+    /// out_proj (a <see cref="Linear"/>); with addBiasKv, bias_k and bias_v [1, 1, E] (Xavier-normal),
+    /// appended to the projected keys and values as one more source position. addZeroAttn appends
+    /// a further all-zero key and value per head (after the split into heads). Both extra
+    /// positions are attendable whatever the masks say, and the returned weights include them
+    /// (S + 1 or S + 2 columns). The projections start Xavier-uniform, the biases at zero.</para>
     /// <para>Shapes: query [L, N, E], key [S, N, kdim], value [S, N, vdim] ([N, L, E] ... with
     /// <see cref="BatchFirst"/>; unbatched [L, E], [S, kdim], [S, vdim]). Masks follow PyTorch:
     /// a bool mask is true where attention is NOT allowed, a floating mask is added to the
@@ -22,8 +26,9 @@ namespace Compute.NN
     public class MultiheadAttention : Module
     {
         /// <summary>Makes the module. <paramref name="embedDim"/> must be divisible by <paramref name="numHeads"/>; kdim/vdim default to embedDim.</summary>
-        public MultiheadAttention(long embedDim, long numHeads, double dropout = 0, bool bias = true, long? kdim = null,
-            long? vdim = null, bool batchFirst = false, Device? device = null, DType dtype = DType.Float32)
+        public MultiheadAttention(long embedDim, long numHeads, double dropout = 0, bool bias = true, bool addBiasKv = false,
+            bool addZeroAttn = false, long? kdim = null, long? vdim = null, bool batchFirst = false, Device? device = null,
+            DType dtype = DType.Float32)
         {
             if (embedDim <= 0 || numHeads <= 0)
             {
@@ -61,6 +66,12 @@ namespace Compute.NN
             }
             InProjBias = bias ? new Parameter(Tensor.Empty([3 * embedDim], dtype, device)) : null;
             OutProj = new Linear(embedDim, embedDim, bias, device, dtype);
+            if (addBiasKv)
+            {
+                BiasK = new Parameter(Tensor.Empty([1, 1, embedDim], dtype, device));
+                BiasV = new Parameter(Tensor.Empty([1, 1, embedDim], dtype, device));
+            }
+            AddZeroAttn = addZeroAttn;
             ResetParameters();
         }
 
@@ -83,6 +94,15 @@ namespace Compute.NN
 
         /// <summary>The output projection E → E ("out_proj").</summary>
         public Linear OutProj { get; }
+
+        /// <summary>The key appended to every sequence [1, 1, E] ("bias_k") with addBiasKv; else null.</summary>
+        public Parameter? BiasK { get; private set; }
+
+        /// <summary>The value appended to every sequence [1, 1, E] ("bias_v") with addBiasKv; else null.</summary>
+        public Parameter? BiasV { get; private set; }
+
+        /// <summary>Whether a zero key and value are appended per head (add_zero_attn).</summary>
+        public bool AddZeroAttn { get; }
 
         /// <summary>Model width E (embed_dim).</summary>
         public long EmbedDim { get; }
@@ -125,6 +145,11 @@ namespace Compute.NN
             if (OutProj.Bias is not null)
             {
                 Init.ZerosInPlace(OutProj.Bias);
+            }
+            if (BiasK is not null && BiasV is not null)
+            {
+                Init.XavierNormalInPlace(BiasK);
+                Init.XavierNormalInPlace(BiasV);
             }
         }
 
@@ -189,10 +214,31 @@ namespace Compute.NN
             Tensor[]? b = InProjBias?.Chunk(3, 0);
             // Project, then [seq, batch, E] -> [batch, heads, seq, headDim].
             Tensor qh = Heads(Functional.Linear(q, wq, b?[0]), tgtLen, batch);
-            Tensor kh = Heads(Functional.Linear(k, wk, b?[1]), srcLen, batch);
-            Tensor vh = Heads(Functional.Linear(v, wv, b?[2]), srcLen, batch);
-
+            Tensor kp = Functional.Linear(k, wk, b?[1]), vp = Functional.Linear(v, wv, b?[2]);
             Tensor? mask = MergedMask(attnMask, keyPaddingMask, batched, batch, tgtLen, srcLen, dtype);
+            long keys = srcLen;
+            if (BiasK is not null && BiasV is not null)
+            {
+                // One more source position, the same learnt key and value for every batch element.
+                kp = Tensor.Cat([kp, BiasK.Expand(1, batch, EmbedDim)], 0);
+                vp = Tensor.Cat([vp, BiasV.Expand(1, batch, EmbedDim)], 0);
+                keys++;
+            }
+            Tensor kh = Heads(kp, keys, batch);
+            Tensor vh = Heads(vp, keys, batch);
+            if (AddZeroAttn)
+            {
+                using Tensor zeros = Tensor.Zeros([batch, NumHeads, 1, HeadDim], dtype, kh.Device);
+                kh = Tensor.Cat([kh, zeros], 2);
+                vh = Tensor.Cat([vh, zeros], 2);
+                keys++;
+            }
+            if (mask is not null && keys != srcLen)
+            {
+                // The appended positions are attendable: the masks are padded with zeros (PyTorch pads with 0 / False).
+                long[] padShape = [.. mask.ShapeCached[..^1], keys - srcLen];
+                mask = Tensor.Cat([mask, Tensor.Zeros(padShape, dtype, mask.Device)], -1);
+            }
             double p = Training ? Dropout : 0.0;
             Tensor attended;
             Tensor? weights = null;

@@ -2,11 +2,50 @@ using System;
 
 namespace Compute.NN
 {
-    /// <summary>Max over windows of [N, C, L] or [C, L] (PyTorch's nn.MaxPool1d); <see cref="ForwardWithIndices"/> also returns the argmax indices.</summary>
-    public class MaxPool1d : Module<Tensor, Tensor>
+    /// <summary>
+    /// What the max pools share (PyTorch's return_indices): <see cref="ForwardWithIndices"/>
+    /// returns the maxima and their positions. A pool made with <c>returnIndices: true</c> is
+    /// PyTorch's pool whose call returns that pair, so its <see cref="Module{TInput, TOutput}.Forward"/>
+    /// (typed to return one tensor) refuses and names ForwardWithIndices instead.
+    /// </summary>
+    public abstract class MaxPoolingBase : Module<Tensor, Tensor>
     {
-        /// <summary>Makes the module; the stride defaults to the kernel size.</summary>
-        public MaxPool1d(long kernelSize, long? stride = null, long padding = 0, long dilation = 1, bool ceilMode = false)
+        private protected MaxPoolingBase(bool returnIndices) => ReturnIndices = returnIndices;
+
+        /// <summary>Whether the module's call returns the indices with the output (return_indices).</summary>
+        public bool ReturnIndices { get; }
+
+        /// <inheritdoc/>
+        protected sealed override Tensor ForwardCore(Tensor input)
+        {
+            if (ReturnIndices)
+            {
+                throw new InvalidOperationException(
+                    $"{GetType().Name}: made with returnIndices: true, its forward returns (output, indices); call ForwardWithIndices.");
+            }
+            return Pool(input);
+        }
+
+        /// <summary>
+        /// The pooled values and their flat int64 indices in each input plane (what PyTorch's call
+        /// returns with return_indices=True); runs the forward hooks, which see the pair.
+        /// </summary>
+        public (Tensor Output, Tensor Indices) ForwardWithIndices(Tensor input) =>
+            HasForwardHooks ? InvokeForward([input], args => PoolWithIndices(InputAs<Tensor>(args, 0))) : PoolWithIndices(input);
+
+        /// <summary>The pooled values alone.</summary>
+        private protected abstract Tensor Pool(Tensor input);
+
+        /// <summary>The pooled values and their indices.</summary>
+        private protected abstract (Tensor Output, Tensor Indices) PoolWithIndices(Tensor input);
+    }
+
+    /// <summary>Max over windows of [N, C, L] or [C, L] (PyTorch's nn.MaxPool1d); <see cref="MaxPoolingBase.ForwardWithIndices"/> also returns the argmax indices.</summary>
+    public class MaxPool1d : MaxPoolingBase
+    {
+        /// <summary>Makes the module (PyTorch's argument order); the stride defaults to the kernel size.</summary>
+        public MaxPool1d(long kernelSize, long? stride = null, long padding = 0, long dilation = 1, bool returnIndices = false, bool ceilMode = false)
+            : base(returnIndices)
         {
             KernelSize = kernelSize;
             Stride = stride ?? kernelSize;
@@ -30,11 +69,9 @@ namespace Compute.NN
         /// <summary>Whether the output size rounds up (ceil_mode).</summary>
         public bool CeilMode { get; }
 
-        /// <inheritdoc/>
-        protected override Tensor ForwardCore(Tensor input) => Functional.MaxPool1d(input, KernelSize, Stride, Padding, Dilation, CeilMode);
+        private protected override Tensor Pool(Tensor input) => Functional.MaxPool1d(input, KernelSize, Stride, Padding, Dilation, CeilMode);
 
-        /// <summary>The pooled values and their flat indices in each input plane (PyTorch's return_indices=True).</summary>
-        public (Tensor Output, Tensor Indices) ForwardWithIndices(Tensor input) =>
+        private protected override (Tensor Output, Tensor Indices) PoolWithIndices(Tensor input) =>
             Functional.MaxPool1dWithIndices(input, KernelSize, Stride, Padding, Dilation, CeilMode);
 
         /// <inheritdoc/>
@@ -42,19 +79,21 @@ namespace Compute.NN
             $"kernel_size={KernelSize}, stride={Stride}, padding={Padding}, dilation={Dilation}, ceil_mode={Py(CeilMode)}";
     }
 
-    /// <summary>Max over windows of [N, C, H, W] or [C, H, W] (PyTorch's nn.MaxPool2d); <see cref="ForwardWithIndices"/> also returns the argmax indices.</summary>
-    public class MaxPool2d : Module<Tensor, Tensor>
+    /// <summary>Max over windows of [N, C, H, W] or [C, H, W] (PyTorch's nn.MaxPool2d); <see cref="MaxPoolingBase.ForwardWithIndices"/> also returns the argmax indices.</summary>
+    public class MaxPool2d : MaxPoolingBase
     {
         private readonly long[] _kernelSize, _stride, _padding, _dilation;
 
-        /// <summary>Makes the module with square windows; the stride defaults to the kernel size.</summary>
-        public MaxPool2d(long kernelSize, long? stride = null, long padding = 0, long dilation = 1, bool ceilMode = false)
-            : this([kernelSize], stride is long s ? [s] : null, [padding], [dilation], ceilMode)
+        /// <summary>Makes the module with square windows (PyTorch's argument order); the stride defaults to the kernel size.</summary>
+        public MaxPool2d(long kernelSize, long? stride = null, long padding = 0, long dilation = 1, bool returnIndices = false, bool ceilMode = false)
+            : this([kernelSize], stride is long s ? [s] : null, [padding], [dilation], returnIndices, ceilMode)
         {
         }
 
         /// <summary>Makes the module with per-dim sizes (one value or two each); the stride defaults to the kernel size.</summary>
-        public MaxPool2d(long[] kernelSize, long[]? stride = null, long[]? padding = null, long[]? dilation = null, bool ceilMode = false)
+        public MaxPool2d(long[] kernelSize, long[]? stride = null, long[]? padding = null, long[]? dilation = null, bool returnIndices = false,
+            bool ceilMode = false)
+            : base(returnIndices)
         {
             ArgumentNullException.ThrowIfNull(kernelSize);
             _kernelSize = (long[])kernelSize.Clone();
@@ -67,11 +106,9 @@ namespace Compute.NN
         /// <summary>Whether the output size rounds up (ceil_mode).</summary>
         public bool CeilMode { get; }
 
-        /// <inheritdoc/>
-        protected override Tensor ForwardCore(Tensor input) => Functional.MaxPool2d(input, _kernelSize, _stride, _padding, _dilation, CeilMode);
+        private protected override Tensor Pool(Tensor input) => Functional.MaxPool2d(input, _kernelSize, _stride, _padding, _dilation, CeilMode);
 
-        /// <summary>The pooled values and their flat indices in each input plane (PyTorch's return_indices=True).</summary>
-        public (Tensor Output, Tensor Indices) ForwardWithIndices(Tensor input) =>
+        private protected override (Tensor Output, Tensor Indices) PoolWithIndices(Tensor input) =>
             Functional.MaxPool2dWithIndices(input, _kernelSize, _stride, _padding, _dilation, CeilMode);
 
         /// <inheritdoc/>
@@ -157,62 +194,5 @@ namespace Compute.NN
 
         /// <inheritdoc/>
         public override string ExtraRepr() => $"kernel_size={Py(_kernelSize)}, stride={Py(_stride)}, padding={Py(_padding)}";
-    }
-
-    /// <summary>Mean pooling of [N, C, L] or [C, L] to <see cref="OutputSize"/> positions (PyTorch's nn.AdaptiveAvgPool1d).</summary>
-    public class AdaptiveAvgPool1d : Module<Tensor, Tensor>
-    {
-        /// <summary>Makes the module.</summary>
-        public AdaptiveAvgPool1d(long outputSize) => OutputSize = outputSize;
-
-        /// <summary>The output length (output_size).</summary>
-        public long OutputSize { get; }
-
-        /// <inheritdoc/>
-        protected override Tensor ForwardCore(Tensor input) => Functional.AdaptiveAvgPool1d(input, OutputSize);
-
-        /// <inheritdoc/>
-        public override string ExtraRepr() => $"output_size={OutputSize}";
-    }
-
-    /// <summary>Mean pooling of [N, C, H, W] or [C, H, W] to the given output size (PyTorch's nn.AdaptiveAvgPool2d).</summary>
-    public class AdaptiveAvgPool2d : Module<Tensor, Tensor>
-    {
-        private readonly long[] _outputSize;
-
-        /// <summary>Makes the module; one size means a square output.</summary>
-        public AdaptiveAvgPool2d(params long[] outputSize)
-        {
-            ArgumentNullException.ThrowIfNull(outputSize);
-            _outputSize = (long[])outputSize.Clone();
-        }
-
-        /// <inheritdoc/>
-        protected override Tensor ForwardCore(Tensor input) => Functional.AdaptiveAvgPool2d(input, _outputSize);
-
-        /// <inheritdoc/>
-        public override string ExtraRepr() => $"output_size={(_outputSize.Length == 1 ? _outputSize[0].ToString(System.Globalization.CultureInfo.InvariantCulture) : Py(_outputSize))}";
-    }
-
-    /// <summary>Max pooling of [N, C, H, W] or [C, H, W] to the given output size (PyTorch's nn.AdaptiveMaxPool2d).</summary>
-    public class AdaptiveMaxPool2d : Module<Tensor, Tensor>
-    {
-        private readonly long[] _outputSize;
-
-        /// <summary>Makes the module; one size means a square output.</summary>
-        public AdaptiveMaxPool2d(params long[] outputSize)
-        {
-            ArgumentNullException.ThrowIfNull(outputSize);
-            _outputSize = (long[])outputSize.Clone();
-        }
-
-        /// <inheritdoc/>
-        protected override Tensor ForwardCore(Tensor input) => Functional.AdaptiveMaxPool2d(input, _outputSize);
-
-        /// <summary>The pooled values and their flat indices in each input plane (PyTorch's return_indices=True).</summary>
-        public (Tensor Output, Tensor Indices) ForwardWithIndices(Tensor input) => Functional.AdaptiveMaxPool2dWithIndices(input, _outputSize);
-
-        /// <inheritdoc/>
-        public override string ExtraRepr() => $"output_size={(_outputSize.Length == 1 ? _outputSize[0].ToString(System.Globalization.CultureInfo.InvariantCulture) : Py(_outputSize))}";
     }
 }

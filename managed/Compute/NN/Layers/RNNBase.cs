@@ -10,13 +10,16 @@ namespace Compute.NN
     /// over the sequence, with dropout between layers in training. The parameters are registered
     /// under PyTorch's names in PyTorch's order: for each layer k and direction,
     /// weight_ih_lk, weight_hh_lk, bias_ih_lk, bias_hh_lk (suffix "_reverse" for the backward
-    /// direction), all drawn from U(-1/√hiddenSize, 1/√hiddenSize).
+    /// direction), and weight_hr_lk for an LSTM with a projection, all drawn from
+    /// U(-1/√hiddenSize, 1/√hiddenSize).
     /// </summary>
     /// <remarks>
     /// Shapes (L = sequence length, N = batch, D = 2 if bidirectional else 1): input [L, N, in]
     /// ([N, L, in] with <see cref="BatchFirst"/>, or unbatched [L, in]); output [L, N, D·hidden];
     /// hidden states [D·numLayers, N, hidden] ([D·numLayers, hidden] unbatched), whatever
-    /// <see cref="BatchFirst"/> says. The input projection of a whole layer is one matmul; the
+    /// <see cref="BatchFirst"/> says. An LSTM with <see cref="ProjSize"/> &gt; 0 projects each h
+    /// to ProjSize features (h_t = W_hr (o_t ⊙ tanh c_t)), so its output and h have ProjSize
+    /// features where the others have hidden; c keeps hidden. The input projection of a whole layer is one matmul; the
     /// time loop does the hidden projection and the gates with differentiable ops, so autograd
     /// provides the backward.
     /// </remarks>
@@ -25,11 +28,12 @@ namespace Compute.NN
         private protected enum CellKind { RnnTanh, RnnRelu, Lstm, Gru }
 
         private readonly CellKind _kind;
-        // Per layer and direction (index layer * D + direction): the four parameters, biases null without bias.
-        private readonly (Parameter Ih, Parameter Hh, Parameter? BiasIh, Parameter? BiasHh)[] _cells;
+        // Per layer and direction (index layer * D + direction): the parameters, biases null without
+        // bias, Hr (the LSTM's projection) null without projSize.
+        private readonly (Parameter Ih, Parameter Hh, Parameter? BiasIh, Parameter? BiasHh, Parameter? Hr)[] _cells;
 
         private protected RNNBase(CellKind kind, long inputSize, long hiddenSize, long numLayers, bool bias, bool batchFirst,
-            double dropout, bool bidirectional, Device? device, DType dtype)
+            double dropout, bool bidirectional, long projSize, Device? device, DType dtype)
         {
             string op = kind switch { CellKind.Lstm => "LSTM", CellKind.Gru => "GRU", _ => "RNN" };
             if (inputSize < 0)
@@ -49,8 +53,21 @@ namespace Compute.NN
                 throw new ArgumentOutOfRangeException(nameof(dropout), dropout,
                     $"{op}: dropout should be a number in range [0, 1] representing the probability of an element being zeroed, got {dropout}.");
             }
+            if (projSize < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(projSize), projSize, $"{op}: projSize should be a positive integer or zero to disable projections, got {projSize}.");
+            }
+            if (projSize >= hiddenSize)
+            {
+                throw new ArgumentOutOfRangeException(nameof(projSize), projSize, $"{op}: projSize ({projSize}) has to be smaller than hiddenSize ({hiddenSize}).");
+            }
+            if (projSize != 0 && kind != CellKind.Lstm)
+            {
+                throw new ArgumentException($"{op}: projSize is only supported for LSTM, not RNN or GRU.", nameof(projSize));
+            }
             _kind = kind;
             InputSize = inputSize;
+            ProjSize = projSize;
             HiddenSize = hiddenSize;
             NumLayers = numLayers;
             HasBias = bias;
@@ -59,15 +76,16 @@ namespace Compute.NN
             Bidirectional = bidirectional;
             long gates = GateCount(kind) * hiddenSize;
             int directions = bidirectional ? 2 : 1;
-            _cells = new (Parameter, Parameter, Parameter?, Parameter?)[numLayers * directions];
+            long realHidden = projSize > 0 ? projSize : hiddenSize;
+            _cells = new (Parameter, Parameter, Parameter?, Parameter?, Parameter?)[numLayers * directions];
             for (long layer = 0; layer < numLayers; layer++)
             {
-                long layerInput = layer == 0 ? inputSize : hiddenSize * directions;
+                long layerInput = layer == 0 ? inputSize : realHidden * directions;
                 for (int dir = 0; dir < directions; dir++)
                 {
                     string suffix = $"_l{layer.ToString(CultureInfo.InvariantCulture)}" + (dir == 1 ? "_reverse" : "");
                     var ih = new Parameter(Tensor.Empty([gates, layerInput], dtype, device));
-                    var hh = new Parameter(Tensor.Empty([gates, hiddenSize], dtype, device));
+                    var hh = new Parameter(Tensor.Empty([gates, realHidden], dtype, device));
                     Parameter? bih = bias ? new Parameter(Tensor.Empty([gates], dtype, device)) : null;
                     Parameter? bhh = bias ? new Parameter(Tensor.Empty([gates], dtype, device)) : null;
                     RegisterParameter("weight_ih" + suffix, ih);
@@ -77,7 +95,12 @@ namespace Compute.NN
                         RegisterParameter("bias_ih" + suffix, bih);
                         RegisterParameter("bias_hh" + suffix, bhh);
                     }
-                    _cells[layer * directions + dir] = (ih, hh, bih, bhh);
+                    Parameter? hr = projSize > 0 ? new Parameter(Tensor.Empty([projSize, hiddenSize], dtype, device)) : null;
+                    if (hr is not null)
+                    {
+                        RegisterParameter("weight_hr" + suffix, hr);
+                    }
+                    _cells[layer * directions + dir] = (ih, hh, bih, bhh, hr);
                 }
             }
             ResetParameters();
@@ -104,6 +127,12 @@ namespace Compute.NN
         /// <summary>Whether each layer also runs backwards over the sequence (bidirectional).</summary>
         public bool Bidirectional { get; }
 
+        /// <summary>Features of the LSTM's projected h, or 0 for no projection (proj_size).</summary>
+        public long ProjSize { get; }
+
+        /// <summary>Features of h and of each direction's output: ProjSize when set, else HiddenSize.</summary>
+        private long OutputHidden => ProjSize > 0 ? ProjSize : HiddenSize;
+
         private int Directions => Bidirectional ? 2 : 1;
 
         private string OpName => _kind switch { CellKind.Lstm => "LSTM", CellKind.Gru => "GRU", _ => "RNN" };
@@ -114,10 +143,14 @@ namespace Compute.NN
         public void ResetParameters()
         {
             double bound = 1 / Math.Sqrt(HiddenSize);
-            foreach (var (ih, hh, bih, bhh) in _cells)
+            foreach (var (ih, hh, bih, bhh, hr) in _cells)
             {
                 Init.UniformInPlace(ih, -bound, bound);
                 Init.UniformInPlace(hh, -bound, bound);
+                if (hr is not null)
+                {
+                    Init.UniformInPlace(hr, -bound, bound);
+                }
                 if (bih is not null && bhh is not null)
                 {
                     Init.UniformInPlace(bih, -bound, bound);
@@ -157,9 +190,8 @@ namespace Compute.NN
                 throw new DTypeMismatchException($"{op}: input dtype {input.DType.Name()} differs from the parameters' {dtype.Name()}.");
             }
             long steps = shape[0], batch = shape[1];
-            long[] stateShape = [NumLayers * Directions, batch, HiddenSize];
-            Tensor h = State(h0, "hx", batched, stateShape, dtype, input.Device);
-            Tensor? c = _kind == CellKind.Lstm ? State(c0, "cx", batched, stateShape, dtype, input.Device) : null;
+            Tensor h = State(h0, "hx", batched, [NumLayers * Directions, batch, OutputHidden], dtype, input.Device);
+            Tensor? c = _kind == CellKind.Lstm ? State(c0, "cx", batched, [NumLayers * Directions, batch, HiddenSize], dtype, input.Device) : null;
 
             var hn = new Tensor[_cells.Length];
             var cn = c is null ? null : new Tensor[_cells.Length];
@@ -169,7 +201,7 @@ namespace Compute.NN
                 for (int dir = 0; dir < Directions; dir++)
                 {
                     long index = layer * Directions + dir;
-                    var (ih, hh, bih, bhh) = _cells[index];
+                    var (ih, hh, bih, bhh, hr) = _cells[index];
                     // The input projection of every step at once: [L, N, gates · hidden].
                     Tensor gi = Functional.Linear(x, ih, bih);
                     Tensor hState = h.Select(0, index);
@@ -183,6 +215,10 @@ namespace Compute.NN
                         {
                             case CellKind.Lstm:
                                 (hState, cState) = RecurrentSteps.Lstm(git, hState, cState!, hh, bhh);
+                                if (hr is not null)
+                                {
+                                    hState = hState.MatMul(hr.T);
+                                }
                                 break;
                             case CellKind.Gru:
                                 hState = RecurrentSteps.Gru(git, hState, hh, bhh);
@@ -250,6 +286,10 @@ namespace Compute.NN
         public override string ExtraRepr()
         {
             var sb = new StringBuilder($"{InputSize}, {HiddenSize}");
+            if (ProjSize != 0)
+            {
+                sb.Append($", proj_size={ProjSize}");
+            }
             if (NumLayers != 1)
             {
                 sb.Append($", num_layers={NumLayers}");

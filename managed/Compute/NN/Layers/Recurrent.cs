@@ -12,7 +12,7 @@ namespace Compute.NN
         /// <summary>Makes the module; <paramref name="nonlinearity"/> is "tanh" or "relu".</summary>
         public RNN(long inputSize, long hiddenSize, long numLayers = 1, string nonlinearity = "tanh", bool bias = true,
             bool batchFirst = false, double dropout = 0, bool bidirectional = false, Device? device = null, DType dtype = DType.Float32)
-            : base(Kind(nonlinearity), inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, device, dtype)
+            : base(Kind(nonlinearity), inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, 0, device, dtype)
         {
             Nonlinearity = nonlinearity;
         }
@@ -45,15 +45,17 @@ namespace Compute.NN
     /// <summary>
     /// A multi-layer long short-term memory RNN (PyTorch's nn.LSTM). Gates in PyTorch's order
     /// (input, forget, cell, output), so weight_ih_lk is [4·hidden, in]. <see cref="Forward"/>
-    /// returns the output and the final (h, c) of every layer. Shapes and parameter names as in
+    /// returns the output and the final (h, c) of every layer. With <c>projSize</c> &gt; 0 (PyTorch's
+    /// proj_size) each h is projected by weight_hr_lk [projSize, hidden]: the output, h_0 and h_n
+    /// have projSize features, c_0 and c_n hidden. Shapes and parameter names as in
     /// <see cref="RNNBase"/>.
     /// </summary>
     public class LSTM : RNNBase
     {
-        /// <summary>Makes the module.</summary>
+        /// <summary>Makes the module; <paramref name="projSize"/> must be 0 (no projection) or below <paramref name="hiddenSize"/>.</summary>
         public LSTM(long inputSize, long hiddenSize, long numLayers = 1, bool bias = true, bool batchFirst = false,
-            double dropout = 0, bool bidirectional = false, Device? device = null, DType dtype = DType.Float32)
-            : base(CellKind.Lstm, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, device, dtype)
+            double dropout = 0, bool bidirectional = false, long projSize = 0, Device? device = null, DType dtype = DType.Float32)
+            : base(CellKind.Lstm, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, projSize, device, dtype)
         {
         }
 
@@ -84,7 +86,7 @@ namespace Compute.NN
         /// <summary>Makes the module.</summary>
         public GRU(long inputSize, long hiddenSize, long numLayers = 1, bool bias = true, bool batchFirst = false,
             double dropout = 0, bool bidirectional = false, Device? device = null, DType dtype = DType.Float32)
-            : base(CellKind.Gru, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, device, dtype)
+            : base(CellKind.Gru, inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, 0, device, dtype)
         {
         }
 
