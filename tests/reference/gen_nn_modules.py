@@ -297,6 +297,8 @@ def generate_options(c):
         _case(c, f"act_{kind.lower()}{suffix}_inplace", kind, dict(args, inplace=True), x, note=note)
     _case(c, "dropout_inplace_eval", "Dropout", {"p": 0.4, "inplace": True}, _x([3, 4], 61), train=False)
     _case(c, "dropout2d_inplace_eval", "Dropout2d", {"p": 0.4, "inplace": True}, _x([2, 3, 2, 2], 62), train=False)
+    _case(c, "dropout1d_inplace_eval", "Dropout1d", {"p": 0.4, "inplace": True}, _x([2, 3, 4], 87), train=False)
+    _case(c, "dropout3d_eval", "Dropout3d", {"p": 0.4}, _x([2, 2, 2, 2, 2], 88), train=False)
     _case(c, "maxpool1d_return_indices", "MaxPool1d", {"kernel_size": 3, "stride": 2, "padding": 1, "return_indices": True},
           _x([2, 3, 9], 63))
     _case(c, "maxpool2d_return_indices_ceil", "MaxPool2d", {"kernel_size": 2, "return_indices": True, "ceil_mode": True},

@@ -208,7 +208,8 @@ def gen_transformer(cases):
 
 
 def gen_options(cases):
-    """LSTM's proj_size and MultiheadAttention's add_bias_kv / add_zero_attn (after the other
+    """LSTM's proj_size, MultiheadAttention's add_bias_kv / add_zero_attn and the Transformer
+    layers' callable activation (after the other
     cases, so that adding them left the earlier cases' random inputs as they were)."""
     def lstm_forward(module, ts, kw):
         hx = (ts["h0"], ts["c0"]) if ts.get("h0") is not None else None
@@ -247,6 +248,22 @@ def gen_options(cases):
     mha("bias_kv_zero_attn_unbatched", {"embed_dim": 4, "num_heads": 2, "add_bias_kv": True, "add_zero_attn": True},
         randn([3, 4], "float64"), randn([4, 4], "float64"), randn([4, 4], "float64"),
         key_padding_mask=torch.tensor([False, True, False, False]))
+
+    # A callable activation (torch accepts any function of a tensor): "activation_callable" names
+    # the function the C# test passes as a Func<Tensor, Tensor>.
+    callables = {"silu": torch.nn.functional.silu, "tanh": torch.tanh}
+
+    def layer(name, module_name, args, inputs, fn, **kwargs):
+        seeded(len(cases) + 1000)
+        cls = getattr(torch.nn, module_name)
+        case(cases, f"{module_name}_{name}", module_name, dict(args, activation_callable=fn), inputs, kwargs,
+             build=lambda: cls(**args, activation=callables[fn]))
+
+    enc = {"d_model": 8, "nhead": 2, "dim_feedforward": 16}
+    layer("callable_activation", "TransformerEncoderLayer", dict(enc, norm_first=True), [("src", randn([5, 2, 8], "float64"))],
+          "silu", src_mask=causal(5))
+    layer("callable_activation", "TransformerDecoderLayer", dict(enc, batch_first=True),
+          [("tgt", randn([2, 4, 8], "float64")), ("memory", randn([2, 3, 8], "float64"))], "tanh", tgt_mask=causal(4))
 
 
 def generate():

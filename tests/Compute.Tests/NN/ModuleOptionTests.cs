@@ -37,19 +37,32 @@ public class ModuleOptionTests
         }
     }
 
-    [Test]
-    public void InplaceChannelDropoutZeroesWholeChannelsOfItsInput()
+    [TestCase(1)]
+    [TestCase(2)]
+    [TestCase(3)]
+    public void InplaceChannelDropoutZeroesWholeChannelsOfItsInput(int spatialDims)
     {
         Tensor.ManualSeed(12);
-        Tensor h = Tensor.Rand([3, 8, 2, 2]) + 1;
-        Tensor y = new Dropout2d(0.5, inplace: true).Forward(h);
+        long[] shape = [3, 8, .. Enumerable.Repeat(2L, spatialDims)];
+        int perChannel = 1 << spatialDims;
+        Tensor h = Tensor.Rand(shape) + 1;
+        Dropout module = spatialDims switch
+        {
+            1 => new Dropout1d(0.5, inplace: true),
+            2 => new Dropout2d(0.5, inplace: true),
+            _ => new Dropout3d(0.5, inplace: true),
+        };
+        Tensor y = module.Forward(h);
         Assert.That(y, Is.SameAs(h));
         float[] v = h.ToArray<float>();
+        int dropped = 0;
         for (int c = 0; c < 24; c++)
         {
-            float[] channel = v.Skip(4 * c).Take(4).ToArray();
+            float[] channel = v.Skip(perChannel * c).Take(perChannel).ToArray();
             Assert.That(channel.All(e => e == 0) || channel.All(e => e != 0), Is.True, $"channel {c} is dropped whole or kept whole");
+            dropped += channel.All(e => e == 0) ? 1 : 0;
         }
+        Assert.That(dropped, Is.InRange(3, 21), "about half of 24 channels dropped");
     }
 
     [Test]
@@ -62,6 +75,21 @@ public class ModuleOptionTests
         eval.Eval();
         Assert.That(eval.Forward(leaf), Is.SameAs(leaf), "evaluation returns the input untouched, as torch's dropout_");
         Assert.That(eval.ExtraRepr(), Is.EqualTo("p=0.5, inplace=True"));
+    }
+
+    [Test]
+    public void TransformerLayersTakeACallableActivationAndKeepItInTheirCopies()
+    {
+        Tensor.ManualSeed(4);
+        int calls = 0;
+        var layer = new TransformerEncoderLayer(8, 2, activation: x => { calls++; return Functional.Silu(x); }, dimFeedforward: 16);
+        Assert.That(layer.Activation, Is.Null);
+        var stack = new TransformerEncoder(layer, 3, enableNestedTensor: false, maskCheck: false);
+        stack.Forward(Tensor.Randn(5, 2, 8));
+        Assert.That(calls, Is.EqualTo(3), "each copied layer applies the callable once");
+        Assert.That(stack.EnableNestedTensor || stack.MaskCheck, Is.False);
+        Assert.Throws<ArgumentNullException>(() => new TransformerDecoderLayer(8, 2, activation: (Func<Tensor, Tensor>)null!));
+        Assert.Throws<ArgumentException>(() => new TransformerDecoderLayer(8, 2, activation: "silu"));
     }
 
     [Test]

@@ -63,7 +63,9 @@ internal static class ReferenceModuleFactory
             "Embedding" => new Embedding(L("num_embeddings"), L("embedding_dim"), a.TryGetProperty("padding_idx", out _) ? L("padding_idx") : null,
                 scaleGradByFreq: B("scale_grad_by_freq", false)),
             "Dropout" => new Dropout(Dbl("p", 0.5), Inplace()),
+            "Dropout1d" => new Dropout1d(Dbl("p", 0.5), Inplace()),
             "Dropout2d" => new Dropout2d(Dbl("p", 0.5), Inplace()),
+            "Dropout3d" => new Dropout3d(Dbl("p", 0.5), Inplace()),
             "Upsample" => a.TryGetProperty("size", out _)
                 ? new Upsample(Arr("size", 1), null, S("mode", "nearest"), a.TryGetProperty("align_corners", out var ac) ? ac.GetBoolean() : null)
                 : new Upsample(Dbl("scale_factor", 1), S("mode", "nearest"), a.TryGetProperty("align_corners", out var ac2) ? ac2.GetBoolean() : null,

@@ -42,13 +42,26 @@ internal static class SequenceModuleFactory
         };
     }
 
-    private static TransformerEncoderLayer EncoderLayer(JsonElement a) => new(L(a, "d_model", 0), L(a, "nhead", 0),
-        L(a, "dim_feedforward", 2048), D(a, "dropout", 0.1), S(a, "activation", "relu"), D(a, "layer_norm_eps", 1e-5),
-        B(a, "batch_first", false), B(a, "norm_first", false));
+    private static TransformerEncoderLayer EncoderLayer(JsonElement a) => Callable(a) is { } fn
+        ? new(L(a, "d_model", 0), L(a, "nhead", 0), fn, L(a, "dim_feedforward", 2048), D(a, "dropout", 0.1), D(a, "layer_norm_eps", 1e-5),
+            B(a, "batch_first", false), B(a, "norm_first", false))
+        : new(L(a, "d_model", 0), L(a, "nhead", 0), L(a, "dim_feedforward", 2048), D(a, "dropout", 0.1), S(a, "activation", "relu"),
+            D(a, "layer_norm_eps", 1e-5), B(a, "batch_first", false), B(a, "norm_first", false));
 
-    private static TransformerDecoderLayer DecoderLayer(JsonElement a) => new(L(a, "d_model", 0), L(a, "nhead", 0),
-        L(a, "dim_feedforward", 2048), D(a, "dropout", 0.1), S(a, "activation", "relu"), D(a, "layer_norm_eps", 1e-5),
-        B(a, "batch_first", false), B(a, "norm_first", false));
+    private static TransformerDecoderLayer DecoderLayer(JsonElement a) => Callable(a) is { } fn
+        ? new(L(a, "d_model", 0), L(a, "nhead", 0), fn, L(a, "dim_feedforward", 2048), D(a, "dropout", 0.1), D(a, "layer_norm_eps", 1e-5),
+            B(a, "batch_first", false), B(a, "norm_first", false))
+        : new(L(a, "d_model", 0), L(a, "nhead", 0), L(a, "dim_feedforward", 2048), D(a, "dropout", 0.1), S(a, "activation", "relu"),
+            D(a, "layer_norm_eps", 1e-5), B(a, "batch_first", false), B(a, "norm_first", false));
+
+    /// <summary>The function a case passes as the activation (torch's activation=F.silu), by the name the fixture gives.</summary>
+    private static Func<Tensor, Tensor>? Callable(JsonElement a) => S(a, "activation_callable", "") switch
+    {
+        "" => null,
+        "silu" => x => Functional.Silu(x),
+        "tanh" => x => x.Tanh(),
+        var name => throw new ArgumentException($"nn_seq.json names unknown activation {name}"),
+    };
 
     internal static IReadOnlyList<(string Name, Tensor Value)> Run(Module module, Dictionary<string, Tensor> x, JsonElement kwargs, TensorBag bag)
     {

@@ -49,4 +49,32 @@ namespace Compute.NN
 
         private protected override Tensor Drop(Tensor input) => Functional.Dropout2d(input, P, Training, Inplace);
     }
+
+    /// <summary>
+    /// Zeroes whole channels (dim 1 of [N, C, L], dim 0 of [C, L]) with probability
+    /// <see cref="Dropout.P"/> in training and scales the rest by 1/(1-p) (PyTorch's nn.Dropout1d).
+    /// </summary>
+    public class Dropout1d : Dropout
+    {
+        /// <summary>Makes the module; <paramref name="p"/> must be in [0, 1]; <paramref name="inplace"/> writes the result into the input in training.</summary>
+        public Dropout1d(double p = 0.5, bool inplace = false) : base(p, inplace)
+        {
+        }
+
+        private protected override Tensor Drop(Tensor input) => Functional.Dropout1d(input, P, Training, Inplace);
+    }
+
+    /// <summary>
+    /// Zeroes whole channels (dim 1 of [N, C, D, H, W], dim 0 of [C, D, H, W]) with probability
+    /// <see cref="Dropout.P"/> in training and scales the rest by 1/(1-p) (PyTorch's nn.Dropout3d).
+    /// </summary>
+    public class Dropout3d : Dropout
+    {
+        /// <summary>Makes the module; <paramref name="p"/> must be in [0, 1]; <paramref name="inplace"/> writes the result into the input in training.</summary>
+        public Dropout3d(double p = 0.5, bool inplace = false) : base(p, inplace)
+        {
+        }
+
+        private protected override Tensor Drop(Tensor input) => Functional.Dropout3d(input, P, Training, Inplace);
+    }
 }

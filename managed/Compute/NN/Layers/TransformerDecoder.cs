@@ -15,7 +15,25 @@ namespace Compute.NN
         public TransformerDecoderLayer(long dModel, long nhead, long dimFeedforward = 2048, double dropout = 0.1,
             string activation = "relu", double layerNormEps = 1e-5, bool batchFirst = false, bool normFirst = false,
             Device? device = null, DType dtype = DType.Float32)
-            : base(nameof(TransformerDecoderLayer), dModel, nhead, dimFeedforward, dropout, activation, layerNormEps, batchFirst, normFirst)
+            : this(dModel, nhead, dimFeedforward, dropout, activation, null, layerNormEps, batchFirst, normFirst, device, dtype)
+        {
+        }
+
+        /// <summary>
+        /// Makes the layer with a callable activation (PyTorch's <c>activation=F.silu</c>):
+        /// <c>new TransformerDecoderLayer(512, 8, activation: x =&gt; Functional.Silu(x))</c>.
+        /// </summary>
+        public TransformerDecoderLayer(long dModel, long nhead, Func<Tensor, Tensor> activation, long dimFeedforward = 2048,
+            double dropout = 0.1, double layerNormEps = 1e-5, bool batchFirst = false, bool normFirst = false, Device? device = null,
+            DType dtype = DType.Float32)
+            : this(dModel, nhead, dimFeedforward, dropout, null, NotNull(activation), layerNormEps, batchFirst, normFirst, device, dtype)
+        {
+        }
+
+        private TransformerDecoderLayer(long dModel, long nhead, long dimFeedforward, double dropout, string? activation,
+            Func<Tensor, Tensor>? activationFunction, double layerNormEps, bool batchFirst, bool normFirst, Device? device, DType dtype)
+            : base(nameof(TransformerDecoderLayer), dModel, nhead, dimFeedforward, dropout, activation, activationFunction, layerNormEps,
+                batchFirst, normFirst)
         {
             SelfAttn = new MultiheadAttention(dModel, nhead, dropout, batchFirst: batchFirst, device: device, dtype: dtype);
             MultiheadAttn = new MultiheadAttention(dModel, nhead, dropout, batchFirst: batchFirst, device: device, dtype: dtype);
@@ -105,8 +123,8 @@ namespace Compute.NN
         /// <summary>A new layer with the same settings and a copy of this one's parameters (PyTorch's deepcopy in TransformerDecoder).</summary>
         internal TransformerDecoderLayer Copy()
         {
-            var copy = new TransformerDecoderLayer(DModel, NHead, DimFeedforward, DropoutP, Activation, LayerNormEps, BatchFirst, NormFirst,
-                Linear1.Weight.Device, Linear1.Weight.DType);
+            var copy = new TransformerDecoderLayer(DModel, NHead, DimFeedforward, DropoutP, Activation, ActivationFunction, LayerNormEps,
+                BatchFirst, NormFirst, Linear1.Weight.Device, Linear1.Weight.DType);
             copy.LoadStateDict(StateDict());
             return copy;
         }

@@ -19,7 +19,25 @@ namespace Compute.NN
         public TransformerEncoderLayer(long dModel, long nhead, long dimFeedforward = 2048, double dropout = 0.1,
             string activation = "relu", double layerNormEps = 1e-5, bool batchFirst = false, bool normFirst = false,
             Device? device = null, DType dtype = DType.Float32)
-            : base(nameof(TransformerEncoderLayer), dModel, nhead, dimFeedforward, dropout, activation, layerNormEps, batchFirst, normFirst)
+            : this(dModel, nhead, dimFeedforward, dropout, activation, null, layerNormEps, batchFirst, normFirst, device, dtype)
+        {
+        }
+
+        /// <summary>
+        /// Makes the layer with a callable activation (PyTorch's <c>activation=F.silu</c>):
+        /// <c>new TransformerEncoderLayer(512, 8, activation: x =&gt; Functional.Silu(x))</c>.
+        /// </summary>
+        public TransformerEncoderLayer(long dModel, long nhead, Func<Tensor, Tensor> activation, long dimFeedforward = 2048,
+            double dropout = 0.1, double layerNormEps = 1e-5, bool batchFirst = false, bool normFirst = false, Device? device = null,
+            DType dtype = DType.Float32)
+            : this(dModel, nhead, dimFeedforward, dropout, null, NotNull(activation), layerNormEps, batchFirst, normFirst, device, dtype)
+        {
+        }
+
+        private TransformerEncoderLayer(long dModel, long nhead, long dimFeedforward, double dropout, string? activation,
+            Func<Tensor, Tensor>? activationFunction, double layerNormEps, bool batchFirst, bool normFirst, Device? device, DType dtype)
+            : base(nameof(TransformerEncoderLayer), dModel, nhead, dimFeedforward, dropout, activation, activationFunction, layerNormEps,
+                batchFirst, normFirst)
         {
             SelfAttn = new MultiheadAttention(dModel, nhead, dropout, batchFirst: batchFirst, device: device, dtype: dtype);
             Linear1 = new Linear(dModel, dimFeedforward, device: device, dtype: dtype);
@@ -89,8 +107,8 @@ namespace Compute.NN
         /// <summary>A new layer with the same settings and a copy of this one's parameters (PyTorch's deepcopy in TransformerEncoder).</summary>
         internal TransformerEncoderLayer Copy()
         {
-            var copy = new TransformerEncoderLayer(DModel, NHead, DimFeedforward, DropoutP, Activation, LayerNormEps, BatchFirst, NormFirst,
-                Linear1.Weight.Device, Linear1.Weight.DType);
+            var copy = new TransformerEncoderLayer(DModel, NHead, DimFeedforward, DropoutP, Activation, ActivationFunction, LayerNormEps,
+                BatchFirst, NormFirst, Linear1.Weight.Device, Linear1.Weight.DType);
             copy.LoadStateDict(StateDict());
             return copy;
         }
@@ -103,11 +121,26 @@ namespace Compute.NN
     /// </summary>
     public class TransformerEncoder : TransformerStack
     {
-        /// <summary>Stacks <paramref name="numLayers"/> copies of <paramref name="encoderLayer"/>, then <paramref name="norm"/> when given.</summary>
-        public TransformerEncoder(TransformerEncoderLayer encoderLayer, int numLayers, LayerNorm? norm = null)
+        /// <summary>
+        /// Stacks <paramref name="numLayers"/> copies of <paramref name="encoderLayer"/>, then
+        /// <paramref name="norm"/> when given. <paramref name="enableNestedTensor"/> and
+        /// <paramref name="maskCheck"/> are PyTorch's switches for its inference fast path, which
+        /// never change the result; Compute has no such path, so they are kept for the port and
+        /// change nothing here either.
+        /// </summary>
+        public TransformerEncoder(TransformerEncoderLayer encoderLayer, int numLayers, LayerNorm? norm = null, bool enableNestedTensor = true,
+            bool maskCheck = true)
             : base(nameof(TransformerEncoder), NotNull(encoderLayer).Copy, numLayers, norm)
         {
+            EnableNestedTensor = enableNestedTensor;
+            MaskCheck = maskCheck;
         }
+
+        /// <summary>PyTorch's enable_nested_tensor (its fast path's padding removal; no effect on results, none in Compute).</summary>
+        public bool EnableNestedTensor { get; }
+
+        /// <summary>PyTorch's mask_check (its fast path's mask validation; no effect on results, none in Compute).</summary>
+        public bool MaskCheck { get; }
 
         /// <summary>Runs every layer on <paramref name="src"/> with the same masks (see <see cref="TransformerEncoderLayer.Forward"/>), then the norm.</summary>
         public Tensor Forward(Tensor src, Tensor? mask = null, Tensor? srcKeyPaddingMask = null)
@@ -163,10 +196,10 @@ namespace Compute.NN
     /// <summary>The settings TransformerEncoderLayer and TransformerDecoderLayer share (PyTorch's constructor arguments).</summary>
     public abstract class TransformerLayerBase : Module
     {
-        private protected TransformerLayerBase(string op, long dModel, long nhead, long dimFeedforward, double dropout, string activation,
-            double layerNormEps, bool batchFirst, bool normFirst)
+        private protected TransformerLayerBase(string op, long dModel, long nhead, long dimFeedforward, double dropout, string? activation,
+            Func<Tensor, Tensor>? activationFunction, double layerNormEps, bool batchFirst, bool normFirst)
         {
-            if (activation is not ("relu" or "gelu"))
+            if (activationFunction is null && activation is not ("relu" or "gelu"))
             {
                 throw new ArgumentException($"{op}: activation should be relu/gelu, not {activation}.", nameof(activation));
             }
@@ -175,6 +208,7 @@ namespace Compute.NN
             DimFeedforward = dimFeedforward;
             DropoutP = dropout;
             Activation = activation;
+            ActivationFunction = activationFunction ?? (activation == "gelu" ? x => Functional.Gelu(x) : x => Functional.Relu(x));
             LayerNormEps = layerNormEps;
             BatchFirst = batchFirst;
             NormFirst = normFirst;
@@ -192,8 +226,11 @@ namespace Compute.NN
         /// <summary>Dropout probability (dropout).</summary>
         public double DropoutP { get; }
 
-        /// <summary>"relu" or "gelu" (activation).</summary>
-        public string Activation { get; }
+        /// <summary>"relu" or "gelu" (activation), or null when the layer was made with a callable.</summary>
+        public string? Activation { get; }
+
+        /// <summary>The feed-forward activation: the named one or the callable given (activation).</summary>
+        public Func<Tensor, Tensor> ActivationFunction { get; }
 
         /// <summary>LayerNorm epsilon (layer_norm_eps).</summary>
         public double LayerNormEps { get; }
@@ -204,7 +241,13 @@ namespace Compute.NN
         /// <summary>Whether the norms come before each sub-block (norm_first).</summary>
         public bool NormFirst { get; }
 
-        /// <summary>The feed-forward activation by name.</summary>
-        private protected Tensor ApplyActivation(Tensor x) => Activation == "gelu" ? Functional.Gelu(x) : Functional.Relu(x);
+        /// <summary>The feed-forward activation.</summary>
+        private protected Tensor ApplyActivation(Tensor x) => ActivationFunction(x);
+
+        private protected static Func<Tensor, Tensor> NotNull(Func<Tensor, Tensor> activation)
+        {
+            ArgumentNullException.ThrowIfNull(activation);
+            return activation;
+        }
     }
 }
