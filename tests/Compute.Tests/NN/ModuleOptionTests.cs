@@ -93,6 +93,21 @@ public class ModuleOptionTests
     }
 
     [Test]
+    public void InplaceModulesOnASavedOutputMakeBackwardRefuseAsInTorch()
+    {
+        // sigmoid saves its output; overwriting it in place makes backward fail, as PyTorch's
+        // "modified by an inplace operation" error does for ReLU(inplace=True) and Dropout(inplace=True).
+        foreach (Module<Tensor, Tensor> module in new Module<Tensor, Tensor>[] { new ReLU(inplace: true), new Dropout(0.5, inplace: true) })
+        {
+            Tensor x = Tensor.Rand(4, 4).RequiresGradInPlace();
+            Tensor h = x.Sigmoid();
+            module.Forward(h);
+            var e = Assert.Throws<InvalidOperationException>(() => h.Sum().Backward(), module.GetType().Name);
+            Assert.That(e!.Message, Does.Contain("modified by an inplace operation"));
+        }
+    }
+
+    [Test]
     public void ConvTransposeOutputSizeOutOfRangeNamesTheSizes()
     {
         var conv = new ConvTranspose2d(2, 3, 3, stride: 2, padding: 1);
