@@ -23,6 +23,8 @@ to the largest |value| of the expected tensor.
 RMSNorm is not in torch 1.13: its reference is the formula x * rsqrt(mean(x^2) + eps) * weight
 computed by torch ("reference_note").
 """
+import warnings
+
 import torch
 import torch.nn as nn
 
@@ -299,6 +301,12 @@ def generate_options(c):
     _case(c, "dropout2d_inplace_eval", "Dropout2d", {"p": 0.4, "inplace": True}, _x([2, 3, 2, 2], 62), train=False)
     _case(c, "dropout1d_inplace_eval", "Dropout1d", {"p": 0.4, "inplace": True}, _x([2, 3, 4], 87), train=False)
     _case(c, "dropout3d_eval", "Dropout3d", {"p": 0.4}, _x([2, 2, 2, 2, 2], 88), train=False)
+    # dim=None: torch's deprecated implicit dim (0 for 0-, 1- and 3-D inputs, else 1), with a warning.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        _case(c, "softmax_implicit_dim_3d", "Softmax", {}, _x([2, 3, 4], 89))
+        _case(c, "log_softmax_implicit_dim_2d", "LogSoftmax", {}, _x([3, 4], 90))
+        _case(c, "softmin_implicit_dim_4d", "Softmin", {"dim": None}, _x([2, 3, 2, 2], 91))
     _case(c, "maxpool1d_return_indices", "MaxPool1d", {"kernel_size": 3, "stride": 2, "padding": 1, "return_indices": True},
           _x([2, 3, 9], 63))
     _case(c, "maxpool2d_return_indices_ceil", "MaxPool2d", {"kernel_size": 2, "return_indices": True, "ceil_mode": True},

@@ -19,6 +19,7 @@ internal static class ReferenceModuleFactory
             : v.ValueKind == JsonValueKind.Array ? v.EnumerateArray().Select(x => x.GetInt64()).ToArray() : [v.GetInt64()];
         Tensor? T(string k) => a.TryGetProperty(k, out var v) ? ReferenceFixture.Build(v) : null;
         bool Inplace() => B("inplace", false);
+        long? OptionalDim() => a.TryGetProperty("dim", out var d) && d.ValueKind != JsonValueKind.Null ? d.GetInt64() : null;
         long?[] Sizes(string k) => a.GetProperty(k).ValueKind == JsonValueKind.Array
             ? a.GetProperty(k).EnumerateArray().Select(x => x.ValueKind == JsonValueKind.Null ? (long?)null : x.GetInt64()).ToArray()
             : [a.GetProperty(k).GetInt64()];
@@ -87,13 +88,13 @@ internal static class ReferenceModuleFactory
             "LogSigmoid" => new LogSigmoid(),
             "Sigmoid" => new Sigmoid(),
             "Tanh" => new Tanh(),
-            "Softmax" => new Softmax(L("dim")),
-            "LogSoftmax" => new LogSoftmax(L("dim")),
+            "Softmax" => new Softmax(OptionalDim()),
+            "LogSoftmax" => new LogSoftmax(OptionalDim()),
             "Hardshrink" => new Hardshrink(Dbl("lambd", 0.5)),
             "Softshrink" => new Softshrink(Dbl("lambd", 0.5)),
             "Tanhshrink" => new Tanhshrink(),
             "Softsign" => new Softsign(),
-            "Softmin" => new Softmin(L("dim")),
+            "Softmin" => new Softmin(OptionalDim()),
             "Softmax2d" => new Softmax2d(),
             "GLU" => new GLU(L("dim", -1)),
             "PReLU" => new PReLU(L("num_parameters", 1), Dbl("init", 0.25)),

@@ -316,24 +316,24 @@ namespace Compute.NN
     /// <summary>e^x normalised to sum to 1 along dim (nn.Softmax).</summary>
     public class Softmax : DimActivation
     {
-        /// <summary>Makes the module normalising along <paramref name="dim"/>.</summary>
-        public Softmax(long dim) : base(dim)
+        /// <summary>Makes the module normalising along <paramref name="dim"/> (null: PyTorch's deprecated implicit dim).</summary>
+        public Softmax(long? dim = null) : base(dim)
         {
         }
 
         /// <inheritdoc/>
-        protected override Tensor ForwardCore(Tensor input) => Functional.Softmax(input, Dim);
+        protected override Tensor ForwardCore(Tensor input) => Functional.Softmax(input, DimFor(input));
     }
 
     /// <summary>log(softmax(x)) along dim (nn.LogSoftmax).</summary>
     public class LogSoftmax : DimActivation
     {
-        /// <summary>Makes the module normalising along <paramref name="dim"/>.</summary>
-        public LogSoftmax(long dim) : base(dim)
+        /// <summary>Makes the module normalising along <paramref name="dim"/> (null: PyTorch's deprecated implicit dim).</summary>
+        public LogSoftmax(long? dim = null) : base(dim)
         {
         }
 
         /// <inheritdoc/>
-        protected override Tensor ForwardCore(Tensor input) => Functional.LogSoftmax(input, Dim);
+        protected override Tensor ForwardCore(Tensor input) => Functional.LogSoftmax(input, DimFor(input));
     }
 }

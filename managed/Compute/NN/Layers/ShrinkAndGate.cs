@@ -97,16 +97,26 @@ namespace Compute.NN
     public abstract class DimActivation : Module<Tensor, Tensor>
     {
         /// <summary>Stores <paramref name="dim"/>.</summary>
-        private protected DimActivation(long dim)
+        private protected DimActivation(long? dim)
         {
             Dim = dim;
         }
 
-        /// <summary>The dim the activation works along (dim).</summary>
-        public long Dim { get; }
+        /// <summary>The dim the activation works along (dim); null for the softmaxes' legacy implicit dim.</summary>
+        public long? Dim { get; }
+
+        /// <summary>
+        /// <see cref="Dim"/>, or when null the dim PyTorch's deprecated implicit choice
+        /// (_get_softmax_dim) takes: 0 for a 0-, 1- or 3-D input, else 1.
+        /// </summary>
+        private protected long DimFor(Tensor input)
+        {
+            ArgumentNullException.ThrowIfNull(input);
+            return Dim ?? (input.Dim is 0 or 1 or 3 ? 0 : 1);
+        }
 
         /// <inheritdoc/>
-        public override string ExtraRepr() => $"dim={Dim}";
+        public override string ExtraRepr() => Dim is long d ? $"dim={d}" : "dim=None";
     }
 
     /// <summary>The gated linear unit a * sigmoid(b) over the halves of dim (nn.GLU).</summary>
@@ -118,19 +128,19 @@ namespace Compute.NN
         }
 
         /// <inheritdoc/>
-        protected override Tensor ForwardCore(Tensor input) => Functional.Glu(input, Dim);
+        protected override Tensor ForwardCore(Tensor input) => Functional.Glu(input, DimFor(input));
     }
 
     /// <summary>softmax(-x) along dim (nn.Softmin).</summary>
     public class Softmin : DimActivation
     {
-        /// <summary>Makes the module normalising along <paramref name="dim"/>.</summary>
-        public Softmin(long dim) : base(dim)
+        /// <summary>Makes the module normalising along <paramref name="dim"/> (null: PyTorch's deprecated implicit dim).</summary>
+        public Softmin(long? dim = null) : base(dim)
         {
         }
 
         /// <inheritdoc/>
-        protected override Tensor ForwardCore(Tensor input) => Functional.Softmin(input, Dim);
+        protected override Tensor ForwardCore(Tensor input) => Functional.Softmin(input, DimFor(input));
     }
 
     /// <summary>softmax over the channels of a (C, H, W) or (N, C, H, W) input (nn.Softmax2d).</summary>
