@@ -8,7 +8,9 @@ GFLOP/s for each and the ratio PyTorch time / Compute time (above 1: Compute is 
     /usr/bin/python3 bench/gemm/compare.py --bench build/bench/bench/gemm_bench \
         [--blas-dir DIR] [--threads N] [--dtype float32,float64] [--transpose] [SIZE ...]
 
-SIZE is S (S x S x S) or MxNxK. Needs PyTorch (Debian's python3-torch).
+SIZE is S (S x S x S) or MxNxK, optionally with :LAYOUT, two letters for A and B: n = stored
+row-major as given, t = stored transposed and passed as a transposed view (as gemm_bench).
+Needs PyTorch (Debian's python3-torch).
 
 Debian's PyTorch calls whatever libblas.so.3 the system's alternatives point at, which is
 the unoptimised reference BLAS unless OpenBLAS is installed. --blas-dir DIR puts DIR (a
@@ -25,21 +27,34 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from common import best_time, blas_name, cpu_model, load_average, use_blas_dir  # noqa: E402
 
-# Squares, two skinny panels, and the products of Linear layers (MxNxK = batch x out x in):
-# an MNIST-sized hidden layer [64,784]x[784,128] and a classifier head [256,512]x[512,10].
+# Squares, two skinny panels, and the products of Linear layers (MxNxK = batch x out x in).
+# A Linear layer y = x @ W^T (x [batch, in], W [out, in]) runs, per step, its forward
+# batch x out x in:nt, the input gradient g @ W batch x in x out:nn and the weight gradient
+# g^T @ x out x in x batch:tn. The layers: an MNIST hidden layer (784 -> 128, batch 64),
+# a 512 -> 512 layer (batch 128), a transformer MLP 1024 -> 4096 at batch 32, and at 4096
+# tokens a 1024 -> 1024 projection; plus a classifier head [256,512] x [512,10].
 DEFAULT_SIZES = ["128", "256", "512", "768", "1024", "2048", "64x4096x512", "4096x64x512",
-                 "64x128x784", "256x10x512"]
+                 "64x128x784:nt", "64x784x128:nn", "128x784x64:tn",
+                 "128x512x512:nt", "128x512x512:nn", "512x512x128:tn",
+                 "32x4096x1024:nt", "32x1024x4096:nn", "4096x1024x32:tn",
+                 "4096x1024x1024:nt", "256x10x512"]
 
 
 def parse_size(text):
-    parts = [int(p) for p in text.split("x")]
-    return tuple(parts) if len(parts) == 3 else (parts[0],) * 3
+    dims, _, layout = text.partition(":")
+    parts = [int(p) for p in dims.split("x")]
+    m, n, k = parts if len(parts) == 3 else (parts[0],) * 3
+    return m, n, k, layout or "nn"
 
 
-def torch_time(m, n, k, dtype, transpose):
+def operand(rows, cols, transposed, dtype):
+    return torch.rand(cols, rows, dtype=dtype).t() if transposed else torch.rand(rows, cols, dtype=dtype)
+
+
+def torch_time(m, n, k, layout, dtype):
     torch.manual_seed(0)
-    a = torch.rand(k, m, dtype=dtype).t() if transpose else torch.rand(m, k, dtype=dtype)
-    b = torch.rand(k, n, dtype=dtype)
+    a = operand(m, k, layout[0] == "t", dtype)
+    b = operand(k, n, layout[1] == "t", dtype)
     return best_time(lambda: torch.matmul(a, b))
 
 
@@ -51,7 +66,7 @@ def compute_times(bench, sizes, dtype, threads, transpose):
         fields = line.split()
         m, n, k = int(fields[2]), int(fields[3]), int(fields[4])
         kv = dict(f.split("=") for f in fields[5:])
-        results[(m, n, k)] = (float(kv["best_s"]), kv["isa"])
+        results[(m, n, k, kv["layout"])] = (float(kv["best_s"]), kv["isa"])
     return results
 
 
@@ -70,16 +85,19 @@ def main():
     torch.matmul(torch.ones(64, 64), torch.ones(64, 64))  # loads the BLAS blas_name reports
     print(f"# {cpu_model()}, {os.cpu_count()} logical CPUs; threads={args.threads}; "
           f"PyTorch {torch.__version__}, BLAS: {blas_name()}; transpose={args.transpose}; {load_average()}")
-    print(f"{'dtype':8} {'M x N x K':>18} {'Compute GFLOP/s':>16} {'PyTorch GFLOP/s':>16} {'PyTorch/Compute':>16}  isa")
+    print(f"{'dtype':8} {'M x N x K':>18} {'A,B':>4} {'Compute GFLOP/s':>16} {'PyTorch GFLOP/s':>16} "
+          f"{'PyTorch/Compute':>16}  isa")
     for dtype in args.dtype.split(","):
         ours = compute_times(args.bench, args.sizes, dtype, args.threads, args.transpose)
         for text in args.sizes:
-            m, n, k = parse_size(text)
-            ours_t, isa = ours[(m, n, k)]
-            theirs_t = torch_time(m, n, k, getattr(torch, dtype), args.transpose)
+            m, n, k, layout = parse_size(text)
+            if args.transpose:
+                layout = "t" + layout[1]
+            ours_t, isa = ours[(m, n, k, layout)]
+            theirs_t = torch_time(m, n, k, layout, getattr(torch, dtype))
             flop = 2.0 * m * n * k
-            print(f"{dtype:8} {f'{m} x {n} x {k}':>18} {flop / ours_t * 1e-9:16.1f} {flop / theirs_t * 1e-9:16.1f} "
-                  f"{theirs_t / ours_t:16.2f}  {isa}")
+            print(f"{dtype:8} {f'{m} x {n} x {k}':>18} {layout:>4} {flop / ours_t * 1e-9:16.1f} "
+                  f"{flop / theirs_t * 1e-9:16.1f} {theirs_t / ours_t:16.2f}  {isa}")
             sys.stdout.flush()
 
 

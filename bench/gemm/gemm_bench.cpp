@@ -2,7 +2,10 @@
 // float32/float64 products and prints one line per size, read by bench/gemm/compare.py.
 //
 //   gemm_bench [--threads N] [--dtype float32|float64] [--transpose] SIZE...
-//   SIZE is S (an S x S x S product) or MxNxK.
+//   SIZE is S (an S x S x S product) or MxNxK, optionally followed by :LAYOUT, two letters
+//   for A and B: n = stored as given (row-major), t = stored transposed and passed as a
+//   transposed view. MxNxK:nt is a Linear layer's forward x @ W^T (M = batch, N = out,
+//   K = in), :tn its weight gradient g^T @ x. --transpose stores A transposed for every size.
 //
 // Each size is run once to warm up (packing buffers, thread pool), then repeatedly until
 // 0.5 s have passed (at least 3 runs); the best time is reported, as the least disturbed
@@ -30,17 +33,43 @@ void check(cmp_status s, const char* what) {
 
 struct Size {
     int64_t m, n, k;
+    bool ta, tb;  // A / B stored transposed (see the layout suffix above)
 };
+
+[[noreturn]] void bad_size(const char* text) {
+    std::fprintf(stderr, "gemm_bench: bad size '%s' (expected S or MxNxK, optionally :nn|nt|tn|tt)\n", text);
+    std::exit(2);
+}
 
 Size parse_size(const char* text) {
     Size s{};
-    if (std::sscanf(text, "%" SCNd64 "x%" SCNd64 "x%" SCNd64, &s.m, &s.n, &s.k) == 3) return s;
-    const long v = std::strtol(text, nullptr, 10);
-    if (v <= 0) {
-        std::fprintf(stderr, "gemm_bench: bad size '%s' (expected S or MxNxK)\n", text);
-        std::exit(2);
+    const char* colon = std::strchr(text, ':');
+    const std::string dims = colon ? std::string(text, colon) : std::string(text);
+    if (colon) {
+        const std::string layout = colon + 1;
+        if (layout.size() != 2 || layout.find_first_not_of("nt") != std::string::npos) bad_size(text);
+        s.ta = layout[0] == 't';
+        s.tb = layout[1] == 't';
     }
-    return Size{v, v, v};
+    if (std::sscanf(dims.c_str(), "%" SCNd64 "x%" SCNd64 "x%" SCNd64, &s.m, &s.n, &s.k) == 3) {
+        if (s.m <= 0 || s.n <= 0 || s.k <= 0) bad_size(text);
+        return s;
+    }
+    char* end = nullptr;
+    const long v = std::strtol(dims.c_str(), &end, 10);
+    if (v <= 0 || *end != '\0') bad_size(text);
+    s.m = s.n = s.k = v;
+    return s;
+}
+
+// A rows x cols operand: random values, stored transposed (cols x rows) and viewed back when
+// `transposed`. *stored receives the owning tensor, *view the operand (a new reference).
+void make_operand(int64_t rows, int64_t cols, bool transposed, cmp_dtype dtype, cmp_device cpu, cmp_tensor* stored,
+                  cmp_tensor* view) {
+    const int64_t sizes[2] = {transposed ? cols : rows, transposed ? rows : cols};
+    check(cmp_rand(sizes, 2, dtype, cpu, stored), "rand");
+    if (transposed) check(cmp_transpose(*stored, 0, 1, view), "transpose");
+    else check(cmp_tensor_retain(*view = *stored), "retain");
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
@@ -75,14 +104,11 @@ int main(int argc, char** argv) {
     const cmp_device cpu{CMP_DEVICE_CPU, 0};
     check(cmp_manual_seed(0), "manual_seed");
 
-    for (const Size& s : sizes) {
-        cmp_tensor a = nullptr, b = nullptr, a_stored = nullptr;
-        const int64_t a_sizes[2] = {transpose ? s.k : s.m, transpose ? s.m : s.k};
-        const int64_t b_sizes[2] = {s.k, s.n};
-        check(cmp_rand(a_sizes, 2, dtype, cpu, &a_stored), "rand");
-        check(cmp_rand(b_sizes, 2, dtype, cpu, &b), "rand");
-        if (transpose) check(cmp_transpose(a_stored, 0, 1, &a), "transpose");
-        else check(cmp_tensor_retain(a = a_stored), "retain");
+    for (Size s : sizes) {
+        s.ta = s.ta || transpose;
+        cmp_tensor a = nullptr, b = nullptr, a_stored = nullptr, b_stored = nullptr;
+        make_operand(s.m, s.k, s.ta, dtype, cpu, &a_stored, &a);
+        make_operand(s.k, s.n, s.tb, dtype, cpu, &b_stored, &b);
 
         auto run_once = [&] {
             cmp_tensor c = nullptr;
@@ -102,12 +128,13 @@ int main(int argc, char** argv) {
             ++runs;
         }
         const double gflops = 2.0 * static_cast<double>(s.m) * static_cast<double>(s.n) * static_cast<double>(s.k) / best * 1e-9;
-        std::printf("gemm %s %" PRId64 " %" PRId64 " %" PRId64 " threads=%d isa=%s transpose=%d runs=%d best_s=%.6e gflops=%.2f\n", dtype_name,
-                    s.m, s.n, s.k, threads, isa, transpose ? 1 : 0, runs, best, gflops);
+        std::printf("gemm %s %" PRId64 " %" PRId64 " %" PRId64 " layout=%c%c threads=%d isa=%s runs=%d best_s=%.6e gflops=%.2f\n",
+                    dtype_name, s.m, s.n, s.k, s.ta ? 't' : 'n', s.tb ? 't' : 'n', threads, isa, runs, best, gflops);
         std::fflush(stdout);
         cmp_tensor_release(a);
         cmp_tensor_release(a_stored);
         cmp_tensor_release(b);
+        cmp_tensor_release(b_stored);
     }
     return 0;
 }

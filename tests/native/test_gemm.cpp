@@ -75,11 +75,16 @@ struct Shape3 {
 };
 
 // Shapes around every register-tile and cache-block edge of every variant (MR 6/12, NR
-// 4..32, KC 256, MC 96..192), plus a large case.
+// 4..32, KC 256, MC 96..192), plus a large case. With the column-major B and row-major A
+// layouts below they also cover the transposing pack (x @ W^T, the Linear forward).
 const std::vector<Shape3> kShapes = {
     {1, 1, 1},   {1, 7, 3},    {5, 1, 9},    {2, 3, 1},     {7, 13, 17},   {12, 32, 64},
     {13, 33, 65}, {6, 16, 256}, {11, 31, 257}, {33, 65, 300}, {97, 100, 513}, {193, 47, 31},
     {64, 200, 8}, {257, 513, 129},
+    // Edge tiles run smaller kernels: m % 12 of 4 (the 64-row batches of Linear layers), 8
+    // and 5, m below a third of a tile, and a last B panel of one vector (n % 32 = 16 or 8);
+    // k with and without a tail after whole 16-wide blocks of the transposing pack.
+    {64, 48, 35}, {20, 40, 50}, {17, 16, 33}, {3, 100, 48}, {2, 24, 16},
     // Matrix-vector shapes (their own path): several column blocks, k not a multiple of 64.
     {1, 2500, 300}, {700, 1, 1030},
 };
@@ -210,7 +215,8 @@ TEST(Gemm, SpecialCasesEveryVariant) {
 TEST(Gemm, SameBitsForAnyThreadCount) {
     std::mt19937 rng(99);
     const int32_t saved = cmp::get_num_threads();
-    for (const Shape3 s : {Shape3{301, 419, 257}, Shape3{13, 900, 300}, Shape3{700, 20, 290}}) {
+    for (const Shape3 s : {Shape3{301, 419, 257}, Shape3{13, 900, 300}, Shape3{700, 20, 290}, Shape3{64, 2000, 100},
+                           Shape3{2000, 64, 100}}) {
         Mat<float> a(s.m, s.k, Layout::RowMajor, rng), b(s.k, s.n, Layout::ColMajor, rng);
         std::vector<float> first;
         for (int32_t threads : {1, 2, 3, 4, 7}) {

@@ -4,14 +4,14 @@
 //
 // Structure (for C = alpha * A * B + beta * C, A is m x k, B is k x n):
 //
-//   for jc in steps of NC over n:                    B block of KC x NC lives in L3
+//   split C into one rectangle per thread (thread_grid); each thread, on its own:
+//   for jc in steps of NC over its columns:          B block of KC x NC lives in L3
 //     for pc in steps of KC over k:
-//       pack B[pc:pc+KC, jc:jc+NC] into NR-wide panels (in parallel over panels)
-//       in parallel, each thread on its own rectangle (rows of m x B panels) of C:
-//         for ic in steps of MC over the thread's rows:
-//           pack A[ic:ic+MC, pc:pc+KC] into MR-tall panels  A block of MC x KC lives in L2
-//           for each of the thread's B panels (KC x NR, stays in L1):
-//             for each A panel: micro-kernel -> MR x NR tile of C
+//       pack B[pc:pc+KC, jc:jc+NC] into NR-wide panels
+//       for ic in steps of MC over its rows:
+//         pack A[ic:ic+MC, pc:pc+KC] into MR-tall panels  A block of MC x KC lives in L2
+//         for each B panel (KC x NR, stays in L1):
+//           for each A panel: micro-kernel -> MR x NR tile of C
 //
 // The micro-kernel keeps an MR x NR tile of C in registers; NR runs along the rows of C
 // (vector loads of the packed B panel, broadcasts of packed A), because our outputs are
@@ -55,6 +55,43 @@ template <> struct Simd<float> {
     static reg set1(float v) { return _mm512_set1_ps(v); }
     static reg mul(reg a, reg b) { return _mm512_mul_ps(a, b); }
     static reg fma(reg a, reg b, reg c) { return _mm512_fmadd_ps(a, b, c); }
+    // The first `count` lanes of v to p (the rest of p's memory untouched).
+    static void storeu_first(float* p, reg v, int count) {
+        _mm512_mask_storeu_ps(p, static_cast<__mmask16>((1u << count) - 1), v);
+    }
+    // In-register 16 x 16 transpose (r[i] lane j <-> r[j] lane i), for the packing of
+    // operands whose k runs along memory: pairs of rows are interleaved as floats, then as
+    // float pairs, and the 128-bit blocks are exchanged last, 64 shuffles in all.
+    static void transpose(reg r[16]) {
+        reg t[16], u[16];
+        for (int i = 0; i < 16; i += 2) {
+            t[i] = _mm512_mask_unpacklo_ps(r[i], kAll, r[i], r[i + 1]);
+            t[i + 1] = _mm512_mask_unpackhi_ps(r[i], kAll, r[i], r[i + 1]);
+        }
+        // u[4g + c], 128-bit block L: rows 4g..4g+3 of column 4L + c.
+        for (int g = 0; g < 16; g += 4) {
+            const __m512d t0 = _mm512_castps_pd(t[g]), t1 = _mm512_castps_pd(t[g + 1]);
+            const __m512d t2 = _mm512_castps_pd(t[g + 2]), t3 = _mm512_castps_pd(t[g + 3]);
+            u[g] = _mm512_castpd_ps(_mm512_mask_unpacklo_pd(t0, kAll8, t0, t2));
+            u[g + 1] = _mm512_castpd_ps(_mm512_mask_unpackhi_pd(t0, kAll8, t0, t2));
+            u[g + 2] = _mm512_castpd_ps(_mm512_mask_unpacklo_pd(t1, kAll8, t1, t3));
+            u[g + 3] = _mm512_castpd_ps(_mm512_mask_unpackhi_pd(t1, kAll8, t1, t3));
+        }
+        for (int c = 0; c < 4; ++c) {
+            const reg v0 = blocks<0x44>(u[c], u[4 + c]), v1 = blocks<0xEE>(u[c], u[4 + c]);
+            const reg v2 = blocks<0x44>(u[8 + c], u[12 + c]), v3 = blocks<0xEE>(u[8 + c], u[12 + c]);
+            r[c] = blocks<0x88>(v0, v2);
+            r[4 + c] = blocks<0xDD>(v0, v2);
+            r[8 + c] = blocks<0x88>(v1, v3);
+            r[12 + c] = blocks<0xDD>(v1, v3);
+        }
+    }
+    // The shuffles are written in their masked forms with every lane selected: GCC 12's
+    // unmasked intrinsics pass an "undefined" source that -Wmaybe-uninitialized reports.
+    static constexpr __mmask16 kAll = 0xFFFF;
+    static constexpr __mmask8 kAll8 = 0xFF;
+    template <int kImm>
+    static reg blocks(reg a, reg b) { return _mm512_mask_shuffle_f32x4(a, kAll, a, b, kImm); }
 };
 template <> struct Simd<double> {
     using reg = __m512d;
@@ -136,6 +173,11 @@ template <typename T> struct Simd {
 };
 #endif
 
+// Instruction sets whose Simd<T> has transpose() and storeu_first() pack transposed operands
+// with vector shuffles; the others use the scalar loops.
+template <typename V>
+concept HasTranspose = requires(typename V::reg* r) { V::transpose(r); };
+
 template <typename T> T min_of(T a, T b) { return a < b ? a : b; }
 template <typename T> T max_of(T a, T b) { return a < b ? b : a; }
 inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
@@ -150,9 +192,35 @@ struct MicroKernel {
 
     // a: packed MR x kc panel (MR values per k), b: packed kc x NR panel (NR values per k),
     // both 64-byte aligned. Writes the top-left m x n of the tile into c.
+    //
+    // An edge tile (m or n short of the full tile) runs a smaller instantiation that
+    // multiplies only the rows and vectors it needs: the packed panels are zero-padded, so the
+    // full tile would be correct too, but for e.g. m = 64 with MR = 12 the last tile would
+    // spend two thirds of its multiply-adds on padding.
     static void run(int64_t kc, const T* __restrict a, const T* __restrict b, T* c, int64_t rsc, int64_t csc,
                     T alpha, T beta, int64_t m, int64_t n) {
-        typename V::reg acc[MR][NV];
+        // n fitting in fewer vectors happens only in the last B panel of a matrix.
+        if (NV == 1 || n > (NV - 1) * V::W) by_rows<NV>(kc, a, b, c, rsc, csc, alpha, beta, m, n);
+        else by_rows<1>(kc, a, b, c, rsc, csc, alpha, beta, m, n);
+    }
+
+private:
+    // The smallest of MR, 2/3 MR and 1/3 MR rows that covers m.
+    template <int NVUSED>
+    static void by_rows(int64_t kc, const T* __restrict a, const T* __restrict b, T* c, int64_t rsc, int64_t csc,
+                        T alpha, T beta, int64_t m, int64_t n) {
+        constexpr int kThird = MR / 3 > 0 ? MR / 3 : 1;
+        if (m > 2 * kThird) tile<MR, NVUSED>(kc, a, b, c, rsc, csc, alpha, beta, m, n);
+        else if (m > kThird) tile<2 * kThird, NVUSED>(kc, a, b, c, rsc, csc, alpha, beta, m, n);
+        else tile<kThird, NVUSED>(kc, a, b, c, rsc, csc, alpha, beta, m, n);
+    }
+
+    // Rows x (NVUSED * W) of the tile: the packed panels keep their MR / NR strides.
+    template <int ROWS, int NVUSED>
+    static void tile(int64_t kc, const T* __restrict a, const T* __restrict b, T* c, int64_t rsc, int64_t csc,
+                     T alpha, T beta, int64_t m, int64_t n) {
+        constexpr int kTileN = NVUSED * V::W;
+        typename V::reg acc[ROWS][NVUSED];
 #if defined(__SSE2__) || defined(_M_X64)
         // Start bringing the C tile in while the k loop runs: its rows lie a whole row of C
         // apart and would otherwise all miss at the end (worth ~10% at n = 2048).
@@ -162,30 +230,30 @@ struct MicroKernel {
         }
 #endif
         CMP_GEMM_UNROLL
-        for (int i = 0; i < MR; ++i) {
+        for (int i = 0; i < ROWS; ++i) {
             CMP_GEMM_UNROLL
-            for (int v = 0; v < NV; ++v) acc[i][v] = V::zero();
+            for (int v = 0; v < NVUSED; ++v) acc[i][v] = V::zero();
         }
         for (int64_t p = 0; p < kc; ++p) {
-            typename V::reg bv[NV];
+            typename V::reg bv[NVUSED];
             CMP_GEMM_UNROLL
-            for (int v = 0; v < NV; ++v) bv[v] = V::load(b + v * V::W);
+            for (int v = 0; v < NVUSED; ++v) bv[v] = V::load(b + v * V::W);
             CMP_GEMM_UNROLL
-            for (int i = 0; i < MR; ++i) {
+            for (int i = 0; i < ROWS; ++i) {
                 const typename V::reg ai = V::set1(a[i]);
                 CMP_GEMM_UNROLL
-                for (int v = 0; v < NV; ++v) acc[i][v] = V::fma(ai, bv[v], acc[i][v]);
+                for (int v = 0; v < NVUSED; ++v) acc[i][v] = V::fma(ai, bv[v], acc[i][v]);
             }
             a += MR;
             b += kNR;
         }
-        if (m == MR && n == kNR && csc == 1) {
+        if (m == ROWS && n == kTileN && csc == 1) {
             const typename V::reg va = V::set1(alpha);
             const typename V::reg vb = V::set1(beta);
             CMP_GEMM_UNROLL
-            for (int i = 0; i < MR; ++i) {
+            for (int i = 0; i < ROWS; ++i) {
                 CMP_GEMM_UNROLL
-                for (int v = 0; v < NV; ++v) {
+                for (int v = 0; v < NVUSED; ++v) {
                     T* cp = c + i * rsc + v * V::W;
                     typename V::reg r = V::mul(va, acc[i][v]);
                     if (beta != T(0)) r = V::fma(vb, V::loadu(cp), r);
@@ -195,16 +263,16 @@ struct MicroKernel {
             return;
         }
         // Edge tile or column-strided C: spill the tile and write element by element.
-        alignas(64) T tile[MR * kNR];
+        alignas(64) T spill[ROWS * kTileN];
         CMP_GEMM_UNROLL
-        for (int i = 0; i < MR; ++i) {
+        for (int i = 0; i < ROWS; ++i) {
             CMP_GEMM_UNROLL
-            for (int v = 0; v < NV; ++v) V::store(tile + i * kNR + v * V::W, acc[i][v]);
+            for (int v = 0; v < NVUSED; ++v) V::store(spill + i * kTileN + v * V::W, acc[i][v]);
         }
         for (int64_t i = 0; i < m; ++i) {
             for (int64_t j = 0; j < n; ++j) {
                 T& dst = c[i * rsc + j * csc];
-                const T r = alpha * tile[i * kNR + j];
+                const T r = alpha * spill[i * kTileN + j];
                 dst = beta == T(0) ? r : r + beta * dst;
             }
         }
@@ -213,6 +281,43 @@ struct MicroKernel {
 
 // ---- Packing ------------------------------------------------------------------------------
 
+// rows (<= R) vectors of kc values each, vector i at src + i * stride with unit stride along
+// k, -> kc groups of R values (out[p * R + i]), zero beyond `rows`. This is the packing of an
+// operand whose k runs along memory: A row-major, or B transposed (x @ W^T). Where the ISA
+// has an in-register transpose, W x W blocks go through it; otherwise (and for the k tail)
+// element by element, walking each source vector along memory.
+template <typename T, int R>
+void pack_transposed(int64_t rows, int64_t kc, const T* src, int64_t stride, T* out) {
+    using V = Simd<T>;
+    constexpr int W = V::W;
+    int64_t p0 = 0;
+    if constexpr (HasTranspose<V>) {
+        for (; p0 + W <= kc; p0 += W) {
+            for (int g = 0; g < R; g += W) {
+                const int live = static_cast<int>(min_of<int64_t>(W, max_of<int64_t>(0, rows - g)));
+                typename V::reg r[W];
+                CMP_GEMM_UNROLL
+                for (int i = 0; i < W; ++i) r[i] = i < live ? V::loadu(src + (g + i) * stride + p0) : V::zero();
+                V::transpose(r);
+                const int width = min_of(W, R - g);
+                CMP_GEMM_UNROLL
+                for (int q = 0; q < W; ++q) {
+                    if (width == W) V::storeu(out + (p0 + q) * R + g, r[q]);
+                    else V::storeu_first(out + (p0 + q) * R + g, r[q], width);
+                }
+            }
+        }
+    }
+    for (int64_t i = 0; i < R; ++i) {
+        if (i < rows) {
+            const T* row = src + i * stride;
+            for (int64_t p = p0; p < kc; ++p) out[p * R + i] = row[p];
+        } else {
+            for (int64_t p = p0; p < kc; ++p) out[p * R + i] = T(0);
+        }
+    }
+}
+
 // A (mc x kc, strides rsa/csa) -> ceil(mc/MR) panels, each kc groups of MR values (zero rows
 // pad the last panel so the micro-kernel never branches on m).
 template <typename T, int MR>
@@ -220,12 +325,8 @@ void pack_a(int64_t mc, int64_t kc, const T* a, int64_t rsa, int64_t csa, T* out
     for (int64_t i0 = 0; i0 < mc; i0 += MR) {
         const int64_t mr = min_of<int64_t>(MR, mc - i0);
         const T* src = a + i0 * rsa;
-        if (mr == MR && csa == 1) {
-            // Row-major A: walk each row along k (unit stride reads), scatter into the panel.
-            for (int i = 0; i < MR; ++i) {
-                const T* row = src + i * rsa;
-                for (int64_t p = 0; p < kc; ++p) out[p * MR + i] = row[p];
-            }
+        if (csa == 1) {
+            pack_transposed<T, MR>(mr, kc, src, rsa, out);
         } else if (mr == MR) {
             for (int64_t p = 0; p < kc; ++p) {
                 CMP_GEMM_UNROLL
@@ -241,16 +342,16 @@ void pack_a(int64_t mc, int64_t kc, const T* a, int64_t rsa, int64_t csa, T* out
 }
 
 // B (kc x nc, strides rsb/csb) -> ceil(nc/NR) panels, each kc groups of NR values.
-// Only panels [panel_begin, panel_end) are written (the packing itself runs in parallel).
 template <typename T, int NR>
-void pack_b(int64_t kc, int64_t nc, const T* b, int64_t rsb, int64_t csb, T* out, int64_t panel_begin,
-            int64_t panel_end) {
-    for (int64_t q = panel_begin; q < panel_end; ++q) {
+void pack_b(int64_t kc, int64_t nc, const T* b, int64_t rsb, int64_t csb, T* out) {
+    for (int64_t q = 0; q < ceil_div(nc, NR); ++q) {
         const int64_t j0 = q * NR;
         const int64_t nr = min_of<int64_t>(NR, nc - j0);
         const T* src = b + j0 * csb;
         T* dst = out + q * kc * NR;
-        if (nr == NR && csb == 1) {
+        if (rsb == 1 && csb != 1) {
+            pack_transposed<T, NR>(nr, kc, src, csb, dst);
+        } else if (nr == NR && csb == 1) {
             for (int64_t p = 0; p < kc; ++p) {
                 CMP_GEMM_UNROLL
                 for (int j = 0; j < NR; ++j) dst[p * NR + j] = src[p * rsb + j];
@@ -304,23 +405,28 @@ void scale_c(int64_t m, int64_t n, T beta, T* c, int64_t rsc, int64_t csc) {
     }
 }
 
-// How the threads split one C block: tm ranges of register-tile rows times tn ranges of B
-// panels, tm * tn <= threads. The pool hands each of the tm * tn tasks to its own thread, so
-// the split is chosen to minimise the largest rectangle (the slowest thread); splitting n as
-// well as m keeps all threads busy when m has few tiles (e.g. 16 threads on m = 256).
+// How the threads split C: tm ranges of register-tile rows times tn ranges of B panels,
+// tm * tn <= threads. Each of the tm * tn tasks multiplies its own rectangle of C from start
+// to end, packing the A rows and B columns it needs itself (one fork-join per GEMM, no
+// sharing between threads), so A is packed tn times and B tm times in all. The split
+// minimises the largest task: its multiply-adds (rows and columns rounded up to whole tiles)
+// plus its packing, weighted as kPackCost multiply-adds per packed element (vector copies
+// and shuffles move a few elements in the time the micro-kernel does 32 multiply-adds).
+// Splitting only m for a short, wide C would make every thread pack all of B.
 struct ThreadGrid {
     int64_t tm, tn;
 };
 
-inline ThreadGrid thread_grid(int64_t threads, int64_t m_tiles, int64_t n_panels, int64_t mr, int64_t nr) {
+constexpr int64_t kPackCost = 4;
+
+inline ThreadGrid thread_grid(int64_t threads, int64_t m_tiles, int64_t n_panels, int64_t k, int64_t mr, int64_t nr) {
     ThreadGrid best{1, 1};
     int64_t best_cost = -1;
-    for (int64_t tm = 1; tm <= threads; ++tm) {
+    for (int64_t tm = 1; tm <= threads && tm <= m_tiles; ++tm) {
         const int64_t tn = min_of(threads / tm, n_panels);
-        if (tm > m_tiles) break;
-        const int64_t cost = ceil_div(m_tiles, tm) * mr * ceil_div(n_panels, tn) * nr;
-        // On a tie prefer more row ranges: each thread then packs only its own rows of A.
-        if (best_cost < 0 || cost <= best_cost) {
+        const int64_t rows = ceil_div(m_tiles, tm) * mr, cols = ceil_div(n_panels, tn) * nr;
+        const int64_t cost = rows * cols * k + kPackCost * (rows + cols) * k;
+        if (best_cost < 0 || cost < best_cost) {
             best = ThreadGrid{tm, tn};
             best_cost = cost;
         }
@@ -388,6 +494,41 @@ bool gemv(int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t rsa, int
     return false;
 }
 
+// One thread's GEMM on its rectangle of C (the whole product when single-threaded): the
+// BLIS loops of the header comment, packing into this thread's buffers.
+template <typename T, typename Kernel, int64_t MC, int64_t KC, int64_t NC>
+void gemm_serial(int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t rsa, int64_t csa, const T* b,
+                 int64_t rsb, int64_t csb, T beta, T* c, int64_t rsc, int64_t csc) {
+    constexpr int MR = Kernel::kMR;
+    constexpr int NR = Kernel::kNR;
+    for (int64_t jc = 0; jc < n; jc += NC) {
+        const int64_t nc = min_of(NC, n - jc);
+        const int64_t b_panels = ceil_div(nc, NR);
+        for (int64_t pc = 0; pc < k; pc += KC) {
+            const int64_t kc = min_of(KC, k - pc);
+            // Later slices of k accumulate onto what the first one wrote.
+            const T beta_eff = pc == 0 ? beta : T(1);
+            T* bp = tls_pack_b.get<T>(b_panels * NR * kc);
+            pack_b<T, NR>(kc, nc, b + pc * rsb + jc * csb, rsb, csb, bp);
+            for (int64_t ic = 0; ic < m; ic += MC) {
+                const int64_t mc = min_of(MC, m - ic);
+                T* ap = tls_pack_a.get<T>(ceil_div(mc, MR) * MR * kc);
+                pack_a<T, MR>(mc, kc, a + ic * rsa + pc * csa, rsa, csa, ap);
+                for (int64_t q = 0; q < b_panels; ++q) {
+                    const int64_t jr = q * NR;
+                    const int64_t nr = min_of<int64_t>(NR, nc - jr);
+                    const T* bpanel = bp + q * kc * NR;
+                    for (int64_t ir = 0; ir < mc; ir += MR) {
+                        const int64_t mr = min_of<int64_t>(MR, mc - ir);
+                        Kernel::run(kc, ap + ir * kc, bpanel, c + (ic + ir) * rsc + (jc + jr) * csc, rsc, csc,
+                                    alpha, beta_eff, mr, nr);
+                    }
+                }
+            }
+        }
+    }
+}
+
 template <typename T, typename Kernel, int64_t MC, int64_t KC, int64_t NC>
 void gemm_packed(int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t rsa, int64_t csa, const T* b,
                  int64_t rsb, int64_t csb, T beta, T* c, int64_t rsc, int64_t csc) {
@@ -402,56 +543,24 @@ void gemm_packed(int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t r
     const bool parallel = m * n * k >= kParallelMinWork && !in_parallel_region();
     const int64_t threads = parallel ? get_num_threads() : 1;
     if ((m == 1 || n == 1) && gemv(m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc, parallel)) return;
-
-    for (int64_t jc = 0; jc < n; jc += NC) {
-        const int64_t nc = min_of(NC, n - jc);
-        const int64_t b_panels = ceil_div(nc, NR);
-        for (int64_t pc = 0; pc < k; pc += KC) {
-            const int64_t kc = min_of(KC, k - pc);
-            // Later slices of k accumulate onto what the first one wrote.
-            const T beta_eff = pc == 0 ? beta : T(1);
-            T* bp = tls_pack_b.get<T>(b_panels * NR * kc);
-            const T* b_block = b + pc * rsb + jc * csb;
-
-            // Every thread gets one rectangle of the C block: a range of MR-row tiles times a
-            // range of B panels, in a tm x tn grid (see thread_grid).
-            const int64_t m_tiles = ceil_div(m, MR);
-            const ThreadGrid grid = thread_grid(threads, m_tiles, b_panels, MR, NR);
-            // With one row range each thread uses B panels no other thread reads, so it packs
-            // them itself: one fork-join per block instead of two (small products gain most).
-            // Otherwise B is packed once, in parallel, before the threads share it.
-            const bool own_b = grid.tm == 1;
-            if (!own_b) {
-                parallel_for(0, b_panels, parallel ? max_of<int64_t>(1, b_panels / threads) : b_panels,
-                             [&](int64_t q0, int64_t q1) { pack_b<T, NR>(kc, nc, b_block, rsb, csb, bp, q0, q1); });
-            }
-            parallel_for(0, grid.tm * grid.tn, 1, [&](int64_t t0, int64_t t1) {
-                for (int64_t t = t0; t < t1; ++t) {
-                    const int64_t ti = t / grid.tn, tj = t % grid.tn;
-                    const int64_t row_begin = ti * m_tiles / grid.tm * MR;
-                    const int64_t row_end = min_of(m, (ti + 1) * m_tiles / grid.tm * MR);
-                    const int64_t q_begin = tj * b_panels / grid.tn;
-                    const int64_t q_end = (tj + 1) * b_panels / grid.tn;
-                    if (own_b) pack_b<T, NR>(kc, nc, b_block, rsb, csb, bp, q_begin, q_end);
-                    for (int64_t ic = row_begin; ic < row_end; ic += MC) {
-                        const int64_t mc = min_of(MC, row_end - ic);
-                        T* ap = tls_pack_a.get<T>(ceil_div(mc, MR) * MR * kc);
-                        pack_a<T, MR>(mc, kc, a + ic * rsa + pc * csa, rsa, csa, ap);
-                        for (int64_t q = q_begin; q < q_end; ++q) {
-                            const int64_t jr = q * NR;
-                            const int64_t nr = min_of<int64_t>(NR, nc - jr);
-                            const T* bpanel = bp + q * kc * NR;
-                            for (int64_t ir = 0; ir < mc; ir += MR) {
-                                const int64_t mr = min_of<int64_t>(MR, mc - ir);
-                                Kernel::run(kc, ap + ir * kc, bpanel, c + (ic + ir) * rsc + (jc + jr) * csc, rsc,
-                                            csc, alpha, beta_eff, mr, nr);
-                            }
-                        }
-                    }
-                }
-            });
-        }
+    const int64_t m_tiles = ceil_div(m, MR), n_panels = ceil_div(n, NR);
+    const ThreadGrid grid = thread_grid(threads, m_tiles, n_panels, k, MR, NR);
+    if (grid.tm * grid.tn == 1) {
+        gemm_serial<T, Kernel, MC, KC, NC>(m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc);
+        return;
     }
+    parallel_for(0, grid.tm * grid.tn, 1, [&](int64_t t0, int64_t t1) {
+        for (int64_t t = t0; t < t1; ++t) {
+            const int64_t ti = t / grid.tn, tj = t % grid.tn;
+            const int64_t row_begin = ti * m_tiles / grid.tm * MR;
+            const int64_t row_end = min_of(m, (ti + 1) * m_tiles / grid.tm * MR);
+            const int64_t col_begin = tj * n_panels / grid.tn * NR;
+            const int64_t col_end = min_of(n, (tj + 1) * n_panels / grid.tn * NR);
+            gemm_serial<T, Kernel, MC, KC, NC>(row_end - row_begin, col_end - col_begin, k, alpha,
+                                               a + row_begin * rsa, rsa, csa, b + col_begin * csb, rsb, csb, beta,
+                                               c + row_begin * rsc + col_begin * csc, rsc, csc);
+        }
+    });
 }
 
 }  // namespace
