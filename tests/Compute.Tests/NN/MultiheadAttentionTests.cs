@@ -35,6 +35,29 @@ public class MultiheadAttentionTests
     }
 
     [Test]
+    public void TrainingWeightsAreTheDroppedOutOnesAsTorchReturnsThem()
+    {
+        // torch 1.13's multi_head_attention_forward applies dropout to attn_output_weights and
+        // returns that tensor: zeros where dropped, softmax / (1 - p) elsewhere.
+        Tensor.ManualSeed(8);
+        var mha = new MultiheadAttention(8, 2, dropout: 0.5);
+        Tensor x = Tensor.Randn(6, 3, 8);
+        mha.Eval();
+        float[] eval = mha.Forward(x, x, x, averageAttnWeights: false).Weights!.Contiguous().ToArray<float>();
+        mha.Train();
+        float[] train = mha.Forward(x, x, x, averageAttnWeights: false).Weights!.Contiguous().ToArray<float>();
+        int dropped = train.Count(w => w == 0);
+        Assert.That(dropped, Is.InRange(train.Length / 4, 3 * train.Length / 4), "about half the weights dropped");
+        for (int i = 0; i < train.Length; i++)
+        {
+            if (train[i] != 0)
+            {
+                Assert.That(train[i], Is.EqualTo(eval[i] * 2).Within(1e-5f), $"weight {i}");
+            }
+        }
+    }
+
+    [Test]
     public void BadArgumentsFailByName()
     {
         Assert.Throws<ArgumentException>(() => new MultiheadAttention(10, 3));

@@ -157,7 +157,8 @@ namespace Compute.NN
         /// Attends <paramref name="query"/> over <paramref name="key"/>/<paramref name="value"/>.
         /// Returns the output (shaped like the query, with E features) and, when
         /// <paramref name="needWeights"/>, the attention weights: [N, L, S] averaged over heads
-        /// (<paramref name="averageAttnWeights"/>) or [N, heads, L, S] (without N when unbatched).
+        /// (<paramref name="averageAttnWeights"/>) or [N, heads, L, S] (without N when unbatched);
+        /// in training with dropout, the weights after dropout, as PyTorch returns them.
         /// </summary>
         /// <param name="query">Queries [L, N, E] ([N, L, E] batch-first; [L, E] unbatched).</param>
         /// <param name="key">Keys [S, N, kdim].</param>
@@ -250,8 +251,12 @@ namespace Compute.NN
                     scores = scores + mask;
                 }
                 weights = scores.Softmax(-1);
-                Tensor used = p > 0 ? Functional.Dropout(weights, p, training: true) : weights;
-                attended = used.MatMul(vh);
+                // PyTorch returns the weights after dropout, the ones the values were mixed with.
+                if (p > 0)
+                {
+                    weights = Functional.Dropout(weights, p, training: true);
+                }
+                attended = weights.MatMul(vh);
             }
             else
             {
