@@ -85,6 +85,9 @@ const std::vector<Shape3> kShapes = {
     // and 5, m below a third of a tile, and a last B panel of one vector (n % 32 = 16 or 8);
     // k with and without a tail after whole 16-wide blocks of the transposing pack.
     {64, 48, 35}, {20, 40, 50}, {17, 16, 33}, {3, 100, 48}, {2, 24, 16},
+    // Up to MC rows, B panels are packed one at a time just before use; above it, whole
+    // KC x NC blocks: m just over every variant's MC, with several k slices.
+    {197, 20, 270},
     // Matrix-vector shapes (their own path): several column blocks, k not a multiple of 64.
     {1, 2500, 300}, {700, 1, 1030},
 };

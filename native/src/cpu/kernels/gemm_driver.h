@@ -494,6 +494,17 @@ bool gemv(int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t rsa, int
     return false;
 }
 
+// One packed B panel (kc x NR, nr columns live) times every MR-row panel of a packed A
+// block of mc rows: an mc x nr strip of C.
+template <typename T, typename Kernel>
+void panel_times_block(int64_t mc, int64_t kc, const T* ap, const T* bpanel, T* c, int64_t rsc, int64_t csc, T alpha,
+                       T beta, int64_t nr) {
+    constexpr int MR = Kernel::kMR;
+    for (int64_t ir = 0; ir < mc; ir += MR) {
+        Kernel::run(kc, ap + ir * kc, bpanel, c + ir * rsc, rsc, csc, alpha, beta, min_of<int64_t>(MR, mc - ir), nr);
+    }
+}
+
 // One thread's GEMM on its rectangle of C (the whole product when single-threaded): the
 // BLIS loops of the header comment, packing into this thread's buffers.
 template <typename T, typename Kernel, int64_t MC, int64_t KC, int64_t NC>
@@ -508,21 +519,32 @@ void gemm_serial(int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t r
             const int64_t kc = min_of(KC, k - pc);
             // Later slices of k accumulate onto what the first one wrote.
             const T beta_eff = pc == 0 ? beta : T(1);
+            const T* b_block = b + pc * rsb + jc * csb;
+            if (m <= MC) {
+                // One block of rows (the batch of a Linear layer, a short-and-wide C): each B
+                // panel serves only this block, so it is packed just before its use into a
+                // buffer that stays in L1, instead of packing the whole KC x NC block first
+                // and reading it back from L3.
+                T* ap = tls_pack_a.get<T>(ceil_div(m, MR) * MR * kc);
+                pack_a<T, MR>(m, kc, a + pc * csa, rsa, csa, ap);
+                T* bp = tls_pack_b.get<T>(NR * kc);
+                for (int64_t jr = 0; jr < nc; jr += NR) {
+                    const int64_t nr = min_of<int64_t>(NR, nc - jr);
+                    pack_b<T, NR>(kc, nr, b_block + jr * csb, rsb, csb, bp);
+                    panel_times_block<T, Kernel>(m, kc, ap, bp, c + (jc + jr) * csc, rsc, csc, alpha, beta_eff, nr);
+                }
+                continue;
+            }
             T* bp = tls_pack_b.get<T>(b_panels * NR * kc);
-            pack_b<T, NR>(kc, nc, b + pc * rsb + jc * csb, rsb, csb, bp);
+            pack_b<T, NR>(kc, nc, b_block, rsb, csb, bp);
             for (int64_t ic = 0; ic < m; ic += MC) {
                 const int64_t mc = min_of(MC, m - ic);
                 T* ap = tls_pack_a.get<T>(ceil_div(mc, MR) * MR * kc);
                 pack_a<T, MR>(mc, kc, a + ic * rsa + pc * csa, rsa, csa, ap);
                 for (int64_t q = 0; q < b_panels; ++q) {
                     const int64_t jr = q * NR;
-                    const int64_t nr = min_of<int64_t>(NR, nc - jr);
-                    const T* bpanel = bp + q * kc * NR;
-                    for (int64_t ir = 0; ir < mc; ir += MR) {
-                        const int64_t mr = min_of<int64_t>(MR, mc - ir);
-                        Kernel::run(kc, ap + ir * kc, bpanel, c + (ic + ir) * rsc + (jc + jr) * csc, rsc, csc,
-                                    alpha, beta_eff, mr, nr);
-                    }
+                    panel_times_block<T, Kernel>(mc, kc, ap, bp + q * kc * NR, c + ic * rsc + (jc + jr) * csc, rsc,
+                                                 csc, alpha, beta_eff, min_of<int64_t>(NR, nc - jr));
                 }
             }
         }
