@@ -64,21 +64,48 @@ def pointwise():
                 lambda t: (lambda: t[0].sigmoid()), requires="cmp_sigmoid")
 
 
+def _reduce(fn, dims, keepdim=0, extra=()):
+    """The Compute call of a reduction C function taking (a, dims, ndims, [extra...], keepdim)."""
+    def call(c, t):
+        d = (None, ctypes.c_int64(0)) if dims is None else (int64s(dims), ctypes.c_int64(len(dims)))
+        return c.caller(fn, t[0], *d, *extra, ctypes.c_int32(keepdim))
+    return call
+
+
 def reductions():
+    # [N, 64] and [64, N] reduced over either dim: many short rows (inner), few long rows, and
+    # the outer (column) reductions that run vectorised across the kept dim.
     for rows, cols in ((1024, 1024), (64, 16384), (16384, 64)):
         shape = f"float32 [{rows}, {cols}]"
-        yield Entry("sum (all)", shape, make_inputs(rand(rows, cols)),
-                    lambda c, t: c.caller("cmp_sum", t[0], None, ctypes.c_int64(0), ctypes.c_int32(0)),
+        yield Entry("sum (all)", shape, make_inputs(rand(rows, cols)), _reduce("cmp_sum", None),
                     lambda t: (lambda: t[0].sum()),
                     lambda a: (lambda: a[0].sum()), requires="cmp_sum")
-        yield Entry("sum (last dim)", shape, make_inputs(rand(rows, cols)),
-                    lambda c, t: c.caller("cmp_sum", t[0], int64s([-1]), ctypes.c_int64(1), ctypes.c_int32(0)),
+        yield Entry("sum (last dim)", shape, make_inputs(rand(rows, cols)), _reduce("cmp_sum", [-1]),
                     lambda t: (lambda: t[0].sum(-1)),
                     lambda a: (lambda: a[0].sum(-1)), requires="cmp_sum")
-    yield Entry("sum (all)", f"float64 [{MEG}]", make_inputs(rand(MEG, dtype=np.float64)),
-                lambda c, t: c.caller("cmp_sum", t[0], None, ctypes.c_int64(0), ctypes.c_int32(0)),
+        yield Entry("sum (first dim)", shape, make_inputs(rand(rows, cols)), _reduce("cmp_sum", [0]),
+                    lambda t: (lambda: t[0].sum(0)),
+                    lambda a: (lambda: a[0].sum(0)), requires="cmp_sum")
+    yield Entry("sum (all)", f"float64 [{MEG}]", make_inputs(rand(MEG, dtype=np.float64)), _reduce("cmp_sum", None),
                 lambda t: (lambda: t[0].sum()),
                 lambda a: (lambda: a[0].sum()), requires="cmp_sum")
+    # The other reductions share the engine; rows of 64 and 1024 and a column reduction each.
+    for rows, cols, dim in ((16384, 64, -1), (1024, 1024, -1), (1024, 1024, 0)):
+        shape = f"float32 [{rows}, {cols}], dim {dim}"
+        yield Entry("mean", shape, make_inputs(rand(rows, cols)), _reduce("cmp_mean", [dim]),
+                    lambda t, d=dim: (lambda: t[0].mean(d)),
+                    lambda a, d=dim: (lambda: a[0].mean(d)), requires="cmp_mean")
+        yield Entry("prod", shape, make_inputs(rand(rows, cols, low=0.9, high=1.1)), _reduce("cmp_prod", [dim]),
+                    lambda t, d=dim: (lambda: t[0].prod(d)),
+                    lambda a, d=dim: (lambda: a[0].prod(d)), requires="cmp_prod")
+        yield Entry("amax", shape, make_inputs(rand(rows, cols)), _reduce("cmp_amax", [dim]),
+                    lambda t, d=dim: (lambda: t[0].amax(d)),
+                    lambda a, d=dim: (lambda: a[0].max(d)), requires="cmp_amax")
+        yield Entry("var", shape, make_inputs(rand(rows, cols)), _reduce("cmp_var", [dim], extra=(ctypes.c_double(1),)),
+                    lambda t, d=dim: (lambda: t[0].var(d)),
+                    lambda a, d=dim: (lambda: a[0].var(d, ddof=1)), requires="cmp_var")
+        yield Entry("logsumexp", shape, make_inputs(rand(rows, cols)), _reduce("cmp_logsumexp", [dim]),
+                    lambda t, d=dim: (lambda: t[0].logsumexp(d)), requires="cmp_logsumexp")
 
 
 def linear_layers():
@@ -110,14 +137,24 @@ def nn_ops():
                     lambda t, cols=cols: (lambda: _F().layer_norm(t[0], [cols], t[1], t[2], 1e-5)),
                     requires="cmp_layer_norm")
     for n, cin, cout, hw, k in ((32, 3, 16, 28, 3), (32, 16, 32, 14, 3), (8, 64, 64, 56, 3), (8, 128, 128, 28, 1)):
-        def conv(c, t, k=k):
-            pad = k // 2
-            return c.caller("cmp_conv", t[0], t[1], t[2], ctypes.c_int64(2), int64s([1, 1]), int64s([pad, pad]),
-                            ctypes.c_int32(0), int64s([1, 1]), ctypes.c_int64(1))
-        yield Entry("conv2d (stride 1, same padding)", f"float32 [{n}, {cin}, {hw}, {hw}] * [{cout}, {cin}, {k}, {k}]",
-                    make_inputs(rand(n, cin, hw, hw), rand(cout, cin, k, k), rand(cout)), conv,
-                    lambda t, k=k: (lambda: _F().conv2d(t[0], t[1], t[2], padding=k // 2)),
-                    requires="cmp_conv", flop=2 * n * cout * hw * hw * cin * k * k)
+        yield conv_entry(n, cin, cout, hw, k, stride=1, pad=k // 2, groups=1)
+    # 1x1 with stride 2 (ResNet's downsampling shortcut) and depthwise 3x3 (MobileNet), stride 1 and 2.
+    yield conv_entry(8, 256, 512, 28, 1, stride=2, pad=0, groups=1)
+    yield conv_entry(8, 64, 128, 56, 1, stride=2, pad=0, groups=1)
+    for stride in (1, 2):
+        yield conv_entry(8, 128, 128, 56, 3, stride=stride, pad=1, groups=128)
+
+
+def conv_entry(n, cin, cout, hw, k, stride, pad, groups):
+    def conv(c, t):
+        return c.caller("cmp_conv", t[0], t[1], t[2], ctypes.c_int64(2), int64s([stride, stride]), int64s([pad, pad]),
+                        ctypes.c_int32(0), int64s([1, 1]), ctypes.c_int64(groups))
+    out_hw = (hw + 2 * pad - k) // stride + 1
+    kind = "depthwise" if groups == cin and groups > 1 else ("same padding" if stride == 1 and pad == k // 2 else "no padding")
+    return Entry(f"conv2d (stride {stride}, {kind})", f"float32 [{n}, {cin}, {hw}, {hw}] * [{cout}, {cin // groups}, {k}, {k}]",
+                 make_inputs(rand(n, cin, hw, hw), rand(cout, cin // groups, k, k), rand(cout)), conv,
+                 lambda t: (lambda: _F().conv2d(t[0], t[1], t[2], stride=stride, padding=pad, groups=groups)),
+                 requires="cmp_conv", flop=2 * n * cout * out_hw * out_hw * (cin // groups) * k * k)
 
 
 def _F():

@@ -48,6 +48,8 @@ public class UnaryMathTests
         "nan_to_num" => x.NanToNum(Arg(args, "nan", 0.0), OptionalArg(args, "posinf"), OptionalArg(args, "neginf")),
         "clamp" => x.Clamp(min: ScalarArg(args, "min"), max: ScalarArg(args, "max")),
         "clamp_tensor" => x.Clamp(min: bound(1), max: bound(2)),
+        "clamp_min_tensor" => x.Clamp(min: bound(1)),
+        "clamp_max_tensor" => x.Clamp(max: bound(1)),
         _ => throw new FormatException($"fixture op {op}"),
     };
 

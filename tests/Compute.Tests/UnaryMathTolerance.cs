@@ -15,7 +15,7 @@ internal static class UnaryMathTolerance
     {
         "abs", "sign", "square", "sqrt", "floor", "ceil", "trunc", "round", "frac", "reciprocal", "relu", "relu6",
         "hardtanh", "leaky_relu", "isnan", "isinf", "isfinite", "logical_not", "bitwise_not", "nan_to_num", "clamp",
-        "clamp_tensor", "hardsigmoid", "hardswish",
+        "clamp_tensor", "clamp_min_tensor", "clamp_max_tensor", "hardsigmoid", "hardswish",
     };
 
     internal static Tolerance For(JsonElement c, string op, DType outType)

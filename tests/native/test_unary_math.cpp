@@ -52,6 +52,19 @@ cmp_status with_bounds(const Json& inputs, const std::function<cmp_status(cmp_te
     return fn(lo.get(), hi.get());
 }
 
+// clamp_min_tensor / clamp_max_tensor cases: the one bound is inputs[1]; the in-place form is
+// cmp_clamp_tensor_ with the other bound NULL.
+Op one_bound_clamp(cmp_status (*fn)(cmp_tensor, cmp_tensor, cmp_tensor*), bool is_min) {
+    return {[fn](cmp_tensor a, const Json&, const Json& in, cmp_tensor* o) {
+                Tensor b = make_tensor(in.at(size_t{1}));
+                return fn(a, b.get(), o);
+            },
+            [is_min](cmp_tensor a, const Json&, const Json& in) {
+                Tensor b = make_tensor(in.at(size_t{1}));
+                return cmp_clamp_tensor_(a, is_min ? b.get() : nullptr, is_min ? nullptr : b.get());
+            }};
+}
+
 const std::map<std::string, Op>& ops() {
     static const std::map<std::string, Op> table = {
         PLAIN_INPLACE(abs), PLAIN_INPLACE(sign), PLAIN_INPLACE(sqrt), PLAIN_INPLACE(rsqrt), PLAIN_INPLACE(square),
@@ -122,6 +135,8 @@ const std::map<std::string, Op>& ops() {
           [](cmp_tensor a, const Json&, const Json& in) {
               return with_bounds(in, [&](cmp_tensor lo, cmp_tensor hi) { return cmp_clamp_tensor_(a, lo, hi); });
           }}},
+        {"clamp_min_tensor", one_bound_clamp(cmp_clamp_min_tensor, true)},
+        {"clamp_max_tensor", one_bound_clamp(cmp_clamp_max_tensor, false)},
     };
     return table;
 }
@@ -133,6 +148,7 @@ bool is_exact(const std::string& op) {
     static const char* const exact[] = {"abs", "sign", "square", "sqrt", "floor", "ceil", "trunc", "round", "frac",
                                         "reciprocal", "relu", "relu6", "hardtanh", "leaky_relu", "isnan", "isinf",
                                         "isfinite", "logical_not", "bitwise_not", "nan_to_num", "clamp", "clamp_tensor",
+                                        "clamp_min_tensor", "clamp_max_tensor",
                                         "hardsigmoid", "hardswish"};
     for (const char* e : exact)
         if (op == e) return true;

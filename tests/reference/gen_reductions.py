@@ -452,6 +452,20 @@ def generate():
     with_dtype("mean_dtype_float32_from_float16", "mean", randn([3, 4], "float16"), [0, 1], "float32", True)
     with_dtype("error_mean_dtype_int", "mean", randn([3, 4]), [1], "int64")
 
+    # ---- layouts of the shared fold driver ------------------------------------------------------
+    # Two kept dims that do not merge (outputs walked with a carry), more column rows than one
+    # row block (128) over two reduced dims (row offsets walked per block), many short rows.
+    layouts = (("rows_two_kept_dims", [3, 5, 7], [2], [1, 0, 2]),
+               ("columns_two_reduced_dims", [13, 30, 9], [0, 1], [1, 0, 2]),
+               ("many_rows_of_64", [300, 64], [1], None))
+    for tag, shape, dims, perm in layouts:
+        prod(f"prod_{tag}", randn(shape).exp().pow(0.01), dims, permute=perm)
+        extremum(f"amax_{tag}", "amax", randn(shape), dims, permute=perm)
+        moments(f"var_{tag}", "var", randn(shape), dims, permute=perm)
+        lse(f"logsumexp_{tag}", randn(shape), dims, permute=perm)
+    with_indices("max_columns_two_reduced_dims", "max", randn([300, 9]), 0)
+    arg("argmax_rows_two_kept_dims", "argmax", randn([3, 5, 7]), 2, permute=[1, 0, 2])
+
     write("reductions.json", cases,
           description="prod, amax/amin, max/min (with indices), argmax/argmin, var/std/var_mean/std_mean, "
                       "vector_norm, logsumexp, any/all, count_nonzero, cumsum/cumprod, and dtype= of "

@@ -186,7 +186,9 @@ class Cases:
             case["inputs"] += [enc_tensor(b) for b in bounds]
         try:
             if bounds is not None:
-                r = torch.clamp(tx, *bounds)
+                # clamp_tensor: both bounds; clamp_min_tensor / clamp_max_tensor: the one named.
+                one = {"clamp_min_tensor": "min", "clamp_max_tensor": "max"}.get(op)
+                r = torch.clamp(tx, **{one: bounds[0]}) if one else torch.clamp(tx, *bounds)
                 case["inplace"] = r.dtype == tx.dtype
             else:
                 r = torch_call(op, tx, args)
@@ -288,6 +290,18 @@ def generate():
     c.add("clamp_tensor_int", "clamp_tensor", xi, bounds=[randint([5], "int32", -5, 0), randint([4, 1], "int64", 0, 5)])
     c.add("clamp_tensor_shape_mismatch", "clamp_tensor", x, bounds=[randn([3], "float32"), hi])
     c.add("clamp_tensor_bool", "clamp_tensor", randint([4], "bool"), bounds=[randint([4], "bool"), randint([4], "bool")])
+    # One tensor bound: bool works (max/min of bools), promotion with bool bounds, broadcasting.
+    bx = torch.tensor([[True, False, True, False], [False, False, True, True]])
+    bb = torch.tensor([[False], [True]])
+    for which in ("min", "max"):
+        op = f"clamp_{which}_tensor"
+        c.add(f"{op}_bool", op, bx, bounds=[bb])
+        c.add(f"{op}_bool_same_shape", op, bx, bounds=[torch.tensor([[False, True, True, False], [True, False, False, True]])])
+        c.add(f"{op}_int_bool_bound", op, xi, bounds=[randint([5], "bool")])
+        c.add(f"{op}_float_bool_bound", op, x, bounds=[randint([4, 1], "bool")])
+        c.add(f"{op}_bool_int_bound", op, bx, bounds=[randint([4], "int64", -2, 3)])
+        c.add(f"{op}_float", op, x, bounds=[lo])
+    c.add("clamp_bool_number_bound", "clamp", bx, {"min": False})
 
     write("unary_math.json", c.cases,
           description="Unary math and activations: every op on float32/float64/float16/bfloat16, "

@@ -455,6 +455,14 @@ def gen_reduce():
         add(f"error_{op}_dim_repeated", op, randn([2, 3]), [0, -2], False)
     add("sum_int64_large_values", "sum", torch.tensor([2**40, 2**41, -(2**39)]), None, False)
     add("sum_uint8_no_wrap", "sum", torch.full((4,), 200, dtype=torch.uint8), None, False)
+    # Layouts whose dims do not merge: two kept dims walked with a carry (rows of an inner
+    # reduction), and more column rows than one block of the column kernel (128) over two
+    # reduced dims; many short rows.
+    for op in ("sum", "mean"):
+        add(f"{op}_rows_two_kept_dims", op, randn([3, 5, 7]), [-1], False, permute=[1, 0, 2])
+        add(f"{op}_columns_two_reduced_dims", op, randn([13, 30, 9]), [0, 1], False, permute=[1, 0, 2])
+        add(f"{op}_columns_strided_outputs", op, randn([20, 9, 40]), [0, 2], True, permute=[2, 1, 0])
+        add(f"{op}_many_rows_of_64", op, randn([300, 64]), [1], False)
     write("reduce.json", cases,
           description="sum and mean over all dims, single dims, dim lists, negative dims, keepdim, "
                       "integer/bool inputs, half types, empty and non-contiguous inputs.")

@@ -908,7 +908,7 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_clamp_")]
         internal static partial Status cmp_clamp_(TensorHandle a, ReadOnlySpan<NativeScalar> min, ReadOnlySpan<NativeScalar> max);
 
-        /// <summary>min(max(a, min), max) with tensor bounds, broadcast and promoted together; either bound may be NULL but not both. A NaN in any operand gives NaN.</summary>
+        /// <summary>min(max(a, min), max) with tensor bounds, broadcast and promoted together; either bound may be NULL but not both. A NaN in any operand gives NaN. Bool operands promoting to bool take one bound only (max or min of bools, as PyTorch's clamp_min/clamp_max); both bounds are rejected for bool, as in PyTorch.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_clamp_tensor")]
         internal static partial Status cmp_clamp_tensor(TensorHandle a, TensorHandle min, TensorHandle max, out TensorHandle @out);
 
@@ -916,11 +916,11 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_clamp_tensor_")]
         internal static partial Status cmp_clamp_tensor_(TensorHandle a, TensorHandle min, TensorHandle max);
 
-        /// <summary>max(a, min) with a tensor bound (torch.clamp(a, min=t)); NaN in either gives NaN. Dtypes: all but bool.</summary>
+        /// <summary>max(a, min) with a tensor bound (torch.clamp(a, min=t)); NaN in either gives NaN; for bool, a or min. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_clamp_min_tensor")]
         internal static partial Status cmp_clamp_min_tensor(TensorHandle a, TensorHandle min, out TensorHandle @out);
 
-        /// <summary>min(a, max) with a tensor bound (torch.clamp(a, max=t)); NaN in either gives NaN. Dtypes: all but bool.</summary>
+        /// <summary>min(a, max) with a tensor bound (torch.clamp(a, max=t)); NaN in either gives NaN; for bool, a and max. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_clamp_max_tensor")]
         internal static partial Status cmp_clamp_max_tensor(TensorHandle a, TensorHandle max, out TensorHandle @out);
 
@@ -3842,7 +3842,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>min(max(a, min), max) with tensor bounds, broadcast and promoted together; either bound may be NULL but not both. A NaN in any operand gives NaN.</summary>
+        /// <summary>min(max(a, min), max) with tensor bounds, broadcast and promoted together; either bound may be NULL but not both. A NaN in any operand gives NaN. Bool operands promoting to bool take one bound only (max or min of bools, as PyTorch's clamp_min/clamp_max); both bounds are rejected for bool, as in PyTorch.</summary>
         internal static TensorHandle ClampTensor(TensorHandle a, TensorHandle min, TensorHandle max)
         {
             var status = cmp_clamp_tensor(a, min, max, out var result);
@@ -3864,7 +3864,7 @@ namespace Compute.Native
             }
         }
 
-        /// <summary>max(a, min) with a tensor bound (torch.clamp(a, min=t)); NaN in either gives NaN. Dtypes: all but bool.</summary>
+        /// <summary>max(a, min) with a tensor bound (torch.clamp(a, min=t)); NaN in either gives NaN; for bool, a or min. Dtypes: all.</summary>
         internal static TensorHandle ClampMinTensor(TensorHandle a, TensorHandle min)
         {
             var status = cmp_clamp_min_tensor(a, min, out var result);
@@ -3876,7 +3876,7 @@ namespace Compute.Native
             return result;
         }
 
-        /// <summary>min(a, max) with a tensor bound (torch.clamp(a, max=t)); NaN in either gives NaN. Dtypes: all but bool.</summary>
+        /// <summary>min(a, max) with a tensor bound (torch.clamp(a, max=t)); NaN in either gives NaN; for bool, a and max. Dtypes: all.</summary>
         internal static TensorHandle ClampMaxTensor(TensorHandle a, TensorHandle max)
         {
             var status = cmp_clamp_max_tensor(a, max, out var result);

@@ -38,6 +38,25 @@ cmp_status ternary_inplace(const char* op, cmp_tensor a, const char* a_name, cmp
     });
 }
 
+// addcmul/addcdiv: a, tensor1, tensor2 and the number `value` (checked first).
+cmp_status pointwise_with_value(const char* op, cmp_tensor a, cmp_tensor t1, cmp_tensor t2, const cmp_scalar& value,
+                                cmp_tensor* out,
+                                Tensor (*fn)(const Tensor&, const Tensor&, const Tensor&, cmp_scalar)) noexcept {
+    return ternary(op, a, "a", t1, "tensor1", t2, "tensor2", out, [&](const Tensor& x, const Tensor& y, const Tensor& z) {
+        scalar_arg(value, op, "value");
+        return fn(x, y, z, value);
+    });
+}
+
+cmp_status pointwise_with_value_inplace(const char* op, cmp_tensor a, cmp_tensor t1, cmp_tensor t2,
+                                        const cmp_scalar& value,
+                                        void (*fn)(const Tensor&, const Tensor&, const Tensor&, cmp_scalar)) noexcept {
+    return ternary_inplace(op, a, "a", t1, "tensor1", t2, "tensor2", [&](const Tensor& x, const Tensor& y, const Tensor& z) {
+        scalar_arg(value, op, "value");
+        fn(x, y, z, value);
+    });
+}
+
 }  // namespace
 
 // One out-of-place function and its in-place form per binary op.
@@ -105,63 +124,35 @@ CMP_API cmp_status cmp_lerp_(cmp_tensor a, cmp_tensor end, cmp_tensor weight) {
 }
 
 CMP_API cmp_status cmp_lerp_scalar(cmp_tensor a, cmp_tensor end, cmp_scalar weight, cmp_tensor* out) {
-    return binary("lerp", a, end, out, [&](const Tensor& x, const Tensor& e) {
-        scalar_arg(weight, "lerp", "weight");
-        return ops::lerp(x, e, weight);
-    });
+    return binary_scalar("lerp", a, end, weight, "weight", out, ops::lerp);
 }
 
 CMP_API cmp_status cmp_lerp_scalar_(cmp_tensor a, cmp_tensor end, cmp_scalar weight) {
-    return binary_inplace("lerp_", a, end, [&](const Tensor& x, const Tensor& e) {
-        scalar_arg(weight, "lerp_", "weight");
-        ops::lerp_(x, e, weight);
-    });
+    return binary_scalar_inplace("lerp_", a, end, weight, "weight", ops::lerp_);
 }
 
 CMP_API cmp_status cmp_addcmul(cmp_tensor a, cmp_tensor tensor1, cmp_tensor tensor2, cmp_scalar value, cmp_tensor* out) {
-    return ternary("addcmul", a, "a", tensor1, "tensor1", tensor2, "tensor2", out,
-                   [&](const Tensor& x, const Tensor& t1, const Tensor& t2) {
-                       scalar_arg(value, "addcmul", "value");
-                       return ops::addcmul(x, t1, t2, value);
-                   });
+    return pointwise_with_value("addcmul", a, tensor1, tensor2, value, out, ops::addcmul);
 }
 
 CMP_API cmp_status cmp_addcmul_(cmp_tensor a, cmp_tensor tensor1, cmp_tensor tensor2, cmp_scalar value) {
-    return ternary_inplace("addcmul_", a, "a", tensor1, "tensor1", tensor2, "tensor2",
-                   [&](const Tensor& x, const Tensor& t1, const Tensor& t2) {
-                       scalar_arg(value, "addcmul_", "value");
-                       ops::addcmul_(x, t1, t2, value);
-                   });
+    return pointwise_with_value_inplace("addcmul_", a, tensor1, tensor2, value, ops::addcmul_);
 }
 
 CMP_API cmp_status cmp_addcdiv(cmp_tensor a, cmp_tensor tensor1, cmp_tensor tensor2, cmp_scalar value, cmp_tensor* out) {
-    return ternary("addcdiv", a, "a", tensor1, "tensor1", tensor2, "tensor2", out,
-                   [&](const Tensor& x, const Tensor& t1, const Tensor& t2) {
-                       scalar_arg(value, "addcdiv", "value");
-                       return ops::addcdiv(x, t1, t2, value);
-                   });
+    return pointwise_with_value("addcdiv", a, tensor1, tensor2, value, out, ops::addcdiv);
 }
 
 CMP_API cmp_status cmp_addcdiv_(cmp_tensor a, cmp_tensor tensor1, cmp_tensor tensor2, cmp_scalar value) {
-    return ternary_inplace("addcdiv_", a, "a", tensor1, "tensor1", tensor2, "tensor2",
-                   [&](const Tensor& x, const Tensor& t1, const Tensor& t2) {
-                       scalar_arg(value, "addcdiv_", "value");
-                       ops::addcdiv_(x, t1, t2, value);
-                   });
+    return pointwise_with_value_inplace("addcdiv_", a, tensor1, tensor2, value, ops::addcdiv_);
 }
 
 CMP_API cmp_status cmp_masked_fill(cmp_tensor a, cmp_tensor mask, cmp_scalar value, cmp_tensor* out) {
-    return binary("masked_fill", a, mask, out, [&](const Tensor& x, const Tensor& m) {
-        scalar_arg(value, "masked_fill", "value");
-        return ops::masked_fill(x, m, value);
-    });
+    return binary_scalar("masked_fill", a, mask, value, "value", out, ops::masked_fill);
 }
 
 CMP_API cmp_status cmp_masked_fill_(cmp_tensor a, cmp_tensor mask, cmp_scalar value) {
-    return binary_inplace("masked_fill_", a, mask, [&](const Tensor& x, const Tensor& m) {
-        scalar_arg(value, "masked_fill_", "value");
-        ops::masked_fill_(x, m, value);
-    });
+    return binary_scalar_inplace("masked_fill_", a, mask, value, "value", ops::masked_fill_);
 }
 
 CMP_API cmp_status cmp_masked_fill_tensor(cmp_tensor a, cmp_tensor mask, cmp_tensor value, cmp_tensor* out) {

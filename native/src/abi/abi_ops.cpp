@@ -21,31 +21,19 @@ cmp_status compare(const char* op, ops::CompareOp kind, cmp_tensor a, cmp_tensor
 extern "C" {
 
 CMP_API cmp_status cmp_add(cmp_tensor a, cmp_tensor b, cmp_scalar alpha, cmp_tensor* out) {
-    return binary("add", a, b, out, [&](const Tensor& x, const Tensor& y) {
-        scalar_arg(alpha, "add", "alpha");
-        return ops::add(x, y, alpha);
-    });
+    return binary_scalar("add", a, b, alpha, "alpha", out, ops::add);
 }
 
 CMP_API cmp_status cmp_add_(cmp_tensor a, cmp_tensor b, cmp_scalar alpha) {
-    return binary_inplace("add_", a, b, [&](const Tensor& x, const Tensor& y) {
-        scalar_arg(alpha, "add_", "alpha");
-        ops::add_(x, y, alpha);
-    });
+    return binary_scalar_inplace("add_", a, b, alpha, "alpha", ops::add_);
 }
 
 CMP_API cmp_status cmp_sub(cmp_tensor a, cmp_tensor b, cmp_scalar alpha, cmp_tensor* out) {
-    return binary("sub", a, b, out, [&](const Tensor& x, const Tensor& y) {
-        scalar_arg(alpha, "sub", "alpha");
-        return ops::sub(x, y, alpha);
-    });
+    return binary_scalar("sub", a, b, alpha, "alpha", out, ops::sub);
 }
 
 CMP_API cmp_status cmp_sub_(cmp_tensor a, cmp_tensor b, cmp_scalar alpha) {
-    return binary_inplace("sub_", a, b, [&](const Tensor& x, const Tensor& y) {
-        scalar_arg(alpha, "sub_", "alpha");
-        ops::sub_(x, y, alpha);
-    });
+    return binary_scalar_inplace("sub_", a, b, alpha, "alpha", ops::sub_);
 }
 
 CMP_API cmp_status cmp_mul(cmp_tensor a, cmp_tensor b, cmp_tensor* out) {

@@ -126,4 +126,23 @@ cmp_status binary_inplace(const char* op, cmp_tensor a, cmp_tensor b, Fn&& fn) n
     });
 }
 
+// Two input tensors and one number argument called s_name (add/sub's alpha, lerp's weight,
+// masked_fill's value): the number is checked, then fn runs; the _inplace form writes into a.
+// One pair of helpers for every such op, so each ABI function is a single call.
+inline cmp_status binary_scalar(const char* op, cmp_tensor a, cmp_tensor b, const cmp_scalar& s, const char* s_name,
+                                cmp_tensor* out, Tensor (*fn)(const Tensor&, const Tensor&, cmp_scalar)) noexcept {
+    return binary(op, a, b, out, [&](const Tensor& x, const Tensor& y) {
+        scalar_arg(s, op, s_name);
+        return fn(x, y, s);
+    });
+}
+
+inline cmp_status binary_scalar_inplace(const char* op, cmp_tensor a, cmp_tensor b, const cmp_scalar& s,
+                                        const char* s_name, void (*fn)(const Tensor&, const Tensor&, cmp_scalar)) noexcept {
+    return binary_inplace(op, a, b, [&](const Tensor& x, const Tensor& y) {
+        scalar_arg(s, op, s_name);
+        fn(x, y, s);
+    });
+}
+
 }  // namespace cmp::abi

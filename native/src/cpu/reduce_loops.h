@@ -11,6 +11,7 @@
 
 #include "core/dtype.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <type_traits>
 #include <vector>
@@ -34,6 +35,63 @@ inline int64_t offset_of(const std::vector<ReduceDim>& dims, int64_t linear, boo
         off += i * (out ? dims[d].out_stride : dims[d].in_stride);
     }
     return off;
+}
+
+// Calls f(k, in_off, out_off) for the outputs k in [begin, end) over the kept dims (outermost
+// first). The offsets advance with a carry per step instead of offset_of's division per dim, which
+// is most of the cost of an output whose reduction is short (rows of 64 elements).
+template <typename F>
+void for_each_output(const std::vector<ReduceDim>& kept, int64_t begin, int64_t end, const F& f) {
+    if (begin >= end) return;
+    const size_t nd = kept.size();
+    if (nd <= 1) {
+        const int64_t is = nd ? kept[0].in_stride : 0, os = nd ? kept[0].out_stride : 0;
+        for (int64_t k = begin; k < end; ++k) f(k, k * is, k * os);
+        return;
+    }
+    std::vector<int64_t> idx(nd);
+    for (size_t d = nd, rest = static_cast<size_t>(begin); d-- > 0;) {
+        idx[d] = static_cast<int64_t>(rest) % kept[d].size;
+        rest /= static_cast<size_t>(kept[d].size);
+    }
+    int64_t in_off = offset_of(kept, begin, false), out_off = offset_of(kept, begin, true);
+    const ReduceDim& inner = kept[nd - 1];
+    for (int64_t k = begin; k < end;) {
+        // A run along the innermost kept dim, then one carry into the outer dims.
+        const int64_t run = std::min(end - k, inner.size - idx[nd - 1]);
+        for (int64_t j = 0; j < run; ++j) f(k + j, in_off + j * inner.in_stride, out_off + j * inner.out_stride);
+        k += run;
+        in_off += run * inner.in_stride;
+        out_off += run * inner.out_stride;
+        idx[nd - 1] += run;
+        for (size_t d = nd - 1; d > 0 && idx[d] == kept[d].size; --d) {
+            in_off -= kept[d].size * kept[d].in_stride;
+            out_off -= kept[d].size * kept[d].out_stride;
+            idx[d] = 0;
+            ++idx[d - 1];
+            in_off += kept[d - 1].in_stride;
+            out_off += kept[d - 1].out_stride;
+        }
+    }
+}
+
+// Merges W partial accumulators (W a power of two) pairwise in a fixed order: v[k] with
+// v[k + W/2], then the halves again. Each level goes into a fresh array, so the compiler keeps
+// the partials in registers; merging in place through one array made it spill them to the
+// stack and reload them across lanes (store-forwarding stalls), which dominated short rows.
+template <int W, typename A, typename Combine>
+inline A lane_tree(const A* v, const Combine& combine) {
+    static_assert((W & (W - 1)) == 0, "lane_tree: W must be a power of two");
+    if constexpr (W == 1) {
+        return v[0];
+    } else {
+        A h[W / 2];
+        for (int k = 0; k < W / 2; ++k) {
+            h[k] = v[k];
+            combine(h[k], v[k + W / 2]);
+        }
+        return lane_tree<W / 2>(h, combine);
+    }
 }
 
 // Whether the kernel should run as a column reduction: the innermost kept dim is closer

@@ -163,10 +163,13 @@ void run_clamp(const char* name, const Tensor& a, const Tensor& min, const Tenso
     if (max.defined()) inputs.push_back(max);
     auto config = TensorIterator::pointwise(name, inputs, out);
     TensorIterator iter(config);
-    CMP_CHECK(iter.compute_dtype() != CMP_DTYPE_BOOL, DTYPE_MISMATCH, name, ": not implemented for dtype bool");
     const cpu::ClampMode mode = min.defined() && max.defined() ? cpu::ClampMode::Both
                                 : min.defined()                ? cpu::ClampMode::Min
                                                                : cpu::ClampMode::Max;
+    // PyTorch 1.13 runs one tensor bound as clamp_min/clamp_max (maximum/minimum, which take
+    // bool: logical or/and); bool number bounds and clamp with both bounds have no bool kernel.
+    CMP_CHECK(iter.compute_dtype() != CMP_DTYPE_BOOL || (nan_bounds && mode != cpu::ClampMode::Both), DTYPE_MISMATCH,
+              name, ": not implemented for dtype bool", nan_bounds ? " with both bounds" : " with number bounds");
     cpu::clamp_stub(iter, mode, nan_bounds);
     if (result) *result = iter.output();
 }

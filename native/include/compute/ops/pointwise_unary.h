@@ -349,16 +349,16 @@ CMP_API cmp_status cmp_clamp(cmp_tensor a, const cmp_scalar* min, const cmp_scal
 /** clamp with number bounds, in place on a. */
 CMP_API cmp_status cmp_clamp_(cmp_tensor a, const cmp_scalar* min, const cmp_scalar* max);
 
-/** min(max(a, min), max) with tensor bounds, broadcast and promoted together; either bound may be NULL but not both. A NaN in any operand gives NaN. */
+/** min(max(a, min), max) with tensor bounds, broadcast and promoted together; either bound may be NULL but not both. A NaN in any operand gives NaN. Bool operands promoting to bool take one bound only (max or min of bools, as PyTorch's clamp_min/clamp_max); both bounds are rejected for bool, as in PyTorch. */
 CMP_API cmp_status cmp_clamp_tensor(cmp_tensor a, cmp_tensor min, cmp_tensor max, cmp_tensor* out);
 
 /** clamp with tensor bounds, in place on a. */
 CMP_API cmp_status cmp_clamp_tensor_(cmp_tensor a, cmp_tensor min, cmp_tensor max);
 
-/** max(a, min) with a tensor bound (torch.clamp(a, min=t)); NaN in either gives NaN. Dtypes: all but bool. */
+/** max(a, min) with a tensor bound (torch.clamp(a, min=t)); NaN in either gives NaN; for bool, a or min. Dtypes: all. */
 CMP_API cmp_status cmp_clamp_min_tensor(cmp_tensor a, cmp_tensor min, cmp_tensor* out);
 
-/** min(a, max) with a tensor bound (torch.clamp(a, max=t)); NaN in either gives NaN. Dtypes: all but bool. */
+/** min(a, max) with a tensor bound (torch.clamp(a, max=t)); NaN in either gives NaN; for bool, a and max. Dtypes: all. */
 CMP_API cmp_status cmp_clamp_max_tensor(cmp_tensor a, cmp_tensor max, cmp_tensor* out);
 
 /* end of section: pointwise-unary */

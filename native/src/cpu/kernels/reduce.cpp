@@ -36,9 +36,7 @@ A sum_dense(const T* p, int64_t n) {
     int64_t i = 0;
     for (; i + kLanes <= n; i += kLanes)
         for (int k = 0; k < kLanes; ++k) lanes[k] = acc_add(lanes[k], static_cast<A>(static_cast<opmath_t<T>>(p[i + k])));
-    for (int width = kLanes / 2; width >= 1; width /= 2)
-        for (int k = 0; k < width; ++k) lanes[k] = acc_add(lanes[k], lanes[k + width]);
-    A s = lanes[0];
+    A s = lane_tree<kLanes>(lanes, [](A& a, A b) { a = acc_add(a, b); });
     for (; i < n; ++i) s = acc_add(s, static_cast<A>(static_cast<opmath_t<T>>(p[i])));
     return s;
 }
@@ -78,6 +76,8 @@ A sum_reduced_range(const T* base, const std::vector<ReduceDim>& r, int64_t begi
 
 template <typename A, typename T>
 A sum_one_output(const T* base, const std::vector<ReduceDim>& r, int64_t reduce_numel) {
+    // One reduced dim within a chunk (rows of a matrix): no index arithmetic at all.
+    if (r.size() == 1 && reduce_numel <= kChunk) return sum_strided<A>(base, r[0].in_stride, reduce_numel);
     A total{};
     for (int64_t c = 0; c < reduce_numel; c += kChunk)
         total = acc_add(total, sum_reduced_range<A>(base, r, c, std::min(reduce_numel, c + kChunk)));
@@ -118,10 +118,9 @@ void reduce_inner(const ReducePlan& plan, ReduceOp op) {
     }
     const int64_t grain = std::max<int64_t>(1, kDefaultGrain / std::max<int64_t>(rn, 1));
     parallel_for(0, plan.out_numel, grain, [&](int64_t b, int64_t e) {
-        for (int64_t k = b; k < e; ++k) {
-            const A total = sum_one_output<A>(in + offset_of(plan.kept, k, false), plan.reduced, rn);
-            out[offset_of(plan.kept, k, true)] = finish<out_t>(total, op, rn);
-        }
+        for_each_output(plan.kept, b, e, [&](int64_t, int64_t in_off, int64_t out_off) {
+            out[out_off] = finish<out_t>(sum_one_output<A>(in + in_off, plan.reduced, rn), op, rn);
+        });
     });
 }
 
@@ -143,6 +142,7 @@ void reduce_outer(const ReducePlan& plan, ReduceOp op) {
     parallel_for(0, outer_numel * blocks, grain, [&](int64_t b, int64_t e) {
         A acc[kColBlock];
         A part[kColBlock];
+        int64_t roff[kRowBlock];  // input offsets of the rows of one block, walked once
         for (int64_t item = b; item < e; ++item) {
             const int64_t o = item / blocks;
             const int64_t j0 = (item % blocks) * kColBlock;
@@ -150,10 +150,11 @@ void reduce_outer(const ReducePlan& plan, ReduceOp op) {
             const T* base = in + offset_of(outer_kept, o, false) + j0 * col.in_stride;
             std::fill(acc, acc + len, A{});
             for (int64_t r0 = 0; r0 < rn; r0 += kRowBlock) {
-                std::fill(part, part + len, A{});
                 const int64_t r1 = std::min(rn, r0 + kRowBlock);
-                for (int64_t r = r0; r < r1; ++r) {
-                    const T* row = base + offset_of(plan.reduced, r, false);
+                for_each_output(plan.reduced, r0, r1, [&](int64_t r, int64_t off, int64_t) { roff[r - r0] = off; });
+                std::fill(part, part + len, A{});
+                for (int64_t r = 0; r < r1 - r0; ++r) {
+                    const T* row = base + roff[r];
                     if (col.in_stride == 1) {
                         for (int64_t j = 0; j < len; ++j)
                             part[j] = acc_add(part[j], static_cast<A>(static_cast<opmath_t<T>>(row[j])));
@@ -165,7 +166,7 @@ void reduce_outer(const ReducePlan& plan, ReduceOp op) {
                 for (int64_t j = 0; j < len; ++j) acc[j] = acc_add(acc[j], part[j]);
             }
             out_t* dst = out + offset_of(outer_kept, o, true) + j0 * col.out_stride;
-            for (int64_t j = 0; j < len; ++j) dst[j * col.out_stride] = finish<out_t>(acc[j], op, rn);
+            for (int64_t jj = 0; jj < len; ++jj) dst[jj * col.out_stride] = finish<out_t>(acc[jj], op, rn);
         }
     });
 }

@@ -25,6 +25,7 @@ namespace {
 constexpr int64_t kChunk = 16384;   // reduced elements per deterministic chunk
 constexpr int kLanes = 8;           // independent partial accumulators along a dense row
 constexpr int64_t kColBlock = 256;  // outputs per column-reduction work item
+constexpr int64_t kRowBlock = 128;  // rows whose offsets a column work item walks at once
 
 template <typename V>
 bool is_nan(V v) {
@@ -265,7 +266,7 @@ void fold_row(const Op& op, const typename Op::in_t* p, int64_t stride, int64_t 
             for (; i + kLanes <= n; i += kLanes)
                 for (int k = 0; k < kLanes; ++k) op.step(lanes[k], load<Op>(p + (i + k) * stride), idx0 + i + k);
         }
-        for (int k = 0; k < kLanes; ++k) op.combine(acc, lanes[k]);
+        op.combine(acc, lane_tree<kLanes>(lanes, [&](acc_of<Op>& a, const acc_of<Op>& b) { op.combine(a, b); }));
     }
     for (; i < n; ++i) op.step(acc, load<Op>(p + i * stride), idx0 + i);
 }
@@ -309,17 +310,20 @@ void fold_inner(const ReducePlan& plan, const Op& op) {
         return;
     }
     const int64_t grain = std::max<int64_t>(1, kDefaultGrain / std::max<int64_t>(rn, 1));
+    const bool one_row = plan.reduced.size() == 1;  // rows of a matrix: no index arithmetic
     parallel_for(0, plan.out_numel, grain, [&](int64_t b, int64_t e) {
-        for (int64_t k = b; k < e; ++k) {
+        for_each_output(plan.kept, b, e, [&](int64_t, int64_t in_off, int64_t out_off) {
             acc_of<Op> a = op.init();
-            fold_range(op, in + offset_of(plan.kept, k, false), plan.reduced, 0, rn, a);
-            op.write(a, offset_of(plan.kept, k, true));
-        }
+            if (one_row) fold_row(op, in + in_off, plan.reduced[0].in_stride, rn, 0, a);
+            else fold_range(op, in + in_off, plan.reduced, 0, rn, a);
+            op.write(a, out_off);
+        });
     });
 }
 
 // Column reduction: one work item holds the accumulators of up to kColBlock neighbouring
-// outputs and runs down the reduced rows; the inner loop goes across outputs.
+// outputs and runs down the reduced rows (in blocks of kRowBlock, whose offsets are walked
+// once instead of a division per row); the inner loop goes across outputs.
 template <typename Op>
 void fold_outer(const ReducePlan& plan, const Op& op) {
     using T = typename Op::in_t;
@@ -333,22 +337,27 @@ void fold_outer(const ReducePlan& plan, const Op& op) {
     parallel_for(0, outer_numel * blocks, grain, [&](int64_t b, int64_t e) {
         // Not std::vector: vector<bool> has no bool& elements.
         std::unique_ptr<acc_of<Op>[]> acc(new acc_of<Op>[kColBlock]);
+        int64_t roff[kRowBlock];
         for (int64_t item = b; item < e; ++item) {
             const int64_t o = item / blocks;
             const int64_t j0 = (item % blocks) * kColBlock;
             const int64_t len = std::min(kColBlock, col.size - j0);
             const T* base = in + offset_of(outer_kept, o, false) + j0 * col.in_stride;
             std::fill(acc.get(), acc.get() + len, op.init());
-            for (int64_t r = 0; r < rn; ++r) {
-                const T* row = base + offset_of(plan.reduced, r, false);
-                if (col.in_stride == 1) {
-                    for (int64_t j = 0; j < len; ++j) op.step(acc[j], load<Op>(row + j), r);
-                } else {
-                    for (int64_t j = 0; j < len; ++j) op.step(acc[j], load<Op>(row + j * col.in_stride), r);
+            for (int64_t r0 = 0; r0 < rn; r0 += kRowBlock) {
+                const int64_t r1 = std::min(rn, r0 + kRowBlock);
+                for_each_output(plan.reduced, r0, r1, [&](int64_t r, int64_t off, int64_t) { roff[r - r0] = off; });
+                for (int64_t r = r0; r < r1; ++r) {
+                    const T* row = base + roff[r - r0];
+                    if (col.in_stride == 1) {
+                        for (int64_t j = 0; j < len; ++j) op.step(acc[j], load<Op>(row + j), r);
+                    } else {
+                        for (int64_t j = 0; j < len; ++j) op.step(acc[j], load<Op>(row + j * col.in_stride), r);
+                    }
                 }
             }
             const int64_t out0 = offset_of(outer_kept, o, true) + j0 * col.out_stride;
-            for (int64_t j = 0; j < len; ++j) op.write(acc[j], out0 + j * col.out_stride);
+            for (int64_t jj = 0; jj < len; ++jj) op.write(acc[jj], out0 + jj * col.out_stride);
         }
     });
 }

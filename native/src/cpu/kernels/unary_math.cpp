@@ -423,7 +423,8 @@ void clamp_typed(TensorIterator& iter, ClampMode mode, bool nan_bounds) {
 }
 
 void clamp_kernel(TensorIterator& iter, ClampMode mode, bool nan_bounds) {
-    CMP_DISPATCH_NUMERIC_TYPES(iter.compute_dtype(), "clamp", [&] { clamp_typed<scalar_t>(iter, mode, nan_bounds); });
+    // Bool only reaches here with one tensor bound (the front-end checks): max/min of bools.
+    CMP_DISPATCH_ALL_TYPES(iter.compute_dtype(), "clamp", [&] { clamp_typed<scalar_t>(iter, mode, nan_bounds); });
 }
 
 }  // namespace
