@@ -117,6 +117,30 @@ template <> struct Simd<float> {
     static reg set1(float v) { return _mm256_set1_ps(v); }
     static reg mul(reg a, reg b) { return _mm256_mul_ps(a, b); }
     static reg fma(reg a, reg b, reg c) { return _mm256_fmadd_ps(a, b, c); }
+    static void storeu_first(float* p, reg v, int count) {
+        const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+        _mm256_maskstore_ps(p, _mm256_cmpgt_epi32(_mm256_set1_epi32(count), lane), v);
+    }
+    // In-register 8 x 8 transpose, as the AVX-512 one: floats, then float pairs of row
+    // pairs are interleaved within 128-bit halves, and the halves are exchanged last.
+    static void transpose(reg r[8]) {
+        reg t[8], u[8];
+        for (int i = 0; i < 8; i += 2) {
+            t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+            t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+        }
+        // u[4g + c], half L: rows 4g..4g+3 of column 4L + c.
+        for (int g = 0; g < 8; g += 4) {
+            u[g] = _mm256_shuffle_ps(t[g], t[g + 2], 0x44);
+            u[g + 1] = _mm256_shuffle_ps(t[g], t[g + 2], 0xEE);
+            u[g + 2] = _mm256_shuffle_ps(t[g + 1], t[g + 3], 0x44);
+            u[g + 3] = _mm256_shuffle_ps(t[g + 1], t[g + 3], 0xEE);
+        }
+        for (int c = 0; c < 4; ++c) {
+            r[c] = _mm256_permute2f128_ps(u[c], u[4 + c], 0x20);
+            r[4 + c] = _mm256_permute2f128_ps(u[c], u[4 + c], 0x31);
+        }
+    }
 };
 template <> struct Simd<double> {
     using reg = __m256d;
