@@ -150,4 +150,38 @@ public class LifetimeTests
         Assert.That(refs[0].IsAlive, Is.False);
         Assert.That(ComputeMemory.Stats().Allocated, Is.EqualTo(before));
     }
+
+    [Test]
+    public void GraphsSurviveFinalizersOfIntermediatesTheCodeNoLongerUses()
+    {
+        // Each intermediate below is used once, as an op's input: once the op has read its
+        // node, the tensor is garbage. A collector running all the time (as under memory
+        // pressure) used to finalize such a tensor before the new node took its reference,
+        // freeing what its node saved, so backward failed at random ("backward through the
+        // graph a second time"); each of 5 runs of such a loop failed that way before the fix.
+        bool stop = false;
+        var collector = new Thread(() =>
+        {
+            while (!Volatile.Read(ref stop))
+            {
+                Flush();
+            }
+        });
+        collector.Start();
+        try
+        {
+            var l1 = new Compute.NN.Linear(8, 16);
+            var l2 = new Compute.NN.Linear(16, 4);
+            Tensor x = Tensor.Randn(32, 8);
+            for (int i = 0; i < 20_000; i++)
+            {
+                l2.Forward(l1.Forward(x).Relu()).Square().Mean().Backward();
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref stop, true);
+            collector.Join();
+        }
+    }
 }

@@ -138,6 +138,11 @@ namespace Compute
                     }
                 }
             }
+            // The roots' handles hold the graph's references: a root the caller no longer uses
+            // (loss.Backward() as the last use of loss) must not be finalized mid-run, which
+            // would free the saved tensors of nodes not yet run.
+            GC.KeepAlive(roots);
+            GC.KeepAlive(capture);
             return captured;
         }
 

@@ -91,6 +91,11 @@ namespace Compute
             {
                 outputs[i].AttachGradFn(node, i);
             }
+            // The inputs' handles hold the references that keep their nodes' saved tensors; an
+            // input used nowhere else could otherwise be finalized between EdgeOf and the new
+            // node's AddRef, freeing what its node saved before the node is reachable again
+            // (backward then fails with "backward through the graph a second time").
+            GC.KeepAlive(inputs);
         }
     }
 }
