@@ -235,5 +235,20 @@ def generate():
     fold_case("fold", "error_blocks", randn([1, 8, 8]), output_size=[4, 4])
     fold_case("fold", "error_divisible", randn([1, 7, 9]), output_size=[4, 4])
 
+    # Depthwise rows wider than the forward kernel's register tile (32 float32 / 16 float64
+    # outputs) plus edges: the tiled interior, the checked edges and the tail between them.
+    conv("depthwise_wide_rows", 2, randn([2, 3, 4, 75]), randn([3, 1, 3, 3]), randn([3]), groups=3, padding=[1, 1])
+    conv("depthwise_wide_stride2_dilation", 2, randn([1, 2, 5, 90]), randn([4, 1, 3, 3]), groups=2, stride=[2, 2],
+         padding=[1, 2], dilation=[1, 2])
+    conv("depthwise_wide_float64", 2, randn([1, 2, 3, 41], "float64"), randn([2, 1, 2, 5], "float64"),
+         randn([2], "float64"), groups=2, padding=[0, 2])
+    conv("depthwise_wide_1d_stride3", 1, randn([2, 4, 130]), randn([4, 1, 4]), randn([4]), groups=4, stride=[3],
+         padding=[2])
+    # 1x1 kernels with stride > 1 (im2col is then a strided gather), with groups and padding.
+    conv("pointwise_stride2_batch", 2, randn([3, 6, 9, 8]), randn([4, 6, 1, 1]), randn([4]), stride=[2, 2])
+    conv("pointwise_stride_groups_padding", 2, randn([2, 4, 7, 7]), randn([6, 2, 1, 1]), groups=2, stride=[3, 2],
+         padding=[1, 1])
+    conv("pointwise_stride", 1, randn([2, 5, 17]), randn([3, 5, 1]), randn([3]), stride=[4])
+
     write("nn_conv.json", cases,
           description="conv1d/2d/3d and conv_transpose1d/2d/3d (outputs and autograd gradients), unfold, fold")
