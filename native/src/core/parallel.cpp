@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <exception>
@@ -15,11 +16,40 @@
 #include <thread>
 #include <vector>
 
+#if defined(__x86_64__) || defined(_M_X64)
+#include <immintrin.h>
+#endif
+
 namespace cmp {
 
 namespace {
 
 thread_local bool t_in_parallel = false;
+
+// Before sleeping on a condition variable, a worker waiting for the next job and a caller
+// waiting for the workers' chunks poll for this long. Waking a sleeping thread costs a
+// futex call and, on a busy machine, waiting for the scheduler to give it a core back (often
+// longer than a whole mid-sized GEMM), so back-to-back parallel calls, the common case in a
+// training step, find the threads still running. The cost is a core kept busy that long
+// after the last job.
+constexpr auto kSpinBeforeSleep = std::chrono::microseconds(100);
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(_M_X64)
+    _mm_pause();
+#endif
+}
+
+// Polls until done() or kSpinBeforeSleep has passed; returns done().
+template <typename Done>
+bool spin_until(Done done) {
+    const auto deadline = std::chrono::steady_clock::now() + kSpinBeforeSleep;
+    for (int i = 0;; ++i) {
+        if (done()) return true;
+        for (int p = 0; p < 16; ++p) cpu_relax();
+        if ((i & 15) == 15 && std::chrono::steady_clock::now() >= deadline) return done();
+    }
+}
 
 // Marks the current thread as running pool work for the lifetime of the guard.
 struct RegionGuard {
@@ -44,6 +74,7 @@ struct Job {
     const std::function<void(int64_t, int64_t)>* fn;
     int64_t begin, end, chunk, nchunks;
     std::atomic<int64_t> next{0};
+    std::atomic<int64_t> completed{0};  // chunks finished (or skipped), for the caller's polling
     std::atomic<bool> failed{false};
     std::exception_ptr error;  // first failure, guarded by the pool mutex
 
@@ -63,6 +94,7 @@ struct Job {
                 if (!error) error = std::current_exception();
                 failed.store(true, std::memory_order_relaxed);
             }
+            completed.fetch_add(1, std::memory_order_release);
         }
         return claimed;
     }
@@ -113,9 +145,11 @@ public:
             job_ = &job;
             finished_ = 0;
             ++generation_;
+            published_.store(generation_, std::memory_order_release);
         }
         work_cv_.notify_all();
         int64_t mine = job.work(m_);
+        spin_until([&] { return job.completed.load(std::memory_order_acquire) == job.nchunks; });
         std::unique_lock<std::mutex> lock(m_);
         finished_ += mine;
         // Wait until every chunk is done and every worker that picked up this job let go of it,
@@ -133,6 +167,7 @@ private:
         {
             std::lock_guard<std::mutex> lock(m_);
             stop_ = false;
+            stop_flag_.store(false, std::memory_order_relaxed);
             gen = generation_;
         }
         // Each worker starts from the current generation so it cannot miss the next job.
@@ -143,6 +178,7 @@ private:
         {
             std::lock_guard<std::mutex> lock(m_);
             stop_ = true;
+            stop_flag_.store(true, std::memory_order_relaxed);
         }
         work_cv_.notify_all();
         for (auto& w : workers_) w.join();
@@ -152,6 +188,9 @@ private:
     void worker_main(uint64_t seen) {
         for (;;) {
             Job* job;
+            spin_until([&] {
+                return published_.load(std::memory_order_acquire) != seen || stop_flag_.load(std::memory_order_relaxed);
+            });
             {
                 std::unique_lock<std::mutex> lock(m_);
                 work_cv_.wait(lock, [&] { return stop_ || generation_ != seen; });
@@ -183,6 +222,10 @@ private:
     int64_t finished_ = 0;
     int32_t busy_ = 0;
     bool stop_ = false;
+    // Copies of generation_ and stop_ that spinning workers read without taking m_; the
+    // condition-variable waits still decide under the lock, so the copies only save sleeps.
+    std::atomic<uint64_t> published_{0};
+    std::atomic<bool> stop_flag_{false};
 };
 
 Pool& pool() {
