@@ -309,7 +309,7 @@ private:
 // k, -> kc groups of R values (out[p * R + i]), zero beyond `rows`. This is the packing of an
 // operand whose k runs along memory: A row-major, or B transposed (x @ W^T). Where the ISA
 // has an in-register transpose, W x W blocks go through it; otherwise (and for the k tail)
-// element by element, walking each source vector along memory.
+// element by element.
 template <typename T, int R>
 void pack_transposed(int64_t rows, int64_t kc, const T* src, int64_t stride, T* out) {
     using V = Simd<T>;
@@ -332,12 +332,17 @@ void pack_transposed(int64_t rows, int64_t kc, const T* src, int64_t stride, T* 
             }
         }
     }
-    for (int64_t i = 0; i < R; ++i) {
-        if (i < rows) {
-            const T* row = src + i * stride;
-            for (int64_t p = p0; p < kc; ++p) out[p * R + i] = row[p];
-        } else {
-            for (int64_t p = p0; p < kc; ++p) out[p * R + i] = T(0);
+    // One k at a time: R loads from R source vectors (R cache lines stay live), R contiguous
+    // stores. Walking each source vector along k instead (strided stores) measured slower:
+    // float64 32 x 4096 x 1024 x @ W^T at 28-33 GFLOP/s against 41-45 this way.
+    if (rows == R) {
+        for (int64_t p = p0; p < kc; ++p) {
+            CMP_GEMM_UNROLL
+            for (int i = 0; i < R; ++i) out[p * R + i] = src[i * stride + p];
+        }
+    } else {
+        for (int64_t p = p0; p < kc; ++p) {
+            for (int64_t i = 0; i < R; ++i) out[p * R + i] = i < rows ? src[i * stride + p] : T(0);
         }
     }
 }
