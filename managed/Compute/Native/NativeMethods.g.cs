@@ -188,6 +188,18 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_cuda_device_count")]
         internal static partial Status cmp_cuda_device_count(out int @out);
 
+        /// <summary>Why CUDA cannot be used (UTF-8, static storage, never NULL): the CUDA backend library could not be loaded or is of another version, or it sees no device. Empty when devices exist.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cuda_unavailable_reason")]
+        internal static partial Status cmp_cuda_unavailable_reason(out nint @out);
+
+        /// <summary>Waits until all work queued on a CUDA device has finished.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cuda_synchronize")]
+        internal static partial Status cmp_cuda_synchronize(int device);
+
+        /// <summary>Resets the peak_allocated statistic of a CUDA device to what is allocated now.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cuda_reset_peak_memory_stats")]
+        internal static partial Status cmp_cuda_reset_peak_memory_stats(int device);
+
         /// <summary>Adds a reference to a tensor handle.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_tensor_retain")]
         internal static partial Status cmp_tensor_retain(nint tensor);
@@ -1823,6 +1835,37 @@ namespace Compute.Native
                 throw CreateException(status, "cmp_cuda_device_count");
             }
             return result;
+        }
+
+        /// <summary>Why CUDA cannot be used (UTF-8, static storage, never NULL): the CUDA backend library could not be loaded or is of another version, or it sees no device. Empty when devices exist.</summary>
+        internal static string CudaUnavailableReason()
+        {
+            var status = cmp_cuda_unavailable_reason(out nint result_utf8);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_cuda_unavailable_reason");
+            }
+            return Marshal.PtrToStringUTF8(result_utf8) ?? string.Empty;
+        }
+
+        /// <summary>Waits until all work queued on a CUDA device has finished.</summary>
+        internal static void CudaSynchronize(int device)
+        {
+            var status = cmp_cuda_synchronize(device);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_cuda_synchronize");
+            }
+        }
+
+        /// <summary>Resets the peak_allocated statistic of a CUDA device to what is allocated now.</summary>
+        internal static void CudaResetPeakMemoryStats(int device)
+        {
+            var status = cmp_cuda_reset_peak_memory_stats(device);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_cuda_reset_peak_memory_stats");
+            }
         }
 
         /// <summary>Adds a reference to a tensor handle.</summary>

@@ -185,6 +185,18 @@ CMP_API cmp_status cmp_empty_cache(cmp_device device);
 /** Number of usable CUDA devices; 0 when no CUDA library or driver is present. */
 CMP_API cmp_status cmp_cuda_device_count(int32_t* out);
 
+/**
+ * Why CUDA cannot be used (UTF-8, static storage, never NULL): the CUDA backend library could
+ * not be loaded or is of another version, or it sees no device. Empty when devices exist.
+ */
+CMP_API cmp_status cmp_cuda_unavailable_reason(const char** out);
+
+/** Waits until all work queued on a CUDA device has finished. */
+CMP_API cmp_status cmp_cuda_synchronize(int32_t device);
+
+/** Resets the peak_allocated statistic of a CUDA device to what is allocated now. */
+CMP_API cmp_status cmp_cuda_reset_peak_memory_stats(int32_t device);
+
 /* ---------------------------------------------------------------------------------------
  * Handles
  * ------------------------------------------------------------------------------------- */

@@ -46,7 +46,7 @@ CMP_API cmp_status cmp_memory_stats_get(cmp_device device, cmp_memory_stats* out
         cmp_memory_stats& o = out_arg(out, "cmp_memory_stats_get");
         Device d = device_arg(device, "cmp_memory_stats_get", "device");
         require_available(d, "cmp_memory_stats_get");
-        o = cpu_allocator::stats();
+        o = d.is_cpu() ? cpu_allocator::stats() : cuda::memory_stats(d.index, "cmp_memory_stats_get");
     });
 }
 
@@ -54,12 +54,34 @@ CMP_API cmp_status cmp_empty_cache(cmp_device device) {
     return guard("cmp_empty_cache", [&] {
         Device d = device_arg(device, "cmp_empty_cache", "device");
         require_available(d, "cmp_empty_cache");
-        cpu_allocator::empty_cache();
+        if (d.is_cpu()) cpu_allocator::empty_cache();
+        else cuda::empty_cache(d.index, "cmp_empty_cache");
     });
 }
 
 CMP_API cmp_status cmp_cuda_device_count(int32_t* out) {
     return guard("cmp_cuda_device_count", [&] { out_arg(out, "cmp_cuda_device_count") = cuda::device_count(); });
+}
+
+CMP_API cmp_status cmp_cuda_unavailable_reason(const char** out) {
+    return guard("cmp_cuda_unavailable_reason",
+                 [&] { out_arg(out, "cmp_cuda_unavailable_reason") = cuda::unavailable_reason().c_str(); });
+}
+
+CMP_API cmp_status cmp_cuda_synchronize(int32_t device) {
+    return guard("cmp_cuda_synchronize", [&] {
+        require_available(Device::from_c({CMP_DEVICE_CUDA, device}, "cmp_cuda_synchronize", "device"),
+                          "cmp_cuda_synchronize");
+        cuda::synchronize(device, "cmp_cuda_synchronize");
+    });
+}
+
+CMP_API cmp_status cmp_cuda_reset_peak_memory_stats(int32_t device) {
+    return guard("cmp_cuda_reset_peak_memory_stats", [&] {
+        require_available(Device::from_c({CMP_DEVICE_CUDA, device}, "cmp_cuda_reset_peak_memory_stats", "device"),
+                          "cmp_cuda_reset_peak_memory_stats");
+        cuda::reset_peak_stats(device, "cmp_cuda_reset_peak_memory_stats");
+    });
 }
 
 }  // extern "C"

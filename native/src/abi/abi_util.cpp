@@ -24,7 +24,9 @@ TensorImpl* impl_arg(cmp_tensor handle, const char* op, const char* arg) {
 }
 
 Tensor tensor_arg(cmp_tensor handle, const char* op, const char* arg) {
-    return Tensor(Ref<TensorImpl>::borrow(impl_arg(handle, op, arg)));
+    Tensor t(Ref<TensorImpl>::borrow(impl_arg(handle, op, arg)));
+    check_device_supported(t.device(), op, arg);
+    return t;
 }
 
 cmp_tensor to_handle(Tensor t) {
@@ -50,7 +52,11 @@ DType dtype_arg(const cmp_dtype& d, const char* op, const char* arg) {
     return static_cast<DType>(raw);
 }
 
-Device device_arg(cmp_device d, const char* op, const char* arg) { return Device::from_c(d, op, arg); }
+Device device_arg(cmp_device d, const char* op, const char* arg) {
+    const Device device = Device::from_c(d, op, arg);
+    check_device_supported(device, op, arg);
+    return device;
+}
 
 void scalar_arg(const cmp_scalar& s, const char* op, const char* arg) {
     CMP_CHECK(s.kind == CMP_SCALAR_FLOAT || s.kind == CMP_SCALAR_INT || s.kind == CMP_SCALAR_BOOL, INVALID_ARGUMENT,

@@ -44,7 +44,12 @@ cmp_status guard(const char* op, Body&& body) noexcept {
     }
 }
 
-// A borrowed tensor handle as a Tensor (which holds its own reference for the call).
+// Throws DEVICE_ERROR naming op and arg when device is a CUDA device and op has no CUDA
+// support yet (abi_cuda_ops.cpp). tensor_arg and device_arg call it.
+void check_device_supported(Device device, const char* op, const char* arg);
+
+// A borrowed tensor handle as a Tensor (which holds its own reference for the call); refuses a
+// CUDA tensor for an op without CUDA support.
 Tensor tensor_arg(cmp_tensor handle, const char* op, const char* arg);
 // The TensorImpl behind a handle without taking a reference (retain/release).
 TensorImpl* impl_arg(cmp_tensor handle, const char* op, const char* arg);

@@ -207,6 +207,18 @@ void set_failure_hook(cmp_alloc_failure_hook hook, void* context) {
     s.hook_context = context;
 }
 
+int32_t run_failure_hook(int64_t nbytes) {
+    cmp_alloc_failure_hook hook;
+    void* context;
+    {
+        State& s = st();
+        std::lock_guard lock(s.mu);
+        hook = s.hook;
+        context = s.hook_context;
+    }
+    return hook ? hook(nbytes, context) : 0;
+}
+
 void set_cache_limit(int64_t bytes) {
     CMP_CHECK(bytes >= 0, INVALID_ARGUMENT, "allocator: cache limit must be >= 0, got ", bytes);
     {

@@ -16,6 +16,9 @@ void deallocate(void* p, int64_t nbytes);
 void empty_cache();
 cmp_memory_stats stats();
 void set_failure_hook(cmp_alloc_failure_hook hook, void* context);
+// Runs the installed failure hook (without the allocator's lock) for a failed allocation of
+// nbytes elsewhere (the CUDA backend's device allocator); 0 when no hook is installed.
+int32_t run_failure_hook(int64_t nbytes);
 
 // The block size a request of nbytes is served with (a multiple of kAlignment; classes are
 // at most 1/8 apart so rounding wastes at most 12.5%).

@@ -1,27 +1,46 @@
-// Run-time probe for the CUDA backend. The core library never links CUDA: the backend lives in
-// libcompute_cuda.so, loaded with dlopen on first use (COMPUTE_CUDA_LIBRARY overrides the
-// name), so one core binary runs on machines with and without a GPU.
+// The CUDA backend as the core sees it. The core library never links CUDA: the backend lives in
+// libcompute_cuda.so, loaded with dlopen on first use, and is reached only through the
+// versioned table of cuda/backend_api.h. The library is looked for at COMPUTE_CUDA_LIBRARY
+// when set, else next to libcompute itself, else on the loader's search path; a library of
+// another interface version is refused with a message naming it and both versions.
 #pragma once
+
+#include "cuda/backend_api.h"
 
 #include <cstdint>
 #include <string>
 
 namespace cmp::cuda {
 
-// Entry points the backend library exports with C linkage.
-//   int32_t compute_cuda_device_count(void);   // usable devices, 0 when no driver/GPU
-struct Backend {
-    int32_t (*device_count)() = nullptr;
-};
+using Backend = compute_cuda_backend;
 
-// The loaded backend, or nullptr when the library is absent or incomplete; the first call
-// tries to load it and remembers the outcome (and its reason) for the life of the process.
+// The loaded backend, or nullptr when the library is absent, incomplete or of another version;
+// the first call tries to load it and remembers the outcome for the life of the process.
 const Backend* backend();
-// Why backend() is nullptr, e.g. "libcompute_cuda.so could not be loaded (<dlerror>)".
+// Why CUDA cannot be used: why backend() is nullptr (e.g. "libcompute_cuda.so could not be
+// loaded (<dlerror>)"), or why the loaded backend sees no device; empty when devices exist.
 const std::string& unavailable_reason();
-// Number of usable CUDA devices; 0 when the backend is absent.
+// Number of usable CUDA devices; 0 when the backend is absent or sees none.
 int32_t device_count();
-// Throws DEVICE_ERROR "<op>: device cuda:<index> is not available: <reason>".
+// Throws DEVICE_ERROR "<op>: device cuda:<index> is not available: <reason>" unless the device
+// exists.
 void require_device(int32_t index, const char* op);
+// The loaded backend (require_device must have passed for some device): throws otherwise.
+const Backend& get(const char* op);
+// Loads name as a backend and checks its interface, without installing it: "" when it would
+// be accepted, else why not. For tests of the version check.
+std::string probe_library(const std::string& name);
+// Throws cmp::Error(status, "<op>: <backend message>") when status is not OK.
+void check(int32_t status, const char* op);
+
+// Checked wrappers over the table, throwing cmp::Error naming op.
+void* allocate(int32_t device, int64_t nbytes, const char* op);
+void deallocate(void* ptr) noexcept;
+cmp_memory_stats memory_stats(int32_t device, const char* op);
+void empty_cache(int32_t device, const char* op);
+void reset_peak_stats(int32_t device, const char* op);
+void synchronize(int32_t device, const char* op);
+// Synchronous copy of nbytes between any two of host memory and device memory.
+void copy_bytes(int32_t device, void* dst, const void* src, int64_t nbytes, const char* op);
 
 }  // namespace cmp::cuda

@@ -37,15 +37,21 @@ std::vector<int64_t> broadcast_byte_strides(const Tensor& t, const Shape& shape)
 
 namespace {
 
-void check_device(const std::vector<Tensor>& ts, const char* op) {
-    Device dev = ts[0].device();
+// The device the op runs on: that of the tensors that are not wrapped numbers (a wrapped number
+// may live on the CPU next to tensors of any device, as in PyTorch). Mixed devices give
+// PyTorch's error.
+Device check_device(const std::vector<Tensor>& ts, const char* op) {
+    const Tensor* first = nullptr;
     for (const Tensor& t : ts) {
-        // A wrapped number may live on the CPU next to tensors of any device, as in PyTorch.
         if (t.is_wrapped_number()) continue;
-        CMP_CHECK(t.device() == dev, DEVICE_ERROR, op, ": expected all tensors to be on the same device, but found ",
-                  dev.str(), " and ", t.device().str());
+        if (!first) first = &t;
+        CMP_CHECK(t.device() == first->device(), DEVICE_ERROR, op,
+                  ": Expected all tensors to be on the same device, but found at least two devices, ",
+                  first->device().str(), " and ", t.device().str(), "!");
     }
+    const Device dev = first ? first->device() : ts[0].device();
     require_available(dev, op);
+    return dev;
 }
 
 void check_no_internal_overlap(const Tensor& out, const char* op) {
@@ -58,13 +64,13 @@ void check_no_internal_overlap(const Tensor& out, const char* op) {
 
 }  // namespace
 
-TensorIterator::TensorIterator(Config config) {
+TensorIterator::TensorIterator(Config config) : op_(config.op) {
     const char* op = config.op;
     for (const Tensor& t : config.inputs) CMP_CHECK(t.defined(), INVALID_ARGUMENT, op, ": an input tensor is undefined");
     std::vector<Tensor> all = config.inputs;
     if (config.out.defined()) all.push_back(config.out);
     CMP_CHECK(!all.empty(), INTERNAL_ERROR, op, ": no operands");
-    check_device(all, op);
+    const Device device = check_device(all, op);
 
     // Shape: the inputs broadcast together; a fixed output must already have that shape.
     Shape shape;
@@ -112,7 +118,7 @@ TensorIterator::TensorIterator(Config config) {
             out = Tensor::empty(shape, out_dtype, out.device());
         }
     } else {
-        out = Tensor::empty(shape, out_dtype, all[0].device());
+        out = Tensor::empty(shape, out_dtype, device);
     }
 
     operands_.reserve(config.inputs.size() + 1);
@@ -226,13 +232,20 @@ void TensorIterator::run_range(const Loop& loop, int64_t begin, int64_t end) con
 
 void TensorIterator::for_each(const Loop& loop, int64_t grain) {
     if (numel_ > 0) {
-        CMP_CHECK(operands_[0].device().is_cpu(), INTERNAL_ERROR, "TensorIterator: CPU loop on a non-CPU tensor");
+        // The abi layer admits CUDA tensors only to ops with CUDA kernels; one that still reaches
+        // a CPU loop (an op variant without a CUDA kernel) stops here, before touching memory.
+        CMP_CHECK(operands_[0].device().is_cpu(), DEVICE_ERROR, op_, ": not implemented on CUDA yet (tensors on ",
+                  operands_[0].device().str(), ")");
         if (numel_ <= grain) {
             run_range(loop, 0, numel_);
         } else {
             parallel_for(0, numel_, grain, [&](int64_t b, int64_t e) { run_range(loop, b, e); });
         }
     }
+    finish_device();
+}
+
+void TensorIterator::finish_device() {
     if (write_back_.defined()) ops::copy_(write_back_, operands_[0]);
 }
 

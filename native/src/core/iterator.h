@@ -62,7 +62,12 @@ public:
     // copies into the caller's output if the engine computed into a temporary (an in-place op
     // whose output dtype differs from the compute dtype). CPU tensors only.
     void for_each(const Loop& loop, int64_t grain = kDefaultGrain);
+    // After a device kernel wrote operand 0: copies it into the caller's output when the engine
+    // computed into a temporary (for_each does this itself).
+    void finish_device();
 
+    // The op's name, for messages.
+    const char* op() const { return op_; }
     // The result as the caller sees it (the given output, or the allocated one).
     const Tensor& output() const { return write_back_.defined() ? write_back_ : operands_[0]; }
     // The operand the kernel sees: 0 is the (possibly temporary) output, 1.. the inputs.
@@ -85,6 +90,7 @@ private:
     void compute_layout(const Shape& shape);
     void run_range(const Loop& loop, int64_t begin, int64_t end) const;
 
+    const char* op_;                // the op's name, for messages
     std::vector<Tensor> operands_;  // [0] = output, then inputs (converted)
     Tensor write_back_;             // caller's output when the engine computes into a temporary
     DType compute_dtype_ = CMP_DTYPE_FLOAT32;

@@ -2,6 +2,7 @@
 #include "storage.h"
 
 #include "allocator.h"
+#include "cuda_runtime.h"
 
 namespace cmp {
 
@@ -9,7 +10,7 @@ Ref<Storage> Storage::allocate(int64_t nbytes, Device device) {
     require_available(device, "allocate");
     CMP_CHECK(nbytes >= 0, INVALID_ARGUMENT, "allocate: negative byte count ", nbytes);
     Ref<Storage> s = Ref<Storage>::adopt(new Storage());
-    s->data_ = cpu_allocator::allocate(nbytes);
+    s->data_ = device.is_cpu() ? cpu_allocator::allocate(nbytes) : cuda::allocate(device.index, nbytes, "allocate");
     s->nbytes_ = nbytes;
     s->device_ = device;
     s->from_allocator_ = true;
@@ -28,7 +29,10 @@ Ref<Storage> Storage::wrap(void* data, int64_t nbytes, Device device, cmp_delete
 }
 
 Storage::~Storage() {
-    if (from_allocator_) cpu_allocator::deallocate(data_, nbytes_);
+    if (from_allocator_) {
+        if (device_.is_cpu()) cpu_allocator::deallocate(data_, nbytes_);
+        else cuda::deallocate(data_);
+    }
     else if (deleter_) deleter_(data_, context_);
 }
 

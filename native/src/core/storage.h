@@ -40,7 +40,7 @@ private:
     void* data_ = nullptr;
     int64_t nbytes_ = 0;
     Device device_;
-    bool from_allocator_ = false;
+    bool from_allocator_ = false;  // the CPU caching allocator, or the CUDA backend's on a GPU
     cmp_deleter deleter_ = nullptr;
     void* context_ = nullptr;
     std::atomic<uint64_t> version_{0};

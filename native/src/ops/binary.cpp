@@ -3,6 +3,7 @@
 
 #include "core/iterator.h"
 #include "cpu/elementwise_stubs.h"
+#include "ops/cuda_ops.h"
 
 namespace cmp::cpu {
 CMP_DEFINE_STUB(binary_stub);
@@ -56,7 +57,14 @@ Tensor run_binary(const char* op, BinaryOp kind, const Tensor& a, const Tensor& 
     TensorIterator iter(config);
     Scalar one = scalar_int(1);
     if (alpha) check_alpha(*alpha, iter.compute_dtype(), op);
-    cpu::binary_stub(iter, kind, alpha ? *alpha : one);
+    if (cuda_ops::on_cuda(iter)) {
+        const auto cuda_op = kind == BinaryOp::Add   ? COMPUTE_CUDA_BINARY_ADD
+                             : kind == BinaryOp::Mul ? COMPUTE_CUDA_BINARY_MUL
+                                                     : COMPUTE_CUDA_BINARY_DIV;
+        cuda_ops::binary(iter, cuda_op, alpha ? *alpha : one);
+    } else {
+        cpu::binary_stub(iter, kind, alpha ? *alpha : one);
+    }
     return iter.output();
 }
 

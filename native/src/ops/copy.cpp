@@ -5,6 +5,7 @@
 #include "core/device.h"
 #include "core/iterator.h"
 #include "cpu/elementwise_stubs.h"
+#include "ops/cuda_ops.h"
 
 namespace cmp::cpu {
 CMP_DEFINE_STUB(copy_stub);
@@ -44,6 +45,7 @@ void copy_(const Tensor& dst, const Tensor& src) {
     CMP_CHECK(dst.defined(), INVALID_ARGUMENT, "copy_: the destination tensor is undefined");
     CMP_CHECK(src.defined(), INVALID_ARGUMENT, "copy_: the source tensor is undefined");
     if (same_layout(dst, src)) return;  // x.copy_(x)
+    if (dst.device() != src.device()) return cuda_ops::copy_across_devices(dst, src);
     // A source that shares memory with the destination is read in full before any write
     // (e.g. x[1:].copy_(x[:-1])), so the result is as if the copy were simultaneous.
     Tensor source = may_overlap(dst, src) ? clone(src) : src;
@@ -56,6 +58,7 @@ void copy_(const Tensor& dst, const Tensor& src) {
     c.compute_dtype = dst.dtype();
     c.cast_inputs = false;  // the kernel converts
     TensorIterator iter(c);
+    if (cuda_ops::on_cuda(iter)) return cuda_ops::copy(iter);
     cpu::copy_stub(iter);
 }
 
@@ -70,6 +73,7 @@ void fill_(const Tensor& t, Scalar value) {
     c.has_compute_dtype = true;
     c.compute_dtype = t.dtype();
     TensorIterator iter(c);
+    if (cuda_ops::on_cuda(iter)) return cuda_ops::fill(iter, value);
     cpu::fill_stub(iter, value);
 }
 
@@ -99,9 +103,9 @@ Tensor to_device(const Tensor& t, Device device) {
     if (t.device() == device) return t;
     require_available(device, "to");
     require_available(t.device(), "to");
-    // Both devices are available only once a device backend is loaded; it provides the transfer.
-    fail(CMP_STATUS_DEVICE_ERROR, str("to: no transfer from ", t.device().str(), " to ", device.str(),
-                                      " in this build"));
+    Tensor out = Tensor::empty(t.sizes(), t.dtype(), device, "to");
+    copy_(out, t);
+    return out;
 }
 
 Scalar item(const Tensor& t, const Shape& indices) {

@@ -6,6 +6,7 @@
 #include "core/device.h"
 #include "core/promotion.h"
 #include "cpu/reduce_stubs.h"
+#include "ops/cuda_ops.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -104,6 +105,7 @@ PlannedReduction plan_reduction(const char* op, const Tensor& a, const Shape& di
 Tensor sum(const Tensor& a, const Shape& dims, bool keepdim) {
     CMP_CHECK(a.defined(), INVALID_ARGUMENT, "sum: argument 'input' is undefined");
     const DType out = is_floating(a.dtype()) ? a.dtype() : CMP_DTYPE_INT64;
+    if (!a.device().is_cpu()) return cuda_ops::sum(a, dims, keepdim, out);
     return reduce("sum", cpu::ReduceOp::Sum, a, dims, keepdim, out);
 }
 

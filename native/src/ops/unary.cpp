@@ -3,6 +3,7 @@
 
 #include "core/iterator.h"
 #include "cpu/elementwise_stubs.h"
+#include "ops/cuda_ops.h"
 
 namespace cmp::cpu {
 CMP_DEFINE_STUB(unary_stub);
@@ -17,7 +18,10 @@ Tensor run_unary(const char* op, cpu::UnaryOp kind, const Tensor& a, bool int_to
     auto config = TensorIterator::pointwise(op, {a});
     config.promote_int_to_float = int_to_float;
     TensorIterator iter(config);
-    cpu::unary_stub(iter, kind);
+    if (cuda_ops::on_cuda(iter))
+        cuda_ops::unary(iter, kind == cpu::UnaryOp::Neg ? COMPUTE_CUDA_UNARY_NEG : COMPUTE_CUDA_UNARY_EXP);
+    else
+        cpu::unary_stub(iter, kind);
     return iter.output();
 }
 

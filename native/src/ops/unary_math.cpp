@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "core/iterator.h"
+#include "ops/cuda_ops.h"
 #include "ops/ops.h"
 
 namespace cmp::cpu {
@@ -52,7 +53,15 @@ void run(const char* name, UnaryMathOp op, const Tensor& a, const Tensor& out, c
                   ": the result is bool and cannot be written into a ", dtype_name(out.dtype()), " tensor");
     }
     TensorIterator iter(config);
-    cpu::unary_math_stub(iter, op, p);
+    if (cuda_ops::on_cuda(iter)) {
+        // relu is the one op of this family with a CUDA kernel so far; the abi layer lets no
+        // other reach here with CUDA tensors (abi/abi_cuda_ops.cpp).
+        CMP_CHECK(op == UnaryMathOp::Relu, DEVICE_ERROR, name, ": no CUDA kernel yet (", iter.operand(0).device().str(),
+                  ")");
+        cuda_ops::unary(iter, COMPUTE_CUDA_UNARY_RELU);
+    } else {
+        cpu::unary_math_stub(iter, op, p);
+    }
     if (result) *result = iter.output();
 }
 

@@ -1,0 +1,68 @@
+using Compute.Native;
+
+namespace Compute
+{
+    /// <summary>
+    /// CUDA devices and their memory (PyTorch's <c>torch.cuda</c>). CUDA support lives in a
+    /// separate native library, libcompute_cuda, that the core loads at run time when it sits
+    /// next to libcompute (or COMPUTE_CUDA_LIBRARY names it); without it, or without a driver or
+    /// GPU, <see cref="IsAvailable"/> is false and <see cref="UnavailableReason"/> says why.
+    /// Which ops run on CUDA so far is listed in docs/CUDA.md; any other op given a CUDA tensor
+    /// throws <see cref="DeviceUnavailableException"/> naming the op and the device.
+    /// </summary>
+    public static class Cuda
+    {
+        /// <summary>Whether at least one CUDA device can be used (torch.cuda.is_available()).</summary>
+        public static bool IsAvailable => DeviceCount > 0;
+
+        /// <summary>Number of usable CUDA devices; 0 without the CUDA library, a driver or a GPU (torch.cuda.device_count()).</summary>
+        public static int DeviceCount => NativeMethods.CudaDeviceCount();
+
+        /// <summary>
+        /// Why CUDA cannot be used: the CUDA library could not be loaded or is of another
+        /// version, or it sees no device. Empty when <see cref="IsAvailable"/> is true.
+        /// </summary>
+        public static string UnavailableReason => NativeMethods.CudaUnavailableReason();
+
+        /// <summary>Waits until all work queued on CUDA device <paramref name="device"/> has finished (torch.cuda.synchronize()).</summary>
+        /// <exception cref="DeviceUnavailableException">The device is not available.</exception>
+        public static void Synchronize(int device = 0) => NativeMethods.CudaSynchronize(device);
+
+        /// <summary>Bytes of device memory held by live tensors on CUDA device <paramref name="device"/> (torch.cuda.memory_allocated()).</summary>
+        /// <exception cref="DeviceUnavailableException">The device is not available.</exception>
+        public static long MemoryAllocated(int device = 0) => Stats(device).Allocated;
+
+        /// <summary>
+        /// Bytes of device memory obtained from the driver by Compute's caching allocator on CUDA
+        /// device <paramref name="device"/>, including cached blocks no tensor uses (torch.cuda.memory_reserved()).
+        /// </summary>
+        /// <exception cref="DeviceUnavailableException">The device is not available.</exception>
+        public static long MemoryReserved(int device = 0) => Stats(device).Reserved;
+
+        /// <summary>
+        /// The highest <see cref="MemoryAllocated"/> of CUDA device <paramref name="device"/> since
+        /// the start or the last <see cref="ResetPeakMemoryStats"/> (torch.cuda.max_memory_allocated()).
+        /// </summary>
+        /// <exception cref="DeviceUnavailableException">The device is not available.</exception>
+        public static long MaxMemoryAllocated(int device = 0) => Stats(device).PeakAllocated;
+
+        /// <summary>Starts peak tracking again from what is allocated now (torch.cuda.reset_peak_memory_stats()).</summary>
+        /// <exception cref="DeviceUnavailableException">The device is not available.</exception>
+        public static void ResetPeakMemoryStats(int device = 0) => NativeMethods.CudaResetPeakMemoryStats(device);
+
+        /// <summary>
+        /// Returns the caching allocator's unused blocks of every CUDA device to the driver
+        /// (torch.cuda.empty_cache()); does nothing when CUDA is not available.
+        /// </summary>
+        public static void EmptyCache()
+        {
+            int count = DeviceCount;
+            for (int i = 0; i < count; i++)
+            {
+                ComputeMemory.EmptyCache(Device.Cuda(i));
+            }
+        }
+
+        private static MemoryStats Stats(int device) => ComputeMemory.Stats(Device.Cuda(device));
+    }
+}

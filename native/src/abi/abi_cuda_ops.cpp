@@ -1,0 +1,51 @@
+// Which ABI functions accept CUDA tensors and devices today. CUDA support arrives op by op;
+// every other function refuses a CUDA tensor (or a CUDA device for a new tensor) here, at the
+// door, with a message naming the op and the device, so no CPU kernel ever dereferences device
+// memory. An op joins the list when its front-end has a CUDA branch (ops/cuda_ops.h) and a
+// device-parity test (tests/cuda).
+#include "abi_util.h"
+
+#include <cstring>
+#include <string_view>
+
+namespace cmp::abi {
+
+namespace {
+
+// Metadata and views touch no element; the rest have CUDA kernels or move data between devices.
+constexpr std::string_view kCudaOps[] = {
+    // metadata
+    "tensor_device", "tensor_dtype", "tensor_element_size", "tensor_is_contiguous", "tensor_ndim", "tensor_numel",
+    "tensor_offset", "tensor_sizes", "tensor_storage_nbytes", "tensor_storage_use_count", "tensor_strides",
+    "tensor_version",
+    // views
+    "view", "reshape", "permute", "transpose", "slice", "select", "narrow", "expand", "squeeze", "unsqueeze",
+    "as_strided", "flatten",
+    // creation and copies
+    "empty", "zeros", "ones", "full", "scalar_tensor", "from_external", "empty_like", "zeros_like", "ones_like",
+    "full_like", "to_device", "to_dtype", "contiguous", "clone", "copy_", "fill_",
+    // kernels (div with a rounding mode is refused by the CPU engine's device check)
+    "add", "add_", "sub", "sub_", "mul", "mul_", "div", "div_", "neg", "exp", "relu", "relu_", "sum",
+    // device-wide functions
+    "cmp_memory_stats_get", "cmp_empty_cache",
+};
+
+bool runs_on_cuda(const char* op) {
+    const std::string_view name(op);
+    for (std::string_view allowed : kCudaOps)
+        if (name == allowed) return true;
+    return false;
+}
+
+}  // namespace
+
+void check_device_supported(Device device, const char* op, const char* arg) {
+    if (device.is_cpu()) return;
+    require_available(device, op);  // "not available" (and why) says more than "not implemented"
+    if (runs_on_cuda(op)) return;
+    fail(CMP_STATUS_DEVICE_ERROR,
+         str(op, ": not implemented on CUDA yet (argument '", arg, "' is on ", device.str(),
+             "); move the tensors to the CPU with to(cpu) first"));
+}
+
+}  // namespace cmp::abi

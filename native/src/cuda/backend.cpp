@@ -1,0 +1,49 @@
+// The one exported symbol of libcompute_cuda: the backend table (backend_api.h) the core loads.
+#include "cuda/entries.h"
+#include "cuda/status.h"
+
+#if defined(_WIN32)
+#define COMPUTE_CUDA_EXPORT extern "C" __declspec(dllexport)
+#else
+#define COMPUTE_CUDA_EXPORT extern "C" __attribute__((visibility("default")))
+#endif
+
+namespace cmp::cuda_backend {
+namespace {
+
+const compute_cuda_backend kBackend = {
+    COMPUTE_CUDA_BACKEND_VERSION,
+    sizeof(compute_cuda_backend),
+    last_error,
+    runtime_version,
+    device_count,
+    unavailable_reason,
+    device_properties,
+    synchronize,
+    set_reclaim_hook,
+    allocate,
+    deallocate,
+    memory_stats,
+    reset_peak_stats,
+    empty_cache,
+    copy_bytes,
+    stream_create,
+    stream_destroy,
+    stream_synchronize,
+    stream_wait_event,
+    event_create,
+    event_destroy,
+    event_record,
+    event_synchronize,
+    event_elapsed_ms,
+    fill,
+    copy,
+    unary,
+    binary,
+    sum_rows,
+};
+
+}  // namespace
+}  // namespace cmp::cuda_backend
+
+COMPUTE_CUDA_EXPORT const compute_cuda_backend* compute_cuda_get_backend(void) { return &cmp::cuda_backend::kBackend; }

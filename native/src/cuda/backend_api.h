@@ -1,0 +1,140 @@
+/* The versioned interface between the core library (libcompute) and the CUDA backend
+ * (libcompute_cuda). The backend exports one C function, compute_cuda_get_backend, returning a
+ * table of function pointers; the core loads the library with dlopen, checks the table's
+ * version and size, and calls nothing else. Only plain C types cross this line (no C++, no
+ * CUDA types), so the two libraries can be built by different compilers and the core never
+ * links CUDA.
+ *
+ * Any change to this file that is not adding a member at the end of the table is a new
+ * COMPUTE_CUDA_BACKEND_VERSION; the core refuses a backend of another version with a message
+ * naming the library and both versions.
+ *
+ * Every function returning int32_t returns a cmp_status; on failure the backend keeps a
+ * thread-local message (last_error) that names what failed, in the project's style.
+ * Streams and events are opaque pointers (cudaStream_t / cudaEvent_t); a NULL stream is the
+ * device's default stream. */
+#ifndef COMPUTE_CUDA_BACKEND_API_H
+#define COMPUTE_CUDA_BACKEND_API_H
+
+#include <compute/compute.h>
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define COMPUTE_CUDA_BACKEND_VERSION 1u
+/* Dims and operands of an elementwise launch (after the core's coalescing). */
+#define COMPUTE_CUDA_MAX_DIMS 12
+#define COMPUTE_CUDA_MAX_OPERANDS 3
+
+/* What the core knows about one device. */
+typedef struct compute_cuda_device_properties {
+    char name[256];
+    int64_t total_memory;
+    int32_t major;
+    int32_t minor;
+    int32_t multiprocessor_count;
+    int32_t reserved;
+} compute_cuda_device_properties;
+
+/* One elementwise launch: operand 0 is the output, 1.. the inputs. Shape and byte strides
+ * are innermost dim first, as the core's TensorIterator lays them out. */
+typedef struct compute_cuda_iter {
+    int32_t device;
+    int32_t ndim;
+    int32_t noperands;
+    int32_t reserved;
+    void* stream;
+    int64_t numel;
+    int64_t shape[COMPUTE_CUDA_MAX_DIMS];
+    int64_t strides[COMPUTE_CUDA_MAX_OPERANDS][COMPUTE_CUDA_MAX_DIMS];
+    void* data[COMPUTE_CUDA_MAX_OPERANDS];
+    int32_t dtypes[COMPUTE_CUDA_MAX_OPERANDS]; /* cmp_dtype values */
+} compute_cuda_iter;
+
+/* Unary ops: operands share one dtype. */
+typedef enum compute_cuda_unary_op {
+    COMPUTE_CUDA_UNARY_NEG = 0,
+    COMPUTE_CUDA_UNARY_EXP = 1,
+    COMPUTE_CUDA_UNARY_RELU = 2
+} compute_cuda_unary_op;
+
+/* Binary ops: operands share one dtype; ADD computes a + alpha * b (sub is add with -alpha). */
+typedef enum compute_cuda_binary_op {
+    COMPUTE_CUDA_BINARY_ADD = 0,
+    COMPUTE_CUDA_BINARY_MUL = 1,
+    COMPUTE_CUDA_BINARY_DIV = 2
+} compute_cuda_binary_op;
+
+/* The core's allocation-failure hook (the managed host's GC): the backend calls it, without
+ * holding its own locks, when a device allocation fails even after freeing its cache; a
+ * non-zero return asks for one more try. */
+typedef int32_t (*compute_cuda_reclaim_fn)(int64_t nbytes, void* context);
+
+typedef struct compute_cuda_backend {
+    uint32_t version; /* COMPUTE_CUDA_BACKEND_VERSION the backend was built with */
+    uint32_t size;    /* sizeof(compute_cuda_backend) as the backend sees it */
+    /* The message of the last failure on this thread (never NULL). */
+    const char* (*last_error)(void);
+    /* CUDA runtime version the backend was built against (e.g. 11080). */
+    int32_t (*runtime_version)(void);
+
+    /* --- devices --- */
+    /* Usable devices; 0 without a driver or GPU (never fails). */
+    int32_t (*device_count)(void);
+    /* Why device_count is 0 ("" when devices exist). */
+    const char* (*unavailable_reason)(void);
+    int32_t (*device_properties)(int32_t device, compute_cuda_device_properties* out);
+    int32_t (*synchronize)(int32_t device);
+
+    /* --- caching allocator (per device, per stream pools) --- */
+    int32_t (*set_reclaim_hook)(compute_cuda_reclaim_fn hook, void* context);
+    /* nbytes == 0 gives NULL. OUT_OF_MEMORY names the request and the statistics. */
+    int32_t (*allocate)(int32_t device, int64_t nbytes, void* stream, void** out);
+    /* Returns the block to its stream's pool; never fails for a pointer from allocate. */
+    int32_t (*deallocate)(void* ptr);
+    int32_t (*memory_stats)(int32_t device, cmp_memory_stats* out);
+    int32_t (*reset_peak_stats)(int32_t device);
+    /* Frees cached blocks (not in use) of the device back to the driver. */
+    int32_t (*empty_cache)(int32_t device);
+
+    /* --- copies (any direction; host memory may be pageable) --- */
+    /* Synchronous when stream is NULL and async is 0; otherwise queued on stream. */
+    int32_t (*memcpy)(int32_t device, void* dst, const void* src, int64_t nbytes, void* stream, int32_t async);
+
+    /* --- streams and events --- */
+    int32_t (*stream_create)(int32_t device, void** out);
+    int32_t (*stream_destroy)(void* stream);
+    int32_t (*stream_synchronize)(void* stream);
+    int32_t (*stream_wait_event)(void* stream, void* event);
+    int32_t (*event_create)(int32_t device, void** out);
+    int32_t (*event_destroy)(void* event);
+    int32_t (*event_record)(void* event, void* stream);
+    int32_t (*event_synchronize)(void* event);
+    int32_t (*event_elapsed_ms)(void* start, void* end, float* out);
+
+    /* --- kernels (one elementwise engine; one row reduction) --- */
+    /* Operand 0 = value converted to operand 0's dtype. */
+    int32_t (*fill)(const compute_cuda_iter* iter, cmp_scalar value);
+    /* Operand 0 = operand 1 converted (any dtype pair). */
+    int32_t (*copy)(const compute_cuda_iter* iter);
+    int32_t (*unary)(const compute_cuda_iter* iter, int32_t op);
+    int32_t (*binary)(const compute_cuda_iter* iter, int32_t op, cmp_scalar alpha);
+    /* out[r] = sum of in[r * row_len .. r * row_len + row_len) for r < rows, both contiguous;
+     * accumulates in float64 for float64, float32 for the other floats, int64 for integers and
+     * bool. out_dtype is sum's result dtype: in_dtype for floats, int64 otherwise. */
+    int32_t (*sum_rows)(int32_t device, void* stream, const void* in, int32_t in_dtype, void* out,
+                        int32_t out_dtype, int64_t rows, int64_t row_len);
+} compute_cuda_backend;
+
+/* The one symbol the backend exports. */
+typedef const compute_cuda_backend* (*compute_cuda_get_backend_fn)(void);
+#define COMPUTE_CUDA_GET_BACKEND_SYMBOL "compute_cuda_get_backend"
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* COMPUTE_CUDA_BACKEND_API_H */

@@ -1,0 +1,45 @@
+// Entries of the backend table (backend_api.h), grouped by the file that implements them.
+#pragma once
+
+#include "cuda/backend_api.h"
+
+#include <cstdint>
+
+namespace cmp::cuda_backend {
+
+// device.cu
+int32_t runtime_version();
+int32_t device_count();
+const char* unavailable_reason();
+int32_t device_properties(int32_t device, compute_cuda_device_properties* out);
+int32_t synchronize(int32_t device);
+int32_t copy_bytes(int32_t device, void* dst, const void* src, int64_t nbytes, void* stream, int32_t async);
+int32_t stream_create(int32_t device, void** out);
+int32_t stream_destroy(void* stream);
+int32_t stream_synchronize(void* stream);
+int32_t stream_wait_event(void* stream, void* event);
+int32_t event_create(int32_t device, void** out);
+int32_t event_destroy(void* event);
+int32_t event_record(void* event, void* stream);
+int32_t event_synchronize(void* event);
+int32_t event_elapsed_ms(void* start, void* end, float* out);
+
+// allocator.cu
+int32_t set_reclaim_hook(compute_cuda_reclaim_fn hook, void* context);
+int32_t allocate(int32_t device, int64_t nbytes, void* stream, void** out);
+int32_t deallocate(void* ptr);
+int32_t memory_stats(int32_t device, cmp_memory_stats* out);
+int32_t reset_peak_stats(int32_t device);
+int32_t empty_cache(int32_t device);
+
+// elementwise.cu
+int32_t fill(const compute_cuda_iter* iter, cmp_scalar value);
+int32_t copy(const compute_cuda_iter* iter);
+int32_t unary(const compute_cuda_iter* iter, int32_t op);
+int32_t binary(const compute_cuda_iter* iter, int32_t op, cmp_scalar alpha);
+
+// reduce.cu
+int32_t sum_rows(int32_t device, void* stream, const void* in, int32_t in_dtype, void* out, int32_t out_dtype,
+                 int64_t rows, int64_t row_len);
+
+}  // namespace cmp::cuda_backend

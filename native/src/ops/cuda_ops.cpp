@@ -1,0 +1,129 @@
+// CUDA branches of the pointwise ops, copies across devices and sum (see cuda_ops.h).
+#include "ops/cuda_ops.h"
+
+#include "core/cuda_runtime.h"
+#include "ops/reductions.h"
+
+namespace cmp::ops::cuda_ops {
+
+namespace {
+
+// The iteration as the backend takes it. Operands that live on the CPU can only be wrapped
+// numbers (TensorIterator's device check): they are copied to the device first, and `keep`
+// holds those copies until the kernel has been queued (the NULL stream orders their later
+// reuse after it).
+compute_cuda_iter describe(const TensorIterator& iter, std::vector<Tensor>& keep) {
+    const char* op = iter.op();
+    const Device device = iter.operand(0).device();
+    CMP_CHECK(iter.ntensors() <= COMPUTE_CUDA_MAX_OPERANDS, INTERNAL_ERROR, op, ": ", iter.ntensors(),
+              " operands on CUDA (at most ", COMPUTE_CUDA_MAX_OPERANDS, ")");
+    CMP_CHECK(iter.ndim() <= COMPUTE_CUDA_MAX_DIMS, DEVICE_ERROR, op, ": ", iter.ndim(),
+              " dims after coalescing are not supported on CUDA yet (at most ", COMPUTE_CUDA_MAX_DIMS, ")");
+    compute_cuda_iter it{};
+    it.device = device.index;
+    it.ndim = iter.ndim();
+    it.noperands = iter.ntensors();
+    it.stream = nullptr;
+    it.numel = iter.numel();
+    for (int d = 0; d < iter.ndim(); ++d) it.shape[d] = iter.shape()[static_cast<size_t>(d)];
+    for (int k = 0; k < iter.ntensors(); ++k) {
+        Tensor t = iter.operand(k);
+        if (t.device() != device) {
+            CMP_CHECK(k > 0 && t.numel() == 1, INTERNAL_ERROR, op, ": operand ", k, " is on ", t.device().str());
+            t = to_device(t, device);
+            keep.push_back(t);
+        }
+        it.data[k] = t.data_ptr();
+        it.dtypes[k] = static_cast<int32_t>(t.dtype());
+        for (int d = 0; d < iter.ndim(); ++d) it.strides[k][d] = iter.strides(k)[static_cast<size_t>(d)];
+    }
+    return it;
+}
+
+const compute_cuda_backend& backend(const char* op) { return cuda::get(op); }
+
+}  // namespace
+
+void fill(TensorIterator& iter, const Scalar& value) {
+    std::vector<Tensor> keep;
+    const compute_cuda_iter it = describe(iter, keep);
+    cuda::check(backend(iter.op()).fill(&it, value), iter.op());
+    iter.finish_device();
+}
+
+void copy(TensorIterator& iter) {
+    std::vector<Tensor> keep;
+    const compute_cuda_iter it = describe(iter, keep);
+    cuda::check(backend(iter.op()).copy(&it), iter.op());
+    iter.finish_device();
+}
+
+void unary(TensorIterator& iter, compute_cuda_unary_op op) {
+    std::vector<Tensor> keep;
+    const compute_cuda_iter it = describe(iter, keep);
+    cuda::check(backend(iter.op()).unary(&it, op), iter.op());
+    iter.finish_device();
+}
+
+void binary(TensorIterator& iter, compute_cuda_binary_op op, const Scalar& alpha) {
+    std::vector<Tensor> keep;
+    const compute_cuda_iter it = describe(iter, keep);
+    cuda::check(backend(iter.op()).binary(&it, op, alpha), iter.op());
+    iter.finish_device();
+}
+
+void copy_across_devices(const Tensor& dst, const Tensor& src) {
+    const char* op = "copy_";
+    const Device cpu = Device::cpu();
+    if (src.device().is_cpu()) {
+        // Host -> device: the CPU engine broadcasts and converts into a contiguous host buffer
+        // laid out as dst, which goes over in one transfer (straight into dst when dense).
+        Tensor staged = src;
+        if (!(src.is_contiguous() && src.dtype() == dst.dtype() && src.sizes() == dst.sizes())) {
+            staged = Tensor::empty(dst.sizes(), dst.dtype(), cpu, op);
+            copy_(staged, src);
+        }
+        if (dst.is_contiguous()) {
+            cuda::copy_bytes(dst.device().index, dst.data_ptr(), staged.data_ptr(), dst.nbytes(), op);
+            return;
+        }
+        Tensor dense = Tensor::empty(dst.sizes(), dst.dtype(), dst.device(), op);
+        cuda::copy_bytes(dst.device().index, dense.data_ptr(), staged.data_ptr(), dst.nbytes(), op);
+        copy_(dst, dense);
+        return;
+    }
+    // Device -> host or device -> another device: make the source dense on its own device, move
+    // it in one transfer, and let the destination's engine broadcast and convert.
+    const Tensor dense = contiguous(src);
+    if (dst.is_contiguous() && dst.dtype() == src.dtype() && dst.sizes() == src.sizes()) {
+        cuda::copy_bytes(src.device().index, dst.data_ptr(), dense.data_ptr(), dense.nbytes(), op);
+        return;
+    }
+    Tensor landed = Tensor::empty(src.sizes(), src.dtype(), dst.device(), op);
+    cuda::copy_bytes(src.device().index, landed.data_ptr(), dense.data_ptr(), dense.nbytes(), op);
+    copy_(dst, landed);
+}
+
+Tensor sum(const Tensor& a, const Shape& dims, bool keepdim, DType out_dtype) {
+    // The planner checks dims and allocates the kept-shape output; the reduced dims are moved
+    // innermost and made dense so each output element is the sum of one contiguous row.
+    PlannedReduction r = plan_reduction("sum", a, dims, keepdim, out_dtype);
+    const int64_t nd = a.dim();
+    Shape kept, reduced;
+    for (int64_t d = 0; d < nd; ++d) {
+        bool is_reduced = dims.empty();
+        for (int64_t x : dims) is_reduced = is_reduced || wrap_dim(x, a, "sum") == d;
+        (is_reduced ? reduced : kept).push_back(d);
+    }
+    Shape perm = kept;
+    perm.insert(perm.end(), reduced.begin(), reduced.end());
+    const Tensor rows = contiguous(nd == 0 ? a : permute(a, perm));
+    const int64_t row_len = r.plan.reduce_numel;
+    const int64_t nrows = r.out.numel();
+    cuda::check(backend("sum").sum_rows(a.device().index, nullptr, rows.data_ptr(), static_cast<int32_t>(a.dtype()),
+                                        r.out.data_ptr(), static_cast<int32_t>(out_dtype), nrows, row_len),
+                "sum");
+    return r.result();
+}
+
+}  // namespace cmp::ops::cuda_ops

@@ -1,0 +1,30 @@
+// The ops that run on CUDA tensors today, as the op front-ends call them once TensorIterator
+// (or the reduction planner) has checked shapes, dtypes and devices: the layout the engine
+// computed is handed to the CUDA backend's one elementwise engine (cuda/backend_api.h).
+// An op front-end without a CUDA branch never gets a CUDA tensor: the abi layer refuses CUDA
+// tensors for every op not listed in abi/abi_cuda_ops.cpp.
+#pragma once
+
+#include "core/iterator.h"
+#include "cuda/backend_api.h"
+#include "ops/ops.h"
+
+namespace cmp::ops::cuda_ops {
+
+// Whether the iteration's output lives on a CUDA device.
+inline bool on_cuda(const TensorIterator& iter) { return !iter.operand(0).device().is_cpu(); }
+
+void fill(TensorIterator& iter, const Scalar& value);
+void copy(TensorIterator& iter);
+void unary(TensorIterator& iter, compute_cuda_unary_op op);
+void binary(TensorIterator& iter, compute_cuda_binary_op op, const Scalar& alpha);
+
+// copy_ where dst and src are on different devices (host <-> device, device <-> device):
+// staged through a contiguous buffer so that broadcasting, strides and dtype conversion are
+// done by the engine of one device.
+void copy_across_devices(const Tensor& dst, const Tensor& src);
+
+// sum of a CUDA tensor (sum's checks and result dtype are the caller's).
+Tensor sum(const Tensor& a, const Shape& dims, bool keepdim, DType out_dtype);
+
+}  // namespace cmp::ops::cuda_ops

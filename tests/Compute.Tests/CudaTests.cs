@@ -1,0 +1,81 @@
+using Compute;
+using Compute.NN;
+
+namespace Compute.Tests;
+
+// Compute.Cuda through the managed layer. Without a usable device (CI) the availability tests
+// run and the device tests are ignored with the reason; on a GPU machine the device tests
+// compare CUDA results with the CPU's.
+public class CudaTests
+{
+    private static void RequireDevice()
+    {
+        if (!Cuda.IsAvailable)
+        {
+            Assert.Ignore($"No CUDA device: {Cuda.UnavailableReason}");
+        }
+    }
+
+    [Test]
+    public void WithoutADeviceIsAvailableIsFalseWithAReason()
+    {
+        if (Cuda.IsAvailable)
+        {
+            Assert.Ignore("A CUDA device is present; this test covers machines without one.");
+        }
+        Assert.That(Cuda.DeviceCount, Is.EqualTo(0));
+        Assert.That(Cuda.UnavailableReason, Does.Contain("compute_cuda"));
+        Assert.DoesNotThrow(Cuda.EmptyCache);
+        var ex = Assert.Throws<DeviceUnavailableException>(() => Cuda.MemoryAllocated());
+        Assert.That(ex!.Message, Does.Contain("cuda:0 is not available"));
+        Assert.Throws<DeviceUnavailableException>(() => Cuda.Synchronize());
+    }
+
+    [Test]
+    public void ArithmeticOnTheDeviceMatchesTheCpu()
+    {
+        RequireDevice();
+        using Tensor a = Tensor.From(new float[] { -2f, -0.5f, 0f, 1.5f, 3f, 4.25f }, 2, 3);
+        using Tensor b = Tensor.From(new float[] { 0.5f, -1f, 2f }, 3);
+        using Tensor ga = a.To(Device.Cuda());
+        using Tensor gb = b.To(Device.Cuda());
+        Assert.That(ga.Device, Is.EqualTo(Device.Cuda()));
+        using Tensor cpu = Functional.Relu((a * b) - a) + b.Exp();
+        using Tensor gpu = Functional.Relu((ga * gb) - ga) + gb.Exp();
+        using Tensor back = gpu.To(Device.Cpu);
+        float[] expected = cpu.ToArray<float>(), actual = back.ToArray<float>();
+        for (int i = 0; i < expected.Length; i++)
+        {
+            // exp may differ from the CPU's by an ulp or two (docs/CUDA.md).
+            Assert.That(actual[i], Is.EqualTo(expected[i]).Within(1e-6 * Math.Max(1.0, Math.Abs(expected[i]))));
+        }
+        using Tensor sum = ga.Sum(1).To(Device.Cpu);
+        Assert.That(sum.ToArray<float>(), Is.EqualTo(a.Sum(1).ToArray<float>()));
+    }
+
+    [Test]
+    public void MemoryStatisticsFollowTensors()
+    {
+        RequireDevice();
+        long before = Cuda.MemoryAllocated();
+        using (Tensor t = Tensor.Zeros([1 << 20], device: Device.Cuda()))
+        {
+            Assert.That(Cuda.MemoryAllocated() - before, Is.GreaterThanOrEqualTo(4L << 20));
+            Assert.That(Cuda.MaxMemoryAllocated(), Is.GreaterThanOrEqualTo(Cuda.MemoryAllocated()));
+        }
+        Assert.That(Cuda.MemoryAllocated(), Is.EqualTo(before));
+        Assert.That(Cuda.MemoryReserved(), Is.GreaterThanOrEqualTo(before + (4L << 20)));
+        Cuda.EmptyCache();
+        Assert.That(Cuda.MemoryReserved(), Is.EqualTo(Cuda.MemoryAllocated()));
+        Cuda.Synchronize();
+    }
+
+    [Test]
+    public void AnOpWithoutACudaKernelNamesTheOpAndTheDevice()
+    {
+        RequireDevice();
+        using Tensor g = Tensor.Ones([2, 2], device: Device.Cuda());
+        var ex = Assert.Throws<DeviceUnavailableException>(() => { using Tensor r = g.MatMul(g); });
+        Assert.That(ex!.Message, Does.Contain("matmul: not implemented on CUDA yet").And.Contain("cuda:0"));
+    }
+}

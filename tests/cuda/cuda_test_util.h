@@ -1,0 +1,43 @@
+// Helpers of the CUDA test binaries: moving tensors between devices through the C ABI and
+// reading a tensor of any device back as doubles.
+#pragma once
+
+#include "abi_helpers.h"
+
+#include <string>
+
+namespace cmp::testing {
+
+inline cmp_device cuda_device(int32_t index = 0) { return cmp_device{CMP_DEVICE_CUDA, index}; }
+
+inline Handle to_device(cmp_tensor t, cmp_device device) {
+    cmp_tensor out = nullptr;
+    EXPECT_EQ(cmp_to_device(t, device, &out), CMP_STATUS_OK) << cmp_last_error();
+    return Handle(out);
+}
+
+inline cmp_device device_of(cmp_tensor t) {
+    cmp_device d{-1, -1};
+    EXPECT_EQ(cmp_tensor_device(t, &d), CMP_STATUS_OK) << cmp_last_error();
+    return d;
+}
+
+// Every element as double, whatever device t is on (a CUDA tensor is copied to the CPU).
+inline std::vector<double> host_values(cmp_tensor t) {
+    if (device_of(t).type == CMP_DEVICE_CPU) return values_of(t);
+    Handle host = to_device(t, cpu_device());
+    return values_of(host.get());
+}
+
+// The status of a call that must fail, with its message.
+struct Failure {
+    cmp_status status;
+    std::string message;
+};
+template <typename Fn>
+Failure failure_of(Fn&& fn) {
+    const cmp_status s = fn();
+    return {s, s == CMP_STATUS_OK ? std::string() : std::string(cmp_last_error())};
+}
+
+}  // namespace cmp::testing

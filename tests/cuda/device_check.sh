@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# device_check.sh - the CUDA backend's one-shot check on a machine with an NVIDIA GPU.
+#
+# Configures and builds libcompute, libcompute_cuda (COMPUTE_CUDA=ON, for the GPU found there
+# plus the usual targets) and the parity tests, then runs compute_cuda_parity_tests (CUDA vs
+# CPU) and compute_cuda_routing_tests. Everything it reports goes under $OUT (default
+# ./device-check-out): build.log, parity.xml/.log, routing.xml/.log, nvidia-smi.txt and a
+# summary.txt whose last line is "device check: PASSED" or "device check: FAILED".
+#
+# Made for the lent GPU machine (the `run` tool; it has nvcc, cmake and ninja but no .NET and
+# possibly no GoogleTest): from the repository root there,
+#     tests/cuda/device_check.sh
+# When GoogleTest is not installed, a googletest source tree is needed: copy Debian's
+# /usr/src/googletest into .devcheck/googletest (ignored via .git/info/exclude) beforehand and
+# carry `.devcheck`; the script then builds GoogleTest from it. Takes ~3-5 min on 16 cores.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+OUT=${OUT:-$ROOT/device-check-out}
+BUILD=${DEVICE_CHECK_BUILD_DIR:-/tmp/compute-device-check}
+mkdir -p "$OUT"
+SUMMARY=$OUT/summary.txt
+: >"$SUMMARY"
+say() { echo "$*" | tee -a "$SUMMARY"; }
+finish() {
+    say "device check: $1"
+    exit "$2"
+}
+
+say "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+say "commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+nvidia-smi >"$OUT/nvidia-smi.txt" 2>&1 || true
+say "gpu: $(nvidia-smi --query-gpu=name,driver_version,compute_cap --format=csv,noheader 2>/dev/null | head -1)"
+say "nvcc: $(nvcc --version 2>/dev/null | tail -1)"
+
+# The GPU's own architecture (e.g. 90 for an H200) joins the default list, so the build runs
+# native code there even if the list changes.
+cap=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | head -1 | tr -d '. ')
+archs="80-real;86-real;89-real;90-real;90-virtual"
+[[ -n $cap && ";$archs;" != *";$cap-real;"* ]] && archs="$archs;$cap-real"
+
+gtest=()
+if [[ -d $ROOT/.devcheck/googletest ]]; then
+    gtest=(-DCOMPUTE_GTEST_SOURCE_DIR="$ROOT/.devcheck/googletest")
+    say "googletest: built from .devcheck/googletest"
+fi
+
+generator=()
+command -v ninja >/dev/null 2>&1 && generator=(-G Ninja)
+{
+    cmake -S "$ROOT" -B "$BUILD" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DCOMPUTE_CUDA=ON \
+        -DCOMPUTE_CUDA_ARCHITECTURES="$archs" -DCOMPUTE_WERROR=ON "${gtest[@]}" &&
+        cmake --build "$BUILD" -j "$(nproc)" --target compute compute_cuda compute_cuda_parity_tests \
+            compute_cuda_routing_tests
+} >"$OUT/build.log" 2>&1
+build_rc=$?
+say "build: $([[ $build_rc == 0 ]] && echo ok || echo "FAILED (rc $build_rc, see build.log)")"
+((build_rc == 0)) || finish FAILED 1
+
+# libcompute must not need CUDA at link time: the backend is loaded at run time.
+if readelf -d "$BUILD/libcompute.so" | grep -qi 'cuda'; then
+    say "libcompute.so links CUDA: $(readelf -d "$BUILD/libcompute.so" | grep -i cuda)"
+    finish FAILED 1
+fi
+
+status=PASSED
+for suite in parity routing; do
+    bin=$BUILD/tests/cuda/compute_cuda_${suite}_tests
+    "$bin" --gtest_output="xml:$OUT/$suite.xml" >"$OUT/$suite.log" 2>&1
+    rc=$?
+    counts=$(grep -o 'tests="[0-9]*" failures="[0-9]*" disabled="[0-9]*"' "$OUT/$suite.xml" 2>/dev/null | head -1)
+    skipped=$(grep -c '<skipped' "$OUT/$suite.xml" 2>/dev/null)
+    say "$suite: rc $rc, $counts, skipped=$skipped"
+    [[ $rc == 0 ]] || status=FAILED
+    # On a GPU machine, a parity test that skips means the device was not seen: a failure here.
+    if [[ $suite == parity && ${skipped:-0} != 0 ]]; then
+        say "parity tests skipped on a GPU machine: $(grep -m1 -o 'no CUDA device[^"]*' "$OUT/$suite.log")"
+        status=FAILED
+    fi
+done
+grep -h -E '^\[  FAILED  \]|Failure|error' "$OUT"/parity.log "$OUT"/routing.log 2>/dev/null | head -40 >>"$SUMMARY"
+[[ $status == PASSED ]] && finish PASSED 0
+finish FAILED 1

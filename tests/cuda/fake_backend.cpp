@@ -1,0 +1,111 @@
+// A stand-in for libcompute_cuda used by the CPU-only tests: it implements the backend table
+// (cuda/backend_api.h) with host memory as "device" memory and no kernels, so the core's
+// routing can be tested where no GPU exists: loading and the version check, storage through
+// the backend's allocator and its statistics, host <-> device copies, and the refusal of ops
+// without CUDA support. Built twice: as a correct backend, and with FAKE_BACKEND_VERSION set to
+// another interface version for the mismatch test. Never shipped.
+#include "cuda/backend_api.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#ifndef FAKE_BACKEND_VERSION
+#define FAKE_BACKEND_VERSION COMPUTE_CUDA_BACKEND_VERSION
+#endif
+
+namespace {
+
+std::mutex g_mutex;
+std::unordered_map<void*, int64_t> g_live;
+cmp_memory_stats g_stats{};
+thread_local std::string g_error;
+
+int32_t error(int32_t status, const char* message) {
+    g_error = message;
+    return status;
+}
+
+const char* last_error() { return g_error.c_str(); }
+int32_t runtime_version() { return 0; }
+int32_t device_count() { return 1; }
+const char* unavailable_reason() { return ""; }
+
+int32_t device_properties(int32_t, compute_cuda_device_properties* out) {
+    *out = {};
+    std::strcpy(out->name, "fake device (host memory)");
+    return CMP_STATUS_OK;
+}
+
+int32_t ok_device(int32_t) { return CMP_STATUS_OK; }
+int32_t set_reclaim_hook(compute_cuda_reclaim_fn, void*) { return CMP_STATUS_OK; }
+
+int32_t allocate(int32_t device, int64_t nbytes, void*, void** out) {
+    *out = nullptr;
+    if (device != 0) return error(CMP_STATUS_DEVICE_ERROR, "fake backend: no such device");
+    if (nbytes == 0) return CMP_STATUS_OK;
+    void* p = std::malloc(static_cast<size_t>(nbytes));
+    if (!p) return error(CMP_STATUS_OUT_OF_MEMORY, "fake backend: out of memory");
+    std::lock_guard lock(g_mutex);
+    g_live[p] = nbytes;
+    g_stats.allocated += nbytes;
+    g_stats.reserved += nbytes;
+    if (g_stats.allocated > g_stats.peak_allocated) g_stats.peak_allocated = g_stats.allocated;
+    *out = p;
+    return CMP_STATUS_OK;
+}
+
+int32_t deallocate(void* p) {
+    if (!p) return CMP_STATUS_OK;
+    std::lock_guard lock(g_mutex);
+    auto it = g_live.find(p);
+    if (it == g_live.end()) return error(CMP_STATUS_INTERNAL_ERROR, "fake backend: unknown pointer");
+    g_stats.allocated -= it->second;
+    g_stats.reserved -= it->second;
+    g_live.erase(it);
+    std::free(p);
+    return CMP_STATUS_OK;
+}
+
+int32_t memory_stats(int32_t, cmp_memory_stats* out) {
+    std::lock_guard lock(g_mutex);
+    *out = g_stats;
+    return CMP_STATUS_OK;
+}
+
+int32_t copy_bytes(int32_t, void* dst, const void* src, int64_t nbytes, void*, int32_t) {
+    if (nbytes > 0) std::memcpy(dst, src, static_cast<size_t>(nbytes));
+    return CMP_STATUS_OK;
+}
+
+int32_t no_stream(int32_t, void** out) {
+    *out = nullptr;
+    return error(CMP_STATUS_DEVICE_ERROR, "fake backend: no streams or events");
+}
+int32_t no_handle(void*) { return error(CMP_STATUS_DEVICE_ERROR, "fake backend: no streams or events"); }
+int32_t no_pair(void*, void*) { return error(CMP_STATUS_DEVICE_ERROR, "fake backend: no streams or events"); }
+int32_t no_elapsed(void*, void*, float*) { return error(CMP_STATUS_DEVICE_ERROR, "fake backend: no events"); }
+
+constexpr const char* kNoKernels = "fake backend: no kernels";
+int32_t fill(const compute_cuda_iter*, cmp_scalar) { return error(CMP_STATUS_DEVICE_ERROR, kNoKernels); }
+int32_t copy(const compute_cuda_iter*) { return error(CMP_STATUS_DEVICE_ERROR, kNoKernels); }
+int32_t unary(const compute_cuda_iter*, int32_t) { return error(CMP_STATUS_DEVICE_ERROR, kNoKernels); }
+int32_t binary(const compute_cuda_iter*, int32_t, cmp_scalar) { return error(CMP_STATUS_DEVICE_ERROR, kNoKernels); }
+int32_t sum_rows(int32_t, void*, const void*, int32_t, void*, int32_t, int64_t, int64_t) {
+    return error(CMP_STATUS_DEVICE_ERROR, kNoKernels);
+}
+
+const compute_cuda_backend kBackend = {
+    FAKE_BACKEND_VERSION, sizeof(compute_cuda_backend), last_error, runtime_version, device_count,
+    unavailable_reason, device_properties, ok_device, set_reclaim_hook, allocate, deallocate, memory_stats,
+    ok_device, ok_device, copy_bytes, no_stream, no_handle, no_handle, no_pair, no_stream, no_handle, no_pair,
+    no_handle, no_elapsed, fill, copy, unary, binary, sum_rows,
+};
+
+}  // namespace
+
+extern "C" __attribute__((visibility("default"))) const compute_cuda_backend* compute_cuda_get_backend(void) {
+    return &kBackend;
+}
