@@ -99,4 +99,17 @@ public class ShrinkAndGateTests
         Assert.That(m.Weight.ToArray<float>(), Is.EqualTo(new[] { 0.25f, 0.25f, 0.25f }));
         Assert.That(m.ToString(), Does.Contain("PReLU(num_parameters=3)"));
     }
+
+    [Test]
+    public void ActivationsPrintTheirOptionsAsTorchDoes()
+    {
+        // Strings printed by torch 1.13's repr() of the same modules.
+        Assert.That(new ReLU().ToString(), Is.EqualTo("ReLU()"));
+        Assert.That(new ReLU(inplace: true).ToString(), Is.EqualTo("ReLU(inplace=True)"));
+        Assert.That(new ELU(0.5, inplace: true).ToString(), Is.EqualTo("ELU(alpha=0.5, inplace=True)"));
+        Assert.That(new LeakyReLU(0.2).ToString(), Is.EqualTo("LeakyReLU(negative_slope=0.2)"));
+        Assert.That(new Threshold(0.1, 20.0, inplace: true).ToString(), Is.EqualTo("Threshold(threshold=0.1, value=20.0, inplace=True)"));
+        Assert.That(new RReLU(0.25, 0.5, inplace: true).ToString(), Is.EqualTo("RReLU(lower=0.25, upper=0.5, inplace=True)"));
+        Assert.That(new Softshrink().ToString(), Is.EqualTo("Softshrink(0.5)"));
+    }
 }

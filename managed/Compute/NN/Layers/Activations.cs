@@ -5,42 +5,53 @@ namespace Compute.NN
     // The activations of Functional as modules (PyTorch's nn.ReLU, nn.GELU, ...): each stores
     // its options and forwards to the Functional op of the same name.
 
+    /// <summary>
+    /// An activation with PyTorch's <c>inplace</c> option: stores it and prints it after the
+    /// activation's own options, as PyTorch's extra_repr does.
+    /// </summary>
+    public abstract class InplaceActivation : Module<Tensor, Tensor>
+    {
+        /// <summary>Stores <paramref name="inplace"/>.</summary>
+        private protected InplaceActivation(bool inplace)
+        {
+            Inplace = inplace;
+        }
+
+        /// <summary>Whether the input is modified in place (inplace).</summary>
+        public bool Inplace { get; }
+
+        /// <summary>The activation's own options as PyTorch prints them ("" when it has none).</summary>
+        protected virtual string Options => "";
+
+        /// <inheritdoc/>
+        public override string ExtraRepr() =>
+            !Inplace ? Options : Options.Length == 0 ? "inplace=True" : Options + ", inplace=True";
+    }
+
     /// <summary>max(x, 0) (nn.ReLU).</summary>
-    public class ReLU : Module<Tensor, Tensor>
+    public class ReLU : InplaceActivation
     {
         /// <summary>Makes the module with PyTorch's defaults.</summary>
         public ReLU(bool inplace = false)
+            : base(inplace)
         {
-            Inplace = inplace;
         }
-
-        /// <summary>Whether the input is modified in place (inplace).</summary>
-        public bool Inplace { get; }
 
         /// <inheritdoc/>
         protected override Tensor ForwardCore(Tensor input) => Functional.Relu(input, Inplace);
-
-        /// <inheritdoc/>
-        public override string ExtraRepr() => Inplace ? "inplace=True" : "";
     }
 
     /// <summary>min(max(x, 0), 6) (nn.ReLU6).</summary>
-    public class ReLU6 : Module<Tensor, Tensor>
+    public class ReLU6 : InplaceActivation
     {
         /// <summary>Makes the module with PyTorch's defaults.</summary>
         public ReLU6(bool inplace = false)
+            : base(inplace)
         {
-            Inplace = inplace;
         }
-
-        /// <summary>Whether the input is modified in place (inplace).</summary>
-        public bool Inplace { get; }
 
         /// <inheritdoc/>
         protected override Tensor ForwardCore(Tensor input) => Functional.Relu6(input, Inplace);
-
-        /// <inheritdoc/>
-        public override string ExtraRepr() => Inplace ? "inplace=True" : "";
     }
 
     /// <summary>the Gaussian error linear unit; approximate is "none" (exact) or "tanh" (nn.GELU).</summary>
@@ -64,41 +75,29 @@ namespace Compute.NN
     }
 
     /// <summary>x * sigmoid(x) (nn.SiLU).</summary>
-    public class SiLU : Module<Tensor, Tensor>
+    public class SiLU : InplaceActivation
     {
         /// <summary>Makes the module with PyTorch's defaults.</summary>
         public SiLU(bool inplace = false)
+            : base(inplace)
         {
-            Inplace = inplace;
         }
-
-        /// <summary>Whether the input is modified in place (inplace).</summary>
-        public bool Inplace { get; }
 
         /// <inheritdoc/>
         protected override Tensor ForwardCore(Tensor input) => Functional.Silu(input, Inplace);
-
-        /// <inheritdoc/>
-        public override string ExtraRepr() => Inplace ? "inplace=True" : "";
     }
 
     /// <summary>x * tanh(softplus(x)) (nn.Mish).</summary>
-    public class Mish : Module<Tensor, Tensor>
+    public class Mish : InplaceActivation
     {
         /// <summary>Makes the module with PyTorch's defaults.</summary>
         public Mish(bool inplace = false)
+            : base(inplace)
         {
-            Inplace = inplace;
         }
-
-        /// <summary>Whether the input is modified in place (inplace).</summary>
-        public bool Inplace { get; }
 
         /// <inheritdoc/>
         protected override Tensor ForwardCore(Tensor input) => Functional.Mish(input, Inplace);
-
-        /// <inheritdoc/>
-        public override string ExtraRepr() => Inplace ? "inplace=True" : "";
     }
 
     /// <summary>log(1 + e^(beta x)) / beta, linear above threshold (nn.Softplus).</summary>
@@ -125,102 +124,87 @@ namespace Compute.NN
     }
 
     /// <summary>x for x > 0, alpha (e^x - 1) otherwise (nn.ELU).</summary>
-    public class ELU : Module<Tensor, Tensor>
+    public class ELU : InplaceActivation
     {
         /// <summary>Makes the module with PyTorch's defaults.</summary>
         public ELU(double alpha = 1.0, bool inplace = false)
+            : base(inplace)
         {
             Alpha = alpha;
-            Inplace = inplace;
         }
 
         /// <summary>Alpha (alpha).</summary>
         public double Alpha { get; }
-
-        /// <summary>Whether the input is modified in place (inplace).</summary>
-        public bool Inplace { get; }
 
         /// <inheritdoc/>
         protected override Tensor ForwardCore(Tensor input) => Functional.Elu(input, Alpha, Inplace);
 
         /// <inheritdoc/>
-        public override string ExtraRepr() => $"alpha={PyNumber(Alpha)}" + (Inplace ? ", inplace=True" : "");
+        protected override string Options => $"alpha={PyNumber(Alpha)}";
     }
 
     /// <summary>scale * ELU(x, alpha) with the self-normalising constants (nn.SELU).</summary>
-    public class SELU : Module<Tensor, Tensor>
+    public class SELU : InplaceActivation
     {
         /// <summary>Makes the module with PyTorch's defaults.</summary>
         public SELU(bool inplace = false)
+            : base(inplace)
         {
-            Inplace = inplace;
         }
-
-        /// <summary>Whether the input is modified in place (inplace).</summary>
-        public bool Inplace { get; }
 
         /// <inheritdoc/>
         protected override Tensor ForwardCore(Tensor input) => Functional.Selu(input, Inplace);
-
-        /// <inheritdoc/>
-        public override string ExtraRepr() => Inplace ? "inplace=True" : "";
     }
 
     /// <summary>max(0, x) + min(0, alpha (e^(x/alpha) - 1)) (nn.CELU).</summary>
-    public class CELU : Module<Tensor, Tensor>
+    public class CELU : InplaceActivation
     {
         /// <summary>Makes the module with PyTorch's defaults.</summary>
         public CELU(double alpha = 1.0, bool inplace = false)
+            : base(inplace)
         {
             Alpha = alpha;
-            Inplace = inplace;
         }
 
         /// <summary>Alpha (alpha).</summary>
         public double Alpha { get; }
 
-        /// <summary>Whether the input is modified in place (inplace).</summary>
-        public bool Inplace { get; }
-
         /// <inheritdoc/>
         protected override Tensor ForwardCore(Tensor input) => Functional.Celu(input, Alpha, Inplace);
 
         /// <inheritdoc/>
-        public override string ExtraRepr() => $"alpha={PyNumber(Alpha)}" + (Inplace ? ", inplace=True" : "");
+        protected override string Options => $"alpha={PyNumber(Alpha)}";
     }
 
     /// <summary>x for x >= 0, negativeSlope * x otherwise (nn.LeakyReLU).</summary>
-    public class LeakyReLU : Module<Tensor, Tensor>
+    public class LeakyReLU : InplaceActivation
     {
         /// <summary>Makes the module with PyTorch's defaults.</summary>
         public LeakyReLU(double negativeSlope = 0.01, bool inplace = false)
+            : base(inplace)
         {
             NegativeSlope = negativeSlope;
-            Inplace = inplace;
         }
 
         /// <summary>The slope for negative inputs (negativeSlope).</summary>
         public double NegativeSlope { get; }
 
-        /// <summary>Whether the input is modified in place (inplace).</summary>
-        public bool Inplace { get; }
-
         /// <inheritdoc/>
         protected override Tensor ForwardCore(Tensor input) => Functional.LeakyRelu(input, NegativeSlope, Inplace);
 
         /// <inheritdoc/>
-        public override string ExtraRepr() => $"negative_slope={PyNumber(NegativeSlope)}" + (Inplace ? ", inplace=True" : "");
+        protected override string Options => $"negative_slope={PyNumber(NegativeSlope)}";
     }
 
     /// <summary>x clamped to [minVal, maxVal] (nn.Hardtanh).</summary>
-    public class Hardtanh : Module<Tensor, Tensor>
+    public class Hardtanh : InplaceActivation
     {
         /// <summary>Makes the module with PyTorch's defaults.</summary>
         public Hardtanh(double minVal = -1.0, double maxVal = 1.0, bool inplace = false)
+            : base(inplace)
         {
             MinVal = minVal;
             MaxVal = maxVal;
-            Inplace = inplace;
         }
 
         /// <summary>The lower bound (minVal).</summary>
@@ -229,52 +213,37 @@ namespace Compute.NN
         /// <summary>The upper bound (maxVal).</summary>
         public double MaxVal { get; }
 
-        /// <summary>Whether the input is modified in place (inplace).</summary>
-        public bool Inplace { get; }
-
         /// <inheritdoc/>
         protected override Tensor ForwardCore(Tensor input) => Functional.Hardtanh(input, MinVal, MaxVal, Inplace);
 
         /// <inheritdoc/>
-        public override string ExtraRepr() => $"min_val={PyNumber(MinVal)}, max_val={PyNumber(MaxVal)}" + (Inplace ? ", inplace=True" : "");
+        protected override string Options => $"min_val={PyNumber(MinVal)}, max_val={PyNumber(MaxVal)}";
     }
 
     /// <summary>relu6(x + 3) / 6 (nn.Hardsigmoid).</summary>
-    public class Hardsigmoid : Module<Tensor, Tensor>
+    public class Hardsigmoid : InplaceActivation
     {
         /// <summary>Makes the module with PyTorch's defaults.</summary>
         public Hardsigmoid(bool inplace = false)
+            : base(inplace)
         {
-            Inplace = inplace;
         }
-
-        /// <summary>Whether the input is modified in place (inplace).</summary>
-        public bool Inplace { get; }
 
         /// <inheritdoc/>
         protected override Tensor ForwardCore(Tensor input) => Functional.Hardsigmoid(input, Inplace);
-
-        /// <inheritdoc/>
-        public override string ExtraRepr() => Inplace ? "inplace=True" : "";
     }
 
     /// <summary>x * relu6(x + 3) / 6 (nn.Hardswish).</summary>
-    public class Hardswish : Module<Tensor, Tensor>
+    public class Hardswish : InplaceActivation
     {
         /// <summary>Makes the module with PyTorch's defaults.</summary>
         public Hardswish(bool inplace = false)
+            : base(inplace)
         {
-            Inplace = inplace;
         }
-
-        /// <summary>Whether the input is modified in place (inplace).</summary>
-        public bool Inplace { get; }
 
         /// <inheritdoc/>
         protected override Tensor ForwardCore(Tensor input) => Functional.Hardswish(input, Inplace);
-
-        /// <inheritdoc/>
-        public override string ExtraRepr() => Inplace ? "inplace=True" : "";
     }
 
     /// <summary>log(sigmoid(x)) (nn.LogSigmoid).</summary>

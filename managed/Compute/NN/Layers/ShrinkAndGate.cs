@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 
 namespace Compute.NN
 {
@@ -22,7 +21,7 @@ namespace Compute.NN
         protected override Tensor ForwardCore(Tensor input) => Functional.Hardshrink(input, Lambd);
 
         /// <inheritdoc/>
-        public override string ExtraRepr() => Lambd.ToString(CultureInfo.InvariantCulture);
+        public override string ExtraRepr() => PyNumber(Lambd);
     }
 
     /// <summary>x - lambd above lambd, x + lambd below -lambd, 0 between (nn.Softshrink).</summary>
@@ -45,7 +44,7 @@ namespace Compute.NN
         protected override Tensor ForwardCore(Tensor input) => Functional.Softshrink(input, Lambd);
 
         /// <inheritdoc/>
-        public override string ExtraRepr() => Lambd.ToString(CultureInfo.InvariantCulture);
+        public override string ExtraRepr() => PyNumber(Lambd);
     }
 
     /// <summary>x - tanh(x) (nn.Tanhshrink).</summary>
@@ -63,14 +62,14 @@ namespace Compute.NN
     }
 
     /// <summary>x where x &gt; threshold, else value (nn.Threshold).</summary>
-    public class Threshold : Module<Tensor, Tensor>
+    public class Threshold : InplaceActivation
     {
         /// <summary>Makes the module; <paramref name="inplace"/> overwrites the input.</summary>
         public Threshold(double threshold, double value, bool inplace = false)
+            : base(inplace)
         {
             ThresholdValue = threshold;
             Value = value;
-            Inplace = inplace;
         }
 
         /// <summary>Inputs at or below this are replaced (threshold).</summary>
@@ -79,15 +78,11 @@ namespace Compute.NN
         /// <summary>The replacement (value).</summary>
         public double Value { get; }
 
-        /// <summary>Whether the input is modified in place (inplace).</summary>
-        public bool Inplace { get; }
-
         /// <inheritdoc/>
         protected override Tensor ForwardCore(Tensor input) => Functional.Threshold(input, ThresholdValue, Value, Inplace);
 
         /// <inheritdoc/>
-        public override string ExtraRepr() =>
-            string.Create(CultureInfo.InvariantCulture, $"threshold={ThresholdValue}, value={Value}{(Inplace ? ", inplace=True" : "")}");
+        protected override string Options => $"threshold={PyNumber(ThresholdValue)}, value={PyNumber(Value)}";
     }
 
     /// <summary>
@@ -200,10 +195,11 @@ namespace Compute.NN
     /// The randomized leaky ReLU (nn.RReLU): in training each negative input gets a slope drawn
     /// from U(lower, upper); in evaluation the slope is (lower + upper) / 2.
     /// </summary>
-    public class RReLU : Module<Tensor, Tensor>
+    public class RReLU : InplaceActivation
     {
         /// <summary>Makes the module with PyTorch's defaults.</summary>
         public RReLU(double lower = 1.0 / 8, double upper = 1.0 / 3, bool inplace = false)
+            : base(inplace)
         {
             if (!(lower <= upper))
             {
@@ -211,7 +207,6 @@ namespace Compute.NN
             }
             Lower = lower;
             Upper = upper;
-            Inplace = inplace;
         }
 
         /// <summary>The smallest slope (lower).</summary>
@@ -220,14 +215,10 @@ namespace Compute.NN
         /// <summary>The largest slope (upper).</summary>
         public double Upper { get; }
 
-        /// <summary>Whether the input is modified in place (inplace).</summary>
-        public bool Inplace { get; }
-
         /// <inheritdoc/>
         protected override Tensor ForwardCore(Tensor input) => Functional.Rrelu(input, Lower, Upper, Training, Inplace);
 
         /// <inheritdoc/>
-        public override string ExtraRepr() =>
-            string.Create(CultureInfo.InvariantCulture, $"lower={Lower}, upper={Upper}{(Inplace ? ", inplace=True" : "")}");
+        protected override string Options => $"lower={PyNumber(Lower)}, upper={PyNumber(Upper)}";
     }
 }
