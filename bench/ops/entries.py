@@ -138,23 +138,66 @@ def nn_ops():
                     requires="cmp_layer_norm")
     for n, cin, cout, hw, k in ((32, 3, 16, 28, 3), (32, 16, 32, 14, 3), (8, 64, 64, 56, 3), (8, 128, 128, 28, 1)):
         yield conv_entry(n, cin, cout, hw, k, stride=1, pad=k // 2, groups=1)
-    # 1x1 with stride 2 (ResNet's downsampling shortcut) and depthwise 3x3 (MobileNet), stride 1 and 2.
+    # 1x1 with stride 2 (ResNet's downsampling shortcut) and a MobileNet 1x1 projection; ResNet's
+    # 3x3 stride-2 downsampling.
     yield conv_entry(8, 256, 512, 28, 1, stride=2, pad=0, groups=1)
     yield conv_entry(8, 64, 128, 56, 1, stride=2, pad=0, groups=1)
-    for stride in (1, 2):
-        yield conv_entry(8, 128, 128, 56, 3, stride=stride, pad=1, groups=128)
+    yield conv_entry(8, 144, 24, 56, 1, stride=1, pad=0, groups=1)
+    yield conv_entry(8, 64, 128, 56, 3, stride=2, pad=1, groups=1)
+    # Depthwise 3x3 (MobileNet), stride 1 and 2.
+    for n, c, hw in ((8, 128, 56), (8, 32, 112), (8, 144, 56)):
+        for stride in (1, 2):
+            yield conv_entry(n, c, c, hw, 3, stride=stride, pad=1, groups=c)
+    yield conv_entry(8, 64, 128, 1024, 3, stride=1, pad=1, groups=1, nspatial=1)
+    # Gradients of ResNet's 3x3 layer and of a depthwise layer, one gradient per entry.
+    for n, cin, cout, hw, groups in ((8, 64, 64, 56, 1), (8, 128, 128, 56, 128)):
+        for which in ("input", "weight"):
+            yield conv_backward_entry(n, cin, cout, hw, 3, pad=1, groups=groups, which=which)
 
 
-def conv_entry(n, cin, cout, hw, k, stride, pad, groups):
+def _conv_label(n, cin, cout, size, k, groups, nspatial):
+    sp, ks = ", ".join([str(size)] * nspatial), ", ".join([str(k)] * nspatial)
+    return f"float32 [{n}, {cin}, {sp}] * [{cout}, {cin // groups}, {ks}]"
+
+
+def _conv_kind(cin, groups, stride, pad, k):
+    if groups == cin and groups > 1:
+        return "depthwise"
+    return "same padding" if stride == 1 and pad == k // 2 else ("no padding" if pad == 0 else f"padding {pad}")
+
+
+def conv_entry(n, cin, cout, hw, k, stride, pad, groups, nspatial=2):
     def conv(c, t):
-        return c.caller("cmp_conv", t[0], t[1], t[2], ctypes.c_int64(2), int64s([stride, stride]), int64s([pad, pad]),
-                        ctypes.c_int32(0), int64s([1, 1]), ctypes.c_int64(groups))
+        return c.caller("cmp_conv", t[0], t[1], t[2], ctypes.c_int64(nspatial), int64s([stride] * nspatial),
+                        int64s([pad] * nspatial), ctypes.c_int32(0), int64s([1] * nspatial), ctypes.c_int64(groups))
     out_hw = (hw + 2 * pad - k) // stride + 1
-    kind = "depthwise" if groups == cin and groups > 1 else ("same padding" if stride == 1 and pad == k // 2 else "no padding")
-    return Entry(f"conv2d (stride {stride}, {kind})", f"float32 [{n}, {cin}, {hw}, {hw}] * [{cout}, {cin // groups}, {k}, {k}]",
-                 make_inputs(rand(n, cin, hw, hw), rand(cout, cin // groups, k, k), rand(cout)), conv,
-                 lambda t: (lambda: _F().conv2d(t[0], t[1], t[2], stride=stride, padding=pad, groups=groups)),
-                 requires="cmp_conv", flop=2 * n * cout * out_hw * out_hw * (cin // groups) * k * k)
+    fn = "conv2d" if nspatial == 2 else "conv1d"
+    return Entry(f"{fn} (stride {stride}, {_conv_kind(cin, groups, stride, pad, k)})",
+                 _conv_label(n, cin, cout, hw, k, groups, nspatial),
+                 make_inputs(rand(n, cin, *[hw] * nspatial), rand(cout, cin // groups, *[k] * nspatial), rand(cout)), conv,
+                 lambda t: (lambda: getattr(_F(), fn)(t[0], t[1], t[2], stride=stride, padding=pad, groups=groups)),
+                 requires="cmp_conv", flop=2 * n * cout * out_hw ** nspatial * (cin // groups) * k ** nspatial)
+
+
+def conv_backward_entry(n, cin, cout, hw, k, pad, groups, which):
+    """One gradient of a stride-1 conv2d: cmp_conv_backward against aten.convolution_backward."""
+    mask = 1 if which == "input" else 2
+
+    def backward(c, t):
+        return c.caller("cmp_conv_backward", t[2], t[0], t[1], ctypes.c_int64(2), int64s([1, 1]), int64s([pad, pad]),
+                        ctypes.c_int32(0), int64s([1, 1]), ctypes.c_int64(groups), ctypes.c_int32(mask), outs=3)
+
+    def torch_backward(t):
+        import torch
+        torch_mask = [which == "input", which == "weight", False]
+        return lambda: torch.ops.aten.convolution_backward(t[2], t[0], t[1], [cout], [1, 1], [pad, pad], [1, 1], False,
+                                                           [0, 0], groups, torch_mask)
+    out_hw = hw + 2 * pad - k + 1
+    kind = "depthwise" if groups == cin and groups > 1 else "same padding"
+    return Entry(f"conv2d {which} grad ({kind})", _conv_label(n, cin, cout, hw, k, groups, 2),
+                 make_inputs(rand(n, cin, hw, hw), rand(cout, cin // groups, k, k), rand(n, cout, out_hw, out_hw)),
+                 backward, torch_backward, requires="cmp_conv_backward",
+                 flop=2 * n * cout * out_hw * out_hw * (cin // groups) * k * k)
 
 
 def _F():

@@ -244,6 +244,21 @@ def generate():
          randn([2], "float64"), groups=2, padding=[0, 2])
     conv("depthwise_wide_1d_stride3", 1, randn([2, 4, 130]), randn([4, 1, 4]), randn([4]), groups=4, stride=[3],
          padding=[2])
+    # The vector loops of the depthwise path (cpu/kernels/nn_conv_direct.h): rows narrower than
+    # one vector, stride 2 (shuffled loads) with padding, a channel multiplier, float64's
+    # narrower vectors, a padding equal to the kernel's reach (the image gradient's spread
+    # grad_out then has no border) and one wider than it (the image gradient keeps the scalar loop).
+    conv("depthwise_narrow_stride2_multiplier", 2, randn([2, 3, 9, 7]), randn([6, 1, 3, 3]), randn([6]), groups=3,
+         stride=[2, 2], padding=[1, 1])
+    conv("depthwise_stride2_float64_multiplier", 2, randn([2, 2, 6, 50], "float64"), randn([4, 1, 3, 3], "float64"),
+         randn([4], "float64"), groups=2, stride=[2, 2], padding=[1, 1])
+    conv("depthwise_stride31_padding_reach", 2, randn([1, 2, 11, 40]), randn([2, 1, 3, 3]), groups=2, stride=[3, 1],
+         padding=[2, 2])
+    conv("depthwise_dilation3_wide", 2, randn([1, 2, 5, 67]), randn([2, 1, 2, 3]), randn([2]), groups=2,
+         padding=[1, 3], dilation=[2, 3])
+    conv("depthwise_padding_past_reach", 2, randn([1, 2, 6, 6]), randn([2, 1, 3, 3]), randn([2]), groups=2,
+         padding=[3, 3])
+    conv("depthwise_narrow_stride2", 1, randn([3, 4, 5]), randn([4, 1, 3]), groups=4, stride=[2], padding=[1])
     # 1x1 kernels with stride > 1 (im2col is then a strided gather), with groups and padding.
     conv("pointwise_stride2_batch", 2, randn([3, 6, 9, 8]), randn([4, 6, 1, 1]), randn([4]), stride=[2, 2])
     conv("pointwise_stride_groups_padding", 2, randn([2, 4, 7, 7]), randn([6, 2, 1, 1]), groups=2, stride=[3, 2],

@@ -4,10 +4,13 @@
 // input row is either inside the image or entirely padding, and along the last dim the output
 // positions whose tap lands inside the image form one contiguous range [lo, hi). Computing that
 // range up front leaves branch-free inner loops (plain copies/adds for stride 1), which the
-// compiler vectorises for the ISA this file is built for.
+// compiler vectorises for the ISA this file is built for. The depthwise loops of 1-d and 2-d
+// problems with a width stride of 1 or 2 take the explicit vector code of nn_conv_direct.h;
+// the loops here remain for the other cases.
 #include "cpu/nn_conv_stubs.h"
 
 #include "core/parallel.h"
+#include "cpu/kernels/nn_conv_direct.h"
 
 #include <algorithm>
 #include <cstring>
@@ -122,6 +125,26 @@ void depthwise_typed(const T* image, const T* weight, const T* bias, T* out, int
                      int64_t multiplier, const ConvGeom3& g) {
     const int64_t K = g.kernel_volume(), P = g.out_plane(), W = g.out[2], sw = g.stride[2];
     const int64_t plane = g.image_plane(), out_channels = channels * multiplier;
+#if defined(__GNUC__)
+    if (direct_conv::applies(g)) {
+        const direct_conv::PlaneGeom pg = direct_conv::forward_geom(g);
+        parallel_for(0, batch * out_channels, grain_for(K * P), [&](int64_t begin, int64_t end) {
+            direct_conv::Padded<T> buf;
+            int64_t built = -1;  // the input plane buf holds: planes of one input channel share it
+            for (int64_t p = begin; p < end; ++p) {
+                const int64_t n = p / out_channels, oc = p % out_channels, q = n * channels + oc / multiplier;
+                if (q != built) {
+                    buf.build(image + q * plane, g.image[1], g.image[2], 1, 1, g.pad[1], g.pad[2], pg,
+                              direct_conv::kLanes<T>);
+                    built = q;
+                }
+                direct_conv::conv_plane(buf.data(), buf.pitch(), weight + oc * K, pg, out + p * P, false,
+                                        bias ? bias[oc] : T(0));
+            }
+        });
+        return;
+    }
+#endif
     parallel_for(0, batch * out_channels, grain_for(K * P), [&](int64_t begin, int64_t end) {
         for (int64_t p = begin; p < end; ++p) {
             const int64_t n = p / out_channels, oc = p % out_channels;
@@ -185,6 +208,32 @@ template <typename T>
 void depthwise_backward_image_typed(const T* grad_out, const T* weight, T* grad_image, int64_t batch,
                                     int64_t channels, int64_t multiplier, const ConvGeom3& g) {
     const int64_t K = g.kernel_volume(), P = g.out_plane(), plane = g.image_plane(), sw = g.stride[2];
+#if defined(__GNUC__)
+    if (direct_conv::applies_backward_image(g)) {
+        const direct_conv::PlaneGeom pg = direct_conv::backward_image_geom(g);
+        // The flipped kernels: the transposed convolution reads the taps in reverse.
+        std::vector<T> flipped(static_cast<size_t>(channels * multiplier * K));
+        for (int64_t oc = 0; oc < channels * multiplier; ++oc) {
+            std::reverse_copy(weight + oc * K, weight + (oc + 1) * K, flipped.begin() + oc * K);
+        }
+        const int64_t off_h = g.dilation[1] * (g.kernel[1] - 1) - g.pad[1];
+        const int64_t off_w = g.dilation[2] * (g.kernel[2] - 1) - g.pad[2];
+        parallel_for(0, batch * channels, grain_for(multiplier * K * P), [&](int64_t begin, int64_t end) {
+            direct_conv::Padded<T> buf;
+            for (int64_t q = begin; q < end; ++q) {
+                const int64_t n = q / channels, c = q % channels;
+                for (int64_t m = 0; m < multiplier; ++m) {
+                    const int64_t oc = c * multiplier + m;
+                    buf.build(grad_out + (n * channels * multiplier + oc) * P, g.out[1], g.out[2], g.stride[1],
+                              g.stride[2], off_h, off_w, pg, direct_conv::kLanes<T>);
+                    direct_conv::conv_plane(buf.data(), buf.pitch(), flipped.data() + oc * K, pg,
+                                            grad_image + q * plane, true, T(0));
+                }
+            }
+        });
+        return;
+    }
+#endif
     parallel_for(0, batch * channels, grain_for(multiplier * K * P), [&](int64_t begin, int64_t end) {
         for (int64_t q = begin; q < end; ++q) {
             const int64_t n = q / channels, c = q % channels;
@@ -214,6 +263,25 @@ void depthwise_backward_weight_typed(const T* image, const T* grad_out, T* grad_
                                      int64_t channels, int64_t multiplier, const ConvGeom3& g) {
     const int64_t K = g.kernel_volume(), P = g.out_plane(), plane = g.image_plane(), sw = g.stride[2];
     const int64_t out_channels = channels * multiplier;
+#if defined(__GNUC__)
+    if (direct_conv::applies(g)) {
+        const direct_conv::PlaneGeom pg = direct_conv::forward_geom(g);
+        parallel_for(0, out_channels, grain_for(batch * K * P), [&](int64_t begin, int64_t end) {
+            direct_conv::Padded<T> buf;
+            for (int64_t oc = begin; oc < end; ++oc) {
+                T* gw = grad_weight + oc * K;
+                std::fill(gw, gw + K, T(0));
+                for (int64_t n = 0; n < batch; ++n) {
+                    buf.build(image + (n * channels + oc / multiplier) * plane, g.image[1], g.image[2], 1, 1, g.pad[1],
+                              g.pad[2], pg, direct_conv::kLanes<T>);
+                    direct_conv::weight_grad_plane(buf.data(), buf.pitch(), grad_out + (n * out_channels + oc) * P, pg,
+                                                   gw);
+                }
+            }
+        });
+        return;
+    }
+#endif
     parallel_for(0, out_channels, grain_for(batch * K * P), [&](int64_t begin, int64_t end) {
         for (int64_t oc = begin; oc < end; ++oc) {
             T* gw = grad_weight + oc * K;
