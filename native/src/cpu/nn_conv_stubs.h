@@ -43,12 +43,13 @@ CMP_DECLARE_STUB(depthwise_conv_stub, void (*)(DType dtype, const void* image, c
                                                void* out, int64_t batch, int64_t channels, int64_t multiplier,
                                                const ConvGeom3& g));
 
-// The depthwise gradients, computed directly: grad_image [batch, channels, *image] += the
-// scatter of grad_out through the weight (the caller initialises grad_image), and grad_weight
+// The depthwise gradients, computed directly: grad_image [batch, channels, *image] = bias (per
+// image channel, may be null: a transposed convolution's bias) + the scatter of grad_out
+// through the weight, and grad_weight
 // [channels * multiplier, kernel_volume] = sum over batch and positions of grad_out x image.
 CMP_DECLARE_STUB(depthwise_backward_image_stub,
-                 void (*)(DType dtype, const void* grad_out, const void* weight, void* grad_image, int64_t batch,
-                          int64_t channels, int64_t multiplier, const ConvGeom3& g));
+                 void (*)(DType dtype, const void* grad_out, const void* weight, const void* bias, void* grad_image,
+                          int64_t batch, int64_t channels, int64_t multiplier, const ConvGeom3& g));
 CMP_DECLARE_STUB(depthwise_backward_weight_stub,
                  void (*)(DType dtype, const void* image, const void* grad_out, void* grad_weight, int64_t batch,
                           int64_t channels, int64_t multiplier, const ConvGeom3& g));

@@ -111,12 +111,8 @@ void backward_image(const Problem& p, const Tensor& grad_out, const Tensor& weig
     const Dims d = dims_of(p, dt);
     if (p.batch == 0 || d.Pin == 0) return;
     if (depthwise(p, d, dt)) {
-        for (int64_t c = 0; c < p.image_channels; ++c) {
-            for (int64_t n = 0; n < p.batch; ++n) {
-                fill_rows(dt, at(grad_image, (n * p.image_channels + c) * d.Pin, d.es), 1, d.Pin, bias, c);
-            }
-        }
-        cpu::depthwise_backward_image_stub(dt, grad_out.data_ptr(), weight.data_ptr(), grad_image.data_ptr(), p.batch,
+        cpu::depthwise_backward_image_stub(dt, grad_out.data_ptr(), weight.data_ptr(),
+                                           bias.defined() ? bias.data_ptr() : nullptr, grad_image.data_ptr(), p.batch,
                                            p.image_channels, d.Og, p.geom);
         return;
     }

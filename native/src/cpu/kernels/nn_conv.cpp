@@ -138,8 +138,7 @@ void depthwise_typed(const T* image, const T* weight, const T* bias, T* out, int
                               direct_conv::kLanes<T>);
                     built = q;
                 }
-                direct_conv::conv_plane(buf.data(), buf.pitch(), weight + oc * K, pg, out + p * P, false,
-                                        bias ? bias[oc] : T(0));
+                direct_conv::conv_plane(buf, weight + oc * K, pg, out + p * P, false, bias ? bias[oc] : T(0));
             }
         });
         return;
@@ -205,7 +204,7 @@ void for_each_tap_row(const ConvGeom3& g, Fn&& fn) {
 
 // Input plane (n, c) collects from its `multiplier` output planes: planes are independent.
 template <typename T>
-void depthwise_backward_image_typed(const T* grad_out, const T* weight, T* grad_image, int64_t batch,
+void depthwise_backward_image_typed(const T* grad_out, const T* weight, const T* bias, T* grad_image, int64_t batch,
                                     int64_t channels, int64_t multiplier, const ConvGeom3& g) {
     const int64_t K = g.kernel_volume(), P = g.out_plane(), plane = g.image_plane(), sw = g.stride[2];
 #if defined(__GNUC__)
@@ -222,12 +221,14 @@ void depthwise_backward_image_typed(const T* grad_out, const T* weight, T* grad_
             direct_conv::Padded<T> buf;
             for (int64_t q = begin; q < end; ++q) {
                 const int64_t n = q / channels, c = q % channels;
+                if (multiplier == 0) std::fill(grad_image + q * plane, grad_image + (q + 1) * plane, bias ? bias[c] : T(0));
                 for (int64_t m = 0; m < multiplier; ++m) {
                     const int64_t oc = c * multiplier + m;
                     buf.build(grad_out + (n * channels * multiplier + oc) * P, g.out[1], g.out[2], g.stride[1],
                               g.stride[2], off_h, off_w, pg, direct_conv::kLanes<T>);
-                    direct_conv::conv_plane(buf.data(), buf.pitch(), flipped.data() + oc * K, pg,
-                                            grad_image + q * plane, true, T(0));
+                    // The first plane writes bias (or 0) + its sum, the others add to it.
+                    direct_conv::conv_plane(buf, flipped.data() + oc * K, pg, grad_image + q * plane, m > 0,
+                                            bias ? bias[c] : T(0));
                 }
             }
         });
@@ -238,6 +239,7 @@ void depthwise_backward_image_typed(const T* grad_out, const T* weight, T* grad_
         for (int64_t q = begin; q < end; ++q) {
             const int64_t n = q / channels, c = q % channels;
             T* gx = grad_image + q * plane;
+            std::fill(gx, gx + plane, bias ? bias[c] : T(0));
             for (int64_t m = 0; m < multiplier; ++m) {
                 const int64_t oc = c * multiplier + m;
                 const T* gy = grad_out + (n * channels * multiplier + oc) * P;
@@ -274,8 +276,7 @@ void depthwise_backward_weight_typed(const T* image, const T* grad_out, T* grad_
                 for (int64_t n = 0; n < batch; ++n) {
                     buf.build(image + (n * channels + oc / multiplier) * plane, g.image[1], g.image[2], 1, 1, g.pad[1],
                               g.pad[2], pg, direct_conv::kLanes<T>);
-                    direct_conv::weight_grad_plane(buf.data(), buf.pitch(), grad_out + (n * out_channels + oc) * P, pg,
-                                                   gw);
+                    direct_conv::weight_grad_plane(buf, grad_out + (n * out_channels + oc) * P, pg, gw);
                 }
             }
         });
@@ -356,12 +357,14 @@ void floating_only(DType dtype, const char* op, Fn&& fn) {
     else fail(CMP_STATUS_INTERNAL_ERROR, str(op, ": kernel called with dtype ", dtype_name(dtype)));
 }
 
-void depthwise_backward_image_kernel(DType dtype, const void* grad_out, const void* weight, void* grad_image,
+void depthwise_backward_image_kernel(DType dtype, const void* grad_out, const void* weight, const void* bias,
+                                     void* grad_image,
                                      int64_t batch, int64_t channels, int64_t multiplier, const ConvGeom3& g) {
     floating_only(dtype, "depthwise_conv_backward", [&](auto t) {
         using T = decltype(t);
         depthwise_backward_image_typed(static_cast<const T*>(grad_out), static_cast<const T*>(weight),
-                                       static_cast<T*>(grad_image), batch, channels, multiplier, g);
+                                       static_cast<const T*>(bias), static_cast<T*>(grad_image), batch, channels,
+                                       multiplier, g);
     });
 }
 

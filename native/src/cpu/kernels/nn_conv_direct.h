@@ -5,9 +5,10 @@
 // row is a sum over the k_h x k_w taps of a shifted buffer row times one weight, computed
 // over a tile of up to 4 vectors of outputs held in registers across all taps (GCC 12 does
 // not keep such a tile in registers when written as plain loops; see docs/PERFORMANCE.md).
-// Only the output width's stride of 1 or 2 is handled here (a stride-2 row is loaded as two
-// vectors and its even elements picked by a shuffle); other strides, 3-d kernels and compilers
-// without vector extensions keep the scalar loops of nn_conv.cpp.
+// A width stride s > 1 is taken care of in the copy: each buffer row is stored as s phases
+// (columns j with j % s == p, in order), so the outputs of a row read contiguous memory for
+// every tap and all loads are plain vector loads. 3-d kernels and compilers without vector
+// extensions keep the scalar loops of nn_conv.cpp.
 //
 // The three passes map onto two loops:
 //  - forward: rows of the padded image convolved with the weight;
@@ -63,25 +64,6 @@ inline Vec<T> load(const T* p) {
     return v;
 }
 
-// p[0], p[S], p[2 S], ... (S = 1 or 2); reads 2 vectors' worth for S = 2.
-template <int S, typename T>
-inline Vec<T> load_strided(const T* p) {
-    if constexpr (S == 1) {
-        return load(p);
-    } else {
-        static_assert(S == 2, "direct_conv handles strides 1 and 2");
-        constexpr int L = kLanes<T>;
-#if defined(__clang__)
-        Vec<T> v;
-        for (int i = 0; i < L; ++i) v[i] = p[2 * i];
-        return v;
-#else
-        typename VecOf<T>::index even;
-        for (int i = 0; i < L; ++i) even[i] = 2 * i;
-        return __builtin_shuffle(load(p), load(p + L), even);
-#endif
-    }
-}
 #else
 constexpr bool kAvailable = false;
 #endif
@@ -99,46 +81,100 @@ struct PlaneGeom {
 // A zero-bordered copy of one plane: src [src_h, src_w] lands at rows r * spacing_h + off_h,
 // cols c * spacing_w + off_w; everything else is zero. Entries outside what the plane's valid
 // outputs read (rows_read x cols_read) stay zero, so the lanes past the output width, which
-// are computed and dropped, only ever see zeros or data the valid outputs also see. The row
-// pitch leaves room for the last vector tile (its stride-2 loads read two vectors).
+// are computed and dropped, only ever see zeros or data the valid outputs also see. Each row
+// holds pg.sw phases of `seg` elements (see the top of the file), long enough for the last
+// vector tile of any tap.
 template <typename T>
 class Padded {
 public:
     void build(const T* src, int64_t src_h, int64_t src_w, int64_t spacing_h, int64_t spacing_w, int64_t off_h,
                int64_t off_w, const PlaneGeom& pg, int64_t lanes) {
-        rows_ = pg.rows_read();
-        const int64_t used_cols = pg.cols_read();
+        const int64_t rows = pg.rows_read(), used_cols = pg.cols_read(), phases = pg.sw;
         const int64_t wround = (pg.out_w + lanes - 1) / lanes * lanes;
-        pitch_ = std::max(used_cols, (wround - 1) * pg.sw + (pg.kw - 1) * pg.dw + 1) + pg.sw * lanes;
-        buf_.assign(static_cast<size_t>(rows_ * pitch_), T(0));
-        // Source columns c with 0 <= c * spacing_w + off_w < used_cols.
-        const int64_t c_lo = off_w >= 0 ? 0 : (-off_w + spacing_w - 1) / spacing_w;
+        const int64_t seg = wround + (pg.kw - 1) * pg.dw / phases + lanes;
+        pitch_ = seg * phases;
+        tap_offset_.resize(static_cast<size_t>(pg.kw));
+        for (int64_t kw = 0; kw < pg.kw; ++kw) {
+            const int64_t c = kw * pg.dw;
+            tap_offset_[kw] = c % phases * seg + c / phases;
+        }
+        buf_.assign(static_cast<size_t>(rows * pitch_), T(0));
+        // Source columns c with 0 <= c * spacing_w + off_w < used_cols (off_w >= 0 here).
         const int64_t c_hi = std::min(src_w, used_cols - off_w <= 0 ? 0 : (used_cols - off_w - 1) / spacing_w + 1);
         for (int64_t r = 0; r < src_h; ++r) {
             const int64_t dr = r * spacing_h + off_h;
-            if (dr < 0) continue;
-            if (dr >= rows_) break;
-            T* d = buf_.data() + dr * pitch_ + off_w;
+            if (dr >= rows) break;
+            T* d = buf_.data() + dr * pitch_;
             const T* s = src + r * src_w;
-            if (spacing_w == 1) {
-                if (c_hi > c_lo) std::memcpy(d + c_lo, s + c_lo, static_cast<size_t>(c_hi - c_lo) * sizeof(T));
+            if (spacing_w == 1 && phases == 1) {
+                if (c_hi > 0) std::memcpy(d + off_w, s, static_cast<size_t>(c_hi) * sizeof(T));
+            } else if (phases == 1) {
+                for (int64_t c = 0; c < c_hi; ++c) d[c * spacing_w + off_w] = s[c];
+            } else if (spacing_w == 1 && phases == 2) {
+                split_pairs(s, c_hi, d, seg, off_w);
+            } else if (spacing_w == 1) {
+                // Phase p takes the source columns c with (c + off_w) % phases == p, in order.
+                for (int64_t p = 0; p < phases; ++p) {
+                    const int64_t first = ((p - off_w) % phases + phases) % phases;
+                    T* dp = d + p * seg + (first + off_w) / phases;
+                    for (int64_t c = first; c < c_hi; c += phases) *dp++ = s[c];
+                }
             } else {
-                for (int64_t c = c_lo; c < c_hi; ++c) d[c * spacing_w] = s[c];
+                for (int64_t c = 0; c < c_hi; ++c) {
+                    const int64_t j = c * spacing_w + off_w;
+                    d[j % phases * seg + j / phases] = s[c];
+                }
             }
         }
     }
-    const T* data() const { return buf_.data(); }
-    int64_t pitch() const { return pitch_; }
+    // Buffer row r, read by tap column kw: output o of the row reads element o.
+    const T* tap_row(int64_t r, int64_t kw) const { return buf_.data() + r * pitch_ + tap_offset_[kw]; }
 
 private:
+    // Stride 2: source columns c go to buffer column c + off_w, even buffer columns to the first
+    // phase and odd ones to the second; a pair of vectors is split by two shuffles.
+    static void split_pairs(const T* s, int64_t n, T* d, int64_t seg, int64_t off_w) {
+        const int64_t f = off_w & 1, a = off_w >> 1;
+        T* even_dst = d + f * seg + a;            // source column 2k lands here at k
+        T* odd_dst = d + (1 - f) * seg + a + f;   // source column 2k + 1 lands here at k
+        int64_t k = 0;
+#if defined(__GNUC__) && !defined(__clang__)
+        constexpr int L = kLanes<T>;
+        typename VecOf<T>::index even_idx, odd_idx;
+        for (int i = 0; i < L; ++i) even_idx[i] = 2 * i, odd_idx[i] = 2 * i + 1;
+        for (; 2 * k + 2 * L <= n; k += L) {
+            const Vec<T> lo = load(s + 2 * k), hi = load(s + 2 * k + L);
+            const Vec<T> ev = __builtin_shuffle(lo, hi, even_idx), od = __builtin_shuffle(lo, hi, odd_idx);
+            std::memcpy(even_dst + k, &ev, sizeof ev);
+            std::memcpy(odd_dst + k, &od, sizeof od);
+        }
+        if (2 * k < n) {
+            // The rest of the row through a zero-padded copy; only its valid halves are stored.
+            const int64_t rest = n - 2 * k;
+            T tmp[2 * L] = {};
+            std::memcpy(tmp, s + 2 * k, static_cast<size_t>(rest) * sizeof(T));
+            const Vec<T> lo = load(tmp), hi = load(tmp + L);
+            const Vec<T> ev = __builtin_shuffle(lo, hi, even_idx), od = __builtin_shuffle(lo, hi, odd_idx);
+            std::memcpy(even_dst + k, &ev, static_cast<size_t>((rest + 1) / 2) * sizeof(T));
+            std::memcpy(odd_dst + k, &od, static_cast<size_t>(rest / 2) * sizeof(T));
+            return;
+        }
+#endif
+        for (; 2 * k < n; ++k) {
+            even_dst[k] = s[2 * k];
+            if (2 * k + 1 < n) odd_dst[k] = s[2 * k + 1];
+        }
+    }
+
     std::vector<T> buf_;
-    int64_t rows_ = 0, pitch_ = 0;
+    std::vector<int64_t> tap_offset_;
+    int64_t pitch_ = 0;
 };
 
 #if defined(__GNUC__)
 // U vectors of outputs starting at column o0 of output row oh; `count` of them are valid.
-template <int S, int U, typename T>
-inline void conv_tile(const T* buf, int64_t pitch, const T* w, const PlaneGeom& pg, int64_t oh, int64_t o0,
+template <int U, typename T>
+inline void conv_tile(const Padded<T>& buf, const T* w, const PlaneGeom& pg, int64_t oh, int64_t o0,
                       int64_t count, T* dst, bool accumulate, T init) {
     constexpr int L = kLanes<T>;
     Vec<T> acc[U];
@@ -153,11 +189,11 @@ inline void conv_tile(const T* buf, int64_t pitch, const T* w, const PlaneGeom& 
         }
     }
     for (int64_t kh = 0; kh < pg.kh; ++kh) {
-        const T* row = buf + (oh * pg.sh + kh * pg.dh) * pitch + o0 * S;
+        const int64_t r = oh * pg.sh + kh * pg.dh;
         for (int64_t kw = 0; kw < pg.kw; ++kw) {
             const T wv = w[kh * pg.kw + kw];
-            const T* src = row + kw * pg.dw;
-            for (int u = 0; u < U; ++u) acc[u] += wv * load_strided<S>(src + u * L * S);
+            const T* src = buf.tap_row(r, kw) + o0;
+            for (int u = 0; u < U; ++u) acc[u] += wv * load(src + u * L);
         }
     }
     for (int u = 0; u < U; ++u) {
@@ -172,74 +208,87 @@ inline void conv_tile(const T* buf, int64_t pitch, const T* w, const PlaneGeom& 
     }
 }
 
-template <int S, typename T>
-void conv_plane_s(const T* buf, int64_t pitch, const T* w, const PlaneGeom& pg, T* out, bool accumulate, T init) {
+// out [out_h, out_w] = (accumulate ? out : init) + the taps of buf (see PlaneGeom).
+template <typename T>
+void conv_plane(const Padded<T>& buf, const T* w, const PlaneGeom& pg, T* out, bool accumulate, T init) {
     constexpr int L = kLanes<T>;
     for (int64_t oh = 0; oh < pg.out_h; ++oh) {
         T* dst = out + oh * pg.out_w;
         int64_t o0 = 0;
         for (; o0 + kTile * L <= pg.out_w; o0 += kTile * L) {
-            conv_tile<S, kTile>(buf, pitch, w, pg, oh, o0, kTile * L, dst, accumulate, init);
+            conv_tile<kTile>(buf, w, pg, oh, o0, kTile * L, dst, accumulate, init);
         }
         const int64_t rest = pg.out_w - o0;  // < kTile * L: up to kTile vectors, the last partial
         switch ((rest + L - 1) / L) {
             case 0: break;
-            case 1: conv_tile<S, 1>(buf, pitch, w, pg, oh, o0, rest, dst, accumulate, init); break;
-            case 2: conv_tile<S, 2>(buf, pitch, w, pg, oh, o0, rest, dst, accumulate, init); break;
-            case 3: conv_tile<S, 3>(buf, pitch, w, pg, oh, o0, rest, dst, accumulate, init); break;
-            default: conv_tile<S, kTile>(buf, pitch, w, pg, oh, o0, rest, dst, accumulate, init); break;
+            case 1: conv_tile<1>(buf, w, pg, oh, o0, rest, dst, accumulate, init); break;
+            case 2: conv_tile<2>(buf, w, pg, oh, o0, rest, dst, accumulate, init); break;
+            case 3: conv_tile<3>(buf, w, pg, oh, o0, rest, dst, accumulate, init); break;
+            default: conv_tile<kTile>(buf, w, pg, oh, o0, rest, dst, accumulate, init); break;
         }
     }
-}
-
-// out [out_h, out_w] = (accumulate ? out : init) + the taps of buf (see PlaneGeom).
-template <typename T>
-void conv_plane(const T* buf, int64_t pitch, const T* w, const PlaneGeom& pg, T* out, bool accumulate, T init) {
-    if (pg.sw == 1) conv_plane_s<1>(buf, pitch, w, pg, out, accumulate, init);
-    else conv_plane_s<2>(buf, pitch, w, pg, out, accumulate, init);
 }
 
 // gw[kh][kw] += sum over the plane of gy[oh][ow] * buf[oh * sh + kh * dh][ow * sw + kw * dw].
-// Full vectors of each row go through 2 accumulators per tap; the rest of the row is scalar,
-// so lanes past the output width never meet the buffer.
-template <int S, typename T>
-void weight_grad_plane_s(const T* buf, int64_t pitch, const T* gy, const PlaneGeom& pg, T* gw) {
+// KW taps of one kernel row share each vector of grad_out (KW accumulators, two sets for
+// latency); the rest of a row past its last full vector is scalar, so lanes past the output
+// width never meet the buffer.
+template <int KW, typename T>
+void weight_grad_taps(const Padded<T>& buf, const T* gy, const PlaneGeom& pg, int64_t kh, int64_t kw0, T* gw) {
     constexpr int L = kLanes<T>;
     const int64_t full = pg.out_w / L * L;
-    for (int64_t kh = 0; kh < pg.kh; ++kh) {
-        for (int64_t kw = 0; kw < pg.kw; ++kw) {
-            Vec<T> acc0 = {}, acc1 = {};
-            T tail = 0;
-            for (int64_t oh = 0; oh < pg.out_h; ++oh) {
-                const T* x = buf + (oh * pg.sh + kh * pg.dh) * pitch + kw * pg.dw;
-                const T* g = gy + oh * pg.out_w;
-                int64_t o = 0;
-                for (; o + 2 * L <= full; o += 2 * L) {
-                    acc0 += load(g + o) * load_strided<S>(x + o * S);
-                    acc1 += load(g + o + L) * load_strided<S>(x + (o + L) * S);
-                }
-                for (; o < full; o += L) acc0 += load(g + o) * load_strided<S>(x + o * S);
-                for (; o < pg.out_w; ++o) tail += g[o] * x[o * S];
+    Vec<T> acc0[KW] = {}, acc1[KW] = {};
+    T tail[KW] = {};
+    for (int64_t oh = 0; oh < pg.out_h; ++oh) {
+        const int64_t r = oh * pg.sh + kh * pg.dh;
+        const T* x[KW];
+        for (int kw = 0; kw < KW; ++kw) x[kw] = buf.tap_row(r, kw0 + kw);
+        const T* g = gy + oh * pg.out_w;
+        int64_t o = 0;
+        for (; o + 2 * L <= full; o += 2 * L) {
+            const Vec<T> g0 = load(g + o), g1 = load(g + o + L);
+            for (int kw = 0; kw < KW; ++kw) {
+                acc0[kw] += g0 * load(x[kw] + o);
+                acc1[kw] += g1 * load(x[kw] + o + L);
             }
-            acc0 += acc1;
-            T sum = tail;
-            for (int i = 0; i < L; ++i) sum += acc0[i];
-            gw[kh * pg.kw + kw] += sum;
         }
+        for (; o < full; o += L) {
+            const Vec<T> g0 = load(g + o);
+            for (int kw = 0; kw < KW; ++kw) acc0[kw] += g0 * load(x[kw] + o);
+        }
+        for (; o < pg.out_w; ++o) {
+            for (int kw = 0; kw < KW; ++kw) tail[kw] += g[o] * x[kw][o];
+        }
+    }
+    for (int kw = 0; kw < KW; ++kw) {
+        const Vec<T> a = acc0[kw] + acc1[kw];
+        T sum = tail[kw];
+        for (int i = 0; i < L; ++i) sum += a[i];
+        gw[kh * pg.kw + kw0 + kw] += sum;
     }
 }
 
+// Taps kw0 .. kw0 + KW - 1 of a kernel row at a time, KW <= 5 fixed at compile time (which
+// keeps the accumulators in registers).
 template <typename T>
-void weight_grad_plane(const T* buf, int64_t pitch, const T* gy, const PlaneGeom& pg, T* gw) {
-    if (pg.sw == 1) weight_grad_plane_s<1>(buf, pitch, gy, pg, gw);
-    else weight_grad_plane_s<2>(buf, pitch, gy, pg, gw);
+void weight_grad_plane(const Padded<T>& buf, const T* gy, const PlaneGeom& pg, T* gw) {
+    for (int64_t kh = 0; kh < pg.kh; ++kh) {
+        for (int64_t kw0 = 0; kw0 < pg.kw; kw0 += 5) {
+            switch (std::min<int64_t>(pg.kw - kw0, 5)) {
+                case 1: weight_grad_taps<1>(buf, gy, pg, kh, kw0, gw); break;
+                case 2: weight_grad_taps<2>(buf, gy, pg, kh, kw0, gw); break;
+                case 3: weight_grad_taps<3>(buf, gy, pg, kh, kw0, gw); break;
+                case 4: weight_grad_taps<4>(buf, gy, pg, kh, kw0, gw); break;
+                default: weight_grad_taps<5>(buf, gy, pg, kh, kw0, gw); break;
+            }
+        }
+    }
 }
 #endif
 
-// Whether the vector loops take problem g: 1-d or 2-d, output width stride 1 or 2.
+// Whether the vector loops take problem g: 1-d or 2-d.
 inline bool applies(const ConvGeom3& g) {
-    return kAvailable && g.image[0] == 1 && g.kernel[0] == 1 && g.out[0] == 1 && g.pad[0] == 0 &&
-           (g.stride[2] == 1 || g.stride[2] == 2);
+    return kAvailable && g.image[0] == 1 && g.kernel[0] == 1 && g.out[0] == 1 && g.pad[0] == 0;
 }
 
 // The image gradient spreads grad_out with a padding of dilation * (k - 1) - pad, which must
