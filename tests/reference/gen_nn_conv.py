@@ -247,7 +247,8 @@ def generate():
     # The vector loops of the depthwise path (cpu/kernels/nn_conv_direct.h): rows narrower than
     # one vector, stride 2 (shuffled loads) with padding, a channel multiplier, float64's
     # narrower vectors, a padding equal to the kernel's reach (the image gradient's spread
-    # grad_out then has no border) and one wider than it (the image gradient keeps the scalar loop).
+    # grad_out then has no border) and one wider than it (the image gradient keeps the scalar loop),
+    # an odd width split into stride-2 phases by whole vector pairs plus an overlapping one.
     conv("depthwise_narrow_stride2_multiplier", 2, randn([2, 3, 9, 7]), randn([6, 1, 3, 3]), randn([6]), groups=3,
          stride=[2, 2], padding=[1, 1])
     conv("depthwise_stride2_float64_multiplier", 2, randn([2, 2, 6, 50], "float64"), randn([4, 1, 3, 3], "float64"),
@@ -258,6 +259,8 @@ def generate():
          padding=[1, 3], dilation=[2, 3])
     conv("depthwise_padding_past_reach", 2, randn([1, 2, 6, 6]), randn([2, 1, 3, 3]), randn([2]), groups=2,
          padding=[3, 3])
+    conv("depthwise_stride2_odd_width", 2, randn([1, 2, 6, 45]), randn([2, 1, 3, 3]), randn([2]), groups=2,
+         stride=[2, 2], padding=[1, 1])
     conv("depthwise_narrow_stride2", 1, randn([3, 4, 5]), randn([4, 1, 3]), groups=4, stride=[2], padding=[1])
     # 1x1 kernels with stride > 1 (im2col is then a strided gather), with groups and padding.
     conv("pointwise_stride2_batch", 2, randn([3, 6, 9, 8]), randn([4, 6, 1, 1]), randn([4]), stride=[2, 2])
