@@ -1,7 +1,7 @@
 // GEMM benchmark through the public C ABI: times cmp_matmul on square (or M x N x K)
 // float32/float64 products and prints one line per size, read by bench/gemm/compare.py.
 //
-//   gemm_bench [--threads N] [--dtype float32|float64] [--transpose] SIZE...
+//   gemm_bench [--threads N] [--dtype float32|float64] [--transpose] [--cpu-time] SIZE...
 //   SIZE is S (an S x S x S product) or MxNxK, optionally followed by :LAYOUT, two letters
 //   for A and B: n = stored as given (row-major), t = stored transposed and passed as a
 //   transposed view. MxNxK:nt is a Linear layer's forward x @ W^T (M = batch, N = out,
@@ -9,7 +9,9 @@
 //
 // Each size is run once to warm up (packing buffers, thread pool), then repeatedly until
 // 0.5 s have passed (at least 3 runs); the best time is reported, as the least disturbed
-// by other processes on a shared machine.
+// by other processes on a shared machine. --cpu-time times each call by the calling thread's
+// CPU time (CLOCK_THREAD_CPUTIME_ID) instead of the wall clock: with one thread, that leaves
+// out the time the scheduler gave to other processes (see compare.py --cpu-time).
 #include <compute/compute.h>
 
 #include <chrono>
@@ -17,6 +19,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -72,8 +75,12 @@ void make_operand(int64_t rows, int64_t cols, bool transposed, cmp_dtype dtype, 
     else check(cmp_tensor_retain(*view = *stored), "retain");
 }
 
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+// Seconds on the wall clock, or of this thread's CPU time.
+double now_seconds(bool cpu_time) {
+    if (!cpu_time) return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
 }  // namespace
@@ -83,6 +90,7 @@ int main(int argc, char** argv) {
     cmp_dtype dtype = CMP_DTYPE_FLOAT32;
     const char* dtype_name = "float32";
     bool transpose = false;
+    bool cpu_time = false;
     std::vector<Size> sizes;
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--threads") && i + 1 < argc) {
@@ -91,6 +99,8 @@ int main(int argc, char** argv) {
             dtype_name = argv[++i];
             if (!std::strcmp(dtype_name, "float64")) dtype = CMP_DTYPE_FLOAT64;
             else if (std::strcmp(dtype_name, "float32")) die(std::string("unknown dtype ") + dtype_name);
+        } else if (!std::strcmp(argv[i], "--cpu-time")) {
+            cpu_time = true;
         } else if (!std::strcmp(argv[i], "--transpose")) {
             transpose = true;  // A is given as a transposed (column-major) view
         } else {
@@ -99,6 +109,10 @@ int main(int argc, char** argv) {
     }
     if (threads > 0) check(cmp_set_num_threads(threads), "set_num_threads");
     check(cmp_get_num_threads(&threads), "get_num_threads");
+    if (cpu_time && threads != 1) {
+        std::fprintf(stderr, "gemm_bench: --cpu-time counts the calling thread only; use --threads 1\n");
+        return 2;
+    }
     const char* isa = "";
     check(cmp_cpu_isa(&isa), "cpu_isa");
     const cmp_device cpu{CMP_DEVICE_CPU, 0};
@@ -112,9 +126,9 @@ int main(int argc, char** argv) {
 
         auto run_once = [&] {
             cmp_tensor c = nullptr;
-            const auto t0 = std::chrono::steady_clock::now();
+            const double t0 = now_seconds(cpu_time);
             check(cmp_matmul(a, b, &c), "matmul");
-            const double t = seconds_since(t0);
+            const double t = now_seconds(cpu_time) - t0;
             cmp_tensor_release(c);
             return t;
         };

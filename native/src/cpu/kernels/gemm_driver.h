@@ -104,6 +104,31 @@ template <> struct Simd<double> {
     static reg set1(double v) { return _mm512_set1_pd(v); }
     static reg mul(reg a, reg b) { return _mm512_mul_pd(a, b); }
     static reg fma(reg a, reg b, reg c) { return _mm512_fmadd_pd(a, b, c); }
+    static void storeu_first(double* p, reg v, int count) {
+        _mm512_mask_storeu_pd(p, static_cast<__mmask8>((1u << count) - 1), v);
+    }
+    // In-register 8 x 8 transpose, the float one's pattern on half as many lanes: row pairs
+    // are interleaved as doubles, then the 128-bit blocks are gathered in two exchanges
+    // (24 shuffles). After the first step t[2h + e], block L holds rows 2h, 2h + 1 of column
+    // 2L + e, so column c comes from blocks c / 2 of t[e], t[2 + e], t[4 + e], t[6 + e].
+    static void transpose(reg r[8]) {
+        reg t[8];
+        for (int i = 0; i < 8; i += 2) {
+            t[i] = _mm512_mask_unpacklo_pd(r[i], kAll, r[i], r[i + 1]);
+            t[i + 1] = _mm512_mask_unpackhi_pd(r[i], kAll, r[i], r[i + 1]);
+        }
+        for (int e = 0; e < 2; ++e) {
+            const reg v0 = blocks<0x88>(t[e], t[2 + e]), v1 = blocks<0xDD>(t[e], t[2 + e]);
+            const reg w0 = blocks<0x88>(t[4 + e], t[6 + e]), w1 = blocks<0xDD>(t[4 + e], t[6 + e]);
+            r[e] = blocks<0x88>(v0, w0);
+            r[4 + e] = blocks<0xDD>(v0, w0);
+            r[2 + e] = blocks<0x88>(v1, w1);
+            r[6 + e] = blocks<0xDD>(v1, w1);
+        }
+    }
+    static constexpr __mmask8 kAll = 0xFF;
+    template <int kImm>
+    static reg blocks(reg a, reg b) { return _mm512_mask_shuffle_f64x2(a, kAll, a, b, kImm); }
 };
 #elif defined(__AVX2__) && defined(__FMA__)
 template <> struct Simd<float> {
@@ -153,6 +178,20 @@ template <> struct Simd<double> {
     static reg set1(double v) { return _mm256_set1_pd(v); }
     static reg mul(reg a, reg b) { return _mm256_mul_pd(a, b); }
     static reg fma(reg a, reg b, reg c) { return _mm256_fmadd_pd(a, b, c); }
+    static void storeu_first(double* p, reg v, int count) {
+        const __m256i lane = _mm256_setr_epi64x(0, 1, 2, 3);
+        _mm256_maskstore_pd(p, _mm256_cmpgt_epi64(_mm256_set1_epi64x(count), lane), v);
+    }
+    // In-register 4 x 4 transpose: row pairs interleaved as doubles (t[2h + e], half L: rows
+    // 2h, 2h + 1 of column 2L + e), then the 128-bit halves exchanged.
+    static void transpose(reg r[4]) {
+        const reg t0 = _mm256_unpacklo_pd(r[0], r[1]), t1 = _mm256_unpackhi_pd(r[0], r[1]);
+        const reg t2 = _mm256_unpacklo_pd(r[2], r[3]), t3 = _mm256_unpackhi_pd(r[2], r[3]);
+        r[0] = _mm256_permute2f128_pd(t0, t2, 0x20);
+        r[1] = _mm256_permute2f128_pd(t1, t3, 0x20);
+        r[2] = _mm256_permute2f128_pd(t0, t2, 0x31);
+        r[3] = _mm256_permute2f128_pd(t1, t3, 0x31);
+    }
 };
 #elif defined(__SSE2__) || defined(_M_X64)
 // x86-64 baseline: SSE2 without FMA (a separate multiply and add, which is also what the
