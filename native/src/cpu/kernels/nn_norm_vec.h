@@ -8,6 +8,7 @@
 #endif
 
 #include "core/dtype.h"
+#include "cpu/vec_reduce.h"
 
 #include <cmath>
 #include <cstdint>
@@ -26,41 +27,29 @@ inline int64_t rows_grain(int64_t len) {
 }
 
 // Largest element of x[0..n) (opmath values); NaN is ignored here and propagates through the
-// exp that follows, as in PyTorch.
+// exp that follows, as in PyTorch. float32/float64 rows take vec_reduce.h's vector select.
 template <typename A, typename T>
 A row_max(const T* x, int64_t n) {
-    A m[kNormLanes];
-    for (auto& v : m) v = -std::numeric_limits<A>::infinity();
-    int64_t i = 0;
-    for (; i + kNormLanes <= n; i += kNormLanes) {
-        for (int64_t k = 0; k < kNormLanes; ++k) {
-            const A v = static_cast<A>(x[i + k]);
-            m[k] = v > m[k] ? v : m[k];
+    if constexpr (std::is_same_v<A, T> && kHasVecExtremum<T>) {
+        return dense_extremum<true>(x, n, nullptr);
+    } else {
+        A m[kNormLanes];
+        for (auto& v : m) v = -std::numeric_limits<A>::infinity();
+        int64_t i = 0;
+        for (; i + kNormLanes <= n; i += kNormLanes) {
+            for (int64_t k = 0; k < kNormLanes; ++k) {
+                const A v = static_cast<A>(x[i + k]);
+                m[k] = v > m[k] ? v : m[k];
+            }
         }
+        for (; i < n; ++i) {
+            const A v = static_cast<A>(x[i]);
+            m[0] = v > m[0] ? v : m[0];
+        }
+        A r = m[0];
+        for (int64_t k = 1; k < kNormLanes; ++k) r = m[k] > r ? m[k] : r;
+        return r;
     }
-    for (; i < n; ++i) {
-        const A v = static_cast<A>(x[i]);
-        m[0] = v > m[0] ? v : m[0];
-    }
-    A r = m[0];
-    for (int64_t k = 1; k < kNormLanes; ++k) r = m[k] > r ? m[k] : r;
-    return r;
-}
-
-// sum over i of f(i), with lanes.
-template <typename A, typename F>
-A lane_sum(int64_t n, const F& f) {
-    A s[kNormLanes] = {};
-    int64_t i = 0;
-    for (; i + kNormLanes <= n; i += kNormLanes) {
-        for (int64_t k = 0; k < kNormLanes; ++k) s[k] += f(i + k);
-    }
-    for (int64_t k = 0; i < n; ++i, ++k) s[k] += f(i);
-    // Pairwise merge of the lanes (fixed order).
-    for (int64_t w = kNormLanes / 2; w > 0; w /= 2) {
-        for (int64_t k = 0; k < w; ++k) s[k] += s[k + w];
-    }
-    return s[0];
 }
 
 // Welford mean and M2 (sum of squared deviations) of f(0..n), lane-parallel: every lane sees

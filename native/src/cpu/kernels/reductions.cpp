@@ -12,6 +12,8 @@
 #include "cpu/loops.h"
 #include "cpu/reduce_loops.h"
 #include "cpu/reductions_stubs.h"
+#include "cpu/vec_math.h"
+#include "cpu/vec_reduce.h"
 
 #include <algorithm>
 #include <cmath>
@@ -74,32 +76,17 @@ struct ExtremumOp : OutBase<T, T> {
     void combine(acc_t& a, const acc_t& b) const { step(a, b, 0); }
     void write(const acc_t& a, int64_t off) const { this->out[off] = convert<T>(a); }
 
-    // A dense float32/float64 row through 64-byte vectors (GCC/Clang vector extensions: GCC 12
-    // does not vectorise the lanes of step(), whose NaN rule keeps it a scalar select). Each
-    // vector also sums v - v, which is NaN exactly when the row holds a NaN or an infinity;
-    // such rows (and compilers without vector extensions) return false and take step().
+    // A dense float32/float64 row through vec_reduce.h's vector select (GCC 12 does not
+    // vectorise the lanes of step(), whose NaN rule keeps it a scalar select). Rows holding a
+    // NaN or an infinity (and other dtypes) return false and take step().
     bool fold_dense(const T* p, int64_t n, acc_t& a) const {
-#if defined(__GNUC__)
-        if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
-            constexpr int kW = 64 / sizeof(T);
-            typedef T vec_t __attribute__((vector_size(64)));
-            vec_t m, check = {};
-            for (int k = 0; k < kW; ++k) m[k] = init();
-            int64_t i = 0;
-            for (; i + kW <= n; i += kW) {
-                vec_t v;
-                std::memcpy(&v, p + i, sizeof v);
-                m = (Max ? v > m : v < m) ? v : m;
-                check += v - v;
-            }
-            T total = 0;
-            for (int k = 0; k < kW; ++k) total += check[k];
-            if (total != 0) return false;
-            for (int k = 0; k < kW; ++k) step(a, m[k], 0);
-            for (; i < n; ++i) step(a, p[i], 0);
+        if constexpr (kHasVecExtremum<T>) {
+            bool finite = false;
+            const T m = dense_extremum<Max>(p, n, &finite);
+            if (!finite) return false;
+            step(a, m, 0);
             return true;
         }
-#endif
         (void)p, (void)n, (void)a;
         return false;
     }
@@ -228,8 +215,14 @@ struct LogSumExpOp : OutBase<T, lse_out_t<T>> {
     acc_t init() const { return {-kInf, 0}; }
     void step(acc_t& a, opmath_t<T> x, int64_t) const { combine(a, {static_cast<A>(x), 1}); }
     void combine(acc_t& a, const acc_t& b) const {
-        if (std::isnan(a.m) || b.m == -kInf || a.m == kInf) return;
-        if (std::isnan(b.m) || a.m == -kInf || b.m == kInf) {
+        // NaN first, whichever side: a +inf seen before a NaN must not hide it (torch gives NaN).
+        if (std::isnan(a.m)) return;
+        if (std::isnan(b.m)) {
+            a = b;
+            return;
+        }
+        if (b.m == -kInf || a.m == kInf) return;
+        if (a.m == -kInf || b.m == kInf) {
             a = b;
             return;
         }
@@ -239,6 +232,22 @@ struct LogSumExpOp : OutBase<T, lse_out_t<T>> {
         } else {
             a.s += b.s * std::exp(b.m - a.m);
         }
+    }
+    // A dense float32/float64 row of finite elements in two vectorised passes, as PyTorch: the
+    // maximum m (vec_reduce.h), then the sum of exp(x - m) with vec_math.h's exp in the input's
+    // precision, accumulated in A. Rows holding a NaN or an infinity (and other dtypes) return
+    // false and take step(), whose rules give PyTorch's results for them.
+    bool fold_dense(const T* p, int64_t n, acc_t& a) const {
+        if constexpr (kHasVecExtremum<T>) {
+            bool finite = false;
+            const T m = dense_extremum<true>(p, n, &finite);
+            if (!finite) return false;
+            const A s = lane_sum<A>(n, [&](int64_t i) { return static_cast<A>(vexp(p[i] - m)); });
+            combine(a, {static_cast<A>(m), s});
+            return true;
+        }
+        (void)p, (void)n, (void)a;
+        return false;
     }
     void write(const acc_t& a, int64_t off) const {
         const A r = std::isfinite(a.m) ? a.m + std::log(a.s) : a.m;
