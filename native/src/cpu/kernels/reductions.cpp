@@ -242,7 +242,15 @@ struct LogSumExpOp : OutBase<T, lse_out_t<T>> {
             bool finite = false;
             const T m = dense_extremum<true>(p, n, &finite);
             if (!finite) return false;
-            const A s = lane_sum<A>(n, [&](int64_t i) { return static_cast<A>(vexp(p[i] - m)); });
+            // Lanes of T over blocks of kExpBlock, each block's sum added into A: a T -> A
+            // conversion inside the lanes kept GCC from vectorising the exp (0.2 of PyTorch).
+            // A block adds at most 256 values in (0, 1], 16 per lane, so its error stays a few ulps of T.
+            constexpr int64_t kExpBlock = 256;
+            A s = 0;
+            for (int64_t b = 0; b < n; b += kExpBlock) {
+                const T* q = p + b;
+                s += static_cast<A>(lane_sum<T>(std::min(kExpBlock, n - b), [&](int64_t i) { return vexp(q[i] - m); }));
+            }
             combine(a, {static_cast<A>(m), s});
             return true;
         }
