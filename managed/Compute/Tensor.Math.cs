@@ -53,9 +53,17 @@ namespace Compute
             }, outOfPlace);
 
         /// <summary>this + alpha * other, broadcasting (torch.add).</summary>
-        public Tensor Add(Tensor other, Scalar? alpha = null) =>
-            Recorder.Record(Binary(this, other, (a, b) => NativeMethods.Add(a, b, alpha?.Native ?? One)),
-                "AddBackward0", [this, other], null, ctx => [ctx.Grad, Scaled(ctx.Grad, alpha)]);
+        public Tensor Add(Tensor other, Scalar? alpha = null)
+        {
+            // No delegate, closure or input array unless a node is recorded: on a tiny tensor
+            // those allocations are a visible share of the op (bench/overhead).
+            ArgumentNullException.ThrowIfNull(other);
+            Tensor result = Own(NativeMethods.Add(Handle, other.Handle, alpha?.Native ?? One));
+            return Recorder.Wanted(this, other) ? RecordAdd(result, other, alpha) : result;
+        }
+
+        private Tensor RecordAdd(Tensor result, Tensor other, Scalar? alpha) =>
+            Recorder.Record(result, "AddBackward0", [this, other], null, ctx => [ctx.Grad, Scaled(ctx.Grad, alpha)]);
 
         /// <summary>this + alpha * other (torch.add with a number).</summary>
         public Tensor Add(Scalar other, Scalar? alpha = null) =>
@@ -71,9 +79,16 @@ namespace Compute
             InPlace(other, (a, b) => NativeMethods.AddInPlace(a, b, alpha?.Native ?? One), () => Add(other, alpha));
 
         /// <summary>this - alpha * other, broadcasting (torch.sub).</summary>
-        public Tensor Sub(Tensor other, Scalar? alpha = null) =>
-            Recorder.Record(Binary(this, other, (a, b) => NativeMethods.Sub(a, b, alpha?.Native ?? One)),
-                "SubBackward0", [this, other], null, ctx => [ctx.Grad, ctx.Needs(1) ? -Scaled(ctx.Grad, alpha) : null]);
+        public Tensor Sub(Tensor other, Scalar? alpha = null)
+        {
+            ArgumentNullException.ThrowIfNull(other);
+            Tensor result = Own(NativeMethods.Sub(Handle, other.Handle, alpha?.Native ?? One));
+            return Recorder.Wanted(this, other) ? RecordSub(result, other, alpha) : result;
+        }
+
+        private Tensor RecordSub(Tensor result, Tensor other, Scalar? alpha) =>
+            Recorder.Record(result, "SubBackward0", [this, other], null,
+                ctx => [ctx.Grad, ctx.Needs(1) ? -Scaled(ctx.Grad, alpha) : null]);
 
         /// <summary>this - alpha * other (torch.sub with a number).</summary>
         public Tensor Sub(Scalar other, Scalar? alpha = null) =>
@@ -89,9 +104,14 @@ namespace Compute
             InPlace(other, (a, b) => NativeMethods.SubInPlace(a, b, alpha?.Native ?? One), () => Sub(other, alpha));
 
         /// <summary>Elementwise product, broadcasting (torch.mul).</summary>
-        public Tensor Mul(Tensor other) =>
-            Recorder.Record(Binary(this, other, NativeMethods.Mul), "MulBackward0", [this, other], [this, other],
-                static ctx => [ctx.Needs(0) ? ctx.Grad * ctx.Saved(1) : null, ctx.Needs(1) ? ctx.Grad * ctx.Saved(0) : null]);
+        public Tensor Mul(Tensor other)
+        {
+            Tensor result = Binary(this, other, NativeMethods.Mul);
+            return Recorder.Wanted(this, other)
+                ? Recorder.Record(result, "MulBackward0", [this, other], [this, other],
+                    static ctx => [ctx.Needs(0) ? ctx.Grad * ctx.Saved(1) : null, ctx.Needs(1) ? ctx.Grad * ctx.Saved(0) : null])
+                : result;
+        }
 
         /// <summary>Product with a number (torch.mul).</summary>
         public Tensor Mul(Scalar other) =>
@@ -104,10 +124,15 @@ namespace Compute
         public Tensor MulInPlace(Scalar other) => InPlace(other, NativeMethods.MulInPlace, () => Mul(other));
 
         /// <summary>True division, broadcasting: integer inputs give a floating result (torch.div).</summary>
-        public Tensor Div(Tensor other) =>
-            Recorder.Record(Binary(this, other, NativeMethods.Div), "DivBackward0", [this, other], [this, other],
-                static ctx => [ctx.Needs(0) ? ctx.Grad / ctx.Saved(1) : null,
-                    ctx.Needs(1) ? -ctx.Grad * ctx.Saved(0) / (ctx.Saved(1) * ctx.Saved(1)) : null]);
+        public Tensor Div(Tensor other)
+        {
+            Tensor result = Binary(this, other, NativeMethods.Div);
+            return Recorder.Wanted(this, other)
+                ? Recorder.Record(result, "DivBackward0", [this, other], [this, other],
+                    static ctx => [ctx.Needs(0) ? ctx.Grad / ctx.Saved(1) : null,
+                        ctx.Needs(1) ? -ctx.Grad * ctx.Saved(0) / (ctx.Saved(1) * ctx.Saved(1)) : null])
+                : result;
+        }
 
         /// <summary>True division by a number (torch.div).</summary>
         public Tensor Div(Scalar other) =>

@@ -29,9 +29,16 @@ int64_t initial_cache_limit() {
     return kDefaultCacheLimit;
 }
 
+// Classes up to this many bytes (multiples of kAlignment) have their free list in an array
+// indexed by size / kAlignment: tiny tensors allocate on every op, and a hash lookup per
+// allocation was measurable there.
+constexpr int64_t kSmallClassLimit = 1024;
+constexpr size_t kSmallClasses = kSmallClassLimit / kAlignment + 1;
+
 struct State {
     std::mutex mu;
-    std::unordered_map<int64_t, std::vector<void*>> free_blocks;  // size class -> blocks
+    std::vector<void*> small_free[kSmallClasses];                 // size class / kAlignment -> blocks
+    std::unordered_map<int64_t, std::vector<void*>> free_blocks;  // larger size class -> blocks
     int64_t allocated = 0;
     int64_t reserved = 0;
     int64_t cached = 0;
@@ -82,27 +89,37 @@ void* system_take(int64_t size) {
     return p;
 }
 
-// Pops a cached block of class `size`; the caller holds the lock.
-void* take_cached_locked(State& s, int64_t size) {
+// The free list of class `size` (null when a large class has none yet); the caller holds the lock.
+std::vector<void*>* free_list_locked(State& s, int64_t size, bool create) {
+    if (size <= kSmallClassLimit) return &s.small_free[static_cast<size_t>(size / kAlignment)];
+    if (create) return &s.free_blocks[size];
     auto it = s.free_blocks.find(size);
-    if (it == s.free_blocks.end() || it->second.empty()) return nullptr;
-    void* p = it->second.back();
-    it->second.pop_back();
-    s.cached -= size;
-    return p;
+    return it == s.free_blocks.end() ? nullptr : &it->second;
 }
 
+void note_allocated_locked(State& s, int64_t size) {
+    s.allocated += size;
+    if (s.allocated > s.peak) s.peak = s.allocated;
+}
+
+// Pops a cached block of class `size` and counts it as allocated, under one lock (the path
+// every op that reuses memory takes); null when none is cached.
 void* take_cached(int64_t size) {
     State& s = st();
     std::lock_guard lock(s.mu);
-    return take_cached_locked(s, size);
+    std::vector<void*>* list = free_list_locked(s, size, false);
+    if (!list || list->empty()) return nullptr;
+    void* p = list->back();
+    list->pop_back();
+    s.cached -= size;
+    note_allocated_locked(s, size);
+    return p;
 }
 
 void note_allocated(int64_t size) {
     State& s = st();
     std::lock_guard lock(s.mu);
-    s.allocated += size;
-    if (s.allocated > s.peak) s.peak = s.allocated;
+    note_allocated_locked(s, size);
 }
 
 }  // namespace
@@ -122,8 +139,10 @@ void* allocate(int64_t nbytes) {
     const bool possible = nbytes <= kMaxRequest;
     const int64_t size = possible ? size_class(nbytes) : nbytes;
 
-    void* p = possible ? take_cached(size) : nullptr;
-    if (!p && possible) p = system_take(size);
+    if (possible) {
+        if (void* cached = take_cached(size)) return cached;  // already counted as allocated
+    }
+    void* p = possible ? system_take(size) : nullptr;
     if (!p && possible && cached_bytes() > 0) {
         // Cached blocks of other classes may be what stands in the way.
         empty_cache();
@@ -140,11 +159,10 @@ void* allocate(int64_t nbytes) {
         }
         // The hook runs without the lock: it may free tensors, which calls deallocate.
         if (hook && hook(nbytes, context) != 0 && possible) {
-            p = take_cached(size);  // memory the hook freed may have landed in the cache
-            if (!p) {
-                empty_cache();
-                p = system_take(size);
-            }
+            // Memory the hook freed may have landed in the cache (counted when taken).
+            if (void* cached = take_cached(size)) return cached;
+            empty_cache();
+            p = system_take(size);
         }
     }
     if (!p) {
@@ -164,7 +182,7 @@ void deallocate(void* p, int64_t nbytes) {
         std::lock_guard lock(s.mu);
         s.allocated -= size;
         if (s.cached + size <= s.cache_limit) {
-            s.free_blocks[size].push_back(p);
+            free_list_locked(s, size, true)->push_back(p);
             s.cached += size;
             return;
         }
@@ -178,6 +196,10 @@ void empty_cache() {
     std::vector<void*> blocks;
     {
         std::lock_guard lock(s.mu);
+        for (auto& list : s.small_free) {
+            blocks.insert(blocks.end(), list.begin(), list.end());
+            list.clear();
+        }
         for (auto& [size, list] : s.free_blocks) {
             blocks.insert(blocks.end(), list.begin(), list.end());
             list.clear();

@@ -4,6 +4,7 @@
 #include "ops/ops.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <numeric>
 
@@ -37,19 +38,24 @@ std::vector<int64_t> broadcast_byte_strides(const Tensor& t, const Shape& shape)
 
 namespace {
 
+// Off only in tests that compare the dense fast path with the general layout.
+std::atomic<bool> g_dense_layout_enabled{true};
+
 // The device the op runs on: that of the tensors that are not wrapped numbers (a wrapped number
 // may live on the CPU next to tensors of any device, as in PyTorch). Mixed devices give
-// PyTorch's error.
-Device check_device(const std::vector<Tensor>& ts, const char* op) {
+// PyTorch's error. The operands are the inputs, then the given output (if any).
+Device check_device(const TensorIterator::Inputs& inputs, const Tensor& out, const char* op) {
     const Tensor* first = nullptr;
-    for (const Tensor& t : ts) {
-        if (t.is_wrapped_number()) continue;
+    auto visit = [&](const Tensor& t) {
+        if (t.is_wrapped_number()) return;
         if (!first) first = &t;
         CMP_CHECK(t.device() == first->device(), DEVICE_ERROR, op,
                   ": Expected all tensors to be on the same device, but found at least two devices, ",
                   first->device().str(), " and ", t.device().str(), "!");
-    }
-    const Device dev = first ? first->device() : ts[0].device();
+    };
+    for (const Tensor& t : inputs) visit(t);
+    if (out.defined()) visit(out);
+    const Device dev = first ? first->device() : inputs.empty() ? out.device() : inputs[0].device();
     require_available(dev, op);
     return dev;
 }
@@ -62,47 +68,68 @@ void check_no_internal_overlap(const Tensor& out, const char* op) {
     }
 }
 
+// broadcast_byte_strides into an inline vector (the layout computation's scratch).
+void broadcast_byte_strides_into(const Tensor& t, const Shape& shape, TensorIterator::DimVector& out) {
+    const size_t n = shape.size();
+    const size_t lead = n - static_cast<size_t>(t.dim());
+    out.assign(n, 0);
+    const int64_t es = t.element_size();
+    for (size_t i = lead; i < n; ++i) {
+        const size_t d = i - lead;
+        out[i] = t.sizes()[d] == 1 && shape[i] != 1 ? 0 : t.strides()[d] * es;
+    }
+}
+
 }  // namespace
+
+void TensorIterator::set_dense_layout_enabled_for_testing(bool enabled) {
+    g_dense_layout_enabled.store(enabled, std::memory_order_relaxed);
+}
 
 TensorIterator::TensorIterator(Config config) : op_(config.op) {
     const char* op = config.op;
     for (const Tensor& t : config.inputs) CMP_CHECK(t.defined(), INVALID_ARGUMENT, op, ": an input tensor is undefined");
-    std::vector<Tensor> all = config.inputs;
-    if (config.out.defined()) all.push_back(config.out);
-    CMP_CHECK(!all.empty(), INTERNAL_ERROR, op, ": no operands");
-    const Device device = check_device(all, op);
+    CMP_CHECK(!config.inputs.empty() || config.out.defined(), INTERNAL_ERROR, op, ": no operands");
+    const Device device = check_device(config.inputs, config.out, op);
 
-    // Shape: the inputs broadcast together; a fixed output must already have that shape.
-    Shape shape;
-    bool first = true;
+    // Shape: the inputs broadcast together; a fixed output must already have that shape. Points
+    // at an operand's own sizes while they all agree (the common case: no shape is built).
+    Shape broadcast;
+    const Shape* shape = nullptr;
     for (const Tensor& t : config.inputs) {
-        shape = first ? t.sizes() : broadcast_shapes(shape, t.sizes(), op);
-        first = false;
+        if (!shape) shape = &t.sizes();
+        else if (t.sizes() != *shape) {
+            broadcast = broadcast_shapes(*shape, t.sizes(), op);
+            shape = &broadcast;
+        }
     }
     if (config.out.defined() && config.out_is_input) {
         const Shape& os = config.out.sizes();
-        bool ok = shape.size() <= os.size();
-        for (size_t i = 0; ok && i < shape.size(); ++i) {
-            int64_t s = shape[shape.size() - 1 - i];
-            ok = s == 1 || s == os[os.size() - 1 - i];
+        bool ok = true;
+        if (shape) {
+            ok = shape->size() <= os.size();
+            for (size_t i = 0; ok && i < shape->size(); ++i) {
+                int64_t s = (*shape)[shape->size() - 1 - i];
+                ok = s == 1 || s == os[os.size() - 1 - i];
+            }
         }
         CMP_CHECK(ok, SHAPE_MISMATCH, op, ": output with shape ", os, " doesn't match the broadcast shape ",
-                  first ? os : shape);
-        shape = os;
+                  shape ? *shape : os);
+        shape = &os;
         check_no_internal_overlap(config.out, op);
     } else if (config.out.defined()) {
-        CMP_CHECK(config.out.sizes() == shape, SHAPE_MISMATCH, op, ": output with shape ", config.out.sizes(),
-                  " doesn't match the broadcast shape ", shape);
+        CMP_CHECK(shape && config.out.sizes() == *shape, SHAPE_MISMATCH, op, ": output with shape ",
+                  config.out.sizes(), " doesn't match the broadcast shape ", shape ? *shape : Shape{});
         check_no_internal_overlap(config.out, op);
     }
-    numel_ = checked_numel(shape, op);
+    numel_ = checked_numel(*shape, op);
 
     // Dtypes.
     if (config.has_compute_dtype) {
         compute_dtype_ = config.compute_dtype;
     } else {
         CMP_CHECK(!config.inputs.empty(), INTERNAL_ERROR, op, ": no inputs to promote");
-        compute_dtype_ = result_type(config.inputs);
+        compute_dtype_ = result_type(config.inputs.data(), config.inputs.size());
     }
     if (config.promote_int_to_float && !is_floating(compute_dtype_)) compute_dtype_ = CMP_DTYPE_FLOAT32;
     const DType out_dtype = config.has_out_dtype ? config.out_dtype : compute_dtype_;
@@ -115,34 +142,58 @@ TensorIterator::TensorIterator(Config config) : op_(config.op) {
         }
         if (out.dtype() != out_dtype) {
             write_back_ = out;
-            out = Tensor::empty(shape, out_dtype, out.device());
+            out = Tensor::empty(*shape, out_dtype, out.device());
         }
     } else {
-        out = Tensor::empty(shape, out_dtype, device);
+        out = Tensor::empty(*shape, out_dtype, device);
     }
 
-    operands_.reserve(config.inputs.size() + 1);
-    operands_.push_back(out);
-    for (const Tensor& t : config.inputs) {
+    operands_.push_back(std::move(out));
+    for (Tensor& t : config.inputs) {
         if (config.cast_inputs && t.dtype() != compute_dtype_) {
             operands_.push_back(ops::to_dtype(t, compute_dtype_));
         } else {
-            operands_.push_back(t);
+            operands_.push_back(std::move(t));  // config is ours (taken by value)
         }
     }
-    compute_layout(shape);
+    // `shape` may point into config.inputs, which the moves above left in place (a moved-from
+    // Tensor is only a null reference; the sizes it pointed at belong to the operand now).
+    dense_layout_ = try_dense_layout(*shape);
+    if (!dense_layout_) compute_layout(*shape);
+}
+
+// The fast path for the common tiny op: every operand either has exactly the iteration shape
+// and is contiguous, or is 0-d (a number broadcast to every element). compute_layout would
+// coalesce such operands into one dim with the element size (0 for the 0-d ones) as stride;
+// this writes that result directly, without the permutation and merge passes. The kernels are
+// the same; tests check that the layouts match the general path's (test_iterator_fast_path).
+bool TensorIterator::try_dense_layout(const Shape& shape) {
+    if (!g_dense_layout_enabled.load(std::memory_order_relaxed)) return false;
+    const size_t nops = operands_.size();
+    for (size_t i = 0; i < nops; ++i) {
+        const Tensor& t = operands_[i];
+        const bool number = t.dim() == 0;
+        if (!number && !(t.sizes() == shape && t.is_contiguous())) return false;
+    }
+    shape_.assign(1, numel_);  // 0 and 1 elements: strides stay 0, as compute_layout leaves them
+    strides_.assign(nops, DimVector(1, 0));
+    if (numel_ > 1) {
+        for (size_t i = 0; i < nops; ++i)
+            if (operands_[i].dim() != 0) strides_[i][0] = operands_[i].element_size();
+    }
+    return true;
 }
 
 void TensorIterator::compute_layout(const Shape& shape) {
     const size_t nops = operands_.size();
     const int nd = static_cast<int>(shape.size());
-    std::vector<std::vector<int64_t>> full(nops);
-    for (size_t i = 0; i < nops; ++i) full[i] = broadcast_byte_strides(operands_[i], shape);
+    SmallVector<DimVector, kInlineInputs + 1> full(nops, DimVector());
+    for (size_t i = 0; i < nops; ++i) broadcast_byte_strides_into(operands_[i], shape, full[i]);
 
     // perm[0] is the innermost dim. Start from row-major order and move a dim inwards when the
     // operands (output first) step through memory faster along it, so the inner loop follows
     // memory for transposed or permuted outputs and inputs.
-    std::vector<int> perm(static_cast<size_t>(nd));
+    SmallVector<int, kInlineDims> perm(static_cast<size_t>(nd), 0);
     for (int i = 0; i < nd; ++i) perm[static_cast<size_t>(i)] = nd - 1 - i;
     auto inner_first = [&](int a, int b) {  // true when dim a should be inside dim b
         for (size_t op = 0; op < nops; ++op) {
@@ -160,7 +211,7 @@ void TensorIterator::compute_layout(const Shape& shape) {
     // Coalesce: drop size-1 dims and merge a dim into the one inside it when every operand's
     // stride continues the inner dim's (stride_outer == stride_inner * size_inner).
     shape_.clear();
-    strides_.assign(nops, {});
+    strides_.assign(nops, DimVector());
     for (int p : perm) {
         const int64_t size = shape[static_cast<size_t>(p)];
         if (size == 1) continue;
@@ -195,10 +246,9 @@ bool TensorIterator::is_contiguous() const {
 void TensorIterator::run_range(const Loop& loop, int64_t begin, int64_t end) const {
     const size_t nops = operands_.size();
     const size_t nd = shape_.size();
-    // Small fixed buffers: operand count is bounded by the ops (at most a handful).
-    std::vector<char*> ptr(nops);
-    std::vector<int64_t> idx(nd, 0);
-    std::vector<int64_t> inner(nops);
+    SmallVector<char*, kInlineInputs + 1> ptr(nops, nullptr);
+    DimVector idx(nd, 0);
+    DimVector inner(nops, 0);
     // Multi-index of `begin`, innermost first.
     int64_t rem = begin;
     for (size_t d = 0; d < nd; ++d) {

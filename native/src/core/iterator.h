@@ -9,6 +9,7 @@
 
 #include "parallel.h"
 #include "promotion.h"
+#include "small_vector.h"
 #include "tensor.h"
 
 #include <cstdint>
@@ -20,6 +21,13 @@ namespace cmp {
 
 class TensorIterator {
 public:
+    // Operand counts and ranks up to these stay inside the iterator (no heap allocation);
+    // larger ones work the same through the heap.
+    static constexpr size_t kInlineInputs = 4;
+    static constexpr size_t kInlineDims = 6;
+    using Inputs = SmallVector<Tensor, kInlineInputs>;
+    using DimVector = SmallVector<int64_t, kInlineDims>;
+
     // Inner loop: data[i] is operand i's first element (operand 0 is the output), strides[i]
     // its byte stride along the inner dim (0 for a broadcast operand), n the element count.
     using Loop = std::function<void(char** data, const int64_t* strides, int64_t n)>;
@@ -28,7 +36,7 @@ public:
         const char* op = "op";
         // The output; undefined means "allocate it" (contiguous, broadcast shape).
         Tensor out;
-        std::vector<Tensor> inputs;
+        Inputs inputs;
         // Output dtype when it is not the compute dtype (bool for comparisons).
         bool has_out_dtype = false;
         DType out_dtype = CMP_DTYPE_FLOAT32;
@@ -47,7 +55,7 @@ public:
 
     // The usual pointwise config: promote the inputs, allocate the output, or write into
     // `out` in place (its shape fixed) when it is given.
-    static Config pointwise(const char* op, std::vector<Tensor> inputs, const Tensor& out = Tensor()) {
+    static Config pointwise(const char* op, Inputs inputs, const Tensor& out = Tensor()) {
         Config c;
         c.op = op;
         c.inputs = std::move(inputs);
@@ -81,22 +89,30 @@ public:
     // Rank after coalescing (at least 1).
     int ndim() const { return static_cast<int>(shape_.size()); }
     // Coalesced iteration shape and byte strides of operand i, innermost dim first.
-    const Shape& shape() const { return shape_; }
-    const std::vector<int64_t>& strides(int i) const { return strides_[static_cast<size_t>(i)]; }
+    const DimVector& shape() const { return shape_; }
+    const DimVector& strides(int i) const { return strides_[static_cast<size_t>(i)]; }
     // Whether every operand is dense along one coalesced dim (the whole op is one flat loop).
     bool is_contiguous() const;
+    // Whether the constructor took the dense fast path (see try_dense_layout).
+    bool used_dense_layout() const { return dense_layout_; }
+
+    // For tests: turn the dense fast path off (on by default) to compare its layouts and
+    // results with those of the general path. Process-wide.
+    static void set_dense_layout_enabled_for_testing(bool enabled);
 
 private:
     void compute_layout(const Shape& shape);
+    bool try_dense_layout(const Shape& shape);
     void run_range(const Loop& loop, int64_t begin, int64_t end) const;
 
     const char* op_;                // the op's name, for messages
-    std::vector<Tensor> operands_;  // [0] = output, then inputs (converted)
+    SmallVector<Tensor, kInlineInputs + 1> operands_;  // [0] = output, then inputs (converted)
     Tensor write_back_;             // caller's output when the engine computes into a temporary
     DType compute_dtype_ = CMP_DTYPE_FLOAT32;
-    Shape shape_;                                // coalesced iteration shape, innermost first
-    std::vector<std::vector<int64_t>> strides_;  // per operand, byte strides, innermost first
+    DimVector shape_;                                       // coalesced iteration shape, innermost first
+    SmallVector<DimVector, kInlineInputs + 1> strides_;  // per operand, byte strides, innermost first
     int64_t numel_ = 0;
+    bool dense_layout_ = false;
 };
 
 // Broadcast shape of a and b following PyTorch; throws SHAPE_MISMATCH naming op and both shapes.

@@ -57,9 +57,24 @@ Opt combine(Opt higher, Opt lower) {
 
 }  // namespace
 
-DType result_type(const std::vector<Tensor>& operands) {
+DType result_type(const std::vector<Tensor>& operands) { return result_type(operands.data(), operands.size()); }
+
+DType result_type(const Tensor* operands, size_t count) {
+    // Operands of one dtype (the common case) give that dtype, except when all are wrapped
+    // floating numbers (those count as the default dtype): each category promotes to it, and
+    // combining equal dtypes keeps it.
+    if (count > 0 && operands[0].defined()) {
+        const DType d0 = operands[0].dtype();
+        bool same = true, any_tensor = false;
+        for (size_t i = 0; same && i < count; ++i) {
+            same = operands[i].defined() && operands[i].dtype() == d0;
+            any_tensor = any_tensor || (same && !operands[i].is_wrapped_number());
+        }
+        if (same && (any_tensor || !is_floating(d0))) return d0;
+    }
     Opt dim_result, zero_result, wrapped_result;
-    for (const Tensor& t : operands) {
+    for (size_t i = 0; i < count; ++i) {
+        const Tensor& t = operands[i];
         if (!t.defined()) continue;
         DType d = t.dtype();
         if (t.is_wrapped_number()) {

@@ -17,6 +17,8 @@ DType promote_types(DType a, DType b);
 // when it is a higher kind (bool < integral < floating) than the categories above it. A
 // floating wrapped number counts as the default dtype (float32).
 DType result_type(const std::vector<Tensor>& operands);
+// The same over count operands at `operands` (the iteration engine's inline operand list).
+DType result_type(const Tensor* operands, size_t count);
 
 // torch.can_cast: whether an in-place op may write a value of dtype from into dtype to
 // (no floating -> integral, no non-bool -> bool).

@@ -54,7 +54,7 @@ Tensor run_binary(const char* op, BinaryOp kind, const Tensor& a, const Tensor& 
     check_defined(a, b, op);
     auto config = TensorIterator::pointwise(op, {a, b}, out);
     config.promote_int_to_float = kind == BinaryOp::Div;
-    TensorIterator iter(config);
+    TensorIterator iter(std::move(config));
     Scalar one = scalar_int(1);
     if (alpha) check_alpha(*alpha, iter.compute_dtype(), op);
     if (cuda_ops::on_cuda(iter)) {

@@ -86,7 +86,7 @@ Tensor run(BinaryMathOp op, const char* name, const Tensor& a, const Tensor& b, 
         config.has_out_dtype = true;
         config.out_dtype = CMP_DTYPE_BOOL;
     }
-    TensorIterator iter(config);
+    TensorIterator iter(std::move(config));
     try {
         cpu::binary_math_stub(iter, op);
     } catch (const Error& e) {

@@ -34,7 +34,7 @@ Tensor compare(CompareOp op, const Tensor& a, const Tensor& b) {
     auto config = TensorIterator::pointwise(name, {a, b});
     config.has_out_dtype = true;
     config.out_dtype = CMP_DTYPE_BOOL;
-    TensorIterator iter(config);
+    TensorIterator iter(std::move(config));
     cpu::compare_stub(iter, op);
     return iter.output();
 }

@@ -57,7 +57,7 @@ void copy_(const Tensor& dst, const Tensor& src) {
     c.has_compute_dtype = true;
     c.compute_dtype = dst.dtype();
     c.cast_inputs = false;  // the kernel converts
-    TensorIterator iter(c);
+    TensorIterator iter(std::move(c));
     if (cuda_ops::on_cuda(iter)) return cuda_ops::copy(iter);
     cpu::copy_stub(iter);
 }
@@ -72,7 +72,7 @@ void fill_(const Tensor& t, Scalar value) {
     c.out_is_input = true;
     c.has_compute_dtype = true;
     c.compute_dtype = t.dtype();
-    TensorIterator iter(c);
+    TensorIterator iter(std::move(c));
     if (cuda_ops::on_cuda(iter)) return cuda_ops::fill(iter, value);
     cpu::fill_stub(iter, value);
 }

@@ -17,7 +17,7 @@ Tensor run_unary(const char* op, cpu::UnaryOp kind, const Tensor& a, bool int_to
     CMP_CHECK(a.defined(), INVALID_ARGUMENT, op, ": argument 'input' is undefined");
     auto config = TensorIterator::pointwise(op, {a});
     config.promote_int_to_float = int_to_float;
-    TensorIterator iter(config);
+    TensorIterator iter(std::move(config));
     if (cuda_ops::on_cuda(iter))
         cuda_ops::unary(iter, kind == cpu::UnaryOp::Neg ? COMPUTE_CUDA_UNARY_NEG : COMPUTE_CUDA_UNARY_EXP);
     else

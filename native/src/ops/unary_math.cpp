@@ -52,7 +52,7 @@ void run(const char* name, UnaryMathOp op, const Tensor& a, const Tensor& out, c
         CMP_CHECK(!out.defined() || out.dtype() == CMP_DTYPE_BOOL, DTYPE_MISMATCH, name,
                   ": the result is bool and cannot be written into a ", dtype_name(out.dtype()), " tensor");
     }
-    TensorIterator iter(config);
+    TensorIterator iter(std::move(config));
     if (cuda_ops::on_cuda(iter)) {
         // relu is the one op of this family with a CUDA kernel so far; the abi layer lets no
         // other reach here with CUDA tensors (abi/abi_cuda_ops.cpp).
@@ -171,7 +171,7 @@ void run_clamp(const char* name, const Tensor& a, const Tensor& min, const Tenso
     if (min.defined()) inputs.push_back(min);
     if (max.defined()) inputs.push_back(max);
     auto config = TensorIterator::pointwise(name, inputs, out);
-    TensorIterator iter(config);
+    TensorIterator iter(std::move(config));
     const cpu::ClampMode mode = min.defined() && max.defined() ? cpu::ClampMode::Both
                                 : min.defined()                ? cpu::ClampMode::Min
                                                                : cpu::ClampMode::Max;
