@@ -56,12 +56,44 @@ def pointwise():
                 lambda c, t: c.caller("cmp_exp", t[0]),
                 lambda t: (lambda: t[0].exp()),
                 lambda a: (lambda: np.exp(a[0])), requires="cmp_exp")
-    yield Entry("gelu", f"float32 [{n}] (exact erf form)", make_inputs(rand(n)),
-                lambda c, t: c.caller("cmp_gelu", t[0], ctypes.c_int32(0)),
-                lambda t: (lambda: _F().gelu(t[0])), requires="cmp_gelu")
-    yield Entry("sigmoid", f"float32 [{n}]", make_inputs(rand(n)),
-                lambda c, t: c.caller("cmp_sigmoid", t[0]),
-                lambda t: (lambda: t[0].sigmoid()), requires="cmp_sigmoid")
+
+
+# The unary ops a model spends its pointwise time in, as (name, C function, extra C arguments,
+# torch call, input range): activations take [-2, 2], the functions defined only for positive
+# (or > -1) inputs take a range inside their domain.
+_UNARY = (
+    ("gelu", "cmp_gelu", (ctypes.c_int32(0),), lambda x: _F().gelu(x), (-2.0, 2.0), " (exact erf form)"),
+    ("gelu", "cmp_gelu", (ctypes.c_int32(1),), lambda x: _F().gelu(x, approximate="tanh"), (-2.0, 2.0), " (tanh form)"),
+    ("erf", "cmp_erf", (), lambda x: x.erf(), (-2.0, 2.0), ""),
+    ("erfc", "cmp_erfc", (), lambda x: x.erfc(), (-2.0, 2.0), ""),
+    ("tanh", "cmp_tanh", (), lambda x: x.tanh(), (-2.0, 2.0), ""),
+    ("sigmoid", "cmp_sigmoid", (), lambda x: x.sigmoid(), (-2.0, 2.0), ""),
+    ("silu", "cmp_silu", (), lambda x: _F().silu(x), (-2.0, 2.0), ""),
+    ("mish", "cmp_mish", (), lambda x: _F().mish(x), (-2.0, 2.0), ""),
+    ("softplus", "cmp_softplus", (ctypes.c_double(1.0), ctypes.c_double(20.0)), lambda x: _F().softplus(x), (-2.0, 2.0), ""),
+    ("elu", "cmp_elu", (ctypes.c_double(1.0),), lambda x: _F().elu(x), (-2.0, 2.0), ""),
+    ("logsigmoid", "cmp_logsigmoid", (), lambda x: _F().logsigmoid(x), (-2.0, 2.0), ""),
+    ("hardswish", "cmp_hardswish", (), lambda x: _F().hardswish(x), (-4.0, 4.0), ""),
+    ("log", "cmp_log", (), lambda x: x.log(), (0.01, 4.0), ""),
+    ("log1p", "cmp_log1p", (), lambda x: x.log1p(), (-0.5, 2.0), ""),
+    ("expm1", "cmp_expm1", (), lambda x: x.expm1(), (-2.0, 2.0), ""),
+    ("sin", "cmp_sin", (), lambda x: x.sin(), (-4.0, 4.0), ""),
+    ("cos", "cmp_cos", (), lambda x: x.cos(), (-4.0, 4.0), ""),
+    ("sqrt", "cmp_sqrt", (), lambda x: x.sqrt(), (0.01, 4.0), ""),
+    ("rsqrt", "cmp_rsqrt", (), lambda x: x.rsqrt(), (0.01, 4.0), ""),
+)
+# The ones also timed in float64.
+_UNARY_F64 = ("gelu", "erf", "erfc", "tanh", "sigmoid", "silu", "log", "log1p", "expm1", "sin")
+
+
+def unary():
+    n = MEG
+    for name, fn, extra, call, (low, high), note in _UNARY:
+        dtypes = (F32, np.float64) if name in _UNARY_F64 and "tanh form" not in note else (F32,)
+        for dtype in dtypes:
+            yield Entry(name, f"{np.dtype(dtype).name} [{n}]{note}", make_inputs(rand(n, dtype=dtype, low=low, high=high)),
+                        lambda c, t, fn=fn, extra=extra: c.caller(fn, t[0], *extra),
+                        lambda t, call=call: (lambda: call(t[0])), requires=fn)
 
 
 def _reduce(fn, dims, keepdim=0, extra=()):
@@ -206,5 +238,5 @@ def _F():
 
 
 def all_entries():
-    for group in (pointwise, reductions, linear_layers, nn_ops):
+    for group in (pointwise, unary, reductions, linear_layers, nn_ops):
         yield from group()

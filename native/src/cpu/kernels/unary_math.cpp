@@ -1,6 +1,7 @@
 // Kernels of the unary math family (table in cpu/unary_math_stubs.h): one functor per op,
 // applied by the shared pointwise loops, so the dense loop vectorises whenever the functor does
-// (the hot ones use cpu/unary_math_vec.h; the rest call the C library). Functors are templated
+// (the hot ones use cpu/unary_math_vec.h; the rest call the C library: erfinv, lgamma, digamma,
+// the trigonometric and hyperbolic functions other than tanh, float64 erf/erfc). Functors are templated
 // on the storage type T and compute in opmath_t<T> (float for float16/bfloat16).
 #include "cpu/loops.h"
 #include "cpu/unary_math_stubs.h"
@@ -19,10 +20,6 @@ template <typename T>
 constexpr bool is_float_v = std::is_floating_point_v<opmath_t<T>>;
 
 // ---- helpers shared by several functors -------------------------------------------------
-
-// tanh: the vectorised one for float, the C library's for double.
-inline float tanh_any(float x) { return vtanh(x); }
-inline double tanh_any(double x) { return std::tanh(x); }
 
 // erf/erfc: the vectorised ones for float (also float16/bfloat16, computed in float), the C
 // library's for double.
@@ -176,11 +173,11 @@ CMP_UNARY_FN(Sqrt, std::sqrt(x))
 CMP_UNARY_FN(Rsqrt, M(1) / std::sqrt(x))
 CMP_UNARY_FN(Square, wrap_mul(x, x))
 CMP_UNARY_FN(Exp2, std::exp2(x))
-CMP_UNARY_FN(Expm1, std::expm1(x))
+CMP_UNARY_FN(Expm1, vexpm1(x))
 CMP_UNARY_FN(Log, vlog(x))
 CMP_UNARY_FN(Log2, std::log2(x))
 CMP_UNARY_FN(Log10, std::log10(x))
-CMP_UNARY_FN(Log1p, std::log1p(x))
+CMP_UNARY_FN(Log1p, vlog1p(x))
 CMP_UNARY_FN(Sin, std::sin(x))
 CMP_UNARY_FN(Cos, std::cos(x))
 CMP_UNARY_FN(Tan, std::tan(x))
@@ -189,7 +186,7 @@ CMP_UNARY_FN(Acos, std::acos(x))
 CMP_UNARY_FN(Atan, std::atan(x))
 CMP_UNARY_FN(Sinh, std::sinh(x))
 CMP_UNARY_FN(Cosh, std::cosh(x))
-CMP_UNARY_FN(Tanh, tanh_any(x))
+CMP_UNARY_FN(Tanh, vtanh(x))
 CMP_UNARY_FN(Asinh, std::asinh(x))
 CMP_UNARY_FN(Acosh, std::acosh(x))
 CMP_UNARY_FN(Atanh, std::atanh(x))
@@ -211,11 +208,11 @@ CMP_UNARY_FN(Reciprocal, M(1) / x)
 CMP_UNARY_FN(Relu, (x < M(0) ? M(0) : x))
 CMP_UNARY_FN(Relu6, clamp_keep_nan(x, M(0), M(6)))
 CMP_UNARY_FN(Silu, x / (M(1) + vexp(-x)))
-CMP_UNARY_FN(Mish, x * tanh_any(std::log1p(vexp(x))))
+CMP_UNARY_FN(Mish, x * vtanh(vlog1p(vexp(x))))
 CMP_UNARY_FN(Hardsigmoid, std::min(std::max(x + M(3), M(0)), M(6)) / M(6))
 CMP_UNARY_FN(Hardswish, x * std::min(std::max(x + M(3), M(0)), M(6)) / M(6))
 // min(x, 0) - log1p(e^-|x|): never overflows.
-CMP_UNARY_FN(Logsigmoid, (x < M(0) ? x : M(0)) - std::log1p(vexp(x < M(0) ? x : -x)))
+CMP_UNARY_FN(Logsigmoid, (x < M(0) ? x : M(0)) - vlog1p(vexp(x < M(0) ? x : -x)))
 CMP_UNARY_FN(BitwiseNot, [](M v) { if constexpr (std::is_same_v<M, bool>) return !v; else return static_cast<M>(~v); }(x))
 CMP_UNARY_FN(Isnan, x != x)
 CMP_UNARY_FN(Isinf, [](M v) { if constexpr (is_float_v<T>) return std::isinf(v); else return false; }(x))
@@ -290,7 +287,7 @@ struct GeluTanhFn {  // x/2 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3)))
         constexpr M beta = M(0.79788456080286535588);  // sqrt(2/pi)
         constexpr M kappa = M(0.044715);
         const M inner = beta * (x + kappa * x * x * x);
-        return M(0.5) * x * (M(1) + tanh_any(inner));
+        return M(0.5) * x * (M(1) + vtanh(inner));
     }
 };
 
@@ -299,7 +296,7 @@ struct SoftplusFn {
     using M = opmath_t<T>;
     M beta, threshold;
     explicit SoftplusFn(const UnaryMathParams& p) : beta(M(p.a)), threshold(M(p.b)) {}
-    M operator()(M x) const { return x * beta > threshold ? x : std::log1p(vexp(x * beta)) / beta; }
+    M operator()(M x) const { return x * beta > threshold ? x : vlog1p(vexp(x * beta)) / beta; }
 };
 
 template <typename T>
