@@ -188,7 +188,7 @@ inline void conv_tile(const Padded<T>& buf, const T* w, const PlaneGeom& pg, int
             std::memcpy(tmp, dst + o0 + u * L, static_cast<size_t>(n) * sizeof(T));
             acc[u] = load(tmp);
         } else {
-            for (int i = 0; i < L; ++i) acc[u][i] = init;
+            acc[u] = Vec<T>{} + init;  // broadcast; element stores left GCC's arm64 build warning uninitialised
         }
     }
     for (int64_t kh = 0; kh < pg.kh; ++kh) {
