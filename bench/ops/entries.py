@@ -81,9 +81,26 @@ _UNARY = (
     ("cos", "cmp_cos", (), lambda x: x.cos(), (-4.0, 4.0), ""),
     ("sqrt", "cmp_sqrt", (), lambda x: x.sqrt(), (0.01, 4.0), ""),
     ("rsqrt", "cmp_rsqrt", (), lambda x: x.rsqrt(), (0.01, 4.0), ""),
+    ("selu", "cmp_selu", (), lambda x: _F().selu(x), (-2.0, 2.0), ""),
+    ("celu", "cmp_celu", (ctypes.c_double(1.5),), lambda x: _F().celu(x, alpha=1.5), (-2.0, 2.0), ""),
+    ("logit", "cmp_logit", (ctypes.c_double(-1.0),), lambda x: x.logit(), (0.01, 0.99), ""),
+    ("hardsigmoid", "cmp_hardsigmoid", (), lambda x: _F().hardsigmoid(x), (-4.0, 4.0), ""),
+    ("relu6", "cmp_relu6", (), lambda x: _F().relu6(x), (-2.0, 8.0), ""),
+    ("exp2", "cmp_exp2", (), lambda x: x.exp2(), (-4.0, 4.0), ""),
+    ("log2", "cmp_log2", (), lambda x: x.log2(), (0.01, 4.0), ""),
+    ("log10", "cmp_log10", (), lambda x: x.log10(), (0.01, 4.0), ""),
+    ("sinh", "cmp_sinh", (), lambda x: x.sinh(), (-4.0, 4.0), ""),
+    ("cosh", "cmp_cosh", (), lambda x: x.cosh(), (-4.0, 4.0), ""),
+    ("asinh", "cmp_asinh", (), lambda x: x.asinh(), (-4.0, 4.0), ""),
+    ("acosh", "cmp_acosh", (), lambda x: x.acosh(), (1.0, 5.0), ""),
+    ("atanh", "cmp_atanh", (), lambda x: x.atanh(), (-0.99, 0.99), ""),
+    ("lgamma", "cmp_lgamma", (), lambda x: x.lgamma(), (0.1, 6.0), ""),
+    ("digamma", "cmp_digamma", (), lambda x: x.digamma(), (0.1, 6.0), ""),
+    ("erfinv", "cmp_erfinv", (), lambda x: x.erfinv(), (-0.99, 0.99), ""),
 )
 # The ones also timed in float64.
-_UNARY_F64 = ("gelu", "erf", "erfc", "tanh", "sigmoid", "silu", "log", "log1p", "expm1", "sin")
+_UNARY_F64 = ("gelu", "erf", "erfc", "tanh", "sigmoid", "silu", "log", "log1p", "expm1", "sin", "elu", "selu", "celu",
+              "logit", "exp2", "log2", "log10", "sinh", "cosh", "asinh", "acosh", "atanh", "lgamma", "digamma", "erfinv")
 
 
 def unary():

@@ -120,8 +120,13 @@ template <typename out_t, typename... in_t>
 struct Pointwise {
     static constexpr size_t N = sizeof...(in_t);
 
+    // The functor is copied into a local first. Read through the reference, a functor with
+    // state (elu's coefficients, softplus' beta) might be changed by the stores to out as far
+    // as the compiler can tell, so it reloaded the state every element and did not vectorise
+    // the loop at all (elu 0.14x PyTorch); a local whose address never escapes cannot alias out.
     template <typename F, typename... Acc>
-    static void dense_out(out_t* out, int64_t n, const F& f, Acc... in) {
+    static void dense_out(out_t* out, int64_t n, const F& f_in, Acc... in) {
+        const F f = f_in;
         for (int64_t i = 0; i < n; ++i) out[i] = static_cast<out_t>(f(in[i]...));
     }
 
@@ -149,11 +154,12 @@ struct Pointwise {
             }
             if ((... || try_broadcast<I>(data, s, n, f, seq))) return;
         }
+        const F fl = f;  // a local copy, as in dense_out
         char* out = data[0];
         const int64_t so = s[0];
         const std::tuple<Strided<in_t>...> in{Strided<in_t>{data[I + 1], s[I + 1]}...};
         for (int64_t i = 0; i < n; ++i)
-            *reinterpret_cast<out_t*>(out + i * so) = static_cast<out_t>(f(std::get<I>(in)[i]...));
+            *reinterpret_cast<out_t*>(out + i * so) = static_cast<out_t>(fl(std::get<I>(in)[i]...));
     }
 };
 
