@@ -18,6 +18,7 @@ import argparse
 import os
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [HERE, os.path.dirname(HERE)]
@@ -37,16 +38,19 @@ def micros(t):
     return f"{t * 1e6:10.1f}" if t else "         -"
 
 
+CLOCK = time.perf_counter
+
+
 def run_entry(lib, entry):
     arrays = entry.inputs()
     handles = [lib.tensor(a) for a in arrays]
     try:
-        ours = best_time(entry.compute(lib, handles))
+        ours = best_time(entry.compute(lib, handles), clock=CLOCK)
     finally:
         lib.release_kept()
         lib.release(*handles)
-    theirs = best_time(entry.torch([torch.from_numpy(a) for a in arrays]))
-    numpy_t = best_time(entry.numpy(arrays)) if entry.numpy else None
+    theirs = best_time(entry.torch([torch.from_numpy(a) for a in arrays]), clock=CLOCK)
+    numpy_t = best_time(entry.numpy(arrays), clock=CLOCK) if entry.numpy else None
     return ours, theirs, numpy_t
 
 
@@ -139,7 +143,13 @@ def main():
     p.add_argument("--blas-dir", help="folder with the libblas.so.3 PyTorch and numpy should load (e.g. OpenBLAS)")
     p.add_argument("--overhead", help="the bench/overhead program (C# tiny-tensor loops)")
     p.add_argument("--no-ops", action="store_true", help="only the overhead comparison")
+    p.add_argument("--cpu-time", action="store_true",
+                   help="time the calling thread's CPU time instead of wall time (with --threads 1: "
+                        "less sensitive to other processes on a loaded machine)")
     args = p.parse_args()
+    if args.cpu_time:
+        global CLOCK
+        CLOCK = time.thread_time
     use_blas_dir(args.blas_dir, args.threads)
 
     lib = Library(os.path.abspath(args.lib))

@@ -193,6 +193,9 @@ def nn_ops():
     yield conv_entry(8, 64, 128, 56, 1, stride=2, pad=0, groups=1)
     yield conv_entry(8, 144, 24, 56, 1, stride=1, pad=0, groups=1)
     yield conv_entry(8, 64, 128, 56, 3, stride=2, pad=1, groups=1)
+    # ResNet's deeper 3x3 layers: more channels on smaller images.
+    yield conv_entry(8, 128, 128, 28, 3, stride=1, pad=1, groups=1)
+    yield conv_entry(8, 256, 256, 14, 3, stride=1, pad=1, groups=1)
     # Depthwise 3x3 (MobileNet), stride 1 and 2.
     for n, c, hw in ((8, 128, 56), (8, 32, 112), (8, 144, 56)):
         for stride in (1, 2):

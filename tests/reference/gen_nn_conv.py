@@ -267,6 +267,21 @@ def generate():
     conv("pointwise_stride_groups_padding", 2, randn([2, 4, 7, 7]), randn([6, 2, 1, 1]), groups=2, stride=[3, 2],
          padding=[1, 1])
     conv("pointwise_stride", 1, randn([2, 5, 17]), randn([3, 5, 1]), randn([3]), stride=[4])
+    # The implicit GEMM (cpu/kernels/conv_gemm.cpp) packs the GEMM's panels of 8-32 output
+    # positions straight from the image: rows wider than a panel (panels start mid-row),
+    # channels * taps beyond one k block of 256, a product split between threads at one image,
+    # a width stride with dilation, and more image channels than one row block of the image
+    # gradient's GEMM (at stride 1 that gradient is a convolution of grad_out), plus a
+    # transposed convolution at stride 1 (its forward is that gradient), and float64 3-d with
+    # a padding past the kernel's reach (the gradient's padding is then negative).
+    conv("implicit_wide_rows", 2, randn([1, 29, 3, 37]), randn([7, 29, 3, 3]), randn([7]), padding=[1, 2])
+    conv("implicit_stride_dilation", 2, randn([1, 3, 5, 70]), randn([4, 3, 2, 3]), randn([4]), stride=[1, 2],
+         padding=[1, 3], dilation=[2, 3])
+    conv("implicit_many_channels", 2, randn([1, 200, 2, 3]), randn([2, 200, 1, 2]), padding=[0, 1])
+    conv("implicit_float64_3d", 3, randn([2, 3, 3, 4, 20], "float64"), randn([5, 3, 2, 3, 3], "float64"),
+         randn([5], "float64"), padding=[1, 0, 3], dilation=[1, 2, 1])
+    convt("implicit_stride1_dilation", 2, randn([1, 4, 3, 40]), randn([4, 3, 3, 2]), randn([3]), padding=[1, 2],
+          dilation=[1, 3], output_padding=[0, 1])
 
     write("nn_conv.json", cases,
           description="conv1d/2d/3d and conv_transpose1d/2d/3d (outputs and autograd gradients), unfold, fold")
