@@ -31,6 +31,21 @@ struct ConvGeom3 {
 CMP_DECLARE_STUB(im2col_stub, void (*)(DType dtype, const void* image, void* col, int64_t channels,
                                        const ConvGeom3& g));
 
+// out [out_rows, out_plane] += weight [out_rows, channels * kernel_volume] (row stride ldw) x
+// im2col(image), without the column matrix: the GEMM reads its B operand from a zero-bordered
+// copy of the image (float32 / float64, geometries with conv_gemm_applies;
+// cpu/kernels/conv_gemm.cpp). Uses the thread pool unless called inside a parallel region.
+CMP_DECLARE_STUB(conv_gemm_stub, void (*)(DType dtype, int64_t out_rows, const void* weight, int64_t ldw,
+                                          const void* image, int64_t channels, const ConvGeom3& g, void* out));
+
+// Stride 1 and no negative padding: every im2col row is then the padded image shifted.
+inline bool conv_gemm_applies(const ConvGeom3& g) {
+    for (int i = 0; i < 3; ++i) {
+        if (g.stride[i] != 1 || g.pad[i] < 0) return false;
+    }
+    return true;
+}
+
 // The adjoint of im2col: every col entry is added into the image pixel it was read from
 // (entries that fell in the padding are dropped). image is accumulated into, not cleared.
 CMP_DECLARE_STUB(col2im_stub, void (*)(DType dtype, const void* col, void* image, int64_t channels,

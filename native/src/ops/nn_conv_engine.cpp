@@ -3,6 +3,9 @@
 //    column matrix, so the GEMM reads it in place.
 //  * Depthwise convolutions (one input channel per group) would be GEMMs with a single row;
 //    a direct loop over the kernel taps (cpu depthwise_conv_stub) is several times faster.
+//  * float32/float64 convolutions at stride 1 need no column matrix either: the GEMM reads
+//    shifted rows of a zero-bordered copy of the image (cpu conv_gemm_stub, an implicit GEMM),
+//    and so does their image gradient, computed as the forward convolution of grad_out.
 //  (Integer convolutions, which PyTorch's CPU also computes, take the im2col + GEMM path.)
 // Parallelism: with at least as many (image, group) tasks as threads, tasks are shared out and
 // each worker keeps its own column buffer (nested GEMM/im2col calls then run inline); with
@@ -14,10 +17,12 @@
 #include "ops/ops.h"
 
 #include <algorithm>
+#include <cstring>
 #include <vector>
 
 namespace cmp::cpu {
 CMP_DEFINE_STUB(im2col_stub);
+CMP_DEFINE_STUB(conv_gemm_stub);
 CMP_DEFINE_STUB(col2im_stub);
 CMP_DEFINE_STUB(depthwise_conv_stub);
 CMP_DEFINE_STUB(depthwise_backward_image_stub);
@@ -50,6 +55,12 @@ Dims dims_of(const Problem& p, DType dtype) {
     return d;
 }
 
+// float32/float64 convolutions at stride 1 multiply straight from the image (cpu conv_gemm_stub,
+// an implicit GEMM); the others go through the column matrix (im2col + GEMM).
+bool implicit_gemm(DType dt, const cpu::ConvGeom3& g) {
+    return (dt == CMP_DTYPE_FLOAT32 || dt == CMP_DTYPE_FLOAT64) && cpu::conv_gemm_applies(g);
+}
+
 // One input channel per group: the direct depthwise loops beat GEMMs with a single row.
 bool depthwise(const Problem& p, const Dims& d, DType dt) { return d.Cg == 1 && p.groups > 1 && is_floating(dt); }
 
@@ -78,6 +89,43 @@ void for_each_task(int64_t tasks, DType dtype, int64_t scratch_elems, const Task
     else run(0, tasks);
 }
 
+// At stride 1 the image gradient is itself a convolution (transposed_geom): grad_image =
+// conv(grad_out, w') with w'[c, o, tap] = w[o, c, flipped tap] and padding dilation *
+// (kernel - 1) - pad, so it runs on the implicit GEMM (no column matrix, no col2im scatter).
+cpu::ConvGeom3 transposed_geom(const cpu::ConvGeom3& g) {
+    cpu::ConvGeom3 gt = g;
+    for (int i = 0; i < 3; ++i) {
+        gt.image[i] = g.out[i];
+        gt.out[i] = g.image[i];
+        gt.pad[i] = g.dilation[i] * (g.kernel[i] - 1) - g.pad[i];
+    }
+    return gt;
+}
+
+void backward_image_as_forward(const Problem& p, const Dims& d, DType dt, const Tensor& grad_out,
+                               const Tensor& weight, const Tensor& bias, const Tensor& grad_image) {
+    const cpu::ConvGeom3 gt = transposed_geom(p.geom);
+    // flipped [groups, Cg, Og * K] from weight [groups * Og, Cg * K].
+    const Tensor flipped = Tensor::empty({p.groups * d.Cg * d.Og * d.K}, dt, Device::cpu());
+    const char* w = static_cast<const char*>(weight.data_ptr());
+    for (int64_t gi = 0; gi < p.groups; ++gi) {
+        for (int64_t c = 0; c < d.Cg; ++c) {
+            for (int64_t o = 0; o < d.Og; ++o) {
+                const char* src = w + ((gi * d.Og + o) * d.CgK + c * d.K) * d.es;
+                char* dst = at(flipped, ((gi * d.Cg + c) * d.Og + o) * d.K, d.es);
+                for (int64_t k = 0; k < d.K; ++k) std::memcpy(dst + k * d.es, src + (d.K - 1 - k) * d.es, d.es);
+            }
+        }
+    }
+    for_each_task(p.batch * p.groups, dt, 0, [&](int64_t t, void*) {
+        const int64_t n = t / p.groups, gi = t % p.groups;
+        char* gx = at(grad_image, (n * p.image_channels + gi * d.Cg) * d.Pin, d.es);
+        const char* gy = at(grad_out, (n * p.out_channels + gi * d.Og) * d.P, d.es);
+        fill_rows(dt, gx, d.Cg, d.Pin, bias, gi * d.Cg);
+        cpu::conv_gemm_stub(dt, d.Cg, at(flipped, gi * d.Cg * d.Og * d.K, d.es), d.Og * d.K, gy, d.Og, gt, gx);
+    });
+}
+
 }  // namespace
 
 void forward(const Problem& p, const Tensor& image, const Tensor& weight, const Tensor& bias, const Tensor& out) {
@@ -89,13 +137,18 @@ void forward(const Problem& p, const Tensor& image, const Tensor& weight, const 
                                  out.data_ptr(), p.batch, p.image_channels, d.Og, p.geom);
         return;
     }
-    for_each_task(p.batch * p.groups, dt, d.pointwise ? 0 : d.CgK * d.P, [&](int64_t t, void* col) {
+    const bool implicit = !d.pointwise && implicit_gemm(dt, p.geom);
+    for_each_task(p.batch * p.groups, dt, d.pointwise || implicit ? 0 : d.CgK * d.P, [&](int64_t t, void* col) {
         const int64_t n = t / p.groups, gi = t % p.groups;
         const char* x = at(image, (n * p.image_channels + gi * d.Cg) * d.Pin, d.es);
         char* y = at(out, (n * p.out_channels + gi * d.Og) * d.P, d.es);
         const char* w = at(weight, gi * d.Og * d.CgK, d.es);
         // The bias is written first and the product added to it: no second pass over out.
         fill_rows(dt, y, d.Og, d.P, bias, gi * d.Og);
+        if (implicit) {
+            cpu::conv_gemm_stub(dt, d.Og, w, d.CgK, x, d.Cg, p.geom, y);
+            return;
+        }
         const void* b = x;
         if (!d.pointwise) {
             cpu::im2col_stub(dt, x, col, d.Cg, p.geom);
@@ -114,6 +167,10 @@ void backward_image(const Problem& p, const Tensor& grad_out, const Tensor& weig
         cpu::depthwise_backward_image_stub(dt, grad_out.data_ptr(), weight.data_ptr(),
                                            bias.defined() ? bias.data_ptr() : nullptr, grad_image.data_ptr(), p.batch,
                                            p.image_channels, d.Og, p.geom);
+        return;
+    }
+    if (!d.pointwise && implicit_gemm(dt, p.geom) && implicit_gemm(dt, transposed_geom(p.geom))) {
+        backward_image_as_forward(p, d, dt, grad_out, weight, bias, grad_image);
         return;
     }
     for_each_task(p.batch * p.groups, dt, d.pointwise ? 0 : d.CgK * d.P, [&](int64_t t, void* col) {

@@ -260,28 +260,32 @@ struct MicroKernel {
     // multiplies only the rows and vectors it needs: the packed panels are zero-padded, so the
     // full tile would be correct too, but for e.g. m = 64 with MR = 12 the last tile would
     // spend two thirds of its multiply-adds on padding.
+    //
+    // With ROWS, b is not a packed panel: row p of the panel is at b + boff[p] (NR values,
+    // unit stride, any alignment), read in place.
+    template <bool ROWS = false>
     static void run(int64_t kc, const T* __restrict a, const T* __restrict b, T* c, int64_t rsc, int64_t csc,
-                    T alpha, T beta, int64_t m, int64_t n) {
+                    T alpha, T beta, int64_t m, int64_t n, const int64_t* boff = nullptr) {
         // n fitting in fewer vectors happens only in the last B panel of a matrix.
-        if (NV == 1 || n > (NV - 1) * V::W) by_rows<NV>(kc, a, b, c, rsc, csc, alpha, beta, m, n);
-        else by_rows<1>(kc, a, b, c, rsc, csc, alpha, beta, m, n);
+        if (NV == 1 || n > (NV - 1) * V::W) by_rows<NV, ROWS>(kc, a, b, c, rsc, csc, alpha, beta, m, n, boff);
+        else by_rows<1, ROWS>(kc, a, b, c, rsc, csc, alpha, beta, m, n, boff);
     }
 
 private:
     // The smallest of MR, 2/3 MR and 1/3 MR rows that covers m.
-    template <int NVUSED>
+    template <int NVUSED, bool ROWS>
     static void by_rows(int64_t kc, const T* __restrict a, const T* __restrict b, T* c, int64_t rsc, int64_t csc,
-                        T alpha, T beta, int64_t m, int64_t n) {
+                        T alpha, T beta, int64_t m, int64_t n, const int64_t* boff) {
         constexpr int kThird = MR / 3 > 0 ? MR / 3 : 1;
-        if (m > 2 * kThird) tile<MR, NVUSED>(kc, a, b, c, rsc, csc, alpha, beta, m, n);
-        else if (m > kThird) tile<2 * kThird, NVUSED>(kc, a, b, c, rsc, csc, alpha, beta, m, n);
-        else tile<kThird, NVUSED>(kc, a, b, c, rsc, csc, alpha, beta, m, n);
+        if (m > 2 * kThird) tile<MR, NVUSED, ROWS>(kc, a, b, c, rsc, csc, alpha, beta, m, n, boff);
+        else if (m > kThird) tile<2 * kThird, NVUSED, ROWS>(kc, a, b, c, rsc, csc, alpha, beta, m, n, boff);
+        else tile<kThird, NVUSED, ROWS>(kc, a, b, c, rsc, csc, alpha, beta, m, n, boff);
     }
 
     // Rows x (NVUSED * W) of the tile: the packed panels keep their MR / NR strides.
-    template <int ROWS, int NVUSED>
+    template <int ROWS, int NVUSED, bool INPLACE>
     static void tile(int64_t kc, const T* __restrict a, const T* __restrict b, T* c, int64_t rsc, int64_t csc,
-                     T alpha, T beta, int64_t m, int64_t n) {
+                     T alpha, T beta, int64_t m, int64_t n, const int64_t* __restrict boff) {
         constexpr int kTileN = NVUSED * V::W;
         typename V::reg acc[ROWS][NVUSED];
 #if defined(__SSE2__) || defined(_M_X64)
@@ -300,7 +304,10 @@ private:
         for (int64_t p = 0; p < kc; ++p) {
             typename V::reg bv[NVUSED];
             CMP_GEMM_UNROLL
-            for (int v = 0; v < NVUSED; ++v) bv[v] = V::load(b + v * V::W);
+            for (int v = 0; v < NVUSED; ++v) {
+                if constexpr (INPLACE) bv[v] = V::loadu(b + boff[p] + v * V::W);
+                else bv[v] = V::load(b + v * V::W);
+            }
             CMP_GEMM_UNROLL
             for (int i = 0; i < ROWS; ++i) {
                 const typename V::reg ai = V::set1(a[i]);
@@ -308,7 +315,7 @@ private:
                 for (int v = 0; v < NVUSED; ++v) acc[i][v] = V::fma(ai, bv[v], acc[i][v]);
             }
             a += MR;
-            b += kNR;
+            if constexpr (!INPLACE) b += kNR;
         }
         if (m == ROWS && n == kTileN && csc == 1) {
             const typename V::reg va = V::set1(alpha);
@@ -436,6 +443,22 @@ void pack_b(int64_t kc, int64_t nc, const T* b, int64_t rsb, int64_t csb, T* out
         }
     }
 }
+
+// The B operand as the driver sees it. StridedB is a matrix in memory, packed into NR-wide
+// panels (pack_b's layout) by pack(). A source with kInPlace instead has rows at base +
+// offsets[p] with unit column stride, which the micro-kernel reads where they are (the
+// shifted image rows of a convolution, see conv_gemm.cpp).
+template <typename T>
+struct StridedB {
+    static constexpr bool kInPlace = false;
+    const T* b;
+    int64_t rsb, csb;
+    // Rows [p0, p0 + kc), columns [j0, j0 + nc).
+    template <int NR>
+    void pack(int64_t p0, int64_t kc, int64_t j0, int64_t nc, T* out) const {
+        pack_b<T, NR>(kc, nc, b + p0 * rsb + j0 * csb, rsb, csb, out);
+    }
+};
 
 // A growable 64-byte-aligned scratch buffer; one per thread and role, reused across calls so
 // steady-state GEMMs allocate nothing.
@@ -573,11 +596,29 @@ void panel_times_block(int64_t mc, int64_t kc, const T* ap, const T* bpanel, T* 
     }
 }
 
+// A packed A block of mc rows times the panels of an in-place B source (kInPlace: row p of
+// the B operand is at b.base + b.offsets[p], unit column stride, readable NR - 1 columns past
+// the last one), columns [j0, j0 + nc): no B packing at all.
+template <typename T, typename Kernel, typename BSource>
+void panels_in_place(int64_t mc, int64_t kc, const T* ap, const BSource& b, int64_t pc, int64_t j0, int64_t nc, T* c,
+                     int64_t rsc, int64_t csc, T alpha, T beta) {
+    constexpr int MR = Kernel::kMR;
+    constexpr int NR = Kernel::kNR;
+    for (int64_t jr = 0; jr < nc; jr += NR) {
+        const int64_t nr = min_of<int64_t>(NR, nc - jr);
+        for (int64_t ir = 0; ir < mc; ir += MR) {
+            Kernel::template run<true>(kc, ap + ir * kc, b.base + j0 + jr, c + ir * rsc + jr * csc, rsc, csc, alpha,
+                                       beta, min_of<int64_t>(MR, mc - ir), nr, b.offsets + pc);
+        }
+    }
+}
+
 // One thread's GEMM on its rectangle of C (the whole product when single-threaded): the
-// BLIS loops of the header comment, packing into this thread's buffers.
-template <typename T, typename Kernel, int64_t MC, int64_t KC, int64_t NC>
-void gemm_serial(int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t rsa, int64_t csa, const T* b,
-                 int64_t rsb, int64_t csb, T beta, T* c, int64_t rsc, int64_t csc) {
+// BLIS loops of the header comment, packing into this thread's buffers. The rectangle's
+// columns start at column j_base of the B source.
+template <typename T, typename Kernel, int64_t MC, int64_t KC, int64_t NC, typename BSource>
+void gemm_serial(int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t rsa, int64_t csa, const BSource& b,
+                 int64_t j_base, T beta, T* c, int64_t rsc, int64_t csc) {
     constexpr int MR = Kernel::kMR;
     constexpr int NR = Kernel::kNR;
     for (int64_t jc = 0; jc < n; jc += NC) {
@@ -587,8 +628,16 @@ void gemm_serial(int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t r
             const int64_t kc = min_of(KC, k - pc);
             // Later slices of k accumulate onto what the first one wrote.
             const T beta_eff = pc == 0 ? beta : T(1);
-            const T* b_block = b + pc * rsb + jc * csb;
-            if (m <= MC) {
+            if constexpr (BSource::kInPlace) {
+                // Nothing to pack on the B side: each A block meets every panel in place.
+                for (int64_t ic = 0; ic < m; ic += MC) {
+                    const int64_t mc = min_of(MC, m - ic);
+                    T* ap = tls_pack_a.get<T>(ceil_div(mc, MR) * MR * kc);
+                    pack_a<T, MR>(mc, kc, a + ic * rsa + pc * csa, rsa, csa, ap);
+                    panels_in_place<T, Kernel>(mc, kc, ap, b, pc, j_base + jc, nc, c + ic * rsc + jc * csc, rsc, csc,
+                                               alpha, beta_eff);
+                }
+            } else if (m <= MC) {
                 // One block of rows (the batch of a Linear layer, a short-and-wide C): each B
                 // panel serves only this block, so it is packed just before its use into a
                 // buffer that stays in L1, instead of packing the whole KC x NC block first
@@ -598,45 +647,40 @@ void gemm_serial(int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t r
                 T* bp = tls_pack_b.get<T>(NR * kc);
                 for (int64_t jr = 0; jr < nc; jr += NR) {
                     const int64_t nr = min_of<int64_t>(NR, nc - jr);
-                    pack_b<T, NR>(kc, nr, b_block + jr * csb, rsb, csb, bp);
+                    b.template pack<NR>(pc, kc, j_base + jc + jr, nr, bp);
                     panel_times_block<T, Kernel>(m, kc, ap, bp, c + (jc + jr) * csc, rsc, csc, alpha, beta_eff, nr);
                 }
-                continue;
-            }
-            T* bp = tls_pack_b.get<T>(b_panels * NR * kc);
-            pack_b<T, NR>(kc, nc, b_block, rsb, csb, bp);
-            for (int64_t ic = 0; ic < m; ic += MC) {
-                const int64_t mc = min_of(MC, m - ic);
-                T* ap = tls_pack_a.get<T>(ceil_div(mc, MR) * MR * kc);
-                pack_a<T, MR>(mc, kc, a + ic * rsa + pc * csa, rsa, csa, ap);
-                for (int64_t q = 0; q < b_panels; ++q) {
-                    const int64_t jr = q * NR;
-                    panel_times_block<T, Kernel>(mc, kc, ap, bp + q * kc * NR, c + ic * rsc + (jc + jr) * csc, rsc,
-                                                 csc, alpha, beta_eff, min_of<int64_t>(NR, nc - jr));
+            } else {
+                T* bp = tls_pack_b.get<T>(b_panels * NR * kc);
+                b.template pack<NR>(pc, kc, j_base + jc, nc, bp);
+                for (int64_t ic = 0; ic < m; ic += MC) {
+                    const int64_t mc = min_of(MC, m - ic);
+                    T* ap = tls_pack_a.get<T>(ceil_div(mc, MR) * MR * kc);
+                    pack_a<T, MR>(mc, kc, a + ic * rsa + pc * csa, rsa, csa, ap);
+                    for (int64_t q = 0; q < b_panels; ++q) {
+                        const int64_t jr = q * NR;
+                        panel_times_block<T, Kernel>(mc, kc, ap, bp + q * kc * NR, c + ic * rsc + (jc + jr) * csc,
+                                                     rsc, csc, alpha, beta_eff, min_of<int64_t>(NR, nc - jr));
+                    }
                 }
             }
         }
     }
 }
 
-template <typename T, typename Kernel, int64_t MC, int64_t KC, int64_t NC>
-void gemm_packed(int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t rsa, int64_t csa, const T* b,
-                 int64_t rsb, int64_t csb, T beta, T* c, int64_t rsc, int64_t csc) {
+// C = alpha * A * B + beta * C with B given by a source (see StridedB), split over threads
+// by thread_grid. `parallel` false keeps it on the calling thread.
+template <typename T, typename Kernel, int64_t MC, int64_t KC, int64_t NC, typename BSource>
+void gemm_packed_source(int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t rsa, int64_t csa,
+                        const BSource& b, T beta, T* c, int64_t rsc, int64_t csc, bool parallel) {
     constexpr int MR = Kernel::kMR;
     constexpr int NR = Kernel::kNR;
     static_assert(MC % MR == 0 && NC % NR == 0, "cache blocks must hold whole register tiles");
-    if (m <= 0 || n <= 0) return;
-    if (k <= 0 || alpha == T(0)) {
-        scale_c(m, n, beta, c, rsc, csc);
-        return;
-    }
-    const bool parallel = m * n * k >= kParallelMinWork && !in_parallel_region();
     const int64_t threads = parallel ? get_num_threads() : 1;
-    if ((m == 1 || n == 1) && gemv(m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc, parallel)) return;
     const int64_t m_tiles = ceil_div(m, MR), n_panels = ceil_div(n, NR);
     const ThreadGrid grid = thread_grid(threads, m_tiles, n_panels, k, MR, NR);
     if (grid.tm * grid.tn == 1) {
-        gemm_serial<T, Kernel, MC, KC, NC>(m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc);
+        gemm_serial<T, Kernel, MC, KC, NC>(m, n, k, alpha, a, rsa, csa, b, 0, beta, c, rsc, csc);
         return;
     }
     parallel_for(0, grid.tm * grid.tn, 1, [&](int64_t t0, int64_t t1) {
@@ -647,10 +691,24 @@ void gemm_packed(int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t r
             const int64_t col_begin = tj * n_panels / grid.tn * NR;
             const int64_t col_end = min_of(n, (tj + 1) * n_panels / grid.tn * NR);
             gemm_serial<T, Kernel, MC, KC, NC>(row_end - row_begin, col_end - col_begin, k, alpha,
-                                               a + row_begin * rsa, rsa, csa, b + col_begin * csb, rsb, csb, beta,
+                                               a + row_begin * rsa, rsa, csa, b, col_begin, beta,
                                                c + row_begin * rsc + col_begin * csc, rsc, csc);
         }
     });
+}
+
+template <typename T, typename Kernel, int64_t MC, int64_t KC, int64_t NC>
+void gemm_packed(int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t rsa, int64_t csa, const T* b,
+                 int64_t rsb, int64_t csb, T beta, T* c, int64_t rsc, int64_t csc) {
+    if (m <= 0 || n <= 0) return;
+    if (k <= 0 || alpha == T(0)) {
+        scale_c(m, n, beta, c, rsc, csc);
+        return;
+    }
+    const bool parallel = m * n * k >= kParallelMinWork && !in_parallel_region();
+    if ((m == 1 || n == 1) && gemv(m, n, k, alpha, a, rsa, csa, b, rsb, csb, beta, c, rsc, csc, parallel)) return;
+    gemm_packed_source<T, Kernel, MC, KC, NC>(m, n, k, alpha, a, rsa, csa, StridedB<T>{b, rsb, csb}, beta, c, rsc,
+                                              csc, parallel);
 }
 
 }  // namespace
