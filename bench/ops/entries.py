@@ -155,6 +155,29 @@ def reductions():
                     lambda a, d=dim: (lambda: a[0].var(d, ddof=1)), requires="cmp_var")
         yield Entry("logsumexp", shape, make_inputs(rand(rows, cols)), _reduce("cmp_logsumexp", [dim]),
                     lambda t, d=dim: (lambda: t[0].logsumexp(d)), requires="cmp_logsumexp")
+        yield Entry("std", shape, make_inputs(rand(rows, cols)), _reduce("cmp_std", [dim], extra=(ctypes.c_double(1),)),
+                    lambda t, d=dim: (lambda: t[0].std(d)),
+                    lambda a, d=dim: (lambda: a[0].std(d, ddof=1)), requires="cmp_std")
+        yield Entry("norm (2)", shape, make_inputs(rand(rows, cols)),
+                    lambda c, t, d=dim: c.caller("cmp_vector_norm", t[0], ctypes.c_double(2), int64s([d]), ctypes.c_int64(1),
+                                                 ctypes.c_int32(0)),
+                    lambda t, d=dim: (lambda: t[0].norm(2, d)),
+                    lambda a, d=dim: (lambda: np.linalg.norm(a[0], axis=d)), requires="cmp_vector_norm")
+        yield Entry("argmax", shape, make_inputs(rand(rows, cols)),
+                    lambda c, t, d=dim: c.caller("cmp_argmax", t[0], ctypes.c_int32(1), ctypes.c_int64(d), ctypes.c_int32(0)),
+                    lambda t, d=dim: (lambda: t[0].argmax(d)),
+                    lambda a, d=dim: (lambda: a[0].argmax(d)), requires="cmp_argmax")
+        yield Entry("cumsum", shape, make_inputs(rand(rows, cols)),
+                    lambda c, t, d=dim: c.caller("cmp_cumsum", t[0], ctypes.c_int64(d)),
+                    lambda t, d=dim: (lambda: t[0].cumsum(d)),
+                    lambda a, d=dim: (lambda: a[0].cumsum(d)), requires="cmp_cumsum")
+        for name in ("any", "all"):
+            yield Entry(name, shape, make_inputs(rand(rows, cols, low=0.5, high=1.5)), _reduce("cmp_" + name, [dim]),
+                        lambda t, d=dim, name=name: (lambda: getattr(t[0], name)(d)),
+                        lambda a, d=dim, name=name: (lambda: getattr(a[0], name)(d)), requires="cmp_" + name)
+    yield Entry("mean (all)", "float32 [1024, 1024]", make_inputs(rand(1024, 1024)), _reduce("cmp_mean", None),
+                lambda t: (lambda: t[0].mean()),
+                lambda a: (lambda: a[0].mean()), requires="cmp_mean")
 
 
 def linear_layers():

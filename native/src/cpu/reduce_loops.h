@@ -8,6 +8,7 @@
 #endif
 
 #include "cpu/reduce_stubs.h"
+#include "cpu/vec_reduce.h"  // lane_tree
 
 #include "core/dtype.h"
 
@@ -72,25 +73,6 @@ void for_each_output(const std::vector<ReduceDim>& kept, int64_t begin, int64_t 
             in_off += kept[d - 1].in_stride;
             out_off += kept[d - 1].out_stride;
         }
-    }
-}
-
-// Merges W partial accumulators (W a power of two) pairwise in a fixed order: v[k] with
-// v[k + W/2], then the halves again. Each level goes into a fresh array, so the compiler keeps
-// the partials in registers; merging in place through one array made it spill them to the
-// stack and reload them across lanes (store-forwarding stalls), which dominated short rows.
-template <int W, typename A, typename Combine>
-inline A lane_tree(const A* v, const Combine& combine) {
-    static_assert((W & (W - 1)) == 0, "lane_tree: W must be a power of two");
-    if constexpr (W == 1) {
-        return v[0];
-    } else {
-        A h[W / 2];
-        for (int k = 0; k < W / 2; ++k) {
-            h[k] = v[k];
-            combine(h[k], v[k + W / 2]);
-        }
-        return lane_tree<W / 2>(h, combine);
     }
 }
 

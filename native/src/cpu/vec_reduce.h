@@ -90,6 +90,25 @@ T dense_extremum(const T* p, int64_t n, bool* finite) {
     return m;
 }
 
+// Merges W partial accumulators (W a power of two) pairwise in a fixed order: v[k] with
+// v[k + W/2], then the halves again. Each level goes into a fresh array, so the compiler keeps
+// the partials in registers; merging in place through one array made it spill them to the
+// stack and reload them across lanes (store-forwarding stalls), which dominated short rows.
+template <int W, typename A, typename Combine>
+inline A lane_tree(const A* v, const Combine& combine) {
+    static_assert((W & (W - 1)) == 0, "lane_tree: W must be a power of two");
+    if constexpr (W == 1) {
+        return v[0];
+    } else {
+        A h[W / 2];
+        for (int k = 0; k < W / 2; ++k) {
+            h[k] = v[k];
+            combine(h[k], v[k + W / 2]);
+        }
+        return lane_tree<W / 2>(h, combine);
+    }
+}
+
 constexpr int kVecSumLanes = 16;
 
 // sum over i in [0, n) of f(i) in A, with kVecSumLanes independent partials (the compiler keeps
@@ -107,6 +126,59 @@ A lane_sum(int64_t n, const F& f) {
         for (int64_t k = 0; k < w; ++k) s[k] += s[k + w];
     }
     return s[0];
+}
+
+// Sum of p[0..n) accumulated in T (float32 sums, which a float64 accumulation slowed to ~0.7 of
+// PyTorch: the conversion caps the loop at about 5 floats per cycle). The shape of PyTorch's
+// cascade_sum with fixed widths: kCascadeLanes independent lanes (vector registers on every
+// ISA, the same lanes everywhere, so results do not depend on the ISA), each adding runs of
+// kCascadeStep elements; every kCascadeStep runs are carried one level up, and so on, and the
+// levels and then the lanes (pairwise) are merged at the end. The error of each lane grows with
+// kCascadeStep per level instead of with its length; PyTorch 1.13 uses runs of 16 or more on
+// 4 levels per lane, so this is at least as accurate for n up to kCascadeLanes * 16^kCascadeLevels.
+constexpr int kCascadeLanes = 32;
+constexpr int kCascadeStep = 16;   // elements per lane per run, and runs per level carry
+constexpr int kCascadeLevels = 6;  // levels above the run; the top one keeps accumulating
+
+static_assert(kCascadeStep == 16, "cascade_sum carries every 16^l runs (shifts by 4 bits)");
+
+template <typename T>
+T cascade_sum(const T* p, int64_t n) {
+    constexpr int kL = kCascadeLanes;
+    constexpr int64_t kBlock = int64_t{kL} * kCascadeStep;
+    T level[kCascadeLevels][kL];
+    int used = 0;  // levels touched so far (short rows never touch one)
+    int64_t i = 0, runs = 0;
+    for (; i + kBlock <= n; i += kBlock) {
+        T a[kL] = {};
+        for (int s = 0; s < kCascadeStep; ++s)
+            for (int k = 0; k < kL; ++k) a[k] += p[i + s * kL + k];
+        if (used == 0) {
+            for (int k = 0; k < kL; ++k) level[0][k] = T(0);
+            used = 1;
+        }
+        for (int k = 0; k < kL; ++k) level[0][k] += a[k];
+        ++runs;
+        // Carry level l into l + 1 after every 16^(l+1) runs.
+        for (int l = 0; l + 1 < kCascadeLevels && (runs & ((int64_t{1} << (4 * (l + 1))) - 1)) == 0; ++l) {
+            if (used == l + 1) {
+                for (int k = 0; k < kL; ++k) level[l + 1][k] = T(0);
+                used = l + 2;
+            }
+            for (int k = 0; k < kL; ++k) {
+                level[l + 1][k] += level[l][k];
+                level[l][k] = T(0);
+            }
+        }
+    }
+    // The last partial run: whole lanes' worth, then the tail (lanes past it add zero).
+    T a[kL] = {};
+    for (; i + kL <= n; i += kL)
+        for (int k = 0; k < kL; ++k) a[k] += p[i + k];
+    for (int k = 0; i + k < n; ++k) a[k] += p[i + k];
+    for (int l = 0; l < used; ++l)
+        for (int k = 0; k < kL; ++k) a[k] += level[l][k];
+    return lane_tree<kL>(a, [](T& x, T y) { x += y; });
 }
 
 }  // namespace CMP_ISA_NAME

@@ -1,11 +1,13 @@
-// Sum and mean kernels. Accumulation: float32 in float64, float16/bfloat16 in float32, float64
-// in float64 with pairwise (cascade) summation, integers and bool in int64 (wrapping). Results
+// Sum and mean kernels. Accumulation: float32 in float64, except dense runs (rows, chunks of at
+// most kChunk elements), which are summed in float32 by vec_reduce.h's cascade_sum before their
+// float64 total; float16/bfloat16 in float32, float64 in float64 with pairwise (cascade) summation, integers and bool in int64 (wrapping). Results
 // do not depend on the thread count: every output is the in-order fold of the same fixed-size
 // chunks whichever thread computes them.
 #include "core/parallel.h"
 #include "cpu/loops.h"
 #include "cpu/reduce_loops.h"
 #include "cpu/reduce_stubs.h"
+#include "cpu/vec_reduce.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -28,6 +30,9 @@ inline A acc_add(A a, A b) { return wrap_add(a, b); }
 // keeps the rounding error growing like log(n) instead of n.
 template <typename A, typename T>
 A sum_dense(const T* p, int64_t n) {
+    // float32 rows in float32 lanes (vec_reduce.h's cascade); the callers add the row/chunk
+    // results (at most kChunk elements each) in float64.
+    if constexpr (std::is_same_v<T, float>) return static_cast<A>(cascade_sum(p, n));
     if (n > kPairwiseBlock) {
         const int64_t half = (n / 2 + kLanes - 1) / kLanes * kLanes;
         return acc_add(sum_dense<A>(p, half), sum_dense<A>(p + half, n - half));
