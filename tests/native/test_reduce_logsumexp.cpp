@@ -99,4 +99,38 @@ TEST(ReduceLogSumExp, ManyShortRowsFloat32) {
     }
 }
 
+
+// Over dim 0 (the column path, vectorised across columns per block of 128 rows): columns with
+// a NaN, +inf, -inf or only -inf in one block take the exact rules, the others the two-pass
+// sum; sizes cross the row block (128), the exp run (16) and the column block (256).
+template <typename T>
+void check_columns() {
+    constexpr T nan = std::numeric_limits<T>::quiet_NaN(), inf = std::numeric_limits<T>::infinity();
+    const int64_t rows = 301, cols = 300;
+    std::vector<T> x;
+    for (double v : random_values(static_cast<size_t>(rows * cols), 13, -60, 60, true)) x.push_back(static_cast<T>(v));
+    const auto at = [&](int64_t r, int64_t c) -> T& { return x[static_cast<size_t>(r * cols + c)]; };
+    at(5, 3) = nan;
+    at(200, 7) = inf;
+    at(130, 7) = nan;  // NaN in an earlier block than the +inf: NaN
+    at(140, 11) = inf;
+    at(290, 11) = nan;  // +inf in one block, NaN in a later one: NaN
+    at(0, 270) = -inf;
+    at(300, 299) = inf;
+    for (int64_t r = 0; r < rows; ++r) at(r, 260) = -inf;  // a column of only -inf
+    for (int64_t r = 0; r < rows; ++r)
+        if (r != 150) at(r, 100) = -inf;  // only one finite element
+    const std::vector<double> got = values(ops::logsumexp(from_vec(x, {rows, cols}), {0}, false));
+    for (int64_t c = 0; c < cols; ++c) {
+        std::vector<T> column;
+        for (int64_t r = 0; r < rows; ++r) column.push_back(at(r, c));
+        EXPECT_TRUE(close<T>(got[static_cast<size_t>(c)], expected_lse(column)))
+            << "column " << c << " got " << got[static_cast<size_t>(c)] << " expected "
+            << static_cast<double>(expected_lse(column));
+    }
+}
+
+TEST(ReduceLogSumExp, ColumnsWithNanAndInfinityFloat32) { check_columns<float>(); }
+TEST(ReduceLogSumExp, ColumnsWithNanAndInfinityFloat64) { check_columns<double>(); }
+
 }  // namespace

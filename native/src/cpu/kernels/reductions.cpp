@@ -257,6 +257,45 @@ struct LogSumExpOp : OutBase<T, lse_out_t<T>> {
         (void)p, (void)n, (void)a;
         return false;
     }
+    // A block of nrows rows (input offsets roff from base, reduced indices r0...) of len
+    // contiguous columns (the column path, e.g. logsumexp over dim 0), vectorised across the
+    // columns in the same two passes as fold_dense: each column's maximum, then its sum of
+    // exp(x - m) in float lanes over runs of kExpRun rows, each run added into A. Columns
+    // holding a NaN or an infinity in the block take step() row by row. False for other dtypes.
+    bool fold_columns(const T* base, const int64_t* roff, int64_t nrows, int64_t r0, int64_t len, acc_t* acc) const {
+        if constexpr (kHasVecExtremum<T>) {
+            constexpr int64_t kExpRun = 16;
+            T m[kColBlock], check[kColBlock], part[kColBlock];
+            A s[kColBlock];
+            for (int64_t j = 0; j < len; ++j) m[j] = -std::numeric_limits<T>::infinity(), check[j] = 0, s[j] = 0;
+            for (int64_t r = 0; r < nrows; ++r) {
+                const T* row = base + roff[r];
+                for (int64_t j = 0; j < len; ++j) {
+                    m[j] = row[j] > m[j] ? row[j] : m[j];
+                    check[j] += row[j] - row[j];
+                }
+            }
+            for (int64_t r = 0; r < nrows; r += kExpRun) {
+                const int64_t rend = std::min(nrows, r + kExpRun);
+                for (int64_t j = 0; j < len; ++j) part[j] = 0;
+                for (int64_t q = r; q < rend; ++q) {
+                    const T* row = base + roff[q];
+                    for (int64_t j = 0; j < len; ++j) part[j] += vexp(row[j] - m[j]);
+                }
+                for (int64_t j = 0; j < len; ++j) s[j] += static_cast<A>(part[j]);
+            }
+            for (int64_t j = 0; j < len; ++j) {
+                if (check[j] == 0) {
+                    combine(acc[j], {static_cast<A>(m[j]), s[j]});
+                } else {
+                    for (int64_t r = 0; r < nrows; ++r) step(acc[j], static_cast<opmath_t<T>>(base[roff[r] + j]), r0 + r);
+                }
+            }
+            return true;
+        }
+        (void)base, (void)roff, (void)nrows, (void)r0, (void)len, (void)acc;
+        return false;
+    }
     void write(const acc_t& a, int64_t off) const {
         const A r = std::isfinite(a.m) ? a.m + std::log(a.s) : a.m;
         this->out[off] = convert<lse_out_t<T>>(r);
@@ -312,6 +351,12 @@ template <typename Op, typename = void>
 struct HasFoldDense : std::false_type {};
 template <typename Op>
 struct HasFoldDense<Op, std::void_t<decltype(&Op::fold_dense)>> : std::true_type {};
+
+// Ops with a vectorised step for a block of rows of contiguous columns (fold_columns).
+template <typename Op, typename = void>
+struct HasFoldColumns : std::false_type {};
+template <typename Op>
+struct HasFoldColumns<Op, std::void_t<decltype(&Op::fold_columns)>> : std::true_type {};
 
 template <typename Op>
 opmath_t<typename Op::in_t> load(const typename Op::in_t* p) {
@@ -420,6 +465,9 @@ void fold_outer(const ReducePlan& plan, const Op& op) {
             for (int64_t r0 = 0; r0 < rn; r0 += kRowBlock) {
                 const int64_t r1 = std::min(rn, r0 + kRowBlock);
                 for_each_output(plan.reduced, r0, r1, [&](int64_t r, int64_t off, int64_t) { roff[r - r0] = off; });
+                if constexpr (HasFoldColumns<Op>::value) {
+                    if (col.in_stride == 1 && op.fold_columns(base, roff, r1 - r0, r0, len, acc.get())) continue;
+                }
                 for (int64_t r = r0; r < r1; ++r) {
                     const T* row = base + roff[r - r0];
                     if (col.in_stride == 1) {
