@@ -14,6 +14,7 @@
 #include "cpu/nn_loss_stubs.h"
 #include "cpu/unary_math_vec.h"
 #include "cpu/vec_math.h"
+#include "cpu/vec_reduce.h"
 
 #include <algorithm>
 #include <cmath>
@@ -24,19 +25,6 @@ namespace cmp::cpu {
 namespace {
 
 constexpr int kLanes = 8;
-
-// Sum over c in [0, n) of f(c), in kLanes float64 partials merged in a fixed order.
-template <typename F>
-double lane_sum(int64_t n, const F& f) {
-    double acc[kLanes] = {};
-    int64_t c = 0;
-    for (; c + kLanes <= n; c += kLanes)
-        for (int j = 0; j < kLanes; ++j) acc[j] += static_cast<double>(f(c + j));
-    for (; c < n; ++c) acc[c % kLanes] += static_cast<double>(f(c));
-    double s = 0;
-    for (double v : acc) s += v;
-    return s;
-}
 
 // Largest value of a row; NaN when the row holds a NaN (it must reach the loss).
 template <typename M, typename F>
@@ -75,7 +63,7 @@ struct ClassLoss {
         : a(args), in(static_cast<const T*>(args.input)), w(static_cast<const T*>(args.weight)),
           prob(args.prob_target ? static_cast<const T*>(args.target) : nullptr),
           idx(args.prob_target ? nullptr : static_cast<const int64_t*>(args.target)), step(Contig ? 1 : args.inner) {
-        weight_total = w ? lane_sum(args.classes, [&](int64_t c) { return static_cast<M>(w[c]); })
+        weight_total = w ? lane_sum<double>(args.classes, [&](int64_t c) { return static_cast<M>(w[c]); })
                          : static_cast<double>(args.classes);
     }
 
@@ -97,7 +85,7 @@ struct ClassLoss {
         e.resize(static_cast<size_t>(n));
         M* ep = e.data();
         for (int64_t c = 0; c < n; ++c) ep[c] = vexp(static_cast<M>(x[c * s]) - m);
-        const double sum = lane_sum(n, [&](int64_t c) { return ep[c]; });
+        const double sum = lane_sum<double>(n, [&](int64_t c) { return ep[c]; });
         return static_cast<double>(m) + std::log(sum);
     }
 
@@ -121,7 +109,7 @@ struct ClassLoss {
         if (prob) {
             const T* t = prob + base(r);
             const double l = lse(x);
-            loss[r] = -lane_sum(n, [&](int64_t c) { return weight(c) * smoothed(t, c) * (static_cast<M>(x[c * s]) - l); });
+            loss[r] = -lane_sum<double>(n, [&](int64_t c) { return weight(c) * smoothed(t, c) * (static_cast<M>(x[c * s]) - l); });
             row_weight[r] = 1.0;
             return;
         }
@@ -135,7 +123,7 @@ struct ClassLoss {
         const double wy = weight(y);
         double v = -wy * (static_cast<double>(static_cast<M>(x[y * s])) - l);
         if (a.smoothing > 0) {
-            const double smooth = -lane_sum(n, [&](int64_t c) { return weight(c) * (static_cast<M>(x[c * s]) - l); });
+            const double smooth = -lane_sum<double>(n, [&](int64_t c) { return weight(c) * (static_cast<M>(x[c * s]) - l); });
             v = (1.0 - a.smoothing) * v + a.smoothing / static_cast<double>(n) * smooth;
         }
         loss[r] = v;
@@ -149,7 +137,7 @@ struct ClassLoss {
         if (prob) {
             const T* t = prob + b;
             const double l = lse(x);
-            const double mass = lane_sum(n, [&](int64_t c) { return weight(c) * smoothed(t, c); });
+            const double mass = lane_sum<double>(n, [&](int64_t c) { return weight(c) * smoothed(t, c); });
             for (int64_t c = 0; c < n; ++c) {
                 const double p = std::exp(static_cast<double>(static_cast<M>(x[c * s])) - l);
                 gx[c * s] = static_cast<T>(static_cast<M>(g * (p * mass - weight(c) * smoothed(t, c))));
