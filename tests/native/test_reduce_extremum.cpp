@@ -53,4 +53,53 @@ void check_rows() {
 TEST(ReduceExtremum, DenseRowsWithNanAndInfinityFloat32) { check_rows<float>(); }
 TEST(ReduceExtremum, DenseRowsWithNanAndInfinityFloat64) { check_rows<double>(); }
 
+// argmax/argmin and max over a dim with indices: dense finite rows take a vector path (the
+// extremum, then the first element equal to it). Expected: the first index of the strictly
+// best value, NaN first (PyTorch CPU), and that element's own value (+0/-0 ties keep the
+// first). Rows of many lengths, several per tensor (so a row's offset into the indices shows),
+// with ties, signed zeros, NaN and infinities.
+template <typename T>
+void check_arg_rows() {
+    constexpr T nan = std::numeric_limits<T>::quiet_NaN(), inf = std::numeric_limits<T>::infinity();
+    for (int64_t n : {16, 17, 31, 64, 65, 100, 1000, 1029}) {
+        const int64_t rows = 12;
+        std::vector<T> x;
+        // Few distinct values so rows hold ties of their extremum.
+        for (double v : random_values(static_cast<size_t>(rows * n), static_cast<uint32_t>(n), -4, 4, false))
+            x.push_back(static_cast<T>(v));
+        const auto at = [&](int64_t r, int64_t c) -> T& { return x[static_cast<size_t>(r * n + c)]; };
+        at(1, n / 2) = nan;
+        at(2, n - 1) = inf;
+        at(3, 0) = -inf;
+        at(4, 3) = nan, at(4, 1) = inf;
+        for (int64_t c = 0; c < n; ++c) at(5, c) = (c % 3 == 0) ? T(-0.0) : T(-1);
+        for (int64_t c = 0; c < n; ++c) at(6, c) = (c == n - 2) ? T(0.0) : (c > n / 2 ? T(-0.0) : T(-2));
+        at(7, n - 1) = T(9);  // the extremum in the scalar tail
+        at(8, 0) = T(9);
+        for (bool max : {true, false}) {
+            Tensor t = from_vec(x, {rows, n});
+            const std::vector<double> idx = values(max ? ops::argmax(t, true, 1, false) : ops::argmin(t, true, 1, false));
+            const auto vals = max ? ops::max_dim(t, 1, false) : ops::min_dim(t, 1, false);
+            const std::vector<double> v = values(vals.first), vi = values(vals.second);
+            for (int64_t r = 0; r < rows; ++r) {
+                int64_t best = 0;
+                for (int64_t c = 1; c < n; ++c) {
+                    const T a = at(r, c), b = at(r, best);
+                    if (std::isnan(b)) break;
+                    if (std::isnan(a) || (max ? a > b : a < b)) best = c;
+                }
+                const size_t k = static_cast<size_t>(r);
+                EXPECT_EQ(idx[k], static_cast<double>(best)) << (max ? "argmax" : "argmin") << " n=" << n << " row " << r;
+                EXPECT_EQ(vi[k], static_cast<double>(best)) << "indices n=" << n << " row " << r;
+                const double want = static_cast<double>(at(r, best));
+                EXPECT_TRUE(same_value(v[k], want) && std::signbit(v[k]) == std::signbit(want))
+                    << "value n=" << n << " row " << r << " got " << v[k] << " expected " << want;
+            }
+        }
+    }
+}
+
+TEST(ReduceExtremum, ArgRowsFloat32) { check_arg_rows<float>(); }
+TEST(ReduceExtremum, ArgRowsFloat64) { check_arg_rows<double>(); }
+
 }  // namespace
