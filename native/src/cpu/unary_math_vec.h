@@ -33,10 +33,15 @@ inline namespace CMP_ISA_NAME {
 //    large term f exact and puts the rounding errors into the small correction.
 //  * e*ln2 is added in two parts (ln2_hi has few bits, so e*ln2_hi is exact).
 //  * Special cases by select: 0 -> -inf, negative -> NaN, +inf -> +inf, NaN -> NaN.
-CMP_VEC_INLINE float log_f32(float x) {
+// The reduction as parts: log(x) = ef ln2 + (f - hfsq + sr), sr = s (hfsq + R). log, log1p,
+// log2 and log10 differ only in how they add the parts up.
+template <typename T>
+struct LogParts {
+    T ef, f, hfsq, sr;
+};
+
+CMP_VEC_INLINE LogParts<float> log_parts(float x) {
     constexpr float two24 = 16777216.0f;
-    constexpr float ln2_hi = 0.693359375f;
-    constexpr float ln2_lo = -2.12194440054713770e-4f;
     const bool sub = x < std::numeric_limits<float>::min();
     const float xs = sub ? x * two24 : x;
     const uint32_t ix = bit_cast_<uint32_t>(xs);
@@ -56,20 +61,29 @@ CMP_VEC_INLINE float log_f32(float x) {
     r = r * z + 2.0f / 3.0f;
     r = r * z;
     const float hfsq = 0.5f * f * f;
-    const float ef = static_cast<float>(e);
-    float y = ef * ln2_hi - ((hfsq - (s * (hfsq + r) + ef * ln2_lo)) - f);
-    const float inf = std::numeric_limits<float>::infinity();
+    return {static_cast<float>(e), f, hfsq, s * (hfsq + r)};
+}
+
+// log's special cases by select: 0 -> -inf, negative -> NaN, +inf -> +inf, NaN -> NaN.
+template <typename T>
+CMP_VEC_INLINE T log_specials(T x, T y) {
+    const T inf = std::numeric_limits<T>::infinity();
     y = x == inf ? inf : y;
-    y = x == 0.0f ? -inf : y;
-    y = x < 0.0f ? std::numeric_limits<float>::quiet_NaN() : y;
+    y = x == T(0) ? -inf : y;
+    y = x < T(0) ? std::numeric_limits<T>::quiet_NaN() : y;
     return x != x ? x : y;
 }
 
-// log of a normal xs > 0 times 2^e_adjust, plus c (a correction below an ulp of the result's
-// small part: log1p's rounding error of 1 + x), in the steps of log_f32 with double constants.
-CMP_VEC_INLINE double log_reduced_f64(double xs, int64_t e_adjust, double c) {
-    constexpr double ln2_hi = 6.93147180369123816490e-01;  // 32 significant bits
-    constexpr double ln2_lo = 1.90821492927058770002e-10;
+CMP_VEC_INLINE float log_f32(float x) {
+    constexpr float ln2_hi = 0.693359375f;
+    constexpr float ln2_lo = -2.12194440054713770e-4f;
+    const LogParts<float> q = log_parts(x);
+    return log_specials(x, q.ef * ln2_hi - ((q.hfsq - (q.sr + q.ef * ln2_lo)) - q.f));
+}
+
+// The parts of log(xs * 2^e_adjust) for a normal xs > 0, in the steps of the float version
+// with double constants.
+CMP_VEC_INLINE LogParts<double> log_parts_scaled(double xs, int64_t e_adjust) {
     const uint64_t ix = bit_cast_<uint64_t>(xs);
     int64_t e = static_cast<int64_t>((ix >> 52) & 0x7ffu) - 1023 + e_adjust;
     double m = bit_cast_<double>((ix & 0x000fffffffffffffull) | 0x3ff0000000000000ull);
@@ -94,19 +108,66 @@ CMP_VEC_INLINE double log_reduced_f64(double xs, int64_t e_adjust, double c) {
     r = r * z + 2.0 / 3.0;
     r = r * z;
     const double hfsq = 0.5 * f * f;
-    const double ef = static_cast<double>(e);
-    return ef * ln2_hi - ((hfsq - (s * (hfsq + r) + (ef * ln2_lo + c))) - f);
+    return {static_cast<double>(e), f, hfsq, s * (hfsq + r)};
+}
+
+// Subnormal x is scaled by 2^54 first (exactly) so the exponent field is meaningful.
+CMP_VEC_INLINE LogParts<double> log_parts(double x) {
+    constexpr double two54 = 18014398509481984.0;
+    const bool sub = x < std::numeric_limits<double>::min();
+    return log_parts_scaled(sub ? x * two54 : x, sub ? -54 : 0);
+}
+
+// log of a normal xs > 0 times 2^e_adjust, plus c (a correction below an ulp of the result's
+// small part: log1p's rounding error of 1 + x).
+CMP_VEC_INLINE double log_reduced_f64(double xs, int64_t e_adjust, double c) {
+    constexpr double ln2_hi = 6.93147180369123816490e-01;  // 32 significant bits
+    constexpr double ln2_lo = 1.90821492927058770002e-10;
+    const LogParts<double> q = log_parts_scaled(xs, e_adjust);
+    return q.ef * ln2_hi - ((q.hfsq - (q.sr + (q.ef * ln2_lo + c))) - q.f);
 }
 
 CMP_VEC_INLINE double log_f64(double x) {
-    constexpr double two54 = 18014398509481984.0;
-    const bool sub = x < std::numeric_limits<double>::min();
-    double y = log_reduced_f64(sub ? x * two54 : x, sub ? -54 : 0, 0.0);
-    const double inf = std::numeric_limits<double>::infinity();
-    y = x == inf ? inf : y;
-    y = x == 0.0 ? -inf : y;
-    y = x < 0.0 ? std::numeric_limits<double>::quiet_NaN() : y;
-    return x != x ? x : y;
+    constexpr double ln2_hi = 6.93147180369123816490e-01;
+    constexpr double ln2_lo = 1.90821492927058770002e-10;
+    const LogParts<double> q = log_parts(x);
+    return log_specials(x, q.ef * ln2_hi - ((q.hfsq - (q.sr + q.ef * ln2_lo)) - q.f));
+}
+
+// x with the low mantissa bits cleared (float: 12 significant bits left, double: 21), so that
+// its product with a constant of as few bits is exact.
+CMP_VEC_INLINE float truncate_bits(float x) { return bit_cast_<float>(bit_cast_<uint32_t>(x) & 0xfffff000u); }
+CMP_VEC_INLINE double truncate_bits(double x) {
+    return bit_cast_<double>(bit_cast_<uint64_t>(x) & 0xffffffff00000000ull);
+}
+
+// log_b(x) = ef log_b(2) + log(1 + f) / ln(b) from log's parts, for b = 2 and 10, without
+// rounding log(1 + f) to the working precision first (that alone would cost up to an ulp):
+// log(1 + f) is split into hi (f - hfsq with its low bits cleared) and the small rest lo, and
+// each part is multiplied by 1/ln(b) = inv_hi + inv_lo, where hi * inv_hi is exact; ef log_b(2)
+// = ef * e_hi + ef * e_lo likewise (e_hi has few bits, ef * e_hi is exact). The two large
+// terms are added with their rounding error recovered (Fast2Sum: |ef * e_hi| >= |hi * inv_hi|
+// whenever ef != 0). The method is the one of FreeBSD's log2/log10; constants from mpmath.
+template <typename T>
+CMP_VEC_INLINE T log_base(T x, T inv_hi, T inv_lo, T e_hi, T e_lo) {
+    const LogParts<T> q = log_parts(x);
+    const T hi = truncate_bits(q.f - q.hfsq);
+    const T lo = ((q.f - hi) - q.hfsq) + q.sr;
+    const T y_hi = q.ef * e_hi;
+    const T v_hi = hi * inv_hi;
+    T v_lo = q.ef * e_lo + (lo + hi) * inv_lo + lo * inv_hi;
+    const T w = y_hi + v_hi;
+    v_lo += (y_hi - w) + v_hi;
+    return log_specials(x, v_lo + w);
+}
+
+CMP_VEC_INLINE float vlog2(float x) { return log_base(x, 1.4423828125f, 0.00031222839606925845f, 1.0f, 0.0f); }
+CMP_VEC_INLINE double vlog2(double x) { return log_base(x, 1.4426946640014648, 3.768874985636099e-07, 1.0, 0.0); }
+CMP_VEC_INLINE float vlog10(float x) {
+    return log_base(x, 0.4342041015625f, 9.038033749675378e-05f, 0.30078125f, 0.00024874566588550806f);
+}
+CMP_VEC_INLINE double vlog10(double x) {
+    return log_base(x, 0.4342944622039795, 1.9699272335463627e-08, 0.30102999560767785, 5.630334806675098e-11);
 }
 
 CMP_VEC_INLINE float vlog(float x) { return log_f32(x); }
@@ -120,23 +181,44 @@ CMP_VEC_INLINE double with_sign_of(double mag, double s) {
     return bit_cast_<double>((bit_cast_<uint64_t>(mag) & 0x7fffffffffffffffull) | (bit_cast_<uint64_t>(s) & 0x8000000000000000ull));
 }
 
-// expm1(x) = 2^n (1 + p) - 1 = 2^n p + (2^n - 1), with n and r = x - n ln2 as in exp_f32 and
-// p = e^r - 1 by its Taylor series (r + r^2/2 + ... to r^8/8!: the r^9 term is below 2^-30
-// relative on |r| <= ln2/2). For n = 0 (|x| < ln2/2) this is p alone, so tiny x keep their
-// full relative accuracy; 2^n - 1 is exact for the n where it matters (|n| <= 24) and for
-// larger n the rounding of 2^n - 1 is far below the result's ulp. x is clamped to [-18, 89]
-// (expm1(-18) rounds to -1, expm1(89) overflows); n = 128 (x >= 88.38) takes 2^n in two
-// halves as exp_f32 does, because 2^128 itself is not a float. -0 is returned as is.
-CMP_VEC_INLINE float expm1_f32(float x) {
+// 2^n as a float/double built from its exponent bits (n is the two's complement bits of a
+// small integer; outside the normal exponent range the result is meaningless, and callers
+// only select it where n is in range).
+CMP_VEC_INLINE float pow2_bits(uint32_t n) { return bit_cast_<float>((n + 127u) << 23); }
+CMP_VEC_INLINE double pow2_bits(uint64_t n) { return bit_cast_<double>((n + 1023u) << 52); }
+
+// v * 2^n for n up to twice the exponent range, as exp_f32 applies it: 2^(n/2) * 2^(n - n/2),
+// both halves normal numbers, so only the last multiply rounds (a subnormal result is rounded
+// once, correctly; an overflowing one is inf).
+CMP_VEC_INLINE float scale_pow2(float v, uint32_t n) {
+    const int32_t ni = static_cast<int32_t>(n);
+    const int32_t n1 = ni >> 1;
+    return (v * pow2_bits(static_cast<uint32_t>(n1))) * pow2_bits(static_cast<uint32_t>(ni - n1));
+}
+CMP_VEC_INLINE double scale_pow2(double v, uint64_t n) {
+    const int64_t ni = static_cast<int64_t>(n);
+    const int64_t n1 = ni >> 1;
+    return (v * pow2_bits(static_cast<uint64_t>(n1))) * pow2_bits(static_cast<uint64_t>(ni - n1));
+}
+
+// e^x = 2^n (1 + p) for a clamped x: n = round(x / ln2) (kf as a float, n as the two's
+// complement bits), r = x - n ln2 in two parts as in exp_f32, p = e^r - 1 by its Taylor series
+// (float: to r^8/8!, the r^9 term below 2^-30 relative on |r| <= ln2/2; double: to r^13/13!,
+// the r^14 term below 2^-57). Shared by expm1 and the hyperbolic functions.
+template <typename T, typename U>
+struct ExpParts {
+    T p, kf;
+    U n;
+};
+
+CMP_VEC_INLINE ExpParts<float, uint32_t> expm1_parts(float xc) {
     constexpr float log2e = 1.44269504088896341f;
     constexpr float magic = 12582912.0f;
     constexpr float ln2_hi = 0.693359375f;
     constexpr float ln2_lo = -2.12194440054713770e-4f;
-    float xc = x < -18.0f ? -18.0f : x;
-    xc = xc > 89.0f ? 89.0f : xc;
     const float t = xc * log2e + magic;
     const float kf = t - magic;
-    const uint32_t n = bit_cast_<uint32_t>(t) - bit_cast_<uint32_t>(magic);  // two's complement of n
+    const uint32_t n = bit_cast_<uint32_t>(t) - bit_cast_<uint32_t>(magic);
     const float r = (xc - kf * ln2_hi) - kf * ln2_lo;
     float p = 1.0f / 40320.0f;
     p = p * r + 1.0f / 5040.0f;
@@ -146,26 +228,14 @@ CMP_VEC_INLINE float expm1_f32(float x) {
     p = p * r + 1.0f / 6.0f;
     p = p * r + 0.5f;
     p = p * (r * r) + r;
-    const float s = bit_cast_<float>((n + 127u) << 23);
-    const float moderate = s * p + (s - 1.0f);
-    const int32_t ni = static_cast<int32_t>(n);
-    const int32_t n1 = ni >> 1;
-    const float s1 = bit_cast_<float>(static_cast<uint32_t>(n1 + 127) << 23);
-    const float s2 = bit_cast_<float>(static_cast<uint32_t>(ni - n1 + 127) << 23);
-    const float huge = ((p + 1.0f) * s1) * s2;
-    const float y = kf > 100.0f ? huge : moderate;
-    return x == 0.0f ? x : y;  // NaN: the clamp passes it, p and so y are NaN
+    return {p, kf, n};
 }
 
-// The float64 expm1 in the same form: Taylor to r^13/13! (the r^14 term is below 2^-57
-// relative), clamp to [-40, 710] (expm1(-40) rounds to -1), two halves of 2^n above n = 1000.
-CMP_VEC_INLINE double expm1_f64(double x) {
+CMP_VEC_INLINE ExpParts<double, uint64_t> expm1_parts(double xc) {
     constexpr double log2e = 1.4426950408889634074;
     constexpr double magic = 6755399441055744.0;
     constexpr double ln2_hi = 0.693147180369123816490;
     constexpr double ln2_lo = 1.90821492927058770002e-10;
-    double xc = x < -40.0 ? -40.0 : x;
-    xc = xc > 710.0 ? 710.0 : xc;
     const double t = xc * log2e + magic;
     const double kf = t - magic;
     const uint64_t n = bit_cast_<uint64_t>(t) - bit_cast_<uint64_t>(magic);
@@ -183,16 +253,66 @@ CMP_VEC_INLINE double expm1_f64(double x) {
     p = p * r + 1.0 / 6.0;
     p = p * r + 0.5;
     p = p * (r * r) + r;
-    const double s = bit_cast_<double>((n + 1023u) << 52);
-    const double moderate = s * p + (s - 1.0);
-    const int64_t ni = static_cast<int64_t>(n);
-    const int64_t n1 = ni >> 1;
-    const double s1 = bit_cast_<double>(static_cast<uint64_t>(n1 + 1023) << 52);
-    const double s2 = bit_cast_<double>(static_cast<uint64_t>(ni - n1 + 1023) << 52);
-    const double huge = ((p + 1.0) * s1) * s2;
-    const double y = kf > 1000.0 ? huge : moderate;
-    return x == 0.0 ? x : y;
+    return {p, kf, n};
 }
+
+// expm1(x) = 2^n (1 + p) - 1 = 2^n p + (2^n - 1). For n = 0 (|x| < ln2/2) this is p alone, so
+// tiny x keep their full relative accuracy; 2^n - 1 is exact for the n where it matters
+// (|n| <= 24 in float) and for larger n its rounding is far below the result's ulp. x is
+// clamped to [lo, hi] (float [-18, 89], double [-40, 710]: expm1(lo) rounds to -1, expm1(hi)
+// overflows); for the largest n (float n = 128, double above 1000) 2^n itself is not a number
+// of the type, and (1 + p) 2^n is applied in two halves. -0 is returned as is; NaN passes the
+// clamp and makes p, and so the result, NaN.
+template <typename T>
+CMP_VEC_INLINE T expm1_v(T x, T lo, T hi, T huge_kf) {
+    T xc = x < lo ? lo : x;
+    xc = xc > hi ? hi : xc;
+    const auto e = expm1_parts(xc);
+    const T s = pow2_bits(e.n);
+    const T moderate = s * e.p + (s - T(1));
+    const T huge = scale_pow2(e.p + T(1), e.n);
+    const T y = e.kf > huge_kf ? huge : moderate;
+    return x == T(0) ? x : y;
+}
+
+CMP_VEC_INLINE float expm1_f32(float x) { return expm1_v(x, -18.0f, 89.0f, 100.0f); }
+CMP_VEC_INLINE double expm1_f64(double x) { return expm1_v(x, -40.0, 710.0, 1000.0); }
+
+// 2^x = 2^n 2^r with n = round(x) and r = x - n (exact, |r| <= 1/2), 2^r = e^(r ln2) by the
+// Taylor series in r with coefficients ln2^k / k! (float to k = 7, double to k = 13: the first
+// term left out is below 2^-28 and 2^-58 relative at |r ln2| <= 0.35), 1 added last. x is
+// clamped to where the result is already 0 or inf (float [-152, 129], double [-1080, 1025]);
+// integer x give exact powers of two. NaN passes the clamp and propagates.
+template <typename U, typename T, int N>
+CMP_VEC_INLINE T exp2_v(T x, const T (&c)[N], T lo, T hi, T magic) {
+    T xc = x < lo ? lo : x;
+    xc = xc > hi ? hi : xc;
+    const T t = xc + magic;  // rounds to an integer (the magic-number trick of exp_f32)
+    const T kf = t - magic;
+    const T r = xc - kf;
+    T p = c[0];
+    for (int i = 1; i < N; ++i) p = p * r + c[i];
+    return scale_pow2(p * r + T(1), bit_cast_<U>(t) - bit_cast_<U>(magic));
+}
+
+CMP_VEC_INLINE float exp2_f32(float x) {
+    static constexpr float c[] = {1.5252733646775596e-05f, 0.0001540352968731895f, 0.0013333557872101665f,
+                                  0.009618128649890423f,   0.05550410971045494f,   0.24022650718688965f,
+                                  0.6931471824645996f};
+    return exp2_v<uint32_t>(x, c, -152.0f, 129.0f, 12582912.0f);
+}
+
+CMP_VEC_INLINE double exp2_f64(double x) {
+    static constexpr double c[] = {1.3691488853904128e-12, 2.5678435993488206e-11, 4.4455382718708116e-10,
+                                   7.054911620801123e-09,  1.01780860092397e-07,   1.321548679014431e-06,
+                                   1.5252733804059841e-05, 0.0001540353039338161,  0.0013333558146428443,
+                                   0.009618129107628477,   0.05550410866482158,    0.24022650695910072,
+                                   0.6931471805599453};
+    return exp2_v<uint64_t>(x, c, -1080.0, 1025.0, 6755399441055744.0);
+}
+
+CMP_VEC_INLINE float vexp2(float x) { return exp2_f32(x); }
+CMP_VEC_INLINE double vexp2(double x) { return exp2_f64(x); }
 
 CMP_VEC_INLINE float vexpm1(float x) { return expm1_f32(x); }
 CMP_VEC_INLINE double vexpm1(double x) { return expm1_f64(x); }

@@ -1,11 +1,13 @@
 // Kernels of the unary math family (table in cpu/unary_math_stubs.h): one functor per op,
 // applied by the shared pointwise loops, so the dense loop vectorises whenever the functor does
-// (the hot ones use cpu/unary_math_vec.h; the rest call the C library: erfinv, lgamma, digamma,
-// the trigonometric and hyperbolic functions other than tanh, float64 erf/erfc). Functors are templated
+// (cpu/unary_math_vec.h, cpu/vec_hyperbolic.h, cpu/vec_erfinv.h; the rest call the C library:
+// lgamma, digamma, float64 erfinv, the trigonometric functions, float64 erf/erfc). Functors are templated
 // on the storage type T and compute in opmath_t<T> (float for float16/bfloat16).
 #include "cpu/loops.h"
 #include "cpu/unary_math_stubs.h"
 #include "cpu/unary_math_vec.h"
+#include "cpu/vec_erfinv.h"
+#include "cpu/vec_hyperbolic.h"
 
 #include <cmath>
 #include <limits>
@@ -146,6 +148,12 @@ inline double polygamma_f64(int64_t n, double x) {
     return sign * std::exp(std::lgamma(static_cast<double>(n) + 1.0)) * hurwitz_zeta(static_cast<double>(n) + 1.0, x);
 }
 
+// erfinv: the vectorised one for float (also float16/bfloat16), Halley's iteration for double.
+// Forced inline: as a plain inline function GCC kept it out of the loop (a call per element,
+// 25x slower than inlined).
+CMP_VEC_INLINE float erfinv_any(float x) { return erfinv_f32(x); }
+inline double erfinv_any(double x) { return erfinv_f64(x); }
+
 inline float lgamma_any(float x) {
     int sign;
     return ::lgammaf_r(x, &sign);  // the _r form: plain lgamma writes the global signgam (a data race)
@@ -172,11 +180,11 @@ CMP_UNARY_FN(Sign, static_cast<M>(static_cast<int>(M(0) < x) - static_cast<int>(
 CMP_UNARY_FN(Sqrt, std::sqrt(x))
 CMP_UNARY_FN(Rsqrt, M(1) / std::sqrt(x))
 CMP_UNARY_FN(Square, wrap_mul(x, x))
-CMP_UNARY_FN(Exp2, std::exp2(x))
+CMP_UNARY_FN(Exp2, vexp2(x))
 CMP_UNARY_FN(Expm1, vexpm1(x))
 CMP_UNARY_FN(Log, vlog(x))
-CMP_UNARY_FN(Log2, std::log2(x))
-CMP_UNARY_FN(Log10, std::log10(x))
+CMP_UNARY_FN(Log2, vlog2(x))
+CMP_UNARY_FN(Log10, vlog10(x))
 CMP_UNARY_FN(Log1p, vlog1p(x))
 CMP_UNARY_FN(Sin, std::sin(x))
 CMP_UNARY_FN(Cos, std::cos(x))
@@ -184,16 +192,16 @@ CMP_UNARY_FN(Tan, std::tan(x))
 CMP_UNARY_FN(Asin, std::asin(x))
 CMP_UNARY_FN(Acos, std::acos(x))
 CMP_UNARY_FN(Atan, std::atan(x))
-CMP_UNARY_FN(Sinh, std::sinh(x))
-CMP_UNARY_FN(Cosh, std::cosh(x))
+CMP_UNARY_FN(Sinh, sinh_v(x))
+CMP_UNARY_FN(Cosh, cosh_v(x))
 CMP_UNARY_FN(Tanh, vtanh(x))
-CMP_UNARY_FN(Asinh, std::asinh(x))
-CMP_UNARY_FN(Acosh, std::acosh(x))
-CMP_UNARY_FN(Atanh, std::atanh(x))
+CMP_UNARY_FN(Asinh, asinh_v(x))
+CMP_UNARY_FN(Acosh, acosh_v(x))
+CMP_UNARY_FN(Atanh, atanh_v(x))
 CMP_UNARY_FN(Sigmoid, vsigmoid(x))
 CMP_UNARY_FN(Erf, erf_any(x))
 CMP_UNARY_FN(Erfc, erfc_any(x))
-CMP_UNARY_FN(Erfinv, static_cast<M>(erfinv_f64(static_cast<double>(x))))
+CMP_UNARY_FN(Erfinv, erfinv_any(x))
 CMP_UNARY_FN(Lgamma, lgamma_any(x))
 CMP_UNARY_FN(Digamma, static_cast<M>(digamma_f64(static_cast<double>(x))))
 // Integer inputs are already integral: floor/ceil/trunc/round are the identity on them.
