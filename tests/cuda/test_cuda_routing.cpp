@@ -114,8 +114,8 @@ TEST(CudaRouting, OpsWithoutCudaSupportAreRefusedAtTheDoor) {
     EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
     EXPECT_NE(f.message.find("matmul: not implemented on CUDA yet (argument 'a' is on cuda:0)"), std::string::npos)
         << f.message;
-    f = failure_of([&] { return cmp_sigmoid(dev.get(), &out); });
-    EXPECT_NE(f.message.find("sigmoid: not implemented on CUDA yet"), std::string::npos) << f.message;
+    f = failure_of([&] { return cmp_cumsum(dev.get(), 0, &out); });
+    EXPECT_NE(f.message.find("cumsum: not implemented on CUDA yet"), std::string::npos) << f.message;
     std::vector<float> buffer(6);
     f = failure_of([&] { return cmp_tensor_copy_to_buffer(dev.get(), buffer.data(), 24); });
     EXPECT_NE(f.message.find("tensor_copy_to_buffer: not implemented on CUDA yet"), std::string::npos) << f.message;
@@ -148,6 +148,13 @@ TEST(CudaRouting, KernelCallsReachTheBackendAndCarryItsMessage) {
     Handle scalar(s);
     f = failure_of([&] { return cmp_mul(dev.get(), scalar.get(), &out); });
     EXPECT_NE(f.message.find("mul: fake backend: no kernels"), std::string::npos) << f.message;
+    // The unary math family and clamp reach their own entries of the table.
+    f = failure_of([&] { return cmp_sigmoid(dev.get(), &out); });
+    EXPECT_NE(f.message.find("sigmoid: fake backend: no kernels"), std::string::npos) << f.message;
+    f = failure_of([&] { return cmp_isnan(dev.get(), &out); });
+    EXPECT_NE(f.message.find("isnan: fake backend: no kernels"), std::string::npos) << f.message;
+    f = failure_of([&] { return cmp_clamp_tensor(dev.get(), dev.get(), dev.get(), &out); });
+    EXPECT_NE(f.message.find("clamp: fake backend: no kernels"), std::string::npos) << f.message;
 }
 
 TEST(CudaRouting, MixedDevicesGivePyTorchsError) {

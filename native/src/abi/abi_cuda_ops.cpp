@@ -4,6 +4,7 @@
 // memory. An op joins the list when its front-end has a CUDA branch (ops/cuda_ops.h) and a
 // device-parity test (tests/cuda).
 #include "abi_util.h"
+#include "cpu/unary_math_list.h"
 
 #include <cstring>
 #include <string_view>
@@ -25,7 +26,13 @@ constexpr std::string_view kCudaOps[] = {
     "empty", "zeros", "ones", "full", "scalar_tensor", "from_external", "empty_like", "zeros_like", "ones_like",
     "full_like", "to_device", "to_dtype", "contiguous", "clone", "copy_", "fill_",
     // kernels (div with a rounding mode is refused by the CPU engine's device check)
-    "add", "add_", "sub", "sub_", "mul", "mul_", "div", "div_", "neg", "exp", "relu", "relu_", "sum",
+    "add", "add_", "sub", "sub_", "mul", "mul_", "div", "div_", "neg", "exp", "sum",
+    // the unary math family, from its op table (both forms; an op without an in-place form
+    // has no cmp_<name>_ to call), and clamp
+#define CMP_CUDA_UNARY_NAMES(Name, name, domain, inplace) #name, #name "_",
+    CMP_UNARY_MATH_OPS(CMP_CUDA_UNARY_NAMES)
+#undef CMP_CUDA_UNARY_NAMES
+    "clamp", "clamp_", "clamp_min", "clamp_max",
     // device-wide functions
     "cmp_memory_stats_get", "cmp_empty_cache",
 };

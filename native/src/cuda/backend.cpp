@@ -41,6 +41,8 @@ const compute_cuda_backend kBackend = {
     unary,
     binary,
     sum_rows,
+    unary_math,
+    clamp,
 };
 
 }  // namespace

@@ -24,10 +24,10 @@
 extern "C" {
 #endif
 
-#define COMPUTE_CUDA_BACKEND_VERSION 1u
+#define COMPUTE_CUDA_BACKEND_VERSION 2u
 /* Dims and operands of an elementwise launch (after the core's coalescing). */
 #define COMPUTE_CUDA_MAX_DIMS 12
-#define COMPUTE_CUDA_MAX_OPERANDS 3
+#define COMPUTE_CUDA_MAX_OPERANDS 4
 
 /* What the core knows about one device. */
 typedef struct compute_cuda_device_properties {
@@ -67,6 +67,15 @@ typedef enum compute_cuda_binary_op {
     COMPUTE_CUDA_BINARY_MUL = 1,
     COMPUTE_CUDA_BINARY_DIV = 2
 } compute_cuda_binary_op;
+
+/* The parameters of a unary math op, laid out as the core's cmp::cpu::UnaryMathParams
+ * (cpu/unary_math_list.h documents which op reads which). */
+typedef struct compute_cuda_unary_params {
+    double a;
+    double b;
+    double c;
+    int64_t i;
+} compute_cuda_unary_params;
 
 /* The core's allocation-failure hook (the managed host's GC): the backend calls it, without
  * holding its own locks, when a device allocation fails even after freeing its cache; a
@@ -127,6 +136,16 @@ typedef struct compute_cuda_backend {
      * bool. out_dtype is sum's result dtype: in_dtype for floats, int64 otherwise. */
     int32_t (*sum_rows)(int32_t device, void* stream, const void* in, int32_t in_dtype, void* out,
                         int32_t out_dtype, int64_t rows, int64_t row_len);
+
+    /* --- version 2: the pointwise math families, driven by the core's op tables --- */
+    /* Operand 0 = op(operand 1); op is a cmp::cpu::UnaryMathOp value (cpu/unary_math_list.h,
+     * compiled into both libraries). Operand 1 has the compute dtype; operand 0 has it too, or
+     * is bool for the Predicate ops. */
+    int32_t (*unary_math)(const compute_cuda_iter* iter, int32_t op, const compute_cuda_unary_params* params);
+    /* Operand 0 = clamp(operand 1, bounds): mode is a cmp::cpu::ClampMode (Both: operands 2 and
+     * 3 are min and max; Min / Max: operand 2 is the bound); all operands in one dtype. NaN
+     * bounds propagate when nan_bounds_propagate is non-zero, else they are ignored. */
+    int32_t (*clamp)(const compute_cuda_iter* iter, int32_t mode, int32_t nan_bounds_propagate);
 } compute_cuda_backend;
 
 /* The one symbol the backend exports. */

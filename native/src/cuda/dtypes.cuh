@@ -41,6 +41,27 @@ __device__ __forceinline__ T from_opmath(opmath_t<T> v) {
     else return v;
 }
 
+template <typename T>
+using wide_unsigned_t = std::conditional_t<sizeof(T) <= 4, uint32_t, uint64_t>;
+
+// Two's-complement wrap-around without signed-overflow UB, as cpu/loops.h.
+template <typename M>
+__device__ __forceinline__ M wrap_add(M a, M b) {
+    if constexpr (is_int_v<M>) return static_cast<M>(static_cast<wide_unsigned_t<M>>(a) + static_cast<wide_unsigned_t<M>>(b));
+    else if constexpr (std::is_same_v<M, bool>) return a || b;
+    else return a + b;
+}
+template <typename M>
+__device__ __forceinline__ M wrap_mul(M a, M b) {
+    if constexpr (is_int_v<M>) return static_cast<M>(static_cast<wide_unsigned_t<M>>(a) * static_cast<wide_unsigned_t<M>>(b));
+    else if constexpr (std::is_same_v<M, bool>) return a && b;
+    else return a * b;
+}
+template <typename M>
+__device__ __forceinline__ M wrap_neg(M a) {
+    return static_cast<M>(wide_unsigned_t<M>(0) - static_cast<wide_unsigned_t<M>>(a));
+}
+
 // Floating -> integral without undefined behaviour, as cpu/loops.h's float_to_int.
 template <typename To>
 __host__ __device__ __forceinline__ To float_to_int(double v) {

@@ -12,23 +12,6 @@ namespace cmp::cuda_backend {
 namespace {
 
 template <typename T>
-using wide_unsigned_t = std::conditional_t<sizeof(T) <= 4, uint32_t, uint64_t>;
-
-// Two's-complement wrap-around without signed-overflow UB, as cpu/loops.h.
-template <typename M>
-__device__ __forceinline__ M wrap_add(M a, M b) {
-    if constexpr (is_int_v<M>) return static_cast<M>(static_cast<wide_unsigned_t<M>>(a) + static_cast<wide_unsigned_t<M>>(b));
-    else if constexpr (std::is_same_v<M, bool>) return a || b;
-    else return a + b;
-}
-template <typename M>
-__device__ __forceinline__ M wrap_mul(M a, M b) {
-    if constexpr (is_int_v<M>) return static_cast<M>(static_cast<wide_unsigned_t<M>>(a) * static_cast<wide_unsigned_t<M>>(b));
-    else if constexpr (std::is_same_v<M, bool>) return a && b;
-    else return a * b;
-}
-
-template <typename T>
 struct FillOp {
     opmath_t<T> value;
     __device__ T operator()() const { return from_opmath<T>(value); }
@@ -50,7 +33,7 @@ struct NegOp {
     __device__ T operator()(T v) const {
         using M = opmath_t<T>;
         const M x = to_opmath(v);
-        if constexpr (is_int_v<M>) return static_cast<T>(wide_unsigned_t<M>(0) - static_cast<wide_unsigned_t<M>>(x));
+        if constexpr (is_int_v<M>) return wrap_neg(x);
         else return from_opmath<T>(-x);
     }
 };

@@ -202,7 +202,8 @@ void launch(const compute_cuda_iter& it, const F& f) {
 }
 
 // The same without the vectorized kernel: casts use it, because 90 dtype pairs of extra
-// kernels would cost build time for a path that casts rarely need.
+// kernels would cost build time for a path that casts rarely need, and so do the op-switching
+// functors of unary_math.cu (the vectorized kernel would unroll the whole switch 4 times).
 template <typename Out, typename... In, typename F>
 void launch_no_vector(const compute_cuda_iter& it, const F& f) {
     launch_impl<false, Out, In...>(it, f);

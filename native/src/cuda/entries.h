@@ -38,6 +38,10 @@ int32_t copy(const compute_cuda_iter* iter);
 int32_t unary(const compute_cuda_iter* iter, int32_t op);
 int32_t binary(const compute_cuda_iter* iter, int32_t op, cmp_scalar alpha);
 
+// unary_math.cu
+int32_t unary_math(const compute_cuda_iter* iter, int32_t op, const compute_cuda_unary_params* params);
+int32_t clamp(const compute_cuda_iter* iter, int32_t mode, int32_t nan_bounds_propagate);
+
 // reduce.cu
 int32_t sum_rows(int32_t device, void* stream, const void* in, int32_t in_dtype, void* out, int32_t out_dtype,
                  int64_t rows, int64_t row_len);

@@ -72,6 +72,21 @@ void binary(TensorIterator& iter, compute_cuda_binary_op op, const Scalar& alpha
     iter.finish_device();
 }
 
+void unary_math(TensorIterator& iter, cpu::UnaryMathOp op, const cpu::UnaryMathParams& params) {
+    std::vector<Tensor> keep;
+    const compute_cuda_iter it = describe(iter, keep);
+    const compute_cuda_unary_params p{params.a, params.b, params.c, params.i};
+    cuda::check(backend(iter.op()).unary_math(&it, static_cast<int32_t>(op), &p), iter.op());
+    iter.finish_device();
+}
+
+void clamp(TensorIterator& iter, cpu::ClampMode mode, bool nan_bounds_propagate) {
+    std::vector<Tensor> keep;
+    const compute_cuda_iter it = describe(iter, keep);
+    cuda::check(backend(iter.op()).clamp(&it, static_cast<int32_t>(mode), nan_bounds_propagate ? 1 : 0), iter.op());
+    iter.finish_device();
+}
+
 void copy_across_devices(const Tensor& dst, const Tensor& src) {
     const char* op = "copy_";
     const Device cpu = Device::cpu();

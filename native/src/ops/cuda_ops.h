@@ -6,6 +6,7 @@
 #pragma once
 
 #include "core/iterator.h"
+#include "cpu/unary_math_list.h"
 #include "cuda/backend_api.h"
 #include "ops/ops.h"
 
@@ -18,6 +19,9 @@ void fill(TensorIterator& iter, const Scalar& value);
 void copy(TensorIterator& iter);
 void unary(TensorIterator& iter, compute_cuda_unary_op op);
 void binary(TensorIterator& iter, compute_cuda_binary_op op, const Scalar& alpha);
+// The unary math family (cpu/unary_math_list.h) and clamp, with the CPU stubs' operands.
+void unary_math(TensorIterator& iter, cpu::UnaryMathOp op, const cpu::UnaryMathParams& params);
+void clamp(TensorIterator& iter, cpu::ClampMode mode, bool nan_bounds_propagate);
 
 // copy_ where dst and src are on different devices (host <-> device, device <-> device):
 // staged through a contiguous buffer so that broadcasting, strides and dtype conversion are

@@ -53,15 +53,8 @@ void run(const char* name, UnaryMathOp op, const Tensor& a, const Tensor& out, c
                   ": the result is bool and cannot be written into a ", dtype_name(out.dtype()), " tensor");
     }
     TensorIterator iter(std::move(config));
-    if (cuda_ops::on_cuda(iter)) {
-        // relu is the one op of this family with a CUDA kernel so far; the abi layer lets no
-        // other reach here with CUDA tensors (abi/abi_cuda_ops.cpp).
-        CMP_CHECK(op == UnaryMathOp::Relu, DEVICE_ERROR, name, ": no CUDA kernel yet (", iter.operand(0).device().str(),
-                  ")");
-        cuda_ops::unary(iter, COMPUTE_CUDA_UNARY_RELU);
-    } else {
-        cpu::unary_math_stub(iter, op, p);
-    }
+    if (cuda_ops::on_cuda(iter)) cuda_ops::unary_math(iter, op, p);
+    else cpu::unary_math_stub(iter, op, p);
     if (result) *result = iter.output();
 }
 
@@ -179,7 +172,8 @@ void run_clamp(const char* name, const Tensor& a, const Tensor& min, const Tenso
     // bool: logical or/and); bool number bounds and clamp with both bounds have no bool kernel.
     CMP_CHECK(iter.compute_dtype() != CMP_DTYPE_BOOL || (nan_bounds && mode != cpu::ClampMode::Both), DTYPE_MISMATCH,
               name, ": not implemented for dtype bool", nan_bounds ? " with both bounds" : " with number bounds");
-    cpu::clamp_stub(iter, mode, nan_bounds);
+    if (cuda_ops::on_cuda(iter)) cuda_ops::clamp(iter, mode, nan_bounds);
+    else cpu::clamp_stub(iter, mode, nan_bounds);
     if (result) *result = iter.output();
 }
 

@@ -4,6 +4,7 @@
 // lgamma, digamma, float64 erfinv, the trigonometric functions, float64 erf/erfc). Functors are templated
 // on the storage type T and compute in opmath_t<T> (float for float16/bfloat16).
 #include "cpu/loops.h"
+#include "cpu/special_math.h"
 #include "cpu/unary_math_stubs.h"
 #include "cpu/unary_math_vec.h"
 #include "cpu/vec_erfinv.h"
@@ -69,85 +70,6 @@ inline double erfinv_f64(double x) {
     return std::copysign(y, x);
 }
 
-// Digamma: reflection for negative x, the recurrence psi(x) = psi(x + 1) - 1/x up to x >= 10,
-// then the asymptotic series ln x - 1/(2x) - sum B_2k / (2k x^2k) (7 terms: the next is below
-// 1e-17 relative at x = 10). Poles: psi(+-0) = -+inf as PyTorch, negative integers NaN.
-inline double digamma_f64(double x) {
-    constexpr double pi = 3.14159265358979323846;
-    if (x == 0.0) return std::copysign(std::numeric_limits<double>::infinity(), -x);
-    double result = 0.0;
-    if (x < 0.0) {
-        if (x == std::trunc(x)) return std::numeric_limits<double>::quiet_NaN();
-        // psi(x) = psi(1 - x) - pi / tan(pi x); tan(pi x) through the fractional part of x
-        // so that pi*x is not rounded with a large integer part.
-        const double r = x - std::trunc(x);
-        result = -pi / std::tan(pi * r);
-        x = 1.0 - x;
-    }
-    while (x < 10.0) {
-        result -= 1.0 / x;
-        x += 1.0;
-    }
-    if (x == std::numeric_limits<double>::infinity()) return result + x;
-    const double z = 1.0 / (x * x);
-    double s = 1.0 / 12.0 * -1.0;
-    s = s * z + 691.0 / 32760.0;
-    s = s * z - 1.0 / 132.0;
-    s = s * z + 1.0 / 240.0;
-    s = s * z - 1.0 / 252.0;
-    s = s * z + 1.0 / 120.0;
-    s = s * z - 1.0 / 12.0;
-    return result + std::log(x) - 0.5 / x + s * z;
-}
-
-// Hurwitz zeta(s, q) = sum_{k>=0} (q + k)^-s for s > 1, by the Euler-Maclaurin formula: the
-// first terms are summed directly until q + k >= 10 (at least 10 of them), the tail is the
-// integral w^(1-s)/(s-1) - w^-s/2 plus the Bernoulli corrections B_2j/(2j)! * s(s+1)...(s+2j-2)
-// * w^-(s+2j-1), stopped when a term falls below double rounding. Poles: q a non-positive
-// integer gives +inf (as PyTorch's zeta).
-inline double hurwitz_zeta(double s, double q) {
-    constexpr double eps = 1.1102230246251565e-16;
-    if (q <= 0.0 && q == std::floor(q)) return std::numeric_limits<double>::infinity();
-    double sum = std::pow(q, -s);
-    double a = q;
-    double term = 0.0;
-    for (int i = 0; i < 9 || a <= 9.0; ++i) {
-        a += 1.0;
-        term = std::pow(a, -s);
-        sum += term;
-        if (std::fabs(term / sum) < eps) return sum;
-    }
-    // (2j)! / B_2j for j = 1..12: the Euler-Maclaurin coefficients' reciprocals.
-    static constexpr double kFactorialOverBernoulli[] = {
-        12.0, -720.0, 30240.0, -1209600.0, 47900160.0, -1.8924375803183791606e9, 7.47242496e10,
-        -2.950130727918164224e12, 1.1646782814350067249e14, -4.5979787224074726105e15,
-        1.8152105401943546773e17, -7.1661652561756670113e18};
-    const double w = a;
-    sum += term * w / (s - 1.0) - 0.5 * term;
-    double rising = 1.0;  // s (s+1) ... (s + 2j - 2)
-    double k = 0.0;
-    for (double c : kFactorialOverBernoulli) {
-        rising *= s + k;
-        term /= w;
-        const double t = rising * term / c;
-        sum += t;
-        if (std::fabs(t / sum) < eps) break;
-        k += 1.0;
-        rising *= s + k;
-        term /= w;
-        k += 1.0;
-    }
-    return sum;
-}
-
-// polygamma(n, x), the n-th derivative of digamma: digamma itself for n = 0, otherwise
-// (-1)^(n+1) n! zeta(n + 1, x).
-inline double polygamma_f64(int64_t n, double x) {
-    if (n == 0) return digamma_f64(x);
-    const double sign = n % 2 == 1 ? 1.0 : -1.0;
-    return sign * std::exp(std::lgamma(static_cast<double>(n) + 1.0)) * hurwitz_zeta(static_cast<double>(n) + 1.0, x);
-}
-
 // erfinv: the vectorised one for float (also float16/bfloat16), Halley's iteration for double.
 // Forced inline: as a plain inline function GCC kept it out of the loop (a call per element,
 // 25x slower than inlined).
@@ -203,7 +125,7 @@ CMP_UNARY_FN(Erf, erf_any(x))
 CMP_UNARY_FN(Erfc, erfc_any(x))
 CMP_UNARY_FN(Erfinv, erfinv_any(x))
 CMP_UNARY_FN(Lgamma, lgamma_any(x))
-CMP_UNARY_FN(Digamma, static_cast<M>(digamma_f64(static_cast<double>(x))))
+CMP_UNARY_FN(Digamma, static_cast<M>(special::digamma_f64(static_cast<double>(x))))
 // Integer inputs are already integral: floor/ceil/trunc/round are the identity on them.
 CMP_UNARY_FN(Floor, [](M v) { if constexpr (is_float_v<T>) return std::floor(v); else return v; }(x))
 CMP_UNARY_FN(Ceil, [](M v) { if constexpr (is_float_v<T>) return std::ceil(v); else return v; }(x))
@@ -356,23 +278,14 @@ struct PolygammaFn {
     using M = opmath_t<T>;
     int64_t n;
     explicit PolygammaFn(const UnaryMathParams& p) : n(p.i) {}
-    M operator()(M x) const { return static_cast<M>(polygamma_f64(n, static_cast<double>(x))); }
+    M operator()(M x) const { return static_cast<M>(special::polygamma_f64(n, static_cast<double>(x))); }
 };
 
 // ---- dispatch ---------------------------------------------------------------------------
 
 template <typename T>
 constexpr bool domain_accepts(UnaryDomain d) {
-    switch (d) {
-        case UnaryDomain::FloatPromote:
-        case UnaryDomain::FloatOnly: return is_float_v<T>;
-        case UnaryDomain::Numeric:
-        case UnaryDomain::Square: return !std::is_same_v<T, bool>;
-        case UnaryDomain::Any:
-        case UnaryDomain::Predicate: return true;
-        case UnaryDomain::Integral: return !is_float_v<T>;
-    }
-    return false;
+    return cpu::domain_accepts(d, is_float_v<T>, std::is_same_v<T, bool>);
 }
 
 template <UnaryMathOp Op, template <typename> class Fn, typename T>
