@@ -153,6 +153,8 @@ TEST(CudaRouting, KernelCallsReachTheBackendAndCarryItsMessage) {
     EXPECT_NE(f.message.find("sigmoid: fake backend: no kernels"), std::string::npos) << f.message;
     f = failure_of([&] { return cmp_isnan(dev.get(), &out); });
     EXPECT_NE(f.message.find("isnan: fake backend: no kernels"), std::string::npos) << f.message;
+    f = failure_of([&] { return cmp_lt(dev.get(), dev.get(), &out); });
+    EXPECT_NE(f.message.find("lt: fake backend: no kernels"), std::string::npos) << f.message;
     f = failure_of([&] { return cmp_clamp_tensor(dev.get(), dev.get(), dev.get(), &out); });
     EXPECT_NE(f.message.find("clamp: fake backend: no kernels"), std::string::npos) << f.message;
 }

@@ -33,6 +33,8 @@ constexpr std::string_view kCudaOps[] = {
     CMP_UNARY_MATH_OPS(CMP_CUDA_UNARY_NAMES)
 #undef CMP_CUDA_UNARY_NAMES
     "clamp", "clamp_", "clamp_min", "clamp_max",
+    // comparisons and selections
+    "eq", "ne", "lt", "le", "gt", "ge", "where", "masked_fill", "masked_fill_",
     // device-wide functions
     "cmp_memory_stats_get", "cmp_empty_cache",
 };

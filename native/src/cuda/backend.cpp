@@ -43,6 +43,9 @@ const compute_cuda_backend kBackend = {
     sum_rows,
     unary_math,
     clamp,
+    compare,
+    where,
+    masked_fill,
 };
 
 }  // namespace

@@ -68,6 +68,16 @@ typedef enum compute_cuda_binary_op {
     COMPUTE_CUDA_BINARY_DIV = 2
 } compute_cuda_binary_op;
 
+/* Comparisons, in the order of the core's cmp::ops::CompareOp (checked there). */
+typedef enum compute_cuda_compare_op {
+    COMPUTE_CUDA_COMPARE_EQ = 0,
+    COMPUTE_CUDA_COMPARE_NE = 1,
+    COMPUTE_CUDA_COMPARE_LT = 2,
+    COMPUTE_CUDA_COMPARE_LE = 3,
+    COMPUTE_CUDA_COMPARE_GT = 4,
+    COMPUTE_CUDA_COMPARE_GE = 5
+} compute_cuda_compare_op;
+
 /* The parameters of a unary math op, laid out as the core's cmp::cpu::UnaryMathParams
  * (cpu/unary_math_list.h documents which op reads which). */
 typedef struct compute_cuda_unary_params {
@@ -146,6 +156,12 @@ typedef struct compute_cuda_backend {
      * 3 are min and max; Min / Max: operand 2 is the bound); all operands in one dtype. NaN
      * bounds propagate when nan_bounds_propagate is non-zero, else they are ignored. */
     int32_t (*clamp)(const compute_cuda_iter* iter, int32_t mode, int32_t nan_bounds_propagate);
+    /* Operand 0 (bool) = operand 1 (op) operand 2, inputs of one dtype; op a compute_cuda_compare_op. */
+    int32_t (*compare)(const compute_cuda_iter* iter, int32_t op);
+    /* Operand 0 = operand 1 (bool) ? operand 2 : operand 3, all but the condition of one dtype. */
+    int32_t (*where)(const compute_cuda_iter* iter);
+    /* Operand 0 = operand 2 (bool) ? value : operand 1, value converted to operand 0's dtype. */
+    int32_t (*masked_fill)(const compute_cuda_iter* iter, cmp_scalar value);
 } compute_cuda_backend;
 
 /* The one symbol the backend exports. */

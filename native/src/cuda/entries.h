@@ -42,6 +42,11 @@ int32_t binary(const compute_cuda_iter* iter, int32_t op, cmp_scalar alpha);
 int32_t unary_math(const compute_cuda_iter* iter, int32_t op, const compute_cuda_unary_params* params);
 int32_t clamp(const compute_cuda_iter* iter, int32_t mode, int32_t nan_bounds_propagate);
 
+// select_compare.cu
+int32_t compare(const compute_cuda_iter* iter, int32_t op);
+int32_t where(const compute_cuda_iter* iter);
+int32_t masked_fill(const compute_cuda_iter* iter, cmp_scalar value);
+
 // reduce.cu
 int32_t sum_rows(int32_t device, void* stream, const void* in, int32_t in_dtype, void* out, int32_t out_dtype,
                  int64_t rows, int64_t row_len);

@@ -4,6 +4,7 @@
 
 #include "core/iterator.h"
 #include "cpu/binary_math_stubs.h"
+#include "ops/cuda_ops.h"
 
 namespace cmp::cpu {
 CMP_DEFINE_STUB(where_stub);
@@ -90,7 +91,8 @@ Tensor run_masked_fill(const char* op, const Tensor& a, const Tensor& mask, Scal
     CMP_CHECK(mask.dtype() == CMP_DTYPE_BOOL, DTYPE_MISMATCH, op, ": only supports boolean masks, but got mask with dtype ",
               dtype_name(mask.dtype()));
     TensorIterator iter(fixed_dtype_config(op, {a, mask}, a.dtype(), in_place ? a : Tensor()));
-    cpu::masked_fill_stub(iter, value);
+    if (cuda_ops::on_cuda(iter)) cuda_ops::masked_fill(iter, value);
+    else cpu::masked_fill_stub(iter, value);
     return iter.output();
 }
 
@@ -98,7 +100,8 @@ Scalar masked_fill_value(const char* op, const Tensor& value) {
     check_defined(value, op, "value");
     CMP_CHECK(value.dim() == 0, INVALID_ARGUMENT, op, ": only supports a 0-dimensional value tensor, but got tensor with ",
               value.dim(), " dimension(s).");
-    return item(value, {});
+    // A device value is read on the host (item reads host memory).
+    return item(value.device().is_cpu() ? value : to_device(value, Device::cpu()), {});
 }
 
 }  // namespace
@@ -116,7 +119,8 @@ Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
     const Tensor ca = a.dtype() == dtype ? a : to_dtype(a, dtype);
     const Tensor cb = b.dtype() == dtype ? b : to_dtype(b, dtype);
     TensorIterator iter(fixed_dtype_config("where", {condition, ca, cb}, dtype, Tensor()));
-    cpu::where_stub(iter);
+    if (cuda_ops::on_cuda(iter)) cuda_ops::where(iter);
+    else cpu::where_stub(iter);
     return iter.output();
 }
 

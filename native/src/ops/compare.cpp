@@ -3,6 +3,7 @@
 
 #include "core/iterator.h"
 #include "cpu/elementwise_stubs.h"
+#include "ops/cuda_ops.h"
 
 namespace cmp::cpu {
 CMP_DEFINE_STUB(compare_stub);
@@ -35,7 +36,8 @@ Tensor compare(CompareOp op, const Tensor& a, const Tensor& b) {
     config.has_out_dtype = true;
     config.out_dtype = CMP_DTYPE_BOOL;
     TensorIterator iter(std::move(config));
-    cpu::compare_stub(iter, op);
+    if (cuda_ops::on_cuda(iter)) cuda_ops::compare(iter, op);
+    else cpu::compare_stub(iter, op);
     return iter.output();
 }
 

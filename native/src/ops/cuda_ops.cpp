@@ -87,6 +87,35 @@ void clamp(TensorIterator& iter, cpu::ClampMode mode, bool nan_bounds_propagate)
     iter.finish_device();
 }
 
+// The backend's comparison values are CompareOp's.
+static_assert(static_cast<int>(CompareOp::Eq) == COMPUTE_CUDA_COMPARE_EQ &&
+              static_cast<int>(CompareOp::Ne) == COMPUTE_CUDA_COMPARE_NE &&
+              static_cast<int>(CompareOp::Lt) == COMPUTE_CUDA_COMPARE_LT &&
+              static_cast<int>(CompareOp::Le) == COMPUTE_CUDA_COMPARE_LE &&
+              static_cast<int>(CompareOp::Gt) == COMPUTE_CUDA_COMPARE_GT &&
+              static_cast<int>(CompareOp::Ge) == COMPUTE_CUDA_COMPARE_GE);
+
+void compare(TensorIterator& iter, CompareOp op) {
+    std::vector<Tensor> keep;
+    const compute_cuda_iter it = describe(iter, keep);
+    cuda::check(backend(iter.op()).compare(&it, static_cast<int32_t>(op)), iter.op());
+    iter.finish_device();
+}
+
+void where(TensorIterator& iter) {
+    std::vector<Tensor> keep;
+    const compute_cuda_iter it = describe(iter, keep);
+    cuda::check(backend(iter.op()).where(&it), iter.op());
+    iter.finish_device();
+}
+
+void masked_fill(TensorIterator& iter, const Scalar& value) {
+    std::vector<Tensor> keep;
+    const compute_cuda_iter it = describe(iter, keep);
+    cuda::check(backend(iter.op()).masked_fill(&it, value), iter.op());
+    iter.finish_device();
+}
+
 void copy_across_devices(const Tensor& dst, const Tensor& src) {
     const char* op = "copy_";
     const Device cpu = Device::cpu();

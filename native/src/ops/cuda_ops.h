@@ -22,6 +22,10 @@ void binary(TensorIterator& iter, compute_cuda_binary_op op, const Scalar& alpha
 // The unary math family (cpu/unary_math_list.h) and clamp, with the CPU stubs' operands.
 void unary_math(TensorIterator& iter, cpu::UnaryMathOp op, const cpu::UnaryMathParams& params);
 void clamp(TensorIterator& iter, cpu::ClampMode mode, bool nan_bounds_propagate);
+// Comparisons (bool out), where (out, condition, a, b) and masked_fill (out, a, mask).
+void compare(TensorIterator& iter, CompareOp op);
+void where(TensorIterator& iter);
+void masked_fill(TensorIterator& iter, const Scalar& value);
 
 // copy_ where dst and src are on different devices (host <-> device, device <-> device):
 // staged through a contiguous buffer so that broadcasting, strides and dtype conversion are
