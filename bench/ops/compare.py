@@ -2,7 +2,8 @@
 """Op benchmarks: Compute (through the C ABI) side by side with PyTorch and numpy.
 
 Runs every entry of bench/ops/entries.py (pointwise ops, reductions, Linear-layer products,
-softmax, layer_norm, conv2d) with the same inputs, thread count and timing rule on each side
+softmax, layer_norm, conv2d) and bench/ops/entries_coverage.py (the other binary, indexing and
+neural-network ops) with the same inputs, thread count and timing rule on each side
 (bench/common.py: one warm-up, then repeat until 0.5 s, at least 3 runs, best time kept) and
 prints microseconds per call and the ratios PyTorch/Compute and numpy/Compute (above 1:
 Compute is faster). numpy runs its elementwise loops on one thread; its products call the
@@ -15,6 +16,7 @@ the same loops in PyTorch from Python.
         [--blas-dir DIR] [--threads N] [--filter TEXT] [--overhead bench/overhead/.../Overhead]
 """
 import argparse
+import itertools
 import os
 import subprocess
 import sys
@@ -28,6 +30,7 @@ import torch  # noqa: E402
 from capi import Library  # noqa: E402
 from common import best_time, blas_name, cpu_model, load_average, use_blas_dir  # noqa: E402
 from entries import all_entries  # noqa: E402
+from entries_coverage import all_coverage  # noqa: E402
 
 
 def ratio(theirs, ours):
@@ -57,7 +60,7 @@ def run_entry(lib, entry):
 def run_ops(lib, text_filter):
     print(f"{'op':32} {'shapes':48} {'Compute us':>10} {'PyTorch us':>10} {'PT/Comp':>7} "
           f"{'numpy us':>10} {'np/Comp':>7}  Compute GFLOP/s")
-    for entry in all_entries():
+    for entry in itertools.chain(all_entries(), all_coverage()):
         label = f"{entry.name} {entry.shapes}"
         if text_filter and text_filter not in label:
             continue

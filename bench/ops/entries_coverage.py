@@ -1,0 +1,189 @@
+"""Op benchmarks beyond the main table (bench/ops/entries.py): the binary, ternary, shape,
+indexing and neural-network ops issue 3 lists, one typical shape each, so that a sweep shows
+which kernels still run below PyTorch's speed. Same Entry form as entries.py."""
+import ctypes
+
+import numpy as np
+
+from capi import Scalar, int64s
+from entries import Entry, MEG, F32, ONE, rand, make_inputs, _F
+
+
+def other(*shape, low=-2.0, high=2.0, seed=12345):
+    """Like entries.rand, with other numbers (rand seeds by shape, so two inputs of one shape
+    would otherwise be equal)."""
+    rng = np.random.default_rng(sum(shape) + seed)
+    return lambda: rng.uniform(low, high, size=shape).astype(F32)
+
+
+def _ints(*shape, high, dtype=np.int64):
+    rng = np.random.default_rng(sum(shape) + 7)
+    return lambda: rng.integers(0, high, size=shape).astype(dtype)
+
+
+def _bools(*shape):
+    rng = np.random.default_rng(sum(shape) + 11)
+    return lambda: rng.random(size=shape) < 0.5
+
+
+# (name, C function, torch call, (low, high) of both inputs)
+_BINARY = (
+    ("pow", "cmp_pow", lambda a, b: a.pow(b), (0.5, 2.0)),
+    ("atan2", "cmp_atan2", lambda a, b: a.atan2(b), (-2.0, 2.0)),
+    ("hypot", "cmp_hypot", lambda a, b: a.hypot(b), (-2.0, 2.0)),
+    ("fmod", "cmp_fmod", lambda a, b: a.fmod(b), (0.5, 2.0)),
+    ("remainder", "cmp_remainder", lambda a, b: a.remainder(b), (0.5, 2.0)),
+    ("floor_divide", "cmp_floor_divide", lambda a, b: a.floor_divide(b), (0.5, 2.0)),
+    ("maximum", "cmp_maximum", lambda a, b: a.maximum(b), (-2.0, 2.0)),
+    ("fmax", "cmp_fmax", lambda a, b: a.fmax(b), (-2.0, 2.0)),
+    ("copysign", "cmp_copysign", lambda a, b: a.copysign(b), (-2.0, 2.0)),
+    ("lt", "cmp_lt", lambda a, b: a < b, (-2.0, 2.0)),
+)
+
+
+def binary():
+    n = MEG
+    for name, fn, call, (low, high) in _BINARY:
+        yield Entry(name, f"float32 [{n}] op [{n}]",
+                    make_inputs(rand(n, low=low, high=high), other(n, low=low, high=high)),
+                    lambda c, t, fn=fn: c.caller(fn, t[0], t[1]),
+                    lambda t, call=call: (lambda: call(t[0], t[1])), requires=fn)
+    yield Entry("where", f"bool [{n}] ? float32 [{n}] : [{n}]", make_inputs(_bools(n), rand(n), other(n)),
+                lambda c, t: c.caller("cmp_where", t[0], t[1], t[2]),
+                lambda t: (lambda: t[0].__class__.where(t[0], t[1], t[2])), requires="cmp_where")
+    yield Entry("lerp (tensor weight)", f"float32 [{n}] x3", make_inputs(rand(n), other(n), rand(n, low=0.0, high=1.0)),
+                lambda c, t: c.caller("cmp_lerp", t[0], t[1], t[2]),
+                lambda t: (lambda: t[0].lerp(t[1], t[2])), requires="cmp_lerp")
+    yield Entry("addcmul", f"float32 [{n}] x3", make_inputs(rand(n), other(n), rand(n, low=0.0, high=1.0)),
+                lambda c, t: c.caller("cmp_addcmul", t[0], t[1], t[2], Scalar.of(0.5)),
+                lambda t: (lambda: t[0].addcmul(t[1], t[2], value=0.5)), requires="cmp_addcmul")
+    yield Entry("masked_fill", f"float32 [{n}], bool [{n}]", make_inputs(rand(n), _bools(n)),
+                lambda c, t: c.caller("cmp_masked_fill", t[0], t[1], Scalar.of(0.0)),
+                lambda t: (lambda: t[0].masked_fill(t[1], 0.0)), requires="cmp_masked_fill")
+    yield Entry("clamp (scalars)", f"float32 [{n}]", make_inputs(rand(n)),
+                lambda c, t: c.caller("cmp_clamp", t[0], ctypes.byref(Scalar.of(-1.0)), ctypes.byref(Scalar.of(1.0))),
+                lambda t: (lambda: t[0].clamp(-1.0, 1.0)), requires="cmp_clamp")
+
+
+def shape_and_index():
+    rows, cols = 1024, 1024
+    yield Entry("cat (dim 1)", f"float32 2 x [{rows}, {cols // 2}]", make_inputs(rand(rows, cols // 2), other(rows, cols // 2)),
+                lambda c, t: _cat(c, t), lambda t: (lambda: _torch().cat([t[0], t[1]], 1)), requires="cmp_cat")
+    yield Entry("gather (dim 1)", f"float32 [{rows}, {cols}], int64 [{rows}, 256]",
+                make_inputs(rand(rows, cols), _ints(rows, 256, high=cols)),
+                lambda c, t: c.caller("cmp_gather", t[0], ctypes.c_int64(1), t[1]),
+                lambda t: (lambda: t[0].gather(1, t[1])), requires="cmp_gather")
+    yield Entry("index_select (dim 0)", f"float32 [{rows * 8}, 128], int64 [4096]",
+                make_inputs(rand(rows * 8, 128), _ints(4096, high=rows * 8)),
+                lambda c, t: c.caller("cmp_index_select", t[0], ctypes.c_int64(0), t[1]),
+                lambda t: (lambda: t[0].index_select(0, t[1])), requires="cmp_index_select")
+    yield Entry("embedding", "float32 [50257, 768], int64 [8, 128]",
+                make_inputs(rand(50257, 768), _ints(8, 128, high=50257)),
+                lambda c, t: c.caller("cmp_embedding", t[0], t[1], ctypes.c_int64(0), ctypes.c_int32(0), None, ctypes.c_double(2.0)),
+                lambda t: (lambda: _F().embedding(t[1], t[0])), requires="cmp_embedding")
+    yield Entry("sort (last dim)", "float32 [256, 4096]", make_inputs(rand(256, 4096)),
+                lambda c, t: c.caller("cmp_sort", t[0], ctypes.c_int64(-1), ctypes.c_int32(0), ctypes.c_int32(0), outs=2),
+                lambda t: (lambda: t[0].sort(-1)), requires="cmp_sort")
+    yield Entry("topk (k 10, last dim)", "float32 [256, 4096]", make_inputs(rand(256, 4096)),
+                lambda c, t: c.caller("cmp_topk", t[0], ctypes.c_int64(10), ctypes.c_int64(-1), ctypes.c_int32(1), ctypes.c_int32(1), outs=2),
+                lambda t: (lambda: t[0].topk(10, -1)), requires="cmp_topk")
+    yield Entry("cumsum (last dim)", f"float32 [{rows}, {cols}]", make_inputs(rand(rows, cols)),
+                lambda c, t: c.caller("cmp_cumsum", t[0], ctypes.c_int64(-1)),
+                lambda t: (lambda: t[0].cumsum(-1)), requires="cmp_cumsum")
+    yield Entry("argmax (last dim)", f"float32 [{rows}, {cols}]", make_inputs(rand(rows, cols)),
+                lambda c, t: c.caller("cmp_argmax", t[0], ctypes.c_int32(1), ctypes.c_int64(-1), ctypes.c_int32(0)),
+                lambda t: (lambda: t[0].argmax(-1)), requires="cmp_argmax")
+    yield Entry("vector_norm (2, last dim)", f"float32 [{rows}, {cols}]", make_inputs(rand(rows, cols)),
+                lambda c, t: c.caller("cmp_vector_norm", t[0], ctypes.c_double(2.0), int64s([-1]), ctypes.c_int64(1), ctypes.c_int32(0)),
+                lambda t: (lambda: _torch().linalg.vector_norm(t[0], 2, -1)), requires="cmp_vector_norm")
+
+
+def _cat(c, t):
+    pair = (ctypes.c_void_p * 2)(t[0].value, t[1].value)
+    return c.caller("cmp_cat", pair, ctypes.c_int64(2), ctypes.c_int64(1))
+
+
+def nn_more():
+    yield Entry("log_softmax (last dim)", "float32 [4096, 1000]", make_inputs(rand(4096, 1000)),
+                lambda c, t: c.caller("cmp_log_softmax", t[0], ctypes.c_int64(-1), None),
+                lambda t: (lambda: t[0].log_softmax(-1)), requires="cmp_log_softmax")
+    yield Entry("cross_entropy (mean)", "float32 [4096, 1000], int64 [4096]",
+                make_inputs(rand(4096, 1000), _ints(4096, high=1000)),
+                lambda c, t: c.caller("cmp_cross_entropy", t[0], t[1], None, ctypes.c_int64(-100), ctypes.c_int32(1), ctypes.c_double(0.0)),
+                lambda t: (lambda: _F().cross_entropy(t[0], t[1])), requires="cmp_cross_entropy")
+    yield Entry("mse_loss (mean)", f"float32 [{MEG}]", make_inputs(rand(MEG), other(MEG)),
+                lambda c, t: c.caller("cmp_mse_loss", t[0], t[1], ctypes.c_int32(1)),
+                lambda t: (lambda: _F().mse_loss(t[0], t[1])), requires="cmp_mse_loss")
+    yield Entry("rms_norm (last dim)", "float32 [2048, 768]", make_inputs(rand(2048, 768), rand(768)),
+                lambda c, t: c.caller("cmp_rms_norm", t[0], int64s([768]), ctypes.c_int64(1), t[1], None, outs=2),
+                lambda t: (lambda: t[0] * (t[0].square().mean(-1, keepdim=True) + 1.1920929e-07).rsqrt() * t[1]),
+                requires="cmp_rms_norm")
+    yield Entry("group_norm (32 groups)", "float32 [8, 256, 28, 28]", make_inputs(rand(8, 256, 28, 28), rand(256), other(256)),
+                lambda c, t: c.caller("cmp_group_norm", t[0], ctypes.c_int64(32), t[1], t[2], ctypes.c_double(1e-5), outs=3),
+                lambda t: (lambda: _F().group_norm(t[0], 32, t[1], t[2])), requires="cmp_group_norm")
+    yield Entry("batch_norm (training)", "float32 [32, 64, 56, 56]",
+                make_inputs(rand(32, 64, 56, 56), rand(64), other(64), other(64, low=-0.1, high=0.1), rand(64, low=0.5, high=1.5)),
+                lambda c, t: c.caller("cmp_batch_norm", t[0], t[1], t[2], t[3], t[4], ctypes.c_int32(1), ctypes.c_double(0.1),
+                                      ctypes.c_double(1e-5), outs=3),
+                lambda t: (lambda: _F().batch_norm(t[0], t[3], t[4], t[1], t[2], True)),
+                requires="cmp_batch_norm")
+    yield Entry("max_pool2d (3x3 s2 p1)", "float32 [32, 64, 112, 112]", make_inputs(rand(32, 64, 112, 112)),
+                lambda c, t: c.caller("cmp_max_pool", t[0], ctypes.c_int64(2), int64s([3, 3]), int64s([2, 2]), int64s([1, 1]),
+                                      int64s([1, 1]), ctypes.c_int32(0), outs=2),
+                lambda t: (lambda: _F().max_pool2d(t[0], 3, 2, 1, return_indices=True)), requires="cmp_max_pool")
+    yield Entry("avg_pool2d (2x2 s2)", "float32 [32, 64, 56, 56]", make_inputs(rand(32, 64, 56, 56)),
+                lambda c, t: c.caller("cmp_avg_pool", t[0], ctypes.c_int64(2), int64s([2, 2]), int64s([2, 2]), int64s([0, 0]),
+                                      ctypes.c_int32(0), ctypes.c_int32(1), ctypes.c_int64(0)),
+                lambda t: (lambda: _F().avg_pool2d(t[0], 2, 2)), requires="cmp_avg_pool")
+    yield Entry("adaptive_avg_pool2d (to 1x1)", "float32 [32, 512, 7, 7]", make_inputs(rand(32, 512, 7, 7)),
+                lambda c, t: c.caller("cmp_adaptive_avg_pool", t[0], ctypes.c_int64(2), int64s([1, 1])),
+                lambda t: (lambda: _F().adaptive_avg_pool2d(t[0], 1)), requires="cmp_adaptive_avg_pool")
+    yield Entry("upsample bilinear (x2)", "float32 [8, 64, 56, 56]", make_inputs(rand(8, 64, 56, 56)),
+                lambda c, t: c.caller("cmp_interpolate", t[0], ctypes.c_int64(2), int64s([112, 112]), None, ctypes.c_int32(2),
+                                      ctypes.c_int32(0), ctypes.c_int32(0)),
+                lambda t: (lambda: _F().interpolate(t[0], size=(112, 112), mode="bilinear", align_corners=False)),
+                requires="cmp_interpolate")
+    yield Entry("upsample nearest (x2)", "float32 [8, 64, 56, 56]", make_inputs(rand(8, 64, 56, 56)),
+                lambda c, t: c.caller("cmp_interpolate", t[0], ctypes.c_int64(2), int64s([112, 112]), None, ctypes.c_int32(0),
+                                      ctypes.c_int32(0), ctypes.c_int32(0)),
+                lambda t: (lambda: _F().interpolate(t[0], size=(112, 112), mode="nearest")), requires="cmp_interpolate")
+    yield Entry("dropout (p 0.1, training)", f"float32 [{MEG}]", make_inputs(rand(MEG)),
+                lambda c, t: c.caller("cmp_dropout", t[0], ctypes.c_double(0.1), ctypes.c_int32(1), outs=2),
+                lambda t: (lambda: _F().dropout(t[0], 0.1, True)), requires="cmp_dropout")
+    yield Entry("scaled_dot_product_attention (causal)", "float32 q,k,v [8, 12, 256, 64]",
+                make_inputs(rand(8, 12, 256, 64), other(8, 12, 256, 64), other(8, 12, 256, 64, seed=999)),
+                lambda c, t: _sdpa(c, t), lambda t: _sdpa_torch(t), requires="cmp_scaled_dot_product_attention")
+
+
+def _sdpa(c, t):
+    fn = c.lib.cmp_scaled_dot_product_attention
+    out, seed, offset = ctypes.c_void_p(), ctypes.c_uint64(), ctypes.c_uint64()
+
+    def run():
+        c.check(fn(t[0], t[1], t[2], None, ctypes.c_double(0.0), ctypes.c_int32(1), None, ctypes.byref(out), None,
+                   ctypes.byref(seed), ctypes.byref(offset)), "cmp_scaled_dot_product_attention")
+        c.release(out)
+    return run
+
+
+def _sdpa_torch(t):
+    """Torch 1.13 has no F.scaled_dot_product_attention: the composition a 1.13 model runs."""
+    torch = _torch()
+    q, k, v = t
+    length = q.shape[-2]
+    causal = torch.ones(length, length, dtype=torch.bool).tril()
+
+    def run():
+        scores = (q @ k.transpose(-2, -1)) * (q.shape[-1] ** -0.5)
+        return scores.masked_fill(~causal, float("-inf")).softmax(-1) @ v
+    return run
+
+
+def _torch():
+    import torch
+    return torch
+
+
+def all_coverage():
+    for group in (binary, shape_and_index, nn_more):
+        yield from group()
