@@ -6,7 +6,9 @@
 // shifts past the width) are given PyTorch's results or errors explicitly.
 #include "cpu/binary_math_stubs.h"
 #include "cpu/loops.h"
+#include "cpu/vec_fmod.h"
 
+#include <algorithm>
 #include <cmath>
 #include <type_traits>
 
@@ -77,21 +79,31 @@ T int_remainder(T a, T b, BinaryMathOp op) {
 // Python's float floor division. floor(a / b) alone is wrong when a / b rounds up to an
 // integer (e.g. 1 / 0.1 rounds to 10 though the exact quotient is 9.99...); instead the exact
 // remainder (fmod) is taken out first so (a - mod) / b is (nearly) an integer, then corrected.
-template <typename M>
-M float_div_floor(M a, M b) {
-    if (b == M(0)) return a / b;  // ±inf or NaN, as true division gives
-    const M mod = std::fmod(a, b);
+// fmod is std::fmod or a vectorisable equivalent (fmod_fast) on the pairs it is exact for.
+struct LibmFmod {
+    template <typename M>
+    M operator()(M a, M b) const { return std::fmod(a, b); }
+};
+struct FastFmod {
+    float operator()(float a, float b) const { return fmod_fast(a, b); }
+};
+
+template <typename M, typename Fmod = LibmFmod>
+M float_div_floor(M a, M b, Fmod fmod = {}) {
+    // Written with selects, not early returns, so that the loop vectorises with FastFmod.
+    const M quotient = a / b;
+    const M mod = fmod(a, b);
     M div = (a - mod) / b;
-    if (mod != M(0) && ((b < M(0)) != (mod < M(0)))) div -= M(1);
-    if (div == M(0)) return std::copysign(M(0), a / b);
+    div = (mod != M(0) && ((b < M(0)) != (mod < M(0)))) ? div - M(1) : div;
     M fl = std::floor(div);
-    if (div - fl > M(0.5)) fl += M(1);  // div was a hair below an integer: round to it
-    return fl;
+    fl = div - fl > M(0.5) ? fl + M(1) : fl;  // div was a hair below an integer: round to it
+    fl = div == M(0) ? std::copysign(M(0), quotient) : fl;
+    return b == M(0) ? quotient : fl;  // b == 0: ±inf or NaN, as true division gives
 }
 
-template <typename M>
-M float_remainder(M a, M b) {
-    M mod = std::fmod(a, b);
+template <typename M, typename Fmod = LibmFmod>
+M float_remainder(M a, M b, Fmod fmod = {}) {
+    M mod = fmod(a, b);
     if (mod != M(0) && ((b < M(0)) != (mod < M(0)))) mod += b;
     return mod;
 }
@@ -187,6 +199,31 @@ void run(TensorIterator& iter, F f, int64_t grain = kDefaultGrain) {
     iter.for_each(pointwise_loop<T, T, T>(f), grain);
 }
 
+// fmod, remainder and floor division on float opmath: each block of the inner loop runs `fast`
+// (built on fmod_fast, vectorised) when every pair in it passes fmod_fast_ok, else `exact` (the
+// std::fmod definition). Deciding per block before writing anything keeps in-place ops right
+// (out may alias an input) and costs one cheap vectorised pass over the block while it is in L1.
+template <typename T, typename Fast, typename Exact>
+void run_fmod_family(TensorIterator& iter, Fast fast, Exact exact) {
+    iter.for_each([fast, exact](char** data, const int64_t* s, int64_t n) {
+        constexpr int64_t kBlock = 512;
+        const auto all_fast = [](int64_t len, auto a, auto b) {
+            bool ok = true;
+            for (int64_t i = 0; i < len; ++i) ok &= fmod_fast_ok(a[i], b[i]);
+            return ok;
+        };
+        const bool dense = s[1] == static_cast<int64_t>(sizeof(T)) && s[2] == static_cast<int64_t>(sizeof(T));
+        for (int64_t start = 0; start < n; start += kBlock) {
+            const int64_t len = std::min(kBlock, n - start);
+            char* d[3] = {data[0] + start * s[0], data[1] + start * s[1], data[2] + start * s[2]};
+            const bool ok = dense ? all_fast(len, Dense<T>{reinterpret_cast<const T*>(d[1])}, Dense<T>{reinterpret_cast<const T*>(d[2])})
+                                  : all_fast(len, Strided<T>{d[1], s[1]}, Strided<T>{d[2], s[2]});
+            if (ok) Pointwise<T, T, T>::run(d, s, len, fast, std::index_sequence<0, 1>{});
+            else Pointwise<T, T, T>::run(d, s, len, exact, std::index_sequence<0, 1>{});
+        }
+    });
+}
+
 template <typename T, typename F>
 void run_logical(TensorIterator& iter, F f) {
     iter.for_each(pointwise_loop<bool, T, T>(f));
@@ -204,15 +241,24 @@ void binary_math_typed(TensorIterator& iter, BinaryMathOp op) {
             else if constexpr (integer) return run<T>(iter, [op](T a, T b) { return int_div_trunc(a, b, op); });
             break;
         case BinaryMathOp::DivFloor:
-            if constexpr (fp) return run<T>(iter, [](M a, M b) { return float_div_floor(a, b); });
+            if constexpr (std::is_same_v<M, float>)
+                return run_fmod_family<T>(iter, [](M a, M b) { return float_div_floor(a, b, FastFmod{}); },
+                                          [](M a, M b) { return float_div_floor(a, b); });
+            else if constexpr (fp) return run<T>(iter, [](M a, M b) { return float_div_floor(a, b); });
             else if constexpr (integer) return run<T>(iter, [op](T a, T b) { return int_div_floor(a, b, op); });
             break;
         case BinaryMathOp::Remainder:
-            if constexpr (fp) return run<T>(iter, [](M a, M b) { return float_remainder(a, b); });
+            if constexpr (std::is_same_v<M, float>)
+                return run_fmod_family<T>(iter, [](M a, M b) { return float_remainder(a, b, FastFmod{}); },
+                                          [](M a, M b) { return float_remainder(a, b); });
+            else if constexpr (fp) return run<T>(iter, [](M a, M b) { return float_remainder(a, b); });
             else if constexpr (integer) return run<T>(iter, [op](T a, T b) { return int_remainder(a, b, op); });
             break;
         case BinaryMathOp::Fmod:
-            if constexpr (fp) return run<T>(iter, [](M a, M b) { return std::fmod(a, b); });
+            if constexpr (std::is_same_v<M, float>)
+                return run_fmod_family<T>(iter, [](M a, M b) { return fmod_fast(a, b); },
+                                          [](M a, M b) { return std::fmod(a, b); });
+            else if constexpr (fp) return run<T>(iter, [](M a, M b) { return std::fmod(a, b); });
             else if constexpr (integer) return run<T>(iter, [op](T a, T b) { return int_fmod(a, b, op); });
             break;
         case BinaryMathOp::Pow:
