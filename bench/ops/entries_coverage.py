@@ -50,7 +50,7 @@ def binary():
                     lambda t, call=call: (lambda: call(t[0], t[1])), requires=fn)
     yield Entry("where", f"bool [{n}] ? float32 [{n}] : [{n}]", make_inputs(_bools(n), rand(n), other(n)),
                 lambda c, t: c.caller("cmp_where", t[0], t[1], t[2]),
-                lambda t: (lambda: t[0].__class__.where(t[0], t[1], t[2])), requires="cmp_where")
+                lambda t: (lambda: _torch().where(t[0], t[1], t[2])), requires="cmp_where")
     yield Entry("lerp (tensor weight)", f"float32 [{n}] x3", make_inputs(rand(n), other(n), rand(n, low=0.0, high=1.0)),
                 lambda c, t: c.caller("cmp_lerp", t[0], t[1], t[2]),
                 lambda t: (lambda: t[0].lerp(t[1], t[2])), requires="cmp_lerp")

@@ -332,9 +332,22 @@ void clamp_typed(TensorIterator& iter, ClampMode mode, bool nan_bounds) {
     auto lower = [nan_of](M x, M lo) { return nan_of(lo, x < lo ? lo : x); };
     auto upper = [nan_of](M x, M hi) { return nan_of(hi, x > hi ? hi : x); };
     switch (mode) {
-        case ClampMode::Both:
-            iter.for_each(pointwise_loop<T, T, T, T>([lower, upper](M x, M lo, M hi) { return upper(lower(x, lo), hi); }));
+        case ClampMode::Both: {
+            auto both = [lower, upper](M x, M lo, M hi) { return upper(lower(x, lo), hi); };
+            const auto general = pointwise_loop<T, T, T, T>(both);
+            // Number bounds arrive as two stride-0 operands; the shared loops hoist only one
+            // broadcast input, so this case (clamp(x, a, b), the common one) would run the
+            // scalar strided loop (0.16x PyTorch). Read both bounds once and run a one-input loop.
+            iter.for_each([&](char** data, const int64_t* s, int64_t n) {
+                if (s[2] != 0 || s[3] != 0) return general(data, s, n);
+                const M lo = static_cast<M>(*reinterpret_cast<const T*>(data[2]));
+                const M hi = static_cast<M>(*reinterpret_cast<const T*>(data[3]));
+                char* pair[2] = {data[0], data[1]};
+                const int64_t pair_strides[2] = {s[0], s[1]};
+                pointwise_loop<T, T>([both, lo, hi](M x) { return both(x, lo, hi); })(pair, pair_strides, n);
+            });
             return;
+        }
         case ClampMode::Min: iter.for_each(pointwise_loop<T, T, T>(lower)); return;
         case ClampMode::Max: iter.for_each(pointwise_loop<T, T, T>(upper)); return;
     }
