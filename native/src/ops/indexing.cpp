@@ -5,9 +5,11 @@
 
 #include "core/device.h"
 #include "core/iterator.h"
+#include "core/parallel.h"
 #include "cpu/indexing_stubs.h"
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 namespace cmp::cpu {
@@ -178,6 +180,30 @@ Tensor scatter_reduce(const Tensor& self, int64_t dim, const Tensor& index, cons
     return out;
 }
 
+// index_select of a contiguous CPU tensor: each selected slice (the elements after dim) is one
+// contiguous block, copied whole. The gather kernel walks lines along dim instead, which for
+// dim 0 strides across rows element by element (0.04x PyTorch for [8192, 128] rows).
+// Every index is checked before anything is written.
+bool index_select_slices(const Tensor& out, const Tensor& self, int64_t dim, const Tensor& idx, const char* op) {
+    if (!self.is_contiguous() || !self.device().is_cpu()) return false;
+    const int64_t n = idx.numel(), size = self.size(dim);
+    const int64_t* ip = idx.data<int64_t>();  // contiguous (vector_index)
+    for (int64_t j = 0; j < n; ++j)
+        CMP_CHECK(ip[j] >= 0 && ip[j] < size, INDEX_OUT_OF_RANGE, op, ": index ", ip[j],
+                  " is out of bounds for dimension ", dim, " with size ", size);
+    int64_t inner = 1, outer = 1;
+    for (int64_t k = 0; k < self.dim(); ++k) (k < dim ? outer : inner) *= k == dim ? 1 : self.size(k);
+    const size_t bytes = static_cast<size_t>(inner * self.element_size());
+    char* o = static_cast<char*>(out.data_ptr());
+    const char* src = static_cast<const char*>(self.data_ptr());
+    parallel_for(0, outer * n, std::max<int64_t>(1, kDefaultGrain / std::max<int64_t>(inner, 1)), [&](int64_t b, int64_t e) {
+        for (int64_t t = b; t < e; ++t)
+            std::memcpy(o + static_cast<size_t>(t) * bytes,
+                        src + static_cast<size_t>((t / n) * size + ip[t % n]) * bytes, bytes);
+    });
+    return true;
+}
+
 Tensor index_select(const Tensor& self, int64_t dim, const Tensor& index) {
     const char* op = "index_select";
     check_tensors(op, {{&self, "self"}, {&index, "index"}});
@@ -187,7 +213,8 @@ Tensor index_select(const Tensor& self, int64_t dim, const Tensor& index) {
     Shape sizes = s.sizes();
     sizes[static_cast<size_t>(d)] = idx.numel();
     Tensor out = Tensor::empty(sizes, self.dtype(), self.device(), op);
-    if (out.numel() > 0) cpu::gather_stub(out, s, d, index_along(idx, sizes, d), op);
+    if (out.numel() > 0 && !index_select_slices(out, s, d, idx, op))
+        cpu::gather_stub(out, s, d, index_along(idx, sizes, d), op);
     // A 0-dim input gives a 0-dim result in PyTorch (the first selected element).
     if (self.dim() == 0 && out.numel() > 0) return clone(view(narrow(out, 0, 0, 1), {}));
     return out;
