@@ -112,6 +112,13 @@ TEST(IndexingAbi, OutOfRangeMessagesNameOpIndexAndSize) {
     EXPECT_NE(msg.find("index_select"), std::string::npos) << msg;
     EXPECT_NE(msg.find("index 7"), std::string::npos) << msg;
     EXPECT_NE(msg.find("size 3"), std::string::npos) << msg;
+    // gather checks a whole line before copying it: the first bad index of the line is named.
+    Tensor gidx = from_i64({0, 1, 2, 1, -1, 2}, {2, 3});
+    ASSERT_EQ(cmp_gather(x.get(), 1, gidx.get(), &out), CMP_STATUS_INDEX_OUT_OF_RANGE);
+    const std::string gmsg = cmp_last_error();
+    EXPECT_NE(gmsg.find("gather"), std::string::npos) << gmsg;
+    EXPECT_NE(gmsg.find("index -1"), std::string::npos) << gmsg;
+    EXPECT_NE(gmsg.find("size 3"), std::string::npos) << gmsg;
     Tensor src = from_f64({1, 1}, {1, 2});
     Tensor huge = from_i64({INT64_MIN, 0}, {1, 2});
     EXPECT_EQ(cmp_scatter_add(x.get(), 1, huge.get(), src.get(), &out), CMP_STATUS_INDEX_OUT_OF_RANGE);

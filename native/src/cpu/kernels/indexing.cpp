@@ -87,11 +87,16 @@ void gather_bits(const Tensor& out, const Tensor& self, int64_t dim, const Tenso
     const int64_t od = out.stride(dim), sd = self.stride(dim), id = index.stride(dim);
     for_each_line<3>(index.sizes(), dim, {&out.strides(), &self.strides(), &index.strides()}, n, 0,
                      [&](const std::array<int64_t, 3>& off) {
-                         for (int64_t j = 0; j < n; ++j) {
-                             const int64_t i = ip[off[2] + j * id];
-                             if (i < 0 || i >= size) index_error(op, i, dim, size);
-                             o[off[0] + j * od] = s[off[1] + i * sd];
+                         // The line's indices are checked in a pass of their own, so that the
+                         // copy loop has no call in it and vectorises (0.38x PyTorch before).
+                         const int64_t* il = ip + off[2];
+                         bool bad = false;
+                         for (int64_t j = 0; j < n; ++j) bad |= static_cast<uint64_t>(il[j * id]) >= static_cast<uint64_t>(size);
+                         if (bad) {
+                             for (int64_t j = 0; j < n; ++j)
+                                 if (il[j * id] < 0 || il[j * id] >= size) index_error(op, il[j * id], dim, size);
                          }
+                         for (int64_t j = 0; j < n; ++j) o[off[0] + j * od] = s[off[1] + il[j * id] * sd];
                      });
 }
 
