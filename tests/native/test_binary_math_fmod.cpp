@@ -4,7 +4,7 @@
 // multiples, zero remainders of both signs, quotients up to just under the 2^28 bound, blocks
 // that take the vector path whole) and blocks sprinkled with the pairs it must not take
 // (b = ±0, ±inf, NaN, quotients of 2^28 and far beyond). Run at every COMPUTE_CPU_ISA level.
-#include "fixture.h"
+#include "abi_helpers.h"
 
 #include <cmath>
 #include <cstdint>
@@ -36,19 +36,18 @@ float ref_div_floor(float a, float b) {
     return fl;
 }
 
-Tensor from_float(const std::vector<float>& values) {
-    cmp_tensor t = nullptr;
-    const int64_t n = static_cast<int64_t>(values.size());
-    check(cmp_from_buffer(values.data(), n * 4, &n, 1, CMP_DTYPE_FLOAT32, &t), "cmp_from_buffer");
-    return Tensor(t);
+using cmp::testing::Handle;
+
+// float32 tensors through the shared ABI helpers (float -> double -> float is exact, NaN and -0
+// included).
+Handle from_float(const std::vector<float>& values) {
+    return cmp::testing::tensor_from({values.begin(), values.end()}, {static_cast<int64_t>(values.size())},
+                                     CMP_DTYPE_FLOAT32);
 }
 
 std::vector<float> float_values(cmp_tensor t) {
-    int64_t n = 0;
-    check(cmp_tensor_numel(t, &n), "cmp_tensor_numel");
-    std::vector<float> v(static_cast<size_t>(n));
-    check(cmp_tensor_copy_to_buffer(t, v.data(), n * 4), "cmp_tensor_copy_to_buffer");
-    return v;
+    const std::vector<double> v = cmp::testing::values_of(t);
+    return {v.begin(), v.end()};
 }
 
 uint32_t bits(float x) {
@@ -101,11 +100,11 @@ using Op = cmp_status (*)(cmp_tensor, cmp_tensor, cmp_tensor*);
 using OpInPlace = cmp_status (*)(cmp_tensor, cmp_tensor);
 
 void expect_matches(const Pairs& p, Op op, OpInPlace op_, float (*ref)(float, float), const char* name) {
-    Tensor a = from_float(p.a);
-    Tensor b = from_float(p.b);
+    Handle a = from_float(p.a);
+    Handle b = from_float(p.b);
     cmp_tensor raw = nullptr;
     ASSERT_EQ(op(a.get(), b.get(), &raw), CMP_STATUS_OK) << cmp_last_error();
-    const std::vector<float> out = float_values(Tensor(raw).get());
+    const std::vector<float> out = float_values(Handle(raw).get());
     ASSERT_EQ(op_(a.get(), b.get()), CMP_STATUS_OK) << cmp_last_error();  // out aliases a
     const std::vector<float> in_place = float_values(a.get());
     int64_t mismatches = 0;
@@ -146,11 +145,11 @@ TEST(BinaryMathFmod, Float32BroadcastDivisorMatchesScalarFormula) {
     std::mt19937 rng(11);
     const Pairs p = good_pairs(rng, 3000);
     for (const float d : {0.1f, -7.25f, 3.0e-20f, 0.0f, std::numeric_limits<float>::infinity()}) {
-        Tensor a = from_float(p.a);
-        Tensor b = from_float({d});
+        Handle a = from_float(p.a);
+        Handle b = from_float({d});
         cmp_tensor raw = nullptr;
         ASSERT_EQ(cmp_remainder(a.get(), b.get(), &raw), CMP_STATUS_OK) << cmp_last_error();
-        const std::vector<float> out = float_values(Tensor(raw).get());
+        const std::vector<float> out = float_values(Handle(raw).get());
         for (size_t i = 0; i < p.a.size(); ++i)
             ASSERT_EQ(bits(out[i]), bits(ref_remainder(p.a[i], d))) << p.a[i] << " % " << d;
     }
