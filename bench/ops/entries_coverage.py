@@ -9,11 +9,11 @@ from capi import Scalar, int64s
 from entries import Entry, MEG, F32, ONE, rand, make_inputs, _F
 
 
-def other(*shape, low=-2.0, high=2.0, seed=12345):
+def other(*shape, low=-2.0, high=2.0, seed=12345, dtype=F32):
     """Like entries.rand, with other numbers (rand seeds by shape, so two inputs of one shape
     would otherwise be equal)."""
     rng = np.random.default_rng(sum(shape) + seed)
-    return lambda: rng.uniform(low, high, size=shape).astype(F32)
+    return lambda: rng.uniform(low, high, size=shape).astype(dtype)
 
 
 def _ints(*shape, high, dtype=np.int64):
@@ -40,6 +40,8 @@ _BINARY = (
     ("lt", "cmp_lt", lambda a, b: a < b, (-2.0, 2.0)),
 )
 
+_FLOAT64_TOO = ("fmod", "remainder", "floor_divide")
+
 
 def binary():
     n = MEG
@@ -48,6 +50,14 @@ def binary():
                     make_inputs(rand(n, low=low, high=high), other(n, low=low, high=high)),
                     lambda c, t, fn=fn: c.caller(fn, t[0], t[1]),
                     lambda t, call=call: (lambda: call(t[0], t[1])), requires=fn)
+    # The fmod family has its own float64 kernel path (cpu/vec_fmod.h).
+    for name, fn, call, (low, high) in _BINARY:
+        if name in _FLOAT64_TOO:
+            yield Entry(name, f"float64 [{n}] op [{n}]",
+                        make_inputs(rand(n, dtype=np.float64, low=low, high=high),
+                                    other(n, low=low, high=high, dtype=np.float64)),
+                        lambda c, t, fn=fn: c.caller(fn, t[0], t[1]),
+                        lambda t, call=call: (lambda: call(t[0], t[1])), requires=fn)
     yield Entry("where", f"bool [{n}] ? float32 [{n}] : [{n}]", make_inputs(_bools(n), rand(n), other(n)),
                 lambda c, t: c.caller("cmp_where", t[0], t[1], t[2]),
                 lambda t: (lambda: _torch().where(t[0], t[1], t[2])), requires="cmp_where")

@@ -79,31 +79,37 @@ T int_remainder(T a, T b, BinaryMathOp op) {
 // Python's float floor division. floor(a / b) alone is wrong when a / b rounds up to an
 // integer (e.g. 1 / 0.1 rounds to 10 though the exact quotient is 9.99...); instead the exact
 // remainder (fmod) is taken out first so (a - mod) / b is (nearly) an integer, then corrected.
-// fmod is std::fmod or a vectorisable equivalent (fmod_fast) on the pairs it is exact for.
-struct LibmFmod {
+// LibmOps are std::fmod and std::floor; FastOps their vectorisable equivalents
+// (cpu/vec_fmod.h) on the pairs those are exact for.
+struct LibmOps {
     template <typename M>
-    M operator()(M a, M b) const { return std::fmod(a, b); }
+    static M fmod(M a, M b) { return std::fmod(a, b); }
+    template <typename M>
+    static M floor(M x) { return std::floor(x); }
 };
-struct FastFmod {
-    float operator()(float a, float b) const { return fmod_fast(a, b); }
+struct FastOps {
+    template <typename M>
+    static M fmod(M a, M b) { return fmod_fast(a, b); }
+    template <typename M>
+    static M floor(M x) { return floor_fast(x); }
 };
 
-template <typename M, typename Fmod = LibmFmod>
-M float_div_floor(M a, M b, Fmod fmod = {}) {
-    // Written with selects, not early returns, so that the loop vectorises with FastFmod.
+template <typename M, typename Fn = LibmOps>
+CMP_FMOD_INLINE M float_div_floor(M a, M b, Fn = {}) {
+    // Written with selects, not early returns, so that the loop vectorises with FastOps.
     const M quotient = a / b;
-    const M mod = fmod(a, b);
+    const M mod = Fn::fmod(a, b);
     M div = (a - mod) / b;
     div = (mod != M(0) && ((b < M(0)) != (mod < M(0)))) ? div - M(1) : div;
-    M fl = std::floor(div);
+    M fl = Fn::floor(div);
     fl = div - fl > M(0.5) ? fl + M(1) : fl;  // div was a hair below an integer: round to it
     fl = div == M(0) ? std::copysign(M(0), quotient) : fl;
     return b == M(0) ? quotient : fl;  // b == 0: ±inf or NaN, as true division gives
 }
 
-template <typename M, typename Fmod = LibmFmod>
-M float_remainder(M a, M b, Fmod fmod = {}) {
-    M mod = fmod(a, b);
+template <typename M, typename Fn = LibmOps>
+CMP_FMOD_INLINE M float_remainder(M a, M b, Fn = {}) {
+    M mod = Fn::fmod(a, b);
     if (mod != M(0) && ((b < M(0)) != (mod < M(0)))) mod += b;
     return mod;
 }
@@ -233,6 +239,8 @@ template <typename T>
 void binary_math_typed(TensorIterator& iter, BinaryMathOp op) {
     using M = opmath_t<T>;
     constexpr bool fp = is_float_v<M>;
+    // float opmath (float32/16, bfloat16) everywhere, float64 where the ISA has an FMA.
+    constexpr bool fast_fmod = std::is_same_v<M, float> || (std::is_same_v<M, double> && kFmodFast64);
     constexpr bool integer = is_int_v<T>;
     constexpr bool boolean = std::is_same_v<T, bool>;
     switch (op) {
@@ -241,21 +249,21 @@ void binary_math_typed(TensorIterator& iter, BinaryMathOp op) {
             else if constexpr (integer) return run<T>(iter, [op](T a, T b) { return int_div_trunc(a, b, op); });
             break;
         case BinaryMathOp::DivFloor:
-            if constexpr (std::is_same_v<M, float>)
-                return run_fmod_family<T>(iter, [](M a, M b) { return float_div_floor(a, b, FastFmod{}); },
+            if constexpr (fast_fmod)
+                return run_fmod_family<T>(iter, [](M a, M b) { return float_div_floor(a, b, FastOps{}); },
                                           [](M a, M b) { return float_div_floor(a, b); });
             else if constexpr (fp) return run<T>(iter, [](M a, M b) { return float_div_floor(a, b); });
             else if constexpr (integer) return run<T>(iter, [op](T a, T b) { return int_div_floor(a, b, op); });
             break;
         case BinaryMathOp::Remainder:
-            if constexpr (std::is_same_v<M, float>)
-                return run_fmod_family<T>(iter, [](M a, M b) { return float_remainder(a, b, FastFmod{}); },
+            if constexpr (fast_fmod)
+                return run_fmod_family<T>(iter, [](M a, M b) { return float_remainder(a, b, FastOps{}); },
                                           [](M a, M b) { return float_remainder(a, b); });
             else if constexpr (fp) return run<T>(iter, [](M a, M b) { return float_remainder(a, b); });
             else if constexpr (integer) return run<T>(iter, [op](T a, T b) { return int_remainder(a, b, op); });
             break;
         case BinaryMathOp::Fmod:
-            if constexpr (std::is_same_v<M, float>)
+            if constexpr (fast_fmod)
                 return run_fmod_family<T>(iter, [](M a, M b) { return fmod_fast(a, b); },
                                           [](M a, M b) { return std::fmod(a, b); });
             else if constexpr (fp) return run<T>(iter, [](M a, M b) { return std::fmod(a, b); });
