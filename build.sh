@@ -277,6 +277,10 @@ test_ops_catalogue_check() { "$PYTHON" "$ROOT/tools/gen_ops_catalogue.py" --chec
 # built library accepts, one test per op (tools/check_op_dtypes.py).
 test_op_dtypes() { "$PYTHON" "$ROOT/tools/check_op_dtypes.py" "$BUILD_DIR/libcompute.so" --counts "$COUNTS_FILE"; }
 
+# No per-element math helper of the CPU kernels may be compiled out of line: the loop calling it
+# would silently stop vectorising (tools/check_vector_inlining.py says how it tells).
+test_vector_inlining() { "$PYTHON" "$ROOT/tools/check_vector_inlining.py" "$BUILD_DIR/libcompute.so"; }
+
 test_native_suite() {
     local xml=$RESULTS_DIR/gtest${1:+-$1}.xml
     rm -f "$xml"
@@ -378,6 +382,8 @@ run_tests() {
     run_stage suite "native, AVX2 kernels, 3 threads" test_native_suite avx2 3
     run_stage suite "native, baseline kernels, 1 thread" test_native_suite baseline 1
     run_stage suite "C ABI (ctest)" test_capi_suite
+    # Sanitizer builds inline differently; the check is about the release kernels.
+    [[ $SANITIZE == ON ]] || run_stage check "vector helpers inlined" test_vector_inlining
     run_stage suite "CUDA routing (fake backend)" test_cuda_suite routing
     run_stage suite "CUDA parity (needs a GPU)" test_cuda_suite parity
     [[ $SANITIZE == ON ]] || run_stage check "CUDA backend compiled" test_cuda_backend_built

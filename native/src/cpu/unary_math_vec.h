@@ -10,15 +10,6 @@
 
 #include "cpu/vec_math.h"
 
-// Every function here is forced inline: a loop vectorises only with the body in it, and GCC's
-// heuristics left tanh_f32 out of line in the tanh-form GELU once its callers grew (one scalar
-// call per element, 25x slower).
-#if defined(__GNUC__)
-#define CMP_VEC_INLINE inline __attribute__((always_inline))
-#else
-#define CMP_VEC_INLINE inline
-#endif
-
 #include <cstdint>
 #include <limits>
 

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include "cpu/vec_math.h"  // CMP_VEC_INLINE
 
 // For the functions built on these that run once per element (binary_math.cpp's floor division
 // and remainder): GCC did not inline float_div_floor into its loop (float64 at every ISA,
@@ -28,7 +29,7 @@ inline namespace CMP_ISA_NAME {
 
 // True when a, b are finite, b != 0 and |a / b| < 2^28 (exactly: 2^28 * |b| is exact in float,
 // or overflows to inf when |a / b| is small anyway). NaNs compare false, so they are rejected.
-inline bool fmod_fast_ok(float a, float b) {
+CMP_VEC_INLINE bool fmod_fast_ok(float a, float b) {
     const float ab = std::fabs(b);
     return std::fabs(a) < 0x1p28f * ab && ab <= std::numeric_limits<float>::max();
 }
@@ -45,7 +46,7 @@ inline bool fmod_fast_ok(float a, float b) {
 //    not a vector trunc), and the sign of a is put back on a zero remainder (fmod(-4, 2) = -0);
 //    a nonzero remainder has a's sign already.
 // Only meaningful where fmod_fast_ok(a, b); callers never run it on other pairs.
-inline float fmod_fast(float a, float b) {
+CMP_VEC_INLINE float fmod_fast(float a, float b) {
     const double ad = a;
     const double bd = b;
     const double n = static_cast<double>(static_cast<int32_t>(ad / bd));

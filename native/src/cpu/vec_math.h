@@ -10,11 +10,22 @@
 #include <cstdint>
 #include <cstring>
 
+// Every per-element helper in the cpu/vec_*.h headers is forced inline: a loop vectorises only
+// with the whole body in it, and GCC's heuristics leave a helper out of line once the caller
+// grows (one scalar call per element, 10-25x slower: tanh_f32 in the tanh-form GELU, and
+// erf_f32/exp_f32 in the exact GELU and the half-precision elu family). tools/
+// check_vector_inlining.py fails the build's tests when one of them is emitted out of line.
+#if defined(__GNUC__)
+#define CMP_VEC_INLINE inline __attribute__((always_inline))
+#else
+#define CMP_VEC_INLINE inline
+#endif
+
 namespace cmp::cpu {
 inline namespace CMP_ISA_NAME {
 
 template <typename To, typename From>
-inline To bit_cast_(From v) {
+CMP_VEC_INLINE To bit_cast_(From v) {
     static_assert(sizeof(To) == sizeof(From));
     To r;
     std::memcpy(&r, &v, sizeof(To));
@@ -34,7 +45,7 @@ inline To bit_cast_(From v) {
 //  * x is clamped to [lo, hi] first, where lo and hi already give 0 and +inf: this maps ±inf
 //    and keeps n small. A NaN passes the clamp (comparisons with NaN are false) and propagates
 //    through the arithmetic.
-inline float exp_f32(float x) {
+CMP_VEC_INLINE float exp_f32(float x) {
     constexpr float lo = -104.0f;  // exp(-104) < half the smallest subnormal: rounds to 0
     constexpr float hi = 89.0f;    // exp(89) > FLT_MAX: overflows to inf
     constexpr float log2e = 1.44269504088896341f;
@@ -63,7 +74,7 @@ inline float exp_f32(float x) {
     return (p * s1) * s2;
 }
 
-inline double exp_f64(double x) {
+CMP_VEC_INLINE double exp_f64(double x) {
     constexpr double lo = -746.0;  // exp(-746) rounds to 0
     constexpr double hi = 710.0;   // exp(710) overflows to inf
     constexpr double log2e = 1.4426950408889634074;
@@ -98,8 +109,8 @@ inline double exp_f64(double x) {
     return (p * s1) * s2;
 }
 
-inline float vexp(float x) { return exp_f32(x); }
-inline double vexp(double x) { return exp_f64(x); }
+CMP_VEC_INLINE float vexp(float x) { return exp_f32(x); }
+CMP_VEC_INLINE double vexp(double x) { return exp_f64(x); }
 
 }  // namespace CMP_ISA_NAME
 }  // namespace cmp::cpu

@@ -22,7 +22,7 @@ constexpr int64_t kGrain = kDefaultGrain / 8;
 // softplus(-x) = log(1 + e^-x) without overflow: max(-x, 0) + log(e^-max + e^(-x - max)),
 // PyTorch's formulation for binary_cross_entropy_with_logits.
 template <typename M>
-M softplus_neg(M x) {
+CMP_VEC_INLINE M softplus_neg(M x) {
     const M mv = std::max(-x, M(0));
     return vlog(vexp(-mv) + vexp(-x - mv)) + mv;
 }

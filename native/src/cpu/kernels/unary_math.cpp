@@ -26,14 +26,16 @@ constexpr bool is_float_v = std::is_floating_point_v<opmath_t<T>>;
 
 // erf/erfc: the vectorised ones for float (also float16/bfloat16, computed in float), the C
 // library's for double.
-inline float erf_any(float x) { return erf_f32(x); }
-inline double erf_any(double x) { return std::erf(x); }
-inline float erfc_any(float x) { return erfc_f32(x); }
-inline double erfc_any(double x) { return std::erfc(x); }
+// Forced inline (as every per-element helper, see vec_math.h): out of line, erf_any made the
+// exact GELU one call per element, 18x slower.
+CMP_VEC_INLINE float erf_any(float x) { return erf_f32(x); }
+CMP_VEC_INLINE double erf_any(double x) { return std::erf(x); }
+CMP_VEC_INLINE float erfc_any(float x) { return erfc_f32(x); }
+CMP_VEC_INLINE double erfc_any(double x) { return std::erfc(x); }
 
 // min(max(x, lo), hi) keeping a NaN x (comparisons with NaN are false, so x falls through).
 template <typename M>
-inline M clamp_keep_nan(M x, M lo, M hi) {
+CMP_VEC_INLINE M clamp_keep_nan(M x, M lo, M hi) {
     M r = x < lo ? lo : x;
     return r > hi ? hi : r;
 }
@@ -44,7 +46,7 @@ inline M clamp_keep_nan(M x, M lo, M hi) {
 template <typename M>
 struct EluCoefficients {
     M negcoef, poscoef, negiptcoef;
-    M operator()(M x) const { return x <= M(0) ? (vexp(x * negiptcoef) - M(1)) * negcoef : x * poscoef; }
+    CMP_VEC_INLINE M operator()(M x) const { return x <= M(0) ? (vexp(x * negiptcoef) - M(1)) * negcoef : x * poscoef; }
 };
 
 // erfinv by Halley's method on erf(y) = x from a closed-form first guess (relative error about
@@ -71,8 +73,6 @@ inline double erfinv_f64(double x) {
 }
 
 // erfinv: the vectorised one for float (also float16/bfloat16), Halley's iteration for double.
-// Forced inline: as a plain inline function GCC kept it out of the loop (a call per element,
-// 25x slower than inlined).
 CMP_VEC_INLINE float erfinv_any(float x) { return erfinv_f32(x); }
 inline double erfinv_any(double x) { return erfinv_f64(x); }
 
@@ -87,12 +87,12 @@ inline double lgamma_any(double x) {
 
 // ---- the functors -----------------------------------------------------------------------
 
-#define CMP_UNARY_FN(Name, ...)                                  \
-    template <typename T>                                        \
-    struct Name##Fn {                                            \
-        using M = opmath_t<T>;                                   \
-        explicit Name##Fn(const UnaryMathParams&) {}             \
-        auto operator()(M x) const { return __VA_ARGS__; }       \
+#define CMP_UNARY_FN(Name, ...)                                           \
+    template <typename T>                                                 \
+    struct Name##Fn {                                                     \
+        using M = opmath_t<T>;                                            \
+        explicit Name##Fn(const UnaryMathParams&) {}                      \
+        CMP_VEC_INLINE auto operator()(M x) const { return __VA_ARGS__; } \
     };
 
 // fabs for floats (abs(-0.0) is +0.0); integers wrap like PyTorch (abs(INT_MIN) = INT_MIN).
@@ -158,7 +158,7 @@ struct SeluFn {
     explicit SeluFn(const UnaryMathParams&)
         : elu{M(1.6732632423543772848170429916717) * M(1.0507009873554804934193349852946),
               M(1.0507009873554804934193349852946), M(1)} {}
-    M operator()(M x) const { return elu(x); }
+    CMP_VEC_INLINE M operator()(M x) const { return elu(x); }
 };
 
 template <typename T>
@@ -166,7 +166,7 @@ struct EluFn {
     using M = opmath_t<T>;
     EluCoefficients<M> elu;
     explicit EluFn(const UnaryMathParams& p) : elu{M(p.a), M(1), M(1)} {}
-    M operator()(M x) const { return elu(x); }
+    CMP_VEC_INLINE M operator()(M x) const { return elu(x); }
 };
 
 template <typename T>
@@ -174,7 +174,7 @@ struct CeluFn {  // elu with input scale 1/alpha (computed in double, as PyTorch
     using M = opmath_t<T>;
     EluCoefficients<M> elu;
     explicit CeluFn(const UnaryMathParams& p) : elu{M(p.a), M(1), M(1.0 / p.a)} {}
-    M operator()(M x) const { return elu(x); }
+    CMP_VEC_INLINE M operator()(M x) const { return elu(x); }
 };
 
 template <typename T>
@@ -183,7 +183,7 @@ struct LogitFn {
     M lo, hi;
     bool clamp;
     explicit LogitFn(const UnaryMathParams& p) : lo(M(p.a)), hi(M(1) - M(p.a)), clamp(p.a >= 0.0) {}
-    M operator()(M x) const {
+    CMP_VEC_INLINE M operator()(M x) const {
         const M z = clamp ? (x < lo ? lo : (x > hi ? hi : x)) : x;
         return vlog(z / (M(1) - z));
     }
@@ -197,7 +197,7 @@ struct RoundDecimalsFn {
     // 10^|decimals| in the compute type; negative decimals divide first, positive multiply.
     explicit RoundDecimalsFn(const UnaryMathParams& p)
         : ten_pow(static_cast<M>(std::pow(10.0, static_cast<double>(p.i < 0 ? -p.i : p.i)))), negative(p.i < 0) {}
-    M operator()(M x) const {
+    CMP_VEC_INLINE M operator()(M x) const {
         return negative ? std::nearbyint(x / ten_pow) * ten_pow : std::nearbyint(x * ten_pow) / ten_pow;
     }
 };
@@ -206,14 +206,14 @@ template <typename T>
 struct GeluFn {  // x * Phi(x) = x/2 * (1 + erf(x / sqrt 2))
     using M = opmath_t<T>;
     explicit GeluFn(const UnaryMathParams&) {}
-    M operator()(M x) const { return x * M(0.5) * (M(1) + erf_any(x * M(0.70710678118654752440))); }
+    CMP_VEC_INLINE M operator()(M x) const { return x * M(0.5) * (M(1) + erf_any(x * M(0.70710678118654752440))); }
 };
 
 template <typename T>
 struct GeluTanhFn {  // x/2 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3)))
     using M = opmath_t<T>;
     explicit GeluTanhFn(const UnaryMathParams&) {}
-    M operator()(M x) const {
+    CMP_VEC_INLINE M operator()(M x) const {
         constexpr M beta = M(0.79788456080286535588);  // sqrt(2/pi)
         constexpr M kappa = M(0.044715);
         const M inner = beta * (x + kappa * x * x * x);
@@ -226,7 +226,7 @@ struct SoftplusFn {
     using M = opmath_t<T>;
     M beta, threshold;
     explicit SoftplusFn(const UnaryMathParams& p) : beta(M(p.a)), threshold(M(p.b)) {}
-    M operator()(M x) const { return x * beta > threshold ? x : vlog1p(vexp(x * beta)) / beta; }
+    CMP_VEC_INLINE M operator()(M x) const { return x * beta > threshold ? x : vlog1p(vexp(x * beta)) / beta; }
 };
 
 template <typename T>
@@ -234,7 +234,7 @@ struct LeakyReluFn {
     using M = opmath_t<T>;
     M slope;
     explicit LeakyReluFn(const UnaryMathParams& p) : slope(M(p.a)) {}
-    M operator()(M x) const { return x > M(0) ? x : x * slope; }
+    CMP_VEC_INLINE M operator()(M x) const { return x > M(0) ? x : x * slope; }
 };
 
 template <typename T>
@@ -242,7 +242,7 @@ struct HardtanhFn {
     using M = opmath_t<T>;
     M lo, hi;
     explicit HardtanhFn(const UnaryMathParams& p) : lo(convert<M>(p.a)), hi(convert<M>(p.b)) {}
-    M operator()(M x) const { return clamp_keep_nan(x, lo, hi); }
+    CMP_VEC_INLINE M operator()(M x) const { return clamp_keep_nan(x, lo, hi); }
 };
 
 // The largest finite value of a storage type (Half and BFloat16 have no numeric_limits).
@@ -264,7 +264,7 @@ struct NanToNumFn {
         : nan(convert<M>(convert<T>(p.a))),
           posinf(p.i & 1 ? convert<M>(convert<T>(p.b)) : storage_max<T>()),
           neginf(p.i & 2 ? convert<M>(convert<T>(p.c)) : static_cast<M>(is_float_v<T> ? -storage_max<T>() : std::numeric_limits<M>::lowest())) {}
-    M operator()(M x) const {
+    CMP_VEC_INLINE M operator()(M x) const {
         if constexpr (is_float_v<T>) {
             return x != x ? nan : (x == std::numeric_limits<M>::infinity() ? posinf : (x == -std::numeric_limits<M>::infinity() ? neginf : x));
         } else {
@@ -278,7 +278,7 @@ struct PolygammaFn {
     using M = opmath_t<T>;
     int64_t n;
     explicit PolygammaFn(const UnaryMathParams& p) : n(p.i) {}
-    M operator()(M x) const { return static_cast<M>(special::polygamma_f64(n, static_cast<double>(x))); }
+    CMP_VEC_INLINE M operator()(M x) const { return static_cast<M>(special::polygamma_f64(n, static_cast<double>(x))); }
 };
 
 // ---- dispatch ---------------------------------------------------------------------------
