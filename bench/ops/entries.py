@@ -79,6 +79,7 @@ _UNARY = (
     ("expm1", "cmp_expm1", (), lambda x: x.expm1(), (-2.0, 2.0), ""),
     ("sin", "cmp_sin", (), lambda x: x.sin(), (-4.0, 4.0), ""),
     ("cos", "cmp_cos", (), lambda x: x.cos(), (-4.0, 4.0), ""),
+    ("tan", "cmp_tan", (), lambda x: x.tan(), (-4.0, 4.0), ""),
     ("sqrt", "cmp_sqrt", (), lambda x: x.sqrt(), (0.01, 4.0), ""),
     ("rsqrt", "cmp_rsqrt", (), lambda x: x.rsqrt(), (0.01, 4.0), ""),
     ("selu", "cmp_selu", (), lambda x: _F().selu(x), (-2.0, 2.0), ""),
@@ -99,8 +100,9 @@ _UNARY = (
     ("erfinv", "cmp_erfinv", (), lambda x: x.erfinv(), (-0.99, 0.99), ""),
 )
 # The ones also timed in float64.
-_UNARY_F64 = ("gelu", "erf", "erfc", "tanh", "sigmoid", "silu", "log", "log1p", "expm1", "sin", "elu", "selu", "celu",
-              "logit", "exp2", "log2", "log10", "sinh", "cosh", "asinh", "acosh", "atanh", "lgamma", "digamma", "erfinv")
+_UNARY_F64 = ("gelu", "erf", "erfc", "tanh", "sigmoid", "silu", "log", "log1p", "expm1", "sin", "cos", "tan", "elu",
+              "selu", "celu", "logit", "exp2", "log2", "log10", "sinh", "cosh", "asinh", "acosh", "atanh", "lgamma",
+              "digamma", "erfinv")
 
 
 def unary():

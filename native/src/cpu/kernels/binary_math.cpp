@@ -5,6 +5,7 @@
 // PyTorch's, and the few integer cases C++ leaves undefined (division by zero, INT_MIN / -1,
 // shifts past the width) are given PyTorch's results or errors explicitly.
 #include "cpu/binary_math_stubs.h"
+#include "cpu/checked_loop.h"
 #include "cpu/loops.h"
 #include "cpu/vec_fmod.h"
 
@@ -205,29 +206,11 @@ void run(TensorIterator& iter, F f, int64_t grain = kDefaultGrain) {
     iter.for_each(pointwise_loop<T, T, T>(f), grain);
 }
 
-// fmod, remainder and floor division on float opmath: each block of the inner loop runs `fast`
-// (built on fmod_fast, vectorised) when every pair in it passes fmod_fast_ok, else `exact` (the
-// std::fmod definition). Deciding per block before writing anything keeps in-place ops right
-// (out may alias an input) and costs one cheap vectorised pass over the block while it is in L1.
+// fmod, remainder and floor division on float opmath: `fast` (built on fmod_fast, vectorised) on
+// the blocks where every pair passes fmod_fast_ok, `exact` (the std::fmod definition) on the rest.
 template <typename T, typename Fast, typename Exact>
 void run_fmod_family(TensorIterator& iter, Fast fast, Exact exact) {
-    iter.for_each([fast, exact](char** data, const int64_t* s, int64_t n) {
-        constexpr int64_t kBlock = 512;
-        const auto all_fast = [](int64_t len, auto a, auto b) {
-            bool ok = true;
-            for (int64_t i = 0; i < len; ++i) ok &= fmod_fast_ok(a[i], b[i]);
-            return ok;
-        };
-        const bool dense = s[1] == static_cast<int64_t>(sizeof(T)) && s[2] == static_cast<int64_t>(sizeof(T));
-        for (int64_t start = 0; start < n; start += kBlock) {
-            const int64_t len = std::min(kBlock, n - start);
-            char* d[3] = {data[0] + start * s[0], data[1] + start * s[1], data[2] + start * s[2]};
-            const bool ok = dense ? all_fast(len, Dense<T>{reinterpret_cast<const T*>(d[1])}, Dense<T>{reinterpret_cast<const T*>(d[2])})
-                                  : all_fast(len, Strided<T>{d[1], s[1]}, Strided<T>{d[2], s[2]});
-            if (ok) Pointwise<T, T, T>::run(d, s, len, fast, std::index_sequence<0, 1>{});
-            else Pointwise<T, T, T>::run(d, s, len, exact, std::index_sequence<0, 1>{});
-        }
-    });
+    iter.for_each(checked_pointwise_loop<T, T, T>([](float a, float b) { return fmod_fast_ok(a, b); }, fast, exact));
 }
 
 template <typename T, typename F>

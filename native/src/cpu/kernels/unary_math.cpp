@@ -1,14 +1,17 @@
 // Kernels of the unary math family (table in cpu/unary_math_stubs.h): one functor per op,
 // applied by the shared pointwise loops, so the dense loop vectorises whenever the functor does
-// (cpu/unary_math_vec.h, cpu/vec_hyperbolic.h, cpu/vec_erfinv.h; the rest call the C library:
-// lgamma, digamma, float64 erfinv, the trigonometric functions, float64 erf/erfc). Functors are templated
-// on the storage type T and compute in opmath_t<T> (float for float16/bfloat16).
+// (cpu/unary_math_vec.h, cpu/vec_hyperbolic.h, cpu/vec_erfinv.h, cpu/vec_trig.h; the rest call the
+// C library: lgamma, digamma, float64 erfinv, the inverse trigonometric functions, float64
+// erf/erfc). Functors are templated on the storage type T and compute in opmath_t<T> (float for
+// float16/bfloat16).
+#include "cpu/checked_loop.h"
 #include "cpu/loops.h"
 #include "cpu/special_math.h"
 #include "cpu/unary_math_stubs.h"
 #include "cpu/unary_math_vec.h"
 #include "cpu/vec_erfinv.h"
 #include "cpu/vec_hyperbolic.h"
+#include "cpu/vec_trig.h"
 
 #include <cmath>
 #include <limits>
@@ -108,9 +111,6 @@ CMP_UNARY_FN(Log, vlog(x))
 CMP_UNARY_FN(Log2, vlog2(x))
 CMP_UNARY_FN(Log10, vlog10(x))
 CMP_UNARY_FN(Log1p, vlog1p(x))
-CMP_UNARY_FN(Sin, std::sin(x))
-CMP_UNARY_FN(Cos, std::cos(x))
-CMP_UNARY_FN(Tan, std::tan(x))
 CMP_UNARY_FN(Asin, std::asin(x))
 CMP_UNARY_FN(Acos, std::acos(x))
 CMP_UNARY_FN(Atan, std::atan(x))
@@ -149,6 +149,28 @@ CMP_UNARY_FN(Isinf, [](M v) { if constexpr (is_float_v<T>) return std::isinf(v);
 CMP_UNARY_FN(Isfinite, [](M v) { if constexpr (is_float_v<T>) return std::isfinite(v); else return true; }(x))
 CMP_UNARY_FN(LogicalNot, x == M(0))
 #undef CMP_UNARY_FN
+
+// sin, cos, tan: the vectorised functions of cpu/vec_trig.h, valid for |x| <= 2^26; `apply`
+// gives a block of the loop holding any other value (or inf, NaN) to `exact`, the C library's.
+#define CMP_TRIG_FN(Name, name)                                        \
+    template <typename T>                                              \
+    struct Name##Fn {                                                  \
+        using M = opmath_t<T>;                                         \
+        explicit Name##Fn(const UnaryMathParams&) {}                   \
+        M operator()(M x) const { return v##name(x); }                 \
+        static bool vector_ok(M x) { return trig_vector_ok(x); }       \
+        static M exact(M x) { return std::name(x); }                   \
+    };
+CMP_TRIG_FN(Sin, sin)
+CMP_TRIG_FN(Cos, cos)
+CMP_TRIG_FN(Tan, tan)
+#undef CMP_TRIG_FN
+
+// Whether a functor's vectorised form holds only where its vector_ok does.
+template <typename F, typename = void>
+constexpr bool has_vector_range = false;
+template <typename F>
+constexpr bool has_vector_range<F, std::void_t<decltype(&F::vector_ok)>> = true;
 
 template <typename T>
 struct SeluFn {
@@ -294,7 +316,12 @@ void apply(TensorIterator& iter, const UnaryMathParams& p) {
     if constexpr (domain_accepts<T>(d)) {
         const Fn<T> f(p);
         const int64_t grain = d == UnaryDomain::FloatPromote || d == UnaryDomain::FloatOnly ? kTranscendentalGrain : kDefaultGrain;
-        if constexpr (d == UnaryDomain::Predicate) {
+        if constexpr (has_vector_range<Fn<T>>) {
+            using M = opmath_t<T>;
+            iter.for_each(checked_pointwise_loop<T, T>([](M x) { return Fn<T>::vector_ok(x); }, f,
+                                                       [](M x) { return Fn<T>::exact(x); }),
+                          grain);
+        } else if constexpr (d == UnaryDomain::Predicate) {
             iter.for_each(pointwise_loop<bool, T>(f), grain);
         } else {
             iter.for_each(pointwise_loop<T, T>(f), grain);
