@@ -210,7 +210,8 @@ void run(TensorIterator& iter, F f, int64_t grain = kDefaultGrain) {
 // the blocks where every pair passes fmod_fast_ok, `exact` (the std::fmod definition) on the rest.
 template <typename T, typename Fast, typename Exact>
 void run_fmod_family(TensorIterator& iter, Fast fast, Exact exact) {
-    iter.for_each(checked_pointwise_loop<T, T, T>([](float a, float b) { return fmod_fast_ok(a, b); }, fast, exact));
+    const auto ok = [](opmath_t<T> a, opmath_t<T> b) { return fmod_fast_ok(a, b); };
+    iter.for_each(checked_pointwise_loop<T, T, T>(ok, fast, exact));
 }
 
 template <typename T, typename F>
