@@ -13,17 +13,6 @@
 #include <limits>
 #include "cpu/vec_math.h"  // CMP_VEC_INLINE
 
-// For the functions built on these that run once per element (binary_math.cpp's floor division
-// and remainder): GCC did not inline float_div_floor into its loop (float64 at every ISA,
-// float32 at baseline), which then made a call per element and did not vectorise.
-#if defined(__GNUC__)
-#define CMP_FMOD_INLINE [[gnu::always_inline]] inline
-#elif defined(_MSC_VER)
-#define CMP_FMOD_INLINE __forceinline
-#else
-#define CMP_FMOD_INLINE inline
-#endif
-
 namespace cmp::cpu {
 inline namespace CMP_ISA_NAME {
 
@@ -67,7 +56,7 @@ inline constexpr bool kFmodFast64 = false;
 
 // True when a, b are finite, b != 0 and |a / b| < 2^52 (as for float: 2^52 * |b| is exact, or
 // overflows to inf when |a / b| is below 2^52 anyway). NaNs compare false, so they are rejected.
-inline bool fmod_fast_ok(double a, double b) {
+CMP_VEC_INLINE bool fmod_fast_ok(double a, double b) {
     const double ab = std::fabs(b);
     return std::fabs(a) < 0x1p52 * ab && ab <= std::numeric_limits<double>::max();
 }
@@ -94,7 +83,7 @@ inline bool fmod_fast_ok(double a, double b) {
 //  4. A zero result takes a's sign (fmod(-4, 2) = -0), as for float.
 // std::trunc and std::fma are single instructions on the FMA ISAs (vroundpd, vfmadd; arm64
 // frintz, fmla), so the loop vectorises like the float one.
-inline double fmod_fast(double a, double b) {
+CMP_VEC_INLINE double fmod_fast(double a, double b) {
     const double n = std::trunc(a / b);
     const double r = std::fma(-n, b, a);
     const bool overshot = r != 0.0 && ((r < 0.0) != (a < 0.0));
@@ -106,7 +95,7 @@ inline double fmod_fast(double a, double b) {
 // arm64) std::floor is one instruction; on x86-64 baseline GCC expands it to scalar code, so it
 // is built from the int32 conversion SSE2 has for vectors: truncate, step down when that went
 // up, and keep x's sign so that floor(-0) = -0 and floor(-0.5) = -1 still come out right.
-inline float floor_fast(float x) {
+CMP_VEC_INLINE float floor_fast(float x) {
 #if defined(__SSE4_1__) || defined(__AVX__) || defined(__aarch64__) || defined(_M_ARM64)
     return std::floor(x);
 #else
@@ -116,7 +105,7 @@ inline float floor_fast(float x) {
 }
 
 // float64 floor division reaches floor_fast only where kFmodFast64, i.e. with a vector round.
-inline double floor_fast(double x) { return std::floor(x); }
+CMP_VEC_INLINE double floor_fast(double x) { return std::floor(x); }
 
 }  // namespace CMP_ISA_NAME
 }  // namespace cmp::cpu

@@ -96,7 +96,7 @@ struct FastOps {
 };
 
 template <typename M, typename Fn = LibmOps>
-CMP_FMOD_INLINE M float_div_floor(M a, M b, Fn = {}) {
+CMP_VEC_INLINE M float_div_floor(M a, M b, Fn = {}) {
     // Written with selects, not early returns, so that the loop vectorises with FastOps.
     const M quotient = a / b;
     const M mod = Fn::fmod(a, b);
@@ -109,7 +109,7 @@ CMP_FMOD_INLINE M float_div_floor(M a, M b, Fn = {}) {
 }
 
 template <typename M, typename Fn = LibmOps>
-CMP_FMOD_INLINE M float_remainder(M a, M b, Fn = {}) {
+CMP_VEC_INLINE M float_remainder(M a, M b, Fn = {}) {
     M mod = Fn::fmod(a, b);
     if (mod != M(0) && ((b < M(0)) != (mod < M(0)))) mod += b;
     return mod;

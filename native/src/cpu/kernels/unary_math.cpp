@@ -152,14 +152,14 @@ CMP_UNARY_FN(LogicalNot, x == M(0))
 
 // sin, cos, tan: the vectorised functions of cpu/vec_trig.h, valid for |x| <= 2^26; `apply`
 // gives a block of the loop holding any other value (or inf, NaN) to `exact`, the C library's.
-#define CMP_TRIG_FN(Name, name)                                        \
-    template <typename T>                                              \
-    struct Name##Fn {                                                  \
-        using M = opmath_t<T>;                                         \
-        explicit Name##Fn(const UnaryMathParams&) {}                   \
-        M operator()(M x) const { return v##name(x); }                 \
-        static bool vector_ok(M x) { return trig_vector_ok(x); }       \
-        static M exact(M x) { return std::name(x); }                   \
+#define CMP_TRIG_FN(Name, name)                                                 \
+    template <typename T>                                                       \
+    struct Name##Fn {                                                           \
+        using M = opmath_t<T>;                                                  \
+        explicit Name##Fn(const UnaryMathParams&) {}                            \
+        CMP_VEC_INLINE M operator()(M x) const { return v##name(x); }           \
+        CMP_VEC_INLINE static bool vector_ok(M x) { return trig_vector_ok(x); } \
+        static M exact(M x) { return std::name(x); }                            \
     };
 CMP_TRIG_FN(Sin, sin)
 CMP_TRIG_FN(Cos, cos)
