@@ -95,14 +95,17 @@ _UNARY = (
     ("asinh", "cmp_asinh", (), lambda x: x.asinh(), (-4.0, 4.0), ""),
     ("acosh", "cmp_acosh", (), lambda x: x.acosh(), (1.0, 5.0), ""),
     ("atanh", "cmp_atanh", (), lambda x: x.atanh(), (-0.99, 0.99), ""),
+    ("atan", "cmp_atan", (), lambda x: x.atan(), (-4.0, 4.0), ""),
+    ("asin", "cmp_asin", (), lambda x: x.asin(), (-0.99, 0.99), ""),
+    ("acos", "cmp_acos", (), lambda x: x.acos(), (-0.99, 0.99), ""),
     ("lgamma", "cmp_lgamma", (), lambda x: x.lgamma(), (0.1, 6.0), ""),
     ("digamma", "cmp_digamma", (), lambda x: x.digamma(), (0.1, 6.0), ""),
     ("erfinv", "cmp_erfinv", (), lambda x: x.erfinv(), (-0.99, 0.99), ""),
 )
 # The ones also timed in float64.
 _UNARY_F64 = ("gelu", "erf", "erfc", "tanh", "sigmoid", "silu", "log", "log1p", "expm1", "sin", "cos", "tan", "elu",
-              "selu", "celu", "logit", "exp2", "log2", "log10", "sinh", "cosh", "asinh", "acosh", "atanh", "lgamma",
-              "digamma", "erfinv")
+              "selu", "celu", "logit", "exp2", "log2", "log10", "sinh", "cosh", "asinh", "acosh", "atanh", "atan", "asin",
+              "acos", "lgamma", "digamma", "erfinv")
 
 
 def unary():

@@ -39,8 +39,7 @@ _BINARY = (
     ("copysign", "cmp_copysign", lambda a, b: a.copysign(b), (-2.0, 2.0)),
     ("lt", "cmp_lt", lambda a, b: a < b, (-2.0, 2.0)),
 )
-
-_FLOAT64_TOO = ("fmod", "remainder", "floor_divide")
+_FLOAT64_TOO = ("fmod", "remainder", "floor_divide", "atan2", "hypot")
 
 
 def binary():
@@ -50,7 +49,8 @@ def binary():
                     make_inputs(rand(n, low=low, high=high), other(n, low=low, high=high)),
                     lambda c, t, fn=fn: c.caller(fn, t[0], t[1]),
                     lambda t, call=call: (lambda: call(t[0], t[1])), requires=fn)
-    # The fmod family has its own float64 kernel path (cpu/vec_fmod.h).
+    # The fmod family has its own float64 kernel path (cpu/vec_fmod.h); atan2 and hypot theirs
+    # (cpu/vec_atan.h).
     for name, fn, call, (low, high) in _BINARY:
         if name in _FLOAT64_TOO:
             yield Entry(name, f"float64 [{n}] op [{n}]",

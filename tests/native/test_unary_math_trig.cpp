@@ -5,10 +5,10 @@
 // float64 tan 2), and the blocks with values out of range give the C library's results bit for
 // bit, whatever else they hold. Run at every COMPUTE_CPU_ISA level.
 #include "abi_helpers.h"
+#include "ulp_distance.h"
 
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <limits>
 #include <random>
 #include <vector>
@@ -18,17 +18,7 @@ namespace {
 
 using cmp::testing::Handle;
 
-int64_t ordered(double v, cmp_dtype dtype) {
-    if (dtype == CMP_DTYPE_FLOAT32) {
-        const float f = static_cast<float>(v);
-        int32_t i;
-        std::memcpy(&i, &f, 4);
-        return i < 0 ? -static_cast<int64_t>(i & 0x7fffffff) : i;
-    }
-    int64_t i;
-    std::memcpy(&i, &v, 8);
-    return i < 0 ? -(i & 0x7fffffffffffffffLL) : i;
-}
+using cmp::testing::ulps;
 
 bool same_value(double a, double b) { return std::isnan(a) ? std::isnan(b) : a == b && std::signbit(a) == std::signbit(b); }
 
@@ -93,8 +83,8 @@ void expect_matches(const std::vector<double>& x, cmp_dtype dtype, const TrigOp&
             if (scalar_block[i / kBlock] || std::isnan(want) || x[i] == 0.0) {
                 ok = same_value(got, want);  // the C library's result itself (and sin(-0) = -0)
             } else {
-                const int64_t d = ordered(got, dtype) - ordered(want, dtype);
-                ok = (d < 0 ? -d : d) <= (f32 ? 1 : op.max_ulps_f64);
+                const int64_t d = f32 ? ulps(static_cast<float>(got), static_cast<float>(want)) : ulps(got, want);
+                ok = d <= (f32 ? 1 : op.max_ulps_f64);
             }
             if (!ok && ++failures <= 10)
                 ADD_FAILURE() << op.name << "(" << x[i] << ") = " << got << ", C library " << want << " (element " << i

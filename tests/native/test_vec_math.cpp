@@ -1,6 +1,7 @@
 // The auto-vectorisable exp of cpu/vec_math.h, the log, log1p, log2, log10, expm1, exp2, tanh, erf
 // and erfc of cpu/unary_math_vec.h and the sinh, cosh, asinh, acosh, atanh of cpu/vec_hyperbolic.h
-// and erfinv_f32 of cpu/vec_erfinv.h and the sin, cos, tan of cpu/vec_trig.h
+// and erfinv_f32 of cpu/vec_erfinv.h, the sin, cos, tan of cpu/vec_trig.h and the atan, asin,
+// acos, atan2, hypot of cpu/vec_atan.h
 // against the C library (float: rounded from the double function) or its
 // long double functions (double), over a sweep of every 257th float bit pattern, random doubles
 // on linear and logarithmic scales, and the special values (NaN, infinities, signed zeros,
@@ -8,9 +9,11 @@
 #define CMP_ISA_NAME vec_math_test  // the header is per-ISA; here it is compiled with the test's flags
 #include "cpu/vec_math.h"
 #include "cpu/unary_math_vec.h"
+#include "cpu/vec_atan.h"
 #include "cpu/vec_erfinv.h"
 #include "cpu/vec_hyperbolic.h"
 #include "cpu/vec_trig.h"
+#include "ulp_distance.h"
 
 #include <gtest/gtest.h>
 
@@ -20,6 +23,7 @@
 #include <cstring>
 #include <limits>
 #include <random>
+#include <type_traits>
 #include <vector>
 
 namespace {
@@ -35,26 +39,7 @@ using cmp::cpu::tanh_f32;
 using cmp::cpu::tanh_f64;
 using cmp::cpu::vlog1p;
 
-// Distance in units in the last place, through the ordered integer view of the bits (which
-// also counts steps between subnormals correctly).
-int64_t ordered(float f) {
-    int32_t i;
-    std::memcpy(&i, &f, 4);
-    return i < 0 ? -static_cast<int64_t>(i & 0x7fffffff) : i;
-}
-int64_t ordered(double d) {
-    int64_t i;
-    std::memcpy(&i, &d, 8);
-    return i < 0 ? -(i & 0x7fffffffffffffffLL) : i;
-}
-template <typename T>
-int64_t ulps(T a, T b) {
-    if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b) ? 0 : std::numeric_limits<int64_t>::max();
-    if (a == b) return 0;  // also +-inf
-    if (std::isinf(a) || std::isinf(b)) return std::numeric_limits<int64_t>::max();
-    const int64_t d = ordered(a) - ordered(b);
-    return d < 0 ? -d : d;
-}
+using cmp::testing::ulps;
 
 // f against reference (a double function whose result rounded to float is the correctly
 // rounded result) over every 257th float bit pattern: at most max_ulps apart.
@@ -295,6 +280,15 @@ T call_acosh(T x) { return cmp::cpu::acosh_v(x); }
 template <typename T>
 T call_atanh(T x) { return cmp::cpu::atanh_v(x); }
 
+// The 4000 floats from at * 0.999 outwards (around a branch point or threshold at): f within
+// max_ulps of ref rounded to float.
+void expect_floats_near_within(const char* name, float at, int64_t max_ulps, float (*f)(float), double (*ref)(double)) {
+    float x = at * 0.999f;
+    for (int i = 0; i < 4000; ++i, x = std::nextafter(x, at * 2.0f)) {
+        EXPECT_LE(ulps(f(x), static_cast<float>(ref(static_cast<double>(x)))), max_ulps) << name << " at " << x;
+    }
+}
+
 TEST(VecMath, HyperbolicFloatSweep) {
     expect_float_sweep_within("sinh_f32", 2, call_sinh<float>, [](double x) { return std::sinh(x); });
     expect_float_sweep_within("cosh_f32", 1, call_cosh<float>, [](double x) { return std::cosh(x); });
@@ -304,10 +298,7 @@ TEST(VecMath, HyperbolicFloatSweep) {
     // Every float around the branch points (1 and ln2/2 for sinh/cosh, 2 and 2^28 for the
     // inverse functions, 1/2 for atanh) and the overflow thresholds.
     auto near = [](const char* name, float at, float (*f)(float), double (*ref)(double)) {
-        float x = at * 0.999f;
-        for (int i = 0; i < 4000; ++i, x = std::nextafter(x, at * 2.0f)) {
-            EXPECT_LE(ulps(f(x), static_cast<float>(ref(static_cast<double>(x)))), 2) << name << " at " << x;
-        }
+        expect_floats_near_within(name, at, 2, f, ref);
     };
     for (float at : {1.0f, 0.34657359f, 89.4f, -1.0f, -89.4f}) {
         near("sinh", at, call_sinh<float>, [](double x) { return std::sinh(x); });
@@ -509,6 +500,197 @@ TEST(VecMath, ErfinvFloatSweep) {
     expect_same(cmp::cpu::erfinv_f32(1.5f), std::numeric_limits<float>::quiet_NaN(), "erfinv(1.5)");
     expect_same(cmp::cpu::erfinv_f32(-inf), std::numeric_limits<float>::quiet_NaN(), "erfinv(-inf)");
     expect_same(cmp::cpu::erfinv_f32(std::numeric_limits<float>::quiet_NaN()), std::numeric_limits<float>::quiet_NaN(), "erfinv(nan)");
+}
+
+// ---- atan, asin, acos, atan2, hypot (cpu/vec_atan.h) ------------------------------------------
+// Measured worst errors (these sweeps): float atan/asin/acos/atan2 1 ulp (evaluated in double,
+// rounded once), hypot 0; double atan, asin, acos, atan2, hypot 1.
+
+template <typename T>
+T call_atan(T x) { return cmp::cpu::atan_v(x); }
+template <typename T>
+T call_asin(T x) { return cmp::cpu::asin_v(x); }
+template <typename T>
+T call_acos(T x) { return cmp::cpu::acos_v(x); }
+
+TEST(VecMath, AtanAsinAcosFloatSweep) {
+    expect_float_sweep_within("atan_f32", 1, call_atan<float>, [](double x) { return std::atan(x); });
+    expect_float_sweep_within("asin_f32", 1, call_asin<float>, [](double x) { return std::asin(x); });
+    expect_float_sweep_within("acos_f32", 1, call_acos<float>, [](double x) { return std::acos(x); });
+    // Every float around the branch points: atan's reduction at 1/2 and 2, asin/acos's at 1/2 and
+    // the end of the domain.
+    auto near = [](const char* name, float at, float (*f)(float), double (*ref)(double)) {
+        expect_floats_near_within(name, at, 1, f, ref);
+    };
+    for (float at : {0.5f, 2.0f, -0.5f, -2.0f}) near("atan", at, call_atan<float>, [](double x) { return std::atan(x); });
+    for (float at : {0.5f, -0.5f}) {
+        near("asin", at, call_asin<float>, [](double x) { return std::asin(x); });
+        near("acos", at, call_acos<float>, [](double x) { return std::acos(x); });
+    }
+    for (float end : {1.0f, -1.0f}) {
+        float x = end;
+        for (int i = 0; i < 20000; ++i, x = std::nextafter(x, 0.0f)) {
+            EXPECT_LE(ulps(call_asin(x), static_cast<float>(std::asin(static_cast<double>(x)))), 1) << "asin at " << x;
+            EXPECT_LE(ulps(call_acos(x), static_cast<float>(std::acos(static_cast<double>(x)))), 1) << "acos at " << x;
+        }
+    }
+}
+
+TEST(VecMath, AtanAsinAcosDoubleRandom) {
+    EXPECT_LE(double_worst_ulps("atan_f64", 4.0, call_atan<double>, [](long double x) { return atanl(x); },
+                                {0.5, 2.0, 1.0, 0x1p60, 1e300, 1e-300, 4.9e-324}),
+              2);
+    // Outside [-1, 1] both give NaN, as the reference does.
+    EXPECT_LE(double_worst_ulps("asin_f64", 1.0, call_asin<double>, [](long double x) { return asinl(x); },
+                                {0.5, 1.0, 0.9999999999, 1e-300, 4.9e-324}),
+              2);
+    EXPECT_LE(double_worst_ulps("acos_f64", 1.0, call_acos<double>, [](long double x) { return acosl(x); },
+                                {0.5, 1.0, 0.9999999999, 1e-300, 4.9e-324}),
+              2);
+}
+
+// f(y, x) against the reference at pairs: independent random bit patterns (every magnitude,
+// subnormals, infinities and NaNs included), pairs of nearby magnitude (the middle reduction of
+// atan2, hypot's cancellation-free range), both huge, both tiny, and random signs.
+template <typename T, typename F, typename R>
+int64_t pair_worst_ulps(const char* name, F f, R reference) {
+    using Bits = std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>;
+    std::mt19937_64 gen(11);
+    std::uniform_real_distribution<double> near(0.2, 5.0);
+    const double max_exp = sizeof(T) == 4 ? 88.0 : 709.0, min_exp = sizeof(T) == 4 ? -103.0 : -744.0;
+    std::uniform_real_distribution<double> mag(min_exp, max_exp);
+    int64_t worst = 0;
+    T worst_y = 0, worst_x = 0;
+    for (int i = 0; i < 2000000; ++i) {
+        T y, x;
+        switch (i % 4) {
+            case 0: {
+                const Bits by = static_cast<Bits>(gen()), bx = static_cast<Bits>(gen());
+                std::memcpy(&y, &by, sizeof(T));
+                std::memcpy(&x, &bx, sizeof(T));
+                break;
+            }
+            case 1:
+                y = static_cast<T>(std::exp(mag(gen)));
+                x = static_cast<T>(std::exp(mag(gen)));
+                break;
+            default:
+                y = static_cast<T>(std::exp(mag(gen)));
+                x = static_cast<T>(y * near(gen));
+                break;
+        }
+        if (gen() & 1) y = -y;
+        if (gen() & 1) x = -x;
+        const int64_t u = ulps(f(y, x), static_cast<T>(reference(y, x)));
+        if (u > worst) {
+            worst = u;
+            worst_y = y;
+            worst_x = x;
+        }
+    }
+    std::printf("%s: max error %lld ulp (worst at %.17g, %.17g)\n", name, static_cast<long long>(worst),
+                static_cast<double>(worst_y), static_cast<double>(worst_x));
+    return worst;
+}
+
+TEST(VecMath, Atan2HypotFloatRandom) {
+    EXPECT_LE(pair_worst_ulps<float>("atan2_f32", [](float y, float x) { return cmp::cpu::atan2_v(y, x); },
+                                     [](float y, float x) { return std::atan2(static_cast<double>(y), static_cast<double>(x)); }),
+              1);
+    EXPECT_LE(pair_worst_ulps<float>("hypot_f32", [](float y, float x) { return cmp::cpu::hypot_v(y, x); },
+                                     [](float y, float x) { return std::hypot(static_cast<double>(y), static_cast<double>(x)); }),
+              1);
+}
+
+TEST(VecMath, Atan2HypotDoubleRandom) {
+    EXPECT_LE(pair_worst_ulps<double>("atan2_f64", [](double y, double x) { return cmp::cpu::atan2_v(y, x); },
+                                      [](double y, double x) { return atan2l(y, x); }),
+              2);
+    EXPECT_LE(pair_worst_ulps<double>("hypot_f64", [](double y, double x) { return cmp::cpu::hypot_v(y, x); },
+                                      [](double y, double x) { return hypotl(y, x); }),
+              2);
+}
+
+// The special values of C and PyTorch, exactly (signs of zeros included).
+template <typename T>
+void expect_atan_specials() {
+    const T inf = std::numeric_limits<T>::infinity(), nan = std::numeric_limits<T>::quiet_NaN();
+    const T pi = static_cast<T>(3.14159265358979323846264338327950288L);
+    const T pi_2 = static_cast<T>(1.57079632679489661923132169163975144L);
+    const T pi_4 = static_cast<T>(0.785398163397448309615660845819875721L);
+    const T pi3_4 = static_cast<T>(2.35619449019234492884698253745962716L);
+    auto atan2 = [](T y, T x) { return cmp::cpu::atan2_v(y, x); };
+    auto hypot = [](T x, T y) { return cmp::cpu::hypot_v(x, y); };
+    expect_same(call_atan(inf), pi_2, "atan(inf)");
+    expect_same(call_atan(-inf), -pi_2, "atan(-inf)");
+    expect_same(call_atan(T(0)), T(0), "atan(0)");
+    expect_same(call_atan(-T(0)), -T(0), "atan(-0)");
+    expect_same(call_atan(T(1)), pi_4, "atan(1)");
+    expect_same(call_atan(nan), nan, "atan(nan)");
+    expect_same(call_atan(std::numeric_limits<T>::denorm_min()), std::numeric_limits<T>::denorm_min(), "atan(tiny)");
+    expect_same(call_atan(std::numeric_limits<T>::max()), pi_2, "atan(max)");
+    for (T x : {T(1.5), T(-1.5), inf, -inf, nan, std::nextafter(T(1), T(2)), std::nextafter(T(-1), T(-2))}) {
+        expect_same(call_asin(x), nan, "asin outside [-1, 1]");
+        expect_same(call_acos(x), nan, "acos outside [-1, 1]");
+    }
+    expect_same(call_asin(T(1)), pi_2, "asin(1)");
+    expect_same(call_asin(T(-1)), -pi_2, "asin(-1)");
+    expect_same(call_asin(T(0)), T(0), "asin(0)");
+    expect_same(call_asin(-T(0)), -T(0), "asin(-0)");
+    expect_same(call_acos(T(1)), T(0), "acos(1)");
+    expect_same(call_acos(T(-1)), pi, "acos(-1)");
+    expect_same(call_acos(T(0)), pi_2, "acos(0)");
+    expect_same(call_acos(-T(0)), pi_2, "acos(-0)");
+    expect_same(atan2(T(0), -T(0)), pi, "atan2(0, -0)");
+    expect_same(atan2(-T(0), -T(0)), -pi, "atan2(-0, -0)");
+    expect_same(atan2(T(0), T(0)), T(0), "atan2(0, 0)");
+    expect_same(atan2(-T(0), T(0)), -T(0), "atan2(-0, 0)");
+    expect_same(atan2(T(0), T(-3)), pi, "atan2(0, -3)");
+    expect_same(atan2(-T(0), T(-3)), -pi, "atan2(-0, -3)");
+    expect_same(atan2(-T(0), T(3)), -T(0), "atan2(-0, 3)");
+    expect_same(atan2(T(2), T(0)), pi_2, "atan2(2, 0)");
+    expect_same(atan2(T(-2), -T(0)), -pi_2, "atan2(-2, -0)");
+    expect_same(atan2(inf, inf), pi_4, "atan2(inf, inf)");
+    expect_same(atan2(-inf, inf), -pi_4, "atan2(-inf, inf)");
+    expect_same(atan2(inf, -inf), pi3_4, "atan2(inf, -inf)");
+    expect_same(atan2(-inf, -inf), -pi3_4, "atan2(-inf, -inf)");
+    expect_same(atan2(inf, T(5)), pi_2, "atan2(inf, 5)");
+    expect_same(atan2(-inf, T(-5)), -pi_2, "atan2(-inf, -5)");
+    expect_same(atan2(T(5), inf), T(0), "atan2(5, inf)");
+    expect_same(atan2(T(-5), inf), -T(0), "atan2(-5, inf)");
+    expect_same(atan2(T(5), -inf), pi, "atan2(5, -inf)");
+    expect_same(atan2(T(-5), -inf), -pi, "atan2(-5, -inf)");
+    expect_same(atan2(T(1), T(1)), pi_4, "atan2(1, 1)");
+    expect_same(atan2(T(-7), T(-7)), -pi3_4, "atan2(-7, -7)");
+    for (T a : {nan, inf, -inf, T(0), T(1)}) {
+        expect_same(atan2(nan, a), nan, "atan2(nan, .)");
+        expect_same(atan2(a, nan), nan, "atan2(., nan)");
+    }
+    const T big = std::numeric_limits<T>::max(), tiny = std::numeric_limits<T>::denorm_min();
+    expect_same(atan2(big, big), pi_4, "atan2(max, max)");
+    expect_same(atan2(tiny, tiny), pi_4, "atan2(tiny, tiny)");
+    expect_same(atan2(tiny, big), T(0), "atan2(tiny, max)");
+    expect_same(atan2(big, tiny), pi_2, "atan2(max, tiny)");
+    expect_same(atan2(tiny, T(1)), tiny, "atan2(tiny, 1)");
+    expect_same(hypot(inf, nan), inf, "hypot(inf, nan)");
+    expect_same(hypot(nan, -inf), inf, "hypot(nan, -inf)");
+    expect_same(hypot(nan, T(1)), nan, "hypot(nan, 1)");
+    expect_same(hypot(T(0), -T(0)), T(0), "hypot(0, -0)");
+    expect_same(hypot(T(-3), T(4)), T(5), "hypot(-3, 4)");
+    expect_same(hypot(big, big), inf, "hypot(max, max)");
+    expect_same(hypot(big, T(1)), big, "hypot(max, 1)");
+    expect_same(hypot(tiny, T(0)), tiny, "hypot(tiny, 0)");
+    // Pythagorean triples scaled to the ends of the range: no overflow, no underflow, exact.
+    const int top = std::numeric_limits<T>::max_exponent - 4, bottom = std::numeric_limits<T>::min_exponent - 1;
+    expect_same(hypot(std::ldexp(T(3), top), std::ldexp(T(-4), top)), std::ldexp(T(5), top), "hypot(3, 4) * 2^top");
+    expect_same(hypot(std::ldexp(T(3), bottom), std::ldexp(T(4), bottom)), std::ldexp(T(5), bottom), "hypot(3, 4) * 2^bottom");
+    expect_same(hypot(std::ldexp(T(5), bottom - 10), std::ldexp(T(12), bottom - 10)), std::ldexp(T(13), bottom - 10),
+                "hypot(5, 12) * 2^(bottom - 10), subnormal");
+}
+
+TEST(VecMath, AtanAsinAcosAtan2HypotSpecialValues) {
+    expect_atan_specials<float>();
+    expect_atan_specials<double>();
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "cpu/binary_math_stubs.h"
 #include "cpu/checked_loop.h"
 #include "cpu/loops.h"
+#include "cpu/vec_atan.h"
 #include "cpu/vec_fmod.h"
 
 #include <algorithm>
@@ -258,10 +259,10 @@ void binary_math_typed(TensorIterator& iter, BinaryMathOp op) {
             else if constexpr (integer) return run<T>(iter, [](T a, T b) { return int_pow(a, b); });
             break;
         case BinaryMathOp::Atan2:
-            if constexpr (fp) return run<T>(iter, [](M a, M b) { return std::atan2(a, b); }, kTranscendentalGrain);
+            if constexpr (fp) return run<T>(iter, [](M a, M b) { return atan2_v(a, b); }, kTranscendentalGrain);
             break;
         case BinaryMathOp::Hypot:
-            if constexpr (fp) return run<T>(iter, [](M a, M b) { return std::hypot(a, b); }, kTranscendentalGrain);
+            if constexpr (fp) return run<T>(iter, [](M a, M b) { return hypot_v(a, b); }, kTranscendentalGrain);
             break;
         case BinaryMathOp::Copysign:
             if constexpr (fp) return run<T>(iter, [](M a, M b) { return std::copysign(a, b); });

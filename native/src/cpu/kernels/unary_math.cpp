@@ -1,14 +1,14 @@
 // Kernels of the unary math family (table in cpu/unary_math_stubs.h): one functor per op,
 // applied by the shared pointwise loops, so the dense loop vectorises whenever the functor does
-// (cpu/unary_math_vec.h, cpu/vec_hyperbolic.h, cpu/vec_erfinv.h, cpu/vec_trig.h; the rest call the
-// C library: lgamma, digamma, float64 erfinv, the inverse trigonometric functions, float64
-// erf/erfc). Functors are templated on the storage type T and compute in opmath_t<T> (float for
-// float16/bfloat16).
+// (cpu/unary_math_vec.h, cpu/vec_hyperbolic.h, cpu/vec_erfinv.h, cpu/vec_trig.h, cpu/vec_atan.h;
+// the rest call the C library: lgamma, digamma, float64 erfinv, float64 erf/erfc). Functors are
+// templated on the storage type T and compute in opmath_t<T> (float for float16/bfloat16).
 #include "cpu/checked_loop.h"
 #include "cpu/loops.h"
 #include "cpu/special_math.h"
 #include "cpu/unary_math_stubs.h"
 #include "cpu/unary_math_vec.h"
+#include "cpu/vec_atan.h"
 #include "cpu/vec_erfinv.h"
 #include "cpu/vec_hyperbolic.h"
 #include "cpu/vec_trig.h"
@@ -111,9 +111,9 @@ CMP_UNARY_FN(Log, vlog(x))
 CMP_UNARY_FN(Log2, vlog2(x))
 CMP_UNARY_FN(Log10, vlog10(x))
 CMP_UNARY_FN(Log1p, vlog1p(x))
-CMP_UNARY_FN(Asin, std::asin(x))
-CMP_UNARY_FN(Acos, std::acos(x))
-CMP_UNARY_FN(Atan, std::atan(x))
+CMP_UNARY_FN(Asin, asin_v(x))
+CMP_UNARY_FN(Acos, acos_v(x))
+CMP_UNARY_FN(Atan, atan_v(x))
 CMP_UNARY_FN(Sinh, sinh_v(x))
 CMP_UNARY_FN(Cosh, cosh_v(x))
 CMP_UNARY_FN(Tanh, vtanh(x))
