@@ -129,6 +129,51 @@ TEST(IndexingAbi, OutOfRangeMessagesNameOpIndexAndSize) {
     EXPECT_EQ(values(x.get()), (std::vector<double>{1, 2, 3, 4, 5, 6}));
 }
 
+// gather copies a line by blocks of 8 indices with the checks folded into the copy: a bad
+// index anywhere in a long line (inside a block or in the tail, negative or huge) is still
+// reported by value, and good lines of float32 (4-byte path) and float64 are exact.
+TEST(IndexingAbi, GatherLongLinesCheckEveryIndex) {
+    const int64_t cols = 37, picks = 21;
+    std::vector<float> xf(static_cast<size_t>(2 * cols));
+    for (size_t i = 0; i < xf.size(); ++i) xf[i] = static_cast<float>(i) * 0.5f;
+    const int64_t xshape[] = {2, cols};
+    cmp_tensor raw = nullptr;
+    check(cmp_from_buffer(xf.data(), static_cast<int64_t>(xf.size() * 4), xshape, 2, CMP_DTYPE_FLOAT32, &raw),
+          "cmp_from_buffer");
+    Tensor x(raw);
+    std::vector<int64_t> iv(static_cast<size_t>(2 * picks));
+    for (size_t i = 0; i < iv.size(); ++i) iv[i] = static_cast<int64_t>((i * 11) % cols);
+    Tensor idx = from_i64(iv, {2, picks});
+    ASSERT_EQ(cmp_gather(x.get(), 1, idx.get(), &raw), CMP_STATUS_OK) << cmp_last_error();
+    Tensor g(raw);
+    std::vector<float> gv(iv.size());
+    check(cmp_tensor_copy_to_buffer(g.get(), gv.data(), static_cast<int64_t>(gv.size() * 4)), "copy_to_buffer");
+    for (int64_t r = 0; r < 2; ++r)
+        for (int64_t j = 0; j < picks; ++j)
+            ASSERT_EQ(gv[static_cast<size_t>(r * picks + j)],
+                      xf[static_cast<size_t>(r * cols + iv[static_cast<size_t>(r * picks + j)])]);
+    Tensor xd = from_f64(std::vector<double>(static_cast<size_t>(2 * cols), 1.0), {2, cols});
+    // Positions 3 and 11 sit inside the first two blocks of 8, 18 in the tail of 5.
+    for (const auto& [at, bad] : std::vector<std::pair<size_t, int64_t>>{{3, cols}, {picks + 11, -2}, {18, INT64_MIN}, {picks + 18, cols + 100}}) {
+        std::vector<int64_t> b = iv;
+        b[at] = bad;
+        Tensor bidx = from_i64(b, {2, picks});
+        for (cmp_tensor src : {x.get(), xd.get()}) {
+            cmp_tensor out = nullptr;
+            ASSERT_EQ(cmp_gather(src, 1, bidx.get(), &out), CMP_STATUS_INDEX_OUT_OF_RANGE) << at;
+            EXPECT_EQ(out, nullptr);
+            const std::string msg = cmp_last_error();
+            EXPECT_NE(msg.find("index " + std::to_string(bad) + " "), std::string::npos) << msg;
+            EXPECT_NE(msg.find("size " + std::to_string(cols)), std::string::npos) << msg;
+        }
+    }
+    // A dim of size 0 holds no valid index at all.
+    Tensor empty = from_f64({}, {2, 0});
+    Tensor zero = from_i64({0, 0}, {2, 1});
+    cmp_tensor out = nullptr;
+    EXPECT_EQ(cmp_gather(empty.get(), 1, zero.get(), &out), CMP_STATUS_INDEX_OUT_OF_RANGE);
+}
+
 TEST(IndexingAbi, InPlaceFormsWriteIntoTheirArgument) {
     Tensor x = from_f64({0, 0, 0}, {3});
     Tensor idx = from_i64({2, 2, 0}, {3});

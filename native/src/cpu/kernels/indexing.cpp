@@ -78,6 +78,46 @@ void for_each_line(const Shape& shape, int64_t skip, std::array<const Shape*, N>
          str(op, ": index ", i, " is out of bounds for dimension ", dim, " with size ", size));
 }
 
+// Copies one line of gather: o[j] = s[il[j]]. Every index is clamped into [0, size) before it
+// addresses memory and the largest unsigned index (a negative one is huge) is kept, so checking
+// and copying are one pass with no branch or call in it; the caller reports a bad line after the
+// copy (the output is a fresh tensor, discarded with the error). Contiguous lines go by blocks
+// of 8: the clamps and maxima of a block vectorise, the loads stay scalar, which beat AVX-512's
+// hardware gather here (0.5 vs 0.6 ns per float32 element). A separate checking pass before
+// the copy cost a quarter of the time (0.62x PyTorch).
+template <typename U>
+uint64_t gather_line(U* o, const U* s, const int64_t* il, int64_t n, int64_t od, int64_t sd, int64_t id, int64_t size) {
+    const uint64_t last = static_cast<uint64_t>(size - 1);
+    uint64_t worst = 0;
+    if (od == 1 && sd == 1 && id == 1) {
+        constexpr int kBlock = 8;
+        uint64_t lane_worst[kBlock] = {};
+        int64_t j = 0;
+        for (; j + kBlock <= n; j += kBlock) {
+            uint64_t at[kBlock];
+            for (int k = 0; k < kBlock; ++k) {
+                const uint64_t i = static_cast<uint64_t>(il[j + k]);
+                lane_worst[k] = std::max(lane_worst[k], i);
+                at[k] = std::min(i, last);
+            }
+            for (int k = 0; k < kBlock; ++k) o[j + k] = s[at[k]];
+        }
+        for (const uint64_t w : lane_worst) worst = std::max(worst, w);
+        for (; j < n; ++j) {
+            const uint64_t i = static_cast<uint64_t>(il[j]);
+            worst = std::max(worst, i);
+            o[j] = s[std::min(i, last)];
+        }
+    } else {
+        for (int64_t j = 0; j < n; ++j) {
+            const uint64_t i = static_cast<uint64_t>(il[j * id]);
+            worst = std::max(worst, i);
+            o[j * od] = s[static_cast<int64_t>(std::min(i, last)) * sd];
+        }
+    }
+    return worst;
+}
+
 template <typename U>
 void gather_bits(const Tensor& out, const Tensor& self, int64_t dim, const Tensor& index, const char* op) {
     U* o = static_cast<U*>(out.data_ptr());
@@ -87,16 +127,13 @@ void gather_bits(const Tensor& out, const Tensor& self, int64_t dim, const Tenso
     const int64_t od = out.stride(dim), sd = self.stride(dim), id = index.stride(dim);
     for_each_line<3>(index.sizes(), dim, {&out.strides(), &self.strides(), &index.strides()}, n, 0,
                      [&](const std::array<int64_t, 3>& off) {
-                         // The line's indices are checked in a pass of their own, so that the
-                         // copy loop has no call in it and vectorises (0.38x PyTorch before).
                          const int64_t* il = ip + off[2];
-                         bool bad = false;
-                         for (int64_t j = 0; j < n; ++j) bad |= static_cast<uint64_t>(il[j * id]) >= static_cast<uint64_t>(size);
-                         if (bad) {
+                         // size == 0 with n > 0: every index is out of range (and `last` would wrap).
+                         if (size == 0 || gather_line(o + off[0], s + off[1], il, n, od, sd, id, size) >=
+                                              static_cast<uint64_t>(size)) {
                              for (int64_t j = 0; j < n; ++j)
                                  if (il[j * id] < 0 || il[j * id] >= size) index_error(op, il[j * id], dim, size);
                          }
-                         for (int64_t j = 0; j < n; ++j) o[off[0] + j * od] = s[off[1] + il[j * id] * sd];
                      });
 }
 
