@@ -13,10 +13,17 @@
   the minimax fit, all in mpmath at 50 digits. Two degrees each: the double functions, and the
   float functions (evaluated in double lanes, so a far shorter polynomial is enough: the float
   result needs about 2^-30).
+* The float-lane path of float32 (|x| <= 12800, k < 2^13): pi/2 = C1 + C2 + C3 + C4 with C1 pi/2
+  rounded to a float (k * C1 is taken exactly by an fma), C2 and C3 what is left rounded to 12
+  significant bits (k * C2, k * C3 exact), C4 the rest rounded to a float; and S, C fitted in
+  float (coefficients rounded to floats, the error measured after rounding) on R = 0.787: k
+  comes from the float 2/pi, off by up to 12800 * 2.6e-8, which widens |r| <= pi/4 by 5e-4.
 Prints the coefficients as double literals (highest degree first, as the header's Horner loop takes
 them) and the largest relative error of each fit after rounding the coefficients to doubles,
 measured at 4000 points. Deterministic: re-running prints the same numbers.
 """
+import struct
+
 import mpmath as mp
 
 mp.mp.dps = 50
@@ -36,7 +43,26 @@ def split_pi_over_2():
     return parts, rest - mp.mpf(parts[-1])
 
 
-def lawson_fit(target, weight, n, npts=120, iterations=20):
+def split_pi_over_2_float():
+    rest = mp.pi / 2
+    parts = [mp.mpf(to_float(rest))]
+    rest -= parts[0]
+    for _ in range(2):  # 12 significant bits each
+        grid = mp.mpf(2) ** (mp.floor(mp.log(abs(rest), 2)) - 11)
+        parts.append(mp.nint(rest / grid) * grid)
+        rest -= parts[-1]
+    parts.append(mp.mpf(to_float(rest)))
+    rest -= parts[-1]
+    return [float(p) for p in parts], rest
+
+
+def to_float(v):
+    """v rounded to the nearest float32 (through the double nearest v: no double rounding
+    issue for the values here, which are far from float midpoints)."""
+    return struct.unpack("f", struct.pack("f", float(v)))[0]
+
+
+def lawson_fit(target, weight, n, npts=120, iterations=20, rounding=float):
     """c[0] + c[1] z + ... + c[n-1] z^(n-1) ~ target(z), minimising max |weight(z) * error|."""
     zs = [(1 - mp.cos(mp.pi * (i + mp.mpf(0.5)) / npts)) / 2 * R * R for i in range(npts)]
     g = [target(z) for z in zs]
@@ -57,7 +83,7 @@ def lawson_fit(target, weight, n, npts=120, iterations=20):
         err = [abs(wi * (mp.polyval([c[j] for j in reversed(range(n))], z) - gi)) for z, gi, wi in zip(zs, g, w)]
         total = sum(li * ei for li, ei in zip(lam, err))
         lam = [li * ei / total for li, ei in zip(lam, err)]
-    coeffs = [float(c[j]) for j in reversed(range(n))]  # highest degree first, rounded to doubles
+    coeffs = [rounding(c[j]) for j in reversed(range(n))]  # highest degree first, rounded
     dense = [R * R * i / 4000 for i in range(1, 4001)]
     worst = max(abs(weight(z) * (mp.polyval([mp.mpf(v) for v in coeffs], z) - target(z))) for z in dense)
     return coeffs, worst
@@ -96,6 +122,15 @@ def main():
     show("cos, double: C", *lawson_fit(cos_target, cos_weight, 6))
     show("sin, float: S", *lawson_fit(sin_target, sin_weight, 4))
     show("cos, float: C", *lawson_fit(cos_target, cos_weight, 3))
+    parts, left = split_pi_over_2_float()
+    print("float lanes: pi/2 = C1 + C2 + C3 + C4, left over", mp.nstr(left, 3), ":")
+    for i, p in enumerate(parts):
+        print(f"    C{i + 1} = {p.hex()}  ({p!r})")
+    print("2/pi as a float =", repr(to_float(2 / mp.pi)))
+    global R
+    R = mp.mpf("0.787")
+    show("sin, float lanes: S (float coefficients)", *lawson_fit(sin_target, sin_weight, 4, rounding=to_float))
+    show("cos, float lanes: C (float coefficients)", *lawson_fit(cos_target, cos_weight, 3, rounding=to_float))
 
 
 if __name__ == "__main__":

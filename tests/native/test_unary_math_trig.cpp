@@ -1,6 +1,6 @@
 // sin, cos and tan run the vectorised functions of cpu/vec_trig.h on the blocks of the loop whose
-// every |x| is at most 2^26, and the C library's on any block holding another value (large,
-// inf, NaN). Through the ABI, float32 and float64, out of place and in place (out aliases the
+// every |x| is at most 2^26 (float32 blocks within 12800: the float-lane ones, at avx2/avx512),
+// and the C library's on any block holding another value (large, inf, NaN). Through the ABI, float32 and float64, out of place and in place (out aliases the
 // input): values in range are within the functions' tested error of the C library's (1 ulp;
 // float64 tan 2), and the blocks with values out of range give the C library's results bit for
 // bit, whatever else they hold. Run at every COMPUTE_CPU_ISA level.
@@ -97,6 +97,38 @@ void expect_matches(const std::vector<double>& x, cmp_dtype dtype, const TrigOp&
 TEST(UnaryMathTrig, VectorPathWithinUlpsOfCLibrary) {
     for (const cmp_dtype dtype : {CMP_DTYPE_FLOAT32, CMP_DTYPE_FLOAT64})
         for (const TrigOp& op : kOps) expect_matches(inputs(dtype, 1 << 15, 0, 1), dtype, op);
+}
+
+// Float32 x within the float lanes' range (|x| <= 12800): mixed scales, and the floats nearest
+// k pi/2 (the reduction's hardest case). Every `every`-th block gets one value beyond 12800 but
+// within 2^26 (so runs the double lanes) and the block after it one out of range (C library).
+std::vector<double> float_lane_inputs(size_t n, size_t every, uint32_t seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> wide(-12800.0, 12800.0), unit(-1.0, 1.0), mag(-20.0, 13.6);
+    std::uniform_int_distribution<int> kind(0, 3), k(-8149, 8149);
+    std::vector<double> x(n);
+    for (size_t i = 0; i < n; ++i) {
+        double v;
+        switch (kind(rng)) {
+        case 0: v = wide(rng); break;
+        case 1: v = 4.0 * unit(rng); break;
+        case 2: v = std::exp2(mag(rng)) * (unit(rng) < 0 ? -1.0 : 1.0); break;
+        default: v = k(rng) * 1.5707963267948966; break;
+        }
+        x[i] = static_cast<double>(static_cast<float>(v));
+    }
+    for (size_t b = 0; every != 0 && b * 512 + 300 < n; b += every) {
+        x[b * 512 + 300] = 40000.5;                                       // double lanes
+        if ((b + 1) * 512 + 7 < n) x[(b + 1) * 512 + 7] = -1e9;            // C library
+    }
+    return x;
+}
+
+TEST(UnaryMathTrig, Float32SmallArgumentsWithinUlpOfCLibrary) {
+    for (const TrigOp& op : kOps) {
+        expect_matches(float_lane_inputs(1 << 15, 0, 4), CMP_DTYPE_FLOAT32, op);  // every block float lanes
+        expect_matches(float_lane_inputs(1 << 14, 5, 5), CMP_DTYPE_FLOAT32, op);  // all three paths
+    }
 }
 
 TEST(UnaryMathTrig, BlocksWithValuesOutOfRangeUseCLibrary) {

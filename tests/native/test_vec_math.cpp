@@ -414,6 +414,63 @@ TEST(VecMath, TrigFloatSweep) {
     EXPECT_LE(worst, 1) << "near multiples of pi/2";
 }
 
+// The float-lane functions (sin_f32, cos_f32, tan_f32: what float32 blocks within
+// kTrigFloatLanesMax run where the ISA has an FMA; here std::fma may be a library call, same
+// results). Measured: 1 ulp each over every float in range (dev run, against the double path).
+TEST(VecMath, TrigFloatLanesSweep) {
+    const auto in_range = [](double (*f)(double)) {
+        return [f](double x) { return std::fabs(x) <= 12800.0 ? f(x) : std::numeric_limits<double>::quiet_NaN(); };
+    };
+    const auto guarded = [](float (*f)(float)) {
+        return [f](float x) { return cmp::cpu::trig_float_lanes_ok(x) ? f(x) : std::numeric_limits<float>::quiet_NaN(); };
+    };
+    expect_float_sweep_within("sin_f32 (float lanes)", 1, guarded(cmp::cpu::sin_f32), in_range([](double x) { return std::sin(x); }));
+    expect_float_sweep_within("cos_f32 (float lanes)", 1, guarded(cmp::cpu::cos_f32), in_range([](double x) { return std::cos(x); }));
+    expect_float_sweep_within("tan_f32 (float lanes)", 1, guarded(cmp::cpu::tan_f32), in_range([](double x) { return std::tan(x); }));
+    int64_t worst = 0;
+    float worst_x = 0;
+    // Every float within 64 ulps of the hardest ones found (smallest |x - k pi/2| per binade, up to
+    // 2^14) and the floats nearest k pi/2 for k up to the range's end.
+    std::vector<float> xs = near_multiples_of_pi_over_2<float>(8149);
+    for (float hard : {1.57079637f, 3.14159274f, 4.71238899f, 9.42477798f, 18.849556f, 37.6991119f, 75.3982239f,
+                       252.898209f, 505.796417f, 1011.59283f, 2023.18567f, 2238.38477f, 4476.76953f, 8953.53906f}) {
+        float v = hard;
+        for (int i = 0; i < 64; ++i) v = std::nextafter(v, 0.0f);
+        for (int i = 0; i < 129; ++i, v = std::nextafter(v, 1e30f)) {
+            xs.push_back(v);
+            xs.push_back(-v);
+        }
+    }
+    for (float x : xs) {
+        if (!cmp::cpu::trig_float_lanes_ok(x)) continue;
+        const double d = x;
+        const int64_t u = std::max({ulps(cmp::cpu::sin_f32(x), static_cast<float>(std::sin(d))),
+                                    ulps(cmp::cpu::cos_f32(x), static_cast<float>(std::cos(d))),
+                                    ulps(cmp::cpu::tan_f32(x), static_cast<float>(std::tan(d)))});
+        if (u > worst) {
+            worst = u;
+            worst_x = x;
+        }
+    }
+    EXPECT_LE(worst, 1) << "near multiples of pi/2, worst at x = " << worst_x;
+}
+
+TEST(VecMath, TrigFloatLanesSpecialValues) {
+    for (float x : {0.0f, -0.0f, std::numeric_limits<float>::denorm_min(), -std::numeric_limits<float>::denorm_min(),
+                    1e-30f, -1e-30f, 1e-20f}) {  // exact results: sin x = tan x = x, cos x = 1
+        expect_same(cmp::cpu::sin_f32(x), x, "sin_f32");
+        expect_same(cmp::cpu::tan_f32(x), x, "tan_f32");
+        expect_same(cmp::cpu::cos_f32(x), 1.0f, "cos_f32");
+    }
+    const float max = cmp::cpu::kTrigFloatLanesMax, inf = std::numeric_limits<float>::infinity();
+    EXPECT_TRUE(cmp::cpu::trig_float_lanes_ok(max));
+    EXPECT_TRUE(cmp::cpu::trig_float_lanes_ok(-max));
+    for (float x : {std::nextafter(max, inf), inf, std::numeric_limits<float>::quiet_NaN()}) {
+        EXPECT_FALSE(cmp::cpu::trig_float_lanes_ok(x)) << x;
+        EXPECT_FALSE(cmp::cpu::trig_float_lanes_ok(-x)) << x;
+    }
+}
+
 TEST(VecMath, TrigDoubleRandom) {
     const double max = 67108864.0;  // 2^26; the log-uniform magnitudes above it are left out
     const auto in_range = [max](double (*f)(double)) {

@@ -393,9 +393,9 @@ CMP_VEC_INLINE T vsigmoid(T x) {
 // Both branches are computed and one is selected, so a loop over them vectorises; x^2 rounded
 // in double costs nothing visible in float. NaN propagates; +-inf give +-1 (erf), 0 or 2 (erfc).
 // p(z) = c[0] z^(N-1) + ... + c[N-1] by Horner's rule (a fixed-length loop the compiler unrolls).
-template <int N>
-CMP_VEC_INLINE double horner(const double (&c)[N], double z) {
-    double p = c[0];
+template <typename T, int N>
+CMP_VEC_INLINE T horner(const T (&c)[N], T z) {
+    T p = c[0];
     for (int i = 1; i < N; ++i) p = p * z + c[i];
     return p;
 }

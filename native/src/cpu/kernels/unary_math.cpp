@@ -151,15 +151,18 @@ CMP_UNARY_FN(LogicalNot, x == M(0))
 #undef CMP_UNARY_FN
 
 // sin, cos, tan: the vectorised functions of cpu/vec_trig.h, valid for |x| <= 2^26; `apply`
-// gives a block of the loop holding any other value (or inf, NaN) to `exact`, the C library's.
-#define CMP_TRIG_FN(Name, name)                                                 \
-    template <typename T>                                                       \
-    struct Name##Fn {                                                           \
-        using M = opmath_t<T>;                                                  \
-        explicit Name##Fn(const UnaryMathParams&) {}                            \
-        CMP_VEC_INLINE M operator()(M x) const { return v##name(x); }           \
-        CMP_VEC_INLINE static bool vector_ok(M x) { return trig_vector_ok(x); } \
-        static M exact(M x) { return std::name(x); }                            \
+// gives a block of the loop holding any other value (or inf, NaN) to `exact`, the C library's,
+// and (float opmath, where kTrigFloatLanes) a block within kTrigFloatLanesMax to float_lanes.
+#define CMP_TRIG_FN(Name, name)                                                                  \
+    template <typename T>                                                                        \
+    struct Name##Fn {                                                                            \
+        using M = opmath_t<T>;                                                                   \
+        explicit Name##Fn(const UnaryMathParams&) {}                                             \
+        CMP_VEC_INLINE M operator()(M x) const { return v##name(x); }                            \
+        CMP_VEC_INLINE static bool vector_ok(M x) { return trig_vector_ok(x); }                  \
+        CMP_VEC_INLINE static bool float_lanes_ok(float x) { return trig_float_lanes_ok(x); }    \
+        CMP_VEC_INLINE static float float_lanes(float x) { return name##_f32(x); }               \
+        static M exact(M x) { return std::name(x); }                                             \
     };
 CMP_TRIG_FN(Sin, sin)
 CMP_TRIG_FN(Cos, cos)
@@ -318,9 +321,15 @@ void apply(TensorIterator& iter, const UnaryMathParams& p) {
         const int64_t grain = d == UnaryDomain::FloatPromote || d == UnaryDomain::FloatOnly ? kTranscendentalGrain : kDefaultGrain;
         if constexpr (has_vector_range<Fn<T>>) {
             using M = opmath_t<T>;
-            iter.for_each(checked_pointwise_loop<T, T>([](M x) { return Fn<T>::vector_ok(x); }, f,
-                                                       [](M x) { return Fn<T>::exact(x); }),
-                          grain);
+            const auto ok = [](M x) { return Fn<T>::vector_ok(x); };
+            const auto exact = [](M x) { return Fn<T>::exact(x); };
+            if constexpr (std::is_same_v<M, float> && kTrigFloatLanes) {  // the trig functors, the only ones with a range
+                iter.for_each(tiered_pointwise_loop<T, T>([](float x) { return Fn<T>::float_lanes_ok(x); },
+                                                          [](float x) { return Fn<T>::float_lanes(x); }, ok, f, exact),
+                              grain);
+            } else {
+                iter.for_each(checked_pointwise_loop<T, T>(ok, f, exact), grain);
+            }
         } else if constexpr (d == UnaryDomain::Predicate) {
             iter.for_each(pointwise_loop<bool, T>(f), grain);
         } else {
