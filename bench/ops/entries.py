@@ -183,6 +183,10 @@ def reductions():
     yield Entry("mean (all)", "float32 [1024, 1024]", make_inputs(rand(1024, 1024)), _reduce("cmp_mean", None),
                 lambda t: (lambda: t[0].mean()),
                 lambda a: (lambda: a[0].mean()), requires="cmp_mean")
+    # Global average pooling as a reduction: 16384 rows of 49 (7x7 planes).
+    yield Entry("mean", "float32 [32, 512, 7, 7], dims (2, 3)", make_inputs(rand(32, 512, 7, 7)), _reduce("cmp_mean", [2, 3]),
+                lambda t: (lambda: t[0].mean((2, 3))),
+                lambda a: (lambda: a[0].mean((2, 3))), requires="cmp_mean")
 
 
 def linear_layers():

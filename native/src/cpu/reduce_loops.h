@@ -76,6 +76,36 @@ void for_each_output(const std::vector<ReduceDim>& kept, int64_t begin, int64_t 
     }
 }
 
+// Rows per block of the short-row paths (a multiple of every block kernel's row count: 64 /
+// sizeof of the accumulator), and the longest reduction they take: beyond a few hundred
+// elements the per-row cost they remove is a small part of a row's time.
+constexpr int kShortRowBlock = 64;
+constexpr int64_t kShortRow = 256;
+
+// for_each_output in blocks: f(count, in_offs, out_offs) for up to kShortRowBlock outputs at a time.
+template <typename F>
+void for_each_output_block(const std::vector<ReduceDim>& kept, int64_t begin, int64_t end, const F& f) {
+    int64_t in_offs[kShortRowBlock], out_offs[kShortRowBlock];
+    int count = 0;
+    for_each_output(kept, begin, end, [&](int64_t, int64_t in_off, int64_t out_off) {
+        in_offs[count] = in_off;
+        out_offs[count] = out_off;
+        if (++count == kShortRowBlock) {
+            f(count, in_offs, out_offs);
+            count = 0;
+        }
+    });
+    if (count > 0) f(count, in_offs, out_offs);
+}
+
+// Whether a reduction takes the short-row block path: one dense reduced dim of at most
+// kShortRow elements, and more than one output (a single output keeps the plain row path,
+// which the tests use as the reference for the block kernels' bits).
+inline bool is_short_row_reduction(const ReducePlan& plan) {
+    return plan.out_numel > 1 && plan.reduced.size() == 1 && plan.reduced[0].in_stride == 1 &&
+           plan.reduce_numel >= 1 && plan.reduce_numel <= kShortRow;
+}
+
 // Whether the kernel should run as a column reduction: the innermost kept dim is closer
 // together in memory than the innermost reduced one, so neighbouring outputs are accumulated
 // side by side (vectorised across outputs) instead of one output at a time.

@@ -9,6 +9,8 @@
 #error "cpu/vec_reduce.h is for kernel files compiled per ISA (native/src/cpu/kernels/*.cpp)"
 #endif
 
+#include "cpu/row_blocks.h"
+
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -180,6 +182,26 @@ T cascade_sum(const T* p, int64_t n) {
         for (int k = 0; k < kL; ++k) a[k] += level[l][k];
     return lane_tree<kL>(a, [](T& x, T y) { x += y; });
 }
+
+// cascade_sum of the rows base + offs[r], r < count <= kCascadeRows, of n < kCascadeShortRow
+// elements each (no level is ever touched), folded side by side (cpu/row_blocks.h): out[r] is
+// cascade_sum(base + offs[r], n) bit for bit. The last partial run is added into the lanes from a
+// zero-padded copy, which is exact: a lane starts at +0 and so is never -0, and x + 0 == x.
+constexpr int64_t kCascadeShortRow = int64_t{kCascadeLanes} * kCascadeStep;
+#if defined(__GNUC__)
+constexpr int kCascadeRows = Vec64<float>::kLanes;
+inline void cascade_sum_rows(const float* base, const int64_t* offs, int count, int64_t n, float* out) {
+    using V = typename Vec64<float>::type;
+    const float zero = 0.0f;
+    lane_fold_rows<float, kCascadeLanes>(base, offs, count, n, 0.0f, &zero,
+                                         [](V& a, const float* p) {
+                                             V v;
+                                             load_as<float>(v, p);
+                                             a += v;
+                                         },
+                                         [](V& a, const V& b) { a += b; }, out);
+}
+#endif
 
 }  // namespace CMP_ISA_NAME
 }  // namespace cmp::cpu
