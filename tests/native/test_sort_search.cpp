@@ -5,6 +5,9 @@
 #include "fixture.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
+#include <cstring>
 #include <functional>
 #include <map>
 
@@ -248,6 +251,48 @@ TEST(SortSearchAbi, LargeSortAndTopkMatchDefinition) {
         for (int64_t c = 0; c < cols; ++c) {
             ASSERT_EQ(values[static_cast<size_t>(r * cols + c)], want[static_cast<size_t>(c)].first) << r << "," << c;
             ASSERT_EQ(idx[static_cast<size_t>(r * cols + c)], want[static_cast<size_t>(c)].second) << r << "," << c;
+        }
+    }
+}
+
+TEST(SortSearchAbi, TopkScanOfLongRowsKeepsNanZeroAndTieRules) {
+    // k * 8 < cols: the heap path, whose scan skips blocks of 32 by their least key. Rows hold
+    // NaN, +-0, +-inf and repeats in and across blocks; the expected order is PyTorch's rule
+    // written out (NaN above everything and all NaNs equal, -0.0 equal to 0.0, ties by index)
+    // and values are the input elements bit for bit. Row 2 is negative but for its zeros, -0.0 first.
+    const int64_t rows = 4, cols = 300, k = 6;
+    const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+    std::vector<float> v(static_cast<size_t>(rows * cols));
+    for (int64_t r = 0; r < rows; ++r)
+        for (int64_t c = 0; c < cols; ++c)
+            v[static_cast<size_t>(r * cols + c)] = static_cast<float>((c * 37 + r * 11) % 23) - (r == 2 ? 24.0f : 11.0f);
+    const std::vector<std::pair<int64_t, float>> specials = {
+        {40, nan}, {45, -0.0f}, {70, 0.0f}, {71, -0.0f}, {130, inf}, {131, -inf}, {200, nan}, {299, -inf},
+        {cols + 100, 11.5f}, {cols + 101, 11.5f}, {cols + 295, 11.5f}, {2 * cols + 33, -inf}, {2 * cols + 64, -inf},
+        {2 * cols + 250, -25.0f}, {2 * cols + 10, -0.0f}, {2 * cols + 20, 0.0f}, {2 * cols + 90, -0.0f}, {3 * cols + 7, nan}, {3 * cols + 290, -nan}};
+    for (const auto& [at, x] : specials) v[static_cast<size_t>(at)] = x;
+    Tensor t = from_floats(v, {rows, cols});
+    for (const int largest : {1, 0}) {
+        cmp_tensor tv = nullptr, ti = nullptr;
+        ASSERT_EQ(cmp_topk(t.get(), k, 1, largest, 1, &tv, &ti), CMP_STATUS_OK) << cmp_last_error();
+        Tensor values(tv), indices(ti);
+        const auto got_v = read<float>(values.get(), rows * k);
+        const auto got_i = read<int64_t>(indices.get(), rows * k);
+        const auto before = [&](float a, float b) {
+            if (largest) return (std::isnan(a) && !std::isnan(b)) || a > b;
+            return (!std::isnan(a) && std::isnan(b)) || a < b;
+        };
+        for (int64_t r = 0; r < rows; ++r) {
+            std::vector<int64_t> order(static_cast<size_t>(cols));
+            for (int64_t c = 0; c < cols; ++c) order[static_cast<size_t>(c)] = c;
+            const float* row = v.data() + r * cols;
+            std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return before(row[a], row[b]); });
+            for (int64_t j = 0; j < k; ++j) {
+                const int64_t want = order[static_cast<size_t>(j)];
+                ASSERT_EQ(got_i[static_cast<size_t>(r * k + j)], want) << largest << " row " << r << " j " << j;
+                const float gv = got_v[static_cast<size_t>(r * k + j)];
+                ASSERT_EQ(std::memcmp(&gv, row + want, sizeof(float)), 0) << largest << " row " << r << " j " << j;
+            }
         }
     }
 }

@@ -4,6 +4,7 @@
 #include "cpu/sort_search_stubs.h"
 #include "cpu/loops.h"
 #include "cpu/reduce_loops.h"
+#include "cpu/vec_math.h"
 
 #include "core/parallel.h"
 
@@ -31,11 +32,26 @@ using compare_t = opmath_t<T>;
 template <typename T>
 using radix_key_t = std::conditional_t<(sizeof(T) == 8), uint64_t, uint32_t>;
 
+// The key of a float or double from its bits u, xor flip (all ones for descending): selects on
+// the bits and no branch, so loops of keys vectorise. Positive values get the sign bit set,
+// negative ones all bits flipped; both zeros take +0.0's key and every NaN the largest.
+template <typename F, typename U>
+CMP_VEC_INLINE U float_bits_key(U u, U flip) {
+    const U sign = U(1) << (sizeof(U) * 8 - 1);
+    const U inf = std::is_same_v<F, float> ? U(0x7f800000u) : U(0x7ff0000000000000ull);
+    const U mag = u & ~sign;
+    const U neg = U(0) - (u >> (sizeof(U) * 8 - 1));  // all ones for a set sign bit
+    U key = (u ^ (neg | sign));
+    key = mag == 0 ? sign : key;
+    key = mag > inf ? ~U(0) : key;
+    return key ^ flip;
+}
+
 // The unsigned key of v: ascending keys order like ascending values with NaN above +inf (all
 // NaNs equal) and -0.0 equal to 0.0; descending flips every bit, which reverses the order and
 // keeps ties in input order.
 template <typename T>
-inline radix_key_t<T> radix_key(T v, bool descending) {
+CMP_VEC_INLINE radix_key_t<T> radix_key(T v, bool descending) {
     using U = radix_key_t<T>;
     U u;
     if constexpr (std::is_same_v<T, bool>) {
@@ -45,17 +61,35 @@ inline radix_key_t<T> radix_key(T v, bool descending) {
         else u = static_cast<U>(v);
     } else {
         using F = std::conditional_t<(sizeof(T) == 8), double, float>;
-        F f = static_cast<F>(static_cast<opmath_t<T>>(v));
-        if (std::isnan(f)) {
-            u = ~U(0);
-        } else {
-            if (f == F(0)) f = F(0);  // -0.0 sorts as 0.0
-            std::memcpy(&u, &f, sizeof(U));
-            const U sign = U(1) << (sizeof(U) * 8 - 1);
-            u = (u & sign) ? ~u : (u | sign);
-        }
+        const F f = static_cast<F>(static_cast<opmath_t<T>>(v));
+        std::memcpy(&u, &f, sizeof(U));
+        // Selects on the bits, no branch, so a loop of keys vectorises (topk's scan).
+        return float_bits_key<F>(u, descending ? ~U(0) : U(0));
     }
     return descending ? ~u : u;
+}
+
+// The keys of n contiguous elements and their least one, in a loop that vectorises for
+// float and double (topk's scan).
+template <typename T>
+radix_key_t<T> block_keys(const T* src, int64_t n, bool descending, radix_key_t<T>* keys) {
+    using U = radix_key_t<T>;
+    U least = ~U(0);
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+        const U flip = descending ? ~U(0) : U(0);
+        for (int64_t q = 0; q < n; ++q) {
+            U u;
+            std::memcpy(&u, src + q, sizeof(U));
+            keys[q] = float_bits_key<T>(u, flip);
+            least = std::min(least, keys[q]);
+        }
+    } else {
+        for (int64_t q = 0; q < n; ++q) {
+            keys[q] = radix_key<T>(src[q], descending);
+            least = std::min(least, keys[q]);
+        }
+    }
+    return least;
 }
 
 // The value back from its key, so sorted values are written without a second, random-order read
@@ -128,14 +162,34 @@ void sort_typed(const LinePlan& plan, const SortArgs& args) {
                 // compare with the heap's worst and are never stored.
                 for (int64_t i = 0; i < k; ++i) buf[static_cast<size_t>(i)] = key_at(i);
                 std::make_heap(buf.begin(), buf.begin() + k);
-                for (int64_t i = k; i < len; ++i) {
-                    const auto p = key_at(i);
+                const auto offer = [&](const std::pair<U, int64_t>& p) {
                     if (p < buf[0]) {
                         std::pop_heap(buf.begin(), buf.begin() + k);
                         buf[static_cast<size_t>(k - 1)] = p;
                         std::push_heap(buf.begin(), buf.begin() + k);
                     }
+                };
+                // By blocks: the keys of a block and their minimum are computed in a loop that
+                // vectorises, and only a block whose minimum beats the heap's worst is offered
+                // element by element. Indices only grow, so an element whose key equals the
+                // worst key never enters: key < worst key is the exact test.
+                constexpr int64_t kBlock = 32;
+                int64_t i = k;
+                for (; i + kBlock <= len; i += kBlock) {
+                    U keys[kBlock];
+                    U least = ~U(0);
+                    if (plan.in_step == 1) {
+                        least = block_keys<T>(src + i, kBlock, args.descending, keys);
+                    } else {
+                        for (int64_t q = 0; q < kBlock; ++q) {
+                            keys[q] = radix_key<T>(src[(i + q) * plan.in_step], args.descending);
+                            least = std::min(least, keys[q]);
+                        }
+                    }
+                    if (least >= buf[0].first) continue;
+                    for (int64_t q = 0; q < kBlock; ++q) offer({keys[q], i + q});
                 }
+                for (; i < len; ++i) offer(key_at(i));
                 std::sort_heap(buf.begin(), buf.begin() + k);
             } else {
                 for (int64_t i = 0; i < len; ++i) buf[static_cast<size_t>(i)] = key_at(i);
