@@ -127,15 +127,6 @@ TEST(CudaRouting, OpsWithoutCudaSupportAreRefusedAtTheDoor) {
     EXPECT_EQ(out, nullptr);
 }
 
-TEST(CudaRouting, AnOpVariantWithoutAKernelStopsBeforeTheCpuLoop) {
-    // div is admitted (true division has a CUDA kernel); floor division has none yet.
-    Handle dev = to_device(tensor_from(kValues, {2, 3}, CMP_DTYPE_FLOAT32).get(), cuda_device());
-    cmp_tensor out = nullptr;
-    const Failure f = failure_of([&] { return cmp_div_rounding(dev.get(), dev.get(), CMP_ROUNDING_FLOOR, &out); });
-    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
-    EXPECT_NE(f.message.find("div: not implemented on CUDA yet (tensors on cuda:0)"), std::string::npos) << f.message;
-}
-
 TEST(CudaRouting, KernelCallsReachTheBackendAndCarryItsMessage) {
     Handle dev = to_device(tensor_from(kValues, {2, 3}, CMP_DTYPE_FLOAT32).get(), cuda_device());
     cmp_tensor out = nullptr;
@@ -157,6 +148,21 @@ TEST(CudaRouting, KernelCallsReachTheBackendAndCarryItsMessage) {
     EXPECT_NE(f.message.find("lt: fake backend: no kernels"), std::string::npos) << f.message;
     f = failure_of([&] { return cmp_clamp_tensor(dev.get(), dev.get(), dev.get(), &out); });
     EXPECT_NE(f.message.find("clamp: fake backend: no kernels"), std::string::npos) << f.message;
+    // The binary and ternary math families reach theirs, div with a rounding mode included.
+    f = failure_of([&] { return cmp_div_rounding(dev.get(), dev.get(), CMP_ROUNDING_FLOOR, &out); });
+    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
+    EXPECT_NE(f.message.find("div: fake backend: no kernels"), std::string::npos) << f.message;
+    f = failure_of([&] { return cmp_floor_divide(dev.get(), dev.get(), &out); });
+    EXPECT_NE(f.message.find("floor_divide: fake backend: no kernels"), std::string::npos) << f.message;
+    f = failure_of([&] { return cmp_pow(dev.get(), scalar.get(), &out); });
+    EXPECT_NE(f.message.find("pow: fake backend: no kernels"), std::string::npos) << f.message;
+    f = failure_of([&] { return cmp_logical_xor(dev.get(), dev.get(), &out); });
+    EXPECT_NE(f.message.find("logical_xor: fake backend: no kernels"), std::string::npos) << f.message;
+    f = failure_of([&] { return cmp_lerp(dev.get(), dev.get(), dev.get(), &out); });
+    EXPECT_NE(f.message.find("lerp: fake backend: no kernels"), std::string::npos) << f.message;
+    f = failure_of([&] { return cmp_addcdiv_(dev.get(), dev.get(), dev.get(), cmp_scalar{CMP_SCALAR_INT, 0, 0.0, 1}); });
+    EXPECT_NE(f.message.find("addcdiv_: fake backend: no kernels"), std::string::npos) << f.message;
+    EXPECT_EQ(out, nullptr);
 }
 
 TEST(CudaRouting, MixedDevicesGivePyTorchsError) {

@@ -4,6 +4,7 @@
 // memory. An op joins the list when its front-end has a CUDA branch (ops/cuda_ops.h) and a
 // device-parity test (tests/cuda).
 #include "abi_util.h"
+#include "cpu/binary_math_list.h"
 #include "cpu/unary_math_list.h"
 
 #include <cstring>
@@ -25,7 +26,7 @@ constexpr std::string_view kCudaOps[] = {
     // creation and copies
     "empty", "zeros", "ones", "full", "scalar_tensor", "from_external", "empty_like", "zeros_like", "ones_like",
     "full_like", "to_device", "to_dtype", "contiguous", "clone", "copy_", "fill_",
-    // kernels (div with a rounding mode is refused by the CPU engine's device check)
+    // kernels
     "add", "add_", "sub", "sub_", "mul", "mul_", "div", "div_", "neg", "exp", "sum",
     // the unary math family, from its op table (both forms; an op without an in-place form
     // has no cmp_<name>_ to call), and clamp
@@ -33,6 +34,15 @@ constexpr std::string_view kCudaOps[] = {
     CMP_UNARY_MATH_OPS(CMP_CUDA_UNARY_NAMES)
 #undef CMP_CUDA_UNARY_NAMES
     "clamp", "clamp_", "clamp_min", "clamp_max",
+    // the binary and ternary math families, from their op tables (div with a rounding mode is
+    // "div", above; floor_divide is div with rounding mode floor under its own name)
+#define CMP_CUDA_BINARY_NAMES(Name, name, inplace, domain, int_to_float, bool_out) #name, #name "_",
+    CMP_BINARY_MATH_OPS(CMP_CUDA_BINARY_NAMES)
+#undef CMP_CUDA_BINARY_NAMES
+#define CMP_CUDA_TERNARY_NAMES(Name, name, domain) #name, #name "_",
+    CMP_TERNARY_MATH_OPS(CMP_CUDA_TERNARY_NAMES)
+#undef CMP_CUDA_TERNARY_NAMES
+    "floor_divide", "floor_divide_",
     // comparisons and selections
     "eq", "ne", "lt", "le", "gt", "ge", "where", "masked_fill", "masked_fill_",
     // device-wide functions

@@ -46,6 +46,8 @@ const compute_cuda_backend kBackend = {
     compare,
     where,
     masked_fill,
+    binary_math,
+    ternary_math,
 };
 
 }  // namespace

@@ -57,8 +57,7 @@ typedef struct compute_cuda_iter {
 /* Unary ops: operands share one dtype. */
 typedef enum compute_cuda_unary_op {
     COMPUTE_CUDA_UNARY_NEG = 0,
-    COMPUTE_CUDA_UNARY_EXP = 1,
-    COMPUTE_CUDA_UNARY_RELU = 2
+    COMPUTE_CUDA_UNARY_EXP = 1
 } compute_cuda_unary_op;
 
 /* Binary ops: operands share one dtype; ADD computes a + alpha * b (sub is add with -alpha). */
@@ -162,6 +161,17 @@ typedef struct compute_cuda_backend {
     int32_t (*where)(const compute_cuda_iter* iter);
     /* Operand 0 = operand 2 (bool) ? value : operand 1, value converted to operand 0's dtype. */
     int32_t (*masked_fill)(const compute_cuda_iter* iter, cmp_scalar value);
+
+    /* --- appended in version 2: the binary and ternary math families (cpu/binary_math_list.h) --- */
+    /* Operand 0 = operand 1 (op) operand 2; op is a cmp::cpu::BinaryMathOp value. The inputs have
+     * the compute dtype; operand 0 has it too, or is bool for the logical ops. An integer
+     * division by zero (div with a rounding mode, remainder, fmod) fails with INVALID_ARGUMENT
+     * and the CPU kernel's message (cmp::cpu::kIntegerDivisionByZero): the kernel raises a
+     * device flag that is read back after it, which synchronises the stream for those ops. */
+    int32_t (*binary_math)(const compute_cuda_iter* iter, int32_t op);
+    /* Operand 0 = op(operand 1, 2, 3), all of one dtype; op is a cmp::cpu::TernaryMathOp value:
+     * lerp(a, end, weight), addcmul / addcdiv(a, t1, t2) with value (unused by lerp). */
+    int32_t (*ternary_math)(const compute_cuda_iter* iter, int32_t op, cmp_scalar value);
 } compute_cuda_backend;
 
 /* The one symbol the backend exports. */

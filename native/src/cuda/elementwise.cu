@@ -47,20 +47,6 @@ struct ExpOp {
     }
 };
 
-// x < 0 ? 0 : x keeps NaN and -0.0, as PyTorch's clamp_min(x, 0).
-template <typename T>
-struct ReluOp {
-    __device__ T operator()(T v) const {
-        using M = opmath_t<T>;
-        if constexpr (std::is_unsigned_v<M>) {
-            return v;  // never negative
-        } else {
-            const M x = to_opmath(v);
-            return from_opmath<T>(x < M(0) ? M(0) : x);
-        }
-    }
-};
-
 template <typename T>
 struct AddOp {
     opmath_t<T> alpha;
@@ -132,9 +118,6 @@ int32_t unary(const compute_cuda_iter* it, int32_t op) {
                 case COMPUTE_CUDA_UNARY_EXP:
                     // The front-end promotes integers to float32 first (exp is int_to_float).
                     if constexpr (std::is_floating_point_v<M>) return launch<scalar_t, scalar_t>(*it, ExpOp<scalar_t>{});
-                    break;
-                case COMPUTE_CUDA_UNARY_RELU:
-                    if constexpr (!std::is_same_v<M, bool>) return launch<scalar_t, scalar_t>(*it, ReluOp<scalar_t>{});
                     break;
                 default: break;
             }

@@ -47,6 +47,10 @@ int32_t compare(const compute_cuda_iter* iter, int32_t op);
 int32_t where(const compute_cuda_iter* iter);
 int32_t masked_fill(const compute_cuda_iter* iter, cmp_scalar value);
 
+// binary_math.cu, ternary_math.cu
+int32_t binary_math(const compute_cuda_iter* iter, int32_t op);
+int32_t ternary_math(const compute_cuda_iter* iter, int32_t op, cmp_scalar value);
+
 // reduce.cu
 int32_t sum_rows(int32_t device, void* stream, const void* in, int32_t in_dtype, void* out, int32_t out_dtype,
                  int64_t rows, int64_t row_len);

@@ -4,6 +4,7 @@
 
 #include "core/iterator.h"
 #include "cpu/binary_math_stubs.h"
+#include "ops/cuda_ops.h"
 
 namespace cmp::cpu {
 CMP_DEFINE_STUB(binary_math_stub);
@@ -13,55 +14,26 @@ namespace cmp::ops {
 
 namespace {
 
-// Which compute dtypes an op is defined for (PyTorch raises "not implemented for" otherwise).
-enum class Domain { All, NoBool, Integral /* with bool */, IntegralNoBool, Floating };
-
 struct OpInfo {
     const char* name;
     const char* in_place_name;  // null when PyTorch has no in-place form
-    Domain domain;
-    bool int_to_float;  // integer (and bool) inputs compute in float32, as true division does
-    bool bool_out;      // the result is a bool tensor
 };
+
+// The names of the op table's entries (cpu/binary_math_list.h).
+#define CMP_BINARY_IN_PLACE_NAME(name, inplace) ((inplace) ? #name "_" : nullptr)
 
 OpInfo info(BinaryMathOp op) {
     switch (op) {
-        case BinaryMathOp::DivTrunc: return {"div", "div_", Domain::NoBool, false, false};
-        case BinaryMathOp::DivFloor: return {"div", "div_", Domain::NoBool, false, false};
-        case BinaryMathOp::Remainder: return {"remainder", "remainder_", Domain::NoBool, false, false};
-        case BinaryMathOp::Fmod: return {"fmod", "fmod_", Domain::NoBool, false, false};
-        case BinaryMathOp::Pow: return {"pow", "pow_", Domain::NoBool, false, false};
-        case BinaryMathOp::Atan2: return {"atan2", "atan2_", Domain::All, true, false};
-        case BinaryMathOp::Hypot: return {"hypot", "hypot_", Domain::Floating, false, false};
-        case BinaryMathOp::Maximum: return {"maximum", nullptr, Domain::All, false, false};
-        case BinaryMathOp::Minimum: return {"minimum", nullptr, Domain::All, false, false};
-        case BinaryMathOp::Fmax: return {"fmax", nullptr, Domain::All, false, false};
-        case BinaryMathOp::Fmin: return {"fmin", nullptr, Domain::All, false, false};
-        case BinaryMathOp::Copysign: return {"copysign", "copysign_", Domain::All, true, false};
-        case BinaryMathOp::BitwiseAnd: return {"bitwise_and", "bitwise_and_", Domain::Integral, false, false};
-        case BinaryMathOp::BitwiseOr: return {"bitwise_or", "bitwise_or_", Domain::Integral, false, false};
-        case BinaryMathOp::BitwiseXor: return {"bitwise_xor", "bitwise_xor_", Domain::Integral, false, false};
-        case BinaryMathOp::LeftShift:
-            return {"bitwise_left_shift", "bitwise_left_shift_", Domain::IntegralNoBool, false, false};
-        case BinaryMathOp::RightShift:
-            return {"bitwise_right_shift", "bitwise_right_shift_", Domain::IntegralNoBool, false, false};
-        case BinaryMathOp::LogicalAnd: return {"logical_and", "logical_and_", Domain::All, false, true};
-        case BinaryMathOp::LogicalOr: return {"logical_or", "logical_or_", Domain::All, false, true};
-        case BinaryMathOp::LogicalXor: return {"logical_xor", "logical_xor_", Domain::All, false, true};
+#define CMP_BINARY_INFO(Name, name, inplace, domain, int_to_float, bool_out) \
+    case BinaryMathOp::Name:                                                   \
+        return {#name, CMP_BINARY_IN_PLACE_NAME(name, inplace)};
+        CMP_BINARY_MATH_OPS(CMP_BINARY_INFO)
+#undef CMP_BINARY_INFO
     }
     fail(CMP_STATUS_INVALID_ARGUMENT, str("binary_math: invalid op ", static_cast<int>(op)));
 }
 
-bool in_domain(Domain d, DType t) {
-    switch (d) {
-        case Domain::All: return true;
-        case Domain::NoBool: return t != CMP_DTYPE_BOOL;
-        case Domain::Integral: return is_integral(t, true);
-        case Domain::IntegralNoBool: return is_integral(t, false);
-        case Domain::Floating: return is_floating(t);
-    }
-    return false;
-}
+#undef CMP_BINARY_IN_PLACE_NAME
 
 // PyTorch's pow(Tensor, Scalar) check: an integral result cannot hold 1/a^n. Only a Python
 // number exponent is checked (a tensor exponent gives the truncated value, 0, instead).
@@ -72,21 +44,27 @@ void check_pow_exponent(const Tensor& b, DType compute, const char* op) {
 
 // a (op) b into out (undefined: a new tensor; else in place into out == a).
 Tensor run(BinaryMathOp op, const char* name, const Tensor& a, const Tensor& b, const Tensor& out) {
-    const OpInfo i = info(op);
     CMP_CHECK(a.defined(), INVALID_ARGUMENT, name, ": argument 'input' is undefined");
     CMP_CHECK(b.defined(), INVALID_ARGUMENT, name, ": argument 'other' is undefined");
+    const bool int_to_float = cpu::binary_int_to_float(op);
     DType compute = result_type({a, b});
-    if (i.int_to_float && !is_floating(compute)) compute = CMP_DTYPE_FLOAT32;
-    CMP_CHECK(in_domain(i.domain, compute), DTYPE_MISMATCH, name, ": not implemented for dtype ", dtype_name(compute),
-              " (inputs ", dtype_name(a.dtype()), " and ", dtype_name(b.dtype()), ")");
+    if (int_to_float && !is_floating(compute)) compute = CMP_DTYPE_FLOAT32;
+    CMP_CHECK(cpu::binary_domain_accepts(cpu::binary_domain(op), is_floating(compute), compute == CMP_DTYPE_BOOL),
+              DTYPE_MISMATCH, name, ": not implemented for dtype ", dtype_name(compute), " (inputs ",
+              dtype_name(a.dtype()), " and ", dtype_name(b.dtype()), ")");
     if (op == BinaryMathOp::Pow) check_pow_exponent(b, compute, name);
     auto config = TensorIterator::pointwise(name, {a, b}, out);
-    config.promote_int_to_float = i.int_to_float;
-    if (i.bool_out) {
+    config.promote_int_to_float = int_to_float;
+    if (cpu::binary_bool_out(op)) {
         config.has_out_dtype = true;
         config.out_dtype = CMP_DTYPE_BOOL;
     }
     TensorIterator iter(std::move(config));
+    if (cuda_ops::on_cuda(iter)) {
+        // The backend's message is the CPU kernel's; cuda_ops puts the name before it.
+        cuda_ops::binary_math(iter, op);
+        return iter.output();
+    }
     try {
         cpu::binary_math_stub(iter, op);
     } catch (const Error& e) {

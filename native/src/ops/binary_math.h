@@ -4,18 +4,15 @@
 // Front-ends in ops/binary_math*.cpp; kernels in cpu/kernels/binary_math*.cpp.
 #pragma once
 
+#include "cpu/binary_math_list.h"
 #include "ops/ops.h"
 
 namespace cmp::ops {
 
 // The binary ops that share one front-end (promotion, dtype checks, in-place handling) and
-// one kernel switch.
-enum class BinaryMathOp {
-    DivTrunc, DivFloor, Remainder, Fmod, Pow, Atan2, Hypot,
-    Maximum, Minimum, Fmax, Fmin, Copysign,
-    BitwiseAnd, BitwiseOr, BitwiseXor, LeftShift, RightShift,
-    LogicalAnd, LogicalOr, LogicalXor,
-};
+// one kernel switch: the op table of cpu/binary_math_list.h, shared with the CUDA backend.
+using BinaryMathOp = cpu::BinaryMathOp;
+using TernaryMathOp = cpu::TernaryMathOp;
 
 // The PyTorch name of op ("remainder", "bitwise_left_shift", ...), for messages.
 const char* binary_math_name(BinaryMathOp op);

@@ -49,7 +49,8 @@ void check_lerp(const char* op, const Tensor& a, const Tensor& end, const Tensor
 
 Tensor run_lerp(const char* op, const Tensor& a, const Tensor& end, const Tensor& weight, const Tensor& out) {
     TensorIterator iter(TensorIterator::pointwise(op, {a, end, weight}, out));
-    cpu::lerp_stub(iter);
+    if (cuda_ops::on_cuda(iter)) cuda_ops::ternary_math(iter, TernaryMathOp::Lerp, Scalar{});
+    else cpu::lerp_stub(iter);
     return iter.output();
 }
 
@@ -77,7 +78,8 @@ Tensor run_addc(const char* op, bool divide, const Tensor& a, const Tensor& t1, 
     const DType compute = result_type({a, t1, t2});
     CMP_CHECK(compute != CMP_DTYPE_BOOL, DTYPE_MISMATCH, op, ": not implemented for dtype bool");
     TensorIterator iter(TensorIterator::pointwise(op, {a, t1, t2}, out));
-    cpu::addcmul_div_stub(iter, divide, value);
+    if (cuda_ops::on_cuda(iter)) cuda_ops::ternary_math(iter, divide ? TernaryMathOp::Addcdiv : TernaryMathOp::Addcmul, value);
+    else cpu::addcmul_div_stub(iter, divide, value);
     return iter.output();
 }
 

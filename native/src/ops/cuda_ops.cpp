@@ -87,6 +87,20 @@ void clamp(TensorIterator& iter, cpu::ClampMode mode, bool nan_bounds_propagate)
     iter.finish_device();
 }
 
+void binary_math(TensorIterator& iter, cpu::BinaryMathOp op) {
+    std::vector<Tensor> keep;
+    const compute_cuda_iter it = describe(iter, keep);
+    cuda::check(backend(iter.op()).binary_math(&it, static_cast<int32_t>(op)), iter.op());
+    iter.finish_device();
+}
+
+void ternary_math(TensorIterator& iter, cpu::TernaryMathOp op, const Scalar& value) {
+    std::vector<Tensor> keep;
+    const compute_cuda_iter it = describe(iter, keep);
+    cuda::check(backend(iter.op()).ternary_math(&it, static_cast<int32_t>(op), value), iter.op());
+    iter.finish_device();
+}
+
 // The backend's comparison values are CompareOp's.
 static_assert(static_cast<int>(CompareOp::Eq) == COMPUTE_CUDA_COMPARE_EQ &&
               static_cast<int>(CompareOp::Ne) == COMPUTE_CUDA_COMPARE_NE &&

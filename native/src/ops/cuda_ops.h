@@ -6,6 +6,7 @@
 #pragma once
 
 #include "core/iterator.h"
+#include "cpu/binary_math_list.h"
 #include "cpu/unary_math_list.h"
 #include "cuda/backend_api.h"
 #include "ops/ops.h"
@@ -22,6 +23,11 @@ void binary(TensorIterator& iter, compute_cuda_binary_op op, const Scalar& alpha
 // The unary math family (cpu/unary_math_list.h) and clamp, with the CPU stubs' operands.
 void unary_math(TensorIterator& iter, cpu::UnaryMathOp op, const cpu::UnaryMathParams& params);
 void clamp(TensorIterator& iter, cpu::ClampMode mode, bool nan_bounds_propagate);
+// The binary math family (cpu/binary_math_list.h) with the CPU stub's operands (out, a, b);
+// an integer division by zero fails as on the CPU. The ternary ops lerp (value unused),
+// addcmul, addcdiv with operands out, a, b, c.
+void binary_math(TensorIterator& iter, cpu::BinaryMathOp op);
+void ternary_math(TensorIterator& iter, cpu::TernaryMathOp op, const Scalar& value);
 // Comparisons (bool out), where (out, condition, a, b) and masked_fill (out, a, mask).
 void compare(TensorIterator& iter, CompareOp op);
 void where(TensorIterator& iter);
