@@ -14,6 +14,7 @@
 #error "cpu/row_blocks.h is for kernel files compiled per ISA (native/src/cpu/kernels/*.cpp)"
 #endif
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <type_traits>
@@ -74,6 +75,31 @@ inline void transpose_tree(V* v, const F& f) {
     }
 }
 
+// Fills tail[0, L) with src[0, rem) and pad after it, reading src only up to the end of the last
+// 64-byte vector that holds an element of [0, rem) (the caller knows that much is readable):
+// whole vectors loaded and blended with pad, then stored as whole vectors. Copying the rem
+// elements into a padded array instead (memcpy of a few bytes, then 64-byte loads across it)
+// stalled every load on store forwarding, which was most of the time of rows of 8-49.
+template <typename T, int L, size_t... J>
+inline void masked_tail(const T* src, int64_t rem, T pad, T* tail, std::index_sequence<J...>) {
+    using I = sized_int_t<sizeof(T)>;
+    using IV = typename Vec64<I>::type;
+    constexpr int kT = Vec64<T>::kLanes;
+    const IV iota = IV{static_cast<I>(J)...};
+    const typename Vec64<T>::type padv = typename Vec64<T>::type{} + pad;
+    IV padi = IV{};
+    std::memcpy(&padi, &padv, sizeof padi);
+    for (int j = 0; j < L / kT; ++j) {
+        IV v = padi;
+        if (j * kT < rem) {
+            std::memcpy(&v, src + j * kT, sizeof v);
+            const IV keep = (iota + static_cast<I>(j * kT)) < static_cast<I>(rem);
+            v = (v & keep) | (padi & ~keep);
+        }
+        std::memcpy(tail + j * kT, &v, sizeof v);
+    }
+}
+
 // Folds rows base + offs[r], r < count <= R (R = Vec64<A>::kLanes), of n elements each, the way
 // one row's L independent lanes are folded: element i + k of a whole run of L goes to lane k
 // (step(acc, p) folds the R elements at p into one vector of lanes), then the lanes are merged
@@ -89,6 +115,13 @@ int64_t lane_fold_rows(const T* base, const int64_t* offs, int count, int64_t n,
     static_assert(L % kR == 0 && (kPerRow & (kPerRow - 1)) == 0, "lane_fold_rows: L must be a power-of-two multiple of R");
     const int64_t whole = n / L * L;
     const int64_t done = pad && whole < n ? n : whole;
+    // The end of the block's highest row: memory from a row's start up to it is one tensor's
+    // storage, so a row's last partial run may be read whole vectors at a time below it.
+    constexpr int kT = static_cast<int>(64 / sizeof(T));
+    const int64_t tail_read = (n - whole + kT - 1) / kT * kT;
+    int64_t readable = 0;
+    if (done > whole)
+        for (int r = 0; r < count; ++r) readable = std::max(readable, offs[r] + n);
     V rows[kR];
     for (int r = 0; r < kR; ++r) {
         V acc[kPerRow];
@@ -98,9 +131,18 @@ int64_t lane_fold_rows(const T* base, const int64_t* offs, int count, int64_t n,
             for (int64_t i = 0; i < whole; i += L)
                 for (int j = 0; j < kPerRow; ++j) step(acc[j], p + i + j * kR);
             if (done > whole) {
-                T tail[L];
-                for (int k = 0; k < L; ++k) tail[k] = *pad;
-                std::memcpy(tail, p + whole, static_cast<size_t>(n - whole) * sizeof(T));
+                alignas(64) T tail[L];
+                bool filled = false;
+                if constexpr (std::is_same_v<A, T>) {
+                    if (offs[r] + whole + tail_read <= readable) {
+                        masked_tail<T, L>(p + whole, n - whole, *pad, tail, std::make_index_sequence<kT>());
+                        filled = true;
+                    }
+                }
+                if (!filled) {
+                    for (int k = 0; k < L; ++k) tail[k] = *pad;
+                    std::memcpy(tail, p + whole, static_cast<size_t>(n - whole) * sizeof(T));
+                }
                 for (int j = 0; j < kPerRow; ++j) step(acc[j], tail + j * kR);
             }
         }
