@@ -162,6 +162,40 @@ TEST(CudaRouting, KernelCallsReachTheBackendAndCarryItsMessage) {
     EXPECT_NE(f.message.find("lerp: fake backend: no kernels"), std::string::npos) << f.message;
     f = failure_of([&] { return cmp_addcdiv_(dev.get(), dev.get(), dev.get(), cmp_scalar{CMP_SCALAR_INT, 0, 0.0, 1}); });
     EXPECT_NE(f.message.find("addcdiv_: fake backend: no kernels"), std::string::npos) << f.message;
+    // The reductions reach reduce_rows (over the last dim or every dim of a contiguous tensor:
+    // no copy kernel needed first).
+    const int64_t last[] = {1};
+    f = failure_of([&] { return cmp_mean(dev.get(), last, 1, 0, &out); });
+    EXPECT_NE(f.message.find("mean: fake backend: no kernels"), std::string::npos) << f.message;
+    f = failure_of([&] { return cmp_amax(dev.get(), last, 1, 1, &out); });
+    EXPECT_NE(f.message.find("amax: fake backend: no kernels"), std::string::npos) << f.message;
+    f = failure_of([&] { return cmp_all(dev.get(), nullptr, 0, 0, &out); });
+    EXPECT_NE(f.message.find("all: fake backend: no kernels"), std::string::npos) << f.message;
+    f = failure_of([&] { return cmp_max(dev.get(), &out); });
+    EXPECT_NE(f.message.find("max: fake backend: no kernels"), std::string::npos) << f.message;
+    EXPECT_EQ(out, nullptr);
+}
+
+TEST(CudaRouting, ReductionsWithoutACudaKernelAreRefused) {
+    // max/min with a dim pass the ABI's list (max and min without one run on CUDA) and are
+    // refused by their front-end; var and argmax at the door.
+    Handle dev = to_device(tensor_from(kValues, {2, 3}, CMP_DTYPE_FLOAT32).get(), cuda_device());
+    cmp_tensor values = nullptr, indices = nullptr, out = nullptr;
+    Failure f = failure_of([&] { return cmp_max_dim(dev.get(), 1, 0, &values, &indices); });
+    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
+    EXPECT_NE(f.message.find("max: not implemented on CUDA yet with a dim (values and indices) (argument 'input' is "
+                             "on cuda:0)"),
+              std::string::npos)
+        << f.message;
+    f = failure_of([&] { return cmp_min_dim(dev.get(), 0, 1, &values, &indices); });
+    EXPECT_NE(f.message.find("min: not implemented on CUDA yet with a dim"), std::string::npos) << f.message;
+    f = failure_of([&] { return cmp_var(dev.get(), nullptr, 0, 1.0, 0, &out); });
+    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
+    EXPECT_NE(f.message.find("var: not implemented on CUDA yet"), std::string::npos) << f.message;
+    f = failure_of([&] { return cmp_argmax(dev.get(), 1, 0, 0, &out); });
+    EXPECT_NE(f.message.find("argmax: not implemented on CUDA yet"), std::string::npos) << f.message;
+    EXPECT_EQ(values, nullptr);
+    EXPECT_EQ(indices, nullptr);
     EXPECT_EQ(out, nullptr);
 }
 

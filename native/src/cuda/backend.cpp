@@ -48,6 +48,7 @@ const compute_cuda_backend kBackend = {
     masked_fill,
     binary_math,
     ternary_math,
+    reduce_rows,
 };
 
 }  // namespace

@@ -77,6 +77,21 @@ typedef enum compute_cuda_compare_op {
     COMPUTE_CUDA_COMPARE_GE = 5
 } compute_cuda_compare_op;
 
+/* Row reductions (reduce_rows). SUM, MEAN and PROD accumulate in float64 for float64, float32
+ * for the other floats and int64 (wrapping) for integers and bool; AMAX / AMIN compare opmath
+ * values (float32 for 16-bit floats, int64 for integers and bool) and propagate NaN; ANY / ALL
+ * test x != 0 (NaN is non-zero). */
+typedef enum compute_cuda_reduce_op {
+    COMPUTE_CUDA_REDUCE_SUM = 0,
+    COMPUTE_CUDA_REDUCE_MEAN = 1,
+    COMPUTE_CUDA_REDUCE_PROD = 2,
+    COMPUTE_CUDA_REDUCE_AMAX = 3,
+    COMPUTE_CUDA_REDUCE_AMIN = 4,
+    COMPUTE_CUDA_REDUCE_ANY = 5,
+    COMPUTE_CUDA_REDUCE_ALL = 6
+} compute_cuda_reduce_op;
+#define COMPUTE_CUDA_REDUCE_OP_COUNT 7
+
 /* The parameters of a unary math op, laid out as the core's cmp::cpu::UnaryMathParams
  * (cpu/unary_math_list.h documents which op reads which). */
 typedef struct compute_cuda_unary_params {
@@ -172,6 +187,17 @@ typedef struct compute_cuda_backend {
     /* Operand 0 = op(operand 1, 2, 3), all of one dtype; op is a cmp::cpu::TernaryMathOp value:
      * lerp(a, end, weight), addcmul / addcdiv(a, t1, t2) with value (unused by lerp). */
     int32_t (*ternary_math)(const compute_cuda_iter* iter, int32_t op, cmp_scalar value);
+
+    /* --- appended in version 2: the reductions over dims --- */
+    /* out[r] = op over in[r * row_len .. r * row_len + row_len) for r < rows, both contiguous;
+     * op is a compute_cuda_reduce_op. out_dtype is the op's result dtype, checked: the input's
+     * for MEAN (floating inputs only), AMAX and AMIN; SUM's and PROD's is the input's for
+     * floats and int64 otherwise; ANY's and ALL's is uint8 for uint8 inputs and bool otherwise.
+     * A row of length 0 gives the identity (0, 1, false, true; NaN for MEAN); AMAX / AMIN have
+     * none and fail with INVALID_ARGUMENT (the core refuses those with PyTorch's message first).
+     * sum_rows is reduce_rows with SUM. */
+    int32_t (*reduce_rows)(int32_t device, void* stream, const void* in, int32_t in_dtype, void* out,
+                           int32_t out_dtype, int64_t rows, int64_t row_len, int32_t op);
 } compute_cuda_backend;
 
 /* The one symbol the backend exports. */

@@ -54,5 +54,7 @@ int32_t ternary_math(const compute_cuda_iter* iter, int32_t op, cmp_scalar value
 // reduce.cu
 int32_t sum_rows(int32_t device, void* stream, const void* in, int32_t in_dtype, void* out, int32_t out_dtype,
                  int64_t rows, int64_t row_len);
+int32_t reduce_rows(int32_t device, void* stream, const void* in, int32_t in_dtype, void* out, int32_t out_dtype,
+                    int64_t rows, int64_t row_len, int32_t op);
 
 }  // namespace cmp::cuda_backend

@@ -1,4 +1,4 @@
-// CUDA branches of the pointwise ops, copies across devices and sum (see cuda_ops.h).
+// CUDA branches of the pointwise ops, copies across devices and the reductions (see cuda_ops.h).
 #include "ops/cuda_ops.h"
 
 #include "core/cuda_runtime.h"
@@ -162,25 +162,21 @@ void copy_across_devices(const Tensor& dst, const Tensor& src) {
     copy_(dst, landed);
 }
 
-Tensor sum(const Tensor& a, const Shape& dims, bool keepdim, DType out_dtype) {
-    // The planner checks dims and allocates the kept-shape output; the reduced dims are moved
-    // innermost and made dense so each output element is the sum of one contiguous row.
-    PlannedReduction r = plan_reduction("sum", a, dims, keepdim, out_dtype);
-    const int64_t nd = a.dim();
-    Shape kept, reduced;
-    for (int64_t d = 0; d < nd; ++d) {
-        bool is_reduced = dims.empty();
-        for (int64_t x : dims) is_reduced = is_reduced || wrap_dim(x, a, "sum") == d;
-        (is_reduced ? reduced : kept).push_back(d);
-    }
-    Shape perm = kept;
-    perm.insert(perm.end(), reduced.begin(), reduced.end());
-    const Tensor rows = contiguous(nd == 0 ? a : permute(a, perm));
-    const int64_t row_len = r.plan.reduce_numel;
-    const int64_t nrows = r.out.numel();
-    cuda::check(backend("sum").sum_rows(a.device().index, nullptr, rows.data_ptr(), static_cast<int32_t>(a.dtype()),
-                                        r.out.data_ptr(), static_cast<int32_t>(out_dtype), nrows, row_len),
-                "sum");
+Tensor reduce(const char* op, compute_cuda_reduce_op kind, const Tensor& a, const Shape& dims, bool keepdim,
+              DType out_dtype) {
+    PlannedReduction r = plan_reduction(op, a, dims, keepdim, out_dtype);
+    // Kept dims first, in order, then the reduced ones: row k of the dense permuted input holds
+    // the elements of output k (out is contiguous in the kept dims' order). An input already
+    // laid out so is not copied.
+    Shape perm;
+    for (int pass = 0; pass < 2; ++pass)
+        for (size_t d = 0; d < r.reduced_dims.size(); ++d)
+            if (r.reduced_dims[d] == (pass == 1)) perm.push_back(static_cast<int64_t>(d));
+    const Tensor rows = contiguous(a.dim() == 0 ? a : permute(a, perm));
+    cuda::check(backend(op).reduce_rows(a.device().index, nullptr, rows.data_ptr(), static_cast<int32_t>(a.dtype()),
+                                        r.out.data_ptr(), static_cast<int32_t>(out_dtype), r.out.numel(),
+                                        r.plan.reduce_numel, kind),
+                op);
     return r.result();
 }
 

@@ -38,7 +38,10 @@ void masked_fill(TensorIterator& iter, const Scalar& value);
 // done by the engine of one device.
 void copy_across_devices(const Tensor& dst, const Tensor& src);
 
-// sum of a CUDA tensor (sum's checks and result dtype are the caller's).
-Tensor sum(const Tensor& a, const Shape& dims, bool keepdim, DType out_dtype);
+// sum, mean, prod, amax, amin, any or all of a CUDA tensor over dims (the front-end's checks and
+// result dtype done): the CPU's reduction plan (ops/reductions.h) checks dims and gives the
+// output; the reduced dims are moved innermost and made dense, one row per output element.
+Tensor reduce(const char* op, compute_cuda_reduce_op kind, const Tensor& a, const Shape& dims, bool keepdim,
+              DType out_dtype);
 
 }  // namespace cmp::ops::cuda_ops

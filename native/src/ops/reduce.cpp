@@ -1,5 +1,5 @@
 // sum and mean over all dims or a list of dims, with keepdim; and the plan builder that every
-// reduction (ops/reductions*.cpp) shares.
+// reduction (ops/reductions*.cpp) and the CUDA reductions (ops/cuda_ops.cpp) share.
 #include "ops/ops.h"
 #include "ops/reductions.h"
 
@@ -99,13 +99,14 @@ PlannedReduction plan_reduction(const char* op, const Tensor& a, const Shape& di
     plan.kept = coalesce(std::move(kept));
     plan.reduced = coalesce(std::move(red));
     if (plan.reduced.empty()) plan.reduced.push_back({plan.reduce_numel == 0 ? 0 : 1, 0, 0});
+    r.reduced_dims = std::move(reduced);
     return r;
 }
 
 Tensor sum(const Tensor& a, const Shape& dims, bool keepdim) {
     CMP_CHECK(a.defined(), INVALID_ARGUMENT, "sum: argument 'input' is undefined");
     const DType out = is_floating(a.dtype()) ? a.dtype() : CMP_DTYPE_INT64;
-    if (!a.device().is_cpu()) return cuda_ops::sum(a, dims, keepdim, out);
+    if (!a.device().is_cpu()) return cuda_ops::reduce("sum", COMPUTE_CUDA_REDUCE_SUM, a, dims, keepdim, out);
     return reduce("sum", cpu::ReduceOp::Sum, a, dims, keepdim, out);
 }
 
@@ -114,6 +115,7 @@ Tensor mean(const Tensor& a, const Shape& dims, bool keepdim) {
     CMP_CHECK(is_floating(a.dtype()), DTYPE_MISMATCH,
               "mean(): could not infer output dtype. Input dtype must be either a floating point or complex "
               "dtype. Got: ", legacy_type_name(a.dtype()));
+    if (!a.device().is_cpu()) return cuda_ops::reduce("mean", COMPUTE_CUDA_REDUCE_MEAN, a, dims, keepdim, a.dtype());
     return reduce("mean", cpu::ReduceOp::Mean, a, dims, keepdim, a.dtype());
 }
 

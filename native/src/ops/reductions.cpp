@@ -5,6 +5,7 @@
 #include "core/device.h"
 #include "core/promotion.h"
 #include "cpu/reductions_stubs.h"
+#include "ops/cuda_ops.h"
 #include "ops/ops.h"
 
 #include <cmath>
@@ -52,8 +53,30 @@ void require_nonempty_reduction(const Tensor& a, const Shape& dims, const char* 
                   " to have non-zero size (input shape ", shape_str(a.sizes()), ").");
 }
 
+// The fold ops with a CUDA kernel. The ABI lets no CUDA tensor reach the others
+// (abi/abi_cuda_ops.cpp); this refuses one all the same rather than hand a CPU kernel device memory.
+compute_cuda_reduce_op cuda_reduce_op(FoldOp kind, const char* op) {
+    switch (kind) {
+        case FoldOp::Prod: return COMPUTE_CUDA_REDUCE_PROD;
+        case FoldOp::Amax: return COMPUTE_CUDA_REDUCE_AMAX;
+        case FoldOp::Amin: return COMPUTE_CUDA_REDUCE_AMIN;
+        case FoldOp::Any: return COMPUTE_CUDA_REDUCE_ANY;
+        case FoldOp::All: return COMPUTE_CUDA_REDUCE_ALL;
+        default: fail(CMP_STATUS_DEVICE_ERROR, str(op, ": not implemented on CUDA yet"));
+    }
+}
+
+// The reduction front-ends without a CUDA branch call this before their kernel, so that no CPU
+// kernel gets device memory even where the ABI would let a CUDA tensor through (max and min run
+// on CUDA without a dim, not with one). what: "" or which form of the op.
+void require_cpu(const Tensor& a, const char* op, const char* what = "") {
+    CMP_CHECK(a.device().is_cpu(), DEVICE_ERROR, op, ": not implemented on CUDA yet", what, " (argument 'input' is on ",
+              a.device().str(), "); move the tensor to the CPU with to(cpu) first");
+}
+
 Tensor fold(const char* op, FoldOp kind, const Tensor& a, const Shape& dims, bool keepdim, DType out_dtype,
             const FoldArgs& args = {}) {
+    if (!a.device().is_cpu()) return cuda_ops::reduce(op, cuda_reduce_op(kind, op), a, dims, keepdim, out_dtype);
     PlannedReduction r = plan_reduction(op, a, dims, keepdim, out_dtype);
     cpu::fold_stub(r.plan, kind, args);
     return r.result();
@@ -72,6 +95,7 @@ std::pair<Tensor, Tensor> arg_extremum(const char* op, FoldOp kind, const Tensor
     const Shape dims{dim};
     wrap_dim(dim, a, op);
     require_nonempty_reduction(a, dims, op);
+    require_cpu(a, op, " with a dim (values and indices)");
     PlannedReduction r = plan_reduction(op, a, dims, keepdim, a.dtype());
     Tensor indices = r.sibling(CMP_DTYPE_INT64);
     FoldArgs args;
@@ -105,6 +129,7 @@ std::pair<Tensor, Tensor> moments(const char* op, FoldOp kind, const Tensor& a, 
                                   bool keepdim, bool want_mean) {
     require_input(a, op);
     require_floating(a, op);
+    require_cpu(a, op);
     CMP_CHECK(!std::isnan(correction), INVALID_ARGUMENT, op, ": argument 'correction' is NaN");
     PlannedReduction r = plan_reduction(op, a, dims, keepdim, a.dtype());
     FoldArgs args;
@@ -130,6 +155,7 @@ Tensor logical(const char* op, FoldOp kind, const Tensor& a, const Shape& dims, 
 Tensor scan(const char* op, cpu::ScanOp kind, const Tensor& input, int64_t dim, DType dtype) {
     const int64_t w = wrap_dim(dim, input, op);
     require_available(input.device(), op);
+    require_cpu(input, op);
     const Tensor a = to_dtype(input, dtype);
     Tensor out = Tensor::empty(a.sizes(), dtype, a.device());
     if (out.numel() == 0) return out;

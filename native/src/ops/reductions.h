@@ -6,6 +6,7 @@
 #include "cpu/reduce_stubs.h"
 
 #include <utility>
+#include <vector>
 
 namespace cmp::ops {
 
@@ -15,6 +16,9 @@ struct PlannedReduction {
     Tensor out;
     Shape out_shape;
     cpu::ReducePlan plan;
+    // Whether each dim of the input is reduced (empty for a 0-dim input): the CUDA branch
+    // (ops/cuda_ops.cpp) moves these dims innermost.
+    std::vector<bool> reduced_dims;
     // The result with the caller's shape (a view of out).
     Tensor result() const;
     // Another output laid out like out (the indices of max, the mean of var_mean).
