@@ -148,6 +148,16 @@ def nn_more():
     yield Entry("adaptive_avg_pool2d (to 1x1)", "float32 [32, 512, 7, 7]", make_inputs(rand(32, 512, 7, 7)),
                 lambda c, t: c.caller("cmp_adaptive_avg_pool", t[0], ctypes.c_int64(2), int64s([1, 1])),
                 lambda t: (lambda: _F().adaptive_avg_pool2d(t[0], 1)), requires="cmp_adaptive_avg_pool")
+    # An output that divides the input evenly (plain 2x2 block means), and both gradients.
+    yield Entry("adaptive_avg_pool2d (to 7x7)", "float32 [32, 256, 14, 14]", make_inputs(rand(32, 256, 14, 14)),
+                lambda c, t: c.caller("cmp_adaptive_avg_pool", t[0], ctypes.c_int64(2), int64s([7, 7])),
+                lambda t: (lambda: _F().adaptive_avg_pool2d(t[0], 7)), requires="cmp_adaptive_avg_pool")
+    for out, planes, size in ((1, 512, 7), (7, 256, 14)):
+        yield Entry(f"adaptive_avg_pool2d backward ({out}x{out})", f"float32 [32, {planes}, {out}, {out}] -> [..., {size}, {size}]",
+                    make_inputs(rand(32, planes, out, out), rand(32, planes, size, size)),
+                    lambda c, t: c.caller("cmp_adaptive_avg_pool_backward", t[0], t[1], ctypes.c_int64(2)),
+                    lambda t: (lambda: _torch().ops.aten._adaptive_avg_pool2d_backward(t[0], t[1])),
+                    requires="cmp_adaptive_avg_pool_backward")
     yield Entry("upsample bilinear (x2)", "float32 [8, 64, 56, 56]", make_inputs(rand(8, 64, 56, 56)),
                 lambda c, t: c.caller("cmp_interpolate", t[0], ctypes.c_int64(2), int64s([112, 112]), None, ctypes.c_int32(2),
                                       ctypes.c_int32(0), ctypes.c_int32(0)),

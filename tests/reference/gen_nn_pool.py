@@ -16,6 +16,8 @@ carry "count" (the number of terms), "eps" (the unit roundoff of the compute dty
 "abs_bound" / "grad_abs_bound" (the same op applied to |x| and |grad_output| in float64), and the
 tests accept |actual - expected| <= count * eps * abs_bound plus one ulp of the result dtype.
 """
+import functools
+
 import torch
 import torch.nn.functional as F
 
@@ -147,22 +149,40 @@ def gen_max_pool(cs):
     mp("max2d_error_zero_channels", randn([1, 0, 4, 4]), 2, 2)
 
 
-def gen_avg_pool(cs):
-    def ap(name, x, n, k, stride=None, padding=0, ceil_mode=False, include_pad=True, divisor=None, permute=None):
-        if n == 1:
-            fn = lambda t: F.avg_pool1d(t, k, stride, padding, ceil_mode, include_pad)
-        else:
-            f = F.avg_pool2d if n == 2 else F.avg_pool3d
-            fn = lambda t: f(t, k, stride, padding, ceil_mode, include_pad, divisor)
-        kk = tup(k, n)
-        count = 1
-        for v in kk:
-            count *= v
-        args = {"nspatial": n, "kernel_size": kk, "stride": None if stride is None else tup(stride, n),
-                "padding": tup(padding, n), "ceil_mode": ceil_mode, "count_include_pad": include_pad,
-                "divisor_override": divisor or 0}
-        cs.run(name, "avg_pool", x, fn, args, permute=permute, bound=abs_bound, count=count)
+def avg_case(cs, name, x, n, k, stride=None, padding=0, ceil_mode=False, include_pad=True, divisor=None, permute=None):
+    if n == 1:
+        fn = lambda t: F.avg_pool1d(t, k, stride, padding, ceil_mode, include_pad)
+    else:
+        f = F.avg_pool2d if n == 2 else F.avg_pool3d
+        fn = lambda t: f(t, k, stride, padding, ceil_mode, include_pad, divisor)
+    kk = tup(k, n)
+    count = 1
+    for v in kk:
+        count *= v
+    args = {"nspatial": n, "kernel_size": kk, "stride": None if stride is None else tup(stride, n),
+            "padding": tup(padding, n), "ceil_mode": ceil_mode, "count_include_pad": include_pad,
+            "divisor_override": divisor or 0}
+    cs.run(name, "avg_pool", x, fn, args, permute=permute, bound=abs_bound, count=count)
 
+
+def adaptive_avg_case(cs, name, x, n, size, permute=None):
+    f = {1: F.adaptive_avg_pool1d, 2: F.adaptive_avg_pool2d, 3: F.adaptive_avg_pool3d}[n]
+    ins = list(x.shape[-n:])
+    count = 1
+    for i, o in zip(ins, tup(size, n)):
+        count *= -(-i // max(o, 1)) + 1
+    cs.run(name, "adaptive_avg_pool", x, lambda t: f(t, size), {"nspatial": n, "output_size": tup(size, n)},
+           permute=permute, bound=abs_bound, count=count)
+
+
+def adaptive_max_case(cs, name, x, n, size, permute=None):
+    f = {1: F.adaptive_max_pool1d, 2: F.adaptive_max_pool2d, 3: F.adaptive_max_pool3d}[n]
+    cs.run(name, "adaptive_max_pool", x, lambda t: f(t, size, return_indices=True),
+           {"nspatial": n, "output_size": tup(size, n)}, permute=permute, indices=True)
+
+
+def gen_avg_pool(cs):
+    ap = functools.partial(avg_case, cs)
     ap("avg2d_k2", randn([2, 3, 6, 6]), 2, 2)
     ap("avg2d_k3_s2_p1", randn([2, 2, 7, 8]), 2, 3, 2, 1)
     ap("avg2d_exclude_pad", randn([2, 2, 7, 8]), 2, 3, 2, 1, include_pad=False)
@@ -189,20 +209,8 @@ def gen_avg_pool(cs):
 
 
 def gen_adaptive(cs):
-    def aa(name, x, n, size, permute=None):
-        f = {1: F.adaptive_avg_pool1d, 2: F.adaptive_avg_pool2d, 3: F.adaptive_avg_pool3d}[n]
-        ins = list(x.shape[-n:])
-        count = 1
-        for i, o in zip(ins, tup(size, n)):
-            count *= -(-i // max(o, 1)) + 1
-        cs.run(name, "adaptive_avg_pool", x, lambda t: f(t, size), {"nspatial": n, "output_size": tup(size, n)},
-               permute=permute, bound=abs_bound, count=count)
-
-    def am(name, x, n, size, permute=None):
-        f = {1: F.adaptive_max_pool1d, 2: F.adaptive_max_pool2d, 3: F.adaptive_max_pool3d}[n]
-        cs.run(name, "adaptive_max_pool", x, lambda t: f(t, size, return_indices=True),
-               {"nspatial": n, "output_size": tup(size, n)}, permute=permute, indices=True)
-
+    aa = functools.partial(adaptive_avg_case, cs)
+    am = functools.partial(adaptive_max_case, cs)
     aa("aavg2d_5to3", randn([2, 3, 5, 5]), 2, 3)
     aa("aavg2d_7x6to3x4", randn([1, 2, 7, 6]), 2, (3, 4))
     aa("aavg2d_upsample", randn([1, 2, 3, 2]), 2, (5, 4))
@@ -342,6 +350,35 @@ def gen_grid_sample(cs):
     gs("error_batch_mismatch", randn([2, 2, 4, 4]), grid([1, 3, 3, 2]))
 
 
+def gen_tiling(cs):
+    """Windows that tile the planes (kernel == stride without padding, adaptive output sizes that
+    divide the input, global pooling): the kernels run them as regular windows side by side and
+    write the average's gradient instead of accumulating it. Generated last, so the inputs of
+    the cases above stay as they were."""
+    ap = functools.partial(avg_case, cs)
+    aa = functools.partial(adaptive_avg_case, cs)
+    am = functools.partial(adaptive_max_case, cs)
+    ap("avg2d_k2_tiles_divisor", randn([2, 2, 4, 6]), 2, 2, divisor=3)
+    ap("avg3d_k2_tiles", randn([1, 2, 4, 4, 6]), 3, 2)
+    ap("avg1d_k4_tiles", randn([2, 3, 12]), 1, 4)
+    aa("aavg2d_8x6to4x3", randn([2, 3, 8, 6]), 2, (4, 3))
+    aa("aavg2d_8x5to4x3", randn([1, 2, 8, 5]), 2, (4, 3))
+    aa("aavg2d_6x9to4x3", randn([1, 2, 6, 9]), 2, (4, 3))
+    aa("aavg2d_14to7_noncontiguous", randn([2, 14, 14, 3]), 2, 7, permute=[0, 3, 1, 2])
+    aa("aavg2d_global_7x7_float64", randn([2, 3, 7, 7], "float64"), 2, 1)
+    aa("aavg2d_global_bfloat16", randn([2, 3, 4, 4], "bfloat16"), 2, 1)
+    aa("aavg1d_12to4", randn([2, 3, 12]), 1, 4)
+    aa("aavg1d_global", randn([3, 5, 9]), 1, 1)
+    aa("aavg3d_4x6x8to2x3x2", randn([1, 2, 4, 6, 8]), 3, (2, 3, 2))
+    aa("aavg3d_global", randn([2, 2, 3, 4, 5]), 3, 1)
+    x = randn([2, 2, 8, 6])
+    x[0, 1, 2, 3] = NAN
+    x[1, 0, 5, 0] = -INF
+    am("amax2d_8x6to4x3_nan", x, 2, (4, 3))
+    am("amax1d_12to3", randn([2, 3, 12]), 1, 3)
+    am("amax3d_4x6x8to2x3x2", randn([1, 2, 4, 6, 8]), 3, (2, 3, 2))
+
+
 def generate():
     seeded(53)
     cs = Cases()
@@ -350,4 +387,5 @@ def generate():
     gen_adaptive(cs)
     gen_interpolate(cs)
     gen_grid_sample(cs)
+    gen_tiling(cs)
     write("nn_pool.json", cs.cases, description=__doc__.splitlines()[0])

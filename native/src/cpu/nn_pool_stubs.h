@@ -40,6 +40,20 @@ struct PoolPlan {
 
     int64_t in_plane() const { return dims[0].in_size * dims[1].in_size * dims[2].in_size; }
     int64_t out_plane() const { return dims[0].out_size * dims[1].out_size * dims[2].out_size; }
+
+    // Whether the windows tile the planes: in every dim, output o reads exactly the positions
+    // [o * k, (o + 1) * k) with k = in_size / out_size (global pooling, adaptive pooling to a
+    // size that divides the input, kernel == stride without padding). Each input position is
+    // then in exactly one window, so an average's gradient is written, not accumulated.
+    bool tiles() const {
+        for (const PoolDim& d : dims) {
+            if (d.out_size < 1 || d.step != 1 || d.in_size % d.out_size != 0) return false;
+            const int64_t k = d.in_size / d.out_size;
+            for (int64_t o = 0; o < d.out_size; ++o)
+                if (d.first[static_cast<size_t>(o)] != o * k || d.count[static_cast<size_t>(o)] != k) return false;
+        }
+        return true;
+    }
 };
 
 enum class PoolKind { Max, Avg };
@@ -48,7 +62,8 @@ enum class PoolKind { Max, Avg };
 // position in the input plane. Avg: out = window mean. in/out/indices are contiguous.
 CMP_DECLARE_STUB(pool_forward_stub,
                  void (*)(const PoolPlan& plan, PoolKind kind, const Tensor& in, const Tensor& out, const Tensor& indices));
-// grad_in (contiguous, zero-filled) += the average's share of grad_out over each window.
+// grad_in (contiguous) += the average's share of grad_out over each window; grad_in is
+// zero-filled by the caller unless plan.tiles(), in which case the kernel writes every element.
 CMP_DECLARE_STUB(avg_pool_backward_stub, void (*)(const PoolPlan& plan, const Tensor& grad_out, const Tensor& grad_in));
 // grad_in (contiguous, zero-filled, planes x in_plane) += grad_out at indices (planes x out_plane).
 CMP_DECLARE_STUB(max_pool_backward_stub, void (*)(const Tensor& grad_out, const Tensor& indices, const Tensor& grad_in,

@@ -186,8 +186,40 @@ void pool_forward_kernel(const PoolPlan& plan, PoolKind kind, const Tensor& in, 
     }
 }
 
+// Windows that tile the planes (plan.tiles()): every input position gets its window's share,
+// written once - grad_in was not zero-filled. A W row of shares is expanded once per (od, oh)
+// and copied to the window's rows; a plane that is one window (global pooling) is one fill.
+template <typename T>
+void tiled_avg_backward(const PoolPlan& plan, const T* gy, T* gx) {
+    const PoolDim &D = plan.dims[0], &H = plan.dims[1], &W = plan.dims[2];
+    const int64_t in_plane = plan.in_plane(), out_plane = plan.out_plane();
+    const int64_t sW = W.in_size, kw = W.in_size / W.out_size;
+    parallel_for(0, plan.planes, plane_grain(in_plane), [&](int64_t begin, int64_t end) {
+        if (out_plane == 1) {
+            for (int64_t p = begin; p < end; ++p) std::fill_n(gx + p * in_plane, in_plane, divide<T>(plan, gy[p], 0, 0, 0));
+            return;
+        }
+        std::vector<T> row(static_cast<size_t>(sW));
+        for (int64_t p = begin; p < end; ++p) {
+            T* x = gx + p * in_plane;
+            const T* y = gy + p * out_plane;
+            int64_t o = 0;
+            for (int64_t od = 0; od < D.out_size; ++od) {
+                for (int64_t oh = 0; oh < H.out_size; ++oh, o += W.out_size) {
+                    for (int64_t ow = 0; ow < W.out_size; ++ow)
+                        std::fill_n(row.data() + ow * kw, kw, divide<T>(plan, y[o + ow], od, oh, ow));
+                    for (int64_t kd = 0; kd < D.count[od]; ++kd)
+                        for (int64_t kh = 0; kh < H.count[oh]; ++kh)
+                            std::copy_n(row.data(), sW, x + ((D.first[od] + kd) * H.in_size + H.first[oh] + kh) * sW);
+                }
+            }
+        }
+    });
+}
+
 template <typename T>
 void avg_pool_backward_typed(const PoolPlan& plan, const Tensor& grad_out, const Tensor& grad_in) {
+    if (plan.tiles()) return tiled_avg_backward<T>(plan, grad_out.data<T>(), grad_in.data<T>());
     const PoolDim& D = plan.dims[0];
     const PoolDim& H = plan.dims[1];
     const PoolDim& W = plan.dims[2];
