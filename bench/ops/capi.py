@@ -61,7 +61,8 @@ class Library:
 
     def tensor(self, array):
         """A Compute tensor holding a copy of a (contiguous) numpy array."""
-        array = np.ascontiguousarray(array)
+        # (ascontiguousarray makes a 0-dim array 1-dim: keep the shape, a scalar grad_output is 0-dim)
+        array = np.ascontiguousarray(array).reshape(np.shape(array))
         out = ctypes.c_void_p()
         self.check(self.lib.cmp_from_buffer(
             array.ctypes.data_as(ctypes.c_void_p), ctypes.c_int64(array.nbytes), int64s(array.shape),

@@ -16,6 +16,16 @@ def other(*shape, low=-2.0, high=2.0, seed=12345, dtype=F32):
     return lambda: rng.uniform(low, high, size=shape).astype(dtype)
 
 
+def _cross_entropy_backward_torch(t):
+    """What PyTorch's autograd runs for F.cross_entropy's mean backward: nll_loss_backward, then
+    log_softmax's backward on the saved log-probabilities (computed here, outside the timing)."""
+    import torch
+    logp = t[0].log_softmax(1)
+    total = torch.tensor(float(t[0].shape[0]))
+    return lambda: torch.ops.aten._log_softmax_backward_data(
+        torch.ops.aten.nll_loss_backward(t[2], logp, t[1], None, 1, -100, total), logp, 1, torch.float32)
+
+
 def _ints(*shape, high, dtype=np.int64):
     rng = np.random.default_rng(sum(shape) + 7)
     return lambda: rng.integers(0, high, size=shape).astype(dtype)
@@ -121,6 +131,11 @@ def nn_more():
                 make_inputs(rand(4096, 1000), _ints(4096, high=1000)),
                 lambda c, t: c.caller("cmp_cross_entropy", t[0], t[1], None, ctypes.c_int64(-100), ctypes.c_int32(1), ctypes.c_double(0.0)),
                 lambda t: (lambda: _F().cross_entropy(t[0], t[1])), requires="cmp_cross_entropy")
+    yield Entry("cross_entropy backward (mean)", "float32 [4096, 1000], int64 [4096]",
+                make_inputs(rand(4096, 1000), _ints(4096, high=1000), lambda: np.array(1.0, dtype=F32)),
+                lambda c, t: c.caller("cmp_cross_entropy_backward", t[2], t[0], t[1], None, ctypes.c_int64(-100),
+                                      ctypes.c_int32(1), ctypes.c_double(0.0), outs=2),
+                _cross_entropy_backward_torch, requires="cmp_cross_entropy_backward")
     yield Entry("mse_loss (mean)", f"float32 [{MEG}]", make_inputs(rand(MEG), other(MEG)),
                 lambda c, t: c.caller("cmp_mse_loss", t[0], t[1], ctypes.c_int32(1)),
                 lambda t: (lambda: _F().mse_loss(t[0], t[1])), requires="cmp_mse_loss")

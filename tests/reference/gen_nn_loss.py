@@ -350,6 +350,17 @@ def generate():
         {"reduction": "batchmean"})
     add(kl, "error_shape", {"input": lsm([3, 4]), "target": probs([3, 5])})
 
+    # cross_entropy: dense rows take a vector max and sum the exps in float32 blocks of 1024
+    # (the CPU kernel): rows longer than two blocks, and NaN/inf where the vector body reads them
+    # (column 20 of 40), including a -inf in an otherwise finite row. Own generator, and last:
+    # add() draws each backward's grad_output from the global one, so earlier cases keep theirs.
+    g = torch.Generator().manual_seed(20261205)
+    add("cross_entropy", "long_rows", {"input": torch.randn(3, 2500, generator=g) * 3.0,
+                                       "target": torch.tensor([7, 1500, 2499])}, {"reduction": "none"})
+    wide = torch.randn(4, 40, generator=g)
+    wide[0, 20], wide[1, 20], wide[2, 20] = float("nan"), float("inf"), float("-inf")
+    add("cross_entropy", "nan_inf_dense_rows", {"input": wide, "target": torch.tensor([3, 20, 5, 39])}, {"reduction": "none"})
+
     write("nn_loss.json", cases, description="Loss functions, forward and backward, against torch.nn.functional and autograd.")
     _generate_attention()
 

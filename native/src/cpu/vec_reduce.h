@@ -10,6 +10,7 @@
 #endif
 
 #include "cpu/row_blocks.h"
+#include "cpu/vec_width.h"
 
 #include <cmath>
 #include <cstdint>
@@ -69,19 +70,34 @@ T dense_extremum(const T* p, int64_t n, bool* finite) {
     T m = kInit, check = 0;
     int64_t i = 0;
 #if defined(__GNUC__)
+    // 64 bytes a step, as kR vectors of the ISA's own width: GCC lowers a select on vectors
+    // wider than the hardware's element by element (a 64-byte select ran scalar under AVX2,
+    // 4x slower than AVX-512 on softmax rows). The maximum and the v - v sum do not depend on
+    // the order, so every width gives the same result.
     constexpr int kW = 64 / sizeof(T);
-    typedef T vec_t __attribute__((vector_size(64)));
+    constexpr int kR = 64 / kVecBytes;
+    constexpr int kPer = kVecBytes / sizeof(T);
+    typedef T vec_t __attribute__((vector_size(kVecBytes)));
+    const auto pick = [](const vec_t& v, const vec_t& cur) { return (Max ? v > cur : v < cur) ? v : cur; };
     if (n >= kW) {
-        vec_t mv, cv = {};
-        for (int k = 0; k < kW; ++k) mv[k] = kInit;
-        for (; i + kW <= n; i += kW) {
-            vec_t v;
-            std::memcpy(&v, p + i, sizeof v);
-            mv = (Max ? v > mv : v < mv) ? v : mv;
-            cv += v - v;
+        vec_t mv[kR], cv[kR];
+        for (int r = 0; r < kR; ++r) {
+            mv[r] = vec_t{} + kInit;
+            cv[r] = vec_t{};
         }
-        m = vec_tree<T, 64>(mv, [](auto& a, const auto& b) { a = (Max ? b > a : b < a) ? b : a; });
-        if (finite) check = vec_tree<T, 64>(cv, [](auto& a, const auto& b) { a += b; });
+        for (; i + kW <= n; i += kW)
+            for (int r = 0; r < kR; ++r) {
+                vec_t v;
+                std::memcpy(&v, p + i + r * kPer, sizeof v);
+                mv[r] = pick(v, mv[r]);
+                cv[r] += v - v;
+            }
+        for (int r = 1; r < kR; ++r) {
+            mv[0] = pick(mv[r], mv[0]);
+            cv[0] += cv[r];
+        }
+        m = vec_tree<T, kVecBytes>(mv[0], [](auto& a, const auto& b) { a = (Max ? b > a : b < a) ? b : a; });
+        if (finite) check = vec_tree<T, kVecBytes>(cv[0], [](auto& a, const auto& b) { a += b; });
     }
 #endif
     for (; i < n; ++i) {

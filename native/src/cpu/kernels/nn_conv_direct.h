@@ -22,6 +22,7 @@
 #endif
 
 #include "cpu/nn_conv_stubs.h"
+#include "cpu/vec_width.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -34,14 +35,6 @@ namespace direct_conv {
 
 #if defined(__GNUC__)
 constexpr bool kAvailable = true;
-
-#if defined(__AVX512F__)
-constexpr int kVecBytes = 64;
-#elif defined(__AVX__)
-constexpr int kVecBytes = 32;
-#else
-constexpr int kVecBytes = 16;
-#endif
 
 template <typename T> struct VecOf;
 template <> struct VecOf<float> {

@@ -7,8 +7,9 @@
 // probability targets), never stored. The backward pass recomputes the log-sum-exp the same
 // way and writes grad_input = g * (softmax * target_mass - smoothed_target) directly.
 //
-// Sums along a row are accumulated in float64 in kLanes independent partials, so the loop
-// vectorises without reassociation and the result does not depend on the thread count.
+// Sums along a row are accumulated in fixed independent partials (float64, except the exps of
+// a dense row: see exp_sum), so the loops vectorise without reassociation and the result does
+// not depend on the thread count.
 #include "core/parallel.h"
 #include "cpu/loops.h"
 #include "cpu/nn_loss_stubs.h"
@@ -19,12 +20,30 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 namespace cmp::cpu {
 namespace {
 
 constexpr int kLanes = 8;
+
+// Elements per block of exp_sum: summed in M lanes inside a block, blocks added in float64.
+constexpr int64_t kExpBlock = 1024;
+
+// sum of exp(x[c] - m) over a contiguous row. The exps are summed in M's own lanes (float32
+// lanes vectorise with the exp; a float64 accumulation capped the loop at the conversion rate
+// and needed a row buffer to vectorise the exp at all), and only the block totals in float64,
+// so a long row (a 50257-word vocabulary) loses no more than a row of kExpBlock.
+template <typename M>
+double exp_sum(const M* x, int64_t n, M m) {
+    double total = 0;
+    for (int64_t c0 = 0; c0 < n; c0 += kExpBlock) {
+        const M* p = x + c0;
+        total += static_cast<double>(lane_sum<M>(std::min(kExpBlock, n - c0), [&](int64_t c) { return vexp(p[c] - m); }));
+    }
+    return total;
+}
 
 // Largest value of a row; NaN when the row holds a NaN (it must reach the loss).
 template <typename M, typename F>
@@ -75,6 +94,14 @@ struct ClassLoss {
     double lse(const T* x) const {
         if (!a.logits) return 0.0;
         const int64_t n = a.classes, s = step;
+        if constexpr (Contig && std::is_same_v<T, M> && kHasVecExtremum<T>) {
+            // Dense float32/float64 rows: a vector max pass that also says whether every element
+            // is finite, then one pass summing the exps. Rows holding NaN or inf take the exact
+            // rule below (the vector max skips NaN).
+            bool finite = false;
+            const M m = dense_extremum<true>(x, n, &finite);
+            if (finite && n > 0) return static_cast<double>(m) + std::log(exp_sum(x, n, m));
+        }
         const M m = row_max<M>(n, [&](int64_t c) { return static_cast<M>(x[c * s]); });
         // A row whose max is +inf, -inf or NaN: x - max holds a NaN, so log_softmax (and with it
         // the loss and its gradient) is NaN for the whole row, as in PyTorch.
