@@ -282,6 +282,20 @@ def generate():
          randn([5], "float64"), padding=[1, 0, 3], dilation=[1, 2, 1])
     convt("implicit_stride1_dilation", 2, randn([1, 4, 3, 40]), randn([4, 3, 3, 2]), randn([3]), padding=[1, 2],
           dilation=[1, 3], output_padding=[0, 1])
+    # The implicit weight gradient (cpu/kernels/conv_weight_grad.cpp) takes image channels per
+    # group that are a multiple of 32, or 128 and more, in blocks of the micro-kernel's width:
+    # groups with a batch (images accumulated), a partial last block, more output channels
+    # than one row block of the GEMM, reductions longer than one k block of 256, 3-d float64
+    # with dilation, and "same" padding of an even kernel (padding after the image only).
+    conv("implicit_wgrad_batch_groups", 2, randn([3, 64, 7, 9]), randn([8, 32, 3, 3]), randn([8]), groups=2,
+         padding=[1, 1])
+    conv("implicit_wgrad_partial_block", 2, randn([2, 136, 4, 5]), randn([3, 136, 2, 3]), padding=[1, 0],
+         dilation=[2, 1])
+    conv("implicit_wgrad_many_outputs", 2, randn([1, 32, 3, 4]), randn([200, 32, 1, 2]), padding=[0, 1])
+    conv("implicit_wgrad_conv1d_long", 1, randn([2, 32, 300]), randn([5, 32, 5]), randn([5]), padding=[2])
+    conv("implicit_wgrad_float64_3d", 3, randn([2, 32, 3, 4, 6], "float64"), randn([4, 32, 2, 2, 3], "float64"),
+         padding=[1, 0, 1], dilation=[1, 1, 2])
+    conv("implicit_wgrad_same_even_kernel", 2, randn([1, 32, 5, 6]), randn([3, 32, 2, 4]), padding="same")
 
     write("nn_conv.json", cases,
           description="conv1d/2d/3d and conv_transpose1d/2d/3d (outputs and autograd gradients), unfold, fold")

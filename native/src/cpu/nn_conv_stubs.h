@@ -38,12 +38,29 @@ CMP_DECLARE_STUB(im2col_stub, void (*)(DType dtype, const void* image, void* col
 CMP_DECLARE_STUB(conv_gemm_stub, void (*)(DType dtype, int64_t out_rows, const void* weight, int64_t ldw,
                                           const void* image, int64_t channels, const ConvGeom3& g, void* out));
 
+// grad_weight [out_rows, channels * kernel_volume] (row stride ldw) = grad_out [out_rows,
+// out_plane] x im2col(image)^T, added to grad_weight when accumulate, without the column
+// matrix: the GEMM reads its B operand in place from a channel-blocked, zero-bordered copy of
+// the image (float32 / float64, conv_weight_grad_applies; cpu/kernels/conv_weight_grad.cpp).
+// Uses the thread pool unless called inside a parallel region.
+CMP_DECLARE_STUB(conv_weight_grad_stub, void (*)(DType dtype, int64_t out_rows, const void* grad_out,
+                                                 const void* image, int64_t channels, const ConvGeom3& g,
+                                                 void* grad_weight, int64_t ldw, bool accumulate));
+
 // Stride 1 and no negative padding: every im2col row is then the padded image shifted.
 inline bool conv_gemm_applies(const ConvGeom3& g) {
     for (int i = 0; i < 3; ++i) {
         if (g.stride[i] != 1 || g.pad[i] < 0) return false;
     }
     return true;
+}
+
+// The weight gradient's implicit GEMM computes channels in blocks of the micro-kernel's width
+// (8-32 lanes by ISA and dtype), a partial last block with zero lanes: it is taken where
+// that costs at most 1/5 more (every block full, or 128 channels and up), with
+// conv_gemm_applies' geometry.
+inline bool conv_weight_grad_applies(int64_t channels, const ConvGeom3& g) {
+    return conv_gemm_applies(g) && (channels % 32 == 0 || channels >= 128);
 }
 
 // The adjoint of im2col: every col entry is added into the image pixel it was read from

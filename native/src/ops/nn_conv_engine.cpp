@@ -5,7 +5,8 @@
 //    a direct loop over the kernel taps (cpu depthwise_conv_stub) is several times faster.
 //  * float32/float64 convolutions at stride 1 need no column matrix either: the GEMM reads
 //    shifted rows of a zero-bordered copy of the image (cpu conv_gemm_stub, an implicit GEMM),
-//    and so does their image gradient, computed as the forward convolution of grad_out.
+//    and so does their image gradient, computed as the forward convolution of grad_out; their
+//    weight gradient reads its GEMM operand from a channel-blocked copy (cpu conv_weight_grad_stub).
 //  (Integer convolutions, which PyTorch's CPU also computes, take the im2col + GEMM path.)
 // Parallelism: with at least as many (image, group) tasks as threads, tasks are shared out and
 // each worker keeps its own column buffer (nested GEMM/im2col calls then run inline); with
@@ -23,6 +24,7 @@
 namespace cmp::cpu {
 CMP_DEFINE_STUB(im2col_stub);
 CMP_DEFINE_STUB(conv_gemm_stub);
+CMP_DEFINE_STUB(conv_weight_grad_stub);
 CMP_DEFINE_STUB(col2im_stub);
 CMP_DEFINE_STUB(depthwise_conv_stub);
 CMP_DEFINE_STUB(depthwise_backward_image_stub);
@@ -208,9 +210,10 @@ void backward_weight(const Problem& p, const Tensor& image, const Tensor& grad_o
     std::vector<Tensor> partial(static_cast<size_t>(chunks));
     partial[0] = grad_weight;
     for (int64_t c = 1; c < chunks; ++c) partial[c] = Tensor::empty({wnumel}, dt, Device::cpu());
+    const bool implicit = !d.pointwise && implicit_gemm(dt, p.geom) && cpu::conv_weight_grad_applies(d.Cg, p.geom);
     auto run_chunk = [&](int64_t c) {
         const int64_t n0 = c * p.batch / chunks, n1 = (c + 1) * p.batch / chunks;
-        Tensor col = d.pointwise ? Tensor() : Tensor::empty({d.CgK * d.P}, dt, Device::cpu());
+        Tensor col = d.pointwise || implicit ? Tensor() : Tensor::empty({d.CgK * d.P}, dt, Device::cpu());
         for (int64_t n = n0; n < n1; ++n) {
             for (int64_t gi = 0; gi < p.groups; ++gi) {
                 const char* x = at(image, (n * p.image_channels + gi * d.Cg) * d.Pin, d.es);
@@ -220,6 +223,8 @@ void backward_weight(const Problem& p, const Tensor& image, const Tensor& grad_o
                 // grad_out_g [Og, P] x cols^T [P, CgK]: the column matrix read transposed.
                 if (d.pointwise) {
                     cpu::gemm(dt, d.Og, d.CgK, d.P, 1.0, gy, d.P, 1, x, 1, d.Pin, beta, gw, d.CgK, 1);
+                } else if (implicit) {
+                    cpu::conv_weight_grad_stub(dt, d.Og, gy, x, d.Cg, p.geom, gw, d.CgK, beta != 0.0);
                 } else {
                     cpu::im2col_stub(dt, x, col.data_ptr(), d.Cg, p.geom);
                     cpu::gemm(dt, d.Og, d.CgK, d.P, 1.0, gy, d.P, 1, col.data_ptr(), 1, d.P, beta, gw, d.CgK, 1);

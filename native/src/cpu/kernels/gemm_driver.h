@@ -355,9 +355,10 @@ private:
 // k, -> kc groups of R values (out[p * R + i]), zero beyond `rows`. This is the packing of an
 // operand whose k runs along memory: A row-major, or B transposed (x @ W^T). Where the ISA
 // has an in-register transpose, W x W blocks go through it; otherwise (and for the k tail)
-// element by element.
-template <typename T, int R>
-void pack_transposed(int64_t rows, int64_t kc, const T* src, int64_t stride, T* out) {
+// element by element. row_at(i) gives the start of vector i (i < rows): a fixed stride for
+// a matrix, any address for the shifted image rows of a convolution's weight gradient.
+template <typename T, int R, typename RowAt>
+void pack_transposed_at(int64_t rows, int64_t kc, const RowAt& row_at, T* out) {
     using V = Simd<T>;
     constexpr int W = V::W;
     int64_t p0 = 0;
@@ -367,7 +368,7 @@ void pack_transposed(int64_t rows, int64_t kc, const T* src, int64_t stride, T* 
                 const int live = static_cast<int>(min_of<int64_t>(W, max_of<int64_t>(0, rows - g)));
                 typename V::reg r[W];
                 CMP_GEMM_UNROLL
-                for (int i = 0; i < W; ++i) r[i] = i < live ? V::loadu(src + (g + i) * stride + p0) : V::zero();
+                for (int i = 0; i < W; ++i) r[i] = i < live ? V::loadu(row_at(g + i) + p0) : V::zero();
                 V::transpose(r);
                 const int width = min_of(W, R - g);
                 CMP_GEMM_UNROLL
@@ -384,13 +385,18 @@ void pack_transposed(int64_t rows, int64_t kc, const T* src, int64_t stride, T* 
     if (rows == R) {
         for (int64_t p = p0; p < kc; ++p) {
             CMP_GEMM_UNROLL
-            for (int i = 0; i < R; ++i) out[p * R + i] = src[i * stride + p];
+            for (int i = 0; i < R; ++i) out[p * R + i] = row_at(i)[p];
         }
     } else {
         for (int64_t p = p0; p < kc; ++p) {
-            for (int64_t i = 0; i < R; ++i) out[p * R + i] = i < rows ? src[i * stride + p] : T(0);
+            for (int64_t i = 0; i < R; ++i) out[p * R + i] = i < rows ? row_at(i)[p] : T(0);
         }
     }
+}
+
+template <typename T, int R>
+void pack_transposed(int64_t rows, int64_t kc, const T* src, int64_t stride, T* out) {
+    pack_transposed_at<T, R>(rows, kc, [src, stride](int64_t i) { return src + i * stride; }, out);
 }
 
 // A (mc x kc, strides rsa/csa) -> ceil(mc/MR) panels, each kc groups of MR values (zero rows
@@ -445,9 +451,9 @@ void pack_b(int64_t kc, int64_t nc, const T* b, int64_t rsb, int64_t csb, T* out
 }
 
 // The B operand as the driver sees it. StridedB is a matrix in memory, packed into NR-wide
-// panels (pack_b's layout) by pack(). A source with kInPlace instead has rows at base +
-// offsets[p] with unit column stride, which the micro-kernel reads where they are (the
-// shifted image rows of a convolution, see conv_gemm.cpp).
+// panels (pack_b's layout) by pack(). A source with kInPlace instead has element (p, j) at
+// column(j) + offsets[p], unit column stride within a panel, which the micro-kernel reads
+// where it is (the shifted image rows of a convolution, see conv_gemm.cpp).
 template <typename T>
 struct StridedB {
     static constexpr bool kInPlace = false;
@@ -596,9 +602,10 @@ void panel_times_block(int64_t mc, int64_t kc, const T* ap, const T* bpanel, T* 
     }
 }
 
-// A packed A block of mc rows times the panels of an in-place B source (kInPlace: row p of
-// the B operand is at b.base + b.offsets[p], unit column stride, readable NR - 1 columns past
-// the last one), columns [j0, j0 + nc): no B packing at all.
+// A packed A block of mc rows times the panels of an in-place B source (kInPlace: element
+// (p, j) of the B operand is at b.column(j) + b.offsets[p], with unit column stride within
+// each NR-wide panel, readable up to the panel's NR-th column), columns [j0, j0 + nc): no B
+// packing at all.
 template <typename T, typename Kernel, typename BSource>
 void panels_in_place(int64_t mc, int64_t kc, const T* ap, const BSource& b, int64_t pc, int64_t j0, int64_t nc, T* c,
                      int64_t rsc, int64_t csc, T alpha, T beta) {
@@ -607,7 +614,7 @@ void panels_in_place(int64_t mc, int64_t kc, const T* ap, const BSource& b, int6
     for (int64_t jr = 0; jr < nc; jr += NR) {
         const int64_t nr = min_of<int64_t>(NR, nc - jr);
         for (int64_t ir = 0; ir < mc; ir += MR) {
-            Kernel::template run<true>(kc, ap + ir * kc, b.base + j0 + jr, c + ir * rsc + jr * csc, rsc, csc, alpha,
+            Kernel::template run<true>(kc, ap + ir * kc, b.column(j0 + jr), c + ir * rsc + jr * csc, rsc, csc, alpha,
                                        beta, min_of<int64_t>(MR, mc - ir), nr, b.offsets + pc);
         }
     }
