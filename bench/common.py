@@ -30,17 +30,29 @@ def best_time(fn, batch=1, clock=time.perf_counter):
     return best / batch
 
 
-def use_blas_dir(blas_dir, threads):
-    """Restarts this script, when needed, so that the BLAS PyTorch and numpy call runs `threads`
-    threads and, with blas_dir (a folder holding an optimised libblas.so.3, e.g. OpenBLAS's),
-    is the one the loader finds first: Debian's PyTorch and numpy call whatever libblas.so.3
-    the loader finds, and the loader reads LD_LIBRARY_PATH at start-up only, hence the restart.
+# PyTorch's name (ATEN_CPU_CAPABILITY) for the instruction set of each Compute variant.
+TORCH_ISA = {"avx512": "avx512", "avx2": "avx2", "baseline": "default"}
 
-    The thread count matters even without blas_dir: torch.set_num_threads does not reach
-    OpenBLAS's own pthread pool, so a "--threads 1" run let OpenBLAS use every core, and with
-    --cpu-time (the calling thread's clock) the other thread's work went uncounted; PyTorch's
-    GEMM-backed rows (linear, conv) then read up to 1.6x faster than they were."""
+
+def pin_environment(blas_dir, threads):
+    """Restarts this script, when needed, so that both sides run alike:
+
+    - the BLAS that PyTorch and numpy call runs `threads` threads. torch.set_num_threads does
+      not reach OpenBLAS's own pthread pool, so before this a "--threads 1" run let OpenBLAS use
+      every core, and with --cpu-time (the calling thread's clock) the other thread's work went
+      uncounted: PyTorch's GEMM-backed rows read up to 1.6x faster than they were;
+    - PyTorch uses the instruction set of the Compute variant being measured: with
+      COMPUTE_CPU_ISA=avx2, ATEN_CPU_CAPABILITY=avx2 (PyTorch otherwise picks its AVX-512
+      kernels on this machine, and "AVX2" ratios compared Compute's AVX2 code with PyTorch's
+      AVX-512 code). An ATEN_CPU_CAPABILITY set by the caller is kept;
+    - with blas_dir (a folder holding an optimised libblas.so.3, e.g. OpenBLAS's), that BLAS is
+      the one the loader finds first: Debian's PyTorch and numpy call whatever libblas.so.3 the
+      loader finds.
+    The loader and PyTorch read these variables at start-up only, hence the restart."""
     want = {"OPENBLAS_NUM_THREADS": str(threads), "OMP_NUM_THREADS": str(threads)}
+    isa = os.environ.get("COMPUTE_CPU_ISA")
+    if isa in TORCH_ISA and "ATEN_CPU_CAPABILITY" not in os.environ:
+        want["ATEN_CPU_CAPABILITY"] = TORCH_ISA[isa]
     if blas_dir:
         want["COMPARE_BLAS_DIR"] = blas_dir
     if all(os.environ.get(k) == v for k, v in want.items()):
@@ -49,6 +61,11 @@ def use_blas_dir(blas_dir, threads):
     if blas_dir:
         env["LD_LIBRARY_PATH"] = blas_dir + os.pathsep + os.environ.get("LD_LIBRARY_PATH", "")
     os.execve(sys.executable, [sys.executable] + sys.argv, env)
+
+
+def torch_isa():
+    """The instruction set PyTorch was asked for (its own best when not set)."""
+    return os.environ.get("ATEN_CPU_CAPABILITY", "its best")
 
 
 def cpu_model():

@@ -32,7 +32,7 @@ import time
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from common import best_time, blas_name, cpu_model, load_average, use_blas_dir  # noqa: E402
+from common import best_time, blas_name, cpu_model, load_average, pin_environment, torch_isa  # noqa: E402
 
 # Squares, two skinny panels, and the products of Linear layers (MxNxK = batch x out x in).
 # A Linear layer y = x @ W^T (x [batch, in], W [out, in]) runs, per step, its forward
@@ -91,12 +91,12 @@ def main():
     args = p.parse_args()
     if args.cpu_time and args.threads != 1:
         p.error("--cpu-time measures the calling thread only, so it needs --threads 1")
-    use_blas_dir(args.blas_dir, args.threads)
+    pin_environment(args.blas_dir, args.threads)
 
     torch.set_num_threads(args.threads)
     torch.matmul(torch.ones(64, 64), torch.ones(64, 64))  # loads the BLAS blas_name reports
     print(f"# {cpu_model()}, {os.cpu_count()} logical CPUs; threads={args.threads}; "
-          f"PyTorch {torch.__version__}, BLAS: {blas_name()}; transpose={args.transpose}; "
+          f"PyTorch {torch.__version__} (isa {torch_isa()}), BLAS: {blas_name()}; transpose={args.transpose}; "
           f"clock={'thread CPU time' if args.cpu_time else 'wall'}; {load_average()}")
     print(f"{'dtype':8} {'M x N x K':>18} {'A,B':>4} {'Compute GFLOP/s':>16} {'PyTorch GFLOP/s':>16} "
           f"{'PyTorch/Compute':>16}  isa")

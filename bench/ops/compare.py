@@ -28,7 +28,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from capi import Library  # noqa: E402
-from common import best_time, blas_name, cpu_model, load_average, use_blas_dir  # noqa: E402
+from common import best_time, blas_name, cpu_model, load_average, pin_environment, torch_isa  # noqa: E402
 from entries import all_entries  # noqa: E402
 from entries_coverage import all_coverage  # noqa: E402
 
@@ -153,14 +153,14 @@ def main():
     if args.cpu_time:
         global CLOCK
         CLOCK = time.thread_time
-    use_blas_dir(args.blas_dir, args.threads)
+    pin_environment(args.blas_dir, args.threads)
 
     lib = Library(os.path.abspath(args.lib))
     lib.set_num_threads(args.threads)
     torch.set_num_threads(args.threads)
     torch.matmul(torch.ones(64, 64), torch.ones(64, 64))  # loads the BLAS blas_name reports
     print(f"# {cpu_model()}, {os.cpu_count()} logical CPUs; threads={args.threads}; Compute isa={lib.isa()}; "
-          f"PyTorch {torch.__version__}; numpy {np.__version__}; BLAS: {blas_name()}; {load_average()}")
+          f"PyTorch {torch.__version__} (isa {torch_isa()}); numpy {np.__version__}; BLAS: {blas_name()}; {load_average()}")
     if not args.no_ops:
         run_ops(lib, args.filter)
     if args.overhead:
