@@ -183,6 +183,19 @@ def generate():
     add("diag_of_matrix_km3", "diag", [(x45, None)], diagonal=-3)
     add("diag_empty_vector", "diag", [(f(0), None)], diagonal=1)
     add("error_diag_3d", "diag", [(x234, None)], diagonal=0)
+    # cat of contiguous inputs of the result's dtype whose row blocks are 64 bytes or more is one
+    # pass of block copies per output row; the others (small blocks, promotion, permuted
+    # inputs) keep the copy_ path. Added last, so the inputs above stay as they were.
+    add("cat_blocks_dim1", "cat", [(f(3, 20), None), (f(3, 16), None), (f(3, 32), None)], dim=1)
+    add("cat_blocks_dim0", "cat", [(f(2, 16), None), (f(3, 16), None)], dim=0)
+    add("cat_blocks_3d_middle", "cat", [(f(2, 4, 16), None), (f(2, 2, 16), None)], dim=1)
+    add("cat_blocks_int64_neg_dim", "cat", [(randint((2, 8), "int64"), None), (randint((2, 10), "int64"), None)], dim=-1)
+    add("cat_blocks_bool", "cat", [(randint((2, 64), "bool"), None), (randint((2, 70), "bool"), None)], dim=1)
+    add("cat_blocks_with_empty", "cat", [(f(3, 16), None), (f(3, 0), None), (f(3, 16), None)], dim=1)
+    add("cat_blocks_skips_1d_empty", "cat", [(torch.empty(0), None), (f(2, 16), None), (f(2, 16), None)], dim=1)
+    add("cat_blocks_one_small", "cat", [(f(3, 16), None), (f(3, 2), None)], dim=1)
+    add("cat_blocks_promote", "cat", [(f(3, 16), None), (randn((3, 16), "float64"), None)], dim=1)
+    add("cat_blocks_noncontiguous", "cat", [(f(16, 3), (1, 0)), (f(3, 16), None)], dim=1)
     write("shape_ops.json", cases,
           description="cat/stack/split/split_with_sizes/chunk/unbind/flip/roll/repeat/tile/tril/triu/"
                       "diagonal/diag: values, dtypes, whether results share the input's storage, errors.")

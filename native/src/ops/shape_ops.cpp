@@ -3,9 +3,11 @@
 #include "ops/shape_ops.h"
 
 #include "core/device.h"
+#include "core/parallel.h"
 #include "core/promotion.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace cmp::ops {
 
@@ -41,6 +43,41 @@ void roll_one_into(const Tensor& out, const Tensor& t, int64_t shift, int64_t di
     const int64_t s = ((shift % n) + n) % n;
     copy_(narrow(out, dim, s, n - s), narrow(t, dim, 0, n - s));
     if (s > 0) copy_(narrow(out, dim, 0, s), narrow(t, dim, n - s, s));
+}
+
+// cat of contiguous CPU tensors of the output's dtype: each input's part of an output row (the
+// elements from dim on) is one contiguous block, so every output row is filled in one pass,
+// input after input, by block copies. Going through copy_ once per input walked the output
+// once per input, with the iterator's per-row set-up (0.87 of PyTorch for 2 x [1024, 512]
+// along dim 1). Declines (returns false) where a block is under kMinBlock bytes: a memcpy call
+// per few elements is slower than the iterator's copy loop.
+bool cat_blocks(const Tensor& out, const std::vector<Tensor>& tensors, int64_t d) {
+    constexpr int64_t kMinBlock = 64;
+    if (!out.device().is_cpu() || out.numel() == 0) return false;
+    int64_t outer = 1;
+    for (int64_t k = 0; k < d; ++k) outer *= out.size(k);
+    const int64_t esize = out.element_size();
+    std::vector<std::pair<const char*, int64_t>> blocks;  // each input's data and bytes per row
+    for (const Tensor& t : tensors) {
+        if (cat_skips(t) || t.numel() == 0) continue;
+        if (!t.is_contiguous() || t.dtype() != out.dtype() || !t.device().is_cpu()) return false;
+        const int64_t bytes = t.numel() / outer * esize;
+        if (bytes < kMinBlock) return false;
+        blocks.emplace_back(static_cast<const char*>(t.data_ptr()), bytes);
+    }
+    const int64_t row = out.numel() / outer * esize;
+    char* dst = static_cast<char*>(out.data_ptr());
+    const int64_t grain = std::max<int64_t>(1, kDefaultGrain * static_cast<int64_t>(sizeof(float)) / row);  // ~ kDefaultGrain floats
+    parallel_for(0, outer, grain, [&](int64_t b, int64_t e) {
+        for (int64_t o = b; o < e; ++o) {
+            char* at = dst + o * row;
+            for (const auto& [src, bytes] : blocks) {
+                std::memcpy(at, src + o * bytes, static_cast<size_t>(bytes));
+                at += bytes;
+            }
+        }
+    });
+    return true;
 }
 
 }  // namespace
@@ -80,6 +117,7 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
     }
     sizes[static_cast<size_t>(d)] = total;
     Tensor out = Tensor::empty(sizes, dtype, ref->device(), op);
+    if (cat_blocks(out, tensors, d)) return out;
     int64_t at = 0;
     for (const Tensor& t : tensors) {
         if (cat_skips(t)) continue;
