@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Benchmarks, side by side with PyTorch on this machine (./build.sh bench runs this).
 #
-#   bench/run.sh                    every suite: gemm, ops, overhead
+#   bench/run.sh                    every suite: gemm, ops, overhead, train
 #   bench/run.sh gemm [ARGS]        bench/gemm/compare.py  (e.g. --threads 1 --dtype float32 512)
 #   bench/run.sh ops [ARGS]         bench/ops/compare.py   (e.g. --filter softmax)
 #   bench/run.sh overhead [ARGS]    bench/ops/compare.py --no-ops with the C# tiny-tensor program
+#   bench/run.sh train [ARGS]       bench/train/compare.py: whole training steps of small models
 #   bench/run.sh [ARGS]             as `gemm ARGS` (the form older notes use)
 #
 # Builds the library and bench programs in Release in build/bench (not the default build),
@@ -18,10 +19,11 @@ BUILD=$ROOT/build/bench
 JOBS=${JOBS:-2}
 PYTHON=/usr/bin/python3
 OVERHEAD_DIR=$BUILD/overhead
+TRAIN_DIR=$BUILD/train
 
 suite=all
 case ${1:-} in
-    gemm | ops | overhead | all) suite=$1; shift ;;
+    gemm | ops | overhead | train | all) suite=$1; shift ;;
     *) [[ $# -eq 0 ]] || suite=gemm ;;
 esac
 
@@ -49,6 +51,12 @@ build_overhead() {
         -p:ComputeNativeBuildDir="$BUILD" >/dev/null
 }
 
+# The C# program of the training-step suite, likewise.
+build_train() {
+    dotnet build "$ROOT/bench/train" -c Release -nologo -v:quiet -o "$TRAIN_DIR" \
+        -p:ComputeNativeBuildDir="$BUILD" >/dev/null
+}
+
 if [[ $suite == all || $suite == gemm ]]; then
     echo "== GEMM"
     "$PYTHON" "$ROOT/bench/gemm/compare.py" --bench "$BUILD/bench/gemm_bench" "${blas_args[@]}" "$@"
@@ -62,4 +70,9 @@ if [[ $suite == all || $suite == overhead ]]; then
     build_overhead
     "$PYTHON" "$ROOT/bench/ops/compare.py" --lib "$BUILD/libcompute.so" --no-ops \
         --overhead "$OVERHEAD_DIR/Overhead" "$@"
+fi
+if [[ $suite == all || $suite == train ]]; then
+    echo; echo "== training steps"
+    build_train
+    "$PYTHON" "$ROOT/bench/train/compare.py" --train "$TRAIN_DIR/Train" "${blas_args[@]}" "$@"
 fi

@@ -77,3 +77,40 @@ public class NativeLibraryOverrideTests
         Assert.That(NativeLibraryLoader.Resolve("not-compute", typeof(Tensor).Assembly, null), Is.EqualTo(IntPtr.Zero));
     }
 }
+
+/// <summary>torch.set_num_threads / get_num_threads. Changes the process-wide pool, so it runs alone.</summary>
+[NonParallelizable]
+public class ThreadCountTests
+{
+    [Test]
+    public void SetNumThreadsIsReadBackAndResultsDoNotDependOnIt()
+    {
+        int saved = Tensor.GetNumThreads();
+        Assert.That(saved, Is.GreaterThanOrEqualTo(1));
+        try
+        {
+            using Tensor x = Tensor.Randn(1 << 20);
+            Tensor.SetNumThreads(1);
+            Assert.That(Tensor.GetNumThreads(), Is.EqualTo(1));
+            using Tensor one = x.Sum();
+            Tensor.SetNumThreads(3);
+            Assert.That(Tensor.GetNumThreads(), Is.EqualTo(3));
+            using Tensor three = x.Sum();
+            // The float32 sum is blocked the same way at any thread count (README "Numerics").
+            Assert.That(three.Item<float>(), Is.EqualTo(one.Item<float>()));
+        }
+        finally
+        {
+            Tensor.SetNumThreads(saved);
+        }
+    }
+
+    [Test]
+    public void SetNumThreadsBelowOneIsAnArgumentError()
+    {
+        int saved = Tensor.GetNumThreads();
+        var ex = Assert.Throws<ArgumentException>(() => Tensor.SetNumThreads(0));
+        Assert.That(ex!.Message, Does.Contain("cmp_set_num_threads").Or.Contain("num_threads"));
+        Assert.That(Tensor.GetNumThreads(), Is.EqualTo(saved));
+    }
+}
