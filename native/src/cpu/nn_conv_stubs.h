@@ -31,12 +31,14 @@ struct ConvGeom3 {
 CMP_DECLARE_STUB(im2col_stub, void (*)(DType dtype, const void* image, void* col, int64_t channels,
                                        const ConvGeom3& g));
 
-// out [out_rows, out_plane] += weight [out_rows, channels * kernel_volume] (row stride ldw) x
-// im2col(image), without the column matrix: the GEMM reads its B operand from a zero-bordered
-// copy of the image (float32 / float64, geometries with conv_gemm_applies;
-// cpu/kernels/conv_gemm.cpp). Uses the thread pool unless called inside a parallel region.
+// out [out_rows, out_plane] = bias (out_rows values, or null: 0) + weight [out_rows, channels *
+// kernel_volume] (row stride ldw) x im2col(image), without the column matrix: the GEMM reads
+// its B operand from a zero-bordered copy of the image (float32 / float64, geometries with
+// conv_gemm_applies; cpu/kernels/conv_gemm.cpp). out is written, not read. Uses the thread
+// pool unless called inside a parallel region.
 CMP_DECLARE_STUB(conv_gemm_stub, void (*)(DType dtype, int64_t out_rows, const void* weight, int64_t ldw,
-                                          const void* image, int64_t channels, const ConvGeom3& g, void* out));
+                                          const void* image, int64_t channels, const ConvGeom3& g, const void* bias,
+                                          void* out));
 
 // grad_weight [out_rows, channels * kernel_volume] (row stride ldw) = grad_out [out_rows,
 // out_plane] x im2col(image)^T, added to grad_weight when accumulate, without the column

@@ -77,6 +77,11 @@ void fill_rows(DType dtype, void* dst, int64_t rows, int64_t len, const Tensor& 
     });
 }
 
+// bias[first...] as the stubs take it: null without a bias.
+const void* bias_at(const Tensor& bias, int64_t first, int64_t es) {
+    return bias.defined() ? static_cast<const char*>(bias.data_ptr()) + first * es : nullptr;
+}
+
 // Runs task(t, scratch) for every t in [0, tasks); scratch holds scratch_elems elements and is
 // private to the thread running the task.
 template <typename Task>
@@ -123,8 +128,8 @@ void backward_image_as_forward(const Problem& p, const Dims& d, DType dt, const 
         const int64_t n = t / p.groups, gi = t % p.groups;
         char* gx = at(grad_image, (n * p.image_channels + gi * d.Cg) * d.Pin, d.es);
         const char* gy = at(grad_out, (n * p.out_channels + gi * d.Og) * d.P, d.es);
-        fill_rows(dt, gx, d.Cg, d.Pin, bias, gi * d.Cg);
-        cpu::conv_gemm_stub(dt, d.Cg, at(flipped, gi * d.Cg * d.Og * d.K, d.es), d.Og * d.K, gy, d.Og, gt, gx);
+        cpu::conv_gemm_stub(dt, d.Cg, at(flipped, gi * d.Cg * d.Og * d.K, d.es), d.Og * d.K, gy, d.Og, gt,
+                            bias_at(bias, gi * d.Cg, d.es), gx);
     });
 }
 
@@ -145,12 +150,12 @@ void forward(const Problem& p, const Tensor& image, const Tensor& weight, const 
         const char* x = at(image, (n * p.image_channels + gi * d.Cg) * d.Pin, d.es);
         char* y = at(out, (n * p.out_channels + gi * d.Og) * d.P, d.es);
         const char* w = at(weight, gi * d.Og * d.CgK, d.es);
-        // The bias is written first and the product added to it: no second pass over out.
-        fill_rows(dt, y, d.Og, d.P, bias, gi * d.Og);
         if (implicit) {
-            cpu::conv_gemm_stub(dt, d.Og, w, d.CgK, x, d.Cg, p.geom, y);
+            cpu::conv_gemm_stub(dt, d.Og, w, d.CgK, x, d.Cg, p.geom, bias_at(bias, gi * d.Og, d.es), y);
             return;
         }
+        // The bias is written first and the product added to it: no second pass over out.
+        fill_rows(dt, y, d.Og, d.P, bias, gi * d.Og);
         const void* b = x;
         if (!d.pointwise) {
             cpu::im2col_stub(dt, x, col, d.Cg, p.geom);

@@ -54,10 +54,15 @@ template <> struct Simd<float> {
     static void store(float* p, reg v) { _mm512_store_ps(p, v); }
     static reg set1(float v) { return _mm512_set1_ps(v); }
     static reg mul(reg a, reg b) { return _mm512_mul_ps(a, b); }
+    static reg add(reg a, reg b) { return _mm512_add_ps(a, b); }
     static reg fma(reg a, reg b, reg c) { return _mm512_fmadd_ps(a, b, c); }
     // The first `count` lanes of v to p (the rest of p's memory untouched).
     static void storeu_first(float* p, reg v, int count) {
         _mm512_mask_storeu_ps(p, static_cast<__mmask16>((1u << count) - 1), v);
+    }
+    // The first `count` lanes from p, zeros in the others (the memory past them is not read).
+    static reg loadu_first(const float* p, int count) {
+        return _mm512_maskz_loadu_ps(static_cast<__mmask16>((1u << count) - 1), p);
     }
     // In-register 16 x 16 transpose (r[i] lane j <-> r[j] lane i), for the packing of
     // operands whose k runs along memory: pairs of rows are interleaved as floats, then as
@@ -103,9 +108,13 @@ template <> struct Simd<double> {
     static void store(double* p, reg v) { _mm512_store_pd(p, v); }
     static reg set1(double v) { return _mm512_set1_pd(v); }
     static reg mul(reg a, reg b) { return _mm512_mul_pd(a, b); }
+    static reg add(reg a, reg b) { return _mm512_add_pd(a, b); }
     static reg fma(reg a, reg b, reg c) { return _mm512_fmadd_pd(a, b, c); }
     static void storeu_first(double* p, reg v, int count) {
         _mm512_mask_storeu_pd(p, static_cast<__mmask8>((1u << count) - 1), v);
+    }
+    static reg loadu_first(const double* p, int count) {
+        return _mm512_maskz_loadu_pd(static_cast<__mmask8>((1u << count) - 1), p);
     }
     // In-register 8 x 8 transpose, the float one's pattern on half as many lanes: row pairs
     // are interleaved as doubles, then the 128-bit blocks are gathered in two exchanges
@@ -141,10 +150,15 @@ template <> struct Simd<float> {
     static void store(float* p, reg v) { _mm256_store_ps(p, v); }
     static reg set1(float v) { return _mm256_set1_ps(v); }
     static reg mul(reg a, reg b) { return _mm256_mul_ps(a, b); }
+    static reg add(reg a, reg b) { return _mm256_add_ps(a, b); }
     static reg fma(reg a, reg b, reg c) { return _mm256_fmadd_ps(a, b, c); }
     static void storeu_first(float* p, reg v, int count) {
         const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
         _mm256_maskstore_ps(p, _mm256_cmpgt_epi32(_mm256_set1_epi32(count), lane), v);
+    }
+    static reg loadu_first(const float* p, int count) {
+        const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+        return _mm256_maskload_ps(p, _mm256_cmpgt_epi32(_mm256_set1_epi32(count), lane));
     }
     // In-register 8 x 8 transpose, as the AVX-512 one: floats, then float pairs of row
     // pairs are interleaved within 128-bit halves, and the halves are exchanged last.
@@ -177,10 +191,15 @@ template <> struct Simd<double> {
     static void store(double* p, reg v) { _mm256_store_pd(p, v); }
     static reg set1(double v) { return _mm256_set1_pd(v); }
     static reg mul(reg a, reg b) { return _mm256_mul_pd(a, b); }
+    static reg add(reg a, reg b) { return _mm256_add_pd(a, b); }
     static reg fma(reg a, reg b, reg c) { return _mm256_fmadd_pd(a, b, c); }
     static void storeu_first(double* p, reg v, int count) {
         const __m256i lane = _mm256_setr_epi64x(0, 1, 2, 3);
         _mm256_maskstore_pd(p, _mm256_cmpgt_epi64(_mm256_set1_epi64x(count), lane), v);
+    }
+    static reg loadu_first(const double* p, int count) {
+        const __m256i lane = _mm256_setr_epi64x(0, 1, 2, 3);
+        return _mm256_maskload_pd(p, _mm256_cmpgt_epi64(_mm256_set1_epi64x(count), lane));
     }
     // In-register 4 x 4 transpose: row pairs interleaved as doubles (t[2h + e], half L: rows
     // 2h, 2h + 1 of column 2L + e), then the 128-bit halves exchanged.
@@ -206,6 +225,7 @@ template <> struct Simd<float> {
     static void store(float* p, reg v) { _mm_store_ps(p, v); }
     static reg set1(float v) { return _mm_set1_ps(v); }
     static reg mul(reg a, reg b) { return _mm_mul_ps(a, b); }
+    static reg add(reg a, reg b) { return _mm_add_ps(a, b); }
     static reg fma(reg a, reg b, reg c) { return _mm_add_ps(_mm_mul_ps(a, b), c); }
 };
 template <> struct Simd<double> {
@@ -218,6 +238,7 @@ template <> struct Simd<double> {
     static void store(double* p, reg v) { _mm_store_pd(p, v); }
     static reg set1(double v) { return _mm_set1_pd(v); }
     static reg mul(reg a, reg b) { return _mm_mul_pd(a, b); }
+    static reg add(reg a, reg b) { return _mm_add_pd(a, b); }
     static reg fma(reg a, reg b, reg c) { return _mm_add_pd(_mm_mul_pd(a, b), c); }
 };
 #else
@@ -232,6 +253,7 @@ template <typename T> struct Simd {
     static void store(T* p, reg v) { storeu(p, v); }
     static reg set1(T x) { reg r; for (int i = 0; i < W; ++i) r.v[i] = x; return r; }
     static reg mul(reg a, reg b) { for (int i = 0; i < W; ++i) a.v[i] *= b.v[i]; return a; }
+    static reg add(reg a, reg b) { for (int i = 0; i < W; ++i) a.v[i] += b.v[i]; return a; }
     static reg fma(reg a, reg b, reg c) { for (int i = 0; i < W; ++i) c.v[i] += a.v[i] * b.v[i]; return c; }
 };
 #endif
@@ -240,6 +262,10 @@ template <typename T> struct Simd {
 // with vector shuffles; the others use the scalar loops.
 template <typename V>
 concept HasTranspose = requires(typename V::reg* r) { V::transpose(r); };
+// Instruction sets with masked loads and stores (loadu_first, storeu_first) finish short rows
+// with one masked vector; the others element by element.
+template <typename V>
+concept HasMaskedTail = requires(typename V::reg r) { V::loadu_first(nullptr, 1); V::storeu_first(nullptr, r, 1); };
 
 template <typename T> T min_of(T a, T b) { return a < b ? a : b; }
 template <typename T> T max_of(T a, T b) { return a < b ? b : a; }
