@@ -296,6 +296,21 @@ def generate():
     conv("implicit_wgrad_float64_3d", 3, randn([2, 32, 3, 4, 6], "float64"), randn([4, 32, 2, 2, 3], "float64"),
          padding=[1, 0, 1], dilation=[1, 1, 2])
     conv("implicit_wgrad_same_even_kernel", 2, randn([1, 32, 5, 6]), randn([3, 32, 2, 4]), padding="same")
+    # Strided convolutions whose taps read every phase of the stride take the implicit GEMM
+    # over phase planes (cpu/kernels/conv_shifted.h): stride 2 with odd sizes and a batch,
+    # stride 3 over a 4-tap kernel next to stride 2 over 5, 3-d float64 with a stride on two
+    # dims, conv1d, padding past the kernel's reach, and stride 2 with dilation 2 (one phase
+    # only: im2col).
+    conv("implicit_stride2_batch", 2, randn([2, 5, 9, 11]), randn([6, 5, 3, 3]), randn([6]), stride=[2, 2],
+         padding=[1, 1])
+    conv("implicit_stride3_kernel4", 2, randn([1, 3, 13, 17]), randn([4, 3, 4, 5]), stride=[3, 2], padding=[2, 0])
+    conv("implicit_stride2_float64_3d", 3, randn([1, 2, 5, 6, 7], "float64"), randn([3, 2, 2, 3, 3], "float64"),
+         randn([3], "float64"), stride=[2, 1, 2], padding=[0, 1, 1])
+    conv("implicit_stride2_conv1d", 1, randn([2, 4, 31]), randn([3, 4, 3]), randn([3]), stride=[2], padding=[1])
+    conv("implicit_stride2_padding_past_reach", 2, randn([1, 2, 6, 6]), randn([2, 2, 3, 3]), stride=[2, 2],
+         padding=[3, 3])
+    conv("implicit_stride2_dilation2", 2, randn([1, 3, 9, 9]), randn([2, 3, 3, 3]), stride=[2, 2], padding=[2, 2],
+         dilation=[2, 2])
 
     write("nn_conv.json", cases,
           description="conv1d/2d/3d and conv_transpose1d/2d/3d (outputs and autograd gradients), unfold, fold")

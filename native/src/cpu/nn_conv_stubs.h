@@ -49,20 +49,30 @@ CMP_DECLARE_STUB(conv_weight_grad_stub, void (*)(DType dtype, int64_t out_rows, 
                                                  const void* image, int64_t channels, const ConvGeom3& g,
                                                  void* grad_weight, int64_t ldw, bool accumulate));
 
-// Stride 1 and no negative padding: every im2col row is then the padded image shifted.
+inline bool conv_unit_stride(const ConvGeom3& g) { return g.stride[0] == 1 && g.stride[1] == 1 && g.stride[2] == 1; }
+
+// No negative padding: every im2col row is then a plane of the padded image shifted, at a
+// stride s > 1 a plane of one of its s phases along that dim (cpu/kernels/conv_shifted.h).
+// With a stride, every phase must be read by some tap (k * dilation % s covers 0..s-1), or
+// copying it is wasted: 1x1 kernels with a stride keep im2col, a cheap strided gather there.
 inline bool conv_gemm_applies(const ConvGeom3& g) {
     for (int i = 0; i < 3; ++i) {
-        if (g.stride[i] != 1 || g.pad[i] < 0) return false;
+        if (g.pad[i] < 0 || g.stride[i] < 1) return false;
+        const int64_t s = g.stride[i];
+        if (s == 1) continue;
+        if (s > g.kernel[i] || s > 64) return false;
+        uint64_t seen = 0;
+        for (int64_t k = 0; k < g.kernel[i]; ++k) seen |= uint64_t(1) << (k * g.dilation[i] % s);
+        if (seen != (s == 64 ? ~uint64_t(0) : (uint64_t(1) << s) - 1)) return false;
     }
     return true;
 }
 
 // The weight gradient's implicit GEMM computes channels in blocks of the micro-kernel's width
 // (8-32 lanes by ISA and dtype), a partial last block with zero lanes: it is taken where
-// that costs at most 1/5 more (every block full, or 128 channels and up), with
-// conv_gemm_applies' geometry.
+// that costs at most 1/5 more (every block full, or 128 channels and up), at stride 1.
 inline bool conv_weight_grad_applies(int64_t channels, const ConvGeom3& g) {
-    return conv_gemm_applies(g) && (channels % 32 == 0 || channels >= 128);
+    return conv_gemm_applies(g) && conv_unit_stride(g) && (channels % 32 == 0 || channels >= 128);
 }
 
 // The adjoint of im2col: every col entry is added into the image pixel it was read from

@@ -3,8 +3,9 @@
 //    column matrix, so the GEMM reads it in place.
 //  * Depthwise convolutions (one input channel per group) would be GEMMs with a single row;
 //    a direct loop over the kernel taps (cpu depthwise_conv_stub) is several times faster.
-//  * float32/float64 convolutions at stride 1 need no column matrix either: the GEMM reads
-//    shifted rows of a zero-bordered copy of the image (cpu conv_gemm_stub, an implicit GEMM),
+//  * float32/float64 convolutions at stride 1 (and strided ones whose taps read every phase of
+//    the stride, e.g. 3x3 stride 2) need no column matrix either: the GEMM reads shifted rows
+//    of a zero-bordered copy of the image (cpu conv_gemm_stub, an implicit GEMM),
 //    and so does their image gradient, computed as the forward convolution of grad_out; their
 //    weight gradient reads its GEMM operand from a channel-blocked copy (cpu conv_weight_grad_stub).
 //  (Integer convolutions, which PyTorch's CPU also computes, take the im2col + GEMM path.)
@@ -57,8 +58,9 @@ Dims dims_of(const Problem& p, DType dtype) {
     return d;
 }
 
-// float32/float64 convolutions at stride 1 multiply straight from the image (cpu conv_gemm_stub,
-// an implicit GEMM); the others go through the column matrix (im2col + GEMM).
+// float32/float64 convolutions with conv_gemm_applies' geometry (stride 1, or a stride every
+// phase of which some tap reads) multiply straight from the image (cpu conv_gemm_stub, an
+// implicit GEMM); the others go through the column matrix (im2col + GEMM).
 bool implicit_gemm(DType dt, const cpu::ConvGeom3& g) {
     return (dt == CMP_DTYPE_FLOAT32 || dt == CMP_DTYPE_FLOAT64) && cpu::conv_gemm_applies(g);
 }
@@ -176,7 +178,8 @@ void backward_image(const Problem& p, const Tensor& grad_out, const Tensor& weig
                                            p.image_channels, d.Og, p.geom);
         return;
     }
-    if (!d.pointwise && implicit_gemm(dt, p.geom) && implicit_gemm(dt, transposed_geom(p.geom))) {
+    if (!d.pointwise && cpu::conv_unit_stride(p.geom) && implicit_gemm(dt, p.geom) &&
+        implicit_gemm(dt, transposed_geom(p.geom))) {
         backward_image_as_forward(p, d, dt, grad_out, weight, bias, grad_image);
         return;
     }

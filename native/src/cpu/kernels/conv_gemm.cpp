@@ -1,14 +1,14 @@
-// Implicit-GEMM convolution (stride 1, padding >= 0): out += weight x im2col(image) with the
-// GEMM of gemm_driver.h reading its B operand straight from a zero-bordered copy of the image,
-// so the C*K x P column matrix (7 MB for a 64-channel 56x56 3x3 layer) is never written, read
-// back or packed.
+// Implicit-GEMM convolution (padding >= 0, stride 1 or conv_gemm_applies' strides): out =
+// bias + weight x im2col(image) with the GEMM of gemm_driver.h reading its B operand straight
+// from a zero-bordered copy of the image, so the C*K x P column matrix (7 MB for a 64-channel
+// 56x56 3x3 layer) is never written, read back or packed.
 //
 // The output is computed over the extended positions of conv_shifted.h: row r of the B
-// operand is the padded image shifted by offsets[r], with unit stride along e, so the
-// micro-kernel loads its B rows from there (ShiftedRowsB, kInPlace), nothing is packed. The
-// extended columns with ow >= the output width are computed into a scratch C and dropped when
-// it is added to out (2 of 58 for a 56-wide 3x3 layer). Strided convolutions keep im2col
-// (their rows are not shifts).
+// operand is a plane of the padded image (of one of its phases with a stride) shifted by
+// offsets[r], with unit stride along e, so the micro-kernel loads its B rows from there
+// (ShiftedRowsB, kInPlace), nothing is packed. The extended columns with ow >= the output
+// width are computed into a scratch C and dropped when it is copied to out (2 of 58 for a
+// 56-wide 3x3 layer, 1 of 29 for its stride-2 version).
 #include "cpu/kernels/conv_shifted.h"
 #include "cpu/kernels/gemm_config.h"
 #include "cpu/nn_conv_stubs.h"

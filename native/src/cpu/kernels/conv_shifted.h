@@ -1,13 +1,20 @@
 // The layout shared by the implicit-GEMM convolutions (conv_gemm.cpp: forward and image
-// gradient; conv_weight_grad.cpp: weight gradient), stride 1 only (conv_gemm_applies).
+// gradient; conv_weight_grad.cpp: weight gradient; conv_gemm_applies).
 //
-// The image is copied into planes of Dp x Hp x Wp (out + dilated kernel reach - 1 per dim)
-// with its zero border, and output positions are indexed "extended": e = (od * Hp + oh) * Wp
-// + ow with ow running over the whole padded width (and oh over the padded height between
-// depth slices). Tap (kd, kh, kw) of every extended position then reads the plane at e + a
-// fixed offset, so the im2col row of a (channel, tap) is the padded plane shifted, with unit
-// stride along e. The extended positions with ow >= out width (or oh >= out height) are not
-// output positions; the callers drop or skip them.
+// The image is copied with its zero border into planes of Dq x Hq x Wq, and output positions
+// are indexed "extended": e = (od * Hq + oh) * Wq + ow with ow running over the whole plane
+// width (and oh over its height between depth slices). Tap (kd, kh, kw) of every extended
+// position then reads a plane at e + a fixed offset, so the im2col row of a (channel, tap) is
+// a plane shifted, with unit stride along e. The extended positions with ow >= out width (or
+// oh >= out height) are not output positions; the callers drop or skip them.
+//
+// At stride 1 there is one plane per channel, the padded image (Hq = out + dilated kernel
+// reach - 1). With a stride s > 1 along a dim, the padded image is split into s phases along
+// it, phase f holding the padded rows f, f + s, f + 2s, ...: output o's tap k reads padded row
+// o * s + k * dilation = (o + k * dilation / s) * s + k * dilation % s, i.e. row o + k *
+// dilation / s of phase k * dilation % s, again a shift. Each channel then has s0 * s1 * s2
+// phase planes (the copy reads the image once; im2col wrote kernel-volume / stride-product
+// times the image).
 #pragma once
 
 #include "cpu/kernels/gemm_driver.h"
@@ -20,39 +27,81 @@ namespace cmp::cpu {
 namespace {
 
 struct PaddedPlane {
-    int64_t Dp, Hp, Wp;
+    int64_t Dq, Hq, Wq;  // one plane (phase)
+    int64_t phases;      // planes per channel: the product of the strides
+    const ConvGeom3* g;
     // Image rows beyond the padded extent are never read (the padding after the image only
-    // shows in the output size), so copies are clipped to d_end x h_end rows of w_len.
+    // shows in the output size), so stride-1 copies are clipped to d_end x h_end rows of w_len.
     int64_t d_end, h_end, w_len;
 
-    explicit PaddedPlane(const ConvGeom3& g)
-        : Dp(g.out[0] + g.dilation[0] * (g.kernel[0] - 1)),
-          Hp(g.out[1] + g.dilation[1] * (g.kernel[1] - 1)),
-          Wp(g.out[2] + g.dilation[2] * (g.kernel[2] - 1)),
-          d_end(min_of(g.image[0], Dp - g.pad[0])),
-          h_end(min_of(g.image[1], Hp - g.pad[1])),
-          w_len(max_of<int64_t>(0, min_of(g.image[2], Wp - g.pad[2]))) {}
+    explicit PaddedPlane(const ConvGeom3& geom)
+        : Dq(extent(geom, 0)), Hq(extent(geom, 1)), Wq(extent(geom, 2)),
+          phases(geom.stride[0] * geom.stride[1] * geom.stride[2]), g(&geom),
+          d_end(min_of(geom.image[0], Dq - geom.pad[0])),
+          h_end(min_of(geom.image[1], Hq - geom.pad[1])),
+          w_len(max_of<int64_t>(0, min_of(geom.image[2], Wq - geom.pad[2]))) {}
 
-    int64_t size() const { return Dp * Hp * Wp; }
+    static int64_t extent(const ConvGeom3& g, int i) {
+        return g.out[i] + g.dilation[i] * (g.kernel[i] - 1) / g.stride[i];
+    }
+    int64_t size() const { return Dq * Hq * Wq; }
+    // Elements per channel.
+    int64_t channel_size() const { return phases * size(); }
     // Extended positions up to the last output position.
-    int64_t extended(const ConvGeom3& g) const { return ((g.out[0] - 1) * Hp + g.out[1] - 1) * Wp + g.out[2]; }
-    // Offset of each tap (kd, kh, kw), in positions.
-    std::vector<int64_t> tap_offsets(const ConvGeom3& g) const {
+    int64_t extended() const { return ((g->out[0] - 1) * Hq + g->out[1] - 1) * Wq + g->out[2]; }
+    // Offset of each tap (kd, kh, kw) from a channel's first plane, in elements.
+    std::vector<int64_t> tap_offsets() const {
         std::vector<int64_t> off;
-        for (int64_t kd = 0; kd < g.kernel[0]; ++kd) {
-            for (int64_t kh = 0; kh < g.kernel[1]; ++kh) {
-                for (int64_t kw = 0; kw < g.kernel[2]; ++kw) {
-                    off.push_back((kd * g.dilation[0] * Hp + kh * g.dilation[1]) * Wp + kw * g.dilation[2]);
+        for (int64_t kd = 0; kd < g->kernel[0]; ++kd) {
+            for (int64_t kh = 0; kh < g->kernel[1]; ++kh) {
+                for (int64_t kw = 0; kw < g->kernel[2]; ++kw) {
+                    const int64_t rd = kd * g->dilation[0], rh = kh * g->dilation[1], rw = kw * g->dilation[2];
+                    const int64_t phase = ((rd % g->stride[0]) * g->stride[1] + rh % g->stride[1]) * g->stride[2] +
+                                          rw % g->stride[2];
+                    off.push_back(phase * size() + ((rd / g->stride[0]) * Hq + rh / g->stride[1]) * Wq +
+                                  rw / g->stride[2]);
                 }
             }
         }
         return off;
     }
-    // Calls fn(padded position of the row's first pixel, d, h) for every image row copied.
+    // Stride 1: calls fn(position of the row's first pixel in the plane, d, h) for every
+    // image row copied.
     template <typename Fn>
-    void for_each_image_row(const ConvGeom3& g, Fn&& fn) const {
+    void for_each_image_row(Fn&& fn) const {
         for (int64_t d = 0; d < d_end; ++d) {
-            for (int64_t h = 0; h < h_end; ++h) fn(((d + g.pad[0]) * Hp + h + g.pad[1]) * Wp + g.pad[2], d, h);
+            for (int64_t h = 0; h < h_end; ++h) fn(((d + g->pad[0]) * Hq + h + g->pad[1]) * Wq + g->pad[2], d, h);
+        }
+    }
+    // Copies one channel (image plane src) into its planes at dst, which hold zeros.
+    template <typename T>
+    void copy_channel(const T* src, T* dst) const {
+        const int64_t W = g->image[2];
+        if (phases == 1) {
+            for_each_image_row([&](int64_t pos, int64_t d, int64_t h) {
+                const T* row = src + (d * g->image[1] + h) * W;
+                std::copy(row, row + w_len, dst + pos);
+            });
+            return;
+        }
+        const int64_t s0 = g->stride[0], s1 = g->stride[1], s2 = g->stride[2];
+        for (int64_t f = 0; f < phases; ++f) {
+            const int64_t fd = f / (s1 * s2), fh = f / s2 % s1, fw = f % s2;
+            // Plane column j holds image column j * s2 + fw - pad: those inside the image.
+            const int64_t first = fw - g->pad[2];  // image column of j = 0
+            const int64_t j_lo = first >= 0 ? 0 : (-first + s2 - 1) / s2;
+            const int64_t j_hi = min_of(Wq, W - 1 - first < 0 ? int64_t(0) : (W - 1 - first) / s2 + 1);
+            for (int64_t i = 0; i < Dq; ++i) {
+                const int64_t d = i * s0 + fd - g->pad[0];
+                if (d < 0 || d >= g->image[0]) continue;
+                for (int64_t r = 0; r < Hq; ++r) {
+                    const int64_t h = r * s1 + fh - g->pad[1];
+                    if (h < 0 || h >= g->image[1]) continue;
+                    const T* row = src + (d * g->image[1] + h) * W;
+                    T* out = dst + f * size() + (i * Hq + r) * Wq;
+                    for (int64_t j = j_lo; j < j_hi; ++j) out[j] = row[first + j * s2];
+                }
+            }
         }
     }
 };
@@ -71,23 +120,18 @@ template <typename T>
 ShiftedImage<T> shifted_image(const T* image, int64_t channels, const ConvGeom3& g, int64_t slack,
                               PackBuffer& storage) {
     const PaddedPlane pp(g);
-    const int64_t plane = pp.size();
-    T* buf = storage.get<T>(channels * plane + slack);
-    std::fill(buf, buf + channels * plane + slack, T(0));
-    for (int64_t c = 0; c < channels; ++c) {
-        pp.for_each_image_row(g, [&](int64_t pos, int64_t d, int64_t h) {
-            const T* src = image + ((c * g.image[0] + d) * g.image[1] + h) * g.image[2];
-            std::copy(src, src + pp.w_len, buf + c * plane + pos);
-        });
-    }
+    const int64_t per_channel = pp.channel_size();
+    T* buf = storage.get<T>(channels * per_channel + slack);
+    std::fill(buf, buf + channels * per_channel + slack, T(0));
+    for (int64_t c = 0; c < channels; ++c) pp.copy_channel(image + c * g.image_plane(), buf + c * per_channel);
     ShiftedImage<T> s;
-    s.Hp = pp.Hp;
-    s.Wp = pp.Wp;
-    s.n_ext = pp.extended(g);
+    s.Hp = pp.Hq;
+    s.Wp = pp.Wq;
+    s.n_ext = pp.extended();
     s.buf = buf;
-    const std::vector<int64_t> taps = pp.tap_offsets(g);
+    const std::vector<int64_t> taps = pp.tap_offsets();
     for (int64_t c = 0; c < channels; ++c) {
-        for (const int64_t t : taps) s.offsets.push_back(c * plane + t);
+        for (const int64_t t : taps) s.offsets.push_back(c * per_channel + t);
     }
     return s;
 }

@@ -51,7 +51,7 @@ T* blocked_image(const T* image, int64_t channels, const ConvGeom3& g, const Pad
         const T* first = image + cb * NR * in_plane;
         // The border: everything before, between and after the copied rows.
         int64_t next = 0;  // first position not yet written
-        pp.for_each_image_row(g, [&](int64_t pos, int64_t d, int64_t h) {
+        pp.for_each_image_row([&](int64_t pos, int64_t d, int64_t h) {
             std::fill(dst + next * NR, dst + pos * NR, T(0));
             const T* row = first + (d * g.image[1] + h) * g.image[2];
             pack_transposed_at<T, NR>(live, pp.w_len, [row, in_plane](int64_t i) { return row + i * in_plane; },
@@ -70,14 +70,14 @@ void weight_grad_blocked(int64_t m, const T* grad_out, const T* image, int64_t c
     const PaddedPlane pp(g);
     const int64_t plane = pp.size(), blocks = ceil_div(channels, NR), K = g.kernel_volume(), P = g.out_plane();
     const T* buf = blocked_image<T, NR>(image, channels, g, pp);
-    const std::vector<int64_t> taps = pp.tap_offsets(g);
+    const std::vector<int64_t> taps = pp.tap_offsets();
     std::vector<int64_t> panel_base(static_cast<size_t>(blocks * K)), offsets(static_cast<size_t>(P));
     for (int64_t cb = 0; cb < blocks; ++cb) {
         for (int64_t t = 0; t < K; ++t) panel_base[cb * K + t] = (cb * plane + taps[t]) * NR;
     }
     for (int64_t od = 0, p = 0; od < g.out[0]; ++od) {
         for (int64_t oh = 0; oh < g.out[1]; ++oh) {
-            for (int64_t ow = 0; ow < g.out[2]; ++ow, ++p) offsets[p] = ((od * pp.Hp + oh) * pp.Wp + ow) * NR;
+            for (int64_t ow = 0; ow < g.out[2]; ++ow, ++p) offsets[p] = ((od * pp.Hq + oh) * pp.Wq + ow) * NR;
         }
     }
     const int64_t n = blocks * K * NR;
