@@ -466,6 +466,38 @@ def generate():
     with_indices("max_columns_two_reduced_dims", "max", randn([300, 9]), 0)
     arg("argmax_rows_two_kept_dims", "argmax", randn([3, 5, 7]), 2, permute=[1, 0, 2])
 
+    # ---- any / all over long rows and columns (vector mask lanes) -----------------------------
+    # Rows of 1100 (whole vectors, then a tail at every lane width) in runs of 1024 after which a
+    # decided row stops reading: one deciding element at the start, at the end of the first run,
+    # at the start of the second, inside it and in the tail; a row with none; NaN (nonzero) and
+    # -0 (zero). Columns of 300 (row blocks of 128) the same way, 40 of them (the last 32 with
+    # none). Added last, so the inputs above stay as they were.
+    def deciding(n, where, fill, mark, dtype):
+        floats = dtype in FLOATS
+        x = torch.full((8, n), fill, dtype=torch.float64)
+        for r, at in enumerate(where):
+            x[r, at] = mark
+        x[6, n // 2] = NAN
+        x[7, n - 3] = -0.0
+        if fill == 0:
+            x[7, :] = -0.0
+        return (x if floats else x[:6]).to(DTYPES[dtype])
+
+    for dt in ("float32", "float64", "int8", "int64", "bool"):
+        for op, fill, mark in (("any", 0.0, 1.0), ("all", 1.0, 0.0)):
+            logical(f"{op}_long_rows_{dt}", op, deciding(1100, (0, 1023, 1024, 1050, 1099), fill, mark, dt), [1])
+            if dt in ("float32", "int8", "bool"):
+                cols = deciding(300, (0, 127, 128, 250, 299), fill, mark, dt)
+                rest = torch.full((40 - cols.shape[0], 300), fill, dtype=torch.float64).to(DTYPES[dt])
+                logical(f"{op}_long_columns_{dt}", op, torch.cat([cols, rest]).t().contiguous(), [0])
+    # Two reduced dims that do not merge: rows of 50 folded into one output, decided in a late row.
+    late = torch.zeros(40, 2, 50)
+    late[37, 1, 20] = 2.0
+    logical("any_rows_two_reduced_dims", "any", late, [1, 2], permute=[1, 0, 2])
+    late = torch.ones(40, 2, 50)
+    late[39, 0, 49] = 0.0
+    logical("all_rows_two_reduced_dims", "all", late, [1, 2], permute=[1, 0, 2])
+
     write("reductions.json", cases,
           description="prod, amax/amin, max/min (with indices), argmax/argmin, var/std/var_mean/std_mean, "
                       "vector_norm, logsumexp, any/all, count_nonzero, cumsum/cumprod, and dtype= of "
