@@ -110,13 +110,17 @@ int32_t ternary_math(const compute_cuda_iter*, int32_t, cmp_scalar) { return err
 int32_t reduce_rows(int32_t, void*, const void*, int32_t, void*, int32_t, int64_t, int64_t, int32_t) {
     return error(CMP_STATUS_DEVICE_ERROR, kNoKernels);
 }
+int32_t reduce_rows_args(int32_t, void*, const void*, int32_t, void*, int32_t, int64_t, int64_t, int32_t,
+                         const compute_cuda_reduce_args*) {
+    return error(CMP_STATUS_DEVICE_ERROR, kNoKernels);
+}
 
 const compute_cuda_backend kBackend = {
     FAKE_BACKEND_VERSION, sizeof(compute_cuda_backend), last_error, runtime_version, device_count,
     unavailable_reason, device_properties, ok_device, set_reclaim_hook, allocate, deallocate, memory_stats,
     ok_device, ok_device, copy_bytes, no_stream, no_handle, no_handle, no_pair, no_stream, no_handle, no_pair,
     no_handle, no_elapsed, fill, copy, unary, binary, sum_rows, unary_math, clamp, compare, where, masked_fill,
-    binary_math, ternary_math, reduce_rows,
+    binary_math, ternary_math, reduce_rows, reduce_rows_args,
 };
 
 }  // namespace

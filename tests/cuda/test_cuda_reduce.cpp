@@ -1,11 +1,14 @@
-// Device parity of the reductions over dims (cuda/reduce.cu): sum, mean, prod, amax, amin, any,
-// all, and max/min without a dim, for every dtype, dims list and keepdim. The CPU runs first;
-// where it refuses (mean of integers, amax over an empty dim) the GPU must refuse with the same
-// status, otherwise shape, dtype and values must agree: exactly for integers and bool, for
-// amax/amin/any/all, and for sums and means of integer-valued data (every partial sum exact);
-// within a tolerance for products of fractions (the GPU multiplies float32 in float32, the CPU
-// in float64, and in another order). The table test runs without a GPU: it fails when an op of
-// the backend's compute_cuda_reduce_op has no case here.
+// Device parity of the reductions over dims (cuda/reduce.cu, reduce_index.cu, reduce_stats.cu):
+// sum, mean, prod, amax, amin, any, all, max/min without and with a dim (values and indices),
+// argmax/argmin, var/std (and their means), vector norms, logsumexp and count_nonzero, for every
+// dtype, dims list and keepdim. The CPU runs first; where it refuses (mean of integers, amax
+// over an empty dim) the GPU must refuse with the same status, otherwise shape, dtype and values
+// must agree: exactly for integers and bool, for the extrema and their indices (ties and NaN
+// pick the same element), any/all, count_nonzero, and for sums, means and the 0/1/inf norms of
+// integer-valued data (every partial sum exact); within a tolerance where the GPU rounds in its
+// accumulate type (float32 for float32 and 16-bit floats, where the CPU uses float64) and in
+// another order: products of fractions, var/std, the 2- and p-norms, logsumexp. The table test
+// runs without a GPU: it fails when an op of the backend's compute_cuda_reduce_op has no case here.
 #include "cuda_parity_util.h"
 
 #include "cuda/backend_api.h"
@@ -18,21 +21,120 @@ namespace {
 
 using DimsFn = cmp_status (*)(cmp_tensor, const int64_t*, int64_t, int32_t, cmp_tensor*);
 
+// How closely a GPU result must match the CPU's (rtol_for).
+enum class Tol {
+    Exact,
+    Mean,     // one division more than an exact sum
+    Rounded,  // partial results rounded in the accumulate type, in another order
+};
+
 struct ReduceCase {
     const char* name;
     compute_cuda_reduce_op op;
     DimsFn fn;
+    Tol tol;
 };
 
+// The ops of other signatures as DimsFn. The ops of one dim take the last of the list (dim 0 for
+// an empty list; argmax/argmin take an empty list as "no dim", the flattened tensor); the output
+// a case does not compare is released.
+int64_t last_dim(const int64_t* dims, int64_t n) { return n > 0 ? dims[n - 1] : 0; }
+
+using DimPairFn = cmp_status (*)(cmp_tensor, int64_t, int32_t, cmp_tensor*, cmp_tensor*);
+using MomentsPairFn = cmp_status (*)(cmp_tensor, const int64_t*, int64_t, double, int32_t, cmp_tensor*, cmp_tensor*);
+
+cmp_status keep_one(cmp_status s, cmp_tensor (&outs)[2], int which, cmp_tensor* out) {
+    if (s != CMP_STATUS_OK) return s;
+    cmp_tensor_release(outs[1 - which]);
+    *out = outs[which];
+    return s;
+}
+
+template <DimPairFn F, int Which>
+cmp_status dim_pair(cmp_tensor a, const int64_t* dims, int64_t n, int32_t keepdim, cmp_tensor* out) {
+    cmp_tensor outs[2] = {nullptr, nullptr};
+    return keep_one(F(a, last_dim(dims, n), keepdim, &outs[0], &outs[1]), outs, Which, out);
+}
+
+template <MomentsPairFn F, int Correction, int Which>
+cmp_status moments_pair(cmp_tensor a, const int64_t* dims, int64_t n, int32_t keepdim, cmp_tensor* out) {
+    cmp_tensor outs[2] = {nullptr, nullptr};
+    return keep_one(F(a, dims, n, Correction, keepdim, &outs[0], &outs[1]), outs, Which, out);
+}
+
+template <bool Max>
+cmp_status arg_index(cmp_tensor a, const int64_t* dims, int64_t n, int32_t keepdim, cmp_tensor* out) {
+    return (Max ? cmp_argmax : cmp_argmin)(a, n > 0, last_dim(dims, n), keepdim, out);
+}
+
+template <bool Sqrt, int Correction>
+cmp_status moment(cmp_tensor a, const int64_t* dims, int64_t n, int32_t keepdim, cmp_tensor* out) {
+    return (Sqrt ? cmp_std : cmp_var)(a, dims, n, Correction, keepdim, out);
+}
+
+constexpr double kOrds[] = {0.0, 1.0, 2.0, std::numeric_limits<double>::infinity(),
+                            -std::numeric_limits<double>::infinity(), 3.0, 0.5, -1.5};
+
+template <int K>
+cmp_status norm(cmp_tensor a, const int64_t* dims, int64_t n, int32_t keepdim, cmp_tensor* out) {
+    return cmp_vector_norm(a, kOrds[K], dims, n, keepdim, out);
+}
+
+cmp_status count_nonzero(cmp_tensor a, const int64_t* dims, int64_t n, int32_t, cmp_tensor* out) {
+    return cmp_count_nonzero(a, dims, n, out);
+}
+
 const ReduceCase kCases[] = {
-    {"sum", COMPUTE_CUDA_REDUCE_SUM, cmp_sum},    {"mean", COMPUTE_CUDA_REDUCE_MEAN, cmp_mean},
-    {"prod", COMPUTE_CUDA_REDUCE_PROD, cmp_prod}, {"amax", COMPUTE_CUDA_REDUCE_AMAX, cmp_amax},
-    {"amin", COMPUTE_CUDA_REDUCE_AMIN, cmp_amin}, {"any", COMPUTE_CUDA_REDUCE_ANY, cmp_any},
-    {"all", COMPUTE_CUDA_REDUCE_ALL, cmp_all},
+    {"sum", COMPUTE_CUDA_REDUCE_SUM, cmp_sum, Tol::Exact},
+    {"mean", COMPUTE_CUDA_REDUCE_MEAN, cmp_mean, Tol::Mean},
+    {"prod", COMPUTE_CUDA_REDUCE_PROD, cmp_prod, Tol::Exact},  // ReductionProductsMatchTheCpu
+    {"amax", COMPUTE_CUDA_REDUCE_AMAX, cmp_amax, Tol::Exact},
+    {"amin", COMPUTE_CUDA_REDUCE_AMIN, cmp_amin, Tol::Exact},
+    {"any", COMPUTE_CUDA_REDUCE_ANY, cmp_any, Tol::Exact},
+    {"all", COMPUTE_CUDA_REDUCE_ALL, cmp_all, Tol::Exact},
+    {"max_dim values", COMPUTE_CUDA_REDUCE_ARGMAX, dim_pair<cmp_max_dim, 0>, Tol::Exact},
+    {"max_dim indices", COMPUTE_CUDA_REDUCE_ARGMAX, dim_pair<cmp_max_dim, 1>, Tol::Exact},
+    {"min_dim values", COMPUTE_CUDA_REDUCE_ARGMIN, dim_pair<cmp_min_dim, 0>, Tol::Exact},
+    {"min_dim indices", COMPUTE_CUDA_REDUCE_ARGMIN, dim_pair<cmp_min_dim, 1>, Tol::Exact},
+    {"argmax", COMPUTE_CUDA_REDUCE_ARGMAX, arg_index<true>, Tol::Exact},
+    {"argmin", COMPUTE_CUDA_REDUCE_ARGMIN, arg_index<false>, Tol::Exact},
+    {"var", COMPUTE_CUDA_REDUCE_VAR, moment<false, 1>, Tol::Rounded},
+    {"var correction 0", COMPUTE_CUDA_REDUCE_VAR, moment<false, 0>, Tol::Rounded},
+    {"std", COMPUTE_CUDA_REDUCE_STD, moment<true, 1>, Tol::Rounded},
+    {"var_mean var", COMPUTE_CUDA_REDUCE_VAR, moments_pair<cmp_var_mean, 1, 0>, Tol::Rounded},
+    {"var_mean mean", COMPUTE_CUDA_REDUCE_VAR, moments_pair<cmp_var_mean, 1, 1>, Tol::Rounded},
+    {"std_mean std correction 2", COMPUTE_CUDA_REDUCE_STD, moments_pair<cmp_std_mean, 2, 0>, Tol::Rounded},
+    {"vector_norm 0", COMPUTE_CUDA_REDUCE_NORM, norm<0>, Tol::Exact},
+    {"vector_norm 1", COMPUTE_CUDA_REDUCE_NORM, norm<1>, Tol::Exact},
+    {"vector_norm 2", COMPUTE_CUDA_REDUCE_NORM, norm<2>, Tol::Rounded},
+    {"vector_norm inf", COMPUTE_CUDA_REDUCE_NORM, norm<3>, Tol::Exact},
+    {"vector_norm -inf", COMPUTE_CUDA_REDUCE_NORM, norm<4>, Tol::Exact},
+    {"vector_norm 3", COMPUTE_CUDA_REDUCE_NORM, norm<5>, Tol::Rounded},
+    {"vector_norm 0.5", COMPUTE_CUDA_REDUCE_NORM, norm<6>, Tol::Rounded},
+    {"vector_norm -1.5", COMPUTE_CUDA_REDUCE_NORM, norm<7>, Tol::Rounded},
+    {"logsumexp", COMPUTE_CUDA_REDUCE_LOGSUMEXP, cmp_logsumexp, Tol::Rounded},
+    {"count_nonzero", COMPUTE_CUDA_REDUCE_COUNT_NONZERO, count_nonzero, Tol::Exact},
 };
 
 bool floating(cmp_dtype dt) {
     return dt == CMP_DTYPE_FLOAT32 || dt == CMP_DTYPE_FLOAT64 || dt == CMP_DTYPE_FLOAT16 || dt == CMP_DTYPE_BFLOAT16;
+}
+
+// The relative tolerance of a case for inputs of dtype dt. Mean: one float division in the
+// GPU's accumulate type. Rounded: partial results of up to a few hundred elements each rounded
+// in float32 on the GPU (float64 on the CPU) give about n * eps, ~3e-5 at worst for float32;
+// 16-bit results may round to neighbouring values from the two accumulators.
+double rtol_for(const ReduceCase& c, cmp_dtype dt) {
+    switch (c.tol) {
+        case Tol::Exact: return 0.0;
+        case Tol::Mean: return 2 * tolerance(dt);
+        case Tol::Rounded:
+            // logsumexp of integers and bool gives float32
+            if (dt == CMP_DTYPE_FLOAT32 || !floating(dt)) return 5e-5;
+            if (dt == CMP_DTYPE_FLOAT64) return 1e-12;
+            return 2 * tolerance(dt);
+    }
+    return 0.0;
 }
 
 cmp_dtype dtype_of(cmp_tensor t) {
@@ -90,7 +192,7 @@ TEST_F(CudaParity, ReductionsMatchTheCpuForEveryOpDtypeAndDims) {
             if (c.op == COMPUTE_CUDA_REDUCE_PROD) continue;  // ReductionProductsMatchTheCpu
             // Integer-valued sums are exact in every accumulator; a mean is one division more
             // (float32: in float32 here, in float64 then rounded on the CPU).
-            const double rtol = c.op == COMPUTE_CUDA_REDUCE_MEAN ? 2 * tolerance(dt) : 0.0;
+            const double rtol = rtol_for(c, dt);
             for (const auto& dims : kDimSets)
                 for (bool keepdim : {false, true})
                     expect_parity(c, host.get(), dev.get(), dims, keepdim, rtol, "dtype " + std::to_string(dt));
@@ -130,7 +232,7 @@ TEST_F(CudaParity, ReductionsPropagateNaN) {
         Handle dev = cuda(host);
         for (const ReduceCase& c : kCases) {
             if (c.op == COMPUTE_CUDA_REDUCE_PROD) continue;  // a NaN factor: NaN, as sum checks
-            const double rtol = c.op == COMPUTE_CUDA_REDUCE_MEAN ? 2 * tolerance(dt) : 0.0;
+            const double rtol = rtol_for(c, dt);
             for (const auto& dims : kDimSets)
                 expect_parity(c, host.get(), dev.get(), dims, false, rtol, "NaN dtype " + std::to_string(dt));
         }
@@ -147,7 +249,7 @@ TEST_F(CudaParity, ReductionsOfStridedViews) {
         Handle dev_t = transposed(dev, 0, 2);
         for (const ReduceCase& c : kCases) {
             if (c.op == COMPUTE_CUDA_REDUCE_PROD || (c.op == COMPUTE_CUDA_REDUCE_MEAN && !floating(dt))) continue;
-            const double rtol = c.op == COMPUTE_CUDA_REDUCE_MEAN ? 2 * tolerance(dt) : 0.0;
+            const double rtol = rtol_for(c, dt);
             for (const auto& dims : kDimSets)
                 for (bool keepdim : {false, true})
                     expect_parity(c, host_t.get(), dev_t.get(), dims, keepdim, rtol, "transposed " + std::to_string(dt));
@@ -169,14 +271,14 @@ TEST_F(CudaParity, EmptyReductionsGiveTheIdentityOrTheCpuError) {
         for (const ReduceCase& c : kCases) {
             for (const auto& dims : std::vector<std::vector<int64_t>>{{1}, {2}, {}, {0, 1}})
                 for (bool keepdim : {false, true})
-                    expect_parity(c, host.get(), dev.get(), dims, keepdim, 0.0, "empty " + std::to_string(dt));
+                    expect_parity(c, host.get(), dev.get(), dims, keepdim, rtol_for(c, dt), "empty " + std::to_string(dt));
             for (const auto& dims : std::vector<std::vector<int64_t>>{{}, {0}, {-1}})
-                expect_parity(c, host0.get(), dev0.get(), dims, false, 0.0, "0-dim " + std::to_string(dt));
+                expect_parity(c, host0.get(), dev0.get(), dims, false, rtol_for(c, dt), "0-dim " + std::to_string(dt));
         }
     }
 }
 
-TEST_F(CudaParity, MaxAndMinWithoutADimAndTheirRefusalWithOne) {
+TEST_F(CudaParity, MaxAndMinWithoutADimAndTheScansRefusal) {
     Handle host = tensor_from(integer_valued(3 * 700, true), {3, 700}, CMP_DTYPE_FLOAT32);
     Handle dev = cuda(host);
     using AllFn = cmp_status (*)(cmp_tensor, cmp_tensor*);
@@ -196,11 +298,48 @@ TEST_F(CudaParity, MaxAndMinWithoutADimAndTheirRefusalWithOne) {
     ASSERT_EQ(cmp_max(finite_dev.get(), &g), CMP_STATUS_OK) << cmp_last_error();
     Handle owned_g(g);
     EXPECT_EQ(host_values(g), values_of(c));
-    cmp_tensor values = nullptr, indices = nullptr;
-    const Failure f = failure_of([&] { return cmp_max_dim(dev.get(), 1, 0, &values, &indices); });
+    // The scans have no CUDA kernel: refused at the door, naming the op.
+    cmp_tensor scanned = nullptr;
+    const Failure f = failure_of([&] { return cmp_cumsum(dev.get(), 1, &scanned); });
     EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
-    EXPECT_NE(f.message.find("max: not implemented on CUDA yet with a dim (values and indices)"), std::string::npos)
-        << f.message;
+    EXPECT_NE(f.message.find("cumsum: not implemented on CUDA yet"), std::string::npos) << f.message;
+    EXPECT_EQ(scanned, nullptr);
+}
+
+// Large magnitudes (exp would overflow without the running maximum), infinities and NaN in
+// logsumexp's rows, and ties of +0 / -0 and of infinities in the index reductions, on both
+// kernels: rows of 7 (thread per row) and of 700 (block per row).
+TEST_F(CudaParity, LogSumExpAndIndexReductionsOfExtremeValues) {
+    const double inf = std::numeric_limits<double>::infinity(), nan = std::numeric_limits<double>::quiet_NaN();
+    for (int64_t len : {7, 700}) {
+        const int64_t rows = 6;
+        std::vector<double> v(static_cast<size_t>(rows * len));
+        for (int64_t i = 0; i < rows * len; ++i) {
+            const int64_t r = i / len, k = i % len;
+            double x = 0.0;
+            switch (r) {
+                case 0: x = 1000.0 + static_cast<double>(k % 5); break;      // exp overflows
+                case 1: x = -1000.0 - static_cast<double>(k % 3); break;     // exp underflows
+                case 2: x = k % 4 == 1 ? -inf : static_cast<double>(k % 3); break;
+                case 3: x = k == len / 2 ? inf : static_cast<double>(k % 3); break;
+                case 4: x = k == len - 2 ? nan : (k == 1 ? inf : 1.0); break;  // +inf before a NaN
+                default: x = k % 2 == 0 ? 0.0 : -0.0; break;                   // ties of zeros
+            }
+            v[static_cast<size_t>(i)] = x;
+        }
+        for (cmp_dtype dt : {CMP_DTYPE_FLOAT32, CMP_DTYPE_FLOAT64}) {
+            Handle host = tensor_from(v, {rows, len}, dt);
+            Handle dev = cuda(host);
+            for (const ReduceCase& c : kCases) {
+                if (c.op != COMPUTE_CUDA_REDUCE_LOGSUMEXP && c.op != COMPUTE_CUDA_REDUCE_ARGMAX &&
+                    c.op != COMPUTE_CUDA_REDUCE_ARGMIN && c.op != COMPUTE_CUDA_REDUCE_NORM)
+                    continue;
+                for (const auto& dims : std::vector<std::vector<int64_t>>{{1}, {0}})
+                    expect_parity(c, host.get(), dev.get(), dims, false, rtol_for(c, dt),
+                                  "extreme rows of " + std::to_string(len) + " dtype " + std::to_string(dt));
+            }
+        }
+    }
 }
 
 }  // namespace

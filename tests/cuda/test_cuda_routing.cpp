@@ -176,26 +176,46 @@ TEST(CudaRouting, KernelCallsReachTheBackendAndCarryItsMessage) {
     EXPECT_EQ(out, nullptr);
 }
 
-TEST(CudaRouting, ReductionsWithoutACudaKernelAreRefused) {
-    // max/min with a dim pass the ABI's list (max and min without one run on CUDA) and are
-    // refused by their front-end; var and argmax at the door.
+TEST(CudaRouting, TheReductionsWithMoreOperandsReachTheBackend) {
+    // max/min with a dim, argmax/argmin, var/std (and their means), vector_norm, logsumexp and
+    // count_nonzero pass the ABI's list and their front-end's checks and reach reduce_rows_args
+    // (over the last dim of a contiguous tensor: no copy kernel first), which fails here; no
+    // output is left behind.
     Handle dev = to_device(tensor_from(kValues, {2, 3}, CMP_DTYPE_FLOAT32).get(), cuda_device());
     cmp_tensor values = nullptr, indices = nullptr, out = nullptr;
-    Failure f = failure_of([&] { return cmp_max_dim(dev.get(), 1, 0, &values, &indices); });
-    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
-    EXPECT_NE(f.message.find("max: not implemented on CUDA yet with a dim (values and indices) (argument 'input' is "
-                             "on cuda:0)"),
-              std::string::npos)
-        << f.message;
-    f = failure_of([&] { return cmp_min_dim(dev.get(), 0, 1, &values, &indices); });
-    EXPECT_NE(f.message.find("min: not implemented on CUDA yet with a dim"), std::string::npos) << f.message;
-    f = failure_of([&] { return cmp_var(dev.get(), nullptr, 0, 1.0, 0, &out); });
-    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
-    EXPECT_NE(f.message.find("var: not implemented on CUDA yet"), std::string::npos) << f.message;
-    f = failure_of([&] { return cmp_argmax(dev.get(), 1, 0, 0, &out); });
-    EXPECT_NE(f.message.find("argmax: not implemented on CUDA yet"), std::string::npos) << f.message;
+    const int64_t last[] = {1};
+    const auto expect_backend = [](const Failure& f, const char* op) {
+        EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR) << op;
+        EXPECT_NE(f.message.find(std::string(op) + ": fake backend: no kernels"), std::string::npos) << f.message;
+    };
+    expect_backend(failure_of([&] { return cmp_max_dim(dev.get(), 1, 0, &values, &indices); }), "max");
+    expect_backend(failure_of([&] { return cmp_min_dim(dev.get(), -1, 1, &values, &indices); }), "min");
+    expect_backend(failure_of([&] { return cmp_argmax(dev.get(), 1, 1, 0, &out); }), "argmax");
+    expect_backend(failure_of([&] { return cmp_argmin(dev.get(), 0, 0, 0, &out); }), "argmin");
+    expect_backend(failure_of([&] { return cmp_var(dev.get(), last, 1, 1.0, 0, &out); }), "var");
+    expect_backend(failure_of([&] { return cmp_std(dev.get(), nullptr, 0, 0.0, 1, &out); }), "std");
+    expect_backend(failure_of([&] { return cmp_var_mean(dev.get(), last, 1, 1.0, 0, &values, &indices); }),
+                   "var_mean");
+    expect_backend(failure_of([&] { return cmp_std_mean(dev.get(), last, 1, 1.0, 0, &values, &indices); }),
+                   "std_mean");
+    expect_backend(failure_of([&] { return cmp_vector_norm(dev.get(), 3.0, last, 1, 0, &out); }),
+                   "linalg.vector_norm");
+    expect_backend(failure_of([&] { return cmp_logsumexp(dev.get(), last, 1, 0, &out); }), "logsumexp");
+    expect_backend(failure_of([&] { return cmp_count_nonzero(dev.get(), last, 1, &out); }), "count_nonzero");
     EXPECT_EQ(values, nullptr);
     EXPECT_EQ(indices, nullptr);
+    EXPECT_EQ(out, nullptr);
+}
+
+TEST(CudaRouting, TheScansAreRefused) {
+    Handle dev = to_device(tensor_from(kValues, {2, 3}, CMP_DTYPE_FLOAT32).get(), cuda_device());
+    cmp_tensor out = nullptr;
+    Failure f = failure_of([&] { return cmp_cumsum(dev.get(), 1, &out); });
+    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
+    EXPECT_NE(f.message.find("cumsum: not implemented on CUDA yet (argument 'tensor' is on cuda:0)"), std::string::npos)
+        << f.message;
+    f = failure_of([&] { return cmp_cumprod(dev.get(), 0, &out); });
+    EXPECT_NE(f.message.find("cumprod: not implemented on CUDA yet"), std::string::npos) << f.message;
     EXPECT_EQ(out, nullptr);
 }
 

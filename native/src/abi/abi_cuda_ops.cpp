@@ -28,9 +28,10 @@ constexpr std::string_view kCudaOps[] = {
     "full_like", "to_device", "to_dtype", "contiguous", "clone", "copy_", "fill_",
     // kernels
     "add", "add_", "sub", "sub_", "mul", "mul_", "div", "div_", "neg", "exp",
-    // reductions over dims (also with a dtype); max and min without a dim only (their front-end
-    // refuses the form with a dim and indices)
-    "sum", "mean", "prod", "amax", "amin", "max", "min", "any", "all",
+    // reductions over dims (also with a dtype), max and min with and without a dim, the index,
+    // moment and norm reductions (the scans cumsum / cumprod are not here)
+    "sum", "mean", "prod", "amax", "amin", "max", "min", "any", "all", "argmax", "argmin", "var", "std", "var_mean",
+    "std_mean", "vector_norm", "logsumexp", "count_nonzero",
     // the unary math family, from its op table (both forms; an op without an in-place form
     // has no cmp_<name>_ to call), and clamp
 #define CMP_CUDA_UNARY_NAMES(Name, name, domain, inplace) #name, #name "_",

@@ -49,6 +49,7 @@ const compute_cuda_backend kBackend = {
     binary_math,
     ternary_math,
     reduce_rows,
+    reduce_rows_args,
 };
 
 }  // namespace

@@ -77,10 +77,18 @@ typedef enum compute_cuda_compare_op {
     COMPUTE_CUDA_COMPARE_GE = 5
 } compute_cuda_compare_op;
 
-/* Row reductions (reduce_rows). SUM, MEAN and PROD accumulate in float64 for float64, float32
- * for the other floats and int64 (wrapping) for integers and bool; AMAX / AMIN compare opmath
- * values (float32 for 16-bit floats, int64 for integers and bool) and propagate NaN; ANY / ALL
- * test x != 0 (NaN is non-zero). */
+/* Row reductions (reduce_rows, reduce_rows_args). SUM, MEAN and PROD accumulate in float64 for
+ * float64, float32 for the other floats and int64 (wrapping) for integers and bool; AMAX / AMIN
+ * compare opmath values (float32 for 16-bit floats, int64 for integers and bool) and propagate
+ * NaN; ANY / ALL test x != 0 (NaN is non-zero).
+ * The ops from ARGMAX on take compute_cuda_reduce_args (reduce_rows_args): ARGMAX / ARGMIN give
+ * the index of the extremum in its row (int64, args->indices) and optionally its value (out, may
+ * be NULL): the first NaN wins, then the strictly better value, equal values keep the lower
+ * index. VAR / STD (floating inputs) merge Welford partials in the SUM accumulator with divisor
+ * max(n - args->param, 0) and optionally store the row means (args->mean, NaN for an empty row).
+ * NORM (floating inputs) is the vector norm of ord args->param (0, 1, 2, +-INFINITY, other p;
+ * the inf norms propagate NaN). LOGSUMEXP gives float32 for integers and bool, merging
+ * (max, sum of exp(x - max)) partials. COUNT_NONZERO counts x != 0 in int64. */
 typedef enum compute_cuda_reduce_op {
     COMPUTE_CUDA_REDUCE_SUM = 0,
     COMPUTE_CUDA_REDUCE_MEAN = 1,
@@ -88,9 +96,24 @@ typedef enum compute_cuda_reduce_op {
     COMPUTE_CUDA_REDUCE_AMAX = 3,
     COMPUTE_CUDA_REDUCE_AMIN = 4,
     COMPUTE_CUDA_REDUCE_ANY = 5,
-    COMPUTE_CUDA_REDUCE_ALL = 6
+    COMPUTE_CUDA_REDUCE_ALL = 6,
+    COMPUTE_CUDA_REDUCE_ARGMAX = 7,
+    COMPUTE_CUDA_REDUCE_ARGMIN = 8,
+    COMPUTE_CUDA_REDUCE_VAR = 9,
+    COMPUTE_CUDA_REDUCE_STD = 10,
+    COMPUTE_CUDA_REDUCE_NORM = 11,
+    COMPUTE_CUDA_REDUCE_LOGSUMEXP = 12,
+    COMPUTE_CUDA_REDUCE_COUNT_NONZERO = 13
 } compute_cuda_reduce_op;
-#define COMPUTE_CUDA_REDUCE_OP_COUNT 7
+#define COMPUTE_CUDA_REDUCE_OP_COUNT 14
+
+/* The operands of a row reduction beyond its input and output, laid out as the core's
+ * cmp::cpu::FoldArgs. Unused members are ignored; NULL args reads as all zero. */
+typedef struct compute_cuda_reduce_args {
+    double param;  /* VAR / STD: the correction; NORM: ord */
+    void* indices; /* ARGMAX / ARGMIN: int64, one per row (required) */
+    void* mean;    /* VAR / STD: the row means in out_dtype, one per row, or NULL */
+} compute_cuda_reduce_args;
 
 /* The parameters of a unary math op, laid out as the core's cmp::cpu::UnaryMathParams
  * (cpu/unary_math_list.h documents which op reads which). */
@@ -198,6 +221,17 @@ typedef struct compute_cuda_backend {
      * sum_rows is reduce_rows with SUM. */
     int32_t (*reduce_rows)(int32_t device, void* stream, const void* in, int32_t in_dtype, void* out,
                            int32_t out_dtype, int64_t rows, int64_t row_len, int32_t op);
+
+    /* --- appended in version 2: the reductions with operands beyond one output --- */
+    /* reduce_rows for every compute_cuda_reduce_op, with args (NULL for the ops before ARGMAX).
+     * out_dtype as reduce_rows, and: the input's for ARGMAX / ARGMIN (whose out may be NULL),
+     * VAR, STD (floating inputs) and NORM (floating inputs); LOGSUMEXP's the input's for floats,
+     * float32 otherwise; COUNT_NONZERO's int64. Rows of length 0 fail with INVALID_ARGUMENT for
+     * ARGMAX / ARGMIN and the NORMs of ord +-INFINITY as for AMAX; VAR of one is NaN, NORM 0,
+     * LOGSUMEXP -inf, COUNT_NONZERO 0. */
+    int32_t (*reduce_rows_args)(int32_t device, void* stream, const void* in, int32_t in_dtype, void* out,
+                                int32_t out_dtype, int64_t rows, int64_t row_len, int32_t op,
+                                const compute_cuda_reduce_args* args);
 } compute_cuda_backend;
 
 /* The one symbol the backend exports. */

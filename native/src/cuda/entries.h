@@ -56,5 +56,7 @@ int32_t sum_rows(int32_t device, void* stream, const void* in, int32_t in_dtype,
                  int64_t rows, int64_t row_len);
 int32_t reduce_rows(int32_t device, void* stream, const void* in, int32_t in_dtype, void* out, int32_t out_dtype,
                     int64_t rows, int64_t row_len, int32_t op);
+int32_t reduce_rows_args(int32_t device, void* stream, const void* in, int32_t in_dtype, void* out, int32_t out_dtype,
+                         int64_t rows, int64_t row_len, int32_t op, const compute_cuda_reduce_args* args);
 
 }  // namespace cmp::cuda_backend

@@ -1,8 +1,8 @@
-// Reductions over the rows of a contiguous matrix: sum, mean, prod, amax, amin, any, all. The
-// core builds the CPU's reduction plan, moves the reduced dims innermost and makes the input
-// contiguous (ops/cuda_ops.cpp), so one kernel per op serves every dims list. Long rows get a
-// block each (threads stride over the row, then a warp-shuffle tree and one shared-memory
-// step); short rows get a thread each.
+// Reductions over the rows of a contiguous matrix: sum, mean, prod, amax, amin, any, all here,
+// and the entry point of every row reduction (the ops with more operands are in
+// reduce_index.cu and reduce_stats.cu). The core builds the CPU's reduction plan, moves the
+// reduced dims innermost and makes the input contiguous (ops/cuda_ops.cpp), so one kernel per
+// op serves every dims list (cuda/reduce_rows.cuh).
 //
 // Each op is an accumulator like the CPU fold kernels' (cpu/kernels/reduce.cpp and
 // reductions.cpp): identity(), load() of one element, combine() of two partials, finish() of a
@@ -11,24 +11,21 @@
 // bits), int64 with wrap-around for integers and bool (exactly the CPU's), the opmath value for
 // amax/amin with NaN winning, an int flag for any/all.
 #include "cuda/dtypes.cuh"
-#include "cuda/elementwise.cuh"
 #include "cuda/entries.h"
+#include "cuda/reduce_rows.cuh"
 
+#include <cmath>
 #include <math.h>
 
 namespace cmp::cuda_backend {
 
 namespace {
 
-// Sums and products: float64 for float64, float32 for the other floats, int64 otherwise.
-template <typename T>
-using sum_acc_t = std::conditional_t<std::is_same_v<T, double>, double, std::conditional_t<is_float_v<T>, float, int64_t>>;
-
 template <typename T>
 struct SumOp {
     using acc_t = sum_acc_t<T>;
     __device__ static acc_t identity() { return acc_t(0); }
-    __device__ static acc_t load(T v) { return static_cast<acc_t>(to_opmath(v)); }
+    __device__ static acc_t load(T v, int64_t) { return static_cast<acc_t>(to_opmath(v)); }
     __device__ static acc_t combine(acc_t a, acc_t b) { return wrap_add(a, b); }
     __device__ static acc_t finish(acc_t a, int64_t) { return a; }
 };
@@ -58,7 +55,7 @@ struct ExtremumOp {
         if constexpr (is_float_v<T>) return Max ? -acc_t(INFINITY) : acc_t(INFINITY);
         else return Max ? INT64_MIN : INT64_MAX;
     }
-    __device__ static acc_t load(T v) { return static_cast<acc_t>(to_opmath(v)); }
+    __device__ static acc_t load(T v, int64_t) { return static_cast<acc_t>(to_opmath(v)); }
     __device__ static acc_t combine(acc_t a, acc_t b) {
         if constexpr (is_float_v<T>) {
             if (a != a) return a;
@@ -74,64 +71,23 @@ template <typename T, bool Any>
 struct LogicalOp {
     using acc_t = int;
     __device__ static acc_t identity() { return Any ? 0 : 1; }
-    __device__ static acc_t load(T v) { return to_opmath(v) != opmath_t<T>(0) ? 1 : 0; }
+    __device__ static acc_t load(T v, int64_t) { return to_opmath(v) != opmath_t<T>(0) ? 1 : 0; }
     __device__ static acc_t combine(acc_t a, acc_t b) { return Any ? (a | b) : (a & b); }
     __device__ static acc_t finish(acc_t a, int64_t) { return a; }
 };
 
-template <typename Op, typename A>
-__device__ __forceinline__ A warp_combine(A v) {
-#pragma unroll
-    for (int offset = 16; offset > 0; offset /= 2) v = Op::combine(v, __shfl_down_sync(0xffffffffu, v, offset));
-    return v;
-}
-
-// One block per row (grid-stride over rows): each thread folds a strided share of the row, the
-// warps fold their lanes, warp 0 folds the warps' partials.
-template <typename Op, typename T, typename Out>
-__global__ void reduce_rows_block(const T* in, Out* out, int64_t rows, int64_t row_len) {
-    using A = typename Op::acc_t;
-    __shared__ A partial[kThreads / 32];
-    for (int64_t r = blockIdx.x; r < rows; r += gridDim.x) {
-        const T* row = in + r * row_len;
-        A acc = Op::identity();
-        for (int64_t i = threadIdx.x; i < row_len; i += blockDim.x) acc = Op::combine(acc, Op::load(row[i]));
-        acc = warp_combine<Op>(acc);
-        const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
-        if (lane == 0) partial[warp] = acc;
-        __syncthreads();
-        if (warp == 0) {
-            acc = lane < static_cast<int>(blockDim.x / 32) ? partial[lane] : Op::identity();
-            acc = warp_combine<Op>(acc);
-            if (lane == 0) out[r] = convert<Out>(Op::finish(acc, row_len));
-        }
-        __syncthreads();  // partial is reused by the next row
-    }
-}
-
-// One thread per row: rows shorter than a block.
-template <typename Op, typename T, typename Out>
-__global__ void reduce_rows_thread(const T* in, Out* out, int64_t rows, int64_t row_len) {
-    using A = typename Op::acc_t;
-    const int64_t step = static_cast<int64_t>(blockDim.x) * gridDim.x;
-    for (int64_t r = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; r < rows; r += step) {
-        const T* row = in + r * row_len;
-        A acc = Op::identity();
-        for (int64_t i = 0; i < row_len; ++i) acc = Op::combine(acc, Op::load(row[i]));
-        out[r] = convert<Out>(Op::finish(acc, row_len));
-    }
-}
+// A static op (above) with the output it finishes into.
+template <typename Op, typename Out>
+struct Finished : Op {
+    Out* out;
+    __device__ void write(int64_t r, typename Op::acc_t a, int64_t n) const { out[r] = convert<Out>(Op::finish(a, n)); }
+};
 
 template <typename Op, typename T, typename Out>
 void launch(cudaStream_t stream, const void* in, void* out, int64_t rows, int64_t row_len) {
-    const auto* src = static_cast<const T*>(in);
-    auto* dst = static_cast<Out*>(out);
-    if (row_len >= kThreads) {
-        const auto blocks = static_cast<unsigned>(std::min<int64_t>(rows, kMaxBlocks));
-        reduce_rows_block<Op, T, Out><<<blocks, kThreads, 0, stream>>>(src, dst, rows, row_len);
-    } else {
-        reduce_rows_thread<Op, T, Out><<<blocks_for(rows), kThreads, 0, stream>>>(src, dst, rows, row_len);
-    }
+    Finished<Op, Out> op{};
+    op.out = static_cast<Out*>(out);
+    launch_rows<Finished<Op, Out>, T>(stream, in, rows, row_len, op);
 }
 
 const char* op_name(int32_t op) {
@@ -143,21 +99,61 @@ const char* op_name(int32_t op) {
         case COMPUTE_CUDA_REDUCE_AMIN: return "cuda amin";
         case COMPUTE_CUDA_REDUCE_ANY: return "cuda any";
         case COMPUTE_CUDA_REDUCE_ALL: return "cuda all";
+        case COMPUTE_CUDA_REDUCE_ARGMAX: return "cuda argmax";
+        case COMPUTE_CUDA_REDUCE_ARGMIN: return "cuda argmin";
+        case COMPUTE_CUDA_REDUCE_VAR: return "cuda var";
+        case COMPUTE_CUDA_REDUCE_STD: return "cuda std";
+        case COMPUTE_CUDA_REDUCE_NORM: return "cuda vector_norm";
+        case COMPUTE_CUDA_REDUCE_LOGSUMEXP: return "cuda logsumexp";
+        case COMPUTE_CUDA_REDUCE_COUNT_NONZERO: return "cuda count_nonzero";
         default: return nullptr;
     }
 }
 
-// The result dtype of op for an input of type T (backend_api.h), checked against the caller's.
-template <typename T>
-void check_out_dtype(const char* what, int32_t op, int32_t in_dtype, int32_t out_dtype) {
+bool floating(int32_t dtype) {
+    return dtype == CMP_DTYPE_FLOAT32 || dtype == CMP_DTYPE_FLOAT64 || dtype == CMP_DTYPE_FLOAT16 ||
+           dtype == CMP_DTYPE_BFLOAT16;
+}
+
+// The result dtype of op for an input dtype (backend_api.h), checked against the caller's; the
+// ops of floating inputs only refuse the others.
+void check_dtypes(const char* what, int32_t op, int32_t in_dtype, int32_t out_dtype) {
     int32_t expected = in_dtype;
-    if (op == COMPUTE_CUDA_REDUCE_SUM || op == COMPUTE_CUDA_REDUCE_PROD) {
-        if (!is_float_v<T>) expected = CMP_DTYPE_INT64;
-    } else if (op == COMPUTE_CUDA_REDUCE_ANY || op == COMPUTE_CUDA_REDUCE_ALL) {
-        if (in_dtype != CMP_DTYPE_UINT8) expected = CMP_DTYPE_BOOL;
+    switch (op) {
+        case COMPUTE_CUDA_REDUCE_SUM:
+        case COMPUTE_CUDA_REDUCE_PROD:
+            if (!floating(in_dtype)) expected = CMP_DTYPE_INT64;
+            break;
+        case COMPUTE_CUDA_REDUCE_ANY:
+        case COMPUTE_CUDA_REDUCE_ALL:
+            if (in_dtype != CMP_DTYPE_UINT8) expected = CMP_DTYPE_BOOL;
+            break;
+        case COMPUTE_CUDA_REDUCE_MEAN:
+        case COMPUTE_CUDA_REDUCE_VAR:
+        case COMPUTE_CUDA_REDUCE_STD:
+        case COMPUTE_CUDA_REDUCE_NORM:
+            if (!floating(in_dtype)) fail(CMP_STATUS_DTYPE_MISMATCH, what, ": floating inputs only");
+            break;
+        case COMPUTE_CUDA_REDUCE_LOGSUMEXP:
+            if (!floating(in_dtype)) expected = CMP_DTYPE_FLOAT32;
+            break;
+        case COMPUTE_CUDA_REDUCE_COUNT_NONZERO: expected = CMP_DTYPE_INT64; break;
+        default: break;
     }
     if (out_dtype != expected)
         fail(CMP_STATUS_INTERNAL_ERROR, what, ": result dtype ", out_dtype, " for input dtype ", in_dtype);
+}
+
+// Ops without an identity: a row of no elements has no result.
+bool needs_elements(int32_t op, double param) {
+    switch (op) {
+        case COMPUTE_CUDA_REDUCE_AMAX:
+        case COMPUTE_CUDA_REDUCE_AMIN:
+        case COMPUTE_CUDA_REDUCE_ARGMAX:
+        case COMPUTE_CUDA_REDUCE_ARGMIN: return true;
+        case COMPUTE_CUDA_REDUCE_NORM: return std::isinf(param);
+        default: return false;
+    }
 }
 
 template <typename T>
@@ -188,23 +184,39 @@ void reduce_typed(cudaStream_t s, int32_t op, const void* in, void* out, int64_t
 
 }  // namespace
 
-int32_t reduce_rows(int32_t device, void* stream, const void* in, int32_t in_dtype, void* out, int32_t out_dtype,
-                    int64_t rows, int64_t row_len, int32_t op) {
+int32_t reduce_rows_args(int32_t device, void* stream, const void* in, int32_t in_dtype, void* out, int32_t out_dtype,
+                         int64_t rows, int64_t row_len, int32_t op, const compute_cuda_reduce_args* args) {
     const char* what = op_name(op);
     return guard(what ? what : "cuda reduce_rows", [&] {
         if (!what) fail(CMP_STATUS_INVALID_ARGUMENT, "cuda reduce_rows: invalid op ", op);
         if (rows < 0 || row_len < 0) fail(CMP_STATUS_INVALID_ARGUMENT, what, ": negative extent");
+        const compute_cuda_reduce_args a = args ? *args : compute_cuda_reduce_args{};
+        check_dtypes(what, op, in_dtype, out_dtype);
         if (rows == 0) return;
-        if (row_len == 0 && (op == COMPUTE_CUDA_REDUCE_AMAX || op == COMPUTE_CUDA_REDUCE_AMIN))
+        if (row_len == 0 && needs_elements(op, a.param))
             fail(CMP_STATUS_INVALID_ARGUMENT, what, ": empty rows have no identity");
+        if ((op == COMPUTE_CUDA_REDUCE_ARGMAX || op == COMPUTE_CUDA_REDUCE_ARGMIN) && !a.indices)
+            fail(CMP_STATUS_INVALID_ARGUMENT, what, ": no indices output");
+        if (!out && op != COMPUTE_CUDA_REDUCE_ARGMAX && op != COMPUTE_CUDA_REDUCE_ARGMIN)
+            fail(CMP_STATUS_INVALID_ARGUMENT, what, ": no output");
         check_device(device, what);
         DeviceGuard g(device);
-        CMP_CUDA_DISPATCH_ALL_TYPES(in_dtype, what, [&] {
-            check_out_dtype<scalar_t>(what, op, in_dtype, out_dtype);
-            reduce_typed<scalar_t>(static_cast<cudaStream_t>(stream), op, in, out, rows, row_len);
-        });
+        const auto s = static_cast<cudaStream_t>(stream);
+        const RowReduction r{s, op, in_dtype, in, out, rows, row_len, a};
+        if (op == COMPUTE_CUDA_REDUCE_ARGMAX || op == COMPUTE_CUDA_REDUCE_ARGMIN) {
+            reduce_arg_extremum(r);
+        } else if (op >= COMPUTE_CUDA_REDUCE_VAR) {
+            reduce_stats(r);
+        } else {
+            CMP_CUDA_DISPATCH_ALL_TYPES(in_dtype, what, [&] { reduce_typed<scalar_t>(s, op, in, out, rows, row_len); });
+        }
         check(cudaGetLastError(), cat(what, ": kernel launch").c_str());
     });
+}
+
+int32_t reduce_rows(int32_t device, void* stream, const void* in, int32_t in_dtype, void* out, int32_t out_dtype,
+                    int64_t rows, int64_t row_len, int32_t op) {
+    return reduce_rows_args(device, stream, in, in_dtype, out, out_dtype, rows, row_len, op, nullptr);
 }
 
 int32_t sum_rows(int32_t device, void* stream, const void* in, int32_t in_dtype, void* out, int32_t out_dtype,

@@ -162,9 +162,8 @@ void copy_across_devices(const Tensor& dst, const Tensor& src) {
     copy_(dst, landed);
 }
 
-Tensor reduce(const char* op, compute_cuda_reduce_op kind, const Tensor& a, const Shape& dims, bool keepdim,
-              DType out_dtype) {
-    PlannedReduction r = plan_reduction(op, a, dims, keepdim, out_dtype);
+void reduce(const char* op, compute_cuda_reduce_op kind, const Tensor& a, const PlannedReduction& r,
+            const compute_cuda_reduce_args* args) {
     // Kept dims first, in order, then the reduced ones: row k of the dense permuted input holds
     // the elements of output k (out is contiguous in the kept dims' order). An input already
     // laid out so is not copied.
@@ -173,10 +172,18 @@ Tensor reduce(const char* op, compute_cuda_reduce_op kind, const Tensor& a, cons
         for (size_t d = 0; d < r.reduced_dims.size(); ++d)
             if (r.reduced_dims[d] == (pass == 1)) perm.push_back(static_cast<int64_t>(d));
     const Tensor rows = contiguous(a.dim() == 0 ? a : permute(a, perm));
-    cuda::check(backend(op).reduce_rows(a.device().index, nullptr, rows.data_ptr(), static_cast<int32_t>(a.dtype()),
-                                        r.out.data_ptr(), static_cast<int32_t>(out_dtype), r.out.numel(),
-                                        r.plan.reduce_numel, kind),
+    // r.plan.out, not r.out: argmax and argmin clear it (no values wanted).
+    cuda::check(backend(op).reduce_rows_args(a.device().index, nullptr, rows.data_ptr(),
+                                             static_cast<int32_t>(a.dtype()), r.plan.out,
+                                             static_cast<int32_t>(r.plan.out_dtype), r.out.numel(),
+                                             r.plan.reduce_numel, kind, args),
                 op);
+}
+
+Tensor reduce(const char* op, compute_cuda_reduce_op kind, const Tensor& a, const Shape& dims, bool keepdim,
+              DType out_dtype) {
+    PlannedReduction r = plan_reduction(op, a, dims, keepdim, out_dtype);
+    reduce(op, kind, a, r, nullptr);
     return r.result();
 }
 

@@ -10,6 +10,7 @@
 #include "cpu/unary_math_list.h"
 #include "cuda/backend_api.h"
 #include "ops/ops.h"
+#include "ops/reductions.h"
 
 namespace cmp::ops::cuda_ops {
 
@@ -38,9 +39,13 @@ void masked_fill(TensorIterator& iter, const Scalar& value);
 // done by the engine of one device.
 void copy_across_devices(const Tensor& dst, const Tensor& src);
 
-// sum, mean, prod, amax, amin, any or all of a CUDA tensor over dims (the front-end's checks and
-// result dtype done): the CPU's reduction plan (ops/reductions.h) checks dims and gives the
-// output; the reduced dims are moved innermost and made dense, one row per output element.
+// A reduction of the CUDA tensor a by the CPU's reduction plan r of it (ops/reductions.h: dims
+// checked, output allocated on a's device; the front-end's checks and result dtype done): the
+// reduced dims are moved innermost and made dense, one row per output element, and the backend
+// reduces the rows into r.plan.out (and args' outputs: indices, means; NULL for none).
+void reduce(const char* op, compute_cuda_reduce_op kind, const Tensor& a, const PlannedReduction& r,
+            const compute_cuda_reduce_args* args);
+// sum, mean, prod, amax, amin, any or all over dims: plans, reduces and returns the result.
 Tensor reduce(const char* op, compute_cuda_reduce_op kind, const Tensor& a, const Shape& dims, bool keepdim,
               DType out_dtype);
 

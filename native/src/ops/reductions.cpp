@@ -53,32 +53,47 @@ void require_nonempty_reduction(const Tensor& a, const Shape& dims, const char* 
                   " to have non-zero size (input shape ", shape_str(a.sizes()), ").");
 }
 
-// The fold ops with a CUDA kernel. The ABI lets no CUDA tensor reach the others
-// (abi/abi_cuda_ops.cpp); this refuses one all the same rather than hand a CPU kernel device memory.
-compute_cuda_reduce_op cuda_reduce_op(FoldOp kind, const char* op) {
+// The CUDA reduction of each fold op (cuda/backend_api.h; the same operands as FoldArgs).
+compute_cuda_reduce_op cuda_reduce_op(FoldOp kind) {
     switch (kind) {
         case FoldOp::Prod: return COMPUTE_CUDA_REDUCE_PROD;
         case FoldOp::Amax: return COMPUTE_CUDA_REDUCE_AMAX;
         case FoldOp::Amin: return COMPUTE_CUDA_REDUCE_AMIN;
+        case FoldOp::ArgMax: return COMPUTE_CUDA_REDUCE_ARGMAX;
+        case FoldOp::ArgMin: return COMPUTE_CUDA_REDUCE_ARGMIN;
+        case FoldOp::Var: return COMPUTE_CUDA_REDUCE_VAR;
+        case FoldOp::Std: return COMPUTE_CUDA_REDUCE_STD;
+        case FoldOp::Norm: return COMPUTE_CUDA_REDUCE_NORM;
+        case FoldOp::LogSumExp: return COMPUTE_CUDA_REDUCE_LOGSUMEXP;
         case FoldOp::Any: return COMPUTE_CUDA_REDUCE_ANY;
         case FoldOp::All: return COMPUTE_CUDA_REDUCE_ALL;
-        default: fail(CMP_STATUS_DEVICE_ERROR, str(op, ": not implemented on CUDA yet"));
+        case FoldOp::CountNonzero: return COMPUTE_CUDA_REDUCE_COUNT_NONZERO;
     }
+    fail(CMP_STATUS_INTERNAL_ERROR, "unknown fold op");
 }
 
-// The reduction front-ends without a CUDA branch call this before their kernel, so that no CPU
-// kernel gets device memory even where the ABI would let a CUDA tensor through (max and min run
-// on CUDA without a dim, not with one). what: "" or which form of the op.
-void require_cpu(const Tensor& a, const char* op, const char* what = "") {
-    CMP_CHECK(a.device().is_cpu(), DEVICE_ERROR, op, ": not implemented on CUDA yet", what, " (argument 'input' is on ",
+// The scans have no CUDA kernel: their front-end refuses a CUDA tensor (the ABI's list does
+// too, abi/abi_cuda_ops.cpp) rather than hand a CPU kernel device memory.
+void require_cpu(const Tensor& a, const char* op) {
+    CMP_CHECK(a.device().is_cpu(), DEVICE_ERROR, op, ": not implemented on CUDA yet (argument 'input' is on ",
               a.device().str(), "); move the tensor to the CPU with to(cpu) first");
+}
+
+// Runs fold op kind over the plan r of a: the CPU's fold kernel, or for a CUDA tensor the
+// backend's row reduction, with the same plan and operands.
+void run_fold(const char* op, FoldOp kind, const Tensor& a, const PlannedReduction& r, const FoldArgs& args) {
+    if (a.device().is_cpu()) {
+        cpu::fold_stub(r.plan, kind, args);
+        return;
+    }
+    const compute_cuda_reduce_args cuda_args{args.param, args.indices, args.mean};
+    cuda_ops::reduce(op, cuda_reduce_op(kind), a, r, &cuda_args);
 }
 
 Tensor fold(const char* op, FoldOp kind, const Tensor& a, const Shape& dims, bool keepdim, DType out_dtype,
             const FoldArgs& args = {}) {
-    if (!a.device().is_cpu()) return cuda_ops::reduce(op, cuda_reduce_op(kind, op), a, dims, keepdim, out_dtype);
     PlannedReduction r = plan_reduction(op, a, dims, keepdim, out_dtype);
-    cpu::fold_stub(r.plan, kind, args);
+    run_fold(op, kind, a, r, args);
     return r.result();
 }
 
@@ -95,13 +110,12 @@ std::pair<Tensor, Tensor> arg_extremum(const char* op, FoldOp kind, const Tensor
     const Shape dims{dim};
     wrap_dim(dim, a, op);
     require_nonempty_reduction(a, dims, op);
-    require_cpu(a, op, " with a dim (values and indices)");
     PlannedReduction r = plan_reduction(op, a, dims, keepdim, a.dtype());
     Tensor indices = r.sibling(CMP_DTYPE_INT64);
     FoldArgs args;
     args.indices = indices.data_ptr();
     if (!want_values) r.plan.out = nullptr;
-    cpu::fold_stub(r.plan, kind, args);
+    run_fold(op, kind, a, r, args);
     Tensor values = r.result();
     Tensor idx = Tensor::make(indices.storage(), CMP_DTYPE_INT64, r.out_shape, contiguous_strides(r.out_shape), 0);
     return {want_values ? values : Tensor(), idx};
@@ -129,7 +143,6 @@ std::pair<Tensor, Tensor> moments(const char* op, FoldOp kind, const Tensor& a, 
                                   bool keepdim, bool want_mean) {
     require_input(a, op);
     require_floating(a, op);
-    require_cpu(a, op);
     CMP_CHECK(!std::isnan(correction), INVALID_ARGUMENT, op, ": argument 'correction' is NaN");
     PlannedReduction r = plan_reduction(op, a, dims, keepdim, a.dtype());
     FoldArgs args;
@@ -139,7 +152,7 @@ std::pair<Tensor, Tensor> moments(const char* op, FoldOp kind, const Tensor& a, 
         mean_full = r.sibling(a.dtype());
         args.mean = mean_full.data_ptr();
     }
-    cpu::fold_stub(r.plan, kind, args);
+    run_fold(op, kind, a, r, args);
     Tensor m;
     if (want_mean) m = Tensor::make(mean_full.storage(), a.dtype(), r.out_shape, contiguous_strides(r.out_shape), 0);
     return {r.result(), m};
