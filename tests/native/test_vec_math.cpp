@@ -668,15 +668,66 @@ TEST(VecMath, Atan2HypotDoubleRandom) {
               2);
 }
 
-// The special values of C and PyTorch, exactly (signs of zeros included).
-template <typename T>
+// The float-lane versions (atan_v(float), ... where the ISA has an FMA; compiled here with the
+// test's flags, where std::fma may be a library call and remainder_exact Dekker's product):
+// within an ulp over the sweeps, and atan2 below 0.8 ulp of the exact value just below
+// |y / x| = 1/2, where its error is largest (0.92 ulp in these pairs when the correction c of
+// the quotient was added at full weight instead of c (1 - q^2), measured with the avx2 flags).
+TEST(VecMath, AtanFamilyFloatLanes) {
+    expect_float_sweep_within("atan_f32 (float lanes)", 1, cmp::cpu::atan_f32, [](double x) { return std::atan(x); });
+    expect_float_sweep_within("asin_f32 (float lanes)", 1, cmp::cpu::asin_f32, [](double x) { return std::asin(x); });
+    expect_float_sweep_within("acos_f32 (float lanes)", 1, cmp::cpu::acos_f32, [](double x) { return std::acos(x); });
+    for (float at : {0.5f, 2.0f, -0.5f, -2.0f}) expect_floats_near_within("atan (float lanes)", at, 1, cmp::cpu::atan_f32, [](double x) { return std::atan(x); });
+    for (float at : {0.5f, -0.5f, 1.0f, -1.0f}) {
+        expect_floats_near_within("asin (float lanes)", at, 1, cmp::cpu::asin_f32, [](double x) { return std::asin(x); });
+        expect_floats_near_within("acos (float lanes)", at, 1, cmp::cpu::acos_f32, [](double x) { return std::acos(x); });
+    }
+    EXPECT_LE(pair_worst_ulps<float>("atan2_f32 (float lanes)", [](float y, float x) { return cmp::cpu::atan2_f32(y, x); },
+                                     [](float y, float x) { return std::atan2(static_cast<double>(y), static_cast<double>(x)); }),
+              1);
+    std::mt19937_64 gen(5);
+    std::uniform_real_distribution<double> ratio(0.4, 0.5), mantissa(1.0, 2.0);
+    double worst = 0;
+    float worst_y = 0, worst_x = 0;
+    for (int i = 0; i < 1000000; ++i) {
+        const float x = static_cast<float>(std::ldexp(mantissa(gen), static_cast<int>(gen() % 40) - 20));
+        const float y = static_cast<float>(x * ratio(gen)) * (gen() & 1 ? 1.0f : -1.0f);
+        const double exact = std::atan2(static_cast<double>(y), static_cast<double>(x));
+        int e;
+        std::frexp(exact, &e);
+        const double err = std::fabs(static_cast<double>(cmp::cpu::atan2_f32(y, x)) - exact) / std::ldexp(1.0, e - 24);
+        if (err > worst) worst = err, worst_y = y, worst_x = x;
+    }
+    std::printf("atan2_f32 (float lanes) near |y / x| = 1/2: max error %.3f ulp (at %.9g, %.9g)\n", worst, worst_y, worst_x);
+    EXPECT_LT(worst, 0.8) << "at y = " << worst_y << ", x = " << worst_x;
+}
+
+// The special values of C and PyTorch, exactly (signs of zeros included). FloatLanes: the float
+// versions that compute in float lanes (atan_f32, ...; what atan_v(float) is where the ISA has an
+// FMA) rather than atan_v, ... as compiled with the test's flags.
+template <typename T, bool FloatLanes = false>
 void expect_atan_specials() {
     const T inf = std::numeric_limits<T>::infinity(), nan = std::numeric_limits<T>::quiet_NaN();
     const T pi = static_cast<T>(3.14159265358979323846264338327950288L);
     const T pi_2 = static_cast<T>(1.57079632679489661923132169163975144L);
     const T pi_4 = static_cast<T>(0.785398163397448309615660845819875721L);
     const T pi3_4 = static_cast<T>(2.35619449019234492884698253745962716L);
-    auto atan2 = [](T y, T x) { return cmp::cpu::atan2_v(y, x); };
+    auto atan2 = [](T y, T x) -> T {
+        if constexpr (FloatLanes) return cmp::cpu::atan2_f32(y, x);
+        else return cmp::cpu::atan2_v(y, x);
+    };
+    auto call_atan = [](T x) -> T {
+        if constexpr (FloatLanes) return cmp::cpu::atan_f32(x);
+        else return cmp::cpu::atan_v(x);
+    };
+    auto call_asin = [](T x) -> T {
+        if constexpr (FloatLanes) return cmp::cpu::asin_f32(x);
+        else return cmp::cpu::asin_v(x);
+    };
+    auto call_acos = [](T x) -> T {
+        if constexpr (FloatLanes) return cmp::cpu::acos_f32(x);
+        else return cmp::cpu::acos_v(x);
+    };
     auto hypot = [](T x, T y) { return cmp::cpu::hypot_v(x, y); };
     expect_same(call_atan(inf), pi_2, "atan(inf)");
     expect_same(call_atan(-inf), -pi_2, "atan(-inf)");
@@ -747,6 +798,7 @@ void expect_atan_specials() {
 
 TEST(VecMath, AtanAsinAcosAtan2HypotSpecialValues) {
     expect_atan_specials<float>();
+    expect_atan_specials<float, true>();
     expect_atan_specials<double>();
 }
 

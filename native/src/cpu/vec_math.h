@@ -15,6 +15,15 @@
 namespace cmp::cpu {
 inline namespace CMP_ISA_NAME {
 
+// Whether the ISA has a fused multiply-add (x86 avx2/avx512 builds, arm64), so that std::fma is
+// one instruction; on the x86-64 baseline it is a libm call per element and a loop calling it does
+// not vectorise. Functions that need an exact a*b + c pick their float-lane versions by it.
+#if defined(__FMA__) || defined(__aarch64__) || defined(_M_ARM64) || (defined(_MSC_VER) && defined(__AVX2__))
+inline constexpr bool kFastFma = true;
+#else
+inline constexpr bool kFastFma = false;
+#endif
+
 template <typename To, typename From>
 CMP_VEC_INLINE To bit_cast_(From v) {
     static_assert(sizeof(To) == sizeof(From));
