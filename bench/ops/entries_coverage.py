@@ -185,6 +185,13 @@ def nn_more():
     yield Entry("dropout (p 0.1, training)", f"float32 [{MEG}]", make_inputs(rand(MEG)),
                 lambda c, t: c.caller("cmp_dropout", t[0], ctypes.c_double(0.1), ctypes.c_int32(1), outs=2),
                 lambda t: (lambda: _F().dropout(t[0], 0.1, True)), requires="cmp_dropout")
+    yield Entry("dropout backward (p 0.1)", f"float32 [{MEG}], bool [{MEG}]", make_inputs(rand(MEG), _bools(MEG)),
+                lambda c, t: c.caller("cmp_dropout_backward", t[0], t[1], ctypes.c_double(0.1)),
+                lambda t: (lambda: _torch().ops.aten.native_dropout_backward(t[0], t[1], 1 / 0.9)),
+                requires="cmp_dropout_backward")
+    yield Entry("feature dropout (p 0.1, training)", "float32 [32, 256, 14, 14]", make_inputs(rand(32, 256, 14, 14)),
+                lambda c, t: c.caller("cmp_feature_dropout", t[0], ctypes.c_double(0.1), ctypes.c_int32(1), outs=2),
+                lambda t: (lambda: _F().dropout2d(t[0], 0.1, True)), requires="cmp_feature_dropout")
     yield Entry("scaled_dot_product_attention (causal)", "float32 q,k,v [8, 12, 256, 64]",
                 make_inputs(rand(8, 12, 256, 64), other(8, 12, 256, 64), other(8, 12, 256, 64, seed=999)),
                 lambda c, t: _sdpa(c, t), lambda t: _sdpa_torch(t), requires="cmp_scaled_dot_product_attention")

@@ -1,4 +1,4 @@
-// Kernels of the normalisation family (softmax, layer/group/RMS norm, batch norm). The front-ends
+// Kernels of the normalisation family (softmax, layer/group/RMS norm, batch norm, dropout). The front-ends
 // in ops/nn_norm*.cpp check shapes, make the operands contiguous and describe them with the plans
 // below; the kernels in cpu/kernels/nn_norm_*.cpp are compiled per ISA.
 #pragma once
@@ -6,6 +6,7 @@
 #include "core/dtype.h"
 #include "cpu/dispatch_stub.h"
 
+#include <cmath>
 #include <cstdint>
 
 namespace cmp::cpu {
@@ -99,5 +100,33 @@ struct BatchNormGrads {
 
 CMP_DECLARE_STUB(batch_norm_stub, void (*)(const BatchNormPlan&, const BatchNormData&));
 CMP_DECLARE_STUB(batch_norm_backward_stub, void (*)(const BatchNormPlan&, const BatchNormGrads&));
+
+// Dropout of a contiguous tensor seen as `rows` rows of `inner` elements with one keep decision
+// per row (dropout: inner = 1; feature dropout: a row is one (sample, channel)). A kept row is
+// multiplied by `scale`, a dropped one by 0, so a NaN stays NaN as in PyTorch's x * mask * scale.
+struct DropoutPlan {
+    DType dtype;  // input/output dtype
+    int64_t rows;
+    int64_t inner;
+    double scale;  // 1 / (1 - p); 0 when p == 1
+};
+
+// Where the keep decisions come from (core/philox.h's stream): decision i is word i % 4 of block
+// offset + i / 4 and is kept when (word >> 8) >= threshold, i.e. rand's float32 u >= p.
+struct DropoutDraw {
+    uint64_t seed;
+    uint64_t offset;
+    uint32_t threshold;  // dropout_threshold(p)
+};
+
+// u >= p  <=>  (w >> 8) >= p * 2^24  <=>  (w >> 8) >= ceil(p * 2^24): compared in integers, p
+// never rounded (p * 2^24 is exact in double).
+inline uint32_t dropout_threshold(double p) { return static_cast<uint32_t>(std::ceil(p * 16777216.0)); }
+
+// forward: draws the mask (rows bools) and writes out = x * (mask ? scale : 0).
+CMP_DECLARE_STUB(dropout_stub, void (*)(const DropoutPlan&, const DropoutDraw&, const void* x, void* out, bool* mask));
+// backward (and the scaling of a mask already drawn): grad_in = grad_out * (mask ? scale : 0).
+CMP_DECLARE_STUB(dropout_apply_stub,
+                 void (*)(const DropoutPlan&, const void* grad_out, const bool* mask, void* grad_in));
 
 }  // namespace cmp::cpu

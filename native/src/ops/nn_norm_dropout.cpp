@@ -1,4 +1,6 @@
-// Dropout and feature dropout on the default Philox generator, and their backward.
+// Dropout and feature dropout on the default Philox generator, and their backward. The kernels
+// (cpu/kernels/nn_dropout.cpp) draw the mask and scale by it; this file checks, reserves the
+// stream and picks the kernel or the general broadcast path.
 //
 // Stream layout (see core/philox.h): a call that draws n keep decisions reserves ceil(n / 4)
 // blocks; decision i uses word w[i % 4] of block offset + i / 4 as rand's float32 uniform
@@ -6,15 +8,21 @@
 // the 2^-24 grid, and a seed gives the same mask for any thread count.
 //
 // The output is x * (kept ? 1 / (1 - p) : 0), as PyTorch's x * (bernoulli(1 - p) / (1 - p)):
-// a NaN in a dropped element stays NaN.
+// a NaN in a dropped element stays NaN. For float16/bfloat16 the factor 1 / (1 - p) is rounded
+// to the dtype first, as PyTorch's native_dropout and native_dropout_backward do.
 #include "core/error.h"
-#include "core/parallel.h"
 #include "core/philox.h"
+#include "cpu/nn_norm_stubs.h"
 #include "ops/nn_norm.h"
 #include "ops/nn_norm_util.h"
 #include "ops/ops.h"
 
 #include <cstdint>
+
+namespace cmp::cpu {
+CMP_DEFINE_STUB(dropout_stub);
+CMP_DEFINE_STUB(dropout_apply_stub);
+}  // namespace cmp::cpu
 
 namespace cmp::ops {
 namespace {
@@ -25,35 +33,7 @@ void check_p(double p, const char* op) {
     CMP_CHECK(p >= 0.0 && p <= 1.0, INVALID_ARGUMENT, op, ": dropout probability has to be between 0 and 1, but got ", p);
 }
 
-// n keep decisions into mask (bool), drawn in parallel from one reserved range of blocks.
-void draw_mask(bool* mask, int64_t n, double p) {
-    const int64_t blocks = (n + kPerBlock - 1) / kPerBlock;
-    if (blocks == 0) return;
-    const PhiloxState state = philox_reserve(static_cast<uint64_t>(blocks));
-    // u >= p  <=>  (w >> 8) >= p * 2^24, compared in integers to avoid rounding p.
-    const double threshold = p * 16777216.0;
-    parallel_for(0, blocks, 4096, [&](int64_t b0, int64_t b1) {
-        for (int64_t b = b0; b < b1; ++b) {
-            const PhiloxBlock block = philox_block(state.seed, state.offset + static_cast<uint64_t>(b));
-            const int64_t first = b * kPerBlock;
-            for (int64_t j = 0; j < kPerBlock && first + j < n; ++j) mask[first + j] = static_cast<double>(block.w[j] >> 8) >= threshold;
-        }
-    });
-}
-
-// out = x * (mask[i / inner] ? scale : 0) for contiguous x, out.
-void apply_mask(const Tensor& x, const Tensor& out, const bool* mask, int64_t inner, double scale) {
-    const int64_t n = x.numel();
-    CMP_DISPATCH_FLOATING_TYPES(x.dtype(), "dropout", [&] {
-        using A = opmath_t<scalar_t>;
-        const scalar_t* in = x.data<scalar_t>();
-        scalar_t* o = out.data<scalar_t>();
-        const A keep = static_cast<A>(scale);
-        parallel_for(0, n, kDefaultGrain, [&](int64_t b, int64_t e) {
-            for (int64_t i = b; i < e; ++i) o[i] = static_cast<scalar_t>(static_cast<A>(in[i]) * (mask[i / inner] ? keep : A(0)));
-        });
-    });
-}
+double keep_scale(double p) { return p == 1.0 ? 0.0 : 1.0 / (1.0 - p); }
 
 std::pair<Tensor, Tensor> dropout_impl(const Tensor& input, double p, bool training, const Shape& mask_shape,
                                        int64_t inner, const char* op) {
@@ -62,11 +42,28 @@ std::pair<Tensor, Tensor> dropout_impl(const Tensor& input, double p, bool train
         fill_(mask, scalar_bool(true));
         return {clone(input), mask};
     }
-    draw_mask(mask.data<bool>(), mask.numel(), p);
-    const Tensor x = contiguous(input);
     Tensor out = Tensor::empty(input.sizes(), input.dtype(), input.device(), op);
-    apply_mask(x, out, mask.data<bool>(), inner, p == 1.0 ? 0.0 : 1.0 / (1.0 - p));
+    const int64_t rows = mask.numel();
+    if (rows == 0) return {out, mask};
+    const PhiloxState state = philox_reserve(static_cast<uint64_t>((rows + kPerBlock - 1) / kPerBlock));
+    const cpu::DropoutDraw draw{state.seed, state.offset, cpu::dropout_threshold(p)};
+    const Tensor x = contiguous(input);
+    cpu::dropout_stub(cpu::DropoutPlan{input.dtype(), rows, inner, keep_scale(p)}, draw, x.data_ptr(), out.data_ptr(),
+                      mask.data<bool>());
     return {out, mask};
+}
+
+// The kernel's rows for a mask of grad's sizes on its leading dims and 1 on the rest (dropout's
+// own mask, or feature dropout's (N, C, 1, ...)): false for any other broadcast, another device
+// (the general path dispatches by device), or nothing to do.
+bool mask_rows(const Tensor& grad, const Tensor& mask, int64_t& inner) {
+    if (grad.numel() == 0 || !grad.device().is_cpu() || !mask.device().is_cpu()) return false;
+    int64_t lead = mask.dim();
+    while (lead > 0 && mask.size(lead - 1) == 1) --lead;
+    for (int64_t d = 0; d < lead; ++d)
+        if (mask.size(d) != grad.size(d)) return false;
+    inner = nn_norm::prod(grad.sizes(), lead, grad.dim());
+    return true;
 }
 
 }  // namespace
@@ -102,8 +99,16 @@ Tensor dropout_backward(const Tensor& grad_output, const Tensor& mask, double p)
         CMP_CHECK(mask.size(d) == grad_output.size(d) || mask.size(d) == 1, SHAPE_MISMATCH, op, ": mask of shape ",
                   mask.sizes(), " does not broadcast to grad_output of shape ", grad_output.sizes());
     }
+    int64_t inner = 1;
+    if (mask_rows(grad_output, mask, inner)) {
+        const Tensor g = contiguous(grad_output), m = contiguous(mask);
+        Tensor out = Tensor::empty(grad_output.sizes(), grad_output.dtype(), grad_output.device(), op);
+        cpu::dropout_apply_stub(cpu::DropoutPlan{g.dtype(), m.numel(), inner, keep_scale(p)}, g.data_ptr(), m.data<bool>(),
+                                out.data_ptr());
+        return out;
+    }
     Tensor g = mul(grad_output, mask);
-    mul_(g, scalar_tensor(scalar_float(p == 1.0 ? 0.0 : 1.0 / (1.0 - p)), grad_output.device()));
+    mul_(g, scalar_tensor(scalar_float(keep_scale(p)), grad_output.device()));
     return g;
 }
 
