@@ -2,6 +2,7 @@
 // softmax(q k^T * scale + mask) v and its autograd gradients (fixture nn_attention.json, written
 // by tests/reference/gen_nn_loss.py), and, with dropout, by reproducibility and by finite
 // differences of the forward pass run on the same Philox stream. Public C ABI only.
+#include "core/philox.h"
 #include "fixture.h"
 
 #include <cmath>
@@ -133,6 +134,37 @@ TEST(AttentionDropout, SameStreamSameOutputAndStreamAdvances) {
     // Dropout does not change the softmax normaliser.
     Forward d = run_forward(q.get(), k.get(), v.get(), 0.0, false);
     EXPECT_EQ(values(a.lse.get()), values(d.lse.get()));
+}
+
+// The keep mask made visible: with q = 0 every weight is 1 / S, and with v the identity
+// output (b, i, j) is weight (b, i, j) after dropout, 0 exactly when it was dropped. Weight n =
+// (b * L + i) * S + j must be kept when word n % 4 of Philox block offset + n / 4 (the scalar
+// generator of core/philox.h) as rand's float32 u is >= p. S = 70 spans two key tiles and rows
+// start off block boundaries; the offset's blocks cross 2^32.
+TEST(AttentionDropout, KeepMaskFollowsThePhiloxLayout) {
+    const int64_t B = 2, L = 5, S = 70;
+    const double p = 0.4;
+    const uint64_t seed = 0xfeedface12345ull, offset = 0xfffffffaull;
+    std::vector<double> eye(static_cast<size_t>(B * S * S), 0.0);
+    for (int64_t b = 0; b < B; ++b)
+        for (int64_t j = 0; j < S; ++j) eye[static_cast<size_t>((b * S + j) * S + j)] = 1.0;
+    const std::vector<int64_t> v_shape{B, S, S};
+    cmp_tensor vt = nullptr;
+    check(cmp_from_buffer(eye.data(), B * S * S * 8, v_shape.data(), 3, CMP_DTYPE_FLOAT64, &vt), "cmp_from_buffer");
+    Tensor v(vt);
+    const std::vector<double> zeros(static_cast<size_t>(B * L * 3), 0.0);
+    const std::vector<int64_t> q_shape{B, L, 3};
+    cmp_tensor qt = nullptr;
+    check(cmp_from_buffer(zeros.data(), B * L * 3 * 8, q_shape.data(), 3, CMP_DTYPE_FLOAT64, &qt), "cmp_from_buffer");
+    Tensor q(qt), k = filled({B, S, 3}, 0.2);
+    check(cmp_rng_set_state(seed, offset), "cmp_rng_set_state");
+    Forward f = run_forward(q.get(), k.get(), v.get(), p, false);
+    const std::vector<double> out = values(f.out.get());
+    for (int64_t n = 0; n < B * L * S; ++n) {
+        const PhiloxBlock blk = philox_block(seed, offset + static_cast<uint64_t>(n / 4));
+        const bool kept = static_cast<double>(blk.w[n % 4] >> 8) * 0x1p-24 >= p;
+        EXPECT_EQ(out[static_cast<size_t>(n)] != 0.0, kept) << "weight " << n;
+    }
 }
 
 TEST(AttentionDropout, ResultDoesNotDependOnThreadCount) {

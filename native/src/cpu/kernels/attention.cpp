@@ -10,7 +10,7 @@
 // from q, k and the saved log-sum-exp (P = e^(s - lse)) and uses the identity
 // sum_j P_ij dP_ij = dO_i . O_i, so it needs neither the probabilities nor a second pass.
 #include "core/parallel.h"
-#include "core/philox.h"
+#include "cpu/dropout_keep.h"
 #include "cpu/gemm.h"
 #include "cpu/nn_loss_stubs.h"
 #include "cpu/vec_math.h"
@@ -62,16 +62,13 @@ struct Attention {
     }
 
     // The dropout factors of keys j0.. (nk) for query i: 0 (dropped) or 1 / (1 - p) (kept).
+    // Decisions in vector lanes (cpu/dropout_keep.h), the layout dropout itself uses.
     void keep_factors(int64_t b, int64_t i, int64_t j0, int64_t nk, T* f) const {
         const T keep_scale = static_cast<T>(1.0 / (1.0 - a.dropout_p));
-        const uint64_t first = static_cast<uint64_t>((b * a.L + i) * a.S + j0);
-        PhiloxBlock blk{};
-        for (int64_t c = 0; c < nk; ++c) {
-            const uint64_t n = first + static_cast<uint64_t>(c);
-            if (c == 0 || n % 4 == 0) blk = philox_block(a.seed, a.offset + n / 4);
-            const double u = static_cast<double>(blk.w[n % 4] >> 8) * 0x1p-24;
-            f[c] = u >= a.dropout_p ? keep_scale : T(0);
-        }
+        uint8_t keep[kBlockK];
+        draw_keep(DropoutDraw{a.seed, a.offset, dropout_threshold(a.dropout_p)}, static_cast<uint64_t>((b * a.L + i) * a.S + j0), nk,
+                  keep);
+        for (int64_t c = 0; c < nk; ++c) f[c] = keep[c] != 0 ? keep_scale : T(0);
     }
 
     // Keys that can matter for queries up to i_last: all of them, or up to i_last when causal.
