@@ -1,12 +1,18 @@
 // The core's CUDA routing, tested without a GPU against tests/cuda/fake_backend.cpp (host
 // memory as device memory, no kernels): the backend loader and its version check, storage
 // through the backend's allocator, host <-> device copies with strides, broadcasting and dtype
-// conversion, and the clear refusal of every op without CUDA support. The main() below points
+// conversion, the clear refusal of every op without CUDA support, and the plans the front-ends
+// hand to the backend entries that take one (softmax, the scans: the fake records the last such
+// call, fake_backend.h). The main() below points
 // COMPUTE_CUDA_LIBRARY at the fake before the core first looks for a backend.
 #include "core/cuda_runtime.h"
 #include "cuda_test_util.h"
+#include "fake_backend.h"
+
+#include <dlfcn.h>
 
 #include <cstdlib>
+#include <cstring>
 
 namespace cmp::testing {
 namespace {
@@ -114,8 +120,9 @@ TEST(CudaRouting, OpsWithoutCudaSupportAreRefusedAtTheDoor) {
     EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
     EXPECT_NE(f.message.find("matmul: not implemented on CUDA yet (argument 'a' is on cuda:0)"), std::string::npos)
         << f.message;
-    f = failure_of([&] { return cmp_cumsum(dev.get(), 0, &out); });
-    EXPECT_NE(f.message.find("cumsum: not implemented on CUDA yet"), std::string::npos) << f.message;
+    f = failure_of([&] { return cmp_tril(dev.get(), 0, &out); });
+    EXPECT_NE(f.message.find("tril: not implemented on CUDA yet (argument 'tensor' is on cuda:0)"), std::string::npos)
+        << f.message;
     std::vector<float> buffer(6);
     f = failure_of([&] { return cmp_tensor_copy_to_buffer(dev.get(), buffer.data(), 24); });
     EXPECT_NE(f.message.find("tensor_copy_to_buffer: not implemented on CUDA yet"), std::string::npos) << f.message;
@@ -207,16 +214,142 @@ TEST(CudaRouting, TheReductionsWithMoreOperandsReachTheBackend) {
     EXPECT_EQ(out, nullptr);
 }
 
-TEST(CudaRouting, TheScansAreRefused) {
+// The last softmax / softmax_backward / scan call the fake backend received (fake_backend.h).
+FakeLineCall last_line_call() {
+    static const auto fn = [] {
+        void* lib = dlopen(COMPUTE_FAKE_BACKEND, RTLD_NOW);  // the core's handle: the same path
+        return lib ? reinterpret_cast<FakeLastLineCallFn>(dlsym(lib, FAKE_BACKEND_LAST_LINE_CALL)) : nullptr;
+    }();
+    if (!fn) {
+        ADD_FAILURE() << "the fake backend does not export " << FAKE_BACKEND_LAST_LINE_CALL;
+        return {};
+    }
+    return *fn();
+}
+
+// n distinct values in (-3, 3).
+std::vector<double> sample_values(int64_t n) {
+    std::vector<double> v(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) v[static_cast<size_t>(i)] = static_cast<double>((i * 7) % 11 - 5) / 2.0;
+    return v;
+}
+
+void expect_lines(const FakeLineCall& c, const char* entry, cmp_dtype dtype, int64_t outer, int64_t dim, int64_t inner,
+                  int32_t flag) {
+    EXPECT_STREQ(c.entry, entry);
+    EXPECT_EQ(c.lines.device, 0) << entry;
+    EXPECT_EQ(c.lines.dtype, dtype) << entry;
+    EXPECT_EQ(c.lines.stream, nullptr) << entry;
+    EXPECT_EQ(c.lines.outer, outer) << entry;
+    EXPECT_EQ(c.lines.dim, dim) << entry;
+    EXPECT_EQ(c.lines.inner, inner) << entry;
+    EXPECT_EQ(c.flag, flag) << entry;
+    EXPECT_NE(c.inputs[0], nullptr) << entry;
+    EXPECT_NE(c.out, nullptr) << entry;
+    EXPECT_NE(c.out, c.inputs[0]) << entry;
+}
+
+void expect_fake_failure(const Failure& f, const char* op) {
+    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR) << op;
+    EXPECT_NE(f.message.find(std::string(op) + ": fake backend: no kernels"), std::string::npos) << f.message;
+}
+
+TEST(CudaRouting, SoftmaxReachesTheBackendWithTheCpusPlan) {
+    // A dense [2, 3, 4] tensor: softmax along dim d runs on [prod(sizes before d), size d,
+    // prod(sizes after d)], the CPU kernel's plan; the input goes over without a copy kernel
+    // (the fake has none, so a copy would fail in "copy" first).
+    Handle dev = to_device(tensor_from(sample_values(24), {2, 3, 4}, CMP_DTYPE_FLOAT32).get(), cuda_device());
+    cmp_tensor out = nullptr;
+    expect_fake_failure(failure_of([&] { return cmp_softmax(dev.get(), 1, nullptr, &out); }), "softmax");
+    expect_lines(last_line_call(), "softmax", CMP_DTYPE_FLOAT32, 2, 3, 4, 0);
+    expect_fake_failure(failure_of([&] { return cmp_log_softmax(dev.get(), -1, nullptr, &out); }), "log_softmax");
+    expect_lines(last_line_call(), "softmax", CMP_DTYPE_FLOAT32, 6, 4, 1, 1);
+    const cmp_dtype same = CMP_DTYPE_FLOAT32;
+    expect_fake_failure(failure_of([&] { return cmp_softmax(dev.get(), 0, &same, &out); }), "softmax");
+    expect_lines(last_line_call(), "softmax", CMP_DTYPE_FLOAT32, 1, 2, 12, 0);
+    // A 0-dim tensor is one line of one element.
+    Handle scalar = to_device(tensor_from({1.5}, {}, CMP_DTYPE_FLOAT64).get(), cuda_device());
+    expect_fake_failure(failure_of([&] { return cmp_log_softmax(scalar.get(), 0, nullptr, &out); }), "log_softmax");
+    expect_lines(last_line_call(), "softmax", CMP_DTYPE_FLOAT64, 1, 1, 1, 1);
+    EXPECT_EQ(out, nullptr);
+}
+
+TEST(CudaRouting, SoftmaxBackwardReachesTheBackendWithTheCpusPlan) {
+    Handle y = to_device(tensor_from(sample_values(24), {4, 6}, CMP_DTYPE_FLOAT64).get(), cuda_device());
+    Handle go = to_device(tensor_from(sample_values(24), {4, 6}, CMP_DTYPE_FLOAT64).get(), cuda_device());
+    cmp_tensor out = nullptr;
+    expect_fake_failure(failure_of([&] { return cmp_softmax_backward(go.get(), y.get(), 1, &out); }),
+                        "softmax_backward");
+    FakeLineCall c = last_line_call();
+    expect_lines(c, "softmax_backward", CMP_DTYPE_FLOAT64, 4, 6, 1, 0);
+    EXPECT_NE(c.inputs[1], nullptr);
+    EXPECT_NE(c.inputs[0], c.inputs[1]);  // grad_output, then the forward's output
+    expect_fake_failure(failure_of([&] { return cmp_log_softmax_backward(go.get(), y.get(), 0, &out); }),
+                        "log_softmax_backward");
+    expect_lines(last_line_call(), "softmax_backward", CMP_DTYPE_FLOAT64, 1, 4, 6, 1);
+    EXPECT_EQ(out, nullptr);
+}
+
+TEST(CudaRouting, SoftmaxRefusalsComeBeforeTheBackend) {
+    Handle dev = to_device(tensor_from(sample_values(6), {2, 3}, CMP_DTYPE_INT64).get(), cuda_device());
+    cmp_tensor out = nullptr;
+    // An integer input without a dtype: the CPU's message.
+    Failure f = failure_of([&] { return cmp_softmax(dev.get(), 1, nullptr, &out); });
+    EXPECT_EQ(f.status, CMP_STATUS_DTYPE_MISMATCH);
+    EXPECT_NE(f.message.find("softmax: expected a floating dtype, got int64"), std::string::npos) << f.message;
+    // A dim out of range.
+    Handle y = to_device(tensor_from(sample_values(6), {2, 3}, CMP_DTYPE_FLOAT32).get(), cuda_device());
+    f = failure_of([&] { return cmp_log_softmax(y.get(), 2, nullptr, &out); });
+    EXPECT_EQ(f.status, CMP_STATUS_INDEX_OUT_OF_RANGE) << f.message;
+    // grad_output on the CPU, the forward's output on the device: PyTorch's error.
+    Handle host_grad = tensor_from(sample_values(6), {2, 3}, CMP_DTYPE_FLOAT32);
+    f = failure_of([&] { return cmp_softmax_backward(host_grad.get(), y.get(), 1, &out); });
+    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
+    EXPECT_NE(f.message.find("softmax_backward: Expected all tensors to be on the same device, but found at least "
+                             "two devices, cpu and cuda:0!"),
+              std::string::npos)
+        << f.message;
+    EXPECT_EQ(out, nullptr);
+}
+
+TEST(CudaRouting, TheScansReachTheBackendWithTheirLines) {
     Handle dev = to_device(tensor_from(kValues, {2, 3}, CMP_DTYPE_FLOAT32).get(), cuda_device());
     cmp_tensor out = nullptr;
-    Failure f = failure_of([&] { return cmp_cumsum(dev.get(), 1, &out); });
-    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
-    EXPECT_NE(f.message.find("cumsum: not implemented on CUDA yet (argument 'tensor' is on cuda:0)"), std::string::npos)
-        << f.message;
-    f = failure_of([&] { return cmp_cumprod(dev.get(), 0, &out); });
-    EXPECT_NE(f.message.find("cumprod: not implemented on CUDA yet"), std::string::npos) << f.message;
+    expect_fake_failure(failure_of([&] { return cmp_cumsum(dev.get(), 1, &out); }), "cumsum");
+    expect_lines(last_line_call(), "scan", CMP_DTYPE_FLOAT32, 2, 3, 1, COMPUTE_CUDA_SCAN_CUMSUM);
+    expect_fake_failure(failure_of([&] { return cmp_cumprod(dev.get(), 0, &out); }), "cumprod");
+    expect_lines(last_line_call(), "scan", CMP_DTYPE_FLOAT32, 1, 2, 3, COMPUTE_CUDA_SCAN_CUMPROD);
+    expect_fake_failure(failure_of([&] { return cmp_cumprod_dtype(dev.get(), -1, CMP_DTYPE_FLOAT32, &out); }),
+                        "cumprod");
+    expect_lines(last_line_call(), "scan", CMP_DTYPE_FLOAT32, 2, 3, 1, COMPUTE_CUDA_SCAN_CUMPROD);
+    // int64 needs no conversion: its scan accumulates in int64 as the CPU's (int32 would be
+    // converted by a copy kernel first, which the fake does not have).
+    Handle ints = to_device(tensor_from(kValues, {3, 2}, CMP_DTYPE_INT64).get(), cuda_device());
+    expect_fake_failure(failure_of([&] { return cmp_cumsum(ints.get(), 0, &out); }), "cumsum");
+    expect_lines(last_line_call(), "scan", CMP_DTYPE_INT64, 1, 3, 2, COMPUTE_CUDA_SCAN_CUMSUM);
+    // A dim out of range is the CPU's error; bool is refused as a result dtype.
+    Failure f = failure_of([&] { return cmp_cumsum(dev.get(), 2, &out); });
+    EXPECT_EQ(f.status, CMP_STATUS_INDEX_OUT_OF_RANGE) << f.message;
+    f = failure_of([&] { return cmp_cumsum_dtype(dev.get(), 0, CMP_DTYPE_BOOL, &out); });
+    EXPECT_NE(f.message.find("cumsum: dtype bool is not supported"), std::string::npos) << f.message;
     EXPECT_EQ(out, nullptr);
+}
+
+TEST(CudaRouting, EmptyScansNeedNoKernel) {
+    // Nothing to scan: an empty CUDA result, as on the CPU, without a call to the backend (the
+    // record of the call before is left as it was).
+    Handle marker = to_device(tensor_from(sample_values(35), {5, 7}, CMP_DTYPE_FLOAT32).get(), cuda_device());
+    cmp_tensor out = nullptr;
+    expect_fake_failure(failure_of([&] { return cmp_cumsum(marker.get(), 1, &out); }), "cumsum");
+    cmp_tensor t = nullptr;
+    const int64_t sizes[] = {2, 0, 3};
+    ASSERT_EQ(cmp_empty(sizes, 3, CMP_DTYPE_FLOAT32, cuda_device(), &t), CMP_STATUS_OK) << cmp_last_error();
+    Handle dev(t);
+    CMP_ASSERT_OK(cmp_cumsum(dev.get(), 2, &out));
+    Handle owned(out);
+    EXPECT_EQ(device_of(out).type, CMP_DEVICE_CUDA);
+    EXPECT_EQ(sizes_of(out), (std::vector<int64_t>{2, 0, 3}));
+    expect_lines(last_line_call(), "scan", CMP_DTYPE_FLOAT32, 5, 7, 1, COMPUTE_CUDA_SCAN_CUMSUM);
 }
 
 TEST(CudaRouting, MixedDevicesGivePyTorchsError) {

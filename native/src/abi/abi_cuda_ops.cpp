@@ -29,9 +29,11 @@ constexpr std::string_view kCudaOps[] = {
     // kernels
     "add", "add_", "sub", "sub_", "mul", "mul_", "div", "div_", "neg", "exp",
     // reductions over dims (also with a dtype), max and min with and without a dim, the index,
-    // moment and norm reductions (the scans cumsum / cumprod are not here)
+    // moment and norm reductions, the scans
     "sum", "mean", "prod", "amax", "amin", "max", "min", "any", "all", "argmax", "argmin", "var", "std", "var_mean",
-    "std_mean", "vector_norm", "logsumexp", "count_nonzero",
+    "std_mean", "vector_norm", "logsumexp", "count_nonzero", "cumsum", "cumprod",
+    // softmax and its backward
+    "softmax", "log_softmax", "softmax_backward", "log_softmax_backward",
     // the unary math family, from its op table (both forms; an op without an in-place form
     // has no cmp_<name>_ to call), and clamp
 #define CMP_CUDA_UNARY_NAMES(Name, name, domain, inplace) #name, #name "_",

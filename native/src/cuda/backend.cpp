@@ -50,6 +50,9 @@ const compute_cuda_backend kBackend = {
     ternary_math,
     reduce_rows,
     reduce_rows_args,
+    softmax,
+    softmax_backward,
+    scan,
 };
 
 }  // namespace

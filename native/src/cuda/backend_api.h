@@ -115,6 +115,24 @@ typedef struct compute_cuda_reduce_args {
     void* mean;    /* VAR / STD: the row means in out_dtype, one per row, or NULL */
 } compute_cuda_reduce_args;
 
+/* A contiguous tensor seen as [outer, dim, inner] (the core's cmp::cpu::SoftmaxPlan, also the
+ * scans' layout): softmax and the scans run along the middle axis, independently on each of the
+ * outer * inner lines; element k of line (o, i) is at (o * dim + k) * inner + i. */
+typedef struct compute_cuda_lines {
+    int32_t device;
+    int32_t dtype; /* every operand's cmp_dtype */
+    void* stream;
+    int64_t outer;
+    int64_t dim;
+    int64_t inner;
+} compute_cuda_lines;
+
+/* Scans (scan), in the order of the core's cmp::cpu::ScanOp (checked there). */
+typedef enum compute_cuda_scan_op {
+    COMPUTE_CUDA_SCAN_CUMSUM = 0,
+    COMPUTE_CUDA_SCAN_CUMPROD = 1
+} compute_cuda_scan_op;
+
 /* The parameters of a unary math op, laid out as the core's cmp::cpu::UnaryMathParams
  * (cpu/unary_math_list.h documents which op reads which). */
 typedef struct compute_cuda_unary_params {
@@ -232,6 +250,23 @@ typedef struct compute_cuda_backend {
     int32_t (*reduce_rows_args)(int32_t device, void* stream, const void* in, int32_t in_dtype, void* out,
                                 int32_t out_dtype, int64_t rows, int64_t row_len, int32_t op,
                                 const compute_cuda_reduce_args* args);
+
+    /* --- appended in version 2: softmax and the scans along one dim --- */
+    /* out = softmax(in), or log_softmax(in) when log is non-zero, along the lines; floating
+     * dtypes, computed in float64 for float64 and float32 otherwise, as the CPU kernels: the
+     * line's maximum m first (a NaN never becomes m, but reaches every output through the sum),
+     * then exp(x - m) and its sum s, then exp(x - m) * (1 / s) or (x - m) - log(s). A line of
+     * -inf only gives NaN, as in PyTorch. */
+    int32_t (*softmax)(const compute_cuda_lines* lines, const void* in, void* out, int32_t log);
+    /* grad_in from grad_out and the forward's output out, along the lines (dtypes as softmax):
+     * softmax: out * (grad_out - sum(grad_out * out)); log_softmax: grad_out - exp(out) * sum(grad_out). */
+    int32_t (*softmax_backward)(const compute_cuda_lines* lines, const void* grad_out, const void* out,
+                                void* grad_in, int32_t log);
+    /* out = the running sum or product (op, a compute_cuda_scan_op) along the lines, accumulated
+     * as SUM / PROD of reduce_rows (float64 for float64, float32 for the other floats, int64
+     * wrapping for integers) and stored in the dtype; every dtype but bool (the core converts
+     * bool to int64 first). */
+    int32_t (*scan)(const compute_cuda_lines* lines, const void* in, void* out, int32_t op);
 } compute_cuda_backend;
 
 /* The one symbol the backend exports. */

@@ -59,4 +59,10 @@ int32_t reduce_rows(int32_t device, void* stream, const void* in, int32_t in_dty
 int32_t reduce_rows_args(int32_t device, void* stream, const void* in, int32_t in_dtype, void* out, int32_t out_dtype,
                          int64_t rows, int64_t row_len, int32_t op, const compute_cuda_reduce_args* args);
 
+// softmax.cu, scan.cu (lines.cuh)
+int32_t softmax(const compute_cuda_lines* lines, const void* in, void* out, int32_t log);
+int32_t softmax_backward(const compute_cuda_lines* lines, const void* grad_out, const void* out, void* grad_in,
+                         int32_t log);
+int32_t scan(const compute_cuda_lines* lines, const void* in, void* out, int32_t op);
+
 }  // namespace cmp::cuda_backend

@@ -187,4 +187,44 @@ Tensor reduce(const char* op, compute_cuda_reduce_op kind, const Tensor& a, cons
     return r.result();
 }
 
+namespace {
+
+compute_cuda_lines lines_of(const Tensor& t, const cpu::SoftmaxPlan& plan) {
+    compute_cuda_lines l{};
+    l.device = t.device().index;
+    l.dtype = static_cast<int32_t>(plan.dtype);
+    l.stream = nullptr;
+    l.outer = plan.outer;
+    l.dim = plan.dim;
+    l.inner = plan.inner;
+    return l;
+}
+
+}  // namespace
+
+void softmax(const char* op, const cpu::SoftmaxPlan& plan, const Tensor& x, const Tensor& out, bool log) {
+    const compute_cuda_lines l = lines_of(x, plan);
+    cuda::check(backend(op).softmax(&l, x.data_ptr(), out.data_ptr(), log ? 1 : 0), op);
+}
+
+void softmax_backward(const char* op, const cpu::SoftmaxPlan& plan, const Tensor& go, const Tensor& y,
+                      const Tensor& gi, bool log) {
+    const compute_cuda_lines l = lines_of(y, plan);
+    cuda::check(backend(op).softmax_backward(&l, go.data_ptr(), y.data_ptr(), gi.data_ptr(), log ? 1 : 0), op);
+}
+
+void scan(const char* op, compute_cuda_scan_op kind, const Tensor& a, int64_t w, const Tensor& out) {
+    // The scanned dim splits the dense tensor into [outer, dim, inner] (a 0-dim tensor is one line of one).
+    cpu::SoftmaxPlan plan{a.dtype(), 1, 1, 1};
+    for (int64_t d = 0; d < a.dim(); ++d) {
+        const int64_t size = a.sizes()[static_cast<size_t>(d)];
+        if (d < w) plan.outer *= size;
+        else if (d == w) plan.dim = size;
+        else plan.inner *= size;
+    }
+    const Tensor dense = contiguous(a);
+    const compute_cuda_lines l = lines_of(a, plan);
+    cuda::check(backend(op).scan(&l, dense.data_ptr(), out.data_ptr(), kind), op);
+}
+
 }  // namespace cmp::ops::cuda_ops

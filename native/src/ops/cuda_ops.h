@@ -7,6 +7,7 @@
 
 #include "core/iterator.h"
 #include "cpu/binary_math_list.h"
+#include "cpu/nn_norm_stubs.h"
 #include "cpu/unary_math_list.h"
 #include "cuda/backend_api.h"
 #include "ops/ops.h"
@@ -48,5 +49,15 @@ void reduce(const char* op, compute_cuda_reduce_op kind, const Tensor& a, const 
 // sum, mean, prod, amax, amin, any or all over dims: plans, reduces and returns the result.
 Tensor reduce(const char* op, compute_cuda_reduce_op kind, const Tensor& a, const Shape& dims, bool keepdim,
               DType out_dtype);
+
+// softmax / log_softmax of the dense CUDA tensor x into out (dense, x's sizes and dtype) by
+// the CPU's [outer, dim, inner] plan of them (ops/nn_norm_softmax.cpp), and the gradient from
+// the dense grad_output go and forward output y into grad_input gi by the same plan.
+void softmax(const char* op, const cpu::SoftmaxPlan& plan, const Tensor& x, const Tensor& out, bool log);
+void softmax_backward(const char* op, const cpu::SoftmaxPlan& plan, const Tensor& go, const Tensor& y,
+                      const Tensor& gi, bool log);
+// cumsum / cumprod of the CUDA tensor a (already in the result dtype) along the wrapped dim w
+// into out (dense, a's sizes and dtype); a is made dense first when it is not.
+void scan(const char* op, compute_cuda_scan_op kind, const Tensor& a, int64_t w, const Tensor& out);
 
 }  // namespace cmp::ops::cuda_ops

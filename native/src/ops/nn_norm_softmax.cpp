@@ -1,7 +1,9 @@
 // Front-ends of softmax / log_softmax and their backward: checks, dtype conversion, and the
-// [outer, dim, inner] plan the kernels run on (cpu/kernels/nn_norm_softmax.cpp).
+// [outer, dim, inner] plan the kernels run on (cpu/kernels/nn_norm_softmax.cpp), or for CUDA
+// tensors the backend's kernels (cuda/softmax.cu), with the same plan and operands.
 #include "core/error.h"
 #include "cpu/nn_norm_stubs.h"
+#include "ops/cuda_ops.h"
 #include "ops/nn_norm.h"
 #include "ops/nn_norm_util.h"
 #include "ops/ops.h"
@@ -32,7 +34,8 @@ Tensor softmax_forward(const Tensor& input, int64_t dim, std::optional<DType> dt
     const cpu::SoftmaxPlan plan = plan_for(input, dim, target, op);
     const Tensor x = contiguous(to_dtype(input, target));
     Tensor out = Tensor::empty(input.sizes(), target, input.device(), op);
-    cpu::softmax_stub(plan, x.data_ptr(), out.data_ptr(), log);
+    if (out.device().is_cpu()) cpu::softmax_stub(plan, x.data_ptr(), out.data_ptr(), log);
+    else cuda_ops::softmax(op, plan, x, out, log);
     return out;
 }
 
@@ -44,7 +47,8 @@ Tensor softmax_grad(const Tensor& grad_output, const Tensor& output, int64_t dim
     const Tensor go = contiguous(grad_output);
     const Tensor y = contiguous(output);
     Tensor gi = Tensor::empty(output.sizes(), output.dtype(), output.device(), op);
-    cpu::softmax_backward_stub(plan, go.data_ptr(), y.data_ptr(), gi.data_ptr(), log);
+    if (gi.device().is_cpu()) cpu::softmax_backward_stub(plan, go.data_ptr(), y.data_ptr(), gi.data_ptr(), log);
+    else cuda_ops::softmax_backward(op, plan, go, y, gi, log);
     return gi;
 }
 

@@ -12,7 +12,7 @@ void require_floating(const Tensor& t, const char* op, const char* arg);
 // An optional parameter (weight, bias, running stats): when defined, its shape must be `shape`
 // and its dtype `dtype`.
 void check_param(const Tensor& p, const char* op, const char* arg, const Shape& shape, DType dtype);
-// grad_output must match `like` (the forward's input or output) in shape and dtype.
+// grad_output must match `like` (the forward's input or output) in shape, dtype and device.
 void check_grad(const Tensor& grad, const Tensor& like, const char* op, const char* like_name);
 // The dtype of saved statistics: float32 for 16-bit floats, the dtype itself otherwise.
 DType stat_dtype(DType d);

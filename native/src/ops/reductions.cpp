@@ -72,12 +72,9 @@ compute_cuda_reduce_op cuda_reduce_op(FoldOp kind) {
     fail(CMP_STATUS_INTERNAL_ERROR, "unknown fold op");
 }
 
-// The scans have no CUDA kernel: their front-end refuses a CUDA tensor (the ABI's list does
-// too, abi/abi_cuda_ops.cpp) rather than hand a CPU kernel device memory.
-void require_cpu(const Tensor& a, const char* op) {
-    CMP_CHECK(a.device().is_cpu(), DEVICE_ERROR, op, ": not implemented on CUDA yet (argument 'input' is on ",
-              a.device().str(), "); move the tensor to the CPU with to(cpu) first");
-}
+// The backend's scan ops are cpu::ScanOp's.
+static_assert(static_cast<int>(cpu::ScanOp::CumSum) == COMPUTE_CUDA_SCAN_CUMSUM &&
+              static_cast<int>(cpu::ScanOp::CumProd) == COMPUTE_CUDA_SCAN_CUMPROD);
 
 // Runs fold op kind over the plan r of a: the CPU's fold kernel, or for a CUDA tensor the
 // backend's row reduction, with the same plan and operands.
@@ -168,10 +165,13 @@ Tensor logical(const char* op, FoldOp kind, const Tensor& a, const Shape& dims, 
 Tensor scan(const char* op, cpu::ScanOp kind, const Tensor& input, int64_t dim, DType dtype) {
     const int64_t w = wrap_dim(dim, input, op);
     require_available(input.device(), op);
-    require_cpu(input, op);
     const Tensor a = to_dtype(input, dtype);
     Tensor out = Tensor::empty(a.sizes(), dtype, a.device());
     if (out.numel() == 0) return out;
+    if (!a.device().is_cpu()) {
+        cuda_ops::scan(op, static_cast<compute_cuda_scan_op>(kind), a, w, out);
+        return out;
+    }
     const Shape out_strides = contiguous_strides(a.sizes());
     cpu::ScanPlan plan;
     plan.op = op;

@@ -1,0 +1,18 @@
+// What tests/cuda/fake_backend.cpp records of the calls that carry a plan, so the routing tests
+// can check that the core's front-end reached the right entry with the CPU's plan. The fake
+// exports fake_backend_last_line_call (found with dlsym).
+#pragma once
+
+#include "cuda/backend_api.h"
+
+// The last call of softmax, softmax_backward or scan.
+struct FakeLineCall {
+    char entry[32];            // "softmax", "softmax_backward", "scan"; "" before the first
+    compute_cuda_lines lines;
+    int32_t flag;              // softmax*: log; scan: the compute_cuda_scan_op
+    const void* inputs[2];     // in (scan, softmax); grad_out and out (softmax_backward)
+    void* out;
+};
+
+typedef const FakeLineCall* (*FakeLastLineCallFn)(void);
+#define FAKE_BACKEND_LAST_LINE_CALL "fake_backend_last_line_call"
