@@ -221,11 +221,34 @@ def _sdpa_torch(t):
     return run
 
 
+class _Device(ctypes.Structure):
+    """cmp_device, passed by value to the factories."""
+    _fields_ = [("type", ctypes.c_int32), ("index", ctypes.c_int32)]
+
+
+def random():
+    """The Philox draws: rand, randn and bernoulli of 2^20 elements (a new tensor per call, as
+    torch.rand/randn/bernoulli; PyTorch runs its own generator, so only the times compare)."""
+    sizes, cpu = int64s([MEG]), _Device(0, 0)
+    for dtype, code, tdt in (("float32", 0, "float32"), ("float64", 1, "float64")):
+        for name, fn, call in (("rand", "cmp_rand", "rand"), ("randn", "cmp_randn", "randn")):
+            yield Entry(name, f"{dtype} [{MEG}]", make_inputs(),
+                        lambda c, t, fn=fn, code=code: c.caller(fn, sizes, ctypes.c_int64(1), ctypes.c_int32(code), cpu),
+                        lambda t, call=call, tdt=tdt: (lambda: getattr(_torch(), call)(MEG, dtype=getattr(_torch(), tdt))),
+                        requires=fn)
+        yield Entry("bernoulli (scalar p 0.3)", f"{dtype} [{MEG}]", make_inputs(rand(MEG, dtype=np.dtype(dtype))),
+                    lambda c, t: c.caller("cmp_bernoulli_scalar", t[0], ctypes.c_double(0.3)),
+                    lambda t: (lambda: _torch().bernoulli(t[0], 0.3)), requires="cmp_bernoulli_scalar")
+        yield Entry("bernoulli (tensor p)", f"{dtype} [{MEG}]", make_inputs(rand(MEG, dtype=np.dtype(dtype), low=0.0, high=1.0)),
+                    lambda c, t: c.caller("cmp_bernoulli", t[0]),
+                    lambda t: (lambda: _torch().bernoulli(t[0])), requires="cmp_bernoulli")
+
+
 def _torch():
     import torch
     return torch
 
 
 def all_coverage():
-    for group in (binary, shape_and_index, nn_more):
+    for group in (binary, shape_and_index, nn_more, random):
         yield from group()

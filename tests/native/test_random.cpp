@@ -3,6 +3,7 @@
 // counts, state save/restore, randint bounds and errors, and distribution sanity with
 // bounds derived from the sample size.
 #include "abi_helpers.h"
+#include "core/half.h"
 #include "core/philox.h"
 
 #include <compute/compute.h>
@@ -89,6 +90,69 @@ TEST(Random, StreamLayoutIsAsDocumented) {
         const double z = std::sqrt(-2 * std::log(u1)) * (i % 2 == 0 ? std::cos(theta) : std::sin(theta));
         ASSERT_EQ(nf[i], z) << i;
     }
+}
+
+// rand's and randn's element i of a call starting at block `offset`, one scalar block at a time
+// as core/philox.h writes the layout, rounded to dtype and read back as double.
+double layout_value(bool normal, cmp_dtype dtype, uint64_t seed, uint64_t offset, int64_t i) {
+    const bool f64 = dtype == CMP_DTYPE_FLOAT64;
+    const PhiloxBlock b = cmp::philox_block(seed, offset + static_cast<uint64_t>(i / (f64 ? 2 : 4)));
+    auto round_to = [&](double v) {
+        if (dtype == CMP_DTYPE_FLOAT16) return static_cast<double>(static_cast<float>(cmp::Half(static_cast<float>(v))));
+        if (dtype == CMP_DTYPE_BFLOAT16) return static_cast<double>(static_cast<float>(cmp::BFloat16(static_cast<float>(v))));
+        return f64 ? v : static_cast<double>(static_cast<float>(v));
+    };
+    if (!normal) {
+        if (f64) return std::ldexp(static_cast<double>(cmp::philox_u64(b, static_cast<int>(i % 2)) >> 11), -53);
+        const uint32_t w = b.w[i % 4];
+        if (dtype == CMP_DTYPE_FLOAT16) return std::ldexp(static_cast<double>(w >> 21), -11);
+        if (dtype == CMP_DTYPE_BFLOAT16) return std::ldexp(static_cast<double>(w >> 24), -8);
+        return std::ldexp(static_cast<double>(w >> 8), -24);
+    }
+    double u1 = 0, u2 = 0;
+    if (f64) {
+        u1 = std::ldexp(static_cast<double>((cmp::philox_u64(b, 0) >> 11) + 1), -53);
+        u2 = std::ldexp(static_cast<double>(cmp::philox_u64(b, 1) >> 11), -53);
+    } else {
+        const int pair = static_cast<int>(i % 4) / 2;
+        u1 = std::ldexp(static_cast<double>((b.w[2 * pair] >> 8) + 1), -24);
+        u2 = std::ldexp(static_cast<double>(b.w[2 * pair + 1] >> 8), -24);
+    }
+    const double r = std::sqrt(-2.0 * std::log(u1));
+    const double theta = 6.283185307179586476925286766559 * u2;
+    return round_to(i % 2 == 0 ? r * std::cos(theta) : r * std::sin(theta));
+}
+
+// The per-ISA kernels (16 blocks per call in vector lanes) against the scalar layout, bit for
+// bit: every floating dtype, sizes ending mid-block, mid-call (64 or 32 elements) and
+// mid-group (1024 or 512), start offsets that are not multiples of 16 and whose 16 blocks carry
+// the counter's low word across 2^32 (the lane counters' slow path), and 1 and 4 threads.
+TEST(Random, KernelsFollowTheLayout) {
+    int32_t saved = 1;
+    ASSERT_EQ(cmp_get_num_threads(&saved), CMP_STATUS_OK);
+    const uint64_t seed = 0xfedcba9876543210ull;
+    const uint64_t offsets[] = {0, 5, (uint64_t(1) << 32) - 7, (uint64_t(3) << 32) - 300};
+    const int64_t sizes[] = {1, 3, 63, 65, 1027, 70001};
+    for (int32_t threads : {1, 4}) {
+        ASSERT_EQ(cmp_set_num_threads(threads), CMP_STATUS_OK);
+        for (bool normal : {false, true}) {
+            for (cmp_dtype dtype : {CMP_DTYPE_FLOAT32, CMP_DTYPE_FLOAT64, CMP_DTYPE_FLOAT16, CMP_DTYPE_BFLOAT16}) {
+                for (uint64_t offset : offsets) {
+                    for (int64_t n : sizes) {
+                        ASSERT_EQ(cmp_rng_set_state(seed, offset), CMP_STATUS_OK);
+                        const std::vector<double> got = draw(normal ? "randn" : "rand", n, dtype);
+                        ASSERT_EQ(static_cast<int64_t>(got.size()), n);
+                        for (int64_t i = 0; i < n; ++i) {
+                            ASSERT_EQ(got[i], layout_value(normal, dtype, seed, offset, i))
+                                << (normal ? "randn" : "rand") << " dtype " << dtype << " offset " << offset << " n "
+                                << n << " element " << i << " threads " << threads;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    cmp_set_num_threads(saved);
 }
 
 // Every dtype, every generator: the same numbers with 1 and 4 threads (sizes large enough to

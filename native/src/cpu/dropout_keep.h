@@ -23,20 +23,13 @@ constexpr int64_t kKeepRun = 4 * kPhiloxLanes;
 // keep[0 .. n) = decisions first .. first + n - 1 (any first, any n), 64 per Philox call, as
 // bytes 0 / 1 (bool's representation; GCC vectorises no loop over bool values).
 CMP_VEC_INLINE void draw_keep(const DropoutDraw& d, uint64_t first, int64_t n, uint8_t* keep) {
-    uint64_t block = first / 4;
-    auto skip = static_cast<int64_t>(first % 4);
-    while (n > 0) {
-        const PhiloxLanes r = philox_lanes(d.seed, d.offset + block);
+    for_each_lanes_run<4>(d.seed, d.offset, first, n, [&](const PhiloxLanes& r, int64_t skip, int64_t take) {
         uint8_t run[kKeepRun];
         for (int l = 0; l < kPhiloxLanes; ++l)
             for (int j = 0; j < 4; ++j) run[4 * l + j] = (r.w[j][l] >> 8) >= d.threshold ? 1 : 0;
-        const int64_t take = std::min(n, kKeepRun - skip);
         std::copy(run + skip, run + skip + take, keep);
         keep += take;
-        n -= take;
-        skip = 0;
-        block += kPhiloxLanes;
-    }
+    });
 }
 
 }  // namespace CMP_ISA_NAME

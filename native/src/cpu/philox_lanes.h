@@ -130,6 +130,26 @@ CMP_VEC_INLINE PhiloxLanes philox_lanes(uint64_t seed, uint64_t first) {
     return r;
 }
 
+// Walks items first .. first + n - 1 of a stream with E items per block (item i in block
+// offset + i / E) one philox_lanes call at a time: emit(r, skip, take) gets the 16 blocks and
+// the items it wants from them, items skip .. skip + take - 1 of the call's 16 * E (item k is
+// in lane k / E). Every item is computed from its own block, so any split of the items among
+// threads gives the same values.
+template <int E, typename Emit>
+CMP_VEC_INLINE void for_each_lanes_run(uint64_t seed, uint64_t offset, uint64_t first, int64_t n, const Emit& emit) {
+    constexpr int64_t kRun = E * kPhiloxLanes;
+    uint64_t block = first / E;
+    auto skip = static_cast<int64_t>(first % E);
+    while (n > 0) {
+        const PhiloxLanes r = philox_lanes(seed, offset + block);
+        const int64_t take = n < kRun - skip ? n : kRun - skip;
+        emit(r, skip, take);
+        n -= take;
+        skip = 0;
+        block += kPhiloxLanes;
+    }
+}
+
 }  // namespace CMP_ISA_NAME
 }  // namespace cmp::cpu
 

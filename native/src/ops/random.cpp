@@ -4,6 +4,7 @@
 // thread count.
 #include "core/parallel.h"
 #include "core/philox.h"
+#include "cpu/random_stubs.h"
 #include "ops/ops.h"
 
 #include <cmath>
@@ -35,14 +36,15 @@ PhiloxState philox_reserve(uint64_t blocks) {
     return state;
 }
 
+namespace cpu {
+CMP_DEFINE_STUB(rand_stub);
+CMP_DEFINE_STUB(randn_stub);
+}  // namespace cpu
+
 }  // namespace cmp
 
 namespace cmp::ops {
 namespace {
-
-constexpr double kTwoPi = 6.283185307179586476925286766559;
-constexpr double kTwoPow24Inv = 1.0 / 16777216.0;               // 2^-24
-constexpr double kTwoPow53Inv = 1.0 / 9007199254740992.0;        // 2^-53
 
 // Reserves ceil(n / E) blocks and calls fn(block, first_element, count) for each, in parallel.
 template <int E, typename Fn>
@@ -60,54 +62,20 @@ void fill_blocks(int64_t n, const Fn& fn) {
     });
 }
 
-// A uniform in [0, 1) from one 32-bit word, with exactly the bits the type can hold.
-template <typename T>
-T uniform_from_word(uint32_t u) {
-    if constexpr (std::is_same_v<T, Half>) return T(static_cast<float>(u >> 21) * (1.0f / 2048.0f));
-    else if constexpr (std::is_same_v<T, BFloat16>) return T(static_cast<float>(u >> 24) * (1.0f / 256.0f));
-    else return static_cast<float>(u >> 8) * static_cast<float>(kTwoPow24Inv);
-}
-
-template <typename T>
-void rand_fill(T* out, int64_t n) {
-    if constexpr (std::is_same_v<T, double>) {
-        fill_blocks<2>(n, [&](const PhiloxBlock& b, int64_t first, int count) {
-            for (int j = 0; j < count; ++j) out[first + j] = static_cast<double>(philox_u64(b, j) >> 11) * kTwoPow53Inv;
-        });
-    } else {
-        fill_blocks<4>(n, [&](const PhiloxBlock& b, int64_t first, int count) {
-            for (int j = 0; j < count; ++j) out[first + j] = uniform_from_word<T>(b.w[j]);
-        });
-    }
-}
-
-// Box-Muller: u1 in (0, 1], u2 in [0, 1) -> two independent standard normals.
-inline void box_muller(double u1, double u2, double* z) {
-    const double r = std::sqrt(-2.0 * std::log(u1));
-    const double theta = kTwoPi * u2;
-    z[0] = r * std::cos(theta);
-    z[1] = r * std::sin(theta);
-}
-
-template <typename T>
-void randn_fill(T* out, int64_t n) {
-    if constexpr (std::is_same_v<T, double>) {
-        fill_blocks<2>(n, [&](const PhiloxBlock& b, int64_t first, int count) {
-            double z[2];
-            box_muller(static_cast<double>((philox_u64(b, 0) >> 11) + 1) * kTwoPow53Inv,
-                       static_cast<double>(philox_u64(b, 1) >> 11) * kTwoPow53Inv, z);
-            for (int j = 0; j < count; ++j) out[first + j] = z[j];
-        });
-    } else {
-        fill_blocks<4>(n, [&](const PhiloxBlock& b, int64_t first, int count) {
-            double z[4];
-            for (int pair = 0; pair < 2; ++pair) {
-                box_muller(static_cast<double>((b.w[2 * pair] >> 8) + 1) * kTwoPow24Inv,
-                           static_cast<double>(b.w[2 * pair + 1] >> 8) * kTwoPow24Inv, z + 2 * pair);
-            }
-            for (int j = 0; j < count; ++j) out[first + j] = T(static_cast<float>(z[j]));
-        });
-    }
+// rand / randn into a new contiguous tensor: reserves ceil(n / E) blocks (E = 2 for float64, 4
+// otherwise) and lets the per-ISA kernel compute them.
+Tensor random_fill(const Shape& sizes, DType dtype, Device device, const char* op, bool normal) {
+    require_available(device, op);
+    CMP_CHECK(is_floating(dtype), DTYPE_MISMATCH, op, ": expected a floating dtype, got ", dtype_name(dtype));
+    Tensor out = Tensor::empty(sizes, dtype, device);
+    const int64_t n = out.numel();
+    if (n == 0) return out;
+    const int64_t per_block = dtype == CMP_DTYPE_FLOAT64 ? 2 : 4;
+    const PhiloxState state = philox_reserve(static_cast<uint64_t>((n + per_block - 1) / per_block));
+    const cpu::RandomDraw draw{state.seed, state.offset};
+    if (normal) cpu::randn_stub(dtype, draw, n, out.data_ptr());
+    else cpu::rand_stub(dtype, draw, n, out.data_ptr());
+    return out;
 }
 
 template <typename T>
@@ -159,21 +127,9 @@ void rng_set_state(uint64_t seed, uint64_t offset) {
     g.offset = offset;
 }
 
-Tensor rand(const Shape& sizes, DType dtype, Device device) {
-    require_available(device, "rand");
-    CMP_CHECK(is_floating(dtype), DTYPE_MISMATCH, "rand: expected a floating dtype, got ", dtype_name(dtype));
-    Tensor out = Tensor::empty(sizes, dtype, device);
-    CMP_DISPATCH_FLOATING_TYPES(dtype, "rand", [&] { rand_fill(out.data<scalar_t>(), out.numel()); });
-    return out;
-}
+Tensor rand(const Shape& sizes, DType dtype, Device device) { return random_fill(sizes, dtype, device, "rand", false); }
 
-Tensor randn(const Shape& sizes, DType dtype, Device device) {
-    require_available(device, "randn");
-    CMP_CHECK(is_floating(dtype), DTYPE_MISMATCH, "randn: expected a floating dtype, got ", dtype_name(dtype));
-    Tensor out = Tensor::empty(sizes, dtype, device);
-    CMP_DISPATCH_FLOATING_TYPES(dtype, "randn", [&] { randn_fill(out.data<scalar_t>(), out.numel()); });
-    return out;
-}
+Tensor randn(const Shape& sizes, DType dtype, Device device) { return random_fill(sizes, dtype, device, "randn", true); }
 
 Tensor randint(int64_t low, int64_t high, const Shape& sizes, DType dtype, Device device) {
     require_available(device, "randint");

@@ -1,0 +1,129 @@
+// rand and randn: the Philox blocks drawn 16 at a time in vector lanes (cpu/philox_lanes.h),
+// then turned into values exactly as core/philox.h's layout says (the same numbers as one
+// scalar block at a time, bit for bit: tests/native/test_random.cpp, KernelsFollowTheLayout).
+//
+// Work is cut into groups of 256 blocks at fixed positions (group g holds blocks
+// offset + 256g ..), so each element uses the block the layout gives it whichever thread draws
+// it: the values do not depend on the thread count.
+//
+// randn's Box-Muller stays in scalar double with the C library's log, cos and sin: a vectorised
+// log/sin/cos is not bit-identical to it, and the documented stream (which the CUDA backend
+// reproduces) is defined by these values.
+#include "core/half.h"
+#include "core/parallel.h"
+#include "cpu/loops.h"
+#include "cpu/philox_lanes.h"
+#include "cpu/random_stubs.h"
+
+#include <algorithm>
+#include <cmath>
+#include <type_traits>
+
+namespace cmp::cpu {
+namespace {
+
+constexpr double kTwoPi = 6.283185307179586476925286766559;
+constexpr double kTwoPow24Inv = 1.0 / 16777216.0;         // 2^-24
+constexpr double kTwoPow53Inv = 1.0 / 9007199254740992.0;  // 2^-53
+
+// Blocks per group: 16 philox_lanes calls.
+constexpr int64_t kGroupBlocks = 16 * kPhiloxLanes;
+// Philox costs ~20 ns per block scalar, a few ns in lanes: 4096 blocks is worth a thread.
+constexpr int64_t kGrainGroups = 4096 / kGroupBlocks;
+
+// Elements per block: 2 for float64 (64-bit word pairs), 4 for the 32-bit and 16-bit floats.
+template <typename T>
+constexpr int kPerBlock = std::is_same_v<T, double> ? 2 : 4;
+
+// A uniform in [0, 1) from one 32-bit word, with exactly the bits the type can hold.
+template <typename T>
+CMP_VEC_INLINE T uniform_from_word(uint32_t u) {
+    if constexpr (std::is_same_v<T, Half>) return T(static_cast<float>(u >> 21) * (1.0f / 2048.0f));
+    else if constexpr (std::is_same_v<T, BFloat16>) return T(static_cast<float>(u >> 24) * (1.0f / 256.0f));
+    else return static_cast<float>(u >> 8) * static_cast<float>(kTwoPow24Inv);
+}
+
+// Word pair j of lane l as one 64-bit value (philox_u64's order: w[2j] low, w[2j + 1] high).
+CMP_VEC_INLINE uint64_t lane_u64(const PhiloxLanes& r, int l, int j) {
+    return static_cast<uint64_t>(r.w[2 * j][l]) | (static_cast<uint64_t>(r.w[2 * j + 1][l]) << 32);
+}
+
+// Box-Muller: u1 in (0, 1], u2 in [0, 1) -> two independent standard normals.
+CMP_VEC_INLINE void box_muller(double u1, double u2, double* z) {
+    const double r = std::sqrt(-2.0 * std::log(u1));
+    const double theta = kTwoPi * u2;
+    z[0] = r * std::cos(theta);
+    z[1] = r * std::sin(theta);
+}
+
+// run[k], k < 16 * kPerBlock<T>: rand's element k of the 16 blocks.
+template <typename T>
+CMP_VEC_INLINE void uniform_run(const PhiloxLanes& r, T* run) {
+    if constexpr (std::is_same_v<T, double>) {
+        for (int l = 0; l < kPhiloxLanes; ++l)
+            for (int j = 0; j < 2; ++j) run[2 * l + j] = static_cast<double>(lane_u64(r, l, j) >> 11) * kTwoPow53Inv;
+    } else {
+        for (int l = 0; l < kPhiloxLanes; ++l)
+            for (int j = 0; j < 4; ++j) run[4 * l + j] = uniform_from_word<T>(r.w[j][l]);
+    }
+}
+
+// run[k]: randn's element k of the 16 blocks.
+template <typename T>
+CMP_VEC_INLINE void normal_run(const PhiloxLanes& r, T* run) {
+    if constexpr (std::is_same_v<T, double>) {
+        for (int l = 0; l < kPhiloxLanes; ++l) {
+            box_muller(static_cast<double>((lane_u64(r, l, 0) >> 11) + 1) * kTwoPow53Inv,
+                       static_cast<double>(lane_u64(r, l, 1) >> 11) * kTwoPow53Inv, run + 2 * l);
+        }
+    } else {
+        for (int l = 0; l < kPhiloxLanes; ++l) {
+            double z[4];
+            for (int pair = 0; pair < 2; ++pair) {
+                box_muller(static_cast<double>((r.w[2 * pair][l] >> 8) + 1) * kTwoPow24Inv,
+                           static_cast<double>(r.w[2 * pair + 1][l] >> 8) * kTwoPow24Inv, z + 2 * pair);
+            }
+            for (int j = 0; j < 4; ++j) run[4 * l + j] = T(static_cast<float>(z[j]));
+        }
+    }
+}
+
+// out[0 .. n) from the draw's blocks, convert(r, run) giving a whole call's values.
+template <typename T, typename Convert>
+void fill_typed(const RandomDraw& d, int64_t n, T* out, const Convert& convert) {
+    constexpr int E = kPerBlock<T>;
+    constexpr int64_t kGroup = E * kGroupBlocks;  // elements per group
+    const int64_t groups = (n + kGroup - 1) / kGroup;
+    parallel_for(0, groups, kGrainGroups, [&](int64_t g0, int64_t g1) {
+        for (int64_t g = g0; g < g1; ++g) {
+            const int64_t first = g * kGroup;
+            T* o = out + first;
+            for_each_lanes_run<E>(d.seed, d.offset, static_cast<uint64_t>(first), std::min(kGroup, n - first),
+                                  [&](const PhiloxLanes& r, int64_t skip, int64_t take) {
+                                      T run[E * kPhiloxLanes];
+                                      convert(r, run);
+                                      std::copy(run + skip, run + skip + take, o);
+                                      o += take;
+                                  });
+        }
+    });
+}
+
+void rand_kernel(DType dtype, const RandomDraw& d, int64_t n, void* out) {
+    CMP_DISPATCH_FLOATING_TYPES(dtype, "rand", [&] {
+        fill_typed(d, n, static_cast<scalar_t*>(out), [](const PhiloxLanes& r, scalar_t* run) { uniform_run(r, run); });
+    });
+}
+
+void randn_kernel(DType dtype, const RandomDraw& d, int64_t n, void* out) {
+    CMP_DISPATCH_FLOATING_TYPES(dtype, "randn", [&] {
+        fill_typed(d, n, static_cast<scalar_t*>(out), [](const PhiloxLanes& r, scalar_t* run) { normal_run(r, run); });
+    });
+}
+
+}  // namespace
+
+CMP_REGISTER_KERNEL(rand_stub, rand_kernel)
+CMP_REGISTER_KERNEL(randn_stub, randn_kernel)
+
+}  // namespace cmp::cpu

@@ -1,0 +1,25 @@
+// Kernels of rand and randn (ops/random.cpp): contiguous fills from the default Philox stream,
+// 16 blocks at a time in vector lanes (cpu/philox_lanes.h). The values are core/philox.h's
+// layout bit for bit; the op reserves the blocks, the kernel only computes them.
+#pragma once
+
+#include "core/dtype.h"
+#include "cpu/dispatch_stub.h"
+
+#include <cstdint>
+
+namespace cmp::cpu {
+
+// The blocks a fill reserved: element i comes from block offset + i / E (E = 4 for the 32-bit
+// floating dtypes, 2 for float64).
+struct RandomDraw {
+    uint64_t seed;
+    uint64_t offset;
+};
+
+// out[0 .. n) of a floating dtype = rand's uniforms in [0, 1).
+CMP_DECLARE_STUB(rand_stub, void (*)(DType, const RandomDraw&, int64_t n, void* out));
+// out[0 .. n) of a floating dtype = randn's standard normals (Box-Muller in double).
+CMP_DECLARE_STUB(randn_stub, void (*)(DType, const RandomDraw&, int64_t n, void* out));
+
+}  // namespace cmp::cpu
