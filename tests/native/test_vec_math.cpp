@@ -114,13 +114,14 @@ TEST(VecMath, ExpSpecialValues) {
 }
 
 // erf of a float (cpu/unary_math_vec.h, used by erf and exact GELU), evaluated in float: within
-// 2 ulp, over the sweep and over every float around the branch point |x| = 1 and the clamp at 10.
+// 1 ulp, over the sweep and over every float around the branch point |x| = 0.92 and the clamp at
+// 3.95 (test_erf_kernels.cpp checks every float in the kernels of each ISA).
 TEST(VecMath, ErfFloatSweep) {
-    expect_float_sweep_within("erf_f32", 2, erf_f32, [](double x) { return std::erf(x); });
-    for (float end : {1.0f, -1.0f, 10.0f, -10.0f}) {
+    expect_float_sweep_within("erf_f32", 1, erf_f32, [](double x) { return std::erf(x); });
+    for (float end : {0.92f, -0.92f, 3.95f, -3.95f}) {
         float x = end * 0.999f;
         for (int i = 0; i < 20000; ++i, x = std::nextafter(x, end * 2.0f)) {
-            EXPECT_LE(ulps(erf_f32(x), static_cast<float>(std::erf(static_cast<double>(x)))), 2) << x;
+            EXPECT_LE(ulps(erf_f32(x), static_cast<float>(std::erf(static_cast<double>(x)))), 1) << x;
         }
     }
     EXPECT_EQ(erf_f32(std::numeric_limits<float>::infinity()), 1.0f);

@@ -10,11 +10,27 @@
 
 #include "cpu/vec_math.h"
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 
 namespace cmp::cpu {
 inline namespace CMP_ISA_NAME {
+
+// a*b - p exactly, for p = fl(a*b): fma where the ISA has it, else Dekker's product by halves
+// (exact as well, barring underflow). Used by erf and the atan family (cpu/vec_atan.h).
+template <typename T>
+CMP_VEC_INLINE T product_error(T a, T b, T p) {
+#if defined(__FMA__) || defined(__ARM_FEATURE_FMA)
+    return std::fma(a, b, -p);
+#else
+    constexpr T split = sizeof(T) == 4 ? T(4097.0) : T(134217729.0);  // 2^12 + 1, 2^27 + 1
+    const T ta = split * a, tb = split * b;
+    const T ah = ta - (ta - a), bh = tb - (tb - b);
+    const T al = a - ah, bl = b - bh;
+    return ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+#endif
+}
 
 // log(x) = e*ln2 + log(m) with x = m * 2^e and m in [sqrt(1/2), sqrt(2)).
 //  * Subnormal x is first scaled by 2^24 (exactly) so the exponent field is meaningful.
@@ -392,12 +408,20 @@ CMP_VEC_INLINE T vsigmoid(T x) {
 //    [1, 10]; beyond 10 exp(-x^2) is below every float, so the fit range does not matter there.
 // Both branches are computed and one is selected, so a loop over them vectorises; x^2 rounded
 // in double costs nothing visible in float. NaN propagates; +-inf give +-1 (erf), 0 or 2 (erfc).
-// p(z) = c[0] z^(N-1) + ... + c[N-1] by Horner's rule (a fixed-length loop the compiler unrolls).
+// p(z) = c[0] z^(N-1) + ... + c[N-1] by Horner's rule, unrolled by recursion at compile time: a
+// loop is unrolled completely only up to 16 steps (GCC), and a loop left inside the element
+// loop stops it from vectorising (it did for a polynomial of 18 coefficients).
+template <int I, typename T, int N>
+CMP_VEC_INLINE T horner_step(const T (&c)[N], T z, T p) {
+    if constexpr (I == N) {
+        return p;
+    } else {
+        return horner_step<I + 1>(c, z, p * z + c[I]);
+    }
+}
 template <typename T, int N>
 CMP_VEC_INLINE T horner(const T (&c)[N], T z) {
-    T p = c[0];
-    for (int i = 1; i < N; ++i) p = p * z + c[i];
-    return p;
+    return horner_step<1>(c, z, c[0]);
 }
 
 CMP_VEC_INLINE double erf_small_f64(double x) {  // |x| < 1
@@ -435,33 +459,40 @@ CMP_VEC_INLINE ErfParts erf_parts(float x) {
 }
 
 // erf of a float evaluated in float (twice the lanes of the double form above; GELU spends its
-// time here), within 2 ulp (tests/native/test_vec_math.cpp sweeps it):
-//  * |x| < 1: x * P(x^2), P of degree 6 fitted (relative least squares by tools/fit_erf_f32.py)
-//    to erf(x)/x on [0, 1] with relative error 1.4e-9;
-//  * |x| >= 1: 1 - exp(-x^2) t Q(t), t = 1 / (1 + |x|/2), Q of degree 9 fitted to
-//    erfc(x) e^{x^2} / t on [0.5, 10.1] with relative error 2.6e-9. x^2 rounded in float is
-//    harmless here: its error moves erfc by erfc(x) x^2 2^-24 <= 0.16 * 2^-24, a sixth of an
-//    ulp of erf. |x| is clamped to 10, where erf is 1 to float precision (so +-inf give +-1).
-// NaN propagates (it fails |x| < 1 and the tail is NaN); the sign goes back by bits.
-template <int N>
-CMP_VEC_INLINE float horner_f32(const float (&c)[N], float z) {
-    float p = c[0];
-    for (int i = 1; i < N; ++i) p = p * z + c[i];
-    return p;
-}
-
+// time here), faithfully rounded: the error is below 1 ulp of the exact value (0.91 ulp where
+// the ISA has an FMA, 1.06 at the x86 baseline, which rounds every product separately; either
+// way at most 1 ulp from the correctly rounded result), checked over every float by
+// tests/native/test_erf_kernels.cpp. Coefficients from tools/fit_erf_f32.py:
+//  * |x| < 0.92: x + x * S(x^2), S of degree 6 fitted to erf(x)/x - 1 (relative error 9e-10).
+//    The leading x is exact and S is at most 0.13 in magnitude, so S's rounding errors are
+//    small against the last one; no exp is needed. Above 0.92 the rounding of x^2 and of S's
+//    Horner steps near S = -0.2 would pass 1 ulp.
+//  * |x| >= 0.92: 1 - e^{-x^2} P(u), u = |x| scale + shift in [-1, 1] (P of degree 9, fitted to
+//    erfc(x) e^{x^2} weighted by erfc(x): 0.014 ulp of erf), no division. x^2 = z + zl exactly
+//    (product_error) and e^{-z - zl} = e^{-z} (1 - zl) to far below an ulp, so the rounding of
+//    x^2 (0.2 ulp of erf at |x| = 1) is not lost: e^{-z} = 2^n (1 + p) by expm1_parts, and
+//    erfc = 2^n (P + P (p - zl)), 2^n applied exactly (n >= -23, a normal power of two).
+//    |x| is clamped to 3.95 first (erfc(3.95) < 2^-25, so 1 - erfc rounds to 1 from there on
+//    and +-inf give +-1; the clamp also keeps x^2 finite for product_error).
+// NaN propagates (it fails |x| < 0.92 and the tail is NaN); the tail's sign goes back by bits;
+// the series keeps -0 (x + x * S = -0).
 CMP_VEC_INLINE float erf_f32(float x) {
-    static constexpr float small_fit[] = {7.89806667e-05f, -0.000802431179f, 0.00519004883f, -0.026854806f,
-                                          0.112836124f,    -0.376126288f,    1.12837917f};
-    static constexpr float tail_fit[] = {-0.0302601071f, 0.0664817056f, 0.0635463654f, -0.272315439f, 0.152365984f,
-                                         0.0184959368f,  0.193021678f,  0.2442282f,     0.28232134f,  0.282086371f};
+    static constexpr float series[] = {7.99504851e-05f, -0.000804951473f, 0.00519239251f, -0.0268557295f,
+                                       0.112836257f,    -0.376126289f,    0.128379166f};
+    static constexpr float tail_fit[] = {-0.00143186352f, -0.00196767459f, -0.00290133129f, 0.00318519794f,
+                                         -0.00568459788f, 0.0146668004f,   -0.0301712342f,  0.0609413832f,
+                                         -0.117709398f,   0.215746552f};
+    constexpr float split = 0.92f, clamp = 3.95f, scale = 0.660066009f, shift = -1.6072607f;
     const float ax0 = x < 0.0f ? -x : x;
-    const float ax = ax0 > 10.0f ? 10.0f : ax0;
-    const float small = x * horner_f32(small_fit, x * x);
-    const float t = 1.0f / (1.0f + 0.5f * ax);
-    const float tail = exp_f32(-ax * ax) * (t * horner_f32(tail_fit, t));
-    const float big = with_sign_of(1.0f - tail, x);
-    return ax0 < 1.0f ? small : big;
+    const float ax = ax0 > clamp ? clamp : ax0;  // NaN stays NaN
+    const float z = ax * ax;
+    const float small = x + x * horner(series, z);
+    const float zl = product_error(ax, ax, z);
+    const auto e = expm1_parts(-z);
+    const float pu = horner(tail_fit, ax * scale + shift);
+    const float erfc = (pu + pu * (e.p - zl)) * pow2_bits(e.n);
+    const float big = with_sign_of(1.0f - erfc, x);
+    return ax0 < split ? small : big;
 }
 
 CMP_VEC_INLINE float erfc_f32(float x) {

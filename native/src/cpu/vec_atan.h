@@ -63,21 +63,6 @@ struct PiParts<float> {
     static constexpr float pi2_hi = 0x1.921fb8p+0f, pi2_lo = -0x1.5dde98p-23f;
 };
 
-// a*b - p exactly, for p = fl(a*b): fma where the ISA has it, else Dekker's product by halves
-// (exact as well, barring underflow).
-template <typename T>
-CMP_VEC_INLINE T product_error(T a, T b, T p) {
-#if defined(__FMA__) || defined(__ARM_FEATURE_FMA)
-    return std::fma(a, b, -p);
-#else
-    constexpr T split = sizeof(T) == 4 ? T(4097.0) : T(134217729.0);  // 2^12 + 1, 2^27 + 1
-    const T ta = split * a, tb = split * b;
-    const T ah = ta - (ta - a), bh = tb - (tb - b);
-    const T al = a - ah, bl = b - bh;
-    return ((ah * bh - p) + ah * bl + al * bh) + al * bl;
-#endif
-}
-
 // n - q*d exactly, for q within an ulp of n/d (the remainder is then a double): one fma where the
 // ISA has it, else n - fl(q*d) (exact, Sterbenz) less the product's error. Written as one fma
 // rather than from fl(q*d), because GCC contracts a*b + c into an fma in C++ even in ISO mode,
