@@ -155,6 +155,50 @@ TEST(Random, KernelsFollowTheLayout) {
     cmp_set_num_threads(saved);
 }
 
+// bernoulli's documented draw (ops/distributions.cpp): u = rand(shape, float64) from the same
+// state, result 1 where u < p; scalar p and a tensor of p, several output dtypes, sizes ending
+// mid-block and mid-call, an offset whose blocks cross 2^32, 1 and 4 threads.
+TEST(Random, BernoulliIsRandFloat64BelowP) {
+    using cmp::testing::tensor_from;
+    int32_t saved = 1;
+    ASSERT_EQ(cmp_get_num_threads(&saved), CMP_STATUS_OK);
+    const uint64_t seed = 99, offsets[] = {3, (uint64_t(1) << 32) - 9};
+    for (int32_t threads : {1, 4}) {
+        ASSERT_EQ(cmp_set_num_threads(threads), CMP_STATUS_OK);
+        for (int64_t n : {int64_t(1), int64_t(33), int64_t(70001)}) {
+            std::vector<double> p(static_cast<size_t>(n));
+            for (int64_t i = 0; i < n; ++i) p[i] = static_cast<double>((i * 37) % 101) / 100.0;
+            for (cmp_dtype dtype : {CMP_DTYPE_FLOAT32, CMP_DTYPE_FLOAT64, CMP_DTYPE_FLOAT16, CMP_DTYPE_INT64, CMP_DTYPE_BOOL}) {
+                for (uint64_t offset : offsets) {
+                    ASSERT_EQ(cmp_rng_set_state(seed, offset), CMP_STATUS_OK);
+                    const std::vector<double> u = draw("rand", n, CMP_DTYPE_FLOAT64);
+                    // A tensor of p (floating dtypes only), then a scalar p, from the same state.
+                    std::vector<double> want = p;
+                    if (dtype == CMP_DTYPE_FLOAT32 || dtype == CMP_DTYPE_FLOAT64) {
+                        Handle probs = tensor_from(p, {n}, dtype);
+                        const std::vector<double> pv = values_of(probs.get());
+                        ASSERT_EQ(cmp_rng_set_state(seed, offset), CMP_STATUS_OK);
+                        cmp_tensor raw = nullptr;
+                        ASSERT_EQ(cmp_bernoulli(probs.get(), &raw), CMP_STATUS_OK) << cmp_last_error();
+                        Handle got(raw);
+                        const std::vector<double> v = values_of(got.get());
+                        for (int64_t i = 0; i < n; ++i) ASSERT_EQ(v[i], u[i] < pv[i] ? 1.0 : 0.0) << "tensor p, element " << i;
+                    }
+                    Handle like = tensor_from(std::vector<double>(static_cast<size_t>(n), 0.0), {n}, dtype);
+                    ASSERT_EQ(cmp_rng_set_state(seed, offset), CMP_STATUS_OK);
+                    cmp_tensor raw = nullptr;
+                    ASSERT_EQ(cmp_bernoulli_scalar(like.get(), 0.3, &raw), CMP_STATUS_OK) << cmp_last_error();
+                    Handle got(raw);
+                    const std::vector<double> v = values_of(got.get());
+                    for (int64_t i = 0; i < n; ++i)
+                        ASSERT_EQ(v[i], u[i] < 0.3 ? 1.0 : 0.0) << "scalar p, dtype " << dtype << " element " << i;
+                }
+            }
+        }
+    }
+    cmp_set_num_threads(saved);
+}
+
 // Every dtype, every generator: the same numbers with 1 and 4 threads (sizes large enough to
 // be split across the pool).
 TEST(Random, SameNumbersForAnyThreadCount) {

@@ -1,4 +1,4 @@
-// Kernels of rand and randn (ops/random.cpp): contiguous fills from the default Philox stream,
+// Kernels of rand, randn (ops/random.cpp) and bernoulli (ops/distributions.cpp): contiguous fills from the default Philox stream,
 // 16 blocks at a time in vector lanes (cpu/philox_lanes.h). The values are core/philox.h's
 // layout bit for bit; the op reserves the blocks, the kernel only computes them.
 #pragma once
@@ -21,5 +21,9 @@ struct RandomDraw {
 CMP_DECLARE_STUB(rand_stub, void (*)(DType, const RandomDraw&, int64_t n, void* out));
 // out[0 .. n) of a floating dtype = randn's standard normals (Box-Muller in double).
 CMP_DECLARE_STUB(randn_stub, void (*)(DType, const RandomDraw&, int64_t n, void* out));
+// out[0 .. n) of any dtype = 1 where rand's float64 element i is < p[i] (p_all when p is null),
+// else 0 (E = 2, as float64 rand).
+CMP_DECLARE_STUB(bernoulli_stub,
+                 void (*)(DType, const RandomDraw&, int64_t n, const double* p, double p_all, void* out));
 
 }  // namespace cmp::cpu

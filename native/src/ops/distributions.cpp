@@ -7,6 +7,7 @@
 #include "core/half.h"
 #include "core/parallel.h"
 #include "core/philox.h"
+#include "cpu/random_stubs.h"
 
 #include <algorithm>
 #include <cmath>
@@ -141,16 +142,13 @@ void uniform_(const Tensor& t, double from, double to) {
 namespace {
 Tensor bernoulli_from(const Tensor& like, DType dtype, const std::vector<double>& p) {
     Tensor out = Tensor::empty(like.sizes(), dtype, like.device());
-    if (out.numel() == 0) return out;
-    const Tensor u = rand(like.sizes(), CMP_DTYPE_FLOAT64, like.device());
-    const double* up = u.data<double>();
-    CMP_DISPATCH_ALL_TYPES(dtype, "bernoulli", [&] {
-        scalar_t* o = out.data<scalar_t>();
-        const bool scalar_p = p.size() == 1;
-        for (int64_t i = 0, n = out.numel(); i < n; ++i) {
-            o[i] = from_double<scalar_t>(up[i] < p[scalar_p ? 0 : static_cast<size_t>(i)] ? 1.0 : 0.0);
-        }
-    });
+    const int64_t n = out.numel();
+    if (n == 0) return out;
+    // rand(like.sizes(), float64)'s blocks, compared in the kernel without the float64 tensor.
+    const PhiloxState state = philox_reserve(static_cast<uint64_t>((n + 1) / 2));
+    const bool scalar_p = p.size() == 1;
+    cpu::bernoulli_stub(dtype, cpu::RandomDraw{state.seed, state.offset}, n, scalar_p ? nullptr : p.data(), p[0],
+                        out.data_ptr());
     return out;
 }
 }  // namespace

@@ -39,6 +39,7 @@ PhiloxState philox_reserve(uint64_t blocks) {
 namespace cpu {
 CMP_DEFINE_STUB(rand_stub);
 CMP_DEFINE_STUB(randn_stub);
+CMP_DEFINE_STUB(bernoulli_stub);
 }  // namespace cpu
 
 }  // namespace cmp

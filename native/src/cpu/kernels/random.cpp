@@ -1,4 +1,4 @@
-// rand and randn: the Philox blocks drawn 16 at a time in vector lanes (cpu/philox_lanes.h),
+// rand, randn and bernoulli: the Philox blocks drawn 16 at a time in vector lanes (cpu/philox_lanes.h),
 // then turned into values exactly as core/philox.h's layout says (the same numbers as one
 // scalar block at a time, bit for bit: tests/native/test_random.cpp, KernelsFollowTheLayout).
 //
@@ -88,24 +88,32 @@ CMP_VEC_INLINE void normal_run(const PhiloxLanes& r, T* run) {
     }
 }
 
-// out[0 .. n) from the draw's blocks, convert(r, run) giving a whole call's values.
-template <typename T, typename Convert>
-void fill_typed(const RandomDraw& d, int64_t n, T* out, const Convert& convert) {
-    constexpr int E = kPerBlock<T>;
+// Runs emit(r, first, skip, take) over the draw's elements 0 .. n - 1 (E per block), one
+// philox_lanes call at a time: the call's elements skip .. skip + take - 1 are elements
+// first .. first + take - 1. Groups in parallel.
+template <int E, typename Emit>
+void for_each_call(const RandomDraw& d, int64_t n, const Emit& emit) {
     constexpr int64_t kGroup = E * kGroupBlocks;  // elements per group
     const int64_t groups = (n + kGroup - 1) / kGroup;
     parallel_for(0, groups, kGrainGroups, [&](int64_t g0, int64_t g1) {
         for (int64_t g = g0; g < g1; ++g) {
-            const int64_t first = g * kGroup;
-            T* o = out + first;
+            int64_t first = g * kGroup;
             for_each_lanes_run<E>(d.seed, d.offset, static_cast<uint64_t>(first), std::min(kGroup, n - first),
                                   [&](const PhiloxLanes& r, int64_t skip, int64_t take) {
-                                      T run[E * kPhiloxLanes];
-                                      convert(r, run);
-                                      std::copy(run + skip, run + skip + take, o);
-                                      o += take;
+                                      emit(r, first, skip, take);
+                                      first += take;
                                   });
         }
+    });
+}
+
+// out[0 .. n) from the draw's blocks, convert(r, run) giving a whole call's values.
+template <typename T, typename Convert>
+void fill_typed(const RandomDraw& d, int64_t n, T* out, const Convert& convert) {
+    for_each_call<kPerBlock<T>>(d, n, [&](const PhiloxLanes& r, int64_t first, int64_t skip, int64_t take) {
+        T run[kPerBlock<T> * kPhiloxLanes];
+        convert(r, run);
+        std::copy(run + skip, run + skip + take, out + first);
     });
 }
 
@@ -121,9 +129,37 @@ void randn_kernel(DType dtype, const RandomDraw& d, int64_t n, void* out) {
     });
 }
 
+// 1 or 0 in T (Half and BFloat16 through float).
+template <typename T>
+CMP_VEC_INLINE T one_if(bool b) {
+    if constexpr (std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>) return T(b ? 1.0f : 0.0f);
+    else return static_cast<T>(b ? 1 : 0);
+}
+
+// out[i] = 1 where rand's float64 u[i] < p (p[i] when p is not null), else 0.
+template <typename T>
+void bernoulli_typed(const RandomDraw& d, int64_t n, const double* p, double p_all, T* out) {
+    for_each_call<2>(d, n, [&](const PhiloxLanes& r, int64_t first, int64_t skip, int64_t take) {
+        double u[2 * kPhiloxLanes];
+        uniform_run(r, u);
+        T* o = out + first;
+        if (p) {
+            const double* q = p + first;
+            for (int64_t k = 0; k < take; ++k) o[k] = one_if<T>(u[skip + k] < q[k]);
+        } else {
+            for (int64_t k = 0; k < take; ++k) o[k] = one_if<T>(u[skip + k] < p_all);
+        }
+    });
+}
+
+void bernoulli_kernel(DType dtype, const RandomDraw& d, int64_t n, const double* p, double p_all, void* out) {
+    CMP_DISPATCH_ALL_TYPES(dtype, "bernoulli", [&] { bernoulli_typed(d, n, p, p_all, static_cast<scalar_t*>(out)); });
+}
+
 }  // namespace
 
 CMP_REGISTER_KERNEL(rand_stub, rand_kernel)
 CMP_REGISTER_KERNEL(randn_stub, randn_kernel)
+CMP_REGISTER_KERNEL(bernoulli_stub, bernoulli_kernel)
 
 }  // namespace cmp::cpu
