@@ -155,6 +155,9 @@ def reductions():
         yield Entry("amax", shape, make_inputs(rand(rows, cols)), _reduce("cmp_amax", [dim]),
                     lambda t, d=dim: (lambda: t[0].amax(d)),
                     lambda a, d=dim: (lambda: a[0].max(d)), requires="cmp_amax")
+        yield Entry("amin", shape, make_inputs(rand(rows, cols)), _reduce("cmp_amin", [dim]),
+                    lambda t, d=dim: (lambda: t[0].amin(d)),
+                    lambda a, d=dim: (lambda: a[0].min(d)), requires="cmp_amin")
         yield Entry("var", shape, make_inputs(rand(rows, cols)), _reduce("cmp_var", [dim], extra=(ctypes.c_double(1),)),
                     lambda t, d=dim: (lambda: t[0].var(d)),
                     lambda a, d=dim: (lambda: a[0].var(d, ddof=1)), requires="cmp_var")

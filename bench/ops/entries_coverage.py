@@ -160,9 +160,11 @@ def nn_more():
                 lambda c, t: c.caller("cmp_avg_pool", t[0], ctypes.c_int64(2), int64s([2, 2]), int64s([2, 2]), int64s([0, 0]),
                                       ctypes.c_int32(0), ctypes.c_int32(1), ctypes.c_int64(0)),
                 lambda t: (lambda: _F().avg_pool2d(t[0], 2, 2)), requires="cmp_avg_pool")
-    yield Entry("adaptive_avg_pool2d (to 1x1)", "float32 [32, 512, 7, 7]", make_inputs(rand(32, 512, 7, 7)),
-                lambda c, t: c.caller("cmp_adaptive_avg_pool", t[0], ctypes.c_int64(2), int64s([1, 1])),
-                lambda t: (lambda: _F().adaptive_avg_pool2d(t[0], 1)), requires="cmp_adaptive_avg_pool")
+    # Global average pooling (a CNN's head) over 7x7 and 14x14 planes.
+    for n, planes, size in ((32, 512, 7), (64, 256, 14)):
+        yield Entry("adaptive_avg_pool2d (to 1x1)", f"float32 [{n}, {planes}, {size}, {size}]", make_inputs(rand(n, planes, size, size)),
+                    lambda c, t: c.caller("cmp_adaptive_avg_pool", t[0], ctypes.c_int64(2), int64s([1, 1])),
+                    lambda t: (lambda: _F().adaptive_avg_pool2d(t[0], 1)), requires="cmp_adaptive_avg_pool")
     # An output that divides the input evenly (plain 2x2 block means), and both gradients.
     yield Entry("adaptive_avg_pool2d (to 7x7)", "float32 [32, 256, 14, 14]", make_inputs(rand(32, 256, 14, 14)),
                 lambda c, t: c.caller("cmp_adaptive_avg_pool", t[0], ctypes.c_int64(2), int64s([7, 7])),
