@@ -3,6 +3,7 @@
 // while the avx2/avx512 kernels are compiled with FMA (GCC contracts a*b + c into fma there), so
 // their results differ and are checked here.
 //
+// float64: random doubles and every double near the split, against long double erfl.
 // float32: every float with 0.25 <= |x| < 4 and a sweep of the rest by default, every float bit
 // pattern with COMPUTE_EXHAUSTIVE_TESTS=1. The error is measured against the exact value (the double
 // function, whose own error is far below a float ulp) in ulps of the float at that value, so the
@@ -20,6 +21,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <random>
 #include <utility>
 #include <vector>
 
@@ -107,6 +109,42 @@ TEST(ErfKernels, Float32) {
     EXPECT_LE(worst_rounded, 1);
     // Faithful where the kernels have an FMA; the x86 baseline rounds each product (1.06 measured).
     EXPECT_LT(worst, std::strcmp(isa, "baseline") == 0 ? 1.1 : 1.0) << "at x = " << worst_x;
+}
+
+// float64 erf (erf_f64 in the kernels): random doubles on [-7, 7] and log-uniform magnitudes, and
+// every double near the split 0.84375, against long double erfl: within 2 ulp (measured 1.5).
+TEST(ErfKernels, Float64) {
+    std::mt19937_64 gen(3);
+    std::uniform_real_distribution<double> lin(-7.0, 7.0), mag(-700.0, 2.0);
+    std::vector<double> x;
+    for (int i = 0; i < 1000000; ++i) {
+        x.push_back(lin(gen));
+        x.push_back(i % 2 ? std::exp(mag(gen)) : -std::exp(mag(gen)));
+    }
+    double v = 0.84375;
+    for (int i = 0; i < 10000; ++i) v = std::nextafter(v, 0.0);
+    for (int i = 0; i < 20000; ++i, v = std::nextafter(v, 1.0)) x.push_back(v);
+    for (double s : {0.0, -0.0, 6.0, -6.0, 1e-310}) x.push_back(s);
+    const int64_t n = static_cast<int64_t>(x.size());
+    cmp_tensor a = nullptr, out = nullptr;
+    CMP_ASSERT_OK(cmp_from_buffer(x.data(), n * 8, &n, 1, CMP_DTYPE_FLOAT64, &a));
+    Handle owned_a(a);
+    CMP_ASSERT_OK(cmp_erf(a, &out));
+    Handle owned_out(out);
+    void* data = nullptr;
+    CMP_ASSERT_OK(cmp_tensor_data_ptr(out, &data));
+    const double* got = static_cast<const double*>(data);
+    int64_t worst = 0;
+    double worst_x = 0;
+    for (int64_t i = 0; i < n; ++i) {
+        const int64_t u = ulps(got[i], static_cast<double>(erfl(static_cast<long double>(x[static_cast<size_t>(i)]))));
+        if (u > worst) worst = u, worst_x = x[static_cast<size_t>(i)];
+        if (x[static_cast<size_t>(i)] == 0.0) {
+            EXPECT_EQ(std::signbit(got[i]), std::signbit(x[static_cast<size_t>(i)]));
+        }
+    }
+    std::printf("erf float64: max error %lld ulp (at %.17g)\n", static_cast<long long>(worst), worst_x);
+    EXPECT_LE(worst, 2) << "at x = " << worst_x;
 }
 
 }  // namespace

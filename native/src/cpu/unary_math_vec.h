@@ -398,16 +398,6 @@ CMP_VEC_INLINE T vsigmoid(T x) {
     return T(1) / (T(1) + vexp(-x));
 }
 
-// erfc of a float, evaluated in double so the float result is within an ulp of the correctly
-// rounded one: erfc needs the relative accuracy that exp(-x^2) of a rounded float x^2 would lose
-// (the approximation errors below are about 1e-13 relative):
-//  * |x| < 1: erf(x) = x * P(x^2) with the Taylor coefficients 2/sqrt(pi) (-1)^n / (n! (2n+1))
-//    up to n = 13 (the first term left out is below 5e-13 at |x| = 1);
-//  * |x| >= 1: erfc(|x|) = exp(-x^2) * t * Q(t) with t = 1 / (1 + |x|/2), Q a degree-12
-//    polynomial fitted (tests/native/test_vec_math.cpp checks it) to erfc(x) e^{x^2} / t on
-//    [1, 10]; beyond 10 exp(-x^2) is below every float, so the fit range does not matter there.
-// Both branches are computed and one is selected, so a loop over them vectorises; x^2 rounded
-// in double costs nothing visible in float. NaN propagates; +-inf give +-1 (erf), 0 or 2 (erfc).
 // p(z) = c[0] z^(N-1) + ... + c[N-1] by Horner's rule, unrolled by recursion at compile time: a
 // loop is unrolled completely only up to 16 steps (GCC), and a loop left inside the element
 // loop stops it from vectorising (it did for a polynomial of 18 coefficients).
@@ -424,42 +414,8 @@ CMP_VEC_INLINE T horner(const T (&c)[N], T z) {
     return horner_step<1>(c, z, c[0]);
 }
 
-CMP_VEC_INLINE double erf_small_f64(double x) {  // |x| < 1
-    static constexpr double taylor[] = {
-        -6.7113668551641105e-12, 9.422759064650411e-11,  -1.2290555301717926e-09, 1.4807192815879218e-08,
-        -1.6365844691234924e-07, 1.6462114365889246e-06, -1.492565035840625e-05,  0.00012055332981789664,
-        -0.0008548327023450852,  0.005223977625442188,   -0.026866170645131252,   0.11283791670955126,
-        -0.37612638903183754,    1.1283791670955126};
-    return x * horner(taylor, x * x);
-}
-
-CMP_VEC_INLINE double erfc_tail_f64(double ax) {  // ax = |x| >= 1
-    static constexpr double fit[] = {
-        -0.07906809429026534, 0.4385942635891685,   -1.0309286587481146, 1.289937212583827,
-        -0.8915577171697548,  0.38522520349515377,  -0.21254489572233876, 0.03587882269423892,
-        0.07620737535916815,  0.17730511743611937,  0.246744873621036,    0.28209946962145177,
-        0.2820946790110932};
-    const double t = 1.0 / (1.0 + 0.5 * ax);
-    return exp_f64(-ax * ax) * t * horner(fit, t);
-}
-
-// Both branches of erfc are evaluated unconditionally: a call inside the ?: would be a
-// branch the compiler may not speculate (FP ops can trap), and the loop would not vectorise.
-struct ErfParts {
-    double small;  // erf(x) by the series, valid for |x| < 1
-    double tail;   // erfc(|x|), valid for |x| >= 1
-    bool is_small;
-    bool negative;
-};
-
-CMP_VEC_INLINE ErfParts erf_parts(float x) {
-    const double xd = x;
-    const double ax = xd < 0.0 ? -xd : xd;
-    return {erf_small_f64(xd), erfc_tail_f64(ax), ax < 1.0, xd < 0.0};  // NaN: not small, tail NaN
-}
-
-// erf of a float evaluated in float (twice the lanes of the double form above; GELU spends its
-// time here), faithfully rounded: the error is below 1 ulp of the exact value (0.91 ulp where
+// erf of a float evaluated in float (twice the lanes of erf_f64 below; GELU spends its time
+// here), faithfully rounded: the error is below 1 ulp of the exact value (0.91 ulp where
 // the ISA has an FMA, 1.06 at the x86 baseline, which rounds every product separately; either
 // way at most 1 ulp from the correctly rounded result), checked over every float by
 // tests/native/test_erf_kernels.cpp. Coefficients from tools/fit_erf_f32.py:
@@ -495,11 +451,67 @@ CMP_VEC_INLINE float erf_f32(float x) {
     return ax0 < split ? small : big;
 }
 
-CMP_VEC_INLINE float erfc_f32(float x) {
-    const ErfParts e = erf_parts(x);
-    const double big = e.negative ? 2.0 - e.tail : e.tail;
-    return static_cast<float>(e.is_small ? 1.0 - e.small : big);
+// erf and erfc of a double without the C library (so a loop over them vectorises). erf_f64 is
+// within 2 ulp (measured 1.5, just above the split, against long double erfl: test_vec_math.cpp,
+// test_erf_kernels.cpp) and replaces the C library's erf for float64 erf and exact GELU.
+// erfc_f64 is within about 5 ulp (the tail's roundings, relative to a small result): enough for
+// erfc_f32 (one float rounding of it), not for float64 erfc, which keeps the C library's.
+// The forms of erf_f32, coefficients from tools/fit_erf_f64.py:
+//  * |x| < 0.84375: erf = x + x * S(x^2), S of degree 11 (error 1.4e-19); erfc = (1 - x) - x S.
+//  * |x| >= 0.84375: erfc(|x|) = e^{-x^2} t H(u), t = 1 / (1 + |x|/2), u = t scale + shift in
+//    [-1, 1], H of degree 21 (relative error 5e-18; in t the function is smooth enough for that,
+//    in |x| itself it is not, hence the one division). e^{-x^2} from x^2 = z + zl exactly as in
+//    erf_f32, 2^n applied in two halves (erfc reaches the subnormals). erf = 1 - erfc with |x|
+//    clamped to 6 (erfc(6) < 2^-54: erf rounds to 1 from 5.93 on), erfc(x < 0) = 2 - erfc(|x|)
+//    with |x| clamped to 28 (erfc(28) rounds to 0).
+// NaN propagates; erf(+-inf) = +-1, erf(-0) = -0, erfc(inf) = 0, erfc(-inf) = 2.
+CMP_VEC_INLINE double erf_series_f64(double x, double z) {  // erf(x) / x - 1, z = x^2
+    static constexpr double s[] = {
+        -8.879702704985848e-10, 1.4205594850504056e-08, -1.630309508468887e-07, 1.6457914349746103e-06,
+        -1.4925463570287675e-05, 0.00012055327421282683, -0.000854832691425112, 0.005223977624080742,
+        -0.026866170645031,     0.11283791670954745,    -0.3761263890318375,   0.1283791670955126};
+    return x * horner(s, z);
 }
+
+CMP_VEC_INLINE double erfc_tail_f64(double ax) {  // erfc(ax) for 0.84375 <= ax <= 28
+    static constexpr double h[] = {
+        9.334982136909358e-12,  1.6483919116689766e-12, -1.1385047045926988e-10, 1.0209651782967464e-10,
+        6.769465320717693e-10,  -1.7434397858212715e-09, -1.6840553590608136e-09, 1.5672572406428583e-08,
+        -1.3982999628088395e-08, -1.0418044540658018e-07, 2.732665989419837e-07,  5.742101793726199e-07,
+        -3.2440302323707787e-06, -2.9985649510663193e-06, 3.739512215309141e-05,  2.9502007510452367e-05,
+        -0.0004914917732113965, -0.0009925271202346718, 0.006729170718970614,   0.050337545751092456,
+        0.17994794826536878,    0.4389000598022092};
+    constexpr double scale = 3.141542002301496, shift = -1.2094361334867665;
+    const double z = ax * ax;
+    const double zl = product_error(ax, ax, z);
+    const auto e = expm1_parts(-z);
+    const double t = 1.0 / (1.0 + 0.5 * ax);
+    const double g = t * horner(h, t * scale + shift);
+    return scale_pow2(g + g * ((e.p - zl) - e.p * zl), e.n);  // (1 + p)(1 - zl) = 1 + p - zl - p zl
+}
+
+constexpr double kErfSplitF64 = 0.84375;
+
+CMP_VEC_INLINE double erf_f64(double x) {
+    const double ax0 = x < 0.0 ? -x : x;
+    const double ax = ax0 > 6.0 ? 6.0 : ax0;  // NaN stays NaN
+    const double small = x + erf_series_f64(x, ax * ax);
+    const double big = with_sign_of(1.0 - erfc_tail_f64(ax), x);
+    return ax0 < kErfSplitF64 ? small : big;
+}
+
+CMP_VEC_INLINE double erfc_f64(double x) {
+    const double ax0 = x < 0.0 ? -x : x;
+    const double ax = ax0 > 28.0 ? 28.0 : ax0;
+    const double small = (1.0 - x) - erf_series_f64(x, ax * ax);
+    const double tail = erfc_tail_f64(ax);
+    const double big = x < 0.0 ? 2.0 - tail : tail;
+    return ax0 < kErfSplitF64 ? small : big;
+}
+
+// erfc of a float: the double function rounded once (within an ulp of the correctly rounded
+// result; erfc needs the relative accuracy that e^{-x^2} of a float x^2 would not give).
+CMP_VEC_INLINE float erfc_f32(float x) { return static_cast<float>(erfc_f64(x)); }
 
 }  // namespace CMP_ISA_NAME
 }  // namespace cmp::cpu

@@ -1,7 +1,7 @@
 // Kernels of the unary math family (table in cpu/unary_math_stubs.h): one functor per op,
 // applied by the shared pointwise loops, so the dense loop vectorises whenever the functor does
 // (cpu/unary_math_vec.h, cpu/vec_hyperbolic.h, cpu/vec_erfinv.h, cpu/vec_trig.h, cpu/vec_atan.h;
-// the rest call the C library: lgamma, digamma, float64 erfinv, float64 erf/erfc). Functors are
+// the rest call the C library: lgamma, digamma, float64 erfinv, float64 erfc). Functors are
 // templated on the storage type T and compute in opmath_t<T> (float for float16/bfloat16).
 #include "cpu/checked_loop.h"
 #include "cpu/loops.h"
@@ -27,12 +27,12 @@ constexpr bool is_float_v = std::is_floating_point_v<opmath_t<T>>;
 
 // ---- helpers shared by several functors -------------------------------------------------
 
-// erf/erfc: the vectorised ones for float (also float16/bfloat16, computed in float), the C
-// library's for double.
+// erf/erfc: the vectorised ones (float16/bfloat16 computed in float); the C library's erfc for
+// double.
 // Forced inline (as every per-element helper, see vec_math.h): out of line, erf_any made the
 // exact GELU one call per element, 18x slower.
 CMP_VEC_INLINE float erf_any(float x) { return erf_f32(x); }
-CMP_VEC_INLINE double erf_any(double x) { return std::erf(x); }
+CMP_VEC_INLINE double erf_any(double x) { return erf_f64(x); }
 CMP_VEC_INLINE float erfc_any(float x) { return erfc_f32(x); }
 CMP_VEC_INLINE double erfc_any(double x) { return std::erfc(x); }
 
