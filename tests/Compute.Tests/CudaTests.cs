@@ -70,6 +70,36 @@ public class CudaTests
         Cuda.Synchronize();
     }
 
+    // The scans' backward are compositions (a reversed cumsum: flip; cumprod through zeros:
+    // an eye / triu table): on CUDA they must give the CPU's gradients.
+    [TestCase(false)]
+    [TestCase(true)]
+    public void ScanGradientsOnTheDeviceMatchTheCpu(bool withZero)
+    {
+        RequireDevice();
+        double[] values = { 0.5, -1.25, 2.0, 1.5, -0.75, 3.0, 1.0, -2.0, 0.25, 4.0, -1.0, 0.125 };
+        if (withZero)
+        {
+            values[4] = 0.0;
+        }
+        double[] Gradients(Device device)
+        {
+            using Tensor host = Tensor.From(values, 3, 4);
+            using Tensor x = host.To(device).RequiresGradInPlace();
+            using Tensor weights = Tensor.From(new double[] { 1, -2, 0.5, 3 }).To(device);
+            using Tensor loss = (x.CumSum(1) * weights).Sum() + (x.CumProd(1) * weights).Sum() + x.CumSum(0).Sum();
+            loss.Backward();
+            using Tensor grad = x.Grad!.To(Device.Cpu);
+            return grad.ToArray<double>();
+        }
+        double[] expected = Gradients(Device.Cpu), actual = Gradients(Device.Cuda());
+        for (int i = 0; i < expected.Length; i++)
+        {
+            // Products and sums of a dozen float64 terms, in another order on the GPU.
+            Assert.That(actual[i], Is.EqualTo(expected[i]).Within(1e-13 * Math.Max(1.0, Math.Abs(expected[i]))), $"element {i}");
+        }
+    }
+
     [Test]
     public void AnOpWithoutACudaKernelNamesTheOpAndTheDevice()
     {

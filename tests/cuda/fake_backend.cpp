@@ -4,7 +4,7 @@
 // the backend's allocator and its statistics, host <-> device copies, and the refusal of ops
 // without CUDA support. Built twice: as a correct backend, and with FAKE_BACKEND_VERSION set to
 // another interface version for the mismatch test. Never shipped. The entries with a plan
-// (softmax, softmax_backward, scan) record it (fake_backend.h) before they fail.
+// (softmax, softmax_backward, scan, triangle) record it (fake_backend.h) before they fail.
 #include "fake_backend.h"
 
 #include <cstdlib>
@@ -119,12 +119,13 @@ int32_t reduce_rows_args(int32_t, void*, const void*, int32_t, void*, int32_t, i
 FakeLineCall g_line_call{};
 
 int32_t record_line_call(const char* entry, const compute_cuda_lines* lines, int32_t flag, const void* in0,
-                         const void* in1, void* out) {
+                         const void* in1, void* out, int64_t param = 0) {
     std::lock_guard lock(g_mutex);
     g_line_call = {};
     std::strncpy(g_line_call.entry, entry, sizeof(g_line_call.entry) - 1);
     g_line_call.lines = *lines;
     g_line_call.flag = flag;
+    g_line_call.param = param;
     g_line_call.inputs[0] = in0;
     g_line_call.inputs[1] = in1;
     g_line_call.out = out;
@@ -141,13 +142,16 @@ int32_t softmax_backward(const compute_cuda_lines* lines, const void* grad_out, 
 int32_t scan(const compute_cuda_lines* lines, const void* in, void* out, int32_t op) {
     return record_line_call("scan", lines, op, in, nullptr, out);
 }
+int32_t triangle(const compute_cuda_lines* lines, const void* in, void* out, int64_t diagonal, int32_t upper) {
+    return record_line_call("triangle", lines, upper, in, nullptr, out, diagonal);
+}
 
 const compute_cuda_backend kBackend = {
     FAKE_BACKEND_VERSION, sizeof(compute_cuda_backend), last_error, runtime_version, device_count,
     unavailable_reason, device_properties, ok_device, set_reclaim_hook, allocate, deallocate, memory_stats,
     ok_device, ok_device, copy_bytes, no_stream, no_handle, no_handle, no_pair, no_stream, no_handle, no_pair,
     no_handle, no_elapsed, fill, copy, unary, binary, sum_rows, unary_math, clamp, compare, where, masked_fill,
-    binary_math, ternary_math, reduce_rows, reduce_rows_args, softmax, softmax_backward, scan,
+    binary_math, ternary_math, reduce_rows, reduce_rows_args, softmax, softmax_backward, scan, triangle,
 };
 
 }  // namespace

@@ -5,11 +5,12 @@
 
 #include "cuda/backend_api.h"
 
-// The last call of softmax, softmax_backward or scan.
+// The last call of softmax, softmax_backward, scan or triangle.
 struct FakeLineCall {
-    char entry[32];            // "softmax", "softmax_backward", "scan"; "" before the first
+    char entry[32];            // "softmax", "softmax_backward", "scan", "triangle"; "" before the first
     compute_cuda_lines lines;
-    int32_t flag;              // softmax*: log; scan: the compute_cuda_scan_op
+    int32_t flag;              // softmax*: log; scan: the compute_cuda_scan_op; triangle: upper
+    int64_t param;             // triangle: diagonal
     const void* inputs[2];     // in (scan, softmax); grad_out and out (softmax_backward)
     void* out;
 };

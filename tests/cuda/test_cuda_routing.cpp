@@ -2,7 +2,7 @@
 // memory as device memory, no kernels): the backend loader and its version check, storage
 // through the backend's allocator, host <-> device copies with strides, broadcasting and dtype
 // conversion, the clear refusal of every op without CUDA support, and the plans the front-ends
-// hand to the backend entries that take one (softmax, the scans: the fake records the last such
+// hand to the backend entries that take one (softmax, the scans, tril/triu: the fake records the last such
 // call, fake_backend.h). The main() below points
 // COMPUTE_CUDA_LIBRARY at the fake before the core first looks for a backend.
 #include "core/cuda_runtime.h"
@@ -120,8 +120,8 @@ TEST(CudaRouting, OpsWithoutCudaSupportAreRefusedAtTheDoor) {
     EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
     EXPECT_NE(f.message.find("matmul: not implemented on CUDA yet (argument 'a' is on cuda:0)"), std::string::npos)
         << f.message;
-    f = failure_of([&] { return cmp_tril(dev.get(), 0, &out); });
-    EXPECT_NE(f.message.find("tril: not implemented on CUDA yet (argument 'tensor' is on cuda:0)"), std::string::npos)
+    f = failure_of([&] { return cmp_diag(dev.get(), 0, &out); });
+    EXPECT_NE(f.message.find("diag: not implemented on CUDA yet (argument 'tensor' is on cuda:0)"), std::string::npos)
         << f.message;
     std::vector<float> buffer(6);
     f = failure_of([&] { return cmp_tensor_copy_to_buffer(dev.get(), buffer.data(), 24); });
@@ -350,6 +350,86 @@ TEST(CudaRouting, EmptyScansNeedNoKernel) {
     EXPECT_EQ(device_of(out).type, CMP_DEVICE_CUDA);
     EXPECT_EQ(sizes_of(out), (std::vector<int64_t>{2, 0, 3}));
     expect_lines(last_line_call(), "scan", CMP_DTYPE_FLOAT32, 5, 7, 1, COMPUTE_CUDA_SCAN_CUMSUM);
+}
+
+TEST(CudaRouting, TrilAndTriuReachTheBackendWithTheirMatrices) {
+    // [2, 3, 4]: 2 matrices of 3 rows and 4 columns, dense, so no copy kernel comes first.
+    Handle dev = to_device(tensor_from(sample_values(24), {2, 3, 4}, CMP_DTYPE_FLOAT32).get(), cuda_device());
+    cmp_tensor out = nullptr;
+    expect_fake_failure(failure_of([&] { return cmp_tril(dev.get(), -1, &out); }), "tril");
+    FakeLineCall c = last_line_call();
+    expect_lines(c, "triangle", CMP_DTYPE_FLOAT32, 2, 3, 4, 0);
+    EXPECT_EQ(c.param, -1);
+    EXPECT_EQ(c.inputs[1], nullptr);
+    expect_fake_failure(failure_of([&] { return cmp_triu(dev.get(), 2, &out); }), "triu");
+    c = last_line_call();
+    expect_lines(c, "triangle", CMP_DTYPE_FLOAT32, 2, 3, 4, 1);
+    EXPECT_EQ(c.param, 2);
+    // Every dtype goes as it is (the kernel moves bits), bool and integers included; a matrix
+    // without batch dims is one matrix.
+    for (cmp_dtype dt : {CMP_DTYPE_BOOL, CMP_DTYPE_INT8, CMP_DTYPE_INT64, CMP_DTYPE_BFLOAT16}) {
+        Handle m = to_device(tensor_from(sample_values(15), {5, 3}, dt).get(), cuda_device());
+        expect_fake_failure(failure_of([&] { return cmp_triu(m.get(), 0, &out); }), "triu");
+        expect_lines(last_line_call(), "triangle", dt, 1, 5, 3, 1);
+    }
+    // Fewer than 2 dims is the CPU's error, before the backend.
+    Handle vec = to_device(tensor_from(kValues, {6}, CMP_DTYPE_FLOAT32).get(), cuda_device());
+    const Failure f = failure_of([&] { return cmp_tril(vec.get(), 0, &out); });
+    EXPECT_EQ(f.status, CMP_STATUS_SHAPE_MISMATCH) << f.message;
+    EXPECT_NE(f.message.find("tril: input tensor must have at least 2 dimensions"), std::string::npos) << f.message;
+    EXPECT_EQ(out, nullptr);
+}
+
+TEST(CudaRouting, FlipRollAndEyeReachTheCopyAndFillKernels) {
+    // flip lays out a view with negative strides, roll copies blocks, eye fills: all through the
+    // elementwise engine's kernels, which the fake does not have (admitted at the door, failing
+    // in the backend with its message).
+    Handle dev = to_device(tensor_from(kValues, {2, 3}, CMP_DTYPE_FLOAT32).get(), cuda_device());
+    cmp_tensor out = nullptr;
+    const int64_t dims[] = {0, 1};
+    const int64_t shifts[] = {1, -2};
+    Failure f = failure_of([&] { return cmp_flip(dev.get(), dims, 2, &out); });
+    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
+    EXPECT_NE(f.message.find("fake backend: no kernels"), std::string::npos) << f.message;
+    f = failure_of([&] { return cmp_roll(dev.get(), shifts, 2, dims, 2, &out); });
+    EXPECT_NE(f.message.find("fake backend: no kernels"), std::string::npos) << f.message;
+    f = failure_of([&] { return cmp_eye(3, 4, CMP_DTYPE_FLOAT32, cuda_device(), &out); });
+    EXPECT_NE(f.message.find("fake backend: no kernels"), std::string::npos) << f.message;
+    // The CPU's argument checks come first.
+    const int64_t twice[] = {1, -1};
+    f = failure_of([&] { return cmp_flip(dev.get(), twice, 2, &out); });
+    EXPECT_NE(f.message.find("flip: dim 1 appears multiple times in the list of dims"), std::string::npos) << f.message;
+    f = failure_of([&] { return cmp_roll(dev.get(), shifts, 2, dims, 1, &out); });
+    EXPECT_NE(f.message.find("roll: shifts and dimensions must align"), std::string::npos) << f.message;
+    EXPECT_EQ(out, nullptr);
+}
+
+TEST(CudaRouting, SequencesOnADeviceHoldTheCpusValues) {
+    // arange / linspace / logspace are built on the CPU and moved in one transfer (which the
+    // fake does, host memory standing in for the device's), so they hold the CPU's numbers.
+    const cmp_scalar start{CMP_SCALAR_FLOAT, 0, -1.5, 0}, end{CMP_SCALAR_FLOAT, 0, 2.25, 0},
+        step{CMP_SCALAR_FLOAT, 0, 0.3, 0};
+    for (cmp_dtype dt : {CMP_DTYPE_FLOAT32, CMP_DTYPE_FLOAT64, CMP_DTYPE_BFLOAT16, CMP_DTYPE_INT32}) {
+        cmp_tensor host = nullptr, dev = nullptr;
+        const cmp_scalar s = dt == CMP_DTYPE_INT32 ? cmp_scalar{CMP_SCALAR_INT, 0, 0.0, -7} : start;
+        const cmp_scalar e = dt == CMP_DTYPE_INT32 ? cmp_scalar{CMP_SCALAR_INT, 0, 0.0, 20} : end;
+        const cmp_scalar st = dt == CMP_DTYPE_INT32 ? cmp_scalar{CMP_SCALAR_INT, 0, 0.0, 3} : step;
+        CMP_ASSERT_OK(cmp_arange(s, e, st, dt, cpu_device(), &host));
+        CMP_ASSERT_OK(cmp_arange(s, e, st, dt, cuda_device(), &dev));
+        Handle h(host), d(dev);
+        EXPECT_EQ(device_of(dev).type, CMP_DEVICE_CUDA);
+        EXPECT_EQ(host_values(dev), host_values(host)) << "arange " << dt;
+        CMP_ASSERT_OK(cmp_linspace(start, end, 7, dt, cpu_device(), &host));
+        CMP_ASSERT_OK(cmp_linspace(start, end, 7, dt, cuda_device(), &dev));
+        Handle h2(host), d2(dev);
+        EXPECT_EQ(device_of(dev).type, CMP_DEVICE_CUDA);
+        EXPECT_EQ(host_values(dev), host_values(host)) << "linspace " << dt;
+    }
+    cmp_tensor out = nullptr;
+    const Failure f = failure_of(
+        [&] { return cmp_arange(start, end, cmp_scalar{CMP_SCALAR_FLOAT, 0, 0.0, 0}, CMP_DTYPE_FLOAT32, cuda_device(), &out); });
+    EXPECT_NE(f.message.find("arange: step must be nonzero"), std::string::npos) << f.message;
+    EXPECT_EQ(out, nullptr);
 }
 
 TEST(CudaRouting, MixedDevicesGivePyTorchsError) {

@@ -202,7 +202,8 @@ namespace Compute
             bool hasZero;
             using (Autograd.NoGrad())
             {
-                hasZero = x.Eq(0).Any().Item<bool>();
+                // Item reads host memory: a CUDA flag comes over first.
+                hasZero = x.Eq(0).Any().To(Device.Cpu).Item<bool>();
             }
             if (!hasZero)
             {
@@ -210,11 +211,11 @@ namespace Compute
             }
             Tensor xl = x.Transpose(dim, -1), gl = g.Transpose(dim, -1);
             long n = xl.Size(-1);
-            Tensor eye = Eye(n, n, x.DType);
+            Tensor eye = Eye(n, n, x.DType, x.Device);
             long[] square = xl.Shape.Append(n).ToArray();
             square[^2] = n;
             Tensor table = xl.Unsqueeze(-2).Expand(square) * (1 - eye) + eye;   // row k: x with x_k replaced by 1
-            Tensor partial = table.CumProd(-1) * Ones(new[] { n, n }, x.DType).Triu();   // [k, j], kept for j >= k
+            Tensor partial = table.CumProd(-1) * Ones(new[] { n, n }, x.DType, x.Device).Triu();   // [k, j], kept for j >= k
             return (partial * gl.Unsqueeze(-2)).Sum(-1).Transpose(dim, -1);
         }
     }

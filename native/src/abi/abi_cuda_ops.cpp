@@ -26,6 +26,12 @@ constexpr std::string_view kCudaOps[] = {
     // creation and copies
     "empty", "zeros", "ones", "full", "scalar_tensor", "from_external", "empty_like", "zeros_like", "ones_like",
     "full_like", "to_device", "to_dtype", "contiguous", "clone", "copy_", "fill_",
+    // factories on top of those (eye: fill_ on a diagonal view) or built on the CPU and moved
+    // (arange, linspace, logspace)
+    "eye", "arange", "linspace", "logspace",
+    // rearranging copies: flip (a view with negative strides, laid out by the copy kernel),
+    // roll (block copies), tril / triu (their own kernel)
+    "flip", "roll", "tril", "triu",
     // kernels
     "add", "add_", "sub", "sub_", "mul", "mul_", "div", "div_", "neg", "exp",
     // reductions over dims (also with a dtype), max and min with and without a dim, the index,

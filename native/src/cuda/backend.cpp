@@ -53,6 +53,7 @@ const compute_cuda_backend kBackend = {
     softmax,
     softmax_backward,
     scan,
+    triangle,
 };
 
 }  // namespace

@@ -267,6 +267,12 @@ typedef struct compute_cuda_backend {
      * wrapping for integers) and stored in the dtype; every dtype but bool (the core converts
      * bool to int64 first). */
     int32_t (*scan)(const compute_cuda_lines* lines, const void* in, void* out, int32_t op);
+
+    /* --- appended in version 2: tril / triu --- */
+    /* out = in with the elements outside a triangle zeroed (all-zero bits: +0.0, false), both
+     * dense, any dtype: lines->outer matrices of lines->dim rows and lines->inner columns; row r
+     * keeps column c where c - r <= diagonal (tril, upper == 0) or c - r >= diagonal (triu). */
+    int32_t (*triangle)(const compute_cuda_lines* lines, const void* in, void* out, int64_t diagonal, int32_t upper);
 } compute_cuda_backend;
 
 /* The one symbol the backend exports. */

@@ -9,6 +9,7 @@
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <type_traits>
 
@@ -104,6 +105,15 @@ opmath_t<T> scalar_to_opmath(const cmp_scalar& s) {
         return static_cast<M>(s.kind == CMP_SCALAR_BOOL ? static_cast<int64_t>(s.i != 0) : s.i);
     }
 }
+
+// Kernels that move elements unchanged (where, masked_fill, tril/triu) share one kernel per
+// element size: bits_t<T> is the unsigned integer of T's size.
+template <size_t N> struct BitsOf;
+template <> struct BitsOf<1> { using type = uint8_t; };
+template <> struct BitsOf<2> { using type = uint16_t; };
+template <> struct BitsOf<4> { using type = uint32_t; };
+template <> struct BitsOf<8> { using type = uint64_t; };
+template <typename T> using bits_t = typename BitsOf<sizeof(T)>::type;
 
 }  // namespace cmp::cuda_backend
 

@@ -113,8 +113,9 @@ inline unsigned blocks_for(int64_t work) {
     return static_cast<unsigned>(std::clamp<int64_t>((work + kThreads - 1) / kThreads, 1, kMaxBlocks));
 }
 
-// Whether every offset of every operand fits in uint32 (strides are never negative here: the
-// core rejects negative strides), so the index math can stay 32-bit.
+// Whether every offset of every operand fits in uint32, so the index math can stay 32-bit. A
+// negative stride (flip's view walks a dim backwards from its last element) takes the signed
+// 64-bit path: the 32-bit offsets are unsigned.
 inline bool fits_32bit(const compute_cuda_iter& it) {
     if (it.numel > INT32_MAX) return false;
     for (int k = 0; k < it.noperands; ++k) {

@@ -65,4 +65,7 @@ int32_t softmax_backward(const compute_cuda_lines* lines, const void* grad_out, 
                          int32_t log);
 int32_t scan(const compute_cuda_lines* lines, const void* in, void* out, int32_t op);
 
+// triangle.cu
+int32_t triangle(const compute_cuda_lines* lines, const void* in, void* out, int64_t diagonal, int32_t upper);
+
 }  // namespace cmp::cuda_backend

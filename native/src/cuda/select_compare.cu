@@ -29,14 +29,7 @@ struct CompareFn {
     }
 };
 
-// Selections move elements unchanged, so dtypes of one size share a kernel (as same-dtype
-// copies do): U is the unsigned integer of the element's size.
-template <size_t N> struct BitsOf;
-template <> struct BitsOf<1> { using type = uint8_t; };
-template <> struct BitsOf<2> { using type = uint16_t; };
-template <> struct BitsOf<4> { using type = uint32_t; };
-template <> struct BitsOf<8> { using type = uint64_t; };
-template <typename T> using bits_t = typename BitsOf<sizeof(T)>::type;
+// Selections move elements unchanged, so dtypes of one size share a kernel (bits_t, dtypes.cuh).
 
 // A value of compute type as stored type T, on the host (round to nearest even, as the CPU).
 template <typename T>

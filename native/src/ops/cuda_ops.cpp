@@ -227,4 +227,16 @@ void scan(const char* op, compute_cuda_scan_op kind, const Tensor& a, int64_t w,
     cuda::check(backend(op).scan(&l, dense.data_ptr(), out.data_ptr(), kind), op);
 }
 
+Tensor triangle(const char* op, const Tensor& t, int64_t diagonal, bool upper) {
+    // The matrices of the last two dims as lines: [matrices, rows, cols].
+    const int64_t nd = t.dim();
+    cpu::SoftmaxPlan plan{t.dtype(), 1, t.size(nd - 2), t.size(nd - 1)};
+    for (int64_t d = 0; d < nd - 2; ++d) plan.outer *= t.size(d);
+    const Tensor dense = contiguous(t);
+    Tensor out = Tensor::empty(t.sizes(), t.dtype(), t.device(), op);
+    const compute_cuda_lines l = lines_of(t, plan);
+    cuda::check(backend(op).triangle(&l, dense.data_ptr(), out.data_ptr(), diagonal, upper ? 1 : 0), op);
+    return out;
+}
+
 }  // namespace cmp::ops::cuda_ops

@@ -59,5 +59,8 @@ void softmax_backward(const char* op, const cpu::SoftmaxPlan& plan, const Tensor
 // cumsum / cumprod of the CUDA tensor a (already in the result dtype) along the wrapped dim w
 // into out (dense, a's sizes and dtype); a is made dense first when it is not.
 void scan(const char* op, compute_cuda_scan_op kind, const Tensor& a, int64_t w, const Tensor& out);
+// tril / triu (upper) of the CUDA tensor t (at least 2 dims) at `diagonal`: a new dense tensor;
+// t is made dense first when it is not.
+Tensor triangle(const char* op, const Tensor& t, int64_t diagonal, bool upper);
 
 }  // namespace cmp::ops::cuda_ops

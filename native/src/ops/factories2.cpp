@@ -199,6 +199,8 @@ Tensor randn_like(const Tensor& t, std::optional<DType> dtype, std::optional<Dev
 
 Tensor linspace(Scalar start, Scalar end, int64_t steps, DType dtype, Device device) {
     require_available(device, "linspace");
+    // On a device: the CPU's values, moved in one transfer (as arange).
+    if (!device.is_cpu()) return to_device(linspace(start, end, steps, dtype, Device::cpu()), device);
     check_steps("linspace", steps, dtype);
     Tensor out = Tensor::empty({steps}, dtype, device);
     if (steps == 0) return out;
@@ -212,6 +214,8 @@ Tensor linspace(Scalar start, Scalar end, int64_t steps, DType dtype, Device dev
 
 Tensor logspace(Scalar start, Scalar end, int64_t steps, double base, DType dtype, Device device) {
     require_available(device, "logspace");
+    // On a device: the CPU's values, moved in one transfer (as arange).
+    if (!device.is_cpu()) return to_device(logspace(start, end, steps, base, dtype, Device::cpu()), device);
     check_steps("logspace", steps, dtype);
     Tensor out = Tensor::empty({steps}, dtype, device);
     if (steps == 0) return out;

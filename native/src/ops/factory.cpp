@@ -59,6 +59,9 @@ Tensor arange(Scalar start, Scalar end, Scalar step, DType dtype, Device device)
     check_dtype(dtype, "arange", "dtype");
     CMP_CHECK(dtype != CMP_DTYPE_BOOL, DTYPE_MISMATCH, "arange: not implemented for dtype bool");
     require_available(device, "arange");
+    // On a device: the CPU's values (and its checks), moved in one transfer; a sequence is
+    // small next to what it indexes, and the device then holds exactly the CPU's numbers.
+    if (!device.is_cpu()) return to_device(arange(start, end, step, dtype, Device::cpu()), device);
     return CMP_DISPATCH_NUMERIC_TYPES(dtype, "arange", [&] {
         using acc_t = arange_acc_t<scalar_t>;
         acc_t xstart, xend, xstep;

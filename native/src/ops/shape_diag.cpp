@@ -3,6 +3,7 @@
 
 #include "core/device.h"
 #include "cpu/shape_ops_stubs.h"
+#include "ops/cuda_ops.h"
 
 #include <algorithm>
 
@@ -18,6 +19,7 @@ Tensor triangle(const Tensor& t, int64_t diagonal, bool upper, const char* op) {
     CMP_CHECK(t.defined(), INVALID_ARGUMENT, op, ": the tensor is undefined");
     CMP_CHECK(t.dim() >= 2, SHAPE_MISMATCH, op, ": input tensor must have at least 2 dimensions, got shape ", t.sizes());
     require_available(t.device(), op);
+    if (!t.device().is_cpu()) return cuda_ops::triangle(op, t, diagonal, upper);
     Tensor out = clone(t);
     cpu::triangle_zero_stub(out, diagonal, upper);
     return out;
