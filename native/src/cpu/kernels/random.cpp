@@ -16,6 +16,7 @@
 #include "cpu/random_stubs.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <type_traits>
 
@@ -56,12 +57,24 @@ CMP_VEC_INLINE void box_muller(double u1, double u2, double* z) {
     z[1] = r * std::sin(theta);
 }
 
+// v * 2^-53 for v < 2^53 without converting a 64-bit integer to double (only AVX-512DQ has that
+// instruction; elsewhere GCC converts lane by lane): v as 27 + 26-bit pieces, each exact in
+// double through the 2^52 exponent, scaled by powers of two; the sum is v * 2^-53 exactly (53
+// bits), so the value is the conversion's, bit for bit.
+CMP_VEC_INLINE double unit_from_53_bits(uint64_t v) {
+    constexpr uint64_t kTwo52Bits = 0x4330000000000000ull;
+    constexpr double kTwo52 = 4503599627370496.0;
+    const double hi = std::bit_cast<double>(kTwo52Bits | (v >> 26)) - kTwo52;
+    const double lo = std::bit_cast<double>(kTwo52Bits | (v & 0x3FFFFFFull)) - kTwo52;
+    return hi * 0x1p-27 + lo * 0x1p-53;
+}
+
 // run[k], k < 16 * kPerBlock<T>: rand's element k of the 16 blocks.
 template <typename T>
 CMP_VEC_INLINE void uniform_run(const PhiloxLanes& r, T* run) {
     if constexpr (std::is_same_v<T, double>) {
         for (int l = 0; l < kPhiloxLanes; ++l)
-            for (int j = 0; j < 2; ++j) run[2 * l + j] = static_cast<double>(lane_u64(r, l, j) >> 11) * kTwoPow53Inv;
+            for (int j = 0; j < 2; ++j) run[2 * l + j] = unit_from_53_bits(lane_u64(r, l, j) >> 11);
     } else {
         for (int l = 0; l < kPhiloxLanes; ++l)
             for (int j = 0; j < 4; ++j) run[4 * l + j] = uniform_from_word<T>(r.w[j][l]);
