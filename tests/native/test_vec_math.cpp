@@ -220,10 +220,9 @@ void expect_same(T got, T want, const char* what) {
 // erf of a double (erf_f64, replacing the C library's in float64 erf and exact GELU): within 2 ulp
 // of long double erfl over the random doubles and over every double within 10000 of the split
 // 0.84375 and of 5.9215871957945073 (where erf starts to round to 1); measured 1.5 ulp, above the
-// split. erfc_f64 (only behind erfc_f32) within 6 ulp of erfcl on [-6, 28]; measured 4.9.
+// split.
 TEST(VecMath, ErfDoubleRandom) {
     using cmp::cpu::erf_f64;
-    using cmp::cpu::erfc_f64;
     EXPECT_LE(double_worst_ulps("erf_f64", 7.0, erf_f64, [](long double x) { return erfl(x); },
                                 {0.84375, 1.0, 2.0, 5.9215871957945073, 6.0, 1e-300, 4.9e-324, 1e-8}),
               2);
@@ -237,27 +236,13 @@ TEST(VecMath, ErfDoubleRandom) {
         }
     }
     EXPECT_LE(worst, 2) << "around the split and the rounding to 1";
-    std::mt19937_64 gen(11);
-    std::uniform_real_distribution<double> range(-6.0, 28.0);
-    int64_t worst_c = 0;
-    for (int i = 0; i < 1000000; ++i) {
-        const double x = range(gen);
-        worst_c = std::max(worst_c, ulps(erfc_f64(x), static_cast<double>(erfcl(x))));
-    }
-    EXPECT_LE(worst_c, 6);
-    std::printf("erf_f64 near the branch points: %lld ulp; erfc_f64: %lld ulp\n", static_cast<long long>(worst),
-                static_cast<long long>(worst_c));
+    std::printf("erf_f64 near the branch points: %lld ulp\n", static_cast<long long>(worst));
     const double inf = std::numeric_limits<double>::infinity(), nan = std::numeric_limits<double>::quiet_NaN();
     expect_same(erf_f64(0.0), 0.0, "erf(0)");
     expect_same(erf_f64(-0.0), -0.0, "erf(-0)");
     expect_same(erf_f64(inf), 1.0, "erf(inf)");
     expect_same(erf_f64(-inf), -1.0, "erf(-inf)");
     expect_same(erf_f64(nan), nan, "erf(nan)");
-    expect_same(erfc_f64(inf), 0.0, "erfc(inf)");
-    expect_same(erfc_f64(-inf), 2.0, "erfc(-inf)");
-    expect_same(erfc_f64(nan), nan, "erfc(nan)");
-    expect_same(erfc_f64(0.0), 1.0, "erfc(0)");
-    expect_same(erfc_f64(-0.0), 1.0, "erfc(-0)");
 }
 
 template <typename T>
