@@ -92,11 +92,14 @@ CMP_VEC_INLINE float log_f32(float x) {
 // with double constants.
 CMP_VEC_INLINE LogParts<double> log_parts_scaled(double xs, int64_t e_adjust) {
     const uint64_t ix = bit_cast_<uint64_t>(xs);
-    int64_t e = static_cast<int64_t>((ix >> 52) & 0x7ffu) - 1023 + e_adjust;
+    // The biased exponent as a double without an int64 -> double conversion (none in AVX2):
+    // its bits under 2^52's exponent give 2^52 + e_biased exactly.
+    const double e_biased = bit_cast_<double>(((ix >> 52) & 0x7ffu) | 0x4330000000000000ull) - 4503599627370496.0;
+    double e = e_biased - (1023.0 - static_cast<double>(e_adjust));
     double m = bit_cast_<double>((ix & 0x000fffffffffffffull) | 0x3ff0000000000000ull);
     const bool big = m > 1.4142135623730951;
     m = big ? m * 0.5 : m;
-    e += big ? 1 : 0;
+    e += big ? 1.0 : 0.0;
     const double f = m - 1.0;
     const double s = f / (2.0 + f);
     const double z = s * s;
@@ -115,7 +118,7 @@ CMP_VEC_INLINE LogParts<double> log_parts_scaled(double xs, int64_t e_adjust) {
     r = r * z + 2.0 / 3.0;
     r = r * z;
     const double hfsq = 0.5 * f * f;
-    return {static_cast<double>(e), f, hfsq, s * (hfsq + r)};
+    return {e, f, hfsq, s * (hfsq + r)};
 }
 
 // Subnormal x is scaled by 2^54 first (exactly) so the exponent field is meaningful.

@@ -1,7 +1,8 @@
 // Kernels of the unary math family (table in cpu/unary_math_stubs.h): one functor per op,
 // applied by the shared pointwise loops, so the dense loop vectorises whenever the functor does
-// (cpu/unary_math_vec.h, cpu/vec_hyperbolic.h, cpu/vec_erfinv.h, cpu/vec_trig.h, cpu/vec_atan.h;
-// the rest call the C library: lgamma, digamma, float64 erfinv, float64 erfc). Functors are
+// (cpu/unary_math_vec.h, cpu/vec_hyperbolic.h, cpu/vec_erfinv.h, cpu/vec_trig.h, cpu/vec_atan.h,
+// cpu/vec_gamma.h; the rest call the C library or special_math.h: float64 lgamma, digamma and
+// erfinv, float64 erfc). Functors are
 // templated on the storage type T and compute in opmath_t<T> (float for float16/bfloat16).
 #include "cpu/checked_loop.h"
 #include "cpu/loops.h"
@@ -10,6 +11,7 @@
 #include "cpu/unary_math_vec.h"
 #include "cpu/vec_atan.h"
 #include "cpu/vec_erfinv.h"
+#include "cpu/vec_gamma.h"
 #include "cpu/vec_hyperbolic.h"
 #include "cpu/vec_trig.h"
 
@@ -79,14 +81,22 @@ inline double erfinv_f64(double x) {
 CMP_VEC_INLINE float erfinv_any(float x) { return erfinv_f32(x); }
 inline double erfinv_any(double x) { return erfinv_f64(x); }
 
-inline float lgamma_any(float x) {
+// lgamma and digamma: the vectorised ones for float (also float16/bfloat16) where they vectorise
+// (kGammaVectorised), the C library's lgamma and the shared scalar digamma otherwise.
+CMP_VEC_INLINE float lgamma_any(float x) {
     int sign;
-    return ::lgammaf_r(x, &sign);  // the _r form: plain lgamma writes the global signgam (a data race)
+    if constexpr (kGammaVectorised) return lgamma_f32(x);
+    else return ::lgammaf_r(x, &sign);  // the _r form: plain lgamma writes the global signgam (a data race)
 }
 inline double lgamma_any(double x) {
     int sign;
     return ::lgamma_r(x, &sign);
 }
+CMP_VEC_INLINE float digamma_any(float x) {
+    if constexpr (kGammaVectorised) return digamma_f32(x);
+    else return static_cast<float>(special::digamma_f64(x));
+}
+inline double digamma_any(double x) { return special::digamma_f64(x); }
 
 // ---- the functors -----------------------------------------------------------------------
 
@@ -125,7 +135,7 @@ CMP_UNARY_FN(Erf, erf_any(x))
 CMP_UNARY_FN(Erfc, erfc_any(x))
 CMP_UNARY_FN(Erfinv, erfinv_any(x))
 CMP_UNARY_FN(Lgamma, lgamma_any(x))
-CMP_UNARY_FN(Digamma, static_cast<M>(special::digamma_f64(static_cast<double>(x))))
+CMP_UNARY_FN(Digamma, digamma_any(x))
 // Integer inputs are already integral: floor/ceil/trunc/round are the identity on them.
 CMP_UNARY_FN(Floor, [](M v) { if constexpr (is_float_v<T>) return std::floor(v); else return v; }(x))
 CMP_UNARY_FN(Ceil, [](M v) { if constexpr (is_float_v<T>) return std::ceil(v); else return v; }(x))
