@@ -75,18 +75,17 @@ inline void transpose_tree(V* v, const F& f) {
     }
 }
 
-// Fills tail[0, L) with src[0, rem) and pad after it, reading src only up to the end of the last
+// Fills tail[0, L) with src[0, rem) and padv's lanes after it, reading src only up to the end of the last
 // 64-byte vector that holds an element of [0, rem) (the caller knows that much is readable):
 // whole vectors loaded and blended with pad, then stored as whole vectors. Copying the rem
 // elements into a padded array instead (memcpy of a few bytes, then 64-byte loads across it)
 // stalled every load on store forwarding, which was most of the time of rows of 8-49.
 template <typename T, int L, size_t... J>
-inline void masked_tail(const T* src, int64_t rem, T pad, T* tail, std::index_sequence<J...>) {
+inline void masked_tail(const T* src, int64_t rem, const typename Vec64<T>::type& padv, T* tail, std::index_sequence<J...>) {
     using I = sized_int_t<sizeof(T)>;
     using IV = typename Vec64<I>::type;
     constexpr int kT = Vec64<T>::kLanes;
     const IV iota = IV{static_cast<I>(J)...};
-    const typename Vec64<T>::type padv = typename Vec64<T>::type{} + pad;
     IV padi = IV{};
     std::memcpy(&padi, &padv, sizeof padi);
     for (int j = 0; j < L / kT; ++j) {
@@ -122,10 +121,17 @@ int64_t lane_fold_rows(const T* base, const int64_t* offs, int count, int64_t n,
     int64_t readable = 0;
     if (done > whole)
         for (int r = 0; r < count; ++r) readable = std::max(readable, offs[r] + n);
+    // The broadcasts of init and pad once per call, not per row: under AVX2 and SSE, GCC builds a
+    // 64-byte broadcast from one scalar store per lane and reloads it as vectors, and the reloads
+    // stall on store forwarding (per row, most of the time of float32 rows of 49 under AVX2).
+    const V initv = V{} + init;
+    V padv = initv;  // masked_tail's pad, where it reads the element type (A == T)
+    if constexpr (std::is_same_v<A, T>)
+        if (pad) padv = V{} + *pad;
     V rows[kR];
     for (int r = 0; r < kR; ++r) {
         V acc[kPerRow];
-        for (int j = 0; j < kPerRow; ++j) acc[j] = V{} + init;
+        for (int j = 0; j < kPerRow; ++j) acc[j] = initv;
         if (r < count) {
             const T* p = base + offs[r];
             for (int64_t i = 0; i < whole; i += L)
@@ -135,7 +141,7 @@ int64_t lane_fold_rows(const T* base, const int64_t* offs, int count, int64_t n,
                 bool filled = false;
                 if constexpr (std::is_same_v<A, T>) {
                     if (offs[r] + whole + tail_read <= readable) {
-                        masked_tail<T, L>(p + whole, n - whole, *pad, tail, std::make_index_sequence<kT>());
+                        masked_tail<T, L>(p + whole, n - whole, padv, tail, std::make_index_sequence<kT>());
                         filled = true;
                     }
                 }
