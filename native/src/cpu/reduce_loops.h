@@ -76,9 +76,10 @@ void for_each_output(const std::vector<ReduceDim>& kept, int64_t begin, int64_t 
     }
 }
 
-// Rows per block of the short-row paths (a multiple of every block kernel's row count: 64 /
-// sizeof of the accumulator), and the longest reduction they take: beyond a few hundred
-// elements the per-row cost they remove is a small part of a row's time.
+// Rows per block of the short-row paths (a multiple of every block kernel's row count: the
+// lanes of one vector register of the accumulator, cpu/row_blocks.h), and the longest reduction
+// they take: beyond a few hundred elements the per-row cost they remove is a small part of a
+// row's time.
 constexpr int kShortRowBlock = 64;
 constexpr int64_t kShortRow = 256;
 

@@ -1,18 +1,25 @@
 // Reductions of a block of short rows at once. A row of 64 elements costs only a few vector
 // steps, so folding each row's lanes to one value (log2(lanes) shuffle-and-merge levels, in a
 // dependency chain) and the per-row set-up were most of its time. Here R rows (R = lanes of one
-// 64-byte vector of the accumulator) are folded side by side, and their lane merges are done
-// together by a transposing tree: each level merges two vectors of row partials into one, so
-// R rows cost R - 1 merges instead of R * log2(R).
+// vector register of the ISA, in the accumulator's type) are folded side by side, and their lane
+// merges are done together by a transposing tree: each level merges two vectors of row partials
+// into one, so R rows cost R - 1 merges instead of R * log2(R).
+//
+// Everything here works on vectors of the ISA's own width (cpu/vec_width.h), never wider: GCC
+// has no register mode for a 64-byte vector under AVX2 or SSE, so it kept such accumulators on
+// the stack (every add a store and reloads) and lowered their shuffles element by element
+// through memory, which made AVX2 7x slower than AVX-512 on global average pooling.
 //
 // Lanes are merged in exactly the pairs that lane_tree/vec_tree (cpu/vec_reduce.h) use for one
 // row (lane k with lane k + W/2, then the halves again), so a row folded here gives the same
-// bits as the same row folded alone. Per-ISA namespace as cpu/loops.h.
+// bits as the same row folded alone, whatever R is. Per-ISA namespace as cpu/loops.h.
 #pragma once
 
 #ifndef CMP_ISA_NAME
 #error "cpu/row_blocks.h is for kernel files compiled per ISA (native/src/cpu/kernels/*.cpp)"
 #endif
+
+#include "cpu/vec_width.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -37,11 +44,11 @@ constexpr bool kHasRowBlocks =
 #endif
 
 #if defined(__GNUC__)
-// A 64-byte vector of A, and its lane count: the rows a block folds together.
+// One vector register of A, and its lane count: the rows a block folds together.
 template <typename A>
-struct Vec64 {
-    typedef A type __attribute__((vector_size(64)));
-    static constexpr int kLanes = static_cast<int>(64 / sizeof(A));
+struct BlockVec {
+    typedef A type __attribute__((vector_size(kVecBytes)));
+    static constexpr int kLanes = static_cast<int>(kVecBytes / sizeof(A));
 };
 
 // Source lane of output lane j when two vectors of n lanes, each holding groups of w lanes (one
@@ -68,7 +75,7 @@ template <typename A, int W, typename V, typename F>
 inline void transpose_tree(V* v, const F& f) {
     if constexpr (W > 1) {
         for (int i = 0; i < W / 2; ++i) {
-            tree_merge_pair<W>(v[2 * i], v[2 * i + 1], f, std::make_index_sequence<Vec64<A>::kLanes>());
+            tree_merge_pair<W>(v[2 * i], v[2 * i + 1], f, std::make_index_sequence<BlockVec<A>::kLanes>());
             v[i] = v[2 * i];
         }
         transpose_tree<A, W / 2>(v, f);
@@ -76,15 +83,15 @@ inline void transpose_tree(V* v, const F& f) {
 }
 
 // Fills tail[0, L) with src[0, rem) and padv's lanes after it, reading src only up to the end of the last
-// 64-byte vector that holds an element of [0, rem) (the caller knows that much is readable):
+// vector that holds an element of [0, rem) (the caller knows that much is readable):
 // whole vectors loaded and blended with pad, then stored as whole vectors. Copying the rem
 // elements into a padded array instead (memcpy of a few bytes, then 64-byte loads across it)
 // stalled every load on store forwarding, which was most of the time of rows of 8-49.
 template <typename T, int L, size_t... J>
-inline void masked_tail(const T* src, int64_t rem, const typename Vec64<T>::type& padv, T* tail, std::index_sequence<J...>) {
+inline void masked_tail(const T* src, int64_t rem, const typename BlockVec<T>::type& padv, T* tail, std::index_sequence<J...>) {
     using I = sized_int_t<sizeof(T)>;
-    using IV = typename Vec64<I>::type;
-    constexpr int kT = Vec64<T>::kLanes;
+    using IV = typename BlockVec<I>::type;
+    constexpr int kT = BlockVec<T>::kLanes;
     const IV iota = IV{static_cast<I>(J)...};
     IV padi = IV{};
     std::memcpy(&padi, &padv, sizeof padi);
@@ -99,7 +106,7 @@ inline void masked_tail(const T* src, int64_t rem, const typename Vec64<T>::type
     }
 }
 
-// Folds rows base + offs[r], r < count <= R (R = Vec64<A>::kLanes), of n elements each, the way
+// Folds rows base + offs[r], r < count <= R (R = BlockVec<A>::kLanes), of n elements each, the way
 // one row's L independent lanes are folded: element i + k of a whole run of L goes to lane k
 // (step(acc, p) folds the R elements at p into one vector of lanes), then the lanes are merged
 // pairwise (lane k with k + L/2, ...) with combine. With pad (the op's identity, exact under
@@ -108,22 +115,21 @@ inline void masked_tail(const T* src, int64_t rem, const typename Vec64<T>::type
 template <typename A, int L, typename T, typename Step, typename Combine>
 int64_t lane_fold_rows(const T* base, const int64_t* offs, int count, int64_t n, A init, const T* pad, const Step& step,
                        const Combine& combine, A* out) {
-    using V = typename Vec64<A>::type;
-    constexpr int kR = Vec64<A>::kLanes;
+    using V = typename BlockVec<A>::type;
+    constexpr int kR = BlockVec<A>::kLanes;
     constexpr int kPerRow = L / kR;  // vectors of lanes per row
     static_assert(L % kR == 0 && (kPerRow & (kPerRow - 1)) == 0, "lane_fold_rows: L must be a power-of-two multiple of R");
     const int64_t whole = n / L * L;
     const int64_t done = pad && whole < n ? n : whole;
     // The end of the block's highest row: memory from a row's start up to it is one tensor's
     // storage, so a row's last partial run may be read whole vectors at a time below it.
-    constexpr int kT = static_cast<int>(64 / sizeof(T));
+    constexpr int kT = static_cast<int>(kVecBytes / sizeof(T));  // not BlockVec<T>: T may be bool
     const int64_t tail_read = (n - whole + kT - 1) / kT * kT;
     int64_t readable = 0;
     if (done > whole)
         for (int r = 0; r < count; ++r) readable = std::max(readable, offs[r] + n);
-    // The broadcasts of init and pad once per call, not per row: under AVX2 and SSE, GCC builds a
-    // 64-byte broadcast from one scalar store per lane and reloads it as vectors, and the reloads
-    // stall on store forwarding (per row, most of the time of float32 rows of 49 under AVX2).
+    // The broadcasts of init and pad once per call, not per row (they were, when these vectors
+    // were 64 bytes wide under AVX2 too, built from one scalar store per lane and reloaded).
     const V initv = V{} + init;
     V padv = initv;  // masked_tail's pad, where it reads the element type (A == T)
     if constexpr (std::is_same_v<A, T>)
@@ -165,7 +171,7 @@ int64_t lane_fold_rows(const T* base, const int64_t* offs, int count, int64_t n,
 // Loads the R elements at p into v. (By reference: vectors passed or returned by value change
 // the ABI on baseline x86-64.)
 template <typename A>
-inline void load_as(typename Vec64<A>::type& v, const A* p) {
+inline void load_as(typename BlockVec<A>::type& v, const A* p) {
     std::memcpy(&v, p, sizeof v);
 }
 #endif

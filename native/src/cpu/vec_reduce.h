@@ -160,10 +160,50 @@ constexpr int kCascadeLevels = 6;  // levels above the run; the top one keeps ac
 
 static_assert(kCascadeStep == 16, "cascade_sum carries every 16^l runs (shifts by 4 bits)");
 
+#if defined(__GNUC__)
+// The last partial run of cascade_sum (n < kCascadeLanes * kCascadeStep elements from p) in
+// vectors of the ISA's width: elements k, k + kCascadeLanes, ... of the run go to lane k, as in
+// cascade_sum; add_levels(lanes) then adds the levels carried so far, and the lanes are merged
+// pairwise as lane_tree's (vector v with v + kV/2, ..., then vec_tree's halves). Written
+// with vectors because GCC kept a T[kCascadeLanes] version of these lanes on the stack (for the
+// tail's variable lane index), zeroed by a `rep stos` under AVX2 that every add then waited on:
+// most of the time of an AVX2 sum over rows of 64. Only the vector holding the tail's last
+// partial piece goes through memory (its other lanes +0, which is exact: a lane starts at +0 and
+// so is never -0).
+template <typename T, typename AddLevels>
+inline T cascade_last_run(const T* p, int64_t n, const AddLevels& add_levels) {
+    typedef T vec_t __attribute__((vector_size(kVecBytes)));
+    constexpr int kP = kVecBytes / sizeof(T), kV = kCascadeLanes / kP;
+    vec_t a[kV];
+    for (int v = 0; v < kV; ++v) a[v] = vec_t{};
+    int64_t i = 0;
+    for (; i + kCascadeLanes <= n; i += kCascadeLanes)
+        for (int v = 0; v < kV; ++v) {
+            vec_t x;
+            std::memcpy(&x, p + i + v * kP, sizeof x);
+            a[v] += x;
+        }
+    const int64_t rem = n - i;
+    for (int v = 0; v < kV && v * kP < rem; ++v) {
+        vec_t x = vec_t{};
+        if ((v + 1) * kP <= rem) std::memcpy(&x, p + i + v * kP, sizeof x);
+        else
+            for (int64_t k = v * kP; k < rem; ++k) x[k - v * kP] = p[i + k];
+        a[v] += x;
+    }
+    add_levels(a);
+    const vec_t s = lane_tree<kV>(a, [](vec_t& x, const vec_t& y) { x += y; });
+    return vec_tree<T, kVecBytes>(s, [](auto& x, const auto& y) { x += y; });
+}
+#endif
+
 template <typename T>
 T cascade_sum(const T* p, int64_t n) {
     constexpr int kL = kCascadeLanes;
     constexpr int64_t kBlock = int64_t{kL} * kCascadeStep;
+#if defined(__GNUC__)
+    if (n < kBlock) return cascade_last_run(p, n, [](auto*) {});
+#endif
     T level[kCascadeLevels][kL];
     int used = 0;  // levels touched so far (short rows never touch one)
     int64_t i = 0, runs = 0;
@@ -189,6 +229,18 @@ T cascade_sum(const T* p, int64_t n) {
             }
         }
     }
+#if defined(__GNUC__)
+    return cascade_last_run(p + i, n - i, [&](auto* a) {
+        using vec_t = std::remove_reference_t<decltype(*a)>;
+        constexpr int kP = sizeof(vec_t) / sizeof(T);
+        for (int l = 0; l < used; ++l)
+            for (int v = 0; v < kL / kP; ++v) {
+                vec_t x;
+                std::memcpy(&x, level[l] + v * kP, sizeof x);
+                a[v] += x;
+            }
+    });
+#else
     // The last partial run: whole lanes' worth, then the tail (lanes past it add zero).
     T a[kL] = {};
     for (; i + kL <= n; i += kL)
@@ -197,6 +249,7 @@ T cascade_sum(const T* p, int64_t n) {
     for (int l = 0; l < used; ++l)
         for (int k = 0; k < kL; ++k) a[k] += level[l][k];
     return lane_tree<kL>(a, [](T& x, T y) { x += y; });
+#endif
 }
 
 // cascade_sum of the rows base + offs[r], r < count <= kCascadeRows, of n < kCascadeShortRow
@@ -205,9 +258,9 @@ T cascade_sum(const T* p, int64_t n) {
 // zero-padded copy, which is exact: a lane starts at +0 and so is never -0, and x + 0 == x.
 constexpr int64_t kCascadeShortRow = int64_t{kCascadeLanes} * kCascadeStep;
 #if defined(__GNUC__)
-constexpr int kCascadeRows = Vec64<float>::kLanes;
+constexpr int kCascadeRows = BlockVec<float>::kLanes;
 inline void cascade_sum_rows(const float* base, const int64_t* offs, int count, int64_t n, float* out) {
-    using V = typename Vec64<float>::type;
+    using V = typename BlockVec<float>::type;
     const float zero = 0.0f;
     lane_fold_rows<float, kCascadeLanes>(base, offs, count, n, 0.0f, &zero,
                                          [](V& a, const float* p) {

@@ -60,7 +60,7 @@ void fold_rows_lanes(const Op& op, const typename Op::in_t* base, const int64_t*
         return;
     }
 #if defined(__GNUC__)
-    constexpr int kR = Vec64<A>::kLanes;
+    constexpr int kR = BlockVec<A>::kLanes;
     A tree[kR];
     for (int r0 = 0; r0 < count; r0 += kR) {
         const int c = std::min(kR, count - r0);
@@ -376,11 +376,15 @@ struct LogicalOp : OutBase<T, logical_out_t<T>> {
     void combine(acc_t& a, const acc_t& b) const { a = Any ? (a || b) : (a && b); }
     void write(const acc_t& a, int64_t off) const { this->out[off] = static_cast<logical_out_t<T>>(a); }
 
+    // Lanes of one row in fold_rows: 64 bytes of elements on every ISA (a multiple of the
+    // block's rows, which are one register's lanes).
+    static constexpr int kRowLanes = static_cast<int>(64 / sizeof(T));
+
     // Whether fold_rows folds rows of n elements: arithmetic dtypes, and at least two runs of
     // lanes (shorter rows it declines, and the block walk alone was 5-18% slower than the
     // plain row path for them: float32 rows of 4-24, float64 rows of 8).
     static constexpr bool takes_rows(int64_t n) {
-        return kHasRowBlocks<sized_int_t<sizeof(T)>> && std::is_arithmetic_v<T> && n >= 2 * static_cast<int64_t>(64 / sizeof(T));
+        return kHasRowBlocks<sized_int_t<sizeof(T)>> && std::is_arithmetic_v<T> && n >= 2 * static_cast<int64_t>(kRowLanes);
     }
 
     // The vector kernels below work on lanes of the comparison mask x != 0 (the result does not
@@ -389,15 +393,15 @@ struct LogicalOp : OutBase<T, logical_out_t<T>> {
     using M = sized_int_t<sizeof(T)>;
     static constexpr bool kVecMask = kHasRowBlocks<M> && std::is_arithmetic_v<T>;
 #if defined(__GNUC__)
-    using MaskV = typename Vec64<M>::type;
+    using MaskV = typename BlockVec<M>::type;
     static CMP_VEC_INLINE void merge(MaskV& a, const MaskV& b) {
         if constexpr (Any) a |= b;
         else a &= b;
     }
-    // Merges the mask of the 64 bytes at p into a.
+    // Merges the mask of the vector of elements at p into a.
     static CMP_VEC_INLINE void mask_step(MaskV& a, const T* p) {
         using X = std::conditional_t<std::is_floating_point_v<T>, T, M>;
-        using XV = typename Vec64<X>::type;
+        using XV = typename BlockVec<X>::type;
         XV x;
         std::memcpy(&x, p, sizeof x);
         merge(a, x != XV{});
@@ -407,9 +411,9 @@ struct LogicalOp : OutBase<T, logical_out_t<T>> {
     // Blocks of short rows of arithmetic dtypes.
     void fold_rows(const T* base, const int64_t* offs, int count, int64_t n, acc_t* acc, bool* done) const {
         if constexpr (kVecMask) {
-            fold_rows_lanes<M, Vec64<M>::kLanes>(*this, base, offs, count, n, M(Any ? 0 : -1),
-                                                 [](MaskV& a, const T* p) { mask_step(a, p); },
-                                                 [](MaskV& a, const MaskV& b) { merge(a, b); }, acc, done);
+            fold_rows_lanes<M, kRowLanes>(*this, base, offs, count, n, M(Any ? 0 : -1),
+                                          [](MaskV& a, const T* p) { mask_step(a, p); },
+                                          [](MaskV& a, const MaskV& b) { merge(a, b); }, acc, done);
         } else {
             (void)base, (void)offs, (void)n, (void)acc;
             std::fill(done, done + count, false);
@@ -423,7 +427,7 @@ struct LogicalOp : OutBase<T, logical_out_t<T>> {
     bool fold_dense(const T* p, int64_t n, int64_t, acc_t& a) const {
         if constexpr (kVecMask) {
             if (a != !Any) return true;  // decided by an earlier row of this output
-            constexpr int64_t kW = Vec64<M>::kLanes, kDecideRun = 1024;
+            constexpr int64_t kW = BlockVec<M>::kLanes, kDecideRun = 1024;
             const int64_t whole = n / kW * kW;
             for (int64_t i = 0; i < whole;) {
                 MaskV m = MaskV{} + M(Any ? 0 : -1);
