@@ -51,6 +51,21 @@ namespace Compute
         public static void ResetPeakMemoryStats(int device = 0) => NativeMethods.CudaResetPeakMemoryStats(device);
 
         /// <summary>
+        /// Whether float32 matrix products on CUDA (MatMul, Mm, Bmm, Mv, Dot, Addmm, Baddbmm,
+        /// Addmv, Einsum, Linear) may use TF32 tensor cores: their inputs are rounded to a 10-bit
+        /// mantissa (about 3 decimal digits) and the products accumulate in float32, several times
+        /// faster on Ampere and newer GPUs (torch.backends.cuda.matmul.allow_tf32). False by
+        /// default, so float32 products keep full float32 precision. Process-wide; it needs no
+        /// device and can be set before CUDA is used. Float16, bfloat16 and float64 products are
+        /// not affected.
+        /// </summary>
+        public static bool AllowTF32
+        {
+            get => NativeMethods.CudaGetAllowTf32() != 0;
+            set => NativeMethods.CudaSetAllowTf32(value ? 1 : 0);
+        }
+
+        /// <summary>
         /// Returns the caching allocator's unused blocks of every CUDA device to the driver
         /// (torch.cuda.empty_cache()); does nothing when CUDA is not available.
         /// </summary>

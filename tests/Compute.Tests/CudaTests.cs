@@ -105,7 +105,50 @@ public class CudaTests
     {
         RequireDevice();
         using Tensor g = Tensor.Ones([2, 2], device: Device.Cuda());
-        var ex = Assert.Throws<DeviceUnavailableException>(() => { using Tensor r = g.MatMul(g); });
-        Assert.That(ex!.Message, Does.Contain("matmul: not implemented on CUDA yet").And.Contain("cuda:0"));
+        var ex = Assert.Throws<DeviceUnavailableException>(() => { using Tensor r = Tensor.Searchsorted(g, g); });
+        Assert.That(ex!.Message, Does.Contain("searchsorted: not implemented on CUDA yet").And.Contain("cuda:0"));
+    }
+
+    [Test]
+    public void AllowTF32IsOffByDefaultAndCanBeSetWithoutADevice()
+    {
+        Assert.That(Cuda.AllowTF32, Is.False);
+        try
+        {
+            Cuda.AllowTF32 = true;
+            Assert.That(Cuda.AllowTF32, Is.True);
+        }
+        finally
+        {
+            Cuda.AllowTF32 = false;
+        }
+        Assert.That(Cuda.AllowTF32, Is.False);
+    }
+
+    // Matrix products run on cuBLAS; their backward is made of products, transposes and sums,
+    // so a linear layer with a broadcast batch gives the CPU's gradients on CUDA.
+    [Test]
+    public void ProductGradientsOnTheDeviceMatchTheCpu()
+    {
+        RequireDevice();
+        double[] Gradients(Device device)
+        {
+            using Tensor xHost = Tensor.Arange(0, 24, dtype: DType.Float64).Reshape(2, 3, 4) / 7.0;
+            using Tensor wHost = Tensor.Arange(0, 20, dtype: DType.Float64).Reshape(5, 4) / 9.0 - 1.0;
+            using Tensor x = xHost.To(device).RequiresGradInPlace();
+            using Tensor w = wHost.To(device).RequiresGradInPlace();
+            using Tensor b = Tensor.Ones([5], dtype: DType.Float64, device: device).RequiresGradInPlace();
+            using Tensor y = Functional.Linear(x, w, b);
+            using Tensor loss = (y * y).Sum() + x.MatMul(w.T).MatMul(w).Sum();
+            loss.Backward();
+            using Tensor gx = x.Grad!.To(Device.Cpu), gw = w.Grad!.To(Device.Cpu), gb = b.Grad!.To(Device.Cpu);
+            return [.. gx.ToArray<double>(), .. gw.ToArray<double>(), .. gb.ToArray<double>()];
+        }
+        double[] expected = Gradients(Device.Cpu), actual = Gradients(Device.Cuda());
+        for (int i = 0; i < expected.Length; i++)
+        {
+            // Sums of a few dozen float64 products, in cuBLAS's order on the GPU.
+            Assert.That(actual[i], Is.EqualTo(expected[i]).Within(1e-12 * Math.Max(1.0, Math.Abs(expected[i]))), $"element {i}");
+        }
     }
 }

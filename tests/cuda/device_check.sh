@@ -2,7 +2,7 @@
 # device_check.sh - the CUDA backend's one-shot check on a machine with an NVIDIA GPU.
 #
 # Configures and builds libcompute, libcompute_cuda (COMPUTE_CUDA=ON, for the GPU found there
-# plus the usual targets) and the parity tests, then runs compute_cuda_parity_tests (CUDA vs
+# plus the usual targets; it links the toolkit's cuBLAS) and the parity tests, then runs compute_cuda_parity_tests (CUDA vs
 # CPU) and compute_cuda_routing_tests. Everything it reports goes under $OUT (default
 # ./device-check-out): build.log, parity.xml/.log, routing.xml/.log, nvidia-smi.txt and a
 # summary.txt whose last line is "device check: PASSED" or "device check: FAILED".
@@ -55,7 +55,11 @@ command -v ninja >/dev/null 2>&1 && generator=(-G Ninja)
 } >"$OUT/build.log" 2>&1
 build_rc=$?
 say "build: $([[ $build_rc == 0 ]] && echo ok || echo "FAILED (rc $build_rc, see build.log)")"
-((build_rc == 0)) || finish FAILED 1
+if ((build_rc != 0)); then
+    # The first errors (e.g. a toolkit without cuBLAS, which compute_cuda links) into the summary.
+    grep -m5 -E 'CMake Error|error:|FAILED:' "$OUT/build.log" >>"$SUMMARY"
+    finish FAILED 1
+fi
 
 # libcompute must not need CUDA at link time: the backend is loaded at run time.
 if readelf -d "$BUILD/libcompute.so" | grep -qi 'cuda'; then

@@ -4,7 +4,7 @@
 // the backend's allocator and its statistics, host <-> device copies, and the refusal of ops
 // without CUDA support. Built twice: as a correct backend, and with FAKE_BACKEND_VERSION set to
 // another interface version for the mismatch test. Never shipped. The entries with a plan
-// (softmax, softmax_backward, scan, triangle) record it (fake_backend.h) before they fail.
+// (softmax, softmax_backward, scan, triangle, gemm) record it (fake_backend.h) before they fail.
 #include "fake_backend.h"
 
 #include <cstdlib>
@@ -146,12 +146,21 @@ int32_t triangle(const compute_cuda_lines* lines, const void* in, void* out, int
     return record_line_call("triangle", lines, upper, in, nullptr, out, diagonal);
 }
 
+FakeGemmCall g_gemm_call{};
+
+int32_t gemm(const compute_cuda_gemm* g) {
+    std::lock_guard lock(g_mutex);
+    ++g_gemm_call.calls;
+    g_gemm_call.gemm = *g;
+    return error(CMP_STATUS_DEVICE_ERROR, kNoKernels);
+}
+
 const compute_cuda_backend kBackend = {
     FAKE_BACKEND_VERSION, sizeof(compute_cuda_backend), last_error, runtime_version, device_count,
     unavailable_reason, device_properties, ok_device, set_reclaim_hook, allocate, deallocate, memory_stats,
     ok_device, ok_device, copy_bytes, no_stream, no_handle, no_handle, no_pair, no_stream, no_handle, no_pair,
     no_handle, no_elapsed, fill, copy, unary, binary, sum_rows, unary_math, clamp, compare, where, masked_fill,
-    binary_math, ternary_math, reduce_rows, reduce_rows_args, softmax, softmax_backward, scan, triangle,
+    binary_math, ternary_math, reduce_rows, reduce_rows_args, softmax, softmax_backward, scan, triangle, gemm,
 };
 
 }  // namespace
@@ -162,4 +171,8 @@ extern "C" __attribute__((visibility("default"))) const compute_cuda_backend* co
 
 extern "C" __attribute__((visibility("default"))) const FakeLineCall* fake_backend_last_line_call(void) {
     return &g_line_call;
+}
+
+extern "C" __attribute__((visibility("default"))) const FakeGemmCall* fake_backend_last_gemm_call(void) {
+    return &g_gemm_call;
 }

@@ -1,6 +1,6 @@
 // What tests/cuda/fake_backend.cpp records of the calls that carry a plan, so the routing tests
 // can check that the core's front-end reached the right entry with the CPU's plan. The fake
-// exports fake_backend_last_line_call (found with dlsym).
+// exports fake_backend_last_line_call and fake_backend_last_gemm_call (found with dlsym).
 #pragma once
 
 #include "cuda/backend_api.h"
@@ -17,3 +17,12 @@ struct FakeLineCall {
 
 typedef const FakeLineCall* (*FakeLastLineCallFn)(void);
 #define FAKE_BACKEND_LAST_LINE_CALL "fake_backend_last_line_call"
+
+// The last call of gemm, and how many there were.
+struct FakeGemmCall {
+    int64_t calls;             // gemm calls so far
+    compute_cuda_gemm gemm;    // the arguments of the last one
+};
+
+typedef const FakeGemmCall* (*FakeLastGemmCallFn)(void);
+#define FAKE_BACKEND_LAST_GEMM_CALL "fake_backend_last_gemm_call"

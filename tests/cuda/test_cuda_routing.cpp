@@ -116,9 +116,10 @@ TEST(CudaRouting, StorageComesFromTheBackendAllocator) {
 TEST(CudaRouting, OpsWithoutCudaSupportAreRefusedAtTheDoor) {
     Handle dev = to_device(tensor_from(kValues, {2, 3}, CMP_DTYPE_FLOAT32).get(), cuda_device());
     cmp_tensor out = nullptr;
-    Failure f = failure_of([&] { return cmp_matmul(dev.get(), dev.get(), &out); });
+    Failure f = failure_of([&] { return cmp_searchsorted(dev.get(), dev.get(), 0, 0, &out); });
     EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
-    EXPECT_NE(f.message.find("matmul: not implemented on CUDA yet (argument 'a' is on cuda:0)"), std::string::npos)
+    EXPECT_NE(f.message.find("searchsorted: not implemented on CUDA yet (argument 'a' is on cuda:0)"),
+              std::string::npos)
         << f.message;
     f = failure_of([&] { return cmp_diag(dev.get(), 0, &out); });
     EXPECT_NE(f.message.find("diag: not implemented on CUDA yet (argument 'tensor' is on cuda:0)"), std::string::npos)
@@ -214,17 +215,19 @@ TEST(CudaRouting, TheReductionsWithMoreOperandsReachTheBackend) {
     EXPECT_EQ(out, nullptr);
 }
 
+// A function the fake backend exports for the tests (fake_backend.h), or nullptr (a failure).
+template <typename Fn>
+Fn fake_export(const char* name) {
+    void* lib = dlopen(COMPUTE_FAKE_BACKEND, RTLD_NOW);  // the core's handle: the same path
+    const Fn fn = lib ? reinterpret_cast<Fn>(dlsym(lib, name)) : nullptr;
+    if (!fn) ADD_FAILURE() << "the fake backend does not export " << name;
+    return fn;
+}
+
 // The last softmax / softmax_backward / scan call the fake backend received (fake_backend.h).
 FakeLineCall last_line_call() {
-    static const auto fn = [] {
-        void* lib = dlopen(COMPUTE_FAKE_BACKEND, RTLD_NOW);  // the core's handle: the same path
-        return lib ? reinterpret_cast<FakeLastLineCallFn>(dlsym(lib, FAKE_BACKEND_LAST_LINE_CALL)) : nullptr;
-    }();
-    if (!fn) {
-        ADD_FAILURE() << "the fake backend does not export " << FAKE_BACKEND_LAST_LINE_CALL;
-        return {};
-    }
-    return *fn();
+    static const auto fn = fake_export<FakeLastLineCallFn>(FAKE_BACKEND_LAST_LINE_CALL);
+    return fn ? *fn() : FakeLineCall{};
 }
 
 // n distinct values in (-3, 3).
@@ -429,6 +432,226 @@ TEST(CudaRouting, SequencesOnADeviceHoldTheCpusValues) {
     const Failure f = failure_of(
         [&] { return cmp_arange(start, end, cmp_scalar{CMP_SCALAR_FLOAT, 0, 0.0, 0}, CMP_DTYPE_FLOAT32, cuda_device(), &out); });
     EXPECT_NE(f.message.find("arange: step must be nonzero"), std::string::npos) << f.message;
+    EXPECT_EQ(out, nullptr);
+}
+
+// The last gemm call the fake backend received, and the count of calls (fake_backend.h).
+FakeGemmCall last_gemm_call() {
+    static const auto fn = fake_export<FakeLastGemmCallFn>(FAKE_BACKEND_LAST_GEMM_CALL);
+    return fn ? *fn() : FakeGemmCall{};
+}
+
+struct Matrices {
+    int64_t batch_stride, row_stride, col_stride;
+};
+
+void expect_gemm(const char* what, cmp_dtype dtype, int64_t batch, int64_t m, int64_t n, int64_t k, Matrices a,
+                 Matrices b, Matrices c, double alpha = 1.0, double beta = 0.0, int32_t tf32 = 0) {
+    const compute_cuda_gemm g = last_gemm_call().gemm;
+    EXPECT_EQ(g.device, 0) << what;
+    EXPECT_EQ(g.dtype, dtype) << what;
+    EXPECT_EQ(g.stream, nullptr) << what;
+    EXPECT_EQ(g.batch, batch) << what;
+    EXPECT_EQ(g.m, m) << what;
+    EXPECT_EQ(g.n, n) << what;
+    EXPECT_EQ(g.k, k) << what;
+    const compute_cuda_matrices* got[] = {&g.a, &g.b, &g.c};
+    const Matrices want[] = {a, b, c};
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_NE(got[i]->data, nullptr) << what << " operand " << i;
+        if (batch > 1) {
+            EXPECT_EQ(got[i]->batch_stride, want[i].batch_stride) << what << " operand " << i;
+        }
+        EXPECT_EQ(got[i]->row_stride, want[i].row_stride) << what << " operand " << i;
+        EXPECT_EQ(got[i]->col_stride, want[i].col_stride) << what << " operand " << i;
+    }
+    EXPECT_EQ(g.alpha, alpha) << what;
+    EXPECT_EQ(g.beta, beta) << what;
+    EXPECT_EQ(g.allow_tf32, tf32) << what;
+}
+
+Handle dev_tensor(const std::vector<int64_t>& sizes, cmp_dtype dt = CMP_DTYPE_FLOAT32) {
+    int64_t n = 1;
+    for (int64_t s : sizes) n *= s;
+    return to_device(tensor_from(sample_values(n), sizes, dt).get(), cuda_device());
+}
+
+Handle view_transposed(const Handle& t, int64_t d0, int64_t d1) {
+    cmp_tensor out = nullptr;
+    EXPECT_EQ(cmp_transpose(t.get(), d0, d1, &out), CMP_STATUS_OK) << cmp_last_error();
+    return Handle(out);
+}
+
+// A product that failed in one of the fake's elementwise kernels (a copy or fill) before
+// reaching gemm, which was called `calls` times before it.
+void expect_kernel_failure_before_gemm(const Failure& f, int64_t calls) {
+    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
+    EXPECT_NE(f.message.find("fake backend: no kernels"), std::string::npos) << f.message;
+    EXPECT_EQ(last_gemm_call().calls, calls);
+}
+
+TEST(CudaRouting, MatrixProductsReachGemmWithTheirStrides) {
+    // Each product reaches the gemm entry once, with the operands' own strides (no copy kernel:
+    // the fake has none, so a copy would fail in "copy" before gemm), then fails there.
+    const Handle a = dev_tensor({3, 4}), b = dev_tensor({4, 5}), bt = dev_tensor({5, 4});
+    cmp_tensor out = nullptr;
+    int64_t calls = last_gemm_call().calls;
+    expect_fake_failure(failure_of([&] { return cmp_mm(a.get(), b.get(), &out); }), "mm");
+    EXPECT_EQ(last_gemm_call().calls, ++calls);
+    expect_gemm("mm", CMP_DTYPE_FLOAT32, 1, 3, 5, 4, {0, 4, 1}, {0, 5, 1}, {0, 5, 1});  // batch strides unused
+    // A transposed operand goes in as it is: dense columns.
+    const Handle b_t = view_transposed(bt, 0, 1);
+    expect_fake_failure(failure_of([&] { return cmp_matmul(a.get(), b_t.get(), &out); }), "matmul");
+    EXPECT_EQ(last_gemm_call().calls, ++calls);
+    expect_gemm("matmul a @ b^T", CMP_DTYPE_FLOAT32, 1, 3, 5, 4, {0, 4, 1}, {0, 1, 4}, {15, 5, 1});
+    // bmm over a batch; baddbmm with beta 0 never reads input (no copy of it first).
+    const Handle x = dev_tensor({2, 3, 4}, CMP_DTYPE_FLOAT64), y = dev_tensor({2, 4, 5}, CMP_DTYPE_FLOAT64);
+    expect_fake_failure(failure_of([&] { return cmp_bmm(x.get(), y.get(), &out); }), "bmm");
+    expect_gemm("bmm", CMP_DTYPE_FLOAT64, 2, 3, 5, 4, {12, 4, 1}, {20, 5, 1}, {15, 5, 1});
+    const Handle bias = dev_tensor({5}, CMP_DTYPE_FLOAT64);
+    expect_fake_failure(failure_of([&] {
+                            return cmp_baddbmm(bias.get(), x.get(), y.get(), cmp_scalar{CMP_SCALAR_FLOAT, 0, 0.0, 0},
+                                               cmp_scalar{CMP_SCALAR_FLOAT, 0, 2.5, 0}, &out);
+                        }),
+                        "baddbmm");
+    expect_gemm("baddbmm", CMP_DTYPE_FLOAT64, 2, 3, 5, 4, {12, 4, 1}, {20, 5, 1}, {15, 5, 1}, 2.5, 0.0);
+    EXPECT_EQ(out, nullptr);
+}
+
+TEST(CudaRouting, MatmulBroadcastsItsBatchIntoOneBatchStride) {
+    cmp_tensor out = nullptr;
+    // One matrix against a batch: the expanded matrix keeps batch stride 0, no copy.
+    const Handle a = dev_tensor({3, 4}), b = dev_tensor({6, 4, 2});
+    expect_fake_failure(failure_of([&] { return cmp_matmul(a.get(), b.get(), &out); }), "matmul");
+    expect_gemm("[3, 4] @ [6, 4, 2]", CMP_DTYPE_FLOAT32, 6, 3, 2, 4, {0, 4, 1}, {8, 2, 1}, {6, 2, 1});
+    // A vector on the left is one row; on the right one column; 1-D @ 1-D is a 1 x 1 product.
+    const Handle v = dev_tensor({4});
+    expect_fake_failure(failure_of([&] { return cmp_matmul(v.get(), b.get(), &out); }), "matmul");
+    const compute_cuda_gemm g = last_gemm_call().gemm;
+    EXPECT_EQ(g.batch, 6);
+    EXPECT_EQ(g.m, 1);
+    EXPECT_EQ(g.n, 2);
+    EXPECT_EQ(g.k, 4);
+    EXPECT_EQ(g.a.batch_stride, 0);
+    EXPECT_EQ(g.a.col_stride, 1);
+    const Handle w = dev_tensor({6, 3, 4});
+    expect_fake_failure(failure_of([&] { return cmp_matmul(w.get(), v.get(), &out); }), "matmul");
+    expect_gemm("[6, 3, 4] @ [4]", CMP_DTYPE_FLOAT32, 6, 3, 1, 4, {12, 4, 1}, {0, 1, 1}, {3, 1, 1});
+    expect_fake_failure(failure_of([&] { return cmp_matmul(v.get(), v.get(), &out); }), "matmul");
+    EXPECT_EQ(last_gemm_call().gemm.m, 1);
+    EXPECT_EQ(last_gemm_call().gemm.n, 1);
+    EXPECT_EQ(last_gemm_call().gemm.k, 4);
+    // Batch dims that broadcast against each other cannot share one stride: the operands are
+    // copied first (here the fake's copy kernel fails before gemm is reached).
+    const int64_t calls = last_gemm_call().calls;
+    const Handle p = dev_tensor({2, 1, 3, 4}), q = dev_tensor({5, 4, 2});
+    expect_kernel_failure_before_gemm(failure_of([&] { return cmp_matmul(p.get(), q.get(), &out); }), calls);
+    EXPECT_EQ(out, nullptr);
+}
+
+TEST(CudaRouting, VectorProductsAndEinsumReachGemm) {
+    cmp_tensor out = nullptr;
+    const Handle mat = dev_tensor({3, 4}), v = dev_tensor({4}), u = dev_tensor({3});
+    expect_fake_failure(failure_of([&] { return cmp_mv(mat.get(), v.get(), &out); }), "mv");
+    expect_gemm("mv", CMP_DTYPE_FLOAT32, 1, 3, 1, 4, {0, 4, 1}, {0, 1, 0}, {3, 1, 1});
+    expect_fake_failure(failure_of([&] {
+                            return cmp_addmv(u.get(), mat.get(), v.get(), cmp_scalar{CMP_SCALAR_INT, 0, 0.0, 0},
+                                             cmp_scalar{CMP_SCALAR_INT, 0, 0.0, 3}, &out);
+                        }),
+                        "addmv");
+    expect_gemm("addmv", CMP_DTYPE_FLOAT32, 1, 3, 1, 4, {0, 4, 1}, {0, 1, 0}, {3, 1, 1}, 3.0, 0.0);
+    // dot of a strided vector: a row with column stride 2, read in place.
+    const Handle long_v = dev_tensor({8});
+    cmp_tensor sliced = nullptr;
+    CMP_ASSERT_OK(cmp_slice(long_v.get(), 0, 0, 8, 2, &sliced));
+    Handle strided(sliced);
+    expect_fake_failure(failure_of([&] { return cmp_dot(strided.get(), v.get(), &out); }), "dot");
+    expect_gemm("dot", CMP_DTYPE_FLOAT32, 1, 1, 1, 4, {0, 0, 2}, {0, 1, 0}, {1, 1, 1});
+    const int64_t calls = last_gemm_call().calls;
+    const cmp_tensor pair[] = {mat.get(), mat.get()};
+    expect_fake_failure(failure_of([&] { return cmp_einsum("ij,kj->ik", pair, 2, &out); }), "bmm");
+    EXPECT_EQ(last_gemm_call().calls, calls + 1);
+    EXPECT_EQ(last_gemm_call().gemm.m, 3);
+    EXPECT_EQ(last_gemm_call().gemm.n, 3);
+    EXPECT_EQ(last_gemm_call().gemm.k, 4);
+    // outer is a broadcast multiply: the elementwise engine, not gemm.
+    expect_fake_failure(failure_of([&] { return cmp_outer(u.get(), v.get(), &out); }), "mul");
+    EXPECT_EQ(last_gemm_call().calls, calls + 1);
+    EXPECT_EQ(out, nullptr);
+}
+
+TEST(CudaRouting, Tf32IsOffByDefaultAndReachesGemm) {
+    int32_t allow = -1;
+    CMP_ASSERT_OK(cmp_cuda_get_allow_tf32(&allow));
+    EXPECT_EQ(allow, 0);
+    const Handle a = dev_tensor({3, 4}), b = dev_tensor({4, 5});
+    cmp_tensor out = nullptr;
+    CMP_ASSERT_OK(cmp_cuda_set_allow_tf32(1));
+    CMP_ASSERT_OK(cmp_cuda_get_allow_tf32(&allow));
+    EXPECT_EQ(allow, 1);
+    expect_fake_failure(failure_of([&] { return cmp_mm(a.get(), b.get(), &out); }), "mm");
+    EXPECT_EQ(last_gemm_call().gemm.allow_tf32, 1);
+    CMP_ASSERT_OK(cmp_cuda_set_allow_tf32(0));
+    expect_fake_failure(failure_of([&] { return cmp_mm(a.get(), b.get(), &out); }), "mm");
+    EXPECT_EQ(last_gemm_call().gemm.allow_tf32, 0);
+}
+
+TEST(CudaRouting, MatrixProductRefusalsComeBeforeGemm) {
+    const int64_t calls = last_gemm_call().calls;
+    cmp_tensor out = nullptr;
+    // Integer products have no cuBLAS kernel (PyTorch: "addmm_cuda" not implemented for 'Long').
+    const Handle ia = dev_tensor({3, 4}, CMP_DTYPE_INT64), ib = dev_tensor({4, 5}, CMP_DTYPE_INT64);
+    Failure f = failure_of([&] { return cmp_mm(ia.get(), ib.get(), &out); });
+    EXPECT_EQ(f.status, CMP_STATUS_DTYPE_MISMATCH);
+    EXPECT_NE(f.message.find("mm: not implemented on CUDA for dtype int64"), std::string::npos) << f.message;
+    f = failure_of([&] { return cmp_matmul(ia.get(), ib.get(), &out); });
+    EXPECT_NE(f.message.find("matmul: not implemented on CUDA for dtype int64"), std::string::npos) << f.message;
+    // The CPU's shape, dtype and device checks, with the CPU's messages.
+    const Handle a = dev_tensor({3, 4}), b = dev_tensor({5, 4});
+    f = failure_of([&] { return cmp_mm(a.get(), b.get(), &out); });
+    EXPECT_EQ(f.status, CMP_STATUS_SHAPE_MISMATCH);
+    EXPECT_NE(f.message.find("mm: 'a' and 'b' shapes cannot be multiplied (3x4 and 5x4"), std::string::npos)
+        << f.message;
+    f = failure_of([&] { return cmp_matmul(a.get(), b.get(), &out); });
+    EXPECT_EQ(f.status, CMP_STATUS_SHAPE_MISMATCH);
+    const Handle d = dev_tensor({4, 5}, CMP_DTYPE_FLOAT64);
+    f = failure_of([&] { return cmp_matmul(a.get(), d.get(), &out); });
+    EXPECT_EQ(f.status, CMP_STATUS_DTYPE_MISMATCH);
+    EXPECT_NE(f.message.find("matmul: expected both operands to have the same dtype, but got float32 and float64"),
+              std::string::npos)
+        << f.message;
+    // A CPU operand next to a CUDA one.
+    const Handle host = tensor_from(sample_values(20), {4, 5}, CMP_DTYPE_FLOAT32);
+    f = failure_of([&] { return cmp_matmul(a.get(), host.get(), &out); });
+    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
+    EXPECT_NE(f.message.find("matmul: expected both tensors on the same device, but got cuda:0 and cpu"),
+              std::string::npos)
+        << f.message;
+    f = failure_of([&] { return cmp_mm(host.get(), a.get(), &out); });
+    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
+    EXPECT_NE(f.message.find("mm: expected 'a' and 'b' on the same device, but got cpu and cuda:0"), std::string::npos)
+        << f.message;
+    const Handle c = dev_tensor({3, 5});
+    f = failure_of([&] {
+        return cmp_addmm(host.get(), a.get(), c.get(), cmp_scalar{CMP_SCALAR_INT, 0, 0.0, 1},
+                         cmp_scalar{CMP_SCALAR_INT, 0, 0.0, 1}, &out);
+    });
+    EXPECT_EQ(f.status, CMP_STATUS_SHAPE_MISMATCH);  // 3x4 @ 3x5 first, as on the CPU
+    EXPECT_EQ(last_gemm_call().calls, calls);
+    EXPECT_EQ(out, nullptr);
+}
+
+TEST(CudaRouting, EmptyProductsNeedNoGemm) {
+    // m == 0: nothing to compute; k == 0: zeros from the fill kernel (the fake's fails), never gemm.
+    const int64_t calls = last_gemm_call().calls;
+    const Handle e = dev_tensor({0, 4}), b = dev_tensor({4, 5});
+    cmp_tensor out = nullptr;
+    CMP_ASSERT_OK(cmp_mm(e.get(), b.get(), &out));
+    Handle result(out);
+    EXPECT_EQ(sizes_of(result.get()), (std::vector<int64_t>{0, 5}));
+    out = nullptr;
+    const Handle k0a = dev_tensor({3, 0}), k0b = dev_tensor({0, 5});
+    expect_kernel_failure_before_gemm(failure_of([&] { return cmp_mm(k0a.get(), k0b.get(), &out); }), calls);
     EXPECT_EQ(out, nullptr);
 }
 

@@ -200,6 +200,14 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_cuda_reset_peak_memory_stats")]
         internal static partial Status cmp_cuda_reset_peak_memory_stats(int device);
 
+        /// <summary>Allows (non-zero) or forbids (0) TF32 tensor cores in float32 matrix products on CUDA (torch.backends.cuda.matmul.allow_tf32): inputs rounded to a 10-bit mantissa, float32 accumulation, several times faster on Ampere and newer GPUs. Off by default. Process-wide; needs no device.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cuda_set_allow_tf32")]
+        internal static partial Status cmp_cuda_set_allow_tf32(int allow);
+
+        /// <summary>Whether float32 matrix products on CUDA may use TF32 tensor cores (1) or not (0).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cuda_get_allow_tf32")]
+        internal static partial Status cmp_cuda_get_allow_tf32(out int @out);
+
         /// <summary>Adds a reference to a tensor handle.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_tensor_retain")]
         internal static partial Status cmp_tensor_retain(nint tensor);
@@ -1866,6 +1874,27 @@ namespace Compute.Native
             {
                 throw CreateException(status, "cmp_cuda_reset_peak_memory_stats");
             }
+        }
+
+        /// <summary>Allows (non-zero) or forbids (0) TF32 tensor cores in float32 matrix products on CUDA (torch.backends.cuda.matmul.allow_tf32): inputs rounded to a 10-bit mantissa, float32 accumulation, several times faster on Ampere and newer GPUs. Off by default. Process-wide; needs no device.</summary>
+        internal static void CudaSetAllowTf32(int allow)
+        {
+            var status = cmp_cuda_set_allow_tf32(allow);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_cuda_set_allow_tf32");
+            }
+        }
+
+        /// <summary>Whether float32 matrix products on CUDA may use TF32 tensor cores (1) or not (0).</summary>
+        internal static int CudaGetAllowTf32()
+        {
+            var status = cmp_cuda_get_allow_tf32(out var result);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_cuda_get_allow_tf32");
+            }
+            return result;
         }
 
         /// <summary>Adds a reference to a tensor handle.</summary>

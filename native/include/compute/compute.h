@@ -197,6 +197,17 @@ CMP_API cmp_status cmp_cuda_synchronize(int32_t device);
 /** Resets the peak_allocated statistic of a CUDA device to what is allocated now. */
 CMP_API cmp_status cmp_cuda_reset_peak_memory_stats(int32_t device);
 
+/**
+ * Allows (non-zero) or forbids (0) TF32 tensor cores in float32 matrix products on CUDA
+ * (torch.backends.cuda.matmul.allow_tf32): inputs rounded to a 10-bit mantissa, float32
+ * accumulation, several times faster on Ampere and newer GPUs. Off by default. Process-wide;
+ * needs no device.
+ */
+CMP_API cmp_status cmp_cuda_set_allow_tf32(int32_t allow);
+
+/** Whether float32 matrix products on CUDA may use TF32 tensor cores (1) or not (0). */
+CMP_API cmp_status cmp_cuda_get_allow_tf32(int32_t* out);
+
 /* ---------------------------------------------------------------------------------------
  * Handles
  * ------------------------------------------------------------------------------------- */

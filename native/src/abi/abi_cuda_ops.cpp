@@ -55,6 +55,8 @@ constexpr std::string_view kCudaOps[] = {
     CMP_TERNARY_MATH_OPS(CMP_CUDA_TERNARY_NAMES)
 #undef CMP_CUDA_TERNARY_NAMES
     "floor_divide", "floor_divide_",
+    // matrix products (cuBLAS; outer is a broadcast mul, einsum lowers to bmm, sum and mul)
+    "matmul", "mm", "bmm", "mv", "dot", "outer", "addmm", "baddbmm", "addmv", "einsum",
     // comparisons and selections
     "eq", "ne", "lt", "le", "gt", "ge", "where", "masked_fill", "masked_fill_",
     // device-wide functions

@@ -84,4 +84,13 @@ CMP_API cmp_status cmp_cuda_reset_peak_memory_stats(int32_t device) {
     });
 }
 
+CMP_API cmp_status cmp_cuda_set_allow_tf32(int32_t allow) {
+    return guard("cmp_cuda_set_allow_tf32", [&] { cuda::set_allow_tf32(allow != 0); });
+}
+
+CMP_API cmp_status cmp_cuda_get_allow_tf32(int32_t* out) {
+    return guard("cmp_cuda_get_allow_tf32",
+                 [&] { out_arg(out, "cmp_cuda_get_allow_tf32") = cuda::allow_tf32() ? 1 : 0; });
+}
+
 }  // extern "C"

@@ -4,6 +4,7 @@
 #include "allocator.h"
 #include "error.h"
 
+#include <atomic>
 #include <cstdlib>
 #include <mutex>
 
@@ -140,6 +141,14 @@ void require_device(int32_t index, const char* op) {
     CMP_CHECK(index < s.devices, DEVICE_ERROR, op, ": device cuda:", index, " is not available: ", s.devices,
               " CUDA device(s) present");
 }
+
+namespace {
+std::atomic<bool> g_allow_tf32{false};
+}  // namespace
+
+bool allow_tf32() { return g_allow_tf32.load(std::memory_order_relaxed); }
+
+void set_allow_tf32(bool allow) { g_allow_tf32.store(allow, std::memory_order_relaxed); }
 
 const Backend& get(const char* op) {
     const State& s = state();

@@ -33,6 +33,12 @@ std::string probe_library(const std::string& name);
 // Throws cmp::Error(status, "<op>: <backend message>") when status is not OK.
 void check(int32_t status, const char* op);
 
+// Whether float32 matrix products on CUDA may use TF32 tensor cores (10-bit mantissa inputs,
+// float32 accumulation): PyTorch's torch.backends.cuda.matmul.allow_tf32, off by default.
+// Process-wide; read by every product when it is queued.
+bool allow_tf32();
+void set_allow_tf32(bool allow);
+
 // Checked wrappers over the table, throwing cmp::Error naming op.
 void* allocate(int32_t device, int64_t nbytes, const char* op);
 void deallocate(void* ptr) noexcept;

@@ -54,6 +54,7 @@ const compute_cuda_backend kBackend = {
     softmax_backward,
     scan,
     triangle,
+    gemm,
 };
 
 }  // namespace

@@ -142,6 +142,36 @@ typedef struct compute_cuda_unary_params {
     int64_t i;
 } compute_cuda_unary_params;
 
+/* One operand of gemm: a batch of row-major matrices, element (b, i, j) at element offset
+ * b * batch_stride + i * row_stride + j * col_stride from data (strides in elements). */
+typedef struct compute_cuda_matrices {
+    void* data;
+    int64_t batch_stride;
+    int64_t row_stride;
+    int64_t col_stride;
+} compute_cuda_matrices;
+
+/* C[b] = alpha * A[b] B[b] + beta * C[b] for b < batch: A is m x k, B k x n, C m x n, all of one
+ * dtype (float32, float64, float16 or bfloat16). With beta == 0, C is not read (NaN there does
+ * not propagate). Products accumulate in float64 for float64 and float32 otherwise; float32 may
+ * use TF32 tensor cores when allow_tf32 is non-zero. */
+typedef struct compute_cuda_gemm {
+    int32_t device;
+    int32_t dtype; /* cmp_dtype of A, B and C */
+    void* stream;
+    int64_t batch;
+    int64_t m;
+    int64_t n;
+    int64_t k;
+    compute_cuda_matrices a;
+    compute_cuda_matrices b;
+    compute_cuda_matrices c; /* col_stride 1, row_stride >= n */
+    double alpha;
+    double beta;
+    int32_t allow_tf32;
+    int32_t reserved;
+} compute_cuda_gemm;
+
 /* The core's allocation-failure hook (the managed host's GC): the backend calls it, without
  * holding its own locks, when a device allocation fails even after freeing its cache; a
  * non-zero return asks for one more try. */
@@ -273,6 +303,14 @@ typedef struct compute_cuda_backend {
      * dense, any dtype: lines->outer matrices of lines->dim rows and lines->inner columns; row r
      * keeps column c where c - r <= diagonal (tril, upper == 0) or c - r >= diagonal (triu). */
     int32_t (*triangle)(const compute_cuda_lines* lines, const void* in, void* out, int64_t diagonal, int32_t upper);
+
+    /* --- appended in version 2: matrix products (cuBLAS) --- */
+    /* The strided batched product of compute_cuda_gemm on g->stream, through the calling
+     * thread's cuBLAS handle of the device. A and B must be readable as they are
+     * (cuda/gemm_layout.h), C dense in its rows; every size and leading dimension must
+     * fit cuBLAS's 32-bit int. m, n or batch 0 does nothing; k 0 is the caller's (C = beta * C;
+     * the core does it with its elementwise kernels). */
+    int32_t (*gemm)(const compute_cuda_gemm* g);
 } compute_cuda_backend;
 
 /* The one symbol the backend exports. */

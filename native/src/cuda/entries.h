@@ -68,4 +68,7 @@ int32_t scan(const compute_cuda_lines* lines, const void* in, void* out, int32_t
 // triangle.cu
 int32_t triangle(const compute_cuda_lines* lines, const void* in, void* out, int64_t diagonal, int32_t upper);
 
+// gemm.cpp (cuBLAS)
+int32_t gemm(const compute_cuda_gemm* g);
+
 }  // namespace cmp::cuda_backend

@@ -63,4 +63,12 @@ void scan(const char* op, compute_cuda_scan_op kind, const Tensor& a, int64_t w,
 // t is made dense first when it is not.
 Tensor triangle(const char* op, const Tensor& t, int64_t diagonal, bool upper);
 
+// c[i] = alpha * a[i] @ b[i] + beta * c[i] for the 3-D CUDA views a ([batch, m, k]), b
+// ([batch, k, n]) and c ([batch, m, n], dense rows) of one dtype, checked by the front-end
+// (cuda_linalg.cpp): float32 (TF32 when cuda::allow_tf32()), float64, float16 and bfloat16
+// through cuBLAS, other dtypes refused naming op. An operand cuBLAS cannot read as it is
+// (cuda/gemm_layout.h) is made contiguous first; k == 0 gives beta * c (0 for beta 0)
+// with the elementwise kernels. With beta 0, c is not read.
+void gemm(const char* op, const Tensor& a, const Tensor& b, double alpha, double beta, const Tensor& c);
+
 }  // namespace cmp::ops::cuda_ops

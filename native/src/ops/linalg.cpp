@@ -4,10 +4,11 @@
 //   1-D @ N-D  -> the vector is a 1 x k matrix whose added dim is removed from the result
 //   N-D @ 1-D  -> the vector is a k x 1 matrix whose added dim is removed from the result
 //   N-D @ N-D  -> batched product; the batch dims (all but the last two) broadcast.
-// The operands are never copied for their layout: the GEMM takes row and column strides, so
-// transposed, sliced and broadcast views (stride 0) go straight in. As in PyTorch, both
-// operands must have the same dtype (no promotion).
+// On the CPU the operands are never copied for their layout: the GEMM takes row and column
+// strides, so transposed, sliced and broadcast views (stride 0) go straight in. CUDA tensors go
+// to cuBLAS (matmul_cuda). As in PyTorch, both operands must have the same dtype (no promotion).
 #include "cpu/gemm.h"
+#include "ops/cuda_ops.h"
 #include "ops/ops.h"
 
 #include <algorithm>
@@ -92,6 +93,24 @@ std::vector<int64_t> batch_offsets(const Shape& batch, const MatrixOperand& m) {
     return offsets;
 }
 
+// matmul of CUDA tensors: cuBLAS takes one batch stride per operand, so each operand's
+// matrices (a 1-D operand as one row or column) are expanded to the broadcast batch and the
+// batch flattened into one dim. That is a view when the strides allow (a single matrix against
+// a batch keeps batch stride 0), else a copy; out (contiguous) is viewed the same way.
+void matmul_cuda(const Tensor& a, const Tensor& b, const Shape& batch, const Tensor& out) {
+    int64_t count = 1;
+    for (int64_t s : batch) count *= s;
+    auto flat_batch = [&](const Tensor& t, bool is_left) {
+        const Tensor mat = t.dim() == 1 ? unsqueeze(t, is_left ? 0 : 1) : t;
+        Shape sizes = batch;
+        sizes.push_back(mat.size(-2));
+        sizes.push_back(mat.size(-1));
+        return reshape(expand(mat, sizes), {count, mat.size(-2), mat.size(-1)});
+    };
+    const Tensor a3 = flat_batch(a, true), b3 = flat_batch(b, false);
+    cuda_ops::gemm("matmul", a3, b3, 1.0, 0.0, view(out, {count, a3.size(1), b3.size(2)}));
+}
+
 }  // namespace
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
@@ -122,6 +141,10 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
     Tensor out = Tensor::empty(out_sizes, dtype, a.device());
     if (out.numel() == 0) return out;
 
+    if (!out.device().is_cpu()) {
+        matmul_cuda(a, b, batch, out);
+        return out;
+    }
     const std::vector<int64_t> a_off = batch_offsets(batch, ma);
     const std::vector<int64_t> b_off = batch_offsets(batch, mb);
     std::vector<int64_t> c_off(a_off.size());

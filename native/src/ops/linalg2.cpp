@@ -7,6 +7,7 @@
 
 #include "core/promotion.h"
 #include "cpu/gemm.h"
+#include "ops/cuda_ops.h"
 
 #include <vector>
 
@@ -32,8 +33,13 @@ void check_operands(const char* op, const char* an, const Tensor& a, const char*
               " and ", b.sizes(), ")");
 }
 
-// c[i] = alpha * a[i] @ b[i] + beta * c[i] over 3-D strided views of one dtype.
-void gemm3(const Tensor& a, const Tensor& b, double beta, double alpha, const Tensor& c) {
+// c[i] = alpha * a[i] @ b[i] + beta * c[i] over 3-D strided views of one dtype, by the CPU
+// GEMM or, for CUDA tensors, cuBLAS (named op in its errors).
+void gemm3(const char* op, const Tensor& a, const Tensor& b, double beta, double alpha, const Tensor& c) {
+    if (!c.device().is_cpu()) {
+        cuda_ops::gemm(op, a, b, alpha, beta, c);
+        return;
+    }
     if (c.numel() == 0) return;
     const int64_t batch = c.size(0);
     std::vector<int64_t> a_off(static_cast<size_t>(batch)), b_off(a_off.size()), c_off(a_off.size());
@@ -66,7 +72,7 @@ Tensor add_product(const char* op, const Tensor& input, const Tensor& a, const T
     const double beta_v = scalar_value(beta);
     if (beta_v != 0 && out.numel() > 0) copy_(out, input);
     const Tensor out3 = view(out, {a.size(0), a.size(1), b.size(2)});
-    gemm3(a, b, beta_v, scalar_value(alpha), out3);
+    gemm3(op, a, b, beta_v, scalar_value(alpha), out3);
     return out;
 }
 
@@ -100,7 +106,7 @@ Tensor mm(const Tensor& a, const Tensor& b) {
     check_operands("mm", "a", a, "b", b);
     check_mm_shapes("mm", "a", a, "b", b);
     Tensor out = Tensor::empty({a.size(0), b.size(1)}, a.dtype(), a.device());
-    gemm3(unsqueeze(a, 0), unsqueeze(b, 0), 0.0, 1.0, unsqueeze(out, 0));
+    gemm3("mm", unsqueeze(a, 0), unsqueeze(b, 0), 0.0, 1.0, unsqueeze(out, 0));
     return out;
 }
 
@@ -110,7 +116,7 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
     check_operands("bmm", "a", a, "b", b);
     check_bmm_shapes("bmm", "a", a, "b", b);
     Tensor out = Tensor::empty({a.size(0), a.size(1), b.size(2)}, a.dtype(), a.device());
-    gemm3(a, b, 0.0, 1.0, out);
+    gemm3("bmm", a, b, 0.0, 1.0, out);
     return out;
 }
 
@@ -120,7 +126,7 @@ Tensor mv(const Tensor& mat, const Tensor& vec) {
     check_operands("mv", "mat", mat, "vec", vec);
     check_mv_shapes("mv", mat, vec);
     Tensor out = Tensor::empty({mat.size(0)}, mat.dtype(), mat.device());
-    gemm3(unsqueeze(mat, 0), vector_as_column(vec), 0.0, 1.0, view(out, {1, mat.size(0), 1}));
+    gemm3("mv", unsqueeze(mat, 0), vector_as_column(vec), 0.0, 1.0, view(out, {1, mat.size(0), 1}));
     return out;
 }
 
@@ -131,7 +137,7 @@ Tensor dot(const Tensor& a, const Tensor& b) {
     CMP_CHECK(a.size(0) == b.size(0), SHAPE_MISMATCH, "dot: inconsistent tensor size, expected tensors of shapes ",
               a.sizes(), " and ", b.sizes(), " to have the same number of elements");
     Tensor out = Tensor::empty({}, a.dtype(), a.device());
-    gemm3(vector_as_row(a), vector_as_column(b), 0.0, 1.0, view(out, {1, 1, 1}));
+    gemm3("dot", vector_as_row(a), vector_as_column(b), 0.0, 1.0, view(out, {1, 1, 1}));
     return out;
 }
 

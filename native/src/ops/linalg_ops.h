@@ -1,6 +1,7 @@
 // Linear algebra beyond matmul (linalg2.cpp, einsum.cpp): the products PyTorch exposes with
 // fixed ranks (mm, bmm, mv, dot, outer), their fused add forms (addmm, baddbmm, addmv) and
-// einsum. Every product goes through the one CPU GEMM (cpu/gemm.h) on strided views.
+// einsum. Every product goes through the one CPU GEMM (cpu/gemm.h) on strided views, or for
+// CUDA tensors through cuda_ops::gemm (cuBLAS).
 #pragma once
 
 #include "ops/ops.h"
