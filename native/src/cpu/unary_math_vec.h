@@ -454,11 +454,11 @@ CMP_VEC_INLINE float erf_f32(float x) {
     return ax0 < split ? small : big;
 }
 
-// erf of a double without the C library (so a loop over it vectorises): within 2 ulp (measured
-// 1.5, just above the split, against long double erfl: test_vec_math.cpp, test_erf_kernels.cpp);
-// replaces the C library's erf for float64 erf and exact GELU. float64 erfc keeps the C
-// library's: the same tail gives erfc only within about 5 ulp (its roundings, relative to a small
-// result), and a commit before this one measured exactly that.
+// erf and erfc of a double without the C library (so a loop over them vectorises). erf_f64 is
+// within 2 ulp (measured 1.5, just above the split, against long double erfl: test_vec_math.cpp,
+// test_erf_kernels.cpp) and replaces the C library's erf for float64 erf and exact GELU; erfc_f64
+// (float64 erfc) within 3 ulp of erfcl with an FMA (2 measured in the avx2/avx512 kernels) and 4
+// without, relative to the result all the way into the subnormals.
 // The forms of erf_f32, coefficients from tools/fit_erf_f64.py:
 //  * |x| < 0.84375: erf = x + x * S(x^2), S of degree 11 (error 1.4e-19).
 //  * |x| >= 0.84375: erfc(|x|) = e^{-x^2} t H(u), t = 1 / (1 + |x|/2), u = t scale + shift in
@@ -475,21 +475,37 @@ CMP_VEC_INLINE double erf_series_f64(double x, double z) {  // erf(x) / x - 1, z
     return x * horner(s, z);
 }
 
-CMP_VEC_INLINE double erfc_tail_f64(double ax) {  // erfc(ax) for 0.84375 <= ax <= 28
-    static constexpr double h[] = {
+// The parts of erfc(ax) = 2^n t (h0 + uh) (1 + corr) for 0.84375 <= ax <= 28: H(u) = h0 + uh
+// with uh = u * H1(u) (erfc_f64 multiplies the two terms by t separately), and (1 + corr) =
+// e^r (1 - zl) = (1 + p)(1 - zl), e^{-x^2} = 2^n e^r.
+struct ErfcTailParts {
+    double t, uh, corr, p;
+    uint64_t n;
+};
+
+constexpr double kErfcTailH0 = 0.4389000598022092;  // H(u)'s constant term
+
+CMP_VEC_INLINE ErfcTailParts erfc_tail_parts(double ax) {
+    static constexpr double h1[] = {
         9.334982136909358e-12,  1.6483919116689766e-12, -1.1385047045926988e-10, 1.0209651782967464e-10,
         6.769465320717693e-10,  -1.7434397858212715e-09, -1.6840553590608136e-09, 1.5672572406428583e-08,
         -1.3982999628088395e-08, -1.0418044540658018e-07, 2.732665989419837e-07,  5.742101793726199e-07,
         -3.2440302323707787e-06, -2.9985649510663193e-06, 3.739512215309141e-05,  2.9502007510452367e-05,
         -0.0004914917732113965, -0.0009925271202346718, 0.006729170718970614,   0.050337545751092456,
-        0.17994794826536878,    0.4389000598022092};
+        0.17994794826536878};
     constexpr double scale = 3.141542002301496, shift = -1.2094361334867665;
     const double z = ax * ax;
     const double zl = product_error(ax, ax, z);
     const auto e = expm1_parts(-z);
     const double t = 1.0 / (1.0 + 0.5 * ax);
-    const double g = t * horner(h, t * scale + shift);
-    return scale_pow2(g + g * ((e.p - zl) - e.p * zl), e.n);  // (1 + p)(1 - zl) = 1 + p - zl - p zl
+    const double u = t * scale + shift;
+    return {t, u * horner(h1, u), (e.p - zl) - e.p * zl, e.p, e.n};  // (1 + p)(1 - zl) = 1 + p - zl - p zl
+}
+
+CMP_VEC_INLINE double erfc_tail_f64(double ax) {  // erfc(ax) for 0.84375 <= ax <= 28, as erf needs it
+    const ErfcTailParts q = erfc_tail_parts(ax);
+    const double g = q.t * (q.uh + kErfcTailH0);
+    return scale_pow2(g + g * q.corr, q.n);
 }
 
 constexpr double kErfSplitF64 = 0.84375;
@@ -499,6 +515,41 @@ CMP_VEC_INLINE double erf_f64(double x) {
     const double ax = ax0 > 6.0 ? 6.0 : ax0;  // NaN stays NaN
     const double small = x + erf_series_f64(x, ax * ax);
     const double big = with_sign_of(1.0 - erfc_tail_f64(ax), x);
+    return ax0 < kErfSplitF64 ? small : big;
+}
+
+// erfc of a double: erf_f64's pieces, with the roundings that erf = 1 - erfc hides but a small
+// erfc result shows taken out (erf's tail alone gave erfc within 5 ulp, which is why float64 erfc
+// used to call the C library):
+//  * t = 1 / (1 + ax/2) is rounded, and erfc is proportional to t (its relative error passed
+//    straight into the result): the exact 1 / (1 + ax/2) = t (1 + eps) with eps = 1 - t (1 + ax/2)
+//    = (1 - t - v) - vl, v + vl = t ax/2 exactly (product_error), 1 - t - v formed without
+//    rounding (in the order that makes each difference exact by Sterbenz' lemma), and (1 + eps)
+//    joins e^{-x^2}'s correction factor. (v also feeds product_error, so the avx2/avx512 builds do
+//    not contract 1 - v into an fma, which would count vl twice.)
+//  * t H(u) = t h0 + t uh with t h0 split exactly (product_error): H's last Horner step and the
+//    product with t no longer round at the result's scale; the sum is rounded once, at the end.
+//  * |x| < 0.84375: h + (((1 - h) - x) - x S(x^2)) with h = 1/2 for x >= 1/4 (FreeBSD's form):
+//    (1 - h) - x is exact there, while 1 - x would round for x just below 1/2, where the result
+//    is already below 1/2 (a whole ulp).
+//  * x <= -0.84375: 2 - erfc(|x|) (in [1.77, 2], nothing cancels).
+// |x| is clamped to 28 (erfc(28) = 1e-342 rounds to 0, +inf gives 0 and -inf 2); NaN fails both
+// comparisons and propagates through the tail; erfc(-0) = 1.
+CMP_VEC_INLINE double erfc_f64(double x) {
+    const double ax0 = x < 0.0 ? -x : x;
+    const double ax = ax0 > 28.0 ? 28.0 : ax0;  // NaN stays NaN
+    const double h = x < 0.25 ? 1.0 : 0.5;
+    const double small = h + (((1.0 - h) - x) - erf_series_f64(x, ax * ax));
+    const ErfcTailParts q = erfc_tail_parts(ax);
+    const double hx = 0.5 * ax;
+    const double v = q.t * hx;
+    const double vl = product_error(q.t, hx, v);
+    const double eps = (q.t < 0.5 ? (1.0 - v) - q.t : (1.0 - q.t) - v) - vl;
+    const double corr = q.corr + (eps + eps * q.p);  // (1 + corr)(1 + eps), the eps zl terms far below an ulp
+    const double hi = q.t * kErfcTailH0;
+    const double lo = q.t * q.uh + product_error(q.t, kErfcTailH0, hi);
+    const double tail = scale_pow2(hi + (lo + (hi + lo) * corr), q.n);
+    const double big = x < 0.0 ? 2.0 - tail : tail;
     return ax0 < kErfSplitF64 ? small : big;
 }
 

@@ -1,8 +1,8 @@
 // Kernels of the unary math family (table in cpu/unary_math_stubs.h): one functor per op,
 // applied by the shared pointwise loops, so the dense loop vectorises whenever the functor does
 // (cpu/unary_math_vec.h, cpu/vec_hyperbolic.h, cpu/vec_erfinv.h, cpu/vec_trig.h, cpu/vec_atan.h,
-// cpu/vec_gamma.h; the rest call the C library or special_math.h: float64 lgamma, digamma and
-// erfinv, float64 erfc). Functors are
+// cpu/vec_gamma.h; the rest call the C library or special_math.h: float64 lgamma and digamma).
+// Functors are
 // templated on the storage type T and compute in opmath_t<T> (float for float16/bfloat16).
 #include "cpu/checked_loop.h"
 #include "cpu/loops.h"
@@ -29,14 +29,13 @@ constexpr bool is_float_v = std::is_floating_point_v<opmath_t<T>>;
 
 // ---- helpers shared by several functors -------------------------------------------------
 
-// erf/erfc: the vectorised ones (float16/bfloat16 computed in float); the C library's erfc for
-// double.
+// erf/erfc: the vectorised ones (float16/bfloat16 computed in float).
 // Forced inline (as every per-element helper, see vec_math.h): out of line, erf_any made the
 // exact GELU one call per element, 18x slower.
 CMP_VEC_INLINE float erf_any(float x) { return erf_f32(x); }
 CMP_VEC_INLINE double erf_any(double x) { return erf_f64(x); }
 CMP_VEC_INLINE float erfc_any(float x) { return erfc_f32(x); }
-CMP_VEC_INLINE double erfc_any(double x) { return std::erfc(x); }
+CMP_VEC_INLINE double erfc_any(double x) { return erfc_f64(x); }
 
 // min(max(x, lo), hi) keeping a NaN x (comparisons with NaN are false, so x falls through).
 template <typename M>
@@ -54,32 +53,9 @@ struct EluCoefficients {
     CMP_VEC_INLINE M operator()(M x) const { return x <= M(0) ? (vexp(x * negiptcoef) - M(1)) * negcoef : x * poscoef; }
 };
 
-// erfinv by Halley's method on erf(y) = x from a closed-form first guess (relative error about
-// 2e-3), in double: each step roughly triples the correct digits, three reach double precision.
-// Near |x| = 1 the residual is computed with erfc against 1 - |x| (exact there) so it does not
-// cancel.
-inline double erfinv_f64(double x) {
-    const double ax = std::fabs(x);
-    if (!(ax <= 1.0)) return std::numeric_limits<double>::quiet_NaN();
-    if (ax == 1.0) return std::copysign(std::numeric_limits<double>::infinity(), x);
-    if (ax == 0.0) return x;
-    constexpr double a = 0.147;
-    constexpr double pi = 3.14159265358979323846;
-    const double ln = std::log((1.0 - ax) * (1.0 + ax));
-    const double t = 2.0 / (pi * a) + 0.5 * ln;
-    double y = std::sqrt(std::sqrt(t * t - ln / a) - t);
-    const double one_minus = 1.0 - ax;
-    for (int i = 0; i < 3; ++i) {
-        const double g = ax > 0.5 ? one_minus - std::erfc(y) : std::erf(y) - ax;
-        const double d = 1.1283791670955126 * std::exp(-y * y);  // 2/sqrt(pi) e^{-y^2}
-        y -= g / (d + y * g);
-    }
-    return std::copysign(y, x);
-}
-
-// erfinv: the vectorised one for float (also float16/bfloat16), Halley's iteration for double.
+// erfinv: the vectorised ones (cpu/vec_erfinv.h; float16/bfloat16 computed in float).
 CMP_VEC_INLINE float erfinv_any(float x) { return erfinv_f32(x); }
-inline double erfinv_any(double x) { return erfinv_f64(x); }
+CMP_VEC_INLINE double erfinv_any(double x) { return erfinv_f64(x); }
 
 // lgamma and digamma: the vectorised ones for float (also float16/bfloat16) where they vectorise
 // (kGammaVectorised), the C library's lgamma and the shared scalar digamma otherwise.
