@@ -229,9 +229,24 @@ class _Device(ctypes.Structure):
 
 
 def random():
-    """The Philox draws: rand, randn and bernoulli of 2^20 elements (a new tensor per call, as
-    torch.rand/randn/bernoulli; PyTorch runs its own generator, so only the times compare)."""
+    """The Philox draws: rand, randn, randint, normal_, uniform_ and bernoulli of 2^20 elements
+    (a new tensor per call, as torch.rand/randn/randint/bernoulli, or in place; PyTorch runs its
+    own generator, so only the times compare)."""
     sizes, cpu = int64s([MEG]), _Device(0, 0)
+    # randint into int64: an odd range (a 64-bit remainder per element) and a power of two.
+    for low, high in ((0, 1000), (0, 256)):
+        yield Entry(f"randint [{low}, {high})", f"int64 [{MEG}]", make_inputs(),
+                    lambda c, t, low=low, high=high: c.caller("cmp_randint", ctypes.c_int64(low), ctypes.c_int64(high),
+                                                              sizes, ctypes.c_int64(1), ctypes.c_int32(4), cpu),
+                    lambda t, low=low, high=high: (lambda: _torch().randint(low, high, (MEG,), dtype=_torch().int64)),
+                    requires="cmp_randint")
+    # normal_ and uniform_ in place on float32 (randn / rand then mean + std * z, from + (to - from) * u).
+    yield Entry("normal_ (1, 2)", f"float32 [{MEG}]", make_inputs(rand(MEG)),
+                lambda c, t: c.caller("cmp_normal_", t[0], ctypes.c_double(1.0), ctypes.c_double(2.0), outs=0),
+                lambda t: (lambda: t[0].normal_(1.0, 2.0)), requires="cmp_normal_")
+    yield Entry("uniform_ (-1, 1)", f"float32 [{MEG}]", make_inputs(rand(MEG)),
+                lambda c, t: c.caller("cmp_uniform_", t[0], ctypes.c_double(-1.0), ctypes.c_double(1.0), outs=0),
+                lambda t: (lambda: t[0].uniform_(-1.0, 1.0)), requires="cmp_uniform_")
     for dtype, code, tdt in (("float32", 0, "float32"), ("float64", 1, "float64")):
         for name, fn, call in (("rand", "cmp_rand", "rand"), ("randn", "cmp_randn", "randn")):
             yield Entry(name, f"{dtype} [{MEG}]", make_inputs(),

@@ -3,8 +3,11 @@
 // counts, state save/restore, randint bounds and errors, and distribution sanity with
 // bounds derived from the sample size.
 #include "abi_helpers.h"
+#include "core/box_muller.h"
 #include "core/half.h"
 #include "core/philox.h"
+#include "cpu/dispatch_stub.h"
+#include "cpu/random_stubs.h"
 
 #include <compute/compute.h>
 
@@ -12,6 +15,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <set>
 #include <string>
 #include <vector>
@@ -86,9 +90,8 @@ TEST(Random, StreamLayoutIsAsDocumented) {
         const PhiloxBlock g = cmp::philox_block(seed, b4 + 2 * b2 + i / 2);
         const double u1 = std::ldexp(static_cast<double>((cmp::philox_u64(g, 0) >> 11) + 1), -53);
         const double u2 = std::ldexp(static_cast<double>(cmp::philox_u64(g, 1) >> 11), -53);
-        const double theta = 6.283185307179586476925286766559 * u2;
-        const double z = std::sqrt(-2 * std::log(u1)) * (i % 2 == 0 ? std::cos(theta) : std::sin(theta));
-        ASSERT_EQ(nf[i], z) << i;
+        const cmp::NormalPair z = cmp::box_muller(u1, u2);
+        ASSERT_EQ(nf[i], i % 2 == 0 ? z.z0 : z.z1) << i;
     }
 }
 
@@ -118,9 +121,8 @@ double layout_value(bool normal, cmp_dtype dtype, uint64_t seed, uint64_t offset
         u1 = std::ldexp(static_cast<double>((b.w[2 * pair] >> 8) + 1), -24);
         u2 = std::ldexp(static_cast<double>(b.w[2 * pair + 1] >> 8), -24);
     }
-    const double r = std::sqrt(-2.0 * std::log(u1));
-    const double theta = 6.283185307179586476925286766559 * u2;
-    return round_to(i % 2 == 0 ? r * std::cos(theta) : r * std::sin(theta));
+    const cmp::NormalPair z = cmp::box_muller(u1, u2);
+    return round_to(i % 2 == 0 ? z.z0 : z.z1);
 }
 
 // The per-ISA kernels (16 blocks per call in vector lanes) against the scalar layout, bit for
@@ -153,6 +155,121 @@ TEST(Random, KernelsFollowTheLayout) {
         }
     }
     cmp_set_num_threads(saved);
+}
+
+// The ISA variants of randn compiled into this binary (every one this CPU runs), called
+// directly, give the same bits as each other: core/box_muller.h is evaluated without
+// contraction (an FMA in the avx2/avx512 builds would round differently from baseline).
+// Every floating dtype, a size that ends mid-call, and a draw big enough to split into threads.
+TEST(Random, RandnIsTheSameBitsOnEveryIsa) {
+    const int top = cmp::cpu::selected_isa_level();
+    if (top == 0) GTEST_SKIP() << "only the baseline variant runs on this CPU (or COMPUTE_CPU_ISA=baseline)";
+    const cmp::cpu::RandomDraw draw{0x5eedull, (uint64_t(1) << 32) - 20};
+    for (cmp_dtype dtype : {CMP_DTYPE_FLOAT32, CMP_DTYPE_FLOAT64, CMP_DTYPE_FLOAT16, CMP_DTYPE_BFLOAT16}) {
+        for (int64_t n : {int64_t(77), int64_t(300001)}) {
+            std::vector<unsigned char> want;
+            for (int level = 0; level <= top; ++level) {
+                const auto kernel = cmp::cpu::randn_stub.at(level);
+                ASSERT_NE(kernel, nullptr) << "level " << level;
+                const size_t bytes = static_cast<size_t>(n) * (dtype == CMP_DTYPE_FLOAT64 ? 8 : dtype == CMP_DTYPE_FLOAT32 ? 4 : 2);
+                std::vector<unsigned char> got(bytes);
+                kernel(static_cast<cmp::DType>(dtype), draw, n, got.data());
+                if (level == 0) {
+                    want = got;
+                    continue;
+                }
+                for (size_t b = 0; b < bytes; ++b) {
+                    ASSERT_EQ(got[b], want[b]) << cmp::cpu::isa_level_name(level) << " vs baseline, dtype " << dtype
+                                               << " n " << n << " byte " << b;
+                }
+            }
+        }
+    }
+}
+
+// randint's kernel (16 blocks per call in lanes) against the layout, element by element: a
+// power-of-two range (taken by masking), odd ranges (a 64-bit remainder), the full int64
+// range, several dtypes, sizes ending mid-block, mid-call and mid-group, offsets whose blocks
+// carry the counter's low word across 2^32, 1 and 4 threads.
+TEST(Random, RandintKernelFollowsTheLayout) {
+    int32_t saved = 1;
+    ASSERT_EQ(cmp_get_num_threads(&saved), CMP_STATUS_OK);
+    struct Case {
+        cmp_dtype dtype;
+        int64_t low, high;
+    };
+    const Case cases[] = {{CMP_DTYPE_INT64, -1000, 1000},          {CMP_DTYPE_INT64, 0, int64_t(1) << 40},
+                          {CMP_DTYPE_INT64, INT64_MIN, INT64_MAX},  {CMP_DTYPE_INT32, -7, 9},
+                          {CMP_DTYPE_UINT8, 0, 256},                {CMP_DTYPE_BOOL, 0, 2},
+                          {CMP_DTYPE_FLOAT32, -5, 6},               {CMP_DTYPE_FLOAT16, -3, 3}};
+    const uint64_t seed = 0x1234, offsets[] = {0, 7, (uint64_t(1) << 32) - 9};
+    for (int32_t threads : {1, 4}) {
+        ASSERT_EQ(cmp_set_num_threads(threads), CMP_STATUS_OK);
+        for (const Case& c : cases) {
+            const uint64_t range = static_cast<uint64_t>(c.high) - static_cast<uint64_t>(c.low);
+            for (uint64_t offset : offsets) {
+                for (int64_t n : {int64_t(1), int64_t(31), int64_t(33), int64_t(513), int64_t(20001)}) {
+                    ASSERT_EQ(cmp_rng_set_state(seed, offset), CMP_STATUS_OK);
+                    const std::vector<double> got = draw("randint", n, c.dtype, c.low, c.high);
+                    ASSERT_EQ(static_cast<int64_t>(got.size()), n);
+                    for (int64_t i = 0; i < n; ++i) {
+                        const PhiloxBlock b = cmp::philox_block(seed, offset + static_cast<uint64_t>(i / 2));
+                        const auto v = static_cast<int64_t>(static_cast<uint64_t>(c.low) + cmp::philox_u64(b, static_cast<int>(i % 2)) % range);
+                        ASSERT_EQ(got[i], static_cast<double>(v)) << "dtype " << c.dtype << " [" << c.low << ", " << c.high
+                                                                  << ") offset " << offset << " n " << n << " element " << i
+                                                                  << " threads " << threads;
+                    }
+                }
+            }
+        }
+    }
+    cmp_set_num_threads(saved);
+}
+
+// The error of core/box_muller.h's ln, sin and cos in ulps of the exact value (long double as
+// the reference: 64 or more significant bits), over all 2^24 float32 randn inputs at a stride
+// and float64 inputs spread over every binade u1 can take. The sin/cos reference is taken at
+// (pi/2) x for the exactly reduced x (the reduction itself is exact by construction; a long
+// double 2 pi u would be less accurate than the function near the zeros).
+double ulps_from(double got, long double want) {
+    int e = 0;
+    std::frexp(static_cast<double>(want), &e);
+    return static_cast<double>(std::fabs(static_cast<long double>(got) - want) / std::ldexp(1.0L, e - 53));
+}
+
+TEST(Random, BoxMullerLogAndSinCosAreAccurate) {
+    if (std::numeric_limits<long double>::digits < 64) GTEST_SKIP() << "long double is no wider than double here";
+    constexpr long double kHalfPi = 1.57079632679489661923132169163975144L;
+    double worst_log = 0, worst_sin = 0, worst_cos = 0;
+    auto check = [&](double u1, double u2) {
+        if (u1 != 1.0) worst_log = std::max(worst_log, ulps_from(cmp::box_muller_log(u1), std::log(static_cast<long double>(u1))));
+        const long double t = 4.0L * u2, q = std::nearbyint(t), a = kHalfPi * (t - q);
+        const long double s = std::sin(a), c = std::cos(a);
+        const int quadrant = static_cast<int>(q) & 3;
+        const long double want_sin = quadrant == 0 ? s : quadrant == 1 ? c : quadrant == 2 ? -s : -c;
+        const long double want_cos = quadrant == 0 ? c : quadrant == 1 ? -s : quadrant == 2 ? -c : s;
+        const cmp::SinCos got = cmp::box_muller_sincos(u2);
+        if (want_sin != 0) worst_sin = std::max(worst_sin, ulps_from(got.sin, want_sin));
+        if (want_cos != 0) worst_cos = std::max(worst_cos, ulps_from(got.cos, want_cos));
+    };
+    for (uint64_t k = 1; k <= (uint64_t(1) << 24); k += 61) check(std::ldexp(static_cast<double>(k), -24), std::ldexp(static_cast<double>(k - 1), -24));
+    uint64_t x = 88172645463325252ull;  // xorshift64
+    for (int i = 0; i < (1 << 18); ++i) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        const uint64_t v = (x >> 11) >> (i % 53);  // u1 down to 2^-53
+        check(std::ldexp(static_cast<double>(v + 1), -53), std::ldexp(static_cast<double>((x * 0x27BB2EE687B0B0FDull) >> 11), -53));
+    }
+    EXPECT_LE(worst_log, 1.25);
+    EXPECT_LE(worst_sin, 1.75);
+    EXPECT_LE(worst_cos, 1.75);
+    // The end points: ln 1 = 0, and the quadrant boundaries are exact.
+    EXPECT_EQ(cmp::box_muller_log(1.0), 0.0);
+    EXPECT_EQ(cmp::box_muller_sincos(0.0).cos, 1.0);
+    EXPECT_EQ(cmp::box_muller_sincos(0.25).sin, 1.0);
+    EXPECT_EQ(cmp::box_muller_sincos(0.5).cos, -1.0);
+    EXPECT_EQ(cmp::box_muller_sincos(0.75).sin, -1.0);
 }
 
 // bernoulli's documented draw (ops/distributions.cpp): u = rand(shape, float64) from the same

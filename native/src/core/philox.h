@@ -23,11 +23,13 @@
 //   randn, float32/float16/bfloat16 (E = 4): Box-Muller on the pair j = (i % 4) / 2:
 //       u1 = ((w[2j] >> 8) + 1) * 2^-24  (in (0, 1], so log(u1) is finite)
 //       u2 = (w[2j+1] >> 8) * 2^-24
-//       r = sqrt(-2 ln u1), theta = 2 pi u2, computed in double;
-//       element with i % 2 == 0 -> r cos(theta), i % 2 == 1 -> r sin(theta); rounded to dtype.
+//       (z0, z1) = core/box_muller.h's box_muller(u1, u2) in double: r cos(2 pi u2) and
+//       r sin(2 pi u2), r = sqrt(-2 ln u1), with ln, sin and cos that header's own, defined
+//       operation by operation (IEEE +, -, *, /, sqrt, no fused multiply-add; not libm's);
+//       element with i % 2 == 0 -> z0, i % 2 == 1 -> z1; rounded to dtype.
 //   randn, float64 (E = 2): one pair per block:
 //       u1 = ((U0 >> 11) + 1) * 2^-53, u2 = (U1 >> 11) * 2^-53 with U0 = w0 | w1 << 32,
-//       U1 = w2 | w3 << 32; element 2b -> r cos(theta), 2b + 1 -> r sin(theta).
+//       U1 = w2 | w3 << 32; element 2b -> z0, 2b + 1 -> z1.
 //   randint(low, high) (E = 2): element i uses u64 as in rand float64;
 //       value = low + (u64 mod (high - low)), the range taken as uint64 (bias <= range / 2^64).
 //   randperm, normal, uniform_, bernoulli, multinomial, rand_like, randn_like: written next

@@ -140,15 +140,14 @@ void uniform_(const Tensor& t, double from, double to) {
 // bernoulli: u = rand(shape, float64) (one element per output element, row-major); the
 // result is 1 where u < p.
 namespace {
-Tensor bernoulli_from(const Tensor& like, DType dtype, const std::vector<double>& p) {
+// p: null for one p_all, else numel contiguous values of p_dtype (float32 or float64).
+Tensor bernoulli_from(const Tensor& like, DType dtype, const void* p, DType p_dtype, double p_all) {
     Tensor out = Tensor::empty(like.sizes(), dtype, like.device());
     const int64_t n = out.numel();
     if (n == 0) return out;
     // rand(like.sizes(), float64)'s blocks, compared in the kernel without the float64 tensor.
     const PhiloxState state = philox_reserve(static_cast<uint64_t>((n + 1) / 2));
-    const bool scalar_p = p.size() == 1;
-    cpu::bernoulli_stub(dtype, cpu::RandomDraw{state.seed, state.offset}, n, scalar_p ? nullptr : p.data(), p[0],
-                        out.data_ptr());
+    cpu::bernoulli_stub(dtype, cpu::RandomDraw{state.seed, state.offset}, n, p, p_dtype, p_all, out.data_ptr());
     return out;
 }
 }  // namespace
@@ -156,18 +155,23 @@ Tensor bernoulli_from(const Tensor& like, DType dtype, const std::vector<double>
 Tensor bernoulli(const Tensor& p) {
     require_available(p.device(), "bernoulli");
     check_floating("bernoulli", p, "p");
-    const std::vector<double> pv = values_f64(p);
-    for (double v : pv) {
-        CMP_CHECK(v >= 0.0 && v <= 1.0, INVALID_ARGUMENT, "bernoulli: expects all elements of p to be in [0, 1], but got ",
-                  v, " (shape ", p.sizes(), ")");
-    }
-    return bernoulli_from(p, p.dtype(), pv);
+    // float32 and float64 p are read as they are; float16 and bfloat16 through float32 (exact).
+    const DType p_dtype = p.dtype() == CMP_DTYPE_FLOAT64 ? CMP_DTYPE_FLOAT64 : CMP_DTYPE_FLOAT32;
+    const Tensor pc = contiguous(to_dtype(p, p_dtype));
+    CMP_DISPATCH_FLOATING_TYPES(p_dtype, "bernoulli", [&] {
+        const scalar_t* v = pc.data<scalar_t>();
+        for (int64_t i = 0, n = pc.numel(); i < n; ++i) {
+            CMP_CHECK(v[i] >= 0 && v[i] <= 1, INVALID_ARGUMENT, "bernoulli: expects all elements of p to be in [0, 1], but got ",
+                      static_cast<double>(v[i]), " (shape ", p.sizes(), ")");
+        }
+    });
+    return bernoulli_from(p, p.dtype(), pc.data_ptr(), p_dtype, 0.0);
 }
 
 Tensor bernoulli(const Tensor& t, double p) {
     require_available(t.device(), "bernoulli");
     CMP_CHECK(p >= 0.0 && p <= 1.0, INVALID_ARGUMENT, "bernoulli: expects p to be in [0, 1], but got p=", p);
-    return bernoulli_from(t, t.dtype(), std::vector<double>(1, p));
+    return bernoulli_from(t, t.dtype(), nullptr, CMP_DTYPE_FLOAT64, p);
 }
 
 // multinomial: u = rand([rows, num_samples], float64) with replacement (sample s of row r uses

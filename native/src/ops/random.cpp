@@ -2,7 +2,6 @@
 // feeds which element) is specified in core/philox.h; every element is computed from
 // (seed, offset, index) alone, so the fill runs in parallel and gives the same numbers for any
 // thread count.
-#include "core/parallel.h"
 #include "core/philox.h"
 #include "cpu/random_stubs.h"
 #include "ops/ops.h"
@@ -39,6 +38,7 @@ PhiloxState philox_reserve(uint64_t blocks) {
 namespace cpu {
 CMP_DEFINE_STUB(rand_stub);
 CMP_DEFINE_STUB(randn_stub);
+CMP_DEFINE_STUB(randint_stub);
 CMP_DEFINE_STUB(bernoulli_stub);
 }  // namespace cpu
 
@@ -46,22 +46,6 @@ CMP_DEFINE_STUB(bernoulli_stub);
 
 namespace cmp::ops {
 namespace {
-
-// Reserves ceil(n / E) blocks and calls fn(block, first_element, count) for each, in parallel.
-template <int E, typename Fn>
-void fill_blocks(int64_t n, const Fn& fn) {
-    const int64_t blocks = (n + E - 1) / E;
-    if (blocks == 0) return;
-    const PhiloxState state = philox_reserve(static_cast<uint64_t>(blocks));
-    // Philox costs ~20 ns per block: a few thousand blocks is worth a thread.
-    parallel_for(0, blocks, 4096, [&](int64_t b0, int64_t b1) {
-        for (int64_t b = b0; b < b1; ++b) {
-            const PhiloxBlock block = philox_block(state.seed, state.offset + static_cast<uint64_t>(b));
-            const int64_t first = b * E;
-            fn(block, first, static_cast<int>(n - first < E ? n - first : E));
-        }
-    });
-}
 
 // rand / randn into a new contiguous tensor: reserves ceil(n / E) blocks (E = 2 for float64, 4
 // otherwise) and lets the per-ISA kernel compute them.
@@ -77,17 +61,6 @@ Tensor random_fill(const Shape& sizes, DType dtype, Device device, const char* o
     if (normal) cpu::randn_stub(dtype, draw, n, out.data_ptr());
     else cpu::rand_stub(dtype, draw, n, out.data_ptr());
     return out;
-}
-
-template <typename T>
-void randint_fill(T* out, int64_t n, int64_t low, uint64_t range) {
-    fill_blocks<2>(n, [&](const PhiloxBlock& b, int64_t first, int count) {
-        for (int j = 0; j < count; ++j) {
-            const auto v = static_cast<int64_t>(static_cast<uint64_t>(low) + philox_u64(b, j) % range);
-            if constexpr (std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>) out[first + j] = T(static_cast<float>(v));
-            else out[first + j] = static_cast<T>(v);
-        }
-    });
 }
 
 // The values randint may produce for dtype: the integer range of an integer type; for a
@@ -145,8 +118,11 @@ Tensor randint(int64_t low, int64_t high, const Shape& sizes, DType dtype, Devic
                   hi, "] for ", dtype_name(dtype), why);
     });
     Tensor out = Tensor::empty(sizes, dtype, device);
+    const int64_t n = out.numel();
+    if (n == 0) return out;
     const uint64_t range = static_cast<uint64_t>(high) - static_cast<uint64_t>(low);
-    CMP_DISPATCH_ALL_TYPES(dtype, "randint", [&] { randint_fill(out.data<scalar_t>(), out.numel(), low, range); });
+    const PhiloxState state = philox_reserve(static_cast<uint64_t>((n + 1) / 2));
+    cpu::randint_stub(dtype, cpu::RandomDraw{state.seed, state.offset}, n, low, range, out.data_ptr());
     return out;
 }
 

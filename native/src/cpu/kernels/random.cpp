@@ -1,14 +1,16 @@
-// rand, randn and bernoulli: the Philox blocks drawn 16 at a time in vector lanes (cpu/philox_lanes.h),
-// then turned into values exactly as core/philox.h's layout says (the same numbers as one
-// scalar block at a time, bit for bit: tests/native/test_random.cpp, KernelsFollowTheLayout).
+// rand, randn, randint and bernoulli: the Philox blocks drawn 16 at a time in vector lanes
+// (cpu/philox_lanes.h), then turned into values exactly as core/philox.h's layout says (the
+// same numbers as one scalar block at a time, bit for bit: tests/native/test_random.cpp,
+// KernelsFollowTheLayout).
 //
 // Work is cut into groups of 256 blocks at fixed positions (group g holds blocks
 // offset + 256g ..), so each element uses the block the layout gives it whichever thread draws
 // it: the values do not depend on the thread count.
 //
-// randn's Box-Muller stays in scalar double with the C library's log, cos and sin: a vectorised
-// log/sin/cos is not bit-identical to it, and the documented stream (which the CUDA backend
-// reproduces) is defined by these values.
+// randn's Box-Muller is core/box_muller.h: plain double arithmetic that GCC vectorises over a
+// call's 16 or 32 pairs. This file compiles with -ffp-contract=off (CMakeLists.txt) so that
+// every ISA variant rounds exactly as that header is written (Random.RandnIsTheSameBitsOnEveryIsa).
+#include "core/box_muller.h"
 #include "core/half.h"
 #include "core/parallel.h"
 #include "cpu/loops.h"
@@ -23,9 +25,7 @@
 namespace cmp::cpu {
 namespace {
 
-constexpr double kTwoPi = 6.283185307179586476925286766559;
-constexpr double kTwoPow24Inv = 1.0 / 16777216.0;         // 2^-24
-constexpr double kTwoPow53Inv = 1.0 / 9007199254740992.0;  // 2^-53
+constexpr double kTwoPow24Inv = 1.0 / 16777216.0;  // 2^-24
 
 // Blocks per group: 16 philox_lanes calls.
 constexpr int64_t kGroupBlocks = 16 * kPhiloxLanes;
@@ -49,15 +49,7 @@ CMP_VEC_INLINE uint64_t lane_u64(const PhiloxLanes& r, int l, int j) {
     return static_cast<uint64_t>(r.w[2 * j][l]) | (static_cast<uint64_t>(r.w[2 * j + 1][l]) << 32);
 }
 
-// Box-Muller: u1 in (0, 1], u2 in [0, 1) -> two independent standard normals.
-CMP_VEC_INLINE void box_muller(double u1, double u2, double* z) {
-    const double r = std::sqrt(-2.0 * std::log(u1));
-    const double theta = kTwoPi * u2;
-    z[0] = r * std::cos(theta);
-    z[1] = r * std::sin(theta);
-}
-
-// v * 2^-53 for v < 2^53 without converting a 64-bit integer to double (only AVX-512DQ has that
+// v * 2^-53 for v <= 2^53 without converting a 64-bit integer to double (only AVX-512DQ has that
 // instruction; elsewhere GCC converts lane by lane): v as 27 + 26-bit pieces, each exact in
 // double through the 2^52 exponent, scaled by powers of two; the sum is v * 2^-53 exactly (53
 // bits), so the value is the conversion's, bit for bit.
@@ -81,22 +73,45 @@ CMP_VEC_INLINE void uniform_run(const PhiloxLanes& r, T* run) {
     }
 }
 
-// run[k]: randn's element k of the 16 blocks.
+// run[k]: randn's element k of the 16 blocks. The call's pairs (16 for float64, 32 otherwise)
+// are gathered into u1[] and u2[] first so that Box-Muller runs as one loop over all of them,
+// in vector lanes.
 template <typename T>
 CMP_VEC_INLINE void normal_run(const PhiloxLanes& r, T* run) {
+    constexpr int kPairsPerBlock = kPerBlock<T> / 2;
+    constexpr int kPairs = kPairsPerBlock * kPhiloxLanes;
+    // Pair p of lane l is entry p * 16 + l: lanes stay contiguous, as the words are.
+    double u1[kPairs], u2[kPairs], z0[kPairs], z1[kPairs];
     if constexpr (std::is_same_v<T, double>) {
         for (int l = 0; l < kPhiloxLanes; ++l) {
-            box_muller(static_cast<double>((lane_u64(r, l, 0) >> 11) + 1) * kTwoPow53Inv,
-                       static_cast<double>(lane_u64(r, l, 1) >> 11) * kTwoPow53Inv, run + 2 * l);
+            u1[l] = unit_from_53_bits((lane_u64(r, l, 0) >> 11) + 1);
+            u2[l] = unit_from_53_bits(lane_u64(r, l, 1) >> 11);
         }
     } else {
-        for (int l = 0; l < kPhiloxLanes; ++l) {
-            double z[4];
-            for (int pair = 0; pair < 2; ++pair) {
-                box_muller(static_cast<double>((r.w[2 * pair][l] >> 8) + 1) * kTwoPow24Inv,
-                           static_cast<double>(r.w[2 * pair + 1][l] >> 8) * kTwoPow24Inv, z + 2 * pair);
+        // 24-bit values: exact through int32, which converts in lanes on every ISA.
+        auto unit = [](uint32_t v) { return static_cast<double>(static_cast<int32_t>(v)) * kTwoPow24Inv; };
+        for (int p = 0; p < kPairsPerBlock; ++p) {
+            for (int l = 0; l < kPhiloxLanes; ++l) {
+                u1[p * kPhiloxLanes + l] = unit((r.w[2 * p][l] >> 8) + 1);
+                u2[p * kPhiloxLanes + l] = unit(r.w[2 * p + 1][l] >> 8);
             }
-            for (int j = 0; j < 4; ++j) run[4 * l + j] = T(static_cast<float>(z[j]));
+        }
+    }
+    for (int k = 0; k < kPairs; ++k) {
+        const NormalPair z = box_muller(u1[k], u2[k]);
+        z0[k] = z.z0;
+        z1[k] = z.z1;
+    }
+    for (int p = 0; p < kPairsPerBlock; ++p) {
+        for (int l = 0; l < kPhiloxLanes; ++l) {
+            T* out = run + kPerBlock<T> * l + 2 * p;
+            if constexpr (std::is_same_v<T, double>) {
+                out[0] = z0[l];
+                out[1] = z1[l];
+            } else {
+                out[0] = T(static_cast<float>(z0[p * kPhiloxLanes + l]));
+                out[1] = T(static_cast<float>(z1[p * kPhiloxLanes + l]));
+            }
         }
     }
 }
@@ -142,6 +157,30 @@ void randn_kernel(DType dtype, const RandomDraw& d, int64_t n, void* out) {
     });
 }
 
+// out[0 .. n) = low + reduce(u64) in T, u64 as rand float64's (E = 2), reduce(u) = u mod range.
+template <typename T, typename Reduce>
+void randint_typed(const RandomDraw& d, int64_t n, int64_t low, T* out, const Reduce& reduce) {
+    for_each_call<2>(d, n, [&](const PhiloxLanes& r, int64_t first, int64_t skip, int64_t take) {
+        T* o = out + first;
+        for (int64_t k = 0; k < take; ++k) {
+            const auto e = static_cast<int>(skip + k);
+            const auto v = static_cast<int64_t>(static_cast<uint64_t>(low) + reduce(lane_u64(r, e / 2, e % 2)));
+            if constexpr (std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>) o[k] = T(static_cast<float>(v));
+            else o[k] = static_cast<T>(v);
+        }
+    });
+}
+
+void randint_kernel(DType dtype, const RandomDraw& d, int64_t n, int64_t low, uint64_t range, void* out) {
+    CMP_DISPATCH_ALL_TYPES(dtype, "randint", [&] {
+        auto* o = static_cast<scalar_t*>(out);
+        // A power-of-two range (randint(0, 2), a byte...) keeps the low bits: the same value as
+        // the remainder, without a 64-bit division per element.
+        if ((range & (range - 1)) == 0) randint_typed(d, n, low, o, [m = range - 1](uint64_t u) { return u & m; });
+        else randint_typed(d, n, low, o, [range](uint64_t u) { return u % range; });
+    });
+}
+
 // 1 or 0 in T (Half and BFloat16 through float).
 template <typename T>
 CMP_VEC_INLINE T one_if(bool b) {
@@ -149,30 +188,36 @@ CMP_VEC_INLINE T one_if(bool b) {
     else return static_cast<T>(b ? 1 : 0);
 }
 
-// out[i] = 1 where rand's float64 u[i] < p (p[i] when p is not null), else 0.
-template <typename T>
-void bernoulli_typed(const RandomDraw& d, int64_t n, const double* p, double p_all, T* out) {
+// out[i] = 1 where rand's float64 u[i] < p (p[i] when p is not null, P float or double), else 0.
+template <typename T, typename P>
+void bernoulli_typed(const RandomDraw& d, int64_t n, const P* p, double p_all, T* out) {
     for_each_call<2>(d, n, [&](const PhiloxLanes& r, int64_t first, int64_t skip, int64_t take) {
         double u[2 * kPhiloxLanes];
         uniform_run(r, u);
         T* o = out + first;
         if (p) {
-            const double* q = p + first;
-            for (int64_t k = 0; k < take; ++k) o[k] = one_if<T>(u[skip + k] < q[k]);
+            const P* q = p + first;
+            for (int64_t k = 0; k < take; ++k) o[k] = one_if<T>(u[skip + k] < static_cast<double>(q[k]));
         } else {
             for (int64_t k = 0; k < take; ++k) o[k] = one_if<T>(u[skip + k] < p_all);
         }
     });
 }
 
-void bernoulli_kernel(DType dtype, const RandomDraw& d, int64_t n, const double* p, double p_all, void* out) {
-    CMP_DISPATCH_ALL_TYPES(dtype, "bernoulli", [&] { bernoulli_typed(d, n, p, p_all, static_cast<scalar_t*>(out)); });
+void bernoulli_kernel(DType dtype, const RandomDraw& d, int64_t n, const void* p, DType p_dtype, double p_all,
+                      void* out) {
+    CMP_DISPATCH_ALL_TYPES(dtype, "bernoulli", [&] {
+        auto* o = static_cast<scalar_t*>(out);
+        if (p_dtype == CMP_DTYPE_FLOAT32) bernoulli_typed(d, n, static_cast<const float*>(p), p_all, o);
+        else bernoulli_typed(d, n, static_cast<const double*>(p), p_all, o);
+    });
 }
 
 }  // namespace
 
 CMP_REGISTER_KERNEL(rand_stub, rand_kernel)
 CMP_REGISTER_KERNEL(randn_stub, randn_kernel)
+CMP_REGISTER_KERNEL(randint_stub, randint_kernel)
 CMP_REGISTER_KERNEL(bernoulli_stub, bernoulli_kernel)
 
 }  // namespace cmp::cpu
