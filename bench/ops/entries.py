@@ -118,6 +118,37 @@ def unary():
                         lambda t, call=call: (lambda: call(t[0])), requires=fn)
 
 
+# The fused activation derivatives (cmp_<op>_backward) against PyTorch's aten *_backward ops on
+# the same grad_output and input (the forward's result for sigmoid and tanh): what one
+# first-order backward through the activation costs on each side.
+_ACTIVATION_BACKWARD = (
+    ("gelu backward", "cmp_gelu_backward", (ctypes.c_int32(0),), lambda g, x: _aten().gelu_backward(g, x), " (exact)"),
+    ("gelu backward", "cmp_gelu_backward", (ctypes.c_int32(1),),
+     lambda g, x: _aten().gelu_backward(g, x, approximate="tanh"), " (tanh form)"),
+    ("silu backward", "cmp_silu_backward", (), lambda g, x: _aten().silu_backward(g, x), ""),
+    ("mish backward", "cmp_mish_backward", (), lambda g, x: _aten().mish_backward(g, x), ""),
+    ("softplus backward", "cmp_softplus_backward", (ctypes.c_double(1.0), ctypes.c_double(20.0)),
+     lambda g, x: _aten().softplus_backward(g, x, 1.0, 20.0), ""),
+    ("elu backward", "cmp_elu_backward", (ctypes.c_double(1.0), ctypes.c_double(1.0), ctypes.c_double(1.0)),
+     lambda g, x: _aten().elu_backward(g, 1.0, 1.0, 1.0, False, x), ""),
+    ("hardswish backward", "cmp_hardswish_backward", (), lambda g, x: _aten().hardswish_backward(g, x), ""),
+    ("sigmoid backward", "cmp_sigmoid_backward", (), lambda g, y: _aten().sigmoid_backward(g, y), " (of the result)"),
+    ("tanh backward", "cmp_tanh_backward", (), lambda g, y: _aten().tanh_backward(g, y), " (of the result)"),
+)
+
+
+def activation_backward():
+    n = MEG
+    for name, fn, extra, call, note in _ACTIVATION_BACKWARD:
+        # x in [-2, 2] (a result of sigmoid/tanh in (-1, 1)); grad_output the same numbers scaled.
+        bound = 0.99 if "result" in note else 2.0
+        for dtype in (F32, np.float64) if name == "gelu backward" and "exact" in note else (F32,):
+            yield Entry(name, f"{np.dtype(dtype).name} [{n}]{note}",
+                        make_inputs(rand(n, dtype=dtype, low=-1.0, high=1.0), rand(n, dtype=dtype, low=-bound, high=bound)),
+                        lambda c, t, fn=fn, extra=extra: c.caller(fn, t[0], t[1], *extra),
+                        lambda t, call=call: (lambda: call(t[0], t[1])), requires=fn)
+
+
 def _reduce(fn, dims, keepdim=0, extra=()):
     """The Compute call of a reduction C function taking (a, dims, ndims, [extra...], keepdim)."""
     def call(c, t):
@@ -292,6 +323,11 @@ def _F():
     return F
 
 
+def _aten():
+    import torch
+    return torch.ops.aten
+
+
 def all_entries():
-    for group in (pointwise, unary, reductions, linear_layers, nn_ops):
+    for group in (pointwise, unary, activation_backward, reductions, linear_layers, nn_ops):
         yield from group()

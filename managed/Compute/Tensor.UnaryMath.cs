@@ -152,7 +152,7 @@ namespace Compute
         public Tensor Tanh()
         {
             Tensor result = Own(NativeMethods.Tanh(Handle));
-            return Recorder.Record(result, "TanhBackward0", [this], [result], static ctx => [ctx.Grad * (1 - ctx.Saved(0) * ctx.Saved(0))]);
+            return Recorder.Record(result, "TanhBackward0", [this], [result], static ctx => [TanhBackward(ctx.Grad, ctx.Saved(0))]);
         }
 
         /// <summary>In-place Tanh (tanh_); the result must fit this tensor's dtype. Returns this tensor.</summary>
@@ -183,7 +183,7 @@ namespace Compute
         public Tensor Sigmoid()
         {
             Tensor result = Own(NativeMethods.Sigmoid(Handle));
-            return Recorder.Record(result, "SigmoidBackward0", [this], [result], static ctx => [ctx.Grad * ctx.Saved(0) * (1 - ctx.Saved(0))]);
+            return Recorder.Record(result, "SigmoidBackward0", [this], [result], static ctx => [SigmoidBackward(ctx.Grad, ctx.Saved(0))]);
         }
 
         /// <summary>In-place Sigmoid (sigmoid_); the result must fit this tensor's dtype. Returns this tensor.</summary>
@@ -288,7 +288,7 @@ namespace Compute
 
         /// <summary>x * sigmoid(x) (torch.nn.functional.silu).</summary>
         public Tensor Silu() =>
-            RecordUnary(Own(NativeMethods.Silu(Handle)), "SiluBackward0", static (g, x) => g * x.Sigmoid() * (1 + x * (1 - x.Sigmoid())));
+            RecordUnary(Own(NativeMethods.Silu(Handle)), "SiluBackward0", static (g, x) => SiluBackward(g, x));
 
         /// <summary>In-place Silu (silu_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor SiluInPlace() => ApplyInPlace(NativeMethods.SiluInPlace, () => Silu());
@@ -309,7 +309,7 @@ namespace Compute
 
         /// <summary>min(max(x/6 + 1/2, 0), 1) (torch.nn.functional.hardsigmoid).</summary>
         public Tensor Hardsigmoid() =>
-            RecordUnary(Own(NativeMethods.Hardsigmoid(Handle)), "HardsigmoidBackward0", static (g, x) => GradWhere(x.Gt(-3).LogicalAnd(x.Lt(3)), g / 6));
+            RecordUnary(Own(NativeMethods.Hardsigmoid(Handle)), "HardsigmoidBackward0", static (g, x) => HardsigmoidBackward(g, x));
 
         /// <summary>In-place Hardsigmoid (hardsigmoid_); the result must fit this tensor's dtype. Returns this tensor.</summary>
         public Tensor HardsigmoidInPlace() => ApplyInPlace(NativeMethods.HardsigmoidInPlace, () => Hardsigmoid());
@@ -323,7 +323,7 @@ namespace Compute
 
         /// <summary>log(sigmoid(x)) without overflow (torch.nn.functional.logsigmoid).</summary>
         public Tensor LogSigmoid() =>
-            RecordUnary(Own(NativeMethods.Logsigmoid(Handle)), "LogSigmoidBackward0", static (g, x) => g * (-x).Sigmoid());
+            RecordUnary(Own(NativeMethods.Logsigmoid(Handle)), "LogSigmoidBackward0", static (g, x) => LogSigmoidBackward(g, x));
 
         /// <summary>~x for integers, logical not for bool (torch.bitwise_not).</summary>
         public Tensor BitwiseNot() => Own(NativeMethods.BitwiseNot(Handle));
@@ -378,8 +378,7 @@ namespace Compute
         /// <summary>log(1 + e^(beta x)) / beta, or x where beta x &gt; threshold (torch.nn.functional.softplus).</summary>
         public Tensor Softplus(double beta = 1.0, double threshold = 20.0) =>
             RecordUnary(Own(NativeMethods.Softplus(Handle, beta, threshold)), "SoftplusBackward0",
-                // Above the threshold the forward is linear (x itself), so the gradient passes unchanged.
-                (g, x) => Where((x * beta).Gt(threshold), g, g * (x * beta).Sigmoid()));
+                (g, x) => SoftplusBackward(g, x, beta, threshold));
 
         /// <summary>ELU: x where x &gt; 0, else alpha (e^x - 1) (torch.nn.functional.elu).</summary>
         public Tensor Elu(double alpha = 1.0) =>
@@ -398,7 +397,7 @@ namespace Compute
         /// <summary>x where x &gt; 0, else negativeSlope x (torch.nn.functional.leaky_relu).</summary>
         public Tensor LeakyRelu(double negativeSlope = 0.01) =>
             RecordUnary(Own(NativeMethods.LeakyRelu(Handle, negativeSlope)), "LeakyReluBackward0",
-                (g, x) => Where(x.Gt(0), g, g * negativeSlope));
+                (g, x) => LeakyReluBackward(g, x, negativeSlope));
 
         /// <summary>In-place LeakyRelu (leaky_relu_). Returns this tensor.</summary>
         public Tensor LeakyReluInPlace(double negativeSlope = 0.01) => ApplyInPlace(h => NativeMethods.LeakyReluInPlace(h, negativeSlope), () => LeakyRelu(negativeSlope));

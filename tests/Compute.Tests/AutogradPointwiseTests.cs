@@ -114,11 +114,7 @@ public class AutogradPointwiseTests
     {
         using var scope = TensorScope.Begin();
         string name = c.GetProperty("name").GetString()!;
-        JsonElement[] inputs = c.GetProperty("inputs").EnumerateArray().ToArray();
-        Tensor[] t = inputs.Select(j => ReferenceFixture.Build(j).RequiresGradInPlace(j.GetProperty("requires_grad").GetBoolean()))
-            .ToArray();
-        int[] diff = Enumerable.Range(0, t.Length).Where(i => t[i].RequiresGrad).ToArray();
-        Tensor[] wrt = diff.Select(i => t[i]).ToArray();
+        (Tensor[] t, int[] diff, Tensor[] wrt) = Inputs(c);
 
         Tensor output = Expressions[name](t);
         AssertClose(output, c.GetProperty("expected"), "output");
@@ -154,6 +150,89 @@ public class AutogradPointwiseTests
         {
             AssertClose(second[k] ?? Tensor.ZerosLike(wrt[k]), expectedSecond[diff[k]], $"second-order product, input {diff[k]}", relative);
         }
+    }
+
+    // Without createGraph the activations' first-order backward runs their fused native kernel
+    // (cmp_<op>_backward) instead of the recorded composition: the gradients must still be
+    // torch's. (The test above, with createGraph, covers the composition.)
+    [TestCaseSource(nameof(Cases))]
+    public void FirstOrderWithoutGraphMatchesTorch(JsonElement c)
+    {
+        using var scope = TensorScope.Begin();
+        (Tensor[] t, int[] diff, Tensor[] wrt) = Inputs(c);
+        Tensor output = Expressions[c.GetProperty("name").GetString()!](t);
+        Tensor gradOutput = ReferenceFixture.Build(c.GetProperty("grad_output"));
+        Tensor?[] grads = Autograd.Grad(new[] { output }, wrt, new[] { gradOutput }, allowUnused: true);
+        JsonElement[] expectedGrads = c.GetProperty("grads").EnumerateArray().ToArray();
+        for (int k = 0; k < diff.Length; k++)
+        {
+            Assert.That(grads[k]?.RequiresGrad ?? false, Is.False, "a first-order gradient records nothing");
+            AssertClose(grads[k] ?? Tensor.ZerosLike(t[diff[k]]), expectedGrads[diff[k]], $"grad of input {diff[k]}");
+        }
+    }
+
+    // The fused kernels and the compositions kept for createGraph are one formula: in float32,
+    // over both sides of every branch point, the far tails, +-inf and NaN, they agree to a few
+    // float32 roundings and give NaN at the same places.
+    [Test]
+    public void FusedActivationBackwardAgreesWithComposition()
+    {
+        using var scope = TensorScope.Begin();
+        var values = new List<float>();
+        for (int i = -160; i <= 160; i++)
+        {
+            values.Add(i / 20f);
+        }
+        values.AddRange([-3f, 3f, 6f, -0.5f, 2f, 1.5f, -30f, 30f, -100f, 100f, float.PositiveInfinity, float.NegativeInfinity, float.NaN, -0f]);
+        var activations = new Dictionary<string, Func<Tensor, Tensor>>
+        {
+            ["gelu"] = x => F.Gelu(x),
+            ["gelu_tanh"] = x => F.Gelu(x, "tanh"),
+            ["silu"] = x => F.Silu(x),
+            ["mish"] = x => F.Mish(x),
+            ["softplus"] = x => F.Softplus(x, 2.0, 3.0),
+            ["elu"] = x => F.Elu(x, 1.3),
+            ["selu"] = x => F.Selu(x),
+            ["celu"] = x => F.Celu(x, 0.7),
+            ["hardswish"] = x => F.Hardswish(x),
+            ["hardsigmoid"] = x => F.Hardsigmoid(x),
+            ["logsigmoid"] = x => F.LogSigmoid(x),
+            ["leaky_relu"] = x => F.LeakyRelu(x, 0.2),
+            ["hardtanh"] = x => F.Hardtanh(x, -0.5, 2.0),
+            ["relu6"] = x => F.Relu6(x),
+            ["sigmoid"] = x => F.Sigmoid(x),
+            ["tanh"] = x => F.Tanh(x),
+        };
+        Tensor input = Tensor.From(values.ToArray());
+        Tensor g = Tensor.From(values.Select((_, i) => (i % 7 - 3.25f) * 0.5f).ToArray());
+        foreach ((string name, Func<Tensor, Tensor> f) in activations)
+        {
+            Tensor x = input.Detach().RequiresGradInPlace();
+            Tensor y = f(x);
+            float[] fused = Autograd.Grad(new[] { y }, new[] { x }, new[] { g })[0]!.ToArray<float>();
+            Tensor x2 = input.Detach().RequiresGradInPlace();
+            float[] composed = Autograd.Grad(new[] { f(x2) }, new[] { x2 }, new[] { g }, createGraph: true)[0]!.ToArray<float>();
+            for (int i = 0; i < fused.Length; i++)
+            {
+                string at = $"{name}'({values[i]})";
+                if (float.IsNaN(composed[i]))
+                {
+                    Assert.That(fused[i], Is.NaN, at);
+                    continue;
+                }
+                Assert.That(fused[i], Is.EqualTo(composed[i]).Within(2e-6 * (1 + Math.Abs(composed[i]))), at);
+            }
+        }
+    }
+
+    // The case's inputs (requiring grad as the fixture says), the indices of those that do, and
+    // those inputs themselves.
+    private static (Tensor[] All, int[] Diff, Tensor[] Wrt) Inputs(JsonElement c)
+    {
+        Tensor[] t = c.GetProperty("inputs").EnumerateArray()
+            .Select(j => ReferenceFixture.Build(j).RequiresGradInPlace(j.GetProperty("requires_grad").GetBoolean())).ToArray();
+        int[] diff = Enumerable.Range(0, t.Length).Where(i => t[i].RequiresGrad).ToArray();
+        return (t, diff, diff.Select(i => t[i]).ToArray());
     }
 
     // float64 on both sides with the same formulas: a few roundings of each element's

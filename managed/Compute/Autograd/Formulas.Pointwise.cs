@@ -1,4 +1,5 @@
 using System;
+using Compute.Native;
 
 namespace Compute
 {
@@ -45,14 +46,31 @@ namespace Compute
         /// <summary>grad with 0 where <paramref name="drop"/> holds: PyTorch's grad.masked_fill(mask, 0).</summary>
         private static Tensor GradDrop(Tensor grad, Tensor drop) => grad.MaskedFill(drop, 0);
 
-        // hardtanh (and relu6 = hardtanh(0, 6)): the gradient passes strictly inside the bounds.
+        // The activation derivatives below have two forms. A first-order backward (grad mode off
+        // inside it) calls the fused native kernel (cmp_<op>_backward: one pass instead of one
+        // pass and one allocation per tensor op); a backward recorded with createGraph builds the
+        // same formula from tensor ops, so it can be differentiated again. The two agree, NaN
+        // inputs included (both follow PyTorch's kernels). The kernels take CPU tensors of one
+        // dtype and shape; anything else (a CUDA tensor, a gradient of another dtype) takes the
+        // composition, which handles it.
+
+        /// <summary>Whether this activation backward can use its fused native kernel.</summary>
+        private static bool FusedActivationBackward(Tensor grad, Tensor x) =>
+            !Autograd.IsGradEnabled && grad.DType == x.DType && Hooks.ShapesEqual(grad.ShapeCached, x.ShapeCached) &&
+            x.Device.Type == DeviceType.Cpu && grad.Device.Type == DeviceType.Cpu;
+
+        // hardtanh (and relu6 = hardtanh(0, 6)): the gradient passes strictly inside the bounds
+        // (PyTorch drops it at and beyond them, so a NaN input passes it).
         private static Tensor HardtanhBackward(Tensor grad, Tensor x, double minVal, double maxVal) =>
-            GradWhere(x.Gt(minVal).LogicalAnd(x.Lt(maxVal)), grad);
+            FusedActivationBackward(grad, x) ? Own(NativeMethods.HardtanhBackward(grad.Handle, x.Handle, minVal, maxVal))
+                : GradDrop(grad, x.Le(minVal).LogicalOr(x.Ge(maxVal)));
 
         // elu with PyTorch's (alpha, scale, input_scale) parameterisation, shared by elu, selu
-        // and celu: scale on the positive side, alpha scale input_scale e^(x input_scale) below.
+        // and celu: scale on the positive side (and for NaN, as PyTorch), alpha scale input_scale
+        // e^(x input_scale) at and below 0.
         private static Tensor EluBackward(Tensor grad, Tensor x, double alpha, double scale, double inputScale) =>
-            Where(x.Gt(0), grad * scale, grad * inputScale * (alpha * scale) * (x * inputScale).Exp());
+            FusedActivationBackward(grad, x) ? Own(NativeMethods.EluBackward(grad.Handle, x.Handle, alpha, scale, inputScale))
+                : Where(x.Le(0), grad * inputScale * (alpha * scale) * (x * inputScale).Exp(), grad * scale);
 
         private const double Ln2 = 0.69314718055994530942;
         private const double Ln10 = 2.30258509299404568402;
@@ -66,6 +84,10 @@ namespace Compute
         // gelu: exact is Phi(x) + x phi(x); "tanh" differentiates PyTorch's tanh approximation.
         private static Tensor GeluBackward(Tensor grad, Tensor x, string approximate)
         {
+            if (FusedActivationBackward(grad, x))
+            {
+                return Own(NativeMethods.GeluBackward(grad.Handle, x.Handle, approximate == "tanh" ? 1 : 0));
+            }
             if (approximate == "tanh")
             {
                 const double beta = 0.79788456080286535587989211986876; // sqrt(2 / pi)
@@ -82,13 +104,49 @@ namespace Compute
         // mish: tanh(softplus(x)) + x sigmoid(x) (1 - tanh(softplus(x))^2).
         private static Tensor MishBackward(Tensor grad, Tensor x)
         {
+            if (FusedActivationBackward(grad, x))
+            {
+                return Own(NativeMethods.MishBackward(grad.Handle, x.Handle));
+            }
             Tensor t = x.Softplus().Tanh();
             return grad * (t + x * x.Sigmoid() * (1 - t * t));
         }
 
         // hardswish: 0 below -3, x/3 + 1/2 on [-3, 3], 1 above (PyTorch's branch points).
         private static Tensor HardswishBackward(Tensor grad, Tensor x) =>
-            Where(x.Lt(-3), 0, Where(x.Le(3), grad * (x / 3 + 0.5), grad));
+            FusedActivationBackward(grad, x) ? Own(NativeMethods.HardswishBackward(grad.Handle, x.Handle)) : Where(x.Lt(-3), 0, Where(x.Le(3), grad * (x / 3 + 0.5), grad));
+
+        // silu: s (1 + x (1 - s)), s = sigmoid(x).
+        private static Tensor SiluBackward(Tensor grad, Tensor x) =>
+            FusedActivationBackward(grad, x) ? Own(NativeMethods.SiluBackward(grad.Handle, x.Handle))
+                : grad * x.Sigmoid() * (1 + x * (1 - x.Sigmoid()));
+
+        // softplus: sigmoid(beta x); above the threshold the forward is linear (x itself), so the
+        // gradient passes unchanged.
+        private static Tensor SoftplusBackward(Tensor grad, Tensor x, double beta, double threshold) =>
+            FusedActivationBackward(grad, x) ? Own(NativeMethods.SoftplusBackward(grad.Handle, x.Handle, beta, threshold))
+                : Where((x * beta).Gt(threshold), grad, grad * (x * beta).Sigmoid());
+
+        // hardsigmoid: 1/6 strictly inside (-3, 3), 0 elsewhere (NaN included).
+        private static Tensor HardsigmoidBackward(Tensor grad, Tensor x) =>
+            FusedActivationBackward(grad, x) ? Own(NativeMethods.HardsigmoidBackward(grad.Handle, x.Handle))
+                : GradWhere(x.Gt(-3).LogicalAnd(x.Lt(3)), grad / 6);
+
+        // logsigmoid: sigmoid(-x).
+        private static Tensor LogSigmoidBackward(Tensor grad, Tensor x) =>
+            FusedActivationBackward(grad, x) ? Own(NativeMethods.LogsigmoidBackward(grad.Handle, x.Handle)) : grad * (-x).Sigmoid();
+
+        // leaky_relu: 1 where x > 0, the slope elsewhere (NaN included).
+        private static Tensor LeakyReluBackward(Tensor grad, Tensor x, double negativeSlope) =>
+            FusedActivationBackward(grad, x) ? Own(NativeMethods.LeakyReluBackward(grad.Handle, x.Handle, negativeSlope))
+                : Where(x.Gt(0), grad, grad * negativeSlope);
+
+        // sigmoid and tanh from their result y: (1 - y) y and 1 - y^2.
+        private static Tensor SigmoidBackward(Tensor grad, Tensor y) =>
+            FusedActivationBackward(grad, y) ? Own(NativeMethods.SigmoidBackward(grad.Handle, y.Handle)) : grad * (1 - y) * y;
+
+        private static Tensor TanhBackward(Tensor grad, Tensor y) =>
+            FusedActivationBackward(grad, y) ? Own(NativeMethods.TanhBackward(grad.Handle, y.Handle)) : grad * (1 - y * y);
 
         // logit: 1 / (x (1 - x)); without eps, NaN outside [0, 1]; with eps, 0 outside
         // [eps, 1 - eps], where the forward clamped.

@@ -944,6 +944,54 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_clamp_max_tensor")]
         internal static partial Status cmp_clamp_max_tensor(TensorHandle a, TensorHandle max, out TensorHandle @out);
 
+        /// <summary>Derivative of gelu (tanh_approximation as in cmp_gelu: 0 exact, 1 the tanh approximation).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_gelu_backward")]
+        internal static partial Status cmp_gelu_backward(TensorHandle gradOutput, TensorHandle self, int tanhApproximation, out TensorHandle @out);
+
+        /// <summary>Derivative of silu: s (1 + x (1 - s)), s = sigmoid(x).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_silu_backward")]
+        internal static partial Status cmp_silu_backward(TensorHandle gradOutput, TensorHandle self, out TensorHandle @out);
+
+        /// <summary>Derivative of mish: t + x sigmoid(x) (1 - t^2), t = tanh(softplus(x)).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_mish_backward")]
+        internal static partial Status cmp_mish_backward(TensorHandle gradOutput, TensorHandle self, out TensorHandle @out);
+
+        /// <summary>Derivative of softplus: sigmoid(beta x), or 1 where beta x &gt; threshold.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_softplus_backward")]
+        internal static partial Status cmp_softplus_backward(TensorHandle gradOutput, TensorHandle self, double beta, double threshold, out TensorHandle @out);
+
+        /// <summary>Derivative of PyTorch's general ELU (elu, selu, celu): scale where x &gt; 0, else input_scale * alpha * scale * e^(x * input_scale). elu is (alpha, 1, 1), celu (alpha, 1, 1 / alpha), selu its fixed alpha and scale with input_scale 1.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_elu_backward")]
+        internal static partial Status cmp_elu_backward(TensorHandle gradOutput, TensorHandle self, double alpha, double scale, double inputScale, out TensorHandle @out);
+
+        /// <summary>Derivative of hardswish: 0 below -3, x / 3 + 1/2 up to 3, 1 above.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_hardswish_backward")]
+        internal static partial Status cmp_hardswish_backward(TensorHandle gradOutput, TensorHandle self, out TensorHandle @out);
+
+        /// <summary>Derivative of hardsigmoid: 1/6 strictly between -3 and 3, else 0.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_hardsigmoid_backward")]
+        internal static partial Status cmp_hardsigmoid_backward(TensorHandle gradOutput, TensorHandle self, out TensorHandle @out);
+
+        /// <summary>Derivative of logsigmoid: sigmoid(-x).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_logsigmoid_backward")]
+        internal static partial Status cmp_logsigmoid_backward(TensorHandle gradOutput, TensorHandle self, out TensorHandle @out);
+
+        /// <summary>Derivative of leaky_relu: 1 where x &gt; 0, else negative_slope.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_leaky_relu_backward")]
+        internal static partial Status cmp_leaky_relu_backward(TensorHandle gradOutput, TensorHandle self, double negativeSlope, out TensorHandle @out);
+
+        /// <summary>Derivative of hardtanh (relu6 is hardtanh(0, 6)): 0 where x &lt;= min_val or x &gt;= max_val, else 1.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_hardtanh_backward")]
+        internal static partial Status cmp_hardtanh_backward(TensorHandle gradOutput, TensorHandle self, double minVal, double maxVal, out TensorHandle @out);
+
+        /// <summary>Derivative of sigmoid from its result y = sigmoid(x): (1 - y) y.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_sigmoid_backward")]
+        internal static partial Status cmp_sigmoid_backward(TensorHandle gradOutput, TensorHandle output, out TensorHandle @out);
+
+        /// <summary>Derivative of tanh from its result y = tanh(x): 1 - y^2.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_tanh_backward")]
+        internal static partial Status cmp_tanh_backward(TensorHandle gradOutput, TensorHandle output, out TensorHandle @out);
+
         /// <summary>a / b rounded as rounding_mode (a cmp_rounding_mode value) says. With TRUNC or FLOOR the result keeps the promoted dtype (integers stay integers; integer division by zero fails with "ZeroDivisionError"); with NONE it is true division. Dtypes: all but bool.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_div_rounding")]
         internal static partial Status cmp_div_rounding(TensorHandle a, TensorHandle b, int roundingMode, out TensorHandle @out);
@@ -3956,6 +4004,150 @@ namespace Compute.Native
             {
                 result.Dispose();
                 throw CreateException(status, "cmp_clamp_max_tensor");
+            }
+            return result;
+        }
+
+        /// <summary>Derivative of gelu (tanh_approximation as in cmp_gelu: 0 exact, 1 the tanh approximation).</summary>
+        internal static TensorHandle GeluBackward(TensorHandle gradOutput, TensorHandle self, int tanhApproximation)
+        {
+            var status = cmp_gelu_backward(gradOutput, self, tanhApproximation, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_gelu_backward");
+            }
+            return result;
+        }
+
+        /// <summary>Derivative of silu: s (1 + x (1 - s)), s = sigmoid(x).</summary>
+        internal static TensorHandle SiluBackward(TensorHandle gradOutput, TensorHandle self)
+        {
+            var status = cmp_silu_backward(gradOutput, self, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_silu_backward");
+            }
+            return result;
+        }
+
+        /// <summary>Derivative of mish: t + x sigmoid(x) (1 - t^2), t = tanh(softplus(x)).</summary>
+        internal static TensorHandle MishBackward(TensorHandle gradOutput, TensorHandle self)
+        {
+            var status = cmp_mish_backward(gradOutput, self, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_mish_backward");
+            }
+            return result;
+        }
+
+        /// <summary>Derivative of softplus: sigmoid(beta x), or 1 where beta x &gt; threshold.</summary>
+        internal static TensorHandle SoftplusBackward(TensorHandle gradOutput, TensorHandle self, double beta, double threshold)
+        {
+            var status = cmp_softplus_backward(gradOutput, self, beta, threshold, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_softplus_backward");
+            }
+            return result;
+        }
+
+        /// <summary>Derivative of PyTorch's general ELU (elu, selu, celu): scale where x &gt; 0, else input_scale * alpha * scale * e^(x * input_scale). elu is (alpha, 1, 1), celu (alpha, 1, 1 / alpha), selu its fixed alpha and scale with input_scale 1.</summary>
+        internal static TensorHandle EluBackward(TensorHandle gradOutput, TensorHandle self, double alpha, double scale, double inputScale)
+        {
+            var status = cmp_elu_backward(gradOutput, self, alpha, scale, inputScale, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_elu_backward");
+            }
+            return result;
+        }
+
+        /// <summary>Derivative of hardswish: 0 below -3, x / 3 + 1/2 up to 3, 1 above.</summary>
+        internal static TensorHandle HardswishBackward(TensorHandle gradOutput, TensorHandle self)
+        {
+            var status = cmp_hardswish_backward(gradOutput, self, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_hardswish_backward");
+            }
+            return result;
+        }
+
+        /// <summary>Derivative of hardsigmoid: 1/6 strictly between -3 and 3, else 0.</summary>
+        internal static TensorHandle HardsigmoidBackward(TensorHandle gradOutput, TensorHandle self)
+        {
+            var status = cmp_hardsigmoid_backward(gradOutput, self, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_hardsigmoid_backward");
+            }
+            return result;
+        }
+
+        /// <summary>Derivative of logsigmoid: sigmoid(-x).</summary>
+        internal static TensorHandle LogsigmoidBackward(TensorHandle gradOutput, TensorHandle self)
+        {
+            var status = cmp_logsigmoid_backward(gradOutput, self, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_logsigmoid_backward");
+            }
+            return result;
+        }
+
+        /// <summary>Derivative of leaky_relu: 1 where x &gt; 0, else negative_slope.</summary>
+        internal static TensorHandle LeakyReluBackward(TensorHandle gradOutput, TensorHandle self, double negativeSlope)
+        {
+            var status = cmp_leaky_relu_backward(gradOutput, self, negativeSlope, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_leaky_relu_backward");
+            }
+            return result;
+        }
+
+        /// <summary>Derivative of hardtanh (relu6 is hardtanh(0, 6)): 0 where x &lt;= min_val or x &gt;= max_val, else 1.</summary>
+        internal static TensorHandle HardtanhBackward(TensorHandle gradOutput, TensorHandle self, double minVal, double maxVal)
+        {
+            var status = cmp_hardtanh_backward(gradOutput, self, minVal, maxVal, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_hardtanh_backward");
+            }
+            return result;
+        }
+
+        /// <summary>Derivative of sigmoid from its result y = sigmoid(x): (1 - y) y.</summary>
+        internal static TensorHandle SigmoidBackward(TensorHandle gradOutput, TensorHandle output)
+        {
+            var status = cmp_sigmoid_backward(gradOutput, output, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_sigmoid_backward");
+            }
+            return result;
+        }
+
+        /// <summary>Derivative of tanh from its result y = tanh(x): 1 - y^2.</summary>
+        internal static TensorHandle TanhBackward(TensorHandle gradOutput, TensorHandle output)
+        {
+            var status = cmp_tanh_backward(gradOutput, output, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_tanh_backward");
             }
             return result;
         }

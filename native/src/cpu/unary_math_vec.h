@@ -553,6 +553,10 @@ CMP_VEC_INLINE double erfc_f64(double x) {
     return ax0 < kErfSplitF64 ? small : big;
 }
 
+// erf in the compute type, for functors templated on it (erf, exact GELU and its derivative).
+CMP_VEC_INLINE float verf(float x) { return erf_f32(x); }
+CMP_VEC_INLINE double verf(double x) { return erf_f64(x); }
+
 // erfc of a float, evaluated in double and rounded once (within an ulp of the correctly rounded
 // result; erfc needs the relative accuracy that e^{-x^2} of a float x^2 would not give). Not
 // erf_f64's tail: a float result needs only ~1e-13 relative, and that degree-21 tail with the

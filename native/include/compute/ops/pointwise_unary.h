@@ -361,6 +361,49 @@ CMP_API cmp_status cmp_clamp_min_tensor(cmp_tensor a, cmp_tensor min, cmp_tensor
 /** min(a, max) with a tensor bound (torch.clamp(a, max=t)); NaN in either gives NaN; for bool, a and max. Dtypes: all. */
 CMP_API cmp_status cmp_clamp_max_tensor(cmp_tensor a, cmp_tensor max, cmp_tensor* out);
 
+/*
+ * Activation derivatives: grad_input = grad_output * f'(self) in one fused pass, with PyTorch's
+ * *_backward formulas. grad_output and self must have the same shape and the same floating dtype
+ * (float16/bfloat16 computed in float32); CPU tensors only. self is the forward's input, except
+ * for sigmoid_backward and tanh_backward, which take the forward's result.
+ */
+
+/** Derivative of gelu (tanh_approximation as in cmp_gelu: 0 exact, 1 the tanh approximation). */
+CMP_API cmp_status cmp_gelu_backward(cmp_tensor grad_output, cmp_tensor self, int32_t tanh_approximation, cmp_tensor* out);
+
+/** Derivative of silu: s (1 + x (1 - s)), s = sigmoid(x). */
+CMP_API cmp_status cmp_silu_backward(cmp_tensor grad_output, cmp_tensor self, cmp_tensor* out);
+
+/** Derivative of mish: t + x sigmoid(x) (1 - t^2), t = tanh(softplus(x)). */
+CMP_API cmp_status cmp_mish_backward(cmp_tensor grad_output, cmp_tensor self, cmp_tensor* out);
+
+/** Derivative of softplus: sigmoid(beta x), or 1 where beta x > threshold. */
+CMP_API cmp_status cmp_softplus_backward(cmp_tensor grad_output, cmp_tensor self, double beta, double threshold, cmp_tensor* out);
+
+/** Derivative of PyTorch's general ELU (elu, selu, celu): scale where x > 0, else input_scale * alpha * scale * e^(x * input_scale). elu is (alpha, 1, 1), celu (alpha, 1, 1 / alpha), selu its fixed alpha and scale with input_scale 1. */
+CMP_API cmp_status cmp_elu_backward(cmp_tensor grad_output, cmp_tensor self, double alpha, double scale, double input_scale, cmp_tensor* out);
+
+/** Derivative of hardswish: 0 below -3, x / 3 + 1/2 up to 3, 1 above. */
+CMP_API cmp_status cmp_hardswish_backward(cmp_tensor grad_output, cmp_tensor self, cmp_tensor* out);
+
+/** Derivative of hardsigmoid: 1/6 strictly between -3 and 3, else 0. */
+CMP_API cmp_status cmp_hardsigmoid_backward(cmp_tensor grad_output, cmp_tensor self, cmp_tensor* out);
+
+/** Derivative of logsigmoid: sigmoid(-x). */
+CMP_API cmp_status cmp_logsigmoid_backward(cmp_tensor grad_output, cmp_tensor self, cmp_tensor* out);
+
+/** Derivative of leaky_relu: 1 where x > 0, else negative_slope. */
+CMP_API cmp_status cmp_leaky_relu_backward(cmp_tensor grad_output, cmp_tensor self, double negative_slope, cmp_tensor* out);
+
+/** Derivative of hardtanh (relu6 is hardtanh(0, 6)): 0 where x <= min_val or x >= max_val, else 1. */
+CMP_API cmp_status cmp_hardtanh_backward(cmp_tensor grad_output, cmp_tensor self, double min_val, double max_val, cmp_tensor* out);
+
+/** Derivative of sigmoid from its result y = sigmoid(x): (1 - y) y. */
+CMP_API cmp_status cmp_sigmoid_backward(cmp_tensor grad_output, cmp_tensor output, cmp_tensor* out);
+
+/** Derivative of tanh from its result y = tanh(x): 1 - y^2. */
+CMP_API cmp_status cmp_tanh_backward(cmp_tensor grad_output, cmp_tensor output, cmp_tensor* out);
+
 /* end of section: pointwise-unary */
 
 #endif /* COMPUTE_OPS_POINTWISE_UNARY_H */

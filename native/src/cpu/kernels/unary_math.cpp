@@ -29,11 +29,10 @@ constexpr bool is_float_v = std::is_floating_point_v<opmath_t<T>>;
 
 // ---- helpers shared by several functors -------------------------------------------------
 
-// erf/erfc: the vectorised ones (float16/bfloat16 computed in float).
-// Forced inline (as every per-element helper, see vec_math.h): out of line, erf_any made the
-// exact GELU one call per element, 18x slower.
-CMP_VEC_INLINE float erf_any(float x) { return erf_f32(x); }
-CMP_VEC_INLINE double erf_any(double x) { return erf_f64(x); }
+// erfc: the vectorised ones (float16/bfloat16 computed in float). erf is verf
+// (cpu/unary_math_vec.h), shared with GELU's derivative.
+// Forced inline (as every per-element helper, see vec_math.h): out of line, erf made the exact
+// GELU one call per element, 18x slower.
 CMP_VEC_INLINE float erfc_any(float x) { return erfc_f32(x); }
 CMP_VEC_INLINE double erfc_any(double x) { return erfc_f64(x); }
 
@@ -107,7 +106,7 @@ CMP_UNARY_FN(Asinh, asinh_v(x))
 CMP_UNARY_FN(Acosh, acosh_v(x))
 CMP_UNARY_FN(Atanh, atanh_v(x))
 CMP_UNARY_FN(Sigmoid, vsigmoid(x))
-CMP_UNARY_FN(Erf, erf_any(x))
+CMP_UNARY_FN(Erf, verf(x))
 CMP_UNARY_FN(Erfc, erfc_any(x))
 CMP_UNARY_FN(Erfinv, erfinv_any(x))
 CMP_UNARY_FN(Lgamma, lgamma_any(x))
@@ -217,7 +216,7 @@ template <typename T>
 struct GeluFn {  // x * Phi(x) = x/2 * (1 + erf(x / sqrt 2))
     using M = opmath_t<T>;
     explicit GeluFn(const UnaryMathParams&) {}
-    CMP_VEC_INLINE M operator()(M x) const { return x * M(0.5) * (M(1) + erf_any(x * M(0.70710678118654752440))); }
+    CMP_VEC_INLINE M operator()(M x) const { return x * M(0.5) * (M(1) + verf(x * M(0.70710678118654752440))); }
 };
 
 template <typename T>
