@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <random>
@@ -310,6 +311,39 @@ TEST(VecMath, Exp2Log2Log10FloatSweep) {
     expect_float_sweep_within("exp2_f32", 1, call_vexp2<float>, [](double x) { return std::exp2(x); });
     expect_float_sweep_within("log2_f32", 1, call_vlog2<float>, [](double x) { return std::log2(x); });
     expect_float_sweep_within("log10_f32", 1, call_vlog10<float>, [](double x) { return std::log10(x); });
+}
+
+// log, log2 and log10 of a float at every positive float in [1/2, 2) (the reduction's seams at
+// sqrt(1/2) and sqrt(2), and x near 1 where the result is small), every 61st positive float
+// elsewhere (subnormals included); every positive float with COMPUTE_EXHAUSTIVE_TESTS=1 (minutes
+// on a loaded machine, which is why it is not the default). Within 1 ulp of the rounded double.
+TEST(VecMath, LogFamilyFloatDense) {
+    const char* env = std::getenv("COMPUTE_EXHAUSTIVE_TESTS");
+    const bool exhaustive = env != nullptr && std::strcmp(env, "1") == 0;
+    const uint32_t dense_lo = 0x3f000000u, dense_hi = 0x40000000u;  // 0.5, 2.0
+    int64_t worst[3] = {0, 0, 0};
+    float worst_x[3] = {0, 0, 0};
+    auto check = [&](int i, float got, float ref, float x) {
+        const int64_t u = ulps(got, ref);
+        if (u > worst[i]) {
+            worst[i] = u;
+            worst_x[i] = x;
+        }
+    };
+    for (uint32_t b = 1; b < 0x7f800000u;) {
+        float x;
+        std::memcpy(&x, &b, 4);
+        const double xd = static_cast<double>(x);
+        check(0, log_f32(x), static_cast<float>(std::log(xd)), x);
+        check(1, call_vlog2(x), static_cast<float>(std::log2(xd)), x);
+        check(2, call_vlog10(x), static_cast<float>(std::log10(xd)), x);
+        b += exhaustive || (b >= dense_lo && b < dense_hi) ? 1 : 61;
+    }
+    const char* names[3] = {"log_f32", "log2_f32", "log10_f32"};
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_LE(worst[i], 1) << names[i] << ": worst at x = " << worst_x[i];
+        std::printf("%s (dense): max error %lld ulp\n", names[i], static_cast<long long>(worst[i]));
+    }
 }
 
 TEST(VecMath, Exp2Log2Log10DoubleRandom) {

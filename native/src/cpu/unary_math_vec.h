@@ -32,43 +32,55 @@ CMP_VEC_INLINE T product_error(T a, T b, T p) {
 #endif
 }
 
+// p(z) = c[0] z^(N-1) + ... + c[N-1] by Horner's rule, unrolled by recursion at compile time: a
+// loop is unrolled completely only up to 16 steps (GCC), and a loop left inside the element
+// loop stops it from vectorising (it did for a polynomial of 18 coefficients).
+template <int I, typename T, int N>
+CMP_VEC_INLINE T horner_step(const T (&c)[N], T z, T p) {
+    if constexpr (I == N) {
+        return p;
+    } else {
+        return horner_step<I + 1>(c, z, p * z + c[I]);
+    }
+}
+template <typename T, int N>
+CMP_VEC_INLINE T horner(const T (&c)[N], T z) {
+    return horner_step<1>(c, z, c[0]);
+}
+
 // log(x) = e*ln2 + log(m) with x = m * 2^e and m in [sqrt(1/2), sqrt(2)).
-//  * Subnormal x is first scaled by 2^24 (exactly) so the exponent field is meaningful.
-//  * With f = m - 1 (exact by Sterbenz' lemma) and s = f / (2 + f), log(1 + f) = 2*atanh(s)
-//    = 2s + 2s^3/3 + 2s^5/5 + ...; |s| <= 0.1716, so s^2 <= 0.0295 and the series converges
-//    fast. Writing it as f - (f^2/2 - s*(f^2/2 + R)) with R = 2s^2/3 + 2s^4/5 + ... keeps the
-//    large term f exact and puts the rounding errors into the small correction.
+//  * Subnormal x is first scaled by 2^23 (exactly) so the exponent field is meaningful.
+//  * e and m come from one integer subtraction (no compare and halving of m): with
+//    t = bits(x) - bits(sqrt(1/2)), t's bits above the mantissa are e (an arithmetic shift) and
+//    bits(x) - (t with its mantissa bits cleared) is m.
+//  * log(m) = log(1 + f) with f = m - 1 (exact by Sterbenz' lemma), written f - f^2/2 + r with
+//    r = f^3 P(f) small (|r| < 0.025 where log(1 + f) is 0.35): the large term f exact and the
+//    rounding errors in the small corrections. Float: P a fitted polynomial in f itself (no
+//    division); double: r = s (f^2/2 + z Q(z)) from log(1 + f) = 2 atanh(s), s = f / (2 + f),
+//    z = s^2 <= 0.0295, Q fitted (tools/fit_log.py) - one division, but a degree-20 polynomial
+//    in f would cost more than it.
 //  * e*ln2 is added in two parts (ln2_hi has few bits, so e*ln2_hi is exact).
 //  * Special cases by select: 0 -> -inf, negative -> NaN, +inf -> +inf, NaN -> NaN.
-// The reduction as parts: log(x) = ef ln2 + (f - hfsq + sr), sr = s (hfsq + R). log, log1p,
-// log2 and log10 differ only in how they add the parts up.
+// The reduction as parts: log(x) = ef ln2 + (f - hfsq + sr). log, log1p, log2 and log10 differ
+// only in how they add the parts up.
 template <typename T>
 struct LogParts {
     T ef, f, hfsq, sr;
 };
 
 CMP_VEC_INLINE LogParts<float> log_parts(float x) {
-    constexpr float two24 = 16777216.0f;
+    constexpr float two23 = 8388608.0f;
     const bool sub = x < std::numeric_limits<float>::min();
-    const float xs = sub ? x * two24 : x;
-    const uint32_t ix = bit_cast_<uint32_t>(xs);
-    int32_t e = static_cast<int32_t>((ix >> 23) & 0xffu) - 127 - (sub ? 24 : 0);
-    float m = bit_cast_<float>((ix & 0x007fffffu) | 0x3f800000u);  // [1, 2)
-    const bool big = m > 1.41421356f;
-    m = big ? m * 0.5f : m;
-    e += big ? 1 : 0;
-    const float f = m - 1.0f;
-    const float s = f / (2.0f + f);
-    const float z = s * s;
-    // 2/(2k+1) for k = 1..5: the next term is below 2^-27 relative.
-    float r = 2.0f / 11.0f;
-    r = r * z + 2.0f / 9.0f;
-    r = r * z + 2.0f / 7.0f;
-    r = r * z + 2.0f / 5.0f;
-    r = r * z + 2.0f / 3.0f;
-    r = r * z;
-    const float hfsq = 0.5f * f * f;
-    return {static_cast<float>(e), f, hfsq, s * (hfsq + r)};
+    const uint32_t ix = bit_cast_<uint32_t>(sub ? x * two23 : x);
+    const uint32_t t = ix - 0x3f3504f3u;  // bits of float(sqrt(1/2))
+    const int32_t e = static_cast<int32_t>(t) >> 23;
+    const float f = bit_cast_<float>(ix - (t & 0xff800000u)) - 1.0f;
+    // tools/fit_log.py, degree 7: log(1 + f) within 2^-27 relative, f in [sqrt(1/2) - 1, sqrt(2) - 1].
+    static constexpr float p[] = {-0.07362867891788483f, 0.1262032687664032f,  -0.13202103972434998f,
+                                  0.14227114617824554f,  -0.16621370613574982f, 0.19999825954437256f,
+                                  -0.2500085234642029f,  0.3333335518836975f};
+    const float z = f * f;
+    return {static_cast<float>(e - (sub ? 23 : 0)), f, 0.5f * z, f * z * horner(p, f)};
 }
 
 // log's special cases by select: 0 -> -inf, negative -> NaN, +inf -> +inf, NaN -> NaN.
@@ -88,37 +100,28 @@ CMP_VEC_INLINE float log_f32(float x) {
     return log_specials(x, q.ef * ln2_hi - ((q.hfsq - (q.sr + q.ef * ln2_lo)) - q.f));
 }
 
-// The parts of log(xs * 2^e_adjust) for a normal xs > 0, in the steps of the float version
-// with double constants.
+// The parts of log(xs * 2^e_adjust) for a normal xs > 0, in the steps of the float version.
 CMP_VEC_INLINE LogParts<double> log_parts_scaled(double xs, int64_t e_adjust) {
     const uint64_t ix = bit_cast_<uint64_t>(xs);
-    // The biased exponent as a double without an int64 -> double conversion (none in AVX2):
-    // its bits under 2^52's exponent give 2^52 + e_biased exactly.
-    const double e_biased = bit_cast_<double>(((ix >> 52) & 0x7ffu) | 0x4330000000000000ull) - 4503599627370496.0;
-    double e = e_biased - (1023.0 - static_cast<double>(e_adjust));
-    double m = bit_cast_<double>((ix & 0x000fffffffffffffull) | 0x3ff0000000000000ull);
-    const bool big = m > 1.4142135623730951;
-    m = big ? m * 0.5 : m;
-    e += big ? 1.0 : 0.0;
-    const double f = m - 1.0;
+    // u = bits(xs) - bits(sqrt(1/2)) + bits(1): its exponent field is e + 1023, positive for a
+    // normal xs, so a logical shift gives it (AVX2 has no 64-bit arithmetic shift).
+    const uint64_t u = ix + (0x3ff0000000000000ull - 0x3fe6a09e667f3bcdull);
+    const uint64_t eb = u >> 52;
+    const double f = bit_cast_<double>(ix - (eb << 52) + 0x3ff0000000000000ull) - 1.0;
+    // e as a double without an int64 -> double conversion (none in AVX2): eb under 2^52's
+    // exponent gives 2^52 + eb exactly.
+    const double e = bit_cast_<double>(eb | 0x4330000000000000ull) -
+                     (4503599627370496.0 + 1023.0 - static_cast<double>(e_adjust));
     const double s = f / (2.0 + f);
     const double z = s * s;
-    // 2/(2k+1) for k = 1..12: z^13/27 < 2^-70, far below half an ulp of the result.
-    double r = 2.0 / 25.0;
-    r = r * z + 2.0 / 23.0;
-    r = r * z + 2.0 / 21.0;
-    r = r * z + 2.0 / 19.0;
-    r = r * z + 2.0 / 17.0;
-    r = r * z + 2.0 / 15.0;
-    r = r * z + 2.0 / 13.0;
-    r = r * z + 2.0 / 11.0;
-    r = r * z + 2.0 / 9.0;
-    r = r * z + 2.0 / 7.0;
-    r = r * z + 2.0 / 5.0;
-    r = r * z + 2.0 / 3.0;
-    r = r * z;
+    // tools/fit_log.py, degree 6: 2 atanh(s) within 2^-59 relative. Evaluated as two Horner
+    // chains in z^2 (even and odd powers) for a shorter dependency chain.
+    const double w = z * z;
+    const double even = ((0.1479695896056556 * w + 0.181835694518003) * w + 0.285714287437626) * w +
+                        0.6666666666666736;
+    const double odd = ((0.15313936541474302 * w + 0.22222198457093684) * w + 0.39999999999406793) * z;
     const double hfsq = 0.5 * f * f;
-    return {e, f, hfsq, s * (hfsq + r)};
+    return {e, f, hfsq, s * (hfsq + z * (even + odd))};
 }
 
 // Subnormal x is scaled by 2^54 first (exactly) so the exponent field is meaningful.
@@ -399,22 +402,6 @@ CMP_VEC_INLINE double vtanh(double x) { return tanh_f64(x); }
 template <typename T>
 CMP_VEC_INLINE T vsigmoid(T x) {
     return T(1) / (T(1) + vexp(-x));
-}
-
-// p(z) = c[0] z^(N-1) + ... + c[N-1] by Horner's rule, unrolled by recursion at compile time: a
-// loop is unrolled completely only up to 16 steps (GCC), and a loop left inside the element
-// loop stops it from vectorising (it did for a polynomial of 18 coefficients).
-template <int I, typename T, int N>
-CMP_VEC_INLINE T horner_step(const T (&c)[N], T z, T p) {
-    if constexpr (I == N) {
-        return p;
-    } else {
-        return horner_step<I + 1>(c, z, p * z + c[I]);
-    }
-}
-template <typename T, int N>
-CMP_VEC_INLINE T horner(const T (&c)[N], T z) {
-    return horner_step<1>(c, z, c[0]);
 }
 
 // erf of a float evaluated in float (twice the lanes of erf_f64 below; GELU spends its time
