@@ -400,6 +400,29 @@ def generate():
           in_place=True)
     c.add("error_masked_fill_value_1d", "masked_fill", [randn([2, 3]), mask, torch.tensor([1.0])])
     c.add("error_masked_fill_shape_mismatch", "masked_fill", [randn([3]), randint([4], "bool")], value=1.0)
+    # Long enough for the vector loops' full blocks and a tail at every ISA (16 floats a block at
+    # avx512): a random condition or mask per element, NaNs among the fmax/fmin operands on either
+    # side and both. Drawn last so the cases above keep their inputs.
+    long_cond = randint([101], "bool")
+    for dt in ("float32", "float64", "float16", "int8", "int64"):
+        c.add(f"where_long_{dt}", "where", [long_cond, sample([101], dt), sample([101], dt)])
+    for dt in ("float32", "float64", "int16", "bool"):
+        c.add(f"masked_fill_long_{dt}", "masked_fill", [sample([101], dt), long_cond], value=-4)
+    for dt in ("float32", "float64"):
+        a, b = randn([101], dt, scale=3.0), randn([101], dt, scale=3.0)
+        a[::3], b[::5] = float("nan"), float("nan")
+        for op in ("fmax", "fmin", "maximum", "minimum"):
+            c.add(f"{op}_long_nans_{dt}", op, [a, b])
+    # float32 pow in vector lanes: negative bases with integer and non-integer exponents, and
+    # results that overflow to inf or underflow to subnormals and 0.
+    base = randn([101], "float32", scale=3.0)
+    expo = torch.where(torch.rand(101) < 0.5, torch.randint(-7, 8, (101,)).float(), randn([101], "float32", scale=3.0))
+    c.add("pow_long_float32", "pow", [base, expo])
+    c.add("pow_long_range_float32", "pow", [torch.rand(101) * 50.0, (torch.rand(101) - 0.5) * 80.0])
+    c.add("pow_long_float16", "pow", [randn([101], "float16", scale=2.0).abs(), randn([101], "float16", scale=2.0)])
+    for op in ("fmax", "fmin"):
+        a, b = grid(op, torch.float64)
+        c.add(f"{op}_special_values_float64_all", op, [a, b])
     write("binary_math.json", c.cases,
           description="Pointwise binary/ternary math: div rounding modes, floor_divide, remainder, fmod, pow, atan2, "
                       "hypot, maximum/minimum, fmax/fmin, copysign, bitwise, shifts, logical ops, where, lerp, "

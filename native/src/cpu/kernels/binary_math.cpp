@@ -11,10 +11,21 @@
 #include "cpu/loops.h"
 #include "cpu/vec_atan.h"
 #include "cpu/vec_fmod.h"
+#include "cpu/vec_pow.h"
 
 #include <algorithm>
 #include <cmath>
 #include <type_traits>
+
+// The element lambdas of the largest bodies (pow, atan2, hypot) are forced inline: with all of
+// them in binary_math_typed, GCC's inlining budget for the function ran out and left pow's and
+// atan2's call operators out of line (one call per element; tools/check_vector_inlining.py),
+// although each alone inlines. Written after the lambda's parameter list.
+#if defined(__GNUC__)
+#define CMP_VEC_LAMBDA __attribute__((always_inline))
+#else
+#define CMP_VEC_LAMBDA
+#endif
 
 namespace cmp::cpu {
 namespace {
@@ -92,14 +103,18 @@ void binary_math_typed(TensorIterator& iter, BinaryMathOp op) {
             else if constexpr (integer) return run<T>(iter, [](T a, T b) { return int_fmod(a, b, kOnZero); });
             break;
         case BinaryMathOp::Pow:
-            if constexpr (fp) return run<T>(iter, [](M a, M b) { return pow_of(a, b); }, kTranscendentalGrain);
+            // float opmath (float32/16, bfloat16) in vector lanes (cpu/vec_pow.h); float64 keeps
+            // the C library's pow, element by element.
+            if constexpr (std::is_same_v<M, float>)
+                return run<T>(iter, [](M a, M b) CMP_VEC_LAMBDA { return pow_f32(a, b); }, kTranscendentalGrain);
+            else if constexpr (fp) return run<T>(iter, [](M a, M b) { return pow_of(a, b); }, kTranscendentalGrain);
             else if constexpr (integer) return run<T>(iter, [](T a, T b) { return int_pow(a, b); });
             break;
         case BinaryMathOp::Atan2:
-            if constexpr (fp) return run<T>(iter, [](M a, M b) { return atan2_v(a, b); }, kTranscendentalGrain);
+            if constexpr (fp) return run<T>(iter, [](M a, M b) CMP_VEC_LAMBDA { return atan2_v(a, b); }, kTranscendentalGrain);
             break;
         case BinaryMathOp::Hypot:
-            if constexpr (fp) return run<T>(iter, [](M a, M b) { return hypot_v(a, b); }, kTranscendentalGrain);
+            if constexpr (fp) return run<T>(iter, [](M a, M b) CMP_VEC_LAMBDA { return hypot_v(a, b); }, kTranscendentalGrain);
             break;
         case BinaryMathOp::Copysign:
             if constexpr (fp) return run<T>(iter, [](M a, M b) { return copysign_of(a, b); });
