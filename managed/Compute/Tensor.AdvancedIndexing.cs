@@ -126,6 +126,10 @@ namespace Compute
         {
             ArgumentNullException.ThrowIfNull(indices);
             ArgumentNullException.ThrowIfNull(values);
+            if (AutocastRegion.Recast(AutocastOps.IndexPut, this, values) is { } cast)
+            {
+                return cast.A.IndexPut(indices, cast.B, accumulate);
+            }
             Tensor result = WithOptionalHandles(indices, h =>
                 Own(NativeMethods.IndexPut(Handle, h, h.Length, values.Handle, accumulate ? 1 : 0)));
             if (!Recorder.Wanted(this, values))

@@ -59,12 +59,17 @@ namespace Compute
         /// <summary>this to the power other (torch.pow); integers to a negative number power throw.</summary>
         public Tensor Pow(Tensor other)
         {
+            if (AutocastRegion.Recast(AutocastOps.Pow, this, other) is { } cast)
+            {
+                return cast.A.Pow(cast.B);
+            }
             Tensor result = Binary(this, other, NativeMethods.Pow);
             return Recorder.Record(result, "PowBackward1", [this, other], [this, other, result], static ctx => PowTensorBackward(ctx));
         }
 
         /// <summary>this to the power a number (torch.pow); integers to a negative number power throw.</summary>
         public Tensor Pow(Scalar other) =>
+            AutocastRegion.Recast(AutocastOps.Pow, this)?.Pow(other) ??
             Recorder.Record(Binary(this, other, NativeMethods.Pow), "PowBackward0", [this], [this], ctx => [PowScalarBackward(ctx, other)]);
 
         /// <summary>In-place Pow (pow_); the result must fit this tensor's dtype. Returns this tensor.</summary>
@@ -75,6 +80,7 @@ namespace Compute
 
         /// <summary>atan(this / other) in the quadrant of (other, this) (torch.atan2); integers give float32.</summary>
         public Tensor Atan2(Tensor other) =>
+            AutocastRegion.Recast(AutocastOps.Atan2, this, other) is { } cast ? cast.A.Atan2(cast.B) :
             Recorder.Record(Binary(this, other, NativeMethods.Atan2), "Atan2Backward0", [this, other], [this, other],
                 static ctx => Atan2Backward(ctx.Grad, ctx.Saved(0), ctx.Saved(1), ctx.Needs(0), ctx.Needs(1)));
 
@@ -235,6 +241,10 @@ namespace Compute
         /// <summary>A number to the power of each element (torch.pow(number, tensor)).</summary>
         public static Tensor Pow(Scalar self, Tensor exponent)
         {
+            if (AutocastRegion.Recast(AutocastOps.Pow, exponent) is { } cast)
+            {
+                return Pow(self, cast);
+            }
             Tensor result = Binary(self, exponent, NativeMethods.Pow);
             return Recorder.Record(result, "PowBackward2", [exponent], [exponent, result],
                 ctx => [PowNumberBaseBackward(ctx.Grad, self, ctx.Saved(0), ctx.Saved(1))]);
@@ -368,6 +378,10 @@ namespace Compute
         {
             ArgumentNullException.ThrowIfNull(tensor1);
             ArgumentNullException.ThrowIfNull(tensor2);
+            if (AutocastRegion.Recast(AutocastOps.Addcmul, this, tensor1, tensor2) is { } cast)
+            {
+                return cast.A.Addcmul(cast.B!, cast.C!, value);
+            }
             return Recorder.Record(Own(NativeMethods.Addcmul(Handle, tensor1.Handle, tensor2.Handle, value?.Native ?? One)), "AddcmulBackward0",
                 [this, tensor1, tensor2], [tensor1, tensor2], ctx =>
                 [ctx.Grad, ctx.Needs(1) ? ctx.Grad * Scaled(ctx.Saved(1), value) : null,
@@ -391,6 +405,10 @@ namespace Compute
         {
             ArgumentNullException.ThrowIfNull(tensor1);
             ArgumentNullException.ThrowIfNull(tensor2);
+            if (AutocastRegion.Recast(AutocastOps.Addcdiv, this, tensor1, tensor2) is { } cast)
+            {
+                return cast.A.Addcdiv(cast.B!, cast.C!, value);
+            }
             Scalar v = value ?? 1;
             return Recorder.Record(Own(NativeMethods.Addcdiv(Handle, tensor1.Handle, tensor2.Handle, v.Native)), "AddcdivBackward0",
                 [this, tensor1, tensor2], [tensor1, tensor2], ctx =>

@@ -72,6 +72,10 @@ namespace Compute
         {
             ArgumentNullException.ThrowIfNull(index);
             ArgumentNullException.ThrowIfNull(src);
+            if (AutocastRegion.Recast(AutocastOps.ScatterAdd, this, src) is { } cast)
+            {
+                return cast.A.ScatterAdd(dim, index, cast.B);
+            }
             return Recorder.Record(Own(NativeMethods.ScatterAdd(Handle, dim, index.Handle, src.Handle)), "ScatterAddBackward0",
                 [this, null, src], [index], ctx => [ctx.Grad, null, ctx.Needs(2) ? ctx.Grad.Gather(dim, ctx.Saved(0)) : null]);
         }

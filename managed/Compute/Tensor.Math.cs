@@ -151,6 +151,10 @@ namespace Compute
         /// <summary>e to the power of each element (torch.exp); integer inputs give float32.</summary>
         public Tensor Exp()
         {
+            if (AutocastRegion.Recast(AutocastOps.Exp, this) is { } cast)
+            {
+                return cast.Exp();
+            }
             Tensor result = Own(NativeMethods.Exp(Handle));
             return Recorder.Record(result, "ExpBackward0", [this], [result], static ctx => [ctx.Grad * ctx.Saved(0)]);
         }
@@ -193,6 +197,7 @@ namespace Compute
 
         /// <summary>Matrix product with PyTorch's matmul rules: 1-D, 2-D and broadcast batched inputs (the @ operator).</summary>
         public Tensor MatMul(Tensor other) =>
+            AutocastRegion.Recast(AutocastOps.Matmul, this, other) is { } cast ? cast.A.MatMul(cast.B) :
             Recorder.Record(Binary(this, other, NativeMethods.Matmul), "MmBackward0", [this, other], [this, other],
                 static ctx => ProductBackward(ctx));
 

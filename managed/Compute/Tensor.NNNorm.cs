@@ -21,10 +21,13 @@ namespace Compute
         /// so large inputs never overflow. <paramref name="dtype"/> converts the input first; 16-bit
         /// inputs are computed in float32. Floating tensors only (or an integer one with a floating dtype).
         /// </summary>
-        public Tensor Softmax(long dim, DType? dtype = null) => NN.NNFormulas.Softmax(Own(NativeMethods.Softmax(Handle, dim, OptionalDType(dtype))), this, dim);
+        public Tensor Softmax(long dim, DType? dtype = null) =>
+            dtype is null && AutocastRegion.Recast(AutocastOps.Softmax, this) is { } cast ? cast.Softmax(dim) :
+            NN.NNFormulas.Softmax(Own(NativeMethods.Softmax(Handle, dim, OptionalDType(dtype))), this, dim);
 
         /// <summary>log_softmax along <paramref name="dim"/> (x.log_softmax(dim, dtype=...)): x - max - log(sum(exp(x - max))).</summary>
         public Tensor LogSoftmax(long dim, DType? dtype = null) =>
+            dtype is null && AutocastRegion.Recast(AutocastOps.LogSoftmax, this) is { } cast ? cast.LogSoftmax(dim) :
             NN.NNFormulas.LogSoftmax(Own(NativeMethods.LogSoftmax(Handle, dim, OptionalDType(dtype))), this, dim);
     }
 }

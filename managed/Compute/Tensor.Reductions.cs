@@ -53,6 +53,7 @@ namespace Compute
 
         /// <summary>Sum of all elements as a 0-dim tensor (torch.sum); integer and bool inputs sum to int64 unless <paramref name="dtype"/> is given, in which case the input is converted to it first.</summary>
         public Tensor Sum(DType? dtype = null) =>
+            dtype is null && AutocastRegion.Recast(AutocastOps.Sum, this) is { } cast ? cast.Sum() :
             RecordReduction(OverDims(null, false, dtype, NativeMethods.Sum, NativeMethods.SumDtype), "SumBackward0", null, false, SumFormula);
 
         /// <summary>Sum over <paramref name="dim"/> (x.sum(dim=d, keepdim=k, dtype=t)).</summary>
@@ -60,6 +61,7 @@ namespace Compute
 
         /// <summary>Sum over several dims (x.sum(dim=(d0, d1), keepdim=k, dtype=t)).</summary>
         public Tensor Sum(long[] dim, bool keepDim = false, DType? dtype = null) =>
+            dtype is null && AutocastRegion.Recast(AutocastOps.Sum, this) is { } cast ? cast.Sum(dim, keepDim) :
             RecordReduction(OverDims(Checked(dim), keepDim, dtype, NativeMethods.Sum, NativeMethods.SumDtype), "SumBackward1", dim, keepDim, SumFormula);
 
         /// <summary>Mean of all elements as a 0-dim tensor (torch.mean); floating inputs, or a floating <paramref name="dtype"/> to convert to first.</summary>
@@ -75,6 +77,7 @@ namespace Compute
 
         /// <summary>Product of all elements (torch.prod); integer and bool inputs give int64 unless <paramref name="dtype"/> is given; an empty product is 1.</summary>
         public Tensor Prod(DType? dtype = null) =>
+            dtype is null && AutocastRegion.Recast(AutocastOps.Prod, this) is { } cast ? cast.Prod() :
             RecordReduction(OverDims(null, false, dtype, NativeMethods.Prod, NativeMethods.ProdDtype), "ProdBackward0", null, false, ProdFormula);
 
         /// <summary>Product over <paramref name="dim"/> (x.prod(dim=d, keepdim=k, dtype=t)).</summary>
@@ -82,6 +85,7 @@ namespace Compute
 
         /// <summary>Product over several dims.</summary>
         public Tensor Prod(long[] dim, bool keepDim = false, DType? dtype = null) =>
+            dtype is null && AutocastRegion.Recast(AutocastOps.Prod, this) is { } cast ? cast.Prod(dim, keepDim) :
             RecordReduction(OverDims(Checked(dim), keepDim, dtype, NativeMethods.Prod, NativeMethods.ProdDtype), "ProdBackward1", dim, keepDim, ProdFormula);
 
         // ---- extrema ---------------------------------------------------------------------------
@@ -193,6 +197,10 @@ namespace Compute
         /// </summary>
         public Tensor VectorNorm(double ord = 2, long[]? dim = null, bool keepDim = false)
         {
+            if (AutocastRegion.Recast(AutocastOps.VectorNorm, this) is { } cast)
+            {
+                return cast.VectorNorm(ord, dim, keepDim);
+            }
             long[] dims = dim ?? Array.Empty<long>();
             return RecordReduction(Own(NativeMethods.VectorNorm(Handle, ord, dims, dims.Length, Flag(keepDim))), "LinalgVectorNormBackward0", dims,
                 keepDim, NormFormula(ord));
@@ -212,6 +220,7 @@ namespace Compute
 
         /// <summary>log(sum(exp(x))) over several dims (every dim for an empty list).</summary>
         public Tensor LogSumExp(long[] dim, bool keepDim = false) =>
+            AutocastRegion.Recast(AutocastOps.LogSumExp, this)?.LogSumExp(dim, keepDim) ??
             RecordReduction(OverDims(Checked(dim), keepDim, NativeMethods.Logsumexp), "LogsumexpBackward0", dim, keepDim, LogSumExpFormula);
 
         // ---- logical reductions and counts -----------------------------------------------------
@@ -248,12 +257,17 @@ namespace Compute
 
         /// <summary>Running sum along <paramref name="dim"/> (torch.cumsum); integer and bool inputs give int64 unless <paramref name="dtype"/> is given.</summary>
         public Tensor CumSum(long dim, DType? dtype = null) =>
+            dtype is null && AutocastRegion.Recast(AutocastOps.CumSum, this) is { } cast ? cast.CumSum(dim) :
             Recorder.Record(Own(dtype is DType d ? NativeMethods.CumsumDtype(Handle, dim, d) : NativeMethods.Cumsum(Handle, dim)),
                 "CumsumBackward0", [this], null, ctx => [CumSumBackward(ctx.Grad, dim)]);
 
         /// <summary>Running product along <paramref name="dim"/> (torch.cumprod); integer and bool inputs give int64 unless <paramref name="dtype"/> is given.</summary>
         public Tensor CumProd(long dim, DType? dtype = null)
         {
+            if (dtype is null && AutocastRegion.Recast(AutocastOps.CumProd, this) is { } cast)
+            {
+                return cast.CumProd(dim);
+            }
             Tensor result = Own(dtype is DType d ? NativeMethods.CumprodDtype(Handle, dim, d) : NativeMethods.Cumprod(Handle, dim));
             return Recorder.Record(result, "CumprodBackward0", [this], [this, result], ctx => [CumProdBackward(ctx, dim)]);
         }

@@ -69,6 +69,8 @@ namespace Compute
         /// </summary>
         public static Tensor Cat(IReadOnlyList<Tensor> tensors, long dim = 0)
         {
+            ArgumentNullException.ThrowIfNull(tensors);
+            using AutocastRegion amp = AutocastRegion.Enter(AutocastOps.Cat, ref tensors);
             Tensor result = WithHandles(tensors, "Cat", h => NativeMethods.Cat(h, h.Length, dim));
             Tensor?[] inputs = ToArray(tensors);
             if (!Recorder.Wanted(inputs))
@@ -82,6 +84,8 @@ namespace Compute
         /// <summary>Stacks tensors of one shape along a new dim <paramref name="dim"/> (torch.stack).</summary>
         public static Tensor Stack(IReadOnlyList<Tensor> tensors, long dim = 0)
         {
+            ArgumentNullException.ThrowIfNull(tensors);
+            using AutocastRegion amp = AutocastRegion.Enter(AutocastOps.Stack, ref tensors);
             Tensor result = WithHandles(tensors, "Stack", h => NativeMethods.Stack(h, h.Length, dim));
             Tensor?[] inputs = ToArray(tensors);
             if (!Recorder.Wanted(inputs))

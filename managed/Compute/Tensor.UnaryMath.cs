@@ -38,6 +38,7 @@ namespace Compute
 
         /// <summary>1 / sqrt(x) (torch.rsqrt); integer inputs give float32.</summary>
         public Tensor Rsqrt() =>
+            AutocastRegion.Recast(AutocastOps.Rsqrt, this)?.Rsqrt() ??
             RecordUnaryOfResult(Own(NativeMethods.Rsqrt(Handle)), "RsqrtBackward0", static (g, y) => -0.5 * g * y.Pow(3));
 
         /// <summary>In-place Rsqrt (rsqrt_); the result must fit this tensor's dtype. Returns this tensor.</summary>
@@ -59,6 +60,7 @@ namespace Compute
 
         /// <summary>e^x - 1, accurate near 0 (torch.expm1); integer inputs give float32.</summary>
         public Tensor Expm1() =>
+            AutocastRegion.Recast(AutocastOps.Expm1, this)?.Expm1() ??
             RecordUnaryOfResult(Own(NativeMethods.Expm1(Handle)), "Expm1Backward0", static (g, y) => g * (y + 1));
 
         /// <summary>In-place Expm1 (expm1_); the result must fit this tensor's dtype. Returns this tensor.</summary>
@@ -66,6 +68,7 @@ namespace Compute
 
         /// <summary>Natural logarithm (torch.log); integer inputs give float32.</summary>
         public Tensor Log() =>
+            AutocastRegion.Recast(AutocastOps.Log, this)?.Log() ??
             Recorder.Record(Own(NativeMethods.Log(Handle)), "LogBackward0", [this], [this], static ctx => [ctx.Grad / ctx.Saved(0)]);
 
         /// <summary>In-place Log (log_); the result must fit this tensor's dtype. Returns this tensor.</summary>
@@ -73,6 +76,7 @@ namespace Compute
 
         /// <summary>Base-2 logarithm (torch.log2); integer inputs give float32.</summary>
         public Tensor Log2() =>
+            AutocastRegion.Recast(AutocastOps.Log2, this)?.Log2() ??
             RecordUnary(Own(NativeMethods.Log2(Handle)), "Log2Backward0", static (g, x) => g / (x * Ln2));
 
         /// <summary>In-place Log2 (log2_); the result must fit this tensor's dtype. Returns this tensor.</summary>
@@ -80,6 +84,7 @@ namespace Compute
 
         /// <summary>Base-10 logarithm (torch.log10); integer inputs give float32.</summary>
         public Tensor Log10() =>
+            AutocastRegion.Recast(AutocastOps.Log10, this)?.Log10() ??
             RecordUnary(Own(NativeMethods.Log10(Handle)), "Log10Backward0", static (g, x) => g / (x * Ln10));
 
         /// <summary>In-place Log10 (log10_); the result must fit this tensor's dtype. Returns this tensor.</summary>
@@ -87,6 +92,7 @@ namespace Compute
 
         /// <summary>log(1 + x), accurate near 0 (torch.log1p); integer inputs give float32.</summary>
         public Tensor Log1p() =>
+            AutocastRegion.Recast(AutocastOps.Log1p, this)?.Log1p() ??
             RecordUnary(Own(NativeMethods.Log1p(Handle)), "Log1PBackward0", static (g, x) => g / (x + 1));
 
         /// <summary>In-place Log1p (log1p_); the result must fit this tensor's dtype. Returns this tensor.</summary>
@@ -108,6 +114,7 @@ namespace Compute
 
         /// <summary>Tangent (torch.tan); integer inputs give float32.</summary>
         public Tensor Tan() =>
+            AutocastRegion.Recast(AutocastOps.Tan, this)?.Tan() ??
             RecordUnaryOfResult(Own(NativeMethods.Tan(Handle)), "TanBackward0", static (g, y) => g * (1 + y.Pow(2)));
 
         /// <summary>In-place Tan (tan_); the result must fit this tensor's dtype. Returns this tensor.</summary>
@@ -115,6 +122,7 @@ namespace Compute
 
         /// <summary>Arcsine (torch.asin); integer inputs give float32.</summary>
         public Tensor Asin() =>
+            AutocastRegion.Recast(AutocastOps.Asin, this)?.Asin() ??
             RecordUnary(Own(NativeMethods.Asin(Handle)), "AsinBackward0", static (g, x) => g * (-x * x + 1).Rsqrt());
 
         /// <summary>In-place Asin (asin_); the result must fit this tensor's dtype. Returns this tensor.</summary>
@@ -122,6 +130,7 @@ namespace Compute
 
         /// <summary>Arccosine (torch.acos); integer inputs give float32.</summary>
         public Tensor Acos() =>
+            AutocastRegion.Recast(AutocastOps.Acos, this)?.Acos() ??
             RecordUnary(Own(NativeMethods.Acos(Handle)), "AcosBackward0", static (g, x) => g * -(-x * x + 1).Rsqrt());
 
         /// <summary>In-place Acos (acos_); the result must fit this tensor's dtype. Returns this tensor.</summary>
@@ -136,6 +145,7 @@ namespace Compute
 
         /// <summary>Hyperbolic sine (torch.sinh); integer inputs give float32.</summary>
         public Tensor Sinh() =>
+            AutocastRegion.Recast(AutocastOps.Sinh, this)?.Sinh() ??
             RecordUnary(Own(NativeMethods.Sinh(Handle)), "SinhBackward0", static (g, x) => g * x.Cosh());
 
         /// <summary>In-place Sinh (sinh_); the result must fit this tensor's dtype. Returns this tensor.</summary>
@@ -143,6 +153,7 @@ namespace Compute
 
         /// <summary>Hyperbolic cosine (torch.cosh); integer inputs give float32.</summary>
         public Tensor Cosh() =>
+            AutocastRegion.Recast(AutocastOps.Cosh, this)?.Cosh() ??
             RecordUnary(Own(NativeMethods.Cosh(Handle)), "CoshBackward0", static (g, x) => g * x.Sinh());
 
         /// <summary>In-place Cosh (cosh_); the result must fit this tensor's dtype. Returns this tensor.</summary>
@@ -205,6 +216,7 @@ namespace Compute
 
         /// <summary>Inverse error function (torch.erfinv); integer inputs give float32.</summary>
         public Tensor Erfinv() =>
+            AutocastRegion.Recast(AutocastOps.Erfinv, this)?.Erfinv() ??
             RecordUnary(Own(NativeMethods.Erfinv(Handle)), "ErfinvBackward0", static (g, x) => SqrtPiOverTwo * x.Erfinv().Pow(2).Exp() * g);
 
         /// <summary>In-place Erfinv (erfinv_); the result must fit this tensor's dtype. Returns this tensor.</summary>
@@ -264,6 +276,7 @@ namespace Compute
 
         /// <summary>1 / x (torch.reciprocal); integer inputs give float32.</summary>
         public Tensor Reciprocal() =>
+            AutocastRegion.Recast(AutocastOps.Reciprocal, this)?.Reciprocal() ??
             RecordUnaryOfResult(Own(NativeMethods.Reciprocal(Handle)), "ReciprocalBackward0", static (g, y) => -g * (y * y));
 
         /// <summary>In-place Reciprocal (reciprocal_); the result must fit this tensor's dtype. Returns this tensor.</summary>
@@ -377,6 +390,7 @@ namespace Compute
 
         /// <summary>log(1 + e^(beta x)) / beta, or x where beta x &gt; threshold (torch.nn.functional.softplus).</summary>
         public Tensor Softplus(double beta = 1.0, double threshold = 20.0) =>
+            AutocastRegion.Recast(AutocastOps.Softplus, this)?.Softplus(beta, threshold) ??
             RecordUnary(Own(NativeMethods.Softplus(Handle, beta, threshold)), "SoftplusBackward0",
                 (g, x) => SoftplusBackward(g, x, beta, threshold));
 

@@ -18,6 +18,9 @@ namespace Compute
         internal static Tensor?[]? Run(IReadOnlyList<Tensor> roots, IReadOnlyList<Tensor?> rootGrads, bool retainGraph,
             bool createGraph, IReadOnlyList<Tensor>? capture, string op)
         {
+            // Each gradient is computed in the dtype of its forward op, even when Backward is
+            // called inside an Autocast scope.
+            using AutocastRegion noAutocast = AutocastRegion.Suspend();
             var rootEdges = new Edge[roots.Count];
             var seeds = new Tensor[roots.Count];
             for (int i = 0; i < roots.Count; i++)

@@ -53,6 +53,9 @@ namespace Compute
             Tensor result;
             Tensor? previous = t_inPlaceTarget;
             t_inPlaceTarget = this;
+            // In-place ops are not autocast (as in PyTorch): the recorded out-of-place form runs
+            // in this tensor's own dtype.
+            using AutocastRegion noAutocast = AutocastRegion.Suspend();
             try
             {
                 result = outOfPlace();

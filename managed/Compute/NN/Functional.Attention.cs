@@ -20,6 +20,10 @@ namespace Compute.NN
         public static Tensor ScaledDotProductAttention(Tensor query, Tensor key, Tensor value, Tensor? attnMask = null,
             double dropoutP = 0.0, bool isCausal = false, double? scale = null)
         {
+            if (AutocastRegion.Recast(AutocastOps.ScaledDotProductAttention, query, key, value, attnMask) is { } cast)
+            {
+                return ScaledDotProductAttention(cast.A, cast.B!, cast.C!, cast.D, dropoutP, isCausal, scale);
+            }
             var r = ScaledDotProductAttentionForward(query, key, value, attnMask, dropoutP, isCausal, scale);
             return NNFormulas.Attention(r, query, key, value, attnMask, dropoutP, isCausal, scale);
         }

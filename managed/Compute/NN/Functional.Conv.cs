@@ -128,6 +128,10 @@ namespace Compute.NN
         {
             ArgumentNullException.ThrowIfNull(input);
             ArgumentNullException.ThrowIfNull(weight);
+            if (AutocastRegion.Recast(AutocastOps.Conv, input, weight, bias) is { } cast)
+            {
+                return Convolution(nspatial, cast.A, cast.B!, cast.C, stride, padding, mode, dilation, groups);
+            }
             using var none = new TensorHandle();
             return NNFormulas.Convolution(Tensor.Own(NativeMethods.Conv(input.Handle, weight.Handle, bias?.Handle ?? none, nspatial,
                 PerDim(stride, nspatial, 1, nameof(stride)),
@@ -144,6 +148,10 @@ namespace Compute.NN
         {
             ArgumentNullException.ThrowIfNull(input);
             ArgumentNullException.ThrowIfNull(weight);
+            if (AutocastRegion.Recast(AutocastOps.ConvTranspose, input, weight, bias) is { } cast)
+            {
+                return TransposedConvolution(nspatial, cast.A, cast.B!, cast.C, stride, padding, outputPadding, groups, dilation);
+            }
             using var none = new TensorHandle();
             return NNFormulas.Convolution(Tensor.Own(NativeMethods.ConvTranspose(input.Handle, weight.Handle, bias?.Handle ?? none, nspatial,
                 PerDim(stride, nspatial, 1, nameof(stride)), PerDim(padding, nspatial, 0, nameof(padding)),

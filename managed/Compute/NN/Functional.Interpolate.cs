@@ -97,6 +97,10 @@ namespace Compute.NN
         {
             ArgumentNullException.ThrowIfNull(input);
             ArgumentNullException.ThrowIfNull(grid);
+            if (AutocastRegion.Recast(AutocastOps.GridSample, input, grid) is { } cast)
+            {
+                return GridSample(cast.A, cast.B, mode, paddingMode, alignCorners);
+            }
             return NNFormulas.GridSample(Tensor.Own(NativeMethods.GridSample(input.Handle, grid.Handle, GridMode(mode), GridPaddingMode(paddingMode),
                                                        alignCorners == true ? 1 : 0)), input, grid, mode, paddingMode, alignCorners);
         }

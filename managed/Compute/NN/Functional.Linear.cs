@@ -24,7 +24,9 @@ namespace Compute.NN
                 throw new ShapeMismatchException(
                     $"Linear: bias of shape {Tensor.FormatShape(bias.ShapeCached)} does not fit weight of shape {Tensor.FormatShape(w)} (expected [{w[0]}]).");
             }
-            Tensor y = input.MatMul(weight.T);
+            Tensor? w2 = weight;
+            using AutocastRegion amp = AutocastRegion.Enter(AutocastOps.Linear, ref input, ref w2, ref bias);
+            Tensor y = input.MatMul(w2!.T);
             return bias is null ? y : y + bias;
         }
 
@@ -50,6 +52,9 @@ namespace Compute.NN
                 throw new ShapeMismatchException(
                     $"Bilinear: bias of shape {Tensor.FormatShape(bias.ShapeCached)} does not fit weight of shape {Tensor.FormatShape(w)} (expected [{w[0]}]).");
             }
+            Tensor? in2 = input2, w3 = weight;
+            using AutocastRegion amp = AutocastRegion.Enter(AutocastOps.Bilinear, ref input1, ref in2, ref w3, ref bias);
+            (input2, weight) = (in2!, w3!);
             long[] lead = a[..^1];
             long rows = 1;
             foreach (long d in lead)

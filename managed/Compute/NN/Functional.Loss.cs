@@ -62,6 +62,10 @@ namespace Compute.NN
             ArgumentNullException.ThrowIfNull(input);
             ArgumentNullException.ThrowIfNull(target);
             CheckReduction(reduction, "cross_entropy");
+            if (AutocastRegion.Recast(AutocastOps.CrossEntropy, input, target, weight) is { } cast)
+            {
+                return CrossEntropy(cast.A, cast.B!, cast.C, ignoreIndex, reduction, labelSmoothing);
+            }
             return NNFormulas.CrossEntropy(Tensor.Own(NativeMethods.CrossEntropy(input.Handle, target.Handle, Optional(weight), ignoreIndex,
                 (int)reduction, labelSmoothing)), input, target, weight, ignoreIndex, reduction, labelSmoothing);
         }
@@ -73,25 +77,33 @@ namespace Compute.NN
             ArgumentNullException.ThrowIfNull(input);
             ArgumentNullException.ThrowIfNull(target);
             CheckReduction(reduction, "nll_loss");
+            if (AutocastRegion.Recast(AutocastOps.NllLoss, input, target, weight) is { } cast)
+            {
+                return NllLoss(cast.A, cast.B!, cast.C, ignoreIndex, reduction);
+            }
             return NNFormulas.NllLoss(Tensor.Own(NativeMethods.NllLoss(input.Handle, target.Handle, Optional(weight), ignoreIndex, (int)reduction)),
                 input, target, weight, ignoreIndex, reduction);
         }
 
         /// <summary>(input - target)^2 (F.mse_loss); input and target broadcast together.</summary>
         public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean) =>
+            AutocastRegion.Recast(AutocastOps.MseLoss, input, target) is { } cast ? MseLoss(cast.A, cast.B, reduction) :
             NNFormulas.MseLoss(Pair(input, target, reduction, "mse_loss", (x, y, r) => NativeMethods.MseLoss(x, y, r)), input, target, reduction);
 
         /// <summary>|input - target| (F.l1_loss); input and target broadcast together.</summary>
         public static Tensor L1Loss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean) =>
+            AutocastRegion.Recast(AutocastOps.L1Loss, input, target) is { } cast ? L1Loss(cast.A, cast.B, reduction) :
             NNFormulas.L1Loss(Pair(input, target, reduction, "l1_loss", (x, y, r) => NativeMethods.L1Loss(x, y, r)), input, target, reduction);
 
         /// <summary>Smooth L1 (F.smooth_l1_loss): 0.5 d^2 / beta where |d| &lt; beta, else |d| - 0.5 beta; beta 0 is the L1 loss.</summary>
         public static Tensor SmoothL1Loss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean, double beta = 1.0) =>
+            AutocastRegion.Recast(AutocastOps.SmoothL1Loss, input, target) is { } cast ? SmoothL1Loss(cast.A, cast.B, reduction, beta) :
             NNFormulas.SmoothL1Loss(Pair(input, target, reduction, "smooth_l1_loss", (x, y, r) => NativeMethods.SmoothL1Loss(x, y, r, beta)),
                 input, target, reduction, beta);
 
         /// <summary>Huber loss (F.huber_loss): 0.5 d^2 where |d| &lt; delta, else delta (|d| - 0.5 delta); delta &gt; 0.</summary>
         public static Tensor HuberLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean, double delta = 1.0) =>
+            AutocastRegion.Recast(AutocastOps.HuberLoss, input, target) is { } cast ? HuberLoss(cast.A, cast.B, reduction, delta) :
             NNFormulas.HuberLoss(Pair(input, target, reduction, "huber_loss", (x, y, r) => NativeMethods.HuberLoss(x, y, r, delta)),
                 input, target, reduction, delta);
 
@@ -100,6 +112,7 @@ namespace Compute.NN
         /// input must lie in [0, 1]; target has input's shape; weight broadcasts to it.
         /// </summary>
         public static Tensor BinaryCrossEntropy(Tensor input, Tensor target, Tensor? weight = null, Reduction reduction = Reduction.Mean) =>
+            AutocastRegion.Recast(AutocastOps.BinaryCrossEntropy, input, target, weight) is { } cast ? BinaryCrossEntropy(cast.A, cast.B!, cast.C, reduction) :
             NNFormulas.BinaryCrossEntropy(Pair(input, target, reduction, "binary_cross_entropy",
                 (x, y, r) => NativeMethods.BinaryCrossEntropy(x, y, Optional(weight), r)), input, target, weight, reduction);
 
@@ -109,6 +122,8 @@ namespace Compute.NN
         /// </summary>
         public static Tensor BinaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor? weight = null,
             Reduction reduction = Reduction.Mean, Tensor? posWeight = null) =>
+            AutocastRegion.Recast(AutocastOps.BinaryCrossEntropyWithLogits, input, target, weight, posWeight) is { } cast
+                ? BinaryCrossEntropyWithLogits(cast.A, cast.B!, cast.C, reduction, cast.D) :
             NNFormulas.BinaryCrossEntropyWithLogits(Pair(input, target, reduction, "binary_cross_entropy_with_logits",
                 (x, y, r) => NativeMethods.BinaryCrossEntropyWithLogits(x, y, Optional(weight), Optional(posWeight), r)),
                 input, target, weight, posWeight, reduction);
@@ -123,6 +138,8 @@ namespace Compute.NN
             ArgumentNullException.ThrowIfNull(target);
             if (reduction is < KlDivReduction.None or > KlDivReduction.BatchMean)
                 throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "kl_div: invalid reduction");
+            if (AutocastRegion.Recast(AutocastOps.KlDiv, input, target) is { } cast)
+                return KlDiv(cast.A, cast.B, reduction, logTarget);
             return NNFormulas.KlDiv(Tensor.Own(NativeMethods.KlDiv(input.Handle, target.Handle, (int)reduction, logTarget ? 1 : 0)),
                 input, target, reduction, logTarget);
         }

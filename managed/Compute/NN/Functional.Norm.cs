@@ -70,6 +70,10 @@ namespace Compute.NN
         /// </summary>
         public static Tensor LayerNorm(Tensor input, long[] normalizedShape, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
         {
+            if (AutocastRegion.Recast(AutocastOps.LayerNorm, input, weight, bias) is { } cast)
+            {
+                return LayerNorm(cast.A, normalizedShape, cast.B, cast.C, eps);
+            }
             var (output, mean, rstd) = LayerNormWithStats(input, normalizedShape, weight, bias, eps);
             return NNFormulas.LayerNorm(output, mean, rstd, input, normalizedShape, weight, bias, eps);
         }
@@ -168,6 +172,10 @@ namespace Compute.NN
         /// </summary>
         public static Tensor GroupNorm(Tensor input, long numGroups, Tensor? weight = null, Tensor? bias = null, double eps = 1e-5)
         {
+            if (AutocastRegion.Recast(AutocastOps.GroupNorm, input, weight, bias) is { } cast)
+            {
+                return GroupNorm(cast.A, numGroups, cast.B, cast.C, eps);
+            }
             var (output, mean, rstd) = GroupNormWithStats(input, numGroups, weight, bias, eps);
             return NNFormulas.GroupNorm(output, mean, rstd, input, numGroups, weight, bias, eps);
         }

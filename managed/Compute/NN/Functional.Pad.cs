@@ -33,6 +33,12 @@ namespace Compute.NN
             ArgumentNullException.ThrowIfNull(pad);
             if (mode != Compute.NN.PaddingMode.Constant && value != 0)
                 throw new ArgumentException($"pad: padding mode {mode} doesn't take in value argument", nameof(value));
+            // PyTorch's CPU list has reflection_pad1d/2d and replication_pad1d/2d/3d in float32.
+            bool listed = mode == Compute.NN.PaddingMode.Replicate || (mode == Compute.NN.PaddingMode.Reflect && pad.Length <= 4);
+            if (listed && AutocastRegion.Recast(AutocastOps.ReflectOrReplicatePad, input) is { } cast)
+            {
+                return Pad(cast, pad, mode, value);
+            }
             return NNFormulas.Pad(Tensor.Own(NativeMethods.Pad(input.Handle, pad, pad.Length, (int)mode, value)), input, pad, mode);
         }
 
