@@ -26,6 +26,17 @@ CLAMP = 3.95  # erfc(3.95) = 2.3e-8 < 2^-25: 1 - erfc rounds to 1 from here on
 POINTS = 2000
 
 
+def relative_fit(var, f, degree):
+    """Least squares of the relative error of a polynomial of the given degree in var to f
+    (coefficients highest degree first, and the largest relative error). Not used here any
+    more; tools/fit_lgamma.py and tools/fit_erfinv_f32.py import it (their coefficients in
+    cpu/vec_gamma.h and cpu/vec_erfinv.h came from it)."""
+    a = np.vander(var, degree + 1)
+    w = 1.0 / np.abs(f)
+    c, *_ = np.linalg.lstsq(a * w[:, None], f * w, rcond=None)
+    return c, float(np.max(np.abs((a @ c - f) / f)))
+
+
 def lawson(a, f, w, iterations=400):
     """Coefficients c minimising max |w (a c - f)|, and that maximum."""
     lw = np.full(len(f), 1.0 / len(f))

@@ -21,12 +21,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <random>
 #include <vector>
 
 namespace {
@@ -44,27 +46,28 @@ float lgammaf_glibc(float x) {
 }
 
 // digamma in long double (64-bit significand): the reflection psi(x) = psi(1 - x) - pi / tan(pi r)
-// with r = x - trunc(x) exact, the recurrence psi(x) = psi(x + 1) - 1/x up to x >= 20, then the
+// with r = x - round(x) exact and |r| <= 1/2 (x - trunc(x) would put pi r near -pi next to the
+// negative integers below them, losing pi r's relative accuracy to tan there), the recurrence psi(x) = psi(x + 1) - 1/x up to x >= 20, then the
 // asymptotic series to B_14 (the next term is below 1e-21 at 20). Near the positive zero the
 // recurrence's sum of ~20 terms of order 1 leaves about 1e-18 absolute, 1e-10 of the smallest
-// float result there: far below a float ulp.
-double digamma_reference(float xf) {
+// float result there: far below a float ulp (for doubles, see the float64 tests below).
+long double digamma_long(long double x) {
     const long double pi = 3.141592653589793238462643383279502884L;
-    long double x = xf;
-    if (x == 0) return std::copysign(std::numeric_limits<double>::infinity(), -static_cast<double>(xf));
+    if (x == 0) return std::copysign(std::numeric_limits<long double>::infinity(), -x);
     long double result = 0;
     if (x < 0) {
-        if (x == std::trunc(x)) return std::numeric_limits<double>::quiet_NaN();
-        result = -pi / std::tan(pi * (x - std::trunc(x)));
+        if (x == std::trunc(x)) return std::numeric_limits<long double>::quiet_NaN();
+        result = -pi / std::tan(pi * (x - std::round(x)));
         x = 1 - x;
     }
     for (; x < 20; x += 1) result -= 1 / x;
-    if (std::isinf(x)) return static_cast<double>(result + x);
+    if (std::isinf(x)) return result + x;
     const long double z = 1 / (x * x);
     long double s = -1.0L / 12;  // B_2k / 2k for k = 7 down to 1
     for (long double c : {691.0L / 32760, -1.0L / 132, 1.0L / 240, -1.0L / 252, 1.0L / 120, -1.0L / 12}) s = s * z + c;
-    return static_cast<double>(result + std::log(x) - 0.5L / x + s * z);
+    return result + std::log(x) - 0.5L / x + s * z;
 }
+double digamma_reference(float x) { return static_cast<double>(digamma_long(x)); }
 
 float digamma_before(float x) { return static_cast<float>(cmp::special::digamma_f64(x)); }
 
@@ -156,7 +159,8 @@ TEST(VecGamma, BranchPoints) {
     expect_around({1.0f, 1.4616321f, 2.0f, 8.0f, -1.0f, -0.5f, 0.5f}, 1, cmp::cpu::digamma_f32, digamma_reference);
 }
 
-void expect_same(float got, float want, const char* what, float x) {
+template <typename T>
+void expect_same(T got, T want, const char* what, T x) {
     if (std::isnan(want)) {
         EXPECT_TRUE(std::isnan(got)) << what << "(" << x << ") = " << got;
     } else {
@@ -191,6 +195,17 @@ TEST(VecGamma, SpecialValues) {
     }
 }
 
+// op over in (as dtype) through the ABI: its values and the ISA the library dispatched to.
+void run_kernel(cmp_status (*op)(cmp_tensor, cmp_tensor*), const std::vector<double>& in, cmp_dtype dtype,
+                std::vector<double>& got, const char*& isa) {
+    cmp::testing::Handle a = cmp::testing::tensor_from(in, {static_cast<int64_t>(in.size())}, dtype);
+    cmp_tensor out = nullptr;
+    ASSERT_EQ(op(a.get(), &out), CMP_STATUS_OK) << cmp_last_error();
+    cmp::testing::Handle owned(out);
+    got = cmp::testing::values_of(out);
+    ASSERT_EQ(cmp_cpu_isa(&isa), CMP_STATUS_OK);
+}
+
 // The float32 kernels (float16 and bfloat16 compute in float) through the ABI, at the ISA the
 // library dispatches to: every 4099th float and some special values. avx2/avx512 run the functions
 // above (within an ulp of the reference); the baseline keeps the C library's lgammaf_r and
@@ -200,13 +215,9 @@ void expect_kernel_float32(const char* name, cmp_status (*op)(cmp_tensor, cmp_te
     std::vector<double> in;
     for (uint64_t bits = 0; bits <= 0xffffffffull; bits += 4099) in.push_back(float_of(static_cast<uint32_t>(bits)));
     for (double v : {0.0, -0.0, -1.0, -3.0, 1.0, 2.0, 1e38, -1e38, 1.4616321, -2.4570247}) in.push_back(v);
-    cmp::testing::Handle a = cmp::testing::tensor_from(in, {static_cast<int64_t>(in.size())}, CMP_DTYPE_FLOAT32);
-    cmp_tensor out = nullptr;
-    ASSERT_EQ(op(a.get(), &out), CMP_STATUS_OK) << cmp_last_error();
-    cmp::testing::Handle owned(out);
-    const std::vector<double> got = cmp::testing::values_of(out);
+    std::vector<double> got;
     const char* isa = nullptr;
-    ASSERT_EQ(cmp_cpu_isa(&isa), CMP_STATUS_OK);
+    ASSERT_NO_FATAL_FAILURE(run_kernel(op, in, CMP_DTYPE_FLOAT32, got, isa));
     const bool vectorised = std::strcmp(isa, "baseline") != 0;
     int64_t worst = 0;
     double worst_x = 0;
@@ -223,6 +234,201 @@ void expect_kernel_float32(const char* name, cmp_status (*op)(cmp_tensor, cmp_te
 TEST(VecGamma, KernelsFloat32) {
     expect_kernel_float32("lgamma", cmp_lgamma, lgamma_reference, lgammaf_glibc);
     expect_kernel_float32("digamma", cmp_digamma, digamma_reference, digamma_before);
+}
+
+// ---- float64: lgamma_f64 and digamma_f64 ----------------------------------------------------
+// Random doubles per range (uniform, or uniform in log|x|), fixed seed, against long double
+// references: glibc's lgammal (accurate to a few long double ulps, its negative zeros included)
+// and digamma_long above. Where the result is at least 1/2 in magnitude the error is counted in
+// ulps of the result; below that (near the zeros) it is counted in ulps of 1/2 (2^-54 absolute
+// units, so the positive zeros' exact relative accuracy is checked separately), since long
+// double digamma itself is only good to ~1e-18 absolute there, and lgamma_f64's reflection
+// leaves a few 1e-16 absolute near the negative zeros of lgamma (cpu/vec_gamma.h).
+// Bounds: the measured worst (the comment of each row; 2^17 points, this test's own flags, no
+// FMA) rounded up.
+struct Range64 {
+    double lo, hi;
+    bool log_scale;
+    int64_t max_ulps;  // in ulps of max(|f|, 1/2)
+};
+
+double error_units(double got, long double ref) {
+    const double r = static_cast<double>(ref);
+    if (std::isnan(r) || std::isinf(r)) return got == r || (std::isnan(got) && std::isnan(r)) ? 0.0 : 1e300;
+    int e;
+    std::frexp(std::max(std::fabs(r), 0.5), &e);
+    return static_cast<double>(std::fabs(static_cast<long double>(got) - ref) / std::ldexp(1.0L, e - 53));
+}
+
+template <typename F, typename R>
+void expect_ranges64(const char* name, std::initializer_list<Range64> ranges, F f, R reference) {
+    std::mt19937_64 rng(20261206);
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    for (const Range64& r : ranges) {
+        double worst = 0, worst_x = 0;
+        for (int i = 0; i < (1 << 17); ++i) {
+            const double u = unit(rng);
+            const double x = r.log_scale ? std::copysign(std::exp(std::log(std::fabs(r.lo)) + u * std::log(r.hi / r.lo)), r.lo)
+                                         : r.lo + u * (r.hi - r.lo);
+            const double e = error_units(f(x), reference(x));
+            if (e > worst) worst = e, worst_x = x;
+        }
+        std::printf("%s [%g, %g]: max %.2f units (x = %.17g)\n", name, r.lo, r.hi, worst, worst_x);
+        EXPECT_LE(worst, static_cast<double>(r.max_ulps)) << name << " on [" << r.lo << ", " << r.hi << "], worst at x = " << worst_x;
+    }
+}
+
+long double lgamma_long(double x) {
+    int sign;
+    return ::lgammal_r(static_cast<long double>(x), &sign);
+}
+
+TEST(VecGamma, LgammaDoubleRanges) {
+    expect_ranges64("lgamma_f64",
+                    {
+                        {1e-300, 1e-3, true, 1},    // 0.55
+                        {1e-3, 0.5, false, 2},      // 1.9
+                        {0.5, 1.5, false, 2},       // 1.6
+                        {1.5, 2.5, false, 1},       // 0.6 (in ulps of 1/2 below 1/2: see DoubleZerosRelative)
+                        {2.5, 8.0, false, 2},       // 1.7
+                        {8.0, 1000.0, false, 1},    // 0.6
+                        {1e3, 1e305, true, 2},      // 1.4
+                        {-0.5, -1e-300, false, 2},  // 1.4
+                        {-8.0, -0.5, false, 5},     // 4.1, near a zero: a few 1e-16 absolute (glibc 4.2)
+                        {-1000.0, -8.0, false, 2},  // 1.6
+                        {-1e15, -1000.0, true, 2},  // 1.0
+                    },
+                    cmp::cpu::lgamma_f64, lgamma_long);
+}
+
+TEST(VecGamma, DigammaDoubleRanges) {
+    expect_ranges64("digamma_f64",
+                    {
+                        {1e-300, 1e-3, true, 1},      // 1.0
+                        {1e-3, 1.0, false, 3},        // 2.0
+                        {1.0, 2.0, false, 2},         // 1.5
+                        {2.0, 8.0, false, 5},         // 4.7 (the recurrence's fraction, up to 6 terms)
+                        {8.0, 1000.0, false, 2},      // 1.7
+                        {1e3, 1e305, true, 2},        // 1.0
+                        {-1.0, -1e-300, false, 4},    // 3.5; the reflection: pi cot(pi x) and digamma(1 - x) cancel
+                        {-8.0, -1.0, false, 14},      // 12.8, near digamma's negative zeros
+                        {-1000.0, -8.0, false, 24},   // 21.5 (special::digamma_f64, the kernel before: 5e4 near the poles)
+                    },
+                    cmp::cpu::digamma_f64, [](double x) { return digamma_long(x); });
+}
+
+// The zeros of lgamma at 1 and 2 and of digamma at x0 = 1.4616...: relative accuracy (the
+// polynomials carry the zero as a factor). Every double within 20000 steps either side of 1 and 2
+// against lgammal; for digamma, doubles 2^-20 apart within 0.02 of x0 against its Taylor series
+// at x0 in long double, sum psi_n(x0) v^n / n! for n = 1..16 (coefficients from mpmath, 25
+// digits; the terms fall by a factor |v| / x0 < 0.014 each, so the rest is below 1e-29).
+TEST(VecGamma, DoubleZerosRelative) {
+    double worst = 0, worst_x = 0;
+    for (double p : {1.0, 2.0}) {
+        double up = p, down = p;
+        for (int i = 0; i < 20000; ++i, up = std::nextafter(up, 10.0), down = std::nextafter(down, -10.0)) {
+            for (double x : {up, down}) {
+                const long double ref = lgamma_long(x);
+                if (ref == 0) {
+                    EXPECT_EQ(cmp::cpu::lgamma_f64(x), 0.0) << x;
+                    continue;
+                }
+                const double u = static_cast<double>(std::fabs((cmp::cpu::lgamma_f64(x) - ref) / ref)) / 0x1p-53;
+                if (u > worst) worst = u, worst_x = x;
+            }
+        }
+    }
+    std::printf("lgamma_f64 near 1 and 2: max %.2f units of 2^-53 relative (x = %.17g)\n", worst, worst_x);
+    EXPECT_LE(worst, 4.0) << "worst at x = " << worst_x;  // 2 ulps of a result in [1/2, 1)
+    // x0 in two long doubles: x0_hi = 13481177054069259121 * 2^-63, so x - x0_hi is exact.
+    const long double x0_hi = 13481177054069259121.0L * 0x1p-63L, x0_lo = -1.8257096315963484214601e-20L;
+    const long double x0 = x0_hi + x0_lo;
+    static constexpr long double taylor[] = {
+        -0.001576936771430197259270935L, 0.00230512632673492783693838L, -0.003369801655439328082792857L,
+        0.004926781395729853446354266L, -0.007204534386356868240970474L, 0.01053879161661217538812405L,
+        -0.01542476590494895913880032L, 0.02259764823221810465962483L, -0.0331611264748473592922584L,
+        0.04880428816414310722509253L, -0.07219956125645471092612178L, 0.1078240506912623657571829L,
+        -0.1639427054424065275042513L, 0.2584997609556510106244014L, -0.4427631689835921060928653L,
+        0.9676722454476211704274448L};
+    worst = 0;
+    for (int i = -20000; i <= 20000; ++i) {
+        const double x = static_cast<double>(x0 + i * 0x1p-20L);
+        if (i == 0) continue;  // x0 rounded: v is below 1e-16, the result near 1e-16 (checked by the ranges)
+        const long double v = (static_cast<long double>(x) - x0_hi) - x0_lo;
+        long double ref = 0;
+        for (long double c : taylor) ref = ref * v + c;
+        ref *= v;
+        const double u = static_cast<double>(std::fabs((cmp::cpu::digamma_f64(x) - ref) / ref)) / 0x1p-53;
+        if (u > worst) worst = u, worst_x = x;
+    }
+    std::printf("digamma_f64 near x0: max %.2f units of 2^-53 relative (x = %.17g)\n", worst, worst_x);
+    EXPECT_LE(worst, 4.0) << "worst at x = " << worst_x;
+}
+
+// PyTorch 1.13's float64 results exactly (glibc's lgamma, calc_digamma), the poles and the ends.
+TEST(VecGamma, DoubleSpecialValues) {
+    const double inf = std::numeric_limits<double>::infinity();
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const double tiny = std::numeric_limits<double>::denorm_min();
+    const double huge = std::numeric_limits<double>::max();
+    // x, torch.lgamma(x), torch.digamma(x)
+    const double cases[][3] = {
+        {0.0, inf, -inf},
+        {-0.0, inf, inf},
+        {-1.0, inf, nan},
+        {-2.0, inf, nan},
+        {-1e20, inf, nan},
+        {-4503599627370496.0, inf, nan},
+        {inf, inf, inf},
+        {-inf, inf, nan},
+        {nan, nan, nan},
+        {1.0, 0.0, -0.5772156649015329},
+        {2.0, 0.0, 0.42278433509846713},
+        {1e-320, 736.8272408909739, -inf},
+        {-1e-320, 736.8272408909739, inf},
+        {tiny, 744.4400719213812, -inf},
+        {1e308, inf, 709.1962086421661},
+        {2.6e305, inf, 703.2439648082113},
+        {huge, inf, 709.782712893384},
+    };
+    for (const auto& c : cases) {
+        expect_same(cmp::cpu::lgamma_f64(c[0]), c[1], "lgamma", c[0]);
+        expect_same(cmp::cpu::digamma_f64(c[0]), c[2], "digamma", c[0]);
+    }
+    // Finite ends within an ulp or two of the reference.
+    for (double x : {2.55e305, -4503599627370495.5, -2251799813685248.5, -1125899906842624.25, -1e-300, -0.5}) {
+        EXPECT_LE(error_units(cmp::cpu::lgamma_f64(x), lgamma_long(x)), 2.0) << x;
+        EXPECT_LE(error_units(cmp::cpu::digamma_f64(x), digamma_long(x)), 2.0) << x;
+    }
+}
+
+// The float64 kernels through the ABI: avx2/avx512 run lgamma_f64/digamma_f64 (the library's
+// build contracts to FMA, this test's does not, so they are held to the reference, not to the
+// functions above bit for bit); the baseline keeps glibc's lgamma_r and special::digamma_f64,
+// exactly.
+template <typename R, typename B>
+void expect_kernel_float64(const char* name, cmp_status (*op)(cmp_tensor, cmp_tensor*), R reference, B baseline, double bound) {
+    std::vector<double> in;
+    std::mt19937_64 rng(7);
+    std::uniform_real_distribution<double> wide(-30.0, 30.0);
+    for (int i = 0; i < 100003; ++i) in.push_back(wide(rng));
+    for (double v : {0.0, -0.0, -1.0, -3.0, 1.0, 2.0, 1e300, -1e300, 1.4616321449683622, -2.4570247, 1e-310}) in.push_back(v);
+    std::vector<double> got;
+    const char* isa = nullptr;
+    ASSERT_NO_FATAL_FAILURE(run_kernel(op, in, CMP_DTYPE_FLOAT64, got, isa));
+    const bool vectorised = std::strcmp(isa, "baseline") != 0;
+    double worst = 0, worst_x = 0;
+    for (size_t i = 0; i < in.size(); ++i) {
+        const double e = vectorised ? error_units(got[i], reference(in[i])) : (ulps(got[i], baseline(in[i])) == 0 ? 0.0 : 1e300);
+        if (e > worst) worst = e, worst_x = in[i];
+    }
+    std::printf("%s float64 kernel (%s): max error %.2f units (at %.17g)\n", name, isa, worst, worst_x);
+    EXPECT_LE(worst, vectorised ? bound : 0.0) << name << ", worst at x = " << worst_x;
+}
+
+TEST(VecGamma, KernelsFloat64) {
+    expect_kernel_float64("lgamma", cmp_lgamma, lgamma_long, [](double x) { int s; return ::lgamma_r(x, &s); }, 4.0);  // 3.8 at avx512 and avx2
+    expect_kernel_float64("digamma", cmp_digamma, [](double x) { return digamma_long(x); }, cmp::special::digamma_f64, 13.0);  // 12.3
 }
 
 }  // namespace

@@ -254,6 +254,26 @@ def generate():
     # -- so it cannot serve as a reference.)
     c.add("digamma_poles_float64", "digamma", torch.tensor([0.0, -0.0, -1.0, -2.5, -10.3, 1e-8, 1.4616321449683622, 1e15, inf, -inf], dtype=torch.float64))
     c.add("lgamma_poles_float64", "lgamma", torch.tensor([0.0, -0.0, -1.0, -2.5, 1.0, 2.0, 1e-300, 1e300, inf, -inf], dtype=torch.float64))
+    # float64 lgamma and digamma in long rows (vectorised body and scalar tail) over the ranges
+    # cpu/vec_gamma.h treats apart: near 0, the zeros at 1 and 2 (digamma: 1.4616...), the
+    # recurrence's range up to 8, Stirling's beyond, large magnitudes, the reflection below 0.
+    # digamma's negative inputs lie in (-n - 1/2, -n) only: for x in (-n, -n + 1/2) (and near
+    # the negative zeros in (-n - 1, -n - 1/2)) torch 1.13's reflection takes tan(pi r) with
+    # r = x - trunc(x) near -1, which loses digits (1.5e-14 absolute at x = -n + 0.1 by mpmath),
+    # so it cannot serve as a reference there.
+    seeded(4242)
+    g = torch.rand(7, 37, dtype=torch.float64)
+    wide = torch.cat([g[0] * 40.0 - 20.0, 1.0 + (g[1] - 0.5) * 2e-3, 2.0 + (g[2] - 0.5) * 2e-3,
+                      torch.exp(g[3] * 690.0 - 690.0), torch.exp(g[4] * 690.0), g[5] * 7.5 + 0.5])
+    c.add("lgamma_long_float64", "lgamma", torch.cat([wide, -torch.exp(g[6] * 34.0)]))
+    neg = -(torch.floor(g[6] * 30.0) + g[0] * 0.45 + 0.02)
+    c.add("digamma_long_float64", "digamma", torch.cat([wide[37:], 1.4616321449683622 + (g[0] - 0.5) * 1e-3, neg]))
+    c.add("lgamma_specials2_float64", "lgamma", torch.tensor(
+        [-4503599627370496.0, -4503599627370495.5, -2251799813685248.5, -1e20, 2.55e305, 2.6e305, 1.7976931348623157e308,
+         5e-324, -5e-324, 1e-320, 0.5, 1.5, 2.5, 7.999999999999999, 8.0, -0.5, -2.4570247, -2.7476826467274, -7.5], dtype=torch.float64))
+    c.add("digamma_specials2_float64", "digamma", torch.tensor(
+        [-4503599627370496.0, -4503599627370495.5, -1e20, 1.7976931348623157e308, 5e-324, -5e-324, 1e-320, -1e-300, 0.5,
+         1.0, 2.0, 7.999999999999999, 8.0, 1e15, -2.5, -10.25], dtype=torch.float64))
     c.add("round_ties_float32", "round", torch.tensor([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 8388609.0, 1e30, -0.0]))
     c.add("round_decimals_ties", "round", torch.tensor([1.25, 2.5, 0.125, 1234.5678, -0.0051, 1e30]), {"decimals": 2})
     c.add("nan_to_num_specials_float16", "nan_to_num", torch.tensor([nan, inf, -inf, 1.0]).half())

@@ -1,8 +1,10 @@
 // Special functions the CUDA math library lacks (digamma, polygamma), written once for both
 // devices: the CPU kernels (cpu/kernels/unary_math.cpp) and the CUDA backend
 // (cuda/unary_math_ops.cuh) call these same functions, in double, so the two agree to the
-// rounding of the device's double log/tan/pow. Only C math functions of the global namespace
-// (which nvcc provides in device code) and no static data.
+// rounding of the device's double log/tan/pow. (Except the CPU's digamma at avx2/avx512 and on
+// arm64: there it is cpu/vec_gamma.h's vectorised digamma_f32/digamma_f64, more accurate near
+// the zero at 1.4616 and the poles.) Only C math functions of the global namespace (which nvcc
+// provides in device code) and no static data.
 #pragma once
 
 #include <cmath>

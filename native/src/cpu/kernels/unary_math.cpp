@@ -1,7 +1,8 @@
 // Kernels of the unary math family (table in cpu/unary_math_stubs.h): one functor per op,
 // applied by the shared pointwise loops, so the dense loop vectorises whenever the functor does
 // (cpu/unary_math_vec.h, cpu/vec_hyperbolic.h, cpu/vec_erfinv.h, cpu/vec_trig.h, cpu/vec_atan.h,
-// cpu/vec_gamma.h; the rest call the C library or special_math.h: float64 lgamma and digamma).
+// cpu/vec_gamma.h; the rest call the C library or special_math.h: lgamma and digamma at the
+// baseline ISA, polygamma).
 // Functors are
 // templated on the storage type T and compute in opmath_t<T> (float for float16/bfloat16).
 #include "cpu/checked_loop.h"
@@ -56,22 +57,26 @@ struct EluCoefficients {
 CMP_VEC_INLINE float erfinv_any(float x) { return erfinv_f32(x); }
 CMP_VEC_INLINE double erfinv_any(double x) { return erfinv_f64(x); }
 
-// lgamma and digamma: the vectorised ones for float (also float16/bfloat16) where they vectorise
-// (kGammaVectorised), the C library's lgamma and the shared scalar digamma otherwise.
+// lgamma and digamma: the vectorised ones (float16/bfloat16 computed in float) where they
+// vectorise (kGammaVectorised), the C library's lgamma and the shared scalar digamma otherwise.
 CMP_VEC_INLINE float lgamma_any(float x) {
     int sign;
     if constexpr (kGammaVectorised) return lgamma_f32(x);
     else return ::lgammaf_r(x, &sign);  // the _r form: plain lgamma writes the global signgam (a data race)
 }
-inline double lgamma_any(double x) {
+CMP_VEC_INLINE double lgamma_any(double x) {
     int sign;
-    return ::lgamma_r(x, &sign);
+    if constexpr (kGammaVectorised) return lgamma_f64(x);
+    else return ::lgamma_r(x, &sign);
 }
 CMP_VEC_INLINE float digamma_any(float x) {
     if constexpr (kGammaVectorised) return digamma_f32(x);
     else return static_cast<float>(special::digamma_f64(x));
 }
-inline double digamma_any(double x) { return special::digamma_f64(x); }
+CMP_VEC_INLINE double digamma_any(double x) {
+    if constexpr (kGammaVectorised) return digamma_f64(x);
+    else return special::digamma_f64(x);
+}
 
 // ---- the functors -----------------------------------------------------------------------
 
@@ -288,7 +293,10 @@ struct PolygammaFn {
     using M = opmath_t<T>;
     int64_t n;
     explicit PolygammaFn(const UnaryMathParams& p) : n(p.i) {}
-    CMP_VEC_INLINE M operator()(M x) const { return static_cast<M>(special::polygamma_f64(n, static_cast<double>(x))); }
+    // n = 0 is digamma's own function (vectorised where digamma is), so the two ops agree bit for bit.
+    CMP_VEC_INLINE M operator()(M x) const {
+        return n == 0 ? digamma_any(x) : static_cast<M>(special::polygamma_f64(n, static_cast<double>(x)));
+    }
 };
 
 // ---- dispatch ---------------------------------------------------------------------------
