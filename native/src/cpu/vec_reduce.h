@@ -12,6 +12,7 @@
 #include "cpu/row_blocks.h"
 #include "cpu/vec_width.h"
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -59,9 +60,10 @@ inline T vec_tree(const V& x, const F& f) {
 
 // The largest (Max) or smallest element of p[0..n) by the plain select `v > m ? v : m`, which
 // skips NaN; starts from -inf (+inf for the minimum), which an empty row returns. When finite is
-// not null it receives whether every element is finite (each 64-byte vector also sums v - v,
-// which is NaN exactly when a NaN or an infinity went in), so callers with a stricter NaN/inf
-// rule can redo only those rows. T must satisfy kHasVecExtremum.
+// not null it receives whether every element is finite, so callers with a stricter NaN/inf
+// rule can redo only those rows: the vector lanes also keep the largest |v| as an integer (the
+// bits of v without the sign, which reach the exponent's all-ones, 0x7f800000 for float32,
+// exactly for an infinity or a NaN), the tail sums v - v as before. T must satisfy kHasVecExtremum.
 template <bool Max, typename T>
 T dense_extremum(const T* p, int64_t n, bool* finite) {
     static_assert(kHasVecExtremum<T>, "dense_extremum: float32/float64 with vector extensions only");
@@ -69,42 +71,52 @@ T dense_extremum(const T* p, int64_t n, bool* finite) {
     const auto better = [](T v, T m) { return Max ? v > m : v < m; };
     T m = kInit, check = 0;
     int64_t i = 0;
+    sized_int_t<sizeof(T)> big = 0;  // the largest |v| of the vector part, as bits
 #if defined(__GNUC__)
     // 64 bytes a step, as kR vectors of the ISA's own width: GCC lowers a select on vectors
     // wider than the hardware's element by element (a 64-byte select ran scalar under AVX2,
-    // 4x slower than AVX-512 on softmax rows). The maximum and the v - v sum do not depend on
-    // the order, so every width gives the same result.
+    // 4x slower than AVX-512 on softmax rows). The maximum and the integer maximum of |v| do not
+    // depend on the order, so every width gives the same result. (The finiteness check was a
+    // float sum of v - v, whose 3-cycle add chain bound rows of 64 under AVX2: perf put most of
+    // dense_extremum's samples on those adds; the integer maximum is a 1-cycle chain.)
     constexpr int kW = 64 / sizeof(T);
     constexpr int kR = 64 / kVecBytes;
     constexpr int kPer = kVecBytes / sizeof(T);
+    using I = sized_int_t<sizeof(T)>;
     typedef T vec_t __attribute__((vector_size(kVecBytes)));
+    typedef I ivec_t __attribute__((vector_size(kVecBytes)));
+    constexpr I kAbs = std::numeric_limits<I>::max();  // every bit but the sign
     const auto pick = [](const vec_t& v, const vec_t& cur) { return (Max ? v > cur : v < cur) ? v : cur; };
     if (n >= kW) {
-        vec_t mv[kR], cv[kR];
+        vec_t mv[kR];
+        ivec_t av[kR];
         for (int r = 0; r < kR; ++r) {
             mv[r] = vec_t{} + kInit;
-            cv[r] = vec_t{};
+            av[r] = ivec_t{};
         }
         for (; i + kW <= n; i += kW)
             for (int r = 0; r < kR; ++r) {
                 vec_t v;
+                ivec_t b;
                 std::memcpy(&v, p + i + r * kPer, sizeof v);
+                std::memcpy(&b, p + i + r * kPer, sizeof b);
                 mv[r] = pick(v, mv[r]);
-                cv[r] += v - v;
+                b &= kAbs;
+                av[r] = b > av[r] ? b : av[r];
             }
         for (int r = 1; r < kR; ++r) {
             mv[0] = pick(mv[r], mv[0]);
-            cv[0] += cv[r];
+            av[0] = av[r] > av[0] ? av[r] : av[0];
         }
         m = vec_tree<T, kVecBytes>(mv[0], [](auto& a, const auto& b) { a = (Max ? b > a : b < a) ? b : a; });
-        if (finite) check = vec_tree<T, kVecBytes>(cv[0], [](auto& a, const auto& b) { a += b; });
+        if (finite) big = vec_tree<I, kVecBytes>(av[0], [](auto& a, const auto& b) { a = b > a ? b : a; });
     }
 #endif
     for (; i < n; ++i) {
         m = better(p[i], m) ? p[i] : m;
         check += p[i] - p[i];
     }
-    if (finite) *finite = check == 0;
+    if (finite) *finite = check == 0 && big < std::bit_cast<decltype(big)>(std::numeric_limits<T>::infinity());
     return m;
 }
 
