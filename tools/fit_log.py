@@ -11,6 +11,10 @@ f - f^2/2 + r (the large terms exact or nearly so, r the small rest). Two forms 
     z = s^2 <= 0.0295 (the atanh series with its coefficients replaced by a fit). Q is fitted
     the same way, at Chebyshev points of z in [0, z_max].
 
+  * "pow" (double, pow_f64's double-double log in cpu/vec_pow.h): log(1 + f) = 2s + (2/3) s^3
+    + s^5 C(z), the first two terms carried as double-doubles there; C is fitted the same way
+    (weight s^5 / log(1 + f)), at 60 digits.
+
 Against mpmath at 50 digits; the least squares is solved in mpmath, each coefficient rounded
 to a double (to a float for the float set: the rounding is part of the printed error), and the
 largest relative error of log(1 + f) from the rounded polynomial is printed. Coefficients are
@@ -87,10 +91,31 @@ def fit_s(degree, rounding, points=800):
     return coeffs, worst
 
 
+def fit_pow(degree, rounding, points=600):
+    """C with 2s + (2/3) s^3 + s^5 C(z) ~ 2 atanh(s), z = s^2 in (0, S_MAX^2], relative least squares."""
+    with mp.workdps(60):
+        rows, rhs = [], []
+        for z in chebyshev_points(mp.mpf(0), S_MAX ** 2, points):
+            s = mp.sqrt(z)
+            l = 2 * mp.atanh(s)
+            w = s ** 5 / l
+            rows.append([w * z ** k for k in range(degree, -1, -1)])
+            rhs.append(w * (l - 2 * s - mp.mpf(2) / 3 * s ** 3) / s ** 5)
+        coeffs = solve(rows, rhs, degree, rounding)
+        worst = mp.mpf(0)
+        for i in range(1, 4 * points + 1):
+            z = S_MAX ** 2 * mp.mpf(i) / (4 * points)
+            s = mp.sqrt(z)
+            approx = 2 * s + mp.mpf(2) / 3 * s ** 3 + s ** 5 * horner(coeffs, z)
+            worst = max(worst, abs(approx / (2 * mp.atanh(s)) - 1))
+    return coeffs, worst
+
+
 def main():
-    sets = (("log_f32 (f form)", fit_f, 7, to_float32), ("log_f64 (s form)", fit_s, 6, float))
-    if len(sys.argv) > 1:  # exploring: python3 tools/fit_log.py f|s DEGREE [float|double]
-        fitter = fit_f if sys.argv[1] == "f" else fit_s
+    sets = (("log_f32 (f form)", fit_f, 7, to_float32), ("log_f64 (s form)", fit_s, 6, float),
+            ("pow_f64's log (pow form)", fit_pow, 7, float))
+    if len(sys.argv) > 1:  # exploring: python3 tools/fit_log.py f|s|pow DEGREE [float|double]
+        fitter = {"f": fit_f, "s": fit_s, "pow": fit_pow}[sys.argv[1]]
         rounding = to_float32 if sys.argv[3:] == ["float"] else float
         sets = ((f"{sys.argv[1]} form", fitter, int(sys.argv[2]), rounding),)
     for name, fitter, degree, rounding in sets:

@@ -49,7 +49,7 @@ _BINARY = (
     ("copysign", "cmp_copysign", lambda a, b: a.copysign(b), (-2.0, 2.0)),
     ("lt", "cmp_lt", lambda a, b: a < b, (-2.0, 2.0)),
 )
-_FLOAT64_TOO = ("fmod", "remainder", "floor_divide", "atan2", "hypot")
+_FLOAT64_TOO = ("pow", "fmod", "remainder", "floor_divide", "atan2", "hypot")
 
 
 def binary():
@@ -60,7 +60,7 @@ def binary():
                     lambda c, t, fn=fn: c.caller(fn, t[0], t[1]),
                     lambda t, call=call: (lambda: call(t[0], t[1])), requires=fn)
     # The fmod family has its own float64 kernel path (cpu/vec_fmod.h); atan2 and hypot theirs
-    # (cpu/vec_atan.h).
+    # (cpu/vec_atan.h), pow its own (cpu/vec_pow.h: pow_f64).
     for name, fn, call, (low, high) in _BINARY:
         if name in _FLOAT64_TOO:
             yield Entry(name, f"float64 [{n}] op [{n}]",

@@ -423,6 +423,29 @@ def generate():
     for op in ("fmax", "fmin"):
         a, b = grid(op, torch.float64)
         c.add(f"{op}_special_values_float64_all", op, [a, b])
+    # float64 pow in vector lanes (cpu/vec_pow.h pow_f64), [101] for full blocks and a tail:
+    # negative bases with integer (odd and even) and non-integer exponents; |y log|x|| up to ~760
+    # (results that overflow, underflow to subnormals and to 0); bases within 1e-9 of 1 with
+    # exponents to 1e10; subnormal and huge bases; and every pair of a wider set of special values
+    # than pow_special_values_float64 (odd/even integers, 2^52 and 2^53 neighbours, +-0.5,
+    # subnormals, 1 +- ulp, huge). Drawn after every case above, so those keep their inputs.
+    f64 = torch.float64
+    base = randn([101], "float64", scale=3.0)
+    expo = torch.where(torch.rand(101) < 0.5, torch.randint(-9, 10, (101,)).double(), randn([101], "float64", scale=3.0))
+    c.add("pow_long_float64", "pow", [base, expo])
+    x = torch.exp((torch.rand(101, dtype=f64) - 0.5) * 20.0)
+    c.add("pow_long_range_float64", "pow", [x, (torch.rand(101, dtype=f64) - 0.5) * 1520.0 / x.log()])
+    x = 1.0 + (torch.rand(101, dtype=f64) - 0.5) * 2e-9
+    c.add("pow_long_near_one_float64", "pow", [x, (torch.rand(101, dtype=f64) - 0.5) * 2e10])
+    x = torch.exp((torch.rand(101, dtype=f64) - 0.5) * 1480.0)
+    x[::4] = x[::4] * 1e-20
+    c.add("pow_long_wide_float64", "pow", [x, (torch.rand(101, dtype=f64) - 0.5) * 6.0])
+    two52, two53 = 2.0 ** 52, 2.0 ** 53
+    more = [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, 3.0, -3.0, 2.5, float("inf"), float("-inf"), float("nan"),
+            two52, -two52, two52 + 1.0, -(two52 + 1.0), two53, two53 + 2.0, two52 - 0.5, 5e-324, -5e-324, 1e308,
+            -1e308, 1.0000000000000002, 0.9999999999999999, -0.9999999999999999, 1023.0, -1075.0]
+    s = torch.tensor(more, dtype=f64)
+    c.add("pow_special_values_float64_more", "pow", [s.repeat_interleave(len(s)), s.repeat(len(s))])
     write("binary_math.json", c.cases,
           description="Pointwise binary/ternary math: div rounding modes, floor_divide, remainder, fmod, pow, atan2, "
                       "hypot, maximum/minimum, fmax/fmin, copysign, bitwise, shifts, logical ops, where, lerp, "

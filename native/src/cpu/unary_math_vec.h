@@ -100,8 +100,12 @@ CMP_VEC_INLINE float log_f32(float x) {
     return log_specials(x, q.ef * ln2_hi - ((q.hfsq - (q.sr + q.ef * ln2_lo)) - q.f));
 }
 
-// The parts of log(xs * 2^e_adjust) for a normal xs > 0, in the steps of the float version.
-CMP_VEC_INLINE LogParts<double> log_parts_scaled(double xs, int64_t e_adjust) {
+// xs * 2^e_adjust = 2^e (1 + f) for a normal xs > 0, 1 + f in [sqrt(1/2), sqrt(2)), f exact: the
+// reduction of the float version's steps. Also the start of pow_f64's log (cpu/vec_pow.h).
+struct LogReduced {
+    double e, f;
+};
+CMP_VEC_INLINE LogReduced log_reduce_f64(double xs, int64_t e_adjust) {
     const uint64_t ix = bit_cast_<uint64_t>(xs);
     // u = bits(xs) - bits(sqrt(1/2)) + bits(1): its exponent field is e + 1023, positive for a
     // normal xs, so a logical shift gives it (AVX2 has no 64-bit arithmetic shift).
@@ -112,6 +116,13 @@ CMP_VEC_INLINE LogParts<double> log_parts_scaled(double xs, int64_t e_adjust) {
     // exponent gives 2^52 + eb exactly.
     const double e = bit_cast_<double>(eb | 0x4330000000000000ull) -
                      (4503599627370496.0 + 1023.0 - static_cast<double>(e_adjust));
+    return {e, f};
+}
+
+// The parts of log(xs * 2^e_adjust) for a normal xs > 0, in the steps of the float version.
+CMP_VEC_INLINE LogParts<double> log_parts_scaled(double xs, int64_t e_adjust) {
+    const LogReduced red = log_reduce_f64(xs, e_adjust);
+    const double e = red.e, f = red.f;
     const double s = f / (2.0 + f);
     const double z = s * s;
     // tools/fit_log.py, degree 6: 2 atanh(s) within 2^-59 relative. Evaluated as two Horner

@@ -103,10 +103,13 @@ void binary_math_typed(TensorIterator& iter, BinaryMathOp op) {
             else if constexpr (integer) return run<T>(iter, [](T a, T b) { return int_fmod(a, b, kOnZero); });
             break;
         case BinaryMathOp::Pow:
-            // float opmath (float32/16, bfloat16) in vector lanes (cpu/vec_pow.h); float64 keeps
-            // the C library's pow, element by element.
+            // In vector lanes (cpu/vec_pow.h): float opmath (float32/16, bfloat16) everywhere,
+            // float64 where the ISA has an FMA; the x86-64 baseline keeps the C library's pow
+            // for float64, element by element (pow_f64 would call libm's fma there).
             if constexpr (std::is_same_v<M, float>)
                 return run<T>(iter, [](M a, M b) CMP_VEC_LAMBDA { return pow_f32(a, b); }, kTranscendentalGrain);
+            else if constexpr (std::is_same_v<M, double> && kPowFast64)
+                return run<T>(iter, [](M a, M b) CMP_VEC_LAMBDA { return pow_f64(a, b); }, kTranscendentalGrain);
             else if constexpr (fp) return run<T>(iter, [](M a, M b) { return pow_of(a, b); }, kTranscendentalGrain);
             else if constexpr (integer) return run<T>(iter, [](T a, T b) { return int_pow(a, b); });
             break;
