@@ -36,19 +36,6 @@ namespace Compute
 
         // ---- ops made of other ops: cast, then suspend -------------------------------------------
 
-        /// <summary>Casts the input of a one-input op and suspends autocast for its body.</summary>
-        internal static AutocastRegion Enter(AutocastOp op, ref Tensor a)
-        {
-            if (!IsActive)
-            {
-                return default;
-            }
-            Tensor?[] args = [a];
-            AutocastContext? context = Apply(op, args);
-            a = args[0]!;
-            return context is null ? default : new AutocastRegion(context);
-        }
-
         /// <summary>Casts the inputs of an op of up to three tensors (null: an absent optional input).</summary>
         internal static AutocastRegion Enter(AutocastOp op, ref Tensor a, ref Tensor? b, ref Tensor? c)
         {

@@ -95,9 +95,10 @@ namespace Compute.NN
         {
             RequireFloat(input, "prelu");
             ArgumentNullException.ThrowIfNull(weight);
-            Tensor? slopes = weight, none = null;
-            using AutocastRegion amp = AutocastRegion.Enter(AutocastOps.Prelu, ref input, ref slopes, ref none);
-            weight = slopes!;
+            if (AutocastRegion.Recast(AutocastOps.Prelu, input, weight) is { } cast)
+            {
+                return Prelu(cast.A, cast.B);
+            }
             if (weight.Shape.Length > 1)
             {
                 throw new ArgumentException($"prelu: weight must be 0-D or 1-D, got shape [{string.Join(", ", weight.Shape)}]", nameof(weight));
