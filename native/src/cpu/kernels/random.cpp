@@ -13,6 +13,7 @@
 #include "core/box_muller.h"
 #include "core/half.h"
 #include "core/parallel.h"
+#include "core/u64_divisor.h"
 #include "cpu/loops.h"
 #include "cpu/philox_lanes.h"
 #include "cpu/random_stubs.h"
@@ -174,10 +175,10 @@ void randint_typed(const RandomDraw& d, int64_t n, int64_t low, T* out, const Re
 void randint_kernel(DType dtype, const RandomDraw& d, int64_t n, int64_t low, uint64_t range, void* out) {
     CMP_DISPATCH_ALL_TYPES(dtype, "randint", [&] {
         auto* o = static_cast<scalar_t*>(out);
-        // A power-of-two range (randint(0, 2), a byte...) keeps the low bits: the same value as
-        // the remainder, without a 64-bit division per element.
+        // The remainder without a 64-bit `div` per element: a power-of-two range (randint(0, 2),
+        // a byte...) keeps the low bits, any other range multiplies by its inverse (same values).
         if ((range & (range - 1)) == 0) randint_typed(d, n, low, o, [m = range - 1](uint64_t u) { return u & m; });
-        else randint_typed(d, n, low, o, [range](uint64_t u) { return u % range; });
+        else randint_typed(d, n, low, o, [div = U64Divisor(range)](uint64_t u) { return div.remainder(u); });
     });
 }
 
