@@ -55,20 +55,6 @@ inline void expect_close(const std::vector<double>& gpu, const std::vector<doubl
     }
 }
 
-// The same values bit for bit as far as doubles tell: equal with the same sign (so -0.0 is
-// not 0.0), or both NaN.
-inline void expect_identical(const std::vector<double>& gpu, const std::vector<double>& cpu, const std::string& what) {
-    ASSERT_EQ(gpu.size(), cpu.size()) << what;
-    for (size_t i = 0; i < gpu.size(); ++i) {
-        if (std::isnan(cpu[i])) {
-            EXPECT_TRUE(std::isnan(gpu[i])) << what << " at " << i << ": " << gpu[i] << " (CPU: NaN)";
-            continue;
-        }
-        EXPECT_TRUE(gpu[i] == cpu[i] && std::signbit(gpu[i]) == std::signbit(cpu[i]))
-            << what << " at " << i << ": " << gpu[i] << " (CPU: " << cpu[i] << ")";
-    }
-}
-
 // n values mixing signs, fractions and a few large magnitudes (deterministic).
 inline std::vector<double> sample(int64_t n, double scale = 1.0) {
     std::vector<double> v(static_cast<size_t>(n));

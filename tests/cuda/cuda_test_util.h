@@ -4,7 +4,9 @@
 
 #include "abi_helpers.h"
 
+#include <cmath>
 #include <string>
+#include <vector>
 
 namespace cmp::testing {
 
@@ -27,6 +29,20 @@ inline std::vector<double> host_values(cmp_tensor t) {
     if (device_of(t).type == CMP_DEVICE_CPU) return values_of(t);
     Handle host = to_device(t, cpu_device());
     return values_of(host.get());
+}
+
+// The same values bit for bit as far as doubles tell: equal with the same sign (so -0.0 is
+// not 0.0), or both NaN.
+inline void expect_identical(const std::vector<double>& gpu, const std::vector<double>& cpu, const std::string& what) {
+    ASSERT_EQ(gpu.size(), cpu.size()) << what;
+    for (size_t i = 0; i < gpu.size(); ++i) {
+        if (std::isnan(cpu[i])) {
+            EXPECT_TRUE(std::isnan(gpu[i])) << what << " at " << i << ": " << gpu[i] << " (CPU: NaN)";
+            continue;
+        }
+        EXPECT_TRUE(gpu[i] == cpu[i] && std::signbit(gpu[i]) == std::signbit(cpu[i]))
+            << what << " at " << i << ": " << gpu[i] << " (CPU: " << cpu[i] << ")";
+    }
 }
 
 // The status of a call that must fail, with its message.

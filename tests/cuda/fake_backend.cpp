@@ -2,15 +2,22 @@
 // (cuda/backend_api.h) with host memory as "device" memory and no kernels, so the core's
 // routing can be tested where no GPU exists: loading and the version check, storage through
 // the backend's allocator and its statistics, host <-> device copies, and the refusal of ops
-// without CUDA support. Built twice: as a correct backend, and with FAKE_BACKEND_VERSION set to
+// without CUDA support. The random fills are the exception: the fake computes them on the host
+// from core/philox_values.h, as the real kernels do on the device, so the routing tests can
+// compare every value with the CPU's (which cannot tell a wrong seed, offset or count apart
+// from a right one otherwise). Built twice: as a correct backend, and with FAKE_BACKEND_VERSION set to
 // another interface version for the mismatch test. Never shipped. The entries with a plan
 // (softmax, softmax_backward, scan, triangle, gemm) record it (fake_backend.h) before they fail.
 #include "fake_backend.h"
+
+#include "core/half.h"
+#include "core/philox_values.h"
 
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
 
 #ifndef FAKE_BACKEND_VERSION
@@ -147,6 +154,7 @@ int32_t triangle(const compute_cuda_lines* lines, const void* in, void* out, int
 }
 
 FakeGemmCall g_gemm_call{};
+FakeRandomCall g_random_call{};
 
 int32_t gemm(const compute_cuda_gemm* g) {
     std::lock_guard lock(g_mutex);
@@ -155,12 +163,95 @@ int32_t gemm(const compute_cuda_gemm* g) {
     return error(CMP_STATUS_DEVICE_ERROR, kNoKernels);
 }
 
+// out[i] = value(block, e, i) for the fill's elements, E per block, as random.cu's kernel.
+template <typename T, typename Value>
+void fill_blocks(const compute_cuda_random& r, int per_block, const Value& value) {
+    auto* out = static_cast<T*>(r.out);
+    for (int64_t i = 0; i < r.n; ++i) {
+        const cmp::PhiloxBlock b = cmp::philox_block(r.seed, r.offset + static_cast<uint64_t>(i / per_block));
+        out[i] = value(b, static_cast<int>(i % per_block), i);
+    }
+}
+
+// An int64 (randint's value, bernoulli's 0 / 1) stored as T, as the CPU kernels store it.
+template <typename T>
+T from_int(int64_t v) {
+    if constexpr (std::is_same_v<T, cmp::Half> || std::is_same_v<T, cmp::BFloat16>) return T(static_cast<float>(v));
+    else return static_cast<T>(v);
+}
+
+template <typename T>
+void fill_counted(const compute_cuda_random& r) {
+    if (r.op == COMPUTE_CUDA_RANDOM_RANDINT) {
+        fill_blocks<T>(r, 2, [&](const cmp::PhiloxBlock& b, int e, int64_t) {
+            return from_int<T>(cmp::philox_randint(b, e, r.low, r.range));
+        });
+        return;
+    }
+    fill_blocks<T>(r, 2, [&](const cmp::PhiloxBlock& b, int e, int64_t i) {
+        double p = r.p_all;
+        if (r.p) p = r.p_dtype == CMP_DTYPE_FLOAT32 ? static_cast<const float*>(r.p)[i] : static_cast<const double*>(r.p)[i];
+        return from_int<T>(cmp::philox_bernoulli(b, e, p) ? 1 : 0);
+    });
+}
+
+template <typename T>
+void fill_floating(const compute_cuda_random& r, cmp::PhiloxFloat k) {
+    const bool normal = r.op == COMPUTE_CUDA_RANDOM_RANDN;
+    fill_blocks<T>(r, cmp::philox_per_block(k), [&](const cmp::PhiloxBlock& b, int e, int64_t) {
+        const double v = normal ? cmp::philox_randn(b, e, k) : cmp::philox_rand(b, e, k);
+        if constexpr (std::is_same_v<T, double>) return v;
+        else return T(static_cast<float>(v));
+    });
+}
+
+int32_t random(const compute_cuda_random* r) {
+    {
+        std::lock_guard lock(g_mutex);
+        ++g_random_call.calls;
+        g_random_call.random = *r;
+    }
+    switch (r->op) {
+        case COMPUTE_CUDA_RANDOM_RAND:
+        case COMPUTE_CUDA_RANDOM_RANDN:
+            switch (r->dtype) {
+                case CMP_DTYPE_FLOAT32: fill_floating<float>(*r, cmp::PhiloxFloat::Float32); break;
+                case CMP_DTYPE_FLOAT64: fill_floating<double>(*r, cmp::PhiloxFloat::Float64); break;
+                case CMP_DTYPE_FLOAT16: fill_floating<cmp::Half>(*r, cmp::PhiloxFloat::Float16); break;
+                case CMP_DTYPE_BFLOAT16: fill_floating<cmp::BFloat16>(*r, cmp::PhiloxFloat::BFloat16); break;
+                default: return error(CMP_STATUS_DTYPE_MISMATCH, "fake backend: rand of a non-floating dtype");
+            }
+            return CMP_STATUS_OK;
+        case COMPUTE_CUDA_RANDOM_RANDINT:
+        case COMPUTE_CUDA_RANDOM_BERNOULLI:
+            switch (r->dtype) {
+                case CMP_DTYPE_FLOAT32: fill_counted<float>(*r); break;
+                case CMP_DTYPE_FLOAT64: fill_counted<double>(*r); break;
+                case CMP_DTYPE_FLOAT16: fill_counted<cmp::Half>(*r); break;
+                case CMP_DTYPE_BFLOAT16: fill_counted<cmp::BFloat16>(*r); break;
+                case CMP_DTYPE_INT64: fill_counted<int64_t>(*r); break;
+                case CMP_DTYPE_INT32: fill_counted<int32_t>(*r); break;
+                case CMP_DTYPE_INT16: fill_counted<int16_t>(*r); break;
+                case CMP_DTYPE_INT8: fill_counted<int8_t>(*r); break;
+                case CMP_DTYPE_UINT8: fill_counted<uint8_t>(*r); break;
+                case CMP_DTYPE_BOOL: fill_counted<bool>(*r); break;
+                default: return error(CMP_STATUS_DTYPE_MISMATCH, "fake backend: unknown dtype");
+            }
+            return CMP_STATUS_OK;
+        case COMPUTE_CUDA_RANDOM_KEEP:
+            fill_blocks<bool>(*r, 4, [&](const cmp::PhiloxBlock& b, int e, int64_t) { return cmp::philox_keep(b, e, r->threshold); });
+            return CMP_STATUS_OK;
+        default: return error(CMP_STATUS_INVALID_ARGUMENT, "fake backend: unknown random op");
+    }
+}
+
 const compute_cuda_backend kBackend = {
     FAKE_BACKEND_VERSION, sizeof(compute_cuda_backend), last_error, runtime_version, device_count,
     unavailable_reason, device_properties, ok_device, set_reclaim_hook, allocate, deallocate, memory_stats,
     ok_device, ok_device, copy_bytes, no_stream, no_handle, no_handle, no_pair, no_stream, no_handle, no_pair,
     no_handle, no_elapsed, fill, copy, unary, binary, sum_rows, unary_math, clamp, compare, where, masked_fill,
     binary_math, ternary_math, reduce_rows, reduce_rows_args, softmax, softmax_backward, scan, triangle, gemm,
+    random,
 };
 
 }  // namespace
@@ -175,4 +266,8 @@ extern "C" __attribute__((visibility("default"))) const FakeLineCall* fake_backe
 
 extern "C" __attribute__((visibility("default"))) const FakeGemmCall* fake_backend_last_gemm_call(void) {
     return &g_gemm_call;
+}
+
+extern "C" __attribute__((visibility("default"))) const FakeRandomCall* fake_backend_last_random_call(void) {
+    return &g_random_call;
 }

@@ -1,6 +1,7 @@
 // What tests/cuda/fake_backend.cpp records of the calls that carry a plan, so the routing tests
 // can check that the core's front-end reached the right entry with the CPU's plan. The fake
-// exports fake_backend_last_line_call and fake_backend_last_gemm_call (found with dlsym).
+// exports fake_backend_last_line_call, fake_backend_last_gemm_call and
+// fake_backend_last_random_call (found with dlsym).
 #pragma once
 
 #include "cuda/backend_api.h"
@@ -26,3 +27,12 @@ struct FakeGemmCall {
 
 typedef const FakeGemmCall* (*FakeLastGemmCallFn)(void);
 #define FAKE_BACKEND_LAST_GEMM_CALL "fake_backend_last_gemm_call"
+
+// The last call of random, and how many there were (the fake computes the fill on the host).
+struct FakeRandomCall {
+    int64_t calls;
+    compute_cuda_random random;
+};
+
+typedef const FakeRandomCall* (*FakeLastRandomCallFn)(void);
+#define FAKE_BACKEND_LAST_RANDOM_CALL "fake_backend_last_random_call"

@@ -8,6 +8,7 @@
 #include "core/cuda_runtime.h"
 #include "cuda_test_util.h"
 #include "fake_backend.h"
+#include "random_cases.h"
 
 #include <dlfcn.h>
 
@@ -127,10 +128,9 @@ TEST(CudaRouting, OpsWithoutCudaSupportAreRefusedAtTheDoor) {
     std::vector<float> buffer(6);
     f = failure_of([&] { return cmp_tensor_copy_to_buffer(dev.get(), buffer.data(), 24); });
     EXPECT_NE(f.message.find("tensor_copy_to_buffer: not implemented on CUDA yet"), std::string::npos) << f.message;
-    const int64_t sizes[] = {4};
-    f = failure_of([&] { return cmp_rand(sizes, 1, CMP_DTYPE_FLOAT32, cuda_device(), &out); });
+    f = failure_of([&] { return cmp_randperm(4, CMP_DTYPE_INT64, cuda_device(), &out); });
     EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
-    EXPECT_NE(f.message.find("rand: not implemented on CUDA yet (argument 'device' is on cuda:0)"), std::string::npos)
+    EXPECT_NE(f.message.find("randperm: not implemented on CUDA yet (argument 'device' is on cuda:0)"), std::string::npos)
         << f.message;
     EXPECT_EQ(out, nullptr);
 }
@@ -653,6 +653,55 @@ TEST(CudaRouting, EmptyProductsNeedNoGemm) {
     const Handle k0a = dev_tensor({3, 0}), k0b = dev_tensor({0, 5});
     expect_kernel_failure_before_gemm(failure_of([&] { return cmp_mm(k0a.get(), k0b.get(), &out); }), calls);
     EXPECT_EQ(out, nullptr);
+}
+
+// The fake computes random fills on the host with core/philox_values.h (as cuda/random.cu does
+// on the device): every fill reaches the backend with the blocks the CPU would use. (bernoulli
+// of a p tensor and dropout need more kernels than the fake has: the parity tests run them.)
+TEST(CudaRouting, RandomFillsGiveTheCpusValuesAndAdvanceTheGenerator) {
+    random_cases::rand_and_randn();
+    random_cases::randint();
+    random_cases::bernoulli_of_a_number();
+}
+
+TEST(CudaRouting, RandomFillsCarryTheirParameters) {
+    static const auto last = fake_export<FakeLastRandomCallFn>(FAKE_BACKEND_LAST_RANDOM_CALL);
+    ASSERT_NE(last, nullptr);
+    const int64_t sizes[] = {5};
+    cmp_tensor out = nullptr;
+    ASSERT_EQ(cmp_rng_set_state(77, 1000), CMP_STATUS_OK);
+    CMP_ASSERT_OK(cmp_randint(-3, 4, sizes, 1, CMP_DTYPE_INT32, cuda_device(), &out));
+    Handle owned(out);
+    compute_cuda_random r = last()->random;
+    EXPECT_EQ(r.op, COMPUTE_CUDA_RANDOM_RANDINT);
+    EXPECT_EQ(r.dtype, CMP_DTYPE_INT32);
+    EXPECT_EQ(r.seed, 77u);
+    EXPECT_EQ(r.offset, 1000u);
+    EXPECT_EQ(r.n, 5);
+    EXPECT_EQ(r.low, -3);
+    EXPECT_EQ(r.range, 7u);
+    // Nothing to draw: no call, and the generator does not move.
+    const int64_t calls = last()->calls;
+    const int64_t empty[] = {0};
+    CMP_ASSERT_OK(cmp_rand(empty, 1, CMP_DTYPE_FLOAT32, cuda_device(), &out));
+    Handle owned_empty(out);
+    EXPECT_EQ(last()->calls, calls);
+    uint64_t seed = 0, offset = 0;
+    ASSERT_EQ(cmp_rng_get_state(&seed, &offset), CMP_STATUS_OK);
+    EXPECT_EQ(offset, 1003u);  // ceil(5 / 2) blocks for the randint above
+    // Dropout draws its keep mask on the device (applying it takes mul, which the fake lacks):
+    // one decision per element, 4 per block, threshold ceil(p 2^24).
+    Handle x = to_device(tensor_from(std::vector<double>(10, 1.0), {2, 5}, CMP_DTYPE_FLOAT32).get(), cuda_device());
+    cmp_tensor y = nullptr, mask = nullptr;
+    EXPECT_NE(cmp_dropout(x.get(), 0.25, 1, &y, &mask), CMP_STATUS_OK);
+    r = last()->random;
+    EXPECT_EQ(r.op, COMPUTE_CUDA_RANDOM_KEEP);
+    EXPECT_EQ(r.dtype, CMP_DTYPE_BOOL);
+    EXPECT_EQ(r.n, 10);
+    EXPECT_EQ(r.offset, 1003u);
+    EXPECT_EQ(r.threshold, 1u << 22);
+    ASSERT_EQ(cmp_rng_get_state(&seed, &offset), CMP_STATUS_OK);
+    EXPECT_EQ(offset, 1006u);  // ceil(10 / 4) blocks
 }
 
 TEST(CudaRouting, MixedDevicesGivePyTorchsError) {

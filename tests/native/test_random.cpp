@@ -6,6 +6,7 @@
 #include "core/box_muller.h"
 #include "core/half.h"
 #include "core/philox.h"
+#include "core/philox_values.h"
 #include "cpu/dispatch_stub.h"
 #include "cpu/random_stubs.h"
 
@@ -96,33 +97,20 @@ TEST(Random, StreamLayoutIsAsDocumented) {
 }
 
 // rand's and randn's element i of a call starting at block `offset`, one scalar block at a time
-// as core/philox.h writes the layout, rounded to dtype and read back as double.
+// by core/philox_values.h (the CUDA kernels' definition), rounded to dtype and read back as
+// double. StreamLayoutIsAsDocumented above checks the layout itself, written out by hand.
 double layout_value(bool normal, cmp_dtype dtype, uint64_t seed, uint64_t offset, int64_t i) {
-    const bool f64 = dtype == CMP_DTYPE_FLOAT64;
-    const PhiloxBlock b = cmp::philox_block(seed, offset + static_cast<uint64_t>(i / (f64 ? 2 : 4)));
-    auto round_to = [&](double v) {
-        if (dtype == CMP_DTYPE_FLOAT16) return static_cast<double>(static_cast<float>(cmp::Half(static_cast<float>(v))));
-        if (dtype == CMP_DTYPE_BFLOAT16) return static_cast<double>(static_cast<float>(cmp::BFloat16(static_cast<float>(v))));
-        return f64 ? v : static_cast<double>(static_cast<float>(v));
-    };
-    if (!normal) {
-        if (f64) return std::ldexp(static_cast<double>(cmp::philox_u64(b, static_cast<int>(i % 2)) >> 11), -53);
-        const uint32_t w = b.w[i % 4];
-        if (dtype == CMP_DTYPE_FLOAT16) return std::ldexp(static_cast<double>(w >> 21), -11);
-        if (dtype == CMP_DTYPE_BFLOAT16) return std::ldexp(static_cast<double>(w >> 24), -8);
-        return std::ldexp(static_cast<double>(w >> 8), -24);
-    }
-    double u1 = 0, u2 = 0;
-    if (f64) {
-        u1 = std::ldexp(static_cast<double>((cmp::philox_u64(b, 0) >> 11) + 1), -53);
-        u2 = std::ldexp(static_cast<double>(cmp::philox_u64(b, 1) >> 11), -53);
-    } else {
-        const int pair = static_cast<int>(i % 4) / 2;
-        u1 = std::ldexp(static_cast<double>((b.w[2 * pair] >> 8) + 1), -24);
-        u2 = std::ldexp(static_cast<double>(b.w[2 * pair + 1] >> 8), -24);
-    }
-    const cmp::NormalPair z = cmp::box_muller(u1, u2);
-    return round_to(i % 2 == 0 ? z.z0 : z.z1);
+    const cmp::PhiloxFloat k = dtype == CMP_DTYPE_FLOAT64    ? cmp::PhiloxFloat::Float64
+                               : dtype == CMP_DTYPE_FLOAT16  ? cmp::PhiloxFloat::Float16
+                               : dtype == CMP_DTYPE_BFLOAT16 ? cmp::PhiloxFloat::BFloat16
+                                                             : cmp::PhiloxFloat::Float32;
+    const int per_block = cmp::philox_per_block(k);
+    const PhiloxBlock b = cmp::philox_block(seed, offset + static_cast<uint64_t>(i / per_block));
+    const int e = static_cast<int>(i % per_block);
+    const double v = normal ? cmp::philox_randn(b, e, k) : cmp::philox_rand(b, e, k);
+    if (dtype == CMP_DTYPE_FLOAT16) return static_cast<double>(static_cast<float>(cmp::Half(static_cast<float>(v))));
+    if (dtype == CMP_DTYPE_BFLOAT16) return static_cast<double>(static_cast<float>(cmp::BFloat16(static_cast<float>(v))));
+    return k == cmp::PhiloxFloat::Float64 ? v : static_cast<double>(static_cast<float>(v));
 }
 
 // The per-ISA kernels (16 blocks per call in vector lanes) against the scalar layout, bit for
@@ -214,7 +202,7 @@ TEST(Random, RandintKernelFollowsTheLayout) {
                     ASSERT_EQ(static_cast<int64_t>(got.size()), n);
                     for (int64_t i = 0; i < n; ++i) {
                         const PhiloxBlock b = cmp::philox_block(seed, offset + static_cast<uint64_t>(i / 2));
-                        const auto v = static_cast<int64_t>(static_cast<uint64_t>(c.low) + cmp::philox_u64(b, static_cast<int>(i % 2)) % range);
+                        const int64_t v = cmp::philox_randint(b, static_cast<int>(i % 2), c.low, range);
                         ASSERT_EQ(got[i], static_cast<double>(v)) << "dtype " << c.dtype << " [" << c.low << ", " << c.high
                                                                   << ") offset " << offset << " n " << n << " element " << i
                                                                   << " threads " << threads;

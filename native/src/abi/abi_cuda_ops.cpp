@@ -57,6 +57,11 @@ constexpr std::string_view kCudaOps[] = {
     "floor_divide", "floor_divide_",
     // matrix products (cuBLAS; outer is a broadcast mul, einsum lowers to bmm, sum and mul)
     "matmul", "mm", "bmm", "mv", "dot", "outer", "addmm", "baddbmm", "addmv", "einsum",
+    // random fills from the Philox stream, the CPU's numbers for a seed (normal, normal_ and
+    // uniform_ transform on the host and are not here yet), dropout (the keep mask drawn on the
+    // device, applied by mul) and its backward
+    "rand", "randn", "randint", "rand_like", "randn_like", "bernoulli", "dropout", "feature_dropout",
+    "dropout_backward",
     // comparisons and selections
     "eq", "ne", "lt", "le", "gt", "ge", "where", "masked_fill", "masked_fill_",
     // device-wide functions

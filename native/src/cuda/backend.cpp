@@ -55,6 +55,7 @@ const compute_cuda_backend kBackend = {
     scan,
     triangle,
     gemm,
+    random,
 };
 
 }  // namespace

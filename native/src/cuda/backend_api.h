@@ -172,6 +172,37 @@ typedef struct compute_cuda_gemm {
     int32_t reserved;
 } compute_cuda_gemm;
 
+/* Random fills (random), every value from core/philox.h's stream layout through
+ * core/philox_values.h, so a seed gives the CPU's numbers bit for bit. */
+typedef enum compute_cuda_random_op {
+    COMPUTE_CUDA_RANDOM_RAND = 0,      /* floating dtypes; 2 elements per block for float64, else 4 */
+    COMPUTE_CUDA_RANDOM_RANDN = 1,     /* floating dtypes; as rand */
+    COMPUTE_CUDA_RANDOM_RANDINT = 2,   /* any dtype: low + (u64 mod range); 2 per block */
+    COMPUTE_CUDA_RANDOM_BERNOULLI = 3, /* any dtype: 1 where float64 rand < p[i] (or p_all); 2 per block */
+    COMPUTE_CUDA_RANDOM_KEEP = 4       /* bool: dropout's keep decisions, (w >> 8) >= threshold; 4 per block */
+} compute_cuda_random_op;
+
+/* out[0 .. n), dense, of dtype, from blocks offset, offset + 1, ... of seed's stream (element i
+ * from block offset + i / E). p, when not NULL, holds n dense float32 or float64 (p_dtype)
+ * probabilities on the device. */
+typedef struct compute_cuda_random {
+    int32_t device;
+    int32_t op;    /* compute_cuda_random_op */
+    int32_t dtype; /* cmp_dtype of out */
+    int32_t p_dtype;
+    void* stream;
+    uint64_t seed;
+    uint64_t offset;
+    int64_t n;
+    int64_t low;     /* randint */
+    uint64_t range;  /* randint: high - low as uint64, >= 1 */
+    const void* p;   /* bernoulli */
+    double p_all;    /* bernoulli without p */
+    uint32_t threshold; /* keep: cpu::dropout_threshold(p) */
+    int32_t reserved;
+    void* out;
+} compute_cuda_random;
+
 /* The core's allocation-failure hook (the managed host's GC): the backend calls it, without
  * holding its own locks, when a device allocation fails even after freeing its cache; a
  * non-zero return asks for one more try. */
@@ -311,6 +342,10 @@ typedef struct compute_cuda_backend {
      * fit cuBLAS's 32-bit int. m, n or batch 0 does nothing; k 0 is the caller's (C = beta * C;
      * the core does it with its elementwise kernels). */
     int32_t (*gemm)(const compute_cuda_gemm* g);
+
+    /* --- appended in version 2: random fills on the device --- */
+    /* The fill r describes (compute_cuda_random) on r->stream. n == 0 does nothing. */
+    int32_t (*random)(const compute_cuda_random* r);
 } compute_cuda_backend;
 
 /* The one symbol the backend exports. */

@@ -71,4 +71,7 @@ int32_t triangle(const compute_cuda_lines* lines, const void* in, void* out, int
 // gemm.cpp (cuBLAS)
 int32_t gemm(const compute_cuda_gemm* g);
 
+// random.cu
+int32_t random(const compute_cuda_random* r);
+
 }  // namespace cmp::cuda_backend

@@ -239,4 +239,14 @@ Tensor triangle(const char* op, const Tensor& t, int64_t diagonal, bool upper) {
     return out;
 }
 
+void random(const char* op, compute_cuda_random r, const Tensor& out) {
+    CMP_CHECK(out.is_contiguous(), INTERNAL_ERROR, op, ": the random fill's output must be dense");
+    r.device = out.device().index;
+    r.stream = nullptr;
+    r.dtype = static_cast<int32_t>(out.dtype());
+    r.n = out.numel();
+    r.out = out.data_ptr();
+    cuda::check(backend(op).random(&r), op);
+}
+
 }  // namespace cmp::ops::cuda_ops

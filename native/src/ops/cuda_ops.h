@@ -71,4 +71,18 @@ Tensor triangle(const char* op, const Tensor& t, int64_t diagonal, bool upper);
 // with the elementwise kernels. With beta 0, c is not read.
 void gemm(const char* op, const Tensor& a, const Tensor& b, double alpha, double beta, const Tensor& c);
 
+// A random fill of the dense tensor out from the Philox blocks the caller reserved: r carries
+// the op, seed, offset and the op's parameters; device, stream, dtype, count and data come from
+// out (ops/random.cpp, ops/distributions.cpp, ops/nn_norm_dropout.cpp).
+void random(const char* op, compute_cuda_random r, const Tensor& out);
+
+// A random fill's description with its op and the reserved blocks; the op's parameters are the caller's.
+inline compute_cuda_random random_draw(compute_cuda_random_op op, uint64_t seed, uint64_t offset) {
+    compute_cuda_random r{};
+    r.op = op;
+    r.seed = seed;
+    r.offset = offset;
+    return r;
+}
+
 }  // namespace cmp::ops::cuda_ops

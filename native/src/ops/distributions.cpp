@@ -8,6 +8,8 @@
 #include "core/parallel.h"
 #include "core/philox.h"
 #include "cpu/random_stubs.h"
+#include "ops/cuda_ops.h"
+#include "ops/reductions.h"
 
 #include <algorithm>
 #include <cmath>
@@ -147,6 +149,14 @@ Tensor bernoulli_from(const Tensor& like, DType dtype, const void* p, DType p_dt
     if (n == 0) return out;
     // rand(like.sizes(), float64)'s blocks, compared in the kernel without the float64 tensor.
     const PhiloxState state = philox_reserve(static_cast<uint64_t>((n + 1) / 2));
+    if (!like.device().is_cpu()) {
+        compute_cuda_random r = cuda_ops::random_draw(COMPUTE_CUDA_RANDOM_BERNOULLI, state.seed, state.offset);
+        r.p = p;
+        r.p_dtype = static_cast<int32_t>(p_dtype);
+        r.p_all = p_all;
+        cuda_ops::random("bernoulli", r, out);
+        return out;
+    }
     cpu::bernoulli_stub(dtype, cpu::RandomDraw{state.seed, state.offset}, n, p, p_dtype, p_all, out.data_ptr());
     return out;
 }
@@ -158,6 +168,18 @@ Tensor bernoulli(const Tensor& p) {
     // float32 and float64 p are read as they are; float16 and bfloat16 through float32 (exact).
     const DType p_dtype = p.dtype() == CMP_DTYPE_FLOAT64 ? CMP_DTYPE_FLOAT64 : CMP_DTYPE_FLOAT32;
     const Tensor pc = contiguous(to_dtype(p, p_dtype));
+    if (!p.device().is_cpu()) {
+        // On a device: its smallest and largest p, two numbers read back (NaN fails both tests).
+        if (pc.numel() > 0) {
+            auto on_host = [](const Tensor& t) {
+                return to_dtype(to_device(t, Device::cpu()), CMP_DTYPE_FLOAT64).data<double>()[0];
+            };
+            const double lo = on_host(amin(pc, {}, false)), hi = on_host(amax(pc, {}, false));
+            CMP_CHECK(lo >= 0 && hi <= 1, INVALID_ARGUMENT, "bernoulli: expects all elements of p to be in [0, 1], but got ",
+                      "values from ", lo, " to ", hi, " (shape ", p.sizes(), ")");
+        }
+        return bernoulli_from(p, p.dtype(), pc.data_ptr(), p_dtype, 0.0);
+    }
     CMP_DISPATCH_FLOATING_TYPES(p_dtype, "bernoulli", [&] {
         const scalar_t* v = pc.data<scalar_t>();
         for (int64_t i = 0, n = pc.numel(); i < n; ++i) {

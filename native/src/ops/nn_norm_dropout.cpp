@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/philox.h"
 #include "cpu/nn_norm_stubs.h"
+#include "ops/cuda_ops.h"
 #include "ops/nn_norm.h"
 #include "ops/nn_norm_util.h"
 #include "ops/ops.h"
@@ -35,6 +36,14 @@ void check_p(double p, const char* op) {
 
 double keep_scale(double p) { return p == 1.0 ? 0.0 : 1.0 / (1.0 - p); }
 
+// g * mask * scale for any mask that broadcasts to g, on any device, through the pointwise ops:
+// the scale is a 0-dim tensor, so a float16/bfloat16 g gets it rounded to its dtype first.
+Tensor apply_mask(const Tensor& g, const Tensor& mask, double p) {
+    Tensor out = mul(g, mask);
+    mul_(out, scalar_tensor(scalar_float(keep_scale(p)), g.device()));
+    return out;
+}
+
 std::pair<Tensor, Tensor> dropout_impl(const Tensor& input, double p, bool training, const Shape& mask_shape,
                                        int64_t inner, const char* op) {
     Tensor mask = Tensor::empty(mask_shape, CMP_DTYPE_BOOL, input.device(), op);
@@ -42,11 +51,18 @@ std::pair<Tensor, Tensor> dropout_impl(const Tensor& input, double p, bool train
         fill_(mask, scalar_bool(true));
         return {clone(input), mask};
     }
-    Tensor out = Tensor::empty(input.sizes(), input.dtype(), input.device(), op);
     const int64_t rows = mask.numel();
-    if (rows == 0) return {out, mask};
+    if (rows == 0) return {Tensor::empty(input.sizes(), input.dtype(), input.device(), op), mask};
     const PhiloxState state = philox_reserve(static_cast<uint64_t>((rows + kPerBlock - 1) / kPerBlock));
     const cpu::DropoutDraw draw{state.seed, state.offset, cpu::dropout_threshold(p)};
+    if (!input.device().is_cpu()) {
+        // The same decisions drawn on the device into the mask, then applied as the backward does.
+        compute_cuda_random r = cuda_ops::random_draw(COMPUTE_CUDA_RANDOM_KEEP, state.seed, state.offset);
+        r.threshold = draw.threshold;
+        cuda_ops::random(op, r, mask);
+        return {apply_mask(input, mask, p), mask};
+    }
+    Tensor out = Tensor::empty(input.sizes(), input.dtype(), input.device(), op);
     const Tensor x = contiguous(input);
     cpu::dropout_stub(cpu::DropoutPlan{input.dtype(), rows, inner, keep_scale(p)}, draw, x.data_ptr(), out.data_ptr(),
                       mask.data<bool>());
@@ -107,9 +123,7 @@ Tensor dropout_backward(const Tensor& grad_output, const Tensor& mask, double p)
                                 out.data_ptr());
         return out;
     }
-    Tensor g = mul(grad_output, mask);
-    mul_(g, scalar_tensor(scalar_float(keep_scale(p)), grad_output.device()));
-    return g;
+    return apply_mask(grad_output, mask, p);
 }
 
 }  // namespace cmp::ops

@@ -4,6 +4,7 @@
 // thread count.
 #include "core/philox.h"
 #include "cpu/random_stubs.h"
+#include "ops/cuda_ops.h"
 #include "ops/ops.h"
 
 #include <cmath>
@@ -58,7 +59,11 @@ Tensor random_fill(const Shape& sizes, DType dtype, Device device, const char* o
     const int64_t per_block = dtype == CMP_DTYPE_FLOAT64 ? 2 : 4;
     const PhiloxState state = philox_reserve(static_cast<uint64_t>((n + per_block - 1) / per_block));
     const cpu::RandomDraw draw{state.seed, state.offset};
-    if (normal) cpu::randn_stub(dtype, draw, n, out.data_ptr());
+    if (!device.is_cpu())
+        cuda_ops::random(op, cuda_ops::random_draw(normal ? COMPUTE_CUDA_RANDOM_RANDN : COMPUTE_CUDA_RANDOM_RAND,
+                                                   state.seed, state.offset),
+                         out);
+    else if (normal) cpu::randn_stub(dtype, draw, n, out.data_ptr());
     else cpu::rand_stub(dtype, draw, n, out.data_ptr());
     return out;
 }
@@ -122,6 +127,13 @@ Tensor randint(int64_t low, int64_t high, const Shape& sizes, DType dtype, Devic
     if (n == 0) return out;
     const uint64_t range = static_cast<uint64_t>(high) - static_cast<uint64_t>(low);
     const PhiloxState state = philox_reserve(static_cast<uint64_t>((n + 1) / 2));
+    if (!device.is_cpu()) {
+        compute_cuda_random r = cuda_ops::random_draw(COMPUTE_CUDA_RANDOM_RANDINT, state.seed, state.offset);
+        r.low = low;
+        r.range = range;
+        cuda_ops::random("randint", r, out);
+        return out;
+    }
     cpu::randint_stub(dtype, cpu::RandomDraw{state.seed, state.offset}, n, low, range, out.data_ptr());
     return out;
 }

@@ -1,0 +1,148 @@
+// The random fills on a CUDA device against the CPU's, shared by the routing tests (against the
+// fake backend, which computes the fills on the host from core/philox_values.h) and the parity
+// tests (the real kernels of cuda/random.cu): from the same generator state every op must give
+// the CPU's values bit for bit and leave the generator where the CPU leaves it.
+#pragma once
+
+#include "cuda_test_util.h"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace cmp::testing::random_cases {
+
+// draw(device, outputs) makes the op's outputs on device (1 or 2 of them).
+using Draw = std::function<cmp_status(cmp_device, cmp_tensor* outs)>;
+
+inline void expect_same_draw(const std::string& what, const Draw& draw, int outputs = 1) {
+    const uint64_t seed = 0x5eed0123456789ull, offset = (uint64_t{1} << 32) - 3;  // the counter's low word wraps
+    uint64_t after[2][2] = {};
+    cmp_tensor outs[2][2] = {};
+    const cmp_device devices[2] = {cpu_device(), cuda_device()};
+    for (int d = 0; d < 2; ++d) {
+        ASSERT_EQ(cmp_rng_set_state(seed, offset), CMP_STATUS_OK);
+        ASSERT_EQ(draw(devices[d], outs[d]), CMP_STATUS_OK) << what << ": " << cmp_last_error();
+        ASSERT_EQ(cmp_rng_get_state(&after[d][0], &after[d][1]), CMP_STATUS_OK);
+    }
+    for (int k = 0; k < outputs; ++k) {
+        Handle c(outs[0][k]), g(outs[1][k]);
+        const std::string out_what = what + " output " + std::to_string(k);
+        EXPECT_EQ(device_of(g.get()).type, CMP_DEVICE_CUDA) << out_what;
+        EXPECT_EQ(sizes_of(g.get()), sizes_of(c.get())) << out_what;
+        expect_identical(host_values(g.get()), values_of(c.get()), out_what);
+    }
+    EXPECT_EQ(after[1][0], after[0][0]) << what << ": seed";
+    EXPECT_EQ(after[1][1], after[0][1]) << what << ": the generator's offset after the draw";
+}
+
+inline std::string label(const char* op, cmp_dtype dt, int64_t n) {
+    return std::string(op) + " dtype " + std::to_string(dt) + " n " + std::to_string(n);
+}
+
+// A tensor of values on device.
+inline Handle on(cmp_device device, const std::vector<double>& values, const std::vector<int64_t>& sizes, cmp_dtype dt) {
+    Handle host = tensor_from(values, sizes, dt);
+    return device.type == CMP_DEVICE_CPU ? std::move(host) : to_device(host.get(), device);
+}
+
+inline void rand_and_randn() {
+    for (cmp_dtype dt : {CMP_DTYPE_FLOAT32, CMP_DTYPE_FLOAT64, CMP_DTYPE_FLOAT16, CMP_DTYPE_BFLOAT16}) {
+        for (int64_t n : {int64_t(1), int64_t(7), int64_t(1001)}) {
+            const std::vector<int64_t> sizes = {n};
+            expect_same_draw(label("rand", dt, n), [&](cmp_device dev, cmp_tensor* o) {
+                return cmp_rand(sizes.data(), 1, dt, dev, o);
+            });
+            expect_same_draw(label("randn", dt, n), [&](cmp_device dev, cmp_tensor* o) {
+                return cmp_randn(sizes.data(), 1, dt, dev, o);
+            });
+        }
+        // rand_like / randn_like of a device tensor stay on its device.
+        expect_same_draw(label("randn_like", dt, 6), [&](cmp_device dev, cmp_tensor* o) {
+            Handle like = on(dev, {0, 0, 0, 0, 0, 0}, {2, 3}, dt);
+            return cmp_randn_like(like.get(), nullptr, nullptr, o);
+        });
+    }
+}
+
+inline void randint() {
+    struct Case {
+        cmp_dtype dtype;
+        int64_t low, high;
+    };
+    // An odd range, the full int64 range, a power of two, bool, floating dtypes.
+    const Case cases[] = {{CMP_DTYPE_INT64, -1000, 1000}, {CMP_DTYPE_INT64, INT64_MIN, INT64_MAX},
+                          {CMP_DTYPE_INT32, -7, 9},       {CMP_DTYPE_UINT8, 0, 256},
+                          {CMP_DTYPE_INT8, -128, 127},    {CMP_DTYPE_BOOL, 0, 2},
+                          {CMP_DTYPE_FLOAT32, -5, 6},     {CMP_DTYPE_FLOAT16, -3, 3}};
+    for (const Case& c : cases) {
+        for (int64_t n : {int64_t(1), int64_t(513)}) {
+            const std::vector<int64_t> sizes = {n};
+            expect_same_draw(label("randint", c.dtype, n) + " [" + std::to_string(c.low) + ", " + std::to_string(c.high) + ")",
+                             [&](cmp_device dev, cmp_tensor* o) {
+                                 return cmp_randint(c.low, c.high, sizes.data(), 1, c.dtype, dev, o);
+                             });
+        }
+    }
+}
+
+inline void bernoulli_of_a_number() {
+    for (cmp_dtype dt : {CMP_DTYPE_FLOAT32, CMP_DTYPE_INT64, CMP_DTYPE_BOOL, CMP_DTYPE_FLOAT16}) {
+        expect_same_draw(label("bernoulli_scalar 0.3", dt, 257), [&](cmp_device dev, cmp_tensor* o) {
+            Handle like = on(dev, std::vector<double>(257, 0.0), {257}, dt);
+            return cmp_bernoulli_scalar(like.get(), 0.3, o);
+        });
+    }
+}
+
+inline void bernoulli_of_a_tensor() {
+    std::vector<double> p(301);
+    for (size_t i = 0; i < p.size(); ++i) p[i] = static_cast<double>(i % 11) / 10.0;  // 0, 0.1, ..., 1
+    for (cmp_dtype dt : {CMP_DTYPE_FLOAT32, CMP_DTYPE_FLOAT64, CMP_DTYPE_FLOAT16, CMP_DTYPE_BFLOAT16}) {
+        expect_same_draw(label("bernoulli of p", dt, 301), [&](cmp_device dev, cmp_tensor* o) {
+            Handle pt = on(dev, p, {7, 43}, dt);
+            return cmp_bernoulli(pt.get(), o);
+        });
+    }
+}
+
+inline void bernoulli_refuses_p_outside_0_1() {
+    for (double bad : {-0.25, 1.5, std::nan("")}) {
+        Handle p = on(cuda_device(), {0.5, bad, 0.25}, {3}, CMP_DTYPE_FLOAT32);
+        cmp_tensor out = nullptr;
+        EXPECT_EQ(cmp_bernoulli(p.get(), &out), CMP_STATUS_INVALID_ARGUMENT) << bad;
+        Handle owned(out);
+        EXPECT_NE(std::string(cmp_last_error()).find("bernoulli: expects all elements of p to be in [0, 1]"),
+                  std::string::npos)
+            << cmp_last_error();
+    }
+}
+
+inline void dropout() {
+    std::vector<double> x(5 * 33);
+    for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<double>(i % 13) - 6.5;
+    for (cmp_dtype dt : {CMP_DTYPE_FLOAT32, CMP_DTYPE_FLOAT64, CMP_DTYPE_FLOAT16}) {
+        for (double p : {0.0, 0.4, 1.0}) {
+            const std::string at = " p " + std::to_string(p);
+            expect_same_draw(label("dropout", dt, 165) + at, [&](cmp_device dev, cmp_tensor* o) {
+                Handle in = on(dev, x, {33, 5}, dt);
+                return cmp_dropout(in.get(), p, 1, &o[0], &o[1]);
+            }, 2);
+            expect_same_draw(label("feature_dropout", dt, 165) + at, [&](cmp_device dev, cmp_tensor* o) {
+                Handle in = on(dev, x, {3, 11, 5}, dt);
+                return cmp_feature_dropout(in.get(), p, 1, &o[0], &o[1]);
+            }, 2);
+            // The backward of a drawn mask (the draw itself takes no numbers).
+            expect_same_draw(label("dropout_backward", dt, 165) + at, [&](cmp_device dev, cmp_tensor* o) {
+                Handle in = on(dev, x, {33, 5}, dt);
+                cmp_tensor out = nullptr, mask = nullptr;
+                const cmp_status s = cmp_dropout(in.get(), p, 1, &out, &mask);
+                Handle owned_out(out), owned_mask(mask);
+                if (s != CMP_STATUS_OK) return s;
+                return cmp_dropout_backward(in.get(), mask, p, o);
+            });
+        }
+    }
+}
+
+}  // namespace cmp::testing::random_cases

@@ -1,0 +1,25 @@
+// Device parity of the random fills (cuda/random.cu): rand, randn, randint, bernoulli and
+// dropout's mask on the GPU give the CPU's numbers bit for bit from the same generator state
+// and advance the generator as the CPU does (the cases are random_cases.h, which the routing
+// tests also run against the fake backend).
+#include "cuda_parity_util.h"
+#include "random_cases.h"
+
+namespace cmp::testing {
+namespace {
+
+TEST_F(CudaParity, RandAndRandnAreTheCpusNumbers) { random_cases::rand_and_randn(); }
+
+TEST_F(CudaParity, RandintIsTheCpusNumbers) { random_cases::randint(); }
+
+TEST_F(CudaParity, BernoulliIsTheCpusNumbers) {
+    random_cases::bernoulli_of_a_number();
+    random_cases::bernoulli_of_a_tensor();
+}
+
+TEST_F(CudaParity, BernoulliChecksItsP) { random_cases::bernoulli_refuses_p_outside_0_1(); }
+
+TEST_F(CudaParity, DropoutIsTheCpusMask) { random_cases::dropout(); }
+
+}  // namespace
+}  // namespace cmp::testing
