@@ -25,6 +25,35 @@ TEST_F(CudaParity, RoundTripIsExactForEveryDtype) {
     }
 }
 
+// item and copy_to_buffer (C#'s Item / ToArray) of a strided device view: the element its
+// indices name, and every element in the view's row-major order.
+TEST_F(CudaParity, ItemAndCopyToBufferOfADeviceView) {
+    for (cmp_dtype dt : kAllDtypes) {
+        Handle host = tensor_from(sample(12), {3, 4}, dt);
+        Handle dev = cuda(host);
+        Handle hv = transposed(host), dv = transposed(dev);  // [4, 3]
+        for (int64_t i = 0; i < 4; ++i) {
+            for (int64_t j = 0; j < 3; ++j) {
+                const int64_t idx[] = {i, j};
+                cmp_scalar want{}, got{};
+                ASSERT_EQ(cmp_tensor_item(hv.get(), idx, 2, &want), CMP_STATUS_OK) << cmp_last_error();
+                ASSERT_EQ(cmp_tensor_item(dv.get(), idx, 2, &got), CMP_STATUS_OK) << cmp_last_error();
+                EXPECT_EQ(got.kind, want.kind);
+                EXPECT_EQ(got.kind == CMP_SCALAR_FLOAT ? got.f : static_cast<double>(got.i),
+                          want.kind == CMP_SCALAR_FLOAT ? want.f : static_cast<double>(want.i))
+                    << "dtype " << dt << " [" << i << ", " << j << "]";
+            }
+        }
+        int64_t elem = 0;
+        ASSERT_EQ(cmp_tensor_element_size(dv.get(), &elem), CMP_STATUS_OK);
+        std::vector<unsigned char> a(static_cast<size_t>(12 * elem)), b(a.size());
+        ASSERT_EQ(cmp_tensor_copy_to_buffer(hv.get(), a.data(), static_cast<int64_t>(a.size())), CMP_STATUS_OK);
+        ASSERT_EQ(cmp_tensor_copy_to_buffer(dv.get(), b.data(), static_cast<int64_t>(b.size())), CMP_STATUS_OK)
+            << cmp_last_error();
+        EXPECT_EQ(a, b) << "dtype " << dt;
+    }
+}
+
 TEST_F(CudaParity, CastsMatchTheCpuForEveryDtypePair) {
     // Includes out-of-range and negative values for the unsigned and narrow types.
     std::vector<double> v = sample(517, 40.0);

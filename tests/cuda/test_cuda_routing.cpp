@@ -125,9 +125,9 @@ TEST(CudaRouting, OpsWithoutCudaSupportAreRefusedAtTheDoor) {
     f = failure_of([&] { return cmp_diag(dev.get(), 0, &out); });
     EXPECT_NE(f.message.find("diag: not implemented on CUDA yet (argument 'tensor' is on cuda:0)"), std::string::npos)
         << f.message;
-    std::vector<float> buffer(6);
-    f = failure_of([&] { return cmp_tensor_copy_to_buffer(dev.get(), buffer.data(), 24); });
-    EXPECT_NE(f.message.find("tensor_copy_to_buffer: not implemented on CUDA yet"), std::string::npos) << f.message;
+    void* data = nullptr;
+    f = failure_of([&] { return cmp_tensor_data_ptr(dev.get(), &data); });
+    EXPECT_NE(f.message.find("tensor_data_ptr: not implemented on CUDA yet"), std::string::npos) << f.message;
     f = failure_of([&] { return cmp_randperm(4, CMP_DTYPE_INT64, cuda_device(), &out); });
     EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
     EXPECT_NE(f.message.find("randperm: not implemented on CUDA yet (argument 'device' is on cuda:0)"), std::string::npos)
@@ -702,6 +702,46 @@ TEST(CudaRouting, RandomFillsCarryTheirParameters) {
     EXPECT_EQ(r.threshold, 1u << 22);
     ASSERT_EQ(cmp_rng_get_state(&seed, &offset), CMP_STATUS_OK);
     EXPECT_EQ(offset, 1006u);  // ceil(10 / 4) blocks
+}
+
+// item and copy_to_buffer (C#'s Item / ToArray) read a device tensor back through one transfer:
+// the element a strided view's indices name, and a whole tensor's bytes.
+TEST(CudaRouting, ItemAndCopyToBufferReadDeviceTensors) {
+    for (cmp_dtype dt : kAllDtypes) {
+        Handle host = tensor_from(kValues, {2, 3}, dt);
+        Handle dev = to_device(host.get(), cuda_device());
+        cmp_tensor view = nullptr;
+        CMP_ASSERT_OK(cmp_transpose(dev.get(), 0, 1, &view));  // [3, 2], strides (1, 3)
+        Handle t(view);
+        const std::vector<double> want = values_of(host.get());
+        for (int64_t i = 0; i < 3; ++i) {
+            for (int64_t j = -2; j < 2; ++j) {
+                const int64_t idx[] = {i, j};
+                cmp_scalar got{};
+                CMP_ASSERT_OK(cmp_tensor_item(t.get(), idx, 2, &got));
+                const double v = got.kind == CMP_SCALAR_FLOAT ? got.f : static_cast<double>(got.i);
+                EXPECT_EQ(v, want[static_cast<size_t>((j + 2) % 2 * 3 + i)]) << "dtype " << dt << " [" << i << ", " << j << "]";
+            }
+        }
+        // The whole tensor (a dense one: a strided view is made dense by a copy kernel first,
+        // which the fake does not have).
+        int64_t elem = 0;
+        CMP_ASSERT_OK(cmp_tensor_element_size(dev.get(), &elem));
+        std::vector<unsigned char> bytes(static_cast<size_t>(6 * elem));
+        CMP_ASSERT_OK(cmp_tensor_copy_to_buffer(dev.get(), bytes.data(), static_cast<int64_t>(bytes.size())));
+        void* data = nullptr;
+        CMP_ASSERT_OK(cmp_tensor_data_ptr(host.get(), &data));
+        EXPECT_EQ(std::memcmp(bytes.data(), data, bytes.size()), 0) << "dtype " << dt;
+    }
+    const int64_t out_of_range[] = {3, 0};
+    cmp_tensor dev = nullptr;
+    CMP_ASSERT_OK(cmp_to_device(tensor_from(kValues, {3, 2}, CMP_DTYPE_FLOAT32).get(), cuda_device(), &dev));
+    Handle owned(dev);
+    cmp_scalar s{};
+    EXPECT_EQ(cmp_tensor_item(dev, out_of_range, 2, &s), CMP_STATUS_INDEX_OUT_OF_RANGE);
+    EXPECT_NE(std::string(cmp_last_error()).find("item: index 3 is out of bounds for dimension 0 with size 3"),
+              std::string::npos)
+        << cmp_last_error();
 }
 
 TEST(CudaRouting, MixedDevicesGivePyTorchsError) {

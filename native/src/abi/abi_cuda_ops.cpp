@@ -20,6 +20,8 @@ constexpr std::string_view kCudaOps[] = {
     "tensor_device", "tensor_dtype", "tensor_element_size", "tensor_is_contiguous", "tensor_ndim", "tensor_numel",
     "tensor_offset", "tensor_sizes", "tensor_storage_nbytes", "tensor_storage_use_count", "tensor_strides",
     "tensor_version",
+    // reading elements back to the host (a synchronous device-to-host copy)
+    "item", "tensor_copy_to_buffer",
     // views
     "view", "reshape", "permute", "transpose", "slice", "select", "narrow", "expand", "squeeze", "unsqueeze",
     "as_strided", "flatten",

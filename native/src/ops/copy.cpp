@@ -122,6 +122,11 @@ Scalar item(const Tensor& t, const Shape& indices) {
         if (i < 0) i += size;
         offset += i * t.strides()[d];
     }
+    if (!t.device().is_cpu()) {
+        // The one element as a 0-dim view, brought to the host (a synchronous transfer).
+        const Tensor element = as_strided(t, {}, {}, t.offset() + offset);
+        return item(to_device(element, Device::cpu()), {});
+    }
     return CMP_DISPATCH_ALL_TYPES(t.dtype(), "item", [&]() -> Scalar {
         const scalar_t v = t.data<scalar_t>()[offset];
         if constexpr (std::is_same_v<scalar_t, bool>) return scalar_bool(v);
