@@ -15,6 +15,12 @@ f - f^2/2 + r (the large terms exact or nearly so, r the small rest). Two forms 
     + s^5 C(z), the first two terms carried as double-doubles there; C is fitted the same way
     (weight s^5 / log(1 + f)), at 60 digits.
 
+  * "powf" (float, pow_f32's float-float log2 in cpu/vec_pow.h): log2(1 + f) = K s + (K/3) s^3
+    + s^5 R(z), K = 2 / ln2, the same way.
+
+  * "exp2f" (float, pow_f32's exp2, not a log: kept here beside the log it pairs with): 2^r =
+    1 + r ln2 + r^2 E(r) for r in [-1/2, 1/2], E fitted by relative least squares of 2^r.
+
 Against mpmath at 50 digits; the least squares is solved in mpmath, each coefficient rounded
 to a double (to a float for the float set: the rounding is part of the printed error), and the
 largest relative error of log(1 + f) from the rounded polynomial is printed. Coefficients are
@@ -111,11 +117,53 @@ def fit_pow(degree, rounding, points=600):
     return coeffs, worst
 
 
+def fit_powf(degree, rounding, points=600):
+    """R with K s + (K/3) s^3 + s^5 R(z) ~ log2(1 + f) = K atanh(s), K = 2 / ln2 (pow_f32's log2)."""
+    with mp.workdps(60):
+        k = 2 / mp.log(2)
+        rows, rhs = [], []
+        for z in chebyshev_points(mp.mpf(0), S_MAX ** 2, points):
+            s = mp.sqrt(z)
+            l = k * mp.atanh(s)
+            w = s ** 5 / l
+            rows.append([w * z ** j for j in range(degree, -1, -1)])
+            rhs.append(w * (l - k * s - k / 3 * s ** 3) / s ** 5)
+        coeffs = solve(rows, rhs, degree, rounding)
+        worst = mp.mpf(0)
+        for i in range(1, 4 * points + 1):
+            z = S_MAX ** 2 * mp.mpf(i) / (4 * points)
+            s = mp.sqrt(z)
+            approx = k * s + k / 3 * s ** 3 + s ** 5 * horner(coeffs, z)
+            worst = max(worst, abs(approx / (k * mp.atanh(s)) - 1))
+    return coeffs, worst
+
+
+def fit_exp2f(degree, rounding, points=600):
+    """E with 1 + r ln2 + r^2 E(r) ~ 2^r for r in [-1/2, 1/2] (pow_f32's exp2), relative least squares."""
+    with mp.workdps(60):
+        ln2 = mp.log(2)
+        rows, rhs = [], []
+        for r in chebyshev_points(mp.mpf(-0.5), mp.mpf(0.5), points):
+            if r == 0:
+                continue
+            v = mp.power(2, r)
+            w = r * r / v
+            rows.append([w * r ** j for j in range(degree, -1, -1)])
+            rhs.append(w * (v - 1 - r * ln2) / (r * r))
+        coeffs = solve(rows, rhs, degree, rounding)
+        worst = mp.mpf(0)
+        for i in range(-2 * points, 2 * points + 1):
+            r = mp.mpf(i) / (4 * points)
+            worst = max(worst, abs((1 + r * ln2 + r * r * horner(coeffs, r)) / mp.power(2, r) - 1))
+    return coeffs, worst
+
+
 def main():
     sets = (("log_f32 (f form)", fit_f, 7, to_float32), ("log_f64 (s form)", fit_s, 6, float),
-            ("pow_f64's log (pow form)", fit_pow, 7, float))
-    if len(sys.argv) > 1:  # exploring: python3 tools/fit_log.py f|s|pow DEGREE [float|double]
-        fitter = {"f": fit_f, "s": fit_s, "pow": fit_pow}[sys.argv[1]]
+            ("pow_f64's log (pow form)", fit_pow, 7, float), ("pow_f32's log2 (powf form)", fit_powf, 2, to_float32),
+            ("pow_f32's exp2 (exp2f)", fit_exp2f, 5, to_float32))
+    if len(sys.argv) > 1:  # exploring: python3 tools/fit_log.py f|s|pow|powf|exp2f DEGREE [float|double]
+        fitter = {"f": fit_f, "s": fit_s, "pow": fit_pow, "powf": fit_powf, "exp2f": fit_exp2f}[sys.argv[1]]
         rounding = to_float32 if sys.argv[3:] == ["float"] else float
         sets = ((f"{sys.argv[1]} form", fitter, int(sys.argv[2]), rounding),)
     for name, fitter, degree, rounding in sets:

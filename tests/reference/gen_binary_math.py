@@ -157,6 +157,23 @@ def grid(op, dtype=torch.float32):
     return a, b
 
 
+def add_pow_sweeps(c, dtype, range_name, range_limit, near_one, wide, more):
+    """pow over [101] blocks of one float dtype: bases in [e^-10, e^10] with |y log x| up to
+    range_limit / 2; bases within near_one[0] / 2 of 1 with exponents to near_one[1] / 2; bases
+    in e^(+-wide[0] / 2), every fourth times wide[1], with exponents in (-3, 3); and every pair of
+    the special values more."""
+    name = NAME_OF[dtype]
+    x = torch.exp((torch.rand(101, dtype=dtype) - 0.5) * 20.0)
+    c.add(range_name, "pow", [x, (torch.rand(101, dtype=dtype) - 0.5) * range_limit / x.log()])
+    x = 1.0 + (torch.rand(101, dtype=dtype) - 0.5) * near_one[0]
+    c.add(f"pow_long_near_one_{name}", "pow", [x, (torch.rand(101, dtype=dtype) - 0.5) * near_one[1]])
+    x = torch.exp((torch.rand(101, dtype=dtype) - 0.5) * wide[0])
+    x[::4] = x[::4] * wide[1]
+    c.add(f"pow_long_wide_{name}", "pow", [x, (torch.rand(101, dtype=dtype) - 0.5) * 6.0])
+    s = torch.tensor(more, dtype=dtype)
+    c.add(f"pow_special_values_{name}_more", "pow", [s.repeat_interleave(len(s)), s.repeat(len(s))])
+
+
 def nonzero_int(shape, dtype, low=-20, high=20):
     x = randint(shape, dtype, low, high)
     return torch.where(x == 0, torch.ones_like(x), x)
@@ -433,19 +450,24 @@ def generate():
     base = randn([101], "float64", scale=3.0)
     expo = torch.where(torch.rand(101) < 0.5, torch.randint(-9, 10, (101,)).double(), randn([101], "float64", scale=3.0))
     c.add("pow_long_float64", "pow", [base, expo])
-    x = torch.exp((torch.rand(101, dtype=f64) - 0.5) * 20.0)
-    c.add("pow_long_range_float64", "pow", [x, (torch.rand(101, dtype=f64) - 0.5) * 1520.0 / x.log()])
-    x = 1.0 + (torch.rand(101, dtype=f64) - 0.5) * 2e-9
-    c.add("pow_long_near_one_float64", "pow", [x, (torch.rand(101, dtype=f64) - 0.5) * 2e10])
-    x = torch.exp((torch.rand(101, dtype=f64) - 0.5) * 1480.0)
-    x[::4] = x[::4] * 1e-20
-    c.add("pow_long_wide_float64", "pow", [x, (torch.rand(101, dtype=f64) - 0.5) * 6.0])
     two52, two53 = 2.0 ** 52, 2.0 ** 53
-    more = [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, 3.0, -3.0, 2.5, float("inf"), float("-inf"), float("nan"),
-            two52, -two52, two52 + 1.0, -(two52 + 1.0), two53, two53 + 2.0, two52 - 0.5, 5e-324, -5e-324, 1e308,
-            -1e308, 1.0000000000000002, 0.9999999999999999, -0.9999999999999999, 1023.0, -1075.0]
-    s = torch.tensor(more, dtype=f64)
-    c.add("pow_special_values_float64_more", "pow", [s.repeat_interleave(len(s)), s.repeat(len(s))])
+    add_pow_sweeps(c, f64, "pow_long_range_float64", 1520.0, (2e-9, 2e10), (1480.0, 1e-20),
+                   [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, 3.0, -3.0, 2.5, float("inf"), float("-inf"),
+                    float("nan"), two52, -two52, two52 + 1.0, -(two52 + 1.0), two53, two53 + 2.0, two52 - 0.5, 5e-324,
+                    -5e-324, 1e308, -1e308, 1.0000000000000002, 0.9999999999999999, -0.9999999999999999, 1023.0,
+                    -1075.0])
+    # float32 pow in float lanes (cpu/vec_pow.h pow_f32), as for float64: |y log|x|| up to ~107
+    # (overflow at 88.7, subnormal results below -87.3, 0 below -103.9), bases within 1e-5 of 1
+    # with exponents to 1e7, subnormal to huge bases, and every pair of a wider set of special
+    # values (odd/even integers, 2^23 and 2^24 neighbours, +-0.5, subnormals, 1 +- ulp, huge,
+    # 2 ** -150 = half the smallest subnormal). Drawn after every case above, so those keep their
+    # inputs.
+    two23, two24 = 2.0 ** 23, 2.0 ** 24
+    add_pow_sweeps(c, torch.float32, "pow_long_range_wide_float32", 215.0, (2e-5, 2e7), (190.0, 1e-10),
+                   [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, 3.0, -3.0, 2.5, float("inf"), float("-inf"),
+                    float("nan"), two23, -two23, two23 + 1.0, -(two23 + 1.0), two24, two24 + 2.0, two23 - 0.5,
+                    1.401298464324817e-45, -1.401298464324817e-45, 3e38, -3e38, 1.0000001192092896,
+                    0.9999999403953552, -0.9999999403953552, 127.0, -149.0, -150.0, 128.0])
     write("binary_math.json", c.cases,
           description="Pointwise binary/ternary math: div rounding modes, floor_divide, remainder, fmod, pow, atan2, "
                       "hypot, maximum/minimum, fmax/fmin, copysign, bitwise, shifts, logical ops, where, lerp, "

@@ -1,61 +1,183 @@
-// Vectorisable float32 pow(x, y) with the C library's (and so PyTorch's) special cases, in the
-// style of cpu/unary_math_vec.h: no libm call, no data-dependent branch; the general value and
-// every special case are computed and one selected, so the dense loops of loops.h vectorise.
-//
-// The value is exp(y * log|x|) in double lanes, rounded once to float. log_f64 and exp_f64 are
-// within an ulp of double; y * log|x| is at most ~104 in magnitude where the float result is
-// neither 0 nor inf, so its absolute error (a few 2^-53 of ~104) moves the result by ~1e-14
-// relative: the float is the correctly rounded one except within ~1e-7 ulp of a rounding tie,
-// well inside PyTorch's own 1-ulp SLEEF pow. (std::powf per element, the previous definition,
-// is a libm call the loops cannot vectorise: 0.53x PyTorch.)
-// Tested against PyTorch by the binary_math fixtures (pow_special_values_float32 holds every
-// pair of 0, -0, +-1, +-2.5, +-inf, NaN, 7; pow_long_* the vector blocks).
+// Vectorisable pow(x, y) for float32 and float64 with the C library's (and so PyTorch's) special
+// cases, in the style of cpu/unary_math_vec.h: no libm call, no data-dependent branch; the general
+// value and every special case are computed and one selected, so the dense loops of loops.h
+// vectorise. Tested against PyTorch by the binary_math fixtures (pow_special_values_float32 holds
+// every pair of 0, -0, +-1, +-2.5, +-inf, NaN, 7; pow_long_* the vector blocks) and against long
+// double powl by tests/native/test_pow_kernels.cpp.
 #pragma once
 
 #ifndef CMP_ISA_NAME
 #error "cpu/vec_pow.h is for kernel files compiled per ISA (native/src/cpu/kernels/*.cpp)"
 #endif
 
-#include "cpu/unary_math_vec.h"  // log_f64
-#include "cpu/vec_math.h"        // exp_f64, bit_cast_
+#include "cpu/unary_math_vec.h"  // log_parts, log_reduce_f64, log_specials, horner, product_error
+#include "cpu/vec_math.h"        // bit_cast_, kFastFma
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 
 namespace cmp::cpu {
 inline namespace CMP_ISA_NAME {
 
-// Round to the nearest integer by the 1.5 * 2^52 trick (exact for |v| < 2^51; callers only ask
-// below 2^24), a few instructions where std::nearbyint is a libm call at the SSE2 baseline.
-CMP_VEC_INLINE double round_small_f64(double v) {
-    constexpr double magic = 6755399441055744.0;
-    return (v + magic) - magic;
+// C's special cases around the general value r = |x|^y (which the callers make 0, inf or NaN for
+// zero, infinite and NaN bases themselves): the sign of an odd integer power of a negative base
+// (from the sign bit, so that -0 ** odd is -0, or -inf for a negative y), NaN for a finite
+// negative base to a non-integer power (-inf ** 0.5 is inf), and pow(x, +-0) = 1 even for NaN x,
+// pow(1, y) = 1 even for NaN y, pow(-1, +-inf) = 1. Every T of magnitude 2^digits or more is an
+// even integer, 2^(digits - 1) or more an integer; below, the integer test rounds by adding
+// 2^(digits - 1) (exact for 0 <= v < 2^(digits - 1)), or by std::trunc where that is one
+// instruction. The equalities are tested on the bits: integer compares, which leave the
+// floating-point pipes to the arithmetic. The conditions are combined with & and |, not && and
+// ||: GCC 12 keeps the short circuits as branches and then does not vectorise the loop at all.
+template <typename T>
+struct PowBits {
+    using Bits = std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>;
+    static constexpr Bits kAbs = ~Bits{0} >> 1;
+    static constexpr Bits kInf = std::bit_cast<Bits>(std::numeric_limits<T>::infinity());
+    static constexpr Bits kOne = std::bit_cast<Bits>(T(1));
+};
+
+template <typename T>
+CMP_VEC_INLINE T pow_specials(T x, T y, T r) {
+    using B = PowBits<T>;
+    using Bits = typename B::Bits;
+    constexpr T int_bound = T(Bits{1} << (std::numeric_limits<T>::digits - 1));
+    constexpr T even_bound = 2 * int_bound;
+    const Bits bx = bit_cast_<Bits>(x), by = bit_cast_<Bits>(y);
+    const Bits bax = bx & B::kAbs, bay = by & B::kAbs;
+    const T ay = std::fabs(y);
+    const T half = T(0.5) * ay;  // exact
+    bool y_int, y_odd;           // +-inf counts as even, as in C
+    if constexpr (kFastFma) {    // std::trunc is one instruction (vroundps/pd, frintz)
+        y_int = std::trunc(ay) == ay;
+        y_odd = y_int & (std::trunc(half) != half);
+    } else {
+        y_int = (ay >= int_bound) | (((ay + int_bound) - int_bound) == ay);
+        y_odd = (ay < even_bound) & y_int & (((half + int_bound) - int_bound) != half);
+    }
+    const bool x_neg = bx != bax;
+    T v = (x_neg & y_odd) ? -r : r;
+    v = (x_neg & (bax != 0) & (bax < B::kInf) & !y_int) ? std::numeric_limits<T>::quiet_NaN() : v;
+    return ((bay == 0) | (bx == B::kOne) | ((bax == B::kOne) & (bay == B::kInf))) ? T(1) : v;
 }
 
-CMP_VEC_INLINE float pow_f32(float xf, float yf) {
-    constexpr double inf = std::numeric_limits<double>::infinity();
-    constexpr double two24 = 16777216.0;  // every float of at least this magnitude is an even integer
-    const double x = xf, y = yf;
-    const double ax = std::fabs(x);
-    const double ay = std::fabs(y);
-    // |x|^y: log|x| is -inf at 0 and inf at inf, and exp_f64 takes +-inf to inf and 0, which gives
-    // the zero and infinite bases their C results up to the sign.
-    const double r = exp_f64(y * log_f64(ax));
-    // The conditions are combined with & and |, not && and ||: GCC 12 keeps the short circuits
-    // as branches here and then does not vectorise the loop at all.
-    const bool y_int = (ay >= two24) | (round_small_f64(y) == y);  // +-inf counts as even, as in C
-    const double half = 0.5 * y;                                 // exact
-    const bool y_odd = (ay < two24) & y_int & (round_small_f64(half) != half);
-    // The sign from the bits, so that -0 ** odd is -0 (or -inf for a negative y).
-    const bool x_neg = (bit_cast_<uint32_t>(xf) >> 31) != 0;
-    double v = (x_neg & y_odd) ? -r : r;
-    // A finite negative base to a non-integer power has no real value (-inf ** 0.5 is inf).
-    v = ((x < 0.0) & (x > -inf) & !y_int) ? std::numeric_limits<double>::quiet_NaN() : v;
-    // pow(x, +-0) = 1 even for NaN x, pow(1, y) = 1 even for NaN y, pow(-1, +-inf) = 1 (where
-    // y * log|x| is 0 * inf).
-    v = ((y == 0.0) | (x == 1.0) | ((ax == 1.0) & (ay == inf))) ? 1.0 : v;
-    return static_cast<float>(v);
+// ---- float32 ---------------------------------------------------------------------------------
+// In float lanes (16 at avx512, 8 at avx2, 4 at the SSE2 baseline): |x|^y = 2^(y log2|x|) with
+// log2|x| as a float-float and the product y log2|x| split exactly into an integer k and a
+// fraction r + rl, 2^(r + rl) by polynomial, scaled by 2^k. The products' rounding errors come
+// from product_error (cpu/unary_math_vec.h): an fma where the ISA has one, Dekker's product by
+// halves at the x86-64 baseline (exact as well, barring underflow, which only happens where the
+// error term is negligible; the measured error is the same). This replaces
+// exp(y log|x|) in double lanes (log_f64, exp_f64), which was no faster than glibc's scalar powf
+// at avx2/avx512 (half the lanes, and spills) and did not vectorise at the baseline (the
+// float <-> double conversions), where it ran at 25 ns an element; its results were also not
+// always C's at a rounding tie (pow(2, -150) = 2^-150, half the smallest subnormal, came out as
+// that subnormal instead of 0).
+//
+// Why a float-float log: |y log2|x|| reaches ~150 where the result is neither 0 nor inf, and an
+// absolute error d in it is a relative error d ln2 of the result; a float log2 (2^-24 relative)
+// would cost up to 150 * 2^-24 ln2, ~6 ulps. Error budget: log2|x| within ~2^-35 relative (times
+// 150: < 2^-27 absolute in y log2|x|, ~0.02 ulp), exp2's polynomial 2^-29.7 relative and its
+// roundings (~0.1 ulp), the final rounding (0.5 ulp); subnormal results round twice (to 24 bits,
+// then to the subnormal's precision), which stays below 1 ulp of the exact value. Measured against
+// long double powl over 48 million pairs at each of avx512, avx2 and the baseline
+// (docs/PERFORMANCE.md, "float32 pow in float lanes"): at most 0.665 ulp for normal results,
+// 0.785 for subnormal ones; a smaller sweep of the same kind is PowKernels.Float32Random
+// (tests/native/test_pow_kernels.cpp).
+//
+//  * |x| = 2^e (1 + f) as log_f32 reduces it (log_parts: f exact, 1 + f in [sqrt(1/2), sqrt(2)),
+//    subnormals scaled by 2^23 first), and log2(1 + f) = K atanh(s) = K s + s^3 (K/3 + z R(z)),
+//    K = 2 / ln2, s = f / (2 + f), z = s^2 <= 0.0295 (R: tools/fit_log.py powf, degree 2, 2^-36).
+//  * s as sh + sl: 2 + f = d + dl exactly (Fast2Sum), f - sh d exactly (an fma, or f - fl(sh d)
+//    by Sterbenz and the product's error), divided by 2 + f = 2 / (1 - s) as a product; z and
+//    s^3 with their product errors.
+//  * K s as a float-float (K a float pair); the s^3 term (up to 1% of the log) too, with
+//    K/3 + z R(z) = ph + pl (K/3 a float pair, z R below 2% of it, in float).
+//  * e + K s and then + the s^3 term by Fast2Sum (|e| >= 1 > |K s|, or e = 0; |e + K s| >= 1/2 or
+//    e = 0, either way above the s^3 term), the errors summed into lo, which stays within about
+//    an ulp of hi (so that tl below is small).
+//  * y log2|x| = th + tl (th = y * hi rounded, tl its error plus y * lo); k = round(th) and
+//    r = th - k exactly (th and k are multiples of th's ulp, |r| <= 1/2); th clamped to
+//    [-151, 129], which already give 0 and inf, tl then left out (it may be NaN).
+//  * 2^r = 1 + r ln2 + r^2 E(r) (tools/fit_log.py exp2f, degree 5, 2^-29.7), 1 + r ln2 with its
+//    rounding errors (ln2 as a float pair, r ln2 with its product error, 1 + rh by Fast2Sum), times
+//    1 + rl ln2 (|rl| < 2^-15: its square is negligible).
+//  * 2^k as 2^(k/2) 2^(k - k/2), as in exp_f32: only the last product rounds into a subnormal.
+// Zero, infinite and NaN bases and NaN exponents are selected at the end (the reduction gives
+// them meaningless finite values). Without an FMA, th = 0 (x = +-1, where tl may be NaN from
+// Dekker's split of a y above 2^126 / 4097) also leaves tl out. Every rounded product whose
+// error is taken is also an operand of that fma, so GCC does not contract it into a neighbouring
+// sum (it contracts only a product whose every use is an addition); z R may be contracted into
+// ph and pl, which changes nothing that matters (their sum is K/3 + z R either way).
+CMP_VEC_INLINE float pow_f32(float x, float y) {
+    constexpr float inf = std::numeric_limits<float>::infinity();
+    constexpr float k_hi = 2.885390043258667f, k_lo = 3.851926067000022e-08f;         // 2 / ln2
+    constexpr float k3_hi = 0.9617967009544373f, k3_lo = -7.028461812552678e-09f;     // 2 / (3 ln2)
+    constexpr float ln2_hi = 0.6931471824645996f, ln2_lo = -1.9046542121259336e-09f;  // ln2
+    constexpr float magic = 12582912.0f;  // 1.5 * 2^23: adding it rounds to an integer
+    constexpr float t_lo = -151.0f;       // 2^-151 rounds to 0
+    constexpr float t_hi = 129.0f;        // 2^129 overflows
+    static constexpr float rc[] = {0.3379679322242737f, 0.41184282302856445f, 0.577080249786377f};
+    static constexpr float ec[] = {1.5241376786434557e-05f, 0.0001546689309179783f, 0.0013333712704479694f,
+                                   0.00961803738027811f,    0.05550410598516464f,   0.24022650718688965f};
+    const float ax = std::fabs(x);
+    // log2|x| = hi + lo.
+    const LogParts<float> q = log_parts(ax);
+    const float e = q.ef, f = q.f;
+    const float d = 2.0f + f;
+    const float dl = (2.0f - d) + f;
+    const float sh = f / d;
+    const float res = kFastFma ? std::fma(-sh, d, f) : (f - sh * d) - product_error(sh, d, sh * d);
+    const float sl = (res - sh * dl) * (0.5f - 0.5f * sh);
+    const float zh = sh * sh;
+    const float zl = product_error(sh, sh, zh) + 2.0f * sh * sl;
+    const float s3h = zh * sh;
+    const float s3l = product_error(zh, sh, s3h) + (zl * sh + zh * sl);
+    const float ksh = k_hi * sh;
+    const float ksl = product_error(k_hi, sh, ksh) + (k_hi * sl + k_lo * sh);
+    const float zr = zh * horner(rc, zh);
+    const float ph = k3_hi + zr;
+    const float pl = ((k3_hi - ph) + zr) + k3_lo;
+    const float k3h = s3h * ph;
+    const float k3l = product_error(s3h, ph, k3h) + (s3h * pl + s3l * ph);
+    const float a1 = e + ksh;
+    const float a1l = (e - a1) + ksh;
+    const float hi = a1 + k3h;
+    const float a2l = (a1 - hi) + k3h;
+    const float lo = (a1l + a2l) + (ksl + k3l);
+    // y log2|x| = th + tl = k + r + rl.
+    const float th = y * hi;
+    const float tl = product_error(y, hi, th) + y * lo;
+    const bool in_range = (th > t_lo) & (th < t_hi) & (kFastFma | (th != 0.0f));
+    float tc = th < t_lo ? t_lo : th;
+    tc = tc > t_hi ? t_hi : tc;
+    const float tn = tc + magic;
+    const float kf = tn - magic;
+    const int32_t k = static_cast<int32_t>(bit_cast_<uint32_t>(tn) - bit_cast_<uint32_t>(magic));
+    const float r = tc - kf;  // exact
+    const float rl = in_range ? tl : 0.0f;
+    // 2^(r + rl) = m.
+    const float rh = r * ln2_hi;
+    const float rlo = product_error(r, ln2_hi, rh) + r * ln2_lo;
+    const float h1 = 1.0f + rh;
+    const float e1 = (1.0f - h1) + rh;
+    const float rest = (e1 + rlo) + (r * r) * horner(ec, r);
+    const float m = h1 + (rest + (h1 + rest) * (rl * ln2_hi));
+    const int32_t k1 = k >> 1;
+    const int32_t k2 = k - k1;
+    const float s1 = bit_cast_<float>(static_cast<uint32_t>(k1 + 127) << 23);
+    const float s2 = bit_cast_<float>(static_cast<uint32_t>(k2 + 127) << 23);
+    float v = (m * s1) * s2;
+    // |x| = 0 or inf: 0 or inf by the sign of y (y = 0 is selected by pow_specials); NaNs.
+    using B = PowBits<float>;
+    const uint32_t bax = bit_cast_<uint32_t>(ax), bay = bit_cast_<uint32_t>(y) & B::kAbs;
+    const bool y_pos = static_cast<int32_t>(bit_cast_<uint32_t>(y)) > 0;
+    v = ((bax == 0) | (bax == B::kInf)) ? (((bax == 0) == y_pos) ? 0.0f : inf) : v;
+    v = ((bax > B::kInf) | (bay > B::kInf)) ? std::numeric_limits<float>::quiet_NaN() : v;
+    return pow_specials(x, y, v);
 }
 
 // ---- float64 ---------------------------------------------------------------------------------
@@ -174,27 +296,12 @@ CMP_VEC_INLINE double exp_dd_f64(double ph, double pl) {
     return (em * s1) * s2;
 }
 
-// The C special cases as pow_f32 selects them (y integer, odd; -0 by its sign bit), for doubles:
-// every double of magnitude 2^53 or more is an even integer, 2^52 or more an integer; below, the
-// integer test rounds by adding 2^52 (exact for 0 <= v < 2^52).
 CMP_VEC_INLINE double pow_f64(double x, double y) {
-    constexpr double inf = std::numeric_limits<double>::infinity();
-    constexpr double two52 = 4503599627370496.0;
-    constexpr double two53 = 9007199254740992.0;
     const double ax = std::fabs(x);
-    const double ay = std::fabs(y);
     const DoubleDouble l = log_dd_f64(ax);
     const double ph = y * l.hi;
     const double pl = std::fma(y, l.hi, -ph) + y * l.lo;
-    const double r = exp_dd_f64(ph, pl);
-    const double half = 0.5 * ay;
-    const bool y_int = (ay >= two52) | (((ay + two52) - two52) == ay);
-    const bool y_odd = (ay < two53) & y_int & (((half + two52) - two52) != half);
-    const bool x_neg = (bit_cast_<uint64_t>(x) >> 63) != 0;
-    double v = (x_neg & y_odd) ? -r : r;
-    v = ((x < 0.0) & (x > -inf) & !y_int) ? std::numeric_limits<double>::quiet_NaN() : v;
-    v = ((y == 0.0) | (x == 1.0) | ((ax == 1.0) & (ay == inf))) ? 1.0 : v;
-    return v;
+    return pow_specials(x, y, exp_dd_f64(ph, pl));
 }
 
 }  // namespace CMP_ISA_NAME

@@ -104,8 +104,8 @@ void binary_math_typed(TensorIterator& iter, BinaryMathOp op) {
             break;
         case BinaryMathOp::Pow:
             // In vector lanes (cpu/vec_pow.h): float opmath (float32/16, bfloat16) everywhere,
-            // float64 where the ISA has an FMA; the x86-64 baseline keeps the C library's pow
-            // for float64, element by element (pow_f64 would call libm's fma there).
+            // in float lanes; float64 where the ISA has an FMA; the x86-64 baseline keeps the C
+            // library's pow for float64, element by element (pow_f64 would call libm's fma there).
             if constexpr (std::is_same_v<M, float>)
                 return run<T>(iter, [](M a, M b) CMP_VEC_LAMBDA { return pow_f32(a, b); }, kTranscendentalGrain);
             else if constexpr (std::is_same_v<M, double> && kPowFast64)
