@@ -29,32 +29,6 @@ protected:
     }
 };
 
-// Relative tolerance of one float op per dtype: a few ulps of the result dtype.
-inline double tolerance(cmp_dtype dt) {
-    switch (dt) {
-        case CMP_DTYPE_FLOAT32: return 1e-6;
-        case CMP_DTYPE_FLOAT64: return 1e-14;
-        case CMP_DTYPE_FLOAT16: return 1e-3;
-        case CMP_DTYPE_BFLOAT16: return 8e-3;
-        default: return 0.0;
-    }
-}
-
-inline void expect_close(const std::vector<double>& gpu, const std::vector<double>& cpu, double rtol, const std::string& what) {
-    ASSERT_EQ(gpu.size(), cpu.size()) << what;
-    for (size_t i = 0; i < gpu.size(); ++i) {
-        if (std::isnan(cpu[i])) {
-            EXPECT_TRUE(std::isnan(gpu[i])) << what << " at " << i;
-            continue;
-        }
-        if (rtol == 0.0 || std::isinf(cpu[i])) {
-            EXPECT_EQ(gpu[i], cpu[i]) << what << " at " << i;
-        } else {
-            EXPECT_LE(std::fabs(gpu[i] - cpu[i]), rtol * std::max(1.0, std::fabs(cpu[i]))) << what << " at " << i;
-        }
-    }
-}
-
 // n values mixing signs, fractions and a few large magnitudes (deterministic).
 inline std::vector<double> sample(int64_t n, double scale = 1.0) {
     std::vector<double> v(static_cast<size_t>(n));

@@ -4,6 +4,7 @@
 
 #include "abi_helpers.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -29,6 +30,32 @@ inline std::vector<double> host_values(cmp_tensor t) {
     if (device_of(t).type == CMP_DEVICE_CPU) return values_of(t);
     Handle host = to_device(t, cpu_device());
     return values_of(host.get());
+}
+
+// Relative tolerance of one float op per dtype: a few ulps of the result dtype.
+inline double tolerance(cmp_dtype dt) {
+    switch (dt) {
+        case CMP_DTYPE_FLOAT32: return 1e-6;
+        case CMP_DTYPE_FLOAT64: return 1e-14;
+        case CMP_DTYPE_FLOAT16: return 1e-3;
+        case CMP_DTYPE_BFLOAT16: return 8e-3;
+        default: return 0.0;
+    }
+}
+
+inline void expect_close(const std::vector<double>& gpu, const std::vector<double>& cpu, double rtol, const std::string& what) {
+    ASSERT_EQ(gpu.size(), cpu.size()) << what;
+    for (size_t i = 0; i < gpu.size(); ++i) {
+        if (std::isnan(cpu[i])) {
+            EXPECT_TRUE(std::isnan(gpu[i])) << what << " at " << i;
+            continue;
+        }
+        if (rtol == 0.0 || std::isinf(cpu[i])) {
+            EXPECT_EQ(gpu[i], cpu[i]) << what << " at " << i;
+        } else {
+            EXPECT_LE(std::fabs(gpu[i] - cpu[i]), rtol * std::max(1.0, std::fabs(cpu[i]))) << what << " at " << i;
+        }
+    }
 }
 
 // The same values bit for bit as far as doubles tell: equal with the same sign (so -0.0 is

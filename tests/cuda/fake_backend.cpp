@@ -2,16 +2,18 @@
 // (cuda/backend_api.h) with host memory as "device" memory and no kernels, so the core's
 // routing can be tested where no GPU exists: loading and the version check, storage through
 // the backend's allocator and its statistics, host <-> device copies, and the refusal of ops
-// without CUDA support. The random fills are the exception: the fake computes them on the host
-// from core/philox_values.h, as the real kernels do on the device, so the routing tests can
+// without CUDA support. The random fills and the optimizer steps are the exceptions: the fake computes them on the host
+// from core/philox_values.h and cpu/optim_update.h, as the real kernels do on the device, so the routing tests can
 // compare every value with the CPU's (which cannot tell a wrong seed, offset or count apart
 // from a right one otherwise). Built twice: as a correct backend, and with FAKE_BACKEND_VERSION set to
 // another interface version for the mismatch test. Never shipped. The entries with a plan
 // (softmax, softmax_backward, scan, triangle, gemm) record it (fake_backend.h) before they fail.
 #include "fake_backend.h"
 
+#include "core/dtype.h"
 #include "core/half.h"
 #include "core/philox_values.h"
+#include "cuda/optim_args.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -245,13 +247,46 @@ int32_t random(const compute_cuda_random* r) {
     }
 }
 
+template <typename T>
+void optim_typed(const compute_cuda_optim& o) {
+    using A = cmp::opmath_t<T>;
+    auto* p = static_cast<T*>(o.param);
+    const auto* g = static_cast<const T*>(o.grad);
+    auto *s0 = static_cast<T*>(o.state0), *s1 = static_cast<T*>(o.state1), *s2 = static_cast<T*>(o.state2);
+    for (int64_t i = 0; i < o.n; ++i) {
+        switch (o.op) {
+            case COMPUTE_CUDA_OPTIM_SGD: cmp::cpu::sgd_update(cmp::cpu::sgd_consts<A>(cmp::cuda_optim::sgd_args(o)), p, g, s0, i); break;
+            case COMPUTE_CUDA_OPTIM_ADAM:
+                cmp::cpu::adam_update(cmp::cpu::adam_consts<A>(cmp::cuda_optim::adam_args(o)), p, g, s0, s1, s2, i);
+                break;
+            case COMPUTE_CUDA_OPTIM_RMSPROP:
+                cmp::cpu::rmsprop_update(cmp::cpu::rmsprop_consts<A>(cmp::cuda_optim::rmsprop_args(o)), p, g, s0, s1, s2, i);
+                break;
+            default:
+                cmp::cpu::adagrad_update(cmp::cpu::adagrad_consts<A>(cmp::cuda_optim::adagrad_args(o)), p, g, s0, i);
+                break;
+        }
+    }
+}
+
+int32_t optim_step(const compute_cuda_optim* o) {
+    switch (o->dtype) {
+        case CMP_DTYPE_FLOAT32: optim_typed<float>(*o); break;
+        case CMP_DTYPE_FLOAT64: optim_typed<double>(*o); break;
+        case CMP_DTYPE_FLOAT16: optim_typed<cmp::Half>(*o); break;
+        case CMP_DTYPE_BFLOAT16: optim_typed<cmp::BFloat16>(*o); break;
+        default: return error(CMP_STATUS_DTYPE_MISMATCH, "fake backend: optim_step of a non-floating dtype");
+    }
+    return CMP_STATUS_OK;
+}
+
 const compute_cuda_backend kBackend = {
     FAKE_BACKEND_VERSION, sizeof(compute_cuda_backend), last_error, runtime_version, device_count,
     unavailable_reason, device_properties, ok_device, set_reclaim_hook, allocate, deallocate, memory_stats,
     ok_device, ok_device, copy_bytes, no_stream, no_handle, no_handle, no_pair, no_stream, no_handle, no_pair,
     no_handle, no_elapsed, fill, copy, unary, binary, sum_rows, unary_math, clamp, compare, where, masked_fill,
     binary_math, ternary_math, reduce_rows, reduce_rows_args, softmax, softmax_backward, scan, triangle, gemm,
-    random,
+    random, optim_step,
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "core/cuda_runtime.h"
 #include "cuda_test_util.h"
 #include "fake_backend.h"
+#include "optim_cases.h"
 #include "random_cases.h"
 
 #include <dlfcn.h>
@@ -743,6 +744,10 @@ TEST(CudaRouting, ItemAndCopyToBufferReadDeviceTensors) {
               std::string::npos)
         << cmp_last_error();
 }
+
+// The fake runs cpu/optim_update.h's element updates on the host (as cuda/optim.cu does on the
+// device): every optimizer reaches the backend with the CPU's buffers and arguments.
+TEST(CudaRouting, OptimizerStepsGiveTheCpusUpdates) { optim_cases::every_optimizer(); }
 
 TEST(CudaRouting, MixedDevicesGivePyTorchsError) {
     Handle host = tensor_from(kValues, {2, 3}, CMP_DTYPE_FLOAT32);

@@ -64,6 +64,8 @@ constexpr std::string_view kCudaOps[] = {
     // device, applied by mul) and its backward
     "rand", "randn", "randint", "rand_like", "randn_like", "bernoulli", "dropout", "feature_dropout",
     "dropout_backward",
+    // the fused optimizer steps (cuda/optim.cu runs the CPU kernels' element updates)
+    "sgd_step", "adam_step", "adamw_step", "rmsprop_step", "adagrad_step",
     // comparisons and selections
     "eq", "ne", "lt", "le", "gt", "ge", "where", "masked_fill", "masked_fill_",
     // device-wide functions

@@ -56,6 +56,7 @@ const compute_cuda_backend kBackend = {
     triangle,
     gemm,
     random,
+    optim_step,
 };
 
 }  // namespace

@@ -203,6 +203,34 @@ typedef struct compute_cuda_random {
     void* out;
 } compute_cuda_random;
 
+/* Fused optimizer steps (optim_step), in the order of the core's ops (ops/optim.cpp). */
+typedef enum compute_cuda_optim_op {
+    COMPUTE_CUDA_OPTIM_SGD = 0,
+    COMPUTE_CUDA_OPTIM_ADAM = 1, /* Adam and AdamW (decoupled) */
+    COMPUTE_CUDA_OPTIM_RMSPROP = 2,
+    COMPUTE_CUDA_OPTIM_ADAGRAD = 3
+} compute_cuda_optim_op;
+
+/* One parameter's update: param, grad and up to three state buffers, dense, n elements of a
+ * floating dtype, on the device. The arguments are those of cpu/optim_update.h's SgdArgs,
+ * AdamArgs, RmspropArgs and AdagradArgs (cuda/optim_args.h converts both ways); the states are
+ * the CPU kernels' (state0..2, NULL where unused). */
+typedef struct compute_cuda_optim {
+    int32_t device;
+    int32_t op;    /* compute_cuda_optim_op */
+    int32_t dtype; /* cmp_dtype of every buffer */
+    int32_t reserved;
+    void* stream;
+    int64_t n;
+    void* param;
+    const void* grad;
+    void* state0;
+    void* state1;
+    void* state2;
+    double lr, momentum, dampening, weight_decay, beta1, beta2, eps, step_size, bias_correction2_sqrt, alpha, clr;
+    int32_t nesterov, maximize, init_buffer, decoupled;
+} compute_cuda_optim;
+
 /* The core's allocation-failure hook (the managed host's GC): the backend calls it, without
  * holding its own locks, when a device allocation fails even after freeing its cache; a
  * non-zero return asks for one more try. */
@@ -346,6 +374,11 @@ typedef struct compute_cuda_backend {
     /* --- appended in version 2: random fills on the device --- */
     /* The fill r describes (compute_cuda_random) on r->stream. n == 0 does nothing. */
     int32_t (*random)(const compute_cuda_random* r);
+
+    /* --- appended in version 2: fused optimizer steps --- */
+    /* One parameter's step (compute_cuda_optim) on o->stream, element by element as the CPU
+     * kernels (cpu/optim_update.h). n == 0 does nothing. */
+    int32_t (*optim_step)(const compute_cuda_optim* o);
 } compute_cuda_backend;
 
 /* The one symbol the backend exports. */

@@ -74,4 +74,7 @@ int32_t gemm(const compute_cuda_gemm* g);
 // random.cu
 int32_t random(const compute_cuda_random* r);
 
+// optim.cu
+int32_t optim_step(const compute_cuda_optim* o);
+
 }  // namespace cmp::cuda_backend

@@ -239,6 +239,8 @@ Tensor triangle(const char* op, const Tensor& t, int64_t diagonal, bool upper) {
     return out;
 }
 
+void optim_step(const char* op, const compute_cuda_optim& o) { cuda::check(backend(op).optim_step(&o), op); }
+
 void random(const char* op, compute_cuda_random r, const Tensor& out) {
     CMP_CHECK(out.is_contiguous(), INTERNAL_ERROR, op, ": the random fill's output must be dense");
     r.device = out.device().index;

@@ -76,6 +76,9 @@ void gemm(const char* op, const Tensor& a, const Tensor& b, double alpha, double
 // out (ops/random.cpp, ops/distributions.cpp, ops/nn_norm_dropout.cpp).
 void random(const char* op, compute_cuda_random r, const Tensor& out);
 
+// A fused optimizer step (ops/optim.cpp) described by o: buffers, sizes and arguments are the caller's.
+void optim_step(const char* op, const compute_cuda_optim& o);
+
 // A random fill's description with its op and the reserved blocks; the op's parameters are the caller's.
 inline compute_cuda_random random_draw(compute_cuda_random_op op, uint64_t seed, uint64_t offset) {
     compute_cuda_random r{};

@@ -3,6 +3,8 @@
 #include "ops/optim.h"
 
 #include "core/error.h"
+#include "cuda/optim_args.h"
+#include "ops/cuda_ops.h"
 #include "ops/ops.h"
 
 #include <cmath>
@@ -22,8 +24,6 @@ namespace {
 void check_param(const char* op, const Tensor& param) {
     CMP_CHECK(param.defined(), INVALID_ARGUMENT, op, ": param is NULL");
     CMP_CHECK(is_floating(param.dtype()), DTYPE_MISMATCH, op, ": param must be floating, got ", dtype_name(param.dtype()));
-    CMP_CHECK(param.device().is_cpu(), INVALID_ARGUMENT, op, ": only CPU tensors are supported, param is on ",
-              param.device().str());
     CMP_CHECK(param.is_contiguous(), INVALID_ARGUMENT, op, ": param must be contiguous (shape ", param.sizes(), ", strides ",
               param.strides(), ")");
 }
@@ -57,6 +57,26 @@ Tensor grad_arg(const char* op, const Tensor& grad, const Tensor& param) {
 
 void* state_ptr(const Tensor& t) { return t.defined() ? t.data_ptr() : nullptr; }
 
+// The step over b on param's device: the CPU kernel (stub), or the CUDA backend's optim_step
+// with the same arguments.
+template <typename Args, typename Stub>
+void run_step(const char* op, const Tensor& param, const cpu::OptimBuffers& b, const Args& args, Stub& stub) {
+    if (param.device().is_cpu()) {
+        stub(b, args);
+        return;
+    }
+    compute_cuda_optim o = cuda_optim::pack(args);
+    o.device = param.device().index;
+    o.dtype = static_cast<int32_t>(b.dtype);
+    o.n = b.n;
+    o.param = b.param;
+    o.grad = b.grad;
+    o.state0 = b.state0;
+    o.state1 = b.state1;
+    o.state2 = b.state2;
+    cuda_ops::optim_step(op, o);
+}
+
 void check_finite_nonneg(const char* op, const char* name, double v) {
     CMP_CHECK(std::isfinite(v) && v >= 0, INVALID_ARGUMENT, op, ": invalid ", name, " value: ", v);
 }
@@ -82,7 +102,7 @@ void sgd_step(const Tensor& param, const Tensor& grad, const Tensor& momentum_bu
     }
     const cpu::OptimBuffers b{param.dtype(), param.numel(), param.data_ptr(), g.data_ptr(), state_ptr(momentum_buffer), nullptr,
                               nullptr};
-    cpu::sgd_step_stub(b, args);
+    run_step(op, param, b, args, cpu::sgd_step_stub);
 }
 
 void adam_step(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, const Tensor& exp_avg_sq,
@@ -106,7 +126,7 @@ void adam_step(const Tensor& param, const Tensor& grad, const Tensor& exp_avg, c
                           decoupled, maximize};
     const cpu::OptimBuffers b{param.dtype(), param.numel(), param.data_ptr(), g.data_ptr(), exp_avg.data_ptr(), exp_avg_sq.data_ptr(),
                               state_ptr(max_exp_avg_sq)};
-    cpu::adam_step_stub(b, a);
+    run_step(op, param, b, a, cpu::adam_step_stub);
 }
 
 void rmsprop_step(const Tensor& param, const Tensor& grad, const Tensor& square_avg, const Tensor& grad_avg,
@@ -127,7 +147,7 @@ void rmsprop_step(const Tensor& param, const Tensor& grad, const Tensor& square_
     }
     const cpu::OptimBuffers b{param.dtype(), param.numel(), param.data_ptr(), g.data_ptr(), square_avg.data_ptr(),
                               state_ptr(grad_avg), args.momentum > 0 ? momentum_buffer.data_ptr() : nullptr};
-    cpu::rmsprop_step_stub(b, args);
+    run_step(op, param, b, args, cpu::rmsprop_step_stub);
 }
 
 void adagrad_step(const Tensor& param, const Tensor& grad, const Tensor& state_sum, int64_t step, double lr, double lr_decay,
@@ -144,7 +164,7 @@ void adagrad_step(const Tensor& param, const Tensor& grad, const Tensor& state_s
     const double clr = lr / (1 + static_cast<double>(step - 1) * lr_decay);
     const cpu::OptimBuffers b{param.dtype(), param.numel(), param.data_ptr(), g.data_ptr(), state_sum.data_ptr(), nullptr, nullptr};
     const cpu::AdagradArgs a{clr, eps, weight_decay, maximize};
-    cpu::adagrad_step_stub(b, a);
+    run_step(op, param, b, a, cpu::adagrad_step_stub);
 }
 
 }  // namespace cmp::ops
