@@ -19,6 +19,11 @@
 #include <limits>
 #include <random>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
+
 namespace {
 
 using namespace engine_test;
@@ -221,5 +226,44 @@ TEST(ReduceShortRows, SameBitsForAnyThreadCount) {
         EXPECT_TRUE(same_bits(one, three)) << name;
     }
 }
+
+#if defined(__linux__)
+// The block path reads a row's last partial run as whole vectors, past the row's end, as far as
+// the input's storage reaches (its highest element): never beyond it. The rows here end exactly
+// at an inaccessible page, so a read past the tensor's last element faults. Dense rows, rows of
+// a narrowed view (the storage runs on past each row but stops after the last one's elements)
+// and a permuted view (the highest row is not the last one walked).
+TEST(ReduceShortRows, TailReadsStayInsideTheStorage) {
+    const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    const size_t bytes = 16 * page;
+    void* mem = mmap(nullptr, bytes + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ASSERT_NE(mem, MAP_FAILED);
+    char* guard = static_cast<char*>(mem) + bytes;
+    ASSERT_EQ(mprotect(guard, page, PROT_NONE), 0);
+    for (int64_t n : {1, 3, 9, 17, 33, 47, 49, 65, 100, 196, 255}) {
+        const int64_t rows = 37;
+        const auto v = random_row_values<float>(static_cast<size_t>(rows * n), static_cast<uint32_t>(n));
+        float* data = reinterpret_cast<float*>(guard) - rows * n;
+        std::memcpy(data, v.data(), v.size() * sizeof(float));
+        const Tensor dense = ops::from_external(data, {rows, n}, nullptr, CMP_DTYPE_FLOAT32, cmp::Device::cpu(), nullptr, nullptr);
+        const Tensor want = ops::sum(from_vec(v, {rows, n}), {1}, false);
+        EXPECT_TRUE(same_bits(ops::sum(dense, {1}, false), want)) << "dense n=" << n;
+        const Tensor perm = ops::permute(ops::reshape(dense, {rows, 1, n}), {1, 0, 2});
+        EXPECT_TRUE(same_bits(ops::reshape(ops::mean(perm, {2}, false), {rows}), ops::mean(from_vec(v, {rows, n}), {1}, false)))
+            << "permuted n=" << n;
+        // [rows, n + 7] storage, the view its first n columns of each row, ending at the guard.
+        const int64_t w = n + 7;
+        float* wide = reinterpret_cast<float*>(guard) - ((rows - 1) * w + n);
+        std::vector<float> narrow_ref(static_cast<size_t>(rows * n));
+        for (int64_t r = 0; r < rows; ++r)
+            for (int64_t k = 0; k < n; ++k) wide[r * w + k] = narrow_ref[static_cast<size_t>(r * n + k)] = v[static_cast<size_t>(r * n + k)];
+        const Shape strides{w, 1};
+        const Tensor narrowed = ops::from_external(wide, {rows, n}, &strides, CMP_DTYPE_FLOAT32, cmp::Device::cpu(), nullptr, nullptr);
+        EXPECT_TRUE(same_bits(ops::sum(narrowed, {1}, false), ops::sum(from_vec(narrow_ref, {rows, n}), {1}, false)))
+            << "narrowed n=" << n;
+    }
+    munmap(mem, bytes + page);
+}
+#endif
 
 }  // namespace

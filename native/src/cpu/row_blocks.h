@@ -82,27 +82,34 @@ inline void transpose_tree(V* v, const F& f) {
     }
 }
 
-// Fills tail[0, L) with src[0, rem) and padv's lanes after it, reading src only up to the end of the last
-// vector that holds an element of [0, rem) (the caller knows that much is readable):
-// whole vectors loaded and blended with pad, then stored as whole vectors. Copying the rem
-// elements into a padded array instead (memcpy of a few bytes, then 64-byte loads across it)
-// stalled every load on store forwarding, which was most of the time of rows of 8-49.
-template <typename T, int L, size_t... J>
-inline void masked_tail(const T* src, int64_t rem, const typename BlockVec<T>::type& padv, T* tail, std::index_sequence<J...>) {
+// Steps acc[j], j < L / R (R = BlockVec<T>::kLanes), with the vectors of src[0, rem) and padv's lanes
+// after it, reading src only up to the end of the last vector that holds an element of [0, rem)
+// (the caller knows that much is readable): whole vectors loaded, the one that straddles rem
+// blended with pad, and handed to step without going through memory. (Copying the rem elements
+// into a padded array instead, then loading it, stalled every load on store forwarding; a
+// padded array written as whole vectors and reloaded kept the accumulators on the stack.)
+template <typename T, int L, typename Step, size_t... J>
+inline void masked_tail_step(const T* src, int64_t rem, const typename BlockVec<T>::type& padv, typename BlockVec<T>::type* acc,
+                             const Step& step, std::index_sequence<J...>) {
     using I = sized_int_t<sizeof(T)>;
     using IV = typename BlockVec<I>::type;
     constexpr int kT = BlockVec<T>::kLanes;
     const IV iota = IV{static_cast<I>(J)...};
     IV padi = IV{};
     std::memcpy(&padi, &padv, sizeof padi);
+#pragma GCC unroll 16
     for (int j = 0; j < L / kT; ++j) {
         IV v = padi;
         if (j * kT < rem) {
             std::memcpy(&v, src + j * kT, sizeof v);
-            const IV keep = (iota + static_cast<I>(j * kT)) < static_cast<I>(rem);
-            v = (v & keep) | (padi & ~keep);
+            if ((j + 1) * kT > rem) {
+                const IV keep = (iota + static_cast<I>(j * kT)) < static_cast<I>(rem);
+                v = (v & keep) | (padi & ~keep);
+            }
         }
-        std::memcpy(tail + j * kT, &v, sizeof v);
+        alignas(kVecBytes) T x[kT];
+        std::memcpy(x, &v, sizeof v);
+        step(acc[j], x);
     }
 }
 
@@ -110,56 +117,64 @@ inline void masked_tail(const T* src, int64_t rem, const typename BlockVec<T>::t
 // one row's L independent lanes are folded: element i + k of a whole run of L goes to lane k
 // (step(acc, p) folds the R elements at p into one vector of lanes), then the lanes are merged
 // pairwise (lane k with k + L/2, ...) with combine. With pad (the op's identity, exact under
-// step) the last partial run is folded too, from a copy filled with *pad; without it that tail
-// is left to the caller. out[r] receives row r's fold; returns the elements folded per row.
+// step) the last partial run is folded too, as if padded with *pad; without it that tail is left
+// to the caller. out[r] receives row r's fold; returns the elements folded per row. readable:
+// elements from base that the caller knows to be readable (one tensor's storage; at least the
+// rows themselves are), which lets a row's last partial run be read as whole vectors.
 template <typename A, int L, typename T, typename Step, typename Combine>
 int64_t lane_fold_rows(const T* base, const int64_t* offs, int count, int64_t n, A init, const T* pad, const Step& step,
-                       const Combine& combine, A* out) {
+                       const Combine& combine, A* out, int64_t readable = 0) {
     using V = typename BlockVec<A>::type;
     constexpr int kR = BlockVec<A>::kLanes;
     constexpr int kPerRow = L / kR;  // vectors of lanes per row
     static_assert(L % kR == 0 && (kPerRow & (kPerRow - 1)) == 0, "lane_fold_rows: L must be a power-of-two multiple of R");
     const int64_t whole = n / L * L;
     const int64_t done = pad && whole < n ? n : whole;
-    // The end of the block's highest row: memory from a row's start up to it is one tensor's
-    // storage, so a row's last partial run may be read whole vectors at a time below it.
     constexpr int kT = static_cast<int>(kVecBytes / sizeof(T));  // not BlockVec<T>: T may be bool
     const int64_t tail_read = (n - whole + kT - 1) / kT * kT;
-    int64_t readable = 0;
     if (done > whole)
         for (int r = 0; r < count; ++r) readable = std::max(readable, offs[r] + n);
     // The broadcasts of init and pad once per call, not per row (they were, when these vectors
     // were 64 bytes wide under AVX2 too, built from one scalar store per lane and reloaded).
     const V initv = V{} + init;
-    V padv = initv;  // masked_tail's pad, where it reads the element type (A == T)
+    V padv = initv;  // masked_tail_step's pad, where it reads the element type (A == T)
     if constexpr (std::is_same_v<A, T>)
         if (pad) padv = V{} + *pad;
     V rows[kR];
     for (int r = 0; r < kR; ++r) {
+        const T* p = r < count ? base + offs[r] : nullptr;
+        // A tail that cannot be read as whole vectors is copied into a padded array before the
+        // row's accumulators are live (a memcpy call among them spilled them in every row).
+        alignas(64) T tail[L];
+        bool in_regs = false;
+        if (p && done > whole) {
+            if constexpr (std::is_same_v<A, T>) in_regs = offs[r] + whole + tail_read <= readable;
+            if (!in_regs) {
+                for (int k = 0; k < L; ++k) tail[k] = *pad;
+                std::memcpy(tail, p + whole, static_cast<size_t>(n - whole) * sizeof(T));
+            }
+        }
+        // The loops over acc are unrolled before GCC's scalar replacement of aggregates, so that
+        // acc lives in registers (left as an array it was loaded and stored around every step).
         V acc[kPerRow];
+#pragma GCC unroll 16
         for (int j = 0; j < kPerRow; ++j) acc[j] = initv;
-        if (r < count) {
-            const T* p = base + offs[r];
+        if (p) {
             for (int64_t i = 0; i < whole; i += L)
+#pragma GCC unroll 16
                 for (int j = 0; j < kPerRow; ++j) step(acc[j], p + i + j * kR);
             if (done > whole) {
-                alignas(64) T tail[L];
-                bool filled = false;
-                if constexpr (std::is_same_v<A, T>) {
-                    if (offs[r] + whole + tail_read <= readable) {
-                        masked_tail<T, L>(p + whole, n - whole, padv, tail, std::make_index_sequence<kT>());
-                        filled = true;
-                    }
-                }
-                if (!filled) {
-                    for (int k = 0; k < L; ++k) tail[k] = *pad;
-                    std::memcpy(tail, p + whole, static_cast<size_t>(n - whole) * sizeof(T));
-                }
-                for (int j = 0; j < kPerRow; ++j) step(acc[j], tail + j * kR);
+                if constexpr (std::is_same_v<A, T>)
+                    if (in_regs) masked_tail_step<T, L>(p + whole, n - whole, padv, acc, step, std::make_index_sequence<kT>());
+                if (!in_regs)
+#pragma GCC unroll 16
+                    for (int j = 0; j < kPerRow; ++j) step(acc[j], tail + j * kR);
             }
         }
         // The first levels of the lane tree stay within the row: vector j with j + kPerRow/2.
+#pragma GCC unroll 4
         for (int w = kPerRow / 2; w > 0; w /= 2)
+#pragma GCC unroll 16
             for (int j = 0; j < w; ++j) combine(acc[j], acc[j + w]);
         rows[r] = acc[0];
     }

@@ -266,12 +266,13 @@ T cascade_sum(const T* p, int64_t n) {
 
 // cascade_sum of the rows base + offs[r], r < count <= kCascadeRows, of n < kCascadeShortRow
 // elements each (no level is ever touched), folded side by side (cpu/row_blocks.h): out[r] is
-// cascade_sum(base + offs[r], n) bit for bit. The last partial run is added into the lanes from a
-// zero-padded copy, which is exact: a lane starts at +0 and so is never -0, and x + 0 == x.
+// cascade_sum(base + offs[r], n) bit for bit. The last partial run is added into the lanes
+// zero-padded, which is exact: a lane starts at +0 and so is never -0, and x + 0 == x. readable:
+// as lane_fold_rows's (elements from base known to be readable).
 constexpr int64_t kCascadeShortRow = int64_t{kCascadeLanes} * kCascadeStep;
 #if defined(__GNUC__)
 constexpr int kCascadeRows = BlockVec<float>::kLanes;
-inline void cascade_sum_rows(const float* base, const int64_t* offs, int count, int64_t n, float* out) {
+inline void cascade_sum_rows(const float* base, const int64_t* offs, int count, int64_t n, float* out, int64_t readable) {
     using V = typename BlockVec<float>::type;
     const float zero = 0.0f;
     lane_fold_rows<float, kCascadeLanes>(base, offs, count, n, 0.0f, &zero,
@@ -280,7 +281,7 @@ inline void cascade_sum_rows(const float* base, const int64_t* offs, int count, 
                                              load_as<float>(v, p);
                                              a += v;
                                          },
-                                         [](V& a, const V& b) { a += b; }, out);
+                                         [](V& a, const V& b) { a += b; }, out, readable);
 }
 #endif
 

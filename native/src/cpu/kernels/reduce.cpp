@@ -110,18 +110,19 @@ constexpr bool sum_takes_rows(int64_t n) { return n % 16 != 0; }
 
 // float32 sums of count <= kShortRowBlock dense rows base + offs[r] of n <= kShortRow elements,
 // folded side by side (cpu/row_blocks.h); out[r] is what sum_dense gives that row alone, bit for bit.
+// readable: elements from base known to be readable (lane_fold_rows).
 template <typename A>
-void sum_rows(const float* base, const int64_t* offs, int count, int64_t n, A* out) {
+void sum_rows(const float* base, const int64_t* offs, int count, int64_t n, A* out, int64_t readable) {
 #if defined(__GNUC__)
     static_assert(kShortRow < kCascadeShortRow, "float32 short rows must not reach a cascade level");
     float s[kCascadeRows];
     for (int r0 = 0; r0 < count; r0 += kCascadeRows) {
         const int c = std::min(kCascadeRows, count - r0);
-        cascade_sum_rows(base, offs + r0, c, n, s);
+        cascade_sum_rows(base, offs + r0, c, n, s, readable);
         for (int r = 0; r < c; ++r) out[r0 + r] = static_cast<A>(s[r]);
     }
 #else
-    (void)base, (void)offs, (void)count, (void)n, (void)out;
+    (void)base, (void)offs, (void)count, (void)n, (void)out, (void)readable;
 #endif
 }
 
@@ -151,11 +152,16 @@ void reduce_short_rows(const ReducePlan& plan, ReduceOp op) {
     const int64_t rn = plan.reduce_numel;
     const int64_t grain = std::max<int64_t>(1, kDefaultGrain / rn);
     const bool blocks = sum_takes_rows(rn);
+    // Elements readable from in: up to the input's highest element (its storage spans every
+    // element's address), so each row's tail can be read as whole vectors, not only those of the
+    // rows below the highest one of each block.
+    int64_t readable = rn;
+    for (const ReduceDim& d : plan.kept) readable += std::max<int64_t>(0, (d.size - 1) * d.in_stride);
     parallel_for(0, plan.out_numel, grain, [&](int64_t b, int64_t e) {
         for_each_output_block(plan.kept, b, e, [&](int count, const int64_t* in_offs, const int64_t* out_offs) {
             A s[kShortRowBlock];
             if (blocks) {
-                sum_rows<A>(in, in_offs, count, rn, s);
+                sum_rows<A>(in, in_offs, count, rn, s, readable);
             } else {
                 for (int r = 0; r < count; ++r) s[r] = sum_dense<A>(in + in_offs[r], rn);
             }
