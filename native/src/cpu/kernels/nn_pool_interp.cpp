@@ -8,6 +8,7 @@
 #include "core/parallel.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace cmp::cpu {
 namespace {
@@ -110,12 +111,21 @@ void interpolate_typed(const InterpPlan& plan, const Tensor& in, const Tensor& o
             const T* x = src + p * l.in_plane;
             T* y = dst + p * l.out_plane;
             if (!plan.linear) {
-                // Nearest: one source row per output row, then a gather along W.
+                // Nearest: one source row per output row, then a gather along W (the indices
+                // read from WTaps' array, not from the 32-byte taps). An output row with the same
+                // source row as the one before it (each row of an upscale, repeated) is a copy of it.
+                const int64_t* wi = wtaps.i0.data();
+                const T* prev = nullptr;
                 int64_t o = 0;
                 for (int64_t od = 0; od < plan.dims[0].out_size; ++od) {
                     for (int64_t oh = 0; oh < plan.dims[1].out_size; ++oh, o += W.out_size) {
                         const T* row = x + plan.dims[0].taps[od].i0 * l.strides[0] + plan.dims[1].taps[oh].i0 * l.strides[1];
-                        for (int64_t ow = 0; ow < W.out_size; ++ow) y[o + ow] = row[W.taps[ow].i0];
+                        if (row == prev) {
+                            std::memcpy(y + o, y + o - W.out_size, static_cast<size_t>(W.out_size) * sizeof(T));
+                        } else {
+                            for (int64_t ow = 0; ow < W.out_size; ++ow) y[o + ow] = row[wi[ow]];
+                            prev = row;
+                        }
                     }
                 }
             } else if constexpr (std::is_floating_point_v<T>) {
