@@ -78,15 +78,9 @@ void step_typed(const compute_cuda_optim& o) {
 
 }  // namespace
 
-int32_t optim_step(const compute_cuda_optim* o_in) {
+int32_t optim_step(const compute_cuda_optim* desc) {
     const char* what = "cuda optim_step";
-    return guard(what, [&] {
-        if (!o_in) fail(CMP_STATUS_INVALID_ARGUMENT, what, ": no description");
-        const compute_cuda_optim o = *o_in;
-        if (o.n < 0) fail(CMP_STATUS_INVALID_ARGUMENT, what, ": negative element count ", o.n);
-        check_device(o.device, what);
-        if (o.n == 0) return;
-        DeviceGuard guard_device(o.device);
+    return run_described(what, desc, [&](const compute_cuda_optim& o) {
         switch (o.dtype) {
             case CMP_DTYPE_FLOAT32: step_typed<float>(o); break;
             case CMP_DTYPE_FLOAT64: step_typed<double>(o); break;
@@ -94,7 +88,6 @@ int32_t optim_step(const compute_cuda_optim* o_in) {
             case CMP_DTYPE_BFLOAT16: step_typed<bf16_t>(o); break;
             default: fail(CMP_STATUS_DTYPE_MISMATCH, what, ": param must be floating, got dtype ", o.dtype);
         }
-        check(cudaGetLastError(), "cuda optim_step: kernel launch");
     });
 }
 

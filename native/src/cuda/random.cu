@@ -107,15 +107,9 @@ bool is_floating_dtype(int32_t dtype) {
 
 }  // namespace
 
-int32_t random(const compute_cuda_random* r_in) {
+int32_t random(const compute_cuda_random* desc) {
     const char* what = "cuda random";
-    return guard(what, [&] {
-        if (!r_in) fail(CMP_STATUS_INVALID_ARGUMENT, what, ": no description");
-        const compute_cuda_random r = *r_in;
-        if (r.n < 0) fail(CMP_STATUS_INVALID_ARGUMENT, what, ": negative element count ", r.n);
-        check_device(r.device, what);
-        if (r.n == 0) return;
-        DeviceGuard g(r.device);
+    return run_described(what, desc, [&](const compute_cuda_random& r) {
         switch (r.op) {
             case COMPUTE_CUDA_RANDOM_RAND:
             case COMPUTE_CUDA_RANDOM_RANDN:
@@ -141,7 +135,6 @@ int32_t random(const compute_cuda_random* r_in) {
                 break;
             default: fail(CMP_STATUS_INVALID_ARGUMENT, what, ": unknown op ", r.op);
         }
-        check(cudaGetLastError(), "cuda random: kernel launch");
     });
 }
 

@@ -76,4 +76,21 @@ private:
 // Validates a device index against the device count; errors name what.
 void check_device(int32_t device, const char* what);
 
+// An entry over one description *d of n elements on one device (random, optim_step): checks it,
+// makes the device current, runs body(*d) unless there is no element, and reports a failed
+// launch. Status and message as guard().
+template <typename Desc, typename Body>
+int32_t run_described(const char* what, const Desc* d, Body&& body) {
+    return guard(what, [&] {
+        if (!d) fail(CMP_STATUS_INVALID_ARGUMENT, what, ": no description");
+        const Desc copy = *d;
+        if (copy.n < 0) fail(CMP_STATUS_INVALID_ARGUMENT, what, ": negative element count ", copy.n);
+        check_device(copy.device, what);
+        if (copy.n == 0) return;
+        DeviceGuard device_guard(copy.device);
+        body(copy);
+        check(cudaGetLastError(), cat(what, ": kernel launch").c_str());
+    });
+}
+
 }  // namespace cmp::cuda_backend
