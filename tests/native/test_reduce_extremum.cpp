@@ -102,4 +102,49 @@ void check_arg_rows() {
 TEST(ReduceExtremum, ArgRowsFloat32) { check_arg_rows<float>(); }
 TEST(ReduceExtremum, ArgRowsFloat64) { check_arg_rows<double>(); }
 
+// amax/amin over the first dim: the column path folds blocks of rows (128, taken 4 at a time)
+// across vectors of columns and must give what the element rule gives in row order: the first
+// of equal values (so the sign of a +0/-0 tie is the first zero's), NaN wherever a column holds
+// one, infinities compared. Row counts across the 4-row groups and the 128-row blocks, column
+// counts across vectors and the 256-column work items.
+template <typename T>
+void check_columns() {
+    constexpr T nan = std::numeric_limits<T>::quiet_NaN(), inf = std::numeric_limits<T>::infinity();
+    for (int64_t rows : {3, 6, 130, 300}) {
+        for (int64_t cols : {5, 37, 300}) {
+            std::vector<T> x;
+            for (double v : random_values(static_cast<size_t>(rows * cols), static_cast<uint32_t>(rows + cols), -4, 4, false))
+                x.push_back(static_cast<T>(v));
+            const auto at = [&](int64_t r, int64_t c) -> T& { return x[static_cast<size_t>(r * cols + c)]; };
+            for (int64_t r = 0; r < rows; ++r) {
+                at(r, 0) = (r % 3 == 1) ? T(0.0) : T(-0.0);      // ties of zeros, -0 first
+                at(r, 1) = (r % 2 == 0) ? T(0.0) : T(-0.0);      // +0 first
+                at(r, cols - 1) = (r == rows - 1) ? T(-0.0) : T(0.0);
+            }
+            at(rows - 1, 2) = nan;
+            at(rows / 2, 3) = inf, at(0, 3) = -inf;
+            at(rows / 2, cols / 2) = -inf;
+            if (cols > 256) at(rows - 1, 260) = nan, at(0, 299) = inf;
+            Tensor t = from_vec(x, {rows, cols});
+            for (bool max : {true, false}) {
+                const std::vector<double> got = values(max ? ops::amax(t, {0}, false) : ops::amin(t, {0}, false));
+                for (int64_t c = 0; c < cols; ++c) {
+                    T want = max ? -inf : inf;
+                    for (int64_t r = 0; r < rows; ++r) {
+                        const T v = at(r, c);
+                        if (std::isnan(v) || (max ? v > want : v < want)) want = v;
+                    }
+                    const double g = got[static_cast<size_t>(c)];
+                    EXPECT_TRUE(same_value(g, want) && (std::isnan(g) || std::signbit(g) == std::signbit(want)))
+                        << (max ? "amax" : "amin") << " rows=" << rows << " cols=" << cols << " col " << c << " got " << g
+                        << " expected " << want;
+                }
+            }
+        }
+    }
+}
+
+TEST(ReduceExtremum, ColumnsFloat32) { check_columns<float>(); }
+TEST(ReduceExtremum, ColumnsFloat64) { check_columns<double>(); }
+
 }  // namespace

@@ -120,6 +120,73 @@ T dense_extremum(const T* p, int64_t n, bool* finite) {
     return m;
 }
 
+// dense_extremum's select and finiteness check down columns: for a block of nrows rows (at
+// base + roff[r]) of len contiguous columns, m[j] receives the largest (Max) or smallest element of
+// column j by the select `v > m ? v : m` in row order from -inf (+inf), and finite[j] whether every
+// element of the column is finite (the integer maximum of the bits of |v|, as dense_extremum). The
+// rows go kColRows at a time through each vector of columns, whose two accumulators are loaded and
+// stored once per kColRows rows instead of once per row; the select applies the rows in order, so
+// m[j] is the first element equal to the extremum, as one element at a time gives it.
+// len <= kColumnExtremumMax.
+constexpr int64_t kColumnExtremumMax = 256;
+template <bool Max, typename T>
+void column_extremum(const T* base, const int64_t* roff, int64_t nrows, int64_t len, T* m, bool* finite) {
+    static_assert(kHasVecExtremum<T>, "column_extremum: float32/float64 with vector extensions only");
+    constexpr T kInit = Max ? -std::numeric_limits<T>::infinity() : std::numeric_limits<T>::infinity();
+    using I = sized_int_t<sizeof(T)>;
+    constexpr I kAbs = std::numeric_limits<I>::max();
+    constexpr I kInfBits = std::bit_cast<I>(std::numeric_limits<T>::infinity());
+    constexpr int kColRows = 4;
+    I ab[kColumnExtremumMax];
+    for (int64_t j = 0; j < len; ++j) m[j] = kInit, ab[j] = 0;
+#if defined(__GNUC__)
+    constexpr int kPer = kVecBytes / sizeof(T);
+    typedef T vec_t __attribute__((vector_size(kVecBytes)));
+    typedef I ivec_t __attribute__((vector_size(kVecBytes)));
+#endif
+    const auto rows = [&](const T* const* p, auto count) {
+        constexpr int kK = decltype(count)::value;
+        int64_t j = 0;
+#if defined(__GNUC__)
+        for (; j + kPer <= len; j += kPer) {
+            vec_t a;
+            ivec_t b;
+            std::memcpy(&a, m + j, sizeof a);
+            std::memcpy(&b, ab + j, sizeof b);
+            for (int k = 0; k < kK; ++k) {
+                vec_t v;
+                ivec_t w;
+                std::memcpy(&v, p[k] + j, sizeof v);
+                std::memcpy(&w, p[k] + j, sizeof w);
+                a = (Max ? v > a : v < a) ? v : a;
+                w &= kAbs;
+                b = w > b ? w : b;
+            }
+            std::memcpy(m + j, &a, sizeof a);
+            std::memcpy(ab + j, &b, sizeof b);
+        }
+#endif
+        for (; j < len; ++j)
+            for (int k = 0; k < kK; ++k) {
+                const T v = p[k][j];
+                m[j] = (Max ? v > m[j] : v < m[j]) ? v : m[j];
+                const I w = std::bit_cast<I>(v) & kAbs;
+                ab[j] = w > ab[j] ? w : ab[j];
+            }
+    };
+    int64_t r = 0;
+    for (; r + kColRows <= nrows; r += kColRows) {
+        const T* p[kColRows];
+        for (int k = 0; k < kColRows; ++k) p[k] = base + roff[r + k];
+        rows(p, std::integral_constant<int, kColRows>());
+    }
+    for (; r < nrows; ++r) {
+        const T* p[1] = {base + roff[r]};
+        rows(p, std::integral_constant<int, 1>());
+    }
+    for (int64_t j = 0; j < len; ++j) finite[j] = ab[j] < kInfBits;
+}
+
 // Merges W partial accumulators (W a power of two) pairwise in a fixed order: v[k] with
 // v[k + W/2], then the halves again. Each level goes into a fresh array, so the compiler keeps
 // the partials in registers; merging in place through one array made it spill them to the

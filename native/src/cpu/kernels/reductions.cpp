@@ -29,6 +29,7 @@ namespace {
 constexpr int64_t kChunk = 16384;   // reduced elements per deterministic chunk
 constexpr int kLanes = 8;           // independent partial accumulators along a dense row
 constexpr int64_t kColBlock = 256;  // outputs per column-reduction work item
+static_assert(kColBlock <= kColumnExtremumMax, "fold_columns of amax/amin/logsumexp: column_extremum's limit");
 constexpr int64_t kRowBlock = 128;  // rows whose offsets a column work item walks at once
 
 template <typename V>
@@ -125,6 +126,26 @@ struct ExtremumOp : OutBase<T, T> {
         return false;
     }
 
+    // A block of nrows rows of len contiguous columns (the column path, e.g. amax over dim 0):
+    // each column's extremum by column_extremum's vector select (vec_reduce.h), step()ped into
+    // acc[j], which gives the bits of step()ping its elements one by one (the select keeps the
+    // first element equal to the extremum). Columns holding a NaN or an infinity in the block
+    // take step() row by row. False for other dtypes.
+    bool fold_columns(const T* base, const int64_t* roff, int64_t nrows, int64_t r0, int64_t len, acc_t* acc) const {
+        if constexpr (kHasVecExtremum<T>) {
+            T m[kColBlock];
+            bool finite[kColBlock];
+            column_extremum<Max>(base, roff, nrows, len, m, finite);
+            for (int64_t j = 0; j < len; ++j) {
+                if (finite[j]) step(acc[j], m[j], 0);
+                else
+                    for (int64_t r = 0; r < nrows; ++r) step(acc[j], static_cast<acc_t>(base[roff[r] + j]), r0 + r);
+            }
+            return true;
+        }
+        (void)base, (void)roff, (void)nrows, (void)r0, (void)len, (void)acc;
+        return false;
+    }
 };
 
 // max/min with indices and argmax/argmin: the first NaN wins, then the strictly better value;
@@ -324,16 +345,11 @@ struct LogSumExpOp : OutBase<T, lse_out_t<T>> {
     bool fold_columns(const T* base, const int64_t* roff, int64_t nrows, int64_t r0, int64_t len, acc_t* acc) const {
         if constexpr (kHasVecExtremum<T>) {
             constexpr int64_t kExpRun = 16;
-            T m[kColBlock], check[kColBlock], part[kColBlock];
+            T m[kColBlock], part[kColBlock];
+            bool finite[kColBlock];
             A s[kColBlock];
-            for (int64_t j = 0; j < len; ++j) m[j] = -std::numeric_limits<T>::infinity(), check[j] = 0, s[j] = 0;
-            for (int64_t r = 0; r < nrows; ++r) {
-                const T* row = base + roff[r];
-                for (int64_t j = 0; j < len; ++j) {
-                    m[j] = row[j] > m[j] ? row[j] : m[j];
-                    check[j] += row[j] - row[j];
-                }
-            }
+            column_extremum<true>(base, roff, nrows, len, m, finite);
+            for (int64_t j = 0; j < len; ++j) s[j] = 0;
             for (int64_t r = 0; r < nrows; r += kExpRun) {
                 const int64_t rend = std::min(nrows, r + kExpRun);
                 for (int64_t j = 0; j < len; ++j) part[j] = 0;
@@ -344,7 +360,7 @@ struct LogSumExpOp : OutBase<T, lse_out_t<T>> {
                 for (int64_t j = 0; j < len; ++j) s[j] += static_cast<A>(part[j]);
             }
             for (int64_t j = 0; j < len; ++j) {
-                if (check[j] == 0) {
+                if (finite[j]) {
                     combine(acc[j], {static_cast<A>(m[j]), s[j]});
                 } else {
                     for (int64_t r = 0; r < nrows; ++r) step(acc[j], static_cast<opmath_t<T>>(base[roff[r] + j]), r0 + r);
