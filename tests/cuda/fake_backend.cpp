@@ -247,37 +247,48 @@ int32_t random(const compute_cuda_random* r) {
     }
 }
 
+// cuda/optim.cu's step on the host: the update of o's optimizer for every element.
 template <typename T>
-void optim_typed(const compute_cuda_optim& o) {
+int32_t optim_typed(const compute_cuda_optim& o) {
     using A = cmp::opmath_t<T>;
+    namespace c = cmp::cpu;
+    namespace args = cmp::cuda_optim;
     auto* p = static_cast<T*>(o.param);
     const auto* g = static_cast<const T*>(o.grad);
     auto *s0 = static_cast<T*>(o.state0), *s1 = static_cast<T*>(o.state1), *s2 = static_cast<T*>(o.state2);
-    for (int64_t i = 0; i < o.n; ++i) {
-        switch (o.op) {
-            case COMPUTE_CUDA_OPTIM_SGD: cmp::cpu::sgd_update(cmp::cpu::sgd_consts<A>(cmp::cuda_optim::sgd_args(o)), p, g, s0, i); break;
-            case COMPUTE_CUDA_OPTIM_ADAM:
-                cmp::cpu::adam_update(cmp::cpu::adam_consts<A>(cmp::cuda_optim::adam_args(o)), p, g, s0, s1, s2, i);
-                break;
-            case COMPUTE_CUDA_OPTIM_RMSPROP:
-                cmp::cpu::rmsprop_update(cmp::cpu::rmsprop_consts<A>(cmp::cuda_optim::rmsprop_args(o)), p, g, s0, s1, s2, i);
-                break;
-            default:
-                cmp::cpu::adagrad_update(cmp::cpu::adagrad_consts<A>(cmp::cuda_optim::adagrad_args(o)), p, g, s0, i);
-                break;
+    auto each = [&](const auto& update) {
+        for (int64_t i = 0; i < o.n; ++i) update(i);
+        return CMP_STATUS_OK;
+    };
+    switch (o.op) {
+        case COMPUTE_CUDA_OPTIM_SGD: {
+            const auto k = c::sgd_consts<A>(args::sgd_args(o));
+            return each([&](int64_t i) { c::sgd_update(k, p, g, s0, i); });
         }
+        case COMPUTE_CUDA_OPTIM_ADAM: {
+            const auto k = c::adam_consts<A>(args::adam_args(o));
+            return each([&](int64_t i) { c::adam_update(k, p, g, s0, s1, s2, i); });
+        }
+        case COMPUTE_CUDA_OPTIM_RMSPROP: {
+            const auto k = c::rmsprop_consts<A>(args::rmsprop_args(o));
+            return each([&](int64_t i) { c::rmsprop_update(k, p, g, s0, s1, s2, i); });
+        }
+        case COMPUTE_CUDA_OPTIM_ADAGRAD: {
+            const auto k = c::adagrad_consts<A>(args::adagrad_args(o));
+            return each([&](int64_t i) { c::adagrad_update(k, p, g, s0, i); });
+        }
+        default: return error(CMP_STATUS_INVALID_ARGUMENT, "fake backend: unknown optimizer");
     }
 }
 
 int32_t optim_step(const compute_cuda_optim* o) {
     switch (o->dtype) {
-        case CMP_DTYPE_FLOAT32: optim_typed<float>(*o); break;
-        case CMP_DTYPE_FLOAT64: optim_typed<double>(*o); break;
-        case CMP_DTYPE_FLOAT16: optim_typed<cmp::Half>(*o); break;
-        case CMP_DTYPE_BFLOAT16: optim_typed<cmp::BFloat16>(*o); break;
+        case CMP_DTYPE_FLOAT32: return optim_typed<float>(*o);
+        case CMP_DTYPE_FLOAT64: return optim_typed<double>(*o);
+        case CMP_DTYPE_FLOAT16: return optim_typed<cmp::Half>(*o);
+        case CMP_DTYPE_BFLOAT16: return optim_typed<cmp::BFloat16>(*o);
         default: return error(CMP_STATUS_DTYPE_MISMATCH, "fake backend: optim_step of a non-floating dtype");
     }
-    return CMP_STATUS_OK;
 }
 
 const compute_cuda_backend kBackend = {
