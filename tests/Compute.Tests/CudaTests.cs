@@ -151,4 +151,33 @@ public class CudaTests
             Assert.That(actual[i], Is.EqualTo(expected[i]).Within(1e-12 * Math.Max(1.0, Math.Abs(expected[i]))), $"element {i}");
         }
     }
+
+    // Layer, RMS and group norm run cuda/row_norm.cu forward and backward: a small block of
+    // layers trained on the device gives the CPU's gradients (float64: the device sums rows in
+    // two passes, the CPU with Welford, both in float64, so they agree to rounding).
+    [Test]
+    public void NormGradientsOnTheDeviceMatchTheCpu()
+    {
+        RequireDevice();
+        double[] Gradients(Device device)
+        {
+            using Tensor xHost = Tensor.Arange(0, 96, dtype: DType.Float64).Reshape(2, 4, 3, 4) / 7.0 - 6.0;
+            using Tensor x = xHost.To(device).RequiresGradInPlace();
+            using Tensor w = (Tensor.Arange(0, 4, dtype: DType.Float64) / 3.0 + 0.5).To(device).RequiresGradInPlace();
+            using Tensor b = (Tensor.Arange(0, 4, dtype: DType.Float64) / 5.0).To(device).RequiresGradInPlace();
+            using Tensor g = Functional.GroupNorm(x, 2, w, b);
+            using Tensor l = Functional.LayerNorm(g, [3, 4]);
+            using Tensor r = Functional.RmsNorm(l, [4], w);
+            using Tensor loss = (r * r * xHost.To(device)).Sum();
+            loss.Backward();
+            using Tensor gx = x.Grad!.To(Device.Cpu), gw = w.Grad!.To(Device.Cpu), gb = b.Grad!.To(Device.Cpu);
+            return [.. gx.ToArray<double>(), .. gw.ToArray<double>(), .. gb.ToArray<double>()];
+        }
+        double[] expected = Gradients(Device.Cpu), actual = Gradients(Device.Cuda());
+        for (int i = 0; i < expected.Length; i++)
+        {
+            // Row sums of at most 24 float64 terms in another order on each device, three layers deep.
+            Assert.That(actual[i], Is.EqualTo(expected[i]).Within(1e-12 * Math.Max(1.0, Math.Abs(expected[i]))), $"element {i}");
+        }
+    }
 }

@@ -3,7 +3,9 @@
 // routing can be tested where no GPU exists: loading and the version check, storage through
 // the backend's allocator and its statistics, host <-> device copies, and the refusal of ops
 // without CUDA support. The random fills and the optimizer steps are the exceptions: the fake computes them on the host
-// from core/philox_values.h and cpu/optim_update.h, as the real kernels do on the device, so the routing tests can
+// from core/philox_values.h and cpu/optim_update.h, as the real kernels do on the device, and so are layer, RMS and
+// group norm (row_norm, row_norm_backward: cuda/row_norm.cu's passes, one thread, with cpu/row_norm_math.h's
+// formulas), so the routing tests can
 // compare every value with the CPU's (which cannot tell a wrong seed, offset or count apart
 // from a right one otherwise). Built twice: as a correct backend, and with FAKE_BACKEND_VERSION set to
 // another interface version for the mismatch test. Never shipped. The entries with a plan
@@ -13,6 +15,7 @@
 #include "core/dtype.h"
 #include "core/half.h"
 #include "core/philox_values.h"
+#include "cpu/row_norm_math.h"
 #include "cuda/optim_args.h"
 
 #include <cstdlib>
@@ -291,13 +294,106 @@ int32_t optim_step(const compute_cuda_optim* o) {
     }
 }
 
+// cuda/row_norm.cu on the host: per row, the mean, then the sum of squared deviations (two passes in A), then
+// the outputs; the backward's row sums, grad_in, then each parameter's terms in order.
+template <typename T>
+struct RowNormHost {
+    using A = cmp::opmath_t<T>;
+    const compute_cuda_row_norm& d;
+
+    A param(const void* p, int64_t r, int64_t e, A missing) const {
+        if (!p) return missing;
+        return static_cast<A>(static_cast<const T*>(p)[cmp::cpu::row_norm::param_index(d.groups, d.channels, d.inner, r, e)]);
+    }
+    A at(const void* p, int64_t i) const { return static_cast<A>(static_cast<const T*>(p)[i]); }
+
+    void forward() const {
+        namespace rn = cmp::cpu::row_norm;
+        const int64_t n = d.row_len;
+        auto* mean = static_cast<A*>(d.mean);
+        auto* rstd = static_cast<A*>(d.rstd);
+        auto* y = static_cast<T*>(d.y);
+        for (int64_t r = 0; r < d.rows; ++r) {
+            const int64_t base = r * n;
+            A mu = 0, sq = 0;
+            if (!d.rms && n > 0) {
+                for (int64_t k = 0; k < n; ++k) mu += at(d.x, base + k);
+                mu /= static_cast<A>(n);
+            }
+            for (int64_t k = 0; k < n; ++k) sq += (at(d.x, base + k) - mu) * (at(d.x, base + k) - mu);
+            const A var = n > 0 ? sq / static_cast<A>(n) : d.rms ? static_cast<A>(NAN) : A(0);
+            const A rs = rn::rstd_of(var, static_cast<A>(d.eps));
+            if (mean) mean[r] = mu;
+            rstd[r] = rs;
+            for (int64_t k = 0; k < n; ++k)
+                y[base + k] = static_cast<T>(rn::normalized(at(d.x, base + k), mu, rs, param(d.weight, r, k, A(1)),
+                                                            param(d.bias, r, k, A(0))));
+        }
+    }
+
+    void backward() const {
+        namespace rn = cmp::cpu::row_norm;
+        const int64_t n = d.row_len;
+        const auto* mean = static_cast<const A*>(d.mean);
+        const auto* rstd = static_cast<const A*>(d.rstd);
+        auto* gi = static_cast<T*>(d.grad_in);
+        for (int64_t r = 0; r < d.rows && n > 0; ++r) {
+            const int64_t base = r * n;
+            const A mu = mean ? mean[r] : A(0), rs = rstd[r];
+            A dyw = 0, dyw_xhat = 0;
+            for (int64_t k = 0; k < n; ++k) {
+                const A dw = at(d.grad_out, base + k) * param(d.weight, r, k, A(1));
+                dyw += dw;
+                dyw_xhat += dw * rn::xhat_of(at(d.x, base + k), mu, rs);
+            }
+            const A a = d.rms ? A(0) : dyw / static_cast<A>(n), bq = dyw_xhat / static_cast<A>(n);
+            for (int64_t k = 0; k < n; ++k)
+                gi[base + k] = static_cast<T>(rn::grad_input(at(d.grad_out, base + k), param(d.weight, r, k, A(1)),
+                                                             rn::xhat_of(at(d.x, base + k), mu, rs), rs, a, bq));
+        }
+        auto* gw = static_cast<T*>(d.grad_weight);
+        auto* gb = static_cast<T*>(d.grad_bias);
+        for (int64_t p = 0; p < d.groups * d.channels; ++p) {
+            const int64_t group = p / d.channels, k = p % d.channels;
+            A sw = 0, sb = 0;
+            for (int64_t batch = 0; batch < d.rows / d.groups; ++batch) {
+                const int64_t r = batch * d.groups + group;
+                for (int64_t i = 0; i < d.inner; ++i) {
+                    const int64_t e = r * n + k * d.inner + i;
+                    sw += at(d.grad_out, e) * rn::xhat_of(at(d.x, e), mean ? mean[r] : A(0), rstd[r]);
+                    sb += at(d.grad_out, e);
+                }
+            }
+            if (gw) gw[p] = static_cast<T>(sw);
+            if (gb) gb[p] = static_cast<T>(sb);
+        }
+    }
+};
+
+template <bool Backward>
+int32_t row_norm_entry(const compute_cuda_row_norm* d) {
+    auto run = [&](auto zero) {
+        const RowNormHost<decltype(zero)> h{*d};
+        if (Backward) h.backward();
+        else h.forward();
+        return CMP_STATUS_OK;
+    };
+    switch (d->dtype) {
+        case CMP_DTYPE_FLOAT32: return run(float{});
+        case CMP_DTYPE_FLOAT64: return run(double{});
+        case CMP_DTYPE_FLOAT16: return run(cmp::Half{});
+        case CMP_DTYPE_BFLOAT16: return run(cmp::BFloat16{});
+        default: return error(CMP_STATUS_DTYPE_MISMATCH, "fake backend: row_norm of a non-floating dtype");
+    }
+}
+
 const compute_cuda_backend kBackend = {
     FAKE_BACKEND_VERSION, sizeof(compute_cuda_backend), last_error, runtime_version, device_count,
     unavailable_reason, device_properties, ok_device, set_reclaim_hook, allocate, deallocate, memory_stats,
     ok_device, ok_device, copy_bytes, no_stream, no_handle, no_handle, no_pair, no_stream, no_handle, no_pair,
     no_handle, no_elapsed, fill, copy, unary, binary, sum_rows, unary_math, clamp, compare, where, masked_fill,
     binary_math, ternary_math, reduce_rows, reduce_rows_args, softmax, softmax_backward, scan, triangle, gemm,
-    random, optim_step,
+    random, optim_step, row_norm_entry<false>, row_norm_entry<true>,
 };
 
 }  // namespace

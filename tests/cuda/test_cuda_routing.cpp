@@ -3,13 +3,15 @@
 // through the backend's allocator, host <-> device copies with strides, broadcasting and dtype
 // conversion, the clear refusal of every op without CUDA support, and the plans the front-ends
 // hand to the backend entries that take one (softmax, the scans, tril/triu: the fake records the last such
-// call, fake_backend.h). The main() below points
+// call, fake_backend.h), and the values of the entries the fake computes on the host (random fills,
+// optimizer steps, layer/RMS/group norm). The main() below points
 // COMPUTE_CUDA_LIBRARY at the fake before the core first looks for a backend.
 #include "core/cuda_runtime.h"
 #include "cuda_test_util.h"
 #include "fake_backend.h"
 #include "optim_cases.h"
 #include "random_cases.h"
+#include "row_norm_cases.h"
 
 #include <dlfcn.h>
 
@@ -748,6 +750,43 @@ TEST(CudaRouting, ItemAndCopyToBufferReadDeviceTensors) {
 // The fake runs cpu/optim_update.h's element updates on the host (as cuda/optim.cu does on the
 // device): every optimizer reaches the backend with the CPU's buffers and arguments.
 TEST(CudaRouting, OptimizerStepsGiveTheCpusUpdates) { optim_cases::every_optimizer(); }
+
+TEST(CudaRouting, RowNormsGiveTheCpusValues) { row_norm_cases::every_case(); }
+
+TEST(CudaRouting, RowNormRefusalsComeBeforeTheBackend) {
+    Handle host = tensor_from(kValues, {2, 3}, CMP_DTYPE_FLOAT32);
+    Handle dev = to_device(host.get(), cuda_device());
+    Handle host_w = tensor_from({1.0, 2.0, 3.0}, {3}, CMP_DTYPE_FLOAT32);
+    const int64_t ns[] = {3}, wrong[] = {2};
+    cmp_tensor out = nullptr, mean = nullptr, rstd = nullptr;
+    Failure f = failure_of([&] { return cmp_layer_norm(dev.get(), ns, 1, host_w.get(), nullptr, 1e-5, &out, &mean, &rstd); });
+    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
+    EXPECT_NE(f.message.find("layer_norm: Expected all tensors to be on the same device, but found at least two devices, "
+                             "cpu and cuda:0!"),
+              std::string::npos)
+        << f.message;
+    f = failure_of([&] { return cmp_layer_norm(dev.get(), wrong, 1, nullptr, nullptr, 1e-5, &out, &mean, &rstd); });
+    EXPECT_EQ(f.status, CMP_STATUS_SHAPE_MISMATCH);
+    EXPECT_NE(f.message.find("layer_norm: normalized_shape [2] does not match the trailing dims of input of shape [2, 3]"),
+              std::string::npos)
+        << f.message;
+    f = failure_of([&] { return cmp_group_norm(dev.get(), 2, nullptr, nullptr, 1e-5, &out, &mean, &rstd); });
+    EXPECT_EQ(f.status, CMP_STATUS_SHAPE_MISMATCH);
+    // The saved statistics of a CPU forward cannot feed a backward on the device.
+    Handle hy, hmean, hrstd;
+    CMP_ASSERT_OK(cmp_layer_norm(host.get(), ns, 1, nullptr, nullptr, 1e-5, &out, &mean, &rstd));
+    hy = Handle(out);
+    hmean = Handle(mean);
+    hrstd = Handle(rstd);
+    cmp_tensor gi = nullptr, gw = nullptr, gb = nullptr;
+    f = failure_of([&] {
+        return cmp_layer_norm_backward(dev.get(), dev.get(), ns, 1, hmean.get(), hrstd.get(), nullptr, &gi, &gw, &gb);
+    });
+    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
+    EXPECT_NE(f.message.find("layer_norm_backward: Expected all tensors to be on the same device"), std::string::npos)
+        << f.message;
+    EXPECT_EQ(gi, nullptr);
+}
 
 TEST(CudaRouting, MixedDevicesGivePyTorchsError) {
     Handle host = tensor_from(kValues, {2, 3}, CMP_DTYPE_FLOAT32);

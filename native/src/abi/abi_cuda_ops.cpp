@@ -42,6 +42,8 @@ constexpr std::string_view kCudaOps[] = {
     "std_mean", "vector_norm", "logsumexp", "count_nonzero", "cumsum", "cumprod",
     // softmax and its backward
     "softmax", "log_softmax", "softmax_backward", "log_softmax_backward",
+    // layer norm, RMS norm and group norm with their backward (cuda/row_norm.cu)
+    "layer_norm", "layer_norm_backward", "rms_norm", "rms_norm_backward", "group_norm", "group_norm_backward",
     // the unary math family, from its op table (both forms; an op without an in-place form
     // has no cmp_<name>_ to call), and clamp
 #define CMP_CUDA_UNARY_NAMES(Name, name, domain, inplace) #name, #name "_",

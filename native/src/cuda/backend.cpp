@@ -57,6 +57,8 @@ const compute_cuda_backend kBackend = {
     gemm,
     random,
     optim_step,
+    row_norm,
+    row_norm_backward,
 };
 
 }  // namespace

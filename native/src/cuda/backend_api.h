@@ -231,6 +231,38 @@ typedef struct compute_cuda_optim {
     int32_t nesterov, maximize, init_buffer, decoupled;
 } compute_cuda_optim;
 
+/* Rows normalised on their own (row_norm, row_norm_backward): layer norm, RMS norm and group
+ * norm as the core's cmp::cpu::RowNormPlan describes them. The dense input is `rows` rows of
+ * row_len = channels * inner elements; element e of row r has the affine index
+ * (r % groups) * channels + e / inner into weight, bias, grad_weight and grad_bias (groups *
+ * channels values each; weight NULL reads as ones, bias NULL as zeros). Elements are of dtype
+ * (a floating one), statistics (mean, rstd: one per row) of stat_dtype, float64 for float64 and
+ * float32 for the others, which is also the dtype the kernels accumulate in. */
+typedef struct compute_cuda_row_norm {
+    int32_t device;
+    int32_t dtype;      /* cmp_dtype of x, y, weight, bias, grad_out, grad_in, grad_weight, grad_bias */
+    int32_t stat_dtype; /* cmp_dtype of mean and rstd */
+    int32_t rms;        /* non-zero: RMS norm (no mean; mean is NULL), rstd = 1 / sqrt(mean(x^2) + eps) */
+    void* stream;
+    int64_t n;          /* rows + groups * channels: zero exactly when there is nothing to write */
+    int64_t rows;
+    int64_t row_len;
+    int64_t channels;
+    int64_t inner;
+    int64_t groups;
+    double eps;         /* forward only */
+    const void* x;
+    const void* weight;
+    const void* bias;   /* forward only */
+    void* y;            /* forward: out */
+    void* mean;         /* forward: out; backward: in */
+    void* rstd;         /* forward: out; backward: in */
+    const void* grad_out;  /* backward only, like the rest */
+    void* grad_in;
+    void* grad_weight;  /* may be NULL */
+    void* grad_bias;    /* may be NULL */
+} compute_cuda_row_norm;
+
 /* The core's allocation-failure hook (the managed host's GC): the backend calls it, without
  * holding its own locks, when a device allocation fails even after freeing its cache; a
  * non-zero return asks for one more try. */
@@ -379,6 +411,19 @@ typedef struct compute_cuda_backend {
     /* One parameter's step (compute_cuda_optim) on o->stream, element by element as the CPU
      * kernels (cpu/optim_update.h). n == 0 does nothing. */
     int32_t (*optim_step)(const compute_cuda_optim* o);
+
+    /* --- appended in version 2: layer norm, RMS norm and group norm (compute_cuda_row_norm) --- */
+    /* y, mean (not for rms) and rstd from x, weight and bias: a row's mean and variance
+     * (biased, divisor row_len) in two passes in stat_dtype, rstd = 1 / sqrt(var + eps),
+     * y = (x - mean) * rstd * w + b. A row of no element has mean 0 and var 0 (RMS: var NaN),
+     * as on the CPU. */
+    int32_t (*row_norm)(const compute_cuda_row_norm* d);
+    /* grad_in, grad_weight and grad_bias (each optional but grad_in) from grad_out, x, weight,
+     * mean (NULL for rms) and rstd: with dyw = grad_out * w and xhat = (x - mean) * rstd,
+     * grad_in = rstd * (dyw - mean(dyw) - xhat * mean(dyw * xhat)) per row (no mean(dyw) term
+     * for rms); grad_weight / grad_bias sum grad_out * xhat / grad_out over the elements of
+     * each affine index in a fixed order (no atomics: the same bits on every run). */
+    int32_t (*row_norm_backward)(const compute_cuda_row_norm* d);
 } compute_cuda_backend;
 
 /* The one symbol the backend exports. */

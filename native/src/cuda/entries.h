@@ -77,4 +77,8 @@ int32_t random(const compute_cuda_random* r);
 // optim.cu
 int32_t optim_step(const compute_cuda_optim* o);
 
+// row_norm.cu
+int32_t row_norm(const compute_cuda_row_norm* d);
+int32_t row_norm_backward(const compute_cuda_row_norm* d);
+
 }  // namespace cmp::cuda_backend

@@ -241,6 +241,51 @@ Tensor triangle(const char* op, const Tensor& t, int64_t diagonal, bool upper) {
 
 void optim_step(const char* op, const compute_cuda_optim& o) { cuda::check(backend(op).optim_step(&o), op); }
 
+namespace {
+
+compute_cuda_row_norm row_norm_of(const cpu::RowNormPlan& plan, Device device) {
+    compute_cuda_row_norm d{};
+    d.device = device.index;
+    d.dtype = static_cast<int32_t>(plan.dtype);
+    d.stat_dtype = static_cast<int32_t>(plan.stat_dtype);
+    d.rms = plan.rms ? 1 : 0;
+    d.stream = nullptr;
+    d.n = plan.rows + plan.groups * plan.channels;
+    d.rows = plan.rows;
+    d.row_len = plan.row_len;
+    d.channels = plan.channels;
+    d.inner = plan.inner;
+    d.groups = plan.groups;
+    d.eps = plan.eps;
+    return d;
+}
+
+}  // namespace
+
+void row_norm(const char* op, const cpu::RowNormPlan& plan, Device device, const cpu::RowNormData& data) {
+    compute_cuda_row_norm d = row_norm_of(plan, device);
+    d.x = data.x;
+    d.weight = data.weight;
+    d.bias = data.bias;
+    d.y = data.y;
+    d.mean = data.mean;
+    d.rstd = data.rstd;
+    cuda::check(backend(op).row_norm(&d), op);
+}
+
+void row_norm_backward(const char* op, const cpu::RowNormPlan& plan, Device device, const cpu::RowNormGrads& g) {
+    compute_cuda_row_norm d = row_norm_of(plan, device);
+    d.grad_out = g.grad_out;
+    d.x = g.x;
+    d.weight = g.weight;
+    d.mean = const_cast<void*>(g.mean);
+    d.rstd = const_cast<void*>(g.rstd);
+    d.grad_in = g.grad_in;
+    d.grad_weight = g.grad_weight;
+    d.grad_bias = g.grad_bias;
+    cuda::check(backend(op).row_norm_backward(&d), op);
+}
+
 void random(const char* op, compute_cuda_random r, const Tensor& out) {
     CMP_CHECK(out.is_contiguous(), INTERNAL_ERROR, op, ": the random fill's output must be dense");
     r.device = out.device().index;

@@ -79,6 +79,11 @@ void random(const char* op, compute_cuda_random r, const Tensor& out);
 // A fused optimizer step (ops/optim.cpp) described by o: buffers, sizes and arguments are the caller's.
 void optim_step(const char* op, const compute_cuda_optim& o);
 
+// Layer norm, RMS norm and group norm (ops/nn_norm_layer.cpp) of dense CUDA tensors on device,
+// by the CPU's plan and with the CPU kernel's operands (device pointers), and their gradients.
+void row_norm(const char* op, const cpu::RowNormPlan& plan, Device device, const cpu::RowNormData& d);
+void row_norm_backward(const char* op, const cpu::RowNormPlan& plan, Device device, const cpu::RowNormGrads& g);
+
 // A random fill's description with its op and the reserved blocks; the op's parameters are the caller's.
 inline compute_cuda_random random_draw(compute_cuda_random_op op, uint64_t seed, uint64_t offset) {
     compute_cuda_random r{};

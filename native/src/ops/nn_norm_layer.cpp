@@ -1,8 +1,10 @@
 // Front-ends of layer norm, RMS norm and group norm: all three run the row kernels of
 // cpu/kernels/nn_norm_rows.cpp, described by a RowNormPlan (rows normalised on their own, with
-// per-channel affine parameters).
+// per-channel affine parameters), or for CUDA tensors the backend's row_norm entries
+// (cuda/row_norm.cu) with the same plan and operands.
 #include "core/error.h"
 #include "cpu/nn_norm_stubs.h"
+#include "ops/cuda_ops.h"
 #include "ops/nn_norm.h"
 #include "ops/nn_norm_util.h"
 #include "ops/ops.h"
@@ -53,6 +55,8 @@ cpu::RowNormPlan group_plan(const Tensor& input, int64_t num_groups, const char*
 
 NormOutput run_forward(const cpu::RowNormPlan& plan, const Tensor& input, const Tensor& weight, const Tensor& bias,
                        const Shape& stat_shape, const char* op) {
+    nn_norm::check_device(weight, input, op);
+    nn_norm::check_device(bias, input, op);
     const Tensor x = contiguous(input);
     Tensor keep_w, keep_b;
     NormOutput r;
@@ -61,7 +65,8 @@ NormOutput run_forward(const cpu::RowNormPlan& plan, const Tensor& input, const 
     r.rstd = Tensor::empty(stat_shape, plan.stat_dtype, input.device(), op);
     cpu::RowNormData d{x.data_ptr(), nn_norm::data_or_null(weight, keep_w), nn_norm::data_or_null(bias, keep_b),
                        r.out.data_ptr(), plan.rms ? nullptr : r.mean.data_ptr(), r.rstd.data_ptr()};
-    cpu::row_norm_stub(plan, d);
+    if (input.device().is_cpu()) cpu::row_norm_stub(plan, d);
+    else cuda_ops::row_norm(op, plan, input.device(), d);
     return r;
 }
 
@@ -70,6 +75,7 @@ NormGrads run_backward(const cpu::RowNormPlan& plan, const Tensor& grad_output, 
     nn_norm::check_grad(grad_output, input, op, "input");
     if (!plan.rms) nn_norm::check_stat(mean, op, "mean", plan.rows, input.dtype());
     nn_norm::check_stat(rstd, op, "rstd", plan.rows, input.dtype());
+    for (const Tensor* t : {&mean, &rstd, &weight}) nn_norm::check_device(*t, input, op);
     const Tensor go = contiguous(grad_output), x = contiguous(input), m = plan.rms ? Tensor() : contiguous(mean),
                  s = contiguous(rstd);
     Tensor keep_w;
@@ -80,7 +86,8 @@ NormGrads run_backward(const cpu::RowNormPlan& plan, const Tensor& grad_output, 
     cpu::RowNormGrads a{go.data_ptr(), x.data_ptr(), nn_norm::data_or_null(weight, keep_w),
                         plan.rms ? nullptr : m.data_ptr(), s.data_ptr(), g.grad_input.data_ptr(),
                         g.grad_weight.data_ptr(), plan.rms ? nullptr : g.grad_bias.data_ptr()};
-    cpu::row_norm_backward_stub(plan, a);
+    if (input.device().is_cpu()) cpu::row_norm_backward_stub(plan, a);
+    else cuda_ops::row_norm_backward(op, plan, input.device(), a);
     return g;
 }
 

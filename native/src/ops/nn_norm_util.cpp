@@ -30,9 +30,14 @@ void check_grad(const Tensor& grad, const Tensor& like, const char* op, const ch
               " does not match ", like_name, " of shape ", like.sizes());
     CMP_CHECK(grad.dtype() == like.dtype(), DTYPE_MISMATCH, op, ": grad_output has dtype ", dtype_name(grad.dtype()),
               " but ", like_name, " is ", dtype_name(like.dtype()));
+    check_device(grad, like, op);
+}
+
+void check_device(const Tensor& t, const Tensor& like, const char* op) {
+    if (!t.defined()) return;
     // PyTorch's message (core/iterator.cpp gives it for the elementwise ops).
-    CMP_CHECK(grad.device() == like.device(), DEVICE_ERROR, op,
-              ": Expected all tensors to be on the same device, but found at least two devices, ", grad.device().str(),
+    CMP_CHECK(t.device() == like.device(), DEVICE_ERROR, op,
+              ": Expected all tensors to be on the same device, but found at least two devices, ", t.device().str(),
               " and ", like.device().str(), "!");
 }
 

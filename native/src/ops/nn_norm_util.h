@@ -14,6 +14,9 @@ void require_floating(const Tensor& t, const char* op, const char* arg);
 void check_param(const Tensor& p, const char* op, const char* arg, const Shape& shape, DType dtype);
 // grad_output must match `like` (the forward's input or output) in shape, dtype and device.
 void check_grad(const Tensor& grad, const Tensor& like, const char* op, const char* like_name);
+// An optional operand t (weight, bias, saved statistics), when defined, must be on like's device
+// (PyTorch's message, as check_grad's).
+void check_device(const Tensor& t, const Tensor& like, const char* op);
 // The dtype of saved statistics: float32 for 16-bit floats, the dtype itself otherwise.
 DType stat_dtype(DType d);
 // A saved statistic handed back to a backward: `numel` elements of stat_dtype(input dtype).
