@@ -544,7 +544,8 @@ double dtype_epsilon(cmp_dtype d) {
                     bool within_ulps = tol.ulps > 0 && distance <= tol.ulps;
                     double allowed = tol.ulps * ulp_at(got_dtype, w);
                     if (bound) allowed += tol.bound_scale * (*bound)[i].as_double();
-                    bool within_abs = (tol.ulps > 0 || bound) && std::isfinite(w.value) &&
+                    allowed += tol.underflow;
+                    bool within_abs = (tol.ulps > 0 || bound || tol.underflow > 0) && std::isfinite(w.value) &&
                                       std::fabs(g.value - w.value) <= allowed;
                     ok = within_ulps || within_abs;
                     if (!ok)

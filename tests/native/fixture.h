@@ -112,7 +112,7 @@ cmp_dtype dtype_of(cmp_tensor t);
 
 // How far a floating result may be from PyTorch's. An element passes when it equals the
 // expected one bit for bit, or is within `ulps` units in the last place of the expected dtype,
-// or |actual - expected| <= bound_scale * abs_bound[i] + ulps * ulp(expected). abs_bound is a
+// or |actual - expected| <= bound_scale * abs_bound[i] + ulps * ulp(expected) + underflow. abs_bound is a
 // per-element float64 tensor from the fixture (e.g. sum |x| for a reduction). NaN matches NaN
 // whatever its sign and payload (PyTorch does not define them). With the default (exact)
 // tolerance, -0.0 and +0.0 differ: the sign of zero is part of an IEEE result.
@@ -121,6 +121,10 @@ struct Tolerance {
     int64_t ulps = 0;
     double bound_scale = 0.0;
     const Json* abs_bound = nullptr;
+    // Absolute error allowed for results in the subnormal range, where a rounding errs by up to
+    // half the smallest subnormal whatever the value (the underflow term of the usual
+    // fl(a op b) = (a op b)(1 + d) + e model, which a bound relative to |terms| lacks).
+    double underflow = 0.0;
 
     static Tolerance exact() { return {}; }
 };

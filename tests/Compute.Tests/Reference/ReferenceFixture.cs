@@ -226,9 +226,9 @@ internal static class ReferenceFixture
                 else
                 {
                     long distance = Math.Abs(Ordered(g.Bits, Width(want)) - Ordered(w.Bits, Width(want)));
-                    double allowed = tol.Ulps * UlpAt(want, w) + (bound is null ? 0 : tol.BoundScale * bound[i]);
+                    double allowed = tol.Ulps * UlpAt(want, w) + (bound is null ? 0 : tol.BoundScale * bound[i]) + tol.Underflow;
                     ok = (tol.Ulps > 0 && distance <= tol.Ulps) ||
-                         ((tol.Ulps > 0 || bound is not null) && double.IsFinite(w.Value) && Math.Abs(g.Value - w.Value) <= allowed);
+                         ((tol.Ulps > 0 || bound is not null || tol.Underflow > 0) && double.IsFinite(w.Value) && Math.Abs(g.Value - w.Value) <= allowed);
                 }
                 if (!ok) failures.Add($"element {i}: expected {w.Value:R}, got {g.Value:R}");
             }
@@ -246,8 +246,12 @@ internal static class ReferenceFixture
     }
 }
 
-/// <summary>How far a floating result may be from PyTorch's (see ReferenceFixture.AssertMatches).</summary>
-internal readonly record struct Tolerance(long Ulps = 0, double BoundScale = 0, JsonElement? AbsBound = null)
+/// <summary>
+/// How far a floating result may be from PyTorch's (see ReferenceFixture.AssertMatches). Underflow is an
+/// absolute allowance for results in the subnormal range, where each rounding errs by up to half the
+/// smallest subnormal whatever the value (tests/native/fixture.h's Tolerance::underflow).
+/// </summary>
+internal readonly record struct Tolerance(long Ulps = 0, double BoundScale = 0, JsonElement? AbsBound = null, double Underflow = 0)
 {
     internal static Tolerance Exact => new();
 }

@@ -31,18 +31,23 @@ constexpr int kLanes = 8;
 // Elements per block of exp_sum: summed in M lanes inside a block, blocks added in float64.
 constexpr int64_t kExpBlock = 1024;
 
-// sum of exp(x[c] - m) over a contiguous row. The exps are summed in M's own lanes (float32
-// lanes vectorise with the exp; a float64 accumulation capped the loop at the conversion rate
-// and needed a row buffer to vectorise the exp at all), and only the block totals in float64,
-// so a long row (a 50257-word vocabulary) loses no more than a row of kExpBlock.
+// The sum of f(c) over a row of n elements, f returning M. The terms are summed in M's own lanes
+// (float32 lanes vectorise with an exp computed in f; a float64 accumulation capped the loop at
+// the conversion rate and needed a row buffer to vectorise the exp at all), and only the totals
+// of blocks of kExpBlock in float64, so a long row (a 50257-word vocabulary) loses no more than a
+// row of kExpBlock.
+template <typename M, typename F>
+double block_sum(int64_t n, const F& f) {
+    double total = 0;
+    for (int64_t c0 = 0; c0 < n; c0 += kExpBlock)
+        total += static_cast<double>(lane_sum<M>(std::min(kExpBlock, n - c0), [&](int64_t c) { return f(c0 + c); }));
+    return total;
+}
+
+// sum of exp(x[c] - m) over a contiguous row.
 template <typename M>
 double exp_sum(const M* x, int64_t n, M m) {
-    double total = 0;
-    for (int64_t c0 = 0; c0 < n; c0 += kExpBlock) {
-        const M* p = x + c0;
-        total += static_cast<double>(lane_sum<M>(std::min(kExpBlock, n - c0), [&](int64_t c) { return vexp(p[c] - m); }));
-    }
-    return total;
+    return block_sum<M>(n, [&](int64_t c) { return vexp(x[c] - m); });
 }
 
 // Largest value of a row; NaN when the row holds a NaN (it must reach the loss).
@@ -116,6 +121,41 @@ struct ClassLoss {
         return static_cast<double>(m) + std::log(sum);
     }
 
+    // Dense float32/float64 logits whose elements are all finite: e[c] = exp(x[c] - m) for the
+    // row's max m, and their sum (the same terms in the same order as lse's exp_sum, so the
+    // log-sum-exp is the forward's). false, with e untouched, for other rows.
+    bool dense_exps(const T* x, T* e, M* m, double* sum) const {
+        if constexpr (Contig && std::is_same_v<T, M> && kHasVecExtremum<T>) {
+            const int64_t n = a.classes;
+            bool finite = false;
+            *m = dense_extremum<true>(x, n, &finite);
+            if (!finite || n == 0) return false;
+            const M mm = *m;
+            *sum = block_sum<M>(n, [&](int64_t c) {
+                const M v = vexp(x[c] - mm);
+                e[c] = v;
+                return v;
+            });
+            return true;
+        } else {
+            (void)x, (void)e, (void)m, (void)sum;
+            return false;
+        }
+    }
+
+    // Asks for row r's input in L2 (a contiguous row only): the row passes are compute-bound
+    // once the row is in cache, so fetching the next row while this one is computed keeps the
+    // max pass from waiting on memory.
+    void prefetch_row(int64_t r) const {
+        if constexpr (Contig) {
+            const char* p = reinterpret_cast<const char*>(in + base(r));
+            const int64_t bytes = a.classes * static_cast<int64_t>(sizeof(T));
+            for (int64_t b = 0; b < bytes; b += 64) __builtin_prefetch(p + b, 0, 2);
+        } else {
+            (void)r;
+        }
+    }
+
     // The class index of row r, or -1 when it is ignored; throws when it is out of range.
     int64_t target_class(int64_t r) const {
         const int64_t t = idx[r];
@@ -183,22 +223,40 @@ struct ClassLoss {
             if (y >= 0) gx[y * s] = static_cast<T>(static_cast<M>(-g * weight(y)));
             return;
         }
-        const double l = lse(x);
         const double eps_c = a.smoothing / static_cast<double>(n);
         const double hard = (1.0 - a.smoothing) * weight(y);
         const double mass = hard + eps_c * weight_total;
-        if constexpr (std::is_same_v<M, float>) {
-            // float32 math for the exp so the loop vectorises; the row factors stay float64.
-            const M lf = static_cast<M>(l), gm = static_cast<M>(g * mass), ge = static_cast<M>(g * eps_c);
+        M m{};
+        double sum = 0;
+        double l;
+        if (dense_exps(x, gx, &m, &sum)) {
+            // One exp per element: the exps stored in gx are rescaled in place by g * mass / sum.
+            // (PyTorch's backward starts from saved log-probabilities: one exp per element too.)
+            // softmax = exp(x - m) / sum is at least as accurate as exp(x - lse) with lse rounded
+            // to M, whose rounding error is multiplied by |lse| in the exponent.
+            l = static_cast<double>(m) + std::log(sum);
+            const M gm = static_cast<M>(g * mass / sum), ge = static_cast<M>(g * eps_c);
             if (w) {
-                for (int64_t c = 0; c < n; ++c)
-                    gx[c * s] = static_cast<T>(gm * vexp(static_cast<M>(x[c * s]) - lf) - ge * static_cast<M>(w[c]));
+                for (int64_t c = 0; c < n; ++c) gx[c] = gm * gx[c] - ge * static_cast<M>(w[c]);
             } else {
-                for (int64_t c = 0; c < n; ++c) gx[c * s] = static_cast<T>(gm * vexp(static_cast<M>(x[c * s]) - lf) - ge);
+                for (int64_t c = 0; c < n; ++c) gx[c] = gm * gx[c] - ge;
             }
         } else {
-            for (int64_t c = 0; c < n; ++c)
-                gx[c * s] = static_cast<T>(g * mass * vexp(static_cast<M>(x[c * s]) - static_cast<M>(l)) - g * eps_c * weight(c));
+            l = lse(x);
+            if constexpr (std::is_same_v<M, float>) {
+                // float32 math for the exp so the loop vectorises; the row factors stay float64.
+                const M lf = static_cast<M>(l), gm = static_cast<M>(g * mass), ge = static_cast<M>(g * eps_c);
+                if (w) {
+                    for (int64_t c = 0; c < n; ++c)
+                        gx[c * s] = static_cast<T>(gm * vexp(static_cast<M>(x[c * s]) - lf) - ge * static_cast<M>(w[c]));
+                } else {
+                    for (int64_t c = 0; c < n; ++c) gx[c * s] = static_cast<T>(gm * vexp(static_cast<M>(x[c * s]) - lf) - ge);
+                }
+            } else {
+                for (int64_t c = 0; c < n; ++c)
+                    gx[c * s] =
+                        static_cast<T>(g * mass * vexp(static_cast<M>(x[c * s]) - static_cast<M>(l)) - g * eps_c * weight(c));
+            }
         }
         // The target class gets its -g * hard term from the unrounded value, not from gx.
         const double py = std::exp(static_cast<double>(static_cast<M>(x[y * s])) - l);
@@ -219,7 +277,10 @@ void with_class_loss(const ClassLossArgs& a, const F& f) {
 void class_loss_forward(const ClassLossArgs& a, double* loss, double* row_weight) {
     with_class_loss(a, [&](const auto& k) {
         parallel_for(0, a.outer * a.inner, grain_for(a), [&](int64_t begin, int64_t end) {
-            for (int64_t r = begin; r < end; ++r) k.forward(r, loss, row_weight);
+            for (int64_t r = begin; r < end; ++r) {
+                if (r + 1 < end) k.prefetch_row(r + 1);
+                k.forward(r, loss, row_weight);
+            }
         });
     });
 }
@@ -229,8 +290,10 @@ void class_loss_backward(const ClassLossArgs& a, const double* grad_rows, double
     with_class_loss(a, [&](const auto& k) {
         using T = std::remove_const_t<std::remove_pointer_t<decltype(k.in)>>;
         parallel_for(0, a.outer * a.inner, grain_for(a), [&](int64_t begin, int64_t end) {
-            for (int64_t r = begin; r < end; ++r)
+            for (int64_t r = begin; r < end; ++r) {
+                if (r + 1 < end) k.prefetch_row(r + 1);
                 k.backward(r, grad_rows ? grad_rows[r] : grad_scalar, static_cast<T*>(grad_input), static_cast<T*>(grad_target));
+            }
         });
     });
 }
