@@ -2,8 +2,9 @@
 // (cuda/backend_api.h) with host memory as "device" memory and no kernels, so the core's
 // routing can be tested where no GPU exists: loading and the version check, storage through
 // the backend's allocator and its statistics, host <-> device copies, and the refusal of ops
-// without CUDA support. The random fills and the optimizer steps are the exceptions: the fake computes them on the host
-// from core/philox_values.h and cpu/optim_update.h, as the real kernels do on the device, and so are layer, RMS and
+// without CUDA support. The random fills, the optimizer steps and the fused activation derivatives are the
+// exceptions: the fake computes them on the host from core/philox_values.h, cpu/optim_update.h and
+// cpu/activation_backward_math.h, as the real kernels do on the device, and so are layer, RMS and
 // group norm (row_norm, row_norm_backward: cuda/row_norm.cu's passes, one thread, with cpu/row_norm_math.h's
 // formulas), so the routing tests can
 // compare every value with the CPU's (which cannot tell a wrong seed, offset or count apart
@@ -15,9 +16,11 @@
 #include "core/dtype.h"
 #include "core/half.h"
 #include "core/philox_values.h"
+#include "cpu/activation_backward_math.h"
 #include "cpu/row_norm_math.h"
 #include "cuda/optim_args.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -387,13 +390,94 @@ int32_t row_norm_entry(const compute_cuda_row_norm* d) {
     }
 }
 
+// ---- elementwise entries computed on the host ---------------------------------------------
+
+// The shared formulas' math on the host: the C library (the CPU kernels use their vectorisable
+// approximations, the CUDA kernels the CUDA library; all agree within a few ulps).
+struct HostMath {
+#define CMP_HOST_MATH(name)              \
+    template <typename M>                \
+    static M name(M x) {                 \
+        return std::name(x);             \
+    }
+    CMP_HOST_MATH(exp)
+    CMP_HOST_MATH(erf)
+    CMP_HOST_MATH(tanh)
+    CMP_HOST_MATH(log)
+    CMP_HOST_MATH(log1p)
+    CMP_HOST_MATH(fabs)
+#undef CMP_HOST_MATH
+    template <typename M>
+    static M sigmoid(M x) { return M(1) / (M(1) + std::exp(-x)); }
+};
+
+// f(offsets) for every element of the iteration as cuda/elementwise.cuh walks it: shape and
+// byte strides innermost first, broadcast operands with stride 0.
+template <typename F>
+void host_walk(const compute_cuda_iter& it, const F& f) {
+    for (int64_t i = 0; i < it.numel; ++i) {
+        int64_t off[COMPUTE_CUDA_MAX_OPERANDS] = {};
+        int64_t rest = i;
+        for (int d = 0; d < it.ndim; ++d) {
+            const int64_t idx = rest % it.shape[d];
+            rest /= it.shape[d];
+            for (int k = 0; k < it.noperands; ++k) off[k] += idx * it.strides[k][d];
+        }
+        f(off);
+    }
+}
+
+// Operand 0 = f(inputs) over the iteration, every operand of storage type T, the inputs read as
+// opmath values in[0 .. noperands - 1).
+template <typename T, typename F>
+void host_each(const compute_cuda_iter& it, const F& f) {
+    using M = cmp::opmath_t<T>;
+    host_walk(it, [&](const int64_t* off) {
+        M in[COMPUTE_CUDA_MAX_OPERANDS] = {};
+        for (int k = 1; k < it.noperands; ++k)
+            in[k - 1] = static_cast<M>(*reinterpret_cast<const T*>(static_cast<const char*>(it.data[k]) + off[k]));
+        const M r = f(in);
+        if constexpr (std::is_same_v<T, M>) *reinterpret_cast<T*>(static_cast<char*>(it.data[0]) + off[0]) = r;
+        else *reinterpret_cast<T*>(static_cast<char*>(it.data[0]) + off[0]) = T(static_cast<float>(r));
+    });
+}
+
+// fn.template operator()<T>() for a floating dtype, every operand of the iteration in it.
+template <typename Fn>
+int32_t on_floating(const compute_cuda_iter& it, const char* what, const Fn& fn) {
+    for (int k = 1; k < it.noperands; ++k)
+        if (it.dtypes[k] != it.dtypes[0]) return error(CMP_STATUS_INTERNAL_ERROR, what);
+    switch (it.dtypes[0]) {
+        case CMP_DTYPE_FLOAT32: fn.template operator()<float>(); break;
+        case CMP_DTYPE_FLOAT64: fn.template operator()<double>(); break;
+        case CMP_DTYPE_FLOAT16: fn.template operator()<cmp::Half>(); break;
+        case CMP_DTYPE_BFLOAT16: fn.template operator()<cmp::BFloat16>(); break;
+        default: return error(CMP_STATUS_DTYPE_MISMATCH, what);
+    }
+    return CMP_STATUS_OK;
+}
+
+// cuda/activation_backward.cu on the host: the same table and formulas.
+int32_t activation_backward(const compute_cuda_iter* it, int32_t op_value, const compute_cuda_activation_params* p) {
+    namespace c = cmp::cpu;
+    if (!c::act_grad::known_activation_backward_op(op_value))
+        return error(CMP_STATUS_INTERNAL_ERROR, "fake backend: unknown activation_backward op");
+    if (it->noperands != 3) return error(CMP_STATUS_INTERNAL_ERROR, "fake backend: activation_backward takes 3 operands");
+    const auto op = static_cast<c::ActivationBackwardOp>(op_value);
+    return on_floating(*it, "fake backend: activation_backward of mixed or non-floating dtypes", [&]<typename T>() {
+        using M = cmp::opmath_t<T>;
+        const auto k = c::activation_coefs<M>(op, {p->a, p->b, p->c});
+        host_each<T>(*it, [&](const M* in) { return c::act_grad::apply<HostMath>(op, in[0], in[1], k); });
+    });
+}
+
 const compute_cuda_backend kBackend = {
     FAKE_BACKEND_VERSION, sizeof(compute_cuda_backend), last_error, runtime_version, device_count,
     unavailable_reason, device_properties, ok_device, set_reclaim_hook, allocate, deallocate, memory_stats,
     ok_device, ok_device, copy_bytes, no_stream, no_handle, no_handle, no_pair, no_stream, no_handle, no_pair,
     no_handle, no_elapsed, fill, copy, unary, binary, sum_rows, unary_math, clamp, compare, where, masked_fill,
     binary_math, ternary_math, reduce_rows, reduce_rows_args, softmax, softmax_backward, scan, triangle, gemm,
-    random, optim_step, row_norm_entry<false>, row_norm_entry<true>,
+    random, optim_step, row_norm_entry<false>, row_norm_entry<true>, activation_backward,
 };
 
 }  // namespace

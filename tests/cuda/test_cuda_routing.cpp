@@ -8,6 +8,7 @@
 // COMPUTE_CUDA_LIBRARY at the fake before the core first looks for a backend.
 #include "core/cuda_runtime.h"
 #include "cuda_test_util.h"
+#include "activation_cases.h"
 #include "fake_backend.h"
 #include "optim_cases.h"
 #include "random_cases.h"
@@ -786,6 +787,39 @@ TEST(CudaRouting, RowNormRefusalsComeBeforeTheBackend) {
     EXPECT_NE(f.message.find("layer_norm_backward: Expected all tensors to be on the same device"), std::string::npos)
         << f.message;
     EXPECT_EQ(gi, nullptr);
+}
+
+// The fake evaluates cpu/activation_backward_math.h on the host (as cuda/activation_backward.cu
+// does on the device): every op reaches the backend with its op value and parameters and the
+// engine's layout, and gives the CPU's gradients.
+TEST(CudaRouting, ActivationDerivativesGiveTheCpusValues) { activation_cases::every_op(); }
+
+// The front-end's refusals come before the backend, with the CPU's messages.
+TEST(CudaRouting, ActivationDerivativeRefusalsComeBeforeTheBackend) {
+    Handle x = to_device(tensor_from(kValues, {2, 3}, CMP_DTYPE_FLOAT32).get(), cuda_device());
+    Handle g6 = to_device(tensor_from(kValues, {6}, CMP_DTYPE_FLOAT32).get(), cuda_device());
+    Handle g64 = to_device(tensor_from(kValues, {2, 3}, CMP_DTYPE_FLOAT64).get(), cuda_device());
+    Handle xi = to_device(tensor_from(kValues, {2, 3}, CMP_DTYPE_INT64).get(), cuda_device());
+    Handle host = tensor_from(kValues, {2, 3}, CMP_DTYPE_FLOAT32);
+    cmp_tensor out = nullptr;
+    Failure f = failure_of([&] { return cmp_silu_backward(g6.get(), x.get(), &out); });
+    EXPECT_EQ(f.status, CMP_STATUS_SHAPE_MISMATCH);
+    EXPECT_NE(f.message.find("silu_backward: grad_output has shape [6] but self has shape [2, 3]"), std::string::npos)
+        << f.message;
+    f = failure_of([&] { return cmp_tanh_backward(g64.get(), x.get(), &out); });
+    EXPECT_EQ(f.status, CMP_STATUS_DTYPE_MISMATCH);
+    EXPECT_NE(f.message.find("tanh_backward: grad_output has dtype float64 but self has dtype float32"), std::string::npos)
+        << f.message;
+    f = failure_of([&] { return cmp_gelu_backward(xi.get(), xi.get(), 0, &out); });
+    EXPECT_EQ(f.status, CMP_STATUS_DTYPE_MISMATCH);
+    EXPECT_NE(f.message.find("gelu_backward: not implemented for dtype int64"), std::string::npos) << f.message;
+    f = failure_of([&] { return cmp_gelu_backward(host.get(), x.get(), 0, &out); });
+    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
+    EXPECT_NE(f.message.find("gelu_backward: Expected all tensors to be on the same device, but found at least two "
+                             "devices, cpu and cuda:0!"),
+              std::string::npos)
+        << f.message;
+    EXPECT_EQ(out, nullptr);
 }
 
 TEST(CudaRouting, MixedDevicesGivePyTorchsError) {

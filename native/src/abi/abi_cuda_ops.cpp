@@ -4,6 +4,7 @@
 // memory. An op joins the list when its front-end has a CUDA branch (ops/cuda_ops.h) and a
 // device-parity test (tests/cuda).
 #include "abi_util.h"
+#include "cpu/activation_backward_math.h"
 #include "cpu/binary_math_list.h"
 #include "cpu/unary_math_list.h"
 
@@ -50,6 +51,10 @@ constexpr std::string_view kCudaOps[] = {
     CMP_UNARY_MATH_OPS(CMP_CUDA_UNARY_NAMES)
 #undef CMP_CUDA_UNARY_NAMES
     "clamp", "clamp_", "clamp_min", "clamp_max",
+    // the fused activation derivatives, from their op table (gelu's two forms share one name)
+#define CMP_CUDA_ACTIVATION_BACKWARD_NAMES(Name, name, of_result) #name "_backward",
+    CMP_ACTIVATION_BACKWARD_OPS(CMP_CUDA_ACTIVATION_BACKWARD_NAMES)
+#undef CMP_CUDA_ACTIVATION_BACKWARD_NAMES
     // the binary and ternary math families, from their op tables (div with a rounding mode is
     // "div", above; floor_divide is div with rounding mode floor under its own name)
 #define CMP_CUDA_BINARY_NAMES(Name, name, inplace, domain, int_to_float, bool_out) #name, #name "_",

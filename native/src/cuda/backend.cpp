@@ -59,6 +59,7 @@ const compute_cuda_backend kBackend = {
     optim_step,
     row_norm,
     row_norm_backward,
+    activation_backward,
 };
 
 }  // namespace

@@ -263,6 +263,16 @@ typedef struct compute_cuda_row_norm {
     void* grad_bias;    /* may be NULL */
 } compute_cuda_row_norm;
 
+/* The parameters of a fused activation derivative, laid out as the core's
+ * cmp::cpu::ActivationBackwardParams (cpu/activation_backward_math.h documents which op reads
+ * which: softplus beta, threshold; elu alpha, scale, input_scale; leaky_relu slope; hardtanh
+ * min, max). */
+typedef struct compute_cuda_activation_params {
+    double a;
+    double b;
+    double c;
+} compute_cuda_activation_params;
+
 /* The core's allocation-failure hook (the managed host's GC): the backend calls it, without
  * holding its own locks, when a device allocation fails even after freeing its cache; a
  * non-zero return asks for one more try. */
@@ -424,6 +434,14 @@ typedef struct compute_cuda_backend {
      * for rms); grad_weight / grad_bias sum grad_out * xhat / grad_out over the elements of
      * each affine index in a fixed order (no atomics: the same bits on every run). */
     int32_t (*row_norm_backward)(const compute_cuda_row_norm* d);
+
+    /* --- appended in version 2: the fused activation derivatives --- */
+    /* Operand 0 (grad_input) = grad_output (operand 1) * f'(operand 2), all of one floating dtype
+     * (16-bit floats computed in float32); op is a cmp::cpu::ActivationBackwardOp value
+     * (cpu/activation_backward_math.h, compiled into both libraries, whose formulas the kernel
+     * evaluates); operand 2 is the forward's input, or its result for sigmoid and tanh. */
+    int32_t (*activation_backward)(const compute_cuda_iter* iter, int32_t op,
+                                   const compute_cuda_activation_params* params);
 } compute_cuda_backend;
 
 /* The one symbol the backend exports. */

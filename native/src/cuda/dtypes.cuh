@@ -125,13 +125,17 @@ template <typename T> using bits_t = typename BitsOf<sizeof(T)>::type;
 
 // Runs the lambda given last with scalar_t bound to the device type of DTYPE; an unknown
 // dtype is a Failure naming WHAT.
+// The four floating dtypes' cases.
+#define CMP_CUDA_FLOATING_CASES(...)                                                           \
+    CMP_CUDA_DTYPE_CASE(CMP_DTYPE_FLOAT32, float, __VA_ARGS__)                                 \
+    CMP_CUDA_DTYPE_CASE(CMP_DTYPE_FLOAT64, double, __VA_ARGS__)                                \
+    CMP_CUDA_DTYPE_CASE(CMP_DTYPE_FLOAT16, ::cmp::cuda_backend::half_t, __VA_ARGS__)           \
+    CMP_CUDA_DTYPE_CASE(CMP_DTYPE_BFLOAT16, ::cmp::cuda_backend::bf16_t, __VA_ARGS__)
+
 #define CMP_CUDA_DISPATCH_ALL_TYPES(DTYPE, WHAT, ...)                                              \
     [&] {                                                                                          \
         switch (DTYPE) {                                                                           \
-            CMP_CUDA_DTYPE_CASE(CMP_DTYPE_FLOAT32, float, __VA_ARGS__)                             \
-            CMP_CUDA_DTYPE_CASE(CMP_DTYPE_FLOAT64, double, __VA_ARGS__)                            \
-            CMP_CUDA_DTYPE_CASE(CMP_DTYPE_FLOAT16, ::cmp::cuda_backend::half_t, __VA_ARGS__)       \
-            CMP_CUDA_DTYPE_CASE(CMP_DTYPE_BFLOAT16, ::cmp::cuda_backend::bf16_t, __VA_ARGS__)      \
+            CMP_CUDA_FLOATING_CASES(__VA_ARGS__)                                                   \
             CMP_CUDA_DTYPE_CASE(CMP_DTYPE_INT64, int64_t, __VA_ARGS__)                             \
             CMP_CUDA_DTYPE_CASE(CMP_DTYPE_INT32, int32_t, __VA_ARGS__)                             \
             CMP_CUDA_DTYPE_CASE(CMP_DTYPE_INT16, int16_t, __VA_ARGS__)                             \
@@ -140,6 +144,17 @@ template <typename T> using bits_t = typename BitsOf<sizeof(T)>::type;
             CMP_CUDA_DTYPE_CASE(CMP_DTYPE_BOOL, bool, __VA_ARGS__)                                 \
             default:                                                                               \
                 ::cmp::cuda_backend::fail(CMP_STATUS_DTYPE_MISMATCH, WHAT, ": unsupported dtype ",   \
+                                          static_cast<int>(DTYPE));                                \
+        }                                                                                          \
+    }()
+
+// The same for the floating dtypes only (float32, float64, float16, bfloat16).
+#define CMP_CUDA_DISPATCH_FLOATING_TYPES(DTYPE, WHAT, ...)                                         \
+    [&] {                                                                                          \
+        switch (DTYPE) {                                                                           \
+            CMP_CUDA_FLOATING_CASES(__VA_ARGS__)                                                   \
+            default:                                                                               \
+                ::cmp::cuda_backend::fail(CMP_STATUS_DTYPE_MISMATCH, WHAT, ": not a floating dtype ", \
                                           static_cast<int>(DTYPE));                                \
         }                                                                                          \
     }()

@@ -81,4 +81,7 @@ int32_t optim_step(const compute_cuda_optim* o);
 int32_t row_norm(const compute_cuda_row_norm* d);
 int32_t row_norm_backward(const compute_cuda_row_norm* d);
 
+// activation_backward.cu
+int32_t activation_backward(const compute_cuda_iter* iter, int32_t op, const compute_cuda_activation_params* params);
+
 }  // namespace cmp::cuda_backend

@@ -1,10 +1,11 @@
 // Front-end of the fused activation derivatives: the checks, naming the op, that PyTorch's
 // *_backward functions imply (grad_output shaped and typed like the saved tensor), then one
-// TensorIterator pass of the kernel.
+// TensorIterator pass of the kernel, on the CPU or the CUDA backend.
 #include "ops/activation_backward.h"
 
 #include "core/error.h"
 #include "core/iterator.h"
+#include "ops/cuda_ops.h"
 
 namespace cmp::cpu {
 CMP_DEFINE_STUB(activation_backward_stub);
@@ -24,10 +25,10 @@ Tensor activation_backward(const char* name, cpu::ActivationBackwardOp op, const
               dtype_name(grad_output.dtype()), " but self has dtype ", dtype_name(x.dtype()));
     CMP_CHECK(grad_output.sizes() == x.sizes(), SHAPE_MISMATCH, name, ": grad_output has shape ", grad_output.sizes(),
               " but self has shape ", x.sizes());
-    CMP_CHECK(x.device().is_cpu() && grad_output.device().is_cpu(), INVALID_ARGUMENT, name,
-              ": implemented for CPU tensors only");
+    // TensorIterator refuses operands on different devices with PyTorch's message.
     TensorIterator iter(TensorIterator::pointwise(name, {grad_output, x}));
-    cpu::activation_backward_stub(iter, op, p);
+    if (cuda_ops::on_cuda(iter)) cuda_ops::activation_backward(iter, op, p);
+    else cpu::activation_backward_stub(iter, op, p);
     return iter.output();
 }
 

@@ -101,6 +101,14 @@ void ternary_math(TensorIterator& iter, cpu::TernaryMathOp op, const Scalar& val
     iter.finish_device();
 }
 
+void activation_backward(TensorIterator& iter, cpu::ActivationBackwardOp op, const cpu::ActivationBackwardParams& params) {
+    std::vector<Tensor> keep;
+    const compute_cuda_iter it = describe(iter, keep);
+    const compute_cuda_activation_params p{params.a, params.b, params.c};
+    cuda::check(backend(iter.op()).activation_backward(&it, static_cast<int32_t>(op), &p), iter.op());
+    iter.finish_device();
+}
+
 // The backend's comparison values are CompareOp's.
 static_assert(static_cast<int>(CompareOp::Eq) == COMPUTE_CUDA_COMPARE_EQ &&
               static_cast<int>(CompareOp::Ne) == COMPUTE_CUDA_COMPARE_NE &&

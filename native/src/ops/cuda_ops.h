@@ -6,6 +6,7 @@
 #pragma once
 
 #include "core/iterator.h"
+#include "cpu/activation_backward_math.h"
 #include "cpu/binary_math_list.h"
 #include "cpu/nn_norm_stubs.h"
 #include "cpu/unary_math_list.h"
@@ -30,6 +31,9 @@ void clamp(TensorIterator& iter, cpu::ClampMode mode, bool nan_bounds_propagate)
 // addcmul, addcdiv with operands out, a, b, c.
 void binary_math(TensorIterator& iter, cpu::BinaryMathOp op);
 void ternary_math(TensorIterator& iter, cpu::TernaryMathOp op, const Scalar& value);
+// The fused activation derivatives (cpu/activation_backward_math.h) with the CPU stub's operands
+// (out, grad_output, x or y).
+void activation_backward(TensorIterator& iter, cpu::ActivationBackwardOp op, const cpu::ActivationBackwardParams& params);
 // Comparisons (bool out), where (out, condition, a, b) and masked_fill (out, a, mask).
 void compare(TensorIterator& iter, CompareOp op);
 void where(TensorIterator& iter);
