@@ -2,9 +2,9 @@
 // (cuda/backend_api.h) with host memory as "device" memory and no kernels, so the core's
 // routing can be tested where no GPU exists: loading and the version check, storage through
 // the backend's allocator and its statistics, host <-> device copies, and the refusal of ops
-// without CUDA support. The random fills, the optimizer steps and the fused activation derivatives are the
-// exceptions: the fake computes them on the host from core/philox_values.h, cpu/optim_update.h and
-// cpu/activation_backward_math.h, as the real kernels do on the device, and so are layer, RMS and
+// without CUDA support. The random fills, the optimizer steps, the fused activation derivatives and the
+// pointwise losses are the exceptions: the fake computes them on the host from core/philox_values.h,
+// cpu/optim_update.h, cpu/activation_backward_math.h and cpu/nn_loss_math.h, as the real kernels do on the device, and so are layer, RMS and
 // group norm (row_norm, row_norm_backward: cuda/row_norm.cu's passes, one thread, with cpu/row_norm_math.h's
 // formulas), so the routing tests can
 // compare every value with the CPU's (which cannot tell a wrong seed, offset or count apart
@@ -17,9 +17,11 @@
 #include "core/half.h"
 #include "core/philox_values.h"
 #include "cpu/activation_backward_math.h"
+#include "cpu/nn_loss_math.h"
 #include "cpu/row_norm_math.h"
 #include "cuda/optim_args.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -105,10 +107,7 @@ int32_t no_pair(void*, void*) { return error(CMP_STATUS_DEVICE_ERROR, "fake back
 int32_t no_elapsed(void*, void*, float*) { return error(CMP_STATUS_DEVICE_ERROR, "fake backend: no events"); }
 
 constexpr const char* kNoKernels = "fake backend: no kernels";
-int32_t fill(const compute_cuda_iter*, cmp_scalar) { return error(CMP_STATUS_DEVICE_ERROR, kNoKernels); }
-int32_t copy(const compute_cuda_iter*) { return error(CMP_STATUS_DEVICE_ERROR, kNoKernels); }
 int32_t unary(const compute_cuda_iter*, int32_t) { return error(CMP_STATUS_DEVICE_ERROR, kNoKernels); }
-int32_t binary(const compute_cuda_iter*, int32_t, cmp_scalar) { return error(CMP_STATUS_DEVICE_ERROR, kNoKernels); }
 int32_t sum_rows(int32_t, void*, const void*, int32_t, void*, int32_t, int64_t, int64_t) {
     return error(CMP_STATUS_DEVICE_ERROR, kNoKernels);
 }
@@ -124,10 +123,6 @@ int32_t masked_fill(const compute_cuda_iter*, cmp_scalar) { return error(CMP_STA
 int32_t binary_math(const compute_cuda_iter*, int32_t) { return error(CMP_STATUS_DEVICE_ERROR, kNoKernels); }
 int32_t ternary_math(const compute_cuda_iter*, int32_t, cmp_scalar) { return error(CMP_STATUS_DEVICE_ERROR, kNoKernels); }
 int32_t reduce_rows(int32_t, void*, const void*, int32_t, void*, int32_t, int64_t, int64_t, int32_t) {
-    return error(CMP_STATUS_DEVICE_ERROR, kNoKernels);
-}
-int32_t reduce_rows_args(int32_t, void*, const void*, int32_t, void*, int32_t, int64_t, int64_t, int32_t,
-                         const compute_cuda_reduce_args*) {
     return error(CMP_STATUS_DEVICE_ERROR, kNoKernels);
 }
 
@@ -411,6 +406,13 @@ struct HostMath {
     static M sigmoid(M x) { return M(1) / (M(1) + std::exp(-x)); }
 };
 
+struct LossHostMath : HostMath {
+    template <typename M>
+    static M log_scalar(M x) { return std::log(x); }
+    template <typename M>
+    static M log1p_scalar(M x) { return std::log1p(x); }
+};
+
 // f(offsets) for every element of the iteration as cuda/elementwise.cuh walks it: shape and
 // byte strides innermost first, broadcast operands with stride 0.
 template <typename F>
@@ -457,6 +459,116 @@ int32_t on_floating(const compute_cuda_iter& it, const char* what, const Fn& fn)
     return CMP_STATUS_OK;
 }
 
+// ---- host kernels for the losses' routing tests ----------------------------------------------
+//
+// Off by default (the tests of "no kernels" messages keep them), switched on by
+// fake_backend_set_host_kernels for the loss tests: fill, copy (casts), binary and the row
+// reductions SUM, MEAN, AMAX and AMIN, which the loss front-ends run around their kernel
+// (reductions, BCE's range check, broadcast gradients summed back, dtype conversions). Values go
+// through double, so casts and single operations give the CPU's results; sums are added in
+// another order than the CPU's (the tests compare those within a tolerance).
+bool g_host_kernels = false;
+
+double load(int32_t dt, const void* p) {
+    switch (dt) {
+        case CMP_DTYPE_FLOAT32: return *static_cast<const float*>(p);
+        case CMP_DTYPE_FLOAT64: return *static_cast<const double*>(p);
+        case CMP_DTYPE_FLOAT16: return static_cast<float>(*static_cast<const cmp::Half*>(p));
+        case CMP_DTYPE_BFLOAT16: return static_cast<float>(*static_cast<const cmp::BFloat16*>(p));
+        case CMP_DTYPE_INT64: return static_cast<double>(*static_cast<const int64_t*>(p));
+        case CMP_DTYPE_INT32: return *static_cast<const int32_t*>(p);
+        case CMP_DTYPE_INT16: return *static_cast<const int16_t*>(p);
+        case CMP_DTYPE_INT8: return *static_cast<const int8_t*>(p);
+        case CMP_DTYPE_UINT8: return *static_cast<const uint8_t*>(p);
+        case CMP_DTYPE_BOOL: return *static_cast<const bool*>(p) ? 1.0 : 0.0;
+        default: return 0.0;
+    }
+}
+
+void store(int32_t dt, void* p, double v) {
+    switch (dt) {
+        case CMP_DTYPE_FLOAT32: *static_cast<float*>(p) = static_cast<float>(v); break;
+        case CMP_DTYPE_FLOAT64: *static_cast<double*>(p) = v; break;
+        case CMP_DTYPE_FLOAT16: *static_cast<cmp::Half*>(p) = cmp::Half(static_cast<float>(v)); break;
+        case CMP_DTYPE_BFLOAT16: *static_cast<cmp::BFloat16*>(p) = cmp::BFloat16(static_cast<float>(v)); break;
+        case CMP_DTYPE_INT64: *static_cast<int64_t*>(p) = static_cast<int64_t>(v); break;
+        case CMP_DTYPE_INT32: *static_cast<int32_t*>(p) = static_cast<int32_t>(v); break;
+        case CMP_DTYPE_INT16: *static_cast<int16_t*>(p) = static_cast<int16_t>(v); break;
+        case CMP_DTYPE_INT8: *static_cast<int8_t*>(p) = static_cast<int8_t>(v); break;
+        case CMP_DTYPE_UINT8: *static_cast<uint8_t*>(p) = static_cast<uint8_t>(v); break;
+        case CMP_DTYPE_BOOL: *static_cast<bool*>(p) = v != 0.0; break;
+        default: break;
+    }
+}
+
+int64_t size_of(int32_t dt) {
+    switch (dt) {
+        case CMP_DTYPE_FLOAT64:
+        case CMP_DTYPE_INT64: return 8;
+        case CMP_DTYPE_FLOAT32:
+        case CMP_DTYPE_INT32: return 4;
+        case CMP_DTYPE_FLOAT16:
+        case CMP_DTYPE_BFLOAT16:
+        case CMP_DTYPE_INT16: return 2;
+        default: return 1;
+    }
+}
+
+// Operand 0 = f(operand values as double) over the iteration, any dtypes.
+template <typename F>
+void host_each_double(const compute_cuda_iter& it, const F& f) {
+    host_walk(it, [&](const int64_t* off) {
+        double in[COMPUTE_CUDA_MAX_OPERANDS] = {};
+        for (int k = 1; k < it.noperands; ++k) in[k - 1] = load(it.dtypes[k], static_cast<const char*>(it.data[k]) + off[k]);
+        store(it.dtypes[0], static_cast<char*>(it.data[0]) + off[0], f(in));
+    });
+}
+
+int32_t fill(const compute_cuda_iter* it, cmp_scalar value) {
+    if (!g_host_kernels) return error(CMP_STATUS_DEVICE_ERROR, kNoKernels);
+    const double v = value.kind == CMP_SCALAR_FLOAT ? value.f : static_cast<double>(value.i);
+    host_each_double(*it, [&](const double*) { return v; });
+    return CMP_STATUS_OK;
+}
+
+int32_t copy(const compute_cuda_iter* it) {
+    if (!g_host_kernels) return error(CMP_STATUS_DEVICE_ERROR, kNoKernels);
+    host_each_double(*it, [](const double* in) { return in[0]; });
+    return CMP_STATUS_OK;
+}
+
+int32_t binary(const compute_cuda_iter* it, int32_t op, cmp_scalar alpha) {
+    if (!g_host_kernels) return error(CMP_STATUS_DEVICE_ERROR, kNoKernels);
+    const double a = alpha.kind == CMP_SCALAR_FLOAT ? alpha.f : static_cast<double>(alpha.i);
+    switch (op) {
+        case COMPUTE_CUDA_BINARY_ADD: host_each_double(*it, [&](const double* in) { return in[0] + a * in[1]; }); break;
+        case COMPUTE_CUDA_BINARY_MUL: host_each_double(*it, [](const double* in) { return in[0] * in[1]; }); break;
+        case COMPUTE_CUDA_BINARY_DIV: host_each_double(*it, [](const double* in) { return in[0] / in[1]; }); break;
+        default: return error(CMP_STATUS_INTERNAL_ERROR, "fake backend: unknown binary op");
+    }
+    return CMP_STATUS_OK;
+}
+
+int32_t reduce_rows_args(int32_t, void*, const void* in, int32_t in_dtype, void* out, int32_t out_dtype, int64_t rows,
+                         int64_t row_len, int32_t op, const compute_cuda_reduce_args*) {
+    const bool known = op == COMPUTE_CUDA_REDUCE_SUM || op == COMPUTE_CUDA_REDUCE_MEAN || op == COMPUTE_CUDA_REDUCE_AMAX ||
+                       op == COMPUTE_CUDA_REDUCE_AMIN;
+    if (!g_host_kernels || !known) return error(CMP_STATUS_DEVICE_ERROR, kNoKernels);
+    const int64_t in_size = size_of(in_dtype), out_size = size_of(out_dtype);
+    for (int64_t r = 0; r < rows; ++r) {
+        double acc = op == COMPUTE_CUDA_REDUCE_AMAX ? -INFINITY : op == COMPUTE_CUDA_REDUCE_AMIN ? INFINITY : 0.0;
+        for (int64_t j = 0; j < row_len; ++j) {
+            const double v = load(in_dtype, static_cast<const char*>(in) + (r * row_len + j) * in_size);
+            if (op == COMPUTE_CUDA_REDUCE_AMAX) acc = std::isnan(acc) || std::isnan(v) ? NAN : std::max(acc, v);
+            else if (op == COMPUTE_CUDA_REDUCE_AMIN) acc = std::isnan(acc) || std::isnan(v) ? NAN : std::min(acc, v);
+            else acc += v;
+        }
+        if (op == COMPUTE_CUDA_REDUCE_MEAN) acc /= static_cast<double>(row_len);
+        store(out_dtype, static_cast<char*>(out) + r * out_size, acc);
+    }
+    return CMP_STATUS_OK;
+}
+
 // cuda/activation_backward.cu on the host: the same table and formulas.
 int32_t activation_backward(const compute_cuda_iter* it, int32_t op_value, const compute_cuda_activation_params* p) {
     namespace c = cmp::cpu;
@@ -471,13 +583,28 @@ int32_t activation_backward(const compute_cuda_iter* it, int32_t op_value, const
     });
 }
 
+// cuda/pointwise_loss.cu on the host: the same formulas and the same element assembly.
+int32_t pointwise_loss(const compute_cuda_iter* it, const compute_cuda_loss_args* a) {
+    namespace lm = cmp::cpu::loss_math;
+    if (!lm::known_loss(a->op)) return error(CMP_STATUS_INTERNAL_ERROR, "fake backend: unknown loss");
+    const int expected = 3 + (a->backward ? 1 : 0) + (a->has_weight ? 1 : 0) + (a->has_pos_weight ? 1 : 0);
+    if (it->noperands != expected) return error(CMP_STATUS_INTERNAL_ERROR, "fake backend: pointwise_loss operand count");
+    const lm::LossValue what = !a->backward ? lm::LossValue::Loss : a->grad_target ? lm::LossValue::GradTarget : lm::LossValue::GradInput;
+    return on_floating(*it, "fake backend: pointwise_loss of mixed or non-floating dtypes", [&]<typename T>() {
+        using M = cmp::opmath_t<T>;
+        const lm::LossPlan<M> k{static_cast<cmp::cpu::PointwiseLoss>(a->op), what, a->has_weight != 0,
+                                a->has_pos_weight != 0, static_cast<M>(a->param), static_cast<M>(a->scale)};
+        host_each<T>(*it, [&](const M* in) { return lm::element<LossHostMath>(k, in); });
+    });
+}
+
 const compute_cuda_backend kBackend = {
     FAKE_BACKEND_VERSION, sizeof(compute_cuda_backend), last_error, runtime_version, device_count,
     unavailable_reason, device_properties, ok_device, set_reclaim_hook, allocate, deallocate, memory_stats,
     ok_device, ok_device, copy_bytes, no_stream, no_handle, no_handle, no_pair, no_stream, no_handle, no_pair,
     no_handle, no_elapsed, fill, copy, unary, binary, sum_rows, unary_math, clamp, compare, where, masked_fill,
     binary_math, ternary_math, reduce_rows, reduce_rows_args, softmax, softmax_backward, scan, triangle, gemm,
-    random, optim_step, row_norm_entry<false>, row_norm_entry<true>, activation_backward,
+    random, optim_step, row_norm_entry<false>, row_norm_entry<true>, activation_backward, pointwise_loss,
 };
 
 }  // namespace
@@ -496,4 +623,8 @@ extern "C" __attribute__((visibility("default"))) const FakeGemmCall* fake_backe
 
 extern "C" __attribute__((visibility("default"))) const FakeRandomCall* fake_backend_last_random_call(void) {
     return &g_random_call;
+}
+
+extern "C" __attribute__((visibility("default"))) void fake_backend_set_host_kernels(int32_t on) {
+    g_host_kernels = on != 0;
 }

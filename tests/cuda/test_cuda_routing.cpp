@@ -10,6 +10,7 @@
 #include "cuda_test_util.h"
 #include "activation_cases.h"
 #include "fake_backend.h"
+#include "loss_cases.h"
 #include "optim_cases.h"
 #include "random_cases.h"
 #include "row_norm_cases.h"
@@ -820,6 +821,76 @@ TEST(CudaRouting, ActivationDerivativeRefusalsComeBeforeTheBackend) {
               std::string::npos)
         << f.message;
     EXPECT_EQ(out, nullptr);
+}
+
+// The fake's host kernels (fill, copy, binary, SUM / MEAN / AMAX / AMIN rows) for one scope: the
+// loss front-ends reduce, range-check, cast and sum broadcast gradients back around their kernel.
+class HostKernels {
+public:
+    HostKernels() { set(1); }
+    ~HostKernels() { set(0); }
+    HostKernels(const HostKernels&) = delete;
+    HostKernels& operator=(const HostKernels&) = delete;
+
+private:
+    static void set(int32_t on) {
+        static const auto fn = fake_export<FakeSetHostKernelsFn>(FAKE_BACKEND_SET_HOST_KERNELS);
+        if (fn) fn(on);
+    }
+};
+
+// The fake evaluates cpu/nn_loss_math.h on the host (as cuda/pointwise_loss.cu does on the
+// device): every loss, reduction, optional operand, broadcast and dtype reaches the backend with
+// the CPU's operands, scale and flags and gives the CPU's losses and gradients.
+TEST(CudaRouting, PointwiseLossesGiveTheCpusValues) {
+    HostKernels host_kernels;
+    loss_cases::every_case();
+}
+
+// The front-ends' refusals on CUDA tensors, with the CPU's messages; binary_cross_entropy's range
+// check reads the input's min and max back from the device.
+TEST(CudaRouting, PointwiseLossRefusalsComeBeforeTheBackend) {
+    HostKernels host_kernels;
+    auto dev = [](const std::vector<double>& v, const std::vector<int64_t>& shape, cmp_dtype dt = CMP_DTYPE_FLOAT32) {
+        return to_device(tensor_from(v, shape, dt).get(), cuda_device());
+    };
+    Handle x = dev({0.1, 0.5, 1.5, 0.2, 0.3, 0.9}, {2, 3});
+    Handle p = dev({0.1, 0.5, 0.7, 0.2, 0.3, 0.9}, {2, 3});
+    Handle y = dev({0.0, 1.0, 1.0, 0.0, 1.0, 0.0}, {2, 3});
+    Handle y3 = dev({0.0, 1.0, 1.0}, {3});
+    Handle w2 = dev({1.0, 2.0}, {2, 1, 1});
+    Handle xi = dev({1, 2, 3, 4, 5, 6}, {2, 3}, CMP_DTYPE_INT64);
+    Handle g = dev({1.0, 1.0, 1.0}, {3});
+    cmp_tensor out = nullptr, gt = nullptr;
+    Failure f = failure_of([&] { return cmp_binary_cross_entropy(x.get(), y.get(), nullptr, CMP_REDUCTION_MEAN, &out); });
+    EXPECT_EQ(f.status, CMP_STATUS_INVALID_ARGUMENT);
+    EXPECT_NE(f.message.find("binary_cross_entropy: all elements of input should be between 0 and 1"), std::string::npos)
+        << f.message;
+    f = failure_of([&] { return cmp_binary_cross_entropy(p.get(), y3.get(), nullptr, CMP_REDUCTION_MEAN, &out); });
+    EXPECT_EQ(f.status, CMP_STATUS_SHAPE_MISMATCH);
+    EXPECT_NE(f.message.find("binary_cross_entropy: target shape [3] must be the same as input shape [2, 3]"),
+              std::string::npos)
+        << f.message;
+    f = failure_of([&] {
+        return cmp_binary_cross_entropy_with_logits(x.get(), y.get(), w2.get(), nullptr, CMP_REDUCTION_SUM, &out);
+    });
+    EXPECT_EQ(f.status, CMP_STATUS_SHAPE_MISMATCH);
+    EXPECT_NE(f.message.find("binary_cross_entropy_with_logits: weight of shape [2, 1, 1] does not broadcast to input's shape [2, 3]"), std::string::npos)
+        << f.message;
+    f = failure_of([&] { return cmp_mse_loss(xi.get(), xi.get(), CMP_REDUCTION_MEAN, &out); });
+    EXPECT_EQ(f.status, CMP_STATUS_DTYPE_MISMATCH);
+    EXPECT_NE(f.message.find("mse_loss: expected floating input and target"), std::string::npos) << f.message;
+    f = failure_of([&] { return cmp_l1_loss_backward(g.get(), x.get(), y.get(), CMP_REDUCTION_NONE, &out, &gt); });
+    EXPECT_EQ(f.status, CMP_STATUS_SHAPE_MISMATCH);
+    EXPECT_NE(f.message.find("l1_loss_backward: grad_output has shape [3], expected [2, 3] (the unreduced loss)"),
+              std::string::npos)
+        << f.message;
+    Handle host_y = tensor_from({0.0, 1.0, 1.0, 0.0, 1.0, 0.0}, {2, 3}, CMP_DTYPE_FLOAT32);
+    f = failure_of([&] { return cmp_huber_loss(x.get(), host_y.get(), CMP_REDUCTION_MEAN, 1.0, &out); });
+    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
+    EXPECT_NE(f.message.find("Expected all tensors to be on the same device"), std::string::npos) << f.message;
+    EXPECT_EQ(out, nullptr);
+    EXPECT_EQ(gt, nullptr);
 }
 
 TEST(CudaRouting, MixedDevicesGivePyTorchsError) {

@@ -55,6 +55,10 @@ constexpr std::string_view kCudaOps[] = {
 #define CMP_CUDA_ACTIVATION_BACKWARD_NAMES(Name, name, of_result) #name "_backward",
     CMP_ACTIVATION_BACKWARD_OPS(CMP_CUDA_ACTIVATION_BACKWARD_NAMES)
 #undef CMP_CUDA_ACTIVATION_BACKWARD_NAMES
+    // the pointwise losses (cuda/pointwise_loss.cu; the reductions around them are the sum / mean
+    // kernels); cmp_<loss>_backward checks its tensors under the loss's own name (abi_nn_loss.cpp)
+    "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+    "kl_div",
     // the binary and ternary math families, from their op tables (div with a rounding mode is
     // "div", above; floor_divide is div with rounding mode floor under its own name)
 #define CMP_CUDA_BINARY_NAMES(Name, name, inplace, domain, int_to_float, bool_out) #name, #name "_",

@@ -4,6 +4,7 @@
 #include "core/dtype.h"
 #include "core/iterator.h"
 #include "cpu/dispatch_stub.h"
+#include "cpu/nn_loss_math.h"
 
 #include <cstdint>
 
@@ -39,7 +40,7 @@ CMP_DECLARE_STUB(class_loss_backward_stub, void (*)(const ClassLossArgs&, const 
 
 // ---- pointwise losses ---------------------------------------------------------------------
 
-enum class PointwiseLoss { Mse, L1, SmoothL1, Huber, Bce, BceLogits, KlDiv, KlDivLogTarget };
+// PointwiseLoss (the ops) and the per-element formulas are in cpu/nn_loss_math.h.
 
 // Which optional operands a TensorIterator carries after (input, target): a weight and/or a
 // pos_weight (BceLogits), in that order.

@@ -1,5 +1,5 @@
-// The CPU's math policy for the formulas shared with the CUDA backend
-// (cpu/activation_backward_math.h): the vectorisable approximations of cpu/unary_math_vec.h, so the dense
+// The CPU's math policy for the formulas shared with the CUDA backend (cpu/activation_backward_math.h,
+// cpu/nn_loss_math.h): the vectorisable approximations of cpu/unary_math_vec.h, so the dense
 // loops of the kernels that pass it still vectorise. Defined per ISA (inside CMP_ISA_NAME), so
 // every instantiation of a shared formula names its own ISA's policy and no ISA's out-of-line
 // copy can stand in for another's.

@@ -60,6 +60,7 @@ const compute_cuda_backend kBackend = {
     row_norm,
     row_norm_backward,
     activation_backward,
+    pointwise_loss,
 };
 
 }  // namespace

@@ -25,9 +25,12 @@ extern "C" {
 #endif
 
 #define COMPUTE_CUDA_BACKEND_VERSION 2u
-/* Dims and operands of an elementwise launch (after the core's coalescing). */
+/* Dims and operands of an elementwise launch (after the core's coalescing). Six operands since
+ * the pointwise losses' backward (out, grad, input, target, weight, pos_weight); the table's
+ * pointwise_loss entry came with that change, so a backend built before it (4 operands) has a
+ * smaller table and is refused by the size check. */
 #define COMPUTE_CUDA_MAX_DIMS 12
-#define COMPUTE_CUDA_MAX_OPERANDS 4
+#define COMPUTE_CUDA_MAX_OPERANDS 6
 
 /* What the core knows about one device. */
 typedef struct compute_cuda_device_properties {
@@ -273,6 +276,23 @@ typedef struct compute_cuda_activation_params {
     double c;
 } compute_cuda_activation_params;
 
+/* One launch of the pointwise losses (pointwise_loss). op is a cmp::cpu::PointwiseLoss value
+ * (cpu/nn_loss_math.h, compiled into both libraries, whose formulas the kernel evaluates).
+ * Forward: operands out, input, target[, weight][, pos_weight]; out = loss (times weight).
+ * Backward: operands out, grad, input, target[, weight][, pos_weight]; out = grad * scale *
+ * d loss / d input (d / d target when grad_target is non-zero), times weight. All operands of
+ * one floating dtype (16-bit floats computed in float32). */
+typedef struct compute_cuda_loss_args {
+    int32_t op;
+    int32_t has_weight;
+    int32_t has_pos_weight; /* binary_cross_entropy_with_logits only */
+    int32_t backward;
+    int32_t grad_target;
+    int32_t reserved;
+    double param; /* smooth_l1's beta, huber's delta */
+    double scale; /* backward: 1/n for a mean, 1/batch for a batchmean, else 1 */
+} compute_cuda_loss_args;
+
 /* The core's allocation-failure hook (the managed host's GC): the backend calls it, without
  * holding its own locks, when a device allocation fails even after freeing its cache; a
  * non-zero return asks for one more try. */
@@ -442,6 +462,10 @@ typedef struct compute_cuda_backend {
      * evaluates); operand 2 is the forward's input, or its result for sigmoid and tanh. */
     int32_t (*activation_backward)(const compute_cuda_iter* iter, int32_t op,
                                    const compute_cuda_activation_params* params);
+
+    /* --- appended in version 2: the pointwise losses, forward and backward --- */
+    /* The launch a describes (compute_cuda_loss_args) over iter. */
+    int32_t (*pointwise_loss)(const compute_cuda_iter* iter, const compute_cuda_loss_args* a);
 } compute_cuda_backend;
 
 /* The one symbol the backend exports. */

@@ -1,5 +1,5 @@
-// The math policy of the formulas shared with the CPU kernels (cpu/activation_backward_math.h)
-// on the device: the CUDA math library, float or double overloads. The CPU
+// The math policy of the formulas shared with the CPU kernels (cpu/activation_backward_math.h,
+// cpu/nn_loss_math.h) on the device: the CUDA math library, float or double overloads. The CPU
 // kernels pass their vectorisable approximations instead (cpu/unary_math_vec.h), which the
 // device has no use for; the parity tests hold the two within a few ulps.
 // __host__ __device__ so the shared __host__ __device__ formulas may call them from either side

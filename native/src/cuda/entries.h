@@ -84,4 +84,7 @@ int32_t row_norm_backward(const compute_cuda_row_norm* d);
 // activation_backward.cu
 int32_t activation_backward(const compute_cuda_iter* iter, int32_t op, const compute_cuda_activation_params* params);
 
+// pointwise_loss.cu
+int32_t pointwise_loss(const compute_cuda_iter* iter, const compute_cuda_loss_args* a);
+
 }  // namespace cmp::cuda_backend

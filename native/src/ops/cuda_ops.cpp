@@ -109,6 +109,21 @@ void activation_backward(TensorIterator& iter, cpu::ActivationBackwardOp op, con
     iter.finish_device();
 }
 
+void pointwise_loss(TensorIterator& iter, const cpu::PointwiseLossArgs& args, bool backward, bool grad_target, double scale) {
+    std::vector<Tensor> keep;
+    const compute_cuda_iter it = describe(iter, keep);
+    compute_cuda_loss_args a{};
+    a.op = static_cast<int32_t>(args.op);
+    a.has_weight = args.has_weight ? 1 : 0;
+    a.has_pos_weight = args.has_pos_weight ? 1 : 0;
+    a.backward = backward ? 1 : 0;
+    a.grad_target = grad_target ? 1 : 0;
+    a.param = args.param;
+    a.scale = scale;
+    cuda::check(backend(iter.op()).pointwise_loss(&it, &a), iter.op());
+    iter.finish_device();
+}
+
 // The backend's comparison values are CompareOp's.
 static_assert(static_cast<int>(CompareOp::Eq) == COMPUTE_CUDA_COMPARE_EQ &&
               static_cast<int>(CompareOp::Ne) == COMPUTE_CUDA_COMPARE_NE &&

@@ -8,6 +8,7 @@
 #include "core/iterator.h"
 #include "cpu/activation_backward_math.h"
 #include "cpu/binary_math_list.h"
+#include "cpu/nn_loss_stubs.h"
 #include "cpu/nn_norm_stubs.h"
 #include "cpu/unary_math_list.h"
 #include "cuda/backend_api.h"
@@ -34,6 +35,9 @@ void ternary_math(TensorIterator& iter, cpu::TernaryMathOp op, const Scalar& val
 // The fused activation derivatives (cpu/activation_backward_math.h) with the CPU stub's operands
 // (out, grad_output, x or y).
 void activation_backward(TensorIterator& iter, cpu::ActivationBackwardOp op, const cpu::ActivationBackwardParams& params);
+// The pointwise losses (cpu/nn_loss_math.h) with the CPU stubs' operands: the forward (out, input,
+// target[, weight][, pos_weight]) or the backward (out, grad, ...; grad_target, scale).
+void pointwise_loss(TensorIterator& iter, const cpu::PointwiseLossArgs& args, bool backward, bool grad_target, double scale);
 // Comparisons (bool out), where (out, condition, a, b) and masked_fill (out, a, mask).
 void compare(TensorIterator& iter, CompareOp op);
 void where(TensorIterator& iter);

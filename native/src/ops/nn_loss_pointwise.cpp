@@ -1,10 +1,12 @@
 // Front-ends of the elementwise losses: PyTorch's shape and dtype rules, one TensorIterator
-// pass for the per-element losses (or gradients), then the reduction. Gradients of broadcast
+// pass for the per-element losses (or gradients) on the CPU or the CUDA backend, then the
+// reduction (on the tensors' device). Gradients of broadcast
 // operands are summed back to each operand's shape, as autograd does through expand.
 #include "ops/nn_loss.h"
 
 #include "core/iterator.h"
 #include "core/promotion.h"
+#include "ops/cuda_ops.h"
 #include "ops/ops.h"
 #include "ops/reductions.h"
 
@@ -89,7 +91,8 @@ Tensor pointwise_loss(const char* op, const cpu::PointwiseLossArgs& args, const 
     std::vector<Tensor> inputs{input, target};
     for (const Tensor& t : extra_operands(args, weight, pos_weight)) inputs.push_back(t);
     TensorIterator it(TensorIterator::pointwise(op, std::move(inputs)));
-    cpu::pointwise_loss_stub(it, args);
+    if (cuda_ops::on_cuda(it)) cuda_ops::pointwise_loss(it, args, false, false, 1.0);
+    else cpu::pointwise_loss_stub(it, args);
     const Tensor& loss = it.output();
     switch (reduction) {
         case Reduction::None: return loss;
@@ -118,7 +121,8 @@ std::pair<Tensor, Tensor> pointwise_loss_backward(const char* op, const cpu::Poi
         std::vector<Tensor> inputs{grad_output, input, target};
         for (const Tensor& t : extra_operands(args, weight, pos_weight)) inputs.push_back(t);
         TensorIterator it(TensorIterator::pointwise(op, std::move(inputs)));
-        cpu::pointwise_loss_backward_stub(it, args, of_target, scale);
+        if (cuda_ops::on_cuda(it)) cuda_ops::pointwise_loss(it, args, true, of_target, scale);
+        else cpu::pointwise_loss_backward_stub(it, args, of_target, scale);
         Tensor g = sum_to(it.output(), like.sizes());
         return g.dtype() == like.dtype() || !is_floating(like.dtype()) ? g : to_dtype(g, like.dtype());
     };
