@@ -11,6 +11,7 @@
 // from a right one otherwise). Built twice: as a correct backend, and with FAKE_BACKEND_VERSION set to
 // another interface version for the mismatch test. Never shipped. The entries with a plan
 // (softmax, softmax_backward, scan, triangle, gemm) record it (fake_backend.h) before they fail.
+// class_loss runs cuda/class_loss_rows.h on the host, the row functions of cuda/class_loss.cu.
 #include "fake_backend.h"
 
 #include "core/dtype.h"
@@ -19,6 +20,7 @@
 #include "cpu/activation_backward_math.h"
 #include "cpu/nn_loss_math.h"
 #include "cpu/row_norm_math.h"
+#include "cuda/class_loss_rows.h"
 #include "cuda/optim_args.h"
 
 #include <algorithm>
@@ -282,14 +284,21 @@ int32_t optim_typed(const compute_cuda_optim& o) {
     }
 }
 
-int32_t optim_step(const compute_cuda_optim* o) {
-    switch (o->dtype) {
-        case CMP_DTYPE_FLOAT32: return optim_typed<float>(*o);
-        case CMP_DTYPE_FLOAT64: return optim_typed<double>(*o);
-        case CMP_DTYPE_FLOAT16: return optim_typed<cmp::Half>(*o);
-        case CMP_DTYPE_BFLOAT16: return optim_typed<cmp::BFloat16>(*o);
-        default: return error(CMP_STATUS_DTYPE_MISMATCH, "fake backend: optim_step of a non-floating dtype");
+// body(T{}) for the host type T of a floating dtype; other dtypes fail naming what.
+template <typename Body>
+int32_t with_floating(int32_t dtype, const char* what, const Body& body) {
+    switch (dtype) {
+        case CMP_DTYPE_FLOAT32: return body(float{});
+        case CMP_DTYPE_FLOAT64: return body(double{});
+        case CMP_DTYPE_FLOAT16: return body(cmp::Half{});
+        case CMP_DTYPE_BFLOAT16: return body(cmp::BFloat16{});
+        default: return error(CMP_STATUS_DTYPE_MISMATCH, what);
     }
+}
+
+int32_t optim_step(const compute_cuda_optim* o) {
+    return with_floating(o->dtype, "fake backend: optim_step of a non-floating dtype",
+                         [&](auto zero) { return optim_typed<decltype(zero)>(*o); });
 }
 
 // cuda/row_norm.cu on the host: per row, the mean, then the sum of squared deviations (two passes in A), then
@@ -370,19 +379,34 @@ struct RowNormHost {
 
 template <bool Backward>
 int32_t row_norm_entry(const compute_cuda_row_norm* d) {
-    auto run = [&](auto zero) {
+    return with_floating(d->dtype, "fake backend: row_norm of a non-floating dtype", [&](auto zero) {
         const RowNormHost<decltype(zero)> h{*d};
         if (Backward) h.backward();
         else h.forward();
         return CMP_STATUS_OK;
-    };
-    switch (d->dtype) {
-        case CMP_DTYPE_FLOAT32: return run(float{});
-        case CMP_DTYPE_FLOAT64: return run(double{});
-        case CMP_DTYPE_FLOAT16: return run(cmp::Half{});
-        case CMP_DTYPE_BFLOAT16: return run(cmp::BFloat16{});
-        default: return error(CMP_STATUS_DTYPE_MISMATCH, "fake backend: row_norm of a non-floating dtype");
+    });
+}
+
+// cuda/class_loss.cu's pass on the host: the same row functions, one row at a time.
+template <typename T>
+int32_t class_loss_typed(const compute_cuda_class_loss& c) {
+    namespace cl = cmp::class_loss;
+    unsigned long long bad = cl::kNoRow;
+    const auto rows = cl::rows_of<T, cmp::opmath_t<T>>(c, c.prob_target ? nullptr : &bad);
+    for (int64_t r = 0; r < c.n; ++r) {
+        const int64_t base = cl::base_of(r, c.classes, c.inner);
+        if (c.backward) rows.backward(cl::SerialGroup{}, base);
+        else rows.forward(cl::SerialGroup{}, base);
     }
+    if (bad == cl::kNoRow) return CMP_STATUS_OK;
+    const int64_t row = static_cast<int64_t>(bad);
+    return error(CMP_STATUS_INDEX_OUT_OF_RANGE,
+                 cl::out_of_range(static_cast<const int64_t*>(c.target)[row], c.classes, row).c_str());
+}
+
+int32_t class_loss(const compute_cuda_class_loss* c) {
+    return with_floating(c->dtype, "fake backend: class_loss of a non-floating dtype",
+                         [&](auto zero) { return class_loss_typed<decltype(zero)>(*c); });
 }
 
 // ---- elementwise entries computed on the host ---------------------------------------------
@@ -605,6 +629,7 @@ const compute_cuda_backend kBackend = {
     no_handle, no_elapsed, fill, copy, unary, binary, sum_rows, unary_math, clamp, compare, where, masked_fill,
     binary_math, ternary_math, reduce_rows, reduce_rows_args, softmax, softmax_backward, scan, triangle, gemm,
     random, optim_step, row_norm_entry<false>, row_norm_entry<true>, activation_backward, pointwise_loss,
+    class_loss,
 };
 
 }  // namespace

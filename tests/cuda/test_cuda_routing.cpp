@@ -7,6 +7,7 @@
 // optimizer steps, layer/RMS/group norm). The main() below points
 // COMPUTE_CUDA_LIBRARY at the fake before the core first looks for a backend.
 #include "core/cuda_runtime.h"
+#include "class_loss_cases.h"
 #include "cuda_test_util.h"
 #include "activation_cases.h"
 #include "fake_backend.h"
@@ -891,6 +892,63 @@ TEST(CudaRouting, PointwiseLossRefusalsComeBeforeTheBackend) {
     EXPECT_NE(f.message.find("Expected all tensors to be on the same device"), std::string::npos) << f.message;
     EXPECT_EQ(out, nullptr);
     EXPECT_EQ(gt, nullptr);
+}
+
+// The fake runs cuda/class_loss_rows.h on the host (as cuda/class_loss.cu does on the device) and
+// the reductions with its host sum and div: every option of cross_entropy and nll_loss, forward
+// and backward, gives the CPU's values (class_loss_cases.h).
+TEST(CudaRouting, ClassLossesGiveTheCpusValues) {
+    HostKernels on;
+    for (cmp_dtype dt : {CMP_DTYPE_FLOAT32, CMP_DTYPE_FLOAT64}) {
+        class_loss_cases::every_option(dt);
+        class_loss_cases::non_finite_rows(dt);
+    }
+}
+
+TEST(CudaRouting, ClassLossTargetsOutOfRangeFailAsOnTheCpu) {
+    HostKernels on;
+    class_loss_cases::out_of_range_targets(CMP_DTYPE_FLOAT32);
+}
+
+// Without the fake's host sum, MEAN and SUM stop at the sum kernel; NONE needs none.
+TEST(CudaRouting, ClassLossReductionsRunOnTheDevice) {
+    class_loss_cases::Case c;
+    c.sizes = {3, 4};
+    const auto h = class_loss_cases::host_operands(c);
+    const auto d = class_loss_cases::on_device(h);
+    cmp_tensor out = nullptr;
+    const Failure f = failure_of([&] { return class_loss_cases::forward(c, d, &out); });
+    EXPECT_NE(f.message.find("sum: fake backend: no kernels"), std::string::npos) << f.message;
+    c.reduction = CMP_REDUCTION_NONE;
+    ASSERT_EQ(class_loss_cases::forward(c, d, &out), CMP_STATUS_OK) << cmp_last_error();
+    Handle loss(out);
+    EXPECT_EQ(device_of(loss.get()).type, CMP_DEVICE_CUDA);
+}
+
+TEST(CudaRouting, ClassLossesRefuseOperandsOnAnotherDevice) {
+    class_loss_cases::Case c;
+    c.sizes = {3, 4};
+    c.reduction = CMP_REDUCTION_SUM;
+    const auto h = class_loss_cases::host_operands(c);
+    const auto d = class_loss_cases::on_device(h);
+    cmp_tensor out = nullptr, gt = nullptr;
+    const std::string mixed = "Expected all tensors to be on the same device, but found at least two devices, ";
+    Failure f = failure_of([&] {
+        return cmp_cross_entropy(d.input.get(), h.target.get(), nullptr, -100, CMP_REDUCTION_SUM, 0.0, &out);
+    });
+    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
+    EXPECT_NE(f.message.find("cross_entropy: " + mixed + "cuda:0 and cpu!"), std::string::npos) << f.message;
+    const Handle weight = tensor_from({1.0, 2.0, 3.0, 4.0}, {4}, CMP_DTYPE_FLOAT32);
+    f = failure_of([&] { return cmp_nll_loss(d.input.get(), d.target.get(), weight.get(), -100, CMP_REDUCTION_SUM, &out); });
+    EXPECT_NE(f.message.find("nll_loss: " + mixed + "cuda:0 and cpu!"), std::string::npos) << f.message;
+    f = failure_of([&] {
+        return cmp_cross_entropy_backward(h.grad.get(), d.input.get(), d.target.get(), nullptr, -100, CMP_REDUCTION_SUM,
+                                          0.0, &out, &gt);
+    });
+    EXPECT_NE(f.message.find("cross_entropy: " + mixed + "cuda:0 and cpu!"), std::string::npos) << f.message;
+    // And a CPU input with a device target never reaches the CPU kernel.
+    f = failure_of([&] { return cmp_nll_loss(h.input.get(), d.target.get(), nullptr, -100, CMP_REDUCTION_SUM, &out); });
+    EXPECT_NE(f.message.find("nll_loss: " + mixed + "cpu and cuda:0!"), std::string::npos) << f.message;
 }
 
 TEST(CudaRouting, MixedDevicesGivePyTorchsError) {

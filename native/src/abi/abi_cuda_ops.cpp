@@ -77,6 +77,8 @@ constexpr std::string_view kCudaOps[] = {
     "dropout_backward",
     // the fused optimizer steps (cuda/optim.cu runs the CPU kernels' element updates)
     "sgd_step", "adam_step", "adamw_step", "rmsprop_step", "adagrad_step",
+    // the class losses, forward and backward (cuda/class_loss.cu; the reductions are sum and div)
+    "cross_entropy", "cross_entropy_backward", "nll_loss", "nll_loss_backward",
     // comparisons and selections
     "eq", "ne", "lt", "le", "gt", "ge", "where", "masked_fill", "masked_fill_",
     // device-wide functions

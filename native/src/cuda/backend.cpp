@@ -61,6 +61,7 @@ const compute_cuda_backend kBackend = {
     row_norm_backward,
     activation_backward,
     pointwise_loss,
+    class_loss,
 };
 
 }  // namespace

@@ -293,6 +293,44 @@ typedef struct compute_cuda_loss_args {
     double scale; /* backward: 1/n for a mean, 1/batch for a batchmean, else 1 */
 } compute_cuda_loss_args;
 
+/* cross_entropy / nll_loss (class_loss) over the rows of a dense input laid out as the core's
+ * cmp::cpu::ClassLossArgs: (outer, classes, inner), row r = o * inner + i holds the classes
+ * values input[(o * classes + c) * inner + i]. input, weight (classes values or NULL),
+ * probability targets (laid out like input), grad_input and grad_target share dtype (a floating
+ * cmp_dtype); class-index targets are int64, one per row. The per-row operands loss, row_weight
+ * and grad_rows have the accumulation dtype: float64 for float64, float32 otherwise.
+ * Forward (backward == 0): loss[r] (0 for an ignored target) and row_weight[r] (the target's
+ * class weight, 0 when ignored, 1 for probability targets); loss may be NULL, then only
+ * row_weight is written (MEAN's divisor). Backward: grad_input (and grad_target when not NULL,
+ * probability targets only) for the row gradient grad_rows[r * grad_rows_stride] (stride 0: one
+ * value for every row). A class index outside [0, classes) that is not ignore_index fails with
+ * INDEX_OUT_OF_RANGE naming the first such target and its row (this reads a value back, which
+ * synchronises the stream for class-index targets). */
+typedef struct compute_cuda_class_loss {
+    int32_t device;
+    int32_t dtype; /* cmp_dtype of input */
+    void* stream;
+    int64_t n;     /* rows: outer * inner */
+    int64_t outer;
+    int64_t classes;
+    int64_t inner;
+    int64_t ignore_index;
+    double smoothing;   /* label smoothing in [0, 1] */
+    int32_t logits;     /* cross_entropy: input holds logits (log_softmax fused); nll_loss: log-probabilities */
+    int32_t prob_target; /* target holds class probabilities */
+    int32_t backward;
+    int32_t reserved;
+    const void* input;
+    const void* target;
+    const void* weight;
+    void* loss;
+    void* row_weight;
+    const void* grad_rows;
+    int64_t grad_rows_stride;
+    void* grad_input;
+    void* grad_target;
+} compute_cuda_class_loss;
+
 /* The core's allocation-failure hook (the managed host's GC): the backend calls it, without
  * holding its own locks, when a device allocation fails even after freeing its cache; a
  * non-zero return asks for one more try. */
@@ -466,6 +504,11 @@ typedef struct compute_cuda_backend {
     /* --- appended in version 2: the pointwise losses, forward and backward --- */
     /* The launch a describes (compute_cuda_loss_args) over iter. */
     int32_t (*pointwise_loss)(const compute_cuda_iter* iter, const compute_cuda_loss_args* a);
+
+    /* --- appended in version 2: cross_entropy and nll_loss, forward and backward --- */
+    /* The pass c describes (compute_cuda_class_loss) on c->stream, a row per line group as
+     * softmax. n == 0 does nothing. */
+    int32_t (*class_loss)(const compute_cuda_class_loss* c);
 } compute_cuda_backend;
 
 /* The one symbol the backend exports. */

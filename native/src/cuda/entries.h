@@ -87,4 +87,7 @@ int32_t activation_backward(const compute_cuda_iter* iter, int32_t op, const com
 // pointwise_loss.cu
 int32_t pointwise_loss(const compute_cuda_iter* iter, const compute_cuda_loss_args* a);
 
+// class_loss.cu (lines.cuh, class_loss_rows.h)
+int32_t class_loss(const compute_cuda_class_loss* c);
+
 }  // namespace cmp::cuda_backend

@@ -6,6 +6,7 @@
 // in PyTorch), the sum s of exp(x - m), then exp(x - m) * (1 / s) or (x - m) - log(s), never
 // x - (m + log(s)), which would round at m's magnitude. exp(x - m) is computed again in the last
 // pass rather than stored: the same bits, and no second rounding for 16-bit outputs.
+#include "cuda/combiners.h"
 #include "cuda/dtypes.cuh"
 #include "cuda/entries.h"
 #include "cuda/lines.cuh"
@@ -15,18 +16,6 @@
 namespace cmp::cuda_backend {
 
 namespace {
-
-template <typename A>
-struct MaxOf {
-    __device__ static A identity() { return -A(INFINITY); }
-    __device__ static A combine(A a, A b) { return b > a ? b : a; }
-};
-
-template <typename A>
-struct SumOf {
-    __device__ static A identity() { return A(0); }
-    __device__ static A combine(A a, A b) { return a + b; }
-};
 
 template <typename T, bool Log>
 struct SoftmaxLine {

@@ -309,6 +309,51 @@ void row_norm_backward(const char* op, const cpu::RowNormPlan& plan, Device devi
     cuda::check(backend(op).row_norm_backward(&d), op);
 }
 
+namespace {
+
+compute_cuda_class_loss class_loss_of(const cpu::ClassLossArgs& a, const Tensor& on) {
+    compute_cuda_class_loss c{};
+    c.device = on.device().index;
+    c.dtype = static_cast<int32_t>(a.dtype);
+    c.stream = nullptr;
+    c.n = a.outer * a.inner;
+    c.outer = a.outer;
+    c.classes = a.classes;
+    c.inner = a.inner;
+    c.ignore_index = a.ignore_index;
+    c.smoothing = a.smoothing;
+    c.logits = a.logits ? 1 : 0;
+    c.prob_target = a.prob_target ? 1 : 0;
+    c.input = a.input;
+    c.target = a.target;
+    c.weight = a.weight;
+    return c;
+}
+
+void* data_or_null(const Tensor& t) { return t.defined() ? t.data_ptr() : nullptr; }
+
+}  // namespace
+
+void class_loss_forward(const cpu::ClassLossArgs& a, const Tensor& loss, const Tensor& row_weight) {
+    compute_cuda_class_loss c = class_loss_of(a, row_weight);
+    c.loss = data_or_null(loss);
+    c.row_weight = row_weight.data_ptr();
+    cuda::check(backend(a.op).class_loss(&c), a.op);
+}
+
+void class_loss_backward(const cpu::ClassLossArgs& a, const Tensor& grad_rows, const Tensor& grad_input,
+                         const Tensor& grad_target) {
+    CMP_CHECK(grad_rows.is_contiguous() && (grad_rows.dim() == 0 || grad_rows.numel() == a.outer * a.inner),
+              INTERNAL_ERROR, a.op, ": the row gradients must be dense, one per row or one for all");
+    compute_cuda_class_loss c = class_loss_of(a, grad_input);
+    c.backward = 1;
+    c.grad_rows = grad_rows.data_ptr();
+    c.grad_rows_stride = grad_rows.dim() == 0 ? 0 : 1;
+    c.grad_input = grad_input.data_ptr();
+    c.grad_target = data_or_null(grad_target);
+    cuda::check(backend(a.op).class_loss(&c), a.op);
+}
+
 void random(const char* op, compute_cuda_random r, const Tensor& out) {
     CMP_CHECK(out.is_contiguous(), INTERNAL_ERROR, op, ": the random fill's output must be dense");
     r.device = out.device().index;

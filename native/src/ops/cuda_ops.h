@@ -92,6 +92,17 @@ void optim_step(const char* op, const compute_cuda_optim& o);
 void row_norm(const char* op, const cpu::RowNormPlan& plan, Device device, const cpu::RowNormData& d);
 void row_norm_backward(const char* op, const cpu::RowNormPlan& plan, Device device, const cpu::RowNormGrads& g);
 
+// cross_entropy / nll_loss rows of the class-loss problem a (ops/nn_loss_class.cpp: dense
+// operands on device, checked by the CPU's front-end) through the backend's class_loss entry.
+// Forward: the per-row loss (may be undefined: row weights only) and row weights into dense
+// tensors of the accumulation dtype (float64 for float64, float32 otherwise). Backward: the
+// gradients from grad_rows (that dtype; one value per row, or a 0-dim value for every row) into
+// grad_input and grad_target (may be undefined), dense and of a's dtype. A class index out of
+// range fails with INDEX_OUT_OF_RANGE and the CPU kernel's message.
+void class_loss_forward(const cpu::ClassLossArgs& a, const Tensor& loss, const Tensor& row_weight);
+void class_loss_backward(const cpu::ClassLossArgs& a, const Tensor& grad_rows, const Tensor& grad_input,
+                         const Tensor& grad_target);
+
 // A random fill's description with its op and the reserved blocks; the op's parameters are the caller's.
 inline compute_cuda_random random_draw(compute_cuda_random_op op, uint64_t seed, uint64_t offset) {
     compute_cuda_random r{};

@@ -1,8 +1,11 @@
 // cross_entropy and nll_loss front-ends: argument checks with PyTorch's rules, the
 // (outer, classes, inner) layout the kernels read, and the reduction of the per-row losses.
+// CUDA tensors take the same checks and layout; their rows go to the backend's class_loss entry
+// (ops/cuda_ops.h) and the reductions are the device's sum and div, nothing read back.
 #include "ops/nn_loss.h"
 
 #include "core/promotion.h"
+#include "ops/cuda_ops.h"
 #include "ops/ops.h"
 
 #include <cmath>
@@ -26,6 +29,13 @@ namespace {
 
 constexpr int64_t kDefaultIgnoreIndex = -100;
 
+// PyTorch's message (core/iterator.cpp gives it for the elementwise ops).
+void check_same_device(const char* op, const Tensor& a, const Tensor& b) {
+    CMP_CHECK(a.device() == b.device(), DEVICE_ERROR, op,
+              ": Expected all tensors to be on the same device, but found at least two devices, ", a.device().str(), " and ",
+              b.device().str(), "!");
+}
+
 // A validated class-loss call: contiguous operands (kept alive here) and the kernel's view.
 struct ClassProblem {
     Tensor input, target, weight;
@@ -41,6 +51,8 @@ ClassProblem make_problem(const char* op, const Tensor& input, const Tensor& tar
     CMP_CHECK(input.dim() >= 1, SHAPE_MISMATCH, op, ": input must have at least 1 dim (classes), got shape ", input.sizes());
     CMP_CHECK(smoothing >= 0.0 && smoothing <= 1.0, INVALID_ARGUMENT, op, ": label_smoothing must be between 0.0 and 1.0, got ",
               smoothing);
+    check_same_device(op, input, target);
+    if (weight.defined()) check_same_device(op, input, weight);
     ClassProblem p;
     const int64_t class_dim = input.dim() == 1 ? 0 : 1;
     p.row_shape = input.sizes();
@@ -86,9 +98,32 @@ ClassProblem make_problem(const char* op, const Tensor& input, const Tensor& tar
     return p;
 }
 
+// The accumulation dtype of the CUDA path's per-row values (PyTorch's CUDA kernels'): float64
+// for float64, float32 otherwise.
+DType cuda_acc_dtype(DType dtype) { return dtype == CMP_DTYPE_FLOAT64 ? CMP_DTYPE_FLOAT64 : CMP_DTYPE_FLOAT32; }
+
+// The weight MEAN divides by on the device: the sum of the row weights.
+Tensor cuda_weight_total(const ClassProblem& p) {
+    Tensor row_weight = empty({p.rows()}, cuda_acc_dtype(p.args.dtype), p.input.device());
+    cuda_ops::class_loss_forward(p.args, Tensor(), row_weight);
+    return sum(row_weight, {}, false);
+}
+
+Tensor reduce_rows_cuda(const ClassProblem& p, Reduction reduction) {
+    const DType acc = cuda_acc_dtype(p.args.dtype);
+    Tensor loss = empty({p.rows()}, acc, p.input.device());
+    Tensor row_weight = empty({p.rows()}, acc, p.input.device());
+    cuda_ops::class_loss_forward(p.args, loss, row_weight);
+    if (reduction == Reduction::None) return to_dtype(reshape(loss, p.row_shape), p.args.dtype);
+    Tensor total = sum(loss, {}, false);
+    if (reduction == Reduction::Mean) total = div(total, sum(row_weight, {}, false));
+    return to_dtype(total, p.args.dtype);
+}
+
 // The reduced (or unreduced) loss from the kernel's per-row values. MEAN divides by the summed
 // row weights, which is 0 (so the result NaN) when every target is ignored, as in PyTorch.
 Tensor reduce_rows(const ClassProblem& p, Reduction reduction) {
+    if (!p.input.device().is_cpu()) return reduce_rows_cuda(p, reduction);
     const int64_t rows = p.rows();
     Tensor loss = empty({rows}, CMP_DTYPE_FLOAT64, p.input.device());
     std::vector<double> row_weight(static_cast<size_t>(rows));
@@ -126,18 +161,31 @@ double mean_divisor(const ClassProblem& p) {
 std::pair<Tensor, Tensor> backward_rows(const ClassProblem& p, const Tensor& grad_output, Reduction reduction,
                                         bool want_target) {
     const char* op = p.args.op;
-    Tensor grad_input = empty(p.input.sizes(), p.args.dtype, p.input.device());
-    Tensor grad_target;
-    if (want_target && p.args.prob_target) grad_target = empty(p.target.sizes(), p.args.dtype, p.input.device());
-    Tensor grad_rows;
-    double grad_scalar = 0;
+    check_same_device(op, p.input, grad_output);
     if (reduction == Reduction::None) {
         CMP_CHECK(grad_output.sizes() == p.row_shape, SHAPE_MISMATCH, op, "_backward: grad_output has shape ",
                   grad_output.sizes(), ", expected ", p.row_shape, " (the unreduced loss)");
-        grad_rows = contiguous(to_dtype(grad_output, CMP_DTYPE_FLOAT64));
     } else {
         CMP_CHECK(grad_output.numel() == 1 && grad_output.dim() == 0, SHAPE_MISMATCH, op,
                   "_backward: grad_output must be a 0-dim tensor for a reduced loss, got shape ", grad_output.sizes());
+    }
+    Tensor grad_input = empty(p.input.sizes(), p.args.dtype, p.input.device());
+    Tensor grad_target;
+    if (want_target && p.args.prob_target) grad_target = empty(p.target.sizes(), p.args.dtype, p.input.device());
+    if (!p.input.device().is_cpu()) {
+        // grad_output per row (NONE), or one value for every row: itself (SUM) or divided by
+        // the summed row weights (MEAN), all on the device.
+        Tensor grad_rows = to_dtype(grad_output, cuda_acc_dtype(p.args.dtype));
+        if (reduction == Reduction::None) grad_rows = contiguous(grad_rows);
+        else if (reduction == Reduction::Mean) grad_rows = div(grad_rows, cuda_weight_total(p));
+        cuda_ops::class_loss_backward(p.args, grad_rows, grad_input, grad_target);
+        return {grad_input, grad_target};
+    }
+    Tensor grad_rows;
+    double grad_scalar = 0;
+    if (reduction == Reduction::None) {
+        grad_rows = contiguous(to_dtype(grad_output, CMP_DTYPE_FLOAT64));
+    } else {
         grad_scalar = item(to_dtype(grad_output, CMP_DTYPE_FLOAT64), {}).f;
         if (reduction == Reduction::Mean) grad_scalar /= mean_divisor(p);
     }
