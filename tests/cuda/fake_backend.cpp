@@ -200,13 +200,24 @@ void fill_counted(const compute_cuda_random& r) {
     });
 }
 
+// A double stored as T: float64 as it is, the other floating types through float32.
+template <typename T>
+T store_floating(double v) {
+    if constexpr (std::is_same_v<T, double>) return v;
+    else return T(static_cast<float>(v));
+}
+
 template <typename T>
 void fill_floating(const compute_cuda_random& r, cmp::PhiloxFloat k) {
-    const bool normal = r.op == COMPUTE_CUDA_RANDOM_RANDN;
+    const bool normal = r.op == COMPUTE_CUDA_RANDOM_RANDN || r.op == COMPUTE_CUDA_RANDOM_NORMAL;
+    const bool affine = r.op == COMPUTE_CUDA_RANDOM_NORMAL || r.op == COMPUTE_CUDA_RANDOM_UNIFORM;
     fill_blocks<T>(r, cmp::philox_per_block(k), [&](const cmp::PhiloxBlock& b, int e, int64_t) {
-        const double v = normal ? cmp::philox_randn(b, e, k) : cmp::philox_rand(b, e, k);
-        if constexpr (std::is_same_v<T, double>) return v;
-        else return T(static_cast<float>(v));
+        const T v = store_floating<T>(normal ? cmp::philox_randn(b, e, k) : cmp::philox_rand(b, e, k));
+        if (!affine) return v;
+        double held;  // v as the dtype holds it
+        if constexpr (std::is_same_v<T, double>) held = v;
+        else held = static_cast<double>(static_cast<float>(v));
+        return store_floating<T>(cmp::philox_affine(held, r.shift, r.scale));
     });
 }
 
@@ -219,6 +230,8 @@ int32_t random(const compute_cuda_random* r) {
     switch (r->op) {
         case COMPUTE_CUDA_RANDOM_RAND:
         case COMPUTE_CUDA_RANDOM_RANDN:
+        case COMPUTE_CUDA_RANDOM_NORMAL:
+        case COMPUTE_CUDA_RANDOM_UNIFORM:
             switch (r->dtype) {
                 case CMP_DTYPE_FLOAT32: fill_floating<float>(*r, cmp::PhiloxFloat::Float32); break;
                 case CMP_DTYPE_FLOAT64: fill_floating<double>(*r, cmp::PhiloxFloat::Float64); break;

@@ -8,7 +8,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string>
+#include <utility>
 
 namespace cmp::testing::random_cases {
 
@@ -143,6 +145,70 @@ inline void dropout() {
             });
         }
     }
+}
+
+// normal / normal_ / uniform_: randn's or rand's numbers mapped by philox_affine on each device.
+// with_kernels adds what needs the elementwise kernels (the fake backend has none): the in-place
+// forms on a transposed view (filled through a contiguous tensor, then copied: the numbers go to
+// the view's elements in its order) and normal of mean and std tensors.
+inline void normal_and_uniform(bool with_kernels) {
+    using Fill = std::function<cmp_status(cmp_tensor)>;
+    const std::pair<const char*, Fill> fills[] = {
+        {"normal_", [](cmp_tensor t) { return cmp_normal_(t, -1.0, 0.25); }},
+        {"uniform_", [](cmp_tensor t) { return cmp_uniform_(t, -3.0, 5.0); }},
+    };
+    for (cmp_dtype dt : {CMP_DTYPE_FLOAT32, CMP_DTYPE_FLOAT64, CMP_DTYPE_FLOAT16, CMP_DTYPE_BFLOAT16}) {
+        for (int64_t n : {int64_t(1), int64_t(7), int64_t(1001)}) {
+            const std::vector<int64_t> sizes = {n};
+            expect_same_draw(label("normal", dt, n), [&](cmp_device dev, cmp_tensor* o) {
+                return cmp_normal_scalar(0.5, 3.0, sizes.data(), 1, dt, dev, o);
+            });
+        }
+        for (const auto& [what, fill] : fills) {
+            for (bool transposed : {false, true}) {
+                if (transposed && !with_kernels) continue;
+                const std::string at = transposed ? " of a transposed view" : "";
+                expect_same_draw(label(what, dt, 30) + at, [&, f = fill](cmp_device dev, cmp_tensor* o) {
+                    Handle x = on(dev, std::vector<double>(30, 0.0), {5, 6}, dt);
+                    cmp_tensor v = nullptr;
+                    if (transposed) {
+                        const cmp_status s = cmp_transpose(x.get(), 0, 1, &v);
+                        if (s != CMP_STATUS_OK) return s;
+                    }
+                    Handle view(v);
+                    const cmp_status filled = f(transposed ? view.get() : x.get());
+                    if (filled != CMP_STATUS_OK) return filled;
+                    o[0] = x.release();
+                    return CMP_STATUS_OK;
+                });
+            }
+        }
+    }
+    if (!with_kernels) return;
+    // mean and std tensors broadcast together: randn of the broadcast shape, then mean + std * z.
+    expect_same_draw("normal of tensors", [&](cmp_device dev, cmp_tensor* o) {
+        Handle mean = on(dev, {0.0, 1.0, 2.0}, {3, 1}, CMP_DTYPE_FLOAT32);
+        Handle std = on(dev, {1.0, 0.5}, {1, 2}, CMP_DTYPE_FLOAT32);
+        return cmp_normal(mean.get(), std.get(), o);
+    });
+}
+
+inline void normal_refuses_a_negative_std() {
+    for (double bad : {-0.5, -std::numeric_limits<double>::infinity()}) {
+        Handle mean = on(cuda_device(), {0.0, 0.0, 0.0}, {3}, CMP_DTYPE_FLOAT32);
+        Handle std = on(cuda_device(), {1.0, bad, std::nan("")}, {3}, CMP_DTYPE_FLOAT32);
+        cmp_tensor out = nullptr;
+        EXPECT_EQ(cmp_normal(mean.get(), std.get(), &out), CMP_STATUS_INVALID_ARGUMENT) << bad;
+        Handle owned(out);
+        EXPECT_NE(std::string(cmp_last_error()).find("normal: expects all elements of std >= 0.0"), std::string::npos)
+            << cmp_last_error();
+    }
+    // NaN alone passes, as in PyTorch (and on the CPU).
+    Handle mean = on(cuda_device(), {0.0}, {1}, CMP_DTYPE_FLOAT32);
+    Handle std = on(cuda_device(), {std::nan("")}, {1}, CMP_DTYPE_FLOAT32);
+    cmp_tensor out = nullptr;
+    EXPECT_EQ(cmp_normal(mean.get(), std.get(), &out), CMP_STATUS_OK) << cmp_last_error();
+    Handle owned(out);
 }
 
 }  // namespace cmp::testing::random_cases

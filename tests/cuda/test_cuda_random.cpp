@@ -1,4 +1,4 @@
-// Device parity of the random fills (cuda/random.cu): rand, randn, randint, bernoulli and
+// Device parity of the random fills (cuda/random.cu): rand, randn, normal, uniform_, randint, bernoulli and
 // dropout's mask on the GPU give the CPU's numbers bit for bit from the same generator state
 // and advance the generator as the CPU does (the cases are random_cases.h, which the routing
 // tests also run against the fake backend).
@@ -18,6 +18,10 @@ TEST_F(CudaParity, BernoulliIsTheCpusNumbers) {
 }
 
 TEST_F(CudaParity, BernoulliChecksItsP) { random_cases::bernoulli_refuses_p_outside_0_1(); }
+
+TEST_F(CudaParity, NormalAndUniformAreTheCpusNumbers) { random_cases::normal_and_uniform(/*with_kernels=*/true); }
+
+TEST_F(CudaParity, NormalChecksItsStd) { random_cases::normal_refuses_a_negative_std(); }
 
 TEST_F(CudaParity, DropoutIsTheCpusMask) { random_cases::dropout(); }
 

@@ -70,11 +70,11 @@ constexpr std::string_view kCudaOps[] = {
     "floor_divide", "floor_divide_",
     // matrix products (cuBLAS; outer is a broadcast mul, einsum lowers to bmm, sum and mul)
     "matmul", "mm", "bmm", "mv", "dot", "outer", "addmm", "baddbmm", "addmv", "einsum",
-    // random fills from the Philox stream, the CPU's numbers for a seed (normal, normal_ and
-    // uniform_ transform on the host and are not here yet), dropout (the keep mask drawn on the
-    // device, applied by mul) and its backward
-    "rand", "randn", "randint", "rand_like", "randn_like", "bernoulli", "dropout", "feature_dropout",
-    "dropout_backward",
+    // random fills from the Philox stream, the CPU's numbers for a seed (normal / normal_ /
+    // uniform_ map randn's / rand's numbers by core/philox_values.h's philox_affine in the fill),
+    // dropout (the keep mask drawn on the device, applied by mul) and its backward
+    "rand", "randn", "randint", "rand_like", "randn_like", "bernoulli", "normal", "normal_", "uniform_", "dropout",
+    "feature_dropout", "dropout_backward",
     // the fused optimizer steps (cuda/optim.cu runs the CPU kernels' element updates)
     "sgd_step", "adam_step", "adamw_step", "rmsprop_step", "adagrad_step",
     // the class losses, forward and backward (cuda/class_loss.cu; the reductions are sum and div)

@@ -48,6 +48,13 @@ CMP_PHILOX_HD double philox_randn(const PhiloxBlock& b, int e, PhiloxFloat k) {
     return e % 2 == 0 ? z.z0 : z.z1;
 }
 
+// normal_ and uniform_ from randn's / rand's element v as stored in the dtype: shift + scale * v
+// in float64, each operation rounded once on every device (never fused into an FMA), so a seed
+// gives the same numbers on the CPU and on CUDA.
+CMP_PHILOX_HD double philox_affine(double v, double shift, double scale) {
+    return box_muller_detail::add(shift, box_muller_detail::mul(scale, v));
+}
+
 // randint's element j (0 or 1) of block b: low + (u64 mod range), wrapping as int64.
 CMP_PHILOX_HD int64_t philox_randint(const PhiloxBlock& b, int j, int64_t low, uint64_t range) {
     return static_cast<int64_t>(static_cast<uint64_t>(low) + philox_u64(b, j) % range);

@@ -182,7 +182,9 @@ typedef enum compute_cuda_random_op {
     COMPUTE_CUDA_RANDOM_RANDN = 1,     /* floating dtypes; as rand */
     COMPUTE_CUDA_RANDOM_RANDINT = 2,   /* any dtype: low + (u64 mod range); 2 per block */
     COMPUTE_CUDA_RANDOM_BERNOULLI = 3, /* any dtype: 1 where float64 rand < p[i] (or p_all); 2 per block */
-    COMPUTE_CUDA_RANDOM_KEEP = 4       /* bool: dropout's keep decisions, (w >> 8) >= threshold; 4 per block */
+    COMPUTE_CUDA_RANDOM_KEEP = 4,      /* bool: dropout's keep decisions, (w >> 8) >= threshold; 4 per block */
+    COMPUTE_CUDA_RANDOM_NORMAL = 5,    /* floating: randn's element, then shift + scale * it in float64 (normal_) */
+    COMPUTE_CUDA_RANDOM_UNIFORM = 6    /* floating: rand's element, then shift + scale * it in float64 (uniform_) */
 } compute_cuda_random_op;
 
 /* out[0 .. n), dense, of dtype, from blocks offset, offset + 1, ... of seed's stream (element i
@@ -204,6 +206,8 @@ typedef struct compute_cuda_random {
     uint32_t threshold; /* keep: cpu::dropout_threshold(p) */
     int32_t reserved;
     void* out;
+    double shift; /* normal, uniform: core/philox_values.h's philox_affine */
+    double scale;
 } compute_cuda_random;
 
 /* Fused optimizer steps (optim_step), in the order of the core's ops (ops/optim.cpp). */

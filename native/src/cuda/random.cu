@@ -1,4 +1,4 @@
-// Random fills on CUDA (rand, randn, randint, bernoulli, dropout's keep mask): one thread per
+// Random fills on CUDA (rand, randn, normal_, uniform_, randint, bernoulli, dropout's keep mask): one thread per
 // Philox block of the reserved range, each element computed by core/philox_values.h, the
 // functions the CPU kernels are tested against, so a seed gives the CPU's numbers bit for bit
 // (box_muller's arithmetic uses the _rn intrinsics, which nvcc never contracts).
@@ -51,13 +51,18 @@ __device__ __forceinline__ T store_floating(double v) {
     else return convert<T>(static_cast<float>(v));
 }
 
-// The values of each op as functors (element e of block b, element i of the fill).
+// The values of each op as functors (element e of block b, element i of the fill). normal_ and
+// uniform_ transform randn's / rand's element as the dtype holds it (philox_affine).
 template <typename T>
 struct FloatingValue {
     PhiloxFloat k;
     bool normal;
+    bool affine;
+    double shift, scale;
     __device__ T operator()(const PhiloxBlock& b, int e, int64_t) const {
-        return store_floating<T>(normal ? philox_randn(b, e, k) : philox_rand(b, e, k));
+        const T v = store_floating<T>(normal ? philox_randn(b, e, k) : philox_rand(b, e, k));
+        if (!affine) return v;
+        return store_floating<T>(philox_affine(static_cast<double>(to_opmath(v)), shift, scale));
     }
 };
 
@@ -89,7 +94,9 @@ struct KeepValue {
 template <typename T>
 void floating_fill(const compute_cuda_random& r) {
     const PhiloxFloat k = family(r.dtype);
-    launch<T>(r, philox_per_block(k), FloatingValue<T>{k, r.op == COMPUTE_CUDA_RANDOM_RANDN});
+    const bool normal = r.op == COMPUTE_CUDA_RANDOM_RANDN || r.op == COMPUTE_CUDA_RANDOM_NORMAL;
+    const bool affine = r.op == COMPUTE_CUDA_RANDOM_NORMAL || r.op == COMPUTE_CUDA_RANDOM_UNIFORM;
+    launch<T>(r, philox_per_block(k), FloatingValue<T>{k, normal, affine, r.shift, r.scale});
 }
 
 // randint and bernoulli: any dtype, 2 elements per block.
@@ -113,8 +120,11 @@ int32_t random(const compute_cuda_random* desc) {
         switch (r.op) {
             case COMPUTE_CUDA_RANDOM_RAND:
             case COMPUTE_CUDA_RANDOM_RANDN:
+            case COMPUTE_CUDA_RANDOM_NORMAL:
+            case COMPUTE_CUDA_RANDOM_UNIFORM:
                 if (!is_floating_dtype(r.dtype))
-                    fail(CMP_STATUS_DTYPE_MISMATCH, what, ": rand / randn need a floating dtype, got ", r.dtype);
+                    fail(CMP_STATUS_DTYPE_MISMATCH, what, ": rand / randn / normal / uniform need a floating dtype, got ",
+                         r.dtype);
                 CMP_CUDA_DISPATCH_ALL_TYPES(r.dtype, what, [&] {
                     if constexpr (std::is_floating_point_v<scalar_t> || std::is_same_v<scalar_t, half_t> ||
                                   std::is_same_v<scalar_t, bf16_t>)

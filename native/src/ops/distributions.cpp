@@ -34,17 +34,6 @@ std::vector<double> values_f64(const Tensor& t) {
     return std::vector<double>(p, p + c.numel());
 }
 
-// out[i] = f(u[i]) over a contiguous random tensor u of t's shape and dtype, then copied into
-// t (any layout): in-place fills see the same numbers whatever t's strides.
-template <typename F>
-void transform_into(const Tensor& t, Tensor u, F f) {
-    CMP_DISPATCH_FLOATING_TYPES(u.dtype(), "transform", [&] {
-        scalar_t* p = u.data<scalar_t>();
-        for (int64_t i = 0, n = u.numel(); i < n; ++i) p[i] = from_double<scalar_t>(f(static_cast<double>(p[i])));
-    });
-    copy_(t, u);
-}
-
 void check_floating(const char* op, const Tensor& t, const char* arg) {
     CMP_CHECK(is_floating(t.dtype()), DTYPE_MISMATCH, op, ": expected a floating dtype for '", arg, "', but got ",
               dtype_name(t.dtype()), " (shape ", t.sizes(), ")");
@@ -99,7 +88,7 @@ void normal_(const Tensor& t, double mean, double std) {
     check_floating("normal_", t, "tensor");
     check_std(std);
     if (t.numel() == 0) return;
-    transform_into(t, randn(t.sizes(), t.dtype(), t.device()), [&](double z) { return mean + std * z; });
+    random_affine_(t, "normal_", true, mean, std);
 }
 
 Tensor normal(double mean, double std, const Shape& sizes, DType dtype, Device device) {
@@ -117,9 +106,10 @@ Tensor normal(const Tensor& mean, const Tensor& std) {
     require_available(mean.device(), "normal");
     check_floating("normal", mean, "mean");
     check_floating("normal", std, "std");
-    for (double s : values_f64(std)) {
-        CMP_CHECK(!(s < 0.0), INVALID_ARGUMENT, "normal: expects all elements of std >= 0.0 (shape ", std.sizes(), ")");
-    }
+    // On the tensors' device (one bool read back); NaN passes, as in PyTorch.
+    const Tensor zero = scalar_tensor(scalar_float(0.0), std.device());
+    const bool negative = std.numel() > 0 && to_device(any(compare(CompareOp::Lt, std, zero), {}, false), Device::cpu()).data<bool>()[0];
+    CMP_CHECK(!negative, INVALID_ARGUMENT, "normal: expects all elements of std >= 0.0 (shape ", std.sizes(), ")");
     // Broadcast shape of mean and std (the add below also checks it and names both shapes).
     const Tensor shape_probe = add(mean, std, scalar_int(1));
     Tensor z = randn(shape_probe.sizes(), mean.dtype(), mean.device());
@@ -136,7 +126,7 @@ void uniform_(const Tensor& t, double from, double to) {
     CMP_CHECK(std::isfinite(to - from), INVALID_ARGUMENT, "uniform_: to - from must be finite, got from=", from,
               " and to=", to);
     if (t.numel() == 0) return;
-    transform_into(t, rand(t.sizes(), t.dtype(), t.device()), [&](double u) { return from + (to - from) * u; });
+    random_affine_(t, "uniform_", false, from, to - from);
 }
 
 // bernoulli: u = rand(shape, float64) (one element per output element, row-major); the

@@ -28,6 +28,12 @@ Tensor normal(const Tensor& mean, const Tensor& std);
 Tensor normal(double mean, double std, const Shape& sizes, DType dtype, Device device);
 void normal_(const Tensor& t, double mean, double std);
 void uniform_(const Tensor& t, double from, double to);
+// Fills t (any layout, floating) with randn's (normal) or rand's numbers of its shape and dtype,
+// each element v (as the dtype holds it) mapped to shift + scale * v in float64
+// (core/philox_values.h's philox_affine): normal_ and uniform_ on every device. A contiguous t
+// is filled in place, another through a contiguous tensor copied into it, so a layout never
+// changes the numbers.
+void random_affine_(const Tensor& t, const char* op, bool normal, double shift, double scale);
 Tensor bernoulli(const Tensor& p);
 Tensor bernoulli(const Tensor& t, double p);
 Tensor multinomial(const Tensor& probs, int64_t num_samples, bool replacement);

@@ -3,8 +3,10 @@
 // (seed, offset, index) alone, so the fill runs in parallel and gives the same numbers for any
 // thread count.
 #include "core/philox.h"
+#include "core/philox_values.h"
 #include "cpu/random_stubs.h"
 #include "ops/cuda_ops.h"
+#include "ops/factories_ops.h"
 #include "ops/ops.h"
 
 #include <cmath>
@@ -48,23 +50,59 @@ CMP_DEFINE_STUB(bernoulli_stub);
 namespace cmp::ops {
 namespace {
 
-// rand / randn into a new contiguous tensor: reserves ceil(n / E) blocks (E = 2 for float64, 4
-// otherwise) and lets the per-ISA kernel compute them.
+// An element stored as T from the double philox_affine gives (16-bit types through float32, as
+// the kernels store rand / randn).
+template <typename T>
+T store_double(double v) {
+    if constexpr (std::is_same_v<T, Half> || std::is_same_v<T, BFloat16>) return T(static_cast<float>(v));
+    else return static_cast<T>(v);
+}
+
+// rand / randn into the contiguous tensor out: reserves ceil(n / E) blocks (E = 2 for float64, 4
+// otherwise) and lets the per-ISA kernel (or the CUDA backend) compute them. With an affine map,
+// each element v becomes philox_affine(v, shift, scale) (normal_, uniform_): on the CPU in a
+// second pass over out, on CUDA in the fill itself.
+struct Affine {
+    double shift, scale;
+};
+
+void random_fill_into(const Tensor& out, const char* op, bool normal, const Affine* affine) {
+    const DType dtype = out.dtype();
+    const int64_t n = out.numel();
+    if (n == 0) return;
+    const int64_t per_block = dtype == CMP_DTYPE_FLOAT64 ? 2 : 4;
+    const PhiloxState state = philox_reserve(static_cast<uint64_t>((n + per_block - 1) / per_block));
+    if (!out.device().is_cpu()) {
+        const compute_cuda_random_op kind = affine ? (normal ? COMPUTE_CUDA_RANDOM_NORMAL : COMPUTE_CUDA_RANDOM_UNIFORM)
+                                                   : (normal ? COMPUTE_CUDA_RANDOM_RANDN : COMPUTE_CUDA_RANDOM_RAND);
+        compute_cuda_random r = cuda_ops::random_draw(kind, state.seed, state.offset);
+        if (affine) {
+            r.shift = affine->shift;
+            r.scale = affine->scale;
+        }
+        cuda_ops::random(op, r, out);
+        return;
+    }
+    const cpu::RandomDraw draw{state.seed, state.offset};
+    if (normal) cpu::randn_stub(dtype, draw, n, out.data_ptr());
+    else cpu::rand_stub(dtype, draw, n, out.data_ptr());
+    if (!affine) return;
+    CMP_DISPATCH_FLOATING_TYPES(dtype, op, [&] {
+        scalar_t* p = out.data<scalar_t>();
+        for (int64_t i = 0; i < n; ++i) {
+            const double v = philox_affine(static_cast<double>(p[i]), affine->shift, affine->scale);
+            // 16-bit types through float32, as the kernels store rand / randn.
+            if constexpr (std::is_same_v<scalar_t, Half> || std::is_same_v<scalar_t, BFloat16>) p[i] = scalar_t(static_cast<float>(v));
+            else p[i] = static_cast<scalar_t>(v);
+        }
+    });
+}
+
 Tensor random_fill(const Shape& sizes, DType dtype, Device device, const char* op, bool normal) {
     require_available(device, op);
     CMP_CHECK(is_floating(dtype), DTYPE_MISMATCH, op, ": expected a floating dtype, got ", dtype_name(dtype));
     Tensor out = Tensor::empty(sizes, dtype, device);
-    const int64_t n = out.numel();
-    if (n == 0) return out;
-    const int64_t per_block = dtype == CMP_DTYPE_FLOAT64 ? 2 : 4;
-    const PhiloxState state = philox_reserve(static_cast<uint64_t>((n + per_block - 1) / per_block));
-    const cpu::RandomDraw draw{state.seed, state.offset};
-    if (!device.is_cpu())
-        cuda_ops::random(op, cuda_ops::random_draw(normal ? COMPUTE_CUDA_RANDOM_RANDN : COMPUTE_CUDA_RANDOM_RAND,
-                                                   state.seed, state.offset),
-                         out);
-    else if (normal) cpu::randn_stub(dtype, draw, n, out.data_ptr());
-    else cpu::rand_stub(dtype, draw, n, out.data_ptr());
+    random_fill_into(out, op, normal, nullptr);
     return out;
 }
 
@@ -110,6 +148,16 @@ Tensor rand(const Shape& sizes, DType dtype, Device device) { return random_fill
 
 Tensor randn(const Shape& sizes, DType dtype, Device device) { return random_fill(sizes, dtype, device, "randn", true); }
 
+void random_affine_(const Tensor& t, const char* op, bool normal, double shift, double scale) {
+    const Affine affine{shift, scale};
+    if (t.is_contiguous()) {
+        random_fill_into(t, op, normal, &affine);
+        return;
+    }
+    const Tensor dense = Tensor::empty(t.sizes(), t.dtype(), t.device());
+    random_fill_into(dense, op, normal, &affine);
+    copy_(t, dense);
+}
 Tensor randint(int64_t low, int64_t high, const Shape& sizes, DType dtype, Device device) {
     require_available(device, "randint");
     CMP_CHECK(low < high, INVALID_ARGUMENT, "randint: expected low < high, but got low=", low, " >= high=", high);
