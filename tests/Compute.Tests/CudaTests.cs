@@ -217,6 +217,7 @@ public class CudaTests
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => { using Tensor r = Functional.CrossEntropy(logitsBad, bad); });
         Assert.That(ex!.Message, Does.Contain("target 3 is out of bounds for 3 classes (target element 1)"));
     }
+
     // Issue 6's training proof: a small classifier (Linear, ReLU, GELU, LayerNorm, Dropout, cross
     // entropy, AdamW) trained for 50 steps on the GPU from the CPU's initial weights and data gives
     // the CPU's losses step by step. Dropout draws the same masks on both devices (same seed, same
@@ -260,5 +261,29 @@ public class CudaTests
         {
             Assert.That(actual[step], Is.EqualTo(expected[step]).Within(1e-9 * Math.Abs(expected[step])), $"loss of step {step}");
         }
+    }
+
+    [Test]
+    public void IndexingGradientsOnTheDeviceMatchTheCpu()
+    {
+        RequireDevice();
+        // gather (backward: scatter_add), index_select (backward: index_add) and embedding
+        // (backward: embedding_backward), each device's sums in the CPU's order: the same values.
+        double[] Gradients(Device device)
+        {
+            using Tensor wHost = Tensor.Arange(0, 30, dtype: DType.Float32).Reshape(6, 5) / 7.0 - 2.0;
+            using Tensor w = wHost.To(device).RequiresGradInPlace();
+            using Tensor tokens = Tensor.From(new long[] { 4, 1, 4, 0, 5, 4 }, 2, 3).To(device);
+            using Tensor rows = Tensor.From(new long[] { 2, 2, 5 }, 3).To(device);
+            using Tensor cols = Tensor.From(new long[] { 0, 4, 4, 1, 3, 0 }, 3, 2).To(device);
+            using Tensor e = Functional.Embedding(tokens, w, paddingIdx: 1);
+            using Tensor s = w.IndexSelect(0, rows);
+            using Tensor g = s.Gather(1, cols);
+            using Tensor loss = (e * e).Sum() + (g * g).Sum();
+            loss.Backward();
+            using Tensor gw = w.Grad!.To(Device.Cpu);
+            return gw.ToArray<float>().Select(v => (double)v).ToArray();
+        }
+        Assert.That(Gradients(Device.Cuda()), Is.EqualTo(Gradients(Device.Cpu)));
     }
 }

@@ -6,7 +6,7 @@
 // pointwise losses are the exceptions: the fake computes them on the host from core/philox_values.h,
 // cpu/optim_update.h, cpu/activation_backward_math.h and cpu/nn_loss_math.h, as the real kernels do on the device, and so are layer, RMS and
 // group norm (row_norm, row_norm_backward: cuda/row_norm.cu's passes, one thread, with cpu/row_norm_math.h's
-// formulas), so the routing tests can
+// formulas), and gather, scatter and embedding_backward (cuda/index.cu's element order, roundings and bad-position rule), so the routing tests can
 // compare every value with the CPU's (which cannot tell a wrong seed, offset or count apart
 // from a right one otherwise). Built twice: as a correct backend, and with FAKE_BACKEND_VERSION set to
 // another interface version for the mismatch test. Never shipped. The entries with a plan
@@ -22,6 +22,7 @@
 #include "cpu/row_norm_math.h"
 #include "cuda/class_loss_rows.h"
 #include "cuda/optim_args.h"
+#include "cuda/scatter_combine.h"
 
 #include <algorithm>
 #include <cmath>
@@ -31,6 +32,7 @@
 #include <string>
 #include <type_traits>
 #include <unordered_map>
+#include <vector>
 
 #ifndef FAKE_BACKEND_VERSION
 #define FAKE_BACKEND_VERSION COMPUTE_CUDA_BACKEND_VERSION
@@ -635,6 +637,148 @@ int32_t pointwise_loss(const compute_cuda_iter* it, const compute_cuda_loss_args
     });
 }
 
+// cuda/index.cu's gather on the host: every position of the index's shape in row-major order; the
+// first bad position is reported as the kernel's device word reports it.
+int32_t gather(compute_cuda_gather* g) {
+    if (g->n == 0) return CMP_STATUS_OK;
+    const auto* self = static_cast<const char*>(g->self);
+    auto* out = static_cast<char*>(g->out);
+    const int64_t es = g->element_size;
+    for (int64_t p = 0; p < g->n; ++p) {
+        int64_t rest = p, o = 0, s = 0, x = 0;
+        for (int d = g->ndim - 1; d >= 0; --d) {
+            const int64_t c = rest % g->shape[d];
+            rest /= g->shape[d];
+            o += c * g->out_strides[d];
+            x += c * g->index_strides[d];
+            if (d != g->dim) s += c * g->self_strides[d];
+        }
+        const int64_t i = g->index[x];
+        if (i < 0 || i >= g->size) {
+            g->bad_position = p;
+            g->bad_index = i;
+            return error(CMP_STATUS_INDEX_OUT_OF_RANGE, "fake backend: gather index out of range");
+        }
+        std::memcpy(out + o * es, self + (s + i * g->self_strides[g->dim]) * es, static_cast<size_t>(es));
+    }
+    return CMP_STATUS_OK;
+}
+using cmp::cuda_scatter::offset_of;
+// A scalar as the opmath value A, as the CPU's scalar_to converts it (floats to integers by
+// truncation: the tests' values are in range).
+template <typename A>
+A scalar_as(const cmp_scalar& s) {
+    if constexpr (std::is_same_v<A, bool>) return s.kind == CMP_SCALAR_FLOAT ? s.f != 0.0 : s.i != 0;
+    else if constexpr (std::is_integral_v<A>)
+        return s.kind == CMP_SCALAR_FLOAT ? static_cast<A>(static_cast<int64_t>(s.f))
+                                          : static_cast<A>(s.kind == CMP_SCALAR_BOOL ? (s.i != 0) : s.i);
+    else return s.kind == CMP_SCALAR_FLOAT ? static_cast<A>(s.f)
+                                           : static_cast<A>(s.kind == CMP_SCALAR_BOOL ? (s.i != 0) : s.i);
+}
+// cuda/index.cu's scatter on the host: the index checked first, then each element of self takes
+// its line's positions in increasing order (cuda/scatter_combine.h), rounded to T after each.
+template <typename T>
+int32_t scatter_typed(compute_cuda_scatter* c) {
+    using A = cmp::opmath_t<T>;
+    const int64_t size = c->self_shape[c->dim];
+    for (int64_t p = 0; p < c->n; ++p) {
+        const int64_t i = c->index[offset_of(p, c->ndim, c->index_shape, c->index_strides)];
+        if (i >= 0 && i < size) continue;
+        c->bad_position = p;
+        c->bad_index = i;
+        return error(CMP_STATUS_INDEX_OUT_OF_RANGE, "fake backend: scatter index out of range");
+    }
+    auto* self = static_cast<T*>(c->self);
+    const auto* src = static_cast<const T*>(c->src);
+    const A value = scalar_as<A>(c->value), alpha = scalar_as<A>(c->alpha);
+    const bool scaled = src && alpha != A(1);
+    int64_t self_numel = 1;
+    for (int k = 0; k < c->ndim; ++k) self_numel *= c->self_shape[k];
+    for (int64_t q = 0; q < self_numel; ++q) {
+        int64_t rest = q, so = 0, xo = 0, ro = 0, at = 0;
+        bool covered = true;
+        for (int d = c->ndim - 1; d >= 0; --d) {
+            const int64_t k = rest % c->self_shape[d];
+            rest /= c->self_shape[d];
+            so += k * c->self_strides[d];
+            if (d == c->dim) {
+                at = k;
+                continue;
+            }
+            covered = covered && k < c->index_shape[d];
+            xo += k * c->index_strides[d];
+            ro += k * c->src_strides[d];
+        }
+        if (!covered) continue;
+        for (int64_t j = 0; j < c->index_shape[c->dim]; ++j) {
+            if (c->index[xo + j * c->index_strides[c->dim]] != at) continue;
+            A v = src ? static_cast<A>(src[ro + j * c->src_strides[c->dim]]) : value;
+            if (scaled) v = cmp::cuda_scatter::mul(v, alpha);
+            self[so] = static_cast<T>(cmp::cuda_scatter::combine(static_cast<A>(self[so]), v, c->op));
+        }
+    }
+    return CMP_STATUS_OK;
+}
+int32_t scatter(compute_cuda_scatter* c) {
+    if (c->n == 0) return CMP_STATUS_OK;
+    switch (c->dtype) {
+        case CMP_DTYPE_FLOAT32: return scatter_typed<float>(c);
+        case CMP_DTYPE_FLOAT64: return scatter_typed<double>(c);
+        case CMP_DTYPE_FLOAT16: return scatter_typed<cmp::Half>(c);
+        case CMP_DTYPE_BFLOAT16: return scatter_typed<cmp::BFloat16>(c);
+        case CMP_DTYPE_INT64: return scatter_typed<int64_t>(c);
+        case CMP_DTYPE_INT32: return scatter_typed<int32_t>(c);
+        case CMP_DTYPE_INT16: return scatter_typed<int16_t>(c);
+        case CMP_DTYPE_INT8: return scatter_typed<int8_t>(c);
+        case CMP_DTYPE_UINT8: return scatter_typed<uint8_t>(c);
+        case CMP_DTYPE_BOOL: return scatter_typed<bool>(c);
+        default: return error(CMP_STATUS_DTYPE_MISMATCH, "fake backend: unknown dtype");
+    }
+}
+// cuda/index.cu's embedding_backward on the host: positions sorted stably by index, then each run
+// of equal indices summed in position order in opmath, one rounding per product and per sum.
+template <typename T>
+int32_t embedding_backward_typed(compute_cuda_embedding_backward* e) {
+    using A = cmp::opmath_t<T>;
+    auto* gw = static_cast<T*>(e->grad_weight);
+    const auto* go = static_cast<const T*>(e->grad_out);
+    for (int64_t k = 0; k < e->num_weights * e->dim; ++k) gw[k] = T(0.0f);
+    std::vector<int64_t> order(static_cast<size_t>(e->count));
+    for (int64_t i = 0; i < e->count; ++i) order[static_cast<size_t>(i)] = i;
+    std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return e->indices[a] < e->indices[b]; });
+    int64_t first_bad = -1;
+    for (size_t k = 0; k < order.size();) {
+        const int64_t key = e->indices[order[k]];
+        size_t end = k + 1;
+        while (end < order.size() && e->indices[order[end]] == key) ++end;
+        if (key < 0 || key >= e->num_weights) {
+            for (size_t m = k; m < end; ++m)
+                if (first_bad < 0 || order[m] < first_bad) first_bad = order[m];
+        } else if (key != e->padding_idx) {
+            const A scale = e->scale_grad_by_freq ? A(1) / static_cast<A>(end - k) : A(1);
+            for (int64_t j = 0; j < e->dim; ++j) {
+                A acc = A(0);
+                for (size_t m = k; m < end; ++m) acc += static_cast<A>(go[order[m] * e->dim + j]) * scale;
+                gw[key * e->dim + j] = static_cast<T>(acc);
+            }
+        }
+        k = end;
+    }
+    if (first_bad < 0) return CMP_STATUS_OK;
+    e->bad_position = first_bad;
+    e->bad_index = e->indices[first_bad];
+    return error(CMP_STATUS_INDEX_OUT_OF_RANGE, "fake backend: embedding index out of range");
+}
+int32_t embedding_backward(compute_cuda_embedding_backward* e) {
+    if (e->n == 0) return CMP_STATUS_OK;
+    switch (e->dtype) {
+        case CMP_DTYPE_FLOAT32: return embedding_backward_typed<float>(e);
+        case CMP_DTYPE_FLOAT64: return embedding_backward_typed<double>(e);
+        case CMP_DTYPE_FLOAT16: return embedding_backward_typed<cmp::Half>(e);
+        case CMP_DTYPE_BFLOAT16: return embedding_backward_typed<cmp::BFloat16>(e);
+        default: return error(CMP_STATUS_DTYPE_MISMATCH, "fake backend: embedding_backward of a non-floating dtype");
+    }
+}
 const compute_cuda_backend kBackend = {
     FAKE_BACKEND_VERSION, sizeof(compute_cuda_backend), last_error, runtime_version, device_count,
     unavailable_reason, device_properties, ok_device, set_reclaim_hook, allocate, deallocate, memory_stats,
@@ -643,6 +787,7 @@ const compute_cuda_backend kBackend = {
     binary_math, ternary_math, reduce_rows, reduce_rows_args, softmax, softmax_backward, scan, triangle, gemm,
     random, optim_step, row_norm_entry<false>, row_norm_entry<true>, activation_backward, pointwise_loss,
     class_loss,
+    gather, embedding_backward, scatter,
 };
 
 }  // namespace

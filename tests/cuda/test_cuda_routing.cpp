@@ -4,7 +4,7 @@
 // conversion, the clear refusal of every op without CUDA support, and the plans the front-ends
 // hand to the backend entries that take one (softmax, the scans, tril/triu: the fake records the last such
 // call, fake_backend.h), and the values of the entries the fake computes on the host (random fills,
-// optimizer steps, layer/RMS/group norm). The main() below points
+// optimizer steps, layer/RMS/group norm, gather / index_select / embedding and its backward). The main() below points
 // COMPUTE_CUDA_LIBRARY at the fake before the core first looks for a backend.
 #include "core/cuda_runtime.h"
 #include "class_loss_cases.h"
@@ -12,6 +12,7 @@
 #include "activation_cases.h"
 #include "fake_backend.h"
 #include "loss_cases.h"
+#include "index_cases.h"
 #include "optim_cases.h"
 #include "random_cases.h"
 #include "row_norm_cases.h"
@@ -953,6 +954,42 @@ TEST(CudaRouting, ClassLossesRefuseOperandsOnAnotherDevice) {
     // And a CPU input with a device target never reaches the CPU kernel.
     f = failure_of([&] { return cmp_nll_loss(h.input.get(), d.target.get(), nullptr, -100, CMP_REDUCTION_SUM, &out); });
     EXPECT_NE(f.message.find("nll_loss: " + mixed + "cpu and cuda:0!"), std::string::npos) << f.message;
+}
+
+// The fake runs cuda/index.cu's loops on the host: gather, index_select and embedding (every
+// dtype) and embedding_backward (floating dtypes) give the CPU's bits and the CPU's index errors.
+TEST(CudaRouting, GatherIndexSelectAndEmbeddingGiveTheCpusValues) { index_cases::every_case(); }
+
+TEST(CudaRouting, IndexingRefusalsComeBeforeTheBackend) {
+    Handle host = tensor_from(kValues, {2, 3}, CMP_DTYPE_FLOAT32);
+    Handle dev = to_device(host.get(), cuda_device());
+    Handle host_index = tensor_from({0.0, 1.0}, {2}, CMP_DTYPE_INT64);
+    cmp_tensor out = nullptr;
+    Failure f = failure_of([&] { return cmp_index_select(dev.get(), 0, host_index.get(), &out); });
+    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
+    EXPECT_NE(f.message.find("index_select: expected all tensors on one device"), std::string::npos) << f.message;
+    f = failure_of([&] { return cmp_embedding(dev.get(), host_index.get(), 0, 0, nullptr, 2.0, &out); });
+    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
+    EXPECT_NE(f.message.find("embedding: expected all tensors on one device, got cuda:0 and cpu"), std::string::npos)
+        << f.message;
+    Handle dev_index = to_device(host_index.get(), cuda_device());
+    // A CPU weight with device indices: refused before the CPU kernel would read device memory.
+    f = failure_of([&] { return cmp_embedding(host.get(), dev_index.get(), 0, 0, nullptr, 2.0, &out); });
+    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
+    EXPECT_NE(f.message.find("embedding: expected all tensors on one device, got cpu and cuda:0"), std::string::npos)
+        << f.message;
+    f = failure_of([&] { return cmp_embedding_backward(host.get(), dev_index.get(), 4, 0, 0, 0, &out); });
+    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
+    const double max_norm = 1.0;
+    f = failure_of([&] { return cmp_embedding(dev.get(), dev_index.get(), 0, 0, &max_norm, 2.0, &out); });
+    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
+    EXPECT_NE(f.message.find("embedding: max_norm is not supported on CUDA yet"), std::string::npos) << f.message;
+    Handle float_index = to_device(tensor_from({0.0}, {1}, CMP_DTYPE_FLOAT32).get(), cuda_device());
+    f = failure_of([&] { return cmp_gather(dev.get(), 0, float_index.get(), &out); });
+    EXPECT_EQ(f.status, CMP_STATUS_DTYPE_MISMATCH);
+    f = failure_of([&] { return cmp_embedding_backward(dev.get(), float_index.get(), 4, 0, 0, 0, &out); });
+    EXPECT_EQ(f.status, CMP_STATUS_DTYPE_MISMATCH);
+    EXPECT_EQ(out, nullptr);
 }
 
 TEST(CudaRouting, MixedDevicesGivePyTorchsError) {

@@ -45,6 +45,10 @@ constexpr std::string_view kCudaOps[] = {
     "softmax", "log_softmax", "softmax_backward", "log_softmax_backward",
     // layer norm, RMS norm and group norm with their backward (cuda/row_norm.cu)
     "layer_norm", "layer_norm_backward", "rms_norm", "rms_norm_backward", "group_norm", "group_norm_backward",
+    // indexing (cuda/index.cu): gather, index_select, embedding (without max_norm) and its
+    // dense backward, the scatter family (scatter_reduce's mean divides with the elementwise ops)
+    "gather", "index_select", "embedding", "embedding_backward", "scatter", "scatter_add", "scatter_add_",
+    "scatter_reduce", "index_add", "index_add_",
     // the unary math family, from its op table (both forms; an op without an in-place form
     // has no cmp_<name>_ to call), and clamp
 #define CMP_CUDA_UNARY_NAMES(Name, name, domain, inplace) #name, #name "_",

@@ -62,6 +62,9 @@ const compute_cuda_backend kBackend = {
     activation_backward,
     pointwise_loss,
     class_loss,
+    gather,
+    embedding_backward,
+    scatter,
 };
 
 }  // namespace

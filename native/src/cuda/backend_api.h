@@ -297,6 +297,96 @@ typedef struct compute_cuda_loss_args {
     double scale; /* backward: 1/n for a mean, 1/batch for a batchmean, else 1 */
 } compute_cuda_loss_args;
 
+/* Gathered elements (gather, index_select, embedding): for every position p of shape (index's
+ * and out's, outermost first, ndim dims), out[p] = self[p with its coordinate along dim replaced by
+ * index[p]], elements moved as bits of element_size bytes (1, 2, 4 or 8). Strides are in elements
+ * (an index stride may be 0: index_select's 1-D index seen along every other dim). An index value
+ * outside [0, size) fails with INDEX_OUT_OF_RANGE and sets bad_position to the first such position
+ * (row-major over shape) and bad_index to its value, from which the core words its message. */
+typedef struct compute_cuda_gather {
+    int32_t device;
+    int32_t element_size;
+    int32_t ndim; /* 1 .. COMPUTE_CUDA_MAX_DIMS */
+    int32_t dim;
+    void* stream;
+    int64_t n;    /* elements of out: the product of shape */
+    int64_t size; /* self's size along dim */
+    int64_t shape[COMPUTE_CUDA_MAX_DIMS];
+    int64_t out_strides[COMPUTE_CUDA_MAX_DIMS];
+    int64_t self_strides[COMPUTE_CUDA_MAX_DIMS];
+    int64_t index_strides[COMPUTE_CUDA_MAX_DIMS];
+    void* out;
+    const void* self;
+    const int64_t* index;
+    int64_t bad_position; /* out, on INDEX_OUT_OF_RANGE */
+    int64_t bad_index;    /* out, on INDEX_OUT_OF_RANGE */
+} compute_cuda_gather;
+
+/* embedding's dense gradient (embedding_backward): grad_weight [num_weights, dim] (dense, written
+ * whole) from grad_out [n, dim] (dense, a floating dtype) and the n dense int64 indices: row r is
+ * the sum over the positions i with indices[i] == r, in increasing i, of grad_out[i] (times
+ * 1 / count(r) with scale_grad_by_freq), accumulated in float64 for float64 and float32 otherwise;
+ * the row padding_idx (-1: none) and rows no index names are zero. An index outside
+ * [0, num_weights) fails as gather's (bad_position, bad_index). */
+typedef struct compute_cuda_embedding_backward {
+    int32_t device;
+    int32_t dtype; /* cmp_dtype of grad_out and grad_weight */
+    int32_t scale_grad_by_freq;
+    int32_t reserved;
+    void* stream;
+    int64_t n;     /* num_weights * dim + count: zero exactly when there is nothing to do */
+    int64_t count; /* indices */
+    int64_t dim;
+    int64_t num_weights;
+    int64_t padding_idx;
+    const void* grad_out;
+    const int64_t* indices;
+    void* grad_weight;
+    int64_t bad_position; /* out, on INDEX_OUT_OF_RANGE */
+    int64_t bad_index;    /* out, on INDEX_OUT_OF_RANGE */
+} compute_cuda_embedding_backward;
+
+/* How scatter combines (scatter), in the order of the core's ops::ScatterReduce (checked there;
+ * its MEAN is a SUM followed by the core's division). Integers wrap; AMAX / AMIN propagate NaN. */
+typedef enum compute_cuda_scatter_op {
+    COMPUTE_CUDA_SCATTER_NONE = 0,
+    COMPUTE_CUDA_SCATTER_SUM = 1,
+    COMPUTE_CUDA_SCATTER_PROD = 2,
+    COMPUTE_CUDA_SCATTER_AMAX = 4,
+    COMPUTE_CUDA_SCATTER_AMIN = 5
+} compute_cuda_scatter_op;
+
+/* Scattered elements, in place (scatter, scatter_add, scatter_reduce, index_add): for every
+ * position p of index_shape, self[p with its coordinate along dim replaced by index[p]] =
+ * op(that element, src[p] * alpha), or op(element, value) when src is NULL, in the dtype's opmath
+ * (value and alpha converted as the CPU kernel converts them), rounded to the dtype after each
+ * update. Each element's updates are applied in increasing position along dim, the CPU kernel's
+ * order, so repeated indices combine deterministically (no atomics). Every index value is
+ * checked before anything is written: one outside [0, self_shape[dim]) fails as gather's. Shapes
+ * outermost first, strides in elements; index_shape is no larger than self_shape apart from dim. */
+typedef struct compute_cuda_scatter {
+    int32_t device;
+    int32_t dtype; /* cmp_dtype of self and src */
+    int32_t ndim;  /* 1 .. COMPUTE_CUDA_MAX_DIMS */
+    int32_t dim;
+    void* stream;
+    int64_t n;     /* elements of index: zero does nothing */
+    int64_t self_shape[COMPUTE_CUDA_MAX_DIMS];
+    int64_t index_shape[COMPUTE_CUDA_MAX_DIMS];
+    int64_t self_strides[COMPUTE_CUDA_MAX_DIMS];
+    int64_t index_strides[COMPUTE_CUDA_MAX_DIMS];
+    int64_t src_strides[COMPUTE_CUDA_MAX_DIMS];
+    void* self;
+    const int64_t* index;
+    const void* src;
+    cmp_scalar value;
+    cmp_scalar alpha;
+    int32_t op; /* compute_cuda_scatter_op */
+    int32_t reserved;
+    int64_t bad_position; /* out, on INDEX_OUT_OF_RANGE */
+    int64_t bad_index;    /* out, on INDEX_OUT_OF_RANGE */
+} compute_cuda_scatter;
+
 /* cross_entropy / nll_loss (class_loss) over the rows of a dense input laid out as the core's
  * cmp::cpu::ClassLossArgs: (outer, classes, inner), row r = o * inner + i holds the classes
  * values input[(o * classes + c) * inner + i]. input, weight (classes values or NULL),
@@ -513,6 +603,19 @@ typedef struct compute_cuda_backend {
     /* The pass c describes (compute_cuda_class_loss) on c->stream, a row per line group as
      * softmax. n == 0 does nothing. */
     int32_t (*class_loss)(const compute_cuda_class_loss* c);
+
+    /* --- appended in version 2: indexing (gather, index_select, embedding) --- */
+    /* The gather g describes (compute_cuda_gather) on g->stream; reads the index values back to
+     * the host only to report a bad one (the stream is synchronised for the check). */
+    int32_t (*gather)(compute_cuda_gather* g);
+    /* embedding's gradient (compute_cuda_embedding_backward), deterministic: the indices are
+     * sorted with their positions (a stable radix sort), then one thread per (distinct index,
+     * column) adds its rows in position order, so every run gives the CPU's sums bit for bit. */
+    int32_t (*embedding_backward)(compute_cuda_embedding_backward* e);
+    /* The scatter s describes (compute_cuda_scatter): a pass over the index checks every value
+     * (reading the result back synchronises the stream), then a thread per element of self
+     * scans its line of the index for the positions naming it. */
+    int32_t (*scatter)(compute_cuda_scatter* s);
 } compute_cuda_backend;
 
 /* The one symbol the backend exports. */

@@ -86,6 +86,10 @@ int32_t activation_backward(const compute_cuda_iter* iter, int32_t op, const com
 
 // pointwise_loss.cu
 int32_t pointwise_loss(const compute_cuda_iter* iter, const compute_cuda_loss_args* a);
+// index.cu
+int32_t gather(compute_cuda_gather* g);
+int32_t embedding_backward(compute_cuda_embedding_backward* e);
+int32_t scatter(compute_cuda_scatter* s);
 
 // class_loss.cu (lines.cuh, class_loss_rows.h)
 int32_t class_loss(const compute_cuda_class_loss* c);

@@ -354,6 +354,90 @@ void class_loss_backward(const cpu::ClassLossArgs& a, const Tensor& grad_rows, c
     cuda::check(backend(a.op).class_loss(&c), a.op);
 }
 
+std::optional<int64_t> gather(const char* op, const Tensor& out, const Tensor& self, int64_t dim, const Tensor& index) {
+    const int64_t nd = index.dim();
+    CMP_CHECK(nd >= 1 && nd <= COMPUTE_CUDA_MAX_DIMS && out.dim() == nd && self.dim() == nd, DEVICE_ERROR, op, ": ", nd,
+              " dims are not supported on CUDA yet (1 to ", COMPUTE_CUDA_MAX_DIMS, ")");
+    compute_cuda_gather g{};
+    g.device = out.device().index;
+    g.element_size = static_cast<int32_t>(self.element_size());
+    g.ndim = static_cast<int32_t>(nd);
+    g.dim = static_cast<int32_t>(dim);
+    g.stream = nullptr;
+    g.n = out.numel();
+    g.size = self.size(dim);
+    for (int64_t k = 0; k < nd; ++k) {
+        const auto i = static_cast<size_t>(k);
+        g.shape[i] = index.size(k);
+        g.out_strides[i] = out.stride(k);
+        g.self_strides[i] = self.stride(k);
+        g.index_strides[i] = index.stride(k);
+    }
+    g.out = out.data_ptr();
+    g.self = self.data_ptr();
+    g.index = static_cast<const int64_t*>(index.data_ptr());
+    const int32_t status = backend(op).gather(&g);
+    if (status == CMP_STATUS_INDEX_OUT_OF_RANGE) return g.bad_index;
+    cuda::check(status, op);
+    return std::nullopt;
+}
+
+std::optional<int64_t> scatter(const char* op, const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src,
+                               const Scalar& value, int32_t reduce, const Scalar& alpha) {
+    const int64_t nd = index.dim();
+    CMP_CHECK(nd >= 1 && nd <= COMPUTE_CUDA_MAX_DIMS && self.dim() == nd, DEVICE_ERROR, op, ": ", nd,
+              " dims are not supported on CUDA yet (1 to ", COMPUTE_CUDA_MAX_DIMS, ")");
+    compute_cuda_scatter c{};
+    c.device = self.device().index;
+    c.dtype = static_cast<int32_t>(self.dtype());
+    c.ndim = static_cast<int32_t>(nd);
+    c.dim = static_cast<int32_t>(dim);
+    c.stream = nullptr;
+    c.n = index.numel();
+    for (int64_t k = 0; k < nd; ++k) {
+        const auto i = static_cast<size_t>(k);
+        c.self_shape[i] = self.size(k);
+        c.index_shape[i] = index.size(k);
+        c.self_strides[i] = self.stride(k);
+        c.index_strides[i] = index.stride(k);
+        c.src_strides[i] = src.defined() ? src.stride(k) : 0;
+    }
+    c.self = self.data_ptr();
+    c.index = static_cast<const int64_t*>(index.data_ptr());
+    c.src = src.defined() ? src.data_ptr() : nullptr;
+    c.value = value;
+    c.alpha = alpha;
+    c.op = reduce;
+    const int32_t status = backend(op).scatter(&c);
+    if (status == CMP_STATUS_INDEX_OUT_OF_RANGE) return c.bad_index;
+    cuda::check(status, op);
+    return std::nullopt;
+}
+
+Tensor embedding_backward(const char* op, const Tensor& grad_out, const Tensor& indices, int64_t num_weights,
+                          int64_t padding_idx, bool scale_grad_by_freq, std::optional<int64_t>* bad) {
+    const Tensor go = contiguous(grad_out), idx = contiguous(indices);
+    const int64_t dim = grad_out.size(-1);
+    Tensor grad = Tensor::empty({num_weights, dim}, grad_out.dtype(), grad_out.device(), op);
+    compute_cuda_embedding_backward e{};
+    e.device = grad.device().index;
+    e.dtype = static_cast<int32_t>(grad.dtype());
+    e.scale_grad_by_freq = scale_grad_by_freq ? 1 : 0;
+    e.stream = nullptr;
+    e.count = idx.numel();
+    e.n = num_weights * dim + e.count;
+    e.dim = dim;
+    e.num_weights = num_weights;
+    e.padding_idx = padding_idx;
+    e.grad_out = go.data_ptr();
+    e.indices = static_cast<const int64_t*>(idx.data_ptr());
+    e.grad_weight = grad.data_ptr();
+    const int32_t status = backend(op).embedding_backward(&e);
+    if (status == CMP_STATUS_INDEX_OUT_OF_RANGE) *bad = e.bad_index;
+    else cuda::check(status, op);
+    return grad;
+}
+
 void random(const char* op, compute_cuda_random r, const Tensor& out) {
     CMP_CHECK(out.is_contiguous(), INTERNAL_ERROR, op, ": the random fill's output must be dense");
     r.device = out.device().index;

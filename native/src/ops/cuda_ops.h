@@ -15,6 +15,8 @@
 #include "ops/ops.h"
 #include "ops/reductions.h"
 
+#include <optional>
+
 namespace cmp::ops::cuda_ops {
 
 // Whether the iteration's output lives on a CUDA device.
@@ -102,6 +104,22 @@ void row_norm_backward(const char* op, const cpu::RowNormPlan& plan, Device devi
 void class_loss_forward(const cpu::ClassLossArgs& a, const Tensor& loss, const Tensor& row_weight);
 void class_loss_backward(const cpu::ClassLossArgs& a, const Tensor& grad_rows, const Tensor& grad_input,
                          const Tensor& grad_target);
+// out = self gathered along dim by the int64 index (gather, index_select's index seen along
+// every dim, embedding's rows): out has index's shape, every other dim of index no larger than
+// self's (the front-end's checks), strides as they are. Returns the value of the first index
+// (row-major over index's shape) outside [0, self.size(dim)), for the front-end's message.
+std::optional<int64_t> gather(const char* op, const Tensor& out, const Tensor& self, int64_t dim, const Tensor& index);
+// self (in place) scattered into along dim by the int64 index from src (or value when src is
+// undefined) times alpha, combined by op (compute_cuda_scatter_op; the core's ScatterReduce
+// values), shapes checked by the front-end. Returns the value of the first bad index (row-major
+// over index's shape), self untouched then.
+std::optional<int64_t> scatter(const char* op, const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src,
+                               const Scalar& value, int32_t reduce, const Scalar& alpha);
+// embedding's dense gradient [num_weights, grad_out.size(-1)] from the CUDA grad_out and the
+// int64 indices (grad_out's shape without its last dim); padding_idx -1 for none. Returns the
+// first index outside [0, num_weights) in *bad (the result is then undefined).
+Tensor embedding_backward(const char* op, const Tensor& grad_out, const Tensor& indices, int64_t num_weights,
+                          int64_t padding_idx, bool scale_grad_by_freq, std::optional<int64_t>* bad);
 
 // A random fill's description with its op and the reserved blocks; the op's parameters are the caller's.
 inline compute_cuda_random random_draw(compute_cuda_random_op op, uint64_t seed, uint64_t offset) {

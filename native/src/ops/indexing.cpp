@@ -7,6 +7,9 @@
 #include "core/iterator.h"
 #include "core/parallel.h"
 #include "cpu/indexing_stubs.h"
+#include "ops/binary_math.h"
+#include "ops/cuda_ops.h"
+#include "ops/unary_math.h"
 
 #include <cmath>
 #include <cstring>
@@ -59,6 +62,42 @@ void check_no_internal_overlap(const Tensor& t, const char* op) {
                   ") refers to a single memory location; clone it first");
 }
 
+// gather's kernel on the tensors' device; a CUDA index out of range fails with the CPU's words
+// (the device reports the first bad position in row-major order, the CPU the first of its line).
+void gather_into(const Tensor& out, const Tensor& self, int64_t dim, const Tensor& index, const char* op) {
+    if (self.device().is_cpu()) return cpu::gather_stub(out, self, dim, index, op);
+    const std::optional<int64_t> bad = cuda_ops::gather(op, out, self, dim, index);
+    CMP_CHECK(!bad, INDEX_OUT_OF_RANGE, op, ": index ", bad.value_or(0), " is out of bounds for dimension ", dim,
+              " with size ", self.size(dim));
+}
+
+static_assert(static_cast<int>(ScatterReduce::None) == COMPUTE_CUDA_SCATTER_NONE &&
+              static_cast<int>(ScatterReduce::Sum) == COMPUTE_CUDA_SCATTER_SUM &&
+              static_cast<int>(ScatterReduce::Prod) == COMPUTE_CUDA_SCATTER_PROD &&
+              static_cast<int>(ScatterReduce::Amax) == COMPUTE_CUDA_SCATTER_AMAX &&
+              static_cast<int>(ScatterReduce::Amin) == COMPUTE_CUDA_SCATTER_AMIN);
+
+// scatter's kernel on the self's device (a CUDA index out of range fails as gather_into's).
+void scatter_kernel(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src, Scalar value,
+                    ScatterReduce reduce, Scalar alpha, const char* op) {
+    if (self.device().is_cpu()) return cpu::scatter_stub(self, dim, index, src, value, reduce, alpha, op);
+    const std::optional<int64_t> bad =
+        cuda_ops::scatter(op, self, dim, index, src, value, static_cast<int32_t>(reduce), alpha);
+    CMP_CHECK(!bad, INDEX_OUT_OF_RANGE, op, ": index ", bad.value_or(0), " is out of bounds for dimension ", dim,
+              " with size ", self.size(dim));
+}
+
+// scatter_reduce's mean: self /= max(count, 1) elementwise (integers round down, a bool stays
+// the sum), on the CPU by its kernel, on CUDA by the elementwise ops.
+void mean_divide(const Tensor& self, const Tensor& count) {
+    if (self.device().is_cpu()) return cpu::mean_divide_stub(self, count);
+    if (self.dtype() == CMP_DTYPE_BOOL) return;
+    const Tensor n = clamp(count, scalar_int(1), std::nullopt);
+    // Floats divide in opmath (float32 for the 16-bit floats, as the CPU kernel) and round once.
+    const DType opmath = self.dtype() == CMP_DTYPE_FLOAT64 ? CMP_DTYPE_FLOAT64 : CMP_DTYPE_FLOAT32;
+    copy_(self, is_floating(self.dtype()) ? div(self, to_dtype(n, opmath)) : floor_divide(self, n));
+}
+
 // A 1-D int64 index (int32 converted) for index_select/index_add.
 Tensor vector_index(const Tensor& index, const char* op) {
     check_index_dtype(index, op, true);
@@ -98,7 +137,7 @@ void scatter_into(const Tensor& self, int64_t dim, const Tensor& index, const Te
     }
     check_no_internal_overlap(s, op);
     if (idx.numel() == 0) return;
-    cpu::scatter_stub(s, d, idx, source, value, reduce, alpha, op);
+    scatter_kernel(s, d, idx, source, value, reduce, alpha, op);
 }
 
 // The value that leaves any other unchanged under reduce (scatter_reduce without self).
@@ -131,7 +170,7 @@ Tensor gather(const Tensor& self, int64_t dim, const Tensor& index) {
         CMP_CHECK(k == d || idx.size(k) <= s.size(k), SHAPE_MISMATCH, op, ": size does not match at dimension ", k,
                   ": expected index ", index.sizes(), " to be smaller than self ", self.sizes(), " apart from dimension ", d);
     Tensor out = Tensor::empty(index.sizes(), self.dtype(), self.device(), op);
-    if (out.numel() > 0) cpu::gather_stub(at_least_1d(out), s, d, idx, op);
+    if (out.numel() > 0) gather_into(at_least_1d(out), s, d, idx, op);
     return out;
 }
 
@@ -175,7 +214,7 @@ Tensor scatter_reduce(const Tensor& self, int64_t dim, const Tensor& index, cons
         // How many values each position averages: itself (when included) plus what it received.
         Tensor count = full(self.sizes(), scalar_int(include_self ? 1 : 0), CMP_DTYPE_INT64, self.device());
         scatter_into(count, dim, index, Tensor(), scalar_int(1), ScatterReduce::Sum, scalar_int(1), op);
-        cpu::mean_divide_stub(out, count);
+        mean_divide(out, count);
     }
     return out;
 }
@@ -214,7 +253,7 @@ Tensor index_select(const Tensor& self, int64_t dim, const Tensor& index) {
     sizes[static_cast<size_t>(d)] = idx.numel();
     Tensor out = Tensor::empty(sizes, self.dtype(), self.device(), op);
     if (out.numel() > 0 && !index_select_slices(out, s, d, idx, op))
-        cpu::gather_stub(out, s, d, index_along(idx, sizes, d), op);
+        gather_into(out, s, d, index_along(idx, sizes, d), op);
     // A 0-dim input gives a 0-dim result in PyTorch (the first selected element).
     if (self.dim() == 0 && out.numel() > 0) return clone(view(narrow(out, 0, 0, 1), {}));
     return out;
@@ -239,7 +278,7 @@ void index_add_(const Tensor& self, int64_t dim, const Tensor& index, const Tens
                   " must match self shape ", self.sizes(), " except at dimension ", d);
     check_no_internal_overlap(s, op);
     if (idx.numel() == 0 || src.numel() == 0) return;
-    cpu::scatter_stub(s, d, index_along(idx, src.sizes(), d), src, scalar_int(0), ScatterReduce::Sum, alpha, op);
+    scatter_kernel(s, d, index_along(idx, src.sizes(), d), src, scalar_int(0), ScatterReduce::Sum, alpha, op);
 }
 
 Tensor index_add(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& source, Scalar alpha) {

@@ -2,6 +2,7 @@
 // rows) and its dense backward.
 #include "core/error.h"
 #include "core/parallel.h"
+#include "ops/cuda_ops.h"
 #include "ops/nn_norm.h"
 #include "ops/nn_norm_util.h"
 #include "ops/ops.h"
@@ -64,6 +65,43 @@ void renorm_rows(const Tensor& weight, const std::vector<int64_t>& idx, double m
     });
 }
 
+// The indices must live where the weight (or grad_output) does: neither kernel reads across devices.
+void check_same_device(const Tensor& indices, const Tensor& other, const char* op) {
+    nn_norm::require(indices, op, "indices");
+    CMP_CHECK(indices.device() == other.device(), DEVICE_ERROR, op, ": expected all tensors on one device, got ",
+              other.device().str(), " and ", indices.device().str(), " for 'indices'");
+}
+
+// The indices of a CUDA embedding as a dense int64 tensor on their device (checked as
+// read_indices does, but for the values, which the kernels check).
+Tensor device_indices(const Tensor& indices, const char* op) {
+    CMP_CHECK(indices.dtype() == CMP_DTYPE_INT64 || indices.dtype() == CMP_DTYPE_INT32, DTYPE_MISMATCH, op,
+              ": indices must be int64 or int32, got ", dtype_name(indices.dtype()));
+    return contiguous(to_dtype(indices, CMP_DTYPE_INT64));
+}
+
+[[noreturn]] void bad_index(int64_t i, int64_t num, const char* op) {
+    CMP_CHECK(false, INDEX_OUT_OF_RANGE, op, ": index ", i, " is out of range for ", num, " embeddings");
+    std::abort();
+}
+
+// embedding on CUDA: the rows gathered by the device's gather kernel ([n, d] seen with the
+// index repeated along the columns). max_norm, which rewrites weight rows in place, is refused.
+Tensor embedding_cuda(const Tensor& weight, const Tensor& indices, std::optional<double> max_norm, const char* op) {
+    CMP_CHECK(!max_norm, DEVICE_ERROR, op, ": max_norm is not supported on CUDA yet (it renormalises weight rows in "
+              "place); renormalise the weight first or pass max_norm = null");
+    const Tensor idx = device_indices(indices, op);
+    const int64_t n = idx.numel(), d = weight.size(1);
+    Shape out_shape = indices.sizes();
+    out_shape.push_back(d);
+    Tensor out = Tensor::empty(out_shape, weight.dtype(), weight.device(), op);
+    if (n * d == 0) return out;
+    const Tensor rows = Tensor::make(idx.storage(), CMP_DTYPE_INT64, {n, d}, {1, 0}, idx.offset());
+    const std::optional<int64_t> bad = cuda_ops::gather(op, view(out, {n, d}), weight, 0, rows);
+    if (bad) bad_index(*bad, weight.size(0), op);
+    return out;
+}
+
 }  // namespace
 
 Tensor embedding(const Tensor& weight, const Tensor& indices, std::optional<int64_t> padding_idx,
@@ -74,6 +112,8 @@ Tensor embedding(const Tensor& weight, const Tensor& indices, std::optional<int6
               weight.sizes());
     const int64_t num = weight.size(0), d = weight.size(1);
     wrap_padding(padding_idx, num, op);
+    check_same_device(indices, weight, op);
+    if (!weight.device().is_cpu()) return embedding_cuda(weight, indices, max_norm, op);
     const std::vector<int64_t> idx = read_indices(indices, num, op);
     if (max_norm) renorm_rows(weight, idx, *max_norm, norm_type);
     Shape out_shape = indices.sizes();
@@ -97,11 +137,20 @@ Tensor embedding_backward(const Tensor& grad_output, const Tensor& indices, int6
     nn_norm::require_floating(grad_output, op, "grad_output");
     CMP_CHECK(num_weights >= 0, INVALID_ARGUMENT, op, ": num_weights must not be negative, got ", num_weights);
     const int64_t pad = wrap_padding(padding_idx, num_weights, op);
-    const std::vector<int64_t> idx = read_indices(indices, num_weights, op);
+    check_same_device(indices, grad_output, op);
+    const bool cuda = !grad_output.device().is_cpu();
+    const Tensor device_idx = cuda ? device_indices(indices, op) : Tensor();
+    const std::vector<int64_t> idx = cuda ? std::vector<int64_t>() : read_indices(indices, num_weights, op);
     bool shape_ok = grad_output.dim() == indices.dim() + 1;
     for (int64_t k = 0; shape_ok && k < indices.dim(); ++k) shape_ok = grad_output.size(k) == indices.size(k);
     CMP_CHECK(shape_ok, SHAPE_MISMATCH, op, ": grad_output of shape ", grad_output.sizes(),
               " must be the indices' shape ", indices.sizes(), " plus embedding_dim");
+    if (cuda) {
+        std::optional<int64_t> bad;
+        Tensor grad = cuda_ops::embedding_backward(op, grad_output, device_idx, num_weights, pad, scale_grad_by_freq, &bad);
+        if (bad) bad_index(*bad, num_weights, op);
+        return grad;
+    }
     const int64_t d = grad_output.size(-1);
     std::vector<int64_t> count;
     if (scale_grad_by_freq) {
