@@ -32,6 +32,9 @@ def best_time(fn, batch=1, clock=time.perf_counter):
 
 # PyTorch's name (ATEN_CPU_CAPABILITY) for the instruction set of each Compute variant.
 TORCH_ISA = {"avx512": "avx512", "avx2": "avx2", "baseline": "default"}
+# oneDNN (PyTorch's convolutions) picks its own instruction set, whatever ATEN_CPU_CAPABILITY says:
+# DNNL_MAX_CPU_ISA caps it (SSE41 is its lowest, the nearest to Compute's baseline).
+ONEDNN_ISA = {"avx2": "AVX2", "baseline": "SSE41"}
 
 
 def pin_environment(blas_dir, threads):
@@ -44,7 +47,10 @@ def pin_environment(blas_dir, threads):
     - PyTorch uses the instruction set of the Compute variant being measured: with
       COMPUTE_CPU_ISA=avx2, ATEN_CPU_CAPABILITY=avx2 (PyTorch otherwise picks its AVX-512
       kernels on this machine, and "AVX2" ratios compared Compute's AVX2 code with PyTorch's
-      AVX-512 code). An ATEN_CPU_CAPABILITY set by the caller is kept;
+      AVX-512 code). An ATEN_CPU_CAPABILITY set by the caller is kept. oneDNN, which runs
+      PyTorch's convolutions, dispatches on its own and ignores that variable: DNNL_MAX_CPU_ISA
+      caps it the same way (without it, AVX2 convolution rows compared Compute's AVX2 GEMM with
+      oneDNN's AVX-512 kernels and read 0.47-0.68 instead of about 1.0);
     - with blas_dir (a folder holding an optimised libblas.so.3, e.g. OpenBLAS's), that BLAS is
       the one the loader finds first: Debian's PyTorch and numpy call whatever libblas.so.3 the
       loader finds.
@@ -53,6 +59,8 @@ def pin_environment(blas_dir, threads):
     isa = os.environ.get("COMPUTE_CPU_ISA")
     if isa in TORCH_ISA and "ATEN_CPU_CAPABILITY" not in os.environ:
         want["ATEN_CPU_CAPABILITY"] = TORCH_ISA[isa]
+    if isa in ONEDNN_ISA and "DNNL_MAX_CPU_ISA" not in os.environ:
+        want["DNNL_MAX_CPU_ISA"] = ONEDNN_ISA[isa]
     if blas_dir:
         want["COMPARE_BLAS_DIR"] = blas_dir
     if all(os.environ.get(k) == v for k, v in want.items()):
