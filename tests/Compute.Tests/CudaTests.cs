@@ -17,6 +17,16 @@ public class CudaTests
         }
     }
 
+    // Every element of actual within rtol of expected, relative to max(1, |expected|).
+    private static void AssertClose(double[] actual, double[] expected, double rtol)
+    {
+        Assert.That(actual, Has.Length.EqualTo(expected.Length));
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.That(actual[i], Is.EqualTo(expected[i]).Within(rtol * Math.Max(1.0, Math.Abs(expected[i]))), $"element {i}");
+        }
+    }
+
     [Test]
     public void WithoutADeviceIsAvailableIsFalseWithAReason()
     {
@@ -146,11 +156,8 @@ public class CudaTests
             return [.. gx.ToArray<double>(), .. gw.ToArray<double>(), .. gb.ToArray<double>()];
         }
         double[] expected = Gradients(Device.Cpu), actual = Gradients(Device.Cuda());
-        for (int i = 0; i < expected.Length; i++)
-        {
-            // Sums of a few dozen float64 products, in cuBLAS's order on the GPU.
-            Assert.That(actual[i], Is.EqualTo(expected[i]).Within(1e-12 * Math.Max(1.0, Math.Abs(expected[i]))), $"element {i}");
-        }
+        // Sums of a few dozen float64 products, in cuBLAS's order on the GPU.
+        AssertClose(actual, expected, 1e-12);
     }
 
     // Layer, RMS and group norm run cuda/row_norm.cu forward and backward: a small block of
@@ -175,11 +182,8 @@ public class CudaTests
             return [.. gx.ToArray<double>(), .. gw.ToArray<double>(), .. gb.ToArray<double>()];
         }
         double[] expected = Gradients(Device.Cpu), actual = Gradients(Device.Cuda());
-        for (int i = 0; i < expected.Length; i++)
-        {
-            // Row sums of at most 24 float64 terms in another order on each device, three layers deep.
-            Assert.That(actual[i], Is.EqualTo(expected[i]).Within(1e-12 * Math.Max(1.0, Math.Abs(expected[i]))), $"element {i}");
-        }
+        // Row sums of at most 24 float64 terms in another order on each device, three layers deep.
+        AssertClose(actual, expected, 1e-12);
     }
 
     // cross_entropy and nll_loss run on the device (cuda/class_loss.cu) with their reductions:
@@ -207,11 +211,8 @@ public class CudaTests
             return [.. l.ToArray<double>(), .. gw.ToArray<double>()];
         }
         double[] expected = Gradients(Device.Cpu), actual = Gradients(Device.Cuda());
-        for (int i = 0; i < expected.Length; i++)
-        {
-            // float64 sums of a few terms in another order (docs/CUDA.md, class losses).
-            Assert.That(actual[i], Is.EqualTo(expected[i]).Within(1e-12 * Math.Max(1.0, Math.Abs(expected[i]))), $"element {i}");
-        }
+        // float64 sums of a few terms in another order (docs/CUDA.md, class losses).
+        AssertClose(actual, expected, 1e-12);
         using Tensor logitsBad = Tensor.Zeros([2, 3], dtype: DType.Float64, device: Device.Cuda());
         using Tensor bad = Tensor.From(new long[] { 1, 3 }, 2).To(Device.Cuda());
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => { using Tensor r = Functional.CrossEntropy(logitsBad, bad); });
