@@ -4,10 +4,12 @@
 // conversion, the clear refusal of every op without CUDA support, and the plans the front-ends
 // hand to the backend entries that take one (softmax, the scans, tril/triu: the fake records the last such
 // call, fake_backend.h), and the values of the entries the fake computes on the host (random fills,
-// optimizer steps, layer/RMS/group norm, gather / index_select / embedding and its backward). The main() below points
+// optimizer steps, layer/RMS/group norm, gather / index_select / embedding and its backward), and
+// the ops composed of other device ops (compose_cases.h: shape copies, batch norm, attention). The main() below points
 // COMPUTE_CUDA_LIBRARY at the fake before the core first looks for a backend.
 #include "core/cuda_runtime.h"
 #include "class_loss_cases.h"
+#include "compose_cases.h"
 #include "cuda_test_util.h"
 #include "activation_cases.h"
 #include "fake_backend.h"
@@ -129,8 +131,8 @@ TEST(CudaRouting, OpsWithoutCudaSupportAreRefusedAtTheDoor) {
     EXPECT_NE(f.message.find("searchsorted: not implemented on CUDA yet (argument 'a' is on cuda:0)"),
               std::string::npos)
         << f.message;
-    f = failure_of([&] { return cmp_diag(dev.get(), 0, &out); });
-    EXPECT_NE(f.message.find("diag: not implemented on CUDA yet (argument 'tensor' is on cuda:0)"), std::string::npos)
+    f = failure_of([&] { return cmp_msort(dev.get(), &out); });
+    EXPECT_NE(f.message.find("msort: not implemented on CUDA yet (argument 'tensor' is on cuda:0)"), std::string::npos)
         << f.message;
     void* data = nullptr;
     f = failure_of([&] { return cmp_tensor_data_ptr(dev.get(), &data); });
@@ -1003,6 +1005,14 @@ TEST(CudaRouting, MixedDevicesGivePyTorchsError) {
                              "cpu and cuda:0!"),
               std::string::npos)
         << f.message;
+}
+
+// cat, stack, repeat, tile, repeat_interleave, diag, pad and its backward, the split views:
+// compositions of copy_, fill_, index_select and index_add (the fake's host kernels), the CPU's
+// bits in every dtype.
+TEST(CudaRouting, ShapeCopiesGiveTheCpusValues) {
+    HostKernels host_kernels;
+    compose_cases::shape_copy_cases();
 }
 
 }  // namespace

@@ -32,9 +32,17 @@ constexpr std::string_view kCudaOps[] = {
     // factories on top of those (eye: fill_ on a diagonal view) or built on the CPU and moved
     // (arange, linspace, logspace)
     "eye", "arange", "linspace", "logspace",
+    // more views: diagonal and the pieces of split / split_with_sizes / chunk / unbind
+    "diagonal", "split", "split_with_sizes", "chunk", "unbind",
     // rearranging copies: flip (a view with negative strides, laid out by the copy kernel),
-    // roll (block copies), tril / triu (their own kernel)
-    "flip", "roll", "tril", "triu",
+    // roll (block copies), tril / triu (their own kernel); cat / stack (copy_ into narrow views
+    // of the result), repeat / tile / repeat_interleave with a number (a broadcast view copied),
+    // repeat_interleave with tensor repeats (the counts read back to the host, then
+    // index_select), diag (fill_ and copy_ through a diagonal view, or a clone of one), pad
+    // (constant: fill_ and one block copy_; reflect / replicate / circular: index_select per
+    // padded dim) and its backward (copy_, or index_add per padded dim)
+    "flip", "roll", "tril", "triu", "cat", "stack", "repeat", "tile", "repeat_interleave", "diag", "pad",
+    "pad_backward",
     // kernels
     "add", "add_", "sub", "sub_", "mul", "mul_", "div", "div_", "neg", "exp",
     // reductions over dims (also with a dtype), max and min with and without a dim, the index,

@@ -1,11 +1,14 @@
 // Front-end of pad (torch.nn.functional.pad) and its backward. Each mode becomes an index map
 // per dim (padded position -> input position, -1 for the constant fill) checked with PyTorch's
 // rules; one kernel pair (cpu/kernels/sort_search_pad.cpp) then copies forward and
-// accumulates backward.
+// accumulates backward. On a CUDA device the same maps drive device ops: constant padding is a
+// fill and one block copy_ (the map's kept positions are one run per dim), the other modes one
+// index_select per padded dim forward and one index_add per padded dim backward.
 #include "ops/sort_search.h"
 
 #include "core/device.h"
 #include "cpu/sort_search_stubs.h"
+#include "ops/indexing.h"
 
 #include <algorithm>
 
@@ -100,6 +103,63 @@ cpu::PadPlan plan_pad(const char* op, const Shape& sizes, const Shape& pad, PadM
     return p;
 }
 
+bool is_identity(const std::vector<int64_t>& m, int64_t n) {
+    if (static_cast<int64_t>(m.size()) != n) return false;
+    for (size_t o = 0; o < m.size(); ++o)
+        if (m[o] != static_cast<int64_t>(o)) return false;
+    return true;
+}
+
+// The views of the padded (big) and unpadded (small) tensors that a constant padding copies
+// between: in every dim the positions the map reads from form one increasing run.
+std::pair<Tensor, Tensor> constant_block(const cpu::PadPlan& p, Tensor big, Tensor small) {
+    for (size_t d = 0; d < p.map.size(); ++d) {
+        const std::vector<int64_t>& m = p.map[d];
+        int64_t out_start = 0, in_start = 0, len = 0;
+        for (size_t o = 0; o < m.size(); ++o) {
+            if (m[o] < 0) continue;
+            if (len++ == 0) {
+                out_start = static_cast<int64_t>(o);
+                in_start = m[o];
+            }
+        }
+        big = narrow(big, static_cast<int64_t>(d), out_start, len);
+        small = narrow(small, static_cast<int64_t>(d), in_start, len);
+    }
+    return {big, small};
+}
+
+// Dim d's map as an int64 index tensor on device.
+Tensor map_index(const cpu::PadPlan& p, size_t d, Device device) {
+    const std::vector<int64_t>& m = p.map[d];
+    const Tensor host = from_buffer(m.data(), static_cast<int64_t>(m.size() * sizeof(int64_t)),
+                                    {static_cast<int64_t>(m.size())}, CMP_DTYPE_INT64);
+    return to_device(host, device);
+}
+
+// reflect / replicate / circular padding of a (not 0-dim) on a CUDA device: one index_select
+// per dim whose map is not the identity.
+Tensor pad_by_index(const cpu::PadPlan& p, const Tensor& a) {
+    Tensor cur = a;
+    for (size_t d = 0; d < p.map.size(); ++d)
+        if (!is_identity(p.map[d], p.small_sizes[d]))
+            cur = index_select(cur, static_cast<int64_t>(d), map_index(p, d, a.device()));
+    return cur.impl() == a.impl() ? clone(a) : cur;
+}
+
+// Its gradient: the index_selects undone last to first, each by an index_add into zeros.
+Tensor pad_backward_by_index(const cpu::PadPlan& p, const Tensor& g) {
+    Tensor cur = g;
+    for (size_t d = p.map.size(); d-- > 0;) {
+        if (is_identity(p.map[d], p.small_sizes[d])) continue;
+        Shape sizes = cur.sizes();
+        sizes[d] = p.small_sizes[d];
+        cur = index_add(full(sizes, scalar_float(0.0), g.dtype(), g.device()), static_cast<int64_t>(d),
+                        map_index(p, d, g.device()), cur, scalar_int(1));
+    }
+    return cur.impl() == g.impl() ? clone(g) : cur;
+}
+
 }  // namespace
 
 Tensor pad(const Tensor& a, const Shape& pad, PadMode mode, double value) {
@@ -107,10 +167,18 @@ Tensor pad(const Tensor& a, const Shape& pad, PadMode mode, double value) {
     CMP_CHECK(a.defined(), INVALID_ARGUMENT, op, ": argument 'input' is undefined");
     require_available(a.device(), op);
     cpu::PadPlan p = plan_pad(op, a.sizes(), pad, mode);
+    const bool on_cuda = !a.device().is_cpu();
+    if (on_cuda && mode != PadMode::Constant && a.dim() > 0) return pad_by_index(p, a);
     Tensor out = Tensor::empty(p.big_sizes, a.dtype(), a.device(), op);
     if (out.numel() == 0) return out;
     if (a.dim() == 0) {
         copy_(out, a);
+        return out;
+    }
+    if (on_cuda) {
+        fill_(out, scalar_float(value));
+        auto [to, from] = constant_block(p, out, a);
+        copy_(to, from);
         return out;
     }
     p.dtype = a.dtype();
@@ -140,6 +208,15 @@ Tensor pad_backward(const Tensor& grad_output, const Shape& input_sizes, const S
     Tensor grad_input = full(input_sizes, scalar_float(0.0), g.dtype(), g.device());
     if (grad_input.numel() == 0 || g.numel() == 0 || grad_input.dim() == 0) {
         if (grad_input.dim() == 0) copy_(grad_input, g);
+        return widen ? to_dtype(grad_input, dt) : grad_input;
+    }
+    if (!g.device().is_cpu()) {
+        if (mode == PadMode::Constant) {
+            auto [to, from] = constant_block(p, g, grad_input);
+            copy_(from, to);
+        } else {
+            grad_input = pad_backward_by_index(p, g);
+        }
         return widen ? to_dtype(grad_input, dt) : grad_input;
     }
     p.dtype = g.dtype();

@@ -2,7 +2,9 @@
 // tensor, or the slices along dim lexicographically through stable sorts column by column),
 // then one kernel marks where a run of equal elements/slices starts; groups, inverse and counts
 // follow from those marks in one pass. repeat_interleave is a broadcast copy (number repeats)
-// or an index_select with the repeated positions (tensor repeats).
+// or an index_select with the repeated positions (tensor repeats). On a CUDA device the repeat
+// counts decide the result's size, so they are read back to the host (one synchronous
+// device-to-host copy), the positions built there and moved to the device for index_select.
 #include "ops/sort_search.h"
 
 #include "core/device.h"
@@ -183,6 +185,8 @@ Tensor repeat_interleave_indices(const Tensor& repeats, int64_t output_size) {
     CMP_CHECK(repeats.dim() == 1, SHAPE_MISMATCH, op, ": repeats must be a 1-D tensor, got shape ", repeats.sizes());
     CMP_CHECK(repeats.dtype() == CMP_DTYPE_INT64 || repeats.dtype() == CMP_DTYPE_INT32, DTYPE_MISMATCH, op,
               ": repeats has to be an int64 or int32 tensor, got ", dtype_name(repeats.dtype()));
+    if (!repeats.device().is_cpu())  // the counts size the result: read back (a sync), see above
+        return to_device(repeat_interleave_indices(to_device(repeats, Device::cpu()), output_size), repeats.device());
     const Tensor r = contiguous(to_dtype(repeats, CMP_DTYPE_INT64));
     const int64_t* rp = r.data<int64_t>();
     int64_t total = 0;
