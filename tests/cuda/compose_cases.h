@@ -1,13 +1,12 @@
 // The ops that run on a CUDA device as compositions of other device ops (docs/CUDA.md): the
 // shape copies (cat, stack, repeat, tile, repeat_interleave, diag, pad and its backward, the
-// split family's views), batch_norm with its backward, and scaled_dot_product_attention with
-// its backward. Shared by the routing tests (every device op of the composition computed by
+// split family's views) and batch_norm with its backward. Shared by the routing tests (every device op of the composition computed by
 // the fake backend on the host) and the parity tests (the real kernels): each case runs the same
 // inputs on the CPU and on a CUDA device and compares every output and every input afterwards
 // (batch_norm updates its running statistics in place), or both fail with the same status and
 // message. The shape copies move elements as bits (identical results required); the
 // arithmetic compositions are compared with the tolerances docs/CUDA.md derives (see
-// batch_norm_case and attention_case).
+// batch_norm_case).
 #pragma once
 
 #include "cuda_test_util.h"
@@ -297,6 +296,104 @@ inline void shape_copy_cases() {
         diag_split_cases(dt);
         for (const PadCase& c : pad_cases()) pad_case(c, dt);
     }
+}
+
+// ---- batch norm ---------------------------------------------------------------------------
+
+// The CPU kernel merges Welford moments in the statistics dtype (float32 for float32 and the
+// 16-bit floats); the device (and the fake, in double) reduces in another order, so the
+// statistics differ by a few ulps of float32, amplified in y and the gradients by
+// |x - mean| * invstd * |w| and the backward's sums (at most about 10 for these inputs):
+// relative 2e-5 float32, 1e-13 float64 (to max(1, |CPU value|)); a 16-bit result is rounded once
+// from values that close, so one ulp of its dtype more (docs/CUDA.md).
+inline double composed_tolerance(cmp_dtype dt, double float32, double float64) {
+    if (dt == CMP_DTYPE_FLOAT64) return float64;
+    return dt == CMP_DTYPE_FLOAT32 ? float32 : tolerance(dt) + float32;
+}
+inline double norm_tolerance(cmp_dtype dt) { return composed_tolerance(dt, 2e-5, 1e-13); }
+
+struct BatchNormCase {
+    std::string name;
+    std::vector<int64_t> shape;
+    bool affine, running, training;
+    bool transpose = false;
+};
+
+inline std::vector<BatchNormCase> batch_norm_cases() {
+    return {
+        {"(N, C) training", {6, 4}, true, true, true},
+        {"(N, C, L) training", {2, 3, 5}, true, true, true},
+        {"(N, C, H, W) training, transposed", {3, 2, 2, 3}, true, true, true, true},
+        {"training without affine or running stats", {2, 3, 4}, false, false, true},
+        {"training with one sample", {1, 3, 7}, true, true, true},
+        {"training on an empty batch", {0, 3, 4}, true, true, true},
+        {"(N, C) evaluation", {5, 3}, true, true, false},
+        {"(N, C, H, W) evaluation without affine", {2, 4, 3, 2}, false, true, false},
+        {"evaluation without running stats", {2, 3}, true, false, false},
+        {"training with one value per channel", {1, 3}, true, true, true},
+    };
+}
+
+inline void batch_norm_case(const BatchNormCase& c, cmp_dtype dt) {
+    const std::string what = "batch_norm " + c.name + " dtype " + std::to_string(dt);
+    const int64_t channels = c.shape[1];
+    const Operand x = operand(c.shape, dt, 1, c.transpose);
+    const Operand w = operand({channels}, dt, 4), b = operand({channels}, dt, 8);
+    std::vector<double> var(static_cast<size_t>(channels));
+    for (size_t i = 0; i < var.size(); ++i) var[i] = 0.5 + static_cast<double>(i);
+    const Operand rm = operand({channels}, dt, 2), rv = given(var, {channels}, dt);
+    const Operand* affine_w = c.affine ? &w : nullptr;
+    const Operand* affine_b = c.affine ? &b : nullptr;
+    const Operand* run_m = c.running ? &rm : nullptr;
+    const Operand* run_v = c.running ? &rv : nullptr;
+    const int32_t training = c.training ? 1 : 0;
+    expect_same(what, {&x, affine_w, affine_b, run_m, run_v},
+                [training](const std::vector<cmp_tensor>& t, std::vector<cmp_tensor>* outs) {
+                    cmp_tensor y = nullptr, m = nullptr, s = nullptr;
+                    const cmp_status st = cmp_batch_norm(t[0], t[1], t[2], t[3], t[4], training, 0.1, 1e-5, &y, &m, &s);
+                    for (cmp_tensor o : {y, m, s})
+                        if (o) outs->push_back(o);
+                    return st;
+                },
+                norm_tolerance(dt));
+    // The backward from the CPU forward's saved statistics (moved to the device as operands).
+    const Operand xf = operand(c.shape, dt, 1, c.transpose);
+    cmp_tensor y = nullptr, m = nullptr, s = nullptr;
+    const Operand rm2 = operand({channels}, dt, 2), rv2 = given(var, {channels}, dt);
+    if (cmp_batch_norm(xf.host.get(), w.host.get(), b.host.get(), c.running ? rm2.host.get() : nullptr,
+                       c.running ? rv2.host.get() : nullptr, training, 0.1, 1e-5, &y, &m, &s) != CMP_STATUS_OK)
+        return;
+    const Handle yh(y), mh(m), sh(s);
+    const Operand mean = given(values_of(mh.get()), sizes_of(mh.get()), dt == CMP_DTYPE_FLOAT64 ? dt : CMP_DTYPE_FLOAT32);
+    const Operand invstd = given(values_of(sh.get()), sizes_of(sh.get()), dt == CMP_DTYPE_FLOAT64 ? dt : CMP_DTYPE_FLOAT32);
+    const Operand g = operand(c.shape, dt, 6);
+    expect_same("batch_norm_backward " + c.name + " dtype " + std::to_string(dt), {&g, &x, affine_w, &mean, &invstd},
+                [training](const std::vector<cmp_tensor>& t, std::vector<cmp_tensor>* outs) {
+                    cmp_tensor gi = nullptr, gw = nullptr, gb = nullptr;
+                    const cmp_status st = cmp_batch_norm_backward(t[0], t[1], t[2], t[3], t[4], training, &gi, &gw, &gb);
+                    for (cmp_tensor o : {gi, gw, gb})
+                        if (o) outs->push_back(o);
+                    return st;
+                },
+                norm_tolerance(dt));
+}
+
+inline void batch_norm_cases_all() {
+    for (cmp_dtype dt : kFloating)
+        for (const BatchNormCase& c : batch_norm_cases()) batch_norm_case(c, dt);
+    // Refusals with the CPU's messages: an integer input, a weight of the wrong shape.
+    const Operand xi = operand({2, 3}, CMP_DTYPE_INT64), x = operand({2, 3}, CMP_DTYPE_FLOAT32);
+    const Operand w2 = operand({2}, CMP_DTYPE_FLOAT32), w3 = operand({3}, CMP_DTYPE_FLOAT64);
+    auto forward = [](const std::vector<cmp_tensor>& t, std::vector<cmp_tensor>* outs) {
+        cmp_tensor y = nullptr, m = nullptr, s = nullptr;
+        const cmp_status st = cmp_batch_norm(t[0], t[1], nullptr, nullptr, nullptr, 1, 0.1, 1e-5, &y, &m, &s);
+        for (cmp_tensor o : {y, m, s})
+            if (o) outs->push_back(o);
+        return st;
+    };
+    expect_same("batch_norm of an integer input", {&xi, nullptr}, forward);
+    expect_same("batch_norm with a weight of the wrong shape", {&x, &w2}, forward);
+    expect_same("batch_norm with a weight of another dtype", {&x, &w3}, forward);
 }
 
 }  // namespace cmp::testing::compose_cases

@@ -20,6 +20,7 @@
 #include "cpu/activation_backward_math.h"
 #include "cpu/nn_loss_math.h"
 #include "cpu/row_norm_math.h"
+#include "cpu/unary_math_list.h"
 #include "cuda/class_loss_rows.h"
 #include "cuda/optim_args.h"
 #include "cuda/scatter_combine.h"
@@ -111,18 +112,14 @@ int32_t no_pair(void*, void*) { return error(CMP_STATUS_DEVICE_ERROR, "fake back
 int32_t no_elapsed(void*, void*, float*) { return error(CMP_STATUS_DEVICE_ERROR, "fake backend: no events"); }
 
 constexpr const char* kNoKernels = "fake backend: no kernels";
-int32_t unary(const compute_cuda_iter*, int32_t) { return error(CMP_STATUS_DEVICE_ERROR, kNoKernels); }
+// The host kernels (below) are off by default; fake_backend_set_host_kernels switches them on.
+bool g_host_kernels = false;
 int32_t sum_rows(int32_t, void*, const void*, int32_t, void*, int32_t, int64_t, int64_t) {
     return error(CMP_STATUS_DEVICE_ERROR, kNoKernels);
 }
 
-int32_t unary_math(const compute_cuda_iter*, int32_t, const compute_cuda_unary_params*) {
-    return error(CMP_STATUS_DEVICE_ERROR, kNoKernels);
-}
 int32_t clamp(const compute_cuda_iter*, int32_t, int32_t) { return error(CMP_STATUS_DEVICE_ERROR, kNoKernels); }
 
-int32_t compare(const compute_cuda_iter*, int32_t) { return error(CMP_STATUS_DEVICE_ERROR, kNoKernels); }
-int32_t where(const compute_cuda_iter*) { return error(CMP_STATUS_DEVICE_ERROR, kNoKernels); }
 int32_t masked_fill(const compute_cuda_iter*, cmp_scalar) { return error(CMP_STATUS_DEVICE_ERROR, kNoKernels); }
 int32_t binary_math(const compute_cuda_iter*, int32_t) { return error(CMP_STATUS_DEVICE_ERROR, kNoKernels); }
 int32_t ternary_math(const compute_cuda_iter*, int32_t, cmp_scalar) { return error(CMP_STATUS_DEVICE_ERROR, kNoKernels); }
@@ -146,9 +143,6 @@ int32_t record_line_call(const char* entry, const compute_cuda_lines* lines, int
     return error(CMP_STATUS_DEVICE_ERROR, kNoKernels);
 }
 
-int32_t softmax(const compute_cuda_lines* lines, const void* in, void* out, int32_t log) {
-    return record_line_call("softmax", lines, log, in, nullptr, out);
-}
 int32_t softmax_backward(const compute_cuda_lines* lines, const void* grad_out, const void* out, void* grad_in,
                          int32_t log) {
     return record_line_call("softmax_backward", lines, log, grad_out, out, grad_in);
@@ -163,12 +157,6 @@ int32_t triangle(const compute_cuda_lines* lines, const void* in, void* out, int
 FakeGemmCall g_gemm_call{};
 FakeRandomCall g_random_call{};
 
-int32_t gemm(const compute_cuda_gemm* g) {
-    std::lock_guard lock(g_mutex);
-    ++g_gemm_call.calls;
-    g_gemm_call.gemm = *g;
-    return error(CMP_STATUS_DEVICE_ERROR, kNoKernels);
-}
 
 // out[i] = value(block, e, i) for the fill's elements, E per block, as random.cu's kernel.
 template <typename T, typename Value>
@@ -505,8 +493,10 @@ int32_t on_floating(const compute_cuda_iter& it, const char* what, const Fn& fn)
 // reductions SUM, MEAN, AMAX and AMIN, which the loss front-ends run around their kernel
 // (reductions, BCE's range check, broadcast gradients summed back, dtype conversions). Values go
 // through double, so casts and single operations give the CPU's results; sums are added in
-// another order than the CPU's (the tests compare those within a tolerance).
-bool g_host_kernels = false;
+// another order than the CPU's (the tests compare those within a tolerance). The composed ops
+// (batch norm, attention: tests/cuda/compose_cases.h) also use exp / neg, sqrt / rsqrt /
+// reciprocal / log, the comparisons, where, the VAR and LOGSUMEXP rows, softmax and gemm, all
+// computed in double here (the tests compare them within a tolerance).
 
 double load(int32_t dt, const void* p) {
     switch (dt) {
@@ -588,12 +578,42 @@ int32_t binary(const compute_cuda_iter* it, int32_t op, cmp_scalar alpha) {
     return CMP_STATUS_OK;
 }
 
+// A VAR row (two passes in double; divisor max(n - correction, 0), NaN mean for no element) or a
+// LOGSUMEXP row (max, then the sum of exp(x - max); a row of -inf only gives -inf).
+double var_or_logsumexp(int32_t in_dtype, const char* row, int64_t n, int32_t op, double correction, double* mean) {
+    const int64_t size = size_of(in_dtype);
+    auto at = [&](int64_t j) { return load(in_dtype, row + j * size); };
+    if (op == COMPUTE_CUDA_REDUCE_VAR) {
+        double sum = 0.0, m2 = 0.0;
+        for (int64_t j = 0; j < n; ++j) sum += at(j);
+        *mean = sum / static_cast<double>(n);
+        for (int64_t j = 0; j < n; ++j) m2 += (at(j) - *mean) * (at(j) - *mean);
+        return m2 / std::max(static_cast<double>(n) - correction, 0.0);
+    }
+    double m = -INFINITY;
+    for (int64_t j = 0; j < n; ++j) m = std::isnan(at(j)) || std::isnan(m) ? NAN : std::max(m, at(j));
+    if (std::isinf(m) || std::isnan(m)) return m;
+    double s = 0.0;
+    for (int64_t j = 0; j < n; ++j) s += std::exp(at(j) - m);
+    return m + std::log(s);
+}
+
 int32_t reduce_rows_args(int32_t, void*, const void* in, int32_t in_dtype, void* out, int32_t out_dtype, int64_t rows,
-                         int64_t row_len, int32_t op, const compute_cuda_reduce_args*) {
+                         int64_t row_len, int32_t op, const compute_cuda_reduce_args* args) {
     const bool known = op == COMPUTE_CUDA_REDUCE_SUM || op == COMPUTE_CUDA_REDUCE_MEAN || op == COMPUTE_CUDA_REDUCE_AMAX ||
-                       op == COMPUTE_CUDA_REDUCE_AMIN;
+                       op == COMPUTE_CUDA_REDUCE_AMIN || op == COMPUTE_CUDA_REDUCE_VAR || op == COMPUTE_CUDA_REDUCE_LOGSUMEXP;
     if (!g_host_kernels || !known) return error(CMP_STATUS_DEVICE_ERROR, kNoKernels);
     const int64_t in_size = size_of(in_dtype), out_size = size_of(out_dtype);
+    if (op == COMPUTE_CUDA_REDUCE_VAR || op == COMPUTE_CUDA_REDUCE_LOGSUMEXP) {
+        for (int64_t r = 0; r < rows; ++r) {
+            double mean = 0.0;
+            const double v = var_or_logsumexp(in_dtype, static_cast<const char*>(in) + r * row_len * in_size, row_len, op,
+                                              args ? args->param : 0.0, &mean);
+            store(out_dtype, static_cast<char*>(out) + r * out_size, v);
+            if (args && args->mean) store(out_dtype, static_cast<char*>(args->mean) + r * out_size, mean);
+        }
+        return CMP_STATUS_OK;
+    }
     for (int64_t r = 0; r < rows; ++r) {
         double acc = op == COMPUTE_CUDA_REDUCE_AMAX ? -INFINITY : op == COMPUTE_CUDA_REDUCE_AMIN ? INFINITY : 0.0;
         for (int64_t j = 0; j < row_len; ++j) {
@@ -605,6 +625,91 @@ int32_t reduce_rows_args(int32_t, void*, const void* in, int32_t in_dtype, void*
         if (op == COMPUTE_CUDA_REDUCE_MEAN) acc /= static_cast<double>(row_len);
         store(out_dtype, static_cast<char*>(out) + r * out_size, acc);
     }
+    return CMP_STATUS_OK;
+}
+
+int32_t unary(const compute_cuda_iter* it, int32_t op) {
+    if (!g_host_kernels) return error(CMP_STATUS_DEVICE_ERROR, kNoKernels);
+    if (op == COMPUTE_CUDA_UNARY_EXP) host_each_double(*it, [](const double* in) { return std::exp(in[0]); });
+    else host_each_double(*it, [](const double* in) { return -in[0]; });
+    return CMP_STATUS_OK;
+}
+
+int32_t unary_math(const compute_cuda_iter* it, int32_t op, const compute_cuda_unary_params*) {
+    using U = cmp::cpu::UnaryMathOp;
+    if (!g_host_kernels) return error(CMP_STATUS_DEVICE_ERROR, kNoKernels);
+    switch (static_cast<U>(op)) {
+        case U::Sqrt: host_each_double(*it, [](const double* in) { return std::sqrt(in[0]); }); break;
+        case U::Rsqrt: host_each_double(*it, [](const double* in) { return 1.0 / std::sqrt(in[0]); }); break;
+        case U::Reciprocal: host_each_double(*it, [](const double* in) { return 1.0 / in[0]; }); break;
+        case U::Log: host_each_double(*it, [](const double* in) { return std::log(in[0]); }); break;
+        default: return error(CMP_STATUS_DEVICE_ERROR, kNoKernels);
+    }
+    return CMP_STATUS_OK;
+}
+
+int32_t compare(const compute_cuda_iter* it, int32_t op) {
+    if (!g_host_kernels) return error(CMP_STATUS_DEVICE_ERROR, kNoKernels);
+    host_each_double(*it, [op](const double* in) {
+        switch (op) {
+            case COMPUTE_CUDA_COMPARE_EQ: return in[0] == in[1] ? 1.0 : 0.0;
+            case COMPUTE_CUDA_COMPARE_NE: return in[0] != in[1] ? 1.0 : 0.0;
+            case COMPUTE_CUDA_COMPARE_LT: return in[0] < in[1] ? 1.0 : 0.0;
+            case COMPUTE_CUDA_COMPARE_LE: return in[0] <= in[1] ? 1.0 : 0.0;
+            case COMPUTE_CUDA_COMPARE_GT: return in[0] > in[1] ? 1.0 : 0.0;
+            default: return in[0] >= in[1] ? 1.0 : 0.0;
+        }
+    });
+    return CMP_STATUS_OK;
+}
+
+int32_t where(const compute_cuda_iter* it) {
+    if (!g_host_kernels) return error(CMP_STATUS_DEVICE_ERROR, kNoKernels);
+    host_each_double(*it, [](const double* in) { return in[0] != 0.0 ? in[1] : in[2]; });
+    return CMP_STATUS_OK;
+}
+
+// cuda/softmax.cu's passes in double over each [outer, dim, inner] line: the max m (a NaN never
+// becomes m but reaches every output through the sum), s = sum exp(x - m), then exp(x - m) / s
+// or (x - m) - log(s).
+int32_t softmax(const compute_cuda_lines* lines, const void* in, void* out, int32_t log) {
+    if (!g_host_kernels) return record_line_call("softmax", lines, log, in, nullptr, out);
+    const int64_t size = size_of(lines->dtype);
+    for (int64_t o = 0; o < lines->outer; ++o)
+        for (int64_t i = 0; i < lines->inner; ++i) {
+            auto at = [&](int64_t j) { return (o * lines->dim + j) * lines->inner + i; };
+            auto x = [&](int64_t j) { return load(lines->dtype, static_cast<const char*>(in) + at(j) * size); };
+            double m = -INFINITY, s = 0.0;
+            for (int64_t j = 0; j < lines->dim; ++j) m = x(j) > m ? x(j) : m;
+            for (int64_t j = 0; j < lines->dim; ++j) s += std::exp(x(j) - m);
+            for (int64_t j = 0; j < lines->dim; ++j)
+                store(lines->dtype, static_cast<char*>(out) + at(j) * size,
+                      log ? (x(j) - m) - std::log(s) : std::exp(x(j) - m) / s);
+        }
+    return CMP_STATUS_OK;
+}
+
+// c = alpha * a @ b + beta * c per batch entry, in double (c not read for beta 0).
+int32_t gemm(const compute_cuda_gemm* g) {
+    {
+        std::lock_guard lock(g_mutex);
+        ++g_gemm_call.calls;
+        g_gemm_call.gemm = *g;
+    }
+    if (!g_host_kernels) return error(CMP_STATUS_DEVICE_ERROR, kNoKernels);
+    const int64_t size = size_of(g->dtype);
+    auto at = [&](const compute_cuda_matrices& mat, int64_t b, int64_t i, int64_t j) {
+        return static_cast<char*>(mat.data) + (b * mat.batch_stride + i * mat.row_stride + j * mat.col_stride) * size;
+    };
+    for (int64_t b = 0; b < g->batch; ++b)
+        for (int64_t i = 0; i < g->m; ++i)
+            for (int64_t j = 0; j < g->n; ++j) {
+                double acc = 0.0;
+                for (int64_t p = 0; p < g->k; ++p) acc += load(g->dtype, at(g->a, b, i, p)) * load(g->dtype, at(g->b, b, p, j));
+                double v = g->alpha * acc;
+                if (g->beta != 0.0) v += g->beta * load(g->dtype, at(g->c, b, i, j));
+                store(g->dtype, at(g->c, b, i, j), v);
+            }
     return CMP_STATUS_OK;
 }
 

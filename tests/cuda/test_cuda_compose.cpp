@@ -9,5 +9,7 @@ namespace {
 
 TEST_F(CudaParity, ShapeCopiesMatchTheCpu) { compose_cases::shape_copy_cases(); }
 
+TEST_F(CudaParity, BatchNormMatchesTheCpu) { compose_cases::batch_norm_cases_all(); }
+
 }  // namespace
 }  // namespace cmp::testing

@@ -53,6 +53,8 @@ constexpr std::string_view kCudaOps[] = {
     "softmax", "log_softmax", "softmax_backward", "log_softmax_backward",
     // layer norm, RMS norm and group norm with their backward (cuda/row_norm.cu)
     "layer_norm", "layer_norm_backward", "rms_norm", "rms_norm_backward", "group_norm", "group_norm_backward",
+    // batch norm with its backward: var_mean, sum and elementwise ops (ops/nn_norm_batchnorm.cpp)
+    "batch_norm", "batch_norm_backward",
     // indexing (cuda/index.cu): gather, index_select, embedding (without max_norm) and its
     // dense backward, the scatter family (scatter_reduce's mean divides with the elementwise ops)
     "gather", "index_select", "embedding", "embedding_backward", "scatter", "scatter_add", "scatter_add_",
