@@ -1,12 +1,13 @@
 // The ops that run on a CUDA device as compositions of other device ops (docs/CUDA.md): the
 // shape copies (cat, stack, repeat, tile, repeat_interleave, diag, pad and its backward, the
-// split family's views) and batch_norm with its backward. Shared by the routing tests (every device op of the composition computed by
+// split family's views), batch_norm with its backward, and scaled_dot_product_attention with
+// its backward. Shared by the routing tests (every device op of the composition computed by
 // the fake backend on the host) and the parity tests (the real kernels): each case runs the same
 // inputs on the CPU and on a CUDA device and compares every output and every input afterwards
 // (batch_norm updates its running statistics in place), or both fail with the same status and
 // message. The shape copies move elements as bits (identical results required); the
 // arithmetic compositions are compared with the tolerances docs/CUDA.md derives (see
-// batch_norm_case).
+// batch_norm_case and attention_case).
 #pragma once
 
 #include "cuda_test_util.h"
@@ -394,6 +395,127 @@ inline void batch_norm_cases_all() {
     expect_same("batch_norm of an integer input", {&xi, nullptr}, forward);
     expect_same("batch_norm with a weight of the wrong shape", {&x, &w2}, forward);
     expect_same("batch_norm with a weight of another dtype", {&x, &w3}, forward);
+}
+
+// ---- attention -------------------------------------------------------------------------------
+
+// The device composes gemm, softmax and logsumexp where the CPU kernel accumulates an online
+// softmax over tiles: every value is formed in another order. With q and k scaled to |x| <= 1.3
+// the scores stay below 4 in magnitude, so their rounding (a few ulps after E = 5 products),
+// softmax's exp and normalisation and the products with v (|v| <= 5.25, 6 keys) and, backward,
+// the sums of dS over keys and queries stay within 3e-5 relative to max(1, |CPU value|) in
+// float32 and 1e-12 in float64; 16-bit inputs are computed in float32 on both devices, so their
+// results are one rounding to the dtype apart at most: one ulp more (docs/CUDA.md).
+inline double attention_tolerance(cmp_dtype dt) { return composed_tolerance(dt, 3e-5, 1e-12); }
+
+struct AttentionCase {
+    std::string name;
+    std::vector<int64_t> q, k, v;
+    int mask = 0;                     // 0 none, 1 boolean, 2 additive (q's dtype), 3 boolean with query 1 masked out
+    std::vector<int64_t> mask_shape = {};
+    bool causal = false;
+    double dropout = 0.0;
+    bool scale = false;               // 0.3 instead of 1 / sqrt(E)
+    bool transpose_q = false;
+};
+
+inline std::vector<AttentionCase> attention_cases() {
+    return {
+        {"plain", {2, 3, 4, 5}, {2, 3, 6, 5}, {2, 3, 6, 3}},
+        {"2-D", {4, 5}, {6, 5}, {6, 2}},
+        {"boolean mask (L, S)", {2, 4, 5}, {2, 6, 5}, {2, 6, 3}, 1, {4, 6}},
+        {"boolean mask (lead, 1, S)", {2, 3, 4, 5}, {2, 3, 6, 5}, {2, 3, 6, 3}, 1, {3, 1, 6}},
+        {"additive mask", {2, 3, 4, 5}, {2, 3, 6, 5}, {2, 3, 6, 3}, 2, {3, 4, 6}},
+        {"causal, L < S", {2, 4, 5}, {2, 6, 5}, {2, 6, 3}, 0, {}, true},
+        {"causal, L > S", {2, 7, 5}, {2, 4, 5}, {2, 4, 3}, 0, {}, true},
+        {"scale", {3, 4, 5}, {3, 6, 5}, {3, 6, 4}, 0, {}, false, 0.0, true},
+        {"transposed q", {4, 2, 5}, {4, 6, 5}, {4, 6, 3}, 0, {}, false, 0.0, false, true},
+        {"dropout", {2, 3, 4, 5}, {2, 3, 6, 5}, {2, 3, 6, 3}, 0, {}, false, 0.3},
+        {"dropout, causal, scale", {2, 9, 5}, {2, 9, 5}, {2, 9, 3}, 0, {}, true, 0.5, true},
+        {"dropout with an additive mask", {3, 4, 5}, {3, 6, 5}, {3, 6, 3}, 2, {4, 6}, false, 0.2},
+        {"one query", {2, 1, 5}, {2, 6, 5}, {2, 6, 3}},
+        {"no batch", {0, 4, 5}, {0, 6, 5}, {0, 6, 3}},
+        {"no query", {2, 0, 5}, {2, 6, 5}, {2, 6, 3}},
+        {"no key", {2, 4, 5}, {2, 0, 5}, {2, 0, 3}},
+        {"mask that does not broadcast", {2, 4, 5}, {2, 6, 5}, {2, 6, 3}, 1, {4, 5}},
+        {"causal with a mask", {2, 4, 5}, {2, 6, 5}, {2, 6, 3}, 1, {4, 6}, true},
+        {"dropout 1", {2, 4, 5}, {2, 6, 5}, {2, 6, 3}, 0, {}, false, 1.0},
+        {"k of another size", {2, 4, 5}, {2, 6, 4}, {2, 6, 3}},
+        {"a query with every key masked", {2, 4, 5}, {2, 6, 5}, {2, 6, 3}, 3, {4, 6}},
+    };
+}
+
+// Values scaled by `factor` (q and k small enough to keep the scores moderate).
+inline Operand scaled_operand(const std::vector<int64_t>& shape, cmp_dtype dt, int salt, double factor, bool transpose = false) {
+    std::vector<double> v = values(numel(shape), salt);
+    for (double& x : v) x *= factor;
+    return given(v, shape, dt, transpose);
+}
+
+// A boolean mask that keeps key 0 of every query (no row is masked out entirely) and drops a
+// pattern of the others; an additive one of small values with some -inf; or a boolean one that
+// masks out every key of query 1 (NaN on both devices, and in every gradient it reaches).
+inline Operand attention_mask(const AttentionCase& c, cmp_dtype dt) {
+    const int64_t n = numel(c.mask_shape), cols = c.mask_shape.back();
+    std::vector<double> m(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) {
+        const int64_t j = i % cols;
+        if (c.mask == 1) m[static_cast<size_t>(i)] = j == 0 || (i * 5 + i / cols) % 3 != 0 ? 1.0 : 0.0;
+        else if (c.mask == 3) m[static_cast<size_t>(i)] = i / cols == 1 ? 0.0 : 1.0;
+        else m[static_cast<size_t>(i)] = j != 0 && (i * 7) % 5 == 0 ? -INFINITY : static_cast<double>((i * 3) % 7) * 0.25 - 0.75;
+    }
+    return given(m, c.mask_shape, c.mask == 2 ? dt : CMP_DTYPE_BOOL);
+}
+
+inline void attention_case(const AttentionCase& c, cmp_dtype dt) {
+    const std::string what = "scaled_dot_product_attention " + c.name + " dtype " + std::to_string(dt);
+    const Operand q = scaled_operand(c.q, dt, 1, 0.25, c.transpose_q), k = scaled_operand(c.k, dt, 4, 0.25),
+                  v = scaled_operand(c.v, dt, 7, 1.0);
+    const Operand none{};
+    const Operand mask = c.mask ? attention_mask(c, dt) : Operand{};
+    const Operand* m = c.mask ? &mask : nullptr;
+    const double scale = 0.3, p = c.dropout;
+    const int32_t causal = c.causal ? 1 : 0;
+    const double* sp = c.scale ? &scale : nullptr;
+    const double tol = attention_tolerance(dt);
+    // Both runs start from the same generator state, so a dropout call draws the same blocks.
+    expect_same(what, {&q, &k, &v, m}, [=](const std::vector<cmp_tensor>& t, std::vector<cmp_tensor>* outs) {
+        cmp_manual_seed(1234);
+        cmp_tensor o = nullptr, lse = nullptr;
+        uint64_t seed = 0, offset = 0;
+        const cmp_status st = cmp_scaled_dot_product_attention(t[0], t[1], t[2], t[3], p, causal, sp, &o, &lse, &seed, &offset);
+        for (cmp_tensor x : {o, lse})
+            if (x) outs->push_back(x);
+        return st;
+    }, tol);
+    // The backward from the CPU forward's out and logsumexp and its seed / offset.
+    cmp_manual_seed(1234);
+    cmp_tensor o = nullptr, lse = nullptr;
+    uint64_t seed = 0, offset = 0;
+    if (cmp_scaled_dot_product_attention(q.host.get(), k.host.get(), v.host.get(), m ? m->host.get() : nullptr, p, causal, sp, &o,
+                                         &lse, &seed, &offset) != CMP_STATUS_OK)
+        return;
+    const Handle oh(o), lh(lse);
+    cmp_dtype odt{}, ldt{};
+    cmp_tensor_dtype(oh.get(), &odt);
+    cmp_tensor_dtype(lh.get(), &ldt);
+    const Operand out = given(values_of(oh.get()), sizes_of(oh.get()), odt), l = given(values_of(lh.get()), sizes_of(lh.get()), ldt);
+    const Operand g = scaled_operand(sizes_of(oh.get()), dt, 9, 0.5);
+    expect_same("scaled_dot_product_attention_backward " + c.name + " dtype " + std::to_string(dt), {&g, &q, &k, &v, m, &out, &l},
+                [=](const std::vector<cmp_tensor>& t, std::vector<cmp_tensor>* outs) {
+                    cmp_tensor gq = nullptr, gk = nullptr, gv = nullptr;
+                    const cmp_status st = cmp_scaled_dot_product_attention_backward(t[0], t[1], t[2], t[3], t[4], p, causal, sp,
+                                                                                    t[5], t[6], seed, offset, &gq, &gk, &gv);
+                    for (cmp_tensor x : {gq, gk, gv})
+                        if (x) outs->push_back(x);
+                    return st;
+                },
+                tol);
+}
+
+inline void attention_cases_all() {
+    for (cmp_dtype dt : kFloating)
+        for (const AttentionCase& c : attention_cases()) attention_case(c, dt);
 }
 
 }  // namespace cmp::testing::compose_cases

@@ -11,5 +11,7 @@ TEST_F(CudaParity, ShapeCopiesMatchTheCpu) { compose_cases::shape_copy_cases(); 
 
 TEST_F(CudaParity, BatchNormMatchesTheCpu) { compose_cases::batch_norm_cases_all(); }
 
+TEST_F(CudaParity, AttentionMatchesTheCpu) { compose_cases::attention_cases_all(); }
+
 }  // namespace
 }  // namespace cmp::testing

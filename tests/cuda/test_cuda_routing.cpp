@@ -5,7 +5,7 @@
 // hand to the backend entries that take one (softmax, the scans, tril/triu: the fake records the last such
 // call, fake_backend.h), and the values of the entries the fake computes on the host (random fills,
 // optimizer steps, layer/RMS/group norm, gather / index_select / embedding and its backward), and
-// the ops composed of other device ops (compose_cases.h: shape copies, batch norm). The main() below points
+// the ops composed of other device ops (compose_cases.h: shape copies, batch norm, attention). The main() below points
 // COMPUTE_CUDA_LIBRARY at the fake before the core first looks for a backend.
 #include "core/cuda_runtime.h"
 #include "class_loss_cases.h"
@@ -1023,14 +1023,23 @@ TEST(CudaRouting, BatchNormGivesTheCpusValues) {
     compose_cases::batch_norm_cases_all();
 }
 
-// batch_norm names the operand on another device (the CPU kernels would read
+// scaled_dot_product_attention and its backward: gemm, the mask, logsumexp, softmax and the
+// dropout keep mask (the fake's random fill, the CPU's decisions for the same seed and offset),
+// compared with the CPU's flash-style kernel within compose_cases.h's tolerance.
+TEST(CudaRouting, AttentionGivesTheCpusValues) {
+    HostKernels host_kernels;
+    compose_cases::attention_cases_all();
+}
+
+// batch_norm and attention name the operand on another device (the CPU kernels would read
 // device memory, the device ops would refuse with a less specific message).
 TEST(CudaRouting, ComposedOpsRefuseOperandsOnAnotherDevice) {
     auto expect_refused = [](const Failure& f, const std::string& message) {
         EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
         EXPECT_NE(f.message.find(message), std::string::npos) << f.message;
     };
-    Handle dev = to_device(tensor_from(kValues, {2, 3}, CMP_DTYPE_FLOAT32).get(), cuda_device());
+    Handle host = tensor_from(kValues, {2, 3}, CMP_DTYPE_FLOAT32);
+    Handle dev = to_device(host.get(), cuda_device());
     Handle w = tensor_from({1.0, 2.0, 3.0}, {3}, CMP_DTYPE_FLOAT32);
     Handle stat = to_device(w.get(), cuda_device());
     cmp_tensor a = nullptr, b = nullptr, c = nullptr;
@@ -1038,6 +1047,12 @@ TEST(CudaRouting, ComposedOpsRefuseOperandsOnAnotherDevice) {
                    "batch_norm: expected all tensors on one device, got cuda:0 for the input and cpu for 'weight'");
     expect_refused(failure_of([&] { return cmp_batch_norm_backward(dev.get(), dev.get(), nullptr, stat.get(), w.get(), 1, &a, &b, &c); }),
                    "batch_norm_backward: expected all tensors on one device, got cuda:0 for the input and cpu for 'save_invstd'");
+    uint64_t seed = 0, offset = 0;
+    expect_refused(failure_of([&] {
+                       return cmp_scaled_dot_product_attention(dev.get(), host.get(), dev.get(), nullptr, 0.0, 0, nullptr, &a, &b,
+                                                               &seed, &offset);
+                   }),
+                   "scaled_dot_product_attention: expected all tensors on one device, got cuda:0 for 'q' and cpu for 'k'");
 }
 
 }  // namespace

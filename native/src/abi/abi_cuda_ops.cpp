@@ -93,6 +93,9 @@ constexpr std::string_view kCudaOps[] = {
     "sgd_step", "adam_step", "adamw_step", "rmsprop_step", "adagrad_step",
     // the class losses, forward and backward (cuda/class_loss.cu; the reductions are sum and div)
     "cross_entropy", "cross_entropy_backward", "nll_loss", "nll_loss_backward",
+    // attention and its backward as a composition (gemm, mask, logsumexp, softmax, the dropout
+    // keep mask at the CPU kernel's stream position; ops/attention.cpp), not a fused kernel
+    "scaled_dot_product_attention", "scaled_dot_product_attention_backward",
     // comparisons and selections
     "eq", "ne", "lt", "le", "gt", "ge", "where", "masked_fill", "masked_fill_",
     // device-wide functions

@@ -1,11 +1,27 @@
 // scaled_dot_product_attention front-end: shape/dtype checks, the batch flattening and mask
 // strides the kernel reads, the dropout stream position, and 16-bit inputs computed in float32.
+//
+// On a CUDA device it is a composition of device ops, not a fused kernel: the scores
+// scale * q k^T by one batched gemm, the mask added (additive) or applied by where (boolean),
+// the causal cut by where with a [L, S] keep mask from two aranges, logsumexp and softmax over the
+// keys, the dropout keep mask drawn by the device's random fill at the stream position the CPU
+// kernel uses (its decision n = (b * L + i) * S + j is word n % 4 of block offset + n / 4: the
+// layout of a dense [batch, L, S] mask, so the keep decisions are the CPU's), then a second gemm
+// with v. The
+// backward recomputes the scores and P = exp(s - lse) as the CPU kernel does and forms the three
+// gradients with gemm. The [batch, L, S] scores exist in memory (the CPU kernel keeps tiles).
 #include "ops/nn_loss.h"
 
 #include "core/philox.h"
+#include "cpu/nn_norm_stubs.h"
+#include "ops/binary_math.h"
+#include "ops/cuda_ops.h"
+#include "ops/nn_norm.h"
 #include "ops/ops.h"
+#include "ops/reductions.h"
 
 #include <cmath>
+#include <limits>
 #include <vector>
 
 namespace cmp::cpu {
@@ -47,6 +63,9 @@ AttentionProblem make_problem(const char* op, const Tensor& q, const Tensor& k, 
     CMP_CHECK(dropout_p >= 0.0 && dropout_p < 1.0, INVALID_ARGUMENT, op, ": dropout_p must be in [0, 1), got ", dropout_p);
     CMP_CHECK(!(is_causal && mask.defined()), INVALID_ARGUMENT, op, ": attn_mask must be NULL when is_causal is set");
     CMP_CHECK(!scale || std::isfinite(*scale), INVALID_ARGUMENT, op, ": scale must be finite, got ", scale ? *scale : 0.0);
+    for (const auto& [t, name] : {std::pair{&k, "k"}, std::pair{&v, "v"}, std::pair{&mask, "attn_mask"}})
+        CMP_CHECK(!t->defined() || t->device() == q.device(), DEVICE_ERROR, op, ": expected all tensors on one device, got ",
+                  q.device().str(), " for 'q' and ", t->device().str(), " for '", name, "'");
     const DType dtype = q.dtype() == CMP_DTYPE_FLOAT64 ? CMP_DTYPE_FLOAT64 : CMP_DTYPE_FLOAT32;
     p.q = contiguous(to_dtype(q, dtype));
     p.k = contiguous(to_dtype(k, dtype));
@@ -109,6 +128,96 @@ Shape with_last(const Shape& lead, int64_t a, int64_t b) {
     return s;
 }
 
+// ---- the CUDA composition ----
+
+// The problem's tensors as [batch, rows, cols] (contiguous, so these are views).
+Tensor batched(const Tensor& t, const cpu::AttentionArgs& a, int64_t rows, int64_t cols) {
+    return view(t, {a.batch, rows, cols});
+}
+
+// c = alpha * x @ y on the device, c a dense [batch, m, n] tensor (nothing to do when empty).
+void product(const Tensor& x, const Tensor& y, double alpha, const Tensor& c) {
+    if (c.numel() > 0) cuda_ops::gemm(kOp, x, y, alpha, 0.0, c);
+}
+
+// The masked, scaled scores [batch, L, S]: scale * q k^T, plus an additive mask, -inf where a
+// boolean mask is false, -inf after the causal cut (key j > query i), in that order as the CPU.
+Tensor device_scores(const AttentionProblem& p) {
+    const cpu::AttentionArgs& a = p.args;
+    const Device device = p.q.device();
+    Tensor s = empty({a.batch, a.L, a.S}, a.dtype, device);
+    product(batched(p.q, a, a.L, a.E), transpose(batched(p.k, a, a.S, a.E), 1, 2), a.scale, s);
+    const Tensor minus_inf = full({}, scalar_float(-INFINITY), a.dtype, device);
+    if (p.mask.defined()) {
+        const Tensor full_view = view(s, p.mask.sizes());
+        if (a.mask_bool) s = reshape(where(p.mask, full_view, minus_inf), {a.batch, a.L, a.S});
+        else add_(full_view, p.mask, scalar_int(1));
+    }
+    if (a.causal) {
+        const Tensor rows = view(arange(scalar_int(0), scalar_int(a.L), scalar_int(1), CMP_DTYPE_INT64, device), {a.L, 1});
+        const Tensor cols = arange(scalar_int(0), scalar_int(a.S), scalar_int(1), CMP_DTYPE_INT64, device);
+        s = where(compare(CompareOp::Ge, rows, cols), s, minus_inf);
+    }
+    return s;
+}
+
+// t times the dropout factors 0 / (1 / (1 - p)) of the keep mask (the CPU kernel's factors: the
+// scale rounded to the compute dtype, one product per element).
+Tensor dropped(const Tensor& t, const Tensor& keep, double p) {
+    Tensor out = mul(t, keep);
+    mul_(out, scalar_tensor(scalar_float(1.0 / (1.0 - p)), t.device()));
+    return out;
+}
+
+// The keep mask [batch, L, S] of the call's Philox blocks: decision (b * L + i) * S + j, as the
+// CPU kernel draws it (cpu/dropout_keep.h's layout, the device's KEEP fill).
+Tensor keep_mask(const cpu::AttentionArgs& a, Device device) {
+    Tensor keep = empty({a.batch, a.L, a.S}, CMP_DTYPE_BOOL, device);
+    compute_cuda_random r = cuda_ops::random_draw(COMPUTE_CUDA_RANDOM_KEEP, a.seed, a.offset);
+    r.threshold = cpu::dropout_threshold(a.dropout_p);
+    if (keep.numel() > 0) cuda_ops::random(kOp, r, keep);
+    return keep;
+}
+
+void forward_on_device(const AttentionProblem& p, const Tensor& out, const Tensor& lse) {
+    const cpu::AttentionArgs& a = p.args;
+    const Tensor s = device_scores(p);
+    copy_(view(lse, {a.batch, a.L}), logsumexp(s, {2}, false));
+    Tensor weights = softmax(s, 2, std::nullopt);
+    if (a.dropout_p > 0) weights = dropped(weights, keep_mask(a, s.device()), a.dropout_p);
+    const Tensor o = batched(out, a, a.L, a.Ev);
+    product(weights, batched(p.v, a, a.S, a.Ev), 1.0, o);
+    // No key: the CPU kernel divides an empty sum by an empty normaliser (0 / 0).
+    if (a.S == 0) fill_(o, scalar_float(std::numeric_limits<double>::quiet_NaN()));
+}
+
+void backward_on_device(const AttentionProblem& p, const Tensor& grad_out, const Tensor& out, const Tensor& lse,
+                        const AttentionGrads& r) {
+    const cpu::AttentionArgs& a = p.args;
+    const Device device = p.q.device();
+    const Tensor dout = batched(grad_out, a, a.L, a.Ev);
+    // P = exp(s - lse) from the saved log-sum-exp, dP = dO v^T, D = rowsum(dO * O).
+    const Tensor weights = exp(sub(device_scores(p), view(lse, {a.batch, a.L, 1}), scalar_int(1)));
+    Tensor dp = empty({a.batch, a.L, a.S}, a.dtype, device);
+    product(dout, transpose(batched(p.v, a, a.S, a.Ev), 1, 2), 1.0, dp);
+    const Tensor d = sum(mul(dout, batched(out, a, a.L, a.Ev)), {2}, true);
+    Tensor kept = weights;
+    if (a.dropout_p > 0) {
+        const Tensor keep = keep_mask(a, device);
+        kept = dropped(weights, keep, a.dropout_p);
+        dp = dropped(dp, keep, a.dropout_p);
+    }
+    const Tensor ds = mul(weights, sub(dp, d, scalar_int(1)));
+    // grad_v = Pd^T dO, grad_q = scale dS k, grad_k = scale dS^T q.
+    product(transpose(kept, 1, 2), dout, 1.0, batched(r.v, a, a.S, a.Ev));
+    product(ds, batched(p.k, a, a.S, a.E), a.scale, batched(r.q, a, a.L, a.E));
+    product(transpose(ds, 1, 2), batched(p.q, a, a.L, a.E), a.scale, batched(r.k, a, a.S, a.E));
+    // No query or no key: nothing flows (the products above had no terms or no rows).
+    if (a.L == 0 || a.S == 0) {
+        for (const Tensor* t : {&r.q, &r.k, &r.v}) fill_(*t, scalar_float(0.0));
+    }
+}
+
 }  // namespace
 
 AttentionResult scaled_dot_product_attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask,
@@ -124,7 +233,8 @@ AttentionResult scaled_dot_product_attention(const Tensor& q, const Tensor& k, c
     }
     Tensor out = empty(with_last(p.lead, a.L, a.Ev), a.dtype, q.device());
     r.lse = empty(with_last(p.lead, a.L, -1), a.dtype, q.device());
-    cpu::attention_forward_stub(a, out.data_ptr(), r.lse.data_ptr());
+    if (q.device().is_cpu()) cpu::attention_forward_stub(a, out.data_ptr(), r.lse.data_ptr());
+    else forward_on_device(p, out, r.lse);
     r.out = out.dtype() == q.dtype() ? out : to_dtype(out, q.dtype());
     return r;
 }
@@ -145,11 +255,17 @@ AttentionGrads scaled_dot_product_attention_backward(const Tensor& grad_out, con
     for (const Tensor* t : {&grad_out, &out, &lse})
         CMP_CHECK(is_floating(t->dtype()), DTYPE_MISMATCH, op, ": grad_output, out and logsumexp must be floating, got ",
                   dtype_name(t->dtype()));
+    for (const auto& [t, name] : {std::pair{&grad_out, "grad_output"}, std::pair{&out, "out"}, std::pair{&lse, "logsumexp"}})
+        CMP_CHECK(t->device() == q.device(), DEVICE_ERROR, op, ": expected all tensors on one device, got ", q.device().str(),
+                  " for 'q' and ", t->device().str(), " for '", name, "'");
     const Tensor g = contiguous(to_dtype(grad_out, a.dtype)), o = contiguous(to_dtype(out, a.dtype)),
                  l = contiguous(to_dtype(lse, a.dtype));
     AttentionGrads r{empty(p.q.sizes(), a.dtype, q.device()), empty(p.k.sizes(), a.dtype, q.device()),
                      empty(p.v.sizes(), a.dtype, q.device())};
-    cpu::attention_backward_stub(a, g.data_ptr(), o.data_ptr(), l.data_ptr(), r.q.data_ptr(), r.k.data_ptr(), r.v.data_ptr());
+    if (q.device().is_cpu())
+        cpu::attention_backward_stub(a, g.data_ptr(), o.data_ptr(), l.data_ptr(), r.q.data_ptr(), r.k.data_ptr(), r.v.data_ptr());
+    else
+        backward_on_device(p, g, o, l, r);
     if (r.q.dtype() != q.dtype()) r = {to_dtype(r.q, q.dtype()), to_dtype(r.k, q.dtype()), to_dtype(r.v, q.dtype())};
     return r;
 }
