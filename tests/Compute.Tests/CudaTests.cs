@@ -287,4 +287,43 @@ public class CudaTests
         }
         Assert.That(Gradients(Device.Cuda()), Is.EqualTo(Gradients(Device.Cpu)));
     }
+
+    // batch_norm (training, running statistics updated in place), reflect pad, cat and causal
+    // attention with dropout run on the device as compositions of device ops: the gradients,
+    // the running statistics and the loss match the CPU's (float64; the device forms each sum
+    // in another order, and dropout draws the CPU's keep mask for the same seed).
+    [Test]
+    public void ComposedOpsGradientsOnTheDeviceMatchTheCpu()
+    {
+        RequireDevice();
+        double[] Run(Device device)
+        {
+            // x (2, 3, 4, 4), weight and bias (3): float64 leaves on the device.
+            Tensor Leaf(long n, double step, double shift)
+            {
+                using Tensor host = Tensor.Arange(0, n, dtype: DType.Float64) * step + shift;
+                return host.To(device).RequiresGradInPlace();
+            }
+            using Tensor flat = Leaf(96, 1.0 / 11.0, -4.0), w = Leaf(3, 0.25, 0.5), b = Leaf(3, 0.2, 0.0);
+            using Tensor x = flat.Reshape(2, 3, 4, 4);
+            using Tensor rm = Tensor.Zeros([3], dtype: DType.Float64, device: device);
+            using Tensor rv = Tensor.Ones([3], dtype: DType.Float64, device: device);
+            using Tensor y = Functional.BatchNorm(x, rm, rv, w, b, training: true);
+            using Tensor p = Functional.Pad(y, [1, 1, 1, 1], PaddingMode.Reflect);
+            using Tensor half = p * 0.5;
+            using Tensor c = Tensor.Cat([p, half], 1);
+            using Tensor q = c.Reshape(2, 6, 36) / 6.0;
+            Tensor.ManualSeed(7);
+            using Tensor a = Functional.ScaledDotProductAttention(q, q, q, dropoutP: 0.25, isCausal: true);
+            using Tensor loss = (a * a).Sum();
+            loss.Backward();
+            using Tensor gx = flat.Grad!.To(Device.Cpu), gw = w.Grad!.To(Device.Cpu), gb = b.Grad!.To(Device.Cpu);
+            using Tensor rmh = rm.To(Device.Cpu), rvh = rv.To(Device.Cpu), lh = loss.To(Device.Cpu);
+            return [.. gx.ToArray<double>(), .. gw.ToArray<double>(), .. gb.ToArray<double>(), .. rmh.ToArray<double>(),
+                    .. rvh.ToArray<double>(), .. lh.ToArray<double>()];
+        }
+        double[] expected = Run(Device.Cpu), actual = Run(Device.Cuda());
+        // float64 sums of at most 96 terms per channel and 36 per product, in another order.
+        AssertClose(actual, expected, 1e-10);
+    }
 }
