@@ -22,6 +22,7 @@
 #include "cpu/row_norm_math.h"
 #include "cpu/unary_math_list.h"
 #include "cuda/class_loss_rows.h"
+#include "cuda/im2col_index.h"
 #include "cuda/optim_args.h"
 #include "cuda/scatter_combine.h"
 
@@ -157,6 +158,24 @@ int32_t triangle(const compute_cuda_lines* lines, const void* in, void* out, int
 FakeGemmCall g_gemm_call{};
 FakeRandomCall g_random_call{};
 
+// cuda/im2col.cu on the host: the same element functions (cuda/im2col_index.h), element by element.
+template <typename T>
+void im2col_typed(const compute_cuda_im2col& d) {
+    for (int64_t i = 0; i < d.n; ++i) {
+        if (d.col2im)
+            cmp::cuda_im2col::col2im_element(d, i, static_cast<const T*>(d.in), static_cast<const T*>(d.bias),
+                                             static_cast<T*>(d.out));
+        else
+            cmp::cuda_im2col::im2col_element(d, i, static_cast<const T*>(d.in), static_cast<T*>(d.out));
+    }
+}
+int32_t im2col(const compute_cuda_im2col* d) {
+    switch (d->dtype) {
+        case CMP_DTYPE_FLOAT32: im2col_typed<float>(*d); return CMP_STATUS_OK;
+        case CMP_DTYPE_FLOAT64: im2col_typed<double>(*d); return CMP_STATUS_OK;
+        default: return error(CMP_STATUS_DTYPE_MISMATCH, "fake backend: im2col of a dtype other than float32 / float64");
+    }
+}
 
 // out[i] = value(block, e, i) for the fill's elements, E per block, as random.cu's kernel.
 template <typename T, typename Value>
@@ -892,7 +911,7 @@ const compute_cuda_backend kBackend = {
     binary_math, ternary_math, reduce_rows, reduce_rows_args, softmax, softmax_backward, scan, triangle, gemm,
     random, optim_step, row_norm_entry<false>, row_norm_entry<true>, activation_backward, pointwise_loss,
     class_loss,
-    gather, embedding_backward, scatter,
+    gather, embedding_backward, scatter, im2col,
 };
 
 }  // namespace

@@ -37,7 +37,7 @@ struct FakeRandomCall {
 typedef const FakeRandomCall* (*FakeLastRandomCallFn)(void);
 #define FAKE_BACKEND_LAST_RANDOM_CALL "fake_backend_last_random_call"
 
-// Switches the fake's host kernels (fill, copy, binary, and the SUM / MEAN / AMAX / AMIN row
+// Switches the fake's host kernels (fill, copy, binary, gemm, and the SUM / MEAN / AMAX / AMIN row
 // reductions) on or off; off by default, so those entries fail with "no kernels".
 typedef void (*FakeSetHostKernelsFn)(int32_t on);
 #define FAKE_BACKEND_SET_HOST_KERNELS "fake_backend_set_host_kernels"

@@ -5,11 +5,14 @@
 // hand to the backend entries that take one (softmax, the scans, tril/triu: the fake records the last such
 // call, fake_backend.h), and the values of the entries the fake computes on the host (random fills,
 // optimizer steps, layer/RMS/group norm, gather / index_select / embedding and its backward), and
-// the ops composed of other device ops (compose_cases.h: shape copies, batch norm, attention). The main() below points
+// the ops composed of other device ops (compose_cases.h: shape copies, batch norm, attention), and
+// the convolutions (conv_cases.h: the fake's im2col / col2im and host gemm). The main() below points
 // COMPUTE_CUDA_LIBRARY at the fake before the core first looks for a backend.
 #include "core/cuda_runtime.h"
+#include "ops/cuda_ops.h"
 #include "class_loss_cases.h"
 #include "compose_cases.h"
+#include "conv_cases.h"
 #include "cuda_test_util.h"
 #include "activation_cases.h"
 #include "fake_backend.h"
@@ -992,6 +995,29 @@ TEST(CudaRouting, IndexingRefusalsComeBeforeTheBackend) {
     f = failure_of([&] { return cmp_embedding_backward(dev.get(), float_index.get(), 4, 0, 0, 0, &out); });
     EXPECT_EQ(f.status, CMP_STATUS_DTYPE_MISMATCH);
     EXPECT_EQ(out, nullptr);
+}
+
+// The fake runs cuda/im2col_index.h's im2col / col2im on the host and its gemm in double, with
+// the host copy, fill, add and sum kernels around them: every convolution option, conv_transpose,
+// the three gradients, unfold and fold give the CPU's bits (conv_cases.h: exact values).
+TEST(CudaRouting, ConvolutionsGiveTheCpusValues) {
+    HostKernels on;
+    for (cmp_dtype dt : {CMP_DTYPE_FLOAT32, CMP_DTYPE_FLOAT64, CMP_DTYPE_FLOAT16, CMP_DTYPE_BFLOAT16})
+        conv_cases::every_case_identical(dt);
+}
+
+// The same in chunks of one image: the chunks' offsets, and the weight gradient accumulated
+// over chunks (beta = 1 after the first).
+TEST(CudaRouting, ConvolutionsInChunksOfOneImageGiveTheCpusValues) {
+    HostKernels on;
+    const int64_t budget = ops::cuda_ops::set_conv_column_budget(1);
+    for (cmp_dtype dt : {CMP_DTYPE_FLOAT32, CMP_DTYPE_FLOAT64}) conv_cases::every_case_identical(dt);
+    ops::cuda_ops::set_conv_column_budget(budget);
+}
+
+TEST(CudaRouting, ConvolutionRefusalsComeBeforeTheBackend) {
+    HostKernels on;
+    conv_cases::refusals();
 }
 
 TEST(CudaRouting, MixedDevicesGivePyTorchsError) {

@@ -96,6 +96,9 @@ constexpr std::string_view kCudaOps[] = {
     // attention and its backward as a composition (gemm, mask, logsumexp, softmax, the dropout
     // keep mask at the CPU kernel's stream position; ops/attention.cpp), not a fused kernel
     "scaled_dot_product_attention", "scaled_dot_product_attention_backward",
+    // convolutions, forward and backward, and unfold / fold (cuda/im2col.cu's im2col / col2im
+    // around the cuBLAS products; 16-bit floats computed in float32 as on the CPU)
+    "conv", "conv_backward", "conv_transpose", "conv_transpose_backward", "unfold", "fold",
     // comparisons and selections
     "eq", "ne", "lt", "le", "gt", "ge", "where", "masked_fill", "masked_fill_",
     // device-wide functions

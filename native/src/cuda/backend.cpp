@@ -65,6 +65,7 @@ const compute_cuda_backend kBackend = {
     gather,
     embedding_backward,
     scatter,
+    im2col,
 };
 
 }  // namespace

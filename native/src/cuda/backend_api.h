@@ -425,6 +425,47 @@ typedef struct compute_cuda_class_loss {
     void* grad_target;
 } compute_cuda_class_loss;
 
+/* The geometry of one convolution, laid out as the core's cmp::cpu::ConvGeom3: always three
+ * spatial dims (1-d and 2-d convolutions have leading dims of size 1: kernel, stride and
+ * dilation 1, no padding); "image" is the convolution's input side, "out" its output. */
+typedef struct compute_cuda_conv_geom {
+    int64_t image[3];
+    int64_t out[3];
+    int64_t kernel[3];
+    int64_t stride[3];
+    int64_t pad[3]; /* zeros before the image's start */
+    int64_t dilation[3];
+} compute_cuda_conv_geom;
+
+/* im2col and its adjoint col2im (im2col entry) for `images` dense images [channels, *image]
+ * of dtype (float32 or float64; the core computes 16-bit floats in float32). K is the kernel
+ * volume, P the out plane; row r = c * K + tap (taps kd, kh, kw row-major) of image n's column
+ * matrix holds at column p (an out position, row-major) the element
+ * cols[n * col_image_stride + r * col_row_stride + p], so the matrices may be [images, rows, P]
+ * or interleaved [rows, images, P].
+ * im2col (col2im == 0): in is the images, out the columns; entry (n, r, p) is the pixel tap
+ * r's position p reads, 0 where it falls in the padding.
+ * col2im (col2im != 0): in is the columns, out the images; pixel (n, c, x) = bias[c] (0 when
+ * bias is NULL) + the entries read from it, added tap by tap in increasing order (a gather:
+ * each pixel sums its own entries, no atomics, the same bits on every run and the CPU's
+ * col2im order); entries read from the padding are dropped. */
+typedef struct compute_cuda_im2col {
+    int32_t device;
+    int32_t dtype;  /* cmp_dtype of in, out and bias */
+    void* stream;
+    int64_t n;      /* elements written: images * channels * K * P (im2col) or images * channels * image plane (col2im) */
+    int64_t images;
+    int64_t channels;
+    int64_t col_image_stride;
+    int64_t col_row_stride;
+    compute_cuda_conv_geom geom;
+    int32_t col2im;
+    int32_t reserved;
+    const void* in;
+    void* out;
+    const void* bias; /* col2im only; may be NULL */
+} compute_cuda_im2col;
+
 /* The core's allocation-failure hook (the managed host's GC): the backend calls it, without
  * holding its own locks, when a device allocation fails even after freeing its cache; a
  * non-zero return asks for one more try. */
@@ -616,6 +657,11 @@ typedef struct compute_cuda_backend {
      * (reading the result back synchronises the stream), then a thread per element of self
      * scans its line of the index for the positions naming it. */
     int32_t (*scatter)(compute_cuda_scatter* s);
+
+    /* --- appended in version 2: convolutions (im2col / col2im; the products are gemm's) --- */
+    /* The pass d describes (compute_cuda_im2col) on d->stream, a thread per element written.
+     * n == 0 does nothing. */
+    int32_t (*im2col)(const compute_cuda_im2col* d);
 } compute_cuda_backend;
 
 /* The one symbol the backend exports. */

@@ -91,6 +91,9 @@ int32_t gather(compute_cuda_gather* g);
 int32_t embedding_backward(compute_cuda_embedding_backward* e);
 int32_t scatter(compute_cuda_scatter* s);
 
+// im2col.cu (im2col_index.h)
+int32_t im2col(const compute_cuda_im2col* d);
+
 // class_loss.cu (lines.cuh, class_loss_rows.h)
 int32_t class_loss(const compute_cuda_class_loss* c);
 

@@ -12,6 +12,7 @@
 #include "cpu/nn_norm_stubs.h"
 #include "cpu/unary_math_list.h"
 #include "cuda/backend_api.h"
+#include "ops/nn_conv_engine.h"
 #include "ops/ops.h"
 #include "ops/reductions.h"
 
@@ -120,6 +121,23 @@ std::optional<int64_t> scatter(const char* op, const Tensor& self, int64_t dim, 
 // first index outside [0, num_weights) in *bad (the result is then undefined).
 Tensor embedding_backward(const char* op, const Tensor& grad_out, const Tensor& indices, int64_t num_weights,
                           int64_t padding_idx, bool scale_grad_by_freq, std::optional<int64_t>* bad);
+
+// The convolution engine's passes (ops/nn_conv_engine.h: dense operands of one device, float32
+// or float64, checked and prepared by the front-ends) on CUDA (ops/cuda_conv.cpp): im2col /
+// col2im on the device around cuBLAS products, the batch in chunks whose column matrices stay
+// under 256 MB; deterministic (col2im is a gather, the weight gradient sums its images inside
+// the GEMMs).
+void conv_forward(const conv_engine::Problem& p, const Tensor& image, const Tensor& weight, const Tensor& bias,
+                  const Tensor& out);
+void conv_backward_image(const conv_engine::Problem& p, const Tensor& grad_out, const Tensor& weight,
+                         const Tensor& bias, const Tensor& grad_image);
+void conv_backward_weight(const conv_engine::Problem& p, const Tensor& image, const Tensor& grad_out,
+                          const Tensor& grad_weight);
+void conv_unfold(const conv_engine::Problem& p, const Tensor& image, const Tensor& cols);
+void conv_fold(const conv_engine::Problem& p, const Tensor& cols, const Tensor& image);
+// Sets the column budget of a chunk in bytes (256 MB by default) and returns the previous one;
+// for tests, which set 1 to run every convolution in chunks of one image.
+int64_t set_conv_column_budget(int64_t bytes);
 
 // A random fill's description with its op and the reserved blocks; the op's parameters are the caller's.
 inline compute_cuda_random random_draw(compute_cuda_random_op op, uint64_t seed, uint64_t offset) {

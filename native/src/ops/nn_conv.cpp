@@ -23,8 +23,8 @@ void check_grad_output(const Plan& plan, const Tensor& grad_output, const Shape&
               ", but got ", grad_output.sizes());
     CMP_CHECK(grad_output.dtype() == plan.dtype, DTYPE_MISMATCH, op, ": expected grad_output of dtype ",
               dtype_name(plan.dtype), ", but got ", dtype_name(grad_output.dtype()));
-    CMP_CHECK(grad_output.device() == Device::cpu(), DEVICE_ERROR, op, ": expected grad_output on cpu, but got ",
-              grad_output.device().str());
+    CMP_CHECK(grad_output.device() == plan.device, DEVICE_ERROR, op, ": expected grad_output on ", plan.device.str(),
+              " (the input's device), but got ", grad_output.device().str());
 }
 
 // The bias gradient: grad summed over every dim but the channel (dim 1 of the batched view).
@@ -50,13 +50,13 @@ ConvGrads backward(const Plan& plan, const Tensor& grad_output, const Tensor& in
     const Tensor w = conv_plan::prepare(plan, weight, weight.sizes());
     ConvGrads grads;
     if (mask.input) {
-        Tensor gx = Tensor::empty(in_batched, plan.compute, Device::cpu());
+        Tensor gx = Tensor::empty(in_batched, plan.compute, plan.device);
         if (plan.transposed) conv_engine::forward(plan.prob, gy, w, Tensor(), gx);
         else conv_engine::backward_image(plan.prob, gy, w, Tensor(), gx);
         grads.input = conv_plan::finish(plan, gx, input.sizes());
     }
     if (mask.weight) {
-        Tensor gw = Tensor::empty(weight.sizes(), plan.compute, Device::cpu());
+        Tensor gw = Tensor::empty(weight.sizes(), plan.compute, plan.device);
         if (plan.transposed) conv_engine::backward_weight(plan.prob, gy, x, gw);
         else conv_engine::backward_weight(plan.prob, x, gy, gw);
         grads.weight = conv_plan::finish(plan, gw, weight.sizes());
@@ -73,7 +73,7 @@ Tensor conv(const Tensor& input, const Tensor& weight, const Tensor& bias, int64
     const Tensor x = conv_plan::prepare(plan, input, plan.image_shape);
     const Tensor w = conv_plan::prepare(plan, weight, weight.sizes());
     const Tensor b = bias.defined() ? conv_plan::prepare(plan, bias, bias.sizes()) : Tensor();
-    Tensor out = Tensor::empty(plan.out_shape, plan.compute, Device::cpu());
+    Tensor out = Tensor::empty(plan.out_shape, plan.compute, plan.device);
     conv_engine::forward(plan.prob, x, w, b, out);
     return conv_plan::finish(plan, out, conv_plan::user_shape(plan, plan.out_shape));
 }
@@ -91,7 +91,7 @@ Tensor conv_transpose(const Tensor& input, const Tensor& weight, const Tensor& b
     const Tensor x = conv_plan::prepare(plan, input, plan.out_shape);
     const Tensor w = conv_plan::prepare(plan, weight, weight.sizes());
     const Tensor b = bias.defined() ? conv_plan::prepare(plan, bias, bias.sizes()) : Tensor();
-    Tensor out = Tensor::empty(plan.image_shape, plan.compute, Device::cpu());
+    Tensor out = Tensor::empty(plan.image_shape, plan.compute, plan.device);
     conv_engine::backward_image(plan.prob, x, w, b, out);
     return conv_plan::finish(plan, out, conv_plan::user_shape(plan, plan.image_shape));
 }

@@ -16,6 +16,7 @@
 
 #include "core/parallel.h"
 #include "cpu/gemm.h"
+#include "ops/cuda_ops.h"
 #include "ops/ops.h"
 
 #include <algorithm>
@@ -138,6 +139,7 @@ void backward_image_as_forward(const Problem& p, const Dims& d, DType dt, const 
 }  // namespace
 
 void forward(const Problem& p, const Tensor& image, const Tensor& weight, const Tensor& bias, const Tensor& out) {
+    if (!image.device().is_cpu()) return cuda_ops::conv_forward(p, image, weight, bias, out);
     const DType dt = image.dtype();
     const Dims d = dims_of(p, dt);
     if (p.batch == 0 || d.P == 0) return;
@@ -169,6 +171,7 @@ void forward(const Problem& p, const Tensor& image, const Tensor& weight, const 
 
 void backward_image(const Problem& p, const Tensor& grad_out, const Tensor& weight, const Tensor& bias,
                     const Tensor& grad_image) {
+    if (!grad_out.device().is_cpu()) return cuda_ops::conv_backward_image(p, grad_out, weight, bias, grad_image);
     const DType dt = grad_out.dtype();
     const Dims d = dims_of(p, dt);
     if (p.batch == 0 || d.Pin == 0) return;
@@ -200,6 +203,7 @@ void backward_image(const Problem& p, const Tensor& grad_out, const Tensor& weig
 }
 
 void backward_weight(const Problem& p, const Tensor& image, const Tensor& grad_out, const Tensor& grad_weight) {
+    if (!image.device().is_cpu()) return cuda_ops::conv_backward_weight(p, image, grad_out, grad_weight);
     const DType dt = image.dtype();
     const Dims d = dims_of(p, dt);
     const int64_t wnumel = p.out_channels * d.CgK;
@@ -251,6 +255,7 @@ void backward_weight(const Problem& p, const Tensor& image, const Tensor& grad_o
 }
 
 void unfold(const Problem& p, const Tensor& image, const Tensor& cols) {
+    if (!image.device().is_cpu()) return cuda_ops::conv_unfold(p, image, cols);
     const DType dt = image.dtype();
     const Dims d = dims_of(p, dt);
     for_each_task(p.batch, dt, 0, [&](int64_t n, void*) {
@@ -260,6 +265,7 @@ void unfold(const Problem& p, const Tensor& image, const Tensor& cols) {
 }
 
 void fold(const Problem& p, const Tensor& cols, const Tensor& image) {
+    if (!image.device().is_cpu()) return cuda_ops::conv_fold(p, cols, image);
     const DType dt = image.dtype();
     const Dims d = dims_of(p, dt);
     for_each_task(p.batch, dt, 0, [&](int64_t n, void*) {

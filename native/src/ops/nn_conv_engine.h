@@ -3,7 +3,8 @@
 // image_channels / groups, *kernel] give an output [batch, out_channels, *out]. Its three
 // passes are the forward, the gradient of the image (which is also the transposed
 // convolution's forward) and the gradient of the weight. Tensors passed in are contiguous,
-// float32 or float64, and batched; the front-ends (nn_conv.cpp) check and prepare them.
+// float32 or float64, batched and on one device; the front-ends (nn_conv.cpp) check and
+// prepare them. CUDA tensors go to ops/cuda_conv.cpp (im2col / col2im kernels and cuBLAS).
 #pragma once
 
 #include "core/tensor.h"

@@ -71,7 +71,7 @@ Tensor unfold(const Tensor& input, const Shape& kernel_size, const Shape& dilati
     const Blocks b = block_grid("unfold", input, n, c, {input.size(-2), input.size(-1)}, kernel_size, dilation, padding,
                                 stride);
     const Tensor x = prepared(input, b.compute, {n, c, input.size(-2), input.size(-1)});
-    Tensor cols = Tensor::empty({n, c * b.kernel_volume, b.blocks}, b.compute, Device::cpu());
+    Tensor cols = Tensor::empty({n, c * b.kernel_volume, b.blocks}, b.compute, input.device());
     conv_engine::unfold(b.prob, x, cols);
     Tensor out = to_dtype(cols, input.dtype());
     return batched ? out : view(out, {c * b.kernel_volume, b.blocks});
@@ -95,7 +95,7 @@ Tensor fold(const Tensor& input, const Shape& output_size, const Shape& kernel_s
     CMP_CHECK(input.size(-1) == b.blocks, SHAPE_MISMATCH, "fold: expected input's last dim to be the number of ",
               "sliding blocks ", b.blocks, " of output_size=", output_size, ", but got input of shape ", input.sizes());
     const Tensor cols = prepared(input, b.compute, {n, rows, b.blocks});
-    Tensor image = Tensor::empty({n, c, output_size[0], output_size[1]}, b.compute, Device::cpu());
+    Tensor image = Tensor::empty({n, c, output_size[0], output_size[1]}, b.compute, input.device());
     conv_engine::fold(b.prob, cols, image);
     Tensor out = to_dtype(image, input.dtype());
     return batched ? out : view(out, {c, output_size[0], output_size[1]});

@@ -50,6 +50,11 @@ Plan make_plan(const char* base, const Tensor& input, const Tensor& weight, int6
               ": expected input and weight to have the same dtype, but got input ", dtype_name(input.dtype()),
               " and weight ", dtype_name(weight.dtype()));
     plan.dtype = input.dtype();
+    plan.device = input.device();
+    // The CUDA passes run their products through cuBLAS, which has no integer GEMM.
+    CMP_CHECK(plan.device.is_cpu() || is_floating(plan.dtype), DTYPE_MISMATCH, op, ": not implemented on CUDA for dtype ",
+              dtype_name(plan.dtype), " (CUDA convolutions take float32, float64, float16 and bfloat16; convert the ",
+              "operands first)");
     const bool half = plan.dtype == CMP_DTYPE_FLOAT16 || plan.dtype == CMP_DTYPE_BFLOAT16;
     plan.compute = half ? CMP_DTYPE_FLOAT32 : plan.dtype;
 
@@ -135,8 +140,8 @@ void check_bias(const Plan& plan, const Tensor& bias, int64_t channels) {
               channels, "], but got bias of shape ", bias.sizes());
     CMP_CHECK(bias.dtype() == plan.dtype, DTYPE_MISMATCH, plan.op, ": expected bias to have the input's dtype ",
               dtype_name(plan.dtype), ", but got ", dtype_name(bias.dtype()));
-    CMP_CHECK(bias.device() == Device::cpu(), DEVICE_ERROR, plan.op, ": expected bias on cpu, but got ",
-              bias.device().str());
+    CMP_CHECK(bias.device() == plan.device, DEVICE_ERROR, plan.op, ": expected bias on ", plan.device.str(),
+              " (the input's device), but got ", bias.device().str());
 }
 
 Shape user_shape(const Plan& plan, const Shape& batched) {

@@ -17,6 +17,7 @@ struct Plan {
     bool transposed = false;
     DType dtype{};             // the caller's dtype
     DType compute{};           // float32 for float16/bfloat16, else dtype
+    Device device;             // the input's (every operand's) device
     Shape image_shape;         // [N, C, *image], batched, in the engine's terms
     Shape out_shape;           // [N, C, *out], batched, in the engine's terms
 };
