@@ -442,7 +442,6 @@ struct HostMath {
         return std::name(x);             \
     }
     CMP_HOST_MATH(exp)
-    CMP_HOST_MATH(erf)
     CMP_HOST_MATH(tanh)
     CMP_HOST_MATH(log)
     CMP_HOST_MATH(log1p)
@@ -450,6 +449,9 @@ struct HostMath {
 #undef CMP_HOST_MATH
     template <typename M>
     static M sigmoid(M x) { return M(1) / (M(1) + std::exp(-x)); }
+    // Phi(x) = erfc(-x / sqrt 2) / 2, accurate where Phi is tiny too.
+    template <typename M>
+    static M normal_cdf(M x) { return M(0.5) * std::erfc(-x * M(0.70710678118654752440)); }
 };
 
 struct LossHostMath : HostMath {

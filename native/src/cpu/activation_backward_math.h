@@ -1,9 +1,10 @@
 // The fused activation derivatives' table and their per-element formulas, written once for
 // both devices: the CPU kernels (cpu/kernels/activation_backward.cpp, per ISA) call them with the
-// CPU's vectorisable approximations (vexp, verf, vtanh, vsigmoid of cpu/unary_math_vec.h, so the
+// CPU's vectorisable approximations (vexp, vnormal_cdf, vtanh, vsigmoid of cpu/unary_math_vec.h, so the
 // dense loops still vectorise), the CUDA backend (cuda/activation_backward.cu) with the CUDA
 // math library, and the routing tests' fake backend with the C library. The math is a policy
-// type Math with static exp, erf, tanh, log1p and sigmoid of the compute type M (float for the
+// type Math with static exp, normal_cdf (the standard normal CDF), tanh, log1p and sigmoid of
+// the compute type M (float for the
 // 16-bit floats); every formula keeps PyTorch's *_backward order of terms. Nothing here includes
 // core/ headers, so nvcc can read it.
 #pragma once
@@ -73,7 +74,7 @@ namespace act_grad {
 // d/dx x Phi(x) = Phi(x) + x phi(x).
 template <class Math, typename M>
 CMP_ACT_HD M gelu(M g, M x) {
-    const M cdf = M(0.5) * (M(1) + Math::erf(x * M(0.70710678118654752440)));
+    const M cdf = Math::normal_cdf(x);
     const M pdf = Math::exp(M(-0.5) * x * x) * M(0.39894228040143267794);  // 1 / sqrt(2 pi)
     return g * (cdf + x * pdf);
 }

@@ -415,11 +415,10 @@ CMP_VEC_INLINE T vsigmoid(T x) {
     return T(1) / (T(1) + vexp(-x));
 }
 
-// erf of a float evaluated in float (twice the lanes of erf_f64 below; GELU spends its time
-// here), faithfully rounded: the error is below 1 ulp of the exact value (0.91 ulp where
-// the ISA has an FMA, 1.06 at the x86 baseline, which rounds every product separately; either
-// way at most 1 ulp from the correctly rounded result), checked over every float by
-// tests/native/test_erf_kernels.cpp. Coefficients from tools/fit_erf_f32.py:
+// erf of a float evaluated in float (twice the lanes of erf_f64 below), faithfully rounded: the
+// error is below 1 ulp of the exact value (0.91 ulp where the ISA has an FMA, 1.06 at the x86
+// baseline, which rounds every product separately; either way at most 1 ulp from the correctly
+// rounded result), checked over every float by tests/native/test_erf_kernels.cpp. Coefficients from tools/fit_erf_f32.py:
 //  * |x| < 0.92: x + x * S(x^2), S of degree 6 fitted to erf(x)/x - 1 (relative error 9e-10).
 //    The leading x is exact and S is at most 0.13 in magnitude, so S's rounding errors are
 //    small against the last one; no exp is needed. Above 0.92 the rounding of x^2 and of S's
@@ -551,9 +550,37 @@ CMP_VEC_INLINE double erfc_f64(double x) {
     return ax0 < kErfSplitF64 ? small : big;
 }
 
-// erf in the compute type, for functors templated on it (erf, exact GELU and its derivative).
+// erf in the compute type, for functors templated on it (erf, and float64 GELU through vnormal_cdf).
 CMP_VEC_INLINE float verf(float x) { return erf_f32(x); }
 CMP_VEC_INLINE double verf(double x) { return erf_f64(x); }
+
+// The standard normal CDF Phi(x) = (1 + erf(x / sqrt 2)) / 2 of a float to an absolute accuracy,
+// for float32 GELU (x Phi(x)) and its derivative: on (-6, 6), 1/2 + x P(z) / Q(z) with z = x^2, a
+// rational function of degrees 6 and 5 fitted by tools/fit_gelu_cdf.py (3e-9 from Phi with these
+// float coefficients). GELU rounds x Phi against |x| ulps of Phi, so Phi needs no relative
+// accuracy where it is tiny; PyTorch's float32 GELU, 1 + erf with an erf good to 1.5e-7, is itself
+// up to 2.4e-7 from Phi. Evaluated in float, the two Horner chains and the division leave at most
+// 3.4 ulps of 1/2 (2e-7) with FMA, 4.9 without (tests/native/test_gelu_kernels.cpp): 12
+// multiply-adds and one division instead of erf_f32's exp, two polynomials and select. Phi(+-6) is
+// within 1e-9 of 1 and 0, so from 6 on Phi is exactly 1 (GELU is x) and from -6 down exactly 0, by
+// selects rather than by clamping x (the rational's rounding would leave 1 - 6e-8 and -1.5e-8
+// there; the selects also hide what it gives for a huge or infinite x). NaN stays NaN (it fails
+// both comparisons).
+CMP_VEC_INLINE float normal_cdf_f32(float x) {
+    static constexpr float num[] = {-8.31123434e-11f, 5.59966153e-08f, 8.67033668e-06f, 0.000168697923f,
+                                    0.00480856374f,   0.0324166268f,    0.398942292f};
+    static constexpr float den[] = {2.08566257e-06f, 8.23801311e-05f, 0.00193031982f,
+                                    0.0283733737f,   0.247923315f,    1.0f};
+    constexpr float clamp = 6.0f;
+    const float z = x * x;
+    const float phi = 0.5f + x * (horner(num, z) / horner(den, z));
+    return x >= clamp ? 1.0f : (x <= -clamp ? 0.0f : phi);
+}
+
+// Phi in the compute type: the rational form above for float; for double (1 + erf(x / sqrt 2)) / 2
+// with erf_f64, as PyTorch computes it.
+CMP_VEC_INLINE float vnormal_cdf(float x) { return normal_cdf_f32(x); }
+CMP_VEC_INLINE double vnormal_cdf(double x) { return 0.5 * (1.0 + erf_f64(x * 0.70710678118654752440)); }
 
 // erfc of a float, evaluated in double and rounded once (within an ulp of the correctly rounded
 // result; erfc needs the relative accuracy that e^{-x^2} of a float x^2 would not give). Not

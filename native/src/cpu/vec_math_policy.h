@@ -20,7 +20,7 @@ struct VecMath {
     template <typename M>
     static CMP_VEC_INLINE M log1p(M x) { return vlog1p(x); }
     template <typename M>
-    static CMP_VEC_INLINE M erf(M x) { return verf(x); }
+    static CMP_VEC_INLINE M normal_cdf(M x) { return vnormal_cdf(x); }
     template <typename M>
     static CMP_VEC_INLINE M tanh(M x) { return vtanh(x); }
     template <typename M>

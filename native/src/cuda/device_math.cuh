@@ -26,6 +26,12 @@ struct DeviceMath {
     CMP_DEVICE_MATH(log1p)
     CMP_DEVICE_MATH(fabs)
 #undef CMP_DEVICE_MATH
+    // The standard normal CDF (GELU's Phi): CUDA's normcdf, accurate where Phi is tiny too.
+    template <typename M>
+    __host__ __device__ __forceinline__ static M normal_cdf(M x) {
+        if constexpr (std::is_same_v<M, float>) return ::normcdff(x);
+        else return ::normcdf(x);
+    }
     // 1 / (1 + e^-x), the CPU's vsigmoid formula.
     template <typename M>
     __host__ __device__ __forceinline__ static M sigmoid(M x) {

@@ -218,10 +218,10 @@ struct RoundDecimalsFn {
 };
 
 template <typename T>
-struct GeluFn {  // x * Phi(x) = x/2 * (1 + erf(x / sqrt 2))
+struct GeluFn {  // x * Phi(x), Phi(x) = (1 + erf(x / sqrt 2)) / 2 (vnormal_cdf says how)
     using M = opmath_t<T>;
     explicit GeluFn(const UnaryMathParams&) {}
-    CMP_VEC_INLINE M operator()(M x) const { return x * M(0.5) * (M(1) + verf(x * M(0.70710678118654752440))); }
+    CMP_VEC_INLINE M operator()(M x) const { return x * vnormal_cdf(x); }
 };
 
 template <typename T>
