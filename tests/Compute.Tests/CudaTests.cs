@@ -326,4 +326,27 @@ public class CudaTests
         // float64 sums of at most 96 terms per channel and 36 per product, in another order.
         AssertClose(actual, expected, 1e-10);
     }
+
+    // Pooling runs cuda/pool.cu forward and backward: max pooling with overlapping windows (its
+    // backward sorts the indices), average and adaptive average pooling (gathers) and adaptive
+    // max pooling (max_pool_backward) add each input's terms in the CPU's order: the same values.
+    [Test]
+    public void PoolingGradientsOnTheDeviceMatchTheCpu()
+    {
+        RequireDevice();
+        double[] Gradients(Device device)
+        {
+            using Tensor xHost = Tensor.Arange(0, 2 * 3 * 9 * 9, dtype: DType.Float32).Reshape(2, 3, 9, 9) / 13.0 - 9.0;
+            using Tensor x = xHost.To(device).RequiresGradInPlace();
+            using Tensor m = Functional.MaxPool2d(x, 3, stride: 2, padding: 1);
+            using Tensor a = Functional.AvgPool2d(x, 3, stride: 2, padding: 1, countIncludePad: false);
+            using Tensor ad = Functional.AdaptiveAvgPool2d(x, 4, 4);
+            using Tensor am = Functional.AdaptiveMaxPool2d(x, 2, 3);
+            using Tensor loss = (m * m).Sum() + (a * a).Sum() + (ad * ad).Sum() + (am * am).Sum();
+            loss.Backward();
+            using Tensor gx = x.Grad!.To(Device.Cpu);
+            return gx.ToArray<float>().Select(v => (double)v).ToArray();
+        }
+        Assert.That(Gradients(Device.Cuda()), Is.EqualTo(Gradients(Device.Cpu)));
+    }
 }

@@ -6,7 +6,8 @@
 // pointwise losses are the exceptions: the fake computes them on the host from core/philox_values.h,
 // cpu/optim_update.h, cpu/activation_backward_math.h and cpu/nn_loss_math.h, as the real kernels do on the device, and so are layer, RMS and
 // group norm (row_norm, row_norm_backward: cuda/row_norm.cu's passes, one thread, with cpu/row_norm_math.h's
-// formulas), and gather, scatter and embedding_backward (cuda/index.cu's element order, roundings and bad-position rule), so the routing tests can
+// formulas), gather, scatter and embedding_backward (cuda/index.cu's element order, roundings and bad-position rule), and pool
+// (cuda/pool_window.h's per-element passes, as cuda/pool.cu runs them), so the routing tests can
 // compare every value with the CPU's (which cannot tell a wrong seed, offset or count apart
 // from a right one otherwise). Built twice: as a correct backend, and with FAKE_BACKEND_VERSION set to
 // another interface version for the mismatch test. Never shipped. The entries with a plan
@@ -24,6 +25,7 @@
 #include "cuda/class_loss_rows.h"
 #include "cuda/im2col_index.h"
 #include "cuda/optim_args.h"
+#include "cuda/pool_window.h"
 #include "cuda/scatter_combine.h"
 
 #include <algorithm>
@@ -905,6 +907,60 @@ int32_t embedding_backward(compute_cuda_embedding_backward* e) {
         default: return error(CMP_STATUS_DTYPE_MISMATCH, "fake backend: embedding_backward of a non-floating dtype");
     }
 }
+// cuda/pool.cu on the host: the same per-element functions of cuda/pool_window.h in a loop;
+// MAX_BACKWARD checks every index first (the first bad position wins), sorts the keys stably with
+// their positions (as CUB's radix sort orders them) and gathers each input's run.
+template <typename T>
+int32_t pool_floating(compute_cuda_pool* p) {
+    namespace cp = cmp::cuda_pool;
+    const auto* src = static_cast<const T*>(p->src);
+    auto* dst = static_cast<T*>(p->dst);
+    switch (p->op) {
+        case COMPUTE_CUDA_POOL_MAX:
+            for (int64_t e = 0; e < p->n; ++e) cp::max_one<T>(*p, src, dst, p->indices, e);
+            return CMP_STATUS_OK;
+        case COMPUTE_CUDA_POOL_AVG:
+            for (int64_t e = 0; e < p->n; ++e) cp::avg_one<T, T>(*p, src, dst, e);
+            return CMP_STATUS_OK;
+        case COMPUTE_CUDA_POOL_AVG_BACKWARD:
+            for (int64_t e = 0; e < p->n; ++e) dst[e] = cp::avg_backward_one<T>(*p, src, e);
+            return CMP_STATUS_OK;
+        case COMPUTE_CUDA_POOL_MAX_BACKWARD: {
+            const int64_t count = p->planes * cp::out_plane(*p);
+            std::vector<int64_t> keys(static_cast<size_t>(count)), positions(static_cast<size_t>(count));
+            for (int64_t o = 0; o < count; ++o) {
+                keys[static_cast<size_t>(o)] = cp::max_key(*p, p->indices, o);
+                positions[static_cast<size_t>(o)] = o;
+                if (keys[static_cast<size_t>(o)] >= 0) continue;
+                p->bad_position = o;
+                p->bad_index = p->indices[o];
+                return error(CMP_STATUS_INDEX_OUT_OF_RANGE, "fake backend: max_pool_backward index out of range");
+            }
+            std::stable_sort(positions.begin(), positions.end(),
+                             [&](int64_t a, int64_t b) { return keys[static_cast<size_t>(a)] < keys[static_cast<size_t>(b)]; });
+            std::vector<int64_t> sorted(static_cast<size_t>(count));
+            for (size_t k = 0; k < sorted.size(); ++k) sorted[k] = keys[static_cast<size_t>(positions[k])];
+            for (int64_t e = 0; e < p->n; ++e)
+                dst[e] = cp::max_backward_one<T>(sorted.data(), positions.data(), count, src, e);
+            return CMP_STATUS_OK;
+        }
+        default: return error(CMP_STATUS_INVALID_ARGUMENT, "fake backend: unknown pool pass");
+    }
+}
+int32_t pool(compute_cuda_pool* p) {
+    if (p->n == 0) return CMP_STATUS_OK;
+    switch (p->dtype) {
+        case CMP_DTYPE_FLOAT32: return pool_floating<float>(p);
+        case CMP_DTYPE_FLOAT64: return pool_floating<double>(p);
+        case CMP_DTYPE_INT64:
+            if (p->op != COMPUTE_CUDA_POOL_AVG) return error(CMP_STATUS_DTYPE_MISMATCH, "fake backend: int64 pool pass");
+            for (int64_t e = 0; e < p->n; ++e)
+                cmp::cuda_pool::avg_one<int64_t, int64_t>(*p, static_cast<const int64_t*>(p->src),
+                                                          static_cast<int64_t*>(p->dst), e);
+            return CMP_STATUS_OK;
+        default: return error(CMP_STATUS_DTYPE_MISMATCH, "fake backend: pool of another dtype");
+    }
+}
 const compute_cuda_backend kBackend = {
     FAKE_BACKEND_VERSION, sizeof(compute_cuda_backend), last_error, runtime_version, device_count,
     unavailable_reason, device_properties, ok_device, set_reclaim_hook, allocate, deallocate, memory_stats,
@@ -913,7 +969,7 @@ const compute_cuda_backend kBackend = {
     binary_math, ternary_math, reduce_rows, reduce_rows_args, softmax, softmax_backward, scan, triangle, gemm,
     random, optim_step, row_norm_entry<false>, row_norm_entry<true>, activation_backward, pointwise_loss,
     class_loss,
-    gather, embedding_backward, scatter, im2col,
+    gather, embedding_backward, scatter, im2col, pool,
 };
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include "loss_cases.h"
 #include "index_cases.h"
 #include "optim_cases.h"
+#include "pool_cases.h"
 #include "random_cases.h"
 #include "row_norm_cases.h"
 
@@ -1018,6 +1019,42 @@ TEST(CudaRouting, ConvolutionsInChunksOfOneImageGiveTheCpusValues) {
 TEST(CudaRouting, ConvolutionRefusalsComeBeforeTheBackend) {
     HostKernels on;
     conv_cases::refusals();
+}
+
+// The fake runs cuda/pool_window.h's passes on the host (as cuda/pool.cu does on the device): max,
+// average and adaptive pooling, 1-d to 3-d, every window option, ties, NaNs, strided and empty
+// inputs, four floating dtypes (int64 average), forward values, indices and input gradients equal
+// to the CPU's, and max_pool_backward's index error with the CPU's message. Host kernels: the
+// front-ends convert dtypes and make inputs dense with the copy kernel, global pooling is a mean.
+TEST(CudaRouting, PoolingGivesTheCpusValues) {
+    HostKernels host_kernels;
+    pool_cases::every_case();
+}
+
+TEST(CudaRouting, PoolingRefusesOperandsOnAnotherDevice) {
+    HostKernels host_kernels;
+    const Handle x = pool_cases::input_of({1, 2, 4, 4}, CMP_DTYPE_FLOAT32, pool_cases::Fill::Distinct, false);
+    const Handle dx = to_device(x.get(), cuda_device());
+    const int64_t k[2] = {2, 2}, pad[2] = {0, 0};
+    cmp_tensor out = nullptr, idx = nullptr;
+    CMP_ASSERT_OK(cmp_max_pool(dx.get(), 2, k, nullptr, pad, nullptr, 0, &out, &idx));
+    const Handle dout(out), didx(idx);
+    const Handle host_idx = to_device(didx.get(), cpu_device());
+    const Handle grad = tensor_from(pool_cases::values(8, pool_cases::Fill::Distinct), {1, 2, 2, 2}, CMP_DTYPE_FLOAT32);
+    const Handle dgrad = to_device(grad.get(), cuda_device());
+    cmp_tensor gi = nullptr;
+    Failure f = failure_of([&] { return cmp_max_pool_backward(grad.get(), dx.get(), 2, didx.get(), &gi); });
+    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
+    EXPECT_NE(f.message.find("max_pool_backward: Expected all tensors to be on the same device"), std::string::npos)
+        << f.message;
+    f = failure_of([&] { return cmp_max_pool_backward(dgrad.get(), dx.get(), 2, host_idx.get(), &gi); });
+    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
+    EXPECT_NE(f.message.find("cuda:0 and cpu (indices)!"), std::string::npos) << f.message;
+    f = failure_of([&] { return cmp_avg_pool_backward(grad.get(), dx.get(), 2, k, nullptr, pad, 0, 1, 0, &gi); });
+    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
+    EXPECT_NE(f.message.find("avg_pool2d_backward: Expected all tensors to be on the same device"), std::string::npos)
+        << f.message;
+    EXPECT_EQ(gi, nullptr);
 }
 
 TEST(CudaRouting, MixedDevicesGivePyTorchsError) {

@@ -55,6 +55,10 @@ constexpr std::string_view kCudaOps[] = {
     "layer_norm", "layer_norm_backward", "rms_norm", "rms_norm_backward", "group_norm", "group_norm_backward",
     // batch norm with its backward: var_mean, sum and elementwise ops (ops/nn_norm_batchnorm.cpp)
     "batch_norm", "batch_norm_backward",
+    // pooling (cuda/pool.cu): max, average and adaptive pooling with their backward (adaptive
+    // max pooling's is max_pool_backward); every pass deterministic, the CPU's values
+    "max_pool", "max_pool_backward", "avg_pool", "avg_pool_backward", "adaptive_avg_pool",
+    "adaptive_avg_pool_backward", "adaptive_max_pool",
     // indexing (cuda/index.cu): gather, index_select, embedding (without max_norm) and its
     // dense backward, the scatter family (scatter_reduce's mean divides with the elementwise ops)
     "gather", "index_select", "embedding", "embedding_backward", "scatter", "scatter_add", "scatter_add_",

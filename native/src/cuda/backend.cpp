@@ -66,6 +66,7 @@ const compute_cuda_backend kBackend = {
     embedding_backward,
     scatter,
     im2col,
+    pool,
 };
 
 }  // namespace

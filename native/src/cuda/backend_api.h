@@ -466,6 +466,56 @@ typedef struct compute_cuda_im2col {
     const void* bias; /* col2im only; may be NULL */
 } compute_cuda_im2col;
 
+/* Pooling passes (pool), in the order of the core's calls (ops/nn_pool.cpp). */
+typedef enum compute_cuda_pool_op {
+    COMPUTE_CUDA_POOL_MAX = 0,          /* dst = window maxima of src, indices = their positions */
+    COMPUTE_CUDA_POOL_AVG = 1,          /* dst = window averages of src */
+    COMPUTE_CUDA_POOL_AVG_BACKWARD = 2, /* dst (grad_in) from src (grad_out): each input's windows */
+    COMPUTE_CUDA_POOL_MAX_BACKWARD = 3  /* dst (grad_in) from src (grad_out) and indices */
+} compute_cuda_pool_op;
+
+/* One spatial dim of a pooling (cuda/pool_window.h turns it into windows). Regular windows:
+ * output o starts at o * stride - pad and takes kernel positions dilation apart, those inside
+ * [0, in_size); its divisor is the count of those, or with include_pad the extent
+ * min(start + kernel, in_size + pad) - start. adaptive: output o takes
+ * [floor(o in / out), ceil((o + 1) in / out)) (kernel, stride, pad unused; dilation 1). The
+ * size-1 dims that pad a pooling to three dims are {1, 1, 1, 1, 0, 1, 0, 0}. */
+typedef struct compute_cuda_pool_dim {
+    int64_t in_size;
+    int64_t out_size;
+    int64_t kernel;
+    int64_t stride;
+    int64_t pad;
+    int64_t dilation;
+    int32_t adaptive;
+    int32_t include_pad;
+} compute_cuda_pool_dim;
+
+/* A pooling pass over `planes` contiguous planes of dims[0] x dims[1] x dims[2] (outermost
+ * first) input positions and as many outputs of out_size. dtype: float32 or float64 (the core
+ * converts the 16-bit floats), int64 for POOL_AVG. divisor_override: 0 divides an average by
+ * the product of the dims' divisors (one int64), -1 by each dim's divisor in turn (adaptive
+ * pooling), > 0 by itself. n: the elements the pass writes (outputs forward, inputs backward).
+ * MAX_BACKWARD: an index outside the plane fails with INDEX_OUT_OF_RANGE and sets bad_position
+ * (the first such position of indices, row-major) and bad_index (its value); the check reads a
+ * word back, which synchronises the stream. */
+typedef struct compute_cuda_pool {
+    int32_t device;
+    int32_t dtype;
+    int32_t op; /* compute_cuda_pool_op */
+    int32_t reserved;
+    void* stream;
+    int64_t n;
+    int64_t planes;
+    int64_t divisor_override;
+    compute_cuda_pool_dim dims[3];
+    const void* src;  /* forward: input; backward: grad_output */
+    void* dst;        /* forward: output; backward: grad_input */
+    int64_t* indices; /* MAX: written; MAX_BACKWARD: read; else NULL */
+    int64_t bad_position;
+    int64_t bad_index;
+} compute_cuda_pool;
+
 /* The core's allocation-failure hook (the managed host's GC): the backend calls it, without
  * holding its own locks, when a device allocation fails even after freeing its cache; a
  * non-zero return asks for one more try. */
@@ -662,6 +712,14 @@ typedef struct compute_cuda_backend {
     /* The pass d describes (compute_cuda_im2col) on d->stream, a thread per element written.
      * n == 0 does nothing. */
     int32_t (*im2col)(const compute_cuda_im2col* d);
+
+    /* --- appended in version 2: max / average / adaptive pooling, forward and backward --- */
+    /* The pass p describes (compute_cuda_pool), deterministic: the forward is a thread per
+     * output visiting its window in the CPU kernel's order (d, h, w); AVG_BACKWARD a thread per
+     * input adding the shares of the windows that hold it in output order; MAX_BACKWARD sorts
+     * the (plane, index) keys with their positions (a stable radix sort) and gives each input
+     * the sum of its run in position order. No float atomics: the CPU's sums, every run. */
+    int32_t (*pool)(compute_cuda_pool* p);
 } compute_cuda_backend;
 
 /* The one symbol the backend exports. */

@@ -97,4 +97,7 @@ int32_t im2col(const compute_cuda_im2col* d);
 // class_loss.cu (lines.cuh, class_loss_rows.h)
 int32_t class_loss(const compute_cuda_class_loss* c);
 
+// pool.cu (pool_window.h)
+int32_t pool(compute_cuda_pool* p);
+
 }  // namespace cmp::cuda_backend

@@ -20,6 +20,7 @@
 #include "cuda/elementwise.cuh"
 #include "cuda/entries.h"
 #include "cuda/scatter_combine.h"
+#include "cuda/scratch.h"
 
 #include <cub/device/device_radix_sort.cuh>
 
@@ -65,32 +66,6 @@ __global__ void gather_kernel(GatherLayout l, U* out, const U* self, const int64
 }
 
 using cuda_scatter::offset_of;
-
-// Reads the int64 at index + offset (device memory) after the stream's work so far.
-int64_t read_index(const int64_t* index, int64_t offset, void* stream, const char* what) {
-    int64_t v = 0;
-    const auto s = static_cast<cudaStream_t>(stream);
-    check(cudaMemcpyAsync(&v, index + offset, sizeof(int64_t), cudaMemcpyDeviceToHost, s), cat(what, ": read the bad index").c_str());
-    check(cudaStreamSynchronize(s), cat(what, ": synchronize").c_str());
-    return v;
-}
-
-// Scratch device memory from the caching allocator on the launch's stream.
-class Scratch {
-public:
-    Scratch(int32_t device, int64_t nbytes, void* stream) {
-        const int32_t status = allocate(device, nbytes, stream, &p_);
-        if (status != CMP_STATUS_OK) fail(status, last_error());
-    }
-    ~Scratch() { deallocate(p_); }
-    Scratch(const Scratch&) = delete;
-    Scratch& operator=(const Scratch&) = delete;
-    template <typename T>
-    T* as() const { return static_cast<T*>(p_); }
-
-private:
-    void* p_ = nullptr;
-};
 
 __global__ void iota_kernel(int64_t* out, int64_t n) {
     const int64_t step = static_cast<int64_t>(blockDim.x) * gridDim.x;

@@ -438,6 +438,23 @@ Tensor embedding_backward(const char* op, const Tensor& grad_out, const Tensor& 
     return grad;
 }
 
+std::optional<int64_t> pool(const char* op, compute_cuda_pool p, const Tensor& src, const Tensor& dst,
+                            const Tensor& indices) {
+    CMP_CHECK(src.is_contiguous() && dst.is_contiguous() && (!indices.defined() || indices.is_contiguous()),
+              INTERNAL_ERROR, op, ": the pooling pass's operands must be dense");
+    p.device = dst.device().index;
+    p.dtype = static_cast<int32_t>(src.dtype());
+    p.stream = nullptr;
+    p.n = dst.numel();
+    p.src = src.data_ptr();
+    p.dst = dst.data_ptr();
+    p.indices = indices.defined() ? static_cast<int64_t*>(indices.data_ptr()) : nullptr;
+    const int32_t status = backend(op).pool(&p);
+    if (status == CMP_STATUS_INDEX_OUT_OF_RANGE) return p.bad_index;
+    cuda::check(status, op);
+    return std::nullopt;
+}
+
 void random(const char* op, compute_cuda_random r, const Tensor& out) {
     CMP_CHECK(out.is_contiguous(), INTERNAL_ERROR, op, ": the random fill's output must be dense");
     r.device = out.device().index;

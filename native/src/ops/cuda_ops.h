@@ -138,6 +138,12 @@ void conv_fold(const conv_engine::Problem& p, const Tensor& cols, const Tensor& 
 // Sets the column budget of a chunk in bytes (256 MB by default) and returns the previous one;
 // for tests, which set 1 to run every convolution in chunks of one image.
 int64_t set_conv_column_budget(int64_t bytes);
+// The pooling pass p describes (ops/nn_pool.cpp: op, planes, dims, divisor) from the dense CUDA
+// tensor src into dst (and indices: written by POOL_MAX, read by POOL_MAX_BACKWARD); dtype, n
+// (dst's elements) and pointers from the tensors. Returns the value of MAX_BACKWARD's first index
+// outside its plane, nothing written then.
+std::optional<int64_t> pool(const char* op, compute_cuda_pool p, const Tensor& src, const Tensor& dst,
+                            const Tensor& indices);
 
 // A random fill's description with its op and the reserved blocks; the op's parameters are the caller's.
 inline compute_cuda_random random_draw(compute_cuda_random_op op, uint64_t seed, uint64_t offset) {

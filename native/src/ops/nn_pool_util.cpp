@@ -47,6 +47,13 @@ void check_per_dim(const Shape& values, int64_t nspatial, const std::string& op,
                   min_value == 0 ? "non-negative" : "greater than zero", ", got ", values);
 }
 
+void same_device(const Tensor& operand, const Tensor& input, const std::string& op, const char* name) {
+    if (!operand.defined()) return;  // grad_arg / the caller name an undefined operand
+    CMP_CHECK(operand.device() == input.device(), DEVICE_ERROR, op,
+              ": Expected all tensors to be on the same device, but found at least two devices, ",
+              input.device().str(), " and ", operand.device().str(), " (", name, ")!");
+}
+
 Shape join(const Shape& lead, const Shape& spatial) {
     Shape r = lead;
     r.insert(r.end(), spatial.begin(), spatial.end());

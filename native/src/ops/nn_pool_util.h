@@ -33,6 +33,10 @@ SpatialInput spatial_input(const Tensor& t, int64_t nspatial, const std::string&
 // A per-dim argument: nspatial values, each >= min_value; `name` appears in the message.
 void check_per_dim(const Shape& values, int64_t nspatial, const std::string& op, const char* name, int64_t min_value);
 
+// A further operand (grad_output, indices) must live on the input's device: no kernel reads
+// across devices. PyTorch's message, naming the operand.
+void same_device(const Tensor& operand, const Tensor& input, const std::string& op, const char* name);
+
 // lead ++ spatial.
 Shape join(const Shape& lead, const Shape& spatial);
 
