@@ -441,6 +441,27 @@ TEST(CudaRouting, SequencesOnADeviceHoldTheCpusValues) {
         EXPECT_EQ(device_of(dev).type, CMP_DEVICE_CUDA);
         EXPECT_EQ(host_values(dev), host_values(host)) << "linspace " << dt;
     }
+    // tril_indices / triu_indices: the CPU's indices too, every offset sign, and the CPU's checks.
+    using TriIndicesFn = cmp_status (*)(int64_t, int64_t, int64_t, cmp_dtype, cmp_device, cmp_tensor*);
+    const std::pair<TriIndicesFn, const char*> tri_ops[] = {{cmp_tril_indices, "tril_indices"},
+                                                            {cmp_triu_indices, "triu_indices"}};
+    for (const auto& [fn, op] : tri_ops)
+        for (cmp_dtype dt : {CMP_DTYPE_INT64, CMP_DTYPE_INT32})
+            for (int64_t offset : {-2, 0, 1, 7}) {
+                cmp_tensor host = nullptr, dev = nullptr;
+                CMP_ASSERT_OK(fn(5, 4, offset, dt, cpu_device(), &host));
+                CMP_ASSERT_OK(fn(5, 4, offset, dt, cuda_device(), &dev));
+                Handle h(host), d(dev);
+                EXPECT_EQ(device_of(dev).type, CMP_DEVICE_CUDA);
+                EXPECT_EQ(sizes_of(dev), sizes_of(host)) << op << " " << offset;
+                EXPECT_EQ(host_values(dev), host_values(host)) << op << " " << offset;
+            }
+    {
+        cmp_tensor out = nullptr;
+        const Failure f = failure_of([&] { return cmp_tril_indices(3, 3, 0, CMP_DTYPE_FLOAT32, cuda_device(), &out); });
+        EXPECT_NE(f.message.find("tril_indices: expected an integer dtype"), std::string::npos) << f.message;
+        EXPECT_EQ(out, nullptr);
+    }
     cmp_tensor out = nullptr;
     const Failure f = failure_of(
         [&] { return cmp_arange(start, end, cmp_scalar{CMP_SCALAR_FLOAT, 0, 0.0, 0}, CMP_DTYPE_FLOAT32, cuda_device(), &out); });

@@ -1,9 +1,9 @@
 // Device parity of the rearranging ops and factories that run on CUDA since the shape slice:
 // flip (a view with negative strides laid out by the copy kernel), roll (block copies),
-// tril / triu (cuda/triangle.cu), eye (fill_ of a diagonal view), arange / linspace / logspace
-// (built on the CPU, moved). Each op runs on the CPU and the GPU from the same input and must
-// give the same elements bit for bit (nothing is computed: every element is moved or zeroed),
-// in every dtype, bool and integers included.
+// tril / triu (cuda/triangle.cu), eye (fill_ of a diagonal view), arange / linspace / logspace /
+// tril_indices / triu_indices (built on the CPU, moved). Each op runs on the CPU and the GPU from
+// the same input and must give the same elements bit for bit (nothing is computed: every element
+// is moved or zeroed), in every dtype, bool and integers included.
 #include "cuda_parity_util.h"
 
 #include <functional>
@@ -145,6 +145,13 @@ TEST_F(CudaParity, FactoriesMatchTheCpu) {
         CMP_ASSERT_OK(cmp_linspace(start, end, 11, dt, cuda_device(), &g2));
         Handle hc2(c2), hg2(g2);
         expect_identical(host_values(g2), host_values(c2), name("linspace", dt, {}));
+    }
+    for (int64_t offset : {-1, 0, 2}) {
+        cmp_tensor c = nullptr, g = nullptr;
+        CMP_ASSERT_OK(cmp_triu_indices(6, 5, offset, CMP_DTYPE_INT64, cpu_device(), &c));
+        CMP_ASSERT_OK(cmp_triu_indices(6, 5, offset, CMP_DTYPE_INT64, cuda_device(), &g));
+        Handle hc(c), hg(g);
+        expect_identical(host_values(g), host_values(c), name("triu_indices", CMP_DTYPE_INT64, {6, 5}));
     }
 }
 

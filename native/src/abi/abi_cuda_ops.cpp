@@ -30,8 +30,8 @@ constexpr std::string_view kCudaOps[] = {
     "empty", "zeros", "ones", "full", "scalar_tensor", "from_external", "empty_like", "zeros_like", "ones_like",
     "full_like", "to_device", "to_dtype", "contiguous", "clone", "copy_", "fill_",
     // factories on top of those (eye: fill_ on a diagonal view) or built on the CPU and moved
-    // (arange, linspace, logspace)
-    "eye", "arange", "linspace", "logspace",
+    // (arange, linspace, logspace, tril_indices, triu_indices)
+    "eye", "arange", "linspace", "logspace", "tril_indices", "triu_indices",
     // more views: diagonal and the pieces of split / split_with_sizes / chunk / unbind
     "diagonal", "split", "split_with_sizes", "chunk", "unbind",
     // rearranging copies: flip (a view with negative strides, laid out by the copy kernel),

@@ -151,6 +151,8 @@ Tensor tri_indices(const char* op, int64_t row, int64_t col, int64_t offset, DTy
     CMP_CHECK(row >= 0, INVALID_ARGUMENT, op, ": row must be non-negative, got ", row);
     CMP_CHECK(col >= 0, INVALID_ARGUMENT, op, ": col must be non-negative, got ", col);
     CMP_CHECK(is_integral(dtype, false), DTYPE_MISMATCH, op, ": expected an integer dtype, got ", dtype_name(dtype));
+    // On a device: the CPU's indices moved in one transfer, as arange's (2 x count integers).
+    if (!device.is_cpu()) return to_device(tri_indices(op, row, col, offset, dtype, Device::cpu(), lower), device);
     // Entries of row r: columns [0, r + offset] (lower) or [r + offset, col) (upper), clipped.
     auto range = [&](int64_t r) {
         const int64_t lo = lower ? 0 : std::clamp<int64_t>(r + offset, 0, col);
