@@ -349,4 +349,24 @@ public class CudaTests
         }
         Assert.That(Gradients(Device.Cuda()), Is.EqualTo(Gradients(Device.Cpu)));
     }
+
+    // randperm and multinomial on the device give the CPU's permutation and samples for a seed
+    // (the keys and the running sums / sort keys are the same functions on both devices).
+    [Test]
+    public void RandpermAndMultinomialOnTheDeviceGiveTheCpusNumbers()
+    {
+        RequireDevice();
+        long[] Run(Device device)
+        {
+            Tensor.ManualSeed(11);
+            using Tensor perm = Tensor.Randperm(1001, device: device);
+            using Tensor host = Tensor.From(Enumerable.Range(0, 40).Select(i => (double)(i % 7)).ToArray());
+            using Tensor probs = host.Reshape(4, 10).To(device);
+            using Tensor with = probs.Multinomial(50, replacement: true);
+            using Tensor without = probs.Multinomial(10);
+            using Tensor ph = perm.To(Device.Cpu), wh = with.To(Device.Cpu), woh = without.To(Device.Cpu);
+            return [.. ph.ToArray<long>(), .. wh.ToArray<long>(), .. woh.ToArray<long>()];
+        }
+        Assert.That(Run(Device.Cuda()), Is.EqualTo(Run(Device.Cpu)));
+    }
 }

@@ -13,10 +13,13 @@
 // another interface version for the mismatch test. Never shipped. The entries with a plan
 // (softmax, softmax_backward, scan, triangle, gemm) record it (fake_backend.h) before they fail.
 // class_loss runs cuda/class_loss_rows.h on the host, the row functions of cuda/class_loss.cu.
+// randperm and multinomial run cuda/randperm_multinomial.cu's passes on the host (philox_u64 keys
+// and a stable sort; core/multinomial_rows.h's sums, picks and keys).
 #include "fake_backend.h"
 
 #include "core/dtype.h"
 #include "core/half.h"
+#include "core/multinomial_rows.h"
 #include "core/philox_values.h"
 #include "cpu/activation_backward_math.h"
 #include "cpu/nn_loss_math.h"
@@ -961,6 +964,84 @@ int32_t pool(compute_cuda_pool* p) {
         default: return error(CMP_STATUS_DTYPE_MISMATCH, "fake backend: pool of another dtype");
     }
 }
+// cuda/randperm_multinomial.cu on the host: randperm's keys from the blocks, indices sorted stably by key.
+template <typename T>
+void randperm_typed(const compute_cuda_randperm& r) {
+    std::vector<uint64_t> keys(static_cast<size_t>(r.n));
+    for (int64_t i = 0; i < r.n; ++i)
+        keys[static_cast<size_t>(i)] = cmp::philox_u64(cmp::philox_block(r.seed, r.offset + static_cast<uint64_t>(i / 2)),
+                                                       static_cast<int>(i % 2));
+    std::vector<int64_t> order(static_cast<size_t>(r.n));
+    for (int64_t i = 0; i < r.n; ++i) order[static_cast<size_t>(i)] = i;
+    std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return keys[a] < keys[b]; });
+    for (int64_t i = 0; i < r.n; ++i) static_cast<T*>(r.out)[i] = from_int<T>(order[static_cast<size_t>(i)]);
+}
+int32_t randperm(const compute_cuda_randperm* r) {
+    if (r->n == 0) return CMP_STATUS_OK;
+    switch (r->dtype) {
+        case CMP_DTYPE_FLOAT32: randperm_typed<float>(*r); break;
+        case CMP_DTYPE_FLOAT64: randperm_typed<double>(*r); break;
+        case CMP_DTYPE_FLOAT16: randperm_typed<cmp::Half>(*r); break;
+        case CMP_DTYPE_BFLOAT16: randperm_typed<cmp::BFloat16>(*r); break;
+        case CMP_DTYPE_INT64: randperm_typed<int64_t>(*r); break;
+        case CMP_DTYPE_INT32: randperm_typed<int32_t>(*r); break;
+        case CMP_DTYPE_INT16: randperm_typed<int16_t>(*r); break;
+        case CMP_DTYPE_INT8: randperm_typed<int8_t>(*r); break;
+        case CMP_DTYPE_UINT8: randperm_typed<uint8_t>(*r); break;
+        default: return error(CMP_STATUS_DTYPE_MISMATCH, "fake backend: randperm of an unknown dtype");
+    }
+    return CMP_STATUS_OK;
+}
+
+// multinomial's passes on the host with core/multinomial_rows.h: the checks in row-major order (a
+// row without a positive element fails after its elements), the running sums and picks, and the
+// categories sorted stably by decreasing key.
+int32_t multinomial(compute_cuda_multinomial* m) {
+    if (m->n == 0) return CMP_STATUS_OK;
+    const int64_t cats = m->categories;
+    if (m->pass == COMPUTE_CUDA_MULTINOMIAL_CHECK) {
+        for (int64_t r = 0; r < m->rows; ++r) {
+            bool positive = false;
+            for (int64_t c = 0; c < cats; ++c) {
+                const double v = m->probs[r * cats + c];
+                if (!(std::isfinite(v) && v >= 0.0)) {
+                    m->bad_row = r;
+                    m->bad_category = c;
+                    m->bad_value = v;
+                    return error(CMP_STATUS_INVALID_ARGUMENT, "fake backend: multinomial check failed");
+                }
+                positive = positive || v > 0.0;
+            }
+            if (!positive) {
+                m->bad_row = r;
+                m->bad_category = cats;
+                m->bad_value = 0.0;
+                return error(CMP_STATUS_INVALID_ARGUMENT, "fake backend: multinomial check failed");
+            }
+        }
+        return CMP_STATUS_OK;
+    }
+    std::vector<double> cum(static_cast<size_t>(cats)), key(static_cast<size_t>(cats));
+    std::vector<int64_t> order(static_cast<size_t>(cats));
+    for (int64_t r = 0; r < m->rows; ++r) {
+        const double* p = m->probs + r * cats;
+        int64_t* out = m->out + r * m->num_samples;
+        if (m->pass == COMPUTE_CUDA_MULTINOMIAL_WITH_REPLACEMENT) {
+            const int64_t last = cmp::multinomial_cumsum(p, cats, cum.data());
+            for (int64_t s = 0; s < m->num_samples; ++s)
+                out[s] = cmp::multinomial_pick(cum.data(), cats, last, m->u[r * m->num_samples + s]);
+            continue;
+        }
+        for (int64_t c = 0; c < cats; ++c) {
+            key[static_cast<size_t>(c)] = cmp::multinomial_key(p[c], m->u[r * cats + c]);
+            order[static_cast<size_t>(c)] = c;
+        }
+        std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return key[a] > key[b]; });
+        std::copy(order.begin(), order.begin() + m->num_samples, out);
+    }
+    return CMP_STATUS_OK;
+}
+
 const compute_cuda_backend kBackend = {
     FAKE_BACKEND_VERSION, sizeof(compute_cuda_backend), last_error, runtime_version, device_count,
     unavailable_reason, device_properties, ok_device, set_reclaim_hook, allocate, deallocate, memory_stats,
@@ -970,6 +1051,7 @@ const compute_cuda_backend kBackend = {
     random, optim_step, row_norm_entry<false>, row_norm_entry<true>, activation_backward, pointwise_loss,
     class_loss,
     gather, embedding_backward, scatter, im2col, pool,
+    randperm, multinomial,
 };
 
 }  // namespace

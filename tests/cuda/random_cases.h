@@ -211,4 +211,143 @@ inline void normal_refuses_a_negative_std() {
     Handle owned(out);
 }
 
+// randperm: the keys of the reserved blocks sorted with their indices; every numeric dtype the CPU
+// allows, n = 1, odd, even, large; n = 0 draws nothing (the offset stays).
+inline void randperm() {
+    for (cmp_dtype dt : {CMP_DTYPE_INT64, CMP_DTYPE_INT32, CMP_DTYPE_FLOAT32, CMP_DTYPE_FLOAT64, CMP_DTYPE_INT16,
+                         CMP_DTYPE_UINT8, CMP_DTYPE_INT8, CMP_DTYPE_FLOAT16, CMP_DTYPE_BFLOAT16}) {
+        for (int64_t n : {int64_t(0), int64_t(1), int64_t(2), int64_t(7), int64_t(100), int64_t(127), int64_t(257),
+                          int64_t(2049), int64_t(100001)}) {
+            if ((dt == CMP_DTYPE_INT8 && n > 128) || (dt == CMP_DTYPE_UINT8 && n > 256) ||
+                (dt == CMP_DTYPE_BFLOAT16 && n > 257) || (dt == CMP_DTYPE_FLOAT16 && n > 2049) ||
+                (dt == CMP_DTYPE_INT16 && n > 32768))
+                continue;
+            expect_same_draw(label("randperm", dt, n), [&](cmp_device dev, cmp_tensor* o) {
+                return cmp_randperm(n, dt, dev, o);
+            });
+        }
+    }
+}
+
+// randperm's checks on CUDA: the CPU's statuses and messages, the generator untouched.
+inline void randperm_refusals() {
+    struct Case {
+        int64_t n;
+        cmp_dtype dtype;
+        cmp_status status;
+        const char* message;
+    };
+    const Case cases[] = {{-1, CMP_DTYPE_INT64, CMP_STATUS_INVALID_ARGUMENT, "randperm: n must be non-negative, got -1"},
+                          {3, CMP_DTYPE_BOOL, CMP_STATUS_DTYPE_MISMATCH, "randperm: not defined for dtype bool"},
+                          {300, CMP_DTYPE_INT8, CMP_STATUS_INVALID_ARGUMENT, "randperm: n = 300 is too large for dtype"},
+                          {258, CMP_DTYPE_BFLOAT16, CMP_STATUS_INVALID_ARGUMENT, "randperm: n = 258 is too large for dtype"},
+                          {int64_t(1) << 32, CMP_DTYPE_INT64, CMP_STATUS_INVALID_ARGUMENT,
+                           "randperm: n = 4294967296 is too large on CUDA"}};
+    for (const Case& c : cases) {
+        ASSERT_EQ(cmp_rng_set_state(7, 11), CMP_STATUS_OK);
+        cmp_tensor out = nullptr;
+        EXPECT_EQ(cmp_randperm(c.n, c.dtype, cuda_device(), &out), c.status) << c.message;
+        Handle owned(out);
+        EXPECT_EQ(out, nullptr) << c.message;
+        EXPECT_NE(std::string(cmp_last_error()).find(c.message), std::string::npos) << cmp_last_error();
+        uint64_t seed = 0, offset = 0;
+        ASSERT_EQ(cmp_rng_get_state(&seed, &offset), CMP_STATUS_OK);
+        EXPECT_EQ(offset, 11u) << c.message << ": a refused randperm draws nothing";
+    }
+}
+
+// multinomial with and without replacement, 1-D and 2-D probs of every floating dtype (float16 /
+// bfloat16 through float64 as on the CPU), zero-probability categories, one category, all of a
+// row's weight in one category, strided probs, as many samples as categories.
+inline void multinomial() {
+    std::vector<double> w;
+    for (int i = 0; i < 6 * 37; ++i) w.push_back(i % 5 == 3 ? 0.0 : static_cast<double>((i * 7) % 11) + 0.25);
+    struct Case {
+        std::vector<double> values;
+        std::vector<int64_t> sizes;
+        int64_t samples;
+    };
+    const Case cases[] = {{w, {6, 37}, 37},
+                          {w, {6, 37}, 5},
+                          {w, {222}, 100},
+                          {{0.0, 0.0, 5.0}, {3}, 3},
+                          {{0.0, 2.0, 0.0, 0.0, 1.0, 0.0}, {2, 3}, 3},
+                          {{4.0}, {1}, 1},
+                          {{1e-300, 1e300, 0.0, 3.0}, {4}, 2}};
+    for (cmp_dtype dt : {CMP_DTYPE_FLOAT64, CMP_DTYPE_FLOAT32, CMP_DTYPE_FLOAT16, CMP_DTYPE_BFLOAT16}) {
+        for (const Case& c : cases) {
+            if (dt != CMP_DTYPE_FLOAT64 && c.values[0] == 1e-300) continue;  // float64 only
+            for (bool replacement : {true, false}) {
+                for (int64_t samples : {c.samples, int64_t(1), replacement ? int64_t(1000) : c.samples}) {
+                    const std::string what = label("multinomial", dt, static_cast<int64_t>(c.values.size())) + " dims " +
+                                             std::to_string(c.sizes.size()) + " samples " + std::to_string(samples) +
+                                             (replacement ? " with" : " without") + " replacement";
+                    expect_same_draw(what, [&](cmp_device dev, cmp_tensor* o) {
+                        Handle p = on(dev, c.values, c.sizes, dt);
+                        return cmp_multinomial(p.get(), samples, replacement ? 1 : 0, o);
+                    });
+                }
+            }
+        }
+    }
+    // A transposed (strided) view of probs.
+    for (bool replacement : {true, false}) {
+        expect_same_draw(std::string("multinomial of a transposed view") + (replacement ? " with" : " without"),
+                         [&](cmp_device dev, cmp_tensor* o) {
+                             Handle p = on(dev, w, {37, 6}, CMP_DTYPE_FLOAT32);
+                             cmp_tensor t = nullptr;
+                             const cmp_status s = cmp_transpose(p.get(), 0, 1, &t);
+                             Handle view(t);
+                             if (s != CMP_STATUS_OK) return s;
+                             return cmp_multinomial(view.get(), 4, replacement ? 1 : 0, o);
+                         });
+    }
+}
+
+// multinomial's checks on CUDA: the CPU's statuses and messages (the first failure in the CPU's
+// order: row-major elements, a row's sum after its elements), the generator untouched.
+inline void multinomial_refusals() {
+    const double inf = std::numeric_limits<double>::infinity(), nan = std::numeric_limits<double>::quiet_NaN();
+    struct Case {
+        std::vector<double> values;
+        std::vector<int64_t> sizes;
+        int64_t samples;
+        bool replacement;
+        cmp_dtype dtype;
+    };
+    const Case cases[] = {
+        {{1.0, -0.5, 2.0}, {3}, 1, true, CMP_DTYPE_FLOAT32},
+        {{1.0, 2.0, inf}, {3}, 1, true, CMP_DTYPE_FLOAT64},
+        {{1.0, nan, 2.0, 1.0}, {2, 2}, 1, false, CMP_DTYPE_FLOAT64},
+        {{1.0, 2.0, 0.0, 0.0, -1.0, 3.0}, {3, 2}, 1, true, CMP_DTYPE_FLOAT64},  // row 1's zero sum comes first
+        {{1.0, 2.0, 3.0, -1.0, 0.0, 0.0}, {3, 2}, 1, true, CMP_DTYPE_FLOAT64},  // row 1's -1 comes first
+        {{0.0, 0.0}, {2}, 1, true, CMP_DTYPE_FLOAT16},
+        {{}, {2, 0}, 1, true, CMP_DTYPE_FLOAT32},
+        {{1.0, 2.0}, {2}, 3, false, CMP_DTYPE_FLOAT32},
+        {{1.0, 2.0}, {2}, 0, true, CMP_DTYPE_FLOAT32},
+        {{1.0, 2.0}, {1, 1, 2}, 1, true, CMP_DTYPE_FLOAT32},
+        {{1.0, 2.0}, {2}, 1, true, CMP_DTYPE_INT64},
+    };
+    for (const Case& c : cases) {
+        std::string messages[2];
+        cmp_status statuses[2];
+        const cmp_device devices[2] = {cpu_device(), cuda_device()};
+        for (int d = 0; d < 2; ++d) {
+            ASSERT_EQ(cmp_rng_set_state(7, 11), CMP_STATUS_OK);
+            Handle p = on(devices[d], c.values, c.sizes, c.dtype);
+            cmp_tensor out = nullptr;
+            statuses[d] = cmp_multinomial(p.get(), c.samples, c.replacement ? 1 : 0, &out);
+            Handle owned(out);
+            messages[d] = cmp_last_error();
+            EXPECT_EQ(out, nullptr) << messages[d];
+            uint64_t seed = 0, offset = 0;
+            ASSERT_EQ(cmp_rng_get_state(&seed, &offset), CMP_STATUS_OK);
+            EXPECT_EQ(offset, 11u) << messages[d] << ": a refused multinomial draws nothing";
+        }
+        EXPECT_NE(statuses[0], CMP_STATUS_OK) << messages[0];
+        EXPECT_EQ(statuses[1], statuses[0]) << messages[1];
+        EXPECT_EQ(messages[1], messages[0]);
+    }
+}
+
 }  // namespace cmp::testing::random_cases

@@ -4,7 +4,8 @@
 // conversion, the clear refusal of every op without CUDA support, and the plans the front-ends
 // hand to the backend entries that take one (softmax, the scans, tril/triu: the fake records the last such
 // call, fake_backend.h), and the values of the entries the fake computes on the host (random fills,
-// optimizer steps, layer/RMS/group norm, gather / index_select / embedding and its backward), and
+// optimizer steps, layer/RMS/group norm, gather / index_select / embedding and its backward,
+// randperm and multinomial), and
 // the ops composed of other device ops (compose_cases.h: shape copies, batch norm, attention), and
 // the convolutions (conv_cases.h: the fake's im2col / col2im and host gemm). The main() below points
 // COMPUTE_CUDA_LIBRARY at the fake before the core first looks for a backend.
@@ -141,10 +142,6 @@ TEST(CudaRouting, OpsWithoutCudaSupportAreRefusedAtTheDoor) {
     void* data = nullptr;
     f = failure_of([&] { return cmp_tensor_data_ptr(dev.get(), &data); });
     EXPECT_NE(f.message.find("tensor_data_ptr: not implemented on CUDA yet"), std::string::npos) << f.message;
-    f = failure_of([&] { return cmp_randperm(4, CMP_DTYPE_INT64, cuda_device(), &out); });
-    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
-    EXPECT_NE(f.message.find("randperm: not implemented on CUDA yet (argument 'device' is on cuda:0)"), std::string::npos)
-        << f.message;
     EXPECT_EQ(out, nullptr);
 }
 
@@ -871,6 +868,23 @@ private:
         if (fn) fn(on);
     }
 };
+
+// randperm and multinomial (the fake runs cuda/randperm_multinomial.cu's passes on the host with
+// core/multinomial_rows.h): the CPU's permutation and samples for a seed, the generator left where
+// the CPU leaves it, and the CPU's refusals with nothing drawn.
+TEST(CudaRouting, RandpermGivesTheCpusPermutation) { random_cases::randperm(); }
+
+TEST(CudaRouting, RandpermRefusalsComeBeforeTheDraw) { random_cases::randperm_refusals(); }
+
+TEST(CudaRouting, MultinomialGivesTheCpusSamples) {
+    HostKernels host_kernels;  // probs of other dtypes and layouts reach float64 through copy
+    random_cases::multinomial();
+}
+
+TEST(CudaRouting, MultinomialRefusalsComeBeforeTheDraw) {
+    HostKernels host_kernels;
+    random_cases::multinomial_refusals();
+}
 
 // The fake evaluates cpu/nn_loss_math.h on the host (as cuda/pointwise_loss.cu does on the
 // device): every loss, reduction, optional operand, broadcast and dtype reaches the backend with

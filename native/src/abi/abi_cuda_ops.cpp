@@ -93,6 +93,9 @@ constexpr std::string_view kCudaOps[] = {
     // dropout (the keep mask drawn on the device, applied by mul) and its backward
     "rand", "randn", "randint", "rand_like", "randn_like", "bernoulli", "normal", "normal_", "uniform_", "dropout",
     "feature_dropout", "dropout_backward",
+    // randperm (keys drawn on the device, CUB's stable radix sort) and multinomial (checks and
+    // samples on the device, core/multinomial_rows.h): the CPU's numbers for a seed
+    "randperm", "multinomial",
     // the fused optimizer steps (cuda/optim.cu runs the CPU kernels' element updates)
     "sgd_step", "adam_step", "adamw_step", "rmsprop_step", "adagrad_step",
     // the class losses, forward and backward (cuda/class_loss.cu; the reductions are sum and div)

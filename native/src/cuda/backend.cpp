@@ -67,6 +67,8 @@ const compute_cuda_backend kBackend = {
     scatter,
     im2col,
     pool,
+    randperm,
+    multinomial,
 };
 
 }  // namespace

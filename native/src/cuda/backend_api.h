@@ -387,6 +387,53 @@ typedef struct compute_cuda_scatter {
     int64_t bad_index;    /* out, on INDEX_OUT_OF_RANGE */
 } compute_cuda_scatter;
 
+/* randperm (randperm): out[0 .. n) of dtype (any numeric dtype but bool) = 0 .. n-1 ordered by
+ * (key, index), key i = philox_u64 of block offset + i / 2 of seed's stream, word pair i % 2
+ * (core/philox.h, randint's positions): the keys are drawn on the device and sorted with their
+ * indices by CUB's stable radix sort, so a seed gives the CPU's permutation. n at most 2^31 - 1
+ * (CUB's item count). */
+typedef struct compute_cuda_randperm {
+    int32_t device;
+    int32_t dtype; /* cmp_dtype of out */
+    void* stream;
+    uint64_t seed;
+    uint64_t offset;
+    int64_t n;
+    void* out;
+} compute_cuda_randperm;
+
+/* multinomial's passes (multinomial), every value from core/multinomial_rows.h. */
+typedef enum compute_cuda_multinomial_pass {
+    /* probs' checks in the CPU's order: the first element (row-major) that is not finite or is
+     * negative, or the first row with no positive element (its sum <= 0), whichever comes first;
+     * fails with INVALID_ARGUMENT and bad_row, bad_category (categories for the row sum) and
+     * bad_value (the element; 0 for a row). Reads one word back (synchronises the stream). */
+    COMPUTE_CUDA_MULTINOMIAL_CHECK = 0,
+    /* out[r, s] = multinomial_pick of u[r, s] over row r's multinomial_cumsum. */
+    COMPUTE_CUDA_MULTINOMIAL_WITH_REPLACEMENT = 1,
+    /* out[r, 0 .. num_samples) = row r's categories by decreasing multinomial_key(p, u[r, c]),
+     * ties in increasing c (a stable segmented radix sort). rows * categories at most 2^31 - 1. */
+    COMPUTE_CUDA_MULTINOMIAL_WITHOUT_REPLACEMENT = 2
+} compute_cuda_multinomial_pass;
+
+/* probs [rows, categories] and u dense float64 on the device ([rows, num_samples] with
+ * replacement, [rows, categories] without), out [rows, num_samples] dense int64. */
+typedef struct compute_cuda_multinomial {
+    int32_t device;
+    int32_t pass; /* compute_cuda_multinomial_pass */
+    void* stream;
+    int64_t n; /* rows * categories: zero exactly when there is nothing to do */
+    int64_t rows;
+    int64_t categories;
+    int64_t num_samples;
+    const double* probs;
+    const double* u;
+    int64_t* out;
+    int64_t bad_row;      /* out, CHECK's INVALID_ARGUMENT */
+    int64_t bad_category; /* out: categories for a row whose sum is not positive */
+    double bad_value;     /* out */
+} compute_cuda_multinomial;
+
 /* cross_entropy / nll_loss (class_loss) over the rows of a dense input laid out as the core's
  * cmp::cpu::ClassLossArgs: (outer, classes, inner), row r = o * inner + i holds the classes
  * values input[(o * classes + c) * inner + i]. input, weight (classes values or NULL),
@@ -720,6 +767,12 @@ typedef struct compute_cuda_backend {
      * the (plane, index) keys with their positions (a stable radix sort) and gives each input
      * the sum of its run in position order. No float atomics: the CPU's sums, every run. */
     int32_t (*pool)(compute_cuda_pool* p);
+
+    /* --- appended in version 2: randperm and multinomial --- */
+    /* The permutation r describes (compute_cuda_randperm) on r->stream. n == 0 does nothing. */
+    int32_t (*randperm)(const compute_cuda_randperm* r);
+    /* The pass m describes (compute_cuda_multinomial) on m->stream; CHECK writes the bad_* fields. */
+    int32_t (*multinomial)(compute_cuda_multinomial* m);
 } compute_cuda_backend;
 
 /* The one symbol the backend exports. */

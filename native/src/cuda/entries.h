@@ -94,6 +94,10 @@ int32_t scatter(compute_cuda_scatter* s);
 // im2col.cu (im2col_index.h)
 int32_t im2col(const compute_cuda_im2col* d);
 
+// randperm_multinomial.cu (scratch.h, core/multinomial_rows.h)
+int32_t randperm(const compute_cuda_randperm* r);
+int32_t multinomial(compute_cuda_multinomial* m);
+
 // class_loss.cu (lines.cuh, class_loss_rows.h)
 int32_t class_loss(const compute_cuda_class_loss* c);
 

@@ -4,6 +4,8 @@
 #include "core/cuda_runtime.h"
 #include "ops/reductions.h"
 
+#include <algorithm>
+
 namespace cmp::ops::cuda_ops {
 
 namespace {
@@ -463,6 +465,54 @@ void random(const char* op, compute_cuda_random r, const Tensor& out) {
     r.n = out.numel();
     r.out = out.data_ptr();
     cuda::check(backend(op).random(&r), op);
+}
+
+void randperm(const char* op, uint64_t seed, uint64_t offset, const Tensor& out) {
+    CMP_CHECK(out.is_contiguous(), INTERNAL_ERROR, op, ": randperm's output must be dense");
+    compute_cuda_randperm r{};
+    r.device = out.device().index;
+    r.dtype = static_cast<int32_t>(out.dtype());
+    r.stream = nullptr;
+    r.seed = seed;
+    r.offset = offset;
+    r.n = out.numel();
+    r.out = out.data_ptr();
+    cuda::check(backend(op).randperm(&r), op);
+}
+
+namespace {
+compute_cuda_multinomial multinomial_desc(const Tensor& probs, int32_t pass) {
+    CMP_CHECK(probs.is_contiguous() && probs.dtype() == CMP_DTYPE_FLOAT64 && probs.dim() == 2, INTERNAL_ERROR,
+              "multinomial: the CUDA passes take dense float64 [rows, categories] probabilities");
+    compute_cuda_multinomial m{};
+    m.device = probs.device().index;
+    m.pass = pass;
+    m.stream = nullptr;
+    m.rows = probs.size(0);
+    m.categories = probs.size(1);
+    m.n = m.rows * m.categories;
+    m.probs = static_cast<const double*>(probs.data_ptr());
+    return m;
+}
+}  // namespace
+
+std::optional<MultinomialFailure> multinomial_check(const char* op, const Tensor& probs) {
+    compute_cuda_multinomial m = multinomial_desc(probs, COMPUTE_CUDA_MULTINOMIAL_CHECK);
+    const int32_t status = backend(op).multinomial(&m);
+    if (status == CMP_STATUS_INVALID_ARGUMENT) return MultinomialFailure{m.bad_row, m.bad_category, m.bad_value};
+    cuda::check(status, op);
+    return std::nullopt;
+}
+
+void multinomial_sample(const char* op, const Tensor& probs, const Tensor& u, bool replacement, const Tensor& out) {
+    compute_cuda_multinomial m = multinomial_desc(
+        probs, replacement ? COMPUTE_CUDA_MULTINOMIAL_WITH_REPLACEMENT : COMPUTE_CUDA_MULTINOMIAL_WITHOUT_REPLACEMENT);
+    CMP_CHECK(u.is_contiguous() && u.dtype() == CMP_DTYPE_FLOAT64 && out.is_contiguous() && out.dtype() == CMP_DTYPE_INT64,
+              INTERNAL_ERROR, op, ": u must be dense float64 and the samples dense int64");
+    m.num_samples = out.numel() / std::max<int64_t>(m.rows, 1);
+    m.u = static_cast<const double*>(u.data_ptr());
+    m.out = static_cast<int64_t*>(out.data_ptr());
+    cuda::check(backend(op).multinomial(&m), op);
 }
 
 }  // namespace cmp::ops::cuda_ops

@@ -144,6 +144,20 @@ int64_t set_conv_column_budget(int64_t bytes);
 // outside its plane, nothing written then.
 std::optional<int64_t> pool(const char* op, compute_cuda_pool p, const Tensor& src, const Tensor& dst,
                             const Tensor& indices);
+// randperm's permutation into the dense out (n = out.numel() <= 2^31 - 1, any numeric dtype but
+// bool, every value representable: the front-end's checks) from blocks offset.. of seed.
+void randperm(const char* op, uint64_t seed, uint64_t offset, const Tensor& out);
+// multinomial's checks of the dense float64 probs [rows, categories] on its device (one word
+// read back): nothing when they pass, else the CPU's first failure as (row, category, value),
+// category == categories for a row whose sum is not positive.
+struct MultinomialFailure {
+    int64_t row, category;
+    double value;
+};
+std::optional<MultinomialFailure> multinomial_check(const char* op, const Tensor& probs);
+// multinomial's samples into the dense int64 out [rows, num_samples] from the checked probs and
+// the dense float64 u ([rows, num_samples] with replacement, [rows, categories] without).
+void multinomial_sample(const char* op, const Tensor& probs, const Tensor& u, bool replacement, const Tensor& out);
 
 // A random fill's description with its op and the reserved blocks; the op's parameters are the caller's.
 inline compute_cuda_random random_draw(compute_cuda_random_op op, uint64_t seed, uint64_t offset) {

@@ -5,6 +5,7 @@
 #include "ops/factories_ops.h"
 
 #include "core/half.h"
+#include "core/multinomial_rows.h"
 #include "core/parallel.h"
 #include "core/philox.h"
 #include "cpu/random_stubs.h"
@@ -48,6 +49,7 @@ void check_std(double std) {
 // randperm: n keys, key i = the 64-bit word pair i % 2 of block offset + i / 2 (randint's
 // positions; ceil(n / 2) blocks). The permutation lists 0..n-1 ordered by (key, index): a
 // uniformly random order, since the keys are independent and ties have probability ~n^2/2^65.
+// On CUDA the keys are drawn at the same positions and sorted with CUB's stable radix sort.
 Tensor randperm(int64_t n, DType dtype, Device device) {
     require_available(device, "randperm");
     CMP_CHECK(n >= 0, INVALID_ARGUMENT, "randperm: n must be non-negative, got ", n);
@@ -62,9 +64,15 @@ Tensor randperm(int64_t n, DType dtype, Device device) {
                   " is too large for dtype ", dtype_name(dtype), " (values up to ", static_cast<int64_t>(largest),
                   " are representable)");
     });
+    CMP_CHECK(device.is_cpu() || n <= std::numeric_limits<int32_t>::max(), INVALID_ARGUMENT, "randperm: n = ", n,
+              " is too large on CUDA (at most 2^31 - 1: CUB's sort)");
     Tensor out = Tensor::empty({n}, dtype, device);
     if (n == 0) return out;
     const PhiloxState state = philox_reserve(static_cast<uint64_t>((n + 1) / 2));
+    if (!device.is_cpu()) {
+        cuda_ops::randperm("randperm", state.seed, state.offset, out);
+        return out;
+    }
     std::vector<uint64_t> keys(static_cast<size_t>(n));
     parallel_for(0, (n + 1) / 2, 4096, [&](int64_t b0, int64_t b1) {
         for (int64_t b = b0; b < b1; ++b) {
@@ -186,11 +194,25 @@ Tensor bernoulli(const Tensor& t, double p) {
     return bernoulli_from(t, t.dtype(), nullptr, CMP_DTYPE_FLOAT64, p);
 }
 
+namespace {
+// multinomial's message for the first failure of its checks (ops/cuda_ops.h's order; category ==
+// cats for a row whose sum is not positive).
+void multinomial_fail(const cuda_ops::MultinomialFailure& f, int64_t cats) {
+    CMP_CHECK(f.category == cats, INVALID_ARGUMENT,
+              "multinomial: probability tensor contains either `inf`, `nan` or element < 0 (row ", f.row,
+              ", category ", f.category, ": ", f.value, ")");
+    CMP_CHECK(false, INVALID_ARGUMENT, "multinomial: invalid multinomial distribution (sum of probabilities <= 0) in row ",
+              f.row);
+}
+}  // namespace
+
 // multinomial: u = rand([rows, num_samples], float64) with replacement (sample s of row r uses
 // element r * num_samples + s: the first category whose running sum exceeds u * total), and
 // u = rand([rows, categories], float64) without (category c of row r gets the key
 // p_c / -log(1 - u): the num_samples largest keys, ties to the lower index, are an ordered
-// sample without replacement; zero-probability categories come last, in index order).
+// sample without replacement; zero-probability categories come last, in index order). The sums,
+// picks and keys are core/multinomial_rows.h's, which the CUDA kernels run too, so a seed gives
+// the same samples on both devices.
 Tensor multinomial(const Tensor& probs, int64_t num_samples, bool replacement) {
     require_available(probs.device(), "multinomial");
     CMP_CHECK(probs.dim() == 1 || probs.dim() == 2, SHAPE_MISMATCH,
@@ -203,20 +225,31 @@ Tensor multinomial(const Tensor& probs, int64_t num_samples, bool replacement) {
     const int64_t rows = probs.dim() == 2 ? probs.size(0) : 1;
     CMP_CHECK(replacement || num_samples <= cats, INVALID_ARGUMENT, "multinomial: cannot sample n_sample (",
               num_samples, ") > prob_dist.size(-1) (", cats, ") samples without replacement");
+    const Shape out_sizes = probs.dim() == 2 ? Shape{rows, num_samples} : Shape{num_samples};
+    if (!probs.device().is_cpu()) {
+        CMP_CHECK(replacement || rows * cats <= std::numeric_limits<int32_t>::max(), INVALID_ARGUMENT,
+                  "multinomial: ", rows, " x ", cats,
+                  " probabilities without replacement are too many on CUDA (at most 2^31 - 1: CUB's sort)");
+        // The checks on the device (one word read back, the bad element only on failure), then
+        // the draw and the samples there.
+        if (rows > 0 && cats == 0) multinomial_fail({0, 0, 0.0}, 0);  // an empty row's sum is 0
+        const Tensor pc = contiguous(to_dtype(probs.dim() == 2 ? probs : reshape(probs, {1, cats}), CMP_DTYPE_FLOAT64));
+        if (const auto bad = cuda_ops::multinomial_check("multinomial", pc)) multinomial_fail(*bad, cats);
+        Tensor out = Tensor::empty(out_sizes, CMP_DTYPE_INT64, probs.device());
+        const Tensor u = rand({rows, replacement ? num_samples : cats}, CMP_DTYPE_FLOAT64, probs.device());
+        cuda_ops::multinomial_sample("multinomial", pc, u, replacement, out);
+        return out;
+    }
     const std::vector<double> p = values_f64(probs);
     std::vector<double> totals(static_cast<size_t>(rows), 0.0);
     for (int64_t r = 0; r < rows; ++r) {
         for (int64_t c = 0; c < cats; ++c) {
             const double v = p[r * cats + c];
-            CMP_CHECK(std::isfinite(v) && v >= 0.0, INVALID_ARGUMENT,
-                      "multinomial: probability tensor contains either `inf`, `nan` or element < 0 (row ", r,
-                      ", category ", c, ": ", v, ")");
+            if (!(std::isfinite(v) && v >= 0.0)) multinomial_fail({r, c, v}, cats);
             totals[r] += v;
         }
-        CMP_CHECK(totals[r] > 0.0, INVALID_ARGUMENT,
-                  "multinomial: invalid multinomial distribution (sum of probabilities <= 0) in row ", r);
+        if (!(totals[r] > 0.0)) multinomial_fail({r, cats, 0.0}, cats);
     }
-    Shape out_sizes = probs.dim() == 2 ? Shape{rows, num_samples} : Shape{num_samples};
     Tensor out = Tensor::empty(out_sizes, CMP_DTYPE_INT64, probs.device());
     int64_t* o = out.data<int64_t>();
     if (replacement) {
@@ -225,18 +258,9 @@ Tensor multinomial(const Tensor& probs, int64_t num_samples, bool replacement) {
         parallel_for(0, rows, 1, [&](int64_t r0, int64_t r1) {
             std::vector<double> cum(static_cast<size_t>(cats));
             for (int64_t r = r0; r < r1; ++r) {
-                double run = 0.0;
-                int64_t last_nonzero = 0;
-                for (int64_t c = 0; c < cats; ++c) {
-                    run += p[r * cats + c];
-                    cum[c] = run;
-                    if (p[r * cats + c] > 0.0) last_nonzero = c;
-                }
-                for (int64_t s = 0; s < num_samples; ++s) {
-                    const double target = up[r * num_samples + s] * run;
-                    const int64_t c = std::upper_bound(cum.begin(), cum.end(), target) - cum.begin();
-                    o[r * num_samples + s] = std::min(c, last_nonzero);  // rounding may leave target >= run
-                }
+                const int64_t last_nonzero = multinomial_cumsum(p.data() + r * cats, cats, cum.data());
+                for (int64_t s = 0; s < num_samples; ++s)
+                    o[r * num_samples + s] = multinomial_pick(cum.data(), cats, last_nonzero, up[r * num_samples + s]);
             }
         });
     } else {
@@ -246,11 +270,7 @@ Tensor multinomial(const Tensor& probs, int64_t num_samples, bool replacement) {
             std::vector<double> key(static_cast<size_t>(cats));
             std::vector<int64_t> idx(static_cast<size_t>(cats));
             for (int64_t r = r0; r < r1; ++r) {
-                for (int64_t c = 0; c < cats; ++c) {
-                    // E = -log(1 - u) is exponential; p / E with E == 0 is +inf (p > 0).
-                    const double w = p[r * cats + c];
-                    key[c] = w == 0.0 ? 0.0 : w / -std::log1p(-up[r * cats + c]);
-                }
+                for (int64_t c = 0; c < cats; ++c) key[c] = multinomial_key(p[r * cats + c], up[r * cats + c]);
                 std::iota(idx.begin(), idx.end(), 0);
                 std::partial_sort(idx.begin(), idx.begin() + num_samples, idx.end(), [&](int64_t a, int64_t b) {
                     return key[a] != key[b] ? key[a] > key[b] : a < b;
