@@ -83,4 +83,14 @@ Failure failure_of(Fn&& fn) {
     return {s, s == CMP_STATUS_OK ? std::string() : std::string(cmp_last_error())};
 }
 
+// Whether the same call succeeded on the CPU and on CUDA. Otherwise both must have failed alike
+// (the same status and message): a mismatch is a test failure, and the caller stops either way.
+inline bool both_succeeded(const std::string& what, const Failure& cpu, const Failure& cuda) {
+    EXPECT_EQ(cuda.status, cpu.status) << what << ": CPU \"" << cpu.message << "\", CUDA \"" << cuda.message << "\"";
+    if (cuda.status != cpu.status) return false;
+    if (cpu.status == CMP_STATUS_OK) return true;
+    EXPECT_EQ(cuda.message, cpu.message) << what;
+    return false;
+}
+
 }  // namespace cmp::testing
