@@ -311,6 +311,16 @@ def generate():
          padding=[3, 3])
     conv("implicit_stride2_dilation2", 2, randn([1, 3, 9, 9]), randn([2, 3, 3, 3]), stride=[2, 2], padding=[2, 2],
          dilation=[2, 2])
+    # At stride 1 along the width a row's right border doubles as the next row's left border
+    # (conv_shifted.h, shared_columns): padding past the kernel's reach (2 shared columns, reads
+    # past the last plane), dilation, unequal pads from padding="same" with an even kernel, and
+    # 32 channels so the weight gradient's blocked copy takes the shared rows too.
+    conv("implicit_shared_border_pad_past_reach", 2, randn([2, 32, 5, 6]), randn([3, 32, 3, 3]), randn([3]),
+         padding=[1, 3])
+    conv("implicit_shared_border_dilation", 2, randn([1, 32, 4, 9]), randn([2, 32, 2, 3]), randn([2]),
+         padding=[1, 2], dilation=[1, 2])
+    conv("implicit_shared_border_same_even", 2, randn([2, 3, 4, 7]), randn([2, 3, 3, 4]), padding="same",
+         dilation=[1, 2])
 
     write("nn_conv.json", cases,
           description="conv1d/2d/3d and conv_transpose1d/2d/3d (outputs and autograd gradients), unfold, fold")

@@ -7,8 +7,8 @@
 // operand is a plane of the padded image (of one of its phases with a stride) shifted by
 // offsets[r], with unit stride along e, so the micro-kernel loads its B rows from there
 // (ShiftedRowsB, kInPlace), nothing is packed. The extended columns with ow >= the output
-// width are computed into a scratch C and dropped when it is copied to out (2 of 58 for a
-// 56-wide 3x3 layer, 1 of 29 for its stride-2 version).
+// width are computed into a scratch C and dropped when it is copied to out (1 of 57 for a
+// 56-wide 3x3 layer, whose rows share a border column, 1 of 29 for its stride-2 version).
 #include "cpu/kernels/conv_shifted.h"
 #include "cpu/kernels/gemm_config.h"
 #include "cpu/nn_conv_stubs.h"

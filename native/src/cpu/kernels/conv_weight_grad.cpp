@@ -43,7 +43,9 @@ thread_local PackBuffer tls_wgrad_product;
 template <typename T, int NR>
 T* blocked_image(const T* image, int64_t channels, const ConvGeom3& g, const PaddedPlane& pp) {
     const int64_t plane = pp.size(), blocks = ceil_div(channels, NR);
-    T* buf = tls_wgrad_blocked.get<T>(blocks * plane * NR);
+    // The last block's reads run overread() positions past its plane: zeros there.
+    T* buf = tls_wgrad_blocked.get<T>((blocks * plane + pp.overread()) * NR);
+    std::fill(buf + blocks * plane * NR, buf + (blocks * plane + pp.overread()) * NR, T(0));
     const int64_t in_plane = g.image_plane();
     for (int64_t cb = 0; cb < blocks; ++cb) {
         T* dst = buf + cb * plane * NR;
