@@ -202,7 +202,10 @@ def csharp_names(functions, emitter):
     for name, body, visible in members:
         calls = {wrapper_to_c[w] for w in re.findall(r"NativeMethods\.(\w+)", body) if w in wrapper_to_c}
         if calls:
-            direct[name] = (calls, visible)
+            # Overloads share a name (Div(other) and Div(other, roundingMode) call different
+            # ops): the name gets the union of their calls, visible when any overload is.
+            prev_calls, prev_visible = direct.get(name, (set(), False))
+            direct[name] = (prev_calls | calls, prev_visible or visible)
     by_function = {}
     for name, (calls, visible) in direct.items():
         if visible:
@@ -210,21 +213,27 @@ def csharp_names(functions, emitter):
                 by_function.setdefault(c_name, set()).add(name)
     # Forwarders: a visible member with no NativeMethods call of its own that calls members of
     # exactly one op (Functional.Relu -> Tensor.Relu / Tensor.ReluInPlace; operator + -> Add).
-    short = {}
-    for name, (calls, _) in direct.items():
+    short, private, public = {}, set(), set()
+    for name, (calls, visible) in direct.items():
         short.setdefault(name.split(".", 1)[1], set()).update(calls)
+        (public if visible else private).add(name if not visible else name.split(".", 1)[1])
     for name, body, visible in members:
         if not visible or name in direct:
             continue
         # Only callees named like the member (Relu, ReluInPlace, LayerNormWithStats for
-        # LayerNorm), or any callee for an operator, so
-        # that a member merely using an op (a list's Add, a helper) is not listed under it.
-        own = name.split(".", 1)[1]
-        called = set()
+        # LayerNorm), private helpers (AdaptiveMaxPool2d -> AdaptiveMaxPoolNd), or any callee
+        # for an operator, so that a member merely using an op (a list's Add) is not listed
+        # under it.
+        owner, own = name.split(".", 1)
+        called, callees = set(), set()
         for callee in re.findall(r"\b(\w+)\s*\(", body):
-            if own.startswith("operator") or callee.startswith(own):
-                called |= short.get(callee, set())
-        if called and len({op_key(c)[0] for c in called}) == 1:
+            helper = f"{owner}.{callee}" in private  # a private helper of the same class
+            if (own.startswith("operator") or callee.startswith(own) or helper) and callee in short:
+                called |= direct[f"{owner}.{callee}"][0] if helper else short[callee]
+                callees.add(callee)
+        # One op, or a public member of the same name whose overloads call several (Module.To
+        # -> Tensor.To, which is to_dtype or to_device).
+        if called and (len({op_key(c)[0] for c in called}) == 1 or (callees == {own} and own in public)):
             for c_name in called:
                 by_function.setdefault(c_name, set()).add(name)
     return by_function
