@@ -14,7 +14,8 @@
 // (softmax, softmax_backward, scan, triangle, gemm) record it (fake_backend.h) before they fail.
 // class_loss runs cuda/class_loss_rows.h on the host, the row functions of cuda/class_loss.cu.
 // randperm and multinomial run cuda/randperm_multinomial.cu's passes on the host (philox_u64 keys
-// and a stable sort; core/multinomial_rows.h's sums, picks and keys).
+// and a stable sort; core/multinomial_rows.h's sums, picks and keys). nonzero and advanced_index run
+// cuda/nonzero.cu's and cuda/advanced_index.cu's passes with cuda/advanced_index_walk.h's walk.
 #include "fake_backend.h"
 
 #include "core/dtype.h"
@@ -25,6 +26,7 @@
 #include "cpu/nn_loss_math.h"
 #include "cpu/row_norm_math.h"
 #include "cpu/unary_math_list.h"
+#include "cuda/advanced_index_walk.h"
 #include "cuda/class_loss_rows.h"
 #include "cuda/im2col_index.h"
 #include "cuda/optim_args.h"
@@ -1042,6 +1044,119 @@ int32_t multinomial(compute_cuda_multinomial* m) {
     return CMP_STATUS_OK;
 }
 
+// cuda/nonzero.cu on the host: the flags' inclusive sum (COUNT), then each selected position's
+// coordinates or element to slot positions[p] - 1 (cuda/advanced_index_walk.h's walk).
+template <typename T>
+bool element_nonzero(const void* in, int64_t off) {
+    return static_cast<cmp::opmath_t<T>>(static_cast<const T*>(in)[off]) != cmp::opmath_t<T>(0);
+}
+int32_t nonzero(compute_cuda_nonzero* z) {
+    if (z->n == 0) return CMP_STATUS_OK;
+    namespace ci = cmp::cuda_index;
+    const int64_t n = z->n;
+    auto selected = [&](int64_t p) { return z->positions[p] != (p > 0 ? z->positions[p - 1] : 0); };
+    switch (z->pass) {
+        case COMPUTE_CUDA_NONZERO_COUNT: {
+            bool (*test)(const void*, int64_t) = nullptr;
+            switch (z->dtype) {
+                case CMP_DTYPE_FLOAT32: test = element_nonzero<float>; break;
+                case CMP_DTYPE_FLOAT64: test = element_nonzero<double>; break;
+                case CMP_DTYPE_FLOAT16: test = element_nonzero<cmp::Half>; break;
+                case CMP_DTYPE_BFLOAT16: test = element_nonzero<cmp::BFloat16>; break;
+                case CMP_DTYPE_INT64: test = element_nonzero<int64_t>; break;
+                case CMP_DTYPE_INT32: test = element_nonzero<int32_t>; break;
+                case CMP_DTYPE_INT16: test = element_nonzero<int16_t>; break;
+                case CMP_DTYPE_INT8: test = element_nonzero<int8_t>; break;
+                case CMP_DTYPE_UINT8: test = element_nonzero<uint8_t>; break;
+                case CMP_DTYPE_BOOL: test = element_nonzero<bool>; break;
+                default: return error(CMP_STATUS_DTYPE_MISMATCH, "fake backend: nonzero of an unknown dtype");
+            }
+            int64_t sum = 0;
+            for (int64_t p = 0; p < n; ++p) {
+                sum += test(z->in, ci::offset_of(p, z->ndim, z->shape, z->in_strides)) ? 1 : 0;
+                z->positions[p] = sum;
+            }
+            z->count = sum;
+            return CMP_STATUS_OK;
+        }
+        case COMPUTE_CUDA_NONZERO_COORDS:
+            for (int64_t p = 0; p < n; ++p)
+                if (selected(p))
+                    ci::coordinates_at(p, z->ndim, z->shape, static_cast<int64_t*>(z->out) + (z->positions[p] - 1) * z->ndim);
+            return CMP_STATUS_OK;
+        case COMPUTE_CUDA_NONZERO_SELECT: {
+            const int64_t es = z->element_size;
+            for (int64_t p = 0; p < n; ++p)
+                if (selected(p))
+                    std::memcpy(static_cast<char*>(z->out) + (z->positions[p] - 1) * es,
+                                static_cast<const char*>(z->src) + ci::offset_of(p, z->ndim, z->shape, z->src_strides) * es,
+                                static_cast<size_t>(es));
+            return CMP_STATUS_OK;
+        }
+        default: return error(CMP_STATUS_INVALID_ARGUMENT, "fake backend: unknown nonzero pass");
+    }
+}
+// cuda/advanced_index.cu on the host: every index checked first (the first bad position, its first
+// bad operand), then the get, or the (target, position) pairs sorted stably by target and each
+// run done in position order (the last value, or the values added one by one, rounded to T).
+template <typename T>
+void index_put_typed(const compute_cuda_advanced_index& a, const std::vector<int64_t>& keys,
+                     const std::vector<int64_t>& order) {
+    using A = cmp::opmath_t<T>;
+    auto* self = static_cast<T*>(a.self);
+    const auto* values = static_cast<const T*>(a.values);
+    auto value = [&](int64_t p) { return values[cmp::cuda_index::offset_of(p, a.ndim, a.shape, a.values_strides)]; };
+    for (size_t k = 0; k < order.size();) {
+        const int64_t key = keys[static_cast<size_t>(order[k])];
+        size_t end = k + 1;
+        while (end < order.size() && keys[static_cast<size_t>(order[end])] == key) ++end;
+        if (a.op == COMPUTE_CUDA_INDEX_PUT) {
+            self[key] = value(order[end - 1]);
+        } else {
+            for (size_t m = k; m < end; ++m)
+                self[key] = static_cast<T>(cmp::cuda_scatter::add(static_cast<A>(self[key]), static_cast<A>(value(order[m]))));
+        }
+        k = end;
+    }
+}
+int32_t advanced_index(compute_cuda_advanced_index* a) {
+    if (a->n == 0) return CMP_STATUS_OK;
+    std::vector<int64_t> keys(static_cast<size_t>(a->n)), values(static_cast<size_t>(a->n));
+    for (int64_t p = 0; p < a->n; ++p) {
+        int32_t k = 0;
+        if (cmp::cuda_index::index_target(*a, p, &keys[static_cast<size_t>(p)], &values[static_cast<size_t>(p)], &k))
+            continue;
+        a->bad_position = p;
+        a->bad_operand = k;
+        a->bad_index = a->indices[k][cmp::cuda_index::index_offset(*a, k, p)];
+        return error(CMP_STATUS_INDEX_OUT_OF_RANGE, "fake backend: advanced index out of range");
+    }
+    const int64_t es = size_of(a->dtype);
+    if (a->op == COMPUTE_CUDA_INDEX_GET) {
+        for (int64_t p = 0; p < a->n; ++p)
+            std::memcpy(static_cast<char*>(a->values) + values[static_cast<size_t>(p)] * es,
+                        static_cast<const char*>(a->self) + keys[static_cast<size_t>(p)] * es, static_cast<size_t>(es));
+        return CMP_STATUS_OK;
+    }
+    std::vector<int64_t> order(static_cast<size_t>(a->n));
+    for (int64_t p = 0; p < a->n; ++p) order[static_cast<size_t>(p)] = p;
+    std::stable_sort(order.begin(), order.end(), [&](int64_t x, int64_t y) { return keys[x] < keys[y]; });
+    switch (a->dtype) {
+        case CMP_DTYPE_FLOAT32: index_put_typed<float>(*a, keys, order); break;
+        case CMP_DTYPE_FLOAT64: index_put_typed<double>(*a, keys, order); break;
+        case CMP_DTYPE_FLOAT16: index_put_typed<cmp::Half>(*a, keys, order); break;
+        case CMP_DTYPE_BFLOAT16: index_put_typed<cmp::BFloat16>(*a, keys, order); break;
+        case CMP_DTYPE_INT64: index_put_typed<int64_t>(*a, keys, order); break;
+        case CMP_DTYPE_INT32: index_put_typed<int32_t>(*a, keys, order); break;
+        case CMP_DTYPE_INT16: index_put_typed<int16_t>(*a, keys, order); break;
+        case CMP_DTYPE_INT8: index_put_typed<int8_t>(*a, keys, order); break;
+        case CMP_DTYPE_UINT8: index_put_typed<uint8_t>(*a, keys, order); break;
+        case CMP_DTYPE_BOOL: index_put_typed<bool>(*a, keys, order); break;
+        default: return error(CMP_STATUS_DTYPE_MISMATCH, "fake backend: advanced index of an unknown dtype");
+    }
+    return CMP_STATUS_OK;
+}
+
 const compute_cuda_backend kBackend = {
     FAKE_BACKEND_VERSION, sizeof(compute_cuda_backend), last_error, runtime_version, device_count,
     unavailable_reason, device_properties, ok_device, set_reclaim_hook, allocate, deallocate, memory_stats,
@@ -1052,6 +1167,7 @@ const compute_cuda_backend kBackend = {
     class_loss,
     gather, embedding_backward, scatter, im2col, pool,
     randperm, multinomial,
+    nonzero, advanced_index,
 };
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "activation_cases.h"
 #include "fake_backend.h"
 #include "loss_cases.h"
+#include "advanced_index_cases.h"
 #include "index_cases.h"
 #include "optim_cases.h"
 #include "pool_cases.h"
@@ -1030,6 +1031,37 @@ TEST(CudaRouting, IndexingRefusalsComeBeforeTheBackend) {
     EXPECT_EQ(f.status, CMP_STATUS_DTYPE_MISMATCH);
     f = failure_of([&] { return cmp_embedding_backward(dev.get(), float_index.get(), 4, 0, 0, 0, &out); });
     EXPECT_EQ(f.status, CMP_STATUS_DTYPE_MISMATCH);
+    EXPECT_EQ(out, nullptr);
+}
+
+// The fake runs cuda/nonzero.cu's and cuda/advanced_index.cu's passes on the host: nonzero,
+// masked_select, index and the puts (accumulate or not, duplicates, masks, broadcasting, negative
+// and bad indices) give the CPU's bits and errors in every dtype; the host copy kernel serves the
+// puts' value copies and the uint8 masks.
+TEST(CudaRouting, NonzeroMaskedSelectAndAdvancedIndexingGiveTheCpusValues) {
+    HostKernels on;
+    advanced_index_cases::every_case();
+}
+
+TEST(CudaRouting, AdvancedIndexingRefusesOperandsOnAnotherDevice) {
+    HostKernels on;
+    Handle dev = to_device(tensor_from(kValues, {2, 3}, CMP_DTYPE_FLOAT32).get(), cuda_device());
+    Handle host_index = tensor_from({1.0, 0.0}, {2}, CMP_DTYPE_INT64);
+    Handle host_mask = tensor_from({1, 0, 1, 1, 0, 0}, {2, 3}, CMP_DTYPE_BOOL);
+    cmp_tensor out = nullptr;
+    cmp_tensor indices[] = {host_index.get()};
+    Failure f = failure_of([&] { return cmp_index(dev.get(), indices, 1, &out); });
+    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
+    EXPECT_NE(f.message.find("index: index 0 is on cpu but the tensor is on cuda:0"), std::string::npos) << f.message;
+    f = failure_of([&] { return cmp_masked_select(dev.get(), host_mask.get(), &out); });
+    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
+    EXPECT_NE(f.message.find("masked_select: expected all tensors on one device"), std::string::npos) << f.message;
+    Handle dev_index = to_device(host_index.get(), cuda_device());
+    Handle host_values = tensor_from({1.0, 2.0, 3.0}, {3}, CMP_DTYPE_FLOAT32);
+    cmp_tensor dev_indices[] = {dev_index.get()};
+    f = failure_of([&] { return cmp_index_put_(dev.get(), dev_indices, 1, host_values.get(), 0); });
+    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
+    EXPECT_NE(f.message.find("index_put_: values are on cpu but the tensor is on cuda:0"), std::string::npos) << f.message;
     EXPECT_EQ(out, nullptr);
 }
 

@@ -63,6 +63,10 @@ constexpr std::string_view kCudaOps[] = {
     // dense backward, the scatter family (scatter_reduce's mean divides with the elementwise ops)
     "gather", "index_select", "embedding", "embedding_backward", "scatter", "scatter_add", "scatter_add_",
     "scatter_reduce", "index_add", "index_add_",
+    // nonzero and masked_select (cuda/nonzero.cu: the count read back once, then the rows or the
+    // elements), advanced indexing and its puts (cuda/advanced_index.cu: deterministic puts, the
+    // CPU's bits; bool / uint8 masks become indices through nonzero)
+    "nonzero", "masked_select", "index", "index_put", "index_put_",
     // the unary math family, from its op table (both forms; an op without an in-place form
     // has no cmp_<name>_ to call), and clamp
 #define CMP_CUDA_UNARY_NAMES(Name, name, domain, inplace) #name, #name "_",

@@ -69,6 +69,8 @@ const compute_cuda_backend kBackend = {
     pool,
     randperm,
     multinomial,
+    nonzero,
+    advanced_index,
 };
 
 }  // namespace

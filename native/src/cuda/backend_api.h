@@ -434,6 +434,88 @@ typedef struct compute_cuda_multinomial {
     double bad_value;     /* out */
 } compute_cuda_multinomial;
 
+/* nonzero's and masked_select's passes (nonzero) over the positions p of shape (row-major, the
+ * CPU kernels' order); an element of in is selected when it is non-zero in its opmath (NaN is
+ * non-zero, -0.0 is zero). */
+typedef enum compute_cuda_nonzero_pass {
+    /* positions[p] = how many of the positions 0 .. p are selected (an inclusive scan of the
+     * flags), and count = positions[n - 1], read back (synchronises the stream: the caller needs
+     * the result's size, as PyTorch does). */
+    COMPUTE_CUDA_NONZERO_COUNT = 0,
+    /* out [count, ndim] int64 (dense): row positions[p] - 1 = the coordinates of each selected p. */
+    COMPUTE_CUDA_NONZERO_COORDS = 1,
+    /* out [count] (dense, element_size bytes an element): element positions[p] - 1 = src at p
+     * for each selected p, moved as bits (masked_select). */
+    COMPUTE_CUDA_NONZERO_SELECT = 2
+} compute_cuda_nonzero_pass;
+
+/* in (dtype, any strides) and src seen over shape (outermost first, strides in elements);
+ * positions dense int64 [n], written by COUNT and read by the other passes. n at most 2^31 - 1
+ * (CUB's item count). */
+typedef struct compute_cuda_nonzero {
+    int32_t device;
+    int32_t pass;  /* compute_cuda_nonzero_pass */
+    int32_t dtype; /* cmp_dtype of in */
+    int32_t ndim;  /* 0 .. COMPUTE_CUDA_MAX_DIMS */
+    void* stream;
+    int64_t n;     /* the product of shape: zero does nothing */
+    int64_t shape[COMPUTE_CUDA_MAX_DIMS];
+    int64_t in_strides[COMPUTE_CUDA_MAX_DIMS];
+    int64_t src_strides[COMPUTE_CUDA_MAX_DIMS]; /* SELECT */
+    int32_t element_size;                       /* SELECT: 1, 2, 4 or 8 */
+    int32_t reserved;
+    const void* in;
+    const void* src; /* SELECT */
+    int64_t* positions;
+    void* out;
+    int64_t count; /* out, COUNT */
+} compute_cuda_nonzero;
+
+/* What an advanced index does (advanced_index) at every position p of shape (row-major). The
+ * target of p is self + sum_k v_k * strides[k] + the offset of p in self_strides, where v_k is
+ * indices[k] at p (wrapped once when in [-sizes[k], 0)). */
+typedef enum compute_cuda_advanced_index_op {
+    /* values[p] = self[target(p)], moved as bits (index). */
+    COMPUTE_CUDA_INDEX_GET = 0,
+    /* self[target(p)] = values[p]; of the positions naming one target the last (largest p)
+     * wins, as the CPU kernel writes them in order (index_put_). */
+    COMPUTE_CUDA_INDEX_PUT = 1,
+    /* self[target] = self[target] + values[p] for its positions in increasing p, in the dtype's
+     * opmath, rounded to the dtype after each (index_put_ with accumulate; integers wrap, bool
+     * adds as or). */
+    COMPUTE_CUDA_INDEX_PUT_ACCUMULATE = 2
+} compute_cuda_advanced_index_op;
+
+/* An advanced index laid out as the core's cmp::cpu::AdvancedIndexPlan: every operand seen
+ * over shape, strides in elements (outermost first). Every index value is checked before
+ * anything is written: one outside [-sizes[k], sizes[k]) fails with INDEX_OUT_OF_RANGE and sets
+ * bad_position (the first such position, row-major), bad_operand (its first bad k) and
+ * bad_index (the value). The puts sort the (target, position) pairs (CUB's stable radix sort)
+ * and give each target's run to one thread in position order: deterministic, the CPU's bits, no
+ * atomics. n at most 2^31 - 1 for the puts. */
+typedef struct compute_cuda_advanced_index {
+    int32_t device;
+    int32_t op;       /* compute_cuda_advanced_index_op */
+    int32_t dtype;    /* cmp_dtype of self and values */
+    int32_t ndim;     /* 0 .. COMPUTE_CUDA_MAX_DIMS */
+    int32_t nindices; /* 1 .. COMPUTE_CUDA_MAX_DIMS */
+    int32_t reserved;
+    void* stream;
+    int64_t n; /* the product of shape: zero does nothing */
+    int64_t shape[COMPUTE_CUDA_MAX_DIMS];
+    int64_t self_strides[COMPUTE_CUDA_MAX_DIMS];   /* 0 along the broadcast index dims */
+    int64_t values_strides[COMPUTE_CUDA_MAX_DIMS]; /* GET: the output's */
+    int64_t index_strides[COMPUTE_CUDA_MAX_DIMS][COMPUTE_CUDA_MAX_DIMS]; /* [k][dim] */
+    int64_t sizes[COMPUTE_CUDA_MAX_DIMS];   /* self's size along the k-th indexed dim */
+    int64_t strides[COMPUTE_CUDA_MAX_DIMS]; /* self's stride along it */
+    const int64_t* indices[COMPUTE_CUDA_MAX_DIMS];
+    void* self;
+    void* values;
+    int64_t bad_position; /* out, on INDEX_OUT_OF_RANGE */
+    int64_t bad_operand;  /* out */
+    int64_t bad_index;    /* out */
+} compute_cuda_advanced_index;
+
 /* cross_entropy / nll_loss (class_loss) over the rows of a dense input laid out as the core's
  * cmp::cpu::ClassLossArgs: (outer, classes, inner), row r = o * inner + i holds the classes
  * values input[(o * classes + c) * inner + i]. input, weight (classes values or NULL),
@@ -773,6 +855,12 @@ typedef struct compute_cuda_backend {
     int32_t (*randperm)(const compute_cuda_randperm* r);
     /* The pass m describes (compute_cuda_multinomial) on m->stream; CHECK writes the bad_* fields. */
     int32_t (*multinomial)(compute_cuda_multinomial* m);
+    /* --- appended in version 2: nonzero, masked_select and advanced indexing --- */
+    /* The pass z describes (compute_cuda_nonzero) on z->stream; COUNT writes z->count. */
+    int32_t (*nonzero)(compute_cuda_nonzero* z);
+    /* The index a describes (compute_cuda_advanced_index): a pass over the positions checks every
+     * index value (one word read back: synchronises the stream), then the get or the put. */
+    int32_t (*advanced_index)(compute_cuda_advanced_index* a);
 } compute_cuda_backend;
 
 /* The one symbol the backend exports. */

@@ -104,4 +104,8 @@ int32_t class_loss(const compute_cuda_class_loss* c);
 // pool.cu (pool_window.h)
 int32_t pool(compute_cuda_pool* p);
 
+// nonzero.cu and advanced_index.cu (advanced_index_walk.h)
+int32_t nonzero(compute_cuda_nonzero* z);
+int32_t advanced_index(compute_cuda_advanced_index* a);
+
 }  // namespace cmp::cuda_backend

@@ -17,6 +17,7 @@
 // many equal indices (a padding token repeated) is summed by dim threads serially.
 #include "cuda/device_flag.h"
 #include "cuda/dtypes.cuh"
+#include "cuda/element_bits.cuh"
 #include "cuda/elementwise.cuh"
 #include "cuda/entries.h"
 #include "cuda/scatter_combine.h"
@@ -199,13 +200,7 @@ int32_t gather(compute_cuda_gather* g) {
             gather_kernel<U><<<blocks_for(d.n), kThreads, 0, s>>>(l, static_cast<U*>(d.out), static_cast<const U*>(d.self),
                                                                   d.index, d.n, bad.get());
         };
-        switch (d.element_size) {
-            case 1: launch(uint8_t{}); break;
-            case 2: launch(uint16_t{}); break;
-            case 4: launch(uint32_t{}); break;
-            case 8: launch(uint64_t{}); break;
-            default: fail(CMP_STATUS_INVALID_ARGUMENT, what, ": element size ", d.element_size);
-        }
+        with_element_bits(d.element_size, what, launch);
         check(cudaGetLastError(), "cuda gather: kernel launch");
         const unsigned long long word = bad.value();
         if (word == 0) return;

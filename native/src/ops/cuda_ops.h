@@ -8,6 +8,7 @@
 #include "core/iterator.h"
 #include "cpu/activation_backward_math.h"
 #include "cpu/binary_math_list.h"
+#include "cpu/indexing_stubs.h"
 #include "cpu/nn_loss_stubs.h"
 #include "cpu/nn_norm_stubs.h"
 #include "cpu/unary_math_list.h"
@@ -121,6 +122,22 @@ std::optional<int64_t> scatter(const char* op, const Tensor& self, int64_t dim, 
 // first index outside [0, num_weights) in *bad (the result is then undefined).
 Tensor embedding_backward(const char* op, const Tensor& grad_out, const Tensor& indices, int64_t num_weights,
                           int64_t padding_idx, bool scale_grad_by_freq, std::optional<int64_t>* bad);
+
+// nonzero of the CUDA tensor self (ops/cuda_index.cpp): int64 [count, self.dim()] in the CPU's
+// row-major order; the count is read back once (the result's size depends on it, as in PyTorch).
+Tensor nonzero(const char* op, const Tensor& self);
+// masked_select of self by mask (bool), both already broadcast to one shape: self's elements
+// where mask is true, in row-major order, as a new 1-D tensor (the count read back once).
+Tensor masked_select(const char* op, const Tensor& self, const Tensor& mask);
+// The advanced index of plan (ops/indexing_advanced.cpp) on the device: GET into out (dense,
+// plan.shape), or PUT / PUT_ACCUMULATE of values (plan.shape) into plan.src's elements. Every
+// index is checked before anything is written; the first bad one (row-major position, then
+// operand) comes back as (operand k, value) for the CPU kernel's message.
+struct IndexFailure {
+    int64_t operand, value;
+};
+std::optional<IndexFailure> advanced_index(const char* op, const cpu::AdvancedIndexPlan& plan, const Tensor& values,
+                                           compute_cuda_advanced_index_op kind);
 
 // The convolution engine's passes (ops/nn_conv_engine.h: dense operands of one device, float32
 // or float64, checked and prepared by the front-ends) on CUDA (ops/cuda_conv.cpp): im2col /

@@ -294,11 +294,14 @@ Tensor masked_select(const Tensor& self, const Tensor& mask) {
     CMP_CHECK(mask.dtype() == CMP_DTYPE_BOOL || mask.dtype() == CMP_DTYPE_UINT8, DTYPE_MISMATCH, op,
               ": expected a bool (or uint8) mask, got ", dtype_name(mask.dtype()));
     const Shape shape = broadcast_shapes(self.sizes(), mask.sizes(), op);
-    return cpu::masked_select_stub(expand(self, shape), expand(to_dtype(mask, CMP_DTYPE_BOOL), shape));
+    const Tensor s = expand(self, shape), m = expand(to_dtype(mask, CMP_DTYPE_BOOL), shape);
+    if (!self.device().is_cpu()) return cuda_ops::masked_select(op, s, m);
+    return cpu::masked_select_stub(s, m);
 }
 
 Tensor nonzero(const Tensor& self) {
     check_tensors("nonzero", {{&self, "self"}});
+    if (!self.device().is_cpu()) return cuda_ops::nonzero("nonzero", self);
     return cpu::nonzero_stub(self);
 }
 

@@ -7,6 +7,7 @@
 #include "core/device.h"
 #include "core/iterator.h"
 #include "cpu/indexing_stubs.h"
+#include "ops/cuda_ops.h"
 
 #include <algorithm>
 
@@ -108,6 +109,21 @@ cpu::AdvancedIndexPlan make_plan(const Tensor& self, const std::vector<Tensor>& 
     return plan;
 }
 
+// The index kernel on plan's device. A CUDA index out of range fails with the CPU kernel's words
+// (its first bad position in row-major order, then operand), nothing written then.
+void run_index(const cpu::AdvancedIndexPlan& plan, const Tensor& values, compute_cuda_advanced_index_op kind) {
+    if (plan.src.device().is_cpu()) {
+        if (kind == COMPUTE_CUDA_INDEX_GET) return cpu::index_stub(values, plan);
+        return cpu::index_put_stub(plan, values, kind == COMPUTE_CUDA_INDEX_PUT_ACCUMULATE);
+    }
+    const std::optional<cuda_ops::IndexFailure> bad =
+        cuda_ops::advanced_index(kind == COMPUTE_CUDA_INDEX_GET ? "index" : "index_put_", plan, values, kind);
+    if (!bad) return;
+    const auto k = static_cast<size_t>(bad->operand);
+    fail(CMP_STATUS_INDEX_OUT_OF_RANGE,
+         str("index: index ", bad->value, " is out of bounds for dimension ", plan.dims[k], " with size ", plan.sizes[k]));
+}
+
 }  // namespace
 
 Tensor index(const Tensor& self, const std::vector<Tensor>& indices) {
@@ -115,7 +131,7 @@ Tensor index(const Tensor& self, const std::vector<Tensor>& indices) {
     require_available(self.device(), "index");
     const cpu::AdvancedIndexPlan plan = make_plan(self, indices, "index");
     Tensor out = Tensor::empty(plan.shape, self.dtype(), self.device(), "index");
-    if (out.numel() > 0) cpu::index_stub(out, plan);
+    if (out.numel() > 0) run_index(plan, out, COMPUTE_CUDA_INDEX_GET);
     return out;
 }
 
@@ -140,7 +156,7 @@ void index_put_(const Tensor& self, const std::vector<Tensor>& indices, const Te
               plan.shape);
     if (v.numel() == 0) return;
     copy_(v, values);
-    cpu::index_put_stub(plan, v, accumulate);
+    run_index(plan, v, accumulate ? COMPUTE_CUDA_INDEX_PUT_ACCUMULATE : COMPUTE_CUDA_INDEX_PUT);
 }
 
 Tensor index_put(const Tensor& self, const std::vector<Tensor>& indices, const Tensor& values, bool accumulate) {
