@@ -65,6 +65,33 @@ public class CudaTests
     }
 
     [Test]
+    public void NonzeroMaskedSelectAndAdvancedIndexingOnTheDeviceMatchTheCpu()
+    {
+        RequireDevice();
+        using Tensor x = Tensor.From(new float[] { 0f, 1.5f, -2f, 0f, 3f, 0f, 4f, -0.5f, 0f, 2f, 0f, 1f }, 3, 4);
+        using Tensor mask = Tensor.From(new bool[] { true, false, true, true }, 4);
+        using Tensor rows = Tensor.From(new long[] { 2, 0, -1 }, 3);
+        using Tensor cols = Tensor.From(new long[] { 3, 1, 3, -1 }, 4);
+        using Tensor values = Tensor.From(new float[] { 1f, 2f, 3f, 4f }, 4);
+        using Tensor gx = x.To(Device.Cuda()), gmask = mask.To(Device.Cuda()), grows = rows.To(Device.Cuda());
+        using Tensor gcols = cols.To(Device.Cuda());
+        using Tensor gvalues = values.To(Device.Cuda());
+        using Tensor nz = gx.Nonzero().To(Device.Cpu), cnz = x.Nonzero();
+        Assert.That(nz.ToArray<long>(), Is.EqualTo(cnz.ToArray<long>()));
+        using Tensor sel = gx.MaskedSelect(gmask).To(Device.Cpu), csel = x.MaskedSelect(mask);
+        Assert.That(sel.ToArray<float>(), Is.EqualTo(csel.ToArray<float>()));
+        using Tensor picked = gx.Index(grows, gmask).To(Device.Cpu), cpicked = x.Index(rows, mask);
+        Assert.That(picked.ToArray<float>(), Is.EqualTo(cpicked.ToArray<float>()));
+        // Column 3 named three times: the last value wins, or the values add in order (the CPU's bits).
+        foreach (bool accumulate in new[] { false, true })
+        {
+            using Tensor put = gx.IndexPut(new Tensor?[] { null, gcols }, gvalues, accumulate).To(Device.Cpu);
+            using Tensor cput = x.IndexPut(new Tensor?[] { null, cols }, values, accumulate);
+            Assert.That(put.ToArray<float>(), Is.EqualTo(cput.ToArray<float>()), $"accumulate {accumulate}");
+        }
+    }
+
+    [Test]
     public void MemoryStatisticsFollowTensors()
     {
         RequireDevice();
