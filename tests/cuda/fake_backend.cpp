@@ -16,6 +16,7 @@
 // randperm and multinomial run cuda/randperm_multinomial.cu's passes on the host (philox_u64 keys
 // and a stable sort; core/multinomial_rows.h's sums, picks and keys). nonzero and advanced_index run
 // cuda/nonzero.cu's and cuda/advanced_index.cu's passes with cuda/advanced_index_walk.h's walk.
+// sort and search run cpu/sort_key.h's keys (a stable sort of each row) and bisection on the host.
 #include "fake_backend.h"
 
 #include "core/dtype.h"
@@ -25,6 +26,7 @@
 #include "cpu/activation_backward_math.h"
 #include "cpu/nn_loss_math.h"
 #include "cpu/row_norm_math.h"
+#include "cpu/sort_key.h"
 #include "cpu/unary_math_list.h"
 #include "cuda/advanced_index_walk.h"
 #include "cuda/class_loss_rows.h"
@@ -1157,6 +1159,81 @@ int32_t advanced_index(compute_cuda_advanced_index* a) {
     return CMP_STATUS_OK;
 }
 
+// cuda/sort_search.cu on the host with cpu/sort_key.h: each row's positions sorted stably by key
+// (the 16-bit floats keyed through their float value), the values copied from them; each value's
+// bisection over its row (through the sorter), in float for the 16-bit floats.
+template <typename T>
+auto host_sort_key(T v, bool descending) {
+    if constexpr (std::is_same_v<T, cmp::Half> || std::is_same_v<T, cmp::BFloat16>)
+        return cmp::cpu::sort_key<float>(static_cast<float>(v), descending);
+    else return cmp::cpu::sort_key<T>(v, descending);
+}
+template <typename T>
+using host_compare_t = std::conditional_t<std::is_same_v<T, cmp::Half> || std::is_same_v<T, cmp::BFloat16>, float, T>;
+
+template <typename T>
+int32_t sort_typed(const compute_cuda_sort& d) {
+    const T* in = static_cast<const T*>(d.in);
+    std::vector<int64_t> order(static_cast<size_t>(d.len));
+    for (int64_t r = 0; r < d.rows; ++r) {
+        const T* row = in + r * d.len;
+        for (int64_t i = 0; i < d.len; ++i) order[static_cast<size_t>(i)] = i;
+        std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
+            return host_sort_key<T>(row[a], d.descending != 0) < host_sort_key<T>(row[b], d.descending != 0);
+        });
+        for (int64_t j = 0; j < d.len; ++j) {
+            const int64_t p = order[static_cast<size_t>(j)];
+            d.indices[r * d.len + j] = p;
+            if (d.values) static_cast<T*>(d.values)[r * d.len + j] = row[p];
+        }
+    }
+    return CMP_STATUS_OK;
+}
+
+template <typename T>
+int32_t search_typed(const compute_cuda_search& d) {
+    using K = host_compare_t<T>;
+    const T* seq = static_cast<const T*>(d.seq);
+    const T* values = static_cast<const T*>(d.values);
+    for (int64_t i = 0; i < d.n; ++i) {
+        const int64_t r = d.rows == 1 ? 0 : i / d.per_row;
+        const T* row = seq + r * d.seq_len;
+        const int64_t* sorter = d.sorter ? d.sorter + r * d.seq_len : nullptr;
+        const auto at = [&](int64_t j) { return static_cast<K>(row[sorter ? sorter[j] : j]); };
+        const int64_t pos = cmp::cpu::bisect<K>(at, d.seq_len, static_cast<K>(values[i]), d.right != 0);
+        if (d.out_int32) static_cast<int32_t*>(d.out)[i] = static_cast<int32_t>(pos);
+        else static_cast<int64_t*>(d.out)[i] = pos;
+    }
+    return CMP_STATUS_OK;
+}
+
+// body(T{}) for the host type T of any dtype; an unknown dtype fails naming what.
+template <typename Body>
+int32_t with_any(int32_t dtype, const char* what, const Body& body) {
+    switch (dtype) {
+        case CMP_DTYPE_INT64: return body(int64_t{});
+        case CMP_DTYPE_INT32: return body(int32_t{});
+        case CMP_DTYPE_INT16: return body(int16_t{});
+        case CMP_DTYPE_INT8: return body(int8_t{});
+        case CMP_DTYPE_UINT8: return body(uint8_t{});
+        case CMP_DTYPE_BOOL: return body(bool{});
+        default: return with_floating(dtype, what, body);
+    }
+}
+
+int32_t sort(const compute_cuda_sort* d) {
+    if (d->n == 0) return CMP_STATUS_OK;
+    if (d->n != d->rows * d->len) return error(CMP_STATUS_INVALID_ARGUMENT, "fake backend: sort's n must be rows * len");
+    return with_any(d->dtype, "fake backend: sort of an unknown dtype", [&](auto zero) { return sort_typed<decltype(zero)>(*d); });
+}
+
+int32_t search(const compute_cuda_search* d) {
+    if (d->n == 0) return CMP_STATUS_OK;
+    if (d->dtype == CMP_DTYPE_BOOL) return error(CMP_STATUS_DTYPE_MISMATCH, "fake backend: search of bool");
+    return with_any(d->dtype, "fake backend: search of an unknown dtype",
+                    [&](auto zero) { return search_typed<decltype(zero)>(*d); });
+}
+
 const compute_cuda_backend kBackend = {
     FAKE_BACKEND_VERSION, sizeof(compute_cuda_backend), last_error, runtime_version, device_count,
     unavailable_reason, device_properties, ok_device, set_reclaim_hook, allocate, deallocate, memory_stats,
@@ -1168,6 +1245,7 @@ const compute_cuda_backend kBackend = {
     gather, embedding_backward, scatter, im2col, pool,
     randperm, multinomial,
     nonzero, advanced_index,
+    sort, search,
 };
 
 }  // namespace

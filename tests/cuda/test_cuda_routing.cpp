@@ -24,6 +24,7 @@
 #include "pool_cases.h"
 #include "random_cases.h"
 #include "row_norm_cases.h"
+#include "sort_cases.h"
 
 #include <dlfcn.h>
 
@@ -132,13 +133,14 @@ TEST(CudaRouting, StorageComesFromTheBackendAllocator) {
 TEST(CudaRouting, OpsWithoutCudaSupportAreRefusedAtTheDoor) {
     Handle dev = to_device(tensor_from(kValues, {2, 3}, CMP_DTYPE_FLOAT32).get(), cuda_device());
     cmp_tensor out = nullptr;
-    Failure f = failure_of([&] { return cmp_searchsorted(dev.get(), dev.get(), 0, 0, &out); });
+    cmp_tensor inverse = nullptr, counts = nullptr;
+    Failure f = failure_of([&] { return cmp_unique(dev.get(), 1, 0, 0, 0, 0, &out, &inverse, &counts); });
     EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
-    EXPECT_NE(f.message.find("searchsorted: not implemented on CUDA yet (argument 'a' is on cuda:0)"),
-              std::string::npos)
+    EXPECT_NE(f.message.find("unique: not implemented on CUDA yet (argument 'a' is on cuda:0)"), std::string::npos)
         << f.message;
-    f = failure_of([&] { return cmp_msort(dev.get(), &out); });
-    EXPECT_NE(f.message.find("msort: not implemented on CUDA yet (argument 'tensor' is on cuda:0)"), std::string::npos)
+    f = failure_of([&] { return cmp_unique_consecutive(dev.get(), 0, 0, 0, 0, &out, &inverse, &counts); });
+    EXPECT_NE(f.message.find("unique_consecutive: not implemented on CUDA yet (argument 'a' is on cuda:0)"),
+              std::string::npos)
         << f.message;
     void* data = nullptr;
     f = failure_of([&] { return cmp_tensor_data_ptr(dev.get(), &data); });
@@ -885,6 +887,35 @@ TEST(CudaRouting, MultinomialGivesTheCpusSamples) {
 TEST(CudaRouting, MultinomialRefusalsComeBeforeTheDraw) {
     HostKernels host_kernels;
     random_cases::multinomial_refusals();
+}
+
+// sort / argsort / msort / topk and searchsorted / bucketize (the fake runs cpu/sort_key.h's keys,
+// a stable sort per row and the bisection on the host, as cuda/sort_search.cu does on the device):
+// every dtype, dim, direction, k and flag gives the CPU's values and indices, and the CPU's refusals.
+// Host kernels: a dim not last is moved last by a copy, topk's head copied back, promotions.
+TEST(CudaRouting, SortArgsortMsortGiveTheCpusOrder) {
+    HostKernels host_kernels;
+    sort_cases::sort_argsort_msort();
+}
+
+TEST(CudaRouting, TopkGivesTheCpusHead) {
+    HostKernels host_kernels;
+    sort_cases::topk();
+}
+
+TEST(CudaRouting, SortRefusalsAreTheCpus) {
+    HostKernels host_kernels;
+    sort_cases::sort_refusals();
+}
+
+TEST(CudaRouting, SearchsortedAndBucketizeGiveTheCpusPositions) {
+    HostKernels host_kernels;
+    sort_cases::searches();
+}
+
+TEST(CudaRouting, SearchRefusalsAreTheCpus) {
+    HostKernels host_kernels;
+    sort_cases::search_refusals();
 }
 
 // The fake evaluates cpu/nn_loss_math.h on the host (as cuda/pointwise_loss.cu does on the

@@ -175,6 +175,7 @@ def generate():
     add("topk_float64_long", "topk", [(randn((2, 200), "float64"), None)], k=10, dim=1, largest=True, sorted=True)
     add("topk_float16", "topk", [(randn((9,), "float16"), None)], via_float=True, k=3, dim=0, largest=True, sorted=True)
     add("topk_zero_dim", "topk", [(torch.tensor(4.0), None)], k=1, dim=0, largest=True, sorted=True)
+    add("topk_zero_dim_k0", "topk", [(torch.tensor(4.0), None)], k=0, dim=0, largest=False, sorted=True)
     add("error_topk_k_too_large", "topk", [(x58, None)], k=9, dim=1, largest=True, sorted=True)
     add("error_topk_k_negative", "topk", [(x58, None)], k=-1, dim=1, largest=True, sorted=True)
     add("error_topk_bad_dim", "topk", [(x58, None)], k=1, dim=2, largest=True, sorted=True)

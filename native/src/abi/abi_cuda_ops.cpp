@@ -100,6 +100,9 @@ constexpr std::string_view kCudaOps[] = {
     // randperm (keys drawn on the device, CUB's stable radix sort) and multinomial (checks and
     // samples on the device, core/multinomial_rows.h): the CPU's numbers for a seed
     "randperm", "multinomial",
+    // sorting and searching (cuda/sort_search.cu: cpu/sort_key.h's keys through CUB's stable radix
+    // sort, topk as the head of that sort; the bisection per value): the CPU's values and indices
+    "sort", "argsort", "msort", "topk", "searchsorted", "bucketize",
     // the fused optimizer steps (cuda/optim.cu runs the CPU kernels' element updates)
     "sgd_step", "adam_step", "adamw_step", "rmsprop_step", "adagrad_step",
     // the class losses, forward and backward (cuda/class_loss.cu; the reductions are sum and div)

@@ -71,6 +71,8 @@ const compute_cuda_backend kBackend = {
     multinomial,
     nonzero,
     advanced_index,
+    sort,
+    search,
 };
 
 }  // namespace

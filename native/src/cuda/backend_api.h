@@ -515,6 +515,46 @@ typedef struct compute_cuda_advanced_index {
     int64_t bad_operand;  /* out */
     int64_t bad_index;    /* out */
 } compute_cuda_advanced_index;
+/* sort / argsort / msort / topk (sort): rows dense rows of len elements of dtype (any dtype), each
+ * ordered by cpu/sort_key.h's (key, index) pairs -- ascending, or descending with descending (the
+ * key's bits flipped), NaN above every number, -0.0 equal to 0.0, ties in increasing index: the
+ * CPU's order -- by CUB's stable radix sort (segmented for rows > 1). indices (dense int64
+ * [rows, len]) get the positions in the row, values (dense [rows, len] of dtype, or NULL) the
+ * elements at them (the input's bits). n = rows * len at most 2^31 - 1 (CUB's item count). */
+typedef struct compute_cuda_sort {
+    int32_t device;
+    int32_t dtype; /* cmp_dtype of in and values */
+    void* stream;
+    int64_t n; /* rows * len */
+    int64_t rows;
+    int64_t len;
+    int32_t descending;
+    int32_t reserved;
+    const void* in;
+    void* values;     /* may be NULL (argsort) */
+    int64_t* indices;
+} compute_cuda_sort;
+
+/* searchsorted / bucketize (search): for each of the n = rows * per_row dense values, the position
+ * cpu/sort_key.h's bisect finds in its row of the dense sorted sequence [rows, seq_len] (read
+ * through sorter, a dense int64 [rows, seq_len] permutation whose entries the core has checked, when
+ * not NULL); value i belongs to row i / per_row. Values and sequence share dtype (any but bool),
+ * compared in float32 for the 16-bit floats; out is dense int32 (out_int32) or int64. */
+typedef struct compute_cuda_search {
+    int32_t device;
+    int32_t dtype; /* cmp_dtype of seq and values */
+    void* stream;
+    int64_t n; /* rows * per_row */
+    int64_t rows;
+    int64_t seq_len;
+    int64_t per_row;
+    int32_t right;
+    int32_t out_int32;
+    const void* seq;
+    const int64_t* sorter; /* may be NULL */
+    const void* values;
+    void* out;
+} compute_cuda_search;
 
 /* cross_entropy / nll_loss (class_loss) over the rows of a dense input laid out as the core's
  * cmp::cpu::ClassLossArgs: (outer, classes, inner), row r = o * inner + i holds the classes
@@ -861,6 +901,13 @@ typedef struct compute_cuda_backend {
     /* The index a describes (compute_cuda_advanced_index): a pass over the positions checks every
      * index value (one word read back: synchronises the stream), then the get or the put. */
     int32_t (*advanced_index)(compute_cuda_advanced_index* a);
+
+    /* --- appended in version 2: sort and the searches --- */
+    /* The sort s describes (compute_cuda_sort) on s->stream. n == 0 does nothing. */
+    int32_t (*sort)(const compute_cuda_sort* s);
+    /* The searches s describes (compute_cuda_search) on s->stream, a thread per value. n == 0 does
+     * nothing. */
+    int32_t (*search)(const compute_cuda_search* s);
 } compute_cuda_backend;
 
 /* The one symbol the backend exports. */

@@ -98,6 +98,10 @@ int32_t im2col(const compute_cuda_im2col* d);
 int32_t randperm(const compute_cuda_randperm* r);
 int32_t multinomial(compute_cuda_multinomial* m);
 
+// sort_search.cu (scratch.h, cpu/sort_key.h)
+int32_t sort(const compute_cuda_sort* s);
+int32_t search(const compute_cuda_search* s);
+
 // class_loss.cu (lines.cuh, class_loss_rows.h)
 int32_t class_loss(const compute_cuda_class_loss* c);
 

@@ -176,6 +176,19 @@ std::optional<MultinomialFailure> multinomial_check(const char* op, const Tensor
 // the dense float64 u ([rows, num_samples] with replacement, [rows, categories] without).
 void multinomial_sample(const char* op, const Tensor& probs, const Tensor& u, bool replacement, const Tensor& out);
 
+// sort / argsort / msort / topk (ops/cuda_sort_search.cpp): every dense row of len elements of the
+// CUDA tensor in (any dtype, at most 2^31 - 1 elements) sorted in the CPU's order (cpu/sort_key.h:
+// stable, NaN largest, -0.0 equal to 0.0, ties in increasing index whatever the direction) into
+// the dense int64 indices and, when defined, the dense values (in's dtype), both shaped like in.
+void sort_rows(const char* op, const Tensor& in, int64_t len, bool descending, const Tensor& values,
+               const Tensor& indices);
+// searchsorted / bucketize: out (dense int64 or int32, values' sizes) = the position of each dense
+// value in its row of the dense sequence seq (rows of seq.size(-1) > 0 elements; value i is in row
+// i / (values.numel() / rows)), through the dense int64 sorter (checked entries) when defined;
+// seq and values share a dtype other than bool (the front-end's promotion).
+void search(const char* op, const Tensor& seq, const Tensor& sorter, const Tensor& values, bool right,
+            const Tensor& out);
+
 // A random fill's description with its op and the reserved blocks; the op's parameters are the caller's.
 inline compute_cuda_random random_draw(compute_cuda_random_op op, uint64_t seed, uint64_t offset) {
     compute_cuda_random r{};

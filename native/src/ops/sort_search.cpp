@@ -4,6 +4,8 @@
 
 #include "core/device.h"
 #include "core/promotion.h"
+#include "ops/cuda_ops.h"
+#include "ops/reductions.h"
 #include "cpu/sort_search_stubs.h"
 
 namespace cmp::cpu {
@@ -20,6 +22,25 @@ void require_tensor(const Tensor& t, const char* op, const char* arg) {
     require_available(t.device(), op);
 }
 
+// sort_lines on CUDA: the sorted dim moved last and made dense, every row sorted whole on the device
+// (cuda_ops::sort_rows, the CPU's order), and the first k of each row moved back into place
+// (topk is the head of the stable sort, which is what the CPU kernel returns too).
+std::pair<Tensor, Tensor> sort_lines_cuda(const char* op, const Tensor& a, int64_t w, int64_t k, bool descending,
+                                          bool want_values, const Shape& out_sizes) {
+    Tensor values = want_values ? Tensor::empty(out_sizes, a.dtype(), a.device(), op) : Tensor();
+    Tensor indices = Tensor::empty(out_sizes, CMP_DTYPE_INT64, a.device(), op);
+    if (indices.numel() == 0) return {values, indices};
+    const int64_t last = std::max<int64_t>(a.dim(), 1) - 1;
+    const Tensor rows = contiguous(a.dim() == 0 ? a : transpose(a, w, last));
+    const Tensor sorted_values = want_values ? Tensor::empty(rows.sizes(), a.dtype(), a.device(), op) : Tensor();
+    const Tensor sorted_indices = Tensor::empty(rows.sizes(), CMP_DTYPE_INT64, a.device(), op);
+    cuda_ops::sort_rows(op, rows, a.dim() == 0 ? 1 : a.size(w), descending, sorted_values, sorted_indices);
+    const auto back = [&](const Tensor& sorted) {
+        return a.dim() == 0 ? sorted : contiguous(transpose(narrow(sorted, last, 0, k), w, last));
+    };
+    return {want_values ? back(sorted_values) : Tensor(), back(sorted_indices)};
+}
+
 // Sorts (k == size of dim) or selects the top k of every line along dim into new contiguous
 // values (unless !want_values) and int64 indices, shaped like a with dim resized to k.
 std::pair<Tensor, Tensor> sort_lines(const char* op, const Tensor& a, int64_t dim, int64_t k, bool descending,
@@ -27,6 +48,7 @@ std::pair<Tensor, Tensor> sort_lines(const char* op, const Tensor& a, int64_t di
     const int64_t w = a.dim() == 0 ? 0 : dim;
     Shape out_sizes = a.sizes();
     if (a.dim() > 0) out_sizes[static_cast<size_t>(w)] = k;
+    if (!a.device().is_cpu()) return sort_lines_cuda(op, a, w, k, descending, want_values, out_sizes);
     Tensor values = want_values ? Tensor::empty(out_sizes, a.dtype(), a.device(), op) : Tensor();
     Tensor indices = Tensor::empty(out_sizes, CMP_DTYPE_INT64, a.device(), op);
     if (indices.numel() == 0) return {values, indices};
@@ -48,7 +70,7 @@ std::pair<Tensor, Tensor> sort_lines(const char* op, const Tensor& a, int64_t di
     plan.indices = indices.data<int64_t>();
     cpu::SortArgs args;
     args.descending = descending;
-    args.k = k;
+    args.k = a.dim() == 0 ? 1 : k;  // a 0-dim result holds the element whatever k (0 or 1), as PyTorch's
     cpu::sort_stub(plan, args);
     return {values, indices};
 }
@@ -104,6 +126,11 @@ Tensor run_search(const char* op, const Tensor& seq_in, const Tensor& values_in,
     if (out.numel() == 0) return out;
     Tensor sorter;
     if (sorter_in.defined()) sorter = contiguous(sorter_in);
+    if (!out.device().is_cpu()) {
+        if (seq.size(-1) == 0) fill_(out, scalar_int(0));  // as below
+        else cuda_ops::search(op, seq, sorter, values, right, out);
+        return out;
+    }
     cpu::SearchPlan plan;
     plan.op = op;
     plan.dtype = common;
@@ -136,15 +163,30 @@ void check_search_shapes(const char* op, const Tensor& seq, const Tensor& values
               seq.sizes(), " and input value tensor ", values.sizes());
 }
 
+// The operands of a search share one device (PyTorch's message).
+void check_same_device(const char* op, const Tensor& seq, const Tensor& other) {
+    if (!other.defined()) return;
+    CMP_CHECK(other.device() == seq.device(), DEVICE_ERROR, op,
+              ": Expected all tensors to be on the same device, but found at least two devices, ", seq.device().str(),
+              " and ", other.device().str(), "!");
+}
+
 void check_sorter(const char* op, const Tensor& seq, const Tensor& sorter) {
     CMP_CHECK(sorter.dtype() == CMP_DTYPE_INT64, DTYPE_MISMATCH, op, ": sorter must be a tensor of long dtype, got ",
               dtype_name(sorter.dtype()));
     CMP_CHECK(sorter.sizes() == seq.sizes(), SHAPE_MISMATCH, op,
               ": boundary and sorter must have the same size, but got boundary tensor ", seq.sizes(),
               " and got sorter tensor ", sorter.sizes());
-    // The kernel reads through the sorter, so every entry must be a valid position.
-    const Tensor s = contiguous(sorter);
+    // The kernel reads through the sorter, so every entry must be a valid position. On CUDA the
+    // least and largest entries are read back; only when one is bad is the sorter copied to the
+    // host, where the loop below names the first bad entry as on the CPU.
     const int64_t len = seq.size(-1);
+    if (!sorter.device().is_cpu()) {
+        if (sorter.numel() == 0) return;
+        const int64_t least = item(min_all(sorter), {}).i, largest = item(max_all(sorter), {}).i;
+        if (least >= 0 && largest < len) return;
+    }
+    const Tensor s = contiguous(to_device(sorter, Device::cpu()));
     const int64_t* p = s.data<int64_t>();
     for (int64_t i = 0; i < s.numel(); ++i)
         CMP_CHECK(p[i] >= 0 && p[i] < len, INDEX_OUT_OF_RANGE, op, ": sorter index ", p[i],
@@ -158,6 +200,8 @@ Tensor searchsorted(const Tensor& sorted_sequence, const Tensor& values, bool ou
     const char* op = "searchsorted";
     require_tensor(sorted_sequence, op, "sorted_sequence");
     require_tensor(values, op, "values");
+    check_same_device(op, sorted_sequence, values);
+    check_same_device(op, sorted_sequence, sorter);
     check_search_shapes(op, sorted_sequence, values);
     if (sorter.defined()) check_sorter(op, sorted_sequence, sorter);
     return run_search(op, sorted_sequence, values, out_int32, right, sorter);
@@ -178,6 +222,7 @@ Tensor bucketize(const Tensor& input, const Tensor& boundaries, bool out_int32, 
     require_tensor(boundaries, op, "boundaries");
     CMP_CHECK(boundaries.dim() == 1, SHAPE_MISMATCH, op, ": boundaries tensor must be 1 dimension, but got shape ",
               boundaries.sizes());
+    check_same_device(op, boundaries, input);
     return run_search(op, boundaries, input, out_int32, right, Tensor());
 }
 

@@ -2,6 +2,7 @@
 // line, lines shared out over the pool), the binary search behind searchsorted/bucketize, and
 // the run boundaries of unique.
 #include "cpu/sort_search_stubs.h"
+#include "cpu/sort_key.h"
 #include "cpu/loops.h"
 #include "cpu/reduce_loops.h"
 #include "cpu/vec_math.h"
@@ -23,50 +24,18 @@ template <typename T>
 using compare_t = opmath_t<T>;
 
 // ---- ordered keys -----------------------------------------------------------------------
-// Every sort and top-k works on (key, index) pairs: an unsigned key that orders like the value
-// in the wanted direction, then the input index. Comparing the pairs as pairs gives the order
-// PyTorch defines (NaN largest, all NaNs equal, -0.0 equal to 0.0) with ties in input order,
-// so every sort is stable and topk's choice among ties is deterministic; the comparisons are
-// plain integer compares, without NaN branches.
+// Every sort and top-k works on (key, index) pairs (cpu/sort_key.h, shared with the CUDA
+// backend): the comparisons are plain integer compares, without NaN branches.
 
-template <typename T>
-using radix_key_t = std::conditional_t<(sizeof(T) == 8), uint64_t, uint32_t>;
-
-// The key of a float or double from its bits u, xor flip (all ones for descending): selects on
-// the bits and no branch, so loops of keys vectorise. Positive values get the sign bit set,
-// negative ones all bits flipped; both zeros take +0.0's key and every NaN the largest.
-template <typename F, typename U>
-CMP_VEC_INLINE U float_bits_key(U u, U flip) {
-    const U sign = U(1) << (sizeof(U) * 8 - 1);
-    const U inf = std::is_same_v<F, float> ? U(0x7f800000u) : U(0x7ff0000000000000ull);
-    const U mag = u & ~sign;
-    const U neg = U(0) - (u >> (sizeof(U) * 8 - 1));  // all ones for a set sign bit
-    U key = (u ^ (neg | sign));
-    key = mag == 0 ? sign : key;
-    key = mag > inf ? ~U(0) : key;
-    return key ^ flip;
-}
-
-// The unsigned key of v: ascending keys order like ascending values with NaN above +inf (all
-// NaNs equal) and -0.0 equal to 0.0; descending flips every bit, which reverses the order and
-// keeps ties in input order.
+// The unsigned key of v; the 16-bit floats are keyed through their float value.
 template <typename T>
 CMP_VEC_INLINE radix_key_t<T> radix_key(T v, bool descending) {
-    using U = radix_key_t<T>;
-    U u;
-    if constexpr (std::is_same_v<T, bool>) {
-        u = v ? 1u : 0u;
-    } else if constexpr (std::is_integral_v<T>) {
-        if constexpr (std::is_signed_v<T>) u = static_cast<U>(static_cast<std::make_signed_t<U>>(v)) ^ (U(1) << (sizeof(U) * 8 - 1));
-        else u = static_cast<U>(v);
+    if constexpr (std::is_same_v<T, bool> || std::is_integral_v<T> || std::is_same_v<T, float> ||
+                  std::is_same_v<T, double>) {
+        return sort_key<T>(v, descending);
     } else {
-        using F = std::conditional_t<(sizeof(T) == 8), double, float>;
-        const F f = static_cast<F>(static_cast<opmath_t<T>>(v));
-        std::memcpy(&u, &f, sizeof(U));
-        // Selects on the bits, no branch, so a loop of keys vectorises (topk's scan).
-        return float_bits_key<F>(u, descending ? ~U(0) : U(0));
+        return sort_key<float>(static_cast<float>(static_cast<opmath_t<T>>(v)), descending);
     }
-    return descending ? ~u : u;
 }
 
 // The keys of n contiguous elements and their least one, in a loop that vectorises for
@@ -80,7 +49,7 @@ radix_key_t<T> block_keys(const T* src, int64_t n, bool descending, radix_key_t<
         for (int64_t q = 0; q < n; ++q) {
             U u;
             std::memcpy(&u, src + q, sizeof(U));
-            keys[q] = float_bits_key<T>(u, flip);
+            keys[q] = float_bits_key<U>(u, flip);
             least = std::min(least, keys[q]);
         }
     } else {
@@ -219,20 +188,10 @@ void sort_kernel(const LinePlan& plan, const SortArgs& args) {
     CMP_DISPATCH_ALL_TYPES(plan.dtype, plan.op, [&] { sort_typed<scalar_t>(plan, args); });
 }
 
-// PyTorch's bisection, comparison for comparison: left finds the first position whose element
-// is not below v (!(s >= v) moves right), right the first whose element is above v. Matching
-// its comparisons keeps NaN results identical to PyTorch's.
+// The sorted row's i-th element (through sorter when there is one).
 template <typename K>
-inline int64_t bisect(const K* row, const int64_t* sorter, int64_t len, K v, bool right) {
-    int64_t lo = 0, hi = len;
-    while (lo < hi) {
-        const int64_t mid = lo + (hi - lo) / 2;
-        const K s = sorter ? row[sorter[mid]] : row[mid];
-        const bool go_right = right ? !(s > v) : !(s >= v);
-        if (go_right) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo;
+auto at_of(const K* row, const int64_t* sorter) {
+    return [row, sorter](int64_t i) { return sorter ? row[sorter[i]] : row[i]; };
 }
 
 template <typename T>
@@ -253,13 +212,13 @@ void search_typed(const SearchPlan& plan) {
             const T* row = seq + r * plan.seq_len;
             int64_t pos;
             if constexpr (std::is_same_v<K, T>) {
-                pos = bisect<K>(row, sorter, plan.seq_len, values[i], plan.right);
+                pos = bisect<K>(at_of(row, sorter), plan.seq_len, values[i], plan.right);
             } else {
                 if (loaded_row != r) {
                     row_keys.assign(row, row + plan.seq_len);
                     loaded_row = r;
                 }
-                pos = bisect<K>(row_keys.data(), sorter, plan.seq_len, static_cast<K>(values[i]), plan.right);
+                pos = bisect<K>(at_of(row_keys.data(), sorter), plan.seq_len, static_cast<K>(values[i]), plan.right);
             }
             if (plan.out_int32) static_cast<int32_t*>(plan.out)[i] = static_cast<int32_t>(pos);
             else static_cast<int64_t*>(plan.out)[i] = pos;
