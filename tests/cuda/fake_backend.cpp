@@ -520,7 +520,7 @@ int32_t on_floating(const compute_cuda_iter& it, const char* what, const Fn& fn)
 //
 // Off by default (the tests of "no kernels" messages keep them), switched on by
 // fake_backend_set_host_kernels for the loss tests: fill, copy (casts), binary and the row
-// reductions SUM, MEAN, AMAX and AMIN, which the loss front-ends run around their kernel
+// reductions SUM, MEAN, AMAX, AMIN and ANY, which the loss front-ends run around their kernel
 // (reductions, BCE's range check, broadcast gradients summed back, dtype conversions). Values go
 // through double, so casts and single operations give the CPU's results; sums are added in
 // another order than the CPU's (the tests compare those within a tolerance). The composed ops
@@ -631,7 +631,8 @@ double var_or_logsumexp(int32_t in_dtype, const char* row, int64_t n, int32_t op
 int32_t reduce_rows_args(int32_t, void*, const void* in, int32_t in_dtype, void* out, int32_t out_dtype, int64_t rows,
                          int64_t row_len, int32_t op, const compute_cuda_reduce_args* args) {
     const bool known = op == COMPUTE_CUDA_REDUCE_SUM || op == COMPUTE_CUDA_REDUCE_MEAN || op == COMPUTE_CUDA_REDUCE_AMAX ||
-                       op == COMPUTE_CUDA_REDUCE_AMIN || op == COMPUTE_CUDA_REDUCE_VAR || op == COMPUTE_CUDA_REDUCE_LOGSUMEXP;
+                       op == COMPUTE_CUDA_REDUCE_AMIN || op == COMPUTE_CUDA_REDUCE_VAR || op == COMPUTE_CUDA_REDUCE_LOGSUMEXP ||
+                       op == COMPUTE_CUDA_REDUCE_ANY;
     if (!g_host_kernels || !known) return error(CMP_STATUS_DEVICE_ERROR, kNoKernels);
     const int64_t in_size = size_of(in_dtype), out_size = size_of(out_dtype);
     if (op == COMPUTE_CUDA_REDUCE_VAR || op == COMPUTE_CUDA_REDUCE_LOGSUMEXP) {
@@ -650,6 +651,7 @@ int32_t reduce_rows_args(int32_t, void*, const void* in, int32_t in_dtype, void*
             const double v = load(in_dtype, static_cast<const char*>(in) + (r * row_len + j) * in_size);
             if (op == COMPUTE_CUDA_REDUCE_AMAX) acc = std::isnan(acc) || std::isnan(v) ? NAN : std::max(acc, v);
             else if (op == COMPUTE_CUDA_REDUCE_AMIN) acc = std::isnan(acc) || std::isnan(v) ? NAN : std::min(acc, v);
+            else if (op == COMPUTE_CUDA_REDUCE_ANY) acc = acc != 0.0 || v != 0.0 ? 1.0 : 0.0;
             else acc += v;
         }
         if (op == COMPUTE_CUDA_REDUCE_MEAN) acc /= static_cast<double>(row_len);

@@ -16,7 +16,7 @@
 
 namespace cmp::testing::sort_cases {
 
-// run(a, outs) calls the op on a (on either device) with up to two outputs.
+// run(a, outs) calls the op on a (on either device) with up to three outputs.
 using Op = std::function<cmp_status(cmp_tensor a, cmp_tensor* outs)>;
 
 inline const cmp_dtype kEveryDtype[] = {CMP_DTYPE_FLOAT32, CMP_DTYPE_FLOAT64, CMP_DTYPE_FLOAT16, CMP_DTYPE_BFLOAT16,
@@ -62,7 +62,7 @@ inline std::string shape_str(const std::vector<int64_t>& s) {
     return r + "]";
 }
 
-// run(inputs, outs) calls an op on the inputs (all on one device) with up to two outputs.
+// run(inputs, outs) calls an op on the inputs (all on one device) with up to three outputs.
 using OpN = std::function<cmp_status(const cmp_tensor* inputs, cmp_tensor* outs)>;
 
 // Runs op on the CPU tensors and on their CUDA copies (each transposed first, on both devices,
@@ -84,10 +84,11 @@ inline cmp_status expect_same_n(const std::string& what, const std::vector<cmp_t
             inputs[d].push_back(t);
         }
     }
-    cmp_tensor outs[2][2] = {};
+    cmp_tensor outs[2][3] = {};
     Failure f[2];
     for (int d = 0; d < 2; ++d) f[d] = failure_of([&] { return op(inputs[d].data(), outs[d]); });
-    Handle owned[2][2] = {{Handle(outs[0][0]), Handle(outs[0][1])}, {Handle(outs[1][0]), Handle(outs[1][1])}};
+    Handle owned[2][3] = {{Handle(outs[0][0]), Handle(outs[0][1]), Handle(outs[0][2])},
+                          {Handle(outs[1][0]), Handle(outs[1][1]), Handle(outs[1][2])}};
     if (!both_succeeded(what, f[0], f[1])) return f[0].status;
     for (int k = 0; k < outputs; ++k) {
         const std::string out_what = what + " output " + std::to_string(k);
@@ -340,6 +341,64 @@ inline void search_refusals() {
     Handle owned2(out);
     EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
     EXPECT_NE(f.message.find("bucketize: Expected all tensors to be on the same device"), std::string::npos) << f.message;
+}
+
+// ---- unique / unique_consecutive ----
+
+// unique (flattened or along each dim) and unique_consecutive, with and without inverse and counts,
+// every dtype; values with NaN (each its own group, NaN != NaN), -0.0 beside 0.0 (one group, the
+// first in sorted order kept), ties; empty tensors and empty slices; the CPU's refusals.
+inline void uniques() {
+    struct Case {
+        std::vector<int64_t> sizes;
+        std::vector<int64_t> dims;  // -100: flattened
+    };
+    const Case cases[] = {{{}, {-100}},         {{1}, {-100, 0}},     {{0}, {-100, 0}},   {{37}, {-100, 0, -1}},
+                          {{6, 5}, {-100, 0, 1}}, {{4, 3, 2}, {-100, 0, 1, 2}}, {{3, 0}, {-100, 1}}, {{0, 3}, {0, 1}}};
+    for (cmp_dtype dt : kEveryDtype) {
+        for (const Case& c : cases) {
+            int64_t n = 1;
+            for (int64_t v : c.sizes) n *= v;
+            // Few distinct values so that slices repeat too.
+            std::vector<double> v = tied_values(n, dt, 31u);
+            for (size_t i = 0; i < v.size(); ++i)
+                if (i % 3 == 1 && !std::isnan(v[i])) v[i] = v[i - 1];
+            Handle a = tensor_from(v, c.sizes, dt);
+            for (int64_t dim : c.dims) {
+                const int32_t has_dim = dim != -100;
+                for (int32_t inv : {0, 1}) {
+                    for (int32_t cnt : {0, 1}) {
+                        const std::string what = "dtype " + std::to_string(dt) + " shape " + shape_str(c.sizes) +
+                                                 (has_dim ? " dim " + std::to_string(dim) : " flattened") +
+                                                 (inv ? " inverse" : "") + (cnt ? " counts" : "");
+                        expect_same("unique " + what, a.get(), [&](cmp_tensor t, cmp_tensor* o) {
+                            return cmp_unique(t, 1, inv, cnt, has_dim, has_dim ? dim : 0, &o[0], &o[1], &o[2]);
+                        }, 3);
+                        expect_same("unique_consecutive " + what, a.get(), [&](cmp_tensor t, cmp_tensor* o) {
+                            return cmp_unique_consecutive(t, inv, cnt, has_dim, has_dim ? dim : 0, &o[0], &o[1], &o[2]);
+                        }, 3);
+                    }
+                }
+            }
+        }
+    }
+    // A transposed view, and refusals (dim out of range, a 0-dim input with a dim, empty dims other than dim).
+    Handle m = tensor_from(tied_values(24, CMP_DTYPE_FLOAT32, 8u), {4, 6}, CMP_DTYPE_FLOAT32);
+    expect_same("unique of a transposed view", m.get(), [](cmp_tensor t, cmp_tensor* o) {
+        return cmp_unique(t, 1, 1, 1, 1, 0, &o[0], &o[1], &o[2]);
+    }, 3, true);
+    const auto refused = [](const std::string& what, cmp_tensor t, const Op& op) {
+        EXPECT_NE(expect_same(what, t, op, 3), CMP_STATUS_OK) << what << ": the CPU accepted it";
+    };
+    refused("unique dim 2", m.get(), [](cmp_tensor t, cmp_tensor* o) { return cmp_unique(t, 1, 1, 1, 1, 2, &o[0], &o[1], &o[2]); });
+    Handle zero_dim = tensor_from({3}, {}, CMP_DTYPE_FLOAT32);
+    refused("unique_consecutive of a 0-dim with a dim", zero_dim.get(), [](cmp_tensor t, cmp_tensor* o) {
+        return cmp_unique_consecutive(t, 1, 1, 1, 0, &o[0], &o[1], &o[2]);
+    });
+    Handle empty = tensor_from({}, {0, 3}, CMP_DTYPE_FLOAT32);
+    refused("unique of [0, 3] along dim 1", empty.get(), [](cmp_tensor t, cmp_tensor* o) {
+        return cmp_unique(t, 1, 0, 0, 1, 1, &o[0], &o[1], &o[2]);
+    });
 }
 
 }  // namespace cmp::testing::sort_cases

@@ -133,15 +133,13 @@ TEST(CudaRouting, StorageComesFromTheBackendAllocator) {
 TEST(CudaRouting, OpsWithoutCudaSupportAreRefusedAtTheDoor) {
     Handle dev = to_device(tensor_from(kValues, {2, 3}, CMP_DTYPE_FLOAT32).get(), cuda_device());
     cmp_tensor out = nullptr;
-    cmp_tensor inverse = nullptr, counts = nullptr;
-    Failure f = failure_of([&] { return cmp_unique(dev.get(), 1, 0, 0, 0, 0, &out, &inverse, &counts); });
+    void* capsule = nullptr;
+    Failure f = failure_of([&] { return cmp_to_dlpack(dev.get(), &capsule); });
     EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
-    EXPECT_NE(f.message.find("unique: not implemented on CUDA yet (argument 'a' is on cuda:0)"), std::string::npos)
-        << f.message;
-    f = failure_of([&] { return cmp_unique_consecutive(dev.get(), 0, 0, 0, 0, &out, &inverse, &counts); });
-    EXPECT_NE(f.message.find("unique_consecutive: not implemented on CUDA yet (argument 'a' is on cuda:0)"),
+    EXPECT_NE(f.message.find("to_dlpack: not implemented on CUDA yet (argument 'tensor' is on cuda:0)"),
               std::string::npos)
         << f.message;
+    EXPECT_EQ(capsule, nullptr);
     void* data = nullptr;
     f = failure_of([&] { return cmp_tensor_data_ptr(dev.get(), &data); });
     EXPECT_NE(f.message.find("tensor_data_ptr: not implemented on CUDA yet"), std::string::npos) << f.message;
@@ -916,6 +914,13 @@ TEST(CudaRouting, SearchsortedAndBucketizeGiveTheCpusPositions) {
 TEST(CudaRouting, SearchRefusalsAreTheCpus) {
     HostKernels host_kernels;
     sort_cases::search_refusals();
+}
+
+// unique / unique_consecutive: device ops around the sort and search entries (compare, any, sum,
+// index_select: the fake's host kernels and gather), the CPU's values, inverse and counts.
+TEST(CudaRouting, UniqueGivesTheCpusGroups) {
+    HostKernels host_kernels;
+    sort_cases::uniques();
 }
 
 // The fake evaluates cpu/nn_loss_math.h on the host (as cuda/pointwise_loss.cu does on the

@@ -1,4 +1,5 @@
-// Device parity of sort / argsort / msort / topk and searchsorted / bucketize (cuda/sort_search.cu):
+// Device parity of sort / argsort / msort / topk and searchsorted / bucketize (cuda/sort_search.cu),
+// and unique / unique_consecutive composed of them (ops/sort_search_unique.cpp):
 // on the GPU every value and index is the CPU's bit for bit -- the same keys (cpu/sort_key.h: NaN
 // largest, -0.0 equal to 0.0, ties in increasing index in both directions) through CUB's stable
 // radix sort, and the same bisection -- so no tolerance is involved (docs/CUDA.md). The cases are
@@ -18,6 +19,8 @@ TEST_F(CudaParity, SortRefusalsAreTheCpus) { sort_cases::sort_refusals(); }
 TEST_F(CudaParity, SearchsortedAndBucketizeAreTheCpus) { sort_cases::searches(); }
 
 TEST_F(CudaParity, SearchRefusalsAreTheCpus) { sort_cases::search_refusals(); }
+
+TEST_F(CudaParity, UniqueAndUniqueConsecutiveAreTheCpus) { sort_cases::uniques(); }
 
 }  // namespace
 }  // namespace cmp::testing

@@ -310,6 +310,10 @@ def generate():
         dim=None, return_inverse=True, return_counts=True)
     add("unique_empty", "unique", [(f(0, 3), None)], dim=None, return_inverse=True, return_counts=True)
     add("unique_zero_dim", "unique", [(torch.tensor(5), None)], dim=None, return_inverse=True, return_counts=True)
+    add("error_unique_zero_dim_with_dim", "unique", [(torch.tensor(5), None)], dim=0, return_inverse=True,
+        return_counts=True)
+    add("error_unique_consecutive_zero_dim_with_dim", "unique_consecutive", [(torch.tensor(5.0), None)], dim=-1,
+        return_inverse=False, return_counts=False)
     rows = torch.tensor([[1, 2, 1, 0], [3, 1, 3, 0], [1, 2, 1, 0]])
     add("unique_dim0", "unique", [(rows, None)], dim=0, return_inverse=True, return_counts=True)
     add("unique_dim1", "unique", [(rows, None)], dim=1, return_inverse=True, return_counts=True)

@@ -103,6 +103,9 @@ constexpr std::string_view kCudaOps[] = {
     // sorting and searching (cuda/sort_search.cu: cpu/sort_key.h's keys through CUB's stable radix
     // sort, topk as the head of that sort; the bisection per value): the CPU's values and indices
     "sort", "argsort", "msort", "topk", "searchsorted", "bucketize",
+    // unique / unique_consecutive (ops/sort_search_unique.cpp): the sorts and searches above with
+    // compare, any, sum, index_select; the number of groups read back (one synchronous copy)
+    "unique", "unique_consecutive",
     // the fused optimizer steps (cuda/optim.cu runs the CPU kernels' element updates)
     "sgd_step", "adam_step", "adamw_step", "rmsprop_step", "adagrad_step",
     // the class losses, forward and backward (cuda/class_loss.cu; the reductions are sum and div)

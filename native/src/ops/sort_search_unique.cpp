@@ -1,7 +1,8 @@
 // Front-ends of unique, unique_consecutive and repeat_interleave. unique sorts (the flattened
 // tensor, or the slices along dim lexicographically through stable sorts column by column),
 // then one kernel marks where a run of equal elements/slices starts; groups, inverse and counts
-// follow from those marks in one pass. repeat_interleave is a broadcast copy (number repeats)
+// follow from those marks in one pass (on a CUDA device in device ops: group_rows_cuda, with the
+// number of groups read back once). repeat_interleave is a broadcast copy (number repeats)
 // or an index_select with the repeated positions (tensor repeats). On a CUDA device the repeat
 // counts decide the result's size, so they are read back to the host (one synchronous
 // device-to-host copy), the positions built there and moved to the device for index_select.
@@ -10,6 +11,8 @@
 #include "core/device.h"
 #include "cpu/sort_search_stubs.h"
 #include "ops/indexing.h"
+#include "ops/reductions.h"
+#include "ops/shape_ops.h"
 
 #include <algorithm>
 #include <memory>
@@ -77,6 +80,38 @@ std::vector<int64_t> group_rows(const char* op, const Tensor& sorted_rows, const
     return starts;
 }
 
+// group_rows on a CUDA device, in device ops (the same groups, inverse and counts): row i starts a
+// group where it differs from row i - 1 in some element (compare ne, NaN differing from NaN as on
+// the CPU, then any over the row); the number of groups U is read back (one synchronous copy, as
+// PyTorch's CUDA unique makes); the starts are the first U positions of a stable descending argsort
+// of those marks (the marked positions in increasing order); a row's group is the number of starts
+// after the first that are <= its position (searchsorted, right); counts are the gaps between
+// starts. inverse (defined when wanted) gets row order[i]'s group at position order[i] through the
+// inverse permutation argsort(order). Returns the starts (int64, on the device).
+Tensor group_rows_cuda(const char* op, const Tensor& sorted_rows, const Tensor& order, Tensor* inverse, Tensor* counts) {
+    const Device device = sorted_rows.device();
+    const int64_t n = sorted_rows.size(0), row_len = sorted_rows.size(1);
+    if (n == 0) return empty_int64({0}, device, op);
+    Tensor changed = full({n}, scalar_bool(false), CMP_DTYPE_BOOL, device);
+    fill_(narrow(changed, 0, 0, 1), scalar_bool(true));
+    if (row_len > 0 && n > 1)  // empty slices are all equal
+        copy_(narrow(changed, 0, 1, n - 1),
+              any(compare(CompareOp::Ne, narrow(sorted_rows, 0, 1, n - 1), narrow(sorted_rows, 0, 0, n - 1)), {1}, false));
+    const int64_t groups = item(sum(changed, {}, false), {}).i;
+    const Tensor starts = contiguous(narrow(argsort(changed, 0, true), 0, 0, groups));
+    const Tensor later_starts = narrow(starts, 0, 1, groups - 1);
+    if (inverse) {
+        const Tensor positions = arange(scalar_int(0), scalar_int(n), scalar_int(1), CMP_DTYPE_INT64, device);
+        const Tensor group = searchsorted(later_starts, positions, false, true, Tensor());
+        *inverse = order.defined() ? index_select(group, 0, argsort(order, 0, false)) : group;
+    }
+    if (counts) {
+        const Tensor ends = cat({later_starts, full({1}, scalar_int(n), CMP_DTYPE_INT64, device)}, 0);
+        *counts = sub(ends, starts, scalar_int(1));
+    }
+    return starts;
+}
+
 Tensor vector_tensor(const std::vector<int64_t>& v, Device device, const char* op) {
     Tensor t = empty_int64({static_cast<int64_t>(v.size())}, device, op);
     std::copy(v.begin(), v.end(), t.data<int64_t>());
@@ -90,6 +125,7 @@ std::tuple<Tensor, Tensor, Tensor> unique_impl(const char* op, const Tensor& a, 
     Tensor rows;  // one element or slice per row
     int64_t d = 0;
     if (has_dim) {
+        CMP_CHECK(a.dim() > 0, INDEX_OUT_OF_RANGE, op, ": Dimension specified as ", dim, " but tensor has no dimensions");
         d = wrap_dim(dim, a, op);
         // As in PyTorch: with no elements, only the selected dim may be the empty one.
         CMP_CHECK(a.numel() != 0 || a.size(d) == 0, INVALID_ARGUMENT, op, ": input of shape ", a.sizes(),
@@ -110,23 +146,33 @@ std::tuple<Tensor, Tensor, Tensor> unique_impl(const char* op, const Tensor& a, 
         order = indices;
         sorted_rows = view(values, {n, 1});
     }
-    Tensor inverse = return_inverse ? empty_int64(has_dim ? Shape{n} : a.sizes(), a.device(), op)
-                                    : empty_int64({0}, a.device(), op);
-    std::vector<int64_t> counts;
-    const std::vector<int64_t> starts = group_rows(op, sorted_rows, order.defined() ? order.data<int64_t>() : nullptr,
-                                                   return_inverse ? inverse.data<int64_t>() : nullptr, counts);
-    const Tensor picked = index_select(sorted_rows, 0, vector_tensor(starts, a.device(), op));
+    const Shape inverse_sizes = return_inverse ? (has_dim ? Shape{n} : a.sizes()) : Shape{0};
+    Tensor inverse, count_tensor, start_tensor;
+    if (!a.device().is_cpu()) {
+        start_tensor = group_rows_cuda(op, sorted_rows, order, return_inverse ? &inverse : nullptr,
+                                       return_counts ? &count_tensor : nullptr);
+        inverse = return_inverse && n > 0 ? reshape(inverse, inverse_sizes) : empty_int64(inverse_sizes, a.device(), op);
+        if (!return_counts || n == 0) count_tensor = empty_int64({0}, a.device(), op);
+    } else {
+        inverse = empty_int64(inverse_sizes, a.device(), op);
+        std::vector<int64_t> counts;
+        const std::vector<int64_t> starts = group_rows(op, sorted_rows, order.defined() ? order.data<int64_t>() : nullptr,
+                                                       return_inverse ? inverse.data<int64_t>() : nullptr, counts);
+        start_tensor = vector_tensor(starts, a.device(), op);
+        count_tensor = return_counts ? vector_tensor(counts, a.device(), op) : empty_int64({0}, a.device(), op);
+    }
+    const int64_t groups = start_tensor.numel();
+    const Tensor picked = index_select(sorted_rows, 0, start_tensor);
     Tensor values;
     if (has_dim) {
         // picked holds the unique slices as rows of the swapped layout; swap dim back.
         Shape swapped_sizes = a.sizes();
         std::swap(swapped_sizes[0], swapped_sizes[static_cast<size_t>(d)]);
-        swapped_sizes[0] = static_cast<int64_t>(starts.size());
+        swapped_sizes[0] = groups;
         values = contiguous(transpose(reshape(picked, swapped_sizes), 0, d));
     } else {
-        values = reshape(picked, {static_cast<int64_t>(starts.size())});
+        values = reshape(picked, {groups});
     }
-    Tensor count_tensor = return_counts ? vector_tensor(counts, a.device(), op) : empty_int64({0}, a.device(), op);
     return {values, inverse, count_tensor};
 }
 
