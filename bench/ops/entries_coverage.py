@@ -180,6 +180,12 @@ def nn_more():
                                       ctypes.c_int32(0), ctypes.c_int32(0)),
                 lambda t: (lambda: _F().interpolate(t[0], size=(112, 112), mode="bilinear", align_corners=False)),
                 requires="cmp_interpolate")
+    yield Entry("upsample bilinear backward (x2)", "float32 [8, 64, 112, 112] -> [8, 64, 56, 56]",
+                make_inputs(rand(8, 64, 112, 112)),
+                lambda c, t: c.caller("cmp_interpolate_backward", t[0], int64s([8, 64, 56, 56]), ctypes.c_int64(4), None,
+                                      ctypes.c_int32(2), ctypes.c_int32(0), ctypes.c_int32(0)),
+                lambda t: (lambda: _torch().ops.aten.upsample_bilinear2d_backward(t[0], [112, 112], [8, 64, 56, 56], False)),
+                requires="cmp_interpolate_backward")
     yield Entry("upsample nearest (x2)", "float32 [8, 64, 56, 56]", make_inputs(rand(8, 64, 56, 56)),
                 lambda c, t: c.caller("cmp_interpolate", t[0], ctypes.c_int64(2), int64s([112, 112]), None, ctypes.c_int32(0),
                                       ctypes.c_int32(0), ctypes.c_int32(0)),

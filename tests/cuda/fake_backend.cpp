@@ -7,7 +7,7 @@
 // cpu/optim_update.h, cpu/activation_backward_math.h and cpu/nn_loss_math.h, as the real kernels do on the device, and so are layer, RMS and
 // group norm (row_norm, row_norm_backward: cuda/row_norm.cu's passes, one thread, with cpu/row_norm_math.h's
 // formulas), gather, scatter and embedding_backward (cuda/index.cu's element order, roundings and bad-position rule), and pool
-// (cuda/pool_window.h's per-element passes, as cuda/pool.cu runs them), so the routing tests can
+// (cuda/pool_window.h's per-element passes, as cuda/pool.cu runs them), interpolate (cuda/interp_taps.h's), so the routing tests can
 // compare every value with the CPU's (which cannot tell a wrong seed, offset or count apart
 // from a right one otherwise). Built twice: as a correct backend, and with FAKE_BACKEND_VERSION set to
 // another interface version for the mismatch test. Never shipped. The entries with a plan
@@ -31,6 +31,7 @@
 #include "cuda/advanced_index_walk.h"
 #include "cuda/class_loss_rows.h"
 #include "cuda/im2col_index.h"
+#include "cuda/interp_taps.h"
 #include "cuda/optim_args.h"
 #include "cuda/pool_window.h"
 #include "cuda/scatter_combine.h"
@@ -1160,6 +1161,33 @@ int32_t advanced_index(compute_cuda_advanced_index* a) {
     }
     return CMP_STATUS_OK;
 }
+// cuda/interpolate.cu on the host: cuda/interp_taps.h's per-element passes in a loop.
+template <typename T>
+void interp_pass(const compute_cuda_interp* d) {
+    const auto* src = static_cast<const T*>(d->src);
+    auto* dst = static_cast<T*>(d->dst);
+    for (int64_t e = 0; e < d->n; ++e) {
+        if constexpr (std::is_floating_point_v<T>)
+            if (d->op == COMPUTE_CUDA_INTERP_BACKWARD) {
+                dst[e] = cmp::cuda_interp::backward_one<T>(*d, src, e);
+                continue;
+            }
+        dst[e] = cmp::cuda_interp::forward_one<T>(*d, src, e);
+    }
+}
+int32_t interpolate(const compute_cuda_interp* d) {
+    if (d->n == 0) return CMP_STATUS_OK;
+    switch (d->dtype) {
+        case CMP_DTYPE_FLOAT32: interp_pass<float>(d); return CMP_STATUS_OK;
+        case CMP_DTYPE_FLOAT64: interp_pass<double>(d); return CMP_STATUS_OK;
+        case CMP_DTYPE_UINT8:
+            if (d->linear || d->op != COMPUTE_CUDA_INTERP_FORWARD)
+                return error(CMP_STATUS_DTYPE_MISMATCH, "fake backend: uint8 interpolate pass");
+            interp_pass<uint8_t>(d);
+            return CMP_STATUS_OK;
+        default: return error(CMP_STATUS_DTYPE_MISMATCH, "fake backend: interpolate of another dtype");
+    }
+}
 
 // cuda/sort_search.cu on the host with cpu/sort_key.h: each row's positions sorted stably by key
 // (the 16-bit floats keyed through their float value), the values copied from them; each value's
@@ -1247,7 +1275,7 @@ const compute_cuda_backend kBackend = {
     gather, embedding_backward, scatter, im2col, pool,
     randperm, multinomial,
     nonzero, advanced_index,
-    sort, search,
+    sort, search, interpolate,
 };
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include "loss_cases.h"
 #include "advanced_index_cases.h"
 #include "index_cases.h"
+#include "interp_cases.h"
 #include "optim_cases.h"
 #include "pool_cases.h"
 #include "random_cases.h"
@@ -1132,6 +1133,16 @@ TEST(CudaRouting, ConvolutionRefusalsComeBeforeTheBackend) {
 TEST(CudaRouting, PoolingGivesTheCpusValues) {
     HostKernels host_kernels;
     pool_cases::every_case();
+}
+
+// The fake runs cuda/interp_taps.h's passes on the host over the taps (or inverse tap lists) the
+// front-end uploads, as cuda/interpolate.cu does on the device: nearest, nearest-exact and linear
+// over 1-3 spatial dims, align_corners, sizes and scale factors (kept or recomputed), NaNs,
+// strided and empty inputs, four floating dtypes and uint8: outputs and input gradients equal to
+// the CPU's; refused arguments with the CPU's messages.
+TEST(CudaRouting, InterpolateGivesTheCpusValues) {
+    HostKernels host_kernels;
+    interp_cases::every_case();
 }
 
 TEST(CudaRouting, PoolingRefusesOperandsOnAnotherDevice) {

@@ -59,6 +59,9 @@ constexpr std::string_view kCudaOps[] = {
     // max pooling's is max_pool_backward); every pass deterministic, the CPU's values
     "max_pool", "max_pool_backward", "avg_pool", "avg_pool_backward", "adaptive_avg_pool",
     "adaptive_avg_pool_backward", "adaptive_max_pool",
+    // interpolate (cuda/interpolate.cu): the CPU's taps uploaded, the backward a gather over
+    // their inverse lists; the CPU's values
+    "interpolate", "interpolate_backward",
     // indexing (cuda/index.cu): gather, index_select, embedding (without max_norm) and its
     // dense backward, the scatter family (scatter_reduce's mean divides with the elementwise ops)
     "gather", "index_select", "embedding", "embedding_backward", "scatter", "scatter_add", "scatter_add_",

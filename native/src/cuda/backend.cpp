@@ -73,6 +73,7 @@ const compute_cuda_backend kBackend = {
     advanced_index,
     sort,
     search,
+    interpolate,
 };
 
 }  // namespace

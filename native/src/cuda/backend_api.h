@@ -685,6 +685,50 @@ typedef struct compute_cuda_pool {
     int64_t bad_index;
 } compute_cuda_pool;
 
+/* interpolate passes (interpolate), ops/nn_pool_interp.cpp's taps on the device. */
+typedef enum compute_cuda_interp_op {
+    COMPUTE_CUDA_INTERP_FORWARD = 0, /* dst (output) gathered from src (input) through the taps */
+    COMPUTE_CUDA_INTERP_BACKWARD = 1 /* dst (grad_input) from src (grad_output) through the inverse lists */
+} compute_cuda_interp_op;
+
+/* One spatial dim of an interpolation, as device arrays the core uploads (one transfer). The
+ * forward reads the taps of output o: i0[o], i1[o] and weights w0[o], w1[o] (nearest modes: i0
+ * only). The backward reads the inverse lists: input i is read by the entries
+ * [first[i], first[i + 1]) of (outputs, weights), ordered by output and, for one output, tap 0
+ * before tap 1 (an output whose two taps name i appears twice). The size-1 dims that pad the
+ * op to three dims have real 0 and one tap {0, 0, 1, 0}; the pointers a pass does not read may
+ * be NULL. */
+typedef struct compute_cuda_interp_dim {
+    int64_t in_size;
+    int64_t out_size;
+    int32_t real;
+    int32_t reserved;
+    const int64_t* i0;      /* out_size values (forward) */
+    const int64_t* i1;      /* out_size values (forward) */
+    const double* w0;       /* out_size values (forward) */
+    const double* w1;       /* out_size values (forward) */
+    const int64_t* first;   /* in_size + 1 offsets (backward) */
+    const int64_t* outputs; /* first[in_size] output indices (backward) */
+    const double* weights;  /* first[in_size] tap weights (backward) */
+} compute_cuda_interp_dim;
+
+/* An interpolate pass over `planes` contiguous planes of dims[0] x dims[1] x dims[2] (outermost
+ * first). linear: 0 for nearest / nearest-exact (dst = the i0 tap), 1 for linear. dtype: float32
+ * or float64 (the core converts the 16-bit floats), uint8 for a nearest FORWARD. n: the elements
+ * of dst (planes times the output plane forward, the input plane backward). */
+typedef struct compute_cuda_interp {
+    int32_t device;
+    int32_t dtype;
+    int32_t op; /* compute_cuda_interp_op */
+    int32_t linear;
+    void* stream;
+    int64_t n;
+    int64_t planes;
+    compute_cuda_interp_dim dims[3];
+    const void* src; /* forward: input; backward: grad_output */
+    void* dst;       /* forward: output; backward: grad_input */
+} compute_cuda_interp;
+
 /* The core's allocation-failure hook (the managed host's GC): the backend calls it, without
  * holding its own locks, when a device allocation fails even after freeing its cache; a
  * non-zero return asks for one more try. */
@@ -908,6 +952,13 @@ typedef struct compute_cuda_backend {
     /* The searches s describes (compute_cuda_search) on s->stream, a thread per value. n == 0 does
      * nothing. */
     int32_t (*search)(const compute_cuda_search* s);
+
+    /* --- appended in version 2: interpolate, forward and backward --- */
+    /* The pass d describes (compute_cuda_interp) on d->stream, a thread per element of dst:
+     * the forward applies the CPU's taps in the CPU kernel's order (w, then h, then d), the
+     * backward adds each input's terms in output order (the CPU kernel's), products rounded
+     * before they are added; no atomics. n == 0 does nothing. */
+    int32_t (*interpolate)(const compute_cuda_interp* d);
 } compute_cuda_backend;
 
 /* The one symbol the backend exports. */

@@ -112,4 +112,7 @@ int32_t pool(compute_cuda_pool* p);
 int32_t nonzero(compute_cuda_nonzero* z);
 int32_t advanced_index(compute_cuda_advanced_index* a);
 
+// interpolate.cu (interp_taps.h)
+int32_t interpolate(const compute_cuda_interp* d);
+
 }  // namespace cmp::cuda_backend

@@ -11,6 +11,7 @@
 #include "cpu/indexing_stubs.h"
 #include "cpu/nn_loss_stubs.h"
 #include "cpu/nn_norm_stubs.h"
+#include "cpu/nn_pool_stubs.h"
 #include "cpu/unary_math_list.h"
 #include "cuda/backend_api.h"
 #include "ops/nn_conv_engine.h"
@@ -188,6 +189,11 @@ void sort_rows(const char* op, const Tensor& in, int64_t len, bool descending, c
 // seq and values share a dtype other than bool (the front-end's promotion).
 void search(const char* op, const Tensor& seq, const Tensor& sorter, const Tensor& values, bool right,
             const Tensor& out);
+// The interpolate pass of the CPU front-end's plan (ops/nn_pool_interp.cpp: the taps of every
+// dim) from the dense CUDA tensor src into dst (dense, written whole): the forward (src the
+// input) or, with backward, the input gradient (src grad_output). The taps, or their inverse
+// lists, are moved to the device in one transfer (cuda_interp.cpp).
+void interpolate(const char* op, const cpu::InterpPlan& plan, bool backward, const Tensor& src, const Tensor& dst);
 
 // A random fill's description with its op and the reserved blocks; the op's parameters are the caller's.
 inline compute_cuda_random random_draw(compute_cuda_random_op op, uint64_t seed, uint64_t offset) {

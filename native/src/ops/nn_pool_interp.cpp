@@ -2,10 +2,14 @@
 // and its backward. PyTorch's coordinate rules are reproduced step by step, including the
 // precision each step is computed in (the nearest modes use a float32 scale whatever the
 // dtype; linear uses the input's compute dtype), because they decide which source pixel is hit.
+// CUDA tensors take the same checks, conversions and taps (computed here, on the host), then
+// the device pass (ops/cuda_interp.cpp, cuda/interp_taps.h), which gives the CPU's values.
 #include "ops/nn_pool.h"
 #include "ops/nn_pool_util.h"
 
+#include "core/device.h"
 #include "cpu/nn_pool_stubs.h"
+#include "ops/cuda_ops.h"
 
 #include <cmath>
 
@@ -142,7 +146,10 @@ Tensor interpolate(const Tensor& input, const InterpArgs& args) {
     SpatialInput in = spatial_input(input, args.nspatial, op, allowed, false);
     const Shape out_spatial = output_spatial(in.spatial, args, op);
     Tensor out = Tensor::empty(join(in.lead, out_spatial), in.x.dtype(), in.x.device());
-    if (out.numel() > 0) cpu::interpolate_stub(plan_of(in.planes, in.spatial, out_spatial, args, in.x.dtype()), in.x, out);
+    if (out.numel() == 0) return to_caller(out, in.dtype);
+    const cpu::InterpPlan plan = plan_of(in.planes, in.spatial, out_spatial, args, in.x.dtype());
+    if (!in.x.device().is_cpu()) cuda_ops::interpolate(op.c_str(), plan, false, in.x, out);
+    else cpu::interpolate_stub(plan, in.x, out);
     return to_caller(out, in.dtype);
 }
 
@@ -150,6 +157,7 @@ Tensor interpolate_backward(const Tensor& grad_output, const Shape& input_size, 
     const std::string op = interp_op(args) + " backward";
     check_args(args, op);
     CMP_CHECK(grad_output.defined(), INVALID_ARGUMENT, op, ": grad_output is undefined");
+    require_available(grad_output.device(), op.c_str());
     CMP_CHECK(is_floating(grad_output.dtype()), DTYPE_MISMATCH, op, ": grad_output must be floating, got ",
               dtype_name(grad_output.dtype()));
     CMP_CHECK(static_cast<int64_t>(input_size.size()) == args.nspatial + 2, INVALID_ARGUMENT, op,
@@ -160,6 +168,14 @@ Tensor interpolate_backward(const Tensor& grad_output, const Shape& input_size, 
     const Shape out_spatial = output_spatial(in_spatial, args, op);
     const DType dtype = grad_output.dtype();
     Tensor g = grad_arg(grad_output, dtype, join(lead, out_spatial), op, "grad_output");
+    if (!g.device().is_cpu()) {
+        // The device pass gathers every input's terms: it writes every element.
+        Tensor grad_in = Tensor::empty(input_size, g.dtype(), g.device());
+        if (grad_in.numel() > 0)
+            cuda_ops::interpolate(op.c_str(), plan_of(lead[0] * lead[1], in_spatial, out_spatial, args, g.dtype()), true,
+                                  g, grad_in);
+        return to_caller(grad_in, dtype);
+    }
     Tensor grad_in = zeros(input_size, g.dtype());
     if (g.numel() > 0)
         cpu::interpolate_backward_stub(plan_of(lead[0] * lead[1], in_spatial, out_spatial, args, g.dtype()), g, grad_in);
