@@ -190,6 +190,17 @@ def nn_more():
                 lambda c, t: c.caller("cmp_interpolate", t[0], ctypes.c_int64(2), int64s([112, 112]), None, ctypes.c_int32(0),
                                       ctypes.c_int32(0), ctypes.c_int32(0)),
                 lambda t: (lambda: _F().interpolate(t[0], size=(112, 112), mode="nearest")), requires="cmp_interpolate")
+    yield Entry("grid_sample bilinear (zeros)", "float32 [8, 64, 56, 56], grid [8, 56, 56, 2]",
+                make_inputs(rand(8, 64, 56, 56), other(8, 56, 56, 2, low=-1.1, high=1.1)),
+                lambda c, t: c.caller("cmp_grid_sample", t[0], t[1], ctypes.c_int32(0), ctypes.c_int32(0), ctypes.c_int32(0)),
+                lambda t: (lambda: _F().grid_sample(t[0], t[1], mode="bilinear", padding_mode="zeros", align_corners=False)),
+                requires="cmp_grid_sample")
+    yield Entry("grid_sample bilinear backward (zeros)", "float32 [8, 64, 56, 56], grid [8, 56, 56, 2]",
+                make_inputs(other(8, 64, 56, 56, seed=777), rand(8, 64, 56, 56), other(8, 56, 56, 2, low=-1.1, high=1.1)),
+                lambda c, t: c.caller("cmp_grid_sample_backward", t[0], t[1], t[2], ctypes.c_int32(0), ctypes.c_int32(0),
+                                      ctypes.c_int32(0), outs=2),
+                lambda t: (lambda: _torch().ops.aten.grid_sampler_2d_backward(t[0], t[1], t[2], 0, 0, False, [True, True])),
+                requires="cmp_grid_sample_backward")
     yield Entry("dropout (p 0.1, training)", f"float32 [{MEG}]", make_inputs(rand(MEG)),
                 lambda c, t: c.caller("cmp_dropout", t[0], ctypes.c_double(0.1), ctypes.c_int32(1), outs=2),
                 lambda t: (lambda: _F().dropout(t[0], 0.1, True)), requires="cmp_dropout")

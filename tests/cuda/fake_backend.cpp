@@ -7,7 +7,7 @@
 // cpu/optim_update.h, cpu/activation_backward_math.h and cpu/nn_loss_math.h, as the real kernels do on the device, and so are layer, RMS and
 // group norm (row_norm, row_norm_backward: cuda/row_norm.cu's passes, one thread, with cpu/row_norm_math.h's
 // formulas), gather, scatter and embedding_backward (cuda/index.cu's element order, roundings and bad-position rule), and pool
-// (cuda/pool_window.h's per-element passes, as cuda/pool.cu runs them), interpolate (cuda/interp_taps.h's), so the routing tests can
+// (cuda/pool_window.h's per-element passes, as cuda/pool.cu runs them), interpolate (cuda/interp_taps.h's) and grid_sample (cuda/grid_sample_math.h's), so the routing tests can
 // compare every value with the CPU's (which cannot tell a wrong seed, offset or count apart
 // from a right one otherwise). Built twice: as a correct backend, and with FAKE_BACKEND_VERSION set to
 // another interface version for the mismatch test. Never shipped. The entries with a plan
@@ -30,6 +30,7 @@
 #include "cpu/unary_math_list.h"
 #include "cuda/advanced_index_walk.h"
 #include "cuda/class_loss_rows.h"
+#include "cuda/grid_sample_math.h"
 #include "cuda/im2col_index.h"
 #include "cuda/interp_taps.h"
 #include "cuda/optim_args.h"
@@ -1264,6 +1265,45 @@ int32_t search(const compute_cuda_search* d) {
                     [&](auto zero) { return search_typed<decltype(zero)>(*d); });
 }
 
+// cuda/grid_sample.cu on the host: cuda/grid_sample_math.h's per-element passes in loops; the
+// backward's entries sorted stably by key (as CUB's radix sort orders them), then gathered.
+template <typename T>
+void grid_pass(const compute_cuda_grid_sample* d) {
+    namespace cg = cmp::cuda_grid;
+    const cg::Shape s{d->batch, d->channels, d->height, d->width, d->out_height, d->out_width};
+    const auto* x = static_cast<const T*>(d->input);
+    const auto* g = static_cast<const T*>(d->grid);
+    if (d->op == COMPUTE_CUDA_GRID_FORWARD) {
+        for (int64_t e = 0; e < d->n; ++e) static_cast<T*>(d->output)[e] = cg::forward_one<T>(*d, s, x, g, e);
+        return;
+    }
+    const auto* go = static_cast<const T*>(d->grad_output);
+    const int64_t samples = s.N * s.Ho * s.Wo, count = samples * 4;
+    for (int64_t q = 0; q < samples; ++q) cg::grad_grid_one<T>(*d, s, go, x, g, static_cast<T*>(d->grad_grid), q);
+    std::vector<int64_t> keys(static_cast<size_t>(count)), entries(static_cast<size_t>(count));
+    std::vector<T> weights(static_cast<size_t>(count));
+    for (int64_t t = 0; t < count; ++t) {
+        cg::corner_entry<T>(*d, s, g, t, &keys[static_cast<size_t>(t)], &weights[static_cast<size_t>(t)]);
+        entries[static_cast<size_t>(t)] = t;
+    }
+    std::stable_sort(entries.begin(), entries.end(),
+                     [&](int64_t a, int64_t b) { return keys[static_cast<size_t>(a)] < keys[static_cast<size_t>(b)]; });
+    std::vector<int64_t> sorted(static_cast<size_t>(count));
+    for (size_t k = 0; k < sorted.size(); ++k) sorted[k] = keys[static_cast<size_t>(entries[k])];
+    const int64_t n_in = s.N * s.C * s.H * s.W;
+    for (int64_t e = 0; e < n_in; ++e)
+        static_cast<T*>(d->grad_input)[e] =
+            cg::grad_input_one<T>(*d, s, sorted.data(), entries.data(), weights.data(), count, go, e);
+}
+int32_t grid_sample(const compute_cuda_grid_sample* d) {
+    if (d->n == 0) return CMP_STATUS_OK;
+    switch (d->dtype) {
+        case CMP_DTYPE_FLOAT32: grid_pass<float>(d); return CMP_STATUS_OK;
+        case CMP_DTYPE_FLOAT64: grid_pass<double>(d); return CMP_STATUS_OK;
+        default: return error(CMP_STATUS_DTYPE_MISMATCH, "fake backend: grid_sample of another dtype");
+    }
+}
+
 const compute_cuda_backend kBackend = {
     FAKE_BACKEND_VERSION, sizeof(compute_cuda_backend), last_error, runtime_version, device_count,
     unavailable_reason, device_properties, ok_device, set_reclaim_hook, allocate, deallocate, memory_stats,
@@ -1275,7 +1315,7 @@ const compute_cuda_backend kBackend = {
     gather, embedding_backward, scatter, im2col, pool,
     randperm, multinomial,
     nonzero, advanced_index,
-    sort, search, interpolate,
+    sort, search, interpolate, grid_sample,
 };
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include "loss_cases.h"
 #include "advanced_index_cases.h"
 #include "index_cases.h"
+#include "grid_cases.h"
 #include "interp_cases.h"
 #include "optim_cases.h"
 #include "pool_cases.h"
@@ -1143,6 +1144,28 @@ TEST(CudaRouting, PoolingGivesTheCpusValues) {
 TEST(CudaRouting, InterpolateGivesTheCpusValues) {
     HostKernels host_kernels;
     interp_cases::every_case();
+}
+
+// The fake runs cuda/grid_sample_math.h's passes on the host (the backward's corner entries sorted
+// stably by pixel, as cuda/grid_sample.cu sorts them with CUB): bilinear and nearest, zeros /
+// border / reflection padding, align_corners, points outside the input, on its edges and at
+// NaN / Inf, 1-pixel dims, an empty batch, no output sample, four floating dtypes: outputs,
+// grad_input and grad_grid equal to the CPU's; refused arguments with the CPU's messages.
+TEST(CudaRouting, GridSampleGivesTheCpusValues) {
+    HostKernels host_kernels;
+    grid_cases::every_case();
+}
+
+TEST(CudaRouting, GridSampleRefusesOperandsOnAnotherDevice) {
+    HostKernels host_kernels;
+    const Handle x = pool_cases::input_of({1, 2, 4, 4}, CMP_DTYPE_FLOAT32, pool_cases::Fill::Distinct, false);
+    const Handle g = tensor_from(grid_cases::grid_values(8, false), {1, 2, 2, 2}, CMP_DTYPE_FLOAT32);
+    const Handle dx = to_device(x.get(), cuda_device());
+    cmp_tensor out = nullptr;
+    const Failure f = failure_of([&] { return cmp_grid_sample(dx.get(), g.get(), 0, 0, 0, &out); });
+    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
+    EXPECT_NE(f.message.find("Expected all tensors to be on the same device"), std::string::npos) << f.message;
+    EXPECT_EQ(out, nullptr);
 }
 
 TEST(CudaRouting, PoolingRefusesOperandsOnAnotherDevice) {

@@ -62,6 +62,9 @@ constexpr std::string_view kCudaOps[] = {
     // interpolate (cuda/interpolate.cu): the CPU's taps uploaded, the backward a gather over
     // their inverse lists; the CPU's values
     "interpolate", "interpolate_backward",
+    // grid_sample 2-d (cuda/grid_sample.cu): the CPU's coordinate math, the input gradient a
+    // sorted gather; the CPU's values
+    "grid_sample", "grid_sample_backward",
     // indexing (cuda/index.cu): gather, index_select, embedding (without max_norm) and its
     // dense backward, the scatter family (scatter_reduce's mean divides with the elementwise ops)
     "gather", "index_select", "embedding", "embedding_backward", "scatter", "scatter_add", "scatter_add_",

@@ -74,6 +74,7 @@ const compute_cuda_backend kBackend = {
     sort,
     search,
     interpolate,
+    grid_sample,
 };
 
 }  // namespace

@@ -729,6 +729,40 @@ typedef struct compute_cuda_interp {
     void* dst;       /* forward: output; backward: grad_input */
 } compute_cuda_interp;
 
+/* grid_sample 2-d passes (grid_sample), ops/nn_pool_grid.cpp's operands on the device. */
+typedef enum compute_cuda_grid_op {
+    COMPUTE_CUDA_GRID_FORWARD = 0, /* output from input and grid */
+    COMPUTE_CUDA_GRID_BACKWARD = 1 /* grad_input and grad_grid from grad_output, input and grid */
+} compute_cuda_grid_op;
+
+/* A grid_sample pass: input [N, C, H, W], grid [N, Ho, Wo, 2], output / grad_output
+ * [N, C, Ho, Wo], grad_input like input, grad_grid like grid, all contiguous and of dtype
+ * float32 or float64 (the core converts the 16-bit floats). nearest: 0 bilinear, 1 nearest;
+ * padding: cmp_grid_padding_mode. n: the output's elements (both passes; the backward writes
+ * every element of grad_input and grad_grid). */
+typedef struct compute_cuda_grid_sample {
+    int32_t device;
+    int32_t dtype;
+    int32_t op; /* compute_cuda_grid_op */
+    int32_t nearest;
+    int32_t padding;
+    int32_t align_corners;
+    void* stream;
+    int64_t n;
+    int64_t batch;
+    int64_t channels;
+    int64_t height;
+    int64_t width;
+    int64_t out_height;
+    int64_t out_width;
+    const void* input;
+    const void* grid;
+    const void* grad_output; /* BACKWARD only */
+    void* output;            /* FORWARD only */
+    void* grad_input;        /* BACKWARD only */
+    void* grad_grid;         /* BACKWARD only */
+} compute_cuda_grid_sample;
+
 /* The core's allocation-failure hook (the managed host's GC): the backend calls it, without
  * holding its own locks, when a device allocation fails even after freeing its cache; a
  * non-zero return asks for one more try. */
@@ -959,6 +993,14 @@ typedef struct compute_cuda_backend {
      * backward adds each input's terms in output order (the CPU kernel's), products rounded
      * before they are added; no atomics. n == 0 does nothing. */
     int32_t (*interpolate)(const compute_cuda_interp* d);
+
+    /* --- appended in version 2: grid_sample 2-d, forward and backward --- */
+    /* The pass d describes (compute_cuda_grid_sample) on d->stream, deterministic: the forward
+     * is a thread per output; the backward's grad_grid a thread per sample adding its channels'
+     * terms in the CPU kernel's order, its grad_input a gather: the (sample, corner) entries are
+     * sorted by the input pixel they add to (a stable radix sort), then a thread per input
+     * element adds its run in sample order. No float atomics: the CPU's sums, every run. */
+    int32_t (*grid_sample)(const compute_cuda_grid_sample* d);
 } compute_cuda_backend;
 
 /* The one symbol the backend exports. */

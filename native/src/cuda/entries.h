@@ -115,4 +115,7 @@ int32_t advanced_index(compute_cuda_advanced_index* a);
 // interpolate.cu (interp_taps.h)
 int32_t interpolate(const compute_cuda_interp* d);
 
+// grid_sample.cu (grid_sample_math.h, scratch.h)
+int32_t grid_sample(const compute_cuda_grid_sample* d);
+
 }  // namespace cmp::cuda_backend

@@ -1,9 +1,10 @@
-// interpolate on CUDA (see cuda_ops.h): the CPU front-end's plan (ops/nn_pool_interp.cpp, the
-// taps PyTorch's coordinate rules give, computed on the host) is packed into one host buffer
-// and moved to the device in one transfer, then the backend's interpolate entry applies it
-// (cuda/interp_taps.h). The forward uploads the taps; the backward their transpose per dim,
+// interpolate and grid_sample on CUDA (see cuda_ops.h). interpolate: the CPU front-end's plan
+// (ops/nn_pool_interp.cpp, the taps PyTorch's coordinate rules give, computed on the host) is
+// packed into one host buffer and moved to the device in one transfer, then the backend's
+// interpolate entry applies it (cuda/interp_taps.h). The forward uploads the taps; the backward their transpose per dim,
 // for each input index the outputs that read it with their weights (CSR), in the order in
-// which the CPU kernel visits them. Nothing is read back.
+// which the CPU kernel visits them. Nothing is read back. grid_sample: the front-end's dense
+// operands and arguments handed to the backend's grid_sample entry (cuda/grid_sample.cu).
 #include "ops/cuda_ops.h"
 
 #include "core/cuda_runtime.h"
@@ -124,6 +125,40 @@ void interpolate(const char* op, const cpu::InterpPlan& plan, bool backward, con
     d.src = src.data_ptr();
     d.dst = dst.data_ptr();
     cuda::check(cuda::get(op).interpolate(&d), op);
+}
+
+void grid_sample(const char* op, const cpu::GridSampleArgs& a, const Tensor& input, const Tensor& grid,
+                 const Tensor& grad_output, const Tensor& out, const Tensor& grad_grid) {
+    const bool backward = grad_output.defined();
+    CMP_CHECK(input.is_contiguous() && grid.is_contiguous() && out.is_contiguous() &&
+                  (!backward || (grad_output.is_contiguous() && grad_grid.is_contiguous())),
+              INTERNAL_ERROR, op, ": the grid_sample pass's operands must be dense");
+    compute_cuda_grid_sample d{};
+    d.device = input.device().index;
+    d.dtype = static_cast<int32_t>(input.dtype());
+    d.op = backward ? COMPUTE_CUDA_GRID_BACKWARD : COMPUTE_CUDA_GRID_FORWARD;
+    d.nearest = a.nearest ? 1 : 0;
+    d.padding = a.padding;
+    d.align_corners = a.align_corners ? 1 : 0;
+    d.stream = nullptr;
+    d.batch = input.size(0);
+    d.channels = input.size(1);
+    d.height = input.size(2);
+    d.width = input.size(3);
+    d.out_height = grid.size(1);
+    d.out_width = grid.size(2);
+    d.n = d.batch * d.channels * d.out_height * d.out_width;
+    if (d.n == 0) return;
+    d.input = input.data_ptr();
+    d.grid = grid.data_ptr();
+    if (backward) {
+        d.grad_output = grad_output.data_ptr();
+        d.grad_input = out.data_ptr();
+        d.grad_grid = grad_grid.data_ptr();
+    } else {
+        d.output = out.data_ptr();
+    }
+    cuda::check(cuda::get(op).grid_sample(&d), op);
 }
 
 }  // namespace cmp::ops::cuda_ops

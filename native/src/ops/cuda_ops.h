@@ -194,6 +194,11 @@ void search(const char* op, const Tensor& seq, const Tensor& sorter, const Tenso
 // input) or, with backward, the input gradient (src grad_output). The taps, or their inverse
 // lists, are moved to the device in one transfer (cuda_interp.cpp).
 void interpolate(const char* op, const cpu::InterpPlan& plan, bool backward, const Tensor& src, const Tensor& dst);
+// grid_sample's pass (ops/nn_pool_grid.cpp) over the dense CUDA tensors input and grid of one
+// dtype: the forward into out when grad_output is undefined, else the backward into grad_input
+// (out) and grad_grid, both written whole. Does nothing when the output has no element.
+void grid_sample(const char* op, const cpu::GridSampleArgs& a, const Tensor& input, const Tensor& grid,
+                 const Tensor& grad_output, const Tensor& out, const Tensor& grad_grid);
 
 // A random fill's description with its op and the reserved blocks; the op's parameters are the caller's.
 inline compute_cuda_random random_draw(compute_cuda_random_op op, uint64_t seed, uint64_t offset) {

@@ -1,10 +1,12 @@
 // Front-end of grid_sample 2-d (F.grid_sample) and its backward: checks the input/grid pair
-// with PyTorch's rules and runs the kernels of cpu/kernels/nn_pool_grid.cpp.
+// with PyTorch's rules and runs the kernels of cpu/kernels/nn_pool_grid.cpp, or for CUDA tensors
+// the device passes (ops/cuda_interp.cpp, cuda/grid_sample.cu), which give the CPU's values.
 #include "ops/nn_pool.h"
 #include "ops/nn_pool_util.h"
 
 #include "core/device.h"
 #include "cpu/nn_pool_stubs.h"
+#include "ops/cuda_ops.h"
 
 namespace cmp::cpu {
 CMP_DEFINE_STUB(grid_sample_stub);
@@ -29,6 +31,7 @@ cpu::GridSampleArgs grid_args(int32_t mode, int32_t padding_mode, bool align_cor
 std::pair<Tensor, Tensor> grid_inputs(const Tensor& input, const Tensor& grid, const char* op) {
     CMP_CHECK(input.defined() && grid.defined(), INVALID_ARGUMENT, op, ": input and grid must be defined");
     require_available(input.device(), op);
+    same_device(grid, input, op, "grid");
     CMP_CHECK(input.dim() == 4, SHAPE_MISMATCH, op, ": expected a 4-D input [N, C, H, W], got shape ", input.sizes());
     CMP_CHECK(grid.dim() == 4 && grid.size(3) == 2, SHAPE_MISMATCH, op, ": expected a grid of shape [N, H_out, W_out, 2], got ",
               grid.sizes());
@@ -50,7 +53,8 @@ Tensor grid_sample(const Tensor& input, const Tensor& grid, int32_t mode, int32_
     const cpu::GridSampleArgs a = grid_args(mode, padding_mode, align_corners, op);
     auto [x, g] = grid_inputs(input, grid, op);
     Tensor out = Tensor::empty({x.size(0), x.size(1), g.size(1), g.size(2)}, x.dtype(), x.device());
-    if (out.numel() > 0) cpu::grid_sample_stub(a, x, g, out);
+    if (!x.device().is_cpu()) cuda_ops::grid_sample(op, a, x, g, Tensor(), out, Tensor());
+    else if (out.numel() > 0) cpu::grid_sample_stub(a, x, g, out);
     return to_caller(out, input.dtype());
 }
 
@@ -59,7 +63,18 @@ std::pair<Tensor, Tensor> grid_sample_backward(const Tensor& grad_output, const 
     const char* op = "grid_sample_backward";
     const cpu::GridSampleArgs a = grid_args(mode, padding_mode, align_corners, op);
     auto [x, g] = grid_inputs(input, grid, op);
+    same_device(grad_output, input, op, "grad_output");
     Tensor go = grad_arg(grad_output, input.dtype(), {x.size(0), x.size(1), g.size(1), g.size(2)}, op, "grad_output");
+    if (!x.device().is_cpu()) {
+        // The device passes write every element; with no sample there is nothing to add.
+        const bool empty = go.numel() == 0;
+        Tensor grad_input = empty ? full(x.sizes(), scalar_int(0), x.dtype(), x.device())
+                                  : Tensor::empty(x.sizes(), x.dtype(), x.device());
+        Tensor grad_grid = empty ? full(g.sizes(), scalar_int(0), x.dtype(), x.device())
+                                 : Tensor::empty(g.sizes(), x.dtype(), x.device());
+        if (!empty) cuda_ops::grid_sample(op, a, x, g, go, grad_input, grad_grid);
+        return {to_caller(grad_input, input.dtype()), to_caller(grad_grid, input.dtype())};
+    }
     Tensor grad_input = zeros(x.sizes(), x.dtype());
     Tensor grad_grid = zeros(g.sizes(), x.dtype());
     if (go.numel() > 0) cpu::grid_sample_backward_stub(a, go, x, g, grad_input, grad_grid);
