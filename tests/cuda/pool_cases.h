@@ -62,7 +62,10 @@ inline cmp_tensor grad_like(cmp_tensor ref, std::vector<Handle>& keep) {
     cmp_dtype dt{};
     EXPECT_EQ(cmp_tensor_dtype(ref, &dt), CMP_STATUS_OK);
     std::vector<double> v(static_cast<size_t>(numel(shape)));
-    for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<double>((i * 5) % 13) * 0.25 - 1.5;
+    // Full-mantissa values (not just multiples of 1/4): a product or sum rounded in another
+    // order than the CPU's then shows in the bits.
+    for (size_t i = 0; i < v.size(); ++i)
+        v[i] = (static_cast<double>((i * 5) % 13) * 0.25 - 1.5) * 1.0123456789 + 0.001 * static_cast<double>(i % 7);
     keep.push_back(tensor_from(v, shape, dt));
     if (device_of(ref).type != CMP_DEVICE_CPU) keep.push_back(to_device(keep.back().get(), device_of(ref)));
     return keep.back().get();

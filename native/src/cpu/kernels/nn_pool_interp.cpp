@@ -17,21 +17,6 @@ int64_t plane_grain(int64_t visits_per_plane) {
     return std::max<int64_t>(1, kDefaultGrain / std::max<int64_t>(1, visits_per_plane));
 }
 
-// The backward of a linear interpolation: g times the product of the weights of dims [dim, 3),
-// added at every tap (a dim of the padding takes its one tap unweighted).
-template <typename T>
-void lerp_scatter(const InterpPlan& plan, T* x, const int64_t* strides, const int64_t* o, int dim, T weight, T g) {
-    if (dim == kMaxPoolDims) {
-        *x += weight * g;
-        return;
-    }
-    const InterpDim& d = plan.dims[dim];
-    if (!d.real) return lerp_scatter(plan, x, strides, o, dim + 1, weight, g);
-    const InterpTap& t = d.taps[o[dim]];
-    lerp_scatter(plan, x + t.i0 * strides[dim], strides, o, dim + 1, weight * static_cast<T>(t.w0), g);
-    lerp_scatter(plan, x + t.i1 * strides[dim], strides, o, dim + 1, weight * static_cast<T>(t.w1), g);
-}
-
 // Calls fn(flat output index, output position [3]) over one plane in order.
 template <typename Fn>
 void for_each_output(const InterpPlan& plan, Fn&& fn) {
@@ -99,6 +84,57 @@ void linear_row(const InterpPlan& plan, const WTaps<T>& w, const T* x, const int
     }
 }
 
+// The backward of one output row (od, oh) of a linear interpolation: each gradient g goes to
+// every tap, times the product of the weights, formed as the forward's nesting does (D's
+// weight, times H's, times W's, then times g, each product rounded: this file is compiled
+// without FMA contraction, so the CUDA backend gives the same bits). The order in which an
+// input element receives its terms is the output order, and within an output D's taps, then
+// H's, then W's i0 before i1: the order cuda/interpolate.cu reproduces. K = the row pairs
+// (D, H) taken (1, 2 or 4: the real dims among D and H); the row pointers and their weights
+// are formed once per output row instead of per element.
+template <typename T, int K>
+void linear_row_backward(const WTaps<T>& w, T* const* rows, const T* weights, const T* g, int64_t n) {
+    const int64_t* i0 = w.i0.data();
+    const int64_t* i1 = w.i1.data();
+    const T* w0 = w.w0.data();
+    const T* w1 = w.w1.data();
+    for (int64_t ow = 0; ow < n; ++ow) {
+        const T gv = g[ow];
+        for (int k = 0; k < K; ++k) {
+            rows[k][i0[ow]] += (weights[k] * w0[ow]) * gv;
+            rows[k][i1[ow]] += (weights[k] * w1[ow]) * gv;
+        }
+    }
+}
+
+template <typename T>
+void linear_backward_plane(const InterpPlan& plan, const WTaps<T>& w, T* x, const int64_t* strides, const T* y) {
+    const InterpDim &D = plan.dims[0], &H = plan.dims[1];
+    const int64_t n = static_cast<int64_t>(w.i0.size());
+    const int na = D.real ? 2 : 1, nb = H.real ? 2 : 1;
+    int64_t o = 0;
+    for (int64_t od = 0; od < D.out_size; ++od) {
+        for (int64_t oh = 0; oh < H.out_size; ++oh, o += n) {
+            const InterpTap &td = D.taps[od], &th = H.taps[oh];
+            T* rows[4];
+            T weights[4];
+            int k = 0;
+            for (int a = 0; a < na; ++a) {
+                // A dim of the padding takes its one tap unweighted (and does not move x).
+                const T wa = D.real ? T(1) * static_cast<T>(a ? td.w1 : td.w0) : T(1);
+                T* ra = x + (D.real ? (a ? td.i1 : td.i0) * strides[0] : 0);
+                for (int b = 0; b < nb; ++b, ++k) {
+                    weights[k] = H.real ? wa * static_cast<T>(b ? th.w1 : th.w0) : wa;
+                    rows[k] = ra + (H.real ? (b ? th.i1 : th.i0) * strides[1] : 0);
+                }
+            }
+            if (k == 1) linear_row_backward<T, 1>(w, rows, weights, y + o, n);
+            else if (k == 2) linear_row_backward<T, 2>(w, rows, weights, y + o, n);
+            else linear_row_backward<T, 4>(w, rows, weights, y + o, n);
+        }
+    }
+}
+
 template <typename T>
 void interpolate_typed(const InterpPlan& plan, const Tensor& in, const Tensor& out) {
     const PlaneLayout l = layout_of(plan);
@@ -154,17 +190,18 @@ void interpolate_backward_typed(const InterpPlan& plan, const Tensor& grad_out, 
     const PlaneLayout l = layout_of(plan);
     const T* gy = grad_out.data<T>();
     T* gx = grad_in.data<T>();
+    const WTaps<T> wtaps(plan.dims[2]);
     parallel_for(0, plan.planes, plane_grain(l.out_plane * (plan.linear ? 8 : 1)), [&](int64_t begin, int64_t end) {
         for (int64_t p = begin; p < end; ++p) {
             T* x = gx + p * l.in_plane;
             const T* y = gy + p * l.out_plane;
+            if (plan.linear) {
+                linear_backward_plane<T>(plan, wtaps, x, l.strides, y);
+                continue;
+            }
             for_each_output(plan, [&](int64_t flat, const int64_t* o) {
-                if (plan.linear) {
-                    lerp_scatter<T>(plan, x, l.strides, o, 0, T(1), y[flat]);
-                } else {
-                    x[plan.dims[0].taps[o[0]].i0 * l.strides[0] + plan.dims[1].taps[o[1]].i0 * l.strides[1] +
-                      plan.dims[2].taps[o[2]].i0] += y[flat];
-                }
+                x[plan.dims[0].taps[o[0]].i0 * l.strides[0] + plan.dims[1].taps[o[1]].i0 * l.strides[1] +
+                  plan.dims[2].taps[o[2]].i0] += y[flat];
             });
         }
     });
