@@ -126,7 +126,10 @@ CMP_UNARY_FN(Frac, x - std::trunc(x))
 CMP_UNARY_FN(Reciprocal, M(1) / x)
 // x < 0 ? 0 : x keeps NaN and -0.0, as PyTorch's clamp_min(x, 0).
 CMP_UNARY_FN(Relu, (x < M(0) ? M(0) : x))
-CMP_UNARY_FN(Relu6, clamp_keep_nan(x, M(0), M(6)))
+// clamp_keep_nan(x, 0, 6) as two selects on x alone (equal because 0 <= 6): GCC's if-conversion
+// turned clamp_keep_nan's chained selects into 9 AVX2 operations per vector, these into 4
+// (relu6 at AVX2 was 0.6 of PyTorch).
+CMP_UNARY_FN(Relu6, [](M v) { const M t = v > M(6) ? M(6) : v; return v < M(0) ? M(0) : t; }(x))
 CMP_UNARY_FN(Silu, x / (M(1) + vexp(-x)))
 CMP_UNARY_FN(Mish, x * vtanh(vlog1p(vexp(x))))
 CMP_UNARY_FN(Hardsigmoid, std::min(std::max(x + M(3), M(0)), M(6)) / M(6))
