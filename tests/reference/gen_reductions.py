@@ -127,6 +127,9 @@ def generate():
     prod("prod_empty_dim0", randn([0, 3]), [0])
     prod("prod_zerodim", randn([]))
     prod("prod_special", torch.tensor([[1.0, INF], [NAN, 2.0], [0.0, INF], [-INF, -2.0]]), [1])
+    # float32 products multiply in float32 (as PyTorch's): partial products that overflow or
+    # underflow float32 stay inf / 0 even where the exact product is 1.
+    prod("prod_float32_partial_overflow", torch.tensor([[1e30, 1e30, 1e-30, 1e-30], [1e-30, 1e-30, 1e30, 1e30]]), [1])
     for dt in INTS + ("bool",):
         prod(f"prod_{dt}_all", randint([3, 4], dt, -4, 5), None)
         prod(f"prod_{dt}_dim1", randint([3, 4], dt, -4, 5), [1])
