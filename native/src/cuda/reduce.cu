@@ -7,7 +7,7 @@
 // Each op is an accumulator like the CPU fold kernels' (cpu/kernels/reduce.cpp and
 // reductions.cpp): identity(), load() of one element, combine() of two partials, finish() of a
 // row. Accumulators follow PyTorch's CUDA reductions: float64 for float64 and float32 for the
-// other floats in sum/mean/prod (the CPU adds float32 in float64: results differ in the last
+// other floats in sum/mean/prod (as the CPU's, in another order: results differ in the last
 // bits), int64 with wrap-around for integers and bool (exactly the CPU's), the opmath value for
 // amax/amin with NaN winning, an int flag for any/all.
 #include "cuda/dtypes.cuh"
