@@ -144,7 +144,8 @@ ARG_VARIANTS = {
     "elu": [{"alpha": 0.5}, {"alpha": -1.5}],
     "celu": [{"alpha": 2.0}, {"alpha": -0.5}],
     "leaky_relu": [{"negative_slope": 0.2}, {"negative_slope": -0.5}],
-    "hardtanh": [{"min_val": -0.5, "max_val": 2.0}, {"min_val": 2.0, "max_val": -1.0}],
+    "hardtanh": [{"min_val": -0.5, "max_val": 2.0}, {"min_val": 2.0, "max_val": -1.0}, {"min_val": nan, "max_val": 1.0},
+                 {"min_val": -3e9, "max_val": 300.0}],
     "nan_to_num": [{"nan": 1.5}, {"nan": -2.0, "posinf": 1e6, "neginf": -7.0}, {"posinf": 1e10}],
 }
 
@@ -295,7 +296,8 @@ def generate():
     for name, t in (("float32", x), ("float64", x.double()), ("int32", xi), ("bfloat16", x.bfloat16()),
                     ("uint8", randint([4, 5], "uint8", 0, 20)), ("bool", randint([4], "bool"))):
         for args in ({"min": -1.0, "max": 1.5}, {"min": 0.5}, {"max": -2}, {"min": 2, "max": 5},
-                     {"min": 3.0, "max": -1.0}, {"min": nan}, {"min": True}):
+                     {"min": 3.0, "max": -1.0}, {"min": nan}, {"min": True}, {"min": nan, "max": 1.0},
+                     {"min": -1.0, "max": nan}):
             tag = "_".join(f"{k}{v}" for k, v in args.items()).replace("-", "m").replace(".", "p")
             c.add(f"clamp_{name}_{tag}", "clamp", t, args)
     c.add("clamp_transposed", "clamp", x, {"min": -1.0, "max": 1.0}, permute=[1, 0])

@@ -157,8 +157,8 @@ bool known_op(int32_t op) {
     return false;
 }
 
-// Clamp, as the CPU's clamp_typed: tensor bounds propagate NaN (nan_bounds), number bounds
-// that are NaN are ignored; a NaN input stays NaN either way.
+// Clamp, as the CPU's clamp_typed: with nan_bounds (tensor bounds, or two number bounds) a NaN
+// bound gives NaN, without (one number bound) it is ignored; a NaN input stays NaN either way.
 template <typename T>
 struct ClampBound {
     using M = opmath_t<T>;

@@ -7,6 +7,9 @@
 #include "ops/cuda_ops.h"
 #include "ops/ops.h"
 
+#include <cmath>
+#include <utility>
+
 namespace cmp::cpu {
 CMP_DEFINE_STUB(unary_math_stub);
 CMP_DEFINE_STUB(clamp_stub);
@@ -93,6 +96,25 @@ void check_celu_alpha(const char* name, double alpha) {
 void check_hardtanh_limits(const char* name, const Tensor& a, double lo, double hi) {
     CMP_CHECK(!(a.defined() && a.dtype() == CMP_DTYPE_UINT8 && (lo < 0.0 || hi < 0.0)), INVALID_ARGUMENT, name,
               ": cannot do hardtanh on an unsigned type with negative limits (min_val ", lo, ", max_val ", hi, ")");
+    // Integer tensors take the limits in their own type, as PyTorch's checked conversion does:
+    // NaN, infinities and values beyond the type's range are refused.
+    if (!a.defined() || is_floating(a.dtype()) || a.dtype() == CMP_DTYPE_BOOL) return;
+    double least = -9.2233720368547758e18, most = 9.2233720368547758e18;
+    switch (a.dtype()) {
+        case CMP_DTYPE_UINT8: least = 0, most = 255; break;
+        case CMP_DTYPE_INT8: least = -128, most = 127; break;
+        case CMP_DTYPE_INT16: least = -32768, most = 32767; break;
+        case CMP_DTYPE_INT32: least = -2147483648.0, most = 2147483647.0; break;
+        default: break;
+    }
+    for (const auto& [arg, v] : {std::pair<const char*, double>{"min_val", lo}, {"max_val", hi}})
+        CMP_CHECK(std::isfinite(v) && v >= least && v <= most, INVALID_ARGUMENT, name, ": ", arg, " ", v,
+                  " cannot be converted to ", dtype_name(a.dtype()), " without overflow");
+}
+
+// A NaN limit makes every result NaN, as PyTorch's hardtanh (a clamp) gives: run as clamp.
+bool hardtanh_as_clamp(const Tensor& a, double lo, double hi) {
+    return a.defined() && is_floating(a.dtype()) && (std::isnan(lo) || std::isnan(hi));
 }
 
 UnaryMathParams nan_to_num_params(double nan, std::optional<double> posinf, std::optional<double> neginf) {
@@ -137,10 +159,12 @@ Tensor leaky_relu(const Tensor& a, double slope) { return unary_math("leaky_relu
 void leaky_relu_(const Tensor& a, double slope) { unary_math_("leaky_relu_", UnaryMathOp::LeakyRelu, a, params(slope)); }
 Tensor hardtanh(const Tensor& a, double lo, double hi) {
     check_hardtanh_limits("hardtanh", a, lo, hi);
+    if (hardtanh_as_clamp(a, lo, hi)) return clamp(a, scalar_float(lo), scalar_float(hi));
     return unary_math("hardtanh", UnaryMathOp::Hardtanh, a, params(lo, hi));
 }
 void hardtanh_(const Tensor& a, double lo, double hi) {
     check_hardtanh_limits("hardtanh_", a, lo, hi);
+    if (hardtanh_as_clamp(a, lo, hi)) return clamp_(a, scalar_float(lo), scalar_float(hi));
     unary_math_("hardtanh_", UnaryMathOp::Hardtanh, a, params(lo, hi));
 }
 Tensor nan_to_num(const Tensor& a, double nan, std::optional<double> posinf, std::optional<double> neginf) {
@@ -177,6 +201,13 @@ void run_clamp(const char* name, const Tensor& a, const Tensor& min, const Tenso
     if (result) *result = iter.output();
 }
 
+// Two number bounds with a NaN among them make every result NaN (PyTorch 1.13's clamp.Scalar),
+// which run_clamp's nan_bounds gives; a single NaN bound is ignored (its clamp_min/clamp_max).
+bool nan_among_two(const std::optional<cmp_scalar>& min, const std::optional<cmp_scalar>& max) {
+    const auto nan = [](const cmp_scalar& s) { return s.kind == CMP_SCALAR_FLOAT && std::isnan(s.f); };
+    return min && max && (nan(*min) || nan(*max));
+}
+
 Tensor bound(const std::optional<cmp_scalar>& s, const Tensor& like) {
     return s ? scalar_tensor(*s, like.device()) : Tensor();
 }
@@ -186,13 +217,13 @@ Tensor bound(const std::optional<cmp_scalar>& s, const Tensor& like) {
 Tensor clamp(const Tensor& a, std::optional<cmp_scalar> min, std::optional<cmp_scalar> max) {
     CMP_CHECK(a.defined(), INVALID_ARGUMENT, "clamp: argument 'input' is undefined");
     Tensor r;
-    run_clamp("clamp", a, bound(min, a), bound(max, a), Tensor(), false, &r);
+    run_clamp("clamp", a, bound(min, a), bound(max, a), Tensor(), nan_among_two(min, max), &r);
     return r;
 }
 
 void clamp_(const Tensor& a, std::optional<cmp_scalar> min, std::optional<cmp_scalar> max) {
     CMP_CHECK(a.defined(), INVALID_ARGUMENT, "clamp_: argument 'input' is undefined");
-    run_clamp("clamp_", a, bound(min, a), bound(max, a), a, false, nullptr);
+    run_clamp("clamp_", a, bound(min, a), bound(max, a), a, nan_among_two(min, max), nullptr);
 }
 
 Tensor clamp(const Tensor& a, const Tensor& min, const Tensor& max) {
