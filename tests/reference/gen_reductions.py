@@ -501,6 +501,16 @@ def generate():
     late[39, 0, 49] = 0.0
     logical("all_rows_two_reduced_dims", "all", late, [1, 2], permute=[1, 0, 2])
 
+    # (Added last, so that the random inputs of the cases above keep their values.)
+    # float32 norms add squares in float32, as PyTorch's: squares beyond its range make them
+    # inf (short rows, a block of rows, a long row, a column).
+    big = torch.full([20, 300], 1e20)
+    norm("norm_2_float32_squares_overflow_rows", big[:, :64], 2.0, [1])
+    norm("norm_2_float32_squares_overflow_long_row", big[:2], 2.0, [1])
+    norm("norm_2_float32_squares_overflow_column", big[:, :3], 2.0, [0])
+    norm("norm_1_float32_large_rows", big[:, :40] * 1e17, 1.0, [1])
+    norm("norm_2_long_rows_block", randn([70, 200]), 2.0, [1])
+    norm("norm_1_long_rows_block", randn([70, 200]), 1.0, [1])
     write("reductions.json", cases,
           description="prod, amax/amin, max/min (with indices), argmax/argmin, var/std/var_mean/std_mean, "
                       "vector_norm, logsumexp, any/all, count_nonzero, cumsum/cumprod, and dtype= of "

@@ -104,12 +104,6 @@ out_t finish(A acc, ReduceOp op, int64_t count) {
 template <typename T>
 constexpr bool kHasSumRows = kHasRowBlocks<T> && std::is_same_v<T, float>;
 
-// Whether float32 rows of n elements take the block path: not when n is a multiple of 16. The
-// plain row path runs those at full vector width with no scalar tail, and was 8-28% faster
-// than the block path for n = 16, 64, 128, 160, 256; every other length measured (4-200) was
-// 1.2-1.8 times faster on the block path, whose last partial run is a zero-padded vector.
-constexpr bool sum_takes_rows(int64_t n) { return n % 16 != 0; }
-
 // float32 sums of count <= kShortRowBlock dense rows base + offs[r] of n <= kShortRow elements,
 // folded side by side (cpu/row_blocks.h); out[r] is what sum_dense gives that row alone, bit for bit.
 // readable: elements from base known to be readable (lane_fold_rows).
@@ -143,7 +137,7 @@ void finish_block(A* s, int count, ReduceOp op, int64_t n, out_t* out, const int
 }
 
 // Many short dense float32 rows (is_short_row_reduction), a block of rows at a time: through
-// sum_rows where sum_takes_rows, otherwise one by one as sum_one_output sums them; then the
+// sum_rows where cascade_takes_rows, otherwise one by one as sum_one_output sums them; then the
 // block's finish_block. (float64 rows of 64 were 3-10% slower this way than on reduce_inner,
 // measured 2026-12-06, and stay there.)
 template <typename T, typename out_t>
@@ -153,7 +147,7 @@ void reduce_short_rows(const ReducePlan& plan, ReduceOp op) {
     out_t* out = static_cast<out_t*>(plan.out);
     const int64_t rn = plan.reduce_numel;
     const int64_t grain = std::max<int64_t>(1, kDefaultGrain / rn);
-    const bool blocks = sum_takes_rows(rn);
+    const bool blocks = cascade_takes_rows(rn);
     // Elements readable from in: up to the input's highest element (its storage spans every
     // element's address), so each row's tail can be read as whole vectors, not only those of the
     // rows below the highest one of each block.
