@@ -133,7 +133,6 @@ struct ProdOp : OutBase<T, prod_out_t<T>> {
     bool fold_dense(const T* p, int64_t n, int64_t, acc_t& a) const {
 #if defined(__GNUC__)
         if constexpr (kVecRows) {
-            if (n < kRowLanes) return false;
             if (n < kRowLanes || n > kShortRow) return false;
             T rows[BlockVec<T>::kLanes];
             const int64_t off = 0;
