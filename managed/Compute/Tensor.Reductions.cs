@@ -59,6 +59,11 @@ namespace Compute
         /// <summary>Sum over <paramref name="dim"/> (x.sum(dim=d, keepdim=k, dtype=t)).</summary>
         public Tensor Sum(long dim, bool keepDim = false, DType? dtype = null) => Sum(new[] { dim }, keepDim, dtype);
 
+        /// <summary>Sum over <paramref name="dim"/>, as the <c>long</c> overload. (Without it a literal
+        /// <c>Sum(0)</c> would bind to <c>Sum(DType?)</c>, since C# converts the constant 0 to any enum, and
+        /// reduce every dim.)</summary>
+        public Tensor Sum(int dim, bool keepDim = false, DType? dtype = null) => Sum((long)dim, keepDim, dtype);
+
         /// <summary>Sum over several dims (x.sum(dim=(d0, d1), keepdim=k, dtype=t)).</summary>
         public Tensor Sum(long[] dim, bool keepDim = false, DType? dtype = null) =>
             dtype is null && AutocastRegion.Recast(AutocastOps.Sum, this) is { } cast ? cast.Sum(dim, keepDim) :
@@ -71,6 +76,11 @@ namespace Compute
         /// <summary>Mean over <paramref name="dim"/> (x.mean(dim=d, keepdim=k, dtype=t)).</summary>
         public Tensor Mean(long dim, bool keepDim = false, DType? dtype = null) => Mean(new[] { dim }, keepDim, dtype);
 
+        /// <summary>Mean over <paramref name="dim"/>, as the <c>long</c> overload. (Without it a literal
+        /// <c>Mean(0)</c> would bind to <c>Mean(DType?)</c>, since C# converts the constant 0 to any enum, and
+        /// reduce every dim.)</summary>
+        public Tensor Mean(int dim, bool keepDim = false, DType? dtype = null) => Mean((long)dim, keepDim, dtype);
+
         /// <summary>Mean over several dims (x.mean(dim=(d0, d1), keepdim=k, dtype=t)).</summary>
         public Tensor Mean(long[] dim, bool keepDim = false, DType? dtype = null) =>
             RecordReduction(OverDims(Checked(dim), keepDim, dtype, NativeMethods.Mean, NativeMethods.MeanDtype), "MeanBackward1", dim, keepDim, MeanFormula);
@@ -82,6 +92,11 @@ namespace Compute
 
         /// <summary>Product over <paramref name="dim"/> (x.prod(dim=d, keepdim=k, dtype=t)).</summary>
         public Tensor Prod(long dim, bool keepDim = false, DType? dtype = null) => Prod(new[] { dim }, keepDim, dtype);
+
+        /// <summary>Product over <paramref name="dim"/>, as the <c>long</c> overload. (Without it a literal
+        /// <c>Prod(0)</c> would bind to <c>Prod(DType?)</c>, since C# converts the constant 0 to any enum, and
+        /// reduce every dim.)</summary>
+        public Tensor Prod(int dim, bool keepDim = false, DType? dtype = null) => Prod((long)dim, keepDim, dtype);
 
         /// <summary>Product over several dims.</summary>
         public Tensor Prod(long[] dim, bool keepDim = false, DType? dtype = null) =>

@@ -114,6 +114,20 @@ public class ReductionsTests
     }
 
     [Test]
+    public void ALiteralZeroDimReducesDimZero()
+    {
+        // C# converts the constant 0 to any enum: without the int overloads, Sum(0) was Sum(DType?)
+        // and summed every element.
+        using var scope = TensorScope.Begin();
+        Tensor x = Tensor.From(new[] { 1f, 2f, 3f, 4f, 5f, 6f }, 2, 3);
+        Assert.That(x.Sum(0).ToArray<float>(), Is.EqualTo(new[] { 5f, 7f, 9f }));
+        Assert.That(x.Mean(0).ToArray<float>(), Is.EqualTo(new[] { 2.5f, 3.5f, 4.5f }));
+        Assert.That(x.Prod(0).ToArray<float>(), Is.EqualTo(new[] { 4f, 10f, 18f }));
+        Assert.That(x.Sum(0, keepDim: true).Shape, Is.EqualTo(new[] { 1L, 3L }));
+        Assert.That(x.Sum(DType.Float64).ToArray<double>(), Is.EqualTo(new[] { 21.0 }));
+    }
+
+    [Test]
     public void ErrorMessagesNameTheOpAndShape()
     {
         using var empty = Tensor.Zeros(0, 3);

@@ -26,8 +26,45 @@ namespace Compute.NN
             }
             Tensor? w2 = weight;
             using AutocastRegion amp = AutocastRegion.Enter(AutocastOps.Linear, ref input, ref w2, ref bias);
-            Tensor y = input.MatMul(w2!.T);
-            return bias is null ? y : y + bias;
+            Tensor y;
+            using (Autograd.NoGrad())
+            {
+                y = input.MatMul(w2!.T);
+                if (bias is not null)
+                {
+                    y = y + bias;
+                }
+            }
+            // One node, as PyTorch's addmm/mm for linear: recorded as matmul(x, Wᵀ) + b, the
+            // weight's gradient came out of a transpose view of (xᵀ g), which the engine had to
+            // copy before storing it in .Grad (a sixth of an MNIST MLP step).
+            Tensor? b = bias;
+            return Recorder.Record(y, bias is null ? "MmBackward0" : "AddmmBackward0", [input, w2, bias], [input, w2],
+                ctx => LinearBackward(ctx, b is not null));
+        }
+
+        // y = x Wᵀ + b: dx = g W, dW = gᵀ x and db = the sum of g over the leading dims, with
+        // x and g taken as matrices of their rows (dW comes out [out, in] directly, not as a
+        // transposed view). Differentiable ops, so createGraph records them.
+        private static Tensor?[] LinearBackward(BackwardContext ctx, bool hasBias)
+        {
+            Tensor x = ctx.Saved(0), w = ctx.Saved(1), g = ctx.Grad;
+            long outFeatures = w.ShapeCached[0], inFeatures = w.ShapeCached[1];
+            Tensor? gx = ctx.Needs(0) ? g.MatMul(w) : null;
+            Tensor? gw = null, gb = null;
+            if (ctx.Needs(1) || (hasBias && ctx.Needs(2)))
+            {
+                Tensor g2 = g.Reshape(-1, outFeatures);
+                if (ctx.Needs(1))
+                {
+                    gw = g2.Transpose(0, 1).MatMul(x.Reshape(-1, inFeatures));
+                }
+                if (hasBias && ctx.Needs(2))
+                {
+                    gb = g2.Sum(0);
+                }
+            }
+            return [gx, gw, gb];
         }
 
         /// <summary>
