@@ -1,5 +1,5 @@
 // The fold kernel behind prod, amax/amin, max/min/argmax/argmin, var/std, vector norms,
-// logsumexp, any/all and count_nonzero, and the scan kernel behind cumsum/cumprod.
+// logsumexp, any/all and count_nonzero (the scans cumsum/cumprod are in scan.cpp).
 //
 // Every op is an accumulator struct: init() gives the identity, step() takes one element (and
 // its index along the reduced dims), combine() merges two partial accumulators, write() stores
@@ -9,6 +9,7 @@
 // outputs, or a column reduction that accumulates a block of neighbouring outputs per row.
 // Partials are merged in a fixed order, so results do not depend on the thread count.
 #include "core/parallel.h"
+#include "cpu/fold_traits.h"
 #include "cpu/loops.h"
 #include "cpu/reduce_loops.h"
 #include "cpu/reductions_stubs.h"
@@ -28,8 +29,9 @@
 namespace cmp::cpu {
 namespace {
 
+using namespace fold;
+
 constexpr int64_t kChunk = 16384;   // reduced elements per deterministic chunk
-constexpr int kLanes = 8;           // independent partial accumulators along a dense row
 constexpr int64_t kColBlock = 256;  // outputs per column-reduction work item
 // Finished rows per write_block call (HasWriteBlock ops).
 constexpr int kWriteBlock = 16;
@@ -612,57 +614,6 @@ struct CountNonzeroOp : OutBase<T, int64_t> {
 template <typename Op>
 using acc_of = typename Op::acc_t;
 
-// Lanes of fold_row for an op: kLanes, or the op's own kLanes. Norms accumulate float32 in
-// float64, where 8 lanes are one AVX-512 vector and one dependency chain bound by the add
-// latency; they take 16 (as float64 products do: prod of rows of 1024 0.42 -> 0.80). The
-// struct accumulators (Welford, arg-extrema) do not vectorise and lose with more lanes to merge.
-template <typename Op, typename = void>
-struct LanesOf {
-    static constexpr int value = kLanes;
-};
-template <typename Op>
-struct LanesOf<Op, std::void_t<decltype(Op::kLanes)>> {
-    static constexpr int value = Op::kLanes;
-};
-
-// Ops that write finished rows in blocks of kWriteBlock (write_block: logsumexp's logs in
-// vector lanes).
-template <typename Op, typename = void>
-struct HasWriteBlock : std::false_type {};
-template <typename Op>
-struct HasWriteBlock<Op, std::void_t<decltype(&Op::write_block)>> : std::true_type {};
-
-// The shortest dense row fold_row offers fold_dense: 2 * LanesOf, or the op's own kDenseMin.
-template <typename Op, typename = void>
-struct DenseMinOf {
-    static constexpr int64_t value = 2 * LanesOf<Op>::value;
-};
-template <typename Op>
-struct DenseMinOf<Op, std::void_t<decltype(Op::kDenseMin)>> {
-    static constexpr int64_t value = Op::kDenseMin;
-};
-
-// Ops with a faster path for dense rows (fold_dense, which may decline a row).
-template <typename Op, typename = void>
-struct HasFoldDense : std::false_type {};
-template <typename Op>
-struct HasFoldDense<Op, std::void_t<decltype(&Op::fold_dense)>> : std::true_type {};
-
-// Ops with a vectorised step for a block of rows of contiguous columns (fold_columns).
-template <typename Op, typename = void>
-struct HasFoldColumns : std::false_type {};
-template <typename Op>
-struct HasFoldColumns<Op, std::void_t<decltype(&Op::fold_columns)>> : std::true_type {};
-
-// Ops with a kernel for blocks of short dense rows (fold_rows, which may decline rows; the
-// block path is taken where Op::takes_rows(n)). Only any/all have one: the same kernels for
-// prod (float64 lanes) and amax/amin (dense_extremum's select lanes) measured 0.6-1.0 of the
-// plain row path at every length (2026-12-05), and were taken out.
-template <typename Op, typename = void>
-struct HasFoldRows : std::false_type {};
-template <typename Op>
-struct HasFoldRows<Op, std::void_t<decltype(&Op::fold_rows)>> : std::true_type {};
-
 template <typename Op>
 opmath_t<typename Op::in_t> load(const typename Op::in_t* p) {
     return static_cast<opmath_t<typename Op::in_t>>(*p);
@@ -900,75 +851,8 @@ void fold_kernel(const ReducePlan& plan, FoldOp op, const FoldArgs& args) {
     fail(CMP_STATUS_INTERNAL_ERROR, str(plan.op, ": unknown fold op"));
 }
 
-// ---- scans ---------------------------------------------------------------------------------
-
-// Running sum/product of each line in the sum accumulation type (float64 for float32, as
-// PyTorch's CPU cumsum), stored back in the line's dtype. Lines run in parallel.
-//
-// Lines that are neighbours in memory (the innermost other dim contiguous in input and output,
-// e.g. cumsum over dim 0 of a matrix) are scanned kScanBlock at a time, step by step along the
-// scanned dim: out[i, j..] = out[i - 1, j..] + x[i, j..] reads whole rows and vectorises across
-// the lines, where one line at a time read one element per cache line (13 ms for [1024, 1024]).
-// Each line still adds its elements in scan order, so the results are the same bits.
-constexpr int64_t kScanBlock = 256;
-
-template <typename T, typename A, typename Step>
-void scan_lines(const ScanPlan& plan, A init, const Step& step) {
-    const T* in = static_cast<const T*>(plan.in);
-    T* out = static_cast<T*>(plan.out);
-    const ReduceDim& inner = plan.outer.back();
-    if (plan.len > 1 && inner.size > 1 && inner.in_stride == 1 && inner.out_stride == 1) {
-        const int64_t blocks = (inner.size + kScanBlock - 1) / kScanBlock;  // per run of the inner dim
-        const int64_t items = plan.lines / inner.size * blocks;
-        const int64_t grain = std::max<int64_t>(1, kDefaultGrain / (plan.len * std::min(inner.size, kScanBlock)));
-        parallel_for(0, items, grain, [&](int64_t b, int64_t e) {
-            A acc[kScanBlock];
-            for (int64_t item = b; item < e; ++item) {
-                const int64_t j0 = item % blocks * kScanBlock, n = std::min(kScanBlock, inner.size - j0);
-                const int64_t first = item / blocks * inner.size + j0;  // the block's first line
-                const T* src = in + offset_of(plan.outer, first, false);
-                T* dst = out + offset_of(plan.outer, first, true);
-                for (int64_t j = 0; j < n; ++j) acc[j] = init;
-                for (int64_t i = 0; i < plan.len; ++i) {
-                    const T* __restrict s = src + i * plan.in_step;
-                    T* __restrict d = dst + i * plan.out_step;
-                    for (int64_t j = 0; j < n; ++j) {
-                        acc[j] = step(acc[j], static_cast<A>(static_cast<opmath_t<T>>(s[j])));
-                        d[j] = convert<T>(acc[j]);
-                    }
-                }
-            }
-        });
-        return;
-    }
-    const int64_t grain = std::max<int64_t>(1, kDefaultGrain / std::max<int64_t>(plan.len, 1));
-    parallel_for(0, plan.lines, grain, [&](int64_t b, int64_t e) {
-        for (int64_t k = b; k < e; ++k) {
-            const T* src = in + offset_of(plan.outer, k, false);
-            T* dst = out + offset_of(plan.outer, k, true);
-            A acc = init;
-            for (int64_t i = 0; i < plan.len; ++i) {
-                acc = step(acc, static_cast<A>(static_cast<opmath_t<T>>(src[i * plan.in_step])));
-                dst[i * plan.out_step] = convert<T>(acc);
-            }
-        }
-    });
-}
-
-template <typename T>
-void scan_typed(const ScanPlan& plan, ScanOp op) {
-    using A = acc_type_t<T>;
-    if (op == ScanOp::CumSum) scan_lines<T>(plan, A(0), [](A a, A v) { return wrap_add(a, v); });
-    else scan_lines<T>(plan, A(1), [](A a, A v) { return wrap_mul(a, v); });
-}
-
-void scan_kernel(const ScanPlan& plan, ScanOp op) {
-    CMP_DISPATCH_NUMERIC_TYPES(plan.dtype, plan.op, [&] { scan_typed<scalar_t>(plan, op); });
-}
-
 }  // namespace
 
 CMP_REGISTER_KERNEL(fold_stub, fold_kernel)
-CMP_REGISTER_KERNEL(scan_stub, scan_kernel)
 
 }  // namespace cmp::cpu
