@@ -54,10 +54,18 @@ namespace Compute.NN
             Tensor? gw = null, gb = null;
             if (ctx.Needs(1) || (hasBias && ctx.Needs(2)))
             {
-                Tensor g2 = g.Reshape(-1, outFeatures);
+                // Rows counted from the leading dims, not reshape's -1, which cannot be inferred
+                // when a feature count is 0.
+                long rows = 1;
+                long[] gShape = g.ShapeCached;
+                for (int i = 0; i < gShape.Length - 1; i++)
+                {
+                    rows *= gShape[i];
+                }
+                Tensor g2 = g.Reshape(rows, outFeatures);
                 if (ctx.Needs(1))
                 {
-                    gw = g2.Transpose(0, 1).MatMul(x.Reshape(-1, inFeatures));
+                    gw = g2.Transpose(0, 1).MatMul(x.Reshape(rows, inFeatures));
                 }
                 if (hasBias && ctx.Needs(2))
                 {

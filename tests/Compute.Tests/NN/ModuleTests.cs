@@ -333,6 +333,41 @@ public class ModuleTests
     }
 
     [Test]
+    public void LinearGradientsAreTheComposedFormsAndDifferentiable()
+    {
+        // Linear records one node (gᵀx for the weight); its gradients must be those of
+        // x @ Wᵀ + b recorded op by op, for any leading dims, and themselves differentiable.
+        using var scope = TensorScope.Begin();
+        foreach (long[] xShape in new[] { new long[] { 5, 3 }, new long[] { 2, 4, 3 }, new long[] { 3 }, new long[] { 0, 3 } })
+        {
+            Tensor x = Tensor.Randn(xShape, DType.Float64).RequiresGradInPlace();
+            Tensor w = Tensor.Randn(new long[] { 2, 3 }, DType.Float64).RequiresGradInPlace();
+            Tensor b = Tensor.Randn(new long[] { 2 }, DType.Float64).RequiresGradInPlace();
+            Tensor?[] fused = Autograd.Grad([(Functional.Linear(x, w, b) * Functional.Linear(x, w, b)).Sum()], [x, w, b]);
+            Tensor?[] composed = Autograd.Grad([(x.MatMul(w.T) + b).Square().Sum()], [x, w, b]);
+            for (int i = 0; i < 3; i++)
+            {
+                Assert.That(fused[i]!.Shape, Is.EqualTo(composed[i]!.Shape), $"input {i} of x {Tensor.FormatShape(xShape)}");
+                Assert.That(fused[i]!.ToArray<double>(), Is.EqualTo(composed[i]!.ToArray<double>()).Within(1e-12),
+                    $"input {i} of x {Tensor.FormatShape(xShape)}");
+            }
+            if (xShape[0] > 0)
+            {
+                Assert.That(Autograd.GradCheck(t => Functional.Linear(t[0], t[1], t[2]), [x, w, b]), Is.True);
+                Assert.That(Autograd.GradGradCheck(t => Functional.Linear(t[0], t[1]), [x, w]), Is.True);
+            }
+        }
+        // No input features: the weight is [2, 0], the output the bias alone.
+        Tensor x0 = Tensor.Zeros(new long[] { 4, 0 }, DType.Float64).RequiresGradInPlace();
+        Tensor w0 = Tensor.Zeros(new long[] { 2, 0 }, DType.Float64).RequiresGradInPlace();
+        Tensor b0 = Tensor.Ones(new long[] { 2 }, DType.Float64).RequiresGradInPlace();
+        Tensor?[] g0 = Autograd.Grad([Functional.Linear(x0, w0, b0).Sum()], [x0, w0, b0]);
+        Assert.That(g0[0]!.Shape, Is.EqualTo(new long[] { 4, 0 }));
+        Assert.That(g0[1]!.Shape, Is.EqualTo(new long[] { 2, 0 }));
+        Assert.That(g0[2]!.ToArray<double>(), Is.EqualTo(new[] { 4.0, 4.0 }));
+    }
+
+    [Test]
     public void GetSubmoduleAndGetParameterFollowDottedPaths()
     {
         var seq = new Sequential(new Net());
