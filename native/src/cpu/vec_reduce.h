@@ -12,6 +12,7 @@
 #include "cpu/row_blocks.h"
 #include "cpu/vec_width.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -374,6 +375,20 @@ inline void cascade_sum_rows(const float* base, const int64_t* offs, int count, 
                                              a += map(v);
                                          },
                                          [](V& a, const V& b) { a += b; }, out, readable);
+}
+
+// cascade_sum_rows over count <= kShortRowBlock rows (blocks of kCascadeRows), out[r] = row r's
+// sum in A: what cascade_sum gives that row alone, bit for bit. readable and map as
+// cascade_sum_rows's.
+template <typename A, typename Map = SumOfValues>
+void cascade_sum_blocks(const float* base, const int64_t* offs, int count, int64_t n, A* out, int64_t readable,
+                        const Map& map = Map()) {
+    float s[kCascadeRows];
+    for (int r0 = 0; r0 < count; r0 += kCascadeRows) {
+        const int c = std::min(kCascadeRows, count - r0);
+        cascade_sum_rows(base, offs + r0, c, n, s, readable, map);
+        for (int r = 0; r < c; ++r) out[r0 + r] = static_cast<A>(s[r]);
+    }
 }
 #endif
 

@@ -99,28 +99,14 @@ out_t finish(A acc, ReduceOp op, int64_t count) {
     return convert<out_t>(acc);
 }
 
-// Whether sum_rows has a block kernel for T: float32 only. (float64 had one, sum_dense's lanes
+// Whether sums have a block kernel for T: float32 only. (float64 had one, sum_dense's lanes
 // side by side: 0.72-0.90 of the plain row path for rows of 32-64, measured 2026-12-05, taken out.)
 template <typename T>
 constexpr bool kHasSumRows = kHasRowBlocks<T> && std::is_same_v<T, float>;
 
-// float32 sums of count <= kShortRowBlock dense rows base + offs[r] of n <= kShortRow elements,
-// folded side by side (cpu/row_blocks.h); out[r] is what sum_dense gives that row alone, bit for bit.
-// readable: elements from base known to be readable (lane_fold_rows).
-template <typename A>
-void sum_rows(const float* base, const int64_t* offs, int count, int64_t n, A* out, int64_t readable) {
-#if defined(__GNUC__)
-    static_assert(kShortRow < kCascadeShortRow, "float32 short rows must not reach a cascade level");
-    float s[kCascadeRows];
-    for (int r0 = 0; r0 < count; r0 += kCascadeRows) {
-        const int c = std::min(kCascadeRows, count - r0);
-        cascade_sum_rows(base, offs + r0, c, n, s, readable);
-        for (int r = 0; r < c; ++r) out[r0 + r] = static_cast<A>(s[r]);
-    }
-#else
-    (void)base, (void)offs, (void)count, (void)n, (void)out, (void)readable;
-#endif
-}
+// float32 short rows are summed in blocks by cascade_sum_blocks (vec_reduce.h), which needs
+// rows that never reach a cascade level.
+static_assert(kShortRow < kCascadeShortRow, "float32 short rows must not reach a cascade level");
 
 // finish() of count outputs at once: the mean's divisions in one loop over the block, which
 // vectorises (one scalar float64 division per output, ~5 cycles of divider each, was a fifth of
@@ -137,7 +123,7 @@ void finish_block(A* s, int count, ReduceOp op, int64_t n, out_t* out, const int
 }
 
 // Many short dense float32 rows (is_short_row_reduction), a block of rows at a time: through
-// sum_rows where cascade_takes_rows, otherwise one by one as sum_one_output sums them; then the
+// cascade_sum_blocks where cascade_takes_rows, otherwise one by one as sum_one_output sums them; then the
 // block's finish_block. (float64 rows of 64 were 3-10% slower this way than on reduce_inner,
 // measured 2026-12-06, and stay there.)
 template <typename T, typename out_t>
@@ -157,7 +143,7 @@ void reduce_short_rows(const ReducePlan& plan, ReduceOp op) {
         for_each_output_block(plan.kept, b, e, [&](int count, const int64_t* in_offs, const int64_t* out_offs) {
             A s[kShortRowBlock];
             if (blocks) {
-                sum_rows<A>(in, in_offs, count, rn, s, readable);
+                cascade_sum_blocks(in, in_offs, count, rn, s, readable);
             } else {
                 for (int r = 0; r < count; ++r) s[r] = sum_dense<A>(in + in_offs[r], rn);
             }

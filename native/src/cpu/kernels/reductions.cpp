@@ -101,67 +101,52 @@ struct ProdOp : OutBase<T, prod_out_t<T>> {
     void combine(acc_t& a, const acc_t& b) const { a = wrap_mul(a, b); }
     void write(const acc_t& a, int64_t off) const { this->out[off] = convert<prod_out_t<T>>(a); }
 
-    // Dense float32 rows of at least kRowLanes elements: 32 lanes (row_blocks.h), the last
-    // partial run padded with 1 (exact under the multiply), then the lane tree. Blocks of short
-    // rows (fold_rows) and a row alone (fold_dense) fold the same way, so a row's bits do not
-    // depend on the path. Rows of 16384 x 64: 0.55 -> 0.7 of PyTorch, rows of 1024 0.65 -> 0.9-1.0.
-    // (float64 rows measured slower this way, 112 -> 125 us on [16384, 64] and 22 -> 41 us on
-    // [4096, 33], where the padded tail run doubles the work; they keep fold_row_steps.)
+    // Dense float32 rows of kRowLanes * 2 .. kShortRow elements: fold_rows_lanes' kRowLanes
+    // lanes, the rest stepped in order, for a block of short rows (fold_rows) and for a row alone
+    // (fold_dense) alike, so a row's bits do not depend on the path. Rows of 16384 x 64: 0.55 ->
+    // 0.7 of PyTorch, rows of 1024 0.65 -> 0.9-1.0. (float64 rows measured slower on the block
+    // path, 112 -> 125 us on [16384, 64] and 22 -> 41 us on [4096, 33]; they keep fold_row_steps.)
     static constexpr bool kVecRows = kHasRowBlocks<T> && std::is_same_v<T, float>;
-    static constexpr int kRowLanes = static_cast<int>(128 / sizeof(T));
-    static constexpr bool takes_rows(int64_t n) { return kVecRows && n >= kRowLanes; }
+    static constexpr int kRowLanes = 16;
+    static constexpr bool takes_rows(int64_t n) { return kVecRows && n >= 2 * kRowLanes; }
     // The rows fold_row offers fold_dense, which takes those of the block path's lengths; longer
-    // ones go through fold_row_steps' 64 lanes (with 32 lanes in row_blocks' single-row form,
-    // the per-call lane tree and the two AVX-512 multiply chains made rows of 1024 62 -> 76 us).
-    static constexpr int64_t kDenseMin = kRowLanes;
+    // ones go through fold_row_steps' 64 lanes (with fewer lanes, or row_blocks' single-row
+    // form, two AVX-512 multiply chains and the per-call lane tree made rows of 1024 62 -> 76 us).
+    static constexpr int64_t kDenseMin = 2 * kRowLanes;
     static constexpr int kLanes = kVecRows ? 64 : 16;
     void fold_rows(const T* base, const int64_t* offs, int count, int64_t n, acc_t* acc, bool* done) const {
-        std::fill(done, done + count, kVecRows && n >= kRowLanes);
-        if (n < kRowLanes) return;
-#if defined(__GNUC__)
-        if constexpr (kVecRows) {
-            constexpr int kR = BlockVec<T>::kLanes;
-            T rows[kR];
-            for (int r0 = 0; r0 < count; r0 += kR) {
-                const int c = std::min(kR, count - r0);
-                fold_lanes(base, offs + r0, c, n, rows);
-                for (int r = 0; r < c; ++r) acc[r0 + r] *= rows[r];
-            }
-        }
-#else
-        (void)base, (void)offs, (void)acc;
-#endif
+        if constexpr (kVecRows) fold_lanes(base, offs, count, n, acc, done);
+        else std::fill(done, done + count, false);
     }
     bool fold_dense(const T* p, int64_t n, int64_t, acc_t& a) const {
-#if defined(__GNUC__)
         if constexpr (kVecRows) {
-            if (n < kRowLanes || n > kShortRow) return false;
-            T rows[BlockVec<T>::kLanes];
+            if (n > kShortRow) return false;
             const int64_t off = 0;
-            fold_lanes(p, &off, 1, n, rows);
-            a *= rows[0];
-            return true;
+            bool done = false;
+            fold_lanes(p, &off, 1, n, &a, &done);
+            return done;
         }
-#endif
         (void)p, (void)n, (void)a;
         return false;
     }
 
 private:
+    void fold_lanes(const T* base, const int64_t* offs, int count, int64_t n, acc_t* acc, bool* done) const {
 #if defined(__GNUC__)
-    static void fold_lanes(const T* base, const int64_t* offs, int count, int64_t n, T* rows) {
         using V = typename BlockVec<T>::type;
-        const T one = 1;
-        lane_fold_rows<T, kRowLanes>(
-            base, offs, count, n, one, &one,
+        fold_rows_lanes<T, kRowLanes>(
+            *this, base, offs, count, n, T(1),
             [](V& a, const T* p) {
                 V x;
                 load_as<T>(x, p);
                 a *= x;
             },
-            [](V& a, const V& b) { a *= b; }, rows);
-    }
+            [](V& a, const V& b) { a *= b; }, acc, done);
+#else
+        (void)base, (void)offs, (void)n, (void)acc;
+        std::fill(done, done + count, false);
 #endif
+    }
 };
 
 // amax/amin: NaN wins (once the accumulator is NaN no comparison replaces it).
@@ -370,12 +355,9 @@ struct NormOp : OutBase<T, T> {
 #if defined(__GNUC__)
         if constexpr (kCascade) {
             if (!takes_rows(n)) return;
-            float s[kCascadeRows];
-            for (int r0 = 0; r0 < count; r0 += kCascadeRows) {
-                const int c = std::min(kCascadeRows, count - r0);
-                cascade_sum_rows(base, offs + r0, c, n, s, 0, Map());
-                for (int r = 0; r < c; ++r) acc[r0 + r] += s[r];
-            }
+            float s[kShortRowBlock];
+            cascade_sum_blocks(base, offs, count, n, s, 0, Map());
+            for (int r = 0; r < count; ++r) acc[r] += s[r];
         }
 #else
         (void)base, (void)offs, (void)acc;
