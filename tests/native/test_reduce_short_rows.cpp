@@ -1,8 +1,8 @@
 // Reductions over many short dense rows take a block path (cpu/row_blocks.h: several rows folded
-// side by side, their lanes merged by one transposing tree): float32 sum/mean (rows whose length
-// is not a multiple of 16) and any/all. Each row must come out bit for bit as the same row
+// side by side, their lanes merged by one transposing tree): float32 sum/mean and 1-/2-norms (rows
+// whose length is not a multiple of 16), float32 prod and any/all. Each row must come out bit for bit as the same row
 // reduced alone, which takes the plain one-row path: that is the reference here (NaN: any NaN),
-// checked for every reduction of the engine (sum/mean/prod/amax/amin/any/all, so that an op later
+// checked for every reduction of the engine (sum/mean/norms/prod/amax/amin/any/all, so that an op later
 // moved onto the block path is covered too), row lengths 1..300 around every lane and run
 // boundary, row counts that are not a multiple of the block, NaN/infinity anywhere in a row, and
 // layouts whose kept dims are not contiguous. Integer sums and products still wrap as int64.
@@ -40,6 +40,8 @@ std::vector<Named> float_reductions() {
     return {{"sum", [](const Tensor& t, const Shape& d, bool k) { return ops::sum(t, d, k); }},
             {"mean", [](const Tensor& t, const Shape& d, bool k) { return ops::mean(t, d, k); }},
             {"prod", [](const Tensor& t, const Shape& d, bool k) { return ops::prod(t, d, k); }},
+            {"norm1", [](const Tensor& t, const Shape& d, bool k) { return ops::vector_norm(t, 1.0, d, k); }},
+            {"norm2", [](const Tensor& t, const Shape& d, bool k) { return ops::vector_norm(t, 2.0, d, k); }},
             {"amax", [](const Tensor& t, const Shape& d, bool k) { return ops::amax(t, d, k); }},
             {"amin", [](const Tensor& t, const Shape& d, bool k) { return ops::amin(t, d, k); }},
             {"any", [](const Tensor& t, const Shape& d, bool k) { return ops::any(t, d, k); }},
@@ -248,6 +250,9 @@ TEST(ReduceShortRows, TailReadsStayInsideTheStorage) {
         const Tensor dense = ops::from_external(data, {rows, n}, nullptr, CMP_DTYPE_FLOAT32, cmp::Device::cpu(), nullptr, nullptr);
         const Tensor want = ops::sum(from_vec(v, {rows, n}), {1}, false);
         EXPECT_TRUE(same_bits(ops::sum(dense, {1}, false), want)) << "dense n=" << n;
+        // The 2-norm's blocks read their tails as the sum's do.
+        EXPECT_TRUE(same_bits(ops::vector_norm(dense, 2.0, {1}, false), ops::vector_norm(from_vec(v, {rows, n}), 2.0, {1}, false)))
+            << "norm dense n=" << n;
         const Tensor perm = ops::permute(ops::reshape(dense, {rows, 1, n}), {1, 0, 2});
         EXPECT_TRUE(same_bits(ops::reshape(ops::mean(perm, {2}, false), {rows}), ops::mean(from_vec(v, {rows, n}), {1}, false)))
             << "permuted n=" << n;

@@ -107,6 +107,16 @@ inline bool is_short_row_reduction(const ReducePlan& plan) {
            plan.reduce_numel >= 1 && plan.reduce_numel <= kShortRow;
 }
 
+// Elements readable from the input of a short-row reduction: up to its highest element (the
+// storage spans every element's address), so each row's last partial run can be read as whole
+// vectors (cpu/row_blocks.h's lane_fold_rows), not only those of the rows below the highest one
+// of each block.
+inline int64_t short_rows_readable(const ReducePlan& plan) {
+    int64_t readable = plan.reduce_numel;
+    for (const ReduceDim& d : plan.kept) readable += std::max<int64_t>(0, (d.size - 1) * d.in_stride);
+    return readable;
+}
+
 // Whether the kernel should run as a column reduction: the innermost kept dim is closer
 // together in memory than the innermost reduced one, so neighbouring outputs are accumulated
 // side by side (vectorised across outputs) instead of one output at a time.

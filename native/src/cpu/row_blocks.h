@@ -1,11 +1,12 @@
 // Reductions of a block of short rows at once. A row of 64 elements costs only a few vector
 // steps, so folding each row's lanes to one value (log2(lanes) shuffle-and-merge levels, in a
 // dependency chain) and the per-row set-up were most of its time. Here R rows (R = lanes of one
-// vector register of the ISA, in the accumulator's type) are folded side by side, and their lane
-// merges are done together by a transposing tree: each level merges two vectors of row partials
-// into one, so R rows cost R - 1 merges instead of R * log2(R).
+// vector register, in the accumulator's type) are folded side by side, and their lane merges are
+// done together by a transposing tree: each level merges two vectors of row partials into one,
+// so R rows cost R - 1 merges instead of R * log2(R).
 //
-// Everything here works on vectors of the ISA's own width (cpu/vec_width.h), never wider: GCC
+// Everything here works on vectors of at most the ISA's own width (cpu/vec_width.h; 32 bytes at
+// AVX-512, kBlockBytes), never wider: GCC
 // has no register mode for a 64-byte vector under AVX2 or SSE, so it kept such accumulators on
 // the stack (every add a store and reloads) and lowered their shuffles element by element
 // through memory, which made AVX2 7x slower than AVX-512 on global average pooling.
@@ -44,11 +45,18 @@ constexpr bool kHasRowBlocks =
 #endif
 
 #if defined(__GNUC__)
-// One vector register of A, and its lane count: the rows a block folds together.
+// The width of a block's vectors: the ISA's, but at most 32 bytes. At AVX-512 (AMD EPYC, Zen 4,
+// which splits 64-byte operations in two) blocks of 16 rows in 64-byte vectors were slower than
+// blocks of 8 in 32-byte ones on every length measured: sums over rows of 49 93 -> 70 us, of 100
+// 89 -> 50, prod over rows of 64 102 -> 80, any/all rows of 64 96 -> 76 (2026-12-07); the wider
+// transposing tree costs more per row and a row's run of lanes is split over fewer, wider loads.
+constexpr int kBlockBytes = kVecBytes > 32 ? 32 : kVecBytes;
+// One vector register of A (at most kBlockBytes), and its lane count: the rows a block folds
+// together.
 template <typename A>
 struct BlockVec {
-    typedef A type __attribute__((vector_size(kVecBytes)));
-    static constexpr int kLanes = static_cast<int>(kVecBytes / sizeof(A));
+    typedef A type __attribute__((vector_size(kBlockBytes)));
+    static constexpr int kLanes = static_cast<int>(kBlockBytes / sizeof(A));
 };
 
 // Source lane of output lane j when two vectors of n lanes, each holding groups of w lanes (one
@@ -107,7 +115,7 @@ inline void masked_tail_step(const T* src, int64_t rem, const typename BlockVec<
                 v = (v & keep) | (padi & ~keep);
             }
         }
-        alignas(kVecBytes) T x[kT];
+        alignas(kBlockBytes) T x[kT];
         std::memcpy(x, &v, sizeof v);
         step(acc[j], x);
     }
@@ -130,56 +138,79 @@ int64_t lane_fold_rows(const T* base, const int64_t* offs, int count, int64_t n,
     static_assert(L % kR == 0 && (kPerRow & (kPerRow - 1)) == 0, "lane_fold_rows: L must be a power-of-two multiple of R");
     const int64_t whole = n / L * L;
     const int64_t done = pad && whole < n ? n : whole;
-    constexpr int kT = static_cast<int>(kVecBytes / sizeof(T));  // not BlockVec<T>: T may be bool
+    constexpr int kT = static_cast<int>(kBlockBytes / sizeof(T));  // not BlockVec<T>: T may be bool
     const int64_t tail_read = (n - whole + kT - 1) / kT * kT;
-    if (done > whole)
-        for (int r = 0; r < count; ++r) readable = std::max(readable, offs[r] + n);
     // The broadcasts of init and pad once per call, not per row (they were, when these vectors
     // were 64 bytes wide under AVX2 too, built from one scalar store per lane and reloaded).
     const V initv = V{} + init;
     V padv = initv;  // masked_tail_step's pad, where it reads the element type (A == T)
     if constexpr (std::is_same_v<A, T>)
         if (pad) padv = V{} + *pad;
-    V rows[kR];
-    for (int r = 0; r < kR; ++r) {
-        const T* p = r < count ? base + offs[r] : nullptr;
-        // A tail that cannot be read as whole vectors is copied into a padded array before the
-        // row's accumulators are live (a memcpy call among them spilled them in every row).
-        alignas(64) T tail[L];
-        bool in_regs = false;
-        if (p && done > whole) {
-            if constexpr (std::is_same_v<A, T>) in_regs = offs[r] + whole + tail_read <= readable;
-            if (!in_regs) {
-                for (int k = 0; k < L; ++k) tail[k] = *pad;
-                std::memcpy(tail, p + whole, static_cast<size_t>(n - whole) * sizeof(T));
-            }
-        }
-        // The loops over acc are unrolled before GCC's scalar replacement of aggregates, so that
-        // acc lives in registers (left as an array it was loaded and stored around every step).
+    // Whether a tail may be read as vectors (A == T; bool rows, folded as masks, copy it).
+    constexpr bool kVecTail = std::is_same_v<A, T>;
+    // One row's fold into res: its whole runs, then its last partial run (Kind: none, read as
+    // vectors, or from tail, a padded copy), and the first levels of the lane tree, which stay
+    // within the row (vector j with j + kPerRow/2, ...). The loops over acc are unrolled before
+    // GCC's scalar replacement of aggregates, so that acc lives in registers (left as an array it
+    // was loaded and stored around every step).
+    enum Kind { kNoTail, kVecRead, kCopied };
+    const auto fold_row = [&](const T* p, auto kind, const T* tail, V& res) {
+        constexpr Kind kK = decltype(kind)::value;
         V acc[kPerRow];
 #pragma GCC unroll 16
         for (int j = 0; j < kPerRow; ++j) acc[j] = initv;
-        if (p) {
-            for (int64_t i = 0; i < whole; i += L)
+        for (int64_t i = 0; i < whole; i += L)
 #pragma GCC unroll 16
-                for (int j = 0; j < kPerRow; ++j) step(acc[j], p + i + j * kR);
-            if (done > whole) {
-                if constexpr (std::is_same_v<A, T>)
-                    if (in_regs) masked_tail_step<T, L>(p + whole, n - whole, padv, acc, step, std::make_index_sequence<kT>());
-                if (!in_regs)
+            for (int j = 0; j < kPerRow; ++j) step(acc[j], p + i + j * kR);
+        if constexpr (kK == kVecRead && kVecTail) masked_tail_step<T, L>(p + whole, n - whole, padv, acc, step, std::make_index_sequence<kT>());
+        if constexpr (kK == kCopied)
 #pragma GCC unroll 16
-                    for (int j = 0; j < kPerRow; ++j) step(acc[j], tail + j * kR);
-            }
-        }
-        // The first levels of the lane tree stay within the row: vector j with j + kPerRow/2.
+            for (int j = 0; j < kPerRow; ++j) step(acc[j], tail + j * kR);
 #pragma GCC unroll 4
         for (int w = kPerRow / 2; w > 0; w /= 2)
 #pragma GCC unroll 16
             for (int j = 0; j < w; ++j) combine(acc[j], acc[j + w]);
-        rows[r] = acc[0];
+        res = acc[0];
+    };
+    using NoTail = std::integral_constant<Kind, kNoTail>;
+    using VecRead = std::integral_constant<Kind, kVecRead>;
+    using Copied = std::integral_constant<Kind, kCopied>;
+    V rows[kR];
+    // A full block whose tails are all read as vectors, or that has none (the common case: every
+    // row but the tensor's last), with no per-row decision: on rows of 49 those tests and
+    // branches were a third of the instructions.
+    int64_t last = 0;  // the block's highest row: up to its end, everything is readable
+    for (int r = 0; r < count; ++r) last = std::max(last, offs[r]);
+    readable = std::max(readable, last + n);
+    if (count == kR && done == whole) {
+        for (int r = 0; r < kR; ++r) fold_row(base + offs[r], NoTail(), nullptr, rows[r]);
+    } else if (count == kR && kVecTail && last + whole + tail_read <= readable) {
+        for (int r = 0; r < kR; ++r) fold_row(base + offs[r], VecRead(), nullptr, rows[r]);
+    } else {
+        for (int r = 0; r < kR; ++r) {
+            rows[r] = initv;  // a lane past count: any value, its lane of the tree is not read
+            if (r >= count) continue;
+            const T* p = base + offs[r];
+            if (done == whole) {
+                fold_row(p, NoTail(), nullptr, rows[r]);
+            } else if (kVecTail && offs[r] + whole + tail_read <= readable) {
+                fold_row(p, VecRead(), nullptr, rows[r]);
+            } else {
+                // Copied into a padded array before the row's accumulators are live (a memcpy
+                // call among them spilled them in every row).
+                alignas(64) T tail[L];
+                for (int k = 0; k < L; ++k) tail[k] = *pad;
+                std::memcpy(tail, p + whole, static_cast<size_t>(n - whole) * sizeof(T));
+                fold_row(p, Copied(), tail, rows[r]);
+            }
+        }
     }
     transpose_tree<A, kR>(rows, combine);
-    for (int r = 0; r < count; ++r) out[r] = rows[0][r];
+    // A whole block leaves as one vector store: the caller's wider loads of out (a conversion to
+    // the accumulator type, the mean's division) waited on store forwarding from kR scalar stores.
+    if (count == kR) std::memcpy(out, &rows[0], sizeof rows[0]);
+    else
+        for (int r = 0; r < count; ++r) out[r] = rows[0][r];
     return done;
 }
 

@@ -247,9 +247,22 @@ struct SumOfValues {
     template <typename X>
     X operator()(const X& x) const { return x; }
 };
+// The square is rounded before it is added: GCC contracts a product and a following add into a
+// fused multiply-add (-ffp-contract=fast, its C++ default, across statements after inlining), and
+// did so in some inlined copies of the cascade and not others, so a row's 2-norm differed in the
+// last bit between the block path and the same row alone (and between ISAs with and without FMA).
+// The empty asm makes the product a value the compiler cannot see into; it costs no instruction.
 struct SumOfSquares {
     template <typename X>
-    X operator()(const X& x) const { return x * x; }
+    X operator()(const X& x) const {
+        X sq = x * x;
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+        asm("" : "+v"(sq));
+#elif defined(__GNUC__) && defined(__aarch64__)
+        asm("" : "+w"(sq));
+#endif
+        return sq;
+    }
 };
 struct SumOfAbs {
     template <typename X>
@@ -378,17 +391,12 @@ inline void cascade_sum_rows(const float* base, const int64_t* offs, int count, 
 }
 
 // cascade_sum_rows over count <= kShortRowBlock rows (blocks of kCascadeRows), out[r] = row r's
-// sum in A: what cascade_sum gives that row alone, bit for bit. readable and map as
-// cascade_sum_rows's.
-template <typename A, typename Map = SumOfValues>
-void cascade_sum_blocks(const float* base, const int64_t* offs, int count, int64_t n, A* out, int64_t readable,
+// sum: what cascade_sum gives that row alone, bit for bit. readable and map as cascade_sum_rows's.
+template <typename Map = SumOfValues>
+void cascade_sum_blocks(const float* base, const int64_t* offs, int count, int64_t n, float* out, int64_t readable,
                         const Map& map = Map()) {
-    float s[kCascadeRows];
-    for (int r0 = 0; r0 < count; r0 += kCascadeRows) {
-        const int c = std::min(kCascadeRows, count - r0);
-        cascade_sum_rows(base, offs + r0, c, n, s, readable, map);
-        for (int r = 0; r < c; ++r) out[r0 + r] = static_cast<A>(s[r]);
-    }
+    for (int r0 = 0; r0 < count; r0 += kCascadeRows)
+        cascade_sum_rows(base, offs + r0, std::min(kCascadeRows, count - r0), n, out + r0, readable, map);
 }
 #endif
 

@@ -128,24 +128,25 @@ void finish_block(A* s, int count, ReduceOp op, int64_t n, out_t* out, const int
 // measured 2026-12-06, and stay there.)
 template <typename T, typename out_t>
 void reduce_short_rows(const ReducePlan& plan, ReduceOp op) {
-    using A = acc_type_t<T>;
+    // Rows of at most kShortRow < kChunk elements are one float32 cascade each: the float64
+    // accumulator would only hold float32 values, and the mean's float64 quotient of them rounds
+    // to the float32 quotient (double rounding is exact for 53 >= 2 * 24 + 2 bits), so the block
+    // stays in float32 (half the vector width of divisions and no conversions).
+    static_assert(std::is_same_v<T, float> && kShortRow < kChunk, "reduce_short_rows: float32 rows of one cascade");
+    using A = float;
     const T* in = static_cast<const T*>(plan.in);
     out_t* out = static_cast<out_t*>(plan.out);
     const int64_t rn = plan.reduce_numel;
     const int64_t grain = std::max<int64_t>(1, kDefaultGrain / rn);
     const bool blocks = cascade_takes_rows(rn);
-    // Elements readable from in: up to the input's highest element (its storage spans every
-    // element's address), so each row's tail can be read as whole vectors, not only those of the
-    // rows below the highest one of each block.
-    int64_t readable = rn;
-    for (const ReduceDim& d : plan.kept) readable += std::max<int64_t>(0, (d.size - 1) * d.in_stride);
+    const int64_t readable = short_rows_readable(plan);
     parallel_for(0, plan.out_numel, grain, [&](int64_t b, int64_t e) {
         for_each_output_block(plan.kept, b, e, [&](int count, const int64_t* in_offs, const int64_t* out_offs) {
             A s[kShortRowBlock];
             if (blocks) {
                 cascade_sum_blocks(in, in_offs, count, rn, s, readable);
             } else {
-                for (int r = 0; r < count; ++r) s[r] = sum_dense<A>(in + in_offs[r], rn);
+                for (int r = 0; r < count; ++r) s[r] = cascade_sum(in + in_offs[r], rn);
             }
             finish_block(s, count, op, rn, out, out_offs);
         });

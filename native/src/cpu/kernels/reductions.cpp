@@ -114,7 +114,8 @@ struct ProdOp : OutBase<T, prod_out_t<T>> {
     // form, two AVX-512 multiply chains and the per-call lane tree made rows of 1024 62 -> 76 us).
     static constexpr int64_t kDenseMin = 2 * kRowLanes;
     static constexpr int kLanes = kVecRows ? 64 : 16;
-    void fold_rows(const T* base, const int64_t* offs, int count, int64_t n, acc_t* acc, bool* done) const {
+    // (Their last partial run is stepped in order, not read as vectors: readable is not needed.)
+    void fold_rows(const T* base, const int64_t* offs, int count, int64_t n, int64_t, acc_t* acc, bool* done) const {
         if constexpr (kVecRows) fold_lanes(base, offs, count, n, acc, done);
         else std::fill(done, done + count, false);
     }
@@ -350,13 +351,13 @@ struct NormOp : OutBase<T, T> {
     // Blocks of short rows: of those fold_row hands fold_dense (2 * kLanes elements and more),
     // the lengths where the block path wins.
     static constexpr bool takes_rows(int64_t n) { return kCascade && kHasRowBlocks<float> && n >= 2 * kLanes && cascade_takes_rows(n); }
-    void fold_rows(const T* base, const int64_t* offs, int count, int64_t n, acc_t* acc, bool* done) const {
+    void fold_rows(const T* base, const int64_t* offs, int count, int64_t n, int64_t readable, acc_t* acc, bool* done) const {
         std::fill(done, done + count, takes_rows(n));
 #if defined(__GNUC__)
         if constexpr (kCascade) {
             if (!takes_rows(n)) return;
             float s[kShortRowBlock];
-            cascade_sum_blocks(base, offs, count, n, s, 0, Map());
+            cascade_sum_blocks(base, offs, count, n, s, readable, Map());
             for (int r = 0; r < count; ++r) acc[r] += s[r];
         }
 #else
@@ -523,7 +524,7 @@ struct LogicalOp : OutBase<T, logical_out_t<T>> {
 #endif
 
     // Blocks of short rows of arithmetic dtypes.
-    void fold_rows(const T* base, const int64_t* offs, int count, int64_t n, acc_t* acc, bool* done) const {
+    void fold_rows(const T* base, const int64_t* offs, int count, int64_t n, int64_t, acc_t* acc, bool* done) const {
         if constexpr (kVecMask) {
             fold_rows_lanes<M, kRowLanes>(*this, base, offs, count, n, M(Any ? 0 : -1),
                                           [](MaskV& a, const T* p) { mask_step(a, p); },
@@ -668,12 +669,13 @@ void fold_short_rows(const ReducePlan& plan, const Op& op) {
     const T* in = static_cast<const T*>(plan.in);
     const int64_t rn = plan.reduce_numel;
     const int64_t grain = std::max<int64_t>(1, kDefaultGrain / rn);
+    const int64_t readable = short_rows_readable(plan);
     parallel_for(0, plan.out_numel, grain, [&](int64_t b, int64_t e) {
         for_each_output_block(plan.kept, b, e, [&](int count, const int64_t* in_offs, const int64_t* out_offs) {
             acc_of<Op> acc[kShortRowBlock];
             bool done[kShortRowBlock];
             for (int r = 0; r < count; ++r) acc[r] = op.init();
-            op.fold_rows(in, in_offs, count, rn, acc, done);
+            op.fold_rows(in, in_offs, count, rn, readable, acc, done);
             for (int r = 0; r < count; ++r) {
                 if (!done[r]) fold_row(op, in + in_offs[r], 1, rn, 0, acc[r]);
                 op.write(acc[r], out_offs[r]);
