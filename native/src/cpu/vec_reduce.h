@@ -317,9 +317,26 @@ T cascade_sum(const T* p, int64_t n, const Map& map = Map()) {
     int used = 0;  // levels touched so far (short rows never touch one)
     int64_t i = 0, runs = 0;
     for (; i + kBlock <= n; i += kBlock) {
-        T a[kL] = {};
+        T a[kL];
+#if defined(__GNUC__)
+        // In vectors of the ISA's width, lane k of a as before: a scalar loop does not vectorise
+        // around SumOfSquares' rounding barrier (a [1024, 1024] 2-norm took 3x as long).
+        typedef T vec_t __attribute__((vector_size(kVecBytes)));
+        constexpr int kP = kVecBytes / sizeof(T), kV = kL / kP;
+        vec_t av[kV];
+        for (int v = 0; v < kV; ++v) av[v] = vec_t{};
+        for (int s = 0; s < kCascadeStep; ++s)
+            for (int v = 0; v < kV; ++v) {
+                vec_t x;
+                std::memcpy(&x, p + i + s * kL + v * kP, sizeof x);
+                av[v] += map(x);
+            }
+        std::memcpy(a, av, sizeof a);
+#else
+        for (int k = 0; k < kL; ++k) a[k] = T(0);
         for (int s = 0; s < kCascadeStep; ++s)
             for (int k = 0; k < kL; ++k) a[k] += map(p[i + s * kL + k]);
+#endif
         if (used == 0) {
             for (int k = 0; k < kL; ++k) level[0][k] = T(0);
             used = 1;
@@ -368,12 +385,6 @@ T cascade_sum(const T* p, int64_t n, const Map& map = Map()) {
 // as lane_fold_rows's (elements from base known to be readable).
 constexpr int64_t kCascadeShortRow = int64_t{kCascadeLanes} * kCascadeStep;
 
-// Whether blocks of float32 rows of n elements are worth cascade_sum_rows: not when n is a
-// multiple of 16. cascade_sum runs those rows at full vector width with no scalar tail, and was
-// 8-28% faster than the block path for n = 16, 64, 128, 160, 256 (2-norms of rows of 64: 104
-// -> 82 us); every other length measured (4-200) was 1.2-1.8 times faster on the block path,
-// whose last partial run is a zero-padded vector.
-constexpr bool cascade_takes_rows(int64_t n) { return n % 16 != 0; }
 #if defined(__GNUC__)
 constexpr int kCascadeRows = BlockVec<float>::kLanes;
 template <typename Map = SumOfValues>

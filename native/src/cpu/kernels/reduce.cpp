@@ -122,10 +122,12 @@ void finish_block(A* s, int count, ReduceOp op, int64_t n, out_t* out, const int
     for (int r = 0; r < count; ++r) out[out_offs[r]] = convert<out_t>(s[r]);
 }
 
-// Many short dense float32 rows (is_short_row_reduction), a block of rows at a time: through
-// cascade_sum_blocks where cascade_takes_rows, otherwise one by one as sum_one_output sums them; then the
-// block's finish_block. (float64 rows of 64 were 3-10% slower this way than on reduce_inner,
-// measured 2026-12-06, and stay there.)
+// Many short dense float32 rows (is_short_row_reduction), a block of rows at a time through
+// cascade_sum_blocks, then the block's finish_block. Every length: rows that are multiples of 16
+// went one by one through cascade_sum until lane_fold_rows' full blocks lost their per-row tests,
+// and are faster on the block path since (AVX2 rows of 16 290 -> 200 us, of 64 84 -> 70, 2026-12-07).
+// (float64 rows of 64 were 3-10% slower this way than on reduce_inner, measured 2026-12-06, and
+// stay there.)
 template <typename T, typename out_t>
 void reduce_short_rows(const ReducePlan& plan, ReduceOp op) {
     // Rows of at most kShortRow < kChunk elements are one float32 cascade each: the float64
@@ -138,16 +140,11 @@ void reduce_short_rows(const ReducePlan& plan, ReduceOp op) {
     out_t* out = static_cast<out_t*>(plan.out);
     const int64_t rn = plan.reduce_numel;
     const int64_t grain = std::max<int64_t>(1, kDefaultGrain / rn);
-    const bool blocks = cascade_takes_rows(rn);
     const int64_t readable = short_rows_readable(plan);
     parallel_for(0, plan.out_numel, grain, [&](int64_t b, int64_t e) {
         for_each_output_block(plan.kept, b, e, [&](int count, const int64_t* in_offs, const int64_t* out_offs) {
             A s[kShortRowBlock];
-            if (blocks) {
-                cascade_sum_blocks(in, in_offs, count, rn, s, readable);
-            } else {
-                for (int r = 0; r < count; ++r) s[r] = cascade_sum(in + in_offs[r], rn);
-            }
+            cascade_sum_blocks(in, in_offs, count, rn, s, readable);
             finish_block(s, count, op, rn, out, out_offs);
         });
     });
