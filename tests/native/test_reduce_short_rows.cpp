@@ -1,11 +1,12 @@
 // Reductions over many short dense rows take a block path (cpu/row_blocks.h: several rows folded
-// side by side, their lanes merged by one transposing tree): float32 sum/mean and 1-/2-norms (rows
-// whose length is not a multiple of 16), float32 prod and any/all. Each row must come out bit for bit as the same row
-// reduced alone, which takes the plain one-row path: that is the reference here (NaN: any NaN),
-// checked for every reduction of the engine (sum/mean/norms/prod/amax/amin/any/all, so that an op later
-// moved onto the block path is covered too), row lengths 1..300 around every lane and run
-// boundary, row counts that are not a multiple of the block, NaN/infinity anywhere in a row, and
-// layouts whose kept dims are not contiguous. Integer sums and products still wrap as int64.
+// side by side, their lanes merged by one transposing tree): float32 sum/mean, float32 1-/2-norms
+// (rows whose length is not a multiple of 16), float32 prod and any/all. Each row must come out bit
+// for bit as the same row reduced alone, which takes the plain one-row path: that is the reference
+// here (NaN: any NaN), checked for every reduction of the engine (sum/mean/norms/prod/amax/amin/
+// any/all, so that an op later moved onto the block path is covered too), row lengths 1..300
+// around every lane and run boundary, row counts that are not a multiple of the block,
+// NaN/infinity anywhere in a row, and layouts whose kept dims are not contiguous. Integer sums and
+// products still wrap as int64.
 #include "core/parallel.h"
 #include "engine_test_util.h"
 #include "ops/ops.h"

@@ -48,8 +48,9 @@ constexpr bool kHasRowBlocks =
 // The width of a block's vectors: the ISA's, but at most 32 bytes. At AVX-512 (AMD EPYC, Zen 4,
 // which splits 64-byte operations in two) blocks of 16 rows in 64-byte vectors were slower than
 // blocks of 8 in 32-byte ones on every length measured: sums over rows of 49 93 -> 70 us, of 100
-// 89 -> 50, prod over rows of 64 102 -> 80, any/all rows of 64 96 -> 76 (2026-12-07); the wider
-// transposing tree costs more per row and a row's run of lanes is split over fewer, wider loads.
+// 89 -> 50, prod over rows of 64 102 -> 80, any/all rows of 64 96 -> 76 (2026-12-07), while any/all
+// over long rows (fold_dense, also BlockVec) stayed at 58-60 us for [1, 1048576]. (Why is not
+// known: perf on this VM shows the wide version waiting on its loads, not on more instructions.)
 constexpr int kBlockBytes = kVecBytes > 32 ? 32 : kVecBytes;
 // One vector register of A (at most kBlockBytes), and its lane count: the rows a block folds
 // together.
