@@ -305,6 +305,43 @@ struct WelfordOp : OutBase<T, T> {
         a.m2 += b.m2 + d * d * (a.n * b.n / n);
         a.n = n;
     }
+    // Dense float32/float64 rows, a block of kMomentBlock elements at a time (in L1 for its
+    // passes), by the corrected two-pass algorithm in float64 lanes (lane_sum, vectorised): the
+    // block's mean, then its squared deviations from it less (sum of deviations)^2 / n, which
+    // takes out the rounding of the mean (Chan, Golub and LeVeque's "corrected" form); each block merges into a by Chan's formula, as any
+    // partial does. (Welford's division per element kept the row path scalar: 1.2 ns an element,
+    // half numpy's speed on var over rows of 1024. One pass giving both sums of the deviations
+    // was not vectorised by GCC 12: scalar accumulators on the stack.) A block whose sum is not
+    // finite (an inf or NaN in it, or float64 values near the overflow) is stepped as before,
+    // so what such rows give does not change.
+    static constexpr int64_t kMomentBlock = 2048;
+    bool fold_dense(const T* p, int64_t n, int64_t idx0, acc_t& a) const {
+        if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+            for (int64_t b = 0; b < n; b += kMomentBlock) {
+                const T* q = p + b;
+                const int64_t m = std::min(kMomentBlock, n - b);
+                const double count = static_cast<double>(m);
+                // Shifted by the first element: a constant block has mean exactly c0 and every
+                // deviation 0, so its variance is exactly 0, as Welford's (the plain sum of float64
+                // values can round the mean an ulp away, which left 4e-33 for a row of 1/3).
+                const double c0 = static_cast<double>(q[0]);
+                const double mean = c0 + lane_sum<double>(m, [q, c0](int64_t i) { return static_cast<double>(q[i]) - c0; }) / count;
+                if (!std::isfinite(mean)) {
+                    for (int64_t i = 0; i < m; ++i) step(a, q[i], idx0 + b + i);
+                    continue;
+                }
+                const double dev = lane_sum<double>(m, [q, mean](int64_t i) { return static_cast<double>(q[i]) - mean; });
+                const double sq = lane_sum<double>(m, [q, mean](int64_t i) {
+                    const double d = static_cast<double>(q[i]) - mean;
+                    return d * d;
+                });
+                combine(a, acc_t{mean, std::max(0.0, sq - dev * dev / count), count});
+            }
+            return true;
+        }
+        (void)p, (void)n, (void)idx0, (void)a;
+        return false;
+    }
     void write(const acc_t& a, int64_t off) const {
         const double divisor = a.n > correction ? a.n - correction : 0.0;
         const double var = a.m2 / divisor;
