@@ -1,6 +1,7 @@
 // var/std/var_mean over dense rows, which go through WelfordOp::fold_dense (blocks of 2048
-// elements, each by the corrected two-pass algorithm in float64, merged by Chan's formula),
-// against a long double two-pass reference: lengths around the lane count (16) and the block
+// elements, each by the corrected two-pass algorithm in float64, merged by Chan's formula), and
+// over columns (WelfordOp::fold_columns: the same per column over blocks of 128 rows), against a
+// long double two-pass reference: lengths around the lane count (16) and the block
 // (2048), data far from zero (where a naive sum of squares loses everything), constant rows
 // (exactly 0), rows holding inf or NaN (NaN, from the per-element Welford steps as before) and
 // float64 values near the overflow, where a block's sum overflows and the rows are stepped.
@@ -117,5 +118,39 @@ TEST(ReduceMoments, Float64NearOverflowIsInf) {
     const auto var = values(ops::var(from_vec(v, {1, 100}), {1}, 1.0, false));
     EXPECT_TRUE(std::isinf(var[0]) && var[0] > 0) << var[0];
 }
+
+// Columns: row counts around the column path's row block (128) and column counts around its
+// column block (256); one constant column (exactly 0) and one holding an inf (NaN).
+template <typename T>
+void expect_columns_match_reference(double rel_tol) {
+    std::mt19937 gen(13);
+    std::normal_distribution<double> dist(100.0, 3.0);
+    for (const int64_t rows : {2, 3, 127, 128, 129, 300}) {
+        for (const int64_t cols : {1, 7, 255, 256, 257}) {
+            std::vector<T> all(static_cast<size_t>(rows * cols));
+            for (auto& x : all) x = static_cast<T>(dist(gen));
+            const int64_t constant = cols / 2, with_inf = cols - 1;
+            for (int64_t r = 0; r < rows; ++r) all[static_cast<size_t>(r * cols + constant)] = static_cast<T>(0.1);
+            if (with_inf != constant) all[static_cast<size_t>((rows / 2) * cols + with_inf)] = std::numeric_limits<T>::infinity();
+            const auto got = values(ops::var(from_vec(all, {rows, cols}), {0}, 1.0, false));
+            for (int64_t j = 0; j < cols; ++j) {
+                std::vector<T> col;
+                for (int64_t r = 0; r < rows; ++r) col.push_back(all[static_cast<size_t>(r * cols + j)]);
+                const std::string what = "rows=" + std::to_string(rows) + " cols=" + std::to_string(cols) + " col " + std::to_string(j);
+                if (j == constant) {
+                    EXPECT_EQ(got[static_cast<size_t>(j)], 0.0) << what;
+                } else if (j == with_inf) {
+                    EXPECT_TRUE(std::isnan(got[static_cast<size_t>(j)])) << what;
+                } else {
+                    const double want = static_cast<double>(reference_var(col));
+                    EXPECT_NEAR(got[static_cast<size_t>(j)], want, rel_tol * want) << what;
+                }
+            }
+        }
+    }
+}
+
+TEST(ReduceMoments, ColumnsFloat32) { expect_columns_match_reference<float>(2e-7); }
+TEST(ReduceMoments, ColumnsFloat64) { expect_columns_match_reference<double>(1e-12); }
 
 }  // namespace

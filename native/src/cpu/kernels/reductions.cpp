@@ -342,6 +342,48 @@ struct WelfordOp : OutBase<T, T> {
         (void)p, (void)n, (void)idx0, (void)a;
         return false;
     }
+    // Columns (fold_outer: a block of at most kRowBlock rows of len contiguous columns): the same
+    // corrected two passes per column over the block's rows, each pass a loop across the columns
+    // that vectorises, shifted by the block's first row (a constant column gives exactly 0); each
+    // column's block merges into acc[j] by Chan's formula. A column whose block mean is not finite
+    // is stepped as before.
+    bool fold_columns(const T* base, const int64_t* roff, int64_t nrows, int64_t r0, int64_t len, acc_t* acc) const {
+        if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+            double mean[kColBlock], dev[kColBlock], sq[kColBlock];
+            const T* first = base + roff[0];
+            for (int64_t j = 0; j < len; ++j) {
+                mean[j] = static_cast<double>(first[j]);
+                dev[j] = 0.0;
+            }
+            for (int64_t r = 0; r < nrows; ++r) {
+                const T* __restrict row = base + roff[r];
+                for (int64_t j = 0; j < len; ++j) dev[j] += static_cast<double>(row[j]) - mean[j];
+            }
+            const double count = static_cast<double>(nrows);
+            for (int64_t j = 0; j < len; ++j) {
+                mean[j] += dev[j] / count;
+                dev[j] = sq[j] = 0.0;
+            }
+            for (int64_t r = 0; r < nrows; ++r) {
+                const T* __restrict row = base + roff[r];
+                for (int64_t j = 0; j < len; ++j) {
+                    const double d = static_cast<double>(row[j]) - mean[j];
+                    dev[j] += d;
+                    sq[j] += d * d;
+                }
+            }
+            for (int64_t j = 0; j < len; ++j) {
+                if (std::isfinite(mean[j])) {
+                    combine(acc[j], acc_t{mean[j], std::max(0.0, sq[j] - dev[j] * dev[j] / count), count});
+                } else {
+                    for (int64_t r = 0; r < nrows; ++r) step(acc[j], base[roff[r] + j], r0 + r);
+                }
+            }
+            return true;
+        }
+        (void)base, (void)roff, (void)nrows, (void)r0, (void)len, (void)acc;
+        return false;
+    }
     void write(const acc_t& a, int64_t off) const {
         const double divisor = a.n > correction ? a.n - correction : 0.0;
         const double var = a.m2 / divisor;
