@@ -255,13 +255,23 @@ struct ArgExtremumOp {
             bool finite = false;
             const T m = dense_extremum<Max>(p, n, &finite);
             if (!finite) return false;
-            constexpr int64_t kW = 64 / sizeof(T);
             int64_t i = 0;
+#if defined(__GNUC__)
+            // A vector of elements at a time, compared as one (GCC left the per-element compare
+            // loop scalar: four fifths of an argmax over rows of 1024).
+            using BV = typename BlockVec<T>::type;
+            constexpr int64_t kW = BlockVec<T>::kLanes;
+            const BV mv = BV{} + m;
             for (; i + kW <= n; i += kW) {
-                bool hit = false;
-                for (int64_t k = 0; k < kW; ++k) hit |= p[i + k] == m;
-                if (hit) break;
+                BV x;
+                std::memcpy(&x, p + i, sizeof x);
+                const auto eq = x == mv;
+                uint64_t words[sizeof eq / 8], any = 0;
+                std::memcpy(words, &eq, sizeof eq);
+                for (const uint64_t w : words) any |= w;
+                if (any) break;
             }
+#endif
             while (p[i] != m) ++i;  // m is an element of the row, so this stops within it
             combine(a, {static_cast<V>(p[i]), idx0 + i});
             return true;
