@@ -219,11 +219,13 @@ A lane_sum(int64_t n, const F& f) {
     for (; i + kVecSumLanes <= n; i += kVecSumLanes) {
         for (int64_t k = 0; k < kVecSumLanes; ++k) s[k] += f(i + k);
     }
-    for (int64_t k = 0; i < n; ++i, ++k) s[k] += f(i);
-    for (int64_t w = kVecSumLanes / 2; w > 0; w /= 2) {
-        for (int64_t k = 0; k < w; ++k) s[k] += s[k + w];
-    }
-    return s[0];
+    // The last partial run into lanes 0, 1, ... with constant lane indices (s[k] for the
+    // running k kept the whole array in memory, zeroed by a rep stos per call).
+    const int64_t rest = n - i;
+#pragma GCC unroll 16
+    for (int k = 0; k < kVecSumLanes; ++k)
+        if (k < rest) s[k] += f(i + k);
+    return lane_tree<kVecSumLanes>(s, [](A& a, const A& b) { a += b; });
 }
 
 // Sum of p[0..n) accumulated in T (float32 sums, which a float64 accumulation slowed to ~0.7 of
