@@ -318,8 +318,8 @@ struct WelfordOp : OutBase<T, T> {
     // Dense float32/float64 rows, a block of kMomentBlock elements at a time (in L1 for its
     // passes), by the corrected two-pass algorithm in float64 lanes (lane_sum, vectorised): the
     // block's mean, then its squared deviations from it less (sum of deviations)^2 / n, which
-    // takes out the rounding of the mean (Chan, Golub and LeVeque's "corrected" form); each block merges into a by Chan's formula, as any
-    // partial does. (Welford's division per element kept the row path scalar: 1.2 ns an element,
+    // takes out the rounding of the mean (Chan, Golub and LeVeque's "corrected" form); each
+    // block merges into a by Chan's formula, as any partial does. (Welford's division per element kept the row path scalar: 1.2 ns an element,
     // half numpy's speed on var over rows of 1024. One pass giving both sums of the deviations
     // was not vectorised by GCC 12: scalar accumulators on the stack.) A block whose sum is not
     // finite (an inf or NaN in it, or float64 values near the overflow) is stepped as before,
@@ -356,7 +356,9 @@ struct WelfordOp : OutBase<T, T> {
     // corrected two passes per column over the block's rows, each pass a loop across the columns
     // that vectorises, shifted by the block's first row (a constant column gives exactly 0); each
     // column's block merges into acc[j] by Chan's formula. A column whose block mean is not finite
-    // is stepped as before.
+    // is stepped as before. (GCC 12's vectorisation of these loops proved fragile: with the fold
+    // driver moved into a header ahead of the op structs they ran scalar, 2.8x slower; see
+    // 76dae74. Re-measure var over dim 0 after moving code around this file.)
     bool fold_columns(const T* base, const int64_t* roff, int64_t nrows, int64_t r0, int64_t len, acc_t* acc) const {
         if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
             double mean[kColBlock], dev[kColBlock], sq[kColBlock];
