@@ -9,6 +9,8 @@
 // outputs, or a column reduction that accumulates a block of neighbouring outputs per row.
 // Partials are merged in a fixed order, so results do not depend on the thread count.
 #include "core/parallel.h"
+#include "cpu/fold_logical.h"
+#include "cpu/fold_op_base.h"
 #include "cpu/fold_traits.h"
 #include "cpu/loops.h"
 #include "cpu/reduce_loops.h"
@@ -30,73 +32,6 @@ namespace cmp::cpu {
 namespace {
 
 using namespace fold;
-
-constexpr int64_t kChunk = 16384;   // reduced elements per deterministic chunk
-constexpr int64_t kColBlock = 256;  // outputs per column-reduction work item
-// Finished rows per write_block call (HasWriteBlock ops).
-constexpr int kWriteBlock = 16;
-static_assert(kColBlock <= kColumnExtremumMax, "fold_columns of amax/amin/logsumexp: column_extremum's limit");
-constexpr int64_t kRowBlock = 128;  // rows whose offsets a column work item walks at once
-
-template <typename V>
-bool is_nan(V v) {
-    if constexpr (std::is_floating_point_v<V>) return std::isnan(v);
-    else return false;
-}
-
-// Base of the ops whose output has the input's element type, or out_t.
-template <typename T, typename out_t>
-struct OutBase {
-    using in_t = T;
-    out_t* out;
-    explicit OutBase(const ReducePlan& p) : out(static_cast<out_t*>(p.out)) {}
-    static constexpr DType out_dtype = dtype_of<out_t>;
-};
-
-// fold_row's lanes path for a block of rows (cpu/row_blocks.h), for ops whose lanes vectorise:
-// L lanes of A (the op's accumulator, or a mask type for the logical ops) over the whole runs
-// of L, merged pairwise, then combine()d into acc[r] and the tail step()ped in order, as
-// fold_row does for one row. Rows shorter than 2 * L (which fold_row steps in order without
-// lanes) are left to the caller: done[r] = false.
-template <typename A, int L, typename Op, typename VStep, typename VCombine>
-void fold_rows_lanes(const Op& op, const typename Op::in_t* base, const int64_t* offs, int count, int64_t n, A init,
-                     const VStep& vstep, const VCombine& vcombine, typename Op::acc_t* acc, bool* done) {
-    using T = typename Op::in_t;
-    if (n < 2 * L) {
-        std::fill(done, done + count, false);
-        return;
-    }
-#if defined(__GNUC__)
-    constexpr int kR = BlockVec<A>::kLanes;
-    alignas(kBlockBytes) A tree[kR];
-    std::fill(done, done + count, true);
-    for (int r0 = 0; r0 < count; r0 += kR) {
-        const int c = std::min(kR, count - r0);
-        const int64_t i = lane_fold_rows<A, L>(base, offs + r0, c, n, init, static_cast<const T*>(nullptr), vstep, vcombine, tree);
-        if constexpr (std::is_same_v<A, typename Op::acc_t>) {
-            // A whole block of whole rows (no tail to step) in the accumulators' own type: one
-            // vcombine instead of kR scalar combine()s, which it equals lane by lane when A is
-            // acc_t (the per-row finishing was a quarter of a prod over rows of 64).
-            if (c == kR && i == n) {
-                typename BlockVec<A>::type a, t;
-                std::memcpy(&a, acc + r0, sizeof a);
-                std::memcpy(&t, tree, sizeof t);
-                vcombine(a, t);
-                std::memcpy(acc + r0, &a, sizeof a);
-                continue;
-            }
-        }
-        for (int r = 0; r < c; ++r) {
-            const T* p = base + offs[r0 + r];
-            op.combine(acc[r0 + r], static_cast<typename Op::acc_t>(tree[r]));
-            for (int64_t k = i; k < n; ++k) op.step(acc[r0 + r], static_cast<opmath_t<T>>(p[k]), k);
-        }
-    }
-#else
-    (void)op, (void)base, (void)offs, (void)init, (void)vstep, (void)vcombine, (void)acc;
-    std::fill(done, done + count, false);
-#endif
-}
 
 template <typename T>
 using prod_out_t = std::conditional_t<std::is_integral_v<T>, int64_t, T>;
@@ -581,122 +516,6 @@ struct LogSumExpOp : OutBase<T, lse_out_t<T>> {
             this->out[offs[i]] = convert<lse_out_t<T>>(std::isfinite(acc[i].m) ? acc[i].m + l[i] : acc[i].m);
         }
     }
-};
-
-template <typename T>
-using logical_out_t = std::conditional_t<std::is_same_v<T, uint8_t>, uint8_t, bool>;
-
-template <typename T, bool Any>
-struct LogicalOp : OutBase<T, logical_out_t<T>> {
-    using acc_t = bool;
-    using OutBase<T, logical_out_t<T>>::OutBase;
-    acc_t init() const { return !Any; }
-    void step(acc_t& a, opmath_t<T> v, int64_t) const {
-        const bool nz = v != opmath_t<T>(0);
-        a = Any ? (a || nz) : (a && nz);
-    }
-    void combine(acc_t& a, const acc_t& b) const { a = Any ? (a || b) : (a && b); }
-    void write(const acc_t& a, int64_t off) const { this->out[off] = static_cast<logical_out_t<T>>(a); }
-
-    // Lanes of one row in fold_rows: 64 bytes of elements on every ISA (a multiple of the
-    // block's rows, which are one register's lanes).
-    static constexpr int kRowLanes = static_cast<int>(64 / sizeof(T));
-
-    // Whether fold_rows folds rows of n elements: arithmetic dtypes, and at least two runs of
-    // lanes (shorter rows it declines, and the block walk alone was 5-18% slower than the
-    // plain row path for them: float32 rows of 4-24, float64 rows of 8).
-    static constexpr bool takes_rows(int64_t n) {
-        return kHasRowBlocks<sized_int_t<sizeof(T)>> && std::is_arithmetic_v<T> && n >= 2 * static_cast<int64_t>(kRowLanes);
-    }
-
-    // The vector kernels below work on lanes of the comparison mask x != 0 (the result does not
-    // depend on the order, so any lanes give the same answer). Floats compare as floats (-0 is
-    // zero, NaN is not); integers and bool through their bits. M is the mask's lane type.
-    using M = sized_int_t<sizeof(T)>;
-    static constexpr bool kVecMask = kHasRowBlocks<M> && std::is_arithmetic_v<T>;
-#if defined(__GNUC__)
-    using MaskV = typename BlockVec<M>::type;
-    static CMP_VEC_INLINE void merge(MaskV& a, const MaskV& b) {
-        if constexpr (Any) a |= b;
-        else a &= b;
-    }
-    // Merges the mask of the vector of elements at p into a.
-    static CMP_VEC_INLINE void mask_step(MaskV& a, const T* p) {
-        using X = std::conditional_t<std::is_floating_point_v<T>, T, M>;
-        using XV = typename BlockVec<X>::type;
-        XV x;
-        std::memcpy(&x, p, sizeof x);
-        merge(a, x != XV{});
-    }
-#endif
-
-    // Blocks of short rows of arithmetic dtypes.
-    void fold_rows(const T* base, const int64_t* offs, int count, int64_t n, int64_t, acc_t* acc, bool* done) const {
-        if constexpr (kVecMask) {
-            fold_rows_lanes<M, kRowLanes>(*this, base, offs, count, n, M(Any ? 0 : -1),
-                                          [](MaskV& a, const T* p) { mask_step(a, p); },
-                                          [](MaskV& a, const MaskV& b) { merge(a, b); }, acc, done);
-        } else {
-            (void)base, (void)offs, (void)n, (void)acc;
-            std::fill(done, done + count, false);
-        }
-    }
-
-    // A long dense row of an arithmetic dtype: mask lanes a vector at a time (the scalar step
-    // does not vectorise: GCC leaves bool || scalar, 0.75-0.88 of PyTorch on rows of 1024),
-    // looked at every kDecideRun elements; once a lane decides the row (a nonzero for any, a
-    // zero for all) the rest of it cannot change the result and is not read.
-    bool fold_dense(const T* p, int64_t n, int64_t, acc_t& a) const {
-        if constexpr (kVecMask) {
-            if (a != !Any) return true;  // decided by an earlier row of this output
-            constexpr int64_t kW = BlockVec<M>::kLanes, kDecideRun = 1024;
-            const int64_t whole = n / kW * kW;
-            for (int64_t i = 0; i < whole;) {
-                MaskV m = MaskV{} + M(Any ? 0 : -1);
-                for (const int64_t stop = std::min(whole, i + kDecideRun); i < stop; i += kW) mask_step(m, p + i);
-                bool decided = false;
-                for (int64_t k = 0; k < kW; ++k) decided |= Any ? m[k] != 0 : m[k] == 0;
-                if (decided) {
-                    a = Any;
-                    return true;
-                }
-            }
-            for (int64_t i = whole; i < n; ++i) step(a, static_cast<opmath_t<T>>(p[i]), i);
-            return true;
-        }
-        (void)p, (void)n, (void)a;
-        return false;
-    }
-
-    // A block of rows of len contiguous columns (the column path, e.g. any over dim 0): the
-    // columns' masks in lanes of M, which vectorise across the columns where bool does not.
-    bool fold_columns(const T* base, const int64_t* roff, int64_t nrows, int64_t, int64_t len, acc_t* acc) const {
-        if constexpr (kVecMask) {
-            M m[kColBlock];
-            for (int64_t j = 0; j < len; ++j) m[j] = acc[j] ? M(1) : M(0);
-            for (int64_t r = 0; r < nrows; ++r) {
-                const T* row = base + roff[r];
-                for (int64_t j = 0; j < len; ++j) {
-                    const M nz = row[j] != T(0) ? M(1) : M(0);
-                    m[j] = Any ? (m[j] | nz) : (m[j] & nz);
-                }
-            }
-            for (int64_t j = 0; j < len; ++j) acc[j] = m[j] != 0;
-            return true;
-        }
-        (void)base, (void)roff, (void)nrows, (void)len, (void)acc;
-        return false;
-    }
-};
-
-template <typename T>
-struct CountNonzeroOp : OutBase<T, int64_t> {
-    using acc_t = int64_t;
-    using OutBase<T, int64_t>::OutBase;
-    acc_t init() const { return 0; }
-    void step(acc_t& a, opmath_t<T> v, int64_t) const { a += v != opmath_t<T>(0) ? 1 : 0; }
-    void combine(acc_t& a, const acc_t& b) const { a += b; }
-    void write(const acc_t& a, int64_t off) const { this->out[off] = a; }
 };
 
 // ---- the driver ----------------------------------------------------------------------------
