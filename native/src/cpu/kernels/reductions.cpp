@@ -7,7 +7,9 @@
 // an inner reduction over each output's elements (with kLanes independent partials per row so
 // the compiler can keep them in vector registers), chunk-parallel when there are few long
 // outputs, or a column reduction that accumulates a block of neighbouring outputs per row.
-// Partials are merged in a fixed order, so results do not depend on the thread count.
+// Partials are merged in a fixed order, so results do not depend on the thread count. What the
+// ops share (block sizes, OutBase, fold_rows_lanes) is in cpu/fold_op_base.h; any/all and
+// count_nonzero are in cpu/fold_logical.h.
 #include "core/parallel.h"
 #include "cpu/fold_logical.h"
 #include "cpu/fold_op_base.h"
