@@ -331,10 +331,17 @@ test_capi_suite() {
     count_results junit "$xml" >"$COUNTS_FILE"
 }
 
+# The managed tests; without an argument all but the FakeCuda category, with "fake" only that
+# category, in its own process with the fake CUDA backend of tests/cuda loaded in place of the
+# real one (the core picks its backend once per process, at first use).
 test_managed_suite() {
-    local dir=$RESULTS_DIR/trx
+    local dir=$RESULTS_DIR/trx${1:+-$1} filter="TestCategory!=FakeCuda" env=()
+    if [[ ${1:-} == fake ]]; then
+        filter="TestCategory=FakeCuda"
+        env=(COMPUTE_CUDA_LIBRARY="$BUILD_DIR/tests/cuda/libcompute_cuda_fake.so")
+    fi
     rm -rf "$dir"
-    dotnet test "$SOLUTION" -c Release --no-build -nologo -v:minimal \
+    env "${env[@]}" dotnet test "$SOLUTION" -c Release --no-build -nologo -v:minimal --filter "$filter" \
         --logger trx --results-directory "$dir" -p:ComputeNativeBuildDir="$BUILD_DIR" || true
     local trx=("$dir"/*.trx)
     [[ -f ${trx[0]} ]] || die "dotnet test wrote no TRX results"
@@ -411,6 +418,7 @@ run_tests() {
         run_stage suite "op dtypes vs the catalogue" test_op_dtypes
         run_stage step "bindings + managed build" build_bindings_and_managed
         run_stage suite "managed (dotnet test)" test_managed_suite
+        run_stage suite "managed CUDA streams (fake backend)" test_managed_suite fake
         run_stage check "tensors example" test_example
         run_stage check "mnist example (quick)" test_mnist_example
         run_stage step "pack" make_package

@@ -38,7 +38,7 @@ OPS_DIR = os.path.join(ROOT, "native", "include", "compute", "ops")
 MANAGED_DIR = os.path.join(ROOT, "managed", "Compute")
 
 # compute.h sections that hold no ops (library state, handles, tensor metadata, interop).
-NON_OP_SECTIONS = {"Library", "Handles", "Metadata", "DLPack exchange"}
+NON_OP_SECTIONS = {"Library", "Handles", "Metadata", "DLPack exchange", "CUDA streams and events"}
 
 # Suffixes that make a variant of one op rather than another op: cmp_clamp_tensor_ and
 # cmp_clamp are both `clamp`; cmp_max_dim is torch.max(x, dim).

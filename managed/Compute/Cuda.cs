@@ -1,3 +1,4 @@
+using System;
 using Compute.Native;
 
 namespace Compute
@@ -75,6 +76,56 @@ namespace Compute
             for (int i = 0; i < count; i++)
             {
                 ComputeMemory.EmptyCache(Device.Cuda(i));
+            }
+        }
+
+        /// <summary>
+        /// The calling thread's current stream of CUDA device <paramref name="device"/>
+        /// (torch.cuda.current_stream): where ops on that device's tensors are queued. The
+        /// device's default stream until <see cref="SetStream"/> or <see cref="UseStream"/> names another.
+        /// </summary>
+        /// <exception cref="DeviceUnavailableException">The device is not available.</exception>
+        public static CudaStream CurrentStream(int device = 0) => new(NativeMethods.CudaCurrentStream(device));
+
+        /// <summary>The default stream of CUDA device <paramref name="device"/> (torch.cuda.default_stream).</summary>
+        /// <exception cref="DeviceUnavailableException">The device is not available.</exception>
+        public static CudaStream DefaultStream(int device = 0) => CudaStream.Default(device);
+
+        /// <summary>
+        /// Makes <paramref name="stream"/> the calling thread's current stream of its device
+        /// (torch.cuda.set_stream); other threads and other devices keep theirs.
+        /// </summary>
+        public static void SetStream(CudaStream stream)
+        {
+            ArgumentNullException.ThrowIfNull(stream);
+            NativeMethods.CudaSetCurrentStream(stream.Handle);
+        }
+
+        /// <summary>
+        /// Makes <paramref name="stream"/> the calling thread's current stream of its device until
+        /// the returned scope is disposed, which restores the stream that was current before
+        /// (torch.cuda.stream(s)): <c>using (Cuda.UseStream(s)) { ... }</c>.
+        /// </summary>
+        public static IDisposable UseStream(CudaStream stream)
+        {
+            ArgumentNullException.ThrowIfNull(stream);
+            CudaStream previous = CurrentStream(stream.Device.Index);
+            SetStream(stream);
+            return new StreamScope(previous);
+        }
+
+        private sealed class StreamScope(CudaStream previous) : IDisposable
+        {
+            private CudaStream? _previous = previous;
+
+            public void Dispose()
+            {
+                if (_previous is null)
+                {
+                    return;
+                }
+                SetStream(_previous);
+                _previous = null;
             }
         }
 

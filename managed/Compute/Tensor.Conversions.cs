@@ -20,23 +20,48 @@ namespace Compute
         }
 
         /// <summary>The tensor on <paramref name="device"/> (the same data when it is already there).</summary>
-        public Tensor To(Device device)
+        /// <param name="device">Where the result lives.</param>
+        /// <param name="nonBlocking">
+        /// When true and the copy is between a CUDA device and pinned host memory
+        /// (<see cref="PinMemory"/>), it is queued on the device's current stream and this call
+        /// returns before it has run, so the host can prepare the next batch meanwhile; a copy to the
+        /// host then lands in pinned memory, which must not be read before the stream is synchronised
+        /// (<see cref="CudaStream.Synchronize"/>). Other copies are synchronous either way (non_blocking).
+        /// </param>
+        public Tensor To(Device device, bool nonBlocking = false)
         {
             Device from = Device;
-            return Recorder.Record(OwnOrShare(NativeMethods.ToDevice(Handle, NativeDevice.From(device)), this), "ToCopyBackward0", [this], null,
-                ctx => [ctx.Grad.To(from)]);
+            return Recorder.Record(OwnOrShare(NativeMethods.ToDeviceNonBlocking(Handle, NativeDevice.From(device), nonBlocking ? 1 : 0), this),
+                "ToCopyBackward0", [this], null, ctx => [ctx.Grad.To(from)]);
         }
 
+        /// <summary>
+        /// A copy of this CPU tensor in page-locked (pinned) host memory, or this tensor when it is
+        /// pinned already (pin_memory()): copies between pinned memory and a CUDA device are faster and
+        /// can run asynchronously (<see cref="To(Device, bool)"/> with nonBlocking). Needs a CUDA device.
+        /// </summary>
+        /// <exception cref="DeviceUnavailableException">No CUDA device is available.</exception>
+        /// <exception cref="ArgumentException">The tensor is not on the CPU.</exception>
+        public Tensor PinMemory() =>
+            Recorder.Record(OwnOrShare(NativeMethods.PinMemory(Handle), this), "PinMemoryBackward0", [this], null, static ctx => [ctx.Grad]);
+
+        /// <summary>Whether the tensor lives in pinned host memory (is_pinned()).</summary>
+        public bool IsPinned => NativeMethods.IsPinned(Handle) != 0;
+
         /// <summary>Copies <paramref name="source"/> into this tensor in place, broadcasting it and converting its dtype (copy_).</summary>
-        public Tensor CopyFrom(Tensor source)
+        /// <param name="source">The values to copy.</param>
+        /// <param name="nonBlocking">As for <see cref="To(Device, bool)"/>: a dense copy of the same dtype and shape between a
+        /// CUDA device and pinned host memory is queued on the device's current stream and not waited for.</param>
+        public Tensor CopyFrom(Tensor source, bool nonBlocking = false)
         {
             ArgumentNullException.ThrowIfNull(source);
-            return RecordInPlace(nameof(CopyFrom), h => NativeMethods.CopyInPlace(h, source.Handle), () =>
+            int nb = nonBlocking ? 1 : 0;
+            return RecordInPlace(nameof(CopyFrom), h => NativeMethods.CopyNonBlockingInPlace(h, source.Handle, nb), () =>
             {
                 // The copy's value is the source broadcast and converted; the overwritten
                 // values get no gradient (PyTorch's CopyBackwards).
                 Tensor r = EmptyLike(this);
-                NativeMethods.CopyInPlace(r.Handle, source.Handle);
+                NativeMethods.CopyNonBlockingInPlace(r.Handle, source.Handle, nb);
                 return Recorder.Record(r, "CopyBackwards", [this, source], null, static ctx =>
                     [ctx.Needs(0) ? Zeros(ctx.InputShape(0), ctx.InputDType(0)) : null, ctx.Needs(1) ? ctx.Grad : null]);
             }, source);

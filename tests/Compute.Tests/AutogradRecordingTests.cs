@@ -219,6 +219,9 @@ public class AutogradRecordingTests
         "FromBytes", "GetRngState", // a tensor from raw bytes; the RNG state as bytes
         // autograd plumbing and lifetime
         "RequiresGradInPlace", "DetachInPlace", "get_Grad", "Keep",
+        // needs a CUDA device, which this audit (and its PyTorch fixture) runs without; it records
+        // an identity gradient (PinMemoryBackward0), as PyTorch's pin_memory does
+        "PinMemory",
         // operators: each calls the named method of the table (Add, Sub, Mul, Div, Remainder, Neg,
         // comparisons, bitwise ops) or a bitwise op on integers
         "op_Addition", "op_Subtraction", "op_Multiply", "op_Division", "op_Modulus", "op_UnaryNegation",

@@ -19,6 +19,32 @@ inline Handle to_device(cmp_tensor t, cmp_device device) {
     return Handle(out);
 }
 
+// A stream of device 0's pool, and device 0's default stream.
+inline cmp_cuda_stream new_stream() {
+    cmp_cuda_stream s = nullptr;
+    EXPECT_EQ(cmp_cuda_stream_create(0, &s), CMP_STATUS_OK) << cmp_last_error();
+    return s;
+}
+
+inline cmp_cuda_stream default_stream() {
+    cmp_cuda_stream s = nullptr;
+    EXPECT_EQ(cmp_cuda_default_stream(0, &s), CMP_STATUS_OK) << cmp_last_error();
+    return s;
+}
+
+// A copy of t in pinned host memory, and t on device d with non_blocking.
+inline Handle pin(cmp_tensor t) {
+    cmp_tensor out = nullptr;
+    EXPECT_EQ(cmp_pin_memory(t, &out), CMP_STATUS_OK) << cmp_last_error();
+    return Handle(out);
+}
+
+inline Handle to_device_nb(cmp_tensor t, cmp_device d, int32_t non_blocking = 1) {
+    cmp_tensor out = nullptr;
+    EXPECT_EQ(cmp_to_device_non_blocking(t, d, non_blocking, &out), CMP_STATUS_OK) << cmp_last_error();
+    return Handle(out);
+}
+
 inline cmp_device device_of(cmp_tensor t) {
     cmp_device d{-1, -1};
     EXPECT_EQ(cmp_tensor_device(t, &d), CMP_STATUS_OK) << cmp_last_error();

@@ -18,6 +18,7 @@
 // cuda/nonzero.cu's and cuda/advanced_index.cu's passes with cuda/advanced_index_walk.h's walk.
 // sort and search run cpu/sort_key.h's keys (a stable sort of each row) and bisection on the host.
 #include "fake_backend.h"
+#include "fake_streams.h"
 
 #include "core/dtype.h"
 #include "core/half.h"
@@ -77,8 +78,9 @@ int32_t device_properties(int32_t, compute_cuda_device_properties* out) {
 int32_t ok_device(int32_t) { return CMP_STATUS_OK; }
 int32_t set_reclaim_hook(compute_cuda_reclaim_fn, void*) { return CMP_STATUS_OK; }
 
-int32_t allocate(int32_t device, int64_t nbytes, void*, void** out) {
+int32_t allocate(int32_t device, int64_t nbytes, void* stream, void** out) {
     *out = nullptr;
+    fake_streams::note_allocate(stream);
     if (device != 0) return error(CMP_STATUS_DEVICE_ERROR, "fake backend: no such device");
     if (nbytes == 0) return CMP_STATUS_OK;
     void* p = std::malloc(static_cast<size_t>(nbytes));
@@ -110,18 +112,12 @@ int32_t memory_stats(int32_t, cmp_memory_stats* out) {
     return CMP_STATUS_OK;
 }
 
-int32_t copy_bytes(int32_t, void* dst, const void* src, int64_t nbytes, void*, int32_t) {
+int32_t copy_bytes(int32_t, void* dst, const void* src, int64_t nbytes, void* stream, int32_t async) {
+    fake_streams::note_memcpy(stream, async);
     if (nbytes > 0) std::memcpy(dst, src, static_cast<size_t>(nbytes));
     return CMP_STATUS_OK;
 }
 
-int32_t no_stream(int32_t, void** out) {
-    *out = nullptr;
-    return error(CMP_STATUS_DEVICE_ERROR, "fake backend: no streams or events");
-}
-int32_t no_handle(void*) { return error(CMP_STATUS_DEVICE_ERROR, "fake backend: no streams or events"); }
-int32_t no_pair(void*, void*) { return error(CMP_STATUS_DEVICE_ERROR, "fake backend: no streams or events"); }
-int32_t no_elapsed(void*, void*, float*) { return error(CMP_STATUS_DEVICE_ERROR, "fake backend: no events"); }
 
 constexpr const char* kNoKernels = "fake backend: no kernels";
 // The host kernels (below) are off by default; fake_backend_set_host_kernels switches them on.
@@ -586,6 +582,7 @@ void host_each_double(const compute_cuda_iter& it, const F& f) {
 }
 
 int32_t fill(const compute_cuda_iter* it, cmp_scalar value) {
+    fake_streams::note_launch(it->stream);
     if (!g_host_kernels) return error(CMP_STATUS_DEVICE_ERROR, kNoKernels);
     const double v = value.kind == CMP_SCALAR_FLOAT ? value.f : static_cast<double>(value.i);
     host_each_double(*it, [&](const double*) { return v; });
@@ -593,12 +590,14 @@ int32_t fill(const compute_cuda_iter* it, cmp_scalar value) {
 }
 
 int32_t copy(const compute_cuda_iter* it) {
+    fake_streams::note_launch(it->stream);
     if (!g_host_kernels) return error(CMP_STATUS_DEVICE_ERROR, kNoKernels);
     host_each_double(*it, [](const double* in) { return in[0]; });
     return CMP_STATUS_OK;
 }
 
 int32_t binary(const compute_cuda_iter* it, int32_t op, cmp_scalar alpha) {
+    fake_streams::note_launch(it->stream);
     if (!g_host_kernels) return error(CMP_STATUS_DEVICE_ERROR, kNoKernels);
     const double a = alpha.kind == CMP_SCALAR_FLOAT ? alpha.f : static_cast<double>(alpha.i);
     switch (op) {
@@ -663,6 +662,7 @@ int32_t reduce_rows_args(int32_t, void*, const void* in, int32_t in_dtype, void*
 }
 
 int32_t unary(const compute_cuda_iter* it, int32_t op) {
+    fake_streams::note_launch(it->stream);
     if (!g_host_kernels) return error(CMP_STATUS_DEVICE_ERROR, kNoKernels);
     if (op == COMPUTE_CUDA_UNARY_EXP) host_each_double(*it, [](const double* in) { return std::exp(in[0]); });
     else host_each_double(*it, [](const double* in) { return -in[0]; });
@@ -1307,8 +1307,11 @@ int32_t grid_sample(const compute_cuda_grid_sample* d) {
 const compute_cuda_backend kBackend = {
     FAKE_BACKEND_VERSION, sizeof(compute_cuda_backend), last_error, runtime_version, device_count,
     unavailable_reason, device_properties, ok_device, set_reclaim_hook, allocate, deallocate, memory_stats,
-    ok_device, ok_device, copy_bytes, no_stream, no_handle, no_handle, no_pair, no_stream, no_handle, no_pair,
-    no_handle, no_elapsed, fill, copy, unary, binary, sum_rows, unary_math, clamp, compare, where, masked_fill,
+    ok_device, ok_device, copy_bytes, fake_streams::stream_create, fake_streams::stream_destroy,
+    fake_streams::stream_synchronize, fake_streams::stream_query, fake_streams::stream_wait_event,
+    fake_streams::event_create, fake_streams::event_destroy, fake_streams::event_record,
+    fake_streams::event_synchronize, fake_streams::event_query, fake_streams::event_elapsed_ms,
+    fake_streams::host_allocate, fake_streams::host_deallocate, fake_streams::host_record, fill, copy, unary, binary, sum_rows, unary_math, clamp, compare, where, masked_fill,
     binary_math, ternary_math, reduce_rows, reduce_rows_args, softmax, softmax_backward, scan, triangle, gemm,
     random, optim_step, row_norm_entry<false>, row_norm_entry<true>, activation_backward, pointwise_loss,
     class_loss,
@@ -1319,6 +1322,8 @@ const compute_cuda_backend kBackend = {
 };
 
 }  // namespace
+
+int32_t fake_streams::fail(int32_t status, const char* message) { return error(status, message); }
 
 extern "C" __attribute__((visibility("default"))) const compute_cuda_backend* compute_cuda_get_backend(void) {
     return &kBackend;

@@ -41,3 +41,27 @@ typedef const FakeRandomCall* (*FakeLastRandomCallFn)(void);
 // reductions) on or off; off by default, so those entries fail with "no kernels".
 typedef void (*FakeSetHostKernelsFn)(int32_t on);
 #define FAKE_BACKEND_SET_HOST_KERNELS "fake_backend_set_host_kernels"
+
+// What the fake saw of streams, events and pinned memory (tests/cuda/fake_streams.cpp): which
+// stream each allocation, copy and launch named, and the pinned blocks' records.
+struct FakeStreamLog {
+    int64_t streams_created;
+    void* allocate_stream;        // stream of the last device allocation
+    void* memcpy_stream;          // stream and async flag of the last memcpy
+    int32_t memcpy_async;
+    int64_t memcpy_calls;
+    void* launch_stream;          // the iter stream of the last fill / copy / unary / binary
+    int64_t pinned_live;          // pinned blocks allocated and not yet freed
+    int64_t pinned_allocations;
+    int64_t host_records;
+    void* host_record_ptr;        // the last host_record's block, device and stream
+    int32_t host_record_device;
+    void* host_record_stream;
+    void* wait_stream;            // the last stream_wait_event's pair
+    void* wait_event;
+    void* record_event;           // the last event_record's pair
+    void* record_stream;
+};
+
+typedef const FakeStreamLog* (*FakeStreamLogFn)(void);
+#define FAKE_BACKEND_STREAM_LOG "fake_backend_stream_log"

@@ -17,6 +17,7 @@
 #include "cuda_test_util.h"
 #include "activation_cases.h"
 #include "fake_backend.h"
+#include "fake_export.h"
 #include "loss_cases.h"
 #include "advanced_index_cases.h"
 #include "index_cases.h"
@@ -226,15 +227,6 @@ TEST(CudaRouting, TheReductionsWithMoreOperandsReachTheBackend) {
     EXPECT_EQ(values, nullptr);
     EXPECT_EQ(indices, nullptr);
     EXPECT_EQ(out, nullptr);
-}
-
-// A function the fake backend exports for the tests (fake_backend.h), or nullptr (a failure).
-template <typename Fn>
-Fn fake_export(const char* name) {
-    void* lib = dlopen(COMPUTE_FAKE_BACKEND, RTLD_NOW);  // the core's handle: the same path
-    const Fn fn = lib ? reinterpret_cast<Fn>(dlsym(lib, name)) : nullptr;
-    if (!fn) ADD_FAILURE() << "the fake backend does not export " << name;
-    return fn;
 }
 
 // The last softmax / softmax_backward / scan call the fake backend received (fake_backend.h).
@@ -855,22 +847,6 @@ TEST(CudaRouting, ActivationDerivativeRefusalsComeBeforeTheBackend) {
         << f.message;
     EXPECT_EQ(out, nullptr);
 }
-
-// The fake's host kernels (fill, copy, binary, SUM / MEAN / AMAX / AMIN rows) for one scope: the
-// loss front-ends reduce, range-check, cast and sum broadcast gradients back around their kernel.
-class HostKernels {
-public:
-    HostKernels() { set(1); }
-    ~HostKernels() { set(0); }
-    HostKernels(const HostKernels&) = delete;
-    HostKernels& operator=(const HostKernels&) = delete;
-
-private:
-    static void set(int32_t on) {
-        static const auto fn = fake_export<FakeSetHostKernelsFn>(FAKE_BACKEND_SET_HOST_KERNELS);
-        if (fn) fn(on);
-    }
-};
 
 // randperm and multinomial (the fake runs cuda/randperm_multinomial.cu's passes on the host with
 // core/multinomial_rows.h): the CPU's permutation and samples for a seed, the generator left where

@@ -188,18 +188,50 @@ namespace Compute.Data
     public sealed class DataLoader : DataLoader<Tensor[], Tensor[]>
     {
         /// <summary>A loader over tensor-tuple samples; see <see cref="DataLoader{T, TBatch}"/> for the options.</summary>
+        /// <remarks><c>pinMemory</c> copies each batch's tensors into pinned host memory as it is built (on the
+        /// worker threads when <c>numWorkers</c> &gt; 0), so that
+        /// <c>batch[i].To(Device.Cuda(), nonBlocking: true)</c> runs asynchronously (pin_memory). It is ignored
+        /// when no CUDA device is available, as PyTorch ignores it.</remarks>
         public DataLoader(Dataset<Tensor[]> dataset, int batchSize = 1, bool shuffle = false, Sampler? sampler = null,
                           BatchSampler? batchSampler = null, int numWorkers = 0, bool dropLast = false, Generator? generator = null,
-                          int prefetchFactor = 2, Func<IReadOnlyList<Tensor[]>, Tensor[]>? collateFn = null)
-            : base(dataset, collateFn ?? Collate.Default, batchSize, shuffle, sampler, batchSampler, numWorkers, dropLast, generator, prefetchFactor)
+                          int prefetchFactor = 2, Func<IReadOnlyList<Tensor[]>, Tensor[]>? collateFn = null, bool pinMemory = false)
+            : base(dataset, Pinned(collateFn ?? Collate.Default, pinMemory), batchSize, shuffle, sampler, batchSampler, numWorkers,
+                   dropLast, generator, prefetchFactor)
         {
+            PinMemory = pinMemory && Cuda.IsAvailable;
         }
 
         /// <summary>A loader over an iterable dataset of tensor tuples.</summary>
+        /// <remarks><c>pinMemory</c> as for the map-style loader.</remarks>
         public DataLoader(IterableDataset<Tensor[]> dataset, int batchSize = 1, int numWorkers = 0, bool dropLast = false,
-                          Generator? generator = null, int prefetchFactor = 2, Func<IReadOnlyList<Tensor[]>, Tensor[]>? collateFn = null)
-            : base(dataset, collateFn ?? Collate.Default, batchSize, numWorkers, dropLast, generator, prefetchFactor)
+                          Generator? generator = null, int prefetchFactor = 2, Func<IReadOnlyList<Tensor[]>, Tensor[]>? collateFn = null,
+                          bool pinMemory = false)
+            : base(dataset, Pinned(collateFn ?? Collate.Default, pinMemory), batchSize, numWorkers, dropLast, generator, prefetchFactor)
         {
+            PinMemory = pinMemory && Cuda.IsAvailable;
+        }
+
+        /// <summary>Whether batches arrive in pinned host memory (pinMemory was asked for and CUDA is available).</summary>
+        public bool PinMemory { get; }
+
+        // The collate function followed by pinning (the unpinned batch is freed by the job's scope,
+        // BatchPrefetcher.RunJob); the function itself when pinning is off or impossible.
+        private static Func<IReadOnlyList<Tensor[]>, Tensor[]> Pinned(Func<IReadOnlyList<Tensor[]>, Tensor[]> collate, bool pinMemory)
+        {
+            if (!pinMemory || !Cuda.IsAvailable)
+            {
+                return collate;
+            }
+            return samples =>
+            {
+                Tensor[] batch = collate(samples);
+                var pinned = new Tensor[batch.Length];
+                for (int i = 0; i < batch.Length; i++)
+                {
+                    pinned[i] = batch[i].Device.Type == DeviceType.Cpu ? batch[i].PinMemory() : batch[i];
+                }
+                return pinned;
+            };
         }
     }
 }

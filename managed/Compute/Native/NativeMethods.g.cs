@@ -208,6 +208,62 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_cuda_get_allow_tf32")]
         internal static partial Status cmp_cuda_get_allow_tf32(out int @out);
 
+        /// <summary>The default stream of a CUDA device (torch.cuda.default_stream).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cuda_default_stream")]
+        internal static partial Status cmp_cuda_default_stream(int device, out nint @out);
+
+        /// <summary>A stream of a CUDA device from the library's pool (torch.cuda.Stream()): each device has 32, created on first use and handed out in turn, so a program that asks for more than 32 shares them.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cuda_stream_create")]
+        internal static partial Status cmp_cuda_stream_create(int device, out nint @out);
+
+        /// <summary>The calling thread's current stream of a CUDA device (torch.cuda.current_stream).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cuda_current_stream")]
+        internal static partial Status cmp_cuda_current_stream(int device, out nint @out);
+
+        /// <summary>Makes stream the calling thread's current stream of its device (torch.cuda.set_stream); ops on that device's tensors called from this thread are queued on it from now on.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cuda_set_current_stream")]
+        internal static partial Status cmp_cuda_set_current_stream(nint stream);
+
+        /// <summary>The device index of a stream.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cuda_stream_device")]
+        internal static partial Status cmp_cuda_stream_device(nint stream, out int @out);
+
+        /// <summary>Waits until all work queued on stream has finished.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cuda_stream_synchronize")]
+        internal static partial Status cmp_cuda_stream_synchronize(nint stream);
+
+        /// <summary>Whether all work queued on stream has finished (1) or not (0), without waiting.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cuda_stream_query")]
+        internal static partial Status cmp_cuda_stream_query(nint stream, out int @out);
+
+        /// <summary>Makes work queued on stream from now on wait until event has completed (no host wait).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cuda_stream_wait_event")]
+        internal static partial Status cmp_cuda_stream_wait_event(nint stream, nint @event);
+
+        /// <summary>A new event of a CUDA device (torch.cuda.Event). With enable_timing non-zero it records times for cmp_cuda_event_elapsed_ms; without, recording and waiting are cheaper.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cuda_event_create")]
+        internal static partial Status cmp_cuda_event_create(int device, int enableTiming, out nint @out);
+
+        /// <summary>Frees an event (NULL is ignored). A recorded event may be destroyed before it completes.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cuda_event_destroy")]
+        internal static partial Status cmp_cuda_event_destroy(nint @event);
+
+        /// <summary>Records event at the current end of stream (a stream of the event's device).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cuda_event_record")]
+        internal static partial Status cmp_cuda_event_record(nint @event, nint stream);
+
+        /// <summary>Waits until the work before the event's last record has finished (at once if never recorded).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cuda_event_synchronize")]
+        internal static partial Status cmp_cuda_event_synchronize(nint @event);
+
+        /// <summary>Whether the work before the event's last record has finished (1) or not (0), without waiting.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cuda_event_query")]
+        internal static partial Status cmp_cuda_event_query(nint @event, out int @out);
+
+        /// <summary>Milliseconds between the records of start and end (both created with enable_timing, both recorded and completed).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cuda_event_elapsed_ms")]
+        internal static partial Status cmp_cuda_event_elapsed_ms(nint start, nint end, out float @out);
+
         /// <summary>Adds a reference to a tensor handle.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_tensor_retain")]
         internal static partial Status cmp_tensor_retain(nint tensor);
@@ -379,6 +435,22 @@ namespace Compute.Native
         /// <summary>Copies src into dst in place, broadcasting src and converting its dtype. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_copy_")]
         internal static partial Status cmp_copy_(TensorHandle dst, TensorHandle src);
+
+        /// <summary>A copy of a CPU tensor in page-locked (pinned) host memory (Tensor.pin_memory), or a new reference to it when it is pinned already. Copies between pinned memory and a CUDA device can run asynchronously (cmp_to_device_non_blocking). Needs a CUDA device. Dtypes: all.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_pin_memory")]
+        internal static partial Status cmp_pin_memory(TensorHandle tensor, out TensorHandle @out);
+
+        /// <summary>Whether a tensor lives in pinned host memory (1) or not (0). Dtypes: all.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_is_pinned")]
+        internal static partial Status cmp_is_pinned(TensorHandle tensor, out int @out);
+
+        /// <summary>cmp_to_device with PyTorch's non_blocking: when non_blocking is non-zero and the copy is between a CUDA device and pinned host memory (the host side contiguous, of the same dtype), it is queued on the current stream of the CUDA device and the call returns before it has run; the result must not be read on the host before that stream is synchronised. Pinned memory given to such a copy is not reused until the copy has finished, even if its tensor is freed at once. Any other copy is synchronous, as with non_blocking zero. Dtypes: all.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_to_device_non_blocking")]
+        internal static partial Status cmp_to_device_non_blocking(TensorHandle tensor, NativeDevice device, int nonBlocking, out TensorHandle @out);
+
+        /// <summary>cmp_copy_ with PyTorch's non_blocking, under the rules of cmp_to_device_non_blocking. Dtypes: all.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_copy_non_blocking_")]
+        internal static partial Status cmp_copy_non_blocking_(TensorHandle dst, TensorHandle src, int nonBlocking);
 
         /// <summary>Sets every element of tensor to value, in place. Dtypes: all.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_fill_")]
@@ -1945,6 +2017,154 @@ namespace Compute.Native
             return result;
         }
 
+        /// <summary>The default stream of a CUDA device (torch.cuda.default_stream).</summary>
+        internal static nint CudaDefaultStream(int device)
+        {
+            var status = cmp_cuda_default_stream(device, out var result);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_cuda_default_stream");
+            }
+            return result;
+        }
+
+        /// <summary>A stream of a CUDA device from the library's pool (torch.cuda.Stream()): each device has 32, created on first use and handed out in turn, so a program that asks for more than 32 shares them.</summary>
+        internal static nint CudaStreamCreate(int device)
+        {
+            var status = cmp_cuda_stream_create(device, out var result);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_cuda_stream_create");
+            }
+            return result;
+        }
+
+        /// <summary>The calling thread's current stream of a CUDA device (torch.cuda.current_stream).</summary>
+        internal static nint CudaCurrentStream(int device)
+        {
+            var status = cmp_cuda_current_stream(device, out var result);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_cuda_current_stream");
+            }
+            return result;
+        }
+
+        /// <summary>Makes stream the calling thread's current stream of its device (torch.cuda.set_stream); ops on that device's tensors called from this thread are queued on it from now on.</summary>
+        internal static void CudaSetCurrentStream(nint stream)
+        {
+            var status = cmp_cuda_set_current_stream(stream);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_cuda_set_current_stream");
+            }
+        }
+
+        /// <summary>The device index of a stream.</summary>
+        internal static int CudaStreamDevice(nint stream)
+        {
+            var status = cmp_cuda_stream_device(stream, out var result);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_cuda_stream_device");
+            }
+            return result;
+        }
+
+        /// <summary>Waits until all work queued on stream has finished.</summary>
+        internal static void CudaStreamSynchronize(nint stream)
+        {
+            var status = cmp_cuda_stream_synchronize(stream);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_cuda_stream_synchronize");
+            }
+        }
+
+        /// <summary>Whether all work queued on stream has finished (1) or not (0), without waiting.</summary>
+        internal static int CudaStreamQuery(nint stream)
+        {
+            var status = cmp_cuda_stream_query(stream, out var result);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_cuda_stream_query");
+            }
+            return result;
+        }
+
+        /// <summary>Makes work queued on stream from now on wait until event has completed (no host wait).</summary>
+        internal static void CudaStreamWaitEvent(nint stream, nint @event)
+        {
+            var status = cmp_cuda_stream_wait_event(stream, @event);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_cuda_stream_wait_event");
+            }
+        }
+
+        /// <summary>A new event of a CUDA device (torch.cuda.Event). With enable_timing non-zero it records times for cmp_cuda_event_elapsed_ms; without, recording and waiting are cheaper.</summary>
+        internal static nint CudaEventCreate(int device, int enableTiming)
+        {
+            var status = cmp_cuda_event_create(device, enableTiming, out var result);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_cuda_event_create");
+            }
+            return result;
+        }
+
+        /// <summary>Frees an event (NULL is ignored). A recorded event may be destroyed before it completes.</summary>
+        internal static void CudaEventDestroy(nint @event)
+        {
+            var status = cmp_cuda_event_destroy(@event);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_cuda_event_destroy");
+            }
+        }
+
+        /// <summary>Records event at the current end of stream (a stream of the event's device).</summary>
+        internal static void CudaEventRecord(nint @event, nint stream)
+        {
+            var status = cmp_cuda_event_record(@event, stream);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_cuda_event_record");
+            }
+        }
+
+        /// <summary>Waits until the work before the event's last record has finished (at once if never recorded).</summary>
+        internal static void CudaEventSynchronize(nint @event)
+        {
+            var status = cmp_cuda_event_synchronize(@event);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_cuda_event_synchronize");
+            }
+        }
+
+        /// <summary>Whether the work before the event's last record has finished (1) or not (0), without waiting.</summary>
+        internal static int CudaEventQuery(nint @event)
+        {
+            var status = cmp_cuda_event_query(@event, out var result);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_cuda_event_query");
+            }
+            return result;
+        }
+
+        /// <summary>Milliseconds between the records of start and end (both created with enable_timing, both recorded and completed).</summary>
+        internal static float CudaEventElapsedMs(nint start, nint end)
+        {
+            var status = cmp_cuda_event_elapsed_ms(start, end, out var result);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_cuda_event_elapsed_ms");
+            }
+            return result;
+        }
+
         /// <summary>Adds a reference to a tensor handle.</summary>
         internal static void TensorRetain(nint tensor)
         {
@@ -2434,6 +2654,51 @@ namespace Compute.Native
             if (status != Status.Ok)
             {
                 throw CreateException(status, "cmp_copy_");
+            }
+        }
+
+        /// <summary>A copy of a CPU tensor in page-locked (pinned) host memory (Tensor.pin_memory), or a new reference to it when it is pinned already. Copies between pinned memory and a CUDA device can run asynchronously (cmp_to_device_non_blocking). Needs a CUDA device. Dtypes: all.</summary>
+        internal static TensorHandle PinMemory(TensorHandle tensor)
+        {
+            var status = cmp_pin_memory(tensor, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_pin_memory");
+            }
+            return result;
+        }
+
+        /// <summary>Whether a tensor lives in pinned host memory (1) or not (0). Dtypes: all.</summary>
+        internal static int IsPinned(TensorHandle tensor)
+        {
+            var status = cmp_is_pinned(tensor, out var result);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_is_pinned");
+            }
+            return result;
+        }
+
+        /// <summary>cmp_to_device with PyTorch's non_blocking: when non_blocking is non-zero and the copy is between a CUDA device and pinned host memory (the host side contiguous, of the same dtype), it is queued on the current stream of the CUDA device and the call returns before it has run; the result must not be read on the host before that stream is synchronised. Pinned memory given to such a copy is not reused until the copy has finished, even if its tensor is freed at once. Any other copy is synchronous, as with non_blocking zero. Dtypes: all.</summary>
+        internal static TensorHandle ToDeviceNonBlocking(TensorHandle tensor, NativeDevice device, int nonBlocking)
+        {
+            var status = cmp_to_device_non_blocking(tensor, device, nonBlocking, out var result);
+            if (status != Status.Ok)
+            {
+                result.Dispose();
+                throw CreateException(status, "cmp_to_device_non_blocking");
+            }
+            return result;
+        }
+
+        /// <summary>cmp_copy_ with PyTorch's non_blocking, under the rules of cmp_to_device_non_blocking. Dtypes: all.</summary>
+        internal static void CopyNonBlockingInPlace(TensorHandle dst, TensorHandle src, int nonBlocking)
+        {
+            var status = cmp_copy_non_blocking_(dst, src, nonBlocking);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_copy_non_blocking_");
             }
         }
 

@@ -209,6 +209,78 @@ CMP_API cmp_status cmp_cuda_set_allow_tf32(int32_t allow);
 CMP_API cmp_status cmp_cuda_get_allow_tf32(int32_t* out);
 
 /* ---------------------------------------------------------------------------------------
+ * CUDA streams and events
+ *
+ * Work on CUDA tensors is queued on the calling thread's current stream of the tensor's
+ * device (torch.cuda.current_stream): the device's default stream until
+ * cmp_cuda_set_current_stream names another. Streams from cmp_cuda_stream_create come from a
+ * per-device pool owned by the library for the life of the process (as PyTorch's), so a
+ * stream handle never dangles and is never freed. Streams do not synchronise with each
+ * other: work on one stream that reads the result of another must wait for it
+ * (cmp_cuda_stream_wait_event). Events are created and destroyed by the caller.
+ * ------------------------------------------------------------------------------------- */
+
+/** A CUDA stream (owned by the library; never freed). */
+typedef struct cmp_cuda_stream_impl* cmp_cuda_stream;
+
+/** A CUDA event (created by cmp_cuda_event_create, freed by cmp_cuda_event_destroy). */
+typedef struct cmp_cuda_event_impl* cmp_cuda_event;
+
+/** The default stream of a CUDA device (torch.cuda.default_stream). */
+CMP_API cmp_status cmp_cuda_default_stream(int32_t device, cmp_cuda_stream* out);
+
+/**
+ * A stream of a CUDA device from the library's pool (torch.cuda.Stream()): each device has 32,
+ * created on first use and handed out in turn, so a program that asks for more than 32 shares them.
+ */
+CMP_API cmp_status cmp_cuda_stream_create(int32_t device, cmp_cuda_stream* out);
+
+/** The calling thread's current stream of a CUDA device (torch.cuda.current_stream). */
+CMP_API cmp_status cmp_cuda_current_stream(int32_t device, cmp_cuda_stream* out);
+
+/**
+ * Makes stream the calling thread's current stream of its device (torch.cuda.set_stream); ops
+ * on that device's tensors called from this thread are queued on it from now on.
+ */
+CMP_API cmp_status cmp_cuda_set_current_stream(cmp_cuda_stream stream);
+
+/** The device index of a stream. */
+CMP_API cmp_status cmp_cuda_stream_device(cmp_cuda_stream stream, int32_t* out);
+
+/** Waits until all work queued on stream has finished. */
+CMP_API cmp_status cmp_cuda_stream_synchronize(cmp_cuda_stream stream);
+
+/** Whether all work queued on stream has finished (1) or not (0), without waiting. */
+CMP_API cmp_status cmp_cuda_stream_query(cmp_cuda_stream stream, int32_t* out);
+
+/** Makes work queued on stream from now on wait until event has completed (no host wait). */
+CMP_API cmp_status cmp_cuda_stream_wait_event(cmp_cuda_stream stream, cmp_cuda_event event);
+
+/**
+ * A new event of a CUDA device (torch.cuda.Event). With enable_timing non-zero it records
+ * times for cmp_cuda_event_elapsed_ms; without, recording and waiting are cheaper.
+ */
+CMP_API cmp_status cmp_cuda_event_create(int32_t device, int32_t enable_timing, cmp_cuda_event* out);
+
+/** Frees an event (NULL is ignored). A recorded event may be destroyed before it completes. */
+CMP_API cmp_status cmp_cuda_event_destroy(cmp_cuda_event event);
+
+/** Records event at the current end of stream (a stream of the event's device). */
+CMP_API cmp_status cmp_cuda_event_record(cmp_cuda_event event, cmp_cuda_stream stream);
+
+/** Waits until the work before the event's last record has finished (at once if never recorded). */
+CMP_API cmp_status cmp_cuda_event_synchronize(cmp_cuda_event event);
+
+/** Whether the work before the event's last record has finished (1) or not (0), without waiting. */
+CMP_API cmp_status cmp_cuda_event_query(cmp_cuda_event event, int32_t* out);
+
+/**
+ * Milliseconds between the records of start and end (both created with enable_timing, both
+ * recorded and completed).
+ */
+CMP_API cmp_status cmp_cuda_event_elapsed_ms(cmp_cuda_event start, cmp_cuda_event end, float* out);
+
+/* ---------------------------------------------------------------------------------------
  * Handles
  * ------------------------------------------------------------------------------------- */
 
@@ -378,6 +450,30 @@ CMP_API cmp_status cmp_to_device(cmp_tensor tensor, cmp_device device, cmp_tenso
 
 /** Copies src into dst in place, broadcasting src and converting its dtype. Dtypes: all. */
 CMP_API cmp_status cmp_copy_(cmp_tensor dst, cmp_tensor src);
+
+/**
+ * A copy of a CPU tensor in page-locked (pinned) host memory (Tensor.pin_memory), or a new
+ * reference to it when it is pinned already. Copies between pinned memory and a CUDA device can
+ * run asynchronously (cmp_to_device_non_blocking). Needs a CUDA device. Dtypes: all.
+ */
+CMP_API cmp_status cmp_pin_memory(cmp_tensor tensor, cmp_tensor* out);
+
+/** Whether a tensor lives in pinned host memory (1) or not (0). Dtypes: all. */
+CMP_API cmp_status cmp_is_pinned(cmp_tensor tensor, int32_t* out);
+
+/**
+ * cmp_to_device with PyTorch's non_blocking: when non_blocking is non-zero and the copy is
+ * between a CUDA device and pinned host memory (the host side contiguous, of the same dtype),
+ * it is queued on the current stream of the CUDA device and the call returns before it has
+ * run; the result must not be read on the host before that stream is synchronised. Pinned
+ * memory given to such a copy is not reused until the copy has finished, even if its tensor is
+ * freed at once. Any other copy is synchronous, as with non_blocking zero. Dtypes: all.
+ */
+CMP_API cmp_status cmp_to_device_non_blocking(cmp_tensor tensor, cmp_device device, int32_t non_blocking,
+                                              cmp_tensor* out);
+
+/** cmp_copy_ with PyTorch's non_blocking, under the rules of cmp_to_device_non_blocking. Dtypes: all. */
+CMP_API cmp_status cmp_copy_non_blocking_(cmp_tensor dst, cmp_tensor src, int32_t non_blocking);
 
 /** Sets every element of tensor to value, in place. Dtypes: all. */
 CMP_API cmp_status cmp_fill_(cmp_tensor tensor, cmp_scalar value);

@@ -2,6 +2,7 @@
 #include "cuda_runtime.h"
 
 #include "allocator.h"
+#include "cuda_stream.h"
 #include "error.h"
 
 #include <atomic>
@@ -163,7 +164,7 @@ void check(int32_t status, const char* op) {
 
 void* allocate(int32_t device, int64_t nbytes, const char* op) {
     void* p = nullptr;
-    check(get(op).allocate(device, nbytes, nullptr, &p), op);
+    check(get(op).allocate(device, nbytes, current_stream(device), &p), op);
     return p;
 }
 
@@ -186,7 +187,11 @@ void reset_peak_stats(int32_t device, const char* op) { check(get(op).reset_peak
 void synchronize(int32_t device, const char* op) { check(get(op).synchronize(device), op); }
 
 void copy_bytes(int32_t device, void* dst, const void* src, int64_t nbytes, const char* op) {
-    check(get(op).memcpy(device, dst, src, nbytes, nullptr, 0), op);
+    check(get(op).memcpy(device, dst, src, nbytes, current_stream(device), 0), op);
+}
+
+void copy_bytes_async(int32_t device, void* dst, const void* src, int64_t nbytes, void* stream, const char* op) {
+    check(get(op).memcpy(device, dst, src, nbytes, stream, 1), op);
 }
 
 }  // namespace cmp::cuda

@@ -39,14 +39,18 @@ void check(int32_t status, const char* op);
 bool allow_tf32();
 void set_allow_tf32(bool allow);
 
-// Checked wrappers over the table, throwing cmp::Error naming op.
+// Checked wrappers over the table, throwing cmp::Error naming op. Allocations are for work on
+// the calling thread's current stream of device (core/cuda_stream.h).
 void* allocate(int32_t device, int64_t nbytes, const char* op);
 void deallocate(void* ptr) noexcept;
 cmp_memory_stats memory_stats(int32_t device, const char* op);
 void empty_cache(int32_t device, const char* op);
 void reset_peak_stats(int32_t device, const char* op);
 void synchronize(int32_t device, const char* op);
-// Synchronous copy of nbytes between any two of host memory and device memory.
+// Synchronous copy of nbytes between any two of host memory and device memory, queued on the
+// calling thread's current stream of device (so after the work queued there before it).
 void copy_bytes(int32_t device, void* dst, const void* src, int64_t nbytes, const char* op);
+// Queues a copy of nbytes on stream (of device) and returns; host memory must be pinned.
+void copy_bytes_async(int32_t device, void* dst, const void* src, int64_t nbytes, void* stream, const char* op);
 
 }  // namespace cmp::cuda

@@ -3,6 +3,7 @@
 
 #include "allocator.h"
 #include "cuda_runtime.h"
+#include "cuda_stream.h"
 
 namespace cmp {
 
@@ -14,6 +15,16 @@ Ref<Storage> Storage::allocate(int64_t nbytes, Device device) {
     s->nbytes_ = nbytes;
     s->device_ = device;
     s->from_allocator_ = true;
+    return s;
+}
+
+Ref<Storage> Storage::allocate_pinned(int64_t nbytes) {
+    CMP_CHECK(nbytes >= 0, INVALID_ARGUMENT, "pin_memory: negative byte count ", nbytes);
+    Ref<Storage> s = Ref<Storage>::adopt(new Storage());
+    s->data_ = cuda::host_allocate(nbytes, "pin_memory");
+    s->nbytes_ = nbytes;
+    s->device_ = Device::cpu();
+    s->pinned_ = true;
     return s;
 }
 
@@ -29,7 +40,8 @@ Ref<Storage> Storage::wrap(void* data, int64_t nbytes, Device device, cmp_delete
 }
 
 Storage::~Storage() {
-    if (from_allocator_) {
+    if (pinned_) cuda::host_deallocate(data_);
+    else if (from_allocator_) {
         if (device_.is_cpu()) cpu_allocator::deallocate(data_, nbytes_);
         else cuda::deallocate(data_);
     }

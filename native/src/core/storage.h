@@ -17,6 +17,9 @@ class Storage : public RefCounted {
 public:
     // Allocates nbytes on device (64-byte aligned on the CPU).
     static Ref<Storage> allocate(int64_t nbytes, Device device);
+    // Allocates nbytes of pinned (page-locked) host memory from the CUDA backend's cache: a CPU
+    // storage that copies to and from a CUDA device can read or write asynchronously.
+    static Ref<Storage> allocate_pinned(int64_t nbytes);
     // Wraps memory owned elsewhere; deleter(data, context) runs when the storage dies.
     static Ref<Storage> wrap(void* data, int64_t nbytes, Device device, cmp_deleter deleter, void* context);
 
@@ -25,6 +28,7 @@ public:
     void* data() const { return data_; }
     int64_t nbytes() const { return nbytes_; }
     Device device() const { return device_; }
+    bool pinned() const { return pinned_; }
     // Forgets the external deleter: used when building a tensor over wrapped memory fails
     // after the storage exists, so the caller keeps ownership as the ABI promises.
     void disarm_deleter() { deleter_ = nullptr; }
@@ -41,6 +45,7 @@ private:
     int64_t nbytes_ = 0;
     Device device_;
     bool from_allocator_ = false;  // the CPU caching allocator, or the CUDA backend's on a GPU
+    bool pinned_ = false;          // from the CUDA backend's pinned host cache (allocate_pinned)
     cmp_deleter deleter_ = nullptr;
     void* context_ = nullptr;
     std::atomic<uint64_t> version_{0};

@@ -24,7 +24,7 @@
 extern "C" {
 #endif
 
-#define COMPUTE_CUDA_BACKEND_VERSION 2u
+#define COMPUTE_CUDA_BACKEND_VERSION 3u
 /* Dims and operands of an elementwise launch (after the core's coalescing). Six operands since
  * the pointwise losses' backward (out, grad, input, target, weight, pos_weight); the table's
  * pointwise_loss entry came with that change, so a backend built before it (4 operands) has a
@@ -337,15 +337,31 @@ typedef struct compute_cuda_backend {
     int32_t (*memcpy)(int32_t device, void* dst, const void* src, int64_t nbytes, void* stream, int32_t async);
 
     /* --- streams and events --- */
+    /* A new non-blocking stream (no implicit ordering with the legacy default stream). */
     int32_t (*stream_create)(int32_t device, void** out);
     int32_t (*stream_destroy)(void* stream);
     int32_t (*stream_synchronize)(void* stream);
+    /* *done = 1 when all work queued on the stream has finished, else 0. */
+    int32_t (*stream_query)(void* stream, int32_t* done);
     int32_t (*stream_wait_event)(void* stream, void* event);
-    int32_t (*event_create)(int32_t device, void** out);
+    /* timing 0 creates the event with timing disabled (cheaper to record and wait on). */
+    int32_t (*event_create)(int32_t device, int32_t timing, void** out);
     int32_t (*event_destroy)(void* event);
     int32_t (*event_record)(void* event, void* stream);
     int32_t (*event_synchronize)(void* event);
+    /* *done = 1 when the work before the event's record has finished, else 0. */
+    int32_t (*event_query)(void* event, int32_t* done);
     int32_t (*event_elapsed_ms)(void* start, void* end, float* out);
+
+    /* --- pinned (page-locked) host memory, cached --- */
+    /* nbytes == 0 gives NULL. OUT_OF_MEMORY names the request. */
+    int32_t (*host_allocate)(int64_t nbytes, void** out);
+    /* Returns the block to the cache; it is handed out again only once every copy recorded on
+     * it (host_record) has finished. */
+    int32_t (*host_deallocate)(void* ptr);
+    /* Notes that work queued on stream (of device) uses the pinned block at ptr (a pointer
+     * host_allocate returned). */
+    int32_t (*host_record)(void* ptr, int32_t device, void* stream);
 
     /* --- kernels (one elementwise engine; one row reduction) --- */
     /* Operand 0 = value converted to operand 0's dtype. */

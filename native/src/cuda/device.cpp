@@ -112,6 +112,23 @@ int32_t stream_synchronize(void* stream) {
                  [&] { check(cudaStreamSynchronize(static_cast<cudaStream_t>(stream)), "cudaStreamSynchronize"); });
 }
 
+// cudaErrorNotReady from a query is an answer, not a failure; it is cleared so that the next
+// cudaGetLastError does not report it.
+static bool finished(cudaError_t e, const char* what) {
+    if (e == cudaErrorNotReady) {
+        (void)cudaGetLastError();
+        return false;
+    }
+    check(e, what);
+    return true;
+}
+
+int32_t stream_query(void* stream, int32_t* done) {
+    return guard("cuda stream_query", [&] {
+        *done = finished(cudaStreamQuery(static_cast<cudaStream_t>(stream)), "cudaStreamQuery") ? 1 : 0;
+    });
+}
+
 int32_t stream_wait_event(void* stream, void* event) {
     return guard("cuda stream_wait_event", [&] {
         check(cudaStreamWaitEvent(static_cast<cudaStream_t>(stream), static_cast<cudaEvent_t>(event), 0),
@@ -119,12 +136,13 @@ int32_t stream_wait_event(void* stream, void* event) {
     });
 }
 
-int32_t event_create(int32_t device, void** out) {
+int32_t event_create(int32_t device, int32_t timing, void** out) {
     return guard("cuda event_create", [&] {
         check_device(device, "cuda event_create");
         DeviceGuard g(device);
         cudaEvent_t e = nullptr;
-        check(cudaEventCreate(&e), "cudaEventCreate");
+        check(cudaEventCreateWithFlags(&e, timing ? cudaEventDefault : cudaEventDisableTiming),
+              "cudaEventCreateWithFlags");
         *out = e;
     });
 }
@@ -144,6 +162,12 @@ int32_t event_record(void* event, void* stream) {
 int32_t event_synchronize(void* event) {
     return guard("cuda event_synchronize",
                  [&] { check(cudaEventSynchronize(static_cast<cudaEvent_t>(event)), "cudaEventSynchronize"); });
+}
+
+int32_t event_query(void* event, int32_t* done) {
+    return guard("cuda event_query", [&] {
+        *done = finished(cudaEventQuery(static_cast<cudaEvent_t>(event)), "cudaEventQuery") ? 1 : 0;
+    });
 }
 
 int32_t event_elapsed_ms(void* start, void* end, float* out) {

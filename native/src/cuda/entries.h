@@ -17,12 +17,19 @@ int32_t copy_bytes(int32_t device, void* dst, const void* src, int64_t nbytes, v
 int32_t stream_create(int32_t device, void** out);
 int32_t stream_destroy(void* stream);
 int32_t stream_synchronize(void* stream);
+int32_t stream_query(void* stream, int32_t* done);
 int32_t stream_wait_event(void* stream, void* event);
-int32_t event_create(int32_t device, void** out);
+int32_t event_create(int32_t device, int32_t timing, void** out);
 int32_t event_destroy(void* event);
 int32_t event_record(void* event, void* stream);
 int32_t event_synchronize(void* event);
+int32_t event_query(void* event, int32_t* done);
 int32_t event_elapsed_ms(void* start, void* end, float* out);
+
+// host_allocator.cpp
+int32_t host_allocate(int64_t nbytes, void** out);
+int32_t host_deallocate(void* ptr);
+int32_t host_record(void* ptr, int32_t device, void* stream);
 
 // allocator.cu
 int32_t set_reclaim_hook(compute_cuda_reclaim_fn hook, void* context);

@@ -2,8 +2,10 @@
 // item. All element movement goes through TensorIterator and the per-ISA copy/fill kernels.
 #include "ops/ops.h"
 
+#include "core/cuda_runtime.h"
 #include "core/device.h"
 #include "core/iterator.h"
+#include "core/storage.h"
 #include "cpu/elementwise_stubs.h"
 #include "ops/cuda_ops.h"
 
@@ -34,6 +36,14 @@ bool may_overlap(const Tensor& a, const Tensor& b) {
     return alo < bhi && blo < ahi;
 }
 
+// An uninitialised contiguous tensor of t's shape and dtype in pinned host memory (needs CUDA:
+// the pinned blocks come from the CUDA backend).
+Tensor empty_pinned_like(const Tensor& t, const char* op) {
+    cuda::require_device(0, op);
+    const int64_t nbytes = t.numel() * t.element_size();  // fits: t's own storage holds as much
+    return Tensor::make(Storage::allocate_pinned(nbytes), t.dtype(), t.sizes(), contiguous_strides(t.sizes()), 0);
+}
+
 bool same_layout(const Tensor& a, const Tensor& b) {
     return a.storage().get() == b.storage().get() && a.offset() == b.offset() && a.dtype() == b.dtype() &&
            a.sizes() == b.sizes() && a.strides() == b.strides();
@@ -41,11 +51,13 @@ bool same_layout(const Tensor& a, const Tensor& b) {
 
 }  // namespace
 
-void copy_(const Tensor& dst, const Tensor& src) {
+void copy_(const Tensor& dst, const Tensor& src) { copy_(dst, src, false); }
+
+void copy_(const Tensor& dst, const Tensor& src, bool non_blocking) {
     CMP_CHECK(dst.defined(), INVALID_ARGUMENT, "copy_: the destination tensor is undefined");
     CMP_CHECK(src.defined(), INVALID_ARGUMENT, "copy_: the source tensor is undefined");
     if (same_layout(dst, src)) return;  // x.copy_(x)
-    if (dst.device() != src.device()) return cuda_ops::copy_across_devices(dst, src);
+    if (dst.device() != src.device()) return cuda_ops::copy_across_devices(dst, src, non_blocking);
     // A source that shares memory with the destination is read in full before any write
     // (e.g. x[1:].copy_(x[:-1])), so the result is as if the copy were simultaneous.
     Tensor source = may_overlap(dst, src) ? clone(src) : src;
@@ -98,15 +110,30 @@ Tensor to_dtype(const Tensor& t, DType dtype) {
     return out;
 }
 
-Tensor to_device(const Tensor& t, Device device) {
+Tensor to_device(const Tensor& t, Device device, bool non_blocking) {
     CMP_CHECK(t.defined(), INVALID_ARGUMENT, "to: the tensor is undefined");
     if (t.device() == device) return t;
     require_available(device, "to");
     require_available(t.device(), "to");
-    Tensor out = Tensor::empty(t.sizes(), t.dtype(), device, "to");
+    // A non-blocking copy to the host lands in pinned memory, as PyTorch's does, so that it can
+    // run asynchronously; the caller synchronises the stream before reading it.
+    Tensor out = non_blocking && device.is_cpu() ? empty_pinned_like(t, "to")
+                                                 : Tensor::empty(t.sizes(), t.dtype(), device, "to");
+    copy_(out, t, non_blocking);
+    return out;
+}
+
+Tensor pin_memory(const Tensor& t) {
+    CMP_CHECK(t.defined(), INVALID_ARGUMENT, "pin_memory: the tensor is undefined");
+    CMP_CHECK(t.device().is_cpu(), INVALID_ARGUMENT, "pin_memory: expected a CPU tensor, got one on ",
+              t.device().str());
+    if (is_pinned(t)) return t;
+    Tensor out = empty_pinned_like(t, "pin_memory");
     copy_(out, t);
     return out;
 }
+
+bool is_pinned(const Tensor& t) { return t.defined() && t.storage() && t.storage()->pinned(); }
 
 Scalar item(const Tensor& t, const Shape& indices) {
     CMP_CHECK(t.defined(), INVALID_ARGUMENT, "item: the tensor is undefined");

@@ -15,6 +15,7 @@
 // unfold / fold are one im2col / col2im over the batch in PyTorch's [N, C*K, P] layout.
 #include "ops/cuda_ops.h"
 
+#include "core/cuda_stream.h"
 #include "core/cuda_runtime.h"
 
 #include <algorithm>
@@ -56,7 +57,7 @@ compute_cuda_im2col describe(const cpu::ConvGeom3& g, const Tensor& like, int64_
     compute_cuda_im2col d{};
     d.device = like.device().index;
     d.dtype = static_cast<int32_t>(like.dtype());
-    d.stream = nullptr;
+    d.stream = cuda::current_stream(d.device);
     d.images = images;
     d.channels = channels;
     d.col_image_stride = col_image_stride;

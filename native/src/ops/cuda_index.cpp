@@ -3,6 +3,7 @@
 // describe the tensors to the backend's nonzero and advanced_index entries.
 #include "ops/cuda_ops.h"
 
+#include "core/cuda_stream.h"
 #include "core/cuda_runtime.h"
 
 namespace cmp::ops::cuda_ops {
@@ -19,7 +20,7 @@ compute_cuda_nonzero nonzero_desc(const char* op, const Tensor& in) {
     z.pass = COMPUTE_CUDA_NONZERO_COUNT;
     z.dtype = static_cast<int32_t>(in.dtype());
     z.ndim = static_cast<int32_t>(nd);
-    z.stream = nullptr;
+    z.stream = cuda::current_stream(z.device);
     z.n = in.numel();
     for (int64_t k = 0; k < nd; ++k) {
         z.shape[k] = in.size(k);
@@ -77,7 +78,7 @@ std::optional<IndexFailure> advanced_index(const char* op, const cpu::AdvancedIn
     a.dtype = static_cast<int32_t>(values.dtype());
     a.ndim = static_cast<int32_t>(nd);
     a.nindices = static_cast<int32_t>(k);
-    a.stream = nullptr;
+    a.stream = cuda::current_stream(a.device);
     a.n = values.numel();
     for (int64_t d = 0; d < nd; ++d) {
         a.shape[d] = plan.shape[static_cast<size_t>(d)];

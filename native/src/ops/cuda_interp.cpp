@@ -7,6 +7,7 @@
 // operands and arguments handed to the backend's grid_sample entry (cuda/grid_sample.cu).
 #include "ops/cuda_ops.h"
 
+#include "core/cuda_stream.h"
 #include "core/cuda_runtime.h"
 
 #include <cstring>
@@ -105,7 +106,7 @@ void interpolate(const char* op, const cpu::InterpPlan& plan, bool backward, con
     d.dtype = static_cast<int32_t>(src.dtype());
     d.op = backward ? COMPUTE_CUDA_INTERP_BACKWARD : COMPUTE_CUDA_INTERP_FORWARD;
     d.linear = plan.linear ? 1 : 0;
-    d.stream = nullptr;
+    d.stream = cuda::current_stream(d.device);
     d.n = dst.numel();
     d.planes = plan.planes;
     for (int i = 0; i < cpu::kMaxPoolDims; ++i) {
@@ -140,7 +141,7 @@ void grid_sample(const char* op, const cpu::GridSampleArgs& a, const Tensor& inp
     d.nearest = a.nearest ? 1 : 0;
     d.padding = a.padding;
     d.align_corners = a.align_corners ? 1 : 0;
-    d.stream = nullptr;
+    d.stream = cuda::current_stream(d.device);
     d.batch = input.size(0);
     d.channels = input.size(1);
     d.height = input.size(2);

@@ -3,6 +3,7 @@
 // one call of the backend's cuBLAS entry.
 #include "ops/cuda_ops.h"
 
+#include "core/cuda_stream.h"
 #include "core/cuda_runtime.h"
 #include "cuda/gemm_layout.h"
 
@@ -41,7 +42,7 @@ void gemm(const char* op, const Tensor& a, const Tensor& b, double alpha, double
     compute_cuda_gemm g{};
     g.device = c.device().index;
     g.dtype = static_cast<int32_t>(c.dtype());
-    g.stream = nullptr;
+    g.stream = cuda::current_stream(g.device);
     g.batch = c.size(0);
     g.m = c.size(1);
     g.n = c.size(2);

@@ -2,6 +2,7 @@
 #include "ops/cuda_ops.h"
 
 #include "core/cuda_runtime.h"
+#include "core/cuda_stream.h"
 #include "ops/reductions.h"
 
 #include <algorithm>
@@ -25,7 +26,7 @@ compute_cuda_iter describe(const TensorIterator& iter, std::vector<Tensor>& keep
     it.device = device.index;
     it.ndim = iter.ndim();
     it.noperands = iter.ntensors();
-    it.stream = nullptr;
+    it.stream = cuda::current_stream(it.device);
     it.numel = iter.numel();
     for (int d = 0; d < iter.ndim(); ++d) it.shape[d] = iter.shape()[static_cast<size_t>(d)];
     for (int k = 0; k < iter.ntensors(); ++k) {
@@ -155,9 +156,37 @@ void masked_fill(TensorIterator& iter, const Scalar& value) {
     iter.finish_device();
 }
 
-void copy_across_devices(const Tensor& dst, const Tensor& src) {
+namespace {
+
+// Whether a copy between host and device can be one asynchronous transfer: the host side pinned
+// and dense, of the other side's dtype and shape (nothing for the host engine to broadcast or
+// convert afterwards, which would need the data).
+bool async_transfer(const Tensor& host, const Tensor& other) {
+    return host.storage()->pinned() && host.is_contiguous() && host.dtype() == other.dtype() &&
+           host.sizes() == other.sizes();
+}
+
+// Queues the transfer on the device's current stream and records the pinned block there.
+void transfer_async(const Tensor& host, const Tensor& device_side, bool to_device, const char* op) {
+    const int32_t index = device_side.device().index;
+    void* stream = cuda::current_stream(index);
+    void* dst = to_device ? device_side.data_ptr() : host.data_ptr();
+    const void* src = to_device ? host.data_ptr() : device_side.data_ptr();
+    cuda::copy_bytes_async(index, dst, src, host.nbytes(), stream, op);
+    cuda::host_record(host.storage()->data(), index, stream, op);
+}
+
+}  // namespace
+
+void copy_across_devices(const Tensor& dst, const Tensor& src, bool non_blocking) {
     const char* op = "copy_";
     const Device cpu = Device::cpu();
+    if (non_blocking && src.device().is_cpu() && dst.is_contiguous() && async_transfer(src, dst))
+        return transfer_async(src, dst, true, op);
+    if (non_blocking && dst.device().is_cpu() && async_transfer(dst, src)) {
+        // contiguous(src) is queued on the same stream, before the transfer that reads it.
+        return transfer_async(dst, contiguous(src), false, op);
+    }
     if (src.device().is_cpu()) {
         // Host -> device: the CPU engine broadcasts and converts into a contiguous host buffer
         // laid out as dst, which goes over in one transfer (straight into dst when dense).
@@ -198,7 +227,7 @@ void reduce(const char* op, compute_cuda_reduce_op kind, const Tensor& a, const 
             if (r.reduced_dims[d] == (pass == 1)) perm.push_back(static_cast<int64_t>(d));
     const Tensor rows = contiguous(a.dim() == 0 ? a : permute(a, perm));
     // r.plan.out, not r.out: argmax and argmin clear it (no values wanted).
-    cuda::check(backend(op).reduce_rows_args(a.device().index, nullptr, rows.data_ptr(),
+    cuda::check(backend(op).reduce_rows_args(a.device().index, cuda::current_stream(a.device().index), rows.data_ptr(),
                                              static_cast<int32_t>(a.dtype()), r.plan.out,
                                              static_cast<int32_t>(r.plan.out_dtype), r.out.numel(),
                                              r.plan.reduce_numel, kind, args),
@@ -218,7 +247,7 @@ compute_cuda_lines lines_of(const Tensor& t, const cpu::SoftmaxPlan& plan) {
     compute_cuda_lines l{};
     l.device = t.device().index;
     l.dtype = static_cast<int32_t>(plan.dtype);
-    l.stream = nullptr;
+    l.stream = cuda::current_stream(l.device);
     l.outer = plan.outer;
     l.dim = plan.dim;
     l.inner = plan.inner;
@@ -274,7 +303,7 @@ compute_cuda_row_norm row_norm_of(const cpu::RowNormPlan& plan, Device device) {
     d.dtype = static_cast<int32_t>(plan.dtype);
     d.stat_dtype = static_cast<int32_t>(plan.stat_dtype);
     d.rms = plan.rms ? 1 : 0;
-    d.stream = nullptr;
+    d.stream = cuda::current_stream(d.device);
     d.n = plan.rows + plan.groups * plan.channels;
     d.rows = plan.rows;
     d.row_len = plan.row_len;
@@ -317,7 +346,7 @@ compute_cuda_class_loss class_loss_of(const cpu::ClassLossArgs& a, const Tensor&
     compute_cuda_class_loss c{};
     c.device = on.device().index;
     c.dtype = static_cast<int32_t>(a.dtype);
-    c.stream = nullptr;
+    c.stream = cuda::current_stream(c.device);
     c.n = a.outer * a.inner;
     c.outer = a.outer;
     c.classes = a.classes;
@@ -365,7 +394,7 @@ std::optional<int64_t> gather(const char* op, const Tensor& out, const Tensor& s
     g.element_size = static_cast<int32_t>(self.element_size());
     g.ndim = static_cast<int32_t>(nd);
     g.dim = static_cast<int32_t>(dim);
-    g.stream = nullptr;
+    g.stream = cuda::current_stream(g.device);
     g.n = out.numel();
     g.size = self.size(dim);
     for (int64_t k = 0; k < nd; ++k) {
@@ -394,7 +423,7 @@ std::optional<int64_t> scatter(const char* op, const Tensor& self, int64_t dim, 
     c.dtype = static_cast<int32_t>(self.dtype());
     c.ndim = static_cast<int32_t>(nd);
     c.dim = static_cast<int32_t>(dim);
-    c.stream = nullptr;
+    c.stream = cuda::current_stream(c.device);
     c.n = index.numel();
     for (int64_t k = 0; k < nd; ++k) {
         const auto i = static_cast<size_t>(k);
@@ -425,7 +454,7 @@ Tensor embedding_backward(const char* op, const Tensor& grad_out, const Tensor& 
     e.device = grad.device().index;
     e.dtype = static_cast<int32_t>(grad.dtype());
     e.scale_grad_by_freq = scale_grad_by_freq ? 1 : 0;
-    e.stream = nullptr;
+    e.stream = cuda::current_stream(e.device);
     e.count = idx.numel();
     e.n = num_weights * dim + e.count;
     e.dim = dim;
@@ -446,7 +475,7 @@ std::optional<int64_t> pool(const char* op, compute_cuda_pool p, const Tensor& s
               INTERNAL_ERROR, op, ": the pooling pass's operands must be dense");
     p.device = dst.device().index;
     p.dtype = static_cast<int32_t>(src.dtype());
-    p.stream = nullptr;
+    p.stream = cuda::current_stream(p.device);
     p.n = dst.numel();
     p.src = src.data_ptr();
     p.dst = dst.data_ptr();
@@ -460,7 +489,7 @@ std::optional<int64_t> pool(const char* op, compute_cuda_pool p, const Tensor& s
 void random(const char* op, compute_cuda_random r, const Tensor& out) {
     CMP_CHECK(out.is_contiguous(), INTERNAL_ERROR, op, ": the random fill's output must be dense");
     r.device = out.device().index;
-    r.stream = nullptr;
+    r.stream = cuda::current_stream(r.device);
     r.dtype = static_cast<int32_t>(out.dtype());
     r.n = out.numel();
     r.out = out.data_ptr();
@@ -472,7 +501,7 @@ void randperm(const char* op, uint64_t seed, uint64_t offset, const Tensor& out)
     compute_cuda_randperm r{};
     r.device = out.device().index;
     r.dtype = static_cast<int32_t>(out.dtype());
-    r.stream = nullptr;
+    r.stream = cuda::current_stream(r.device);
     r.seed = seed;
     r.offset = offset;
     r.n = out.numel();
@@ -487,7 +516,7 @@ compute_cuda_multinomial multinomial_desc(const Tensor& probs, int32_t pass) {
     compute_cuda_multinomial m{};
     m.device = probs.device().index;
     m.pass = pass;
-    m.stream = nullptr;
+    m.stream = cuda::current_stream(m.device);
     m.rows = probs.size(0);
     m.categories = probs.size(1);
     m.n = m.rows * m.categories;

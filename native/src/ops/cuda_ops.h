@@ -50,8 +50,10 @@ void masked_fill(TensorIterator& iter, const Scalar& value);
 
 // copy_ where dst and src are on different devices (host <-> device, device <-> device):
 // staged through a contiguous buffer so that broadcasting, strides and dtype conversion are
-// done by the engine of one device.
-void copy_across_devices(const Tensor& dst, const Tensor& src);
+// done by the engine of one device. With non_blocking, a dense copy between a CUDA device and
+// pinned host memory is queued on the device's current stream and not waited for; the pinned
+// block is recorded on that stream, so it is not reused before the copy has run.
+void copy_across_devices(const Tensor& dst, const Tensor& src, bool non_blocking);
 
 // A reduction of the CUDA tensor a by the CPU's reduction plan r of it (ops/reductions.h: dims
 // checked, output allocated on a's device; the front-end's checks and result dtype done): the

@@ -2,6 +2,7 @@
 // sort and search entries (cuda/sort_search.cu) over dense operands the front-ends prepared.
 #include "ops/cuda_ops.h"
 
+#include "core/cuda_stream.h"
 #include "core/cuda_runtime.h"
 
 #include <cstdint>
@@ -19,7 +20,7 @@ void sort_rows(const char* op, const Tensor& in, int64_t len, bool descending, c
     compute_cuda_sort s{};
     s.device = in.device().index;
     s.dtype = static_cast<int32_t>(in.dtype());
-    s.stream = nullptr;
+    s.stream = cuda::current_stream(s.device);
     s.n = in.numel();
     s.len = len;
     s.rows = len == 0 ? 0 : s.n / len;
@@ -38,7 +39,7 @@ void search(const char* op, const Tensor& seq, const Tensor& sorter, const Tenso
     compute_cuda_search s{};
     s.device = out.device().index;
     s.dtype = static_cast<int32_t>(seq.dtype());
-    s.stream = nullptr;
+    s.stream = cuda::current_stream(s.device);
     s.seq_len = seq.size(-1);
     s.rows = seq.numel() / s.seq_len;
     s.n = values.numel();

@@ -43,11 +43,17 @@ Tensor flatten(const Tensor& t, int64_t start_dim, int64_t end_dim);
 
 // Copies and conversions (copy.cpp)
 void copy_(const Tensor& dst, const Tensor& src);  // broadcasts src, converts dtype
+// With non_blocking, a copy between a CUDA device and pinned host memory (contiguous, same dtype
+// and shape) is queued on the device's current stream and not waited for (copy_across_devices).
+void copy_(const Tensor& dst, const Tensor& src, bool non_blocking);
 void fill_(const Tensor& t, Scalar value);
 Tensor contiguous(const Tensor& t);
 Tensor clone(const Tensor& t);
 Tensor to_dtype(const Tensor& t, DType dtype);
-Tensor to_device(const Tensor& t, Device device);
+Tensor to_device(const Tensor& t, Device device, bool non_blocking = false);
+// A contiguous copy of a CPU tensor in pinned host memory, or t itself when it is pinned already.
+Tensor pin_memory(const Tensor& t);
+bool is_pinned(const Tensor& t);
 Scalar item(const Tensor& t, const Shape& indices);
 
 // Pointwise (binary.cpp, unary.cpp, compare.cpp). out-of-place when out is undefined.

@@ -2,6 +2,7 @@
 // cpu/kernels/optim.cpp. Hyper-parameters are checked as torch.optim's constructors check them.
 #include "ops/optim.h"
 
+#include "core/cuda_stream.h"
 #include "core/error.h"
 #include "cuda/optim_args.h"
 #include "ops/cuda_ops.h"
@@ -67,6 +68,7 @@ void run_step(const char* op, const Tensor& param, const cpu::OptimBuffers& b, c
     }
     compute_cuda_optim o = cuda_optim::pack(args);
     o.device = param.device().index;
+    o.stream = cuda::current_stream(o.device);
     o.dtype = static_cast<int32_t>(b.dtype);
     o.n = b.n;
     o.param = b.param;

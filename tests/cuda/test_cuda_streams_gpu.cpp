@@ -1,0 +1,86 @@
+// Streams, events and pinned memory on a real GPU (skipped without one): work queued on a side
+// stream gives the default stream's results once waited for; many pinned blocks copied
+// asynchronously and dropped at once are not reused before their copies have run (the pinned cache
+// keeps them until the copies' events complete); events time work and answer queries.
+#include "cuda_parity_util.h"
+
+namespace cmp::testing {
+namespace {
+
+using CudaStreamsGpu = CudaParity;
+
+TEST_F(CudaStreamsGpu, ASideStreamComputesTheDefaultStreamsResult) {
+    Handle a = tensor_from(sample(512 * 512), {512, 512}, CMP_DTYPE_FLOAT32);
+    Handle dev = cuda(a);
+    cmp_tensor prod = nullptr;
+    ASSERT_EQ(cmp_matmul(dev.get(), dev.get(), &prod), CMP_STATUS_OK) << cmp_last_error();
+    Handle expected(prod);
+    const cmp_cuda_stream s = new_stream();
+    ASSERT_EQ(cmp_cuda_set_current_stream(s), CMP_STATUS_OK);
+    // Streams are not ordered with each other: the side stream waits for the default stream's
+    // work so far, as a program handing tensors between streams must.
+    cmp_cuda_event ready = nullptr;
+    ASSERT_EQ(cmp_cuda_event_create(0, 0, &ready), CMP_STATUS_OK);
+    ASSERT_EQ(cmp_cuda_event_record(ready, default_stream()), CMP_STATUS_OK);
+    ASSERT_EQ(cmp_cuda_stream_wait_event(s, ready), CMP_STATUS_OK);
+    cmp_tensor side = nullptr;
+    ASSERT_EQ(cmp_matmul(dev.get(), dev.get(), &side), CMP_STATUS_OK) << cmp_last_error();
+    Handle on_side(side);
+    std::vector<double> got = host_values(on_side.get());  // copied on the side stream, after its matmul
+    ASSERT_EQ(cmp_cuda_set_current_stream(default_stream()), CMP_STATUS_OK);
+    EXPECT_EQ(got, host_values(expected.get()));
+    cmp_cuda_event_destroy(ready);
+}
+
+TEST_F(CudaStreamsGpu, PinnedBlocksAreNotReusedBeforeTheirCopiesRun) {
+    const cmp_cuda_stream s = new_stream();
+    ASSERT_EQ(cmp_cuda_set_current_stream(s), CMP_STATUS_OK);
+    // Keep the stream busy so the copies queue behind real work.
+    Handle big = cuda(tensor_from(sample(1024 * 1024), {1024, 1024}, CMP_DTYPE_FLOAT32));
+    cmp_tensor busy = nullptr;
+    ASSERT_EQ(cmp_matmul(big.get(), big.get(), &busy), CMP_STATUS_OK) << cmp_last_error();
+    Handle keep_busy(busy);
+    std::vector<Handle> on_device;
+    for (int i = 0; i < 16; ++i) {
+        // Each pinned source dies right after its copy is queued; a reused block would be
+        // overwritten by the next iteration's values before the copy reads it.
+        Handle src = pin(tensor_from(std::vector<double>(4096, static_cast<double>(i)), {4096}, CMP_DTYPE_FLOAT32).get());
+        on_device.push_back(to_device_nb(src.get(), cuda_device()));
+    }
+    ASSERT_EQ(cmp_cuda_stream_synchronize(s), CMP_STATUS_OK);
+    ASSERT_EQ(cmp_cuda_set_current_stream(default_stream()), CMP_STATUS_OK);
+    for (int i = 0; i < 16; ++i)
+        EXPECT_EQ(host_values(on_device[static_cast<size_t>(i)].get()),
+                  std::vector<double>(4096, static_cast<double>(i))) << "copy " << i;
+}
+
+TEST_F(CudaStreamsGpu, EventsTimeWorkAndAnswerQueries) {
+    cmp_cuda_event start = nullptr, end = nullptr;
+    ASSERT_EQ(cmp_cuda_event_create(0, 1, &start), CMP_STATUS_OK);
+    ASSERT_EQ(cmp_cuda_event_create(0, 1, &end), CMP_STATUS_OK);
+    Handle big = cuda(tensor_from(sample(1024 * 1024), {1024, 1024}, CMP_DTYPE_FLOAT32));
+    ASSERT_EQ(cmp_cuda_event_record(start, default_stream()), CMP_STATUS_OK);
+    cmp_tensor prod = nullptr;
+    ASSERT_EQ(cmp_matmul(big.get(), big.get(), &prod), CMP_STATUS_OK);
+    Handle p(prod);
+    ASSERT_EQ(cmp_cuda_event_record(end, default_stream()), CMP_STATUS_OK);
+    ASSERT_EQ(cmp_cuda_event_synchronize(end), CMP_STATUS_OK);
+    int32_t done = 0;
+    ASSERT_EQ(cmp_cuda_event_query(end, &done), CMP_STATUS_OK);
+    EXPECT_EQ(done, 1);
+    float ms = 0;
+    ASSERT_EQ(cmp_cuda_event_elapsed_ms(start, end, &ms), CMP_STATUS_OK) << cmp_last_error();
+    EXPECT_GT(ms, 0.0f);
+    // A non-blocking copy back lands in pinned memory with the values once synchronised.
+    Handle back = to_device_nb(p.get(), cpu_device());
+    ASSERT_EQ(cmp_cuda_stream_synchronize(default_stream()), CMP_STATUS_OK);
+    int32_t is_pinned = 0;
+    ASSERT_EQ(cmp_is_pinned(back.get(), &is_pinned), CMP_STATUS_OK);
+    EXPECT_EQ(is_pinned, 1);
+    EXPECT_EQ(values_of(back.get()), host_values(p.get()));
+    cmp_cuda_event_destroy(start);
+    cmp_cuda_event_destroy(end);
+}
+
+}  // namespace
+}  // namespace cmp::testing
