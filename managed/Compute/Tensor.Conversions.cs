@@ -48,6 +48,20 @@ namespace Compute
         /// <summary>Whether the tensor lives in pinned host memory (is_pinned()).</summary>
         public bool IsPinned => NativeMethods.IsPinned(Handle) != 0;
 
+        /// <summary>
+        /// Tells the caching allocator that work queued on <paramref name="stream"/> uses this CUDA
+        /// tensor's memory (record_stream()): when the tensor is freed, its block is not handed out
+        /// again until the work queued on that stream by then has finished. Needed when a tensor made
+        /// on one stream is used on another and may be freed before that work is done.
+        /// </summary>
+        /// <exception cref="ArgumentException">The tensor is not on a CUDA device.</exception>
+        /// <exception cref="DeviceUnavailableException">The stream belongs to another device.</exception>
+        public void RecordStream(CudaStream stream)
+        {
+            ArgumentNullException.ThrowIfNull(stream);
+            NativeMethods.RecordStream(Handle, stream.Handle);
+        }
+
         /// <summary>Copies <paramref name="source"/> into this tensor in place, broadcasting it and converting its dtype (copy_).</summary>
         /// <param name="source">The values to copy.</param>
         /// <param name="nonBlocking">As for <see cref="To(Device, bool)"/>: a dense copy of the same dtype and shape between a

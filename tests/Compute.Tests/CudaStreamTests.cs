@@ -183,6 +183,8 @@ public class FakeCudaTests
         }
         using Tensor onDevice = t.To(Device.Cuda());
         Assert.That(onDevice.IsPinned, Is.False);
+        Assert.DoesNotThrow(() => onDevice.RecordStream(s));
+        Assert.That(Assert.Throws<ArgumentException>(() => t.RecordStream(s))!.Message, Does.Contain("record_stream"));
         Assert.That(Assert.Throws<ArgumentException>(() => onDevice.PinMemory())!.Message, Does.Contain("pin_memory").And.Contain("cuda:0"));
     }
 

@@ -80,7 +80,6 @@ int32_t set_reclaim_hook(compute_cuda_reclaim_fn, void*) { return CMP_STATUS_OK;
 
 int32_t allocate(int32_t device, int64_t nbytes, void* stream, void** out) {
     *out = nullptr;
-    fake_streams::note_allocate(stream);
     if (device != 0) return error(CMP_STATUS_DEVICE_ERROR, "fake backend: no such device");
     if (nbytes == 0) return CMP_STATUS_OK;
     void* p = std::malloc(static_cast<size_t>(nbytes));
@@ -91,6 +90,7 @@ int32_t allocate(int32_t device, int64_t nbytes, void* stream, void** out) {
     g_stats.reserved += nbytes;
     if (g_stats.allocated > g_stats.peak_allocated) g_stats.peak_allocated = g_stats.allocated;
     *out = p;
+    fake_streams::note_allocate(stream, p);
     return CMP_STATUS_OK;
 }
 
@@ -1318,7 +1318,7 @@ const compute_cuda_backend kBackend = {
     gather, embedding_backward, scatter, im2col, pool,
     randperm, multinomial,
     nonzero, advanced_index,
-    sort, search, interpolate, grid_sample,
+    sort, search, interpolate, grid_sample, fake_streams::record_stream,
 };
 
 }  // namespace

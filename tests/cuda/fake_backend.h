@@ -46,7 +46,8 @@ typedef void (*FakeSetHostKernelsFn)(int32_t on);
 // stream each allocation, copy and launch named, and the pinned blocks' records.
 struct FakeStreamLog {
     int64_t streams_created;
-    void* allocate_stream;        // stream of the last device allocation
+    void* allocate_stream;        // stream and block of the last device allocation
+    void* allocate_ptr;
     void* memcpy_stream;          // stream and async flag of the last memcpy
     int32_t memcpy_async;
     int64_t memcpy_calls;
@@ -61,6 +62,9 @@ struct FakeStreamLog {
     void* wait_event;
     void* record_event;           // the last event_record's pair
     void* record_stream;
+    int64_t stream_uses;          // record_stream calls, and the last one's block and stream
+    void* stream_use_ptr;
+    void* stream_use_stream;
 };
 
 typedef const FakeStreamLog* (*FakeStreamLogFn)(void);

@@ -156,9 +156,21 @@ int32_t host_record(void* ptr, int32_t device, void* stream) {
     return CMP_STATUS_OK;
 }
 
-void note_allocate(void* stream) {
+// The fake frees blocks at once (its work has all run), so it only notes the call.
+int32_t record_stream(void* ptr, void* stream) {
+    if (!ptr) return fail(CMP_STATUS_INVALID_ARGUMENT, "fake backend: record_stream of NULL");
+    if (stream && !known(g_streams, stream)) return fail(CMP_STATUS_INTERNAL_ERROR, "fake backend: unknown stream");
+    std::lock_guard lock(g_mutex);
+    ++g_log.stream_uses;
+    g_log.stream_use_ptr = ptr;
+    g_log.stream_use_stream = stream;
+    return CMP_STATUS_OK;
+}
+
+void note_allocate(void* stream, void* ptr) {
     std::lock_guard lock(g_mutex);
     g_log.allocate_stream = stream;
+    g_log.allocate_ptr = ptr;
 }
 
 void note_memcpy(void* stream, int32_t async) {

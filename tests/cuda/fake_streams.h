@@ -22,8 +22,9 @@ int32_t event_elapsed_ms(void* start, void* end, float* out);
 int32_t host_allocate(int64_t nbytes, void** out);
 int32_t host_deallocate(void* ptr);
 int32_t host_record(void* ptr, int32_t device, void* stream);
+int32_t record_stream(void* ptr, void* stream);
 
-void note_allocate(void* stream);
+void note_allocate(void* stream, void* ptr);
 void note_memcpy(void* stream, int32_t async);
 void note_launch(void* stream);
 const FakeStreamLog* stream_log();

@@ -184,6 +184,25 @@ TEST(CudaEvents, MisuseIsAClearError) {
     CMP_ASSERT_OK(cmp_cuda_event_destroy(timed));
 }
 
+TEST(CudaStreams, RecordStreamNamesTheBlockAndTheStream) {
+    Handle dev = to_device(tensor_from(kSix, {2, 3}, CMP_DTYPE_FLOAT32).get(), cuda_device());
+    void* const block = stream_log().allocate_ptr;
+    cmp_tensor row = nullptr;
+    CMP_ASSERT_OK(cmp_select(dev.get(), 0, 1, &row));  // a view: its storage's block is recorded
+    Handle second(row);
+    const cmp_cuda_stream s = new_stream();
+    const int64_t uses = stream_log().stream_uses;
+    CMP_ASSERT_OK(cmp_record_stream(second.get(), s));
+    EXPECT_EQ(stream_log().stream_uses, uses + 1);
+    EXPECT_EQ(stream_log().stream_use_ptr, block);
+    EXPECT_EQ(stream_log().stream_use_stream, s->handle);
+    Handle host = tensor_from(kSix, {2, 3}, CMP_DTYPE_FLOAT32);
+    expect_failure(cmp_record_stream(host.get(), s), CMP_STATUS_INVALID_ARGUMENT, "record_stream", "CUDA tensor");
+    cmp_cuda_stream_impl forged{0, nullptr};
+    expect_failure(cmp_record_stream(dev.get(), &forged), CMP_STATUS_INVALID_HANDLE, "record_stream", "not a stream");
+    EXPECT_EQ(stream_log().stream_uses, uses + 1);
+}
+
 TEST(CudaPinnedMemory, PinMemoryCopiesIntoAPinnedBlockOnce) {
     const int64_t live = stream_log().pinned_live;
     Handle host = tensor_from(kSix, {2, 3}, CMP_DTYPE_FLOAT64);

@@ -54,6 +54,31 @@ TEST_F(CudaStreamsGpu, PinnedBlocksAreNotReusedBeforeTheirCopiesRun) {
                   std::vector<double>(4096, static_cast<double>(i))) << "copy " << i;
 }
 
+TEST_F(CudaStreamsGpu, RecordStreamKeepsABlockFromReuseUntilTheOtherStreamsWorkRan) {
+    const int64_t n = 1 << 20;
+    Handle x = cuda(tensor_from(std::vector<double>(static_cast<size_t>(n), 1.0), {n}, CMP_DTYPE_FLOAT32));
+    Handle big = cuda(tensor_from(sample(2048 * 2048), {2048, 2048}, CMP_DTYPE_FLOAT32));
+    const cmp_cuda_stream s = new_stream();
+    ASSERT_EQ(cmp_cuda_set_current_stream(s), CMP_STATUS_OK);
+    cmp_tensor busy = nullptr, doubled = nullptr;
+    ASSERT_EQ(cmp_matmul(big.get(), big.get(), &busy), CMP_STATUS_OK) << cmp_last_error();  // keeps s busy
+    Handle keep_busy(busy);
+    ASSERT_EQ(cmp_add(x.get(), x.get(), cmp_scalar{CMP_SCALAR_INT, 0, 0.0, 1}, &doubled), CMP_STATUS_OK);
+    Handle twice(doubled);  // reads x on s, after the product
+    ASSERT_EQ(cmp_record_stream(x.get(), s), CMP_STATUS_OK) << cmp_last_error();
+    ASSERT_EQ(cmp_cuda_set_current_stream(default_stream()), CMP_STATUS_OK);
+    x.reset();  // freed while s may still be reading it
+    // Same size on the default stream: without the record, x's block would be handed out here
+    // and overwritten before s's add reads it.
+    const int64_t sizes[] = {n};
+    cmp_tensor fives = nullptr;
+    ASSERT_EQ(cmp_full(sizes, 1, cmp_scalar{CMP_SCALAR_FLOAT, 0, 5.0, 0}, CMP_DTYPE_FLOAT32, cuda_device(), &fives),
+              CMP_STATUS_OK);
+    Handle five(fives);
+    ASSERT_EQ(cmp_cuda_stream_synchronize(s), CMP_STATUS_OK);
+    EXPECT_EQ(host_values(twice.get()), std::vector<double>(static_cast<size_t>(n), 2.0));
+}
+
 TEST_F(CudaStreamsGpu, EventsTimeWorkAndAnswerQueries) {
     cmp_cuda_event start = nullptr, end = nullptr;
     ASSERT_EQ(cmp_cuda_event_create(0, 1, &start), CMP_STATUS_OK);

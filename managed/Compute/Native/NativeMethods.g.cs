@@ -264,6 +264,10 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_cuda_event_elapsed_ms")]
         internal static partial Status cmp_cuda_event_elapsed_ms(nint start, nint end, out float @out);
 
+        /// <summary>Notes that work queued on stream uses tensor's memory (Tensor.record_stream): when its storage is freed, the block is not handed out again until the work queued on stream up to that moment has finished. Needed when a tensor allocated on one stream is used by work on another and freed before that work is known to be done. tensor must be a CUDA tensor of the stream's device; memory wrapped from outside (DLPack, cmp_from_external) is left to its owner.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_record_stream")]
+        internal static partial Status cmp_record_stream(TensorHandle tensor, nint stream);
+
         /// <summary>Adds a reference to a tensor handle.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_tensor_retain")]
         internal static partial Status cmp_tensor_retain(nint tensor);
@@ -2163,6 +2167,16 @@ namespace Compute.Native
                 throw CreateException(status, "cmp_cuda_event_elapsed_ms");
             }
             return result;
+        }
+
+        /// <summary>Notes that work queued on stream uses tensor's memory (Tensor.record_stream): when its storage is freed, the block is not handed out again until the work queued on stream up to that moment has finished. Needed when a tensor allocated on one stream is used by work on another and freed before that work is known to be done. tensor must be a CUDA tensor of the stream's device; memory wrapped from outside (DLPack, cmp_from_external) is left to its owner.</summary>
+        internal static void RecordStream(TensorHandle tensor, nint stream)
+        {
+            var status = cmp_record_stream(tensor, stream);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_record_stream");
+            }
         }
 
         /// <summary>Adds a reference to a tensor handle.</summary>

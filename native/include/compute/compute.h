@@ -280,6 +280,15 @@ CMP_API cmp_status cmp_cuda_event_query(cmp_cuda_event event, int32_t* out);
  */
 CMP_API cmp_status cmp_cuda_event_elapsed_ms(cmp_cuda_event start, cmp_cuda_event end, float* out);
 
+/**
+ * Notes that work queued on stream uses tensor's memory (Tensor.record_stream): when its storage
+ * is freed, the block is not handed out again until the work queued on stream up to that moment
+ * has finished. Needed when a tensor allocated on one stream is used by work on another and
+ * freed before that work is known to be done. tensor must be a CUDA tensor of the stream's device;
+ * memory wrapped from outside (DLPack, cmp_from_external) is left to its owner.
+ */
+CMP_API cmp_status cmp_record_stream(cmp_tensor tensor, cmp_cuda_stream stream);
+
 /* ---------------------------------------------------------------------------------------
  * Handles
  * ------------------------------------------------------------------------------------- */

@@ -28,7 +28,7 @@ constexpr std::string_view kCudaOps[] = {
     "as_strided", "flatten",
     // creation and copies
     "empty", "zeros", "ones", "full", "scalar_tensor", "from_external", "empty_like", "zeros_like", "ones_like",
-    "full_like", "to_device", "to_dtype", "contiguous", "clone", "copy_", "fill_", "pin_memory", "is_pinned",
+    "full_like", "to_device", "to_dtype", "contiguous", "clone", "copy_", "fill_", "pin_memory", "is_pinned", "record_stream",
     // factories on top of those (eye: fill_ on a diagonal view) or built on the CPU and moved
     // (arange, linspace, logspace, tril_indices, triu_indices)
     "eye", "arange", "linspace", "logspace", "tril_indices", "triu_indices",

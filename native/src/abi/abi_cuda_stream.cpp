@@ -2,6 +2,7 @@
 #include "abi_util.h"
 #include "core/cuda_runtime.h"
 #include "core/cuda_stream.h"
+#include "core/storage.h"
 #include "ops/ops.h"
 
 using namespace cmp;
@@ -148,6 +149,20 @@ CMP_API cmp_status cmp_cuda_event_elapsed_ms(cmp_cuda_event start, cmp_cuda_even
         float ms = 0;
         cuda::check(cuda::get(op).event_elapsed_ms(a->handle, b->handle, &ms), op);
         o = ms;
+    });
+}
+
+CMP_API cmp_status cmp_record_stream(cmp_tensor tensor, cmp_cuda_stream stream) {
+    const char* op = "record_stream";
+    return guard(op, [&] {
+        const Tensor t = tensor_arg(tensor, op, "tensor");
+        const cmp_cuda_stream_impl* s = stream_arg(stream, op);
+        CMP_CHECK(!t.device().is_cpu(), INVALID_ARGUMENT, op, ": expected a CUDA tensor, got one on cpu");
+        CMP_CHECK(t.device().index == s->device, DEVICE_ERROR, op, ": the tensor is on ", t.device().str(),
+                  " but the stream is on cuda:", s->device);
+        const Storage& storage = *t.storage();
+        if (!storage.from_allocator() || !storage.data()) return;  // wrapped memory: its owner decides
+        cuda::check(cuda::get(op).record_stream(storage.data(), s->handle), op);
     });
 }
 

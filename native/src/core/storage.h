@@ -29,6 +29,7 @@ public:
     int64_t nbytes() const { return nbytes_; }
     Device device() const { return device_; }
     bool pinned() const { return pinned_; }
+    bool from_allocator() const { return from_allocator_; }
     // Forgets the external deleter: used when building a tensor over wrapped memory fails
     // after the storage exists, so the caller keeps ownership as the ABI promises.
     void disarm_deleter() { deleter_ = nullptr; }

@@ -1,13 +1,16 @@
 // The caching device allocator. cudaMalloc/cudaFree are slow and synchronise the device, so
 // freed blocks are kept in per-device, per-stream pools and handed out again: a block freed by
 // work on stream S is only reused for work on S, which the stream orders after the free
-// without any event (blocks used on other streams need record_stream; not done yet).
+// without any event. A block also used by work on other streams (record_stream) waits, when
+// freed, in a pending list until an event recorded on each of those streams at the free has
+// completed, and only then joins S's pool.
 // When cudaMalloc fails, the cached blocks of the device go back to the driver, the core's
 // reclaim hook runs (the managed host's GC, which may free tensors), and the allocation is
 // tried once more before OUT_OF_MEMORY, whose message carries the statistics.
 #include "cuda/entries.h"
 #include "cuda/status.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <mutex>
@@ -23,6 +26,14 @@ struct Block {
     int32_t device;
     int64_t size;
     cudaStream_t stream;
+    std::vector<cudaStream_t> uses;  // other streams whose work uses the block (record_stream)
+};
+
+// A freed block waiting for the work on its other streams (one event per stream).
+struct Pending {
+    void* ptr;
+    Block block;
+    std::vector<cudaEvent_t> events;
 };
 
 // (stream, size) -> cached pointers of that size on that stream.
@@ -30,6 +41,7 @@ using Pool = std::multimap<std::pair<uintptr_t, int64_t>, void*>;
 
 struct DeviceState {
     Pool cached;
+    std::vector<Pending> pending;
     cmp_memory_stats stats{};
 };
 
@@ -60,6 +72,33 @@ void* take_cached(DeviceState& d, cudaStream_t stream, int64_t size, int64_t* go
     *got = it->first.second;
     d.cached.erase(it);
     return p;
+}
+
+// Moves the pending blocks whose events have all completed into their streams' pools; the caller
+// holds the lock and has made the device current.
+void settle_pending(DeviceState& d) {
+    for (size_t i = 0; i < d.pending.size();) {
+        Pending& p = d.pending[i];
+        bool done = true;
+        for (cudaEvent_t e : p.events) {
+            const cudaError_t r = cudaEventQuery(e);
+            if (r == cudaErrorNotReady) {
+                cudaGetLastError();
+                done = false;
+                break;
+            }
+            // Any other failure: the stream's work is gone with the error; nothing to wait for.
+            if (r != cudaSuccess) cudaGetLastError();
+        }
+        if (!done) {
+            ++i;
+            continue;
+        }
+        for (cudaEvent_t e : p.events) cudaEventDestroy(e);
+        d.cached.emplace(std::make_pair(reinterpret_cast<uintptr_t>(p.block.stream), p.block.size), p.ptr);
+        d.pending[i] = std::move(d.pending.back());
+        d.pending.pop_back();
+    }
 }
 
 // Frees every cached block of one device; the caller holds the lock.
@@ -96,6 +135,7 @@ void* allocate_block(int32_t device, int64_t nbytes, cudaStream_t stream) {
     DeviceGuard g(device);
     std::unique_lock lock(st.mutex);
     DeviceState& d = st.devices[device];
+    settle_pending(d);
     int64_t got = size;
     void* p = take_cached(d, stream, size, &got);
     if (!p) {
@@ -132,7 +172,7 @@ void* allocate_block(int32_t device, int64_t nbytes, cudaStream_t stream) {
         d.stats.reserved += size;
         got = size;
     }
-    st.live.emplace(p, Block{device, got, stream});
+    st.live.emplace(p, Block{device, got, stream, {}});
     d.stats.allocated += got;
     if (d.stats.allocated > d.stats.peak_allocated) d.stats.peak_allocated = d.stats.allocated;
     return p;
@@ -166,11 +206,44 @@ int32_t deallocate(void* ptr) {
         std::lock_guard lock(st.mutex);
         auto it = st.live.find(ptr);
         if (it == st.live.end()) fail(CMP_STATUS_INTERNAL_ERROR, "cuda deallocate: pointer was not allocated here");
-        const Block b = it->second;
+        Block b = std::move(it->second);
         st.live.erase(it);
         DeviceState& d = st.devices[b.device];
         d.stats.allocated -= b.size;
+        if (!b.uses.empty()) {
+            DeviceGuard g(b.device);
+            Pending p{ptr, b, {}};
+            for (cudaStream_t s : b.uses) {
+                cudaEvent_t e = nullptr;
+                if (cudaEventCreateWithFlags(&e, cudaEventDisableTiming) == cudaSuccess &&
+                    cudaEventRecord(e, s) == cudaSuccess) {
+                    p.events.push_back(e);
+                    continue;
+                }
+                // No event: wait for the stream here rather than risk a reuse under its work.
+                cudaGetLastError();
+                if (e) cudaEventDestroy(e);
+                cudaStreamSynchronize(s);
+                cudaGetLastError();
+            }
+            d.pending.push_back(std::move(p));
+            return;
+        }
         d.cached.emplace(std::make_pair(reinterpret_cast<uintptr_t>(b.stream), b.size), ptr);
+    });
+}
+
+int32_t record_stream(void* ptr, void* stream) {
+    return guard("cuda record_stream", [&] {
+        State& st = state();
+        std::lock_guard lock(st.mutex);
+        auto it = st.live.find(ptr);
+        if (it == st.live.end())
+            fail(CMP_STATUS_INVALID_ARGUMENT, "cuda record_stream: the pointer is not a live block of the allocator");
+        Block& b = it->second;
+        const auto s = static_cast<cudaStream_t>(stream);
+        if (s == b.stream || std::find(b.uses.begin(), b.uses.end(), s) != b.uses.end()) return;
+        b.uses.push_back(s);
     });
 }
 
@@ -199,6 +272,8 @@ int32_t empty_cache(int32_t device) {
         check_device(device, "cuda empty_cache");
         State& st = state();
         std::lock_guard lock(st.mutex);
+        DeviceGuard g(device);
+        settle_pending(st.devices[device]);
         release_cached(device, st.devices[device]);
     });
 }

@@ -80,6 +80,7 @@ const compute_cuda_backend kBackend = {
     search,
     interpolate,
     grid_sample,
+    record_stream,
 };
 
 }  // namespace

@@ -554,6 +554,11 @@ typedef struct compute_cuda_backend {
      * sorted by the input pixel they add to (a stable radix sort), then a thread per input
      * element adds its run in sample order. No float atomics: the CPU's sums, every run. */
     int32_t (*grid_sample)(const compute_cuda_grid_sample* d);
+
+    /* --- cross-stream use of device memory (Tensor.record_stream) --- */
+    /* Notes that work queued on stream uses the block at ptr (a pointer allocate returned), so
+     * that once freed it is reused only after the work queued on stream so far has finished. */
+    int32_t (*record_stream)(void* ptr, void* stream);
 } compute_cuda_backend;
 
 /* The one symbol the backend exports. */

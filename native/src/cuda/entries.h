@@ -38,6 +38,7 @@ int32_t deallocate(void* ptr);
 int32_t memory_stats(int32_t device, cmp_memory_stats* out);
 int32_t reset_peak_stats(int32_t device);
 int32_t empty_cache(int32_t device);
+int32_t record_stream(void* ptr, void* stream);
 
 // elementwise.cu
 int32_t fill(const compute_cuda_iter* iter, cmp_scalar value);
