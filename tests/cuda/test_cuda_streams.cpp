@@ -246,6 +246,12 @@ TEST(CudaPinnedMemory, NonBlockingCopyFromPinnedMemoryIsQueuedAndRecorded) {
     EXPECT_EQ(stream_log().host_record_device, 0);
     CMP_ASSERT_OK(cmp_cuda_stream_synchronize(s));
     EXPECT_EQ(host_values(dev.get()), kSix);
+    // No element: nothing queued, nothing recorded, both ways.
+    Handle none = pin(tensor_from({}, {0, 3}, CMP_DTYPE_FLOAT32).get());
+    Handle none_dev = to_device_nb(none.get(), cuda_device(), 1);
+    Handle none_back = to_device_nb(none_dev.get(), cpu_device(), 1);
+    EXPECT_EQ(sizes_of(none_back.get()), (std::vector<int64_t>{0, 3}));
+    EXPECT_EQ(stream_log().host_records, records + 1);
 }
 
 TEST(CudaPinnedMemory, NonBlockingCopiesThatCannotBeAsyncAreSynchronous) {

@@ -168,6 +168,7 @@ bool async_transfer(const Tensor& host, const Tensor& other) {
 
 // Queues the transfer on the device's current stream and records the pinned block there.
 void transfer_async(const Tensor& host, const Tensor& device_side, bool to_device, const char* op) {
+    if (host.nbytes() == 0) return;  // nothing to move, and no pinned block to record
     const int32_t index = device_side.device().index;
     void* stream = cuda::current_stream(index);
     void* dst = to_device ? device_side.data_ptr() : host.data_ptr();
