@@ -39,6 +39,17 @@ cmp_status stream_out(const char* op, cmp_cuda_stream* out, Get&& get) noexcept 
     });
 }
 
+// The two queries (stream, event): *out is 1 when the work is done, 0 when not; untouched on failure.
+template <typename Query>
+cmp_status query_out(const char* op, int32_t* out, Query&& query) noexcept {
+    return guard(op, [&] {
+        int32_t& o = out_arg(out, op);
+        int32_t done = 0;
+        cuda::check(query(&done), op);
+        o = done;
+    });
+}
+
 }  // namespace
 
 extern "C" {
@@ -78,12 +89,8 @@ CMP_API cmp_status cmp_cuda_stream_synchronize(cmp_cuda_stream stream) {
 
 CMP_API cmp_status cmp_cuda_stream_query(cmp_cuda_stream stream, int32_t* out) {
     const char* op = "cmp_cuda_stream_query";
-    return guard(op, [&] {
-        int32_t& o = out_arg(out, op);
-        int32_t done = 0;
-        cuda::check(cuda::get(op).stream_query(stream_arg(stream, op)->handle, &done), op);
-        o = done;
-    });
+    return query_out(op, out,
+                     [&](int32_t* done) { return cuda::get(op).stream_query(stream_arg(stream, op)->handle, done); });
 }
 
 CMP_API cmp_status cmp_cuda_stream_wait_event(cmp_cuda_stream stream, cmp_cuda_event event) {
@@ -127,12 +134,8 @@ CMP_API cmp_status cmp_cuda_event_synchronize(cmp_cuda_event event) {
 
 CMP_API cmp_status cmp_cuda_event_query(cmp_cuda_event event, int32_t* out) {
     const char* op = "cmp_cuda_event_query";
-    return guard(op, [&] {
-        int32_t& o = out_arg(out, op);
-        int32_t done = 0;
-        cuda::check(cuda::get(op).event_query(event_arg(event, op)->handle, &done), op);
-        o = done;
-    });
+    return query_out(op, out,
+                     [&](int32_t* done) { return cuda::get(op).event_query(event_arg(event, op)->handle, done); });
 }
 
 CMP_API cmp_status cmp_cuda_event_elapsed_ms(cmp_cuda_event start, cmp_cuda_event end, float* out) {
