@@ -68,14 +68,15 @@ if(COMPUTE_CUDA_BUILT)
     $<$<COMPILE_LANGUAGE:CUDA>:-Xcompiler=-Wall,-Wextra>
     $<$<AND:$<COMPILE_LANGUAGE:CUDA>,$<BOOL:${COMPUTE_WERROR}>>:--Werror=all-warnings -Xcompiler=-Werror>)
   compute_set_warnings(compute_cuda)
-  # cuBLAS for the matrix products, linked dynamically (NVIDIA's redistributable libcublas, not
-  # bundled): only compute_cuda needs it, never the core.
-  if(NOT TARGET CUDA::cublas)
-    message(FATAL_ERROR "compute_cuda: the CUDA toolkit at ${CUDAToolkit_LIBRARY_DIR} has no cuBLAS (libcublas); "
+  # cuBLAS for the matrix products and cuBLASLt for the bias epilogue (cuda/gemm_lt.cpp), linked
+  # dynamically (NVIDIA's redistributable libcublas / libcublasLt, not bundled): only compute_cuda
+  # needs them, never the core.
+  if(NOT TARGET CUDA::cublas OR NOT TARGET CUDA::cublasLt)
+    message(FATAL_ERROR "compute_cuda: the CUDA toolkit at ${CUDAToolkit_LIBRARY_DIR} has no cuBLAS (libcublas, libcublasLt); "
                         "install it (Debian: libcublas11 and its -dev part come with nvidia-cuda-toolkit; NVIDIA's "
                         "toolkit: the libcublas-dev package) or configure with -DCOMPUTE_CUDA=OFF")
   endif()
-  target_link_libraries(compute_cuda PRIVATE CUDA::cudart_static CUDA::cublas Threads::Threads ${CMAKE_DL_LIBS})
+  target_link_libraries(compute_cuda PRIVATE CUDA::cudart_static CUDA::cublas CUDA::cublasLt Threads::Threads ${CMAKE_DL_LIBS})
   if(CMAKE_SYSTEM_NAME STREQUAL "Linux")
     target_link_options(compute_cuda PRIVATE -Wl,--no-undefined)
   endif()

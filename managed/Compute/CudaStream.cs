@@ -23,11 +23,56 @@ namespace Compute
 
         internal CudaStream(nint handle) => Handle = handle;
 
-        /// <summary>A stream of CUDA device <paramref name="device"/> from the pool (torch.cuda.Stream(device)).</summary>
+        /// <summary>
+        /// A stream of CUDA device <paramref name="device"/> from the pool of
+        /// <paramref name="priority"/> (torch.cuda.Stream(device, priority)). Lower numbers are more
+        /// urgent: when streams of different priorities have work ready, the GPU schedules the more
+        /// urgent first. 0 is the default; a priority outside the device's
+        /// <see cref="PriorityRange"/> is clamped into it. Each priority has its own pool of 32.
+        /// </summary>
         /// <exception cref="DeviceUnavailableException">The device is not available.</exception>
-        public CudaStream(int device = 0) : this(NativeMethods.CudaStreamCreate(device))
+        public CudaStream(int device = 0, int priority = 0)
+            : this(NativeMethods.CudaStreamCreateWithPriority(device, priority))
         {
         }
+
+        /// <summary>
+        /// Wraps a <c>cudaStream_t</c> that the program made itself, for example in the C++ code that
+        /// embeds Compute, so that Compute's work can be queued on it (torch.cuda.ExternalStream).
+        /// Wrapping the same stream again gives an equal <see cref="CudaStream"/>.
+        /// </summary>
+        /// <remarks>
+        /// The program owns the stream: it must be a stream of CUDA device <paramref name="device"/>,
+        /// and stay alive while work is queued on it and while tensors allocated on it live
+        /// (synchronize it before destroying it).
+        /// </remarks>
+        /// <param name="cudaStream">The <c>cudaStream_t</c>; not zero (the default stream is <see cref="Default"/>).</param>
+        /// <param name="device">The CUDA device the stream belongs to.</param>
+        /// <exception cref="ArgumentException">The stream is zero.</exception>
+        /// <exception cref="DeviceUnavailableException">The device is not available, or the driver does not know the stream.</exception>
+        public static CudaStream FromExternal(nint cudaStream, int device = 0) =>
+            new(NativeMethods.CudaStreamFromExternal(device, cudaStream));
+
+        /// <summary>
+        /// The stream priorities of CUDA device <paramref name="device"/>
+        /// (torch.cuda.Stream.priority_range): <c>Least</c> is 0, the default, and <c>Greatest</c> the
+        /// most urgent (negative, for example -5; 0 where the device has no priorities).
+        /// </summary>
+        /// <exception cref="DeviceUnavailableException">The device is not available.</exception>
+        public static (int Least, int Greatest) PriorityRange(int device = 0)
+        {
+            NativeMethods.CudaStreamPriorityRange(device, out int least, out int greatest);
+            return (least, greatest);
+        }
+
+        /// <summary>This stream's priority (0 for default streams; lower is more urgent).</summary>
+        public int Priority => NativeMethods.CudaStreamPriority(Handle);
+
+        /// <summary>
+        /// The <c>cudaStream_t</c> behind this stream (torch.cuda.Stream.cuda_stream), for handing to
+        /// other CUDA libraries; zero for a device's default stream (the legacy default stream).
+        /// </summary>
+        public nint NativeHandle => NativeMethods.CudaStreamNativeHandle(Handle);
 
         /// <summary>The default stream of CUDA device <paramref name="device"/> (torch.cuda.default_stream).</summary>
         /// <exception cref="DeviceUnavailableException">The device is not available.</exception>

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Compute;
 using Compute.Data;
 
@@ -135,6 +136,52 @@ public class FakeCudaTests
         Assert.That(Cuda.CurrentStream(), Is.EqualTo(original));
         Assert.That(s.Query(), Is.True);
         Assert.DoesNotThrow(s.Synchronize);
+    }
+
+    [Test]
+    public void StreamsHavePrioritiesWithinTheDevicesRange()
+    {
+        // The fake's range is 0 .. -3 (tests/cuda/fake_streams.h).
+        Assert.That(CudaStream.PriorityRange(), Is.EqualTo((0, -3)));
+        Assert.That(Cuda.DefaultStream().Priority, Is.Zero);
+        Assert.That(new CudaStream().Priority, Is.Zero);
+        var urgent = new CudaStream(priority: -2);
+        Assert.That(urgent.Priority, Is.EqualTo(-2));
+        Assert.That(new CudaStream(priority: -50).Priority, Is.EqualTo(-3));
+        Assert.That(new CudaStream(priority: 4).Priority, Is.Zero);
+        using (urgent.Use())
+        {
+            using Tensor t = Tensor.From(Six, 2, 3).To(Device.Cuda());
+            Assert.That(t.To(Device.Cpu).ToArray<float>(), Is.EqualTo(Six));
+        }
+    }
+
+    [Test]
+    public void AStreamTheProgramMadeQueuesComputesWork()
+    {
+        // The fake's stand-in for a program's own cudaStreamCreate.
+        nint library = NativeLibrary.Load(Environment.GetEnvironmentVariable("COMPUTE_CUDA_LIBRARY")!);
+        nint raw;
+        unsafe
+        {
+            var make = (delegate* unmanaged<int, nint>)NativeLibrary.GetExport(library, "fake_backend_external_stream");
+            raw = make(-1);
+        }
+        Assert.That(raw, Is.Not.EqualTo(nint.Zero));
+        CudaStream s = CudaStream.FromExternal(raw);
+        Assert.That(s, Is.EqualTo(CudaStream.FromExternal(raw)));
+        Assert.That(s.NativeHandle, Is.EqualTo(raw));
+        Assert.That(s.Priority, Is.EqualTo(-1));
+        Assert.That(s.Device, Is.EqualTo(Device.Cuda(0)));
+        Assert.That(Cuda.DefaultStream().NativeHandle, Is.EqualTo(nint.Zero));
+        using (s.Use())
+        {
+            using Tensor t = Tensor.From(Six, 2, 3).To(Device.Cuda());
+            s.Synchronize();
+            Assert.That(t.To(Device.Cpu).ToArray<float>(), Is.EqualTo(Six));
+        }
+        Assert.That(Assert.Throws<ArgumentException>(() => CudaStream.FromExternal(nint.Zero))!.Message,
+                    Does.Contain("cmp_cuda_stream_from_external").And.Contain("NULL"));
     }
 
     [Test]

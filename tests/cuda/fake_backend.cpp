@@ -629,11 +629,26 @@ double var_or_logsumexp(int32_t in_dtype, const char* row, int64_t n, int32_t op
     return m + std::log(s);
 }
 
+// A NORM row of ord p in double: the count of non-zeros (0), the largest or smallest |x|
+// (+-inf, NaN propagating), else (sum |x|^p)^(1/p).
+double host_norm(int32_t in_dtype, const char* row, int64_t n, double p) {
+    const int64_t size = size_of(in_dtype);
+    double acc = std::isinf(p) && p < 0 ? INFINITY : 0.0;
+    for (int64_t j = 0; j < n; ++j) {
+        const double a = std::fabs(load(in_dtype, row + j * size));
+        if (std::isnan(a) || std::isnan(acc)) acc = NAN;
+        else if (p == 0.0) acc += a != 0.0 ? 1.0 : 0.0;
+        else if (std::isinf(p)) acc = p > 0 ? std::max(acc, a) : std::min(acc, a);
+        else acc += std::pow(a, p);
+    }
+    return p == 0.0 || std::isinf(p) || std::isnan(acc) ? acc : std::pow(acc, 1.0 / p);
+}
+
 int32_t reduce_rows_args(int32_t, void*, const void* in, int32_t in_dtype, void* out, int32_t out_dtype, int64_t rows,
                          int64_t row_len, int32_t op, const compute_cuda_reduce_args* args) {
     const bool known = op == COMPUTE_CUDA_REDUCE_SUM || op == COMPUTE_CUDA_REDUCE_MEAN || op == COMPUTE_CUDA_REDUCE_AMAX ||
                        op == COMPUTE_CUDA_REDUCE_AMIN || op == COMPUTE_CUDA_REDUCE_VAR || op == COMPUTE_CUDA_REDUCE_LOGSUMEXP ||
-                       op == COMPUTE_CUDA_REDUCE_ANY;
+                       op == COMPUTE_CUDA_REDUCE_ANY || op == COMPUTE_CUDA_REDUCE_NORM;
     if (!g_host_kernels || !known) return error(CMP_STATUS_DEVICE_ERROR, kNoKernels);
     const int64_t in_size = size_of(in_dtype), out_size = size_of(out_dtype);
     if (op == COMPUTE_CUDA_REDUCE_VAR || op == COMPUTE_CUDA_REDUCE_LOGSUMEXP) {
@@ -644,6 +659,12 @@ int32_t reduce_rows_args(int32_t, void*, const void* in, int32_t in_dtype, void*
             store(out_dtype, static_cast<char*>(out) + r * out_size, v);
             if (args && args->mean) store(out_dtype, static_cast<char*>(args->mean) + r * out_size, mean);
         }
+        return CMP_STATUS_OK;
+    }
+    if (op == COMPUTE_CUDA_REDUCE_NORM) {
+        for (int64_t r = 0; r < rows; ++r)
+            store(out_dtype, static_cast<char*>(out) + r * out_size,
+                  host_norm(in_dtype, static_cast<const char*>(in) + r * row_len * in_size, row_len, args ? args->param : 0.0));
         return CMP_STATUS_OK;
     }
     for (int64_t r = 0; r < rows; ++r) {
@@ -723,7 +744,8 @@ int32_t softmax(const compute_cuda_lines* lines, const void* in, void* out, int3
     return CMP_STATUS_OK;
 }
 
-// c = alpha * a @ b + beta * c per batch entry, in double (c not read for beta 0).
+// c = alpha * a @ b + beta * c (+ bias[j] with the BIAS epilogue) per batch entry, in double (c not
+// read for beta 0).
 int32_t gemm(const compute_cuda_gemm* g) {
     {
         std::lock_guard lock(g_mutex);
@@ -742,6 +764,8 @@ int32_t gemm(const compute_cuda_gemm* g) {
                 for (int64_t p = 0; p < g->k; ++p) acc += load(g->dtype, at(g->a, b, i, p)) * load(g->dtype, at(g->b, b, p, j));
                 double v = g->alpha * acc;
                 if (g->beta != 0.0) v += g->beta * load(g->dtype, at(g->c, b, i, j));
+                if (g->epilogue == COMPUTE_CUDA_GEMM_EPILOGUE_BIAS)
+                    v += load(g->dtype, static_cast<const char*>(g->bias) + j * size);
                 store(g->dtype, at(g->c, b, i, j), v);
             }
     return CMP_STATUS_OK;
@@ -1319,6 +1343,7 @@ const compute_cuda_backend kBackend = {
     randperm, multinomial,
     nonzero, advanced_index,
     sort, search, interpolate, grid_sample, fake_streams::record_stream,
+    fake_streams::stream_priority_range, fake_streams::stream_create_with_priority, fake_streams::stream_priority,
 };
 
 }  // namespace

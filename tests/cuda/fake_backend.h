@@ -69,3 +69,9 @@ struct FakeStreamLog {
 
 typedef const FakeStreamLog* (*FakeStreamLogFn)(void);
 #define FAKE_BACKEND_STREAM_LOG "fake_backend_stream_log"
+
+// A stream made outside the library (a program's own cudaStreamCreate) and its destruction.
+typedef void* (*FakeExternalStreamFn)(int32_t priority);
+#define FAKE_BACKEND_EXTERNAL_STREAM "fake_backend_external_stream"
+typedef void (*FakeDestroyExternalStreamFn)(void* stream);
+#define FAKE_BACKEND_DESTROY_EXTERNAL_STREAM "fake_backend_destroy_external_stream"

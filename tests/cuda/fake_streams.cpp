@@ -15,6 +15,7 @@ namespace {
 
 struct Stream {
     int64_t id;
+    int32_t priority;
 };
 
 struct Event {
@@ -36,13 +37,36 @@ bool known(const std::unordered_set<void*>& set, void* p) {
 
 }  // namespace
 
-int32_t stream_create(int32_t device, void** out) {
+int32_t stream_create_with_priority(int32_t device, int32_t priority, void** out) {
     *out = nullptr;
     if (device != 0) return fail(CMP_STATUS_DEVICE_ERROR, "fake backend: no such device");
+    if (priority > 0 || priority < kGreatestPriority) return fail(CMP_STATUS_INVALID_ARGUMENT, "fake backend: priority out of range");
     std::lock_guard lock(g_mutex);
-    auto* s = new Stream{++g_log.streams_created};
+    auto* s = new Stream{++g_log.streams_created, priority};
     g_streams.insert(s);
     *out = s;
+    return CMP_STATUS_OK;
+}
+
+int32_t stream_create(int32_t device, void** out) { return stream_create_with_priority(device, 0, out); }
+
+int32_t stream_priority_range(int32_t device, int32_t* least, int32_t* greatest) {
+    if (device != 0) return fail(CMP_STATUS_DEVICE_ERROR, "fake backend: no such device");
+    *least = 0;
+    *greatest = kGreatestPriority;
+    return CMP_STATUS_OK;
+}
+
+// As cudaStreamGetPriority: NULL is the default stream (0); a handle the fake never made, or
+// destroyed, is an error.
+int32_t stream_priority(void* stream, int32_t* out) {
+    if (!stream) {
+        *out = 0;
+        return CMP_STATUS_OK;
+    }
+    std::lock_guard lock(g_mutex);
+    if (g_streams.count(stream) != 1) return fail(CMP_STATUS_DEVICE_ERROR, "fake backend: unknown stream");
+    *out = static_cast<const Stream*>(stream)->priority;
     return CMP_STATUS_OK;
 }
 
@@ -188,6 +212,17 @@ void note_launch(void* stream) {
 const FakeStreamLog* stream_log() { return &g_log; }
 
 }  // namespace fake_streams
+
+// A stream made outside the library, as a program's own cudaStreamCreate (for the external
+// stream tests), and its destruction.
+extern "C" __attribute__((visibility("default"))) void* fake_backend_external_stream(int32_t priority) {
+    void* s = nullptr;
+    return fake_streams::stream_create_with_priority(0, priority, &s) == CMP_STATUS_OK ? s : nullptr;
+}
+
+extern "C" __attribute__((visibility("default"))) void fake_backend_destroy_external_stream(void* stream) {
+    (void)fake_streams::stream_destroy(stream);
+}
 
 extern "C" __attribute__((visibility("default"))) const FakeStreamLog* fake_backend_stream_log(void) {
     return fake_streams::stream_log();

@@ -205,6 +205,51 @@ inline void embedding_backward_case(const EmbeddingCase& c, cmp_dtype dt, bool s
     });
 }
 
+// embedding with max_norm on both devices: the lookups and the renormalised weights agree within
+// a few ulps of the dtype (each device sums the norms in float64 in its own order, so a scale can
+// round the other way), a bad index fails alike and leaves both weights untouched, an integer
+// weight is refused alike.
+struct MaxNormCase {
+    std::string name;
+    int64_t num, dim;
+    std::vector<double> indices;
+    double max_norm, norm_type;
+};
+
+inline std::vector<MaxNormCase> max_norm_cases() {
+    return {
+        {"max_norm 2, repeats, rows under and over", 6, 5, {4, 1, 4, 0, 4, 5}, 3.0, 2.0},
+        {"max_norm 1-norm", 5, 4, {0, 2, 3}, 2.5, 1.0},
+        {"max_norm inf-norm", 5, 4, {3, 1, 1}, 1.5, INFINITY},
+        {"max_norm 3-norm, every row", 4, 6, {3, 2, 1, 0}, 0.5, 3.0},
+        {"max_norm no row over", 4, 3, {1, 2}, 1e6, 2.0},
+        {"max_norm 0-norm (non-zeros counted)", 5, 4, {0, 1, 2, 3, 4}, 2.5, 0.0},
+        {"max_norm -inf-norm (smallest |x|)", 5, 4, {4, 2, 0}, 0.5, -INFINITY},
+        {"max_norm index too large", 5, 3, {1, 7, 2}, 1.0, 2.0},
+    };
+}
+
+inline void max_norm_case(const MaxNormCase& c, cmp_dtype dt) {
+    const std::string what = c.name + " dtype " + std::to_string(dt);
+    const Handle host = tensor_from(values(c.num * c.dim, 5), {c.num, c.dim}, dt);
+    const Handle dev = to_device(host.get(), cuda_device());
+    const Handle index = index_of(c.indices, {static_cast<int64_t>(c.indices.size())});
+    const Handle dev_index = to_device(index.get(), cuda_device());
+    cmp_tensor ho = nullptr, dout = nullptr;
+    const Failure hf = failure_of([&] { return cmp_embedding(host.get(), index.get(), 0, 0, &c.max_norm, c.norm_type, &ho); });
+    const Handle hres(ho);
+    const Failure df = failure_of([&] { return cmp_embedding(dev.get(), dev_index.get(), 0, 0, &c.max_norm, c.norm_type, &dout); });
+    const Handle dres(dout);
+    expect_close(host_values(dev.get()), values_of(host.get()), tolerance(dt), what + " weight");
+    if (both_succeeded(what, hf, df)) expect_close(host_values(dres.get()), values_of(hres.get()), tolerance(dt), what);
+}
+
+inline void every_max_norm_case() {
+    for (cmp_dtype dt : kFloating)
+        for (const MaxNormCase& c : max_norm_cases()) max_norm_case(c, dt);
+    max_norm_case({"max_norm of an int64 weight", 4, 3, {1, 2}, 1.0, 2.0}, CMP_DTYPE_INT64);
+}
+
 // The scatter family. The in-place forms (scatter_add_, index_add_) run on the fake backend too;
 // the others clone self first (the copy kernel), so they run on a GPU only (out_of_place).
 struct ScatterCase {

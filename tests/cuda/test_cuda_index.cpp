@@ -11,6 +11,8 @@ namespace {
 
 TEST_F(CudaParity, GatherIndexSelectEmbeddingAndScattersMatchTheCpu) { index_cases::every_case(true); }
 
+TEST_F(CudaParity, EmbeddingMaxNormMatchesTheCpu) { index_cases::every_max_norm_case(); }
+
 TEST_F(CudaParity, IndexSelectAndEmbeddingTakeInt32Indices) {
     const Handle self = tensor_from(sample(6 * 5), {6, 5}, CMP_DTYPE_FLOAT32);
     const Handle index = tensor_from({5, 0, 3, 3}, {4}, CMP_DTYPE_INT32);

@@ -494,6 +494,7 @@ void expect_gemm(const char* what, cmp_dtype dtype, int64_t batch, int64_t m, in
     EXPECT_EQ(g.alpha, alpha) << what;
     EXPECT_EQ(g.beta, beta) << what;
     EXPECT_EQ(g.allow_tf32, tf32) << what;
+    EXPECT_EQ(g.epilogue, COMPUTE_CUDA_GEMM_EPILOGUE_NONE) << what;
 }
 
 Handle dev_tensor(const std::vector<int64_t>& sizes, cmp_dtype dt = CMP_DTYPE_FLOAT32) {
@@ -604,6 +605,55 @@ TEST(CudaRouting, VectorProductsAndEinsumReachGemm) {
     expect_fake_failure(failure_of([&] { return cmp_outer(u.get(), v.get(), &out); }), "mul");
     EXPECT_EQ(last_gemm_call().calls, calls + 1);
     EXPECT_EQ(out, nullptr);
+}
+
+// addmm with a bias of one value per column (a Linear layer's) and beta 1 is one gemm call with
+// cuBLASLt's bias epilogue and the bias as a dense vector; any other input is copied into the
+// result first (the fake's copy kernel fails there without host kernels) and gemm adds onto it.
+TEST(CudaRouting, AddmmWithARowBiasIsOneGemmWithTheBiasEpilogue) {
+    const cmp_scalar one{CMP_SCALAR_INT, 0, 0.0, 1}, two{CMP_SCALAR_FLOAT, 0, 2.0, 0};
+    const Handle a = dev_tensor({3, 4}), b = dev_tensor({4, 5}), bias = dev_tensor({5}), bias_row = dev_tensor({1, 5});
+    cmp_tensor out = nullptr;
+    for (const Handle* in : {&bias, &bias_row}) {
+        int64_t calls = last_gemm_call().calls;
+        expect_fake_failure(failure_of([&] { return cmp_addmm(in->get(), a.get(), b.get(), one, two, &out); }), "addmm");
+        EXPECT_EQ(last_gemm_call().calls, calls + 1);
+        const compute_cuda_gemm g = last_gemm_call().gemm;
+        EXPECT_EQ(g.epilogue, COMPUTE_CUDA_GEMM_EPILOGUE_BIAS);
+        // The fake's device memory is host memory: the epilogue's bias holds the input's values.
+        ASSERT_NE(g.bias, nullptr);
+        const std::vector<double> want = sample_values(5);
+        for (size_t j = 0; j < want.size(); ++j)
+            EXPECT_EQ(static_cast<const float*>(g.bias)[j], static_cast<float>(want[j])) << j;
+        EXPECT_EQ(g.alpha, 2.0);
+        EXPECT_EQ(g.beta, 0.0);
+        EXPECT_EQ(g.m, 3);
+        EXPECT_EQ(g.n, 5);
+    }
+    // beta other than 1, a full [m, n] input or a batch: the input is copied first.
+    const Handle full = dev_tensor({3, 5});
+    const int64_t calls = last_gemm_call().calls;
+    expect_kernel_failure_before_gemm(
+        failure_of([&] { return cmp_addmm(bias.get(), a.get(), b.get(), two, one, &out); }), calls);
+    expect_kernel_failure_before_gemm(
+        failure_of([&] { return cmp_addmm(full.get(), a.get(), b.get(), one, one, &out); }), calls);
+    EXPECT_EQ(out, nullptr);
+    // With the fake's host kernels the epilogue's result is the CPU's addmm.
+    HostKernels on;
+    for (cmp_dtype dt : {CMP_DTYPE_FLOAT64, CMP_DTYPE_FLOAT32}) {
+        const Handle ha = tensor_from(sample_values(12), {3, 4}, dt), hb = tensor_from(sample_values(20), {4, 5}, dt);
+        const Handle hbias = tensor_from(sample_values(5), {5}, dt);
+        const Handle da = to_device(ha.get(), cuda_device()), db = to_device(hb.get(), cuda_device());
+        const Handle dbias = to_device(hbias.get(), cuda_device());
+        cmp_tensor ho = nullptr, dout = nullptr;
+        CMP_ASSERT_OK(cmp_addmm(hbias.get(), ha.get(), hb.get(), one, two, &ho));
+        const Handle hres(ho);
+        CMP_ASSERT_OK(cmp_addmm(dbias.get(), da.get(), db.get(), one, two, &dout));
+        const Handle dres(dout);
+        EXPECT_EQ(last_gemm_call().gemm.epilogue, COMPUTE_CUDA_GEMM_EPILOGUE_BIAS);
+        // The fake adds in double; the CPU's float32 GEMM rounds once per fused step.
+        expect_close(host_values(dres.get()), values_of(hres.get()), dt == CMP_DTYPE_FLOAT64 ? 1e-14 : 1e-6, "addmm bias");
+    }
 }
 
 TEST(CudaRouting, Tf32IsOffByDefaultAndReachesGemm) {
@@ -1016,6 +1066,13 @@ TEST(CudaRouting, ClassLossesRefuseOperandsOnAnotherDevice) {
 // dtype) and embedding_backward (floating dtypes) give the CPU's bits and the CPU's index errors.
 TEST(CudaRouting, GatherIndexSelectAndEmbeddingGiveTheCpusValues) { index_cases::every_case(); }
 
+// embedding's max_norm is a composition (unique, index_select, vector_norm, where, index_put_):
+// with the fake's host kernels it renormalises the CPU's rows.
+TEST(CudaRouting, EmbeddingMaxNormRenormalisesTheCpusRows) {
+    HostKernels on;
+    index_cases::every_max_norm_case();
+}
+
 TEST(CudaRouting, IndexingRefusalsComeBeforeTheBackend) {
     Handle host = tensor_from(kValues, {2, 3}, CMP_DTYPE_FLOAT32);
     Handle dev = to_device(host.get(), cuda_device());
@@ -1036,10 +1093,6 @@ TEST(CudaRouting, IndexingRefusalsComeBeforeTheBackend) {
         << f.message;
     f = failure_of([&] { return cmp_embedding_backward(host.get(), dev_index.get(), 4, 0, 0, 0, &out); });
     EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
-    const double max_norm = 1.0;
-    f = failure_of([&] { return cmp_embedding(dev.get(), dev_index.get(), 0, 0, &max_norm, 2.0, &out); });
-    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
-    EXPECT_NE(f.message.find("embedding: max_norm is not supported on CUDA yet"), std::string::npos) << f.message;
     Handle float_index = to_device(tensor_from({0.0}, {1}, CMP_DTYPE_FLOAT32).get(), cuda_device());
     f = failure_of([&] { return cmp_gather(dev.get(), 0, float_index.get(), &out); });
     EXPECT_EQ(f.status, CMP_STATUS_DTYPE_MISMATCH);

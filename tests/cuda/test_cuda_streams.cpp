@@ -116,6 +116,104 @@ TEST(CudaStreams, ThePoolHandsOutItsStreamsInTurn) {
     }
 }
 
+int32_t priority_of(cmp_cuda_stream s) {
+    int32_t p = 99;
+    EXPECT_EQ(cmp_cuda_stream_priority(s, &p), CMP_STATUS_OK) << cmp_last_error();
+    return p;
+}
+
+void* native_handle(cmp_cuda_stream s) {
+    void* h = reinterpret_cast<void*>(1);
+    EXPECT_EQ(cmp_cuda_stream_native_handle(s, &h), CMP_STATUS_OK) << cmp_last_error();
+    return h;
+}
+
+// The fake's range is 0 .. -3 (fake_streams.h). Each priority has its own pool, a priority outside
+// the range is clamped into it, and work on a priority stream is queued there.
+TEST(CudaStreams, EachPriorityHasItsOwnPool) {
+    int32_t least = 99, greatest = 99;
+    CMP_ASSERT_OK(cmp_cuda_stream_priority_range(0, &least, &greatest));
+    EXPECT_EQ(least, 0);
+    EXPECT_EQ(greatest, -3);
+    EXPECT_EQ(priority_of(default_stream()), 0);
+    EXPECT_EQ(priority_of(new_stream()), 0);
+    cmp_cuda_stream urgent = nullptr, most = nullptr, clamped_up = nullptr;
+    CMP_ASSERT_OK(cmp_cuda_stream_create_with_priority(0, -1, &urgent));
+    CMP_ASSERT_OK(cmp_cuda_stream_create_with_priority(0, -100, &most));
+    CMP_ASSERT_OK(cmp_cuda_stream_create_with_priority(0, 7, &clamped_up));
+    EXPECT_EQ(priority_of(urgent), -1);
+    EXPECT_EQ(priority_of(most), -3);
+    EXPECT_EQ(priority_of(clamped_up), 0);
+    // The backend made the streams with those priorities (the fake keeps each stream's own).
+    // Wrapping a pool stream's own handle gives the pool's handle back.
+    cmp_cuda_stream wrapped = nullptr;
+    CMP_ASSERT_OK(cmp_cuda_stream_from_external(0, urgent->handle, &wrapped));
+    EXPECT_EQ(wrapped, urgent);
+    // A priority's pool is its own: the next priority -1 stream is another stream of that pool.
+    cmp_cuda_stream next = nullptr;
+    CMP_ASSERT_OK(cmp_cuda_stream_create_with_priority(0, -1, &next));
+    EXPECT_NE(next, urgent);
+    EXPECT_EQ(priority_of(next), -1);
+    HostKernels host_kernels;
+    {
+        StreamScope scope(urgent);
+        const int64_t sizes[] = {4};
+        cmp_tensor z = nullptr;
+        CMP_ASSERT_OK(cmp_zeros(sizes, 1, CMP_DTYPE_FLOAT32, cuda_device(), &z));
+        Handle zeros(z);
+        EXPECT_EQ(stream_log().launch_stream, urgent->handle);
+    }
+    expect_failure(cmp_cuda_stream_priority_range(0, nullptr, &greatest), CMP_STATUS_INVALID_ARGUMENT,
+                   "cmp_cuda_stream_priority_range", "least");
+    cmp_cuda_stream out = urgent;
+    expect_failure(cmp_cuda_stream_create_with_priority(3, -1, &out), CMP_STATUS_DEVICE_ERROR,
+                   "cmp_cuda_stream_create_with_priority", "cuda:3");
+    EXPECT_EQ(out, nullptr);
+}
+
+// A stream the program made itself (the fake's stand-in for cudaStreamCreate) becomes a handle
+// the library queues work on, with the stream's own priority; the same stream gives the same
+// handle, and its native handle is the program's stream.
+TEST(CudaStreams, ExternalStreamsQueueTheLibrarysWork) {
+    static const auto make = fake_export<FakeExternalStreamFn>(FAKE_BACKEND_EXTERNAL_STREAM);
+    static const auto destroy = fake_export<FakeDestroyExternalStreamFn>(FAKE_BACKEND_DESTROY_EXTERNAL_STREAM);
+    ASSERT_TRUE(make && destroy);
+    void* raw = make(-2);
+    ASSERT_NE(raw, nullptr);
+    cmp_cuda_stream s = nullptr, again = nullptr;
+    CMP_ASSERT_OK(cmp_cuda_stream_from_external(0, raw, &s));
+    CMP_ASSERT_OK(cmp_cuda_stream_from_external(0, raw, &again));
+    EXPECT_EQ(s, again);
+    EXPECT_EQ(native_handle(s), raw);
+    EXPECT_EQ(priority_of(s), -2);
+    int32_t device = -1;
+    CMP_ASSERT_OK(cmp_cuda_stream_device(s, &device));
+    EXPECT_EQ(device, 0);
+    HostKernels host_kernels;
+    {
+        StreamScope scope(s);
+        EXPECT_EQ(current_stream(), s);
+        Handle host = tensor_from(kSix, {2, 3}, CMP_DTYPE_FLOAT32);
+        Handle dev = to_device(host.get(), cuda_device());
+        EXPECT_EQ(stream_log().allocate_stream, raw);
+        EXPECT_EQ(stream_log().memcpy_stream, raw);
+        CMP_ASSERT_OK(cmp_cuda_stream_synchronize(s));
+    }
+    EXPECT_EQ(native_handle(default_stream()), nullptr);
+    const cmp_cuda_stream pooled = new_stream();
+    EXPECT_EQ(native_handle(pooled), pooled->handle);
+    // NULL, a bad device, and a stream the driver no longer knows are refused.
+    cmp_cuda_stream out = s;
+    expect_failure(cmp_cuda_stream_from_external(0, nullptr, &out), CMP_STATUS_INVALID_ARGUMENT,
+                   "cmp_cuda_stream_from_external", "NULL");
+    EXPECT_EQ(out, nullptr);
+    expect_failure(cmp_cuda_stream_from_external(2, raw, &out), CMP_STATUS_DEVICE_ERROR,
+                   "cmp_cuda_stream_from_external", "cuda:2");
+    destroy(raw);
+    expect_failure(cmp_cuda_stream_from_external(0, raw, &out), CMP_STATUS_DEVICE_ERROR,
+                   "cmp_cuda_stream_from_external", "unknown stream");
+}
+
 TEST(CudaStreams, SynchronizeAndQueryAStream) {
     const cmp_cuda_stream s = new_stream();
     CMP_ASSERT_OK(cmp_cuda_stream_synchronize(s));

@@ -27,7 +27,7 @@ intermediates; those cases are computed in float32 from the same values and roun
 import torch
 import torch.nn.functional as F
 
-from generate import TORCH_ERRORS as _TORCH_ERRORS, enc_input, enc_tensor, randint, randn, seeded, write
+from generate import TORCH_ERRORS as _TORCH_ERRORS, enc_float, enc_input, enc_tensor, randint, randn, seeded, write
 
 NAN, INF = float("nan"), float("inf")
 # F.batch_norm raises ValueError for one value per channel in training.
@@ -454,8 +454,7 @@ def _embedding_case(c, name, w, idx, padding_idx=None, max_norm=None, norm_type=
         weight = ts["weight"]
         if a["max_norm"] is not None:
             weight = weight.detach().clone()
-        out = F.embedding(ts["indices"], weight, a["padding_idx"], a["max_norm"], a["norm_type"],
-                          a["scale_grad_by_freq"])
+        out = F.embedding(ts["indices"], weight, a["padding_idx"], a["max_norm"], norm_type, a["scale_grad_by_freq"])
         res = {"out": out}
         if a["max_norm"] is not None:
             res["weight_after"] = weight
@@ -477,7 +476,7 @@ def _embedding_case(c, name, w, idx, padding_idx=None, max_norm=None, norm_type=
             r["grad_input"] = g
         return r
 
-    args = {"padding_idx": padding_idx, "max_norm": max_norm, "norm_type": norm_type, "scale_grad_by_freq": scale}
+    args = {"padding_idx": padding_idx, "max_norm": max_norm, "norm_type": enc_float(norm_type), "scale_grad_by_freq": scale}
     if not grad:
         c.add("embedding", name, {"weight": w, "indices": idx}, args, run, bounds=bounds if max_norm else None,
               count=w.shape[-1] + 8 if w.dim() == 2 else 1)
@@ -506,6 +505,11 @@ def gen_embedding(c):
     _embedding_case(c, "padding_negative", randn([6, 3]), torch.tensor([1, 5, 5, 0]), padding_idx=-1)
     _embedding_case(c, "scale_by_freq", randn([5, 2]), torch.tensor([3, 3, 1, 3, 0, 1]), scale=True)
     _embedding_case(c, "float64_int32", randn([4, 5], "float64"), torch.tensor([[0, 3], [3, 3]], dtype=torch.int32))
+    # vector_norm's ord 0 (non-zeros counted) and -inf (the smallest |x|) as the renorm's norm.
+    _embedding_case(c, "max_norm_p0", torch.tensor([[0.0, 1.5, 0.0], [2.0, -1.0, 3.0], [0.0, 0.0, 0.0], [1.0, 1.0, 0.0]]),
+                    torch.tensor([0, 1, 2, 3, 1]), max_norm=1.5, norm_type=0.0, grad=False)
+    _embedding_case(c, "max_norm_pinf_neg", randn([6, 3], scale=2.0), torch.tensor([0, 4, 5]), max_norm=0.3,
+                    norm_type=float("-inf"), grad=False)
 
 
 def generate():

@@ -29,18 +29,33 @@ namespace Compute.NN
             Tensor y;
             using (Autograd.NoGrad())
             {
-                y = input.MatMul(w2!.T);
-                if (bias is not null)
-                {
-                    y = y + bias;
-                }
+                // With a bias, one addmm over the input's rows (PyTorch's form for linear): on CUDA
+                // the bias rides cuBLASLt's epilogue, in the product's own pass.
+                y = bias is null ? input.MatMul(w2!.T) : AddmmOverRows(bias, input, w2!);
             }
             // One node, as PyTorch's addmm/mm for linear: recorded as matmul(x, Wᵀ) + b, the
             // weight's gradient came out of a transpose view of (xᵀ g), which the engine had to
             // copy before storing it in .Grad (a sixth of an MNIST MLP step).
             Tensor? b = bias;
-            return Recorder.Record(y, bias is null ? "MmBackward0" : "AddmmBackward0", [input, w2, bias], [input, w2],
+            return Recorder.Record(y, bias is null ? "MmBackward0" : "AddmmBackward0", [input, w2!, bias], [input, w2!],
                 ctx => LinearBackward(ctx, b is not null));
+        }
+
+        // b + x Wᵀ as one addmm of the input's rows: [*, in] seen as [rows, in], then [*, out].
+        private static Tensor AddmmOverRows(Tensor bias, Tensor input, Tensor weight)
+        {
+            long[] x = input.ShapeCached;
+            if (x.Length == 2)
+            {
+                return Tensor.Addmm(bias, input, weight.T);
+            }
+            long rows = 1;
+            for (int i = 0; i < x.Length - 1; i++)
+            {
+                rows *= x[i];
+            }
+            long[] outShape = [.. x[..^1], weight.ShapeCached[0]];
+            return Tensor.Addmm(bias, input.Reshape(rows, x[^1]), weight.T).Reshape(outShape);
         }
 
         // y = x Wᵀ + b: dx = g W, dW = gᵀ x and db = the sum of g over the leading dims, with

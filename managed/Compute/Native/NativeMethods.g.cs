@@ -216,6 +216,26 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_cuda_stream_create")]
         internal static partial Status cmp_cuda_stream_create(int device, out nint @out);
 
+        /// <summary>A stream of a CUDA device with a priority (torch.cuda.Stream(priority=...)): lower numbers are more urgent, and when streams of different priorities have work ready the GPU schedules the more urgent first. 0 is the default (cmp_cuda_stream_create's); a priority outside the device's range (cmp_cuda_stream_priority_range) is clamped into it. Each priority has its own pool of 32.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cuda_stream_create_with_priority")]
+        internal static partial Status cmp_cuda_stream_create_with_priority(int device, int priority, out nint @out);
+
+        /// <summary>The stream priorities of a CUDA device (torch.cuda.Stream.priority_range): *out_least is 0 (the default), *out_greatest the most urgent (negative, e.g. -5; 0 where the device has no priorities).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cuda_stream_priority_range")]
+        internal static partial Status cmp_cuda_stream_priority_range(int device, out int outLeast, out int outGreatest);
+
+        /// <summary>The priority of a stream (0 for default streams).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cuda_stream_priority")]
+        internal static partial Status cmp_cuda_stream_priority(nint stream, out int @out);
+
+        /// <summary>A cudaStream_t made outside the library, on CUDA device `device`, as a stream handle (torch.cuda.ExternalStream): it can be made current, waited on and recorded like the library's own, so Compute's work can be queued on a stream of the program that embeds it. Wrapping the same stream again gives the same handle. The caller owns the stream: it must be a stream of that device, and stay alive while work is queued on it and while tensors allocated on it live (synchronize it before destroying it). NULL is refused (the default stream is cmp_cuda_default_stream); a stream the driver does not know fails with its error.</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cuda_stream_from_external")]
+        internal static partial Status cmp_cuda_stream_from_external(int device, nint cudaStream, out nint @out);
+
+        /// <summary>The cudaStream_t behind a stream handle (torch.cuda.Stream.cuda_stream), for passing to other CUDA libraries; NULL for a device's default stream (the legacy default stream).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cuda_stream_native_handle")]
+        internal static partial Status cmp_cuda_stream_native_handle(nint stream, out nint @out);
+
         /// <summary>The calling thread's current stream of a CUDA device (torch.cuda.current_stream).</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_cuda_current_stream")]
         internal static partial Status cmp_cuda_current_stream(int device, out nint @out);
@@ -2039,6 +2059,60 @@ namespace Compute.Native
             if (status != Status.Ok)
             {
                 throw CreateException(status, "cmp_cuda_stream_create");
+            }
+            return result;
+        }
+
+        /// <summary>A stream of a CUDA device with a priority (torch.cuda.Stream(priority=...)): lower numbers are more urgent, and when streams of different priorities have work ready the GPU schedules the more urgent first. 0 is the default (cmp_cuda_stream_create's); a priority outside the device's range (cmp_cuda_stream_priority_range) is clamped into it. Each priority has its own pool of 32.</summary>
+        internal static nint CudaStreamCreateWithPriority(int device, int priority)
+        {
+            var status = cmp_cuda_stream_create_with_priority(device, priority, out var result);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_cuda_stream_create_with_priority");
+            }
+            return result;
+        }
+
+        /// <summary>The stream priorities of a CUDA device (torch.cuda.Stream.priority_range): *out_least is 0 (the default), *out_greatest the most urgent (negative, e.g. -5; 0 where the device has no priorities).</summary>
+        internal static void CudaStreamPriorityRange(int device, out int least, out int greatest)
+        {
+            var status = cmp_cuda_stream_priority_range(device, out least, out greatest);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_cuda_stream_priority_range");
+            }
+        }
+
+        /// <summary>The priority of a stream (0 for default streams).</summary>
+        internal static int CudaStreamPriority(nint stream)
+        {
+            var status = cmp_cuda_stream_priority(stream, out var result);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_cuda_stream_priority");
+            }
+            return result;
+        }
+
+        /// <summary>A cudaStream_t made outside the library, on CUDA device `device`, as a stream handle (torch.cuda.ExternalStream): it can be made current, waited on and recorded like the library's own, so Compute's work can be queued on a stream of the program that embeds it. Wrapping the same stream again gives the same handle. The caller owns the stream: it must be a stream of that device, and stay alive while work is queued on it and while tensors allocated on it live (synchronize it before destroying it). NULL is refused (the default stream is cmp_cuda_default_stream); a stream the driver does not know fails with its error.</summary>
+        internal static nint CudaStreamFromExternal(int device, nint cudaStream)
+        {
+            var status = cmp_cuda_stream_from_external(device, cudaStream, out var result);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_cuda_stream_from_external");
+            }
+            return result;
+        }
+
+        /// <summary>The cudaStream_t behind a stream handle (torch.cuda.Stream.cuda_stream), for passing to other CUDA libraries; NULL for a device's default stream (the legacy default stream).</summary>
+        internal static nint CudaStreamNativeHandle(nint stream)
+        {
+            var status = cmp_cuda_stream_native_handle(stream, out var result);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_cuda_stream_native_handle");
             }
             return result;
         }

@@ -235,6 +235,40 @@ CMP_API cmp_status cmp_cuda_default_stream(int32_t device, cmp_cuda_stream* out)
  */
 CMP_API cmp_status cmp_cuda_stream_create(int32_t device, cmp_cuda_stream* out);
 
+/**
+ * A stream of a CUDA device with a priority (torch.cuda.Stream(priority=...)): lower numbers are
+ * more urgent, and when streams of different priorities have work ready the GPU schedules the
+ * more urgent first. 0 is the default (cmp_cuda_stream_create's); a priority outside the device's
+ * range (cmp_cuda_stream_priority_range) is clamped into it. Each priority has its own pool of 32.
+ */
+CMP_API cmp_status cmp_cuda_stream_create_with_priority(int32_t device, int32_t priority, cmp_cuda_stream* out);
+
+/**
+ * The stream priorities of a CUDA device (torch.cuda.Stream.priority_range): *out_least is 0 (the
+ * default), *out_greatest the most urgent (negative, e.g. -5; 0 where the device has no priorities).
+ */
+CMP_API cmp_status cmp_cuda_stream_priority_range(int32_t device, int32_t* out_least, int32_t* out_greatest);
+
+/** The priority of a stream (0 for default streams). */
+CMP_API cmp_status cmp_cuda_stream_priority(cmp_cuda_stream stream, int32_t* out);
+
+/**
+ * A cudaStream_t made outside the library, on CUDA device `device`, as a stream handle
+ * (torch.cuda.ExternalStream): it can be made current, waited on and recorded like the library's
+ * own, so Compute's work can be queued on a stream of the program that embeds it. Wrapping the
+ * same stream again gives the same handle. The caller owns the stream: it must be a stream of that
+ * device, and stay alive while work is queued on it and while tensors allocated on it live
+ * (synchronize it before destroying it). NULL is refused (the default stream is
+ * cmp_cuda_default_stream); a stream the driver does not know fails with its error.
+ */
+CMP_API cmp_status cmp_cuda_stream_from_external(int32_t device, void* cuda_stream, cmp_cuda_stream* out);
+
+/**
+ * The cudaStream_t behind a stream handle (torch.cuda.Stream.cuda_stream), for passing to other
+ * CUDA libraries; NULL for a device's default stream (the legacy default stream).
+ */
+CMP_API cmp_status cmp_cuda_stream_native_handle(cmp_cuda_stream stream, void** out);
+
 /** The calling thread's current stream of a CUDA device (torch.cuda.current_stream). */
 CMP_API cmp_status cmp_cuda_current_stream(int32_t device, cmp_cuda_stream* out);
 

@@ -61,7 +61,39 @@ CMP_API cmp_status cmp_cuda_default_stream(int32_t device, cmp_cuda_stream* out)
 
 CMP_API cmp_status cmp_cuda_stream_create(int32_t device, cmp_cuda_stream* out) {
     const char* op = "cmp_cuda_stream_create";
-    return stream_out(op, out, [&] { return cuda::pool_stream(device, op); });
+    return stream_out(op, out, [&] { return cuda::pool_stream(device, 0, op); });
+}
+
+CMP_API cmp_status cmp_cuda_stream_create_with_priority(int32_t device, int32_t priority, cmp_cuda_stream* out) {
+    const char* op = "cmp_cuda_stream_create_with_priority";
+    return stream_out(op, out, [&] { return cuda::pool_stream(device, priority, op); });
+}
+
+CMP_API cmp_status cmp_cuda_stream_priority_range(int32_t device, int32_t* out_least, int32_t* out_greatest) {
+    const char* op = "cmp_cuda_stream_priority_range";
+    return guard(op, [&] {
+        int32_t& lo = out_arg(out_least, op, "out_least");
+        int32_t& hi = out_arg(out_greatest, op, "out_greatest");
+        cuda::priority_range(device, &lo, &hi, op);
+    });
+}
+
+CMP_API cmp_status cmp_cuda_stream_priority(cmp_cuda_stream stream, int32_t* out) {
+    const char* op = "cmp_cuda_stream_priority";
+    return guard(op, [&] {
+        int32_t& o = out_arg(out, op);
+        o = cuda::stream_priority(stream_arg(stream, op), op);
+    });
+}
+
+CMP_API cmp_status cmp_cuda_stream_from_external(int32_t device, void* cuda_stream, cmp_cuda_stream* out) {
+    const char* op = "cmp_cuda_stream_from_external";
+    return stream_out(op, out, [&] { return cuda::external_stream(device, cuda_stream, op); });
+}
+
+CMP_API cmp_status cmp_cuda_stream_native_handle(cmp_cuda_stream stream, void** out) {
+    const char* op = "cmp_cuda_stream_native_handle";
+    return guard(op, [&] { out_arg(out, op) = stream_arg(stream, op)->handle; });
 }
 
 CMP_API cmp_status cmp_cuda_current_stream(int32_t device, cmp_cuda_stream* out) {

@@ -5,6 +5,7 @@
 #include "cuda_runtime.h"
 #include "error.h"
 
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <mutex>
@@ -15,11 +16,19 @@ namespace cmp::cuda {
 
 namespace {
 
+struct Pool {
+    std::array<cmp_cuda_stream_impl, kPoolSize> streams{};
+    int32_t created = 0;  // streams[0, created) have a backend stream
+    int32_t next = 0;     // the entry the next request gets
+};
+
 struct DeviceStreams {
     cmp_cuda_stream_impl default_stream{};
-    std::array<cmp_cuda_stream_impl, kPoolSize> pool{};
-    int32_t created = 0;  // pool[0, created) have a backend stream
-    int32_t next = 0;     // the pool entry the next request gets
+    bool have_range = false;  // least / greatest asked of the backend
+    int32_t least = 0;
+    int32_t greatest = 0;
+    std::array<Pool, kMaxPriorities> pools{};  // pools[i] holds priority least - i
+    std::vector<std::unique_ptr<cmp_cuda_stream_impl>> external;
 };
 
 struct Registry {
@@ -39,9 +48,24 @@ DeviceStreams& streams_of(Registry& r, int32_t device) {
     if (!d) {
         d = std::make_unique<DeviceStreams>();
         d->default_stream = cmp_cuda_stream_impl{device, nullptr};
-        for (auto& s : d->pool) s = cmp_cuda_stream_impl{device, nullptr};
     }
     return *d;
+}
+
+// The device's range, asked of the backend once, with greatest limited to kMaxPriorities levels.
+void load_range(DeviceStreams& d, int32_t device, const Backend& b, const char* op) {
+    if (d.have_range) return;
+    int32_t least = 0, greatest = 0;
+    check(b.stream_priority_range(device, &least, &greatest), op);
+    d.least = least;
+    d.greatest = std::max(greatest, least - (kMaxPriorities - 1));
+    d.have_range = true;
+}
+
+bool in_pools(const DeviceStreams& d, const cmp_cuda_stream_impl* stream) {
+    for (const Pool& p : d.pools)
+        if (stream >= p.streams.data() && stream < p.streams.data() + p.created) return true;
+    return false;
 }
 
 void require(int32_t device, const char* op) {
@@ -62,21 +86,64 @@ const cmp_cuda_stream_impl* default_stream(int32_t device, const char* op) {
     return &streams_of(r, device).default_stream;
 }
 
-const cmp_cuda_stream_impl* pool_stream(int32_t device, const char* op) {
+// fn(streams, backend) for a validated device whose priority range is known, under the lock.
+template <typename Fn>
+auto with_device_streams(int32_t device, const char* op, Fn&& fn) {
     require(device, op);
     const Backend& b = get(op);
     Registry& r = registry();
     std::lock_guard<std::mutex> lock(r.mutex);
     DeviceStreams& d = streams_of(r, device);
-    cmp_cuda_stream_impl& s = d.pool[static_cast<size_t>(d.next)];
-    if (d.next >= d.created) {
-        void* handle = nullptr;
-        check(b.stream_create(device, &handle), op);
-        s.handle = handle;
-        d.created = d.next + 1;
-    }
-    d.next = (d.next + 1) % kPoolSize;
-    return &s;
+    load_range(d, device, b, op);
+    return fn(d, b);
+}
+
+const cmp_cuda_stream_impl* pool_stream(int32_t device, int32_t priority, const char* op) {
+    return with_device_streams(device, op, [&](DeviceStreams& d, const Backend& b) {
+        const int32_t p = std::clamp(priority, d.greatest, d.least);
+        Pool& pool = d.pools[static_cast<size_t>(d.least - p)];
+        cmp_cuda_stream_impl& s = pool.streams[static_cast<size_t>(pool.next)];
+        if (pool.next >= pool.created) {
+            void* handle = nullptr;
+            check(b.stream_create_with_priority(device, p, &handle), op);
+            s = cmp_cuda_stream_impl{device, handle};
+            pool.created = pool.next + 1;
+        }
+        pool.next = (pool.next + 1) % kPoolSize;
+        return static_cast<const cmp_cuda_stream_impl*>(&s);
+    });
+}
+
+void priority_range(int32_t device, int32_t* least, int32_t* greatest, const char* op) {
+    with_device_streams(device, op, [&](DeviceStreams& d, const Backend&) {
+        *least = d.least;
+        *greatest = d.greatest;
+    });
+}
+
+const cmp_cuda_stream_impl* external_stream(int32_t device, void* handle, const char* op) {
+    require(device, op);
+    CMP_CHECK(handle != nullptr, INVALID_ARGUMENT, op,
+              ": the stream is NULL (the default stream is cmp_cuda_default_stream / CudaStream.Default)");
+    // The driver must know the stream: a destroyed one fails here, with the driver's error.
+    int32_t priority = 0;
+    check(get(op).stream_priority(handle, &priority), op);
+    Registry& r = registry();
+    std::lock_guard<std::mutex> lock(r.mutex);
+    DeviceStreams& d = streams_of(r, device);
+    for (Pool& p : d.pools)
+        for (int32_t i = 0; i < p.created; ++i)
+            if (p.streams[static_cast<size_t>(i)].handle == handle) return &p.streams[static_cast<size_t>(i)];
+    for (auto& e : d.external)
+        if (e->handle == handle) return e.get();
+    d.external.push_back(std::make_unique<cmp_cuda_stream_impl>(cmp_cuda_stream_impl{device, handle}));
+    return d.external.back().get();
+}
+
+int32_t stream_priority(const cmp_cuda_stream_impl* stream, const char* op) {
+    int32_t priority = 0;
+    check(get(op).stream_priority(stream->handle, &priority), op);
+    return priority;
 }
 
 const cmp_cuda_stream_impl* current(int32_t device) {
@@ -105,8 +172,9 @@ void check_stream(const cmp_cuda_stream_impl* stream, const char* op) {
     std::lock_guard<std::mutex> lock(r.mutex);
     for (const auto& d : r.devices) {
         if (!d) continue;
-        if (stream == &d->default_stream) return;
-        if (stream >= d->pool.data() && stream < d->pool.data() + d->created) return;
+        if (stream == &d->default_stream || in_pools(*d, stream)) return;
+        for (const auto& e : d->external)
+            if (stream == e.get()) return;
     }
     fail(CMP_STATUS_INVALID_HANDLE, str(op, ": the stream handle is not a stream of this library"));
 }

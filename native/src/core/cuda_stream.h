@@ -29,11 +29,22 @@ struct cmp_cuda_event_impl {
 namespace cmp::cuda {
 
 constexpr int32_t kPoolSize = 32;
+// Pools of kPoolSize streams for at most this many priorities (0, -1, ...; GPUs offer 0 to -5).
+constexpr int32_t kMaxPriorities = 8;
 
 // The default stream of device (validated).
 const cmp_cuda_stream_impl* default_stream(int32_t device, const char* op);
-// The next stream of device's pool (validated; creates the stream on first use).
-const cmp_cuda_stream_impl* pool_stream(int32_t device, const char* op);
+// The next stream of device's pool of priority (validated; creates the stream on first use). A
+// priority outside the device's range is clamped into it, as CUDA and PyTorch do.
+const cmp_cuda_stream_impl* pool_stream(int32_t device, int32_t priority, const char* op);
+// The device's priority range: least (0, the default) and greatest (the most urgent, <= 0).
+void priority_range(int32_t device, int32_t* least, int32_t* greatest, const char* op);
+// A stream made outside the library (torch.cuda.ExternalStream), as a handle the core accepts
+// from then on; wrapping the same stream again gives the same handle. The caller owns the stream
+// and must keep it alive while work is queued on it or tensors allocated on it live.
+const cmp_cuda_stream_impl* external_stream(int32_t device, void* handle, const char* op);
+// The stream's priority, as the driver reports it (0 for the default stream).
+int32_t stream_priority(const cmp_cuda_stream_impl* stream, const char* op);
 // The calling thread's current stream of device (its default stream until set).
 const cmp_cuda_stream_impl* current(int32_t device);
 // The backend handle of current(device): what every launch, allocation and copy on device uses.

@@ -81,6 +81,9 @@ const compute_cuda_backend kBackend = {
     interpolate,
     grid_sample,
     record_stream,
+    stream_priority_range,
+    stream_create_with_priority,
+    stream_priority,
 };
 
 }  // namespace

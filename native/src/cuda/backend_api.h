@@ -24,7 +24,7 @@
 extern "C" {
 #endif
 
-#define COMPUTE_CUDA_BACKEND_VERSION 3u
+#define COMPUTE_CUDA_BACKEND_VERSION 4u
 /* Dims and operands of an elementwise launch (after the core's coalescing). Six operands since
  * the pointwise losses' backward (out, grad, input, target, weight, pos_weight); the table's
  * pointwise_loss entry came with that change, so a backend built before it (4 operands) has a
@@ -154,10 +154,19 @@ typedef struct compute_cuda_matrices {
     int64_t col_stride;
 } compute_cuda_matrices;
 
+/* What gemm does after the product. BIAS: C = alpha * A B + bias, bias a dense vector of n
+ * elements of the dtype added to every row (a Linear layer's bias); C is not read. */
+typedef enum compute_cuda_gemm_epilogue {
+    COMPUTE_CUDA_GEMM_EPILOGUE_NONE = 0,
+    COMPUTE_CUDA_GEMM_EPILOGUE_BIAS = 1
+} compute_cuda_gemm_epilogue;
+
 /* C[b] = alpha * A[b] B[b] + beta * C[b] for b < batch: A is m x k, B k x n, C m x n, all of one
  * dtype (float32, float64, float16 or bfloat16). With beta == 0, C is not read (NaN there does
  * not propagate). Products accumulate in float64 for float64 and float32 otherwise; float32 may
- * use TF32 tensor cores when allow_tf32 is non-zero. */
+ * use TF32 tensor cores when allow_tf32 is non-zero. With epilogue BIAS (batch 1, beta 0) the
+ * bias is added as cuBLASLt's epilogue, in the same pass, or, where cuBLASLt has no algorithm
+ * for the product, written to C first and the product added onto it. */
 typedef struct compute_cuda_gemm {
     int32_t device;
     int32_t dtype; /* cmp_dtype of A, B and C */
@@ -172,7 +181,8 @@ typedef struct compute_cuda_gemm {
     double alpha;
     double beta;
     int32_t allow_tf32;
-    int32_t reserved;
+    int32_t epilogue;  /* compute_cuda_gemm_epilogue */
+    const void* bias;  /* epilogue BIAS: n elements of dtype, dense */
 } compute_cuda_gemm;
 
 /* Random fills (random), every value from core/philox.h's stream layout through
@@ -559,6 +569,17 @@ typedef struct compute_cuda_backend {
     /* Notes that work queued on stream uses the block at ptr (a pointer allocate returned), so
      * that once freed it is reused only after the work queued on stream so far has finished. */
     int32_t (*record_stream)(void* ptr, void* stream);
+
+    /* --- appended in version 4: stream priorities --- */
+    /* The device's stream priorities (cudaDeviceGetStreamPriorityRange): *least is the default
+     * (0), *greatest the most urgent (a negative number, or 0 where priorities are not supported);
+     * lower numbers are scheduled first. */
+    int32_t (*stream_priority_range)(int32_t device, int32_t* least, int32_t* greatest);
+    /* A new non-blocking stream of the given priority, within the device's range. */
+    int32_t (*stream_create_with_priority)(int32_t device, int32_t priority, void** out);
+    /* The priority of a live stream (NULL: the default stream's). Fails naming the error for a
+     * handle the driver does not know (a stream made outside and destroyed). */
+    int32_t (*stream_priority)(void* stream, int32_t* out);
 } compute_cuda_backend;
 
 /* The one symbol the backend exports. */

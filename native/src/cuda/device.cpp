@@ -101,6 +101,35 @@ int32_t stream_create(int32_t device, void** out) {
     });
 }
 
+int32_t stream_priority_range(int32_t device, int32_t* least, int32_t* greatest) {
+    return guard("cuda stream_priority_range", [&] {
+        check_device(device, "cuda stream_priority_range");
+        DeviceGuard g(device);
+        int lo = 0, hi = 0;
+        check(cudaDeviceGetStreamPriorityRange(&lo, &hi), "cudaDeviceGetStreamPriorityRange");
+        *least = lo;
+        *greatest = hi;
+    });
+}
+
+int32_t stream_create_with_priority(int32_t device, int32_t priority, void** out) {
+    return guard("cuda stream_create_with_priority", [&] {
+        check_device(device, "cuda stream_create_with_priority");
+        DeviceGuard g(device);
+        cudaStream_t s = nullptr;
+        check(cudaStreamCreateWithPriority(&s, cudaStreamNonBlocking, priority), "cudaStreamCreateWithPriority");
+        *out = s;
+    });
+}
+
+int32_t stream_priority(void* stream, int32_t* out) {
+    return guard("cuda stream_priority", [&] {
+        int p = 0;
+        check(cudaStreamGetPriority(static_cast<cudaStream_t>(stream), &p), "cudaStreamGetPriority");
+        *out = p;
+    });
+}
+
 int32_t stream_destroy(void* stream) {
     return guard("cuda stream_destroy", [&] {
         if (stream) check(cudaStreamDestroy(static_cast<cudaStream_t>(stream)), "cudaStreamDestroy");

@@ -26,11 +26,35 @@ Tensor readable(const Tensor& t) {
 
 compute_cuda_matrices matrices(const Tensor& t) { return {t.data_ptr(), t.stride(0), t.stride(1), t.stride(2)}; }
 
+void check_dtype(const char* op, const Tensor& c) {
+    CMP_CHECK(blas_dtype(c.dtype()), DTYPE_MISMATCH, op, ": not implemented on CUDA for dtype ", dtype_name(c.dtype()),
+              " (CUDA matrix products take float32, float64, float16 and bfloat16; convert the operands first)");
+}
+
+// The backend's description of c = alpha * ra @ rb + beta * c (no epilogue); ra and rb are
+// readable() operands the caller keeps alive through the call.
+compute_cuda_gemm describe(const Tensor& ra, const Tensor& rb, double alpha, double beta, const Tensor& c) {
+    compute_cuda_gemm g{};
+    g.device = c.device().index;
+    g.dtype = static_cast<int32_t>(c.dtype());
+    g.stream = cuda::current_stream(g.device);
+    g.batch = c.size(0);
+    g.m = c.size(1);
+    g.n = c.size(2);
+    g.k = ra.size(2);
+    g.a = matrices(ra);
+    g.b = matrices(rb);
+    g.c = matrices(c);
+    g.alpha = alpha;
+    g.beta = beta;
+    g.allow_tf32 = cuda::allow_tf32() ? 1 : 0;
+    return g;
+}
+
 }  // namespace
 
 void gemm(const char* op, const Tensor& a, const Tensor& b, double alpha, double beta, const Tensor& c) {
-    CMP_CHECK(blas_dtype(c.dtype()), DTYPE_MISMATCH, op, ": not implemented on CUDA for dtype ", dtype_name(c.dtype()),
-              " (CUDA matrix products take float32, float64, float16 and bfloat16; convert the operands first)");
+    check_dtype(op, c);
     if (c.numel() == 0) return;
     if (a.size(2) == 0) {
         // Empty sums: no product to run (cuBLAS is not asked for k == 0).
@@ -39,20 +63,16 @@ void gemm(const char* op, const Tensor& a, const Tensor& b, double alpha, double
         return;
     }
     const Tensor ra = readable(a), rb = readable(b);
-    compute_cuda_gemm g{};
-    g.device = c.device().index;
-    g.dtype = static_cast<int32_t>(c.dtype());
-    g.stream = cuda::current_stream(g.device);
-    g.batch = c.size(0);
-    g.m = c.size(1);
-    g.n = c.size(2);
-    g.k = a.size(2);
-    g.a = matrices(ra);
-    g.b = matrices(rb);
-    g.c = matrices(c);
-    g.alpha = alpha;
-    g.beta = beta;
-    g.allow_tf32 = cuda::allow_tf32() ? 1 : 0;
+    const compute_cuda_gemm g = describe(ra, rb, alpha, beta, c);
+    cuda::check(cuda::get(op).gemm(&g), op);
+}
+
+void gemm_bias(const char* op, const Tensor& a, const Tensor& b, double alpha, const Tensor& bias, const Tensor& c) {
+    check_dtype(op, c);
+    const Tensor ra = readable(a), rb = readable(b);
+    compute_cuda_gemm g = describe(ra, rb, alpha, 0.0, c);
+    g.epilogue = COMPUTE_CUDA_GEMM_EPILOGUE_BIAS;
+    g.bias = bias.data_ptr();
     cuda::check(cuda::get(op).gemm(&g), op);
 }
 

@@ -85,6 +85,9 @@ Tensor triangle(const char* op, const Tensor& t, int64_t diagonal, bool upper);
 // (cuda/gemm_layout.h) is made contiguous first; k == 0 gives beta * c (0 for beta 0)
 // with the elementwise kernels. With beta 0, c is not read.
 void gemm(const char* op, const Tensor& a, const Tensor& b, double alpha, double beta, const Tensor& c);
+// c[0] = alpha * a[0] @ b[0] + bias broadcast over the rows (bias dense [n], k > 0, one matrix):
+// cuBLASLt's bias epilogue, one pass (cuda/gemm_lt.cpp).
+void gemm_bias(const char* op, const Tensor& a, const Tensor& b, double alpha, const Tensor& bias, const Tensor& c);
 
 // A random fill of the dense tensor out from the Philox blocks the caller reserved: r carries
 // the op, seed, offset and the op's parameters; device, stream, dtype, count and data come from

@@ -9,6 +9,7 @@
 #include "cpu/gemm.h"
 #include "ops/cuda_ops.h"
 
+#include <optional>
 #include <vector>
 
 namespace cmp::ops {
@@ -53,6 +54,18 @@ void gemm3(const char* op, const Tensor& a, const Tensor& b, double beta, double
                       c.data_ptr(), c.stride(1), c.stride(2));
 }
 
+// input as the bias vector of cuBLASLt's epilogue (one value per column of the product, added
+// to every row in the product's pass: a Linear layer's bias), when it is one: a CUDA product of
+// one matrix with k > 0, beta 1 and input of shape [n] or [1, n]. Else nothing (the product is
+// added onto a copy of input).
+std::optional<Tensor> row_bias(const Tensor& input, const Tensor& a, const Tensor& b, double beta) {
+    const int64_t n = b.size(2);
+    if (a.device().is_cpu() || beta != 1.0 || a.size(0) != 1 || a.size(2) == 0 || a.size(1) == 0 || n == 0) return {};
+    const bool row = (input.dim() == 1 && input.size(0) == n) || (input.dim() == 2 && input.size(0) == 1 && input.size(1) == n);
+    if (!row) return {};
+    return contiguous(reshape(input, {n}));
+}
+
 // beta * input + alpha * (a @ b) for 3-D views a, b, into a new tensor of out_sizes (the
 // product's shape without the dims of size 1 that vectors and single matrices add). input must broadcast to out_sizes; with beta 0 it is never read.
 Tensor add_product(const char* op, const Tensor& input, const Tensor& a, const Tensor& b, const Shape& out_sizes,
@@ -70,6 +83,10 @@ Tensor add_product(const char* op, const Tensor& input, const Tensor& a, const T
     }
     Tensor out = Tensor::empty(out_sizes, a.dtype(), a.device());
     const double beta_v = scalar_value(beta);
+    if (const std::optional<Tensor> bias = row_bias(input, a, b, beta_v)) {
+        cuda_ops::gemm_bias(op, a, b, scalar_value(alpha), *bias, view(out, {a.size(0), a.size(1), b.size(2)}));
+        return out;
+    }
     if (beta_v != 0 && out.numel() > 0) copy_(out, input);
     const Tensor out3 = view(out, {a.size(0), a.size(1), b.size(2)});
     gemm3(op, a, b, beta_v, scalar_value(alpha), out3);

@@ -2,10 +2,14 @@
 // rows) and its dense backward.
 #include "core/error.h"
 #include "core/parallel.h"
+#include "ops/binary_math.h"
 #include "ops/cuda_ops.h"
+#include "ops/indexing.h"
 #include "ops/nn_norm.h"
 #include "ops/nn_norm_util.h"
 #include "ops/ops.h"
+#include "ops/reductions.h"
+#include "ops/sort_search.h"
 
 #include <cmath>
 #include <algorithm>
@@ -50,13 +54,16 @@ void renorm_rows(const Tensor& weight, const std::vector<int64_t>& idx, double m
         for (int64_t r : rows) {
             scalar_t* row = weight.data<scalar_t>() + r * weight.stride(0);
             const int64_t step = weight.stride(1);
-            double norm = 0;
+            // vector_norm's ords: 0 counts the non-zeros, +-inf the largest / smallest |x|.
+            const bool extreme = std::isinf(norm_type);
+            double norm = extreme && norm_type < 0 ? std::numeric_limits<double>::infinity() : 0.0;
             for (int64_t j = 0; j < d; ++j) {
                 const double a = std::fabs(static_cast<double>(static_cast<A>(row[j * step])));
-                if (std::isinf(norm_type)) norm = std::max(norm, a);
+                if (norm_type == 0) norm += a != 0 ? 1.0 : 0.0;
+                else if (extreme) norm = norm_type > 0 ? std::max(norm, a) : std::min(norm, a);
                 else norm += std::pow(a, norm_type);
             }
-            if (!std::isinf(norm_type)) norm = std::pow(norm, 1.0 / norm_type);
+            if (norm_type != 0 && !extreme) norm = std::pow(norm, 1.0 / norm_type);
             if (norm > max_norm) {
                 const A scale = static_cast<A>(max_norm / (norm + 1e-7));
                 for (int64_t j = 0; j < d; ++j) row[j * step] = static_cast<scalar_t>(static_cast<A>(row[j * step]) * scale);
@@ -85,19 +92,44 @@ Tensor device_indices(const Tensor& indices, const char* op) {
     std::abort();
 }
 
+// renorm_rows on the device, composed of device ops: the distinct rows (unique), their norms in
+// float64 (as the CPU's), the scale max_norm / (norm + 1e-7) where a norm exceeds max_norm and 1
+// elsewhere, rounded to the opmath dtype, each row multiplied in that dtype and written back in
+// place by index_put_. Rows under max_norm are multiplied by 1, which leaves their bits.
+void renorm_rows_cuda(const Tensor& weight, const Tensor& idx, double max_norm, double norm_type) {
+    const Device dev = weight.device();
+    const Tensor rows = std::get<0>(unique(idx, false, false, false, 0));
+    const Tensor w = index_select(weight, 0, rows);
+    const Tensor norm = vector_norm(to_dtype(w, CMP_DTYPE_FLOAT64), norm_type, {1}, true);
+    const Tensor limit = scalar_tensor(scalar_float(max_norm), dev);
+    const Tensor shrink = div(limit, add(norm, scalar_tensor(scalar_float(1e-7), dev), scalar_int(1)));
+    const Tensor scale = where(compare(CompareOp::Gt, norm, limit), shrink, scalar_tensor(scalar_float(1.0), dev));
+    const DType math = weight.dtype() == CMP_DTYPE_FLOAT64 ? CMP_DTYPE_FLOAT64 : CMP_DTYPE_FLOAT32;
+    const Tensor scaled = mul(to_dtype(w, math), to_dtype(scale, math));
+    index_put_(weight, {rows}, to_dtype(scaled, weight.dtype()), false);
+}
+
 // embedding on CUDA: the rows gathered by the device's gather kernel ([n, d] seen with the
-// index repeated along the columns). max_norm, which rewrites weight rows in place, is refused.
-Tensor embedding_cuda(const Tensor& weight, const Tensor& indices, std::optional<double> max_norm, const char* op) {
-    CMP_CHECK(!max_norm, DEVICE_ERROR, op, ": max_norm is not supported on CUDA yet (it renormalises weight rows in "
-              "place); renormalise the weight first or pass max_norm = null");
+// index repeated along the columns). With max_norm the lookup runs first, so a bad index fails
+// with the CPU's message (the first bad position) before any row is rewritten; the renormalised
+// rows are then looked up again.
+Tensor embedding_cuda(const Tensor& weight, const Tensor& indices, std::optional<double> max_norm, double norm_type,
+                      const char* op) {
     const Tensor idx = device_indices(indices, op);
     const int64_t n = idx.numel(), d = weight.size(1);
     Shape out_shape = indices.sizes();
     out_shape.push_back(d);
     Tensor out = Tensor::empty(out_shape, weight.dtype(), weight.device(), op);
-    if (n * d == 0) return out;
     const Tensor rows = Tensor::make(idx.storage(), CMP_DTYPE_INT64, {n, d}, {1, 0}, idx.offset());
-    const std::optional<int64_t> bad = cuda_ops::gather(op, view(out, {n, d}), weight, 0, rows);
+    std::optional<int64_t> bad;
+    if (n * d != 0) bad = cuda_ops::gather(op, view(out, {n, d}), weight, 0, rows);
+    if (bad) bad_index(*bad, weight.size(0), op);
+    if (!max_norm) return out;
+    CMP_CHECK(is_floating(weight.dtype()), DTYPE_MISMATCH, op, ": expected a floating dtype, got ",
+              dtype_name(weight.dtype()));  // the CPU's renorm_rows dispatch message
+    if (n * d == 0) return out;
+    renorm_rows_cuda(weight, idx, *max_norm, norm_type);
+    bad = cuda_ops::gather(op, view(out, {n, d}), weight, 0, rows);
     if (bad) bad_index(*bad, weight.size(0), op);
     return out;
 }
@@ -113,7 +145,7 @@ Tensor embedding(const Tensor& weight, const Tensor& indices, std::optional<int6
     const int64_t num = weight.size(0), d = weight.size(1);
     wrap_padding(padding_idx, num, op);
     check_same_device(indices, weight, op);
-    if (!weight.device().is_cpu()) return embedding_cuda(weight, indices, max_norm, op);
+    if (!weight.device().is_cpu()) return embedding_cuda(weight, indices, max_norm, norm_type, op);
     const std::vector<int64_t> idx = read_indices(indices, num, op);
     if (max_norm) renorm_rows(weight, idx, *max_norm, norm_type);
     Shape out_shape = indices.sizes();
