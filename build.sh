@@ -383,6 +383,25 @@ test_mnist_example() {
     dotnet run --project "$MNIST_EXAMPLE" -c Release --no-build -p:ComputeNativeBuildDir="$BUILD_DIR" -- --quick
 }
 
+# The GPU benchmark program (bench/cuda/cuda_bench, run on the lent GPU machine by
+# tests/cuda/device_check.sh) compiled against this library and run on the CPU with tiny cases
+# of each op, so it cannot rot between GPU sessions: one "CASE<TAB>ms" line per case, and a
+# malformed case refused with status 2.
+test_cuda_bench_dry_run() {
+    local bin=$BUILD_DIR/cuda_bench
+    c++ -std=c++20 -O2 -Wall -Wextra -Wpedantic -Wshadow=local -Werror -I"$ROOT/native/include" \
+        "$ROOT/bench/cuda/cuda_bench.cpp" -L"$BUILD_DIR" -lcompute -Wl,-rpath,"$BUILD_DIR" -o "$bin"
+    local cases=(gemm:float32:32x16x8 gemm:tf32:8x8x8 linear:bfloat16:16x8x4 sdpa:float32:1x2x8x4:causal
+                 sdpa:float16:1x1x4x4 layer_norm:float32:4x8 softmax:bfloat16:4x8)
+    local out lines
+    out=$("$bin" --device cpu "${cases[@]}")
+    lines=$(grep -cE $'^[a-z_]+:[a-z0-9]+:[0-9x]+(:causal)?\t[0-9]+\.[0-9]+$' <<<"$out")
+    [[ $lines == "${#cases[@]}" ]] || die "cuda_bench printed $lines well-formed lines of ${#cases[@]}: $out"
+    local rc=0
+    "$bin" --device cpu softmax:float32:4 2>/dev/null || rc=$?
+    [[ $rc == 2 ]] || die "cuda_bench accepted a malformed case (status $rc)"
+}
+
 # arm64 has no AVX variants; the library must still compile there (baseline kernels only).
 # Cross-compiled with Debian's aarch64 toolchain, installed here rather than for every build.
 test_cross_arm64() {
@@ -427,6 +446,7 @@ run_tests() {
         run_stage check "C consumer (examples/c)" test_cmake_consumer c
         run_stage check "C++ consumer (examples/cpp)" test_cmake_consumer cpp
     fi
+    [[ $SANITIZE == ON ]] || run_stage check "GPU benchmark program (dry run on the CPU)" test_cuda_bench_dry_run
     run_stage check "arm64 cross-compile" test_cross_arm64
     echo
     echo "==> summary"

@@ -6,6 +6,9 @@
 #   bench/run.sh ops [ARGS]         bench/ops/compare.py   (e.g. --filter softmax)
 #   bench/run.sh overhead [ARGS]    bench/ops/compare.py --no-ops with the C# tiny-tensor program
 #   bench/run.sh train [ARGS]       bench/train/compare.py: whole training steps of small models
+#   bench/run.sh cuda [ARGS]        bench/cuda/compare.py: GEMM, Linear, SDPA, layer_norm, softmax on
+#                                   the GPU against PyTorch on the same GPU (not in `all`: needs one;
+#                                   --device cpu is a dry run). tests/cuda/device_check.sh runs it too
 #   bench/run.sh [ARGS]             as `gemm ARGS` (the form older notes use)
 #
 # Builds the library and bench programs in Release in build/bench (not the default build),
@@ -23,12 +26,17 @@ TRAIN_DIR=$BUILD/train
 
 suite=all
 case ${1:-} in
-    gemm | ops | overhead | train | all) suite=$1; shift ;;
+    gemm | ops | overhead | train | cuda | all) suite=$1; shift ;;
     *) [[ $# -eq 0 ]] || suite=gemm ;;
 esac
 
 cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCOMPUTE_BUILD_TESTS=OFF \
     -DCOMPUTE_BUILD_BENCH=ON -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
+if [[ $suite == cuda ]]; then
+    # The default targets (compute_cuda among them when a CUDA toolkit was found) and the program.
+    cmake --build "$BUILD" -j "$JOBS" && cmake --build "$BUILD" -j "$JOBS" --target cuda_bench
+    exec "$PYTHON" "$ROOT/bench/cuda/compare.py" --bench "$BUILD/bench/cuda_bench" "$@"
+fi
 cmake --build "$BUILD" -j "$JOBS" --target gemm_bench compute
 
 "$PYTHON" -c "import numpy" 2>/dev/null || {

@@ -237,6 +237,17 @@ def linear_layers():
                     lambda a: (lambda: a[0] @ a[1].T), requires="cmp_matmul",
                     flop=2 * batch * fan_in * fan_out)
 
+        # With a bias, Functional.Linear is one addmm over the input's rows (PyTorch's linear).
+        def compute_bias(c, t):
+            wt = c.op("cmp_transpose", t[1], ctypes.c_int64(0), ctypes.c_int64(1))[0]
+            c.keep(wt)
+            return c.caller("cmp_addmm", t[2], t[0], wt, ONE, ONE)
+        yield Entry("linear + bias (addmm)", f"float32 [{batch}, {fan_in}] x [{fan_out}, {fan_in}]^T + [{fan_out}]",
+                    make_inputs(rand(batch, fan_in), rand(fan_out, fan_in), rand(fan_out)), compute_bias,
+                    lambda t: (lambda: _F().linear(t[0], t[1], t[2])),
+                    lambda a: (lambda: a[0] @ a[1].T + a[2]), requires="cmp_addmm",
+                    flop=2 * batch * fan_in * fan_out)
+
 
 def nn_ops():
     for rows, cols in ((256, 1000), (4096, 128), (1024, 1024)):

@@ -4,15 +4,17 @@
 # Configures and builds libcompute, libcompute_cuda (COMPUTE_CUDA=ON, for the GPU found there
 # plus the usual targets; it links the toolkit's cuBLAS) and the parity tests, then runs compute_cuda_parity_tests (CUDA vs
 # CPU) and compute_cuda_routing_tests. Everything it reports goes under $OUT (default
-# ./device-check-out): build.log, parity.xml/.log, routing.xml/.log, nvidia-smi.txt and a
-# summary.txt whose last line is "device check: PASSED" or "device check: FAILED".
+# ./device-check-out): build.log, parity.xml/.log, routing.xml/.log, nvidia-smi.txt, bench.txt (the
+# GPU benchmarks against PyTorch, bench/cuda/compare.py) and a summary.txt whose last line is
+# "device check: PASSED" or "device check: FAILED" (the tests decide it, not the benchmarks).
 #
 # Made for the lent GPU machine (the `run` tool; it has nvcc, cmake and ninja but no .NET and
 # possibly no GoogleTest): from the repository root there,
 #     tests/cuda/device_check.sh
 # When GoogleTest is not installed, a googletest source tree is needed: copy Debian's
 # /usr/src/googletest into .devcheck/googletest (ignored via .git/info/exclude) beforehand and
-# carry `.devcheck`; the script then builds GoogleTest from it. Takes ~3-5 min on 16 cores.
+# carry `.devcheck`; the script then builds GoogleTest from it. Builds for the GPU's architecture
+# only (DEVICE_CHECK_ALL_ARCHS=1: every release architecture), so the build takes a few minutes.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -33,11 +35,17 @@ nvidia-smi >"$OUT/nvidia-smi.txt" 2>&1 || true
 say "gpu: $(nvidia-smi --query-gpu=name,driver_version,compute_cap --format=csv,noheader 2>/dev/null | head -1)"
 say "nvcc: $(nvcc --version 2>/dev/null | tail -1)"
 
-# The GPU's own architecture (e.g. 90 for an H200) joins the default list, so the build runs
-# native code there even if the list changes.
+# Only the GPU's own architecture (e.g. 90 for an H100): the lent machine's time is short (15
+# minutes a session, builds included) and CI already compiles every architecture of the release
+# list. DEVICE_CHECK_ALL_ARCHS=1 builds that whole list plus the GPU's own.
 cap=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | head -1 | tr -d '. ')
 archs="80-real;86-real;89-real;90-real;90-virtual"
-[[ -n $cap && ";$archs;" != *";$cap-real;"* ]] && archs="$archs;$cap-real"
+if [[ ${DEVICE_CHECK_ALL_ARCHS:-0} == 1 ]]; then
+    [[ -n $cap && ";$archs;" != *";$cap-real;"* ]] && archs="$archs;$cap-real"
+elif [[ -n $cap ]]; then
+    archs="$cap-real"
+fi
+say "architectures: $archs"
 
 gtest=()
 if [[ -d $ROOT/.devcheck/googletest ]]; then
@@ -49,9 +57,9 @@ generator=()
 command -v ninja >/dev/null 2>&1 && generator=(-G Ninja)
 {
     cmake -S "$ROOT" -B "$BUILD" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DCOMPUTE_CUDA=ON \
-        -DCOMPUTE_CUDA_ARCHITECTURES="$archs" -DCOMPUTE_WERROR=ON "${gtest[@]}" &&
+        -DCOMPUTE_CUDA_ARCHITECTURES="$archs" -DCOMPUTE_WERROR=ON -DCOMPUTE_BUILD_BENCH=ON "${gtest[@]}" &&
         cmake --build "$BUILD" -j "$(nproc)" --target compute compute_cuda compute_cuda_parity_tests \
-            compute_cuda_routing_tests
+            compute_cuda_routing_tests cuda_bench
 } >"$OUT/build.log" 2>&1
 build_rc=$?
 say "build: $([[ $build_rc == 0 ]] && echo ok || echo "FAILED (rc $build_rc, see build.log)")"
@@ -83,5 +91,16 @@ for suite in parity routing; do
     fi
 done
 grep -h -E '^\[  FAILED  \]|Failure|error' "$OUT"/parity.log "$OUT"/routing.log 2>/dev/null | head -40 >>"$SUMMARY"
+
+# The GPU benchmarks against PyTorch on the same GPU (bench/cuda/compare.py) into bench.txt, when
+# PyTorch with CUDA is there; DEVICE_CHECK_BENCH=0 leaves them out. They do not decide the result.
+if [[ ${DEVICE_CHECK_BENCH:-1} == 1 ]]; then
+    if python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
+        timeout 300 python3 "$ROOT/bench/cuda/compare.py" --bench "$BUILD/bench/cuda_bench" >"$OUT/bench.txt" 2>&1
+        say "bench: rc $? (bench.txt)"
+    else
+        say "bench: skipped (no PyTorch with CUDA here)"
+    fi
+fi
 [[ $status == PASSED ]] && finish PASSED 0
 finish FAILED 1
