@@ -523,7 +523,7 @@ int32_t on_floating(const compute_cuda_iter& it, const char* what, const Fn& fn)
 // through double, so casts and single operations give the CPU's results; sums are added in
 // another order than the CPU's (the tests compare those within a tolerance). The composed ops
 // (batch norm, attention: tests/cuda/compose_cases.h) also use exp / neg, sqrt / rsqrt /
-// reciprocal / log, the comparisons, where, the VAR and LOGSUMEXP rows, softmax and gemm, all
+// reciprocal / log / relu (the training steps of tests/cuda/train_cases.h), the comparisons, where, the VAR and LOGSUMEXP rows, softmax and gemm, all
 // computed in double here (the tests compare them within a tolerance).
 
 double load(int32_t dt, const void* p) {
@@ -698,6 +698,7 @@ int32_t unary_math(const compute_cuda_iter* it, int32_t op, const compute_cuda_u
         case U::Rsqrt: host_each_double(*it, [](const double* in) { return 1.0 / std::sqrt(in[0]); }); break;
         case U::Reciprocal: host_each_double(*it, [](const double* in) { return 1.0 / in[0]; }); break;
         case U::Log: host_each_double(*it, [](const double* in) { return std::log(in[0]); }); break;
+        case U::Relu: host_each_double(*it, [](const double* in) { return in[0] > 0.0 || std::isnan(in[0]) ? in[0] : 0.0; }); break;
         default: return error(CMP_STATUS_DEVICE_ERROR, kNoKernels);
     }
     return CMP_STATUS_OK;

@@ -28,6 +28,7 @@
 #include "random_cases.h"
 #include "row_norm_cases.h"
 #include "sort_cases.h"
+#include "train_cases.h"
 
 #include <dlfcn.h>
 
@@ -1065,6 +1066,13 @@ TEST(CudaRouting, ClassLossesRefuseOperandsOnAnotherDevice) {
 // The fake runs cuda/index.cu's loops on the host: gather, index_select and embedding (every
 // dtype) and embedding_backward (floating dtypes) give the CPU's bits and the CPU's index errors.
 TEST(CudaRouting, GatherIndexSelectAndEmbeddingGiveTheCpusValues) { index_cases::every_case(); }
+
+// 50 training steps of a small MLP through the C ABI (train_cases.h), every op of the step on the
+// fake's host kernels, give the CPU's losses and weights.
+TEST(CudaRouting, ASmallModelTrainsToTheCpusLosses) {
+    HostKernels on;
+    train_cases::fifty_steps();
+}
 
 // embedding's max_norm is a composition (unique, index_select, vector_norm, where, index_put_):
 // with the fake's host kernels it renormalises the CPU's rows.
