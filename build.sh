@@ -402,6 +402,22 @@ test_cuda_bench_dry_run() {
     [[ $rc == 2 ]] || die "cuda_bench accepted a malformed case (status $rc)"
 }
 
+# The GPT-2 training-step benchmark (bench/gpt2, carried to the GPU machine by its bundle.sh)
+# built against this library and run on the CPU at a tiny shape: it must train (the loss printed
+# is finite) and count GPT-2's parameters for that shape: per block 12 d^2 + 13 d (attention's
+# in/out projections, the 4d feed-forward, two LayerNorms), plus the tied token and the position
+# embeddings and the final LayerNorm, as PyTorch's model in gpt2_torch.py counts them.
+test_gpt2_bench_dry_run() {
+    local dir=$BUILD_DIR/gpt2-bench out
+    dotnet build "$ROOT/bench/gpt2" -c Release -nologo -v:quiet -o "$dir" -p:ComputeNativeBuildDir="$BUILD_DIR" >/dev/null
+    local v=100 t=32 d=64 l=2
+    out=$("$dir/Gpt2" --device cpu --batch 2 --ctx $t --layers $l --d-model $d --heads 4 --vocab $v --steps 2)
+    local want=$((l * (12 * d * d + 13 * d) + v * d + t * d + 2 * d))
+    grep -qx "parameters $want" <<<"$out" || die "bench/gpt2 counted other parameters than $want: $out"
+    grep -qE '^loss [0-9]+\.[0-9]+$' <<<"$out" || die "bench/gpt2 printed no finite loss: $out"
+    grep -qE '^tokens_per_s [0-9]+\.[0-9]+$' <<<"$out" || die "bench/gpt2 printed no throughput: $out"
+}
+
 # arm64 has no AVX variants; the library must still compile there (baseline kernels only).
 # Cross-compiled with Debian's aarch64 toolchain, installed here rather than for every build.
 test_cross_arm64() {
@@ -446,7 +462,10 @@ run_tests() {
         run_stage check "C consumer (examples/c)" test_cmake_consumer c
         run_stage check "C++ consumer (examples/cpp)" test_cmake_consumer cpp
     fi
-    [[ $SANITIZE == ON ]] || run_stage check "GPU benchmark program (dry run on the CPU)" test_cuda_bench_dry_run
+    if [[ $SANITIZE != ON ]]; then
+        run_stage check "GPU benchmark program (dry run on the CPU)" test_cuda_bench_dry_run
+        run_stage check "GPT-2 step benchmark (dry run on the CPU)" test_gpt2_bench_dry_run
+    fi
     run_stage check "arm64 cross-compile" test_cross_arm64
     echo
     echo "==> summary"

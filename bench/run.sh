@@ -9,6 +9,9 @@
 #   bench/run.sh cuda [ARGS]        bench/cuda/compare.py: GEMM, Linear, SDPA, layer_norm, softmax on
 #                                   the GPU against PyTorch on the same GPU (not in `all`: needs one;
 #                                   --device cpu is a dry run). tests/cuda/device_check.sh runs it too
+#   bench/run.sh gpt2 [ARGS]        bench/gpt2/compare.py: a GPT-2-small training step in tokens/s
+#                                   against PyTorch (not in `all`: for a GPU; ARGS e.g. --device cpu
+#                                   -- --ctx 32 --layers 2 --d-model 64 --heads 4 --vocab 100)
 #   bench/run.sh [ARGS]             as `gemm ARGS` (the form older notes use)
 #
 # Builds the library and bench programs in Release in build/bench (not the default build),
@@ -26,7 +29,7 @@ TRAIN_DIR=$BUILD/train
 
 suite=all
 case ${1:-} in
-    gemm | ops | overhead | train | cuda | all) suite=$1; shift ;;
+    gemm | ops | overhead | train | cuda | gpt2 | all) suite=$1; shift ;;
     *) [[ $# -eq 0 ]] || suite=gemm ;;
 esac
 
@@ -36,6 +39,11 @@ if [[ $suite == cuda ]]; then
     # The default targets (compute_cuda among them when a CUDA toolkit was found) and the program.
     cmake --build "$BUILD" -j "$JOBS" && cmake --build "$BUILD" -j "$JOBS" --target cuda_bench
     exec "$PYTHON" "$ROOT/bench/cuda/compare.py" --bench "$BUILD/bench/cuda_bench" "$@"
+fi
+if [[ $suite == gpt2 ]]; then
+    cmake --build "$BUILD" -j "$JOBS"
+    dotnet build "$ROOT/bench/gpt2" -c Release -nologo -v:quiet -o "$BUILD/gpt2" -p:ComputeNativeBuildDir="$BUILD" >/dev/null
+    exec "$PYTHON" "$ROOT/bench/gpt2/compare.py" --program "$BUILD/gpt2/Gpt2" "$@"
 fi
 cmake --build "$BUILD" -j "$JOBS" --target gemm_bench compute
 

@@ -5,7 +5,8 @@
 # plus the usual targets; it links the toolkit's cuBLAS) and the parity tests, then runs compute_cuda_parity_tests (CUDA vs
 # CPU) and compute_cuda_routing_tests. Everything it reports goes under $OUT (default
 # ./device-check-out): build.log, parity.xml/.log, routing.xml/.log, nvidia-smi.txt, bench.txt (the
-# GPU benchmarks against PyTorch, bench/cuda/compare.py) and a summary.txt whose last line is
+# GPU benchmarks against PyTorch, bench/cuda/compare.py), gpt2.txt (the GPT-2-small training step
+# against PyTorch, when bench/gpt2/bundle.sh's program was carried in .devcheck) and a summary.txt whose last line is
 # "device check: PASSED" or "device check: FAILED" (the tests decide it, not the benchmarks).
 #
 # Made for the lent GPU machine (the `run` tool; it has nvcc, cmake and ninja but no .NET and
@@ -98,6 +99,14 @@ if [[ ${DEVICE_CHECK_BENCH:-1} == 1 ]]; then
     if python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
         timeout 300 python3 "$ROOT/bench/cuda/compare.py" --bench "$BUILD/bench/cuda_bench" >"$OUT/bench.txt" 2>&1
         say "bench: rc $? (bench.txt)"
+        # The GPT-2-small training step, when bench/gpt2/bundle.sh's self-contained program came
+        # along in .devcheck (the machine has no .NET): Compute against PyTorch in tokens/s.
+        if [[ -f $ROOT/.devcheck/gpt2.tar.xz ]]; then
+            rm -rf "$BUILD/gpt2" && tar -xJf "$ROOT/.devcheck/gpt2.tar.xz" -C "$BUILD"
+            COMPUTE_NATIVE_LIBRARY=$BUILD/libcompute.so timeout 300 python3 "$ROOT/bench/gpt2/compare.py" \
+                --program "$BUILD/gpt2/Gpt2" >"$OUT/gpt2.txt" 2>&1
+            say "gpt2: rc $? (gpt2.txt)"
+        fi
     else
         say "bench: skipped (no PyTorch with CUDA here)"
     fi
