@@ -1,7 +1,8 @@
 // Streams, events and pinned memory on a real GPU (skipped without one): work queued on a side
 // stream gives the default stream's results once waited for; many pinned blocks copied
 // asynchronously and dropped at once are not reused before their copies have run (the pinned cache
-// keeps them until the copies' events complete); events time work and answer queries.
+// keeps them until the copies' events complete); events time work and answer queries; streams of
+// another priority compute alike and report the driver's priority.
 #include "cuda_parity_util.h"
 
 namespace cmp::testing {
@@ -105,6 +106,47 @@ TEST_F(CudaStreamsGpu, EventsTimeWorkAndAnswerQueries) {
     EXPECT_EQ(values_of(back.get()), host_values(p.get()));
     cmp_cuda_event_destroy(start);
     cmp_cuda_event_destroy(end);
+}
+
+}  // namespace
+}  // namespace cmp::testing
+
+namespace cmp::testing {
+namespace {
+
+// Priorities on a real device: its range (0 down to a negative number on every GPU since Kepler),
+// a stream of the most urgent priority computing the default stream's result, and the driver's
+// priorities of the streams the pools made; the native handle of a pool stream wrapped as an
+// external stream is the pool's own handle.
+TEST_F(CudaStreamsGpu, PriorityStreamsAndWrappedHandlesWork) {
+    int32_t least = 1, greatest = 1;
+    ASSERT_EQ(cmp_cuda_stream_priority_range(0, &least, &greatest), CMP_STATUS_OK) << cmp_last_error();
+    EXPECT_EQ(least, 0);
+    EXPECT_LT(greatest, 0);
+    cmp_cuda_stream urgent = nullptr;
+    ASSERT_EQ(cmp_cuda_stream_create_with_priority(0, greatest - 10, &urgent), CMP_STATUS_OK) << cmp_last_error();
+    int32_t p = 1;
+    ASSERT_EQ(cmp_cuda_stream_priority(urgent, &p), CMP_STATUS_OK) << cmp_last_error();
+    EXPECT_EQ(p, greatest);
+    ASSERT_EQ(cmp_cuda_stream_priority(default_stream(), &p), CMP_STATUS_OK) << cmp_last_error();
+    EXPECT_EQ(p, 0);
+    Handle a = cuda(tensor_from(sample(256 * 256), {256, 256}, CMP_DTYPE_FLOAT32));
+    cmp_tensor prod = nullptr;
+    ASSERT_EQ(cmp_matmul(a.get(), a.get(), &prod), CMP_STATUS_OK) << cmp_last_error();
+    Handle expected(prod);
+    const std::vector<double> want = host_values(expected.get());
+    ASSERT_EQ(cmp_cuda_set_current_stream(urgent), CMP_STATUS_OK);
+    cmp_tensor again = nullptr;
+    ASSERT_EQ(cmp_matmul(a.get(), a.get(), &again), CMP_STATUS_OK) << cmp_last_error();
+    Handle on_urgent(again);
+    EXPECT_EQ(host_values(on_urgent.get()), want);
+    ASSERT_EQ(cmp_cuda_set_current_stream(default_stream()), CMP_STATUS_OK);
+    void* raw = nullptr;
+    ASSERT_EQ(cmp_cuda_stream_native_handle(urgent, &raw), CMP_STATUS_OK);
+    ASSERT_NE(raw, nullptr);
+    cmp_cuda_stream wrapped = nullptr;
+    ASSERT_EQ(cmp_cuda_stream_from_external(0, raw, &wrapped), CMP_STATUS_OK) << cmp_last_error();
+    EXPECT_EQ(wrapped, urgent);
 }
 
 }  // namespace
