@@ -47,6 +47,19 @@ namespace Compute
         /// <exception cref="DeviceUnavailableException">The device is not available.</exception>
         public static long MaxMemoryAllocated(int device = 0) => Stats(device).PeakAllocated;
 
+        /// <summary>
+        /// Free and total bytes of CUDA device <paramref name="device"/> as the driver counts them
+        /// (torch.cuda.mem_get_info()): the free bytes are what every process and context on the
+        /// device leaves, so blocks in Compute's cache count as used (<see cref="EmptyCache"/>
+        /// returns them; <see cref="MemoryReserved"/> tells how many there are).
+        /// </summary>
+        /// <exception cref="DeviceUnavailableException">The device is not available.</exception>
+        public static (long Free, long Total) MemGetInfo(int device = 0)
+        {
+            NativeMethods.CudaMemGetInfo(device, out long free, out long total);
+            return (free, total);
+        }
+
         /// <summary>Starts peak tracking again from what is allocated now (torch.cuda.reset_peak_memory_stats()).</summary>
         /// <exception cref="DeviceUnavailableException">The device is not available.</exception>
         public static void ResetPeakMemoryStats(int device = 0) => NativeMethods.CudaResetPeakMemoryStats(device);

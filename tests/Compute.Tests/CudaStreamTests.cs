@@ -26,6 +26,8 @@ public class CudaStreamTests
                     Does.Contain("cmp_cuda_current_stream"));
         Assert.That(Assert.Throws<DeviceUnavailableException>(() => new CudaEvent(enableTiming: true))!.Message,
                     Does.Contain("cmp_cuda_event_create"));
+        Assert.That(Assert.Throws<DeviceUnavailableException>(() => Cuda.MemGetInfo())!.Message,
+                    Does.Contain("cmp_cuda_mem_get_info"));
         using Tensor t = Tensor.From(Six, 2, 3);
         Assert.That(t.IsPinned, Is.False);
         Assert.That(Assert.Throws<DeviceUnavailableException>(() => t.PinMemory())!.Message, Does.Contain("pin_memory"));
@@ -136,6 +138,22 @@ public class FakeCudaTests
         Assert.That(Cuda.CurrentStream(), Is.EqualTo(original));
         Assert.That(s.Query(), Is.True);
         Assert.DoesNotThrow(s.Synchronize);
+    }
+
+    [Test]
+    public void MemGetInfoCountsTheCachesBlocksAsUsed()
+    {
+        // The fake is a 16 GiB device whose free bytes are what its allocations leave.
+        (long free, long total) = Cuda.MemGetInfo();
+        Assert.That(total, Is.EqualTo(16L << 30));
+        Assert.That(free, Is.EqualTo(total - Cuda.MemoryReserved()));
+        using (Tensor t = Tensor.Empty([1024], device: Device.Cuda()))
+        {
+            Assert.That(Cuda.MemGetInfo().Free, Is.EqualTo(total - Cuda.MemoryReserved()));
+            Assert.That(Cuda.MemGetInfo().Free, Is.LessThan(free));
+        }
+        Assert.That(Assert.Throws<DeviceUnavailableException>(() => Cuda.MemGetInfo(3))!.Message,
+                    Does.Contain("cmp_cuda_mem_get_info"));
     }
 
     [Test]

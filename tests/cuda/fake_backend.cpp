@@ -112,6 +112,17 @@ int32_t memory_stats(int32_t, cmp_memory_stats* out) {
     return CMP_STATUS_OK;
 }
 
+// A 16 GiB device of which the fake's live blocks are used.
+constexpr int64_t kFakeDeviceBytes = int64_t{16} << 30;
+
+int32_t mem_get_info(int32_t device, int64_t* free_bytes, int64_t* total_bytes) {
+    if (device != 0) return error(CMP_STATUS_DEVICE_ERROR, "fake backend: no such device");
+    std::lock_guard lock(g_mutex);
+    *total_bytes = kFakeDeviceBytes;
+    *free_bytes = kFakeDeviceBytes - g_stats.reserved;
+    return CMP_STATUS_OK;
+}
+
 int32_t copy_bytes(int32_t, void* dst, const void* src, int64_t nbytes, void* stream, int32_t async) {
     fake_streams::note_memcpy(stream, async);
     if (nbytes > 0) std::memcpy(dst, src, static_cast<size_t>(nbytes));
@@ -1345,6 +1356,7 @@ const compute_cuda_backend kBackend = {
     nonzero, advanced_index,
     sort, search, interpolate, grid_sample, fake_streams::record_stream,
     fake_streams::stream_priority_range, fake_streams::stream_create_with_priority, fake_streams::stream_priority,
+    mem_get_info,
 };
 
 }  // namespace

@@ -274,6 +274,29 @@ TEST_F(CudaParity, MemoryStatisticsAndEmptyCache) {
     ASSERT_EQ(cmp_cuda_synchronize(0), CMP_STATUS_OK) << cmp_last_error();
 }
 
+// The driver's free bytes drop by at least a fresh block's size while the block is cached and
+// come back once empty_cache returns it (other processes could change them meanwhile: the
+// lent GPU machine runs nothing else).
+TEST_F(CudaParity, MemGetInfoSeesTheCachesBlocks) {
+    ASSERT_EQ(cmp_empty_cache(cuda_device()), CMP_STATUS_OK);
+    int64_t free0 = 0, total = 0, free1 = 0, free2 = 0;
+    ASSERT_EQ(cmp_cuda_mem_get_info(0, &free0, &total), CMP_STATUS_OK) << cmp_last_error();
+    EXPECT_GT(total, 0);
+    EXPECT_LE(free0, total);
+    const int64_t bytes = int64_t{256} << 20;
+    {
+        const int64_t sizes[] = {bytes / 4};
+        cmp_tensor t = nullptr;
+        ASSERT_EQ(cmp_empty(sizes, 1, CMP_DTYPE_FLOAT32, cuda_device(), &t), CMP_STATUS_OK) << cmp_last_error();
+        Handle owned(t);
+    }
+    ASSERT_EQ(cmp_cuda_mem_get_info(0, &free1, &total), CMP_STATUS_OK);
+    EXPECT_LE(free1, free0 - bytes);  // freed to the cache, still taken from the driver
+    ASSERT_EQ(cmp_empty_cache(cuda_device()), CMP_STATUS_OK);
+    ASSERT_EQ(cmp_cuda_mem_get_info(0, &free2, &total), CMP_STATUS_OK);
+    EXPECT_GE(free2, free1 + bytes);
+}
+
 int32_t g_hook_calls = 0;
 int32_t count_hook(int64_t, void*) {
     ++g_hook_calls;

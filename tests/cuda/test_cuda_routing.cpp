@@ -134,6 +134,28 @@ TEST(CudaRouting, StorageComesFromTheBackendAllocator) {
     CMP_ASSERT_OK(cmp_empty_cache(cuda_device()));
 }
 
+// cmp_cuda_mem_get_info is the backend's answer (the fake: a 16 GiB device less its live blocks),
+// with the device checked and both outputs required.
+TEST(CudaRouting, MemGetInfoAsksTheBackend) {
+    int64_t free_before = -1, total = -1, free_during = -1;
+    CMP_ASSERT_OK(cmp_cuda_mem_get_info(0, &free_before, &total));
+    EXPECT_EQ(total, int64_t{16} << 30);
+    {
+        cmp_tensor t = nullptr;
+        const int64_t sizes[] = {1000};
+        CMP_ASSERT_OK(cmp_empty(sizes, 1, CMP_DTYPE_FLOAT64, cuda_device(), &t));
+        Handle owned(t);
+        CMP_ASSERT_OK(cmp_cuda_mem_get_info(0, &free_during, &total));
+    }
+    EXPECT_EQ(free_before - free_during, 8000);
+    Failure f = failure_of([&] { return cmp_cuda_mem_get_info(2, &free_before, &total); });
+    EXPECT_EQ(f.status, CMP_STATUS_DEVICE_ERROR);
+    EXPECT_NE(f.message.find("cmp_cuda_mem_get_info"), std::string::npos) << f.message;
+    f = failure_of([&] { return cmp_cuda_mem_get_info(0, nullptr, &total); });
+    EXPECT_EQ(f.status, CMP_STATUS_INVALID_ARGUMENT);
+    EXPECT_NE(f.message.find("out_free"), std::string::npos) << f.message;
+}
+
 TEST(CudaRouting, OpsWithoutCudaSupportAreRefusedAtTheDoor) {
     Handle dev = to_device(tensor_from(kValues, {2, 3}, CMP_DTYPE_FLOAT32).get(), cuda_device());
     cmp_tensor out = nullptr;

@@ -196,6 +196,10 @@ namespace Compute.Native
         [LibraryImport(LibraryName, EntryPoint = "cmp_cuda_synchronize")]
         internal static partial Status cmp_cuda_synchronize(int device);
 
+        /// <summary>Free and total bytes of a CUDA device as the driver counts them (torch.cuda.mem_get_info): the free bytes are what every process and context leaves, not what this library's cache holds (cmp_memory_stats_get tells that).</summary>
+        [LibraryImport(LibraryName, EntryPoint = "cmp_cuda_mem_get_info")]
+        internal static partial Status cmp_cuda_mem_get_info(int device, out long outFree, out long outTotal);
+
         /// <summary>Resets the peak_allocated statistic of a CUDA device to what is allocated now.</summary>
         [LibraryImport(LibraryName, EntryPoint = "cmp_cuda_reset_peak_memory_stats")]
         internal static partial Status cmp_cuda_reset_peak_memory_stats(int device);
@@ -2007,6 +2011,16 @@ namespace Compute.Native
             if (status != Status.Ok)
             {
                 throw CreateException(status, "cmp_cuda_synchronize");
+            }
+        }
+
+        /// <summary>Free and total bytes of a CUDA device as the driver counts them (torch.cuda.mem_get_info): the free bytes are what every process and context leaves, not what this library's cache holds (cmp_memory_stats_get tells that).</summary>
+        internal static void CudaMemGetInfo(int device, out long free, out long total)
+        {
+            var status = cmp_cuda_mem_get_info(device, out free, out total);
+            if (status != Status.Ok)
+            {
+                throw CreateException(status, "cmp_cuda_mem_get_info");
             }
         }
 

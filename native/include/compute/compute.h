@@ -194,6 +194,13 @@ CMP_API cmp_status cmp_cuda_unavailable_reason(const char** out);
 /** Waits until all work queued on a CUDA device has finished. */
 CMP_API cmp_status cmp_cuda_synchronize(int32_t device);
 
+/**
+ * Free and total bytes of a CUDA device as the driver counts them (torch.cuda.mem_get_info):
+ * the free bytes are what every process and context leaves, not what this library's cache holds
+ * (cmp_memory_stats_get tells that).
+ */
+CMP_API cmp_status cmp_cuda_mem_get_info(int32_t device, int64_t* out_free, int64_t* out_total);
+
 /** Resets the peak_allocated statistic of a CUDA device to what is allocated now. */
 CMP_API cmp_status cmp_cuda_reset_peak_memory_stats(int32_t device);
 

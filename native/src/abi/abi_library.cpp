@@ -84,6 +84,16 @@ CMP_API cmp_status cmp_cuda_reset_peak_memory_stats(int32_t device) {
     });
 }
 
+CMP_API cmp_status cmp_cuda_mem_get_info(int32_t device, int64_t* out_free, int64_t* out_total) {
+    const char* op = "cmp_cuda_mem_get_info";
+    return guard(op, [&] {
+        int64_t& free_bytes = out_arg(out_free, op, "out_free");
+        int64_t& total_bytes = out_arg(out_total, op, "out_total");
+        require_available(Device::from_c({CMP_DEVICE_CUDA, device}, op, "device"), op);
+        cuda::mem_get_info(device, &free_bytes, &total_bytes, op);
+    });
+}
+
 CMP_API cmp_status cmp_cuda_set_allow_tf32(int32_t allow) {
     return guard("cmp_cuda_set_allow_tf32", [&] { cuda::set_allow_tf32(allow != 0); });
 }

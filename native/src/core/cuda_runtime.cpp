@@ -184,6 +184,10 @@ void empty_cache(int32_t device, const char* op) { check(get(op).empty_cache(dev
 
 void reset_peak_stats(int32_t device, const char* op) { check(get(op).reset_peak_stats(device), op); }
 
+void mem_get_info(int32_t device, int64_t* free_bytes, int64_t* total_bytes, const char* op) {
+    check(get(op).mem_get_info(device, free_bytes, total_bytes), op);
+}
+
 void synchronize(int32_t device, const char* op) { check(get(op).synchronize(device), op); }
 
 void copy_bytes(int32_t device, void* dst, const void* src, int64_t nbytes, const char* op) {

@@ -46,6 +46,8 @@ void deallocate(void* ptr) noexcept;
 cmp_memory_stats memory_stats(int32_t device, const char* op);
 void empty_cache(int32_t device, const char* op);
 void reset_peak_stats(int32_t device, const char* op);
+// The driver's free and total bytes of device (cudaMemGetInfo).
+void mem_get_info(int32_t device, int64_t* free_bytes, int64_t* total_bytes, const char* op);
 void synchronize(int32_t device, const char* op);
 // Synchronous copy of nbytes between any two of host memory and device memory, queued on the
 // calling thread's current stream of device (so after the work queued there before it).

@@ -84,6 +84,7 @@ const compute_cuda_backend kBackend = {
     stream_priority_range,
     stream_create_with_priority,
     stream_priority,
+    mem_get_info,
 };
 
 }  // namespace

@@ -580,6 +580,11 @@ typedef struct compute_cuda_backend {
     /* The priority of a live stream (NULL: the default stream's). Fails naming the error for a
      * handle the driver does not know (a stream made outside and destroyed). */
     int32_t (*stream_priority)(void* stream, int32_t* out);
+
+    /* --- appended in version 4: the device's own view of its memory --- */
+    /* Free and total bytes of the device as the driver counts them (cudaMemGetInfo): what every
+     * process and context on it leaves free, not only this library's allocator. */
+    int32_t (*mem_get_info)(int32_t device, int64_t* free_bytes, int64_t* total_bytes);
 } compute_cuda_backend;
 
 /* The one symbol the backend exports. */

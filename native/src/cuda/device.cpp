@@ -90,10 +90,18 @@ int32_t copy_bytes(int32_t device, void* dst, const void* src, int64_t nbytes, v
     });
 }
 
-int32_t stream_create(int32_t device, void** out) {
-    return guard("cuda stream_create", [&] {
-        check_device(device, "cuda stream_create");
+// guard() for an entry whose body runs with a validated device made current.
+template <typename Body>
+static int32_t on_device(int32_t device, const char* what, Body&& body) {
+    return guard(what, [&] {
+        check_device(device, what);
         DeviceGuard g(device);
+        body();
+    });
+}
+
+int32_t stream_create(int32_t device, void** out) {
+    return on_device(device, "cuda stream_create", [&] {
         cudaStream_t s = nullptr;
         // Non-blocking: work on it does not serialise with the legacy default stream.
         check(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
@@ -101,10 +109,17 @@ int32_t stream_create(int32_t device, void** out) {
     });
 }
 
+int32_t mem_get_info(int32_t device, int64_t* free_bytes, int64_t* total_bytes) {
+    return on_device(device, "cuda mem_get_info", [&] {
+        size_t free = 0, total = 0;
+        check(cudaMemGetInfo(&free, &total), "cudaMemGetInfo");
+        *free_bytes = static_cast<int64_t>(free);
+        *total_bytes = static_cast<int64_t>(total);
+    });
+}
+
 int32_t stream_priority_range(int32_t device, int32_t* least, int32_t* greatest) {
-    return guard("cuda stream_priority_range", [&] {
-        check_device(device, "cuda stream_priority_range");
-        DeviceGuard g(device);
+    return on_device(device, "cuda stream_priority_range", [&] {
         int lo = 0, hi = 0;
         check(cudaDeviceGetStreamPriorityRange(&lo, &hi), "cudaDeviceGetStreamPriorityRange");
         *least = lo;
@@ -113,9 +128,7 @@ int32_t stream_priority_range(int32_t device, int32_t* least, int32_t* greatest)
 }
 
 int32_t stream_create_with_priority(int32_t device, int32_t priority, void** out) {
-    return guard("cuda stream_create_with_priority", [&] {
-        check_device(device, "cuda stream_create_with_priority");
-        DeviceGuard g(device);
+    return on_device(device, "cuda stream_create_with_priority", [&] {
         cudaStream_t s = nullptr;
         check(cudaStreamCreateWithPriority(&s, cudaStreamNonBlocking, priority), "cudaStreamCreateWithPriority");
         *out = s;
