@@ -39,6 +39,18 @@ cmp_status stream_out(const char* op, cmp_cuda_stream* out, Get&& get) noexcept 
     });
 }
 
+// An event and a stream, both checked and of one device, handed to call(event, stream) as the
+// backend's handles (recording an event on a stream, making a stream wait on an event).
+template <typename Call>
+cmp_status event_and_stream(const char* op, cmp_cuda_event event, cmp_cuda_stream stream, Call&& call) noexcept {
+    return guard(op, [&] {
+        const cmp_cuda_event_impl* e = event_arg(event, op);
+        const cmp_cuda_stream_impl* s = stream_arg(stream, op);
+        same_device(e, s, op);
+        cuda::check(call(e->handle, s->handle), op);
+    });
+}
+
 // The two queries (stream, event): *out is 1 when the work is done, 0 when not; untouched on failure.
 template <typename Query>
 cmp_status query_out(const char* op, int32_t* out, Query&& query) noexcept {
@@ -127,12 +139,7 @@ CMP_API cmp_status cmp_cuda_stream_query(cmp_cuda_stream stream, int32_t* out) {
 
 CMP_API cmp_status cmp_cuda_stream_wait_event(cmp_cuda_stream stream, cmp_cuda_event event) {
     const char* op = "cmp_cuda_stream_wait_event";
-    return guard(op, [&] {
-        const cmp_cuda_stream_impl* s = stream_arg(stream, op);
-        const cmp_cuda_event_impl* e = event_arg(event, op);
-        same_device(e, s, op);
-        cuda::check(cuda::get(op).stream_wait_event(s->handle, e->handle), op);
-    });
+    return event_and_stream(op, event, stream, [&](void* e, void* s) { return cuda::get(op).stream_wait_event(s, e); });
 }
 
 CMP_API cmp_status cmp_cuda_event_create(int32_t device, int32_t enable_timing, cmp_cuda_event* out) {
@@ -151,12 +158,7 @@ CMP_API cmp_status cmp_cuda_event_destroy(cmp_cuda_event event) {
 
 CMP_API cmp_status cmp_cuda_event_record(cmp_cuda_event event, cmp_cuda_stream stream) {
     const char* op = "cmp_cuda_event_record";
-    return guard(op, [&] {
-        const cmp_cuda_event_impl* e = event_arg(event, op);
-        const cmp_cuda_stream_impl* s = stream_arg(stream, op);
-        same_device(e, s, op);
-        cuda::check(cuda::get(op).event_record(e->handle, s->handle), op);
-    });
+    return event_and_stream(op, event, stream, [&](void* e, void* s) { return cuda::get(op).event_record(e, s); });
 }
 
 CMP_API cmp_status cmp_cuda_event_synchronize(cmp_cuda_event event) {
