@@ -12,9 +12,9 @@
 # Made for the lent GPU machine (the `run` tool; it has nvcc, cmake and ninja but no .NET and
 # possibly no GoogleTest): from the repository root there,
 #     tests/cuda/device_check.sh
-# When GoogleTest is not installed, a googletest source tree is needed: copy Debian's
-# /usr/src/googletest into .devcheck/googletest (ignored via .git/info/exclude) beforehand and
-# carry `.devcheck`; the script then builds GoogleTest from it. Builds for the GPU's architecture
+# When GoogleTest is not installed, a googletest source tree is needed: run
+# tests/cuda/prepare_device_check.sh beforehand (it copies Debian's /usr/src/googletest into
+# .devcheck/googletest, ignored via .git/info/exclude, with bench/gpt2's bundle) and carry `.devcheck`; the script then builds GoogleTest from it. Builds for the GPU's architecture
 # only (DEVICE_CHECK_ALL_ARCHS=1: every release architecture), so the build takes a few minutes.
 set -uo pipefail
 
