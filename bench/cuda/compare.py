@@ -31,7 +31,8 @@ DEFAULT_CASES = [
     "gemm:float32:4096x4096x4096", "gemm:tf32:4096x4096x4096", "gemm:bfloat16:4096x4096x4096",
     "gemm:bfloat16:8192x3072x768", "gemm:bfloat16:8192x768x3072",
     "linear:float32:8192x3072x768", "linear:bfloat16:8192x3072x768",
-    "sdpa:float32:8x12x1024x64", "sdpa:bfloat16:8x12x1024x64", "sdpa:bfloat16:8x12x1024x64:causal",
+    "sdpa:float32:8x12x1024x64", "sdpa:float32:8x12x1024x64:causal", "sdpa:bfloat16:8x12x1024x64",
+    "sdpa:bfloat16:8x12x1024x64:causal",
     "layer_norm:float32:8192x768", "layer_norm:bfloat16:8192x768",
     "softmax:float32:8192x1024", "softmax:bfloat16:8192x1024", "softmax:float32:8192x50257",
 ]

@@ -17,7 +17,10 @@
 // and a stable sort; core/multinomial_rows.h's sums, picks and keys). nonzero and advanced_index run
 // cuda/nonzero.cu's and cuda/advanced_index.cu's passes with cuda/advanced_index_walk.h's walk.
 // sort and search run cpu/sort_key.h's keys (a stable sort of each row) and bisection on the host.
+// attention and attention_backward are cuda/flash_attention.cuh's kernels themselves, run on the
+// host by tests/cuda/simt_emulator.h (fake_attention.cpp).
 #include "fake_backend.h"
+#include "fake_attention.h"
 #include "fake_streams.h"
 
 #include "core/dtype.h"
@@ -1343,7 +1346,7 @@ int32_t grid_sample(const compute_cuda_grid_sample* d) {
 const compute_cuda_backend kBackend = {
     FAKE_BACKEND_VERSION, sizeof(compute_cuda_backend), last_error, runtime_version, device_count,
     unavailable_reason, device_properties, ok_device, set_reclaim_hook, allocate, deallocate, memory_stats,
-    ok_device, ok_device, copy_bytes, fake_streams::stream_create, fake_streams::stream_destroy,
+    ok_device, ok_device, copy_bytes, fake_streams::stream_destroy,
     fake_streams::stream_synchronize, fake_streams::stream_query, fake_streams::stream_wait_event,
     fake_streams::event_create, fake_streams::event_destroy, fake_streams::event_record,
     fake_streams::event_synchronize, fake_streams::event_query, fake_streams::event_elapsed_ms,
@@ -1357,6 +1360,7 @@ const compute_cuda_backend kBackend = {
     sort, search, interpolate, grid_sample, fake_streams::record_stream,
     fake_streams::stream_priority_range, fake_streams::stream_create_with_priority, fake_streams::stream_priority,
     mem_get_info,
+    fake_attention::forward, fake_attention::backward,
 };
 
 }  // namespace

@@ -48,7 +48,6 @@ int32_t stream_create_with_priority(int32_t device, int32_t priority, void** out
     return CMP_STATUS_OK;
 }
 
-int32_t stream_create(int32_t device, void** out) { return stream_create_with_priority(device, 0, out); }
 
 int32_t stream_priority_range(int32_t device, int32_t* least, int32_t* greatest) {
     if (device != 0) return fail(CMP_STATUS_DEVICE_ERROR, "fake backend: no such device");

@@ -11,7 +11,6 @@ namespace fake_streams {
 // The fake's priorities run from 0 (least) to kGreatestPriority, as a GPU's from 0 to -5.
 constexpr int32_t kGreatestPriority = -3;
 
-int32_t stream_create(int32_t device, void** out);
 int32_t stream_create_with_priority(int32_t device, int32_t priority, void** out);
 int32_t stream_priority_range(int32_t device, int32_t* least, int32_t* greatest);
 int32_t stream_priority(void* stream, int32_t* out);

@@ -1290,6 +1290,34 @@ TEST(CudaRouting, AttentionGivesTheCpusValues) {
     compose_cases::attention_cases_all();
 }
 
+// Heads up to 128 elements are the backend's fused attention entries alone (the fake runs
+// cuda/flash_attention.cuh's kernels on the host): with the fake's other kernels off, where
+// gemm, softmax and every elementwise op refuse, the forward of dense float32 operands still
+// runs and gives the CPU's values; a head of 130 is the composition, which needs them.
+TEST(CudaRouting, AttentionWithHeadsUpTo128IsOneFusedKernel) {
+    auto attend = [](int64_t e) {
+        const std::vector<int64_t> qs{2, 5, e}, ks{2, 7, e}, vs{2, 7, 3};
+        Handle q = tensor_from(sample_values(2 * 5 * e), qs, CMP_DTYPE_FLOAT32), k = tensor_from(sample_values(2 * 7 * e), ks, CMP_DTYPE_FLOAT32),
+               v = tensor_from(sample_values(2 * 7 * 3), vs, CMP_DTYPE_FLOAT32);
+        Handle dq = to_device(q.get(), cuda_device()), dk = to_device(k.get(), cuda_device()), dv = to_device(v.get(), cuda_device());
+        cmp_tensor o = nullptr, lse = nullptr, ho = nullptr, hl = nullptr;
+        uint64_t seed = 0, offset = 0;
+        const cmp_status st = cmp_scaled_dot_product_attention(dq.get(), dk.get(), dv.get(), nullptr, 0.0, 1, nullptr, &o, &lse, &seed, &offset);
+        if (st != CMP_STATUS_OK) return st;
+        Handle oh(o), lh(lse);
+        EXPECT_EQ(cmp_scaled_dot_product_attention(q.get(), k.get(), v.get(), nullptr, 0.0, 1, nullptr, &ho, &hl, &seed, &offset),
+                  CMP_STATUS_OK);
+        Handle hoh(ho), hlh(hl);
+        const std::vector<double> want = values_of(ho), got = host_values(o);
+        EXPECT_EQ(got.size(), want.size());
+        for (size_t i = 0; i < want.size() && i < got.size(); ++i) EXPECT_NEAR(got[i], want[i], 3e-5) << "e " << e << " at " << i;
+        return st;
+    };
+    EXPECT_EQ(attend(128), CMP_STATUS_OK) << cmp_last_error();
+    const Failure f = failure_of([&] { return attend(130); });
+    EXPECT_NE(f.message.find("fake backend: no kernels"), std::string::npos) << f.message;
+}
+
 // batch_norm and attention name the operand on another device (the CPU kernels would read
 // device memory, the device ops would refuse with a less specific message).
 TEST(CudaRouting, ComposedOpsRefuseOperandsOnAnotherDevice) {

@@ -27,7 +27,6 @@ const compute_cuda_backend kBackend = {
     reset_peak_stats,
     empty_cache,
     copy_bytes,
-    stream_create,
     stream_destroy,
     stream_synchronize,
     stream_query,
@@ -85,6 +84,8 @@ const compute_cuda_backend kBackend = {
     stream_create_with_priority,
     stream_priority,
     mem_get_info,
+    attention,
+    attention_backward,
 };
 
 }  // namespace

@@ -24,7 +24,7 @@
 extern "C" {
 #endif
 
-#define COMPUTE_CUDA_BACKEND_VERSION 4u
+#define COMPUTE_CUDA_BACKEND_VERSION 5u
 /* Dims and operands of an elementwise launch (after the core's coalescing). Six operands since
  * the pointwise losses' backward (out, grad, input, target, weight, pos_weight); the table's
  * pointwise_loss entry came with that change, so a backend built before it (4 operands) has a
@@ -347,8 +347,7 @@ typedef struct compute_cuda_backend {
     int32_t (*memcpy)(int32_t device, void* dst, const void* src, int64_t nbytes, void* stream, int32_t async);
 
     /* --- streams and events --- */
-    /* A new non-blocking stream (no implicit ordering with the legacy default stream). */
-    int32_t (*stream_create)(int32_t device, void** out);
+    /* (Version 5 removed stream_create: every stream is made by stream_create_with_priority.) */
     int32_t (*stream_destroy)(void* stream);
     int32_t (*stream_synchronize)(void* stream);
     /* *done = 1 when all work queued on the stream has finished, else 0. */
@@ -575,7 +574,8 @@ typedef struct compute_cuda_backend {
      * (0), *greatest the most urgent (a negative number, or 0 where priorities are not supported);
      * lower numbers are scheduled first. */
     int32_t (*stream_priority_range)(int32_t device, int32_t* least, int32_t* greatest);
-    /* A new non-blocking stream of the given priority, within the device's range. */
+    /* A new non-blocking stream (no implicit ordering with the legacy default stream) of the
+     * given priority, within the device's range (0 is the default priority). */
     int32_t (*stream_create_with_priority)(int32_t device, int32_t priority, void** out);
     /* The priority of a live stream (NULL: the default stream's). Fails naming the error for a
      * handle the driver does not know (a stream made outside and destroyed). */
@@ -585,6 +585,16 @@ typedef struct compute_cuda_backend {
     /* Free and total bytes of the device as the driver counts them (cudaMemGetInfo): what every
      * process and context on it leaves free, not only this library's allocator. */
     int32_t (*mem_get_info)(int32_t device, int64_t* free_bytes, int64_t* total_bytes);
+
+    /* --- appended in version 5: fused scaled dot-product attention (compute_cuda_attention) --- */
+    /* out and lse from q, k, v, the mask, the causal cut and dropout, in one pass over the keys
+     * per block of queries (cuda/flash_attention.cuh): no [L, S] matrix in memory. n == 0 does
+     * nothing. */
+    int32_t (*attention)(const compute_cuda_attention* a);
+    /* grad_q, grad_k and grad_v from grad_out, lse and dsum, recomputing the weights tile by tile:
+     * one kernel per key block for grad_k and grad_v, one per query block for grad_q (no atomics:
+     * the same bits on every run). n == 0 does nothing. */
+    int32_t (*attention_backward)(const compute_cuda_attention* a);
 } compute_cuda_backend;
 
 /* The one symbol the backend exports. */

@@ -212,4 +212,56 @@ typedef struct compute_cuda_grid_sample {
     void* grad_grid;         /* BACKWARD only */
 } compute_cuda_grid_sample;
 
+/* Scaled dot-product attention (attention, attention_backward), laid out as the core's
+ * cmp::cpu::AttentionArgs: dense q [batch, L, E], k [batch, S, E], v [batch, S, Ev], out and
+ * grad_out [batch, L, Ev], lse and dsum [batch, L], grad_q / grad_k / grad_v like q / k / v, all of
+ * dtype float32 or float64 (the core computes 16-bit floats in float32), E and Ev at most
+ * COMPUTE_CUDA_ATTENTION_MAX_HEAD (the core composes larger heads from gemm and softmax).
+ * Score (b, i, j) = scale * q[b, i] . k[b, j], then the mask: element (b, i, j) of mask is
+ * mask[mask_offset(b) + i * mask_rs + j * mask_cs], where mask_offset(b) sums
+ * index_d(b) * mask_lead_strides[d] over the batch dims (b split over mask_lead_sizes, the last
+ * fastest; their product is batch); a bool mask (one byte each) keeps the scores where it is
+ * non-zero and sets -inf elsewhere, a dtype mask is added. Then with causal, -inf where j > i.
+ * The weights are the softmax of each score row (lse its log-sum-exp; a row with no finite
+ * score gives NaN outputs and lse -inf, as 0 / 0 does on the CPU); with dropout_p > 0 weight
+ * (b, i, j) is kept, times keep_scale, when Philox word n % 4 of block offset + n / 4 of seed,
+ * n = (b * L + i) * S + j, passes threshold (core/philox_values.h's philox_keep), else 0.
+ * The backward reads dsum[b, i] = sum_e grad_out[b, i, e] * out[b, i, e]. */
+#define COMPUTE_CUDA_ATTENTION_MAX_HEAD 128
+typedef struct compute_cuda_attention {
+    int32_t device;
+    int32_t dtype;
+    void* stream;
+    int64_t n; /* elements written: batch * L (forward's lse; out has Ev per row), or the gradients' */
+    int64_t batch;
+    int64_t L;
+    int64_t S;
+    int64_t E;
+    int64_t Ev;
+    double scale;
+    int32_t causal;
+    int32_t mask_bool;
+    int32_t mask_lead_dims;
+    uint32_t threshold; /* dropout: keep when (word >> 8) >= threshold */
+    int64_t mask_lead_sizes[COMPUTE_CUDA_MAX_DIMS];
+    int64_t mask_lead_strides[COMPUTE_CUDA_MAX_DIMS];
+    int64_t mask_rs;
+    int64_t mask_cs;
+    double dropout_p;
+    double keep_scale; /* 1 / (1 - dropout_p) */
+    uint64_t seed;
+    uint64_t offset;
+    const void* mask; /* NULL: no mask */
+    const void* q;
+    const void* k;
+    const void* v;
+    void* out;            /* forward */
+    void* lse;            /* forward: written; backward: read */
+    const void* grad_out; /* backward, like the rest */
+    const void* dsum;
+    void* grad_q;
+    void* grad_k;
+    void* grad_v;
+} compute_cuda_attention;
+
 #endif /* COMPUTE_CUDA_BACKEND_API_NN_H */

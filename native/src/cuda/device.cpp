@@ -100,15 +100,6 @@ static int32_t on_device(int32_t device, const char* what, Body&& body) {
     });
 }
 
-int32_t stream_create(int32_t device, void** out) {
-    return on_device(device, "cuda stream_create", [&] {
-        cudaStream_t s = nullptr;
-        // Non-blocking: work on it does not serialise with the legacy default stream.
-        check(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
-        *out = s;
-    });
-}
-
 int32_t mem_get_info(int32_t device, int64_t* free_bytes, int64_t* total_bytes) {
     return on_device(device, "cuda mem_get_info", [&] {
         size_t free = 0, total = 0;
@@ -130,6 +121,7 @@ int32_t stream_priority_range(int32_t device, int32_t* least, int32_t* greatest)
 int32_t stream_create_with_priority(int32_t device, int32_t priority, void** out) {
     return on_device(device, "cuda stream_create_with_priority", [&] {
         cudaStream_t s = nullptr;
+        // Non-blocking: work on it does not serialise with the legacy default stream.
         check(cudaStreamCreateWithPriority(&s, cudaStreamNonBlocking, priority), "cudaStreamCreateWithPriority");
         *out = s;
     });

@@ -14,7 +14,6 @@ const char* unavailable_reason();
 int32_t device_properties(int32_t device, compute_cuda_device_properties* out);
 int32_t synchronize(int32_t device);
 int32_t copy_bytes(int32_t device, void* dst, const void* src, int64_t nbytes, void* stream, int32_t async);
-int32_t stream_create(int32_t device, void** out);
 int32_t mem_get_info(int32_t device, int64_t* free_bytes, int64_t* total_bytes);
 int32_t stream_priority_range(int32_t device, int32_t* least, int32_t* greatest);
 int32_t stream_create_with_priority(int32_t device, int32_t priority, void** out);
@@ -129,5 +128,9 @@ int32_t interpolate(const compute_cuda_interp* d);
 
 // grid_sample.cu (grid_sample_math.h, scratch.h)
 int32_t grid_sample(const compute_cuda_grid_sample* d);
+
+// flash_attention.cu
+int32_t attention(const compute_cuda_attention* a);
+int32_t attention_backward(const compute_cuda_attention* a);
 
 }  // namespace cmp::cuda_backend

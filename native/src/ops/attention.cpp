@@ -1,15 +1,18 @@
 // scaled_dot_product_attention front-end: shape/dtype checks, the batch flattening and mask
 // strides the kernel reads, the dropout stream position, and 16-bit inputs computed in float32.
 //
-// On a CUDA device it is a composition of device ops, not a fused kernel: the scores
-// scale * q k^T by one batched gemm, the mask added (additive) or applied by where (boolean),
-// the causal cut by where with a [L, S] keep mask from two aranges, logsumexp and softmax over the
-// keys, the dropout keep mask drawn by the device's random fill at the stream position the CPU
-// kernel uses (its decision n = (b * L + i) * S + j is word n % 4 of block offset + n / 4: the
-// layout of a dense [batch, L, S] mask, so the keep decisions are the CPU's), then a second gemm
-// with v. The
-// backward recomputes the scores and P = exp(s - lse) as the CPU kernel does and forms the three
-// gradients with gemm. The [batch, L, S] scores exist in memory (the CPU kernel keeps tiles).
+// On a CUDA device, heads up to COMPUTE_CUDA_ATTENTION_MAX_HEAD (128) elements run the fused
+// kernels of cuda/flash_attention.cuh (the backend's attention entries): a pass over the keys
+// per block of queries with an online softmax, and a backward that recomputes the weights tile
+// by tile from the saved log-sum-exp, so no [L, S] matrix exists, as in the CPU kernel. Larger
+// heads are a composition of device ops: the scores scale * q k^T by one batched gemm, the mask
+// added (additive) or applied by where (boolean), the causal cut by where with a [L, S] keep
+// mask from two aranges, logsumexp and softmax over the keys, the dropout keep mask drawn by
+// the device's random fill at the stream position the CPU kernel uses (its decision
+// n = (b * L + i) * S + j is word n % 4 of block offset + n / 4: the layout of a dense
+// [batch, L, S] mask, so the keep decisions are the CPU's), then a second gemm with v; its
+// backward recomputes the scores and P = exp(s - lse) as the CPU kernel does and forms the
+// three gradients with gemm.
 #include "ops/nn_loss.h"
 
 #include "core/philox.h"
@@ -128,7 +131,77 @@ Shape with_last(const Shape& lead, int64_t a, int64_t b) {
     return s;
 }
 
-// ---- the CUDA composition ----
+// ---- the fused CUDA kernels ----
+
+// Whether the fused kernels take p: heads within their tiles, and batch dims the descriptor holds.
+bool fused_fits(const AttentionProblem& p) {
+    const cpu::AttentionArgs& a = p.args;
+    return a.E <= COMPUTE_CUDA_ATTENTION_MAX_HEAD && a.Ev <= COMPUTE_CUDA_ATTENTION_MAX_HEAD &&
+           p.lead.size() <= COMPUTE_CUDA_MAX_DIMS;
+}
+
+// The kernels' descriptor of p's operands, mask and dropout; outputs and n are the caller's.
+compute_cuda_attention fused_args(const AttentionProblem& p) {
+    const cpu::AttentionArgs& a = p.args;
+    compute_cuda_attention d{};
+    d.dtype = static_cast<int32_t>(a.dtype);
+    d.batch = a.batch;
+    d.L = a.L;
+    d.S = a.S;
+    d.E = a.E;
+    d.Ev = a.Ev;
+    d.scale = a.scale;
+    d.causal = a.causal ? 1 : 0;
+    d.q = p.q.data_ptr();
+    d.k = p.k.data_ptr();
+    d.v = p.v.data_ptr();
+    if (p.mask.defined()) {
+        // The expanded view: broadcast dims have stride 0, so nothing was copied.
+        const Shape& st = p.mask.strides();
+        d.mask = p.mask.data_ptr();
+        d.mask_bool = a.mask_bool ? 1 : 0;
+        d.mask_lead_dims = static_cast<int32_t>(p.lead.size());
+        for (size_t i = 0; i < p.lead.size(); ++i) {
+            d.mask_lead_sizes[i] = p.lead[i];
+            d.mask_lead_strides[i] = st[i];
+        }
+        d.mask_rs = a.mask_rs;
+        d.mask_cs = a.mask_cs;
+    }
+    if (a.dropout_p > 0) {
+        d.dropout_p = a.dropout_p;
+        d.keep_scale = 1.0 / (1.0 - a.dropout_p);
+        d.threshold = cpu::dropout_threshold(a.dropout_p);
+        d.seed = a.seed;
+        d.offset = a.offset;
+    }
+    return d;
+}
+
+void fused_forward(const AttentionProblem& p, const Tensor& out, const Tensor& lse) {
+    compute_cuda_attention d = fused_args(p);
+    d.n = p.args.batch * p.args.L;
+    d.out = out.data_ptr();
+    d.lse = lse.data_ptr();
+    cuda_ops::attention(kOp, d, false, p.q.device());
+}
+
+void fused_backward(const AttentionProblem& p, const Tensor& grad_out, const Tensor& out, const Tensor& lse,
+                    const AttentionGrads& r) {
+    // dsum = rowsum(dO * O): the identity sum_j P_ij dP_ij = dO_i . O_i the kernels use.
+    const Tensor dsum = contiguous(sum(mul(grad_out, out), {-1}, false));
+    compute_cuda_attention d = fused_args(p);
+    d.n = r.q.numel() + r.k.numel() + r.v.numel();
+    d.grad_out = grad_out.data_ptr();
+    d.lse = lse.data_ptr();
+    d.dsum = dsum.data_ptr();
+    d.grad_q = r.q.data_ptr();
+    d.grad_k = r.k.data_ptr();
+    d.grad_v = r.v.data_ptr();
+    cuda_ops::attention("scaled_dot_product_attention_backward", d, true, p.q.device());
+}
+
+// ---- the CUDA composition (heads above COMPUTE_CUDA_ATTENTION_MAX_HEAD) ----
 
 // The problem's tensors as [batch, rows, cols] (contiguous, so these are views).
 Tensor batched(const Tensor& t, const cpu::AttentionArgs& a, int64_t rows, int64_t cols) {
@@ -234,6 +307,7 @@ AttentionResult scaled_dot_product_attention(const Tensor& q, const Tensor& k, c
     Tensor out = empty(with_last(p.lead, a.L, a.Ev), a.dtype, q.device());
     r.lse = empty(with_last(p.lead, a.L, -1), a.dtype, q.device());
     if (q.device().is_cpu()) cpu::attention_forward_stub(a, out.data_ptr(), r.lse.data_ptr());
+    else if (fused_fits(p)) fused_forward(p, out, r.lse);
     else forward_on_device(p, out, r.lse);
     r.out = out.dtype() == q.dtype() ? out : to_dtype(out, q.dtype());
     return r;
@@ -264,6 +338,8 @@ AttentionGrads scaled_dot_product_attention_backward(const Tensor& grad_out, con
                      empty(p.v.sizes(), a.dtype, q.device())};
     if (q.device().is_cpu())
         cpu::attention_backward_stub(a, g.data_ptr(), o.data_ptr(), l.data_ptr(), r.q.data_ptr(), r.k.data_ptr(), r.v.data_ptr());
+    else if (fused_fits(p))
+        fused_backward(p, g, o, l, r);
     else
         backward_on_device(p, g, o, l, r);
     if (r.q.dtype() != q.dtype()) r = {to_dtype(r.q, q.dtype()), to_dtype(r.k, q.dtype()), to_dtype(r.v, q.dtype())};

@@ -487,6 +487,13 @@ std::optional<int64_t> pool(const char* op, compute_cuda_pool p, const Tensor& s
     return std::nullopt;
 }
 
+void attention(const char* op, compute_cuda_attention a, bool backward, Device device) {
+    a.device = device.index;
+    a.stream = cuda::current_stream(a.device);
+    const compute_cuda_backend& b = backend(op);
+    cuda::check(backward ? b.attention_backward(&a) : b.attention(&a), op);
+}
+
 void random(const char* op, compute_cuda_random r, const Tensor& out) {
     CMP_CHECK(out.is_contiguous(), INTERNAL_ERROR, op, ": the random fill's output must be dense");
     r.device = out.device().index;

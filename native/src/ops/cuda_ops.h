@@ -94,6 +94,10 @@ void gemm_bias(const char* op, const Tensor& a, const Tensor& b, double alpha, c
 // out (ops/random.cpp, ops/distributions.cpp, ops/nn_norm_dropout.cpp).
 void random(const char* op, compute_cuda_random r, const Tensor& out);
 
+// Fused scaled dot-product attention (ops/attention.cpp): the forward, or with backward the
+// gradients, that a describes on device; device and stream are set here, the rest is the caller's.
+void attention(const char* op, compute_cuda_attention a, bool backward, Device device);
+
 // A fused optimizer step (ops/optim.cpp) described by o: buffers, sizes and arguments are the caller's.
 void optim_step(const char* op, const compute_cuda_optim& o);
 
