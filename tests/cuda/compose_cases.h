@@ -1,13 +1,14 @@
-// The ops that run on a CUDA device as compositions of other device ops (docs/CUDA.md): the
-// shape copies (cat, stack, repeat, tile, repeat_interleave, diag, pad and its backward, the
-// split family's views), batch_norm with its backward, and scaled_dot_product_attention with
-// its backward. Shared by the routing tests (every device op of the composition computed by
-// the fake backend on the host) and the parity tests (the real kernels): each case runs the same
-// inputs on the CPU and on a CUDA device and compares every output and every input afterwards
-// (batch_norm updates its running statistics in place), or both fail with the same status and
-// message. The shape copies move elements as bits (identical results required); the
-// arithmetic compositions are compared with the tolerances docs/CUDA.md derives (see
-// batch_norm_case and attention_case).
+// The shape copies that run on a CUDA device as compositions of other device ops (cat, stack,
+// repeat, tile, repeat_interleave, diag, pad and its backward, the split family's views), and
+// the ops with fused kernels written in the plain CUDA subset (docs/CUDA.md): batch_norm with its
+// backward, and scaled_dot_product_attention with its backward (a composition for heads above
+// 128). Shared by the routing tests (the fake backend computes each device op on the host, and
+// runs the fused kernels themselves through tests/cuda/simt_emulator.h) and the parity tests
+// (the real kernels): each case runs the same inputs on the CPU and on a CUDA device and compares
+// every output and every input afterwards (batch_norm updates its running statistics in place),
+// or both fail with the same status and message. The shape copies move elements as bits
+// (identical results required); the arithmetic is compared with the tolerances docs/CUDA.md
+// derives (see batch_norm_case and attention_case).
 #pragma once
 
 #include "cuda_test_util.h"
@@ -328,6 +329,11 @@ inline std::vector<BatchNormCase> batch_norm_cases() {
         {"(N, C, H, W) evaluation without affine", {2, 4, 3, 2}, false, true, false},
         {"evaluation without running stats", {2, 3}, true, false, false},
         {"training with one value per channel", {1, 3}, true, true, true},
+        // More values per channel than the fused kernels' 256 threads (each adds several before
+        // the block's tree), and elementwise passes of several blocks.
+        {"(N, C, H, W) training, 450 values per channel", {3, 2, 10, 15}, true, true, true},
+        {"(N, C) training, 300 samples", {300, 3}, true, true, true},
+        {"(N, C, L) evaluation, 1200 values", {4, 3, 100}, true, true, false},
     };
 }
 

@@ -17,10 +17,11 @@
 // and a stable sort; core/multinomial_rows.h's sums, picks and keys). nonzero and advanced_index run
 // cuda/nonzero.cu's and cuda/advanced_index.cu's passes with cuda/advanced_index_walk.h's walk.
 // sort and search run cpu/sort_key.h's keys (a stable sort of each row) and bisection on the host.
-// attention and attention_backward are cuda/flash_attention.cuh's kernels themselves, run on the
-// host by tests/cuda/simt_emulator.h (fake_attention.cpp).
+// attention, batch_norm and their backward entries are cuda/flash_attention.cuh's and
+// cuda/batch_norm.cuh's kernels themselves, run on the host by tests/cuda/simt_emulator.h
+// (fake_emulated.cpp).
 #include "fake_backend.h"
-#include "fake_attention.h"
+#include "fake_emulated.h"
 #include "fake_streams.h"
 
 #include "core/dtype.h"
@@ -1360,7 +1361,8 @@ const compute_cuda_backend kBackend = {
     sort, search, interpolate, grid_sample, fake_streams::record_stream,
     fake_streams::stream_priority_range, fake_streams::stream_create_with_priority, fake_streams::stream_priority,
     mem_get_info,
-    fake_attention::forward, fake_attention::backward,
+    fake_emulated::attention, fake_emulated::attention_backward,
+    fake_emulated::batch_norm, fake_emulated::batch_norm_backward,
 };
 
 }  // namespace

@@ -6,7 +6,8 @@
 // call, fake_backend.h), and the values of the entries the fake computes on the host (random fills,
 // optimizer steps, layer/RMS/group norm, gather / index_select / embedding and its backward,
 // randperm and multinomial), and
-// the ops composed of other device ops (compose_cases.h: shape copies, batch norm, attention), and
+// the ops composed of other device ops (compose_cases.h: shape copies) and the fused kernels the
+// fake runs on the host (batch norm, attention: their very code, through simt_emulator.h), and
 // the convolutions (conv_cases.h: the fake's im2col / col2im and host gemm). The main() below points
 // COMPUTE_CUDA_LIBRARY at the fake before the core first looks for a backend.
 #include "core/cuda_runtime.h"
@@ -1274,16 +1275,17 @@ TEST(CudaRouting, ShapeCopiesGiveTheCpusValues) {
     compose_cases::shape_copy_cases();
 }
 
-// batch_norm and its backward, training and evaluation: var_mean, sum and the elementwise ops
-// (the fake's host kernels, in double), every output and the running statistics updated in place
-// within the tolerance compose_cases.h derives.
+// batch_norm and its backward, training and evaluation: cuda/batch_norm.cuh's kernels on the
+// host emulator (and the fake's host kernels for the conversions of 16-bit operands), every
+// output and the running statistics updated in place within the tolerance compose_cases.h derives.
 TEST(CudaRouting, BatchNormGivesTheCpusValues) {
     HostKernels host_kernels;
     compose_cases::batch_norm_cases_all();
 }
 
-// scaled_dot_product_attention and its backward: gemm, the mask, logsumexp, softmax and the
-// dropout keep mask (the fake's random fill, the CPU's decisions for the same seed and offset),
+// scaled_dot_product_attention and its backward: cuda/flash_attention.cuh's kernels on the host
+// emulator (heads up to 128: tiles, masks, causal cut, online softmax, in-kernel dropout draws),
+// and for a head of 130 the composition (gemm, logsumexp, softmax, the fake's KEEP fill),
 // compared with the CPU's flash-style kernel within compose_cases.h's tolerance.
 TEST(CudaRouting, AttentionGivesTheCpusValues) {
     HostKernels host_kernels;

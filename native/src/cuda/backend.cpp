@@ -86,6 +86,8 @@ const compute_cuda_backend kBackend = {
     mem_get_info,
     attention,
     attention_backward,
+    batch_norm,
+    batch_norm_backward,
 };
 
 }  // namespace

@@ -595,6 +595,12 @@ typedef struct compute_cuda_backend {
      * one kernel per key block for grad_k and grad_v, one per query block for grad_q (no atomics:
      * the same bits on every run). n == 0 does nothing. */
     int32_t (*attention_backward)(const compute_cuda_attention* a);
+
+    /* --- appended in version 5: fused batch norm (compute_cuda_batch_norm) --- */
+    /* The statistics (a block per channel), then y (cuda/batch_norm.cuh). n == 0 does nothing. */
+    int32_t (*batch_norm)(const compute_cuda_batch_norm* b);
+    /* The channel sums (a block per channel, no atomics), then grad_in. n == 0 does nothing. */
+    int32_t (*batch_norm_backward)(const compute_cuda_batch_norm* b);
 } compute_cuda_backend;
 
 /* The one symbol the backend exports. */

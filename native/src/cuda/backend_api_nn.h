@@ -264,4 +264,41 @@ typedef struct compute_cuda_attention {
     void* grad_v;
 } compute_cuda_attention;
 
+/* Batch norm (batch_norm, batch_norm_backward) over the dense input x [batch, channels, inner],
+ * laid out as the core's cmp::cpu::BatchNormPlan, every operand of dtype float32 or float64 (the
+ * core converts 16-bit operands to float32, their statistics dtype); weight and bias may be NULL
+ * (ones, zeros). Forward: training forms each channel's mean and biased variance (M = batch *
+ * inner elements; none: NaN saved, running statistics untouched), saves mean and
+ * invstd = 1 / sqrt(var + eps), updates running_mean / running_var when not NULL
+ * ((1 - momentum) * running + momentum * stat in float64, the variance unbiased); evaluation
+ * takes mean and var from the running statistics; then y = (x - mean) * (invstd * weight) + bias.
+ * Backward: grad_bias = sum(grad_out), grad_weight = sum(grad_out * xhat) per channel (both
+ * written, whatever the caller needs), grad_in = invstd * weight * (grad_out - grad_bias / M -
+ * xhat * grad_weight / M) in training, invstd * weight * grad_out in evaluation. */
+typedef struct compute_cuda_batch_norm {
+    int32_t device;
+    int32_t dtype;
+    void* stream;
+    int64_t n; /* channels: zero when there is nothing to do */
+    int64_t batch;
+    int64_t channels;
+    int64_t inner;
+    int32_t training;
+    int32_t reserved;
+    double momentum;
+    double eps;
+    const void* x;
+    const void* weight;
+    const void* bias;
+    void* running_mean;
+    void* running_var;
+    void* y;
+    void* save_mean;   /* forward: written; backward: read */
+    void* save_invstd; /* forward: written; backward: read */
+    const void* grad_out;
+    void* grad_in;
+    void* grad_weight;
+    void* grad_bias;
+} compute_cuda_batch_norm;
+
 #endif /* COMPUTE_CUDA_BACKEND_API_NN_H */

@@ -133,4 +133,8 @@ int32_t grid_sample(const compute_cuda_grid_sample* d);
 int32_t attention(const compute_cuda_attention* a);
 int32_t attention_backward(const compute_cuda_attention* a);
 
+// batch_norm.cu
+int32_t batch_norm(const compute_cuda_batch_norm* b);
+int32_t batch_norm_backward(const compute_cuda_batch_norm* b);
+
 }  // namespace cmp::cuda_backend

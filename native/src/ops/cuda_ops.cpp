@@ -494,6 +494,13 @@ void attention(const char* op, compute_cuda_attention a, bool backward, Device d
     cuda::check(backward ? b.attention_backward(&a) : b.attention(&a), op);
 }
 
+void batch_norm(const char* op, compute_cuda_batch_norm b, bool backward, Device device) {
+    b.device = device.index;
+    b.stream = cuda::current_stream(b.device);
+    const compute_cuda_backend& be = backend(op);
+    cuda::check(backward ? be.batch_norm_backward(&b) : be.batch_norm(&b), op);
+}
+
 void random(const char* op, compute_cuda_random r, const Tensor& out) {
     CMP_CHECK(out.is_contiguous(), INTERNAL_ERROR, op, ": the random fill's output must be dense");
     r.device = out.device().index;

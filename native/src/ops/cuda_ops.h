@@ -97,6 +97,9 @@ void random(const char* op, compute_cuda_random r, const Tensor& out);
 // Fused scaled dot-product attention (ops/attention.cpp): the forward, or with backward the
 // gradients, that a describes on device; device and stream are set here, the rest is the caller's.
 void attention(const char* op, compute_cuda_attention a, bool backward, Device device);
+// Fused batch norm (ops/nn_norm_batchnorm.cpp): the forward, or with backward the gradients, that
+// b describes on device; device and stream are set here, the rest is the caller's.
+void batch_norm(const char* op, compute_cuda_batch_norm b, bool backward, Device device);
 
 // A fused optimizer step (ops/optim.cpp) described by o: buffers, sizes and arguments are the caller's.
 void optim_step(const char* op, const compute_cuda_optim& o);

@@ -1,23 +1,19 @@
 // Front-ends of batch norm (training and evaluation) and its backward; the kernels are in
 // cpu/kernels/nn_norm_batch.cpp. The input (N, C, *) is seen as contiguous [N, C, inner].
 //
-// On a CUDA device the same formulas are composed of device ops (no kernel of their own), in
-// the statistics dtype A (float32 for float32, float16 and bfloat16, float64 for float64, as
-// PyTorch's CUDA batch norm accumulates): var_mean over (N, inner) for the batch statistics
-// (biased variance for normalising; the unbiased one, var * M / (M - 1), for running_var),
-// the running statistics updated in float64 as the CPU kernel's expression is evaluated and
-// copied back into the caller's tensors, then elementwise ops per channel; the backward's two
-// channel sums are sum reductions. The CPU kernel's Welford merge and the device's reduction
-// order differ, so the results agree within rounding, not bit for bit (docs/CUDA.md).
+// On a CUDA device the backend's fused kernels (cuda/batch_norm.cuh) do the same in the
+// statistics dtype A (float32 for float32, float16 and bfloat16, float64 for float64, as
+// PyTorch's CUDA batch norm accumulates): 16-bit operands are converted to float32 first and the
+// results back, and running statistics of another dtype or layout are updated in a float32 copy
+// that is copied back. The kernels' two-pass statistics and block sums add in another order than
+// the CPU kernel's Welford merge, so the results agree within rounding, not bit for bit
+// (docs/CUDA.md).
 #include "core/error.h"
 #include "cpu/nn_norm_stubs.h"
+#include "ops/cuda_ops.h"
 #include "ops/nn_norm.h"
 #include "ops/nn_norm_util.h"
 #include "ops/ops.h"
-#include "ops/reductions.h"
-#include "ops/unary_math.h"
-
-#include <limits>
 
 namespace cmp::cpu {
 CMP_DEFINE_STUB(batch_norm_stub);
@@ -54,94 +50,74 @@ void check_same_device(const char* op, const Tensor& input, std::initializer_lis
                   t->device().str(), " for '", name, "'");
 }
 
-// t (N, C, *) as [N, C, inner] in the statistics dtype; a per-channel t as [1, C, 1].
-Tensor rows_of(const Tensor& t, const cpu::BatchNormPlan& p) {
-    return to_dtype(reshape(t, {p.batch, p.channels, p.inner}), p.stat_dtype);
-}
-Tensor per_channel(const Tensor& t, const cpu::BatchNormPlan& p) {
-    return to_dtype(reshape(t, {1, p.channels, 1}), p.stat_dtype);
-}
-Tensor number(double v, const Tensor& like) { return scalar_tensor(scalar_float(v), like.device()); }
-
-// A fresh [C] tensor of the statistics dtype holding t's values.
-Tensor stat_copy(const Tensor& t, const cpu::BatchNormPlan& p) {
-    Tensor out = Tensor::empty({p.channels}, p.stat_dtype, t.device(), "batch_norm");
-    copy_(out, reshape(t, {p.channels}));
-    return out;
+// t in the statistics dtype, dense (t itself when it already is); undefined stays undefined.
+Tensor in_stat_dtype(const Tensor& t, const cpu::BatchNormPlan& p) {
+    return t.defined() ? contiguous(to_dtype(t, p.stat_dtype)) : Tensor();
 }
 
-// 1 / sqrt(var + eps), eps rounded to the statistics dtype as the CPU kernel does.
-Tensor inverse_std(const Tensor& var, double eps) { return reciprocal(sqrt(add(var, number(eps, var), scalar_int(1)))); }
-
-// running = (1 - momentum) * running + momentum * stat, in float64, written back in running's dtype.
-void update_running(const Tensor& running, const Tensor& stat, double momentum) {
-    if (!running.defined()) return;
-    Tensor r = to_dtype(running, CMP_DTYPE_FLOAT64);
-    r = mul(r, number(1 - momentum, r));
-    add_(r, to_dtype(stat, CMP_DTYPE_FLOAT64), scalar_float(momentum));
-    copy_(running, r);
+// The fused kernels' descriptor of the plan's sizes; operands are the caller's.
+compute_cuda_batch_norm fused_args(const cpu::BatchNormPlan& p, bool training) {
+    compute_cuda_batch_norm d{};
+    d.dtype = static_cast<int32_t>(p.stat_dtype);
+    d.n = p.channels;
+    d.batch = p.batch;
+    d.channels = p.channels;
+    d.inner = p.inner;
+    d.training = training ? 1 : 0;
+    d.momentum = p.momentum;
+    d.eps = p.eps;
+    return d;
 }
 
-// y = (x - mean) * (invstd * w) + b per channel, into a new tensor of the input's sizes and dtype.
-Tensor normalise(const cpu::BatchNormPlan& p, const Tensor& input, const Tensor& mean, const Tensor& invstd,
-                 const Tensor& weight, const Tensor& bias) {
-    Tensor scale = reshape(invstd, {1, p.channels, 1});
-    if (weight.defined()) scale = mul(scale, per_channel(weight, p));
-    Tensor y = mul(sub(rows_of(input, p), reshape(mean, {1, p.channels, 1}), scalar_int(1)), scale);
-    if (bias.defined()) add_(y, per_channel(bias, p), scalar_int(1));
-    Tensor out = Tensor::empty(input.sizes(), p.dtype, input.device(), "batch_norm");
-    copy_(view(out, {p.batch, p.channels, p.inner}), y);
-    return out;
-}
+// t itself when it has the input's dtype, else converted to it.
+Tensor in_dtype(const Tensor& t, const cpu::BatchNormPlan& p) { return t.dtype() == p.dtype ? t : to_dtype(t, p.dtype); }
 
 NormOutput batch_norm_on_device(const cpu::BatchNormPlan& p, const Tensor& input, const Tensor& weight, const Tensor& bias,
                                 const Tensor& running_mean, const Tensor& running_var) {
-    const int64_t count = p.batch * p.inner;
+    const Device device = input.device();
+    const Tensor x = in_stat_dtype(input, p), w = in_stat_dtype(weight, p), b = in_stat_dtype(bias, p);
+    InPlace rm{running_mean, in_stat_dtype(running_mean, p)}, rv{running_var, in_stat_dtype(running_var, p)};
     NormOutput r;
-    if (p.training && count == 0) {  // no statistics: NaN saved, running ones untouched (as the CPU)
-        r.mean = full({p.channels}, scalar_float(std::numeric_limits<double>::quiet_NaN()), p.stat_dtype, input.device());
-        r.rstd = full({p.channels}, scalar_float(std::numeric_limits<double>::quiet_NaN()), p.stat_dtype, input.device());
-    } else if (p.training) {
-        auto [var, mean] = var_mean(rows_of(input, p), {0, 2}, 0.0, false);
-        r.mean = mean;
-        r.rstd = inverse_std(var, p.eps);
-        update_running(running_mean, mean, p.momentum);
-        if (running_var.defined())
-            update_running(running_var,
-                           mul(to_dtype(var, CMP_DTYPE_FLOAT64),
-                               number(static_cast<double>(count) / static_cast<double>(count - 1), var)),
-                           p.momentum);
-    } else {
-        r.mean = stat_copy(running_mean, p);
-        r.rstd = inverse_std(stat_copy(running_var, p), p.eps);
+    const Tensor y = Tensor::empty(input.sizes(), p.stat_dtype, device, "batch_norm");
+    r.mean = Tensor::empty({p.channels}, p.stat_dtype, device, "batch_norm");
+    r.rstd = Tensor::empty({p.channels}, p.stat_dtype, device, "batch_norm");
+    compute_cuda_batch_norm d = fused_args(p, p.training);
+    d.x = x.data_ptr();
+    d.weight = w.defined() ? w.data_ptr() : nullptr;
+    d.bias = b.defined() ? b.data_ptr() : nullptr;
+    d.running_mean = rm.data();
+    d.running_var = rv.data();
+    d.y = y.data_ptr();
+    d.save_mean = r.mean.data_ptr();
+    d.save_invstd = r.rstd.data_ptr();
+    cuda_ops::batch_norm("batch_norm", d, false, device);
+    if (p.training) {
+        rm.finish();
+        rv.finish();
     }
-    r.out = normalise(p, input, r.mean, r.rstd, weight, bias);
+    r.out = in_dtype(y, p);
     return r;
 }
 
-// grad_weight = sum(dy * xhat), grad_bias = sum(dy) per channel;
-// training: grad_in = w * invstd * (dy - sum(dy) / M - xhat * sum(dy * xhat) / M)
-// eval:     grad_in = w * invstd * dy
 NormGrads batch_norm_backward_on_device(const cpu::BatchNormPlan& p, const Tensor& grad_output, const Tensor& input,
                                         const Tensor& weight, const Tensor& save_mean, const Tensor& save_invstd) {
-    const int64_t count = p.batch * p.inner;
-    const Tensor dy = rows_of(grad_output, p), invstd = per_channel(save_invstd, p);
-    const Tensor xhat = mul(sub(rows_of(input, p), per_channel(save_mean, p), scalar_int(1)), invstd);
-    const Tensor sum_dy = sum(dy, {0, 2}, true), sum_dy_xhat = sum(mul(dy, xhat), {0, 2}, true);
-    Tensor scale = weight.defined() ? mul(invstd, per_channel(weight, p)) : invstd;
-    Tensor gi = dy;
-    if (p.training && count > 0) {
-        const Tensor m = number(static_cast<double>(count), dy);
-        gi = sub(sub(dy, div(sum_dy, m), scalar_int(1)), mul(xhat, div(sum_dy_xhat, m)), scalar_int(1));
-    }
-    NormGrads g;
-    g.grad_input = Tensor::empty(input.sizes(), p.dtype, input.device(), "batch_norm_backward");
-    copy_(view(g.grad_input, {p.batch, p.channels, p.inner}), mul(gi, scale));
-    g.grad_weight = Tensor::empty({p.channels}, p.dtype, input.device(), "batch_norm_backward");
-    g.grad_bias = Tensor::empty({p.channels}, p.dtype, input.device(), "batch_norm_backward");
-    copy_(g.grad_weight, reshape(sum_dy_xhat, {p.channels}));
-    copy_(g.grad_bias, reshape(sum_dy, {p.channels}));
-    return g;
+    const char* op = "batch_norm_backward";
+    const Device device = input.device();
+    const Tensor go = in_stat_dtype(grad_output, p), x = in_stat_dtype(input, p), w = in_stat_dtype(weight, p),
+                 mean = in_stat_dtype(save_mean, p), invstd = in_stat_dtype(save_invstd, p);
+    const Tensor gi = Tensor::empty(input.sizes(), p.stat_dtype, device, op);
+    const Tensor gw = Tensor::empty({p.channels}, p.stat_dtype, device, op), gb = Tensor::empty({p.channels}, p.stat_dtype, device, op);
+    compute_cuda_batch_norm d = fused_args(p, p.training);
+    d.x = x.data_ptr();
+    d.weight = w.defined() ? w.data_ptr() : nullptr;
+    d.save_mean = mean.data_ptr();
+    d.save_invstd = invstd.data_ptr();
+    d.grad_out = go.data_ptr();
+    d.grad_in = gi.data_ptr();
+    d.grad_weight = gw.data_ptr();
+    d.grad_bias = gb.data_ptr();
+    cuda_ops::batch_norm(op, d, true, device);
+    return {in_dtype(gi, p), in_dtype(gw, p), in_dtype(gb, p)};
 }
 
 }  // namespace

@@ -1,0 +1,195 @@
+// Batch norm on CUDA, fused (compute_cuda_batch_norm, backend_api_nn.h): two kernels each way
+// where a composition of device ops took about twenty.
+//
+// Forward: a block per channel forms the statistics (training: the mean, then the sum of
+// squared deviations from it, two passes over the channel's batch * inner elements in the
+// accumulation type, as accurate as the CPU's Welford merge when |mean| >> std; the running
+// statistics updated in float64 by thread 0 as the CPU kernel's expression; evaluation: read from
+// the running ones), then one elementwise pass y = (x - mean) * (invstd * w) + b.
+// Backward: a block per channel forms sum(dy) and sum(dy * xhat) (grad_bias, grad_weight), then
+// one elementwise pass grad_in = invstd * w * (dy - sum(dy) / M - xhat * sum(dy * xhat) / M)
+// (evaluation: invstd * w * dy). The block sums are a tree in shared memory: no atomics, the
+// same bits every run.
+//
+// Written in the plain subset of CUDA that tests/cuda/simt_emulator.h runs on the host (see
+// cuda/flash_attention.cuh): the fake backend executes these kernels, so the routing tests
+// compare them with the CPU without a GPU. Elements are float32 or float64 (the core converts
+// 16-bit operands to float32, the statistics dtype).
+#pragma once
+
+#include "cuda/backend_api.h"
+
+#include <math.h>
+#include <stdint.h>
+
+#include <algorithm>
+#include <string>
+
+namespace cmp::cuda_backend::batch_norm_kernels {
+
+constexpr int kThreads = 256;
+// Elementwise passes: at most this many blocks, each striding over the rest.
+constexpr int64_t kMaxApplyBlocks = 4096;
+
+template <typename T>
+struct BlockSums {
+    T a[kThreads], b[kThreads];
+};
+
+// a and b summed over the block's threads, for every thread: a tree in shared memory.
+template <typename T>
+__device__ __forceinline__ void block_sums(BlockSums<T>& sh, T& a, T& b) {
+    const int tid = static_cast<int>(threadIdx.x);
+    sh.a[tid] = a;
+    sh.b[tid] = b;
+    __syncthreads();
+    for (int half = kThreads / 2; half > 0; half /= 2) {
+        if (tid < half) {
+            sh.a[tid] += sh.a[tid + half];
+            sh.b[tid] += sh.b[tid + half];
+        }
+        __syncthreads();
+    }
+    a = sh.a[0];
+    b = sh.b[0];
+    __syncthreads();  // everyone has read the totals before the arrays are written again
+}
+
+// Offset of element idx (of batch * inner) of channel c in the dense [batch, channels, inner] tensor.
+__device__ __forceinline__ int64_t channel_element(const compute_cuda_batch_norm& d, int64_t c, int64_t idx) {
+    return (idx / d.inner * d.channels + c) * d.inner + idx % d.inner;
+}
+
+__device__ __forceinline__ float sqrt_of(float x) { return sqrtf(x); }
+__device__ __forceinline__ double sqrt_of(double x) { return sqrt(x); }
+
+// (1 - momentum) * running + momentum * stat in float64, as the CPU kernel evaluates it.
+template <typename T>
+__device__ __forceinline__ T running_update(double momentum, T running, T stat) {
+    return static_cast<T>((1 - momentum) * static_cast<double>(running) + momentum * static_cast<double>(stat));
+}
+
+// save_mean[c], save_invstd[c] and the running statistics of channel c = blockIdx.x.
+template <typename T>
+__global__ void __launch_bounds__(kThreads) stats_kernel(const compute_cuda_batch_norm d) {
+    __shared__ BlockSums<T> sh;
+    const int tid = static_cast<int>(threadIdx.x);
+    const int64_t c = blockIdx.x, count = d.batch * d.inner;
+    const T* x = static_cast<const T*>(d.x);
+    T* rm = static_cast<T*>(d.running_mean);
+    T* rv = static_cast<T*>(d.running_var);
+    T mean, invstd;
+    if (!d.training) {
+        mean = rm[c];
+        invstd = T(1) / sqrt_of(rv[c] + static_cast<T>(d.eps));
+    } else if (count == 0) {
+        // An empty batch has no statistics: NaN saved, the running ones untouched (as the CPU).
+        mean = invstd = static_cast<T>(NAN);
+    } else {
+        T sum = 0, unused = 0;
+        for (int64_t idx = tid; idx < count; idx += kThreads) sum += x[channel_element(d, c, idx)];
+        block_sums(sh, sum, unused);
+        mean = sum / static_cast<T>(count);
+        T sq = 0;
+        for (int64_t idx = tid; idx < count; idx += kThreads) {
+            const T delta = x[channel_element(d, c, idx)] - mean;
+            sq += delta * delta;
+        }
+        block_sums(sh, sq, unused);
+        invstd = T(1) / sqrt_of(sq / static_cast<T>(count) + static_cast<T>(d.eps));
+        if (tid == 0) {
+            if (rm) rm[c] = running_update(d.momentum, rm[c], mean);
+            // The running variance takes the unbiased one, as PyTorch's.
+            if (rv) rv[c] = running_update(d.momentum, rv[c], sq / static_cast<T>(count - 1));
+        }
+    }
+    if (tid == 0) {
+        static_cast<T*>(d.save_mean)[c] = mean;
+        static_cast<T*>(d.save_invstd)[c] = invstd;
+    }
+}
+
+// y = (x - mean) * (invstd * w) + b, element by element.
+template <typename T>
+__global__ void __launch_bounds__(kThreads) normalize_kernel(const compute_cuda_batch_norm d) {
+    const int64_t total = d.batch * d.channels * d.inner, step = static_cast<int64_t>(gridDim.x) * kThreads;
+    const T* w = static_cast<const T*>(d.weight);
+    const T* b = static_cast<const T*>(d.bias);
+    for (int64_t k = static_cast<int64_t>(blockIdx.x) * kThreads + threadIdx.x; k < total; k += step) {
+        const int64_t c = k / d.inner % d.channels;
+        const T scale = static_cast<const T*>(d.save_invstd)[c] * (w ? w[c] : T(1));
+        const T shift = b ? b[c] : T(0);
+        static_cast<T*>(d.y)[k] = (static_cast<const T*>(d.x)[k] - static_cast<const T*>(d.save_mean)[c]) * scale + shift;
+    }
+}
+
+// grad_bias[c] = sum(dy) and grad_weight[c] = sum(dy * xhat) of channel c = blockIdx.x.
+template <typename T>
+__global__ void __launch_bounds__(kThreads) grad_sums_kernel(const compute_cuda_batch_norm d) {
+    __shared__ BlockSums<T> sh;
+    const int64_t c = blockIdx.x, count = d.batch * d.inner;
+    const T mean = static_cast<const T*>(d.save_mean)[c], invstd = static_cast<const T*>(d.save_invstd)[c];
+    const T* x = static_cast<const T*>(d.x);
+    const T* dy = static_cast<const T*>(d.grad_out);
+    T sum_dy = 0, sum_dy_xhat = 0;
+    for (int64_t idx = threadIdx.x; idx < count; idx += kThreads) {
+        const int64_t k = channel_element(d, c, idx);
+        sum_dy += dy[k];
+        sum_dy_xhat += dy[k] * (x[k] - mean) * invstd;
+    }
+    block_sums(sh, sum_dy, sum_dy_xhat);
+    if (threadIdx.x == 0) {
+        static_cast<T*>(d.grad_weight)[c] = sum_dy_xhat;
+        static_cast<T*>(d.grad_bias)[c] = sum_dy;
+    }
+}
+
+// grad_in from dy, x and the channel sums, element by element.
+template <typename T>
+__global__ void __launch_bounds__(kThreads) grad_input_kernel(const compute_cuda_batch_norm d) {
+    const int64_t total = d.batch * d.channels * d.inner, step = static_cast<int64_t>(gridDim.x) * kThreads;
+    const T count = static_cast<T>(d.batch * d.inner);
+    const bool centred = d.training && d.batch * d.inner > 0;
+    const T* w = static_cast<const T*>(d.weight);
+    for (int64_t k = static_cast<int64_t>(blockIdx.x) * kThreads + threadIdx.x; k < total; k += step) {
+        const int64_t c = k / d.inner % d.channels;
+        const T mean = static_cast<const T*>(d.save_mean)[c], invstd = static_cast<const T*>(d.save_invstd)[c];
+        const T scale = invstd * (w ? w[c] : T(1));
+        const T a = centred ? static_cast<const T*>(d.grad_bias)[c] / count : T(0);
+        const T bq = centred ? static_cast<const T*>(d.grad_weight)[c] / count : T(0);
+        const T xhat = (static_cast<const T*>(d.x)[k] - mean) * invstd;
+        static_cast<T*>(d.grad_in)[k] = scale * (static_cast<const T*>(d.grad_out)[k] - a - xhat * bq);
+    }
+}
+
+using Kernel = void (*)(compute_cuda_batch_norm);
+
+// Why d cannot run here (a sentence for the error), or empty.
+inline std::string unsupported(const compute_cuda_batch_norm& d) {
+    if (d.dtype != CMP_DTYPE_FLOAT32 && d.dtype != CMP_DTYPE_FLOAT64)
+        return "float32 or float64 elements only, got dtype " + std::to_string(d.dtype);
+    if (d.batch < 0 || d.channels < 0 || d.inner < 0)
+        return "negative size (batch " + std::to_string(d.batch) + ", channels " + std::to_string(d.channels) + ", inner " +
+               std::to_string(d.inner) + ")";
+    // The evaluation forward (the pass that writes y) reads the running statistics.
+    if (d.y && !d.training && (!d.running_mean || !d.running_var)) return "evaluation without running statistics";
+    return {};
+}
+
+template <typename T, typename Launch>
+void launches_of(const compute_cuda_batch_norm& d, bool backward, const Launch& launch) {
+    const int64_t total = d.batch * d.channels * d.inner;
+    const int64_t apply_blocks = std::min<int64_t>((total + kThreads - 1) / kThreads, kMaxApplyBlocks);
+    launch(backward ? &grad_sums_kernel<T> : &stats_kernel<T>, d.channels);
+    launch(backward ? &grad_input_kernel<T> : &normalize_kernel<T>, apply_blocks);
+}
+
+// The pass's launches (kernel, blocks of kThreads threads), in order, for d (which passed
+// unsupported()).
+template <typename Launch>
+void run(const compute_cuda_batch_norm& d, bool backward, const Launch& launch) {
+    if (d.dtype == CMP_DTYPE_FLOAT64) launches_of<double>(d, backward, launch);
+    else launches_of<float>(d, backward, launch);
+}
+
+}  // namespace cmp::cuda_backend::batch_norm_kernels
