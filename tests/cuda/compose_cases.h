@@ -444,15 +444,16 @@ inline std::vector<AttentionCase> attention_cases() {
         {"dropout 1", {2, 4, 5}, {2, 6, 5}, {2, 6, 3}, 0, {}, false, 1.0},
         {"k of another size", {2, 4, 5}, {2, 6, 4}, {2, 6, 3}},
         {"a query with every key masked", {2, 4, 5}, {2, 6, 5}, {2, 6, 3}, 3, {4, 6}},
-        // Larger than one tile of the fused kernels (cuda/flash_attention.cuh: 32 or 16 queries
-        // and 32, 16 or 8 keys a block), in both head buckets (up to 64 and up to 128), and a
-        // head above 128, which the device composes from gemm and softmax.
+        // Larger than one tile of the fused kernels (cuda/flash_attention.cuh: 32, 16 or 8
+        // queries and 32, 16, 8 or 4 keys a block), in the three head buckets (up to 64, 128 and
+        // 256), and a head above 256, which the device composes from gemm and softmax.
         {"several tiles of queries and keys", {2, 2, 70, 20}, {2, 2, 45, 20}, {2, 2, 45, 24}},
         {"heads of 64 to 128, causal", {1, 40, 100}, {1, 37, 100}, {1, 37, 80}, 0, {}, true},
         {"boolean mask (lead, 1, S) over several tiles", {2, 50, 16}, {2, 40, 16}, {2, 40, 8}, 1, {2, 1, 40}},
         {"additive mask and dropout over several tiles", {3, 33, 8}, {3, 65, 8}, {3, 65, 8}, 2, {33, 65}, false, 0.25},
         {"causal with dropout over several tiles", {1, 75, 16}, {1, 75, 16}, {1, 75, 16}, 0, {}, true, 0.1},
-        {"a head above 128 (composed)", {1, 5, 130}, {1, 6, 130}, {1, 6, 3}},
+        {"heads of 128 to 256, additive mask and dropout", {2, 20, 130}, {2, 19, 130}, {2, 19, 200}, 2, {20, 19}, false, 0.2},
+        {"a head above 256 (composed)", {1, 5, 260}, {1, 6, 260}, {1, 6, 3}},
     };
 }
 

@@ -1284,19 +1284,19 @@ TEST(CudaRouting, BatchNormGivesTheCpusValues) {
 }
 
 // scaled_dot_product_attention and its backward: cuda/flash_attention.cuh's kernels on the host
-// emulator (heads up to 128: tiles, masks, causal cut, online softmax, in-kernel dropout draws),
-// and for a head of 130 the composition (gemm, logsumexp, softmax, the fake's KEEP fill),
+// emulator (heads up to 256: tiles, masks, causal cut, online softmax, in-kernel dropout draws),
+// and for a head of 260 the composition (gemm, logsumexp, softmax, the fake's KEEP fill),
 // compared with the CPU's flash-style kernel within compose_cases.h's tolerance.
 TEST(CudaRouting, AttentionGivesTheCpusValues) {
     HostKernels host_kernels;
     compose_cases::attention_cases_all();
 }
 
-// Heads up to 128 elements are the backend's fused attention entries alone (the fake runs
+// Heads up to 256 elements are the backend's fused attention entries alone (the fake runs
 // cuda/flash_attention.cuh's kernels on the host): with the fake's other kernels off, where
 // gemm, softmax and every elementwise op refuse, the forward of dense float32 operands still
-// runs and gives the CPU's values; a head of 130 is the composition, which needs them.
-TEST(CudaRouting, AttentionWithHeadsUpTo128IsOneFusedKernel) {
+// runs and gives the CPU's values; a head of 260 is the composition, which needs them.
+TEST(CudaRouting, AttentionWithHeadsUpTo256IsOneFusedKernel) {
     auto attend = [](int64_t e) {
         const std::vector<int64_t> qs{2, 5, e}, ks{2, 7, e}, vs{2, 7, 3};
         Handle q = tensor_from(sample_values(2 * 5 * e), qs, CMP_DTYPE_FLOAT32), k = tensor_from(sample_values(2 * 7 * e), ks, CMP_DTYPE_FLOAT32),
@@ -1315,8 +1315,8 @@ TEST(CudaRouting, AttentionWithHeadsUpTo128IsOneFusedKernel) {
         for (size_t i = 0; i < want.size() && i < got.size(); ++i) EXPECT_NEAR(got[i], want[i], 3e-5) << "e " << e << " at " << i;
         return st;
     };
-    EXPECT_EQ(attend(128), CMP_STATUS_OK) << cmp_last_error();
-    const Failure f = failure_of([&] { return attend(130); });
+    EXPECT_EQ(attend(256), CMP_STATUS_OK) << cmp_last_error();
+    const Failure f = failure_of([&] { return attend(260); });
     EXPECT_NE(f.message.find("fake backend: no kernels"), std::string::npos) << f.message;
 }
 

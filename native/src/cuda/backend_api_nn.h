@@ -227,7 +227,7 @@ typedef struct compute_cuda_grid_sample {
  * (b, i, j) is kept, times keep_scale, when Philox word n % 4 of block offset + n / 4 of seed,
  * n = (b * L + i) * S + j, passes threshold (core/philox_values.h's philox_keep), else 0.
  * The backward reads dsum[b, i] = sum_e grad_out[b, i, e] * out[b, i, e]. */
-#define COMPUTE_CUDA_ATTENTION_MAX_HEAD 128
+#define COMPUTE_CUDA_ATTENTION_MAX_HEAD 256
 typedef struct compute_cuda_attention {
     int32_t device;
     int32_t dtype;

@@ -33,7 +33,8 @@ namespace cmp::cuda_backend::flash {
 
 constexpr int kThreads = 128;
 
-// Queries (rows) and keys per block, by element type and head bucket (E and Ev at most kHead),
+// Queries (rows) and keys per block, by element type and head bucket (E and Ev at most kHead:
+// 64, 128 or 256),
 // so that one block's shared memory stays within the 48 KiB a kernel has without opting in.
 template <typename T, int kHead>
 struct Tiles;
@@ -52,6 +53,14 @@ struct Tiles<double, 64> {
 template <>
 struct Tiles<double, 128> {
     static constexpr int kRows = 16, kKeys = 8, kGradRows = 8, kGradKeys = 8;
+};
+template <>
+struct Tiles<float, 256> {
+    static constexpr int kRows = 16, kKeys = 8, kGradRows = 8, kGradKeys = 8;
+};
+template <>
+struct Tiles<double, 256> {
+    static constexpr int kRows = 8, kKeys = 4, kGradRows = 4, kGradKeys = 4;
 };
 
 // Rows of the tiles are padded by one element: threads reading element e of different rows
@@ -102,10 +111,12 @@ struct OutLayout {
 constexpr int kSharedLimit = 48 * 1024;
 static_assert(sizeof(ForwardTiles<float, 64, 32, 32>) <= kSharedLimit && sizeof(ForwardTiles<float, 128, 32, 16>) <= kSharedLimit &&
                   sizeof(ForwardTiles<double, 64, 32, 16>) <= kSharedLimit &&
-                  sizeof(ForwardTiles<double, 128, 16, 8>) <= kSharedLimit,
+                  sizeof(ForwardTiles<double, 128, 16, 8>) <= kSharedLimit && sizeof(ForwardTiles<float, 256, 16, 8>) <= kSharedLimit &&
+                  sizeof(ForwardTiles<double, 256, 8, 4>) <= kSharedLimit,
               "a forward block's tiles must fit 48 KiB of shared memory");
 static_assert(sizeof(GradTiles<float, 64, 32, 32>) <= kSharedLimit && sizeof(GradTiles<float, 128, 16, 16>) <= kSharedLimit &&
-                  sizeof(GradTiles<double, 64, 16, 16>) <= kSharedLimit && sizeof(GradTiles<double, 128, 8, 8>) <= kSharedLimit,
+                  sizeof(GradTiles<double, 64, 16, 16>) <= kSharedLimit && sizeof(GradTiles<double, 128, 8, 8>) <= kSharedLimit &&
+                  sizeof(GradTiles<float, 256, 8, 8>) <= kSharedLimit && sizeof(GradTiles<double, 256, 4, 4>) <= kSharedLimit,
               "a backward block's tiles must fit 48 KiB of shared memory");
 
 __device__ __forceinline__ float exp_of(float x) { return expf(x); }
@@ -446,17 +457,20 @@ void launches_of(const compute_cuda_attention& d, bool backward, const Launch& l
     launch(&query_grads_kernel<T, kHead>, d.batch * tiles(d.L, Tl::kGradRows));
 }
 
+// The instantiation for d's head bucket (64, 128 or 256 elements at most).
+template <typename T, typename Launch>
+void launches_for_head(const compute_cuda_attention& d, bool backward, const Launch& launch) {
+    const int64_t head = d.E > d.Ev ? d.E : d.Ev;
+    if (head <= 64) launches_of<T, 64>(d, backward, launch);
+    else if (head <= 128) launches_of<T, 128>(d, backward, launch);
+    else launches_of<T, 256>(d, backward, launch);
+}
+
 // Picks the instantiation for d's dtype and head sizes (d passed unsupported()).
 template <typename Launch>
 void run(const compute_cuda_attention& d, bool backward, const Launch& launch) {
-    const bool wide = d.E > 64 || d.Ev > 64;
-    if (d.dtype == CMP_DTYPE_FLOAT64) {
-        if (wide) launches_of<double, 128>(d, backward, launch);
-        else launches_of<double, 64>(d, backward, launch);
-    } else {
-        if (wide) launches_of<float, 128>(d, backward, launch);
-        else launches_of<float, 64>(d, backward, launch);
-    }
+    if (d.dtype == CMP_DTYPE_FLOAT64) launches_for_head<double>(d, backward, launch);
+    else launches_for_head<float>(d, backward, launch);
 }
 
 }  // namespace cmp::cuda_backend::flash

@@ -1,7 +1,7 @@
 // scaled_dot_product_attention front-end: shape/dtype checks, the batch flattening and mask
 // strides the kernel reads, the dropout stream position, and 16-bit inputs computed in float32.
 //
-// On a CUDA device, heads up to COMPUTE_CUDA_ATTENTION_MAX_HEAD (128) elements run the fused
+// On a CUDA device, heads up to COMPUTE_CUDA_ATTENTION_MAX_HEAD (256) elements run the fused
 // kernels of cuda/flash_attention.cuh (the backend's attention entries): a pass over the keys
 // per block of queries with an online softmax, and a backward that recomputes the weights tile
 // by tile from the saved log-sum-exp, so no [L, S] matrix exists, as in the CPU kernel. Larger
