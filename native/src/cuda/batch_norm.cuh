@@ -55,9 +55,32 @@ __device__ __forceinline__ void block_sums(BlockSums<T>& sh, T& a, T& b) {
     __syncthreads();  // everyone has read the totals before the arrays are written again
 }
 
-// Offset of element idx (of batch * inner) of channel c in the dense [batch, channels, inner] tensor.
-__device__ __forceinline__ int64_t channel_element(const compute_cuda_batch_norm& d, int64_t c, int64_t idx) {
-    return (idx / d.inner * d.channels + c) * d.inner + idx % d.inner;
+// f(k) for the offset k of every element of channel c in the dense [batch, channels, inner]
+// tensor, the block's threads taking turns. Runs of at least a block's length are walked run by
+// run (coalesced, no division); shorter ones as one flat index split by division.
+template <typename F>
+__device__ __forceinline__ void for_each_in_channel(const compute_cuda_batch_norm& d, int64_t c, const F& f) {
+    const int tid = static_cast<int>(threadIdx.x);
+    if (d.inner >= kThreads) {
+        for (int64_t n = 0; n < d.batch; ++n) {
+            const int64_t base = (n * d.channels + c) * d.inner;
+            for (int64_t i = tid; i < d.inner; i += kThreads) f(base + i);
+        }
+        return;
+    }
+    const int64_t count = d.batch * d.inner;
+    for (int64_t idx = tid; idx < count; idx += kThreads) f((idx / d.inner * d.channels + c) * d.inner + idx % d.inner);
+}
+
+// f(k, c) for every element k of the dense [batch, channels, inner] tensor and its channel c,
+// grid-stride. Index is uint32_t when the tensor has fewer than 2^32 elements (GPU integer
+// division is much cheaper in 32 bits), else int64_t.
+template <typename Index, typename F>
+__device__ __forceinline__ void for_each_element(const compute_cuda_batch_norm& d, const F& f) {
+    const Index total = static_cast<Index>(d.batch * d.channels * d.inner), inner = static_cast<Index>(d.inner),
+                channels = static_cast<Index>(d.channels), step = static_cast<Index>(gridDim.x) * kThreads;
+    for (Index k = static_cast<Index>(blockIdx.x) * kThreads + static_cast<Index>(threadIdx.x); k < total; k += step)
+        f(static_cast<int64_t>(k), static_cast<int64_t>(k / inner % channels));
 }
 
 __device__ __forceinline__ float sqrt_of(float x) { return sqrtf(x); }
@@ -87,14 +110,14 @@ __global__ void __launch_bounds__(kThreads) stats_kernel(const compute_cuda_batc
         mean = invstd = static_cast<T>(NAN);
     } else {
         T sum = 0, unused = 0;
-        for (int64_t idx = tid; idx < count; idx += kThreads) sum += x[channel_element(d, c, idx)];
+        for_each_in_channel(d, c, [&](int64_t k) { sum += x[k]; });
         block_sums(sh, sum, unused);
         mean = sum / static_cast<T>(count);
         T sq = 0;
-        for (int64_t idx = tid; idx < count; idx += kThreads) {
-            const T delta = x[channel_element(d, c, idx)] - mean;
+        for_each_in_channel(d, c, [&](int64_t k) {
+            const T delta = x[k] - mean;
             sq += delta * delta;
-        }
+        });
         block_sums(sh, sq, unused);
         invstd = T(1) / sqrt_of(sq / static_cast<T>(count) + static_cast<T>(d.eps));
         if (tid == 0) {
@@ -110,33 +133,30 @@ __global__ void __launch_bounds__(kThreads) stats_kernel(const compute_cuda_batc
 }
 
 // y = (x - mean) * (invstd * w) + b, element by element.
-template <typename T>
+template <typename T, typename Index>
 __global__ void __launch_bounds__(kThreads) normalize_kernel(const compute_cuda_batch_norm d) {
-    const int64_t total = d.batch * d.channels * d.inner, step = static_cast<int64_t>(gridDim.x) * kThreads;
     const T* w = static_cast<const T*>(d.weight);
     const T* b = static_cast<const T*>(d.bias);
-    for (int64_t k = static_cast<int64_t>(blockIdx.x) * kThreads + threadIdx.x; k < total; k += step) {
-        const int64_t c = k / d.inner % d.channels;
+    for_each_element<Index>(d, [&](int64_t k, int64_t c) {
         const T scale = static_cast<const T*>(d.save_invstd)[c] * (w ? w[c] : T(1));
         const T shift = b ? b[c] : T(0);
         static_cast<T*>(d.y)[k] = (static_cast<const T*>(d.x)[k] - static_cast<const T*>(d.save_mean)[c]) * scale + shift;
-    }
+    });
 }
 
 // grad_bias[c] = sum(dy) and grad_weight[c] = sum(dy * xhat) of channel c = blockIdx.x.
 template <typename T>
 __global__ void __launch_bounds__(kThreads) grad_sums_kernel(const compute_cuda_batch_norm d) {
     __shared__ BlockSums<T> sh;
-    const int64_t c = blockIdx.x, count = d.batch * d.inner;
+    const int64_t c = blockIdx.x;
     const T mean = static_cast<const T*>(d.save_mean)[c], invstd = static_cast<const T*>(d.save_invstd)[c];
     const T* x = static_cast<const T*>(d.x);
     const T* dy = static_cast<const T*>(d.grad_out);
     T sum_dy = 0, sum_dy_xhat = 0;
-    for (int64_t idx = threadIdx.x; idx < count; idx += kThreads) {
-        const int64_t k = channel_element(d, c, idx);
+    for_each_in_channel(d, c, [&](int64_t k) {
         sum_dy += dy[k];
         sum_dy_xhat += dy[k] * (x[k] - mean) * invstd;
-    }
+    });
     block_sums(sh, sum_dy, sum_dy_xhat);
     if (threadIdx.x == 0) {
         static_cast<T*>(d.grad_weight)[c] = sum_dy_xhat;
@@ -145,21 +165,19 @@ __global__ void __launch_bounds__(kThreads) grad_sums_kernel(const compute_cuda_
 }
 
 // grad_in from dy, x and the channel sums, element by element.
-template <typename T>
+template <typename T, typename Index>
 __global__ void __launch_bounds__(kThreads) grad_input_kernel(const compute_cuda_batch_norm d) {
-    const int64_t total = d.batch * d.channels * d.inner, step = static_cast<int64_t>(gridDim.x) * kThreads;
     const T count = static_cast<T>(d.batch * d.inner);
     const bool centred = d.training && d.batch * d.inner > 0;
     const T* w = static_cast<const T*>(d.weight);
-    for (int64_t k = static_cast<int64_t>(blockIdx.x) * kThreads + threadIdx.x; k < total; k += step) {
-        const int64_t c = k / d.inner % d.channels;
+    for_each_element<Index>(d, [&](int64_t k, int64_t c) {
         const T mean = static_cast<const T*>(d.save_mean)[c], invstd = static_cast<const T*>(d.save_invstd)[c];
         const T scale = invstd * (w ? w[c] : T(1));
         const T a = centred ? static_cast<const T*>(d.grad_bias)[c] / count : T(0);
         const T bq = centred ? static_cast<const T*>(d.grad_weight)[c] / count : T(0);
         const T xhat = (static_cast<const T*>(d.x)[k] - mean) * invstd;
         static_cast<T*>(d.grad_in)[k] = scale * (static_cast<const T*>(d.grad_out)[k] - a - xhat * bq);
-    }
+    });
 }
 
 using Kernel = void (*)(compute_cuda_batch_norm);
@@ -181,7 +199,11 @@ void launches_of(const compute_cuda_batch_norm& d, bool backward, const Launch& 
     const int64_t total = d.batch * d.channels * d.inner;
     const int64_t apply_blocks = std::min<int64_t>((total + kThreads - 1) / kThreads, kMaxApplyBlocks);
     launch(backward ? &grad_sums_kernel<T> : &stats_kernel<T>, d.channels);
-    launch(backward ? &grad_input_kernel<T> : &normalize_kernel<T>, apply_blocks);
+    // 32-bit index math while the last step of the grid stride still fits.
+    if (total + kMaxApplyBlocks * kThreads <= static_cast<int64_t>(UINT32_MAX))
+        launch(backward ? &grad_input_kernel<T, uint32_t> : &normalize_kernel<T, uint32_t>, apply_blocks);
+    else
+        launch(backward ? &grad_input_kernel<T, int64_t> : &normalize_kernel<T, int64_t>, apply_blocks);
 }
 
 // The pass's launches (kernel, blocks of kThreads threads), in order, for d (which passed
