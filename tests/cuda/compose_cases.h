@@ -330,9 +330,11 @@ inline std::vector<BatchNormCase> batch_norm_cases() {
         {"evaluation without running stats", {2, 3}, true, false, false},
         {"training with one value per channel", {1, 3}, true, true, true},
         // More values per channel than the fused kernels' 256 threads (each adds several before
-        // the block's tree): runs of 300 (walked run by run) and of 1 (one flat index), and
-        // elementwise passes of several blocks.
-        {"(N, C, H, W) training, runs of 300", {3, 2, 15, 20}, true, true, true},
+        // the block's tree), channels split into slices of 2048 values or more (a block each,
+        // the cut falling inside a run), runs of 320 (walked run by run), of 250 and of 1 (one
+        // flat index), and elementwise passes of several blocks.
+        {"(N, C, H, W) training, 2 slices of runs of 320", {9, 2, 16, 20}, true, true, true},
+        {"(N, C, L) training, 3 slices of runs of 250", {20, 2, 250}, true, true, true},
         {"(N, C) training, 300 samples", {300, 3}, true, true, true},
         {"(N, C, L) evaluation, 1200 values", {4, 3, 100}, true, true, false},
     };

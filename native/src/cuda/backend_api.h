@@ -597,9 +597,11 @@ typedef struct compute_cuda_backend {
     int32_t (*attention_backward)(const compute_cuda_attention* a);
 
     /* --- appended in version 5: fused batch norm (compute_cuda_batch_norm) --- */
-    /* The statistics (a block per channel), then y (cuda/batch_norm.cuh). n == 0 does nothing. */
+    /* The statistics (blocks per slice of a channel, a thread per channel to add them), then y
+     * (cuda/batch_norm.cuh). n == 0 does nothing. */
     int32_t (*batch_norm)(const compute_cuda_batch_norm* b);
-    /* The channel sums (a block per channel, no atomics), then grad_in. n == 0 does nothing. */
+    /* The channel sums (blocks per slice, added in order: no atomics), then grad_in. n == 0 does
+     * nothing. */
     int32_t (*batch_norm_backward)(const compute_cuda_batch_norm* b);
 } compute_cuda_backend;
 

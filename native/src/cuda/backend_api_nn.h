@@ -274,7 +274,11 @@ typedef struct compute_cuda_attention {
  * takes mean and var from the running statistics; then y = (x - mean) * (invstd * weight) + bias.
  * Backward: grad_bias = sum(grad_out), grad_weight = sum(grad_out * xhat) per channel (both
  * written, whatever the caller needs), grad_in = invstd * weight * (grad_out - grad_bias / M -
- * xhat * grad_weight / M) in training, invstd * weight * grad_out in evaluation. */
+ * xhat * grad_weight / M) in training, invstd * weight * grad_out in evaluation.
+ * workspace: 2 * channels * COMPUTE_CUDA_BATCH_NORM_MAX_SPLITS elements of dtype, for the
+ * partial sums of a channel's slices (the kernels split a channel's values over up to that many
+ * blocks). */
+#define COMPUTE_CUDA_BATCH_NORM_MAX_SPLITS 32
 typedef struct compute_cuda_batch_norm {
     int32_t device;
     int32_t dtype;
@@ -299,6 +303,7 @@ typedef struct compute_cuda_batch_norm {
     void* grad_in;
     void* grad_weight;
     void* grad_bias;
+    void* workspace;
 } compute_cuda_batch_norm;
 
 #endif /* COMPUTE_CUDA_BACKEND_API_NN_H */

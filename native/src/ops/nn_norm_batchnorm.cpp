@@ -55,9 +55,12 @@ Tensor in_stat_dtype(const Tensor& t, const cpu::BatchNormPlan& p) {
     return t.defined() ? contiguous(to_dtype(t, p.stat_dtype)) : Tensor();
 }
 
-// The fused kernels' descriptor of the plan's sizes; operands are the caller's.
-compute_cuda_batch_norm fused_args(const cpu::BatchNormPlan& p, bool training) {
+// The fused kernels' descriptor of the plan's sizes and their workspace (held by `workspace`);
+// operands are the caller's.
+compute_cuda_batch_norm fused_args(const cpu::BatchNormPlan& p, bool training, Device device, Tensor& workspace) {
+    workspace = Tensor::empty({2 * p.channels * COMPUTE_CUDA_BATCH_NORM_MAX_SPLITS}, p.stat_dtype, device, "batch_norm");
     compute_cuda_batch_norm d{};
+    d.workspace = workspace.data_ptr();
     d.dtype = static_cast<int32_t>(p.stat_dtype);
     d.n = p.channels;
     d.batch = p.batch;
@@ -81,7 +84,8 @@ NormOutput batch_norm_on_device(const cpu::BatchNormPlan& p, const Tensor& input
     const Tensor y = Tensor::empty(input.sizes(), p.stat_dtype, device, "batch_norm");
     r.mean = Tensor::empty({p.channels}, p.stat_dtype, device, "batch_norm");
     r.rstd = Tensor::empty({p.channels}, p.stat_dtype, device, "batch_norm");
-    compute_cuda_batch_norm d = fused_args(p, p.training);
+    Tensor workspace;
+    compute_cuda_batch_norm d = fused_args(p, p.training, device, workspace);
     d.x = x.data_ptr();
     d.weight = w.defined() ? w.data_ptr() : nullptr;
     d.bias = b.defined() ? b.data_ptr() : nullptr;
@@ -107,7 +111,8 @@ NormGrads batch_norm_backward_on_device(const cpu::BatchNormPlan& p, const Tenso
                  mean = in_stat_dtype(save_mean, p), invstd = in_stat_dtype(save_invstd, p);
     const Tensor gi = Tensor::empty(input.sizes(), p.stat_dtype, device, op);
     const Tensor gw = Tensor::empty({p.channels}, p.stat_dtype, device, op), gb = Tensor::empty({p.channels}, p.stat_dtype, device, op);
-    compute_cuda_batch_norm d = fused_args(p, p.training);
+    Tensor workspace;
+    compute_cuda_batch_norm d = fused_args(p, p.training, device, workspace);
     d.x = x.data_ptr();
     d.weight = w.defined() ? w.data_ptr() : nullptr;
     d.save_mean = mean.data_ptr();
