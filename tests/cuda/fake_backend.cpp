@@ -536,10 +536,12 @@ int32_t on_floating(const compute_cuda_iter& it, const char* what, const Fn& fn)
 // reductions SUM, MEAN, AMAX, AMIN and ANY, which the loss front-ends run around their kernel
 // (reductions, BCE's range check, broadcast gradients summed back, dtype conversions). Values go
 // through double, so casts and single operations give the CPU's results; sums are added in
-// another order than the CPU's (the tests compare those within a tolerance). The composed ops
-// (batch norm, attention: tests/cuda/compose_cases.h) also use exp / neg, sqrt / rsqrt /
-// reciprocal / log / relu (the training steps of tests/cuda/train_cases.h), the comparisons, where, the VAR and LOGSUMEXP rows, softmax and gemm, all
-// computed in double here (the tests compare them within a tolerance).
+// another order than the CPU's (the tests compare those within a tolerance). The attention
+// composition for heads above 256 (tests/cuda/compose_cases.h) also uses exp / neg / log, the
+// comparisons, where, the LOGSUMEXP rows, softmax and gemm, and the training steps of
+// tests/cuda/train_cases.h relu, all computed in double here (the tests compare them within a
+// tolerance). (Batch norm's composition needed sqrt / rsqrt / reciprocal and the VAR rows; its
+// fused kernels run on the emulator, fake_emulated.cpp.)
 
 double load(int32_t dt, const void* p) {
     switch (dt) {
@@ -624,18 +626,10 @@ int32_t binary(const compute_cuda_iter* it, int32_t op, cmp_scalar alpha) {
     return CMP_STATUS_OK;
 }
 
-// A VAR row (two passes in double; divisor max(n - correction, 0), NaN mean for no element) or a
-// LOGSUMEXP row (max, then the sum of exp(x - max); a row of -inf only gives -inf).
-double var_or_logsumexp(int32_t in_dtype, const char* row, int64_t n, int32_t op, double correction, double* mean) {
+// A LOGSUMEXP row in double: max, then the sum of exp(x - max); a row of -inf only gives -inf.
+double host_logsumexp(int32_t in_dtype, const char* row, int64_t n) {
     const int64_t size = size_of(in_dtype);
     auto at = [&](int64_t j) { return load(in_dtype, row + j * size); };
-    if (op == COMPUTE_CUDA_REDUCE_VAR) {
-        double sum = 0.0, m2 = 0.0;
-        for (int64_t j = 0; j < n; ++j) sum += at(j);
-        *mean = sum / static_cast<double>(n);
-        for (int64_t j = 0; j < n; ++j) m2 += (at(j) - *mean) * (at(j) - *mean);
-        return m2 / std::max(static_cast<double>(n) - correction, 0.0);
-    }
     double m = -INFINITY;
     for (int64_t j = 0; j < n; ++j) m = std::isnan(at(j)) || std::isnan(m) ? NAN : std::max(m, at(j));
     if (std::isinf(m) || std::isnan(m)) return m;
@@ -662,18 +656,14 @@ double host_norm(int32_t in_dtype, const char* row, int64_t n, double p) {
 int32_t reduce_rows_args(int32_t, void*, const void* in, int32_t in_dtype, void* out, int32_t out_dtype, int64_t rows,
                          int64_t row_len, int32_t op, const compute_cuda_reduce_args* args) {
     const bool known = op == COMPUTE_CUDA_REDUCE_SUM || op == COMPUTE_CUDA_REDUCE_MEAN || op == COMPUTE_CUDA_REDUCE_AMAX ||
-                       op == COMPUTE_CUDA_REDUCE_AMIN || op == COMPUTE_CUDA_REDUCE_VAR || op == COMPUTE_CUDA_REDUCE_LOGSUMEXP ||
+                       op == COMPUTE_CUDA_REDUCE_AMIN || op == COMPUTE_CUDA_REDUCE_LOGSUMEXP ||
                        op == COMPUTE_CUDA_REDUCE_ANY || op == COMPUTE_CUDA_REDUCE_NORM;
     if (!g_host_kernels || !known) return error(CMP_STATUS_DEVICE_ERROR, kNoKernels);
     const int64_t in_size = size_of(in_dtype), out_size = size_of(out_dtype);
-    if (op == COMPUTE_CUDA_REDUCE_VAR || op == COMPUTE_CUDA_REDUCE_LOGSUMEXP) {
-        for (int64_t r = 0; r < rows; ++r) {
-            double mean = 0.0;
-            const double v = var_or_logsumexp(in_dtype, static_cast<const char*>(in) + r * row_len * in_size, row_len, op,
-                                              args ? args->param : 0.0, &mean);
-            store(out_dtype, static_cast<char*>(out) + r * out_size, v);
-            if (args && args->mean) store(out_dtype, static_cast<char*>(args->mean) + r * out_size, mean);
-        }
+    if (op == COMPUTE_CUDA_REDUCE_LOGSUMEXP) {
+        for (int64_t r = 0; r < rows; ++r)
+            store(out_dtype, static_cast<char*>(out) + r * out_size,
+                  host_logsumexp(in_dtype, static_cast<const char*>(in) + r * row_len * in_size, row_len));
         return CMP_STATUS_OK;
     }
     if (op == COMPUTE_CUDA_REDUCE_NORM) {
@@ -709,9 +699,6 @@ int32_t unary_math(const compute_cuda_iter* it, int32_t op, const compute_cuda_u
     using U = cmp::cpu::UnaryMathOp;
     if (!g_host_kernels) return error(CMP_STATUS_DEVICE_ERROR, kNoKernels);
     switch (static_cast<U>(op)) {
-        case U::Sqrt: host_each_double(*it, [](const double* in) { return std::sqrt(in[0]); }); break;
-        case U::Rsqrt: host_each_double(*it, [](const double* in) { return 1.0 / std::sqrt(in[0]); }); break;
-        case U::Reciprocal: host_each_double(*it, [](const double* in) { return 1.0 / in[0]; }); break;
         case U::Log: host_each_double(*it, [](const double* in) { return std::log(in[0]); }); break;
         case U::Relu: host_each_double(*it, [](const double* in) { return in[0] > 0.0 || std::isnan(in[0]) ? in[0] : 0.0; }); break;
         default: return error(CMP_STATUS_DEVICE_ERROR, kNoKernels);
