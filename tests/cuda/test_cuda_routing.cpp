@@ -1320,6 +1320,45 @@ TEST(CudaRouting, AttentionWithHeadsUpTo256IsOneFusedKernel) {
     EXPECT_NE(f.message.find("fake backend: no kernels"), std::string::npos) << f.message;
 }
 
+// batch_norm and its backward of dense float32 operands are the backend's fused entries alone:
+// with the fake's other kernels off (every elementwise op, copy and reduction refuses), the
+// training forward, its running statistics and the backward still run and give the CPU's values;
+// a float16 input, which goes through float32 conversions first, needs them.
+TEST(CudaRouting, BatchNormIsTheFusedKernelsAlone) {
+    const std::vector<int64_t> shape{3, 2, 4};
+    const std::vector<double> xs = sample_values(24), gs = sample_values(31);
+    auto run = [&](cmp_device dev, cmp_dtype dt, std::vector<std::vector<double>>& results) {
+        auto make = [&](const std::vector<double>& v, const std::vector<int64_t>& sizes) {
+            Handle h = tensor_from(v, sizes, dt);
+            return dev.type == CMP_DEVICE_CPU ? std::move(h) : to_device(h.get(), dev);
+        };
+        Handle x = make(xs, shape), g = make({gs.begin() + 7, gs.end()}, shape), w = make({0.5, -1.5}, {2}),
+               rm = make({0.25, -0.5}, {2}), rv = make({1.0, 2.0}, {2});
+        cmp_tensor y = nullptr, m = nullptr, s = nullptr;
+        cmp_status st = cmp_batch_norm(x.get(), w.get(), nullptr, rm.get(), rv.get(), 1, 0.1, 1e-5, &y, &m, &s);
+        if (st != CMP_STATUS_OK) return st;
+        Handle yh(y), mh(m), sh(s);
+        cmp_tensor gi = nullptr, gw = nullptr, gb = nullptr;
+        st = cmp_batch_norm_backward(g.get(), x.get(), w.get(), m, s, 1, &gi, &gw, &gb);
+        if (st != CMP_STATUS_OK) return st;
+        Handle gih(gi), gwh(gw), gbh(gb);
+        for (cmp_tensor t : {y, m, s, rm.get(), rv.get(), gi, gw, gb}) results.push_back(host_values(t));
+        return st;
+    };
+    std::vector<std::vector<double>> cpu, cuda;
+    ASSERT_EQ(run(cmp_device{CMP_DEVICE_CPU, 0}, CMP_DTYPE_FLOAT32, cpu), CMP_STATUS_OK) << cmp_last_error();
+    ASSERT_EQ(run(cuda_device(), CMP_DTYPE_FLOAT32, cuda), CMP_STATUS_OK) << cmp_last_error();
+    ASSERT_EQ(cuda.size(), cpu.size());
+    for (size_t i = 0; i < cpu.size(); ++i) {
+        ASSERT_EQ(cuda[i].size(), cpu[i].size()) << "result " << i;
+        for (size_t j = 0; j < cpu[i].size(); ++j)
+            EXPECT_NEAR(cuda[i][j], cpu[i][j], 2e-5 * std::max(1.0, std::fabs(cpu[i][j]))) << "result " << i << ", element " << j;
+    }
+    std::vector<std::vector<double>> unused;
+    const Failure f = failure_of([&] { return run(cuda_device(), CMP_DTYPE_FLOAT16, unused); });
+    EXPECT_NE(f.message.find("fake backend: no kernels"), std::string::npos) << f.message;
+}
+
 // batch_norm and attention name the operand on another device (the CPU kernels would read
 // device memory, the device ops would refuse with a less specific message).
 TEST(CudaRouting, ComposedOpsRefuseOperandsOnAnotherDevice) {
