@@ -245,8 +245,6 @@ __global__ void __launch_bounds__(kThreads) grad_input_kernel(const compute_cuda
     });
 }
 
-using Kernel = void (*)(compute_cuda_batch_norm);
-
 // Why d cannot run here (a sentence for the error), or empty.
 inline std::string unsupported(const compute_cuda_batch_norm& d) {
     if (d.dtype != CMP_DTYPE_FLOAT32 && d.dtype != CMP_DTYPE_FLOAT64)

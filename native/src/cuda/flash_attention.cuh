@@ -426,8 +426,6 @@ __global__ void __launch_bounds__(kThreads) query_grads_kernel(const compute_cud
     gq.store(static_cast<T*>(d.grad_q) + (b * d.L + i0) * d.E, d.E, nq, d.E, [&](int) { return scale; });
 }
 
-using Kernel = void (*)(compute_cuda_attention);
-
 // Why d cannot run here (a sentence for the error), or empty.
 inline std::string unsupported(const compute_cuda_attention& d) {
     if (d.dtype != CMP_DTYPE_FLOAT32 && d.dtype != CMP_DTYPE_FLOAT64)
